@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const seconds = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .pipe(z.url().optional())
+  .optional();
+
+/**
+ * Every setting Rooms reads, with its default. Environment variables use these names;
+ * a JSON config file (ROOMS_CONFIG) may set the same keys, and the environment wins.
+ */
+export const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** postgres://… for scaled mode; absent → SQLite file in DATA_DIR. */
+  DATABASE_URL: optionalUrl,
+  /** redis://… for scaled mode (login lockout, later fan-out and presence); absent → in-process. */
+  REDIS_URL: optionalUrl,
+  /** Seconds a (username, IP) pair stays blocked after 3 failed logins. */
+  BLOCK_TIME: seconds(60),
+  /** Consecutive failed logins that trigger the block. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
+  /** Seconds of silence after which terminal and TCP sessions are ended. */
+  TIME_OUT: seconds(30 * 60),
+  /** Signing key for tokens; generated and kept in DATA_DIR when absent (set it when running several nodes). */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TOKEN_TTL: seconds(24 * 60 * 60, 60),
+  BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(12),
+  /** Days a deactivated account waits before its personal data is purged. */
+  DEACTIVATION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Seconds between runs of the periodic jobs (purge of deactivated accounts, expiries). */
+  JOB_INTERVAL: seconds(60 * 60),
+  BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** Trust X-Forwarded-For from a reverse proxy (true, false, or a hop count / address list). */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Grace, in seconds, for in-flight requests at shutdown before connections are cut. */
+  SHUTDOWN_GRACE: seconds(10),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+/** Reads the configuration from a JSON file (optional) and the environment, or throws a ConfigError naming each bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Config, unknown>> = {}): Config {
+  const fromFile = env.ROOMS_CONFIG ? readConfigFile(env.ROOMS_CONFIG) : {};
+  const fromEnv = Object.fromEntries(Object.keys(ConfigSchema.shape).flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]]])));
+  const parsed = ConfigSchema.safeParse({ ...fromFile, ...fromEnv, ...overrides });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let raw: string;
+  try {
+    raw = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`Cannot read config file ${path}: ${(err as Error).message}`);
+  }
+  try {
+    const data: unknown = JSON.parse(raw);
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error('expected a JSON object');
+    return data as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError(`Config file ${path} is not valid: ${(err as Error).message}`);
+  }
+}

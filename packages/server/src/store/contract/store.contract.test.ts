@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { backends, openTestStore } from '../../../test/helpers/services.ts';
+import { MIGRATION_NAMES } from '../sql/migrations/index.ts';
+import { openStore } from '../sql/open.ts';
+import type { Store } from '../store.ts';
+import { followContract } from './follows.contract.ts';
+import { ticketAndLockContract } from './tickets-locks.contract.ts';
+import { userContract } from './users.contract.ts';
+
+// One suite, every backend: SQLite always, PostgreSQL when TEST_DATABASE_URL is set (required in CI).
+for (const backend of backends()) {
+  describe(`store contract: ${backend.name}`, { skip: !backend.available && 'TEST_DATABASE_URL not set' }, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    before(async () => {
+      ({ store, cleanup } = await openTestStore(backend));
+    });
+    after(() => cleanup());
+
+    it('migrates a fresh database, and migrating again changes nothing', async () => {
+      const p = await backend.provision();
+      try {
+        const s1 = await openStore({ databaseUrl: p.databaseUrl, dataDir: p.dataDir });
+        await s1.close();
+        const s2 = await openStore({ databaseUrl: p.databaseUrl, dataDir: p.dataDir, onMigration: (name) => assert.fail(`re-ran ${name}`) });
+        await s2.ping();
+        await s2.close();
+      } finally {
+        await p.cleanup();
+      }
+      assert.ok(MIGRATION_NAMES.length >= 1);
+    });
+
+    userContract(() => store);
+    followContract(() => store);
+    ticketAndLockContract(() => store);
+  });
+}

@@ -1,0 +1,39 @@
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import type { ColumnTypes } from '../dialects/dialect.ts';
+import * as m0001 from './0001_accounts.ts';
+
+type Step = { up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> };
+
+/** Forward-only migrations, in order. Never edit one that has shipped: add the next. */
+const STEPS: Record<string, Step> = {
+  '0001_accounts': m0001,
+};
+
+export const MIGRATION_NAMES = Object.keys(STEPS);
+
+/**
+ * Brings the schema up to date. Kysely's migrator takes a lock (an advisory lock on PostgreSQL),
+ * so several nodes starting at once run each migration exactly once.
+ */
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  types: ColumnTypes,
+  onStep: (name: string, index: number, total: number) => void = () => {},
+): Promise<MigrationResultSet> {
+  const total = MIGRATION_NAMES.length;
+  const migrations: Record<string, Migration> = Object.fromEntries(
+    MIGRATION_NAMES.map((name, i) => [
+      name,
+      {
+        up: async (trx: Kysely<unknown>) => {
+          onStep(name, i + 1, total);
+          await STEPS[name]!.up(trx, types);
+        },
+      },
+    ]),
+  );
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error;
+  return result;
+}

@@ -1,0 +1,27 @@
+import type { Kysely } from 'kysely';
+import type { TicketRepository } from '../../store.ts';
+import type { DB } from '../schema.ts';
+
+export class SqlTicketRepository implements TicketRepository {
+  private readonly db: Kysely<DB>;
+
+  constructor(db: Kysely<DB>) {
+    this.db = db;
+  }
+
+  async create(ticketHash: string, userId: string, expiresAt: string): Promise<void> {
+    await this.db.insertInto('ws_tickets').values({ ticket_hash: ticketHash, user_id: userId, expires_at: expiresAt }).execute();
+  }
+
+  async consume(ticketHash: string, now: string): Promise<string | undefined> {
+    // DELETE … RETURNING is atomic: two racing uses of one ticket cannot both get a row.
+    const r = await this.db.deleteFrom('ws_tickets').where('ticket_hash', '=', ticketHash).returning(['user_id', 'expires_at']).executeTakeFirst();
+    if (!r || Date.parse(r.expires_at) <= Date.parse(now)) return undefined;
+    return r.user_id;
+  }
+
+  async deleteExpired(now: string): Promise<number> {
+    const r = await this.db.deleteFrom('ws_tickets').where('expires_at', '<=', now).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+}

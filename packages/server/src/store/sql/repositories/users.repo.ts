@@ -1,0 +1,170 @@
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { DomainError } from '../../../domain/errors.ts';
+import type { UserRepository } from '../../store.ts';
+import type { NewUser, ProfileFieldRow, UserPatch, UserRow } from '../../types.ts';
+import type { SqlDialect } from '../dialects/dialect.ts';
+import type { DB, UsersTable } from '../schema.ts';
+import { escapeLike } from './sql-helpers.ts';
+
+const toUser = (r: Selectable<UsersTable>): UserRow => {
+  const { search_name: _search, ...rest } = r;
+  return { ...rest, is_admin: r.is_admin === 1 };
+};
+
+// SQLite's LIKE has no escape character unless told; say it on both databases.
+const likePrefix = (column: 'username' | 'search_name', pattern: string) => sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`;
+
+const usernameTaken = () => new DomainError('username_taken', 'That username is taken.');
+
+export class SqlUserRepository implements UserRepository {
+  private readonly db: Kysely<DB>;
+  private readonly dialect: SqlDialect;
+
+  constructor(db: Kysely<DB>, dialect: SqlDialect) {
+    this.db = db;
+    this.dialect = dialect;
+  }
+
+  async insert(user: NewUser): Promise<UserRow> {
+    try {
+      // The first account becomes a server admin: decided in the same statement as the insert.
+      const row = await this.db
+        .insertInto('users')
+        .values({
+          ...user,
+          search_name: user.display_name.toLowerCase(),
+          is_admin: sql<number>`(case when exists (select 1 from users) then 0 else 1 end)`,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toUser(row);
+    } catch (err) {
+      if (this.dialect.isUniqueViolation(err)) throw usernameTaken();
+      throw err;
+    }
+  }
+
+  async findById(id: string): Promise<UserRow | undefined> {
+    const r = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toUser(r);
+  }
+
+  async findByUsername(username: string): Promise<UserRow | undefined> {
+    const r = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    return r && toUser(r);
+  }
+
+  async findByEmail(email: string): Promise<UserRow[]> {
+    const rows = await this.db.selectFrom('users').selectAll().where('email', '=', email).where('deleted_at', 'is', null).orderBy('created_at').limit(50).execute();
+    return rows.map(toUser);
+  }
+
+  async update(id: string, patch: UserPatch): Promise<UserRow | undefined> {
+    const { is_admin, ...rest } = patch;
+    const values: Updateable<UsersTable> = { ...rest };
+    if (is_admin !== undefined) values.is_admin = is_admin ? 1 : 0;
+    if (patch.display_name !== undefined) values.search_name = patch.display_name.toLowerCase();
+    if (Object.keys(values).length === 0) return this.findById(id);
+    try {
+      const r = await this.db.updateTable('users').set(values).where('id', '=', id).returningAll().executeTakeFirst();
+      return r && toUser(r);
+    } catch (err) {
+      if (this.dialect.isUniqueViolation(err)) throw usernameTaken();
+      throw err;
+    }
+  }
+
+  async bumpTokenVersion(id: string): Promise<number> {
+    const r = await this.db
+      .updateTable('users')
+      .set((eb) => ({ token_version: eb('token_version', '+', 1) }))
+      .where('id', '=', id)
+      .returning('token_version')
+      .executeTakeFirstOrThrow();
+    return r.token_version;
+  }
+
+  async search(prefix: string, limit: number): Promise<UserRow[]> {
+    const pattern = `${escapeLike(prefix.toLowerCase())}%`;
+    const rows = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('deactivated_at', 'is', null)
+      .where('deleted_at', 'is', null)
+      .where((eb) => eb.or([likePrefix('username', pattern), likePrefix('search_name', pattern)]))
+      // Exact and shorter usernames first: "al" finds "al" before "alexandra".
+      .orderBy((eb) => eb.fn('length', ['username']))
+      .orderBy('username')
+      .limit(limit)
+      .execute();
+    return rows.map(toUser);
+  }
+
+  async listPurgeable(now: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where('purge_after', '<=', now)
+      .where('deleted_at', 'is', null)
+      .orderBy('purge_after')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async purge(id: string, now: string): Promise<void> {
+    await this.db.deleteFrom('profile_fields').where('user_id', '=', id).execute();
+    await this.db.deleteFrom('follows').where((eb) => eb.or([eb('follower_id', '=', id), eb('followee_id', '=', id)])).execute();
+    await this.db.deleteFrom('ws_tickets').where('user_id', '=', id).execute();
+    await this.db
+      .updateTable('users')
+      .set((eb) => ({
+        username: null,
+        email: null,
+        password_hash: null,
+        display_name: 'Deleted user',
+        search_name: '',
+        avatar_url: null,
+        bio: null,
+        website: null,
+        status_message: null,
+        last_seen: null,
+        is_admin: 0,
+        purge_after: null,
+        deleted_at: now,
+        token_version: eb('token_version', '+', 1),
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async getProfile(userId: string): Promise<ProfileFieldRow[]> {
+    const rows = await this.db.selectFrom('profile_fields').select(['field', 'value', 'visibility']).where('user_id', '=', userId).orderBy('field').execute();
+    return rows.map((r) => ({
+      field: r.field,
+      value: r.value === null ? null : (JSON.parse(r.value) as unknown),
+      visibility: r.visibility as ProfileFieldRow['visibility'],
+    }));
+  }
+
+  async setProfile(userId: string, fields: ProfileFieldRow[]): Promise<void> {
+    for (const f of fields) {
+      const value = f.value === null || f.value === undefined ? null : JSON.stringify(f.value);
+      await this.db
+        .insertInto('profile_fields')
+        .values({ user_id: userId, field: f.field, value, visibility: f.visibility })
+        .onConflict((oc) => oc.columns(['user_id', 'field']).doUpdateSet({ value, visibility: f.visibility }))
+        .execute();
+    }
+  }
+
+  async isMate(ownerId: string, readerId: string): Promise<boolean> {
+    const r = await this.db.selectFrom('follows').select('follower_id').where('follower_id', '=', readerId).where('followee_id', '=', ownerId).executeTakeFirst();
+    return r !== undefined;
+  }
+
+  async setAdmin(id: string, isAdmin: boolean): Promise<boolean> {
+    const r = await this.db.updateTable('users').set({ is_admin: isAdmin ? 1 : 0 }).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+}

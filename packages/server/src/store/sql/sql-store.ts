@@ -1,0 +1,47 @@
+import { sql, type Kysely } from 'kysely';
+import type { FollowRepository, JobLockRepository, Store, TicketRepository, UserRepository } from '../store.ts';
+import type { SqlDialect } from './dialects/dialect.ts';
+import { SqlFollowRepository } from './repositories/follows.repo.ts';
+import { SqlJobLockRepository } from './repositories/job-locks.repo.ts';
+import { SqlTicketRepository } from './repositories/tickets.repo.ts';
+import { SqlUserRepository } from './repositories/users.repo.ts';
+import type { DB } from './schema.ts';
+
+/** The Store over Kysely; the same code runs on SQLite and PostgreSQL. */
+export class SqlStore implements Store {
+  readonly users: UserRepository;
+  readonly follows: FollowRepository;
+  readonly tickets: TicketRepository;
+  readonly jobLocks: JobLockRepository;
+
+  private readonly sqlDialect: SqlDialect;
+  private readonly db: Kysely<DB>;
+  private readonly inTransaction: boolean;
+
+  constructor(sqlDialect: SqlDialect, db: Kysely<DB> = sqlDialect.db, inTransaction = false) {
+    this.sqlDialect = sqlDialect;
+    this.db = db;
+    this.inTransaction = inTransaction;
+    this.users = new SqlUserRepository(db, sqlDialect);
+    this.follows = new SqlFollowRepository(db);
+    this.tickets = new SqlTicketRepository(db);
+    this.jobLocks = new SqlJobLockRepository(db);
+  }
+
+  get dialect(): 'sqlite' | 'postgres' {
+    return this.sqlDialect.name;
+  }
+
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    return this.db.transaction().execute((trx) => fn(new SqlStore(this.sqlDialect, trx, true)));
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  close(): Promise<void> {
+    return this.sqlDialect.close();
+  }
+}

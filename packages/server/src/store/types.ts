@@ -1,0 +1,48 @@
+import type { Visibility } from '@rooms/protocol';
+
+/** Timestamps cross the store boundary as UTC ISO-8601 strings on every backend. */
+export type IsoTime = string;
+
+export interface UserRow {
+  id: string;
+  /** null once the account is purged: the name is free again. */
+  username: string | null;
+  email: string | null;
+  password_hash: string | null;
+  display_name: string;
+  avatar_url: string | null;
+  bio: string | null;
+  website: string | null;
+  status_message: string | null;
+  is_admin: boolean;
+  token_version: number;
+  created_at: IsoTime;
+  last_seen: IsoTime | null;
+  deactivated_at: IsoTime | null;
+  purge_after: IsoTime | null;
+  deleted_at: IsoTime | null;
+}
+
+export type NewUser = Pick<
+  UserRow,
+  'id' | 'username' | 'email' | 'password_hash' | 'display_name' | 'avatar_url' | 'bio' | 'website' | 'status_message' | 'created_at'
+>;
+
+export type UserPatch = Partial<Omit<UserRow, 'id' | 'created_at'>>;
+
+export interface ProfileFieldRow {
+  field: string;
+  /** The value as JSON, or null when only a visibility is set. */
+  value: unknown;
+  visibility: Visibility;
+}
+
+export interface FollowEntry {
+  user: UserRow;
+  followed_at: IsoTime;
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
