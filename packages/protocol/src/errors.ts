@@ -4,12 +4,15 @@
  */
 export const ERROR_STATUS = {
   validation_failed: 400,
+  cannot_target_self: 400,
+  invalid_cursor: 400,
   invalid_json: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
   token_expired: 401,
   token_revoked: 401,
   forbidden: 403,
+  wrong_password: 403,
   not_found: 404,
   user_not_found: 404,
   ticket_invalid: 401,

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { FollowRepository } from '../../store.ts';
 import type { FollowEntry, Page, UserRow } from '../../types.ts';
 import type { DB, UsersTable } from '../schema.ts';
-import { decodeCursor, encodeCursor } from './sql-helpers.ts';
+import { decodeCursor, encodeCursor } from '../../cursor.ts';
 
 type Side = { match: 'follower_id' | 'followee_id'; other: 'follower_id' | 'followee_id' };
 

@@ -1,0 +1,8 @@
+/** Who is calling: the authenticated account, as every service method receives it. */
+export interface Actor {
+  id: string;
+  isAdmin: boolean;
+  tokenVersion: number;
+  /** The caller's address, for per-IP limits. */
+  ip: string;
+}

@@ -1,0 +1,75 @@
+import type { MeView, ProfileUpdate, UserSummary, UserView } from '@rooms/protocol';
+import type { Actor } from '../../domain/actor.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { Audience } from '../../domain/profile.ts';
+import { needsMateCheck } from '../../policies/profile.policy.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { Store } from '../../store/store.ts';
+import type { Page } from '../../store/types.ts';
+import { decodeCursor } from '../../store/cursor.ts';
+import { requireActiveUser } from './active-user.ts';
+import { applyProfileUpdate } from './profile-update.ts';
+import { toMe, toSummary, toView } from './user-presenter.ts';
+
+/** Profiles as others see them, the account's own edits, follows and user search. */
+export class UsersService {
+  private readonly store: Store;
+  private readonly clock: Clock;
+
+  constructor(deps: { store: Store; clock: Clock }) {
+    this.store = deps.store;
+    this.clock = deps.clock;
+  }
+
+  /** A user's profile with only the fields this reader may see; hidden accounts are 404. */
+  async get(actor: Actor, id: string): Promise<UserView> {
+    const user = await requireActiveUser(this.store, id);
+    const [profile, counts, followedByMe] = await Promise.all([
+      this.store.users.getProfile(id),
+      this.store.follows.counts(id),
+      actor.id === id ? false : this.store.follows.isFollowing(actor.id, id),
+    ]);
+    let audience: Audience = 'other';
+    if (actor.id === id) audience = 'self';
+    else if (needsMateCheck(profile.map((f) => f.visibility)) && (await this.store.users.isMate(id, actor.id))) audience = 'mate';
+    return toView(user, { profile, audience, counts, followedByMe, today: this.clock.now() });
+  }
+
+  async updateMe(actor: Actor, update: ProfileUpdate): Promise<MeView> {
+    await this.store.transaction((tx) => applyProfileUpdate(tx, actor.id, update));
+    const user = await requireActiveUser(this.store, actor.id);
+    const [profile, counts] = await Promise.all([this.store.users.getProfile(actor.id), this.store.follows.counts(actor.id)]);
+    return toMe(user, { profile, counts, today: this.clock.now() });
+  }
+
+  async follow(actor: Actor, id: string): Promise<void> {
+    if (actor.id === id) throw new DomainError('cannot_target_self', 'You cannot follow yourself.');
+    await requireActiveUser(this.store, id);
+    await this.store.follows.follow(actor.id, id, this.clock.now().toISOString());
+  }
+
+  async unfollow(actor: Actor, id: string): Promise<void> {
+    await requireActiveUser(this.store, id);
+    await this.store.follows.unfollow(actor.id, id);
+  }
+
+  followers(_actor: Actor, id: string, limit: number, cursor?: string): Promise<Page<UserSummary>> {
+    return this.followList('followers', id, limit, cursor);
+  }
+
+  following(_actor: Actor, id: string, limit: number, cursor?: string): Promise<Page<UserSummary>> {
+    return this.followList('following', id, limit, cursor);
+  }
+
+  /** Active users whose username or display name starts with q, shortest usernames first. */
+  async search(_actor: Actor, q: string, limit: number): Promise<UserSummary[]> {
+    return (await this.store.users.search(q, limit)).map(toSummary);
+  }
+
+  private async followList(which: 'followers' | 'following', id: string, limit: number, cursor?: string): Promise<Page<UserSummary>> {
+    if (cursor !== undefined && !decodeCursor(cursor)) throw new DomainError('invalid_cursor', 'The cursor is not valid.');
+    await requireActiveUser(this.store, id);
+    const page = await this.store.follows[which](id, limit, cursor);
+    return { items: page.items.map((e) => toSummary(e.user)), next_cursor: page.next_cursor };
+  }
+}

@@ -1,0 +1,47 @@
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '@rooms/protocol';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDomainError } from '../../domain/errors.ts';
+
+const body = (code: ErrorCode, message: string, details?: unknown): ErrorBody => ({ error: details === undefined ? { code, message } : { code, message, details } });
+
+/** Fastify's own failures (before a handler runs), by its error code. */
+const FRAMEWORK_ERRORS: Record<string, [ErrorCode, string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: ['payload_too_large', 'The request body is too large.'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'Send the body as application/json.'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['validation_failed', 'The Content-Length does not match the body.'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['invalid_json', 'The body is empty; send a JSON object.'],
+  FST_ERR_CTP_INVALID_JSON_BODY: ['invalid_json', 'The body is not valid JSON.'],
+};
+
+/**
+ * Maps every failure to the API's error shape: domain errors keep their code and status, schema
+ * failures list each bad field, anything unexpected is logged and answered as a bare 500.
+ */
+export function handleError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (isDomainError(err)) {
+    if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
+    return reply.code(err.status).send(body(err.code, err.message, err.details));
+  }
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = err.validationContext ?? 'body';
+    const details = err.validation.map((v) => ({
+      field: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+      message: v.message ?? 'is not valid',
+    }));
+    return reply.code(400).send(body('validation_failed', `Invalid ${where}: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details));
+  }
+  const known = err.code ? FRAMEWORK_ERRORS[err.code] : undefined;
+  if (known) return reply.code(ERROR_STATUS[known[0]]).send(body(known[0], known[1]));
+  if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
+    return reply.code(400).send(body('invalid_json', 'The body is not valid JSON.'));
+  }
+  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+    req.log.info({ code: err.code }, 'request refused by the framework');
+    return reply.code(err.statusCode).send(body(err.statusCode === 404 ? 'not_found' : 'validation_failed', err.message));
+  }
+  req.log.error({ err }, 'unhandled error');
+  return reply.code(500).send(body('internal', 'Something went wrong on our side.'));
+}
+
+export const notFound = (_req: FastifyRequest, reply: FastifyReply): FastifyReply => reply.code(404).send(body('not_found', 'No such endpoint.'));

@@ -1,0 +1,75 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { newId } from '../../domain/ids.ts';
+import type { Metrics } from '../../observability/metrics.ts';
+import type { AccountsService } from '../../services/accounts/accounts.service.ts';
+import type { UsersService } from '../../services/users/users.service.ts';
+import { handleError, notFound } from './errors.ts';
+import { authRoutes } from './routes/auth.routes.ts';
+import { opsRoutes } from './routes/ops.routes.ts';
+import { userRoutes } from './routes/users.routes.ts';
+import type { HttpApp } from './types.ts';
+
+export interface HttpDeps {
+  logger: Logger;
+  metrics: Metrics;
+  bodyLimit: number;
+  trustProxy: boolean | number | string;
+  accounts: AccountsService;
+  users: UsersService;
+  ready: () => Promise<void>;
+}
+
+/** Trust exactly n proxies in front of us (X-Forwarded-For entries counted from the socket). */
+const hops = (n: number) => (_addr: string, i: number) => i < n;
+
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+/** The REST transport: routes are thin, every rule lives in the services. */
+export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimit,
+    trustProxy: typeof deps.trustProxy === 'number' ? hops(deps.trustProxy) : deps.trustProxy,
+    // Keep-alive connections that are idle are closed at shutdown; busy ones finish their request.
+    forceCloseConnections: 'idle',
+    // A caller's request id is kept (so logs can be joined across services); otherwise a fresh one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(notFound);
+  app.decorateRequest('actor', null);
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    deps.metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Rooms API', version: '0.1.0', description: 'Self-hosted real-time chat. Errors are { "error": { "code", "message", "details"? } }.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  opsRoutes(app, { metrics: deps.metrics, ready: deps.ready });
+  authRoutes(app, deps.accounts);
+  userRoutes(app, deps.users, deps.accounts);
+  return app;
+}

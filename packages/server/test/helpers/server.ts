@@ -1,0 +1,90 @@
+import { createApp, type App } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config/config.ts';
+import type { Clock } from '../../src/ports/clock.ts';
+import type { Backend } from './services.ts';
+
+export interface TestServer {
+  url: string;
+  app: App;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real server (same composition root as `npm start`) on a free port of 127.0.0.1 with a
+ * fresh database of the given backend. Settings mirror the defaults except bcrypt's cost (the
+ * minimum, 10) and logging (silent).
+ */
+export async function startServer(backend: Backend, opts: { config?: Partial<Record<keyof Config, unknown>>; clock?: Clock } = {}): Promise<TestServer> {
+  const db = await backend.provision();
+  const config = loadConfig(
+    {},
+    {
+      PORT: 0,
+      HOST: '127.0.0.1',
+      DATA_DIR: db.dataDir,
+      DATABASE_URL: db.databaseUrl,
+      BCRYPT_COST: 10,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...opts.config,
+    },
+  );
+  const app = await createApp(config, opts.clock ? { clock: opts.clock } : {});
+  const url = await app.start();
+  return {
+    url,
+    app,
+    stop: async () => {
+      await app.stop();
+      await db.cleanup();
+    },
+  };
+}
+
+export interface Answer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A tiny REST client: JSON in, JSON out, never throws on an error status. */
+export function client(base: string, token?: string) {
+  const call = async <T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> => {
+    const h: Record<string, string> = { ...headers };
+    if (token) h.authorization = `Bearer ${token}`;
+    let payload: string | undefined;
+    if (body !== undefined) {
+      payload = typeof body === 'string' ? body : JSON.stringify(body);
+      h['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(base + path, { method, headers: h, body: payload });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  };
+  return {
+    get: <T = any>(p: string, h?: Record<string, string>) => call<T>('GET', p, undefined, h),
+    post: <T = any>(p: string, b?: unknown, h?: Record<string, string>) => call<T>('POST', p, b, h),
+    put: <T = any>(p: string, b?: unknown, h?: Record<string, string>) => call<T>('PUT', p, b, h),
+    patch: <T = any>(p: string, b?: unknown, h?: Record<string, string>) => call<T>('PATCH', p, b, h),
+    delete: <T = any>(p: string, b?: unknown, h?: Record<string, string>) => call<T>('DELETE', p, b, h),
+    as: (t: string) => client(base, t),
+  };
+}
+
+export type Client = ReturnType<typeof client>;
+
+let seq = 0;
+/** Signs up a fresh user; returns its client (authenticated), id, username and password. */
+export async function signup(base: string, over: Record<string, unknown> = {}) {
+  seq++;
+  const username = (over.username as string) ?? `u${seq}_${Math.random().toString(36).slice(2, 8)}`;
+  const password = (over.password as string) ?? 'correct horse battery';
+  const res = await client(base).post('/auth/signup', { username, email: `${username}@example.test`, password, ...over });
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { api: client(base, res.body.token), id: res.body.user.id as string, username, password, token: res.body.token as string, me: res.body.user };
+}
