@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from './config.ts';
+import { loadSecrets } from './secrets.ts';
+
+describe('config', () => {
+  it('has the documented embedded defaults', () => {
+    const c = loadConfig({});
+    assert.equal(c.PORT, 8080);
+    assert.equal(c.HOST, '0.0.0.0');
+    assert.equal(c.DATA_DIR, './data');
+    assert.equal(c.DATABASE_URL, undefined);
+    assert.equal(c.REDIS_URL, undefined);
+    assert.equal(c.BLOCK_TIME, 60);
+    assert.equal(c.TIME_OUT, 1800);
+    assert.equal(c.BCRYPT_COST, 12);
+    assert.equal(c.TOKEN_TTL, 86400);
+    assert.equal(c.TRUST_PROXY, false);
+  });
+
+  it('reads and coerces environment values; an empty DATABASE_URL means SQLite', () => {
+    const c = loadConfig({ PORT: '9000', BLOCK_TIME: '5', DATABASE_URL: '', REDIS_URL: 'redis://127.0.0.1:6379', TRUST_PROXY: '2' });
+    assert.equal(c.PORT, 9000);
+    assert.equal(c.BLOCK_TIME, 5);
+    assert.equal(c.DATABASE_URL, undefined);
+    assert.equal(c.REDIS_URL, 'redis://127.0.0.1:6379');
+    assert.equal(c.TRUST_PROXY, 2);
+  });
+
+  it('names every bad value in one message', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'abc', BCRYPT_COST: '5', DATABASE_URL: 'not a url', JWT_SECRET: 'short' }),
+      (e: unknown) => e instanceof ConfigError && ['PORT', 'BCRYPT_COST', 'DATABASE_URL', 'JWT_SECRET'].every((k) => e.message.includes(k)),
+    );
+    assert.throws(() => loadConfig({ PORT: '70000' }), /PORT/);
+    assert.throws(() => loadConfig({ BLOCK_TIME: '0' }), /BLOCK_TIME/);
+    assert.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/);
+  });
+
+  it('reads a JSON file named by ROOMS_CONFIG; the environment wins', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rooms-config-'));
+    const file = join(dir, 'rooms.json');
+    writeFileSync(file, JSON.stringify({ PORT: 9100, BLOCK_TIME: 30 }));
+    const c = loadConfig({ ROOMS_CONFIG: file, BLOCK_TIME: '45' });
+    assert.equal(c.PORT, 9100);
+    assert.equal(c.BLOCK_TIME, 45);
+    writeFileSync(file, '{ nope');
+    assert.throws(() => loadConfig({ ROOMS_CONFIG: file }), (e: unknown) => e instanceof ConfigError && e.message.includes(file));
+    assert.throws(() => loadConfig({ ROOMS_CONFIG: join(dir, 'missing.json') }), ConfigError);
+  });
+});
+
+describe('secrets', () => {
+  it('generates a JWT key once, keeps it in the data directory, and prefers a configured one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rooms-secrets-'));
+    const first = loadSecrets(dir, {});
+    assert.ok(first.jwtSecret.length >= 32);
+    assert.deepEqual(loadSecrets(dir, {}), first);
+    assert.equal(loadSecrets(dir, { jwtSecret: 'x'.repeat(40) }).jwtSecret, 'x'.repeat(40));
+  });
+});
