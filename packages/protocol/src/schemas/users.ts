@@ -89,7 +89,8 @@ export const MeView = UserView.extend({
 export type MeView = z.infer<typeof MeView>;
 
 export const UserSearchQuery = z.strictObject({
-  q: z.string().trim().toLowerCase().min(LIMITS.searchQuery.min).max(LIMITS.searchQuery.max),
+  // NFC like the stored names, so a decomposed "É" (E + U+0301) finds "Émile".
+  q: z.string().trim().normalize('NFC').toLowerCase().min(LIMITS.searchQuery.min).max(LIMITS.searchQuery.max),
   limit: z.coerce.number().int().min(1).max(LIMITS.page.max).default(20),
 });
 

@@ -25,10 +25,13 @@ export function handleError(err: FastifyError, req: FastifyRequest, reply: Fasti
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = err.validationContext ?? 'body';
-    const details = err.validation.map((v) => ({
-      field: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
-      message: v.message ?? 'is not valid',
-    }));
+    const details = err.validation.flatMap((v) => {
+      const field = [where, ...v.instancePath.split('/').filter(Boolean)].join('.');
+      // An unknown key is reported on its parent object: name the key itself, one entry per key.
+      const keys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: unknown }).keys : undefined;
+      if (Array.isArray(keys) && keys.length > 0) return keys.map((k) => ({ field: `${field}.${String(k)}`, message: 'is not a known field' }));
+      return [{ field, message: v.message ?? 'is not valid' }];
+    });
     return reply.code(400).send(body('validation_failed', `Invalid ${where}: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details));
   }
   const known = err.code ? FRAMEWORK_ERRORS[err.code] : undefined;

@@ -44,6 +44,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
 
+  // The API speaks JSON only: without this, Fastify's built-in text/plain parser lets a string body reach validation (400, not 415).
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
@@ -52,6 +54,16 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+  });
+  // Responses still in flight at shutdown close their connection: Fastify closes only the sockets
+  // idle when close() starts, so a keep-alive socket going idle later held close() open until the grace ran out.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
   });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
