@@ -42,7 +42,8 @@ export class RedisLoginGuard implements LoginGuard {
   }
 
   async succeed(key: string): Promise<void> {
-    await this.redis.del(this.countKey(key));
+    // The block too: a parallel sibling's failure may have started one while this attempt was in flight.
+    await this.redis.del(this.countKey(key), this.blockKey(key));
   }
 
   async close(): Promise<void> {}

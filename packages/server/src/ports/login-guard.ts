@@ -10,7 +10,7 @@ export interface LoginGuard {
   begin(key: string): Promise<LoginPermit>;
   /** The reserved attempt failed; the last allowed failure starts a block of blockSeconds. */
   fail(key: string): Promise<void>;
-  /** The attempt succeeded: the consecutive-failure count starts again. */
+  /** The attempt succeeded: the key starts afresh (count reset, and any block a parallel sibling's failure started is lifted). */
   succeed(key: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { spawnServer, type LogLine, type ServerProcess } from '../helpers/processes.ts';
+import { client, signup } from '../helpers/server.ts';
+import { tempDir } from '../helpers/services.ts';
+
+// `npm start` as an operator runs it: the real entry point in its own process, embedded mode.
+const BASE_ENV = { PORT: '0', HOST: '127.0.0.1', BCRYPT_COST: '10' };
+
+const reqUrl = (l: LogLine): string | undefined => (l.req as { url?: string } | undefined)?.url;
+const isIncoming = (url: string) => (l: LogLine) => l.msg === 'incoming request' && reqUrl(l) === url;
+
+describe('the server as a process (embedded mode)', () => {
+  const procs: ServerProcess[] = [];
+  const dirs: ReturnType<typeof tempDir>[] = [];
+  const boot = (dataDir: string, env: Record<string, string> = {}) => {
+    const p = spawnServer({ ...BASE_ENV, DATA_DIR: dataDir, ...env });
+    procs.push(p);
+    return p;
+  };
+  const freshDir = () => {
+    const d = tempDir('rooms-process-');
+    dirs.push(d);
+    return d.path;
+  };
+  after(async () => {
+    for (const p of procs) await p.stop('SIGKILL');
+    for (const d of dirs) d.remove();
+  });
+
+  it('boots with the embedded defaults: SQLite file and secrets.json (0600) in DATA_DIR, healthz and readyz 200', async () => {
+    const dir = freshDir();
+    const srv = boot(dir);
+    const url = await srv.listening();
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const listening = srv.logs().find((l) => l.address === url)!;
+    assert.equal(listening.database, 'sqlite');
+    assert.equal(listening.redis, false);
+
+    assert.ok(existsSync(join(dir, 'rooms.sqlite')), 'the SQLite file is created in DATA_DIR');
+    assert.equal(statSync(join(dir, 'secrets.json')).mode & 0o777, 0o600);
+    const health = await client(url).get('/healthz');
+    assert.equal(health.status, 200);
+    const ready = await client(url).get('/readyz');
+    assert.equal(ready.status, 200);
+    assert.deepEqual(ready.body, { status: 'ready' });
+
+    assert.equal((await srv.stop()).code, 0);
+  });
+
+  it('SIGTERM lets in-flight requests finish (every signup gets its 201), then exits 0 with "shutdown complete"', async () => {
+    const srv = boot(freshDir());
+    const url = await srv.listening();
+    const n = 8;
+    const requests = Array.from({ length: n }, (_, i) =>
+      client(url).post('/auth/signup', { username: `graceful_${i}`, email: `g${i}@example.test`, password: 'correct horse battery' }),
+    );
+    await srv.waitForLog(isIncoming('/auth/signup'), { count: n });
+    srv.child.kill('SIGTERM');
+
+    const answers = await Promise.all(requests);
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      Array(n).fill(201),
+    );
+    for (const a of answers) assert.equal(typeof a.body.token, 'string');
+    const exit = await srv.exited;
+    assert.equal(exit.code, 0, srv.stderr());
+
+    const msgs = srv.logs().map((l) => l.msg);
+    const shuttingDown = msgs.indexOf('shutting down: finishing in-flight requests');
+    const complete = msgs.indexOf('shutdown complete');
+    assert.ok(shuttingDown >= 0 && complete > shuttingDown, `shutdown logged in order: ${JSON.stringify(msgs)}`);
+    const completedAt = srv.logs().flatMap((l, i) => (l.msg === 'request completed' && l.res ? [i] : []));
+    assert.equal(completedAt.length, n);
+    assert.ok(completedAt.some((i) => i > shuttingDown), 'at least one signup was still in flight when SIGTERM arrived');
+    assert.ok(completedAt.every((i) => i < complete), 'every request completed before the process said it was done');
+  });
+
+  for (const [name, value] of [
+    ['PORT', 'abc'],
+    ['BCRYPT_COST', '5'],
+  ] as const) {
+    it(`a bad configuration value (${name}=${value}) exits 2 with a message naming the variable`, async () => {
+      const srv = boot(freshDir(), { [name]: value });
+      const exit = await srv.exited;
+      assert.equal(exit.code, 2);
+      assert.match(srv.stderr(), new RegExp(`Invalid configuration:\\n\\s+${name}: `));
+      assert.ok(!srv.logs().some((l) => l.address), 'it never listened');
+    });
+  }
+
+  it('tokens survive a restart: the JWT secret is kept in DATA_DIR', async () => {
+    const dir = freshDir();
+    const first = boot(dir);
+    const user = await signup(await first.listening());
+    assert.equal((await first.stop()).code, 0);
+
+    const second = boot(dir);
+    const me = await client(await second.listening(), user.token).get('/auth/me');
+    assert.equal(me.status, 200);
+    assert.equal(me.body.username, user.username);
+    assert.equal((await second.stop()).code, 0);
+  });
+
+  it('never logs a password, a token, a ticket or the JWT secret, not even from a URL', async () => {
+    const dir = freshDir();
+    const srv = boot(dir);
+    const url = await srv.listening();
+    const password = 'Pa55word-that-must-not-leak';
+    const wrongPassword = 'Wr0ng-guess-that-must-not-leak';
+    const user = await signup(url, { password });
+    const login = await client(url).post('/auth/login', { username: user.username, password });
+    assert.equal(login.status, 200);
+    assert.equal((await client(url).post('/auth/login', { username: user.username, password: wrongPassword })).status, 401);
+    assert.equal((await client(url, login.body.token).get('/auth/me')).status, 200);
+    assert.equal((await client(url).get(`/auth/me?token=${user.token}`)).status, 401);
+    assert.equal((await client(url).get(`/auth/me?x=1&access_token=${login.body.token}`)).status, 401);
+    const ticket = await user.api.post('/auth/ws-ticket');
+    assert.equal(ticket.status, 201);
+    await client(url).get(`/ws?ticket=${ticket.body.ticket}`);
+    assert.equal((await srv.stop()).code, 0);
+
+    const output = srv.stdout() + srv.stderr();
+    assert.ok(srv.logs().some((l) => reqUrl(l) === '/auth/me?token=[redacted]'), 'the URL is logged, its token redacted');
+    const { jwtSecret } = JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8')) as { jwtSecret: string };
+    const secrets = { password, wrongPassword, signupToken: user.token, loginToken: login.body.token as string, ticket: ticket.body.ticket as string, jwtSecret };
+    for (const [what, secret] of Object.entries(secrets)) {
+      assert.ok(secret.length >= 16, `${what} is a real value`);
+      assert.ok(!output.includes(secret), `the logs contain the ${what}`);
+    }
+  });
+});
