@@ -49,6 +49,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     onMigration: (name, i, total) => logger.info({ migration: name }, `migrating ${i}/${total}`),
+    onConnectionError: (err) => logger.warn({ err }, 'database connection lost; the pool will reconnect'),
   });
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 }) : undefined;
   try {

@@ -32,8 +32,22 @@ export async function freshPostgresDatabase(adminUrl: string): Promise<{ url: st
     drop: async () => {
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      try {
+        // pg's pool.end() resolves before its sockets finish closing; forcing the drop at that moment
+        // sends "terminating connection" to a client that is already detached (an uncaught error).
+        // Wait for the sessions to go instead, and force only as a last resort.
+        for (let i = 0; ; i++) {
+          try {
+            await c.query(`drop database if exists ${name}${i >= 50 ? ' with (force)' : ''}`);
+            break;
+          } catch (err) {
+            if ((err as { code?: string }).code !== '55006' || i >= 50) throw err;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
+      } finally {
+        await c.end();
+      }
     },
   };
 }

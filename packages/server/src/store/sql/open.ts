@@ -15,10 +15,12 @@ export interface OpenStoreOptions {
   /** Bring the schema up to date first (the server does; `rooms migrate` does it alone). */
   migrate?: boolean;
   onMigration?: (name: string, index: number, total: number) => void;
+  /** An idle database connection failed (PostgreSQL); the pool replaces it. For logging. */
+  onConnectionError?: (err: Error) => void;
 }
 
-export function openDialect(opts: Pick<OpenStoreOptions, 'databaseUrl' | 'dataDir'>): SqlDialect {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
+export function openDialect(opts: Pick<OpenStoreOptions, 'databaseUrl' | 'dataDir' | 'onConnectionError'>): SqlDialect {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, 10, opts.onConnectionError);
   return openSqlite(opts.dataDir === ':memory:' ? ':memory:' : join(opts.dataDir, 'rooms.sqlite'));
 }
 

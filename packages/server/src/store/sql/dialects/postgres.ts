@@ -18,8 +18,11 @@ const types = {
   },
 };
 
-export function openPostgres(connectionString: string, poolSize = 10): SqlDialect {
+export function openPostgres(connectionString: string, poolSize = 10, onIdleError: (err: Error) => void = () => {}): SqlDialect {
   const pool = new pg.Pool({ connectionString, max: poolSize, types, options: '-c timezone=UTC' });
+  // An idle connection the server drops (restart, admin termination) must not crash the process:
+  // the pool discards it and opens a new one on the next query.
+  pool.on('error', (err) => onIdleError(err));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     name: 'postgres',
