@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Answer, client, signup, startServer, type TestServer } from '../helpers/server.ts';
+import { assertRefused, type User } from '../helpers/assertions.ts';
 import { backends } from '../helpers/services.ts';
 
-type User = Awaited<ReturnType<typeof signup>>;
-type Detail = { field: string; message: string };
-
-/** A refusal: the status, the code and, for validation, a details entry naming the field. */
-function assertRefused(res: Answer, status: number, code: string, field?: string): void {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body?.error?.code, code, JSON.stringify(res.body));
-  assert.equal(typeof res.body.error.message, 'string');
-  if (field !== undefined) {
-    const details = res.body.error.details as Detail[] | undefined;
-    assert.ok(details?.some((d) => d.field === field && d.message.length > 0), `expected a details entry for ${field}, got ${JSON.stringify(details)}`);
-  }
-}
 
 const EMOJI = '😀'; // one code point, two UTF-16 units
 const E_ACUTE_NFD = 'e\u0301'; // two code points, one after NFC

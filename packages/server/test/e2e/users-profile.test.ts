@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Answer, client, signup, startServer, type TestServer } from '../helpers/server.ts';
+import { assertRefused, type User } from '../helpers/assertions.ts';
 import { backends } from '../helpers/services.ts';
 
-type User = Awaited<ReturnType<typeof signup>>;
-type Detail = { field: string; message: string };
-
-function assertRefused(res: Answer, status: number, code: string, field?: string): void {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body?.error?.code, code);
-  if (field !== undefined) {
-    const details = res.body.error.details as Detail[] | undefined;
-    assert.ok(details?.some((d) => d.field === field), `expected a details entry for ${field}, got ${JSON.stringify(details)}`);
-  }
-}
 
 /** Born on 1 January: the age is the difference of years whatever today is. */
 const BIRTH_DATE = '1990-01-01';
