@@ -13,3 +13,19 @@ export const LIMITS = {
   searchQuery: { min: 1, max: 50 },
   page: { max: 100, default: 50 },
 } as const;
+
+/** Rooms and messages (SPEC sections 2, 3, 12). */
+export const ROOM_LIMITS = {
+  name: { min: 1, max: 100 },
+  description: { max: 1000 },
+  memberLimit: { min: 2, max: 10_000 },
+  categories: { maxItems: 9 },
+  message: { min: 1, max: 10_000 },
+  editWindowSeconds: 15 * 60,
+  inviteDefaultSeconds: 7 * 24 * 3600,
+  inviteMaxSeconds: 365 * 24 * 3600,
+  reportReason: { max: 1000 },
+  clientId: { max: 64 },
+} as const;
+
+export const DEFAULT_ROOM_CATEGORIES = ['general', 'social', 'support', 'study', 'work', 'gaming', 'health', 'music', 'other'] as const;

@@ -9,3 +9,18 @@ export function decodeCursor(cursor: string | undefined): { at: string; id: stri
   if (!at || !id || extra !== undefined || Number.isNaN(Date.parse(at)) || !UUID.test(id)) return undefined;
   return { at, id };
 }
+
+/** Opaque cursor over any sort key (name, id …). */
+export const encodeKey = (parts: (string | number)[]): string => Buffer.from(JSON.stringify(parts)).toString('base64url');
+
+/** The sort key a cursor encodes if it has the expected arity and only strings/numbers; otherwise undefined. */
+export function decodeKey(cursor: string | undefined, arity: number): (string | number)[] | undefined {
+  if (!cursor) return undefined;
+  try {
+    const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    if (!Array.isArray(parts) || parts.length !== arity || !parts.every((p) => typeof p === 'string' || typeof p === 'number')) return undefined;
+    return parts as (string | number)[];
+  } catch {
+    return undefined;
+  }
+}

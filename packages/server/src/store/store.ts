@@ -1,3 +1,18 @@
+import type {
+  BanRow,
+  InviteRow,
+  MembershipPatch,
+  MembershipRow,
+  MessageRange,
+  MessageRow,
+  NewMessage,
+  NewRoom,
+  PinRow,
+  ReactionGroupRow,
+  RoomEventRow,
+  RoomPatch,
+  RoomRow,
+} from './room-types.ts';
 import type { FollowEntry, IsoTime, NewUser, Page, ProfileFieldRow, UserPatch, UserRow } from './types.ts';
 
 /**
@@ -10,6 +25,15 @@ export interface Store {
   follows: FollowRepository;
   tickets: TicketRepository;
   jobLocks: JobLockRepository;
+  rooms: RoomRepository;
+  members: MembershipRepository;
+  bans: BanRepository;
+  invites: InviteRepository;
+  blocks: BlockRepository;
+  messages: MessageRepository;
+  reactions: ReactionRepository;
+  pins: PinRepository;
+  events: RoomEventRepository;
   /** Runs fn in one transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /** Throws when the database cannot answer (readiness). */
@@ -24,6 +48,9 @@ export interface UserRepository {
   /** Not purged (deactivated accounts included: they may log in to cancel). */
   findByUsername(username: string): Promise<UserRow | undefined>;
   findByEmail(email: string): Promise<UserRow[]>;
+  findByIds(ids: string[]): Promise<UserRow[]>;
+  /** Live accounts with these usernames (mentions). */
+  findByUsernames(usernames: string[]): Promise<UserRow[]>;
   /** Applies a partial update; throws username_taken when a new username is in use. */
   update(id: string, patch: UserPatch): Promise<UserRow | undefined>;
   /** Increments the token version (invalidating older tokens) and returns the new one. */
@@ -37,7 +64,7 @@ export interface UserRepository {
   getProfile(userId: string): Promise<ProfileFieldRow[]>;
   /** Upserts the given fields; a field with value null and visibility null is deleted. */
   setProfile(userId: string, fields: { field: string; value: unknown; visibility: ProfileFieldRow['visibility'] }[]): Promise<void>;
-  /** True when reader is a "mate" of owner: follows the owner (or, once rooms exist, shares a room). */
+  /** True when reader is a "mate" of owner: follows the owner or shares a room with them. */
   isMate(ownerId: string, readerId: string): Promise<boolean>;
   setAdmin(id: string, isAdmin: boolean): Promise<boolean>;
 }
@@ -64,4 +91,118 @@ export interface JobLockRepository {
   /** Takes or renews the named lock for holder until now+ttl; false while another holder's lock is live. */
   tryAcquire(name: string, holder: string, now: IsoTime, ttlMs: number): Promise<boolean>;
   release(name: string, holder: string): Promise<void>;
+}
+
+export interface RoomFilter {
+  q?: string | undefined;
+  category?: string | undefined;
+  featured?: boolean | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export interface RoomRepository {
+  insert(room: NewRoom): Promise<RoomRow>;
+  findById(id: string): Promise<RoomRow | undefined>;
+  findByDirectKey(key: string): Promise<RoomRow | undefined>;
+  update(id: string, patch: RoomPatch): Promise<RoomRow | undefined>;
+  delete(id: string): Promise<void>;
+  /**
+   * Takes the room's next seq (last_seq + 1) under the row lock of the current transaction, so
+   * seqs are gap-free and strictly increasing; a message also moves last_message_at.
+   */
+  nextSeq(id: string, messageAt?: IsoTime): Promise<number>;
+  /** Takes one seat: member_count + 1 unless the member limit is reached (then false). Atomic. */
+  takeSeat(id: string): Promise<boolean>;
+  /** Gives a seat back: member_count - 1; returns the new count. */
+  releaseSeat(id: string): Promise<number>;
+  /** The rooms a user belongs to, with the membership, most recent activity first. */
+  listForUser(userId: string): Promise<{ room: RoomRow; membership: MembershipRow }[]>;
+  /** Public rooms for discovery, by name (featured first when asked), keyset-paginated. */
+  listPublic(filter: RoomFilter): Promise<Page<RoomRow>>;
+}
+
+export interface MembershipRepository {
+  get(roomId: string, userId: string): Promise<MembershipRow | undefined>;
+  /** Inserts; false when already a member. */
+  add(m: Pick<MembershipRow, 'room_id' | 'user_id' | 'role' | 'joined_at'> & Partial<Pick<MembershipRow, 'last_read_seq'>>): Promise<boolean>;
+  /** Deletes; false when not a member. */
+  remove(roomId: string, userId: string): Promise<boolean>;
+  update(roomId: string, userId: string, patch: MembershipPatch): Promise<MembershipRow | undefined>;
+  /** Members with their accounts, by join time. */
+  list(roomId: string, limit: number, cursor?: string): Promise<Page<{ membership: MembershipRow; user: UserRow }>>;
+  count(roomId: string): Promise<number>;
+  /** Any member other than exceptUserId, oldest first (successor when an owner leaves). */
+  oldestOther(roomId: string, exceptUserId: string): Promise<MembershipRow | undefined>;
+  /** Moves the read point forward only; returns the row after the call. */
+  markRead(roomId: string, userId: string, seq: number, messageId: string | null, at: IsoTime): Promise<MembershipRow | undefined>;
+  markDelivered(roomId: string, userId: string, seq: number): Promise<void>;
+  /** Members other than exceptUserId whose read point is at or past seq. */
+  readers(roomId: string, seq: number, exceptUserId: string): Promise<{ user: UserRow; read_at: IsoTime | null }[]>;
+  /** For each seq, how many members other than the sender have read it. */
+  readCounts(roomId: string, messages: { seq: number; sender_id: string }[]): Promise<Map<number, number>>;
+  sharesRoom(a: string, b: string): Promise<boolean>;
+  /** For each of the given (direct) rooms, the member who is not userId. */
+  peers(roomIds: string[], userId: string): Promise<Map<string, UserRow>>;
+  /** Ids of the given users who are members of the room. */
+  whichAreMembers(roomId: string, userIds: string[]): Promise<string[]>;
+}
+
+export interface BanRepository {
+  add(ban: BanRow): Promise<void>;
+  remove(roomId: string, userId: string): Promise<boolean>;
+  isBanned(roomId: string, userId: string): Promise<boolean>;
+  list(roomId: string): Promise<{ ban: BanRow; user: UserRow }[]>;
+}
+
+export interface InviteRepository {
+  insert(invite: InviteRow): Promise<void>;
+  find(code: string): Promise<InviteRow | undefined>;
+  /** Counts one use if the invite is live (not revoked, not expired, not used up); false otherwise. Atomic. */
+  use(code: string, now: IsoTime): Promise<boolean>;
+  revoke(code: string, now: IsoTime): Promise<void>;
+}
+
+export interface BlockRepository {
+  block(blockerId: string, blockedId: string, at: IsoTime): Promise<void>;
+  unblock(blockerId: string, blockedId: string): Promise<void>;
+  /** True when either user blocks the other. */
+  between(a: string, b: string): Promise<boolean>;
+  list(blockerId: string): Promise<{ user: UserRow; blocked_at: IsoTime }[]>;
+}
+
+export interface MessageRepository {
+  insert(m: NewMessage): Promise<MessageRow>;
+  findById(id: string): Promise<MessageRow | undefined>;
+  findBySeq(roomId: string, seq: number): Promise<MessageRow | undefined>;
+  findByClientId(senderId: string, clientId: string): Promise<MessageRow | undefined>;
+  /** Changes a live message; a tombstone never changes (undefined when the message is deleted or unknown). */
+  update(id: string, patch: Partial<Pick<MessageRow, 'content' | 'edited_at' | 'deleted_at' | 'mentions' | 'mentions_room'>>): Promise<MessageRow | undefined>;
+  /** Newest first with beforeSeq (or none); oldest first with afterSeq. */
+  list(roomId: string, range: MessageRange): Promise<MessageRow[]>;
+  incrementReplies(parentId: string): Promise<void>;
+  /** Messages after seq that are not deleted and not the user's own. */
+  countUnread(roomId: string, userId: string, afterSeq: number): Promise<number>;
+  /** The highest seq that belongs to a message at or before seq (read points move to messages). */
+  latestMessageAtOrBefore(roomId: string, seq: number): Promise<MessageRow | undefined>;
+}
+
+export interface ReactionRepository {
+  /** False when this user already reacted with this emoji. */
+  add(messageId: string, userId: string, emoji: string, at: IsoTime): Promise<boolean>;
+  remove(messageId: string, userId: string, emoji: string): Promise<boolean>;
+  groups(messageIds: string[], viewerId: string): Promise<ReactionGroupRow[]>;
+}
+
+export interface PinRepository {
+  pin(p: PinRow): Promise<boolean>;
+  unpin(roomId: string, messageId: string): Promise<boolean>;
+  list(roomId: string): Promise<PinRow[]>;
+  pinnedAmong(roomId: string, messageIds: string[]): Promise<Set<string>>;
+}
+
+export interface RoomEventRepository {
+  append(e: RoomEventRow): Promise<void>;
+  /** Events with seq > afterSeq, in order. */
+  listAfter(roomId: string, afterSeq: number, limit: number): Promise<RoomEventRow[]>;
 }

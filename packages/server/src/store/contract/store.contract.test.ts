@@ -5,6 +5,8 @@ import { MIGRATION_NAMES } from '../sql/migrations/index.ts';
 import { openStore } from '../sql/open.ts';
 import type { Store } from '../store.ts';
 import { followContract } from './follows.contract.ts';
+import { messageContract } from './messages.contract.ts';
+import { roomContract } from './rooms.contract.ts';
 import { ticketAndLockContract } from './tickets-locks.contract.ts';
 import { userContract } from './users.contract.ts';
 
@@ -35,5 +37,7 @@ for (const backend of backends()) {
     userContract(() => store);
     followContract(() => store);
     ticketAndLockContract(() => store);
+    roomContract(() => store);
+    messageContract(() => store);
   });
 }

@@ -47,7 +47,117 @@ export interface JobLocksTable {
   expires_at: string;
 }
 
+export interface RoomsTable {
+  id: string;
+  type: string;
+  name: string;
+  name_lower: string;
+  description: string | null;
+  topic_kind: string;
+  cover_attachment_id: string | null;
+  /** JSON array. */
+  categories: string;
+  member_limit: number | null;
+  member_count: Generated<number>;
+  featured: Generated<number>;
+  archived: Generated<number>;
+  direct_key: string | null;
+  last_seq: Generated<number>;
+  created_by: string | null;
+  created_at: string;
+  last_message_at: string | null;
+}
+
+export interface MembershipsTable {
+  room_id: string;
+  user_id: string;
+  role: string;
+  joined_at: string;
+  last_read_seq: Generated<number>;
+  last_read_message_id: string | null;
+  last_read_at: string | null;
+  delivered_seq: Generated<number>;
+  notification_level: Generated<string>;
+  muted: Generated<number>;
+  muted_until: string | null;
+}
+
+export interface BansTable {
+  room_id: string;
+  user_id: string;
+  banned_by: string | null;
+  reason: string | null;
+  created_at: string;
+}
+
+export interface InvitesTable {
+  code: string;
+  room_id: string;
+  created_by: string | null;
+  created_at: string;
+  expires_at: string;
+  max_uses: number | null;
+  uses: Generated<number>;
+  revoked_at: string | null;
+}
+
+export interface BlocksTable {
+  blocker_id: string;
+  blocked_id: string;
+  created_at: string;
+}
+
+export interface MessagesTable {
+  id: string;
+  room_id: string;
+  seq: number;
+  sender_id: string;
+  type: string;
+  content: string;
+  parent_id: string | null;
+  client_id: string | null;
+  /** JSON array of user ids. */
+  mentions: string;
+  mentions_room: number;
+  reply_count: Generated<number>;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+}
+
+export interface ReactionsTable {
+  message_id: string;
+  user_id: string;
+  emoji: string;
+  created_at: string;
+}
+
+export interface PinsTable {
+  room_id: string;
+  message_id: string;
+  pinned_by: string | null;
+  pinned_at: string;
+}
+
+export interface RoomEventsTable {
+  room_id: string;
+  seq: number;
+  type: string;
+  /** JSON. */
+  payload: string;
+  created_at: string;
+}
+
 export interface DB {
+  rooms: RoomsTable;
+  memberships: MembershipsTable;
+  bans: BansTable;
+  invites: InvitesTable;
+  blocks: BlocksTable;
+  messages: MessagesTable;
+  reactions: ReactionsTable;
+  pins: PinsTable;
+  room_events: RoomEventsTable;
   users: UsersTable;
   profile_fields: ProfileFieldsTable;
   follows: FollowsTable;

@@ -1,8 +1,27 @@
 import { sql, type Kysely } from 'kysely';
-import type { FollowRepository, JobLockRepository, Store, TicketRepository, UserRepository } from '../store.ts';
+import type {
+  BanRepository,
+  BlockRepository,
+  FollowRepository,
+  InviteRepository,
+  JobLockRepository,
+  MembershipRepository,
+  MessageRepository,
+  PinRepository,
+  ReactionRepository,
+  RoomEventRepository,
+  RoomRepository,
+  Store,
+  TicketRepository,
+  UserRepository,
+} from '../store.ts';
 import type { SqlDialect } from './dialects/dialect.ts';
 import { SqlFollowRepository } from './repositories/follows.repo.ts';
 import { SqlJobLockRepository } from './repositories/job-locks.repo.ts';
+import { SqlMembershipRepository } from './repositories/memberships.repo.ts';
+import { SqlMessageRepository, SqlPinRepository, SqlReactionRepository, SqlRoomEventRepository } from './repositories/messages.repo.ts';
+import { SqlBanRepository, SqlBlockRepository, SqlInviteRepository } from './repositories/moderation.repo.ts';
+import { SqlRoomRepository } from './repositories/rooms.repo.ts';
 import { SqlTicketRepository } from './repositories/tickets.repo.ts';
 import { SqlUserRepository } from './repositories/users.repo.ts';
 import type { DB } from './schema.ts';
@@ -13,6 +32,15 @@ export class SqlStore implements Store {
   readonly follows: FollowRepository;
   readonly tickets: TicketRepository;
   readonly jobLocks: JobLockRepository;
+  readonly rooms: RoomRepository;
+  readonly members: MembershipRepository;
+  readonly bans: BanRepository;
+  readonly invites: InviteRepository;
+  readonly blocks: BlockRepository;
+  readonly messages: MessageRepository;
+  readonly reactions: ReactionRepository;
+  readonly pins: PinRepository;
+  readonly events: RoomEventRepository;
 
   private readonly sqlDialect: SqlDialect;
   private readonly db: Kysely<DB>;
@@ -26,6 +54,15 @@ export class SqlStore implements Store {
     this.follows = new SqlFollowRepository(db);
     this.tickets = new SqlTicketRepository(db);
     this.jobLocks = new SqlJobLockRepository(db);
+    this.rooms = new SqlRoomRepository(db);
+    this.members = new SqlMembershipRepository(db);
+    this.bans = new SqlBanRepository(db);
+    this.invites = new SqlInviteRepository(db);
+    this.blocks = new SqlBlockRepository(db);
+    this.messages = new SqlMessageRepository(db);
+    this.reactions = new SqlReactionRepository(db);
+    this.pins = new SqlPinRepository(db);
+    this.events = new SqlRoomEventRepository(db);
   }
 
   get dialect(): 'sqlite' | 'postgres' {

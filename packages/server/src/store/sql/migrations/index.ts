@@ -1,12 +1,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import type { ColumnTypes } from '../dialects/dialect.ts';
 import * as m0001 from './0001_accounts.ts';
+import * as m0002 from './0002_rooms_messages.ts';
 
 type Step = { up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> };
 
 /** Forward-only migrations, in order. Never edit one that has shipped: add the next. */
 const STEPS: Record<string, Step> = {
   '0001_accounts': m0001,
+  '0002_rooms_messages': m0002,
 };
 
 export const MIGRATION_NAMES = Object.keys(STEPS);

@@ -1,12 +1,12 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { FollowRepository } from '../../store.ts';
-import type { FollowEntry, Page, UserRow } from '../../types.ts';
-import type { DB, UsersTable } from '../schema.ts';
+import type { FollowEntry, Page } from '../../types.ts';
+import type { DB } from '../schema.ts';
 import { decodeCursor, encodeCursor } from '../../cursor.ts';
+import { toUser } from './mappers.ts';
 
 type Side = { match: 'follower_id' | 'followee_id'; other: 'follower_id' | 'followee_id' };
 
-const toUser = ({ search_name: _s, followed_at: _f, ...r }: Selectable<UsersTable> & { followed_at: string }): UserRow => ({ ...r, is_admin: r.is_admin === 1 });
 
 export class SqlFollowRepository implements FollowRepository {
   private readonly db: Kysely<DB>;
@@ -77,7 +77,7 @@ export class SqlFollowRepository implements FollowRepository {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
-      items: page.map((r) => ({ user: toUser(r), followed_at: r.followed_at })),
+      items: page.map(({ followed_at, ...r }) => ({ user: toUser(r), followed_at })),
       next_cursor: rows.length > limit && last ? encodeCursor(last.followed_at, last.id) : null,
     };
   }

@@ -1,15 +1,11 @@
-import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { sql, type Kysely, type Updateable } from 'kysely';
 import { DomainError } from '../../../domain/errors.ts';
 import type { UserRepository } from '../../store.ts';
 import type { NewUser, ProfileFieldRow, UserPatch, UserRow } from '../../types.ts';
 import type { SqlDialect } from '../dialects/dialect.ts';
 import type { DB, UsersTable } from '../schema.ts';
+import { toUser } from './mappers.ts';
 import { escapeLike } from './sql-helpers.ts';
-
-const toUser = (r: Selectable<UsersTable>): UserRow => {
-  const { search_name: _search, ...rest } = r;
-  return { ...rest, is_admin: r.is_admin === 1 };
-};
 
 // SQLite's LIKE has no escape character unless told; say it on both databases.
 const likePrefix = (column: 'username' | 'search_name', pattern: string) => sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`;
@@ -56,6 +52,18 @@ export class SqlUserRepository implements UserRepository {
 
   async findByEmail(email: string): Promise<UserRow[]> {
     const rows = await this.db.selectFrom('users').selectAll().where('email', '=', email).where('deleted_at', 'is', null).orderBy('created_at').limit(50).execute();
+    return rows.map(toUser);
+  }
+
+  async findByIds(ids: string[]): Promise<UserRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('users').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+    return rows.map(toUser);
+  }
+
+  async findByUsernames(usernames: string[]): Promise<UserRow[]> {
+    if (usernames.length === 0) return [];
+    const rows = await this.db.selectFrom('users').selectAll().where('username', 'in', [...new Set(usernames)]).where('deactivated_at', 'is', null).execute();
     return rows.map(toUser);
   }
 
@@ -159,7 +167,14 @@ export class SqlUserRepository implements UserRepository {
   }
 
   async isMate(ownerId: string, readerId: string): Promise<boolean> {
-    const r = await this.db.selectFrom('follows').select('follower_id').where('follower_id', '=', readerId).where('followee_id', '=', ownerId).executeTakeFirst();
+    const follows = this.db.selectFrom('follows').select('follower_id as x').where('follower_id', '=', readerId).where('followee_id', '=', ownerId);
+    const shares = this.db
+      .selectFrom('memberships as a')
+      .innerJoin('memberships as b', 'b.room_id', 'a.room_id')
+      .select('a.user_id as x')
+      .where('a.user_id', '=', ownerId)
+      .where('b.user_id', '=', readerId);
+    const r = await follows.union(shares).limit(1).executeTakeFirst();
     return r !== undefined;
   }
 

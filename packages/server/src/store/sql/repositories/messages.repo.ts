@@ -1,0 +1,174 @@
+import type { Kysely, Updateable } from 'kysely';
+import type { MessageRange, MessageRow, NewMessage, PinRow, ReactionGroupRow, RoomEventRow } from '../../room-types.ts';
+import type { MessageRepository, PinRepository, ReactionRepository, RoomEventRepository } from '../../store.ts';
+import type { DB, MessagesTable } from '../schema.ts';
+import { toMessage } from './mappers.ts';
+
+export class SqlMessageRepository implements MessageRepository {
+  private readonly db: Kysely<DB>;
+
+  constructor(db: Kysely<DB>) {
+    this.db = db;
+  }
+
+  async insert(m: NewMessage): Promise<MessageRow> {
+    const r = await this.db
+      .insertInto('messages')
+      .values({ ...m, mentions: JSON.stringify(m.mentions), mentions_room: m.mentions_room ? 1 : 0 })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toMessage(r);
+  }
+
+  async findById(id: string): Promise<MessageRow | undefined> {
+    const r = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toMessage(r);
+  }
+
+  async findBySeq(roomId: string, seq: number): Promise<MessageRow | undefined> {
+    const r = await this.db.selectFrom('messages').selectAll().where('room_id', '=', roomId).where('seq', '=', seq).executeTakeFirst();
+    return r && toMessage(r);
+  }
+
+  async findByClientId(senderId: string, clientId: string): Promise<MessageRow | undefined> {
+    const r = await this.db.selectFrom('messages').selectAll().where('sender_id', '=', senderId).where('client_id', '=', clientId).executeTakeFirst();
+    return r && toMessage(r);
+  }
+
+  async update(id: string, patch: Partial<Pick<MessageRow, 'content' | 'edited_at' | 'deleted_at' | 'mentions' | 'mentions_room'>>): Promise<MessageRow | undefined> {
+    const { mentions, mentions_room, ...rest } = patch;
+    const values: Updateable<MessagesTable> = { ...rest };
+    if (mentions !== undefined) values.mentions = JSON.stringify(mentions);
+    if (mentions_room !== undefined) values.mentions_room = mentions_room ? 1 : 0;
+    const r = await this.db.updateTable('messages').set(values).where('id', '=', id).where('deleted_at', 'is', null).returningAll().executeTakeFirst();
+    return r && toMessage(r);
+  }
+
+  async list(roomId: string, range: MessageRange): Promise<MessageRow[]> {
+    // Keyset on (room_id, seq): a page never shifts when newer messages arrive.
+    let q = this.db.selectFrom('messages').selectAll().where('room_id', '=', roomId);
+    if (range.parentId) q = q.where('parent_id', '=', range.parentId);
+    if (range.afterSeq !== undefined) {
+      const rows = await q.where('seq', '>', range.afterSeq).orderBy('seq', 'asc').limit(range.limit).execute();
+      return rows.map(toMessage);
+    }
+    if (range.beforeSeq !== undefined) q = q.where('seq', '<', range.beforeSeq);
+    const rows = await q.orderBy('seq', 'desc').limit(range.limit).execute();
+    return rows.map(toMessage);
+  }
+
+  async incrementReplies(parentId: string): Promise<void> {
+    await this.db
+      .updateTable('messages')
+      .set((eb) => ({ reply_count: eb('reply_count', '+', 1) }))
+      .where('id', '=', parentId)
+      .execute();
+  }
+
+  async countUnread(roomId: string, userId: string, afterSeq: number): Promise<number> {
+    const r = await this.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('room_id', '=', roomId)
+      .where('seq', '>', afterSeq)
+      .where('sender_id', '<>', userId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async latestMessageAtOrBefore(roomId: string, seq: number): Promise<MessageRow | undefined> {
+    const r = await this.db.selectFrom('messages').selectAll().where('room_id', '=', roomId).where('seq', '<=', seq).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return r && toMessage(r);
+  }
+}
+
+export class SqlReactionRepository implements ReactionRepository {
+  private readonly db: Kysely<DB>;
+
+  constructor(db: Kysely<DB>) {
+    this.db = db;
+  }
+
+  async add(messageId: string, userId: string, emoji: string, at: string): Promise<boolean> {
+    const r = await this.db
+      .insertInto('reactions')
+      .values({ message_id: messageId, user_id: userId, emoji, created_at: at })
+      .onConflict((oc) => oc.columns(['message_id', 'emoji', 'user_id']).doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async remove(messageId: string, userId: string, emoji: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('reactions').where('message_id', '=', messageId).where('user_id', '=', userId).where('emoji', '=', emoji).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  async groups(messageIds: string[], viewerId: string): Promise<ReactionGroupRow[]> {
+    if (messageIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('reactions')
+      .select((eb) => [
+        'message_id',
+        'emoji',
+        eb.fn.countAll<number>().as('count'),
+        eb.fn.sum<number>(eb.case().when('user_id', '=', viewerId).then(1).else(0).end()).as('mine'),
+        eb.fn.min('created_at').as('first_at'),
+      ])
+      .where('message_id', 'in', messageIds)
+      .groupBy(['message_id', 'emoji'])
+      .orderBy('first_at')
+      .orderBy('emoji')
+      .execute();
+    return rows.map((r) => ({ message_id: r.message_id, emoji: r.emoji, count: Number(r.count), me: Number(r.mine) > 0 }));
+  }
+}
+
+export class SqlPinRepository implements PinRepository {
+  private readonly db: Kysely<DB>;
+
+  constructor(db: Kysely<DB>) {
+    this.db = db;
+  }
+
+  async pin(p: PinRow): Promise<boolean> {
+    const r = await this.db
+      .insertInto('pins')
+      .values(p)
+      .onConflict((oc) => oc.columns(['room_id', 'message_id']).doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async unpin(roomId: string, messageId: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('pins').where('room_id', '=', roomId).where('message_id', '=', messageId).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  async list(roomId: string): Promise<PinRow[]> {
+    return this.db.selectFrom('pins').selectAll().where('room_id', '=', roomId).orderBy('pinned_at', 'desc').limit(500).execute();
+  }
+
+  async pinnedAmong(roomId: string, messageIds: string[]): Promise<Set<string>> {
+    if (messageIds.length === 0) return new Set();
+    const rows = await this.db.selectFrom('pins').select('message_id').where('room_id', '=', roomId).where('message_id', 'in', messageIds).execute();
+    return new Set(rows.map((r) => r.message_id));
+  }
+}
+
+export class SqlRoomEventRepository implements RoomEventRepository {
+  private readonly db: Kysely<DB>;
+
+  constructor(db: Kysely<DB>) {
+    this.db = db;
+  }
+
+  async append(e: RoomEventRow): Promise<void> {
+    await this.db.insertInto('room_events').values({ ...e, payload: JSON.stringify(e.payload) }).execute();
+  }
+
+  async listAfter(roomId: string, afterSeq: number, limit: number): Promise<RoomEventRow[]> {
+    const rows = await this.db.selectFrom('room_events').selectAll().where('room_id', '=', roomId).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+    return rows.map((r) => ({ ...r, payload: JSON.parse(r.payload) as unknown }));
+  }
+}

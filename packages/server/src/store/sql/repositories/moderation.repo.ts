@@ -1,0 +1,121 @@
+import type { Kysely } from 'kysely';
+import type { BanRow, InviteRow } from '../../room-types.ts';
+import type { BanRepository, BlockRepository, InviteRepository } from '../../store.ts';
+import type { UserRow } from '../../types.ts';
+import type { DB } from '../schema.ts';
+import { toUser } from './mappers.ts';
+
+export class SqlBanRepository implements BanRepository {
+  private readonly db: Kysely<DB>;
+
+  constructor(db: Kysely<DB>) {
+    this.db = db;
+  }
+
+  async add(ban: BanRow): Promise<void> {
+    await this.db
+      .insertInto('bans')
+      .values(ban)
+      .onConflict((oc) => oc.columns(['room_id', 'user_id']).doUpdateSet({ reason: ban.reason, banned_by: ban.banned_by }))
+      .execute();
+  }
+
+  async remove(roomId: string, userId: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('bans').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  async isBanned(roomId: string, userId: string): Promise<boolean> {
+    const r = await this.db.selectFrom('bans').select('user_id').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst();
+    return r !== undefined;
+  }
+
+  async list(roomId: string): Promise<{ ban: BanRow; user: UserRow }[]> {
+    const rows = await this.db
+      .selectFrom('bans')
+      .innerJoin('users', 'users.id', 'bans.user_id')
+      .selectAll('users')
+      .select(['bans.room_id as b_room_id', 'bans.banned_by as b_banned_by', 'bans.reason as b_reason', 'bans.created_at as b_created_at'])
+      .where('bans.room_id', '=', roomId)
+      .orderBy('bans.created_at', 'desc')
+      .execute();
+    return rows.map(({ b_room_id, b_banned_by, b_reason, b_created_at, ...u }) => ({
+      ban: { room_id: b_room_id, user_id: u.id, banned_by: b_banned_by, reason: b_reason, created_at: b_created_at },
+      user: toUser(u),
+    }));
+  }
+}
+
+export class SqlInviteRepository implements InviteRepository {
+  private readonly db: Kysely<DB>;
+
+  constructor(db: Kysely<DB>) {
+    this.db = db;
+  }
+
+  async insert(invite: InviteRow): Promise<void> {
+    await this.db.insertInto('invites').values(invite).execute();
+  }
+
+  async find(code: string): Promise<InviteRow | undefined> {
+    return this.db.selectFrom('invites').selectAll().where('code', '=', code).executeTakeFirst();
+  }
+
+  async use(code: string, now: string): Promise<boolean> {
+    // One conditional UPDATE: concurrent accepts of a single-use invite cannot both succeed.
+    const r = await this.db
+      .updateTable('invites')
+      .set((eb) => ({ uses: eb('uses', '+', 1) }))
+      .where('code', '=', code)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .where((eb) => eb.or([eb('max_uses', 'is', null), eb('uses', '<', eb.ref('max_uses'))]))
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async revoke(code: string, now: string): Promise<void> {
+    await this.db.updateTable('invites').set({ revoked_at: now }).where('code', '=', code).where('revoked_at', 'is', null).execute();
+  }
+}
+
+export class SqlBlockRepository implements BlockRepository {
+  private readonly db: Kysely<DB>;
+
+  constructor(db: Kysely<DB>) {
+    this.db = db;
+  }
+
+  async block(blockerId: string, blockedId: string, at: string): Promise<void> {
+    await this.db
+      .insertInto('blocks')
+      .values({ blocker_id: blockerId, blocked_id: blockedId, created_at: at })
+      .onConflict((oc) => oc.columns(['blocker_id', 'blocked_id']).doNothing())
+      .execute();
+  }
+
+  async unblock(blockerId: string, blockedId: string): Promise<void> {
+    await this.db.deleteFrom('blocks').where('blocker_id', '=', blockerId).where('blocked_id', '=', blockedId).execute();
+  }
+
+  async between(a: string, b: string): Promise<boolean> {
+    const r = await this.db
+      .selectFrom('blocks')
+      .select('blocker_id')
+      .where((eb) => eb.or([eb.and([eb('blocker_id', '=', a), eb('blocked_id', '=', b)]), eb.and([eb('blocker_id', '=', b), eb('blocked_id', '=', a)])]))
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
+  async list(blockerId: string): Promise<{ user: UserRow; blocked_at: string }[]> {
+    const rows = await this.db
+      .selectFrom('blocks')
+      .innerJoin('users', 'users.id', 'blocks.blocked_id')
+      .selectAll('users')
+      .select('blocks.created_at as blocked_at')
+      .where('blocks.blocker_id', '=', blockerId)
+      .orderBy('blocks.created_at', 'desc')
+      .execute();
+    return rows.map(({ blocked_at, ...u }) => ({ user: toUser(u), blocked_at }));
+  }
+}

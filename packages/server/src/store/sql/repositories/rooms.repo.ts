@@ -1,0 +1,126 @@
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { decodeKey, encodeKey } from '../../cursor.ts';
+import type { MembershipRow, NewRoom, RoomPatch, RoomRow } from '../../room-types.ts';
+import type { RoomFilter, RoomRepository } from '../../store.ts';
+import type { Page } from '../../types.ts';
+import type { DB, MembershipsTable, RoomsTable } from '../schema.ts';
+import { toMembership, toRoom, unprefix } from './mappers.ts';
+import { escapeLike } from './sql-helpers.ts';
+
+const MEMBERSHIP_COLUMNS = [
+  'role',
+  'joined_at',
+  'last_read_seq',
+  'last_read_message_id',
+  'last_read_at',
+  'delivered_seq',
+  'notification_level',
+  'muted',
+  'muted_until',
+  'room_id',
+  'user_id',
+] as const;
+
+export class SqlRoomRepository implements RoomRepository {
+  private readonly db: Kysely<DB>;
+
+  constructor(db: Kysely<DB>) {
+    this.db = db;
+  }
+
+  async insert(room: NewRoom): Promise<RoomRow> {
+    const r = await this.db
+      .insertInto('rooms')
+      .values({ ...room, name_lower: room.name.toLowerCase(), categories: JSON.stringify(room.categories) })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toRoom(r);
+  }
+
+  async findById(id: string): Promise<RoomRow | undefined> {
+    const r = await this.db.selectFrom('rooms').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toRoom(r);
+  }
+
+  async findByDirectKey(key: string): Promise<RoomRow | undefined> {
+    const r = await this.db.selectFrom('rooms').selectAll().where('direct_key', '=', key).executeTakeFirst();
+    return r && toRoom(r);
+  }
+
+  async update(id: string, patch: RoomPatch): Promise<RoomRow | undefined> {
+    const { categories, featured, archived, ...rest } = patch;
+    const values: Updateable<RoomsTable> = { ...rest };
+    if (patch.name !== undefined) values.name_lower = patch.name.toLowerCase();
+    if (categories !== undefined) values.categories = JSON.stringify(categories);
+    if (featured !== undefined) values.featured = featured ? 1 : 0;
+    if (archived !== undefined) values.archived = archived ? 1 : 0;
+    if (Object.keys(values).length === 0) return this.findById(id);
+    const r = await this.db.updateTable('rooms').set(values).where('id', '=', id).returningAll().executeTakeFirst();
+    return r && toRoom(r);
+  }
+
+  async delete(id: string): Promise<void> {
+    // Pins and reactions cascade from messages; thread parents point inside the room, so messages go in one statement.
+    await this.db.deleteFrom('rooms').where('id', '=', id).execute();
+  }
+
+  async nextSeq(id: string, messageAt?: string): Promise<number> {
+    const r = await this.db
+      .updateTable('rooms')
+      .set((eb) => ({ last_seq: eb('last_seq', '+', 1), ...(messageAt ? { last_message_at: messageAt } : {}) }))
+      .where('id', '=', id)
+      .returning('last_seq')
+      .executeTakeFirstOrThrow();
+    return r.last_seq;
+  }
+
+  async takeSeat(id: string): Promise<boolean> {
+    // The limit is checked by the UPDATE itself, so racing joins cannot overfill a room.
+    const r = await this.db
+      .updateTable('rooms')
+      .set((eb) => ({ member_count: eb('member_count', '+', 1) }))
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('member_limit', 'is', null), eb('member_count', '<', eb.ref('member_limit'))]))
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async releaseSeat(id: string): Promise<number> {
+    const r = await this.db
+      .updateTable('rooms')
+      .set((eb) => ({ member_count: eb('member_count', '-', 1) }))
+      .where('id', '=', id)
+      .returning('member_count')
+      .executeTakeFirstOrThrow();
+    return r.member_count;
+  }
+
+  async listForUser(userId: string): Promise<{ room: RoomRow; membership: MembershipRow }[]> {
+    const rows = await this.db
+      .selectFrom('memberships as m')
+      .innerJoin('rooms', 'rooms.id', 'm.room_id')
+      .selectAll('rooms')
+      .select(MEMBERSHIP_COLUMNS.map((c) => `m.${c} as m_${c}` as const))
+      .where('m.user_id', '=', userId)
+      .orderBy(sql`coalesce(rooms.last_message_at, rooms.created_at)`, 'desc')
+      .orderBy('rooms.id', 'desc')
+      .execute();
+    return rows.map((r) => ({
+      room: toRoom(r as unknown as Selectable<RoomsTable>),
+      membership: toMembership(unprefix<Selectable<MembershipsTable>>(r, 'm_')),
+    }));
+  }
+
+  async listPublic(filter: RoomFilter): Promise<Page<RoomRow>> {
+    const after = decodeKey(filter.cursor, 2) as [string, string] | undefined;
+    let q = this.db.selectFrom('rooms').selectAll().where('type', '=', 'public');
+    if (filter.q) q = q.where(sql<boolean>`name_lower like ${`%${escapeLike(filter.q.toLowerCase())}%`} escape '\\'`);
+    if (filter.category) q = q.where(sql<boolean>`categories like ${`%${escapeLike(JSON.stringify(filter.category))}%`} escape '\\'`);
+    if (filter.featured !== undefined) q = q.where('featured', '=', filter.featured ? 1 : 0);
+    if (after) q = q.where((eb) => eb.or([eb('name_lower', '>', after[0]), eb.and([eb('name_lower', '=', after[0]), eb('id', '>', after[1])])]));
+    const rows = await q.orderBy('name_lower').orderBy('id').limit(filter.limit + 1).execute();
+    const page = rows.slice(0, filter.limit);
+    const last = page.at(-1);
+    return { items: page.map(toRoom), next_cursor: rows.length > filter.limit && last ? encodeKey([last.name_lower, last.id]) : null };
+  }
+}
