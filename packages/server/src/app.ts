@@ -10,10 +10,11 @@ import { createLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import type { LoginGuard } from './ports/login-guard.ts';
-import { AccountsService } from './services/accounts/accounts.service.ts';
-import { PasswordHasher } from './services/accounts/passwords.ts';
-import { TokenService } from './services/accounts/tokens.ts';
-import { UsersService } from './services/users/users.service.ts';
+import { MemoryBus } from './bus/memory-bus.ts';
+import { MemoryRateLimiter } from './limits/memory-rate-limiter.ts';
+import { RedisRateLimiter } from './limits/redis-rate-limiter.ts';
+import type { RateLimiter } from './ports/rate-limiter.ts';
+import { createServices, type Services } from './services/index.ts';
 import { openStore } from './store/sql/open.ts';
 import type { Store } from './store/store.ts';
 import { buildHttpServer } from './transports/http/server.ts';
@@ -29,7 +30,7 @@ export interface App {
   http: HttpApp;
   store: Store;
   logger: Logger;
-  services: { accounts: AccountsService; users: UsersService };
+  services: Services;
   jobs: JobScheduler;
   /** Listens on config HOST:PORT and starts the periodic jobs; resolves to the bound address. */
   start(): Promise<string>;
@@ -61,15 +62,23 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
 
   const guardOptions = { maxFailures: config.LOGIN_MAX_FAILURES, blockSeconds: config.BLOCK_TIME };
   const loginGuard: LoginGuard = redis ? new RedisLoginGuard(redis, guardOptions) : new MemoryLoginGuard(guardOptions, clock);
-  const accounts = new AccountsService({
+  const messageRateOptions = { limit: config.MESSAGE_RATE_LIMIT, windowMs: config.MESSAGE_RATE_WINDOW * 1000 };
+  const messageRate: RateLimiter = redis ? new RedisRateLimiter(redis, messageRateOptions) : new MemoryRateLimiter(messageRateOptions, clock);
+  const bus = new MemoryBus();
+  const services = createServices({
     store,
-    hasher: new PasswordHasher(config.BCRYPT_COST),
-    tokens: new TokenService(secrets.jwtSecret, config.TOKEN_TTL, clock),
-    loginGuard,
+    bus,
     clock,
+    loginGuard,
+    messageRate,
+    jwtSecret: secrets.jwtSecret,
+    tokenTtlSeconds: config.TOKEN_TTL,
+    bcryptCost: config.BCRYPT_COST,
     deactivationDays: config.DEACTIVATION_DAYS,
+    categories: config.ROOM_CATEGORIES,
+    editWindowSeconds: config.EDIT_WINDOW,
   });
-  const users = new UsersService({ store, clock });
+  const { accounts } = services;
 
   const jobs = new JobScheduler({
     store,
@@ -89,8 +98,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     metrics,
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
-    accounts,
-    users,
+    services,
     ready: async () => {
       await store.ping();
       if (redis) await redis.ping();
@@ -103,7 +111,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     http,
     store,
     logger,
-    services: { accounts, users },
+    services,
     jobs,
     async start() {
       const address = await http.listen({ port: config.PORT, host: config.HOST });
@@ -115,6 +123,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         await http.close();
         await jobs.stop();
         await loginGuard.close();
+        await messageRate.close();
+        await bus.close();
         redis?.disconnect();
         await store.close();
       })();

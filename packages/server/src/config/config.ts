@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { DEFAULT_ROOM_CATEGORIES } from '@rooms/protocol';
 import { z } from 'zod';
 
 const seconds = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
@@ -35,6 +36,17 @@ export const ConfigSchema = z.object({
   DEACTIVATION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Seconds between runs of the periodic jobs (purge of deactivated accounts, expiries). */
   JOB_INTERVAL: seconds(60 * 60),
+  /** Room categories users may pick, comma-separated. */
+  ROOM_CATEGORIES: z
+    .string()
+    .default(DEFAULT_ROOM_CATEGORIES.join(','))
+    .transform((v) => [...new Set(v.split(',').map((c) => c.trim().toLowerCase()).filter(Boolean))])
+    .pipe(z.array(z.string().regex(/^[a-z0-9_-]{1,30}$/, 'categories are 1-30 of a-z 0-9 _ -')).min(1)),
+  /** Messages one user may send per MESSAGE_RATE_WINDOW seconds, across all rooms and nodes. */
+  MESSAGE_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
+  MESSAGE_RATE_WINDOW: seconds(10),
+  /** Seconds after sending during which the sender may edit a message. */
+  EDIT_WINDOW: seconds(15 * 60),
   BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
   /** Trust X-Forwarded-For from a reverse proxy (true, false, or a hop count / address list). */
   TRUST_PROXY: z

@@ -17,7 +17,7 @@ export function bearerToken(req: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
-/** preHandler for every endpoint but signup and login: 401 unless the token is valid and current. */
+/** onRequest hook (before the body is read or validated) for every endpoint but signup and login: 401 unless the token is valid and current. */
 export function requireAuth(accounts: AccountsService) {
   return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const token = bearerToken(req);

@@ -5,11 +5,13 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { Logger } from 'pino';
 import { newId } from '../../domain/ids.ts';
 import type { Metrics } from '../../observability/metrics.ts';
-import type { AccountsService } from '../../services/accounts/accounts.service.ts';
-import type { UsersService } from '../../services/users/users.service.ts';
+import type { Services } from '../../services/index.ts';
 import { handleError, notFound } from './errors.ts';
 import { authRoutes } from './routes/auth.routes.ts';
+import { memberRoutes } from './routes/members.routes.ts';
+import { messageRoutes } from './routes/messages.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
+import { roomRoutes } from './routes/rooms.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import type { HttpApp } from './types.ts';
 
@@ -18,8 +20,7 @@ export interface HttpDeps {
   metrics: Metrics;
   bodyLimit: number;
   trustProxy: boolean | number | string;
-  accounts: AccountsService;
-  users: UsersService;
+  services: Services;
   ready: () => Promise<void>;
 }
 
@@ -81,7 +82,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   opsRoutes(app, { metrics: deps.metrics, ready: deps.ready });
-  authRoutes(app, deps.accounts);
-  userRoutes(app, deps.users, deps.accounts);
+  const s = deps.services;
+  authRoutes(app, s.accounts);
+  userRoutes(app, s.users, s.accounts, s.blocks);
+  roomRoutes(app, s.rooms, s.accounts);
+  memberRoutes(app, s.members, s.invites, s.accounts);
+  messageRoutes(app, s, s.accounts);
   return app;
 }

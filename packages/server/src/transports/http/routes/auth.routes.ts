@@ -30,17 +30,17 @@ export function authRoutes(app: HttpApp, accounts: AccountsService): void {
     },
   );
 
-  app.get('/auth/me', { preHandler: auth, schema: { tags, security: BEARER, response: { 200: MeView } } }, async (req) => accounts.me(actorOf(req)));
+  app.get('/auth/me', { onRequest: auth, schema: { tags, security: BEARER, response: { 200: MeView } } }, async (req) => accounts.me(actorOf(req)));
 
   app.post(
     '/auth/logout-all',
-    { preHandler: auth, schema: { tags, security: BEARER, description: 'Signs out every other session; the caller gets a fresh token.', response: { 200: AuthResult } } },
+    { onRequest: auth, schema: { tags, security: BEARER, description: 'Signs out every other session; the caller gets a fresh token.', response: { 200: AuthResult } } },
     async (req) => accounts.logoutAll(actorOf(req)),
   );
 
   app.post(
     '/auth/ws-ticket',
-    { preHandler: auth, schema: { tags, security: BEARER, description: 'A one-time ticket (30 s) for the WebSocket handshake.', response: { 201: WsTicket } } },
+    { onRequest: auth, schema: { tags, security: BEARER, description: 'A one-time ticket (30 s) for the WebSocket handshake.', response: { 201: WsTicket } } },
     async (req, reply) => reply.code(201).send(await accounts.createWsTicket(actorOf(req))),
   );
 }

@@ -2,6 +2,7 @@ import {
   AuthResult,
   ChangeEmailBody,
   ChangePasswordBody,
+  BlockList,
   ChangeUsernameBody,
   IdParams,
   MeView,
@@ -15,12 +16,13 @@ import {
 } from '@rooms/protocol';
 import { z } from 'zod';
 import type { AccountsService } from '../../../services/accounts/accounts.service.ts';
+import type { BlocksService } from '../../../services/users/blocks.service.ts';
 import type { UsersService } from '../../../services/users/users.service.ts';
 import { actorOf, requireAuth } from '../auth.ts';
 import { BEARER, type HttpApp } from '../types.ts';
 
-export function userRoutes(app: HttpApp, users: UsersService, accounts: AccountsService): void {
-  const common = { preHandler: requireAuth(accounts) };
+export function userRoutes(app: HttpApp, users: UsersService, accounts: AccountsService, blocks: BlocksService): void {
+  const common = { onRequest: requireAuth(accounts) };
   const tags = ['users'];
   const security = BEARER;
 
@@ -72,4 +74,16 @@ export function userRoutes(app: HttpApp, users: UsersService, accounts: Accounts
   app.get('/users/:id/following', { ...common, schema: { tags, security, params: IdParams, querystring: PageQuery, response: { 200: UserPage } } }, async (req) =>
     users.following(actorOf(req), req.params.id, req.query.limit, req.query.cursor),
   );
+
+  app.get('/users/me/blocks', { ...common, schema: { tags, security, response: { 200: BlockList } } }, async (req) => blocks.list(actorOf(req)));
+
+  app.post('/users/:id/block', { ...common, schema: { tags, security, description: 'A blocked user cannot open a direct room with you or message you there.', params: IdParams } }, async (req, reply) => {
+    await blocks.block(actorOf(req), req.params.id);
+    return reply.code(204).send();
+  });
+
+  app.delete('/users/:id/block', { ...common, schema: { tags, security, params: IdParams } }, async (req, reply) => {
+    await blocks.unblock(actorOf(req), req.params.id);
+    return reply.code(204).send();
+  });
 }

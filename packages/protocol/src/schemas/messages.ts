@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { LIMITS, ROOM_LIMITS } from '../limits.ts';
+import { Id, Timestamp, text } from './common.ts';
+import { UserSummary } from './users.ts';
+
+/** One emoji: a single RGI emoji, including ZWJ sequences, flags, keycaps and skin tones. */
+export const Emoji = z
+  .string()
+  .max(64)
+  .refine((s) => /^\p{RGI_Emoji}$/v.test(s), { message: 'must be exactly one emoji' });
+
+export const MessageContent = text({ min: ROOM_LIMITS.message.min, max: ROOM_LIMITS.message.max, multiline: true, trim: false }).refine(
+  (s) => s.trim().length > 0,
+  { message: 'must not be blank' },
+);
+
+export const SendMessageBody = z.strictObject({
+  content: MessageContent,
+  parent_id: Id.optional(),
+  client_id: z.string().min(1).max(ROOM_LIMITS.clientId.max).regex(/^[\w.:-]+$/, 'may contain only letters, digits and . _ : -').optional(),
+});
+
+export const EditMessageBody = z.strictObject({ content: MessageContent });
+export const ReactionBody = z.strictObject({ emoji: Emoji });
+export const ReactionParams = z.strictObject({ id: Id, emoji: z.string().min(1).max(64) });
+
+export const ReactionGroup = z.object({ emoji: z.string(), count: z.number().int(), me: z.boolean() });
+
+export const MessageView = z.object({
+  id: Id,
+  room_id: Id,
+  seq: z.number().int(),
+  sender: UserSummary,
+  type: z.enum(['text', 'image', 'file', 'audio', 'video', 'system']),
+  content: z.string(),
+  parent_id: Id.nullable(),
+  client_id: z.string().nullable(),
+  mentions: z.array(Id),
+  mentions_room: z.boolean(),
+  reply_count: z.number().int(),
+  reactions: z.array(ReactionGroup),
+  read_by_count: z.number().int(),
+  /** Direct rooms, my own messages: sent → delivered (the other side fetched it) → read. */
+  receipt: z.enum(['sent', 'delivered', 'read']).nullable(),
+  pinned: z.boolean(),
+  created_at: Timestamp,
+  edited_at: Timestamp.nullable(),
+  deleted_at: Timestamp.nullable(),
+});
+export type MessageView = z.infer<typeof MessageView>;
+
+/** Position by message id or seq; newest first unless `after` is given. */
+export const MessageListQuery = z
+  .strictObject({
+    limit: z.coerce.number().int().min(1).max(LIMITS.page.max).default(LIMITS.page.default),
+    before: z.string().max(64).optional().meta({ description: 'message id or seq: messages older than it' }),
+    after: z.string().max(64).optional().meta({ description: 'message id or seq: messages newer than it, oldest first' }),
+    parent_id: Id.optional().meta({ description: 'list the replies of this thread' }),
+  })
+  .refine((q) => !(q.before && q.after), { message: 'give before or after, not both', path: ['before'] });
+
+export const MessagePage = z.object({
+  items: z.array(MessageView),
+  /** Pass as before= (or after=) for the next page; null when there is none. */
+  next: z.string().nullable(),
+});
+
+export const ReadBody = z
+  .strictObject({ message_id: Id.optional(), seq: z.number().int().min(0).optional() })
+  .refine((b) => (b.message_id === undefined) !== (b.seq === undefined), { message: 'give message_id or seq', path: ['message_id'] });
+export const ReadState = z.object({ last_read_seq: z.number().int(), last_read_message_id: Id.nullable(), last_read_at: Timestamp.nullable(), unread_count: z.number().int() });
+
+export const Reader = z.object({ user: UserSummary, read_at: Timestamp.nullable() });
+export const ReaderList = z.object({ items: z.array(Reader) });
+export const PinList = z.object({ items: z.array(MessageView.extend({ pinned_at: Timestamp, pinned_by: Id.nullable() })) });

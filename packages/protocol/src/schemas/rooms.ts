@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { LIMITS, ROOM_LIMITS } from '../limits.ts';
+import { Id, Timestamp, text } from './common.ts';
+import { UserSummary } from './users.ts';
+
+export const RoomType = z.enum(['public', 'private', 'direct']);
+export const TopicKind = z.enum(['text', 'image', 'video']);
+export const Role = z.enum(['owner', 'admin', 'member']);
+export type Role = z.infer<typeof Role>;
+export const NotificationLevel = z.enum(['all', 'mentions', 'muted']);
+
+const category = z.string().trim().toLowerCase().min(1).max(30);
+
+export const CreateRoomBody = z.strictObject({
+  name: text({ min: ROOM_LIMITS.name.min, max: ROOM_LIMITS.name.max }),
+  type: z.enum(['public', 'private']).default('public'),
+  description: text({ max: ROOM_LIMITS.description.max, multiline: true }).nullable().optional(),
+  topic_kind: TopicKind.default('text'),
+  categories: z.array(category).max(ROOM_LIMITS.categories.maxItems).default([]),
+  member_limit: z.number().int().min(ROOM_LIMITS.memberLimit.min).max(ROOM_LIMITS.memberLimit.max).nullable().optional(),
+});
+
+export const UpdateRoomBody = z.strictObject({
+  name: text({ min: ROOM_LIMITS.name.min, max: ROOM_LIMITS.name.max }).optional(),
+  description: text({ max: ROOM_LIMITS.description.max, multiline: true }).nullable().optional(),
+  topic_kind: TopicKind.optional(),
+  categories: z.array(category).max(ROOM_LIMITS.categories.maxItems).optional(),
+  member_limit: z.number().int().min(ROOM_LIMITS.memberLimit.min).max(ROOM_LIMITS.memberLimit.max).nullable().optional(),
+});
+
+/** Server-admin flags: featured rooms are promoted in discovery; archived rooms are read-only. */
+export const RoomFlagsBody = z.strictObject({ featured: z.boolean().optional(), archived: z.boolean().optional() });
+
+/** What anyone signed in may see of a public room (discovery). */
+export const RoomPreview = z.object({
+  id: Id,
+  type: RoomType,
+  name: z.string(),
+  description: z.string().nullable(),
+  topic_kind: TopicKind,
+  categories: z.array(z.string()),
+  member_count: z.number().int(),
+  member_limit: z.number().int().nullable(),
+  featured: z.boolean(),
+  archived: z.boolean(),
+});
+
+export const MyMembership = z.object({
+  role: Role,
+  joined_at: Timestamp,
+  last_read_seq: z.number().int(),
+  last_read_message_id: Id.nullable(),
+  notification_level: NotificationLevel,
+  muted: z.boolean(),
+  muted_until: Timestamp.nullable(),
+});
+
+/** A room as a member sees it. */
+export const RoomView = RoomPreview.extend({
+  created_at: Timestamp,
+  created_by: Id.nullable(),
+  last_message_at: Timestamp.nullable(),
+  last_seq: z.number().int(),
+  unread_count: z.number().int(),
+  membership: MyMembership.nullable(),
+  /** Direct rooms: the other person. */
+  peer: UserSummary.nullable(),
+});
+
+export const RoomList = z.object({ items: z.array(RoomView) });
+export const RoomPreviewPage = z.object({ items: z.array(RoomPreview), next_cursor: z.string().nullable() });
+
+export const PublicRoomsQuery = z.strictObject({
+  q: z.string().trim().max(ROOM_LIMITS.name.max).optional(),
+  category: category.optional(),
+  featured: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.page.max).default(LIMITS.page.default),
+  cursor: z.string().max(300).optional(),
+});
+
+export const Member = z.object({
+  user: UserSummary,
+  role: Role,
+  joined_at: Timestamp,
+  muted: z.boolean(),
+  muted_until: Timestamp.nullable(),
+});
+export const MemberPage = z.object({ items: z.array(Member), next_cursor: z.string().nullable() });
+
+export const RoomMemberParams = z.strictObject({ id: Id, userId: Id });
+export const AddMemberBody = z.strictObject({ user_id: Id });
+export const ChangeRoleBody = z.strictObject({ role: z.enum(['admin', 'member']) });
+export const TransferBody = z.strictObject({ user_id: Id });
+export const MuteBody = z.strictObject({
+  muted: z.boolean(),
+  muted_until: Timestamp.nullable().optional().meta({ description: 'absent or null: until unmuted' }),
+});
+export const BanBody = z.strictObject({ user_id: Id, reason: text({ max: ROOM_LIMITS.reportReason.max, multiline: true }).optional() });
+export const Ban = z.object({ user: UserSummary, banned_by: Id.nullable(), reason: z.string().nullable(), created_at: Timestamp });
+export const BanList = z.object({ items: z.array(Ban) });
+export const NotificationLevelBody = z.strictObject({ level: NotificationLevel });
+
+export const CreateInviteBody = z.strictObject({
+  expires_in: z.number().int().min(60).max(ROOM_LIMITS.inviteMaxSeconds).default(ROOM_LIMITS.inviteDefaultSeconds).meta({ description: 'seconds; default 7 days' }),
+  max_uses: z.number().int().min(1).max(1_000_000).nullable().default(1).meta({ description: '1 = single use, null = unlimited' }),
+});
+export const InviteCodeParams = z.strictObject({ code: z.string().min(1).max(64) });
+export const Invite = z.object({
+  code: z.string(),
+  room_id: Id,
+  created_by: Id.nullable(),
+  created_at: Timestamp,
+  expires_at: Timestamp,
+  max_uses: z.number().int().nullable(),
+  uses: z.number().int(),
+  revoked: z.boolean(),
+});
+export const InvitePreview = z.object({
+  code: z.string(),
+  expires_at: Timestamp,
+  room: RoomPreview.pick({ id: true, name: true, type: true, description: true, member_count: true, topic_kind: true }),
+});
+
+export const BlockList = z.object({ items: z.array(UserSummary.extend({ blocked_at: Timestamp })) });

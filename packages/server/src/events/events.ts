@@ -1,0 +1,38 @@
+/**
+ * Domain events, published after commit. Room events carry the room's seq when they are durable
+ * (recorded in room_events, replayable); ephemeral ones (read points, typing) have no seq.
+ */
+export interface RoomEvent {
+  kind: 'room';
+  room_id: string;
+  type: RoomEventType;
+  /** Present for durable events: the room's seq under which the event is stored. */
+  seq?: number;
+  data: unknown;
+  /** Users who must receive the event even though they are no longer members (the removed user). */
+  also_to?: string[];
+}
+
+export interface UserEvent {
+  kind: 'user';
+  user_id: string;
+  type: string;
+  data: unknown;
+}
+
+export type DomainEvent = RoomEvent | UserEvent;
+
+export type RoomEventType =
+  | 'message_created'
+  | 'message_updated'
+  | 'message_deleted'
+  | 'reaction_added'
+  | 'reaction_removed'
+  | 'message_pinned'
+  | 'message_unpinned'
+  | 'user_joined'
+  | 'user_left'
+  | 'member_updated'
+  | 'room_updated'
+  | 'room_deleted'
+  | 'read_updated';

@@ -1,0 +1,50 @@
+import type { EventBus } from '../ports/bus.ts';
+import type { RoomEventRow } from '../store/room-types.ts';
+import type { Store } from '../store/store.ts';
+import type { DomainEvent, RoomEventType } from './events.ts';
+
+/** What a use case may do inside its transaction besides writing: record durable room events and queue events to publish. */
+export interface Work {
+  tx: Store;
+  now: string;
+  /**
+   * Records a durable room event: takes the room's next seq, stores the event under it, and
+   * queues it for publishing. A message passes messageAt so the room's last_message_at moves too.
+   * Taking the seq locks the room's row until commit; data may be async and write under that lock
+   * (rows a concurrent send also locks, such as a thread parent, must be written after it: the
+   * same lock order everywhere, or PostgreSQL deadlocks).
+   */
+  record(roomId: string, type: RoomEventType, data: (seq: number) => unknown, opts?: { messageAt?: string; alsoTo?: string[] }): Promise<number>;
+  /** Queues an event that is not stored (read points, deleted rooms, user events). */
+  emit(event: DomainEvent): void;
+}
+
+/**
+ * Runs a use case in one transaction and publishes its events only after the commit, so no
+ * client ever hears of a change that was rolled back.
+ */
+export async function inTransaction<T>(store: Store, bus: EventBus, now: Date, fn: (work: Work) => Promise<T>): Promise<T> {
+  const queued: DomainEvent[] = [];
+  const nowIso = now.toISOString();
+  const result = await store.transaction(async (tx) => {
+    queued.length = 0;
+    const work: Work = {
+      tx,
+      now: nowIso,
+      async record(roomId, type, data, opts = {}) {
+        const seq = await tx.rooms.nextSeq(roomId, opts.messageAt);
+        const payload: unknown = await data(seq);
+        const row: RoomEventRow = { room_id: roomId, seq, type, payload, created_at: nowIso };
+        await tx.events.append(row);
+        queued.push({ kind: 'room', room_id: roomId, type, seq, data: payload, ...(opts.alsoTo ? { also_to: opts.alsoTo } : {}) });
+        return seq;
+      },
+      emit(event) {
+        queued.push(event);
+      },
+    };
+    return fn(work);
+  });
+  for (const e of queued) await bus.publish(e);
+  return result;
+}

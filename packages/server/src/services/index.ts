@@ -1,0 +1,71 @@
+import type { LoginGuard } from '../ports/login-guard.ts';
+import type { EventBus } from '../ports/bus.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { RateLimiter } from '../ports/rate-limiter.ts';
+import type { Store } from '../store/store.ts';
+import { AccountsService } from './accounts/accounts.service.ts';
+import { PasswordHasher } from './accounts/passwords.ts';
+import { TokenService } from './accounts/tokens.ts';
+import { MessagesService } from './messages/messages.service.ts';
+import { PinsService } from './messages/pins.service.ts';
+import { ReactionsService } from './messages/reactions.service.ts';
+import { ReadsService } from './messages/reads.service.ts';
+import { InvitesService } from './rooms/invites.service.ts';
+import { MembersService } from './rooms/members.service.ts';
+import { RoomsService } from './rooms/rooms.service.ts';
+import { BlocksService } from './users/blocks.service.ts';
+import { UsersService } from './users/users.service.ts';
+
+/** Every use case, one object per resource. Transports (REST, WebSocket, gateways) call these and nothing below. */
+export interface Services {
+  accounts: AccountsService;
+  users: UsersService;
+  blocks: BlocksService;
+  rooms: RoomsService;
+  members: MembersService;
+  invites: InvitesService;
+  messages: MessagesService;
+  reactions: ReactionsService;
+  pins: PinsService;
+  reads: ReadsService;
+}
+
+export interface ServiceDeps {
+  store: Store;
+  bus: EventBus;
+  clock: Clock;
+  loginGuard: LoginGuard;
+  messageRate: RateLimiter;
+  jwtSecret: string;
+  tokenTtlSeconds: number;
+  bcryptCost: number;
+  deactivationDays: number;
+  categories: readonly string[];
+  editWindowSeconds: number;
+}
+
+export function createServices(d: ServiceDeps): Services {
+  const { store, bus, clock } = d;
+  const accounts = new AccountsService({
+    store,
+    hasher: new PasswordHasher(d.bcryptCost),
+    tokens: new TokenService(d.jwtSecret, d.tokenTtlSeconds, clock),
+    loginGuard: d.loginGuard,
+    clock,
+    deactivationDays: d.deactivationDays,
+  });
+  const rooms = new RoomsService({ store, bus, clock, categories: d.categories });
+  const messages = new MessagesService({ store, bus, clock, rateLimiter: d.messageRate, editWindowSeconds: d.editWindowSeconds });
+  return {
+    accounts,
+    users: new UsersService({ store, clock }),
+    blocks: new BlocksService({ store, clock }),
+    rooms,
+    members: new MembersService({ store, bus, clock }),
+    invites: new InvitesService({ store, bus, clock, rooms }),
+    messages,
+    reactions: new ReactionsService({ store, bus, clock, messages }),
+    pins: new PinsService({ store, bus, clock, messages }),
+    reads: new ReadsService({ store, bus, clock, messages }),
+  };
+}

@@ -1,0 +1,63 @@
+import type { MessageView } from '@rooms/protocol';
+import type { MessageRow, RoomRow } from '../../store/room-types.ts';
+import type { Store } from '../../store/store.ts';
+import type { UserRow } from '../../store/types.ts';
+import { toSummary } from '../users/user-presenter.ts';
+
+const DELETED_CONTENT = '[deleted]';
+
+/** The stored message as every reader sees it (no per-reader fields): what events carry. */
+export function toEventMessage(m: MessageRow, sender: UserRow | undefined): Omit<MessageView, 'reactions' | 'read_by_count' | 'receipt' | 'pinned'> {
+  const deleted = m.deleted_at !== null;
+  return {
+    id: m.id,
+    room_id: m.room_id,
+    seq: m.seq,
+    sender: sender ? toSummary(sender) : { id: m.sender_id, username: null, display_name: 'Deleted user', avatar_url: null, deleted: true },
+    type: m.type,
+    content: deleted ? DELETED_CONTENT : m.content,
+    parent_id: m.parent_id,
+    client_id: m.client_id,
+    mentions: deleted ? [] : m.mentions,
+    mentions_room: deleted ? false : m.mentions_room,
+    reply_count: m.reply_count,
+    created_at: m.created_at,
+    edited_at: m.edited_at,
+    deleted_at: m.deleted_at,
+  };
+}
+
+/**
+ * Messages as one reader sees them: reactions grouped with "me", how many have read each, pins,
+ * and — on my own messages in a direct room — sent / delivered / read. Batched: a page costs a
+ * fixed number of queries whatever its size.
+ */
+export async function presentMessages(store: Store, viewerId: string, room: RoomRow, messages: MessageRow[]): Promise<MessageView[]> {
+  if (messages.length === 0) return [];
+  const ids = messages.map((m) => m.id);
+  const [senders, reactions, readCounts, pinned, peer] = await Promise.all([
+    store.users.findByIds(messages.map((m) => m.sender_id)),
+    store.reactions.groups(ids, viewerId),
+    store.members.readCounts(room.id, messages),
+    store.pins.pinnedAmong(room.id, ids),
+    room.type === 'direct' ? peerMembership(store, room.id, viewerId) : undefined,
+  ]);
+  const senderById = new Map(senders.map((u) => [u.id, u]));
+  return messages.map((m) => {
+    const mine = m.sender_id === viewerId;
+    let receipt: MessageView['receipt'] = null;
+    if (peer && mine) receipt = peer.last_read_seq >= m.seq ? 'read' : peer.delivered_seq >= m.seq ? 'delivered' : 'sent';
+    return {
+      ...toEventMessage(m, senderById.get(m.sender_id)),
+      reactions: reactions.filter((r) => r.message_id === m.id).map((r) => ({ emoji: r.emoji, count: r.count, me: r.me })),
+      read_by_count: readCounts.get(m.seq) ?? 0,
+      receipt,
+      pinned: pinned.has(m.id),
+    };
+  });
+}
+
+async function peerMembership(store: Store, roomId: string, viewerId: string) {
+  const peer = (await store.members.peers([roomId], viewerId)).get(roomId);
+  return peer && store.members.get(roomId, peer.id);
+}

@@ -1,0 +1,209 @@
+import { ROOM_LIMITS, type MessageView } from '@rooms/protocol';
+import type { Actor } from '../../domain/actor.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { newId } from '../../domain/ids.ts';
+import { parseMentions } from '../../domain/mentions.ts';
+import { inTransaction } from '../../events/unit-of-work.ts';
+import type { EventBus } from '../../ports/bus.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { RateLimiter } from '../../ports/rate-limiter.ts';
+import type { MessageRow, RoomRow } from '../../store/room-types.ts';
+import type { Store } from '../../store/store.ts';
+import { authorize, type RoomAccess } from '../rooms/room-access.ts';
+import { presentMessages, toEventMessage } from './message-presenter.ts';
+
+export interface SendInput {
+  content: string;
+  parent_id?: string | undefined;
+  client_id?: string | undefined;
+}
+
+export interface ListInput {
+  limit: number;
+  before?: string | undefined;
+  after?: string | undefined;
+  parent_id?: string | undefined;
+}
+
+export interface MessagesDeps {
+  store: Store;
+  bus: EventBus;
+  clock: Clock;
+  rateLimiter: RateLimiter;
+  editWindowSeconds?: number;
+}
+
+const messageNotFound = () => new DomainError('message_not_found', 'No such message.');
+
+/** Sending, listing, editing and deleting messages. The same methods serve REST, WebSocket and gateways. */
+export class MessagesService {
+  private readonly d: MessagesDeps;
+
+  constructor(deps: MessagesDeps) {
+    this.d = deps;
+  }
+
+  /**
+   * Stores a message under the room's next seq and publishes message_created after commit.
+   * A resend with the same client_id returns the original (created: false) and stores nothing.
+   */
+  async send(actor: Actor, roomId: string, input: SendInput): Promise<{ message: MessageView; created: boolean }> {
+    const now = this.d.clock.now();
+    const access = await authorize(this.d.store, actor, roomId, 'send', now);
+    if (input.client_id) {
+      const original = await this.d.store.messages.findByClientId(actor.id, input.client_id);
+      if (original) return { message: await this.presentOne(actor, access.room, original, roomId), created: false };
+    }
+    await this.checkDirectBlock(access, actor);
+    const parentId = input.parent_id ? await this.threadRoot(roomId, input.parent_id) : null;
+    const limit = await this.d.rateLimiter.hit(actor.id);
+    if (!limit.allowed) throw new DomainError('rate_limited', 'You are sending too fast. Slow down.', { retryAfterSeconds: limit.retryAfterSeconds });
+
+    const { mentions: mentionIds, mentions_room: mentionsRoom } = await this.mentions(access, actor, input.content);
+
+    let stored: MessageRow;
+    try {
+      stored = await inTransaction(this.d.store, this.d.bus, now, async (work) => {
+        const sender = await work.tx.users.findById(actor.id);
+        let row!: MessageRow;
+        await work.record(
+          roomId,
+          'message_created',
+          (seq) => {
+            row = { id: newId(), room_id: roomId, seq, sender_id: actor.id, type: 'text', content: input.content, parent_id: parentId, client_id: input.client_id ?? null, mentions: mentionIds, mentions_room: mentionsRoom, reply_count: 0, created_at: work.now, edited_at: null, deleted_at: null };
+            return { message: toEventMessage(row, sender) };
+          },
+          { messageAt: work.now },
+        );
+        const saved = await work.tx.messages.insert(row);
+        if (parentId) await work.tx.messages.incrementReplies(parentId);
+        return saved;
+      });
+    } catch (err) {
+      // Two sends with one client_id raced: the unique index let one in; answer with it.
+      const original = input.client_id ? await this.d.store.messages.findByClientId(actor.id, input.client_id) : undefined;
+      if (!original) throw err;
+      return { message: await this.presentOne(actor, access.room, original, roomId), created: false };
+    }
+    return { message: await this.presentOne(actor, access.room, stored, roomId), created: true };
+  }
+
+  /** A page of messages, newest first (or oldest first after a point); stable while new ones arrive. */
+  async list(actor: Actor, roomId: string, q: ListInput): Promise<{ items: MessageView[]; next: string | null }> {
+    const { room } = await authorize(this.d.store, actor, roomId, 'read', this.d.clock.now());
+    const before = q.before !== undefined ? await this.position(roomId, q.before) : undefined;
+    const after = q.after !== undefined ? await this.position(roomId, q.after) : undefined;
+    if (q.parent_id) {
+      const parent = await this.d.store.messages.findById(q.parent_id);
+      if (!parent || parent.room_id !== roomId) throw messageNotFound();
+    }
+    const rows = await this.d.store.messages.list(roomId, { limit: q.limit, beforeSeq: before, afterSeq: after, ...(q.parent_id ? { parentId: q.parent_id } : {}) });
+    if (room.type === 'direct' && rows.length > 0) await this.d.store.members.markDelivered(roomId, actor.id, Math.max(...rows.map((r) => r.seq)));
+    const items = await presentMessages(this.d.store, actor.id, room, rows);
+    return { items, next: rows.length === q.limit ? String(rows.at(-1)!.seq) : null };
+  }
+
+  async get(actor: Actor, messageId: string): Promise<MessageView> {
+    const { message, access } = await this.load(actor, messageId, 'read');
+    return this.presentOne(actor, access.room, message, message.room_id);
+  }
+
+  /** Only the sender, within the edit window, and never a deleted message. */
+  async edit(actor: Actor, messageId: string, content: string): Promise<MessageView> {
+    const now = this.d.clock.now();
+    const { message, access } = await this.load(actor, messageId, 'send');
+    if (message.sender_id !== actor.id) throw new DomainError('forbidden', 'Only the sender may edit a message.');
+    if (message.deleted_at) throw messageNotFound();
+    const windowMs = (this.d.editWindowSeconds ?? ROOM_LIMITS.editWindowSeconds) * 1000;
+    if (now.getTime() - Date.parse(message.created_at) > windowMs) throw new DomainError('edit_window_passed', 'Messages can only be edited for 15 minutes.');
+    const mentions = await this.mentions(access, actor, content);
+    const updated = await inTransaction(this.d.store, this.d.bus, now, async (work) => {
+      const sender = await work.tx.users.findById(actor.id);
+      let row!: MessageRow;
+      // The room's seq (its row lock) before the message row, as send takes them: the other order deadlocks with a reply.
+      await work.record(message.room_id, 'message_updated', async () => {
+        const edited = await work.tx.messages.update(messageId, { content, edited_at: work.now, ...mentions });
+        // Deleted meanwhile: roll back (the seq is returned with the transaction).
+        if (!edited) throw messageNotFound();
+        row = edited;
+        return { message: toEventMessage(row, sender) };
+      });
+      return row;
+    });
+    return this.presentOne(actor, access.room, updated, message.room_id);
+  }
+
+  /** The sender or a room admin/owner; the message stays as a "[deleted]" tombstone. */
+  async delete(actor: Actor, messageId: string): Promise<void> {
+    const now = this.d.clock.now();
+    const { message, access } = await this.load(actor, messageId, 'read');
+    // Rights before the tombstone shortcut: deleting again is harmless only for those who may delete.
+    if (message.sender_id !== actor.id) await authorize(this.d.store, actor, access.room.id, 'moderate_messages', now);
+    if (message.deleted_at) return;
+    if (access.room.archived) throw new DomainError('room_archived', 'This room is archived: it is read-only.');
+    const alreadyGone = new Error('already deleted');
+    try {
+      await inTransaction(this.d.store, this.d.bus, now, async (work) => {
+        // The room's seq (its row lock) before the message row, as send takes them: the other order deadlocks with a reply.
+        await work.record(message.room_id, 'message_deleted', async () => {
+          // A racing delete won: roll back so the tombstone is recorded once.
+          if (!(await work.tx.messages.update(messageId, { deleted_at: work.now }))) throw alreadyGone;
+          return { message_id: messageId, room_id: message.room_id, deleted_by: actor.id };
+        });
+        await work.tx.pins.unpin(message.room_id, messageId);
+      });
+    } catch (err) {
+      if (err !== alreadyGone) throw err;
+    }
+  }
+
+  /** Loads a message the actor may act on in its room; outsiders of private rooms get 404 for the message. */
+  async load(actor: Actor, messageId: string, action: 'read' | 'send' | 'react' | 'pin'): Promise<{ message: MessageRow; access: RoomAccess }> {
+    const message = await this.d.store.messages.findById(messageId);
+    if (!message) throw messageNotFound();
+    try {
+      return { message, access: await authorize(this.d.store, actor, message.room_id, action, this.d.clock.now()) };
+    } catch (err) {
+      if (err instanceof DomainError && (err.code === 'room_not_found' || err.code === 'not_a_member')) throw messageNotFound();
+      throw err;
+    }
+  }
+
+  private async presentOne(actor: Actor, room: RoomRow, m: MessageRow, roomId: string): Promise<MessageView> {
+    if (m.room_id !== roomId) throw new DomainError('client_id_reused', 'This client_id was already used for a message in another room.');
+    const [view] = await presentMessages(this.d.store, actor.id, room, [m]);
+    return view!;
+  }
+
+  /** Members mentioned by @username (not the sender), and @room when the sender is a room admin or owner. */
+  private async mentions(access: RoomAccess, actor: Actor, content: string): Promise<{ mentions: string[]; mentions_room: boolean }> {
+    const parsed = parseMentions(content);
+    const named = parsed.usernames.length > 0 ? await this.d.store.users.findByUsernames(parsed.usernames) : [];
+    const ids = await this.d.store.members.whichAreMembers(access.room.id, named.map((u) => u.id).filter((id) => id !== actor.id));
+    const role = access.membership?.role;
+    return { mentions: ids, mentions_room: parsed.room && (role === 'owner' || role === 'admin') };
+  }
+
+  private async checkDirectBlock(access: RoomAccess, actor: Actor): Promise<void> {
+    if (access.room.type !== 'direct') return;
+    const peer = (await this.d.store.members.peers([access.room.id], actor.id)).get(access.room.id);
+    if (peer && (await this.d.store.blocks.between(actor.id, peer.id))) throw new DomainError('blocked', 'You cannot message this user.');
+  }
+
+  /** Threads are one level deep: a reply to a reply joins the first message's thread. */
+  private async threadRoot(roomId: string, parentId: string): Promise<string> {
+    const parent = await this.d.store.messages.findById(parentId);
+    if (!parent || parent.room_id !== roomId) throw new DomainError('message_not_found', 'The message you reply to is not in this room.');
+    return parent.parent_id ?? parent.id;
+  }
+
+  /** A page position given as a seq or a message id of this room. */
+  private async position(roomId: string, ref: string): Promise<number> {
+    if (/^\d{1,15}$/.test(ref)) return Number(ref);
+    const m = /^[0-9a-f-]{36}$/i.test(ref) ? await this.d.store.messages.findById(ref) : undefined;
+    if (!m || m.room_id !== roomId) {
+      throw new DomainError('validation_failed', 'before/after must be a seq or the id of a message in this room.', { details: [{ field: 'querystring.before', message: 'is not a message of this room' }] });
+    }
+    return m.seq;
+  }
+}

@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+import type { ReactionGroup } from '@rooms/protocol';
+import type { Actor } from '../../domain/actor.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { inTransaction } from '../../events/unit-of-work.ts';
+import type { EventBus } from '../../ports/bus.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { Store } from '../../store/store.ts';
+import type { MessagesService } from './messages.service.ts';
+
+/** Reactions: one per (message, user, emoji). Adding twice or removing what is not there changes nothing. */
+export class ReactionsService {
+  private readonly d: { store: Store; bus: EventBus; clock: Clock; messages: MessagesService };
+
+  constructor(deps: { store: Store; bus: EventBus; clock: Clock; messages: MessagesService }) {
+    this.d = deps;
+  }
+
+  /** Returns the message's reactions after the call, and whether this call added one. */
+  async add(actor: Actor, messageId: string, emoji: string): Promise<{ reactions: z.infer<typeof ReactionGroup>[]; added: boolean }> {
+    const { message } = await this.d.messages.load(actor, messageId, 'react');
+    if (message.deleted_at) throw new DomainError('message_not_found', 'No such message.');
+    const added = await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
+      if (!(await work.tx.reactions.add(messageId, actor.id, emoji, work.now))) return false;
+      await work.record(message.room_id, 'reaction_added', () => ({ room_id: message.room_id, message_id: messageId, user_id: actor.id, emoji }));
+      return true;
+    });
+    return { reactions: await this.groups(actor, messageId), added };
+  }
+
+  async remove(actor: Actor, messageId: string, emoji: string): Promise<void> {
+    const { message } = await this.d.messages.load(actor, messageId, 'react');
+    await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
+      if (!(await work.tx.reactions.remove(messageId, actor.id, emoji))) return;
+      await work.record(message.room_id, 'reaction_removed', () => ({ room_id: message.room_id, message_id: messageId, user_id: actor.id, emoji }));
+    });
+  }
+
+  private async groups(actor: Actor, messageId: string): Promise<z.infer<typeof ReactionGroup>[]> {
+    const rows = await this.d.store.reactions.groups([messageId], actor.id);
+    return rows.map((r) => ({ emoji: r.emoji, count: r.count, me: r.me }));
+  }
+}

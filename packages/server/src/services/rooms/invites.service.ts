@@ -1,0 +1,104 @@
+import type { z } from 'zod';
+import type { Invite, InvitePreview, RoomView } from '@rooms/protocol';
+import type { Actor } from '../../domain/actor.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { newInviteCode } from '../../domain/invite-code.ts';
+import { inTransaction } from '../../events/unit-of-work.ts';
+import type { EventBus } from '../../ports/bus.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { InviteRow } from '../../store/room-types.ts';
+import type { Store } from '../../store/store.ts';
+import { addMember } from './membership-ops.ts';
+import { authorize } from './room-access.ts';
+import type { RoomsService } from './rooms.service.ts';
+
+const toInvite = (i: InviteRow): z.infer<typeof Invite> => ({
+  code: i.code,
+  room_id: i.room_id,
+  created_by: i.created_by,
+  created_at: i.created_at,
+  expires_at: i.expires_at,
+  max_uses: i.max_uses,
+  uses: i.uses,
+  revoked: i.revoked_at !== null,
+});
+
+/** Codes are read aloud and typed by hand: capitals mean the same code. */
+const normalise = (code: string): string => code.toLowerCase();
+
+/** Invite codes: admins create and revoke them; anyone with a live code sees the room's name and may join. */
+export class InvitesService {
+  private readonly d: { store: Store; bus: EventBus; clock: Clock; rooms: RoomsService };
+
+  constructor(deps: { store: Store; bus: EventBus; clock: Clock; rooms: RoomsService }) {
+    this.d = deps;
+  }
+
+  async create(actor: Actor, roomId: string, opts: { expires_in: number; max_uses: number | null }): Promise<z.infer<typeof Invite>> {
+    const now = this.d.clock.now();
+    await authorize(this.d.store, actor, roomId, 'invite', now);
+    const invite: InviteRow = {
+      code: newInviteCode(),
+      room_id: roomId,
+      created_by: actor.id,
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + opts.expires_in * 1000).toISOString(),
+      max_uses: opts.max_uses,
+      uses: 0,
+      revoked_at: null,
+    };
+    await this.d.store.invites.insert(invite);
+    return toInvite(invite);
+  }
+
+  /** What the code leads to: the room's name and size. Dead codes say why. */
+  async preview(_actor: Actor, code: string): Promise<z.infer<typeof InvitePreview>> {
+    const invite = await this.live(code);
+    const room = (await this.d.store.rooms.findById(invite.room_id))!;
+    return {
+      code: invite.code,
+      expires_at: invite.expires_at,
+      room: { id: room.id, name: room.name, type: room.type, description: room.description, member_count: room.member_count, topic_kind: room.topic_kind },
+    };
+  }
+
+  /** Joins the room with the code; a member accepting again changes nothing and uses nothing. */
+  async accept(actor: Actor, typed: string): Promise<{ room: z.infer<typeof RoomView>; joined: boolean }> {
+    const code = normalise(typed);
+    const { roomId, joined } = await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
+      const found = await work.tx.invites.find(code);
+      if (!found) throw new DomainError('invite_not_found', 'No such invite.');
+      // A retry by someone the code already let in (even its last use) answers with the room.
+      if (await work.tx.members.get(found.room_id, actor.id)) return { roomId: found.room_id, joined: false };
+      const invite = await this.live(code, work.tx);
+      const room = (await work.tx.rooms.findById(invite.room_id))!;
+      if (room.archived) throw new DomainError('room_archived', 'This room is archived: it is read-only.');
+      if (!(await work.tx.invites.use(code, work.now))) throw this.deadReason((await work.tx.invites.find(code))!);
+      return { roomId: room.id, joined: await addMember(work, room, actor.id, 'member', invite.created_by) };
+    });
+    return { room: await this.d.rooms.view(actor, roomId), joined };
+  }
+
+  async revoke(actor: Actor, typed: string): Promise<void> {
+    const code = normalise(typed);
+    const invite = await this.d.store.invites.find(code);
+    if (!invite) throw new DomainError('invite_not_found', 'No such invite.');
+    await authorize(this.d.store, actor, invite.room_id, 'invite', this.d.clock.now());
+    await this.d.store.invites.revoke(code, this.d.clock.now().toISOString());
+  }
+
+  private async live(code: string, store: Store = this.d.store): Promise<InviteRow> {
+    const invite = await store.invites.find(normalise(code));
+    if (!invite) throw new DomainError('invite_not_found', 'No such invite.');
+    const dead = this.deadReason(invite);
+    if (dead) throw dead;
+    return invite;
+  }
+
+  private deadReason(invite: InviteRow): DomainError | undefined {
+    if (invite.revoked_at !== null) return new DomainError('invite_revoked', 'This invite was revoked.');
+    if (Date.parse(invite.expires_at) <= this.d.clock.now().getTime()) return new DomainError('invite_expired', 'This invite has expired.');
+    if (invite.max_uses !== null && invite.uses >= invite.max_uses) return new DomainError('invite_used_up', 'This invite has been used up.');
+    return undefined;
+  }
+}

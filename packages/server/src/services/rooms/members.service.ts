@@ -1,0 +1,148 @@
+import type { z } from 'zod';
+import type { Ban, Member, MemberPage } from '@rooms/protocol';
+import type { Actor } from '../../domain/actor.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { inTransaction, type Work } from '../../events/unit-of-work.ts';
+import { outranks, type RoomAction } from '../../policies/room.policy.ts';
+import type { EventBus } from '../../ports/bus.ts';
+import type { Clock } from '../../ports/clock.ts';
+import { decodeCursor } from '../../store/cursor.ts';
+import type { MembershipRow } from '../../store/room-types.ts';
+import type { Store } from '../../store/store.ts';
+import { requireActiveUser } from '../users/active-user.ts';
+import { toSummary } from '../users/user-presenter.ts';
+import { addMember, removeMember } from './membership-ops.ts';
+import { authorize, type RoomAccess } from './room-access.ts';
+import { toMember } from './room-presenter.ts';
+
+/** Members of a room and their moderation: invite, remove, roles, ownership, mute, ban. */
+export class MembersService {
+  private readonly d: { store: Store; bus: EventBus; clock: Clock };
+
+  constructor(deps: { store: Store; bus: EventBus; clock: Clock }) {
+    this.d = deps;
+  }
+
+  async list(actor: Actor, roomId: string, limit: number, cursor?: string): Promise<z.infer<typeof MemberPage>> {
+    if (cursor !== undefined && !decodeCursor(cursor)) throw new DomainError('invalid_cursor', 'The cursor is not valid.');
+    await authorize(this.d.store, actor, roomId, 'read', this.d.clock.now());
+    const page = await this.d.store.members.list(roomId, limit, cursor);
+    return { items: page.items.map((m) => toMember(m.membership, m.user)), next_cursor: page.next_cursor };
+  }
+
+  /** An admin adds a user directly. Returns created=false when they were already a member. */
+  async add(actor: Actor, roomId: string, userId: string): Promise<{ member: z.infer<typeof Member>; created: boolean }> {
+    return this.tx(async (work) => {
+      const { room } = await authorize(work.tx, actor, roomId, 'invite', this.now());
+      const user = await requireActiveUser(work.tx, userId);
+      if (await work.tx.blocks.between(actor.id, userId)) throw new DomainError('blocked', 'You cannot add this user.');
+      const created = await addMember(work, room, userId, 'member', actor.id);
+      return { member: toMember((await work.tx.members.get(roomId, userId))!, user), created };
+    });
+  }
+
+  /** Removes a member; the actor must outrank them (owner > admin > member). */
+  async remove(actor: Actor, roomId: string, userId: string): Promise<void> {
+    await this.tx(async (work) => {
+      await this.target(work, actor, roomId, userId, 'remove_member');
+      await removeMember(work, roomId, userId, 'removed', actor.id);
+    });
+  }
+
+  /** The owner makes a member an admin, or an admin a member. */
+  async changeRole(actor: Actor, roomId: string, userId: string, role: 'admin' | 'member'): Promise<z.infer<typeof Member>> {
+    return this.tx(async (work) => {
+      const { target } = await this.target(work, actor, roomId, userId, 'change_role');
+      const updated = target.role === role ? target : (await work.tx.members.update(roomId, userId, { role }))!;
+      if (updated !== target) await this.recordMember(work, updated);
+      return this.present(work, updated);
+    });
+  }
+
+  /** The owner hands the room to another member and becomes an admin. A room always has exactly one owner. */
+  async transfer(actor: Actor, roomId: string, userId: string): Promise<z.infer<typeof Member>> {
+    return this.tx(async (work) => {
+      await this.target(work, actor, roomId, userId, 'transfer');
+      const newOwner = (await work.tx.members.update(roomId, userId, { role: 'owner' }))!;
+      const oldOwner = (await work.tx.members.update(roomId, actor.id, { role: 'admin' }))!;
+      await this.recordMember(work, newOwner);
+      await this.recordMember(work, oldOwner);
+      return this.present(work, newOwner);
+    });
+  }
+
+  /** Mutes (optionally until a time) or unmutes a member: they can still read, not send or react. */
+  async mute(actor: Actor, roomId: string, userId: string, muted: boolean, until: string | null | undefined): Promise<z.infer<typeof Member>> {
+    if (muted && until && Date.parse(until) <= this.now().getTime()) {
+      throw new DomainError('validation_failed', 'muted_until must be in the future.', { details: [{ field: 'body.muted_until', message: 'must be in the future' }] });
+    }
+    return this.tx(async (work) => {
+      await this.target(work, actor, roomId, userId, 'mute');
+      const updated = (await work.tx.members.update(roomId, userId, { muted, muted_until: muted ? (until ?? null) : null }))!;
+      await this.recordMember(work, updated);
+      return this.present(work, updated);
+    });
+  }
+
+  /** Bans a user (member or not): removed now, and cannot come back by join or invite until unbanned. */
+  async ban(actor: Actor, roomId: string, userId: string, reason: string | undefined): Promise<void> {
+    await this.tx(async (work) => {
+      const access = await authorize(work.tx, actor, roomId, 'ban', this.now());
+      if (userId === actor.id) throw new DomainError('cannot_target_self', 'You cannot ban yourself.');
+      await requireActiveUser(work.tx, userId);
+      const target = await work.tx.members.get(roomId, userId);
+      if (target) this.assertOutranks(access, target);
+      await work.tx.bans.add({ room_id: roomId, user_id: userId, banned_by: actor.id, reason: reason ?? null, created_at: work.now });
+      if (target) await removeMember(work, roomId, userId, 'banned', actor.id);
+    });
+  }
+
+  async unban(actor: Actor, roomId: string, userId: string): Promise<void> {
+    await authorize(this.d.store, actor, roomId, 'ban', this.now());
+    await this.d.store.bans.remove(roomId, userId);
+  }
+
+  async listBans(actor: Actor, roomId: string): Promise<z.infer<typeof Ban>[]> {
+    await authorize(this.d.store, actor, roomId, 'ban', this.now());
+    const bans = await this.d.store.bans.list(roomId);
+    return bans.map((b) => ({ user: toSummary(b.user), banned_by: b.ban.banned_by, reason: b.ban.reason, created_at: b.ban.created_at }));
+  }
+
+  /** Authorises a moderation action on another member; the actor must outrank the target. */
+  private async target(work: Work, actor: Actor, roomId: string, userId: string, action: RoomAction): Promise<{ access: RoomAccess; target: MembershipRow }> {
+    const access = await authorize(work.tx, actor, roomId, action, this.now());
+    if (userId === actor.id) throw new DomainError('cannot_target_self', 'You cannot do that to yourself.');
+    const target = await work.tx.members.get(roomId, userId);
+    if (!target) throw new DomainError('user_not_found', 'That user is not a member of this room.');
+    if (action !== 'transfer') this.assertOutranks(access, target);
+    return { access, target };
+  }
+
+  private assertOutranks(access: RoomAccess, target: MembershipRow): void {
+    if (!access.membership || !outranks(access.membership.role, target.role)) {
+      throw new DomainError('forbidden', 'You can only moderate members below your own role.');
+    }
+  }
+
+  private async recordMember(work: Work, m: MembershipRow): Promise<void> {
+    await work.record(m.room_id, 'member_updated', () => ({
+      room_id: m.room_id,
+      user_id: m.user_id,
+      role: m.role,
+      muted: m.muted,
+      muted_until: m.muted_until,
+    }));
+  }
+
+  private async present(work: Work, m: MembershipRow): Promise<z.infer<typeof Member>> {
+    return toMember(m, (await work.tx.users.findById(m.user_id))!);
+  }
+
+  private tx<T>(fn: (work: Work) => Promise<T>): Promise<T> {
+    return inTransaction(this.d.store, this.d.bus, this.now(), fn);
+  }
+
+  private now(): Date {
+    return this.d.clock.now();
+  }
+}

@@ -1,0 +1,35 @@
+import { DomainError } from '../../domain/errors.ts';
+import type { Work } from '../../events/unit-of-work.ts';
+import type { RoomRole, RoomRow } from '../../store/room-types.ts';
+import { toSummary } from '../users/user-presenter.ts';
+
+/**
+ * Adds a user to a room inside a unit of work: refuses banned users and full rooms, starts the
+ * new member's read point at the room's current seq, and records user_joined. Shared by join,
+ * invite acceptance and an admin adding someone. Returns false if they were already a member.
+ */
+export async function addMember(work: Work, room: RoomRow, userId: string, role: RoomRole, by: string | null = null): Promise<boolean> {
+  const { tx } = work;
+  if (await tx.members.get(room.id, userId)) return false;
+  if (await tx.bans.isBanned(room.id, userId)) throw new DomainError('banned', 'You are banned from this room.');
+  if (!(await tx.rooms.takeSeat(room.id))) throw new DomainError('room_full', 'This room is full.');
+  const fresh = await tx.rooms.findById(room.id);
+  await tx.members.add({ room_id: room.id, user_id: userId, role, joined_at: work.now, last_read_seq: fresh?.last_seq ?? room.last_seq });
+  const user = await tx.users.findById(userId);
+  await work.record(room.id, 'user_joined', () => ({ room_id: room.id, user: user ? toSummary(user) : null, role, added_by: by }));
+  return true;
+}
+
+/** Removes a member and records user_left; the removed user still hears about it. */
+export async function removeMember(work: Work, roomId: string, userId: string, reason: 'left' | 'removed' | 'banned', by: string | null): Promise<void> {
+  const { tx } = work;
+  if (!(await tx.members.remove(roomId, userId))) return;
+  await tx.rooms.releaseSeat(roomId);
+  await work.record(roomId, 'user_left', () => ({ room_id: roomId, user_id: userId, reason, by }), { alsoTo: [userId] });
+}
+
+/** Deletes a room and everything in it; members are told through room_deleted. */
+export async function deleteRoom(work: Work, room: RoomRow, memberIds: string[]): Promise<void> {
+  await work.tx.rooms.delete(room.id);
+  work.emit({ kind: 'room', room_id: room.id, type: 'room_deleted', data: { room_id: room.id }, also_to: memberIds });
+}

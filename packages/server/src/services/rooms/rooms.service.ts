@@ -1,0 +1,202 @@
+import type { z } from 'zod';
+import type { CreateRoomBody, RoomFlagsBody, RoomPreview, RoomView, UpdateRoomBody } from '@rooms/protocol';
+import type { Actor } from '../../domain/actor.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { newId } from '../../domain/ids.ts';
+import { inTransaction } from '../../events/unit-of-work.ts';
+import type { EventBus } from '../../ports/bus.ts';
+import type { Clock } from '../../ports/clock.ts';
+import { decodeKey } from '../../store/cursor.ts';
+import type { NotificationLevel } from '../../store/room-types.ts';
+import type { RoomFilter, Store } from '../../store/store.ts';
+import type { Page } from '../../store/types.ts';
+import { requireActiveUser } from '../users/active-user.ts';
+import { addMember, deleteRoom, removeMember } from './membership-ops.ts';
+import { authorize } from './room-access.ts';
+import { toPreview, toRoomView } from './room-presenter.ts';
+
+type View = z.infer<typeof RoomView>;
+type Preview = z.infer<typeof RoomPreview>;
+
+export interface RoomsDeps {
+  store: Store;
+  bus: EventBus;
+  clock: Clock;
+  categories: readonly string[];
+}
+
+/** Rooms themselves: create, read, update, delete, discovery, join and leave, direct rooms. */
+export class RoomsService {
+  private readonly d: RoomsDeps;
+
+  constructor(deps: RoomsDeps) {
+    this.d = deps;
+  }
+
+  /** Creates a public or private room; the creator is its owner. */
+  async create(actor: Actor, input: z.output<typeof CreateRoomBody>): Promise<View> {
+    this.checkCategories(input.categories);
+    const now = this.d.clock.now();
+    const id = newId();
+    await inTransaction(this.d.store, this.d.bus, now, async (work) => {
+      const room = await work.tx.rooms.insert({
+        id,
+        type: input.type,
+        name: input.name,
+        description: input.description ?? null,
+        topic_kind: input.topic_kind,
+        categories: [...new Set(input.categories)],
+        member_limit: input.member_limit ?? null,
+        direct_key: null,
+        created_by: actor.id,
+        created_at: work.now,
+      });
+      await addMember(work, room, actor.id, 'owner', actor.id);
+    });
+    return this.view(actor, id);
+  }
+
+  /** A member sees the whole room; anyone signed in sees a public room's discovery fields; others get 404. */
+  async get(actor: Actor, roomId: string): Promise<View | Preview> {
+    const { room, membership } = await authorize(this.d.store, actor, roomId, 'preview', this.d.clock.now());
+    if (!membership) return toPreview(room);
+    return this.view(actor, roomId);
+  }
+
+  async update(actor: Actor, roomId: string, patch: z.output<typeof UpdateRoomBody>): Promise<View> {
+    if (patch.categories) this.checkCategories(patch.categories);
+    await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
+      const { room } = await authorize(work.tx, actor, roomId, 'update', this.d.clock.now());
+      if (patch.member_limit !== undefined && patch.member_limit !== null && patch.member_limit < room.member_count) {
+        throw new DomainError('validation_failed', `The room already has ${room.member_count} members: the limit cannot be lower.`, {
+          details: [{ field: 'body.member_limit', message: `must be at least ${room.member_count}` }],
+        });
+      }
+      const updated = await work.tx.rooms.update(roomId, { ...patch, ...(patch.categories ? { categories: [...new Set(patch.categories)] } : {}) });
+      await work.record(roomId, 'room_updated', () => ({ room: toPreview(updated!) }));
+    });
+    return this.view(actor, roomId);
+  }
+
+  /** Server admins feature rooms (promoted in discovery) or archive them (read-only). */
+  async setFlags(actor: Actor, roomId: string, flags: z.output<typeof RoomFlagsBody>): Promise<Preview> {
+    return inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
+      await authorize(work.tx, actor, roomId, 'set_flags', this.d.clock.now());
+      const updated = (await work.tx.rooms.update(roomId, flags))!;
+      await work.record(roomId, 'room_updated', () => ({ room: toPreview(updated) }));
+      return toPreview(updated);
+    });
+  }
+
+  async delete(actor: Actor, roomId: string): Promise<void> {
+    await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
+      const { room } = await authorize(work.tx, actor, roomId, 'delete', this.d.clock.now());
+      const members = await work.tx.members.list(roomId, 10_000);
+      await deleteRoom(work, room, members.items.map((m) => m.user.id));
+    });
+  }
+
+  /** My rooms, most recent activity first, each with my unread count. */
+  async listMine(actor: Actor): Promise<View[]> {
+    const rows = await this.d.store.rooms.listForUser(actor.id);
+    const directIds = rows.filter((r) => r.room.type === 'direct').map((r) => r.room.id);
+    const [peers, unread] = await Promise.all([
+      this.d.store.members.peers(directIds, actor.id),
+      Promise.all(rows.map((r) => (r.room.last_seq > r.membership.last_read_seq ? this.d.store.messages.countUnread(r.room.id, actor.id, r.membership.last_read_seq) : 0))),
+    ]);
+    return rows.map((r, i) => toRoomView(r.room, r.membership, unread[i]!, peers.get(r.room.id)));
+  }
+
+  async listPublic(_actor: Actor, filter: RoomFilter): Promise<Page<Preview>> {
+    if (filter.cursor !== undefined && !decodeKey(filter.cursor, 2)) throw new DomainError('invalid_cursor', 'The cursor is not valid.');
+    const page = await this.d.store.rooms.listPublic(filter);
+    return { items: page.items.map(toPreview), next_cursor: page.next_cursor };
+  }
+
+  /** Joins a public room (idempotent). Banned users and full rooms are refused. */
+  async join(actor: Actor, roomId: string): Promise<View> {
+    await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
+      const { room } = await authorize(work.tx, actor, roomId, 'join', this.d.clock.now());
+      await addMember(work, room, actor.id, 'member', actor.id);
+    });
+    return this.view(actor, roomId);
+  }
+
+  /**
+   * Leaves a room. An owner must hand the room over first, unless they are the last member:
+   * then the room is deleted with them.
+   */
+  async leave(actor: Actor, roomId: string): Promise<{ deleted: boolean }> {
+    return inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
+      const access = await authorize(work.tx, actor, roomId, 'leave', this.d.clock.now());
+      if (access.membership?.role === 'owner') {
+        if (access.room.member_count > 1) throw new DomainError('owner_must_transfer', 'Transfer ownership before leaving (or delete the room).');
+        await deleteRoom(work, access.room, [actor.id]);
+        return { deleted: true };
+      }
+      await removeMember(work, roomId, actor.id, 'left', actor.id);
+      return { deleted: false };
+    });
+  }
+
+  /** Opens (or returns) the one direct room of the pair. Refused when either blocks the other. */
+  async openDirect(actor: Actor, userId: string): Promise<{ room: View; created: boolean }> {
+    if (userId === actor.id) throw new DomainError('cannot_target_self', 'You cannot open a direct room with yourself.');
+    const peer = await requireActiveUser(this.d.store, userId);
+    if (await this.d.store.blocks.between(actor.id, userId)) throw new DomainError('blocked', 'You cannot message this user.');
+    const key = [actor.id, userId].sort().join(':');
+    const existing = await this.d.store.rooms.findByDirectKey(key);
+    if (existing) return { room: await this.view(actor, existing.id), created: false };
+    let roomId: string;
+    try {
+      roomId = await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
+        const room = await work.tx.rooms.insert({
+          id: newId(),
+          type: 'direct',
+          name: 'direct',
+          description: null,
+          topic_kind: 'text',
+          categories: [],
+          member_limit: 2,
+          direct_key: key,
+          created_by: actor.id,
+          created_at: work.now,
+        });
+        await addMember(work, room, actor.id, 'member', actor.id);
+        await addMember(work, room, peer.id, 'member', actor.id);
+        return room.id;
+      });
+    } catch (err) {
+      // Both sides opened it at once: the unique direct_key let one win; answer with that room.
+      const winner = await this.d.store.rooms.findByDirectKey(key);
+      if (!winner) throw err;
+      return { room: await this.view(actor, winner.id), created: false };
+    }
+    return { room: await this.view(actor, roomId), created: true };
+  }
+
+  async setNotificationLevel(actor: Actor, roomId: string, level: NotificationLevel): Promise<void> {
+    await authorize(this.d.store, actor, roomId, 'read', this.d.clock.now());
+    await this.d.store.members.update(roomId, actor.id, { notification_level: level });
+  }
+
+  /** The full view of a room the actor belongs to. */
+  async view(actor: Actor, roomId: string): Promise<View> {
+    const room = await this.d.store.rooms.findById(roomId);
+    const membership = room && (await this.d.store.members.get(roomId, actor.id));
+    if (!room || !membership) throw new DomainError('room_not_found', 'No such room.');
+    const unread = room.last_seq > membership.last_read_seq ? await this.d.store.messages.countUnread(roomId, actor.id, membership.last_read_seq) : 0;
+    const peer = room.type === 'direct' ? (await this.d.store.members.peers([roomId], actor.id)).get(roomId) : undefined;
+    return toRoomView(room, membership, unread, peer);
+  }
+
+  private checkCategories(categories: string[]): void {
+    const unknown = categories.filter((c) => !this.d.categories.includes(c));
+    if (unknown.length > 0) {
+      throw new DomainError('invalid_category', `Unknown categories: ${unknown.join(', ')}. Choose from: ${this.d.categories.join(', ')}.`, {
+        details: unknown.map((c) => ({ field: 'body.categories', message: `"${c}" is not a category` })),
+      });
+    }
+  }
+}
+
