@@ -4,11 +4,11 @@
  * on the same machine in the same run. Usage: npm run bench:login -- [--seconds 10] [--concurrency 8]
  */
 import bcrypt from 'bcrypt';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freshDatabase, startServer } from './lib/server.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '8' }, cost: { type: 'string', default: process.env.BCRYPT_COST ?? '12' } } });
 const seconds = Number(values.seconds);
@@ -32,26 +32,9 @@ async function closedLoop(work: () => Promise<void>): Promise<{ ops: number; lat
   return { ops: latencies.length / seconds, latencies };
 }
 
-async function startServer(dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, '../packages/server/src/main.ts')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, BCRYPT_COST: String(cost), LOG_LEVEL: 'info', DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = /"address":"(http:[^"]+)"/.exec(buf);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  child.stdout.resume();
-  return { url, stop: () => new Promise((r) => { child.on('exit', () => r()); child.kill('SIGTERM'); }) };
-}
-
 const dataDir = mkdtempSync(join(tmpdir(), 'rooms-bench-'));
-const server = await startServer(dataDir);
+const database = await freshDatabase(process.env.BENCH_DATABASE_URL || undefined);
+const server = await startServer({ DATA_DIR: dataDir, BCRYPT_COST: String(cost), DATABASE_URL: database?.url ?? '' });
 try {
   const password = 'correct horse battery';
   const users = Array.from({ length: concurrency }, (_, i) => `bench_${i}`);
@@ -80,5 +63,6 @@ try {
   console.log(`\nratio Rooms / baseline: ${(rooms.ops / raw.ops).toFixed(2)}; failed logins: ${failures}`);
 } finally {
   await server.stop();
+  await database?.drop();
   rmSync(dataDir, { recursive: true, force: true });
 }

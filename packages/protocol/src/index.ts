@@ -5,3 +5,4 @@ export * from './schemas/auth.ts';
 export * from './schemas/users.ts';
 export * from './schemas/rooms.ts';
 export * from './schemas/messages.ts';
+export * from './schemas/ws.ts';

@@ -1,20 +1,15 @@
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { loadSecrets } from './config/secrets.ts';
 import { newId } from './domain/ids.ts';
 import { JobScheduler } from './jobs/scheduler.ts';
-import { MemoryLoginGuard } from './limits/memory-login-guard.ts';
-import { RedisLoginGuard } from './limits/redis-login-guard.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
-import type { LoginGuard } from './ports/login-guard.ts';
-import { MemoryBus } from './bus/memory-bus.ts';
-import { MemoryRateLimiter } from './limits/memory-rate-limiter.ts';
-import { RedisRateLimiter } from './limits/redis-rate-limiter.ts';
-import type { RateLimiter } from './ports/rate-limiter.ts';
+import { createPorts } from './ports.ts';
+import { Hub } from './realtime/hub.ts';
 import { createServices, type Services } from './services/index.ts';
+import { attachWebSocket } from './transports/ws/ws-server.ts';
 import { openStore } from './store/sql/open.ts';
 import type { Store } from './store/store.ts';
 import { buildHttpServer } from './transports/http/server.ts';
@@ -32,6 +27,7 @@ export interface App {
   logger: Logger;
   services: Services;
   jobs: JobScheduler;
+  hub: Hub;
   /** Listens on config HOST:PORT and starts the periodic jobs; resolves to the bound address. */
   start(): Promise<string>;
   /** Graceful stop: no new connections, in-flight requests finish, then jobs, Redis and the database close. */
@@ -52,31 +48,28 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     onMigration: (name, i, total) => logger.info({ migration: name }, `migrating ${i}/${total}`),
     onConnectionError: (err) => logger.warn({ err }, 'database connection lost; the pool will reconnect'),
   });
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 }) : undefined;
+  let ports;
   try {
-    await redis?.connect();
+    ports = await createPorts(config, clock);
   } catch (err) {
     await store.close();
     throw err;
   }
-
-  const guardOptions = { maxFailures: config.LOGIN_MAX_FAILURES, blockSeconds: config.BLOCK_TIME };
-  const loginGuard: LoginGuard = redis ? new RedisLoginGuard(redis, guardOptions) : new MemoryLoginGuard(guardOptions, clock);
-  const messageRateOptions = { limit: config.MESSAGE_RATE_LIMIT, windowMs: config.MESSAGE_RATE_WINDOW * 1000 };
-  const messageRate: RateLimiter = redis ? new RedisRateLimiter(redis, messageRateOptions) : new MemoryRateLimiter(messageRateOptions, clock);
-  const bus = new MemoryBus();
+  const { bus } = ports;
   const services = createServices({
     store,
     bus,
     clock,
-    loginGuard,
-    messageRate,
+    loginGuard: ports.loginGuard,
+    messageRate: ports.messageRate,
+    presence: ports.presence,
     jwtSecret: secrets.jwtSecret,
     tokenTtlSeconds: config.TOKEN_TTL,
     bcryptCost: config.BCRYPT_COST,
     deactivationDays: config.DEACTIVATION_DAYS,
     categories: config.ROOM_CATEGORIES,
     editWindowSeconds: config.EDIT_WINDOW,
+    notificationRetentionDays: config.NOTIFICATION_DAYS,
   });
   const { accounts } = services;
 
@@ -88,6 +81,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     intervalMs: config.JOB_INTERVAL * 1000,
     jobs: [
       { name: 'purge-deactivated-accounts', run: () => accounts.purgeDeactivated() },
+      { name: 'expire-notifications', run: () => services.notifications.expire() },
       { name: 'expire-ws-tickets', run: () => store.tickets.deleteExpired(clock.now().toISOString()) },
     ],
   });
@@ -101,9 +95,27 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     services,
     ready: async () => {
       await store.ping();
-      if (redis) await redis.ping();
+      await ports.ping();
     },
   });
+
+  const hub = new Hub(bus);
+  const ws = attachWebSocket({
+    server: http.server,
+    hub,
+    services,
+    store,
+    clock,
+    logger,
+    allowedOrigins: config.WS_ALLOWED_ORIGINS,
+    maxBufferedBytes: config.WS_MAX_BUFFER,
+  });
+  // Presence heartbeat: keeps this node's users alive in the shared store and detects idleness.
+  const presenceTimer = setInterval(() => {
+    const conns = [...ws.connections].map((c) => ({ userId: c.userId, connId: c.id, lastActive: c.lastActivity }));
+    services.presence.sweep(conns).catch((err: unknown) => logger.warn({ err }, 'presence sweep failed'));
+  }, 30_000);
+  presenceTimer.unref();
 
   let stopped: Promise<void> | undefined;
   return {
@@ -113,6 +125,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     logger,
     services,
     jobs,
+    hub,
     async start() {
       const address = await http.listen({ port: config.PORT, host: config.HOST });
       jobs.start();
@@ -120,12 +133,14 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     },
     stop() {
       stopped ??= (async () => {
+        clearInterval(presenceTimer);
+        ws.close();
         await http.close();
         await jobs.stop();
-        await loginGuard.close();
-        await messageRate.close();
-        await bus.close();
-        redis?.disconnect();
+        services.typing.close();
+        await services.presence.close();
+        hub.close();
+        await ports.close();
         await store.close();
       })();
       return stopped;

@@ -22,6 +22,8 @@ export const ConfigSchema = z.object({
   DATABASE_URL: optionalUrl,
   /** redis://… for scaled mode (login lockout, later fan-out and presence); absent → in-process. */
   REDIS_URL: optionalUrl,
+  /** Prefix of every Redis key and channel, so several deployments (or test runs) can share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[\w:.-]{0,64}$/).default('rooms:'),
   /** Seconds a (username, IP) pair stays blocked after 3 failed logins. */
   BLOCK_TIME: seconds(60),
   /** Consecutive failed logins that trigger the block. */
@@ -34,6 +36,8 @@ export const ConfigSchema = z.object({
   BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(12),
   /** Days a deactivated account waits before its personal data is purged. */
   DEACTIVATION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Days notifications are kept. */
+  NOTIFICATION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Seconds between runs of the periodic jobs (purge of deactivated accounts, expiries). */
   JOB_INTERVAL: seconds(60 * 60),
   /** Room categories users may pick, comma-separated. */
@@ -47,6 +51,13 @@ export const ConfigSchema = z.object({
   MESSAGE_RATE_WINDOW: seconds(10),
   /** Seconds after sending during which the sender may edit a message. */
   EDIT_WINDOW: seconds(15 * 60),
+  /** Origins (besides the server's own) whose pages may open /ws, comma-separated; '*' for any. */
+  WS_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+  /** Bytes a socket may have queued before it is closed as a slow consumer (it then resumes). */
+  WS_MAX_BUFFER: z.coerce.number().int().min(16 * 1024).default(4 * 1024 * 1024),
   BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
   /** Trust X-Forwarded-For from a reverse proxy (true, false, or a hop count / address list). */
   TRUST_PROXY: z

@@ -11,6 +11,8 @@ export interface RoomEvent {
   data: unknown;
   /** Users who must receive the event even though they are no longer members (the removed user). */
   also_to?: string[];
+  /** A user who must not receive it (typing: the typist). */
+  exclude?: string;
 }
 
 export interface UserEvent {
@@ -20,7 +22,15 @@ export interface UserEvent {
   data: unknown;
 }
 
-export type DomainEvent = RoomEvent | UserEvent;
+/** An event for a set of users (presence goes to everyone who shares a room). */
+export interface UsersEvent {
+  kind: 'users';
+  user_ids: string[];
+  type: string;
+  data: unknown;
+}
+
+export type DomainEvent = RoomEvent | UserEvent | UsersEvent;
 
 export type RoomEventType =
   | 'message_created'
@@ -35,4 +45,5 @@ export type RoomEventType =
   | 'member_updated'
   | 'room_updated'
   | 'room_deleted'
-  | 'read_updated';
+  | 'read_updated'
+  | 'user_typing';

@@ -1,6 +1,7 @@
 import type { LoginGuard } from '../ports/login-guard.ts';
 import type { EventBus } from '../ports/bus.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { PresenceStore } from '../ports/presence-store.ts';
 import type { RateLimiter } from '../ports/rate-limiter.ts';
 import type { Store } from '../store/store.ts';
 import { AccountsService } from './accounts/accounts.service.ts';
@@ -10,6 +11,9 @@ import { MessagesService } from './messages/messages.service.ts';
 import { PinsService } from './messages/pins.service.ts';
 import { ReactionsService } from './messages/reactions.service.ts';
 import { ReadsService } from './messages/reads.service.ts';
+import { NotificationsService } from './notifications/notifications.service.ts';
+import { PresenceService } from './realtime/presence.service.ts';
+import { TypingService } from './realtime/typing.service.ts';
 import { InvitesService } from './rooms/invites.service.ts';
 import { MembersService } from './rooms/members.service.ts';
 import { RoomsService } from './rooms/rooms.service.ts';
@@ -28,6 +32,9 @@ export interface Services {
   reactions: ReactionsService;
   pins: PinsService;
   reads: ReadsService;
+  typing: TypingService;
+  presence: PresenceService;
+  notifications: NotificationsService;
 }
 
 export interface ServiceDeps {
@@ -36,12 +43,14 @@ export interface ServiceDeps {
   clock: Clock;
   loginGuard: LoginGuard;
   messageRate: RateLimiter;
+  presence: PresenceStore;
   jwtSecret: string;
   tokenTtlSeconds: number;
   bcryptCost: number;
   deactivationDays: number;
   categories: readonly string[];
   editWindowSeconds: number;
+  notificationRetentionDays: number;
 }
 
 export function createServices(d: ServiceDeps): Services {
@@ -52,6 +61,7 @@ export function createServices(d: ServiceDeps): Services {
     tokens: new TokenService(d.jwtSecret, d.tokenTtlSeconds, clock),
     loginGuard: d.loginGuard,
     clock,
+    bus,
     deactivationDays: d.deactivationDays,
   });
   const rooms = new RoomsService({ store, bus, clock, categories: d.categories });
@@ -67,5 +77,8 @@ export function createServices(d: ServiceDeps): Services {
     reactions: new ReactionsService({ store, bus, clock, messages }),
     pins: new PinsService({ store, bus, clock, messages }),
     reads: new ReadsService({ store, bus, clock, messages }),
+    typing: new TypingService({ store, bus, clock }),
+    presence: new PresenceService({ store, presence: d.presence, bus, clock }),
+    notifications: new NotificationsService({ store, clock, retentionDays: d.notificationRetentionDays }),
   };
 }

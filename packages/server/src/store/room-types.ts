@@ -114,3 +114,17 @@ export interface MessageRange {
   parentId?: string;
   limit: number;
 }
+
+export type NotificationType = 'mention' | 'reply' | 'room_invite' | 'direct_message';
+
+export interface NotificationRow {
+  id: string;
+  user_id: string;
+  type: NotificationType;
+  room_id: string | null;
+  message_id: string | null;
+  actor_id: string | null;
+  payload: unknown;
+  created_at: IsoTime;
+  read_at: IsoTime | null;
+}

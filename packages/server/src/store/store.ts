@@ -5,6 +5,7 @@ import type {
   MembershipRow,
   MessageRange,
   MessageRow,
+  NotificationRow,
   NewMessage,
   NewRoom,
   PinRow,
@@ -34,6 +35,7 @@ export interface Store {
   reactions: ReactionRepository;
   pins: PinRepository;
   events: RoomEventRepository;
+  notifications: NotificationRepository;
   /** Runs fn in one transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /** Throws when the database cannot answer (readiness). */
@@ -142,6 +144,10 @@ export interface MembershipRepository {
   /** For each seq, how many members other than the sender have read it. */
   readCounts(roomId: string, messages: { seq: number; sender_id: string }[]): Promise<Map<number, number>>;
   sharesRoom(a: string, b: string): Promise<boolean>;
+  /** Members whose notification level is not muted (only among userIds when given). */
+  notifiable(roomId: string, userIds?: string[]): Promise<string[]>;
+  /** Everyone who shares at least one room with userId (presence audience), userId excluded. */
+  coMembers(userId: string): Promise<string[]>;
   /** For each of the given (direct) rooms, the member who is not userId. */
   peers(roomIds: string[], userId: string): Promise<Map<string, UserRow>>;
   /** Ids of the given users who are members of the room. */
@@ -205,4 +211,16 @@ export interface RoomEventRepository {
   append(e: RoomEventRow): Promise<void>;
   /** Events with seq > afterSeq, in order. */
   listAfter(roomId: string, afterSeq: number, limit: number): Promise<RoomEventRow[]>;
+}
+
+export interface NotificationRepository {
+  insert(n: NotificationRow): Promise<void>;
+  /** Newest first, keyset-paginated; unreadOnly skips read ones. */
+  list(userId: string, opts: { limit: number; cursor?: string | undefined; unreadOnly?: boolean }): Promise<Page<NotificationRow>>;
+  /** Marks one read; false when it is not this user's (or does not exist). */
+  markRead(userId: string, id: string, at: IsoTime): Promise<boolean>;
+  markAllRead(userId: string, at: IsoTime): Promise<number>;
+  /** Unread counts per room (null: not about a room) for one user. */
+  unreadCounts(userId: string): Promise<{ room_id: string | null; count: number }[]>;
+  deleteOlderThan(before: IsoTime): Promise<number>;
 }

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
+import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { LoginGuard } from '../../ports/login-guard.ts';
 import type { Store } from '../../store/store.ts';
@@ -22,6 +23,7 @@ export interface AccountsDeps {
   tokens: TokenService;
   loginGuard: LoginGuard;
   clock: Clock;
+  bus: EventBus;
   deactivationDays: number;
 }
 
@@ -122,7 +124,8 @@ export class AccountsService {
 
   /** Signs out every session of the account but the caller's, which gets a fresh token. */
   async logoutAll(actor: Actor): Promise<Session> {
-    await this.d.store.users.bumpTokenVersion(actor.id);
+    const version = await this.d.store.users.bumpTokenVersion(actor.id);
+    await this.revoked(actor.id, version);
     return this.sessionFor(await this.load(actor.id));
   }
 
@@ -147,10 +150,11 @@ export class AccountsService {
     const user = await this.checkPassword(actor, current);
     if (await this.d.hasher.verify(next, user.password_hash)) throw new DomainError('same_value', 'The new password must differ from the current one.');
     const hash = await this.d.hasher.hash(next);
-    await this.d.store.transaction(async (tx) => {
+    const version = await this.d.store.transaction(async (tx) => {
       await tx.users.update(actor.id, { password_hash: hash });
-      await tx.users.bumpTokenVersion(actor.id);
+      return tx.users.bumpTokenVersion(actor.id);
     });
+    await this.revoked(actor.id, version);
     return this.sessionFor(await this.load(actor.id));
   }
 
@@ -170,13 +174,14 @@ export class AccountsService {
   async deactivate(actor: Actor, password: string): Promise<void> {
     await this.checkPassword(actor, password);
     const now = this.d.clock.now();
-    await this.d.store.transaction(async (tx) => {
+    const version = await this.d.store.transaction(async (tx) => {
       await tx.users.update(actor.id, {
         deactivated_at: now.toISOString(),
         purge_after: new Date(now.getTime() + this.d.deactivationDays * DAY_MS).toISOString(),
       });
-      await tx.users.bumpTokenVersion(actor.id);
+      return tx.users.bumpTokenVersion(actor.id);
     });
+    await this.revoked(actor.id, version, true);
   }
 
   /** Purges accounts whose grace period is over; returns how many. Run by the periodic job. */
@@ -188,6 +193,11 @@ export class AccountsService {
       purged += ids.length;
       if (ids.length < batch) return purged;
     }
+  }
+
+  /** Live connections holding an older token version are closed, on every node. */
+  private revoked(userId: string, tokenVersion: number, deactivated = false): Promise<void> {
+    return this.d.bus.publish({ kind: 'user', user_id: userId, type: 'session_revoked', data: { token_version: tokenVersion, deactivated } });
   }
 
   private async matchingAccounts(input: { username?: string | undefined; email?: string | undefined; password: string }): Promise<UserRow[]> {

@@ -9,6 +9,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { RateLimiter } from '../../ports/rate-limiter.ts';
 import type { MessageRow, RoomRow } from '../../store/room-types.ts';
 import type { Store } from '../../store/store.ts';
+import { notifyForMessage } from '../notifications/notify.ts';
 import { authorize, type RoomAccess } from '../rooms/room-access.ts';
 import { presentMessages, toEventMessage } from './message-presenter.ts';
 
@@ -77,6 +78,7 @@ export class MessagesService {
         );
         const saved = await work.tx.messages.insert(row);
         if (parentId) await work.tx.messages.incrementReplies(parentId);
+        await notifyForMessage(work, access.room, saved, sender);
         return saved;
       });
     } catch (err) {

@@ -11,6 +11,7 @@ import type { MembershipRow } from '../../store/room-types.ts';
 import type { Store } from '../../store/store.ts';
 import { requireActiveUser } from '../users/active-user.ts';
 import { toSummary } from '../users/user-presenter.ts';
+import { notify } from '../notifications/notify.ts';
 import { addMember, removeMember } from './membership-ops.ts';
 import { authorize, type RoomAccess } from './room-access.ts';
 import { toMember } from './room-presenter.ts';
@@ -37,6 +38,10 @@ export class MembersService {
       const user = await requireActiveUser(work.tx, userId);
       if (await work.tx.blocks.between(actor.id, userId)) throw new DomainError('blocked', 'You cannot add this user.');
       const created = await addMember(work, room, userId, 'member', actor.id);
+      if (created) {
+        const by = await work.tx.users.findById(actor.id);
+        await notify(work, { user_id: userId, type: 'room_invite', room_id: roomId, message_id: null, actor_id: actor.id, payload: { room_name: room.name } }, by);
+      }
       return { member: toMember((await work.tx.members.get(roomId, userId))!, user), created };
     });
   }

@@ -148,7 +148,21 @@ export interface RoomEventsTable {
   created_at: string;
 }
 
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  type: string;
+  room_id: string | null;
+  message_id: string | null;
+  actor_id: string | null;
+  /** JSON. */
+  payload: string;
+  created_at: string;
+  read_at: string | null;
+}
+
 export interface DB {
+  notifications: NotificationsTable;
   rooms: RoomsTable;
   memberships: MembershipsTable;
   bans: BansTable;

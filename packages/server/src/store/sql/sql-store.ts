@@ -7,6 +7,7 @@ import type {
   JobLockRepository,
   MembershipRepository,
   MessageRepository,
+  NotificationRepository,
   PinRepository,
   ReactionRepository,
   RoomEventRepository,
@@ -20,6 +21,7 @@ import { SqlFollowRepository } from './repositories/follows.repo.ts';
 import { SqlJobLockRepository } from './repositories/job-locks.repo.ts';
 import { SqlMembershipRepository } from './repositories/memberships.repo.ts';
 import { SqlMessageRepository, SqlPinRepository, SqlReactionRepository, SqlRoomEventRepository } from './repositories/messages.repo.ts';
+import { SqlNotificationRepository } from './repositories/notifications.repo.ts';
 import { SqlBanRepository, SqlBlockRepository, SqlInviteRepository } from './repositories/moderation.repo.ts';
 import { SqlRoomRepository } from './repositories/rooms.repo.ts';
 import { SqlTicketRepository } from './repositories/tickets.repo.ts';
@@ -41,6 +43,7 @@ export class SqlStore implements Store {
   readonly reactions: ReactionRepository;
   readonly pins: PinRepository;
   readonly events: RoomEventRepository;
+  readonly notifications: NotificationRepository;
 
   private readonly sqlDialect: SqlDialect;
   private readonly db: Kysely<DB>;
@@ -63,6 +66,7 @@ export class SqlStore implements Store {
     this.reactions = new SqlReactionRepository(db);
     this.pins = new SqlPinRepository(db);
     this.events = new SqlRoomEventRepository(db);
+    this.notifications = new SqlNotificationRepository(db);
   }
 
   get dialect(): 'sqlite' | 'postgres' {

@@ -10,6 +10,7 @@ import { handleError, notFound } from './errors.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { memberRoutes } from './routes/members.routes.ts';
 import { messageRoutes } from './routes/messages.routes.ts';
+import { notificationRoutes } from './routes/notifications.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
 import { roomRoutes } from './routes/rooms.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
@@ -88,5 +89,6 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   roomRoutes(app, s.rooms, s.accounts);
   memberRoutes(app, s.members, s.invites, s.accounts);
   messageRoutes(app, s, s.accounts);
+  notificationRoutes(app, s.notifications, s.accounts);
   return app;
 }

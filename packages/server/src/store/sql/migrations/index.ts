@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
 import type { ColumnTypes } from '../dialects/dialect.ts';
 import * as m0001 from './0001_accounts.ts';
 import * as m0002 from './0002_rooms_messages.ts';
+import * as m0003 from './0003_notifications.ts';
 
 type Step = { up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> };
 
@@ -9,6 +10,7 @@ type Step = { up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> };
 const STEPS: Record<string, Step> = {
   '0001_accounts': m0001,
   '0002_rooms_messages': m0002,
+  '0003_notifications': m0003,
 };
 
 export const MIGRATION_NAMES = Object.keys(STEPS);

@@ -134,6 +134,25 @@ export class SqlMembershipRepository implements MembershipRepository {
     return r !== undefined;
   }
 
+  async notifiable(roomId: string, userIds?: string[]): Promise<string[]> {
+    if (userIds && userIds.length === 0) return [];
+    let q = this.db.selectFrom('memberships').select('user_id').where('room_id', '=', roomId).where('notification_level', '<>', 'muted');
+    if (userIds) q = q.where('user_id', 'in', userIds);
+    return (await q.execute()).map((r) => r.user_id);
+  }
+
+  async coMembers(userId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('memberships as mine')
+      .innerJoin('memberships as other', 'other.room_id', 'mine.room_id')
+      .select('other.user_id')
+      .distinct()
+      .where('mine.user_id', '=', userId)
+      .where('other.user_id', '<>', userId)
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
+
   async peers(roomIds: string[], userId: string): Promise<Map<string, UserRow>> {
     if (roomIds.length === 0) return new Map();
     const rows = await this.db

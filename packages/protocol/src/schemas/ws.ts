@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { Id } from './common.ts';
+import { MessageContent } from './messages.ts';
+
+/**
+ * The WebSocket protocol at /ws. Client frames are `{ type, id?, data }`; a frame with an id is
+ * answered by `{ type: "ack", id, data }` or `{ type: "error", id, error: { code, message } }`.
+ * Server events are `{ type, data }`, and room events also carry `room_id` and, when durable, `seq`.
+ */
+const frame = <T extends string, D extends z.ZodType>(type: T, data: D) =>
+  z.strictObject({ type: z.literal(type), id: z.string().min(1).max(64).optional(), data });
+
+const RoomRef = z.strictObject({ room_id: Id });
+
+export const ClientFrame = z.discriminatedUnion('type', [
+  frame('join_room', z.strictObject({ room_id: Id, last_seq: z.number().int().min(0).optional() })),
+  frame('leave_room', RoomRef),
+  frame('typing_start', RoomRef),
+  frame('typing_stop', RoomRef),
+  frame(
+    'send_message',
+    z.strictObject({
+      room_id: Id,
+      content: MessageContent,
+      parent_id: Id.optional(),
+      client_id: z.string().min(1).max(64).regex(/^[\w.:-]+$/).optional(),
+    }),
+  ),
+  frame('read_message', z.strictObject({ room_id: Id, message_id: Id.optional(), seq: z.number().int().min(0).optional() })),
+  frame('resume', z.strictObject({ rooms: z.record(Id, z.number().int().min(0)).refine((r) => Object.keys(r).length <= 1000, 'at most 1000 rooms') })),
+  frame('ping', z.strictObject({}).optional().default({})),
+  frame('set_status', z.strictObject({ status: z.enum(['online', 'away', 'busy']) })),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+export const SERVER_EVENTS = [
+  'ready',
+  'ack',
+  'error',
+  'message_created',
+  'message_updated',
+  'message_deleted',
+  'reaction_added',
+  'reaction_removed',
+  'message_pinned',
+  'message_unpinned',
+  'user_typing',
+  'user_joined',
+  'user_left',
+  'member_updated',
+  'room_updated',
+  'room_deleted',
+  'presence_updated',
+  'read_updated',
+  'notification',
+  'resync_required',
+] as const;
+export type ServerEventType = (typeof SERVER_EVENTS)[number];
+
+/** WebSocket close codes Rooms uses (4000–4999 is the application range). */
+export const CLOSE_CODES = {
+  /** The token was revoked (password change, log out everywhere) or expired. */
+  sessionRevoked: 4001,
+  /** The account was deactivated. */
+  accountDeactivated: 4003,
+  /** The client read too slowly and its outgoing buffer overflowed; reconnect and resume. */
+  slowConsumer: 4008,
+  /** The terminal/TCP idle timeout. */
+  idleTimeout: 4010,
+  /** The server is shutting down; reconnect (to another node) and resume. */
+  goingAway: 1001,
+  /** A frame larger than the limit. */
+  tooBig: 1009,
+} as const;
+
+export const WS_LIMITS = { maxFrameBytes: 64 * 1024 } as const;

@@ -1,0 +1,63 @@
+import { Redis } from 'ioredis';
+import { MemoryBus } from './bus/memory-bus.ts';
+import { RedisBus } from './bus/redis-bus.ts';
+import type { Config } from './config/config.ts';
+import { MemoryLoginGuard } from './limits/memory-login-guard.ts';
+import { MemoryRateLimiter } from './limits/memory-rate-limiter.ts';
+import { RedisLoginGuard } from './limits/redis-login-guard.ts';
+import { RedisRateLimiter } from './limits/redis-rate-limiter.ts';
+import type { EventBus } from './ports/bus.ts';
+import type { Clock } from './ports/clock.ts';
+import type { LoginGuard } from './ports/login-guard.ts';
+import type { PresenceStore } from './ports/presence-store.ts';
+import type { RateLimiter } from './ports/rate-limiter.ts';
+import { MemoryPresenceStore } from './realtime/memory-presence.ts';
+import { RedisPresenceStore } from './realtime/redis-presence.ts';
+
+export interface Ports {
+  bus: EventBus;
+  loginGuard: LoginGuard;
+  messageRate: RateLimiter;
+  presence: PresenceStore;
+  /** Redis answers (readiness), when configured. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The ports that differ between modes, chosen once: in-process implementations in embedded mode,
+ * Redis-backed ones (shared by every node) when REDIS_URL is set.
+ */
+export async function createPorts(config: Config, clock: Clock): Promise<Ports> {
+  const guard = { maxFailures: config.LOGIN_MAX_FAILURES, blockSeconds: config.BLOCK_TIME };
+  const rate = { limit: config.MESSAGE_RATE_LIMIT, windowMs: config.MESSAGE_RATE_WINDOW * 1000 };
+  if (!config.REDIS_URL) {
+    const parts = { bus: new MemoryBus(), loginGuard: new MemoryLoginGuard(guard, clock), messageRate: new MemoryRateLimiter(rate, clock), presence: new MemoryPresenceStore(clock) };
+    return { ...parts, ping: async () => {}, close: () => closeAll(parts) };
+  }
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  await redis.connect();
+  const parts = {
+    bus: await RedisBus.connect(redis, `${config.REDIS_PREFIX}events`),
+    loginGuard: new RedisLoginGuard(redis, guard, `${config.REDIS_PREFIX}login:`),
+    messageRate: new RedisRateLimiter(redis, rate, `${config.REDIS_PREFIX}rate:`),
+    presence: new RedisPresenceStore(redis, `${config.REDIS_PREFIX}presence:`),
+  };
+  return {
+    ...parts,
+    ping: async () => {
+      await redis.ping();
+    },
+    close: async () => {
+      await closeAll(parts);
+      redis.disconnect();
+    },
+  };
+}
+
+async function closeAll(parts: { bus: EventBus; loginGuard: LoginGuard; messageRate: RateLimiter; presence: PresenceStore }): Promise<void> {
+  await parts.bus.close();
+  await parts.loginGuard.close();
+  await parts.messageRate.close();
+  await parts.presence.close();
+}

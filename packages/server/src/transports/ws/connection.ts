@@ -1,0 +1,188 @@
+import { ClientFrame, CLOSE_CODES, type ErrorCode } from '@rooms/protocol';
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import type { Actor } from '../../domain/actor.ts';
+import { isDomainError } from '../../domain/errors.ts';
+import { newId } from '../../domain/ids.ts';
+import type { Hub, Subscriber } from '../../realtime/hub.ts';
+import { RoomStream } from '../../realtime/room-stream.ts';
+import { encodeFrame } from '../../realtime/wire.ts';
+import type { Store } from '../../store/store.ts';
+import { storedEvents } from './stored-events.ts';
+
+export interface ConnectionDeps {
+  hub: Hub;
+  store: Store;
+  logger: Logger;
+  /** Outgoing bytes a socket may have queued before it is closed as a slow consumer. */
+  maxBufferedBytes: number;
+  handle(conn: Connection, frame: ClientFrame): Promise<unknown>;
+  onClose(conn: Connection): void;
+}
+
+/**
+ * How long live events of the rooms followed from connect wait for the client's first frame.
+ * A reconnecting client sends `resume` first: its rooms then replay from its own seqs, in order,
+ * with none of those live events sent ahead of the replay (which would repeat or reorder them).
+ */
+const RESUME_WINDOW_MS = 1000;
+
+/**
+ * One WebSocket: validates frames, answers them (ack / error), and follows the user's rooms
+ * through one RoomStream per room so that room events arrive exactly once and in order.
+ */
+export class Connection implements Subscriber {
+  readonly id = newId();
+  readonly actor: Actor;
+  readonly streams = new Map<string, RoomStream>();
+  lastActivity = Date.now();
+  private readonly ws: WebSocket;
+  private readonly d: ConnectionDeps;
+  private closed = false;
+  private cleaned = false;
+  private sawFrame = false;
+  private holdTimer: NodeJS.Timeout | undefined;
+
+  constructor(ws: WebSocket, actor: Actor, deps: ConnectionDeps) {
+    this.ws = ws;
+    this.actor = actor;
+    this.d = deps;
+    ws.on('message', (data, isBinary) => void this.onMessage(data as Buffer, isBinary));
+    ws.on('close', () => {
+      this.closed = true;
+      this.cleanup();
+    });
+    ws.on('error', (err) => deps.logger.debug({ err }, 'websocket error'));
+    this.holdTimer = setTimeout(() => this.releaseHeld(), RESUME_WINDOW_MS);
+  }
+
+  get userId(): string {
+    return this.actor.id;
+  }
+
+  get tokenVersion(): number {
+    return this.actor.tokenVersion;
+  }
+
+  /**
+   * Start (or restart) following a room from lastSeq; events after it are delivered, from the
+   * database if needed. With hold, live events wait until the client's first frame is handled.
+   */
+  follow(roomId: string, lastSeq: number, hold = false): RoomStream {
+    this.streams.get(roomId)?.stop();
+    const stream = new RoomStream(lastSeq, {
+      send: (f) => this.send(f),
+      fetchAfter: (after, limit) => storedEvents(this.d.store, roomId, after, limit),
+      ends: (e) => e.type === 'user_left' && (e.data as { user_id?: string }).user_id === this.userId,
+      onEnd: () => this.dropRoom(roomId),
+      onError: (err) => this.d.logger.error({ err, roomId }, 'room stream failed'),
+    }, hold && this.holdTimer !== undefined);
+    this.streams.set(roomId, stream);
+    this.d.hub.addToRoom(roomId, this);
+    return stream;
+  }
+
+  unfollow(roomId: string, lastFrame: Buffer | undefined): void {
+    // What a stream still holds for the resume window goes out first, in order.
+    this.streams.get(roomId)?.release();
+    if (lastFrame && this.streams.has(roomId)) this.send(lastFrame);
+    this.dropRoom(roomId);
+  }
+
+  deliverRoom(roomId: string, seq: number | undefined, frame: Buffer): void {
+    const stream = this.streams.get(roomId);
+    if (!stream) return;
+    if (seq === undefined) this.send(frame);
+    else stream.offer(seq, frame);
+  }
+
+  deliver(frame: Buffer): void {
+    this.send(frame);
+  }
+
+  /** Writes a frame unless the socket is too far behind: then it is closed, never waited for. */
+  send(frame: Buffer): void {
+    if (this.closed) return;
+    if (this.ws.bufferedAmount > this.d.maxBufferedBytes) {
+      this.close(CLOSE_CODES.slowConsumer, 'slow consumer: reconnect and resume');
+      return;
+    }
+    this.ws.send(frame, { binary: false });
+  }
+
+  reply(id: string | undefined, type: 'ack' | 'error', body: Record<string, unknown>): void {
+    this.send(encodeFrame(id === undefined ? { type, ...body } : { type, id, ...body }));
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ws.close(code, reason);
+    this.cleanup();
+  }
+
+  private dropRoom(roomId: string): void {
+    this.streams.get(roomId)?.stop();
+    this.streams.delete(roomId);
+    this.d.hub.removeFromRoom(roomId, this);
+  }
+
+  private async onMessage(data: Buffer, isBinary: boolean): Promise<void> {
+    if (this.sawFrame) return this.handleMessage(data, isBinary);
+    this.sawFrame = true;
+    clearTimeout(this.holdTimer);
+    try {
+      await this.handleMessage(data, isBinary);
+    } finally {
+      this.releaseHeld();
+    }
+  }
+
+  private releaseHeld(): void {
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    for (const s of this.streams.values()) s.release();
+  }
+
+  private async handleMessage(data: Buffer, isBinary: boolean): Promise<void> {
+    this.lastActivity = Date.now();
+    let raw: unknown;
+    try {
+      if (isBinary) throw new Error('binary');
+      raw = JSON.parse(data.toString('utf8'));
+    } catch {
+      return this.fail(undefined, 'invalid_json', 'Frames are JSON text: { "type", "id"?, "data" }.');
+    }
+    const id = typeof (raw as { id?: unknown })?.id === 'string' ? ((raw as { id: string }).id) : undefined;
+    const parsed = ClientFrame.safeParse(raw);
+    if (!parsed.success) {
+      const details = parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'frame', message: i.message }));
+      return this.fail(id, 'validation_failed', `Invalid frame: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details);
+    }
+    try {
+      const result = await this.d.handle(this, parsed.data);
+      if (parsed.data.id !== undefined) this.reply(parsed.data.id, 'ack', { data: result ?? {} });
+    } catch (err) {
+      if (isDomainError(err)) {
+        const extra = err.retryAfterSeconds !== undefined ? { retry_after: err.retryAfterSeconds } : {};
+        return this.fail(parsed.data.id, err.code, err.message, err.details, extra);
+      }
+      this.d.logger.error({ err, frame: parsed.data.type }, 'websocket frame failed');
+      this.fail(parsed.data.id, 'internal', 'Something went wrong on our side.');
+    }
+  }
+
+  private fail(id: string | undefined, code: ErrorCode, message: string, details?: unknown, extra: Record<string, unknown> = {}): void {
+    this.reply(id, 'error', { error: { code, message, ...(details === undefined ? {} : { details }), ...extra } });
+  }
+
+  private cleanup(): void {
+    if (this.cleaned) return;
+    this.cleaned = true;
+    clearTimeout(this.holdTimer);
+    for (const s of this.streams.values()) s.stop();
+    this.d.hub.unregister(this, this.streams.keys());
+    this.streams.clear();
+    this.d.onClose(this);
+  }
+}

@@ -1,0 +1,135 @@
+import { WS_LIMITS } from '@rooms/protocol';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Actor } from '../../domain/actor.ts';
+import { isDomainError } from '../../domain/errors.ts';
+import type { Hub } from '../../realtime/hub.ts';
+import type { Services } from '../../services/index.ts';
+import type { Store } from '../../store/store.ts';
+import type { Clock } from '../../ports/clock.ts';
+import { Connection } from './connection.ts';
+import { frameHandlers } from './handlers.ts';
+import { encodeFrame } from '../../realtime/wire.ts';
+
+export interface WsDeps {
+  server: Server;
+  hub: Hub;
+  services: Services;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** Origins allowed besides the server's own; '*' allows any. */
+  allowedOrigins: readonly string[];
+  maxBufferedBytes: number;
+}
+
+function refuse(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
+  const text = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found';
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}
+
+/** Same origin (Origin's host equals Host), an allowed origin, or no Origin at all (not a browser). */
+export function originAllowed(req: IncomingMessage, allowed: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  if (allowed.includes('*') || allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The WebSocket endpoint /ws on the HTTP server: authenticates the handshake (Authorization
+ * header, or token / one-time ticket in the query), refuses bad ones with a plain HTTP status
+ * before upgrading, then hands each socket to a Connection.
+ */
+export function attachWebSocket(d: WsDeps) {
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: WS_LIMITS.maxFrameBytes });
+  const handle = frameHandlers({ services: d.services, store: d.store, clock: d.clock });
+  const connections = new Set<Connection>();
+
+  async function authenticate(req: IncomingMessage, url: URL): Promise<Actor> {
+    const ip = req.socket.remoteAddress ?? '';
+    const header = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    const ticket = url.searchParams.get('ticket');
+    if (ticket) return d.services.accounts.redeemWsTicket(ticket, ip);
+    const token = header ?? url.searchParams.get('token');
+    if (!token) throw Object.assign(new Error('no credentials'), { code: 'unauthenticated' });
+    return d.services.accounts.authenticate(token, ip);
+  }
+
+  async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/ws') return refuse(socket, 404, 'not_found', 'No such endpoint.');
+    if (!originAllowed(req, d.allowedOrigins)) return refuse(socket, 403, 'forbidden', 'This origin may not open a WebSocket here.');
+    let actor: Actor;
+    try {
+      actor = await authenticate(req, url);
+    } catch (err) {
+      const code = isDomainError(err) ? err.code : 'unauthenticated';
+      return refuse(socket, 401, code, 'Authenticate with a valid token (Authorization header, ?token=) or a one-time ?ticket=.');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => void open(ws, actor));
+  }
+
+  async function open(ws: WebSocket, actor: Actor): Promise<void> {
+    const conn = new Connection(ws, actor, {
+      hub: d.hub,
+      store: d.store,
+      logger: d.logger,
+      maxBufferedBytes: d.maxBufferedBytes,
+      handle,
+      onClose: (c) => {
+        connections.delete(c);
+        d.services.presence.disconnected(c.userId, c.id);
+      },
+    });
+    connections.add(conn);
+    // Register before reading the rooms' seqs: an event committed in between is then either at or
+    // below the snapshot (the client fetches it with the history) or above it (delivered live).
+    d.hub.register(conn);
+    try {
+      const mine = await d.store.rooms.listForUser(actor.id);
+      for (const { room } of mine) conn.follow(room.id, room.last_seq, true);
+      // An event committed after the read above but published before its room was followed went
+      // past this connection: a second read finds those rooms, and their streams catch up.
+      for (const { room } of await d.store.rooms.listForUser(actor.id)) {
+        const stream = conn.streams.get(room.id);
+        if (stream && room.last_seq > stream.lastSeq) stream.catchUp();
+      }
+      conn.send(
+        encodeFrame({
+          type: 'ready',
+          data: { user_id: actor.id, rooms: mine.map(({ room }) => ({ room_id: room.id, last_seq: room.last_seq })) },
+        }),
+      );
+      await d.services.presence.connected(actor.id, conn.id);
+    } catch (err) {
+      d.logger.error({ err }, 'websocket setup failed');
+      conn.close(1011, 'setup failed');
+    }
+  }
+
+  const listener = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    onUpgrade(req, socket, head).catch((err: unknown) => {
+      d.logger.error({ err }, 'websocket upgrade failed');
+      socket.destroy();
+    });
+  };
+  d.server.on('upgrade', listener);
+
+  return {
+    connections,
+    /** Tells every client to reconnect elsewhere (1001) and stops accepting upgrades. */
+    close(): void {
+      d.server.off('upgrade', listener);
+      for (const c of [...connections]) c.close(1001, 'server shutting down');
+      wss.close();
+    },
+  };
+}
