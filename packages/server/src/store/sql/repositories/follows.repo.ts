@@ -1,20 +1,13 @@
-import type { Kysely } from 'kysely';
 import type { FollowRepository } from '../../store.ts';
 import type { FollowEntry, Page } from '../../types.ts';
-import type { DB } from '../schema.ts';
 import { decodeCursor, encodeCursor } from '../../cursor.ts';
 import { toUser } from './mappers.ts';
+import { SqlRepository } from './sql-repository.ts';
 
 type Side = { match: 'follower_id' | 'followee_id'; other: 'follower_id' | 'followee_id' };
 
 
-export class SqlFollowRepository implements FollowRepository {
-  private readonly db: Kysely<DB>;
-
-  constructor(db: Kysely<DB>) {
-    this.db = db;
-  }
-
+export class SqlFollowRepository extends SqlRepository implements FollowRepository {
   async follow(followerId: string, followeeId: string, at: string): Promise<void> {
     await this.db
       .insertInto('follows')

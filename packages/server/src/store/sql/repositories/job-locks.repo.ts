@@ -1,14 +1,7 @@
-import type { Kysely } from 'kysely';
 import type { JobLockRepository } from '../../store.ts';
-import type { DB } from '../schema.ts';
+import { SqlRepository } from './sql-repository.ts';
 
-export class SqlJobLockRepository implements JobLockRepository {
-  private readonly db: Kysely<DB>;
-
-  constructor(db: Kysely<DB>) {
-    this.db = db;
-  }
-
+export class SqlJobLockRepository extends SqlRepository implements JobLockRepository {
   async tryAcquire(name: string, holder: string, now: string, ttlMs: number): Promise<boolean> {
     const expiresAt = new Date(Date.parse(now) + ttlMs).toISOString();
     // One statement: insert, or take over only if the lock is ours or has expired.

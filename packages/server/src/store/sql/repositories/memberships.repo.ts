@@ -1,18 +1,13 @@
-import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { sql, type Selectable, type Updateable } from 'kysely';
 import { decodeCursor, encodeCursor } from '../../cursor.ts';
 import type { MembershipPatch, MembershipRow } from '../../room-types.ts';
 import type { MembershipRepository } from '../../store.ts';
 import type { Page, UserRow } from '../../types.ts';
-import type { DB, MembershipsTable, UsersTable } from '../schema.ts';
+import type { MembershipsTable, UsersTable } from '../schema.ts';
 import { toMembership, toUser, unprefix } from './mappers.ts';
+import { SqlRepository } from './sql-repository.ts';
 
-export class SqlMembershipRepository implements MembershipRepository {
-  private readonly db: Kysely<DB>;
-
-  constructor(db: Kysely<DB>) {
-    this.db = db;
-  }
-
+export class SqlMembershipRepository extends SqlRepository implements MembershipRepository {
   async get(roomId: string, userId: string): Promise<MembershipRow | undefined> {
     const r = await this.db.selectFrom('memberships').selectAll().where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst();
     return r && toMembership(r);

@@ -1,16 +1,11 @@
-import type { Kysely, Updateable } from 'kysely';
+import type { Updateable } from 'kysely';
 import type { MessageRange, MessageRow, NewMessage, PinRow, ReactionGroupRow, RoomEventRow } from '../../room-types.ts';
 import type { MessageRepository, PinRepository, ReactionRepository, RoomEventRepository } from '../../store.ts';
-import type { DB, MessagesTable } from '../schema.ts';
+import type { MessagesTable } from '../schema.ts';
 import { toMessage } from './mappers.ts';
+import { SqlRepository } from './sql-repository.ts';
 
-export class SqlMessageRepository implements MessageRepository {
-  private readonly db: Kysely<DB>;
-
-  constructor(db: Kysely<DB>) {
-    this.db = db;
-  }
-
+export class SqlMessageRepository extends SqlRepository implements MessageRepository {
   async insert(m: NewMessage): Promise<MessageRow> {
     const r = await this.db
       .insertInto('messages')
@@ -83,13 +78,7 @@ export class SqlMessageRepository implements MessageRepository {
   }
 }
 
-export class SqlReactionRepository implements ReactionRepository {
-  private readonly db: Kysely<DB>;
-
-  constructor(db: Kysely<DB>) {
-    this.db = db;
-  }
-
+export class SqlReactionRepository extends SqlRepository implements ReactionRepository {
   async add(messageId: string, userId: string, emoji: string, at: string): Promise<boolean> {
     const r = await this.db
       .insertInto('reactions')
@@ -124,13 +113,7 @@ export class SqlReactionRepository implements ReactionRepository {
   }
 }
 
-export class SqlPinRepository implements PinRepository {
-  private readonly db: Kysely<DB>;
-
-  constructor(db: Kysely<DB>) {
-    this.db = db;
-  }
-
+export class SqlPinRepository extends SqlRepository implements PinRepository {
   async pin(p: PinRow): Promise<boolean> {
     const r = await this.db
       .insertInto('pins')
@@ -156,13 +139,7 @@ export class SqlPinRepository implements PinRepository {
   }
 }
 
-export class SqlRoomEventRepository implements RoomEventRepository {
-  private readonly db: Kysely<DB>;
-
-  constructor(db: Kysely<DB>) {
-    this.db = db;
-  }
-
+export class SqlRoomEventRepository extends SqlRepository implements RoomEventRepository {
   async append(e: RoomEventRow): Promise<void> {
     await this.db.insertInto('room_events').values({ ...e, payload: JSON.stringify(e.payload) }).execute();
   }

@@ -1,17 +1,10 @@
-import type { Kysely } from 'kysely';
 import type { BanRow, InviteRow } from '../../room-types.ts';
 import type { BanRepository, BlockRepository, InviteRepository } from '../../store.ts';
 import type { UserRow } from '../../types.ts';
-import type { DB } from '../schema.ts';
 import { toUser } from './mappers.ts';
+import { SqlRepository } from './sql-repository.ts';
 
-export class SqlBanRepository implements BanRepository {
-  private readonly db: Kysely<DB>;
-
-  constructor(db: Kysely<DB>) {
-    this.db = db;
-  }
-
+export class SqlBanRepository extends SqlRepository implements BanRepository {
   async add(ban: BanRow): Promise<void> {
     await this.db
       .insertInto('bans')
@@ -46,13 +39,7 @@ export class SqlBanRepository implements BanRepository {
   }
 }
 
-export class SqlInviteRepository implements InviteRepository {
-  private readonly db: Kysely<DB>;
-
-  constructor(db: Kysely<DB>) {
-    this.db = db;
-  }
-
+export class SqlInviteRepository extends SqlRepository implements InviteRepository {
   async insert(invite: InviteRow): Promise<void> {
     await this.db.insertInto('invites').values(invite).execute();
   }
@@ -79,13 +66,7 @@ export class SqlInviteRepository implements InviteRepository {
   }
 }
 
-export class SqlBlockRepository implements BlockRepository {
-  private readonly db: Kysely<DB>;
-
-  constructor(db: Kysely<DB>) {
-    this.db = db;
-  }
-
+export class SqlBlockRepository extends SqlRepository implements BlockRepository {
   async block(blockerId: string, blockedId: string, at: string): Promise<void> {
     await this.db
       .insertInto('blocks')

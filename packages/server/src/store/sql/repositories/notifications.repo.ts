@@ -1,19 +1,14 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { decodeCursor, encodeCursor } from '../../cursor.ts';
 import type { NotificationRow } from '../../room-types.ts';
 import type { NotificationRepository } from '../../store.ts';
 import type { Page } from '../../types.ts';
-import type { DB, NotificationsTable } from '../schema.ts';
+import type { NotificationsTable } from '../schema.ts';
+import { SqlRepository } from './sql-repository.ts';
 
 const toNotification = (r: Selectable<NotificationsTable>): NotificationRow => ({ ...r, type: r.type as NotificationRow['type'], payload: JSON.parse(r.payload) as unknown });
 
-export class SqlNotificationRepository implements NotificationRepository {
-  private readonly db: Kysely<DB>;
-
-  constructor(db: Kysely<DB>) {
-    this.db = db;
-  }
-
+export class SqlNotificationRepository extends SqlRepository implements NotificationRepository {
   async insert(n: NotificationRow): Promise<void> {
     await this.db.insertInto('notifications').values({ ...n, payload: JSON.stringify(n.payload) }).execute();
   }

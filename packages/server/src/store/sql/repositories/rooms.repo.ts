@@ -1,11 +1,12 @@
-import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { sql, type Selectable, type Updateable } from 'kysely';
 import { decodeKey, encodeKey } from '../../cursor.ts';
 import type { MembershipRow, NewRoom, RoomPatch, RoomRow } from '../../room-types.ts';
 import type { RoomFilter, RoomRepository } from '../../store.ts';
 import type { Page } from '../../types.ts';
-import type { DB, MembershipsTable, RoomsTable } from '../schema.ts';
+import type { MembershipsTable, RoomsTable } from '../schema.ts';
 import { toMembership, toRoom, unprefix } from './mappers.ts';
 import { escapeLike } from './sql-helpers.ts';
+import { SqlRepository } from './sql-repository.ts';
 
 const MEMBERSHIP_COLUMNS = [
   'role',
@@ -21,13 +22,7 @@ const MEMBERSHIP_COLUMNS = [
   'user_id',
 ] as const;
 
-export class SqlRoomRepository implements RoomRepository {
-  private readonly db: Kysely<DB>;
-
-  constructor(db: Kysely<DB>) {
-    this.db = db;
-  }
-
+export class SqlRoomRepository extends SqlRepository implements RoomRepository {
   async insert(room: NewRoom): Promise<RoomRow> {
     const r = await this.db
       .insertInto('rooms')

@@ -1,14 +1,7 @@
-import type { Kysely } from 'kysely';
 import type { TicketRepository } from '../../store.ts';
-import type { DB } from '../schema.ts';
+import { SqlRepository } from './sql-repository.ts';
 
-export class SqlTicketRepository implements TicketRepository {
-  private readonly db: Kysely<DB>;
-
-  constructor(db: Kysely<DB>) {
-    this.db = db;
-  }
-
+export class SqlTicketRepository extends SqlRepository implements TicketRepository {
   async create(ticketHash: string, userId: string, expiresAt: string): Promise<void> {
     await this.db.insertInto('ws_tickets').values({ ticket_hash: ticketHash, user_id: userId, expires_at: expiresAt }).execute();
   }

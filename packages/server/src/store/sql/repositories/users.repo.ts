@@ -6,18 +6,18 @@ import type { SqlDialect } from '../dialects/dialect.ts';
 import type { DB, UsersTable } from '../schema.ts';
 import { toUser } from './mappers.ts';
 import { escapeLike } from './sql-helpers.ts';
+import { SqlRepository } from './sql-repository.ts';
 
 // SQLite's LIKE has no escape character unless told; say it on both databases.
 const likePrefix = (column: 'username' | 'search_name', pattern: string) => sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`;
 
 const usernameTaken = () => new DomainError('username_taken', 'That username is taken.');
 
-export class SqlUserRepository implements UserRepository {
-  private readonly db: Kysely<DB>;
+export class SqlUserRepository extends SqlRepository implements UserRepository {
   private readonly dialect: SqlDialect;
 
   constructor(db: Kysely<DB>, dialect: SqlDialect) {
-    this.db = db;
+    super(db);
     this.dialect = dialect;
   }
 
