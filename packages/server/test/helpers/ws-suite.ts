@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- REST answers are untyped JSON on purpose: tests assert on their shape. */
 import assert from 'node:assert/strict';
+import { after, afterEach, before, describe } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../src/config/config.ts';
 import type { Clock } from '../../src/ports/clock.ts';
@@ -33,6 +34,40 @@ export function wsSetups(): WsSetup[] {
         startServer(postgres, { ...opts, config: { REDIS_URL: redisUrl, REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:`, ...opts.config } }),
     },
   ];
+}
+
+export interface WsSuite {
+  /** The server of the current configuration (started before the suite's tests). */
+  readonly srv: TestServer;
+  readonly setup: WsSetup;
+  /** Sockets opened through it are closed after each test. */
+  readonly pool: ReturnType<typeof socketPool>;
+}
+
+/**
+ * Registers a suite once per configuration (embedded; PostgreSQL + Redis), each with its own
+ * started server and a socket pool emptied after every test.
+ */
+export function describeWs(title: string, options: StartOptions, body: (t: WsSuite) => void): void {
+  for (const setup of wsSetups()) {
+    describe(`${title}: ${setup.name}`, { skip: setup.skip }, () => {
+      let srv: TestServer | undefined;
+      const pool = socketPool();
+      before(async () => {
+        srv = await setup.start(options);
+      });
+      afterEach(() => pool.closeAll());
+      after(() => srv?.stop());
+      body({
+        get srv() {
+          if (!srv) throw new Error('the server is not started yet');
+          return srv;
+        },
+        setup,
+        pool,
+      });
+    });
+  }
 }
 
 /**
