@@ -109,6 +109,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     logger,
     allowedOrigins: config.WS_ALLOWED_ORIGINS,
     maxBufferedBytes: config.WS_MAX_BUFFER,
+    idleTimeoutMs: config.TIME_OUT * 1000,
   });
   // Presence heartbeat: keeps this node's users alive in the shared store and detects idleness.
   const presenceTimer = setInterval(() => {

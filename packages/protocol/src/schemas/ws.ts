@@ -54,6 +54,9 @@ export const SERVER_EVENTS = [
   'read_updated',
   'notification',
   'resync_required',
+  'user_online',
+  'user_offline',
+  'broadcast',
 ] as const;
 export type ServerEventType = (typeof SERVER_EVENTS)[number];
 
@@ -65,7 +68,7 @@ export const CLOSE_CODES = {
   accountDeactivated: 4003,
   /** The client read too slowly and its outgoing buffer overflowed; reconnect and resume. */
   slowConsumer: 4008,
-  /** The terminal/TCP idle timeout. */
+  /** The idle timeout (TIME_OUT) of terminal sessions (`?client=terminal`) and TCP gateway sessions. */
   idleTimeout: 4010,
   /** The server is shutting down; reconnect (to another node) and resume. */
   goingAway: 1001,

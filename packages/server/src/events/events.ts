@@ -30,7 +30,16 @@ export interface UsersEvent {
   data: unknown;
 }
 
-export type DomainEvent = RoomEvent | UserEvent | UsersEvent;
+/** An event for every connected user on every node (logins and logouts, broadcasts). */
+export interface EveryoneEvent {
+  kind: 'all';
+  type: string;
+  data: unknown;
+  /** A user who must not receive it (the one who logged in or out). */
+  exclude?: string;
+}
+
+export type DomainEvent = RoomEvent | UserEvent | UsersEvent | EveryoneEvent;
 
 export type RoomEventType =
   | 'message_created'

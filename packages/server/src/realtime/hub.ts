@@ -79,6 +79,11 @@ export class Hub {
       for (const id of e.user_ids) for (const s of this.connectionsOf(id)) s.deliver(frame);
       return;
     }
+    if (e.kind === 'all') {
+      const frame = encodeEvent(e);
+      for (const [userId, subs] of this.byUser) if (userId !== e.exclude) for (const s of subs) s.deliver(frame);
+      return;
+    }
     this.onRoomEvent(e);
   }
 

@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
-import { PRESENCE_TTL_MS, type PresenceState, type PresenceStatus, type PresenceStore } from '../ports/presence-store.ts';
+import { PRESENCE_HISTORY_MS, PRESENCE_TTL_MS, type PresenceEntry, type PresenceState, type PresenceStatus, type PresenceStore } from '../ports/presence-store.ts';
 
 // Per user: a sorted set of connection ids scored by their expiry, and a hash with status and
 // last activity. Both expire with the TTL unless a node refreshes them, so a node that dies takes
-// its users offline within 5 minutes.
+// its users offline within 5 minutes. Three shared sorted sets index users for listings: online
+// (scored by expiry), connected (latest connection opened) and active (last activity).
 const CONNECT = `
 local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
@@ -13,6 +14,12 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 if before == 0 then redis.call('HSET', KEYS[2], 'status', 'online') end
 redis.call('HSET', KEYS[2], 'last_active', now)
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), ARGV[3])
+redis.call('ZADD', KEYS[4], now, ARGV[3])
+redis.call('ZADD', KEYS[5], now, ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - tonumber(ARGV[4]))
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - tonumber(ARGV[4]))
 return before == 0 and 1 or 0`;
 
 const DISCONNECT = `
@@ -22,6 +29,8 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) == 0 then
   redis.call('DEL', KEYS[2])
   redis.call('SET', KEYS[3], now, 'PX', 2592000000)
+  redis.call('ZREM', KEYS[4], ARGV[2])
+  redis.call('ZADD', KEYS[5], 'GT', now, ARGV[2])
   return 1
 end
 return 0`;
@@ -36,11 +45,13 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async connect(userId: string, connId: string): Promise<boolean> {
-    return Number(await this.redis.eval(CONNECT, 2, this.conns(userId), this.state(userId), connId, PRESENCE_TTL_MS)) === 1;
+    const keys = [this.conns(userId), this.state(userId), this.index('online'), this.index('connected'), this.index('active')];
+    return Number(await this.redis.eval(CONNECT, keys.length, ...keys, connId, PRESENCE_TTL_MS, userId, PRESENCE_HISTORY_MS)) === 1;
   }
 
   async disconnect(userId: string, connId: string): Promise<boolean> {
-    return Number(await this.redis.eval(DISCONNECT, 3, this.conns(userId), this.state(userId), this.seen(userId), connId)) === 1;
+    const keys = [this.conns(userId), this.state(userId), this.seen(userId), this.index('online'), this.index('active')];
+    return Number(await this.redis.eval(DISCONNECT, keys.length, ...keys, connId, userId)) === 1;
   }
 
   async refresh(entries: { userId: string; connId: string; lastActive: number }[]): Promise<void> {
@@ -50,6 +61,7 @@ export class RedisPresenceStore implements PresenceStore {
     for (const e of entries) {
       m.zadd(this.conns(e.userId), expiry, e.connId).pexpire(this.conns(e.userId), PRESENCE_TTL_MS);
       m.hset(this.state(e.userId), 'last_active', e.lastActive).pexpire(this.state(e.userId), PRESENCE_TTL_MS);
+      m.zadd(this.index('online'), expiry, e.userId).zadd(this.index('active'), 'GT', e.lastActive, e.userId);
     }
     await m.exec();
   }
@@ -74,7 +86,30 @@ export class RedisPresenceStore implements PresenceStore {
     return out;
   }
 
+  async online(): Promise<PresenceEntry[]> {
+    // A user whose connections all expired (their node died) may linger in the index until pruned.
+    const entries = await this.entries(await this.redis.zrangebyscore(this.index('online'), Date.now(), '+inf'));
+    return entries.filter((e) => e.status !== 'offline');
+  }
+
+  async recent(kind: 'connected' | 'active', sinceMs: number): Promise<PresenceEntry[]> {
+    return this.entries(await this.redis.zrangebyscore(this.index(kind), sinceMs, '+inf'));
+  }
+
   async close(): Promise<void> {}
+
+  /** Status, latest connection and last activity of each user, in one round trip (plus get's). */
+  private async entries(userIds: string[]): Promise<PresenceEntry[]> {
+    if (userIds.length === 0) return [];
+    const [states, scores] = await Promise.all([
+      this.get(userIds),
+      this.redis.multi().zmscore(this.index('connected'), ...userIds).zmscore(this.index('active'), ...userIds).exec(),
+    ]);
+    const connected = (scores?.[0]?.[1] as (string | null)[] | undefined) ?? [];
+    const active = (scores?.[1]?.[1] as (string | null)[] | undefined) ?? [];
+    const ms = (v: string | null | undefined) => (v === null || v === undefined ? null : Number(v));
+    return userIds.map((userId, i) => ({ userId, status: states.get(userId)?.status ?? 'offline', connectedAt: ms(connected[i]), lastActive: ms(active[i]) }));
+  }
 
   private conns(id: string): string {
     return `${this.prefix}c:${id}`;
@@ -86,5 +121,9 @@ export class RedisPresenceStore implements PresenceStore {
 
   private seen(id: string): string {
     return `${this.prefix}l:${id}`;
+  }
+
+  private index(name: 'online' | 'connected' | 'active'): string {
+    return `${this.prefix}index:${name}`;
   }
 }

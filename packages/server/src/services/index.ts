@@ -12,6 +12,7 @@ import { PinsService } from './messages/pins.service.ts';
 import { ReactionsService } from './messages/reactions.service.ts';
 import { ReadsService } from './messages/reads.service.ts';
 import { NotificationsService } from './notifications/notifications.service.ts';
+import { BroadcastService } from './realtime/broadcast.service.ts';
 import { PresenceService } from './realtime/presence.service.ts';
 import { TypingService } from './realtime/typing.service.ts';
 import { InvitesService } from './rooms/invites.service.ts';
@@ -34,6 +35,7 @@ export interface Services {
   reads: ReadsService;
   typing: TypingService;
   presence: PresenceService;
+  broadcasts: BroadcastService;
   notifications: NotificationsService;
 }
 
@@ -79,6 +81,7 @@ export function createServices(d: ServiceDeps): Services {
     reads: new ReadsService({ store, bus, clock, messages }),
     typing: new TypingService({ store, bus, clock }),
     presence: new PresenceService({ store, presence: d.presence, bus, clock }),
+    broadcasts: new BroadcastService({ store, bus, clock, presence: d.presence, rateLimiter: d.messageRate }),
     notifications: new NotificationsService({ store, clock, retentionDays: d.notificationRetentionDays }),
   };
 }

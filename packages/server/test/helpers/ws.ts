@@ -40,8 +40,9 @@ export class TestSocket {
   }
 
   /** Opens a socket and waits for `ready`. */
-  static async open(base: string, auth: { token?: string; ticket?: string; header?: boolean; origin?: string } = {}): Promise<TestSocket> {
+  static async open(base: string, auth: { token?: string; ticket?: string; header?: boolean; origin?: string; query?: Record<string, string> } = {}): Promise<TestSocket> {
     const url = new URL('/ws', base.replace(/^http/, 'ws'));
+    for (const [k, v] of Object.entries(auth.query ?? {})) url.searchParams.set(k, v);
     if (auth.ticket) url.searchParams.set('ticket', auth.ticket);
     else if (auth.token && !auth.header) url.searchParams.set('token', auth.token);
     const headers: Record<string, string> = {};

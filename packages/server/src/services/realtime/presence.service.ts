@@ -1,8 +1,11 @@
+import type { PresenceEntry as PresenceView } from '@rooms/protocol';
 import type { Actor } from '../../domain/actor.ts';
 import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { PresenceStatus, PresenceStore } from '../../ports/presence-store.ts';
 import type { Store } from '../../store/store.ts';
+import { isActive } from '../users/active-user.ts';
+import { toSummary } from '../users/user-presenter.ts';
 
 export interface PresenceDeps {
   store: Store;
@@ -15,9 +18,19 @@ export interface PresenceDeps {
   awayAfterMs?: number;
 }
 
+export interface PresenceQuery {
+  state: 'online' | 'connected' | 'active';
+  minutes?: number | undefined;
+  limit: number;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
 /**
  * Presence: online while a connection lives, away after 5 minutes without activity, offline when
- * the last connection closes (after a short grace). Changes go to the users who share a room.
+ * the last connection closes (after a short grace). Status changes go to the users who share a
+ * room; logging in (first connection) and out (last one closed) is announced to everyone online,
+ * as the terminal client's "X has logged in / out" (SPEC 9).
  */
 export class PresenceService {
   private readonly d: Required<PresenceDeps>;
@@ -30,7 +43,24 @@ export class PresenceService {
   }
 
   async connected(userId: string, connId: string): Promise<void> {
-    if (await this.d.presence.connect(userId, connId)) await this.announce(userId);
+    if (!(await this.d.presence.connect(userId, connId))) return;
+    await this.announce(userId);
+    await this.session(userId, 'user_online');
+  }
+
+  /**
+   * Who is online, whose latest connection opened within `minutes`, or who was active within
+   * them: any signed-in user may ask (as `who` in the chatroom seed); hidden accounts never appear.
+   */
+  async list(_actor: Actor, q: PresenceQuery): Promise<{ items: PresenceView[]; total: number }> {
+    const since = this.d.clock.now().getTime() - (q.minutes ?? 0) * 60_000;
+    const entries = q.state === 'online' ? await this.d.presence.online() : await this.d.presence.recent(q.state, since);
+    const users = new Map((await this.d.store.users.findByIds(entries.map((e) => e.userId))).filter(isActive).map((u) => [u.id, u]));
+    const items = entries
+      .filter((e) => users.has(e.userId))
+      .map((e) => ({ user: toSummary(users.get(e.userId)!), status: e.status, connected_at: iso(e.connectedAt), last_active: iso(e.lastActive) }))
+      .sort((a, b) => (a.user.username ?? '').localeCompare(b.user.username ?? ''));
+    return { items: items.slice(0, q.limit), total: items.length };
   }
 
   /** Called when a connection closes; the user goes offline after the grace unless they reconnected. */
@@ -87,6 +117,13 @@ export class PresenceService {
     this.autoAway.delete(userId);
     await this.d.store.users.update(userId, { last_seen: this.d.clock.now().toISOString() });
     await this.announce(userId);
+    await this.session(userId, 'user_offline');
+  }
+
+  private async session(userId: string, type: 'user_online' | 'user_offline'): Promise<void> {
+    const user = await this.d.store.users.findById(userId);
+    if (!user) return;
+    await this.d.bus.publish({ kind: 'all', type, data: { user: toSummary(user), at: this.d.clock.now().toISOString() }, exclude: userId });
   }
 
   private async announce(userId: string): Promise<void> {

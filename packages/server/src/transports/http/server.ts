@@ -12,6 +12,7 @@ import { memberRoutes } from './routes/members.routes.ts';
 import { messageRoutes } from './routes/messages.routes.ts';
 import { notificationRoutes } from './routes/notifications.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
+import { presenceRoutes } from './routes/presence.routes.ts';
 import { roomRoutes } from './routes/rooms.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import type { HttpApp } from './types.ts';
@@ -90,5 +91,6 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   memberRoutes(app, s.members, s.invites, s.accounts);
   messageRoutes(app, s, s.accounts);
   notificationRoutes(app, s.notifications, s.accounts);
+  presenceRoutes(app, s.presence, s.broadcasts, s.accounts);
   return app;
 }

@@ -16,6 +16,8 @@ export interface ConnectionDeps {
   logger: Logger;
   /** Outgoing bytes a socket may have queued before it is closed as a slow consumer. */
   maxBufferedBytes: number;
+  /** Terminal sessions: closed (4010) after this long without a client frame. */
+  idleTimeoutMs?: number | undefined;
   handle(conn: Connection, frame: ClientFrame): Promise<unknown>;
   onClose(conn: Connection): void;
 }
@@ -26,6 +28,9 @@ export interface ConnectionDeps {
  * with none of those live events sent ahead of the replay (which would repeat or reorder them).
  */
 const RESUME_WINDOW_MS = 1000;
+
+/** "30 min" or "90 s": how long a terminal session may stay silent, for the close reason. */
+const duration = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`);
 
 /**
  * One WebSocket: validates frames, answers them (ack / error), and follows the user's rooms
@@ -42,6 +47,7 @@ export class Connection implements Subscriber {
   private cleaned = false;
   private sawFrame = false;
   private holdTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(ws: WebSocket, actor: Actor, deps: ConnectionDeps) {
     this.ws = ws;
@@ -54,6 +60,8 @@ export class Connection implements Subscriber {
     });
     ws.on('error', (err) => deps.logger.debug({ err }, 'websocket error'));
     this.holdTimer = setTimeout(() => this.releaseHeld(), RESUME_WINDOW_MS);
+    const idleMs = deps.idleTimeoutMs;
+    if (idleMs) this.idleTimer = setTimeout(() => this.close(CLOSE_CODES.idleTimeout, `no input for ${duration(idleMs)}: session ended (TIME_OUT)`), idleMs);
   }
 
   get userId(): string {
@@ -146,6 +154,7 @@ export class Connection implements Subscriber {
 
   private async handleMessage(data: Buffer, isBinary: boolean): Promise<void> {
     this.lastActivity = Date.now();
+    this.idleTimer?.refresh();
     let raw: unknown;
     try {
       if (isBinary) throw new Error('binary');
@@ -180,6 +189,7 @@ export class Connection implements Subscriber {
     if (this.cleaned) return;
     this.cleaned = true;
     clearTimeout(this.holdTimer);
+    clearTimeout(this.idleTimer);
     for (const s of this.streams.values()) s.stop();
     this.d.hub.unregister(this, this.streams.keys());
     this.streams.clear();

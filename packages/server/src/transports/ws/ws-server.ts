@@ -23,6 +23,8 @@ export interface WsDeps {
   /** Origins allowed besides the server's own; '*' allows any. */
   allowedOrigins: readonly string[];
   maxBufferedBytes: number;
+  /** TIME_OUT: how long a terminal session (`?client=terminal`) may send nothing before it is ended. */
+  idleTimeoutMs: number;
 }
 
 function refuse(socket: Duplex, status: number, code: string, message: string): void {
@@ -74,15 +76,18 @@ export function attachWebSocket(d: WsDeps) {
       const code = isDomainError(err) ? err.code : 'unauthenticated';
       return refuse(socket, 401, code, 'Authenticate with a valid token (Authorization header, ?token=) or a one-time ?ticket=.');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => void open(ws, actor));
+    // Terminal clients say so: their sessions end after TIME_OUT without input, as the seed's did.
+    const idleTimeoutMs = url.searchParams.get('client') === 'terminal' ? d.idleTimeoutMs : undefined;
+    wss.handleUpgrade(req, socket, head, (ws) => void open(ws, actor, idleTimeoutMs));
   }
 
-  async function open(ws: WebSocket, actor: Actor): Promise<void> {
+  async function open(ws: WebSocket, actor: Actor, idleTimeoutMs: number | undefined): Promise<void> {
     const conn = new Connection(ws, actor, {
       hub: d.hub,
       store: d.store,
       logger: d.logger,
       maxBufferedBytes: d.maxBufferedBytes,
+      idleTimeoutMs,
       handle,
       onClose: (c) => {
         connections.delete(c);
