@@ -6,7 +6,12 @@ import type { Backend } from './services.ts';
 
 export interface TestServer {
   url: string;
+  /** The running app (a new one after startApp()). */
   app: App;
+  /** Stops the app gracefully (clients get 1001) and keeps its database, data directory and port. */
+  stopApp(): Promise<void>;
+  /** Starts a new app on the same database, data directory and port: a server restart. */
+  startApp(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -29,16 +34,29 @@ export async function startServer(backend: Backend, opts: { config?: Partial<Rec
       ...opts.config,
     },
   );
-  const app = await createApp(config, opts.clock ? { clock: opts.clock } : {});
+  const launch = (c: Config) => createApp(c, opts.clock ? { clock: opts.clock } : {});
+  let app = await launch(config);
   const url = await app.start();
-  return {
+  let running = true;
+  const srv: TestServer = {
     url,
     app,
+    stopApp: async () => {
+      running = false;
+      await srv.app.stop();
+    },
+    startApp: async () => {
+      app = await launch({ ...config, PORT: Number(new URL(url).port) });
+      await app.start();
+      srv.app = app;
+      running = true;
+    },
     stop: async () => {
-      await app.stop();
+      if (running) await srv.app.stop();
       await db.cleanup();
     },
   };
+  return srv;
 }
 
 export interface Answer<T = any> {

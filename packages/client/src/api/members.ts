@@ -1,0 +1,40 @@
+import type { BanList, CreateInviteBody, Invite, InvitePreview, Member, MemberPage, MuteBody, PageQuery } from '@rooms/protocol';
+import { seg, type Http } from '../http.ts';
+import type { Room } from './rooms.ts';
+import type { In, Out, QueryIn } from './types.ts';
+
+type M = Out<typeof Member>;
+
+/** Members, roles, mutes and bans of a room. */
+export function membersApi(http: Http) {
+  const at = (roomId: string, userId?: string) => `/rooms/${seg(roomId)}/members${userId === undefined ? '' : `/${seg(userId)}`}`;
+  return {
+    list: (roomId: string, page: QueryIn<typeof PageQuery> = {}) => http.get<Out<typeof MemberPage>>(at(roomId), page),
+    /** Room admins add a user (created: false when already a member). */
+    add: async (roomId: string, userId: string) => {
+      const res = await http.request<M>('POST', at(roomId), { body: { user_id: userId } });
+      return { member: res.body, created: res.status === 201 };
+    },
+    remove: (roomId: string, userId: string) => http.delete(at(roomId, userId)),
+    setRole: (roomId: string, userId: string, role: 'admin' | 'member') => http.patch<M>(`${at(roomId, userId)}/role`, { role }),
+    mute: (roomId: string, userId: string, body: In<typeof MuteBody>) => http.patch<M>(at(roomId, userId), body),
+    transfer: (roomId: string, userId: string) => http.post<M>(`/rooms/${seg(roomId)}/transfer`, { user_id: userId }),
+    ban: (roomId: string, userId: string, reason?: string) => http.post<void>(`/rooms/${seg(roomId)}/bans`, { user_id: userId, ...(reason === undefined ? {} : { reason }) }),
+    bans: (roomId: string) => http.get<Out<typeof BanList>>(`/rooms/${seg(roomId)}/bans`),
+    unban: (roomId: string, userId: string) => http.delete(`/rooms/${seg(roomId)}/bans/${seg(userId)}`),
+  };
+}
+
+/** Invite codes: admins create and revoke; anyone with the code previews and joins. */
+export function invitesApi(http: Http) {
+  return {
+    create: (roomId: string, body: In<typeof CreateInviteBody> = {}) => http.post<Out<typeof Invite>>(`/rooms/${seg(roomId)}/invites`, body),
+    preview: (code: string) => http.get<Out<typeof InvitePreview>>(`/invites/${seg(code)}`),
+    /** joined: false when already a member. */
+    accept: async (code: string) => {
+      const res = await http.request<Room>('POST', `/invites/${seg(code)}/accept`);
+      return { room: res.body, joined: res.status === 201 };
+    },
+    revoke: (code: string) => http.delete(`/invites/${seg(code)}`),
+  };
+}

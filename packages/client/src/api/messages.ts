@@ -1,0 +1,30 @@
+import type { MessageListQuery, MessagePage, MessageView, PinList, ReactionGroup, ReadBody, ReaderList, ReadState, SendMessageBody } from '@rooms/protocol';
+import { seg, type Http } from '../http.ts';
+import type { In, Out, QueryIn } from './types.ts';
+
+export type Message = Out<typeof MessageView>;
+
+/** Messages, reactions, read points and pins. */
+export function messagesApi(http: Http) {
+  const msg = (id: string) => `/messages/${seg(id)}`;
+  return {
+    /** Newest first; before= / after= take a message id or a seq (after: oldest first). */
+    list: (roomId: string, query: QueryIn<typeof MessageListQuery> = {}) => http.get<Out<typeof MessagePage>>(`/rooms/${seg(roomId)}/messages`, query),
+    /** created: false when this client_id was already used: the original comes back, nothing is stored twice. */
+    send: async (roomId: string, body: In<typeof SendMessageBody>) => {
+      const res = await http.request<Message>('POST', `/rooms/${seg(roomId)}/messages`, { body });
+      return { message: res.body, created: res.status === 201 };
+    },
+    get: (id: string) => http.get<Message>(msg(id)),
+    edit: (id: string, content: string) => http.put<Message>(msg(id), { content }),
+    remove: (id: string) => http.delete(msg(id)),
+    react: (id: string, emoji: string) => http.post<{ reactions: Out<typeof ReactionGroup>[] }>(`${msg(id)}/reactions`, { emoji }),
+    unreact: (id: string, emoji: string) => http.delete(`${msg(id)}/reactions/${seg(emoji)}`),
+    readers: (id: string) => http.get<Out<typeof ReaderList>>(`${msg(id)}/readers`),
+    /** Moves my read point forward (never back). */
+    markRead: (roomId: string, body: In<typeof ReadBody>) => http.post<Out<typeof ReadState>>(`/rooms/${seg(roomId)}/read`, body),
+    pins: (roomId: string) => http.get<Out<typeof PinList>>(`/rooms/${seg(roomId)}/pins`),
+    pin: (id: string) => http.post<void>(`${msg(id)}/pin`),
+    unpin: (id: string) => http.delete(`${msg(id)}/pin`),
+  };
+}

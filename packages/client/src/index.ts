@@ -1,0 +1,12 @@
+/** @rooms/client: the Rooms SDK for browsers and Node (Node gets ./node.ts, which adds the ws sockets). */
+export { RoomsClient } from './client.ts';
+export { RoomsApiError, isRoomsApiError, type ClientErrorCode } from './errors.ts';
+export { Http, type HttpOptions } from './http.ts';
+export type { LoginResult, Session } from './api/auth.ts';
+export type { Message } from './api/messages.ts';
+export type { Room, RoomPreviewT as RoomPreview } from './api/rooms.ts';
+export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './live/backoff.ts';
+export { LiveConnection, type ClosedInfo, type LiveEvents, type LiveOptions, type LiveStatus } from './live/connection.ts';
+export type { EventDataMap, EventMessage, ServerEvent, ServerFrame } from './live/events.ts';
+export { MemoryOutbox, type OutboxItem, type OutboxStore } from './live/outbox.ts';
+export { defaultSockets, globalSockets, setDefaultSockets, type LiveSocket, type SocketFactory, type SocketHandlers } from './live/socket.ts';
