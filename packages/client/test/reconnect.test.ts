@@ -35,12 +35,18 @@ for (const setup of wsSetups()) {
       await srv.stop();
     });
 
-    it('the server restarted mid-conversation: both sides reconnect, resume, and send what they queued meanwhile, once', async (t) => {
-      const alice = await member(srv.url);
+    /** Alice (reaching the server at aliceUrl) and Bob (directly) in a room, both connected. */
+    async function pair(aliceUrl: string) {
+      const alice = await member(aliceUrl);
       const bob = await member(srv.url);
       const roomId = await roomOf(alice, bob);
       const [la, lb] = [live(alice), live(bob)];
       const [ra, rb] = [await connected(la), await connected(lb)];
+      return { alice, bob, roomId, la, lb, ra, rb };
+    }
+
+    it('the server restarted mid-conversation: both sides reconnect, resume, and send what they queued meanwhile, once', async (t) => {
+      const { alice, roomId, la, lb, ra, rb } = await pair(srv.url);
       for (let i = 0; i < 5; i++) {
         await la.send(roomId, `alice ${i}`);
         await lb.send(roomId, `bob ${i}`);
@@ -71,11 +77,7 @@ for (const setup of wsSetups()) {
     });
 
     it('the network cut mid-burst: the sender reconnects, resends what was in flight with its client_id, nothing is lost or doubled', async (t) => {
-      const alice = await member(proxy.url);
-      const bob = await member(srv.url);
-      const roomId = await roomOf(alice, bob);
-      const [la, lb] = [live(alice), live(bob)];
-      const [ra, rb] = [await connected(la), await connected(lb)];
+      const { alice, bob, roomId, la, lb, ra, rb } = await pair(proxy.url);
       let acked = 0;
       la.on('sent', () => acked++);
       const sends = Array.from({ length: 40 }, (_, i) => la.send(roomId, `burst ${i}`));
@@ -97,11 +99,7 @@ for (const setup of wsSetups()) {
     });
 
     it('a send whose ack was lost is resent with the same client_id after the reconnect: the server answers with the original', async (t) => {
-      const alice = await member(proxy.url);
-      const bob = await member(srv.url);
-      const roomId = await roomOf(alice, bob);
-      const [la, lb] = [live(alice), live(bob)];
-      const [ra, rb] = [await connected(la), await connected(lb)];
+      const { bob, roomId, la, ra, rb } = await pair(proxy.url);
       proxy.holdReplies();
       const sending = la.send(roomId, 'stored, but the ack is lost');
       await rb.until(() => rb.messages().length === 1, 'the server stored it');
@@ -128,11 +126,7 @@ for (const setup of wsSetups()) {
     });
 
     it('a burst queued offline is flushed in order once the network is back', async (t) => {
-      const alice = await member(proxy.url);
-      const bob = await member(srv.url);
-      const roomId = await roomOf(alice, bob);
-      const [la, lb] = [live(alice), live(bob)];
-      const [ra, rb] = [await connected(la), await connected(lb)];
+      const { roomId, la, ra, rb } = await pair(proxy.url);
       proxy.down();
       await ra.reached('disconnected', 0);
       const sends = Array.from({ length: 50 }, (_, i) => la.send(roomId, `offline ${i}`));

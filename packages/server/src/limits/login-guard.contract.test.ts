@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
-import { serviceUrl } from '../../test/helpers/services.ts';
+import { redisSandbox } from '../../test/helpers/redis.ts';
 import { ManualClock } from '../ports/clock.ts';
 import type { LoginGuard, LoginGuardOptions } from '../ports/login-guard.ts';
 import { MemoryLoginGuard } from './memory-login-guard.ts';
@@ -33,24 +31,13 @@ function memoryHarness(): Harness {
 }
 
 function redisHarness(): Harness {
-  const url = serviceUrl('TEST_REDIS_URL');
-  // A prefix per run, so parallel runs on one Redis never see each other's counters.
-  const prefix = `rooms-test:${randomBytes(6).toString('hex')}:`;
-  let redis: Redis | undefined;
+  const sandbox = redisSandbox();
   return {
     name: 'redis',
-    skip: url ? false : 'TEST_REDIS_URL not set',
-    setUp: async () => {
-      redis = new Redis(url!, { lazyConnect: true, maxRetriesPerRequest: 1 });
-      await redis.connect();
-    },
-    tearDown: async () => {
-      if (!redis) return;
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
-    },
-    make: (opts) => new RedisLoginGuard(redis!, opts, prefix),
+    skip: sandbox.skip,
+    setUp: async () => void (await sandbox.setUp()),
+    tearDown: () => sandbox.tearDown(),
+    make: (opts) => new RedisLoginGuard(sandbox.redis(), opts, sandbox.prefix),
     elapse: (ms) => sleep(ms),
   };
 }

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
-import { serviceUrl } from '../../test/helpers/services.ts';
+import { redisSandbox } from '../../test/helpers/redis.ts';
 import { ManualClock } from '../ports/clock.ts';
 import type { PresenceStore } from '../ports/presence-store.ts';
 import { MemoryPresenceStore } from './memory-presence.ts';
@@ -23,23 +22,12 @@ function memoryHarness(): Harness {
 }
 
 function redisHarness(): Harness {
-  const url = serviceUrl('TEST_REDIS_URL');
-  const prefix = `rooms-test:${randomBytes(6).toString('hex')}:`;
-  let redis: Redis | undefined;
+  const sandbox = redisSandbox();
   return {
     name: 'redis',
-    skip: url ? false : 'TEST_REDIS_URL not set',
-    setUp: async () => {
-      redis = new Redis(url!, { lazyConnect: true, maxRetriesPerRequest: 1 });
-      await redis.connect();
-      return new RedisPresenceStore(redis, prefix);
-    },
-    tearDown: async () => {
-      if (!redis) return;
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
-    },
+    skip: sandbox.skip,
+    setUp: async () => new RedisPresenceStore(await sandbox.setUp(), sandbox.prefix),
+    tearDown: () => sandbox.tearDown(),
     now: () => Date.now(),
   };
 }
