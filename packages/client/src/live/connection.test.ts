@@ -86,7 +86,7 @@ describe('live connection (fake sockets)', () => {
     frame(1, { type: 'ack', id: '2', data: {} });
     await tick();
     assert.equal(live.stats.reconnects, 1);
-    opened[1]!.on.close(4010, 'no input for 30 min: session ended (TIME_OUT)');
+    opened[1]!.on.close(4010, 'idle for 30 min without input (TIME_OUT)');
     await tick();
     assert.equal(closed.at(-1)!.willReconnect, false);
     assert.equal(opened.length, 2, 'no retry after an idle timeout');

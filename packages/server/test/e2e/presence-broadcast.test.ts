@@ -130,7 +130,7 @@ for (const setup of wsSetups()) {
       const opened = Date.now();
       const { code, reason } = await s.closed(5000);
       assert.equal(code, 4010);
-      assert.match(reason, /no input for 1 s: session ended \(TIME_OUT\)/);
+      assert.match(reason, /^idle for 1 s without input \(TIME_OUT\)$/);
       const after = Date.now() - opened;
       assert.ok(after >= 900 && after < 3000, `closed after ${after} ms`);
     });

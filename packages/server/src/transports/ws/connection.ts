@@ -61,7 +61,7 @@ export class Connection implements Subscriber {
     ws.on('error', (err) => deps.logger.debug({ err }, 'websocket error'));
     this.holdTimer = setTimeout(() => this.releaseHeld(), RESUME_WINDOW_MS);
     const idleMs = deps.idleTimeoutMs;
-    if (idleMs) this.idleTimer = setTimeout(() => this.close(CLOSE_CODES.idleTimeout, `no input for ${duration(idleMs)}: session ended (TIME_OUT)`), idleMs);
+    if (idleMs) this.idleTimer = setTimeout(() => this.close(CLOSE_CODES.idleTimeout, `idle for ${duration(idleMs)} without input (TIME_OUT)`), idleMs);
   }
 
   get userId(): string {
