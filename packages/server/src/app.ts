@@ -1,16 +1,14 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
-import { loadSecrets } from './config/secrets.ts';
+import { openCore } from './core.ts';
 import { newId } from './domain/ids.ts';
 import { JobScheduler } from './jobs/scheduler.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
-import { createPorts } from './ports.ts';
 import { Hub } from './realtime/hub.ts';
-import { createServices, type Services } from './services/index.ts';
+import type { Services } from './services/index.ts';
 import { attachWebSocket } from './transports/ws/ws-server.ts';
-import { openStore } from './store/sql/open.ts';
 import type { Store } from './store/store.ts';
 import { buildHttpServer } from './transports/http/server.ts';
 import type { HttpApp } from './transports/http/types.ts';
@@ -35,42 +33,15 @@ export interface App {
 }
 
 /**
- * The composition root: config → store → ports → services → transports. The only place that
- * chooses between embedded and scaled implementations.
+ * The composition root: config → core (store, ports, services; where embedded or scaled
+ * implementations are chosen) → jobs and transports.
  */
 export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
-  const secrets = loadSecrets(config.DATA_DIR, { jwtSecret: config.JWT_SECRET });
-  const store = await openStore({
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
-    onMigration: (name, i, total) => logger.info({ migration: name }, `migrating ${i}/${total}`),
-    onConnectionError: (err) => logger.warn({ err }, 'database connection lost; the pool will reconnect'),
-  });
-  let ports;
-  try {
-    ports = await createPorts(config, clock);
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
+  const core = await openCore(config, { clock, logger, onMigration: (name, i, total) => logger.info({ migration: name }, `migrating ${i}/${total}`) });
+  const { store, ports, services } = core;
   const { bus } = ports;
-  const services = createServices({
-    store,
-    bus,
-    clock,
-    loginGuard: ports.loginGuard,
-    messageRate: ports.messageRate,
-    presence: ports.presence,
-    jwtSecret: secrets.jwtSecret,
-    tokenTtlSeconds: config.TOKEN_TTL,
-    bcryptCost: config.BCRYPT_COST,
-    deactivationDays: config.DEACTIVATION_DAYS,
-    categories: config.ROOM_CATEGORIES,
-    editWindowSeconds: config.EDIT_WINDOW,
-    notificationRetentionDays: config.NOTIFICATION_DAYS,
-  });
   const { accounts } = services;
 
   const jobs = new JobScheduler({
@@ -138,11 +109,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         ws.close();
         await http.close();
         await jobs.stop();
-        services.typing.close();
-        await services.presence.close();
         hub.close();
-        await ports.close();
-        await store.close();
+        await core.close();
       })();
       return stopped;
     },

@@ -1,29 +1,96 @@
-import { CliError, runCommand, say, withStore } from './run.ts';
+import { Password, SignupBody } from '@rooms/protocol';
+import type { Core } from '../core.ts';
+import type { UserRow } from '../store/types.ts';
+import { CliError, say, withCore } from './run.ts';
 
-const HELP = `Usage: rooms admin <command> [arguments]
+export const ADMIN_HELP = `Usage: rooms admin <command> [arguments]
 
 Commands:
-  promote <username>   make the account a server admin (global moderation, deactivate any account)
-  demote <username>    take the server admin flag away
+  create <username> <email> [--admin]   create an account (asks for its password)
+  promote <username>                    make the account a server admin (global moderation, broadcast)
+  demote <username>                     take the server admin flag away
+  deactivate <username>                 hide the account and sign it out everywhere; purged after
+                                        DEACTIVATION_DAYS unless its owner logs in again
+  reset-password <username>             set a new password (asks for it); signs out every session
 
-Reads the same configuration as the server (DATA_DIR, DATABASE_URL, ROOMS_CONFIG, ...).
+Passwords are asked on the terminal (twice, not echoed), or read from the first line of stdin
+when it is not a terminal. Reads the same configuration as the server (DATA_DIR, DATABASE_URL,
+REDIS_URL, ROOMS_CONFIG, ...); with REDIS_URL, sessions of running nodes end at once.
 
 Examples:
-  npm run admin -- promote alice
-  DATA_DIR=/var/lib/rooms npm run admin -- demote bob`;
+  rooms admin create alice alice@example.com --admin
+  echo 'correct horse battery' | rooms admin reset-password bob
+  rooms admin promote alice
+  DATA_DIR=/var/lib/rooms rooms admin deactivate mallory`;
 
-runCommand(async (args) => {
-  const [command, name, ...rest] = args;
-  if (command === undefined || command === 'help' || args.includes('--help') || args.includes('-h')) return say(HELP);
-  if (command !== 'promote' && command !== 'demote') throw new CliError(`Unknown command "${command}".\n\n${HELP}`);
-  if (!name || rest.length > 0) throw new CliError(`Usage: rooms admin ${command} <username>`);
-  const username = name.toLowerCase();
-  const admin = command === 'promote';
-  await withStore(async (store) => {
-    const user = await store.users.findByUsername(username);
+export interface AdminIo {
+  /** Asks for a new password (on a terminal: twice, not echoed). */
+  newPassword(username: string): Promise<string>;
+}
+
+const USAGE: Record<string, string> = {
+  create: 'rooms admin create <username> <email> [--admin]',
+  promote: 'rooms admin promote <username>',
+  demote: 'rooms admin demote <username>',
+  deactivate: 'rooms admin deactivate <username>',
+  'reset-password': 'rooms admin reset-password <username>',
+};
+
+/** `rooms admin …`: account administration from the server's machine. */
+export async function adminCommand(args: string[], io: AdminIo): Promise<void> {
+  const flags = args.filter((a) => a.startsWith('-'));
+  const [command, ...rest] = args.filter((a) => !a.startsWith('-'));
+  if (command === undefined || command === 'help' || flags.includes('--help') || flags.includes('-h')) return say(ADMIN_HELP);
+  const usage = USAGE[command];
+  if (!usage) throw new CliError(`Unknown command "${command}".\n\n${ADMIN_HELP}`);
+  const arity = command === 'create' ? 2 : 1;
+  const unknownFlag = flags.find((f) => !(command === 'create' && f === '--admin'));
+  if (rest.length !== arity || unknownFlag) throw new CliError(`Usage: ${usage}`);
+  if (command === 'create') return create(rest[0]!, rest[1]!, flags.includes('--admin'), io);
+  const username = rest[0]!.toLowerCase();
+  const password = command === 'reset-password' ? await readPassword(io, username) : undefined;
+  await withCore(async (core) => {
+    const user = await core.store.users.findByUsername(username);
     if (!user) throw new CliError(`No account is named "${username}".`);
-    if (user.is_admin === admin) return say(`${username} ${admin ? 'is already' : 'was not'} a server admin: nothing to do`);
-    await store.users.setAdmin(user.id, admin);
-    say(admin ? `${username} is now a server admin` : `${username} is no longer a server admin`);
+    if (command === 'promote' || command === 'demote') return setAdmin(core, user, command === 'promote');
+    if (command === 'deactivate') return deactivate(core, user);
+    await core.services.accounts.resetPassword(user.id, password!);
+    say(`${username} has a new password; every session of the account was signed out`);
   });
-});
+}
+
+async function create(username: string, email: string, admin: boolean, io: AdminIo): Promise<void> {
+  const checked = SignupBody.pick({ username: true, email: true }).safeParse({ username, email });
+  if (!checked.success) throw new CliError(invalid(checked.error.issues));
+  const password = await readPassword(io, checked.data.username);
+  await withCore(async (core) => {
+    const { user } = await core.services.accounts.signup({ ...checked.data, password }).catch((err: unknown) => {
+      if ((err as { code?: string }).code === 'username_taken') throw new CliError(`The username "${checked.data.username}" is taken.`);
+      throw err;
+    });
+    if (admin && !user.is_admin) await core.store.users.setAdmin(user.id, true);
+    say(`created ${user.username}${admin || user.is_admin ? ' (server admin)' : ''}`);
+  });
+}
+
+async function readPassword(io: AdminIo, username: string): Promise<string> {
+  const password = await io.newPassword(username);
+  const ok = Password.safeParse(password);
+  if (!ok.success) throw new CliError(invalid(ok.error.issues.map((i) => ({ ...i, path: ['password'] }))));
+  return password;
+}
+
+async function setAdmin(core: Core, user: UserRow, admin: boolean): Promise<void> {
+  const name = user.username!;
+  if (user.is_admin === admin) return say(`${name} ${admin ? 'is already' : 'was not'} a server admin: nothing to do`);
+  await core.store.users.setAdmin(user.id, admin);
+  say(admin ? `${name} is now a server admin` : `${name} is no longer a server admin`);
+}
+
+async function deactivate(core: Core, user: UserRow): Promise<void> {
+  if (user.deactivated_at !== null) return say(`${user.username} is already deactivated: nothing to do`);
+  await core.services.accounts.deactivateAccount(user.id);
+  say(`${user.username} is deactivated: hidden and signed out now, deleted after the grace period unless they log in`);
+}
+
+const invalid = (issues: { path: PropertyKey[]; message: string }[]) => `Invalid ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;

@@ -149,12 +149,7 @@ export class AccountsService {
   async changePassword(actor: Actor, current: string, next: string): Promise<Session> {
     const user = await this.checkPassword(actor, current);
     if (await this.d.hasher.verify(next, user.password_hash)) throw new DomainError('same_value', 'The new password must differ from the current one.');
-    const hash = await this.d.hasher.hash(next);
-    const version = await this.d.store.transaction(async (tx) => {
-      await tx.users.update(actor.id, { password_hash: hash });
-      return tx.users.bumpTokenVersion(actor.id);
-    });
-    await this.revoked(actor.id, version);
+    await this.resetPassword(actor.id, next);
     return this.sessionFor(await this.load(actor.id));
   }
 
@@ -173,15 +168,30 @@ export class AccountsService {
   /** Hides the account at once, signs it out everywhere, and schedules its purge. */
   async deactivate(actor: Actor, password: string): Promise<void> {
     await this.checkPassword(actor, password);
+    await this.deactivateAccount(actor.id);
+  }
+
+  /** An operator's deactivation (`rooms admin deactivate`): as deactivate, without the password. */
+  async deactivateAccount(userId: string): Promise<void> {
     const now = this.d.clock.now();
     const version = await this.d.store.transaction(async (tx) => {
-      await tx.users.update(actor.id, {
+      await tx.users.update(userId, {
         deactivated_at: now.toISOString(),
         purge_after: new Date(now.getTime() + this.d.deactivationDays * DAY_MS).toISOString(),
       });
-      return tx.users.bumpTokenVersion(actor.id);
+      return tx.users.bumpTokenVersion(userId);
     });
-    await this.revoked(actor.id, version, true);
+    await this.revoked(userId, version, true);
+  }
+
+  /** An operator sets a new password (`rooms admin reset-password`); every session of the account ends. */
+  async resetPassword(userId: string, password: string): Promise<void> {
+    const hash = await this.d.hasher.hash(password);
+    const version = await this.d.store.transaction(async (tx) => {
+      await tx.users.update(userId, { password_hash: hash });
+      return tx.users.bumpTokenVersion(userId);
+    });
+    await this.revoked(userId, version);
   }
 
   /** Purges accounts whose grace period is over; returns how many. Run by the periodic job. */

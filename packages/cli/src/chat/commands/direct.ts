@@ -1,0 +1,79 @@
+import { isRoomsApiError, type RoomsApiError } from '@rooms/client';
+import { parseTargets } from '../format.ts';
+import type { ChatSession } from '../session.ts';
+import type { Person } from '../users.ts';
+import { type Command, targetsOnly, UsageError } from './types.ts';
+
+/** Each target resolved, or the reason it cannot be: yourself, unknown user. */
+async function resolve(s: ChatSession, targets: string[], each: (p: Person) => Promise<string>): Promise<void> {
+  for (const name of targets) {
+    if (name === s.me.username) {
+      s.print(`${name}: that is you.`);
+      continue;
+    }
+    const person = await s.users.find(name);
+    s.print(`${name}: ${person ? await each(person) : 'unknown user.'}`);
+  }
+}
+
+export const send: Command = {
+  name: 'send',
+  usage: 'send USER MSG   or   send (USER1 USER2 ...) MSG',
+  summary: 'a direct message to each user (kept for those offline)',
+  async run(s, args) {
+    const parsed = parseTargets(args.trim());
+    if (!parsed || parsed.rest === '') throw new UsageError(args);
+    const online = new Set((await s.client.presence.list({ limit: 1000 })).items.map((e) => e.user.id));
+    await resolve(s, parsed.targets, async (person) => {
+      try {
+        const { room } = await s.client.rooms.openDirect(person.id);
+        const sending = s.live.send(room.id, parsed.rest);
+        if (s.live.status !== 'connected') {
+          sending.then(
+            () => s.print(`*** Queued message to ${person.username} sent.`),
+            (err: RoomsApiError) => s.print(`*** Queued message to ${person.username} not sent: ${err.message}`),
+          );
+          return 'queued: the connection is down, it goes out when it is back.';
+        }
+        await sending;
+        return online.has(person.id) ? 'sent.' : 'stored for when they come back.';
+      } catch (err) {
+        if (isRoomsApiError(err) && err.code === 'blocked') return 'blocked — one of you blocks the other.';
+        throw err;
+      }
+    });
+  },
+};
+
+async function blockList(s: ChatSession): Promise<void> {
+  const { items } = await s.client.users.blocks();
+  s.print(items.length === 0 ? 'Your blacklist is empty.' : `Your blacklist: ${items.map((u) => u.username ?? u.display_name).join(', ')}`);
+}
+
+export const blacklist: Command = {
+  name: 'blacklist',
+  usage: 'blacklist USER   or   blacklist (USER1 USER2 ...)   (no USER: show the list)',
+  summary: 'block users: they cannot message you',
+  async run(s, args) {
+    if (args.trim() === '') return blockList(s);
+    await resolve(s, targetsOnly(args), async (p) => {
+      await s.client.users.block(p.id);
+      return 'blacklisted — they can no longer message you.';
+    });
+  },
+};
+
+export const whitelist: Command = {
+  name: 'whitelist',
+  usage: 'whitelist USER   or   whitelist (USER1 USER2 ...)',
+  summary: 'take users off your blacklist',
+  async run(s, args) {
+    const targets = targetsOnly(args);
+    const blocked = new Set((await s.client.users.blocks()).items.map((u) => u.id));
+    await resolve(s, targets, async (p) => {
+      if (!blocked.has(p.id)) return 'was not on your blacklist.';
+      await s.client.users.unblock(p.id);
+      return 'removed from your blacklist.';
+    });
+  },
+};

@@ -1,0 +1,33 @@
+export const CHAT_HELP = `Usage: rooms chat [URL] [--user NAME] [--login]
+
+The terminal chat client. URL is the server (default: $ROOMS_URL, else http://localhost:8080).
+Log in with your username and password (not echoed); the session is saved for next time in
+$XDG_CONFIG_HOME/rooms/chat.json (readable by you only; ROOMS_CHAT_FILE to put it elsewhere).
+
+  --user NAME   log in as NAME (skips the username question)
+  --login       ask for the password even if a session is saved
+
+Commands, once logged in:
+  who                      who is online now
+  last N                   who connected in the last N minutes (0 < N ≤ 60)
+  active N                 who was active in the last N minutes (0 < N ≤ 60)
+  send USER MSG            a direct message; send (U1 U2 ...) MSG sends one to each,
+                           with a result per person (sent / stored for when they come back /
+                           blocked / unknown user / that is you)
+  broadcast MSG            to everyone online (server admins only)
+  blacklist USER|(U ...)   block users (they cannot message you); alone: show the list
+  whitelist USER|(U ...)   unblock users
+  check [USER]             your profile, or what you may see of USER's
+  rooms                    your rooms and public rooms to join
+  join ROOM                make ROOM the current room (joins a public room)
+  say MSG                  a message in the current room
+  history [N]              the last N messages of the current room
+  logout                   log out and forget the saved session
+  help                     the commands
+
+Ctrl+C logs out (keeping the saved session). Direct messages sent while you were offline are
+shown when you log in. The server ends a session after TIME_OUT (30 min) without input.
+
+Examples:
+  rooms chat
+  rooms chat https://chat.example.com --user alice`;

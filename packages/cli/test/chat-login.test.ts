@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { before, describe, it } from 'node:test';
+import { home, Pty } from './pty.ts';
+import { chatSuite, person, type User } from './chat-helpers.ts';
+
+describe('rooms chat: logging in and out', () => {
+  const suite = chatSuite();
+  const terms = suite.terms;
+  let alice: User;
+  before(async () => {
+    alice = await person(suite.srv, 'alice');
+  });
+
+  it('asks the username, then the password without echoing it, and saves the session (0600) for next time', async () => {
+    const h = home();
+    try {
+      const first = new Pty(['chat', suite.srv.url], h.env);
+      await first.expect('Username:');
+      first.type(alice.username);
+      await first.expect('Password:');
+      first.type(alice.password);
+      await first.expect(`Welcome, ${alice.username}!`);
+      assert.ok(!first.screen().includes(alice.password), 'the password never shows');
+      assert.equal(statSync(h.file).mode & 0o777, 0o600);
+      assert.equal(await first.interrupt(), 0);
+      assert.match(first.screen(), /Logged out\./);
+
+      const again = new Pty(['chat', suite.srv.url], h.env);
+      await again.expect(`Logged in as ${alice.username} (saved session).`);
+      await again.expect('Type help for the commands.');
+      again.type('logout');
+      await again.expect('Logged out.');
+      assert.equal(await again.exited, 0);
+
+      const forgotten = new Pty(['chat', suite.srv.url, '--user', alice.username], h.env);
+      await forgotten.expect('Password:');
+      assert.ok(!forgotten.screen().includes('saved session'), 'logout forgot the saved session');
+      forgotten.kill();
+      await forgotten.exited;
+    } finally {
+      h.remove();
+    }
+  });
+
+  it('a wrong password asks again; three in a row block the username from this address, even with the right one next', async () => {
+    const bob = await person(suite.srv, 'bob');
+    const pty = terms.spawn(suite.srv, ['--user', bob.username]);
+    for (let i = 0; i < 3; i++) {
+      await pty.expect('Password:');
+      pty.type(`wrong guess ${i}`);
+      await pty.expect('Wrong username or password.');
+    }
+    await pty.expect('Password:');
+    pty.type(bob.password);
+    await pty.expect(/Too many failed logins: \w+ is blocked from this address for \d+ s\. Try again later\./);
+    assert.equal(await pty.exited, 1);
+  });
+
+  it('Ctrl+C while logging in quits; Ctrl+C in a session logs out cleanly', async () => {
+    const quitting = terms.spawn(suite.srv);
+    await quitting.expect('Username:');
+    assert.equal(await quitting.interrupt(), 1);
+    const pty = await terms.login(suite.srv, alice);
+    assert.equal(await pty.interrupt(), 0);
+    assert.match(pty.screen(), /Logged out\.\n/);
+  });
+
+  it('says so when the server cannot be reached, or the URL is not one', async () => {
+    const h = home();
+    try {
+      const down = new Pty(['chat', 'http://127.0.0.1:1', '--user', 'alice'], h.env);
+      await down.expect('Password:');
+      down.type('whatever');
+      await down.expect('Cannot reach http://127.0.0.1:1: is the server running?');
+      assert.equal(await down.exited, 1);
+      const bad = new Pty(['chat', 'ftp://example.com'], h.env);
+      await bad.expect('"ftp://example.com" is not an http(s) URL.');
+      assert.equal(await bad.exited, 1);
+      const help = new Pty(['chat', '--help'], h.env);
+      await help.expect(/Usage: rooms chat \[URL\][\s\S]*send \(U1 U2 \.\.\.\) MSG[\s\S]*Examples:/);
+      assert.equal(await help.exited, 0);
+    } finally {
+      h.remove();
+    }
+  });
+});

@@ -1,0 +1,73 @@
+import type { Logger } from 'pino';
+import type { Config } from './config/config.ts';
+import { loadSecrets } from './config/secrets.ts';
+import type { Clock } from './ports/clock.ts';
+import { createPorts, type Ports } from './ports.ts';
+import { createServices, type Services } from './services/index.ts';
+import { openStore } from './store/sql/open.ts';
+import type { Store } from './store/store.ts';
+
+export interface CoreOptions {
+  clock: Clock;
+  /** Each migration as it starts (the server logs it, `rooms migrate` prints progress). */
+  onMigration?: (name: string, index: number, total: number) => void;
+  logger?: Logger;
+}
+
+/** The store, the ports and the services: everything but the transports and the jobs. */
+export interface Core {
+  store: Store;
+  ports: Ports;
+  services: Services;
+  /** Closes the services' timers, the ports (Redis) and the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the configured database (migrated), the ports of the configured mode and the services on
+ * top of them. The server builds on it; so do the admin commands, so an account created or
+ * deactivated from the command line goes through the same rules (and, in scaled mode, the same bus).
+ */
+export async function openCore(config: Config, opts: CoreOptions): Promise<Core> {
+  const secrets = loadSecrets(config.DATA_DIR, { jwtSecret: config.JWT_SECRET });
+  const logger = opts.logger;
+  const store = await openStore({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    ...(opts.onMigration ? { onMigration: opts.onMigration } : {}),
+    ...(logger ? { onConnectionError: (err: Error) => logger.warn({ err }, 'database connection lost; the pool will reconnect') } : {}),
+  });
+  let ports: Ports;
+  try {
+    ports = await createPorts(config, opts.clock);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const services = createServices({
+    store,
+    bus: ports.bus,
+    clock: opts.clock,
+    loginGuard: ports.loginGuard,
+    messageRate: ports.messageRate,
+    presence: ports.presence,
+    jwtSecret: secrets.jwtSecret,
+    tokenTtlSeconds: config.TOKEN_TTL,
+    bcryptCost: config.BCRYPT_COST,
+    deactivationDays: config.DEACTIVATION_DAYS,
+    categories: config.ROOM_CATEGORIES,
+    editWindowSeconds: config.EDIT_WINDOW,
+    notificationRetentionDays: config.NOTIFICATION_DAYS,
+  });
+  return {
+    store,
+    ports,
+    services,
+    async close() {
+      services.typing.close();
+      await services.presence.close();
+      await ports.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config/config.ts';
+
+export type ConfigOverrides = Partial<Record<keyof Config, unknown>>;
+
+/**
+ * Runs the server until SIGTERM/SIGINT (`npm start`, `rooms serve`): loads the configuration
+ * (overrides beat the environment), starts, and stops gracefully. A bad setting exits 2.
+ */
+export async function serve(overrides: ConfigOverrides = {}): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env, overrides);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const app = await createApp(config);
+  const address = await app.start();
+  app.logger.info({ address, database: app.store.dialect, redis: Boolean(config.REDIS_URL) }, `Rooms is listening on ${address}`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      app.logger.error('shutdown grace period over, exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_GRACE * 1000);
+    force.unref();
+    app.stop().then(
+      () => {
+        app.logger.info('shutdown complete');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        app.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** The last word of a server that could not start. */
+export function startFailed(err: unknown): never {
+  process.stderr.write(`Rooms failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+}
