@@ -1,4 +1,4 @@
-/** What every benchmark needs of a Rooms server: a fresh database and the real server as a child process. */
+/** What every benchmark needs of a server under test: a fresh database, and the server as a child process. */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -26,33 +26,58 @@ export async function freshDatabase(adminUrl: string | undefined): Promise<{ url
   return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
-/** Starts packages/server/src/main.ts with the given settings (PORT 0) and waits for its address. */
-export async function startServer(env: Record<string, string>): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, '../../packages/server/src/main.ts')], {
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
+export interface ChildServer {
+  url: string;
+  pid: number | undefined;
+  /** SIGTERM and wait for the exit (a --cpu-prof profile is written then). */
+  stop: () => Promise<void>;
+  /** SIGKILL and wait: a crash. */
+  kill: () => Promise<void>;
+}
+
+export interface LaunchOptions {
+  /** Cores to pin the process to (taskset -c), when the machine allows. */
+  cores?: string | undefined;
+  /** Extra node flags, such as --cpu-prof. */
+  nodeFlags?: string[];
+  /** Echo the child's stdout (logs) to ours. */
+  verbose?: boolean;
+}
+
+/**
+ * Starts `node <script>` (pinned with taskset when cores are given) and resolves once a line of its
+ * stdout matches ready, whose first group is the URL it listens on.
+ */
+export function launch(script: string, env: Record<string, string>, ready: RegExp, opts: LaunchOptions = {}): Promise<ChildServer> {
+  const node = [...(opts.nodeFlags ?? []), script];
+  const [cmd, args] = opts.cores ? ['taskset', ['-c', opts.cores, process.execPath, ...node]] : [process.execPath, node];
+  const child = spawn(cmd, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const signal = async (sig: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    await exited;
+  };
+  return new Promise<ChildServer>((resolve, reject) => {
     let buf = '';
     const onData = (d: Buffer) => {
+      if (opts.verbose) process.stdout.write(d);
       buf += d.toString();
-      const m = /"address":"(http:[^"]+)"/.exec(buf);
+      const m = ready.exec(buf);
       if (m) {
         child.stdout.off('data', onData);
-        child.stdout.resume();
-        resolve(m[1]!);
+        if (opts.verbose) child.stdout.pipe(process.stdout);
+        else child.stdout.resume();
+        resolve({ url: m[1]!, pid: child.pid, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') });
+      } else if (buf.length > 1_000_000) {
+        buf = buf.slice(-10_000);
       }
     };
     child.stdout.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
   });
-  return {
-    url,
-    pid: child.pid,
-    stop: () =>
-      new Promise((r) => {
-        child.on('exit', () => r());
-        child.kill('SIGTERM');
-      }),
-  };
+}
+
+/** Starts packages/server/src/main.ts with the given settings (PORT 0 unless set) and waits for its address. */
+export function startServer(env: Record<string, string>, opts: LaunchOptions = {}): Promise<ChildServer> {
+  return launch(join(import.meta.dirname, '../../packages/server/src/main.ts'), { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, /"address":"(http:[^"]+)"/, opts);
 }

@@ -1,0 +1,82 @@
+/** What the harness reads about processes and the machine: CPU time and RSS from /proc, core pinning with taskset. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+
+const TICK_MS = 1000 / 100; // USER_HZ is 100 on every Linux the bench targets
+
+/** CPU time (user + system, all threads) of a process in ms; undefined when it is gone or not on Linux. */
+export function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident set size of a process in bytes (VmRSS). */
+export function rssBytes(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Total CPU ms of several processes (the database's backends, say); missing ones count 0. */
+export function cpuMsOfAll(pids: number[]): number {
+  return pids.reduce((sum, p) => sum + (cpuMs(p) ?? 0), 0);
+}
+
+/** True when taskset exists and there are at least two cores to split between server and load. */
+export function canPin(): boolean {
+  if (cpus().length < 2) return false;
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Cores for the servers under test and for the load generator: disjoint halves of the machine. */
+export function coreSplit(): { server: string; load: string } | undefined {
+  if (!canPin()) return undefined;
+  const n = cpus().length;
+  const half = Math.max(1, Math.floor(n / 2));
+  const list = (from: number, to: number) => (to - from === 1 ? String(from) : `${from}-${to - 1}`);
+  return { server: list(0, half), load: list(half, n) };
+}
+
+/** Pins every thread of a running process to the given cores (taskset -a -p). */
+export function pin(pid: number, cores: string): void {
+  execFileSync('taskset', ['-a', '-cp', cores, String(pid)], { stdio: 'ignore' });
+}
+
+/** A one-line description of the machine for the report. */
+export function machine(): { cpu: string; cores: number; memGb: number; kernel: string; node: string; openFiles: string } {
+  const c = cpus();
+  let kernel = '';
+  let openFiles = '';
+  try {
+    kernel = readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim();
+    openFiles = /Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? '';
+  } catch {
+    // not Linux: leave blank
+  }
+  return { cpu: c[0]?.model ?? 'unknown', cores: c.length, memGb: Math.round(totalmem() / 2 ** 30), kernel, node: process.version, openFiles };
+}
+
+/** 1-minute load average, as a hint of other work on a shared machine. */
+export function loadAvg(): number {
+  try {
+    return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * S1 fan-out grid: for each rooms × members grid, every target gets the same open-loop ladder of
+ * offered rates (interleaved target by target at each rate, so drifting background load on a shared
+ * machine hits them alike) until its p99 passes 100 ms or delivery falls under 99.9 %; the full run
+ * then refines between the last pass and the first failure. Reports max delivered msgs/s and the
+ * server's CPU ms per 1000 deliveries.
+ */
+import { LoadGen, type StepResult } from '../lib/loadgen.ts';
+import { startTarget, type Target, type TargetName } from '../targets/index.ts';
+import type { Grid } from '../targets/types.ts';
+import { sleep, targetOptions, type Ctx } from './context.ts';
+
+export interface S1Grid {
+  grid: Grid;
+  steps: Record<string, StepResult[]>;
+  /** Best passing step per target. */
+  best: Record<string, StepResult | undefined>;
+  /** CPU per 1k deliveries at the highest rate every target passed (the same offered load). */
+  common: { rate: number; cpuMsPer1k: Record<string, number | undefined> } | undefined;
+  /** The ladder ran out before this target failed: its max is at least what is shown. */
+  unbounded: string[];
+}
+
+const SENDERS_PER_ROOM = 10;
+/** The ladder starts at this many offered deliveries/s and doubles. */
+const START_DELIVERIES = 5000;
+const MAX_DELIVERIES = 2_000_000;
+
+export async function runS1(ctx: Ctx, grids: Grid[]): Promise<S1Grid[]> {
+  const out: S1Grid[] = [];
+  for (const grid of grids) out.push(await runGrid(ctx, grid));
+  return out;
+}
+
+async function runGrid(ctx: Ctx, grid: Grid): Promise<S1Grid> {
+  const label = `${grid.rooms}×${grid.members}`;
+  const seconds = ctx.quick ? 1.5 : 4;
+  const drainMs = ctx.quick ? 1000 : 2000;
+  const runs = new Map<TargetName, { target: Target; gen: LoadGen }>();
+  try {
+    for (const name of ctx.targets) {
+      const target = await startTarget(name, targetOptions(ctx, name));
+      const gen = new LoadGen(grid);
+      runs.set(name, { target, gen });
+      gen.clients = await target.connect(grid, gen);
+      ctx.log(`S1 ${label}: ${name} up, ${gen.clients.length} clients connected`);
+    }
+    await sleep(1000);
+    for (const { target, gen } of runs.values()) await gen.run(target, { rate: START_DELIVERIES / grid.members / 2, seconds: 1, sendersPerRoom: SENDERS_PER_ROOM, drainMs: 500 }); // warm-up
+
+    const steps: Record<string, StepResult[]> = Object.fromEntries(ctx.targets.map((n) => [n, []]));
+    const failedAt = new Map<TargetName, number>();
+    const step = async (name: TargetName, rate: number) => {
+      const { target, gen } = runs.get(name)!;
+      const r = await gen.run(target, { rate, seconds, sendersPerRoom: SENDERS_PER_ROOM, drainMs });
+      steps[name]!.push(r);
+      ctx.log(
+        `S1 ${label} ${name.padEnd(8)} ${String(Math.round(rate)).padStart(6)} msg/s → ${Math.round(r.deliveredPerSec).toString().padStart(7)} deliveries/s  p99 ${r.latency.p99.toFixed(1)} ms  ` +
+          `delivered ${(100 * r.deliveryRatio).toFixed(2)} %  server ${r.serverCpuPct?.toFixed(0)} %  load ${r.clientCpuPct.toFixed(0)} %${r.passed ? '' : '  ✗'}`,
+      );
+      await sleep(300);
+      return r;
+    };
+
+    // The shared ladder: the same offered rates for every target.
+    for (let deliveries = START_DELIVERIES; deliveries <= MAX_DELIVERIES && failedAt.size < runs.size; deliveries *= 2) {
+      const rate = deliveries / grid.members;
+      for (const name of runs.keys()) {
+        if (failedAt.has(name)) continue;
+        if (!(await step(name, rate)).passed) failedAt.set(name, rate);
+      }
+    }
+    // Refinement (full run): two geometric bisections between the last pass and the first failure.
+    if (!ctx.quick) {
+      for (const name of runs.keys()) {
+        let fail = failedAt.get(name);
+        if (fail === undefined) continue;
+        let pass = fail / 2;
+        for (let k = 0; k < 2; k++) {
+          const mid = Math.sqrt(pass * fail);
+          if ((await step(name, mid)).passed) pass = mid;
+          else fail = mid;
+        }
+      }
+    }
+    const best = Object.fromEntries(ctx.targets.map((n) => [n, bestOf(steps[n]!)]));
+    return { grid, steps, best, common: commonLoad(ctx.targets, steps), unbounded: ctx.targets.filter((n) => !failedAt.has(n)) };
+  } finally {
+    for (const { target, gen } of runs.values()) {
+      for (const c of gen.clients) c.close();
+      await target.stop();
+    }
+  }
+}
+
+function bestOf(steps: StepResult[]): StepResult | undefined {
+  return steps.filter((s) => s.passed).sort((a, b) => b.deliveredPerSec - a.deliveredPerSec)[0];
+}
+
+/** The highest ladder rate that every target passed, and each target's CPU per 1k deliveries there. */
+function commonLoad(names: TargetName[], steps: Record<string, StepResult[]>): S1Grid['common'] {
+  const passedRates = names.map((n) => new Set(steps[n]!.filter((s) => s.passed).map((s) => s.rate)));
+  const rates = [...passedRates[0]!].filter((r) => passedRates.every((set) => set.has(r)));
+  if (rates.length === 0) return undefined;
+  const rate = Math.max(...rates);
+  return { rate, cpuMsPer1k: Object.fromEntries(names.map((n) => [n, steps[n]!.find((s) => s.passed && s.rate === rate)?.cpuMsPer1k])) };
+}
