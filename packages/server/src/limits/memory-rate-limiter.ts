@@ -16,13 +16,17 @@ export class MemoryRateLimiter implements RateLimiter {
   async hit(key: string): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }> {
     const now = this.clock.now().getTime();
     if (++this.hits % 10_000 === 0) this.sweep(now);
-    const times = (this.windows.get(key) ?? []).filter((t) => t > now - this.rate.windowMs);
+    let times = this.windows.get(key);
+    if (!times) this.windows.set(key, (times = []));
+    // Times are appended in order, so the expired ones are a prefix: dropping it costs what
+    // expired, not the whole window (a raised limit can hold many thousands of times per key).
+    let expired = 0;
+    while (expired < times.length && times[expired]! <= now - this.rate.windowMs) expired++;
+    if (expired > 0) times.splice(0, expired);
     if (times.length >= this.rate.limit) {
-      this.windows.set(key, times);
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((times[0]! + this.rate.windowMs - now) / 1000)) };
     }
     times.push(now);
-    this.windows.set(key, times);
     return { allowed: true };
   }
 
