@@ -28,6 +28,15 @@ export function toEventMessage(m: MessageRow, sender: UserRow | undefined): Omit
 }
 
 /**
+ * A message its sender has just stored, as the sender sees it. Nobody can have reacted to, pinned
+ * or read a message that did not exist a moment ago, so this needs no query. Not for direct rooms:
+ * there the sender's view carries a receipt that depends on the peer.
+ */
+export function presentNewMessage(m: MessageRow, sender: UserRow | undefined): MessageView {
+  return { ...toEventMessage(m, sender), reactions: [], read_by_count: 0, receipt: null, pinned: false };
+}
+
+/**
  * Messages as one reader sees them: reactions grouped with "me", how many have read each, pins,
  * and — on my own messages in a direct room — sent / delivered / read. Batched: a page costs a
  * fixed number of queries whatever its size.

@@ -9,9 +9,10 @@ import type { Clock } from '../../ports/clock.ts';
 import type { RateLimiter } from '../../ports/rate-limiter.ts';
 import type { MessageRow, RoomRow } from '../../store/room-types.ts';
 import type { Store } from '../../store/store.ts';
+import type { UserRow } from '../../store/types.ts';
 import { notifyForMessage } from '../notifications/notify.ts';
 import { authorize, type RoomAccess } from '../rooms/room-access.ts';
-import { presentMessages, toEventMessage } from './message-presenter.ts';
+import { presentMessages, presentNewMessage, toEventMessage } from './message-presenter.ts';
 
 export interface SendInput {
   content: string;
@@ -63,9 +64,10 @@ export class MessagesService {
     const { mentions: mentionIds, mentions_room: mentionsRoom } = await this.mentions(access, actor, input.content);
 
     let stored: MessageRow;
+    let sender: UserRow | undefined;
     try {
       stored = await inTransaction(this.d.store, this.d.bus, now, async (work) => {
-        const sender = await work.tx.users.findById(actor.id);
+        sender = await work.tx.users.findById(actor.id);
         let row!: MessageRow;
         await work.record(
           roomId,
@@ -87,6 +89,7 @@ export class MessagesService {
       if (!original) throw err;
       return { message: await this.presentOne(actor, access.room, original, roomId), created: false };
     }
+    if (access.room.type !== 'direct') return { message: presentNewMessage(stored, sender), created: true };
     return { message: await this.presentOne(actor, access.room, stored, roomId), created: true };
   }
 
