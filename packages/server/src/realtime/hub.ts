@@ -24,7 +24,8 @@ export interface Subscriber {
  */
 export class Hub {
   private readonly byRoom = new Map<string, Set<Subscriber>>();
-  private readonly byUser = new Map<string, Set<Subscriber>>();
+  /** A user's local connections: the connection itself while it is the only one (most users), a Set beyond. */
+  private readonly byUser = new Map<string, Subscriber | Set<Subscriber>>();
   private readonly unsubscribe: () => void;
 
   constructor(bus: EventBus) {
@@ -32,16 +33,20 @@ export class Hub {
   }
 
   register(s: Subscriber): void {
-    let set = this.byUser.get(s.userId);
-    if (!set) this.byUser.set(s.userId, (set = new Set()));
-    set.add(s);
+    const current = this.byUser.get(s.userId);
+    if (!current) this.byUser.set(s.userId, s);
+    else if (current instanceof Set) current.add(s);
+    else if (current !== s) this.byUser.set(s.userId, new Set([current, s]));
   }
 
   unregister(s: Subscriber, rooms: Iterable<string>): void {
     for (const r of rooms) this.removeFromRoom(r, s);
-    const set = this.byUser.get(s.userId);
-    set?.delete(s);
-    if (set?.size === 0) this.byUser.delete(s.userId);
+    const current = this.byUser.get(s.userId);
+    if (current === s) this.byUser.delete(s.userId);
+    else if (current instanceof Set) {
+      current.delete(s);
+      if (current.size === 1) this.byUser.set(s.userId, current.values().next().value!);
+    }
   }
 
   /** Index a subscriber under a room (its RoomStream lives in the subscriber). */
@@ -59,12 +64,19 @@ export class Hub {
 
   /** Local connections of a user (presence, session revocation). */
   connectionsOf(userId: string): ReadonlySet<Subscriber> {
-    return this.byUser.get(userId) ?? new Set();
+    const current = this.byUser.get(userId);
+    return current instanceof Set ? current : new Set(current ? [current] : []);
+  }
+
+  /** The same as connectionsOf, without building a Set for a single connection (the hub's own loops). */
+  private each(userId: string): Iterable<Subscriber> {
+    const current = this.byUser.get(userId);
+    return current instanceof Set ? current : current ? [current] : [];
   }
 
   get connectionCount(): number {
     let n = 0;
-    for (const set of this.byUser.values()) n += set.size;
+    for (const c of this.byUser.values()) n += c instanceof Set ? c.size : 1;
     return n;
   }
 
@@ -76,7 +88,7 @@ export class Hub {
     if (e.kind === 'user') return this.onUserEvent(e.user_id, e.type, e.data, encodeEvent(e));
     if (e.kind === 'users') {
       const frame = encodeEvent(e);
-      for (const id of e.user_ids) for (const s of this.connectionsOf(id)) s.deliver(frame);
+      for (const id of e.user_ids) for (const s of this.each(id)) s.deliver(frame);
       return;
     }
     if (e.kind === 'all') {
@@ -91,12 +103,14 @@ export class Hub {
     const frame = encodeEvent(e);
     if (e.type === 'user_joined' && e.seq !== undefined) {
       const joined = (e.data as { user?: { id?: string } }).user?.id;
-      if (joined) for (const s of this.connectionsOf(joined)) s.follow(e.room_id, e.seq - 1);
+      if (joined) for (const s of this.each(joined)) s.follow(e.room_id, e.seq - 1);
     }
     const leaving = e.type === 'user_left' ? (e.data as { user_id?: string }).user_id : undefined;
-    // A copy: unfollowing below removes subscribers from the live set, and also_to must still
-    // see who was a target (or the user who left would get user_left twice).
-    const targets = new Set(this.byRoom.get(e.room_id));
+    // Leaving and deletion unfollow subscribers below, and also_to must still see who was a target
+    // (or the user who left would get user_left twice): those iterate a copy. Every other event
+    // iterates the live set, with no per-recipient copy (a Set tolerates deletion while iterated).
+    const live = this.byRoom.get(e.room_id) ?? new Set<Subscriber>();
+    const targets = e.type === 'user_left' || e.type === 'room_deleted' ? new Set(live) : live;
     for (const s of targets) {
       if (s.userId === e.exclude) continue;
       if (s.userId === leaving) s.unfollow(e.room_id, frame);
@@ -105,12 +119,12 @@ export class Hub {
     }
     // Users who must hear it though they follow the room no longer (removed, banned, room deleted).
     for (const id of e.also_to ?? []) {
-      for (const s of this.connectionsOf(id)) if (!targets.has(s)) s.deliver(frame);
+      for (const s of this.each(id)) if (!targets.has(s)) s.deliver(frame);
     }
   }
 
   private onUserEvent(userId: string, type: string, data: unknown, frame: Buffer): void {
-    const conns = this.connectionsOf(userId);
+    const conns = this.each(userId);
     if (type === 'session_revoked') {
       const { token_version, deactivated } = data as { token_version: number; deactivated?: boolean };
       for (const s of [...conns]) if (s.tokenVersion < token_version) s.close(deactivated ? 4003 : 4001, deactivated ? 'account deactivated' : 'session revoked');

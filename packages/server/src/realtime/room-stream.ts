@@ -6,14 +6,19 @@ export interface StoredEvent {
   frame: Buffer;
 }
 
-export interface RoomStreamDeps {
+/**
+ * What a stream needs of its subscriber. Every method takes the room, so one owner (the
+ * connection itself) serves all its streams: no closures per stream, which idle connections by
+ * the thousand would pay for in memory.
+ */
+export interface RoomStreamOwner {
   send(frame: Buffer): void;
   /** Stored events of the room with seq > after, in order, at most limit. */
-  fetchAfter(after: number, limit: number): Promise<StoredEvent[]>;
+  fetchAfter(roomId: string, after: number, limit: number): Promise<StoredEvent[]>;
   /** True when this event ends the subscription (the subscriber left or was removed). */
-  ends(e: { type: string; data: unknown }): boolean;
-  onEnd(): void;
-  onError(err: unknown): void;
+  endsStream(roomId: string, e: { type: string; data: unknown }): boolean;
+  streamEnded(roomId: string): void;
+  streamFailed(roomId: string, err: unknown): void;
 }
 
 const PAGE = 500;
@@ -26,17 +31,20 @@ const PAGE = 500;
  */
 export class RoomStream {
   lastSeq: number;
-  private readonly held = new Map<number, Buffer>();
+  readonly roomId: string;
+  /** Events ahead of the next expected seq; created on first need (most streams never hold any). */
+  private held: Map<number, Buffer> | undefined;
   private filling: Promise<void> | undefined;
   private ended = false;
   private paused: boolean;
   private behind = false;
-  private readonly d: RoomStreamDeps;
+  private readonly owner: RoomStreamOwner;
 
   /** A paused stream holds live events (sends nothing) until release(). */
-  constructor(lastSeq: number, deps: RoomStreamDeps, paused = false) {
+  constructor(roomId: string, lastSeq: number, owner: RoomStreamOwner, paused = false) {
+    this.roomId = roomId;
     this.lastSeq = lastSeq;
-    this.d = deps;
+    this.owner = owner;
     this.paused = paused;
   }
 
@@ -48,7 +56,7 @@ export class RoomStream {
       this.drainHeld();
       return;
     }
-    this.held.set(seq, frame);
+    (this.held ??= new Map()).set(seq, frame);
     if (!this.paused) void this.fill();
   }
 
@@ -58,7 +66,7 @@ export class RoomStream {
     this.paused = false;
     if (this.filling || this.ended) return;
     this.drainHeld();
-    if (this.held.size > 0 || this.behind) void this.fill();
+    if ((this.held?.size ?? 0) > 0 || this.behind) void this.fill();
     this.behind = false;
   }
 
@@ -74,48 +82,51 @@ export class RoomStream {
       this.filling = undefined;
       this.drainHeld();
       // Something is still missing ahead of what was read: read again.
-      if (!this.ended && this.held.size > 0) void this.fill();
+      if (!this.ended && (this.held?.size ?? 0) > 0) void this.fill();
     });
     return this.filling;
   }
 
   stop(): void {
     this.ended = true;
-    this.held.clear();
+    this.held = undefined;
   }
 
   private async readGap(): Promise<void> {
     try {
       for (;;) {
-        const rows = await this.d.fetchAfter(this.lastSeq, PAGE);
+        const rows = await this.owner.fetchAfter(this.roomId, this.lastSeq, PAGE);
         for (const r of rows) {
           if (this.ended) return;
           if (r.seq !== this.lastSeq + 1) continue;
           this.emit(r.seq, r.frame);
-          if (this.d.ends(r)) return this.end();
+          if (this.owner.endsStream(this.roomId, r)) return this.end();
         }
         if (rows.length < PAGE) return;
       }
     } catch (err) {
-      this.d.onError(err);
+      this.owner.streamFailed(this.roomId, err);
     }
   }
 
   private drainHeld(): void {
-    for (let f = this.held.get(this.lastSeq + 1); f && !this.ended; f = this.held.get(this.lastSeq + 1)) {
-      this.held.delete(this.lastSeq + 1);
+    const held = this.held;
+    if (!held) return;
+    for (let f = held.get(this.lastSeq + 1); f && !this.ended; f = held.get(this.lastSeq + 1)) {
+      held.delete(this.lastSeq + 1);
       this.emit(this.lastSeq + 1, f);
     }
-    for (const seq of this.held.keys()) if (seq <= this.lastSeq) this.held.delete(seq);
+    for (const seq of held.keys()) if (seq <= this.lastSeq) held.delete(seq);
+    if (held.size === 0 && this.held === held) this.held = undefined;
   }
 
   private emit(seq: number, frame: Buffer): void {
     this.lastSeq = seq;
-    this.d.send(frame);
+    this.owner.send(frame);
   }
 
   private end(): void {
     this.stop();
-    this.d.onEnd();
+    this.owner.streamEnded(this.roomId);
   }
 }

@@ -5,7 +5,7 @@ import type { Actor } from '../../domain/actor.ts';
 import { isDomainError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import type { Hub, Subscriber } from '../../realtime/hub.ts';
-import { RoomStream } from '../../realtime/room-stream.ts';
+import { RoomStream, type RoomStreamOwner, type StoredEvent } from '../../realtime/room-stream.ts';
 import { encodeFrame } from '../../realtime/wire.ts';
 import type { Store } from '../../store/store.ts';
 import { storedEvents } from './stored-events.ts';
@@ -36,7 +36,7 @@ const duration = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} min` : `${
  * One WebSocket: validates frames, answers them (ack / error), and follows the user's rooms
  * through one RoomStream per room so that room events arrive exactly once and in order.
  */
-export class Connection implements Subscriber {
+export class Connection implements Subscriber, RoomStreamOwner {
   readonly id = newId();
   readonly actor: Actor;
   readonly streams = new Map<string, RoomStream>();
@@ -78,13 +78,7 @@ export class Connection implements Subscriber {
    */
   follow(roomId: string, lastSeq: number, hold = false): RoomStream {
     this.streams.get(roomId)?.stop();
-    const stream = new RoomStream(lastSeq, {
-      send: (f) => this.send(f),
-      fetchAfter: (after, limit) => storedEvents(this.d.store, roomId, after, limit),
-      ends: (e) => e.type === 'user_left' && (e.data as { user_id?: string }).user_id === this.userId,
-      onEnd: () => this.dropRoom(roomId),
-      onError: (err) => this.d.logger.error({ err, roomId }, 'room stream failed'),
-    }, hold && this.holdTimer !== undefined);
+    const stream = new RoomStream(roomId, lastSeq, this, hold && this.holdTimer !== undefined);
     this.streams.set(roomId, stream);
     this.d.hub.addToRoom(roomId, this);
     return stream;
@@ -102,6 +96,24 @@ export class Connection implements Subscriber {
     if (!stream) return;
     if (seq === undefined) this.send(frame);
     else stream.offer(seq, frame);
+  }
+
+  /** RoomStreamOwner: the log of a room this connection follows. */
+  fetchAfter(roomId: string, after: number, limit: number): Promise<StoredEvent[]> {
+    return storedEvents(this.d.store, roomId, after, limit);
+  }
+
+  /** RoomStreamOwner: this user leaving (or being removed) ends the stream. */
+  endsStream(_roomId: string, e: { type: string; data: unknown }): boolean {
+    return e.type === 'user_left' && (e.data as { user_id?: string }).user_id === this.userId;
+  }
+
+  streamEnded(roomId: string): void {
+    this.dropRoom(roomId);
+  }
+
+  streamFailed(roomId: string, err: unknown): void {
+    this.d.logger.error({ err, roomId }, 'room stream failed');
   }
 
   deliver(frame: Buffer): void {
