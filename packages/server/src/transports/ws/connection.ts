@@ -9,6 +9,7 @@ import { RoomStream, type RoomStreamOwner, type StoredEvent } from '../../realti
 import { encodeFrame } from '../../realtime/wire.ts';
 import type { Store } from '../../store/store.ts';
 import { storedEvents } from './stored-events.ts';
+import { backlog, batchWrites } from './write-batching.ts';
 
 export interface ConnectionDeps {
   hub: Hub;
@@ -123,10 +124,11 @@ export class Connection implements Subscriber, RoomStreamOwner {
   /** Writes a frame unless the socket is too far behind: then it is closed, never waited for. */
   send(frame: Buffer): void {
     if (this.closed) return;
-    if (this.ws.bufferedAmount > this.d.maxBufferedBytes) {
+    if (backlog(this.ws) > this.d.maxBufferedBytes) {
       this.close(CLOSE_CODES.slowConsumer, 'slow consumer: reconnect and resume');
       return;
     }
+    batchWrites(this.ws);
     this.ws.send(frame, { binary: false });
   }
 
