@@ -1,13 +1,14 @@
 /**
  * `npm run bench [-- --quick]`: Rooms next to (a) a bare ws relay and (b) Socket.IO 4, driven by
  * the same open-loop generator, through scenarios S1–S5 (see bench/README.md). Prints a table per
- * scenario and writes JSON, a Markdown report and SVG charts to bench/results/; a full run also
- * rewrites BENCHMARKS.md. Options:
+ * scenario and writes JSON, a Markdown report and SVG charts to bench/results/; a complete full
+ * run also rewrites BENCHMARKS.md. Options:
  *   --quick              under 5 minutes: short steps, fewer rounds, 200k seeded messages
  *   --only S1,S4         run some scenarios
  *   --targets relay,rooms
  *   --grids 10x100,2x500 S1 grids (default: 10×100, 2×500, 100×10; full adds 1000×10, 100×100, 10×1000)
  *   --messages 10000000  S5 seed size
+ *   --rooms-db postgres  Rooms on PostgreSQL in S1–S4 (a fresh database at BENCH_DATABASE_URL's server)
  *   --profile            run Rooms with --cpu-prof; profiles and their summaries in bench/results/profiles
  *   --benchmarks         write BENCHMARKS.md from this run even if it is a quick one
  */
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     targets: { type: 'string', default: 'relay,socketio,rooms' },
     grids: { type: 'string' },
     messages: { type: 'string' },
+    'rooms-db': { type: 'string', default: 'sqlite' },
     profile: { type: 'boolean', default: false },
     benchmarks: { type: 'boolean', default: false },
   },
@@ -60,6 +62,7 @@ const ctx: Ctx = {
   cores,
   profileDir,
   pgAdminUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  roomsOnPostgres: values['rooms-db'] === 'postgres',
   seedMessages: Number(values.messages ?? (quick ? 200_000 : 10_000_000)),
   log,
 };
@@ -73,7 +76,7 @@ const results: Results = {
     pinning: cores ? `servers pinned to core ${cores.server}, load generator to core ${cores.load} (taskset); PostgreSQL unpinned` : 'no pinning (taskset or a second core missing)',
     rateLimit: BENCH_RATE_LIMIT,
     addons: 'bufferutil and utf-8-validate (Socket.IO\'s recommended ws add-ons) are installed, so ws uses them in every target.',
-    roomsDatabase: 'SQLite in a temporary DATA_DIR (the one-node default) for S1–S4, SQLite and PostgreSQL in S5',
+    roomsDatabase: `${values['rooms-db'] === 'postgres' ? 'PostgreSQL (a fresh database)' : 'SQLite in a temporary DATA_DIR (the one-node default)'} for S1–S4, SQLite and PostgreSQL in S5`,
     loadAvgStart: loadAvg(),
     loadAvgEnd: 0,
   },
@@ -109,7 +112,9 @@ if (profileDir) {
   for (const f of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) writeFileSync(join(profileDir, `${f}.txt`), summarizeProfile(join(profileDir, f), 40));
   log(`profiles and summaries in ${profileDir}`);
 }
-if (!quick || values.benchmarks) {
+// BENCHMARKS.md keeps complete full runs only (or any run, when asked).
+const complete = only.size === 5 && ctx.targets.length === 3 && !values.grids && Object.keys(results.errors).length === 0;
+if ((!quick && complete) || values.benchmarks) {
   const note = quick ? '> This is a **quick** run (`npm run bench -- --quick`): short steps and a small seeded history. A full run (`npm run bench`) replaces it.\n\n' : '';
   const body = report.markdown.replace(/\n!\[[^\]]*\]\([^)]*\)\n/g, '\n');
   writeFileSync(join(import.meta.dirname, '..', 'BENCHMARKS.md'), `${note}${body}\nCharts: \`bench/results/charts-${results.mode}/\` after a run (results stay out of git). Reproduce with \`npm run bench${quick ? ' -- --quick' : ''}\`.\n`);

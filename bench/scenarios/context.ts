@@ -1,6 +1,7 @@
 /** What every scenario gets from the run: mode, cores, targets, logging. */
 import { createServer } from 'node:net';
-import type { TargetName, TargetOptions } from '../targets/types.ts';
+import type { RoomsOptions } from '../targets/rooms.ts';
+import type { TargetName } from '../targets/types.ts';
 
 export interface Ctx {
   quick: boolean;
@@ -10,15 +11,17 @@ export interface Ctx {
   profileDir: string | undefined;
   /** PostgreSQL admin URL (S5 runs Rooms on PostgreSQL too). */
   pgAdminUrl: string;
+  /** Run Rooms on PostgreSQL in S1–S4 too (default: SQLite, the one-node default). */
+  roomsOnPostgres: boolean;
   /** Messages S5 seeds. */
   seedMessages: number;
   log: (line: string) => void;
 }
 
 /** Options for starting a target: pinned to the server cores, profiled if asked (Rooms only). */
-export function targetOptions(ctx: Ctx, name: TargetName, port?: number): TargetOptions {
+export function targetOptions(ctx: Ctx, name: TargetName, port?: number): RoomsOptions {
   const nodeFlags = ctx.profileDir && name === 'rooms' ? ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`] : [];
-  return { cores: ctx.cores?.server, nodeFlags, ...(port ? { port } : {}) };
+  return { cores: ctx.cores?.server, nodeFlags, ...(port ? { port } : {}), postgresAdminUrl: ctx.roomsOnPostgres ? ctx.pgAdminUrl : undefined };
 }
 
 /** A TCP port free right now (to restart a server on the same address). */

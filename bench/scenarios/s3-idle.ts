@@ -1,12 +1,14 @@
 /**
  * S3 idle connections: each target alone, N members connected in rooms of 100 and then left idle.
- * RSS per connection is the growth of the server's RSS over its RSS before the first connection;
- * idle CPU is the server's CPU time over a quiet window, as a % of one core.
+ * RSS per connection is the growth of the server's RSS over its RSS before the first connection,
+ * both read after a full GC (through the inspector) so every target is measured alike; idle CPU is
+ * the server's CPU time over a quiet window, as a % of one core.
  */
+import { collectGarbage } from '../lib/inspector.ts';
 import { cpuMs, rssBytes } from '../lib/proc.ts';
 import { startTarget, type TargetName } from '../targets/index.ts';
 import type { Client, ClientEvents } from '../targets/types.ts';
-import { sleep, targetOptions, type Ctx } from './context.ts';
+import { freePort, sleep, targetOptions, type Ctx } from './context.ts';
 
 export interface S3Level {
   connections: number;
@@ -40,11 +42,18 @@ async function runTarget(ctx: Ctx, name: TargetName, levels: number[]): Promise<
   const idleMs = ctx.quick ? 3000 : 10_000;
   let dropped = 0;
   const events: ClientEvents = { delivery() {}, ack() {}, refused() {}, closed: () => void dropped++ };
-  const target = await startTarget(name, targetOptions(ctx, name));
+  const inspect = await freePort();
+  const opts = targetOptions(ctx, name);
+  const target = await startTarget(name, { ...opts, nodeFlags: [...opts.nodeFlags, `--inspect=127.0.0.1:${inspect}`] });
+  const rssAfterGc = async () => {
+    await collectGarbage(inspect);
+    await sleep(500);
+    return rssBytes(target.pid)!;
+  };
   const clients: Client[] = [];
   try {
     await sleep(settleMs);
-    const base = rssBytes(target.pid)!;
+    const base = await rssAfterGc();
     const out: S3Level[] = [];
     for (const n of levels) {
       const add = n - clients.length;
@@ -61,7 +70,7 @@ async function runTarget(ctx: Ctx, name: TargetName, levels: number[]): Promise<
       const w0 = performance.now();
       await sleep(idleMs);
       const idleCpuPct = (100 * (cpuMs(target.pid)! - cpu0)) / (performance.now() - w0);
-      const rss = rssBytes(target.pid)!;
+      const rss = await rssAfterGc();
       const level = { connections: clients.length, rssMb: rss / 2 ** 20, rssPerConnKb: (rss - base) / 1024 / clients.length, idleCpuPct, connectSeconds, dropped };
       out.push(level);
       ctx.log(`S3 ${name.padEnd(8)} ${level.connections} idle: RSS ${level.rssMb.toFixed(0)} MB, ${level.rssPerConnKb.toFixed(1)} KB/connection, idle CPU ${idleCpuPct.toFixed(1)} %, connected in ${connectSeconds.toFixed(1)} s`);
