@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { after, it } from 'node:test';
 import { addMembers, assertSeqsIncrease, connect, createRoom, durable, say, signup, sleep, TestSocket, type User, waitCount, describeWs } from '../helpers/ws-suite.ts';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -87,6 +87,41 @@ describeWs('WebSocket resume', { config: { MESSAGE_RATE_LIMIT: 100_000 } }, (t) 
     assert.deepEqual(durable(s, room.id).map((f) => f.seq), range(lastSeq + 1, last), 'every seq once, in order');
     const ids = durable(s, room.id).filter((f) => f.type === 'message_created').map((f) => f.data.message.id);
     assert.equal(new Set(ids).size, ids.length);
+  });
+
+  it('answers a resume sent the moment the socket opens, before ready, with every seq once while messages keep coming', async () => {
+    const { owner, reader, room, lastSeq } = await scene();
+    for (let i = 0; i < 5; i++) await say(owner, room.id, `offline ${i}`);
+    // The server's own setup of the socket made slow, as under load: its read of the user's rooms
+    // comes back late (and stale). The resume must wait for the setup rather than be undone by it.
+    const rooms = t.srv.app.store.rooms;
+    const listForUser = rooms.listForUser.bind(rooms);
+    rooms.listForUser = async (userId) => {
+      const read = await listForUser(userId);
+      await sleep(150);
+      return read;
+    };
+    after(() => void (rooms.listForUser = listForUser));
+    let stop = false;
+    let said = 0;
+    const burst = (async () => {
+      while (!stop) {
+        await Promise.all([say(owner, room.id, `burst ${said}`), say(owner, room.id, `burst ${said + 1}`)]);
+        said += 2;
+      }
+    })();
+    while (said < 6) await sleep(2);
+    const s = t.pool.track(await TestSocket.open(t.srv.url, { token: reader.token, first: { type: 'resume', id: 'first', data: { rooms: { [room.id]: lastSeq } } } }));
+    rooms.listForUser = listForUser;
+    const ack = await s.next((f) => f.id === 'first');
+    assert.equal(ack.type, 'ack');
+    while (said < 30) await sleep(2);
+    stop = true;
+    await burst;
+    const last = lastSeq + 5 + said;
+    await reach(s, room.id, last);
+    await sleep(100);
+    assert.deepEqual(durable(s, room.id).map((f) => f.seq), range(lastSeq + 1, last), 'every seq once, in order');
   });
 
   it('holds live events of the rooms followed from connect until the first frame (or a second), then sends them in order', async () => {

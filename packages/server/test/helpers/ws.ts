@@ -39,8 +39,8 @@ export class TestSocket {
     });
   }
 
-  /** Opens a socket and waits for `ready`. */
-  static async open(base: string, auth: { token?: string; ticket?: string; header?: boolean; origin?: string; query?: Record<string, string> } = {}): Promise<TestSocket> {
+  /** Opens a socket and waits for `ready`; `first` is sent the moment the socket opens, before `ready`. */
+  static async open(base: string, auth: { token?: string; ticket?: string; header?: boolean; origin?: string; query?: Record<string, string>; first?: unknown } = {}): Promise<TestSocket> {
     const url = new URL('/ws', base.replace(/^http/, 'ws'));
     for (const [k, v] of Object.entries(auth.query ?? {})) url.searchParams.set(k, v);
     if (auth.ticket) url.searchParams.set('ticket', auth.ticket);
@@ -51,7 +51,10 @@ export class TestSocket {
     const ws = new WebSocket(url, { headers, perMessageDeflate: false });
     const s = new TestSocket(ws);
     await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
+      ws.once('open', () => {
+        if (auth.first !== undefined) ws.send(JSON.stringify(auth.first));
+        resolve();
+      });
       ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));
       ws.once('error', reject);
     });

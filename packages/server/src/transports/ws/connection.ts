@@ -49,6 +49,8 @@ export class Connection implements Subscriber, RoomStreamOwner {
   private sawFrame = false;
   private holdTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** The connection's setup (following the user's rooms); frames that arrive before it ends wait for it. */
+  private setup: Promise<void> | undefined;
 
   constructor(ws: WebSocket, actor: Actor, deps: ConnectionDeps) {
     this.ws = ws;
@@ -149,7 +151,21 @@ export class Connection implements Subscriber, RoomStreamOwner {
     this.d.hub.removeFromRoom(roomId, this);
   }
 
+  /** Frames received until setup settles are handled after it, in the order they came. */
+  holdFramesUntil(setup: Promise<void>): void {
+    const settled = setup.then(
+      () => {},
+      () => {},
+    );
+    this.setup = settled;
+    void settled.then(() => {
+      if (this.setup === settled) this.setup = undefined;
+    });
+  }
+
   private async onMessage(data: Buffer, isBinary: boolean): Promise<void> {
+    if (this.setup) await this.setup;
+    if (this.closed) return;
     if (this.sawFrame) return this.handleMessage(data, isBinary);
     this.sawFrame = true;
     clearTimeout(this.holdTimer);

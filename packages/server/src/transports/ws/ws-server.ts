@@ -98,26 +98,34 @@ export function attachWebSocket(d: WsDeps) {
     // Register before reading the rooms' seqs: an event committed in between is then either at or
     // below the snapshot (the client fetches it with the history) or above it (delivered live).
     d.hub.register(conn);
+    const setup = followRooms(conn, actor);
+    // A client may send `resume` as soon as the socket opens: it must not run before the rooms are
+    // followed here, or this setup would replace the resumed streams (losing or repeating events).
+    conn.holdFramesUntil(setup);
     try {
-      const mine = await d.store.rooms.listForUser(actor.id);
-      for (const { room } of mine) conn.follow(room.id, room.last_seq, true);
-      // An event committed after the read above but published before its room was followed went
-      // past this connection: a second read finds those rooms, and their streams catch up.
-      for (const { room } of await d.store.rooms.listForUser(actor.id)) {
-        const stream = conn.streams.get(room.id);
-        if (stream && room.last_seq > stream.lastSeq) stream.catchUp();
-      }
-      conn.send(
-        encodeFrame({
-          type: 'ready',
-          data: { user_id: actor.id, rooms: mine.map(({ room }) => ({ room_id: room.id, last_seq: room.last_seq })) },
-        }),
-      );
+      await setup;
       await d.services.presence.connected(actor.id, conn.id);
     } catch (err) {
       d.logger.error({ err }, 'websocket setup failed');
       conn.close(1011, 'setup failed');
     }
+  }
+
+  async function followRooms(conn: Connection, actor: Actor): Promise<void> {
+    const mine = await d.store.rooms.listForUser(actor.id);
+    for (const { room } of mine) conn.follow(room.id, room.last_seq, true);
+    // An event committed after the read above but published before its room was followed went
+    // past this connection: a second read finds those rooms, and their streams catch up.
+    for (const { room } of await d.store.rooms.listForUser(actor.id)) {
+      const stream = conn.streams.get(room.id);
+      if (stream && room.last_seq > stream.lastSeq) stream.catchUp();
+    }
+    conn.send(
+      encodeFrame({
+        type: 'ready',
+        data: { user_id: actor.id, rooms: mine.map(({ room }) => ({ room_id: room.id, last_seq: room.last_seq })) },
+      }),
+    );
   }
 
   const listener = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
