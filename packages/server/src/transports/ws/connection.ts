@@ -17,8 +17,6 @@ export interface ConnectionDeps {
   logger: Logger;
   /** Outgoing bytes a socket may have queued before it is closed as a slow consumer. */
   maxBufferedBytes: number;
-  /** Terminal sessions: closed (4010) after this long without a client frame. */
-  idleTimeoutMs?: number | undefined;
   handle(conn: Connection, frame: ClientFrame): Promise<unknown>;
   onClose(conn: Connection): void;
 }
@@ -52,7 +50,8 @@ export class Connection implements Subscriber, RoomStreamOwner {
   /** The connection's setup (following the user's rooms); frames that arrive before it ends wait for it. */
   private setup: Promise<void> | undefined;
 
-  constructor(ws: WebSocket, actor: Actor, deps: ConnectionDeps) {
+  /** idleTimeoutMs: terminal sessions are closed (4010) after this long without a client frame. */
+  constructor(ws: WebSocket, actor: Actor, deps: ConnectionDeps, idleTimeoutMs?: number) {
     this.ws = ws;
     this.actor = actor;
     this.d = deps;
@@ -63,7 +62,7 @@ export class Connection implements Subscriber, RoomStreamOwner {
     });
     ws.on('error', (err) => deps.logger.debug({ err }, 'websocket error'));
     this.holdTimer = setTimeout(() => this.releaseHeld(), RESUME_WINDOW_MS);
-    const idleMs = deps.idleTimeoutMs;
+    const idleMs = idleTimeoutMs;
     if (idleMs) this.idleTimer = setTimeout(() => this.close(CLOSE_CODES.idleTimeout, `idle for ${duration(idleMs)} without input (TIME_OUT)`), idleMs);
   }
 

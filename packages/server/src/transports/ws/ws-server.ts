@@ -9,7 +9,7 @@ import type { Hub } from '../../realtime/hub.ts';
 import type { Services } from '../../services/index.ts';
 import type { Store } from '../../store/store.ts';
 import type { Clock } from '../../ports/clock.ts';
-import { Connection } from './connection.ts';
+import { Connection, type ConnectionDeps } from './connection.ts';
 import { frameHandlers } from './handlers.ts';
 import { encodeFrame } from '../../realtime/wire.ts';
 
@@ -81,19 +81,21 @@ export function attachWebSocket(d: WsDeps) {
     wss.handleUpgrade(req, socket, head, (ws) => void open(ws, actor, idleTimeoutMs));
   }
 
+  // One deps object for every connection: per-connection copies cost memory on every idle socket.
+  const connectionDeps: ConnectionDeps = {
+    hub: d.hub,
+    store: d.store,
+    logger: d.logger,
+    maxBufferedBytes: d.maxBufferedBytes,
+    handle,
+    onClose: (c) => {
+      connections.delete(c);
+      d.services.presence.disconnected(c.userId, c.id);
+    },
+  };
+
   async function open(ws: WebSocket, actor: Actor, idleTimeoutMs: number | undefined): Promise<void> {
-    const conn = new Connection(ws, actor, {
-      hub: d.hub,
-      store: d.store,
-      logger: d.logger,
-      maxBufferedBytes: d.maxBufferedBytes,
-      idleTimeoutMs,
-      handle,
-      onClose: (c) => {
-        connections.delete(c);
-        d.services.presence.disconnected(c.userId, c.id);
-      },
-    });
+    const conn = new Connection(ws, actor, connectionDeps, idleTimeoutMs);
     connections.add(conn);
     // Register before reading the rooms' seqs: an event committed in between is then either at or
     // below the snapshot (the client fetches it with the history) or above it (delivered live).
