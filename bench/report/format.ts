@@ -19,5 +19,5 @@ export function verdict(r: number | undefined, goal: number, atMost = false): { 
 export function markdownTable(t: Table): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const body = [line(t.header), line(t.header.map(() => '---')), ...t.rows.map(line)].join('\n');
-  return `### ${t.title}\n\n${body}\n${t.notes.length ? `\n${t.notes.map((n) => `- ${n}`).join('\n')}\n` : ''}`;
+  return `${t.title ? `### ${t.title}\n\n` : ''}${body}\n${t.notes.length ? `\n${t.notes.map((n) => `- ${n}`).join('\n')}\n` : ''}`;
 }

@@ -1,5 +1,5 @@
 /** Writes a run's JSON, its Markdown report and SVG charts to bench/results/, and prints the tables. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TARGET_LABELS, type TargetName } from '../targets/types.ts';
 import { markdownTable, num } from './format.ts';
@@ -8,6 +8,9 @@ import { barChart, lineChart } from './svg.ts';
 import { s1StepTables, s1Tables, s2Table, s3Table, s4Table, s5Table } from './tables.ts';
 
 const label = (n: string) => TARGET_LABELS[n as TargetName] ?? n;
+/** One colour per target in every chart. */
+const COLOR: Record<string, string> = { relay: '#4e79a7', socketio: '#f28e2b', rooms: '#59a14f', sqlite: '#76b7b2', postgres: '#e15759' };
+const series = (n: string) => ({ name: label(n), color: COLOR[n] });
 
 export interface Report {
   tables: Table[];
@@ -33,7 +36,7 @@ export function buildReport(r: Results, charts: Record<string, string> = {}): Re
     '',
     '## Goals from issue 6',
     '',
-    markdownTable({ title: 'Goals', header: ['scenario', 'goal', 'measured', 'result'], rows: goalRows, notes: [] }),
+    markdownTable({ title: '', header: ['scenario', 'goal', 'measured', 'result'], rows: goalRows, notes: [] }),
     ...Object.entries(r.errors).map(([s, e]) => `**${s} did not complete:** ${e}\n`),
     '## Results',
     '',
@@ -57,28 +60,28 @@ function writeCharts(r: Results, dir: string): Record<string, string> {
     const name = `${g.grid.rooms}×${g.grid.members}`;
     save(`s1-${name}`, lineChart({
       title: `S1 ${name}: p99 latency by offered load`, xLabel: 'offered deliveries/s', yLabel: 'p99 ms (log)', logY: true, limit: 100,
-      series: Object.entries(g.steps).map(([n, steps]) => ({ name: label(n), points: steps.map((s) => [s.offeredDeliveriesPerSec, Math.max(0.1, s.latency.p99)] as [number, number]) })),
+      series: Object.entries(g.steps).map(([n, steps]) => ({ ...series(n), points: steps.map((s) => [s.offeredDeliveriesPerSec, Math.max(0.1, s.latency.p99)] as [number, number]) })),
     }));
   }
   if (r.s1?.length) {
     const names = Object.keys(r.s1[0]!.steps);
-    save('s1-max', barChart({ title: 'S1: max deliveries/s within p99 ≤ 100 ms', yLabel: 'deliveries/s', groups: r.s1.map((g) => `${g.grid.rooms}×${g.grid.members}`), series: names.map((n) => ({ name: label(n), values: r.s1!.map((g) => g.best[n]?.deliveredPerSec) })) }));
+    save('s1-max', barChart({ title: 'S1: max deliveries/s within p99 ≤ 100 ms', yLabel: 'deliveries/s', groups: r.s1.map((g) => `${g.grid.rooms}×${g.grid.members}`), series: names.map((n) => ({ ...series(n), values: r.s1!.map((g) => g.best[n]?.deliveredPerSec) })) }));
   }
   if (r.s2) {
     const names = Object.keys(r.s2.latency);
-    save('s2', barChart({ title: 'S2: latency at the same offered load', yLabel: 'ms', groups: ['p50', 'p90', 'p99', 'p99.9'], series: names.map((n) => { const l = r.s2!.latency[n]!; return { name: label(n), values: [l.p50, l.p90, l.p99, l.p999] }; }) }));
+    save('s2', barChart({ title: 'S2: latency at the same offered load', yLabel: 'ms', groups: ['p50', 'p90', 'p99', 'p99.9'], series: names.map((n) => { const l = r.s2!.latency[n]!; return { ...series(n), values: [l.p50, l.p90, l.p99, l.p999] }; }) }));
   }
   if (r.s3) {
     const names = Object.keys(r.s3.levels);
     const levels = r.s3.levels[names[0]!]?.map((l) => l.connections) ?? [];
-    save('s3', barChart({ title: 'S3: RSS per idle connection', yLabel: 'KB', groups: levels.map((n) => `${num(n)} connections`), series: names.map((n) => ({ name: label(n), values: r.s3!.levels[n]!.map((l) => l.rssPerConnKb) })) }));
+    save('s3', barChart({ title: 'S3: RSS per idle connection', yLabel: 'KB', groups: levels.map((n) => `${num(n)} connections`), series: names.map((n) => ({ ...series(n), values: r.s3!.levels[n]!.map((l) => l.rssPerConnKb) })) }));
   }
   if (r.s4) {
     const names = Object.keys(r.s4.byTarget);
-    save('s4', barChart({ title: 'S4: time to 99 % resumed after the restart', yLabel: 'ms', groups: ['p50', '99 %'], series: names.map((n) => ({ name: label(n), values: [r.s4!.byTarget[n]!.resumedP50Ms, r.s4!.byTarget[n]!.resumedP99Ms] })) }));
+    save('s4', barChart({ title: 'S4: time to 99 % resumed after the restart', yLabel: 'ms', groups: ['p50', '99 %'], series: names.map((n) => ({ ...series(n), values: [r.s4!.byTarget[n]!.resumedP50Ms, r.s4!.byTarget[n]!.resumedP99Ms] })) }));
   }
   if (r.s5?.length) {
-    save('s5', barChart({ title: 'S5: history page p99 by depth', yLabel: 'ms', groups: r.s5[0]!.history.map((h) => `depth ${num(h.depth)}`), series: r.s5.map((d) => ({ name: d.database, values: d.history.map((h) => h.latency.p99) })) }));
+    save('s5', barChart({ title: 'S5: history page p99 by depth', yLabel: 'ms', groups: r.s5[0]!.history.map((h) => `depth ${num(h.depth)}`), series: r.s5.map((d) => ({ name: d.database, color: COLOR[d.database], values: d.history.map((h) => h.latency.p99) })) }));
   }
   return out;
 }
@@ -87,6 +90,7 @@ function writeCharts(r: Results, dir: string): Record<string, string> {
 const replacer = (key: string, value: unknown) => (key.endsWith('Histogram') ? undefined : value);
 
 export function writeResults(r: Results, dir: string): { json: string; md: string; report: Report } {
+  rmSync(join(dir, `charts-${r.mode}`), { recursive: true, force: true });
   mkdirSync(join(dir, `charts-${r.mode}`), { recursive: true });
   const stamp = r.startedAt.replace(/[:.]/g, '-').slice(0, 19);
   const json = join(dir, `bench-${r.mode}-${stamp}.json`);

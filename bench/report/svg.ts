@@ -26,12 +26,14 @@ function scale(min: number, max: number, from: number, to: number, log: boolean)
   return { at: (v) => from + (v / top) * (to - from), ticks: Array.from({ length: Math.floor(top / unit) + 1 }, (_, i) => i * unit) };
 }
 
-function frame(title: string, yLabel: string, y: Scale, body: string, legend: string[]): string {
+const colorOf = (s: { color?: string }, i: number) => s.color ?? COLORS[i % COLORS.length]!;
+
+function frame(title: string, yLabel: string, y: Scale, body: string, legend: { name: string; color?: string }[]): string {
   const grid = y.ticks
     .map((t) => `<line x1="${M.left}" x2="${W - M.right}" y1="${y.at(t)}" y2="${y.at(t)}" stroke="#ddd"/><text x="${M.left - 6}" y="${y.at(t) + 4}" text-anchor="end">${fmt(t)}</text>`)
     .join('');
   const keys = legend
-    .map((name, i) => `<rect x="${M.left + i * 150}" y="${H - 18}" width="10" height="10" fill="${COLORS[i % COLORS.length]}"/><text x="${M.left + 14 + i * 150}" y="${H - 9}">${esc(name)}</text>`)
+    .map((l, i) => `<rect x="${M.left + i * 150}" y="${H - 18}" width="10" height="10" fill="${colorOf(l, i)}"/><text x="${M.left + 14 + i * 150}" y="${H - 9}">${esc(l.name)}</text>`)
     .join('');
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">` +
@@ -41,7 +43,7 @@ function frame(title: string, yLabel: string, y: Scale, body: string, legend: st
 }
 
 /** Grouped bars: one group per label, one bar per series. */
-export function barChart(o: { title: string; yLabel: string; groups: string[]; series: { name: string; values: (number | undefined)[] }[]; log?: boolean }): string {
+export function barChart(o: { title: string; yLabel: string; groups: string[]; series: { name: string; color?: string; values: (number | undefined)[] }[]; log?: boolean }): string {
   const values = o.series.flatMap((s) => s.values.filter((v): v is number => v !== undefined && v > 0));
   const y = scale(Math.min(...values, 1), Math.max(...values, 1), H - M.bottom, M.top, o.log ?? false);
   const gw = (W - M.left - M.right) / Math.max(1, o.groups.length);
@@ -53,28 +55,28 @@ export function barChart(o: { title: string; yLabel: string; groups: string[]; s
       const v = s.values[gi];
       if (v === undefined) return;
       const top = y.at(Math.max(v, o.log ? 1e-3 : 0));
-      body += `<rect x="${x0 + si * bw}" y="${top}" width="${bw - 2}" height="${Math.max(0, H - M.bottom - top)}" fill="${COLORS[si % COLORS.length]}"><title>${esc(s.name)}: ${fmt(v)}</title></rect>`;
+      body += `<rect x="${x0 + si * bw}" y="${top}" width="${bw - 2}" height="${Math.max(0, H - M.bottom - top)}" fill="${colorOf(s, si)}"><title>${esc(s.name)}: ${fmt(v)}</title></rect>`;
       body += `<text x="${x0 + si * bw + bw / 2}" y="${top - 3}" text-anchor="middle" font-size="9">${fmt(v)}</text>`;
     });
     body += `<text x="${x0 + gw * 0.4}" y="${H - M.bottom + 14}" text-anchor="middle">${esc(g)}</text>`;
   });
-  return frame(o.title, o.yLabel, y, body, o.series.map((s) => s.name));
+  return frame(o.title, o.yLabel, y, body, o.series);
 }
 
 /** Lines over a log x axis (offered load), optionally log y, with an optional horizontal limit line. */
-export function lineChart(o: { title: string; xLabel: string; yLabel: string; series: { name: string; points: [number, number][] }[]; logY?: boolean; limit?: number }): string {
+export function lineChart(o: { title: string; xLabel: string; yLabel: string; series: { name: string; color?: string; points: [number, number][] }[]; logY?: boolean; limit?: number }): string {
   const xs = o.series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = o.series.flatMap((s) => s.points.map((p) => p[1])).concat(o.limit ?? []);
-  const x = scale(Math.min(...xs, 1), Math.max(...xs, 10), M.left, W - M.right, true);
+  const x = scale(Math.min(...xs), Math.max(...xs, 10), M.left, W - M.right, true);
   const y = scale(Math.min(...ys, 1), Math.max(...ys, 1), H - M.bottom, M.top, o.logY ?? false);
   let body = x.ticks.map((t) => `<text x="${x.at(t)}" y="${H - M.bottom + 14}" text-anchor="middle">${fmt(t)}</text>`).join('');
   body += `<text x="${(M.left + W - M.right) / 2}" y="${H - M.bottom + 30}" text-anchor="middle">${esc(o.xLabel)}</text>`;
   if (o.limit !== undefined) body += `<line x1="${M.left}" x2="${W - M.right}" y1="${y.at(o.limit)}" y2="${y.at(o.limit)}" stroke="#c00" stroke-dasharray="4 3"/>`;
   o.series.forEach((s, i) => {
-    const c = COLORS[i % COLORS.length];
+    const c = colorOf(s, i);
     const pts = [...s.points].sort((a, b) => a[0] - b[0]);
     body += `<polyline fill="none" stroke="${c}" stroke-width="2" points="${pts.map(([px, py]) => `${x.at(px)},${y.at(py)}`).join(' ')}"/>`;
     body += pts.map(([px, py]) => `<circle cx="${x.at(px)}" cy="${y.at(py)}" r="3" fill="${c}"><title>${esc(s.name)}: ${fmt(px)} → ${fmt(py)}</title></circle>`).join('');
   });
-  return frame(o.title, o.yLabel, y, body, o.series.map((s) => s.name));
+  return frame(o.title, o.yLabel, y, body, o.series);
 }

@@ -62,8 +62,8 @@ async function runTarget(ctx: Ctx, name: TargetName, grid: Grid, rate: number, j
       pending.push(reconnect(c).finally(() => away--));
     };
 
-    const crashAt = ctx.quick ? 2000 : 4000;
-    const seconds = ctx.quick ? 8 : 15;
+    const crashAt = ctx.quick ? 1500 : 4000;
+    const seconds = ctx.quick ? 6 : 15;
     let crash: Promise<void> | undefined;
     const step = await gen.run(target, {
       rate,

@@ -57,7 +57,7 @@ async function runDb(ctx: Ctx, database: 'sqlite' | 'postgres'): Promise<S5Db> {
     const base = target.url;
     const room = fixture.rooms[0]!;
     const token = room.members[1]!.token;
-    const requests = ctx.quick ? 300 : 2000;
+    const requests = ctx.quick ? 200 : 2000;
     const history: S5Db['history'] = [];
     for (const wanted of DEPTHS) {
       const depth = Math.min(wanted, deep - JITTER - PAGE);
@@ -72,7 +72,7 @@ async function runDb(ctx: Ctx, database: 'sqlite' | 'postgres'): Promise<S5Db> {
     await sleep(500);
     const sendRate = 200;
     await gen.run(target, { rate: sendRate / 2, seconds: 1, sendersPerRoom: 10, drainMs: 1000 });
-    const send = await gen.run(target, { rate: sendRate, seconds: ctx.quick ? 3 : 10, sendersPerRoom: 10, drainMs: 3000 });
+    const send = await gen.run(target, { rate: sendRate, seconds: ctx.quick ? 2 : 10, sendersPerRoom: 10, drainMs: 3000 });
     ctx.log(`S5 ${database} send→ack at ${sendRate} msg/s: p50 ${send.ack.p50} ms, p99 ${send.ack.p99} ms`);
     for (const c of gen.clients) c.close();
     return { database, seeded: ctx.seedMessages, seedSeconds: seconds, deepRoomMessages: deep, history, sendRate, send };
