@@ -93,7 +93,7 @@ export class Hub {
     }
     if (e.kind === 'all') {
       const frame = encodeEvent(e);
-      for (const [userId, subs] of this.byUser) if (userId !== e.exclude) for (const s of subs) s.deliver(frame);
+      for (const userId of this.byUser.keys()) if (userId !== e.exclude) for (const s of this.each(userId)) s.deliver(frame);
       return;
     }
     this.onRoomEvent(e);
