@@ -14,7 +14,8 @@ export function s1Tables(r: Results, goals: Goal[]): Table[] {
     const name = gridName(g.grid);
     const names = Object.keys(g.steps);
     const best = (n: string) => g.best[n];
-    const firstFail = (n: string) => g.steps[n]!.filter((s) => !s.passed).sort((a, b) => a.rate - b.rate)[0];
+    // Where the target stopped: the lowest failing rate above its best pass (a failure retried with success does not count).
+    const firstFail = (n: string) => g.steps[n]!.filter((s) => !s.passed && s.rate > (best(n)?.rate ?? 0)).sort((a, b) => a.rate - b.rate)[0];
     const why = (s: StepResult | undefined) => (!s ? 'ladder ended' : s.latency.p99 > 100 ? `p99 ${ms(s.latency.p99)} ms` : `delivered ${pct(100 * s.deliveryRatio, 2)}`);
     const rows = names.map((n) => {
       const b = best(n);
@@ -43,7 +44,7 @@ export function s1Tables(r: Results, goals: Goal[]): Table[] {
     return {
       chart: `s1-${name}`,
       title: `S1 fan-out ${name} (${g.grid.rooms} rooms of ${g.grid.members}; ${g.grid.rooms * g.grid.members} connections)`,
-      header: ['target', 'max msgs/s (p99 ≤ 100 ms, ≥ 99.9 %)', 'deliveries/s', 'p50 ms', 'p99 ms', 'server CPU', `CPU ms / 1k deliveries @ ${num(g.common?.rate)} msg/s`, 'loop delay p99 ms', 'load-gen CPU', 'first failure msg/s (why)'],
+      header: ['target', 'max msgs/s (p99 ≤ 100 ms, ≥ 99.9 %)', 'deliveries/s', 'p50 ms', 'p99 ms', 'server CPU', `CPU ms / 1k deliveries @ ${num(g.common?.rate)} msg/s`, 'loop delay p99 ms', 'load-gen CPU', 'failed at msg/s (why)'],
       rows,
       notes: [
         `Rooms / (a): max ${times(ratio(maxOf('rooms'), maxOf('relay')))} — goal ${S1_GOAL[name] ?? 0.7}×: ${vsA.text}; CPU per 1k deliveries ${times(ratio(g.common?.cpuMsPer1k.rooms, g.common?.cpuMsPer1k.relay))} — goal ≤ 1.4×: ${cpu.text}`,

@@ -48,7 +48,7 @@ async function runGrid(ctx: Ctx, grid: Grid): Promise<S1Grid> {
 
 async function runGroup(ctx: Ctx, grid: Grid, names: TargetName[], steps: Record<string, StepResult[]>, failedAt: Map<TargetName, number>, refine: boolean): Promise<void> {
   const label = `${grid.rooms}×${grid.members}`;
-  const seconds = ctx.quick ? 1 : 3;
+  const seconds = ctx.quick ? 1.25 : 3;
   const drainMs = ctx.quick ? 1000 : 2000;
   const start = ctx.quick ? 2 * START_DELIVERIES : START_DELIVERIES;
   const runs = new Map<TargetName, { target: Target; gen: LoadGen }>();
@@ -61,7 +61,8 @@ async function runGroup(ctx: Ctx, grid: Grid, names: TargetName[], steps: Record
       ctx.log(`S1 ${label}: ${name} up, ${gen.clients.length} clients connected`);
     }
     await sleep(1000);
-    for (const { target, gen } of runs.values()) await gen.run(target, { rate: start / grid.members / 2, seconds: 1, sendersPerRoom: SENDERS_PER_ROOM, drainMs: 500 }); // warm-up
+    // Warm-up (JIT, caches) at half the first rung.
+    for (const { target, gen } of runs.values()) await gen.run(target, { rate: start / grid.members / 2, seconds: 2, sendersPerRoom: SENDERS_PER_ROOM, drainMs: 500 });
 
     const step = async (name: TargetName, rate: number) => {
       const { target, gen } = runs.get(name)!;
