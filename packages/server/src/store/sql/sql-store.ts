@@ -17,6 +17,7 @@ import type {
   UserRepository,
 } from '../store.ts';
 import type { SqlDialect } from './dialects/dialect.ts';
+import { GroupCommit } from './group-commit.ts';
 import { SqlFollowRepository } from './repositories/follows.repo.ts';
 import { SqlJobLockRepository } from './repositories/job-locks.repo.ts';
 import { SqlMembershipRepository } from './repositories/memberships.repo.ts';
@@ -48,11 +49,14 @@ export class SqlStore implements Store {
   private readonly sqlDialect: SqlDialect;
   private readonly db: Kysely<DB>;
   private readonly inTransaction: boolean;
+  /** SQLite's one connection runs transactions one at a time: those that queue commit together. */
+  private readonly group: GroupCommit | undefined;
 
   constructor(sqlDialect: SqlDialect, db: Kysely<DB> = sqlDialect.db, inTransaction = false) {
     this.sqlDialect = sqlDialect;
     this.db = db;
     this.inTransaction = inTransaction;
+    this.group = !inTransaction && sqlDialect.name === 'sqlite' ? new GroupCommit(db) : undefined;
     this.users = new SqlUserRepository(db, sqlDialect);
     this.follows = new SqlFollowRepository(db);
     this.tickets = new SqlTicketRepository(db);
@@ -75,6 +79,7 @@ export class SqlStore implements Store {
 
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
+    if (this.group) return this.group.run((trx) => fn(new SqlStore(this.sqlDialect, trx, true)));
     return this.db.transaction().execute((trx) => fn(new SqlStore(this.sqlDialect, trx, true)));
   }
 

@@ -5,11 +5,14 @@ import type { MembershipRepository } from '../../store.ts';
 import type { Page, UserRow } from '../../types.ts';
 import type { MembershipsTable, UsersTable } from '../schema.ts';
 import { toMembership, toUser, unprefix } from './mappers.ts';
+import { prepared } from './prepared.ts';
 import { SqlRepository } from './sql-repository.ts';
+
+const membershipOf = prepared((db, roomId: string, userId: string) => db.selectFrom('memberships').selectAll().where('room_id', '=', roomId).where('user_id', '=', userId));
 
 export class SqlMembershipRepository extends SqlRepository implements MembershipRepository {
   async get(roomId: string, userId: string): Promise<MembershipRow | undefined> {
-    const r = await this.db.selectFrom('memberships').selectAll().where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst();
+    const r = (await membershipOf(this.db, roomId, userId)).rows[0];
     return r && toMembership(r);
   }
 

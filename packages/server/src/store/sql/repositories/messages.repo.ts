@@ -3,20 +3,26 @@ import type { MessageRange, MessageRow, NewMessage, PinRow, ReactionGroupRow, Ro
 import type { MessageRepository, PinRepository, ReactionRepository, RoomEventRepository } from '../../store.ts';
 import type { MessagesTable } from '../schema.ts';
 import { toMessage } from './mappers.ts';
+import { prepared } from './prepared.ts';
 import { SqlRepository } from './sql-repository.ts';
+
+// The send path and the gap fill run these on every message: compiled once (see prepared.ts).
+const insertMessage = prepared((db, id: string, room_id: string, seq: number, sender_id: string, type: MessageRow['type'], content: string, parent_id: string | null, client_id: string | null, mentions: string, mentions_room: number, created_at: string) =>
+  db.insertInto('messages').values({ id, room_id, seq, sender_id, type, content, parent_id, client_id, mentions, mentions_room, created_at }).returningAll(),
+);
+const messageById = prepared((db, id: string) => db.selectFrom('messages').selectAll().where('id', '=', id));
+const messageByClientId = prepared((db, senderId: string, clientId: string) => db.selectFrom('messages').selectAll().where('sender_id', '=', senderId).where('client_id', '=', clientId));
+const appendEvent = prepared((db, room_id: string, seq: number, type: string, payload: string, created_at: string) => db.insertInto('room_events').values({ room_id, seq, type, payload, created_at }));
+const eventsAfter = prepared((db, roomId: string, afterSeq: number, limit: number) => db.selectFrom('room_events').selectAll().where('room_id', '=', roomId).where('seq', '>', afterSeq).orderBy('seq').limit(limit));
 
 export class SqlMessageRepository extends SqlRepository implements MessageRepository {
   async insert(m: NewMessage): Promise<MessageRow> {
-    const r = await this.db
-      .insertInto('messages')
-      .values({ ...m, mentions: JSON.stringify(m.mentions), mentions_room: m.mentions_room ? 1 : 0 })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return toMessage(r);
+    const { rows } = await insertMessage(this.db, m.id, m.room_id, m.seq, m.sender_id, m.type, m.content, m.parent_id, m.client_id, JSON.stringify(m.mentions), m.mentions_room ? 1 : 0, m.created_at);
+    return toMessage(rows[0]!);
   }
 
   async findById(id: string): Promise<MessageRow | undefined> {
-    const r = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = (await messageById(this.db, id)).rows[0];
     return r && toMessage(r);
   }
 
@@ -26,7 +32,7 @@ export class SqlMessageRepository extends SqlRepository implements MessageReposi
   }
 
   async findByClientId(senderId: string, clientId: string): Promise<MessageRow | undefined> {
-    const r = await this.db.selectFrom('messages').selectAll().where('sender_id', '=', senderId).where('client_id', '=', clientId).executeTakeFirst();
+    const r = (await messageByClientId(this.db, senderId, clientId)).rows[0];
     return r && toMessage(r);
   }
 
@@ -141,11 +147,11 @@ export class SqlPinRepository extends SqlRepository implements PinRepository {
 
 export class SqlRoomEventRepository extends SqlRepository implements RoomEventRepository {
   async append(e: RoomEventRow): Promise<void> {
-    await this.db.insertInto('room_events').values({ ...e, payload: JSON.stringify(e.payload) }).execute();
+    await appendEvent(this.db, e.room_id, e.seq, e.type, JSON.stringify(e.payload), e.created_at);
   }
 
   async listAfter(roomId: string, afterSeq: number, limit: number): Promise<RoomEventRow[]> {
-    const rows = await this.db.selectFrom('room_events').selectAll().where('room_id', '=', roomId).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+    const { rows } = await eventsAfter(this.db, roomId, afterSeq, limit);
     return rows.map((r) => ({ ...r, payload: JSON.parse(r.payload) as unknown }));
   }
 }

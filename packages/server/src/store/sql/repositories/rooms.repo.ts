@@ -6,7 +6,25 @@ import type { Page } from '../../types.ts';
 import type { MembershipsTable, RoomsTable } from '../schema.ts';
 import { toMembership, toRoom, unprefix } from './mappers.ts';
 import { escapeLike } from './sql-helpers.ts';
+import { prepared } from './prepared.ts';
 import { SqlRepository } from './sql-repository.ts';
+
+// Every send reads the room and takes its next seq: compiled once (see prepared.ts).
+const roomById = prepared((db, id: string) => db.selectFrom('rooms').selectAll().where('id', '=', id));
+const takeSeq = prepared((db, id: string) =>
+  db
+    .updateTable('rooms')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+    .where('id', '=', id)
+    .returning('last_seq'),
+);
+const takeSeqForMessage = prepared((db, id: string, messageAt: string) =>
+  db
+    .updateTable('rooms')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_message_at: messageAt }))
+    .where('id', '=', id)
+    .returning('last_seq'),
+);
 
 const MEMBERSHIP_COLUMNS = [
   'role',
@@ -33,7 +51,7 @@ export class SqlRoomRepository extends SqlRepository implements RoomRepository {
   }
 
   async findById(id: string): Promise<RoomRow | undefined> {
-    const r = await this.db.selectFrom('rooms').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = (await roomById(this.db, id)).rows[0];
     return r && toRoom(r);
   }
 
@@ -60,13 +78,9 @@ export class SqlRoomRepository extends SqlRepository implements RoomRepository {
   }
 
   async nextSeq(id: string, messageAt?: string): Promise<number> {
-    const r = await this.db
-      .updateTable('rooms')
-      .set((eb) => ({ last_seq: eb('last_seq', '+', 1), ...(messageAt ? { last_message_at: messageAt } : {}) }))
-      .where('id', '=', id)
-      .returning('last_seq')
-      .executeTakeFirstOrThrow();
-    return r.last_seq;
+    const { rows } = messageAt ? await takeSeqForMessage(this.db, id, messageAt) : await takeSeq(this.db, id);
+    if (!rows[0]) throw new Error(`nextSeq: no room ${id}`);
+    return rows[0].last_seq;
   }
 
   async takeSeat(id: string): Promise<boolean> {

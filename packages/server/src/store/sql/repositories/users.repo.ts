@@ -5,8 +5,11 @@ import type { NewUser, ProfileFieldRow, UserPatch, UserRow } from '../../types.t
 import type { SqlDialect } from '../dialects/dialect.ts';
 import type { DB, UsersTable } from '../schema.ts';
 import { toUser } from './mappers.ts';
+import { prepared } from './prepared.ts';
 import { escapeLike } from './sql-helpers.ts';
 import { SqlRepository } from './sql-repository.ts';
+
+const userById = prepared((db, id: string) => db.selectFrom('users').selectAll().where('id', '=', id));
 
 // SQLite's LIKE has no escape character unless told; say it on both databases.
 const likePrefix = (column: 'username' | 'search_name', pattern: string) => sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`;
@@ -41,7 +44,7 @@ export class SqlUserRepository extends SqlRepository implements UserRepository {
   }
 
   async findById(id: string): Promise<UserRow | undefined> {
-    const r = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = (await userById(this.db, id)).rows[0];
     return r && toUser(r);
   }
 

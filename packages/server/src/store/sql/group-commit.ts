@@ -1,0 +1,80 @@
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import type { DB } from './schema.ts';
+
+interface Unit {
+  fn: (trx: Transaction<DB>) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+const SAVEPOINT = CompiledQuery.raw('savepoint unit');
+const RELEASE = CompiledQuery.raw('release savepoint unit');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint unit');
+/** Past this many units a batch commits, so reads waiting for the one connection get their turn. */
+const MAX_UNITS = 64;
+
+/**
+ * Group commit for a database with one connection (SQLite). Its transactions run one after the
+ * other anyway; committing each one alone made the commit (writing its pages to the WAL) the
+ * largest single cost of a send. Here a transaction that arrives while another runs joins the
+ * next database transaction, in a savepoint of its own: it still succeeds or fails alone (a
+ * failing unit rolls back to its savepoint and rejects; the others go on), and every unit of a
+ * batch resolves only after the batch committed, so events are still published after commit.
+ * When the database is idle a transaction starts at once and commits alone: no added latency.
+ */
+export class GroupCommit {
+  private readonly db: Kysely<DB>;
+  private readonly queue: Unit[] = [];
+  private running = false;
+
+  constructor(db: Kysely<DB>) {
+    this.db = db;
+  }
+
+  run<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0) await this.batch();
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async batch(): Promise<void> {
+    const settled: { unit: Unit; ok: boolean; value: unknown }[] = [];
+    let first: Unit | undefined;
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        // The first unit runs without a savepoint: if it fails, the whole transaction (only it) rolls back.
+        first = this.queue.shift()!;
+        settled.push({ unit: first, ok: true, value: await first.fn(trx) });
+        first = undefined;
+        while (this.queue.length > 0 && settled.length < MAX_UNITS) {
+          const unit = this.queue.shift()!;
+          await trx.executeQuery(SAVEPOINT);
+          try {
+            settled.push({ unit, ok: true, value: await unit.fn(trx) });
+            await trx.executeQuery(RELEASE);
+          } catch (err) {
+            await trx.executeQuery(ROLLBACK_TO);
+            await trx.executeQuery(RELEASE);
+            settled.push({ unit, ok: false, value: err });
+          }
+        }
+      });
+    } catch (err) {
+      // The first unit failed, or the batch could not commit: nothing of it was stored.
+      first?.reject(err);
+      for (const s of settled) s.unit.reject(s.ok ? err : s.value);
+      return;
+    }
+    for (const s of settled) (s.ok ? s.unit.resolve : s.unit.reject)(s.value);
+  }
+}
