@@ -56,7 +56,7 @@ export class SqlStore implements Store {
     this.sqlDialect = sqlDialect;
     this.db = db;
     this.inTransaction = inTransaction;
-    this.group = !inTransaction && sqlDialect.name === 'sqlite' ? new GroupCommit(db) : undefined;
+    this.group = !inTransaction && sqlDialect.groupCommit ? new GroupCommit(db, sqlDialect.groupCommit) : undefined;
     this.users = new SqlUserRepository(db, sqlDialect);
     this.follows = new SqlFollowRepository(db);
     this.tickets = new SqlTicketRepository(db);

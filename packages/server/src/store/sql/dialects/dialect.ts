@@ -12,6 +12,8 @@ export interface SqlDialect {
   readonly name: 'sqlite' | 'postgres';
   readonly db: Kysely<DB>;
   readonly types: ColumnTypes;
+  /** SQLite: one writer, so queued transactions are committed together (see group-commit.ts). */
+  readonly groupCommit?: { holdForTurn: boolean };
   isUniqueViolation(err: unknown): boolean;
   close(): Promise<void>;
 }

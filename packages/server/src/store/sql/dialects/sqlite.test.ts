@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { GroupCommit } from '../group-commit.ts';
 import { openSqlite } from './sqlite.ts';
 
 describe('SQLite dialect: one connection, handed over in order, statements kept compiled', () => {
@@ -45,5 +49,59 @@ describe('SQLite dialect: one connection, handed over in order, statements kept 
     for await (const row of query().stream()) streamed.push(row);
     assert.deepEqual(await query().execute(), first);
     assert.deepEqual(streamed, first);
+  });
+});
+
+describe('SQLite dialect on a file: reads outside transactions on their own connection', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rooms-sqlite-'));
+  const d = openSqlite(join(dir, 'db.sqlite'));
+  const rows = async () => (await sql<{ n: number }>`select n from t order by n`.execute(d.db)).rows.map((r) => r.n);
+  const select = async () => (await d.db.selectFrom('t' as never).select(sql<number>`n`.as('n')).orderBy(sql.ref('n')).execute()).map((r) => r.n);
+  before(() => sql`create table t (n integer primary key)`.execute(d.db));
+  after(async () => {
+    await d.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a select does not wait for an open transaction, sees the last commit, and then the new one', async () => {
+    await sql`insert into t (n) values (1)`.execute(d.db);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let inserted!: () => void;
+    const didInsert = new Promise<void>((r) => (inserted = r));
+    const tx = d.db.transaction().execute(async (trx) => {
+      await sql`insert into t (n) values (2)`.execute(trx);
+      inserted();
+      await held;
+    });
+    await didInsert;
+    assert.deepEqual(await select(), [1], 'the uncommitted row is invisible, and the read did not wait');
+    // A raw statement may write, so it goes to the writer and waits for the transaction.
+    const raw = rows();
+    const order: string[] = [];
+    void raw.then(() => order.push('raw'));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(order, [], 'the raw statement waits for the writer');
+    release();
+    await tx;
+    assert.deepEqual(await raw, [1, 2]);
+    assert.deepEqual(await select(), [1, 2]);
+  });
+
+  it('group commit holds a batch open for a turn, so units from other callbacks of the turn join it', async () => {
+    const group = new GroupCommit(d.db, { holdForTurn: true });
+    await sql`delete from t`.execute(d.db);
+    const seenBeforeCommit: number[][] = [];
+    const first = group.run(async (trx) => sql`insert into t (n) values (10)`.execute(trx));
+    const others = await new Promise<Promise<unknown>[]>((resolve) =>
+      setImmediate(async () => {
+        // The first unit ran, but its batch waits for this turn's other work: nothing is committed yet.
+        seenBeforeCommit.push(await select());
+        resolve([11, 12, 13].map((n) => group.run(async (trx) => sql`insert into t (n) values (${n})`.execute(trx))));
+      }),
+    );
+    await Promise.all([first, ...others]);
+    assert.deepEqual(seenBeforeCommit, [[]]);
+    assert.deepEqual(await select(), [10, 11, 12, 13]);
   });
 });

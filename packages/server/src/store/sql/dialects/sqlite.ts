@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, type DatabaseConnection, type Driver, type SqliteDatabase, type TransactionSettings } from 'kysely';
+import { CompiledQuery, Kysely, SelectQueryNode, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase } from 'kysely';
 import type { DB } from '../schema.ts';
 import type { SqlDialect } from './dialect.ts';
 
@@ -28,35 +28,19 @@ function cachingStatements(conn: Database.Database, max = STATEMENT_CACHE): Sqli
   };
 }
 
-/**
- * Kysely's SQLite driver guards its one connection with a mutex that wakes every waiter on each
- * release (all but one go back to waiting): with hundreds of sends queued, each query cost work
- * in proportion to the queue, and throughput fell as load rose. This hands the connection to the
- * next waiter in arrival order instead, so a release costs the same at any queue length.
- */
-class FifoDriver implements Driver {
-  private readonly inner: Driver;
+/** Hands one resource to its waiters in arrival order; a release costs the same at any queue length. */
+class FifoLock {
   private busy = false;
   /** Waiters in arrival order, from `head` on (compacted now and then: shift() is linear on a long queue). */
   private waiting: (() => void)[] = [];
   private head = 0;
 
-  constructor(inner: Driver) {
-    this.inner = inner;
-  }
-
-  init(): Promise<void> {
-    return this.inner.init();
-  }
-
-  async acquireConnection(): Promise<DatabaseConnection> {
+  async acquire(): Promise<void> {
     if (this.busy) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.busy = true;
-    return this.inner.acquireConnection();
   }
 
-  async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    await this.inner.releaseConnection(connection);
+  release(): void {
     const next = this.waiting[this.head];
     if (!next) {
       this.busy = false;
@@ -72,27 +56,112 @@ class FifoDriver implements Driver {
     }
     next();
   }
+}
 
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return this.inner.beginTransaction(connection, settings);
+function run(db: SqliteDatabase, q: CompiledQuery): QueryResult<unknown> {
+  const stmt = db.prepare(q.sql);
+  if (stmt.reader) return { rows: stmt.all(q.parameters) as unknown[] };
+  const { changes, lastInsertRowid } = stmt.run(q.parameters);
+  return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+}
+
+/**
+ * What Kysely holds between acquiring and releasing a connection. The writer is taken only when
+ * needed: for a transaction, or a statement that writes. A plain select outside a transaction runs
+ * on the read-only connection, which WAL lets read the last commit while the writer is busy (so
+ * the reads a send makes before its transaction never queue behind other sends' transactions).
+ */
+class Session implements DatabaseConnection {
+  holdsWriter = false;
+  private readonly driver: OneWriterDriver;
+
+  constructor(driver: OneWriterDriver) {
+    this.driver = driver;
   }
 
-  commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.inner.commitTransaction(connection);
+  async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
+    const reader = this.driver.reader;
+    if (!this.holdsWriter && reader && SelectQueryNode.is(q.query)) return run(reader, q) as QueryResult<R>;
+    await this.takeWriter();
+    return run(this.driver.writer, q) as QueryResult<R>;
   }
 
-  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.inner.rollbackTransaction(connection);
+  async *streamQuery<R>(q: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    if (!SelectQueryNode.is(q.query)) throw new Error('SQLite streams select queries only');
+    const db = !this.holdsWriter && this.driver.reader ? this.driver.reader : (await this.takeWriter(), this.driver.writer);
+    for (const row of db.prepare(q.sql).iterate(q.parameters)) yield { rows: [row as R] };
   }
 
-  destroy(): Promise<void> {
-    return this.inner.destroy();
+  async takeWriter(): Promise<void> {
+    if (this.holdsWriter) return;
+    await this.driver.writerLock.acquire();
+    this.holdsWriter = true;
   }
 }
 
-class FifoSqliteDialect extends SqliteDialect {
+/**
+ * Kysely's own SQLite driver guards its one connection with a mutex that wakes every waiter on
+ * each release (all but one go back to waiting): with hundreds of sends queued, each query cost
+ * work in proportion to the queue. This one hands the writer to the next waiter in arrival
+ * order, and sends plain reads to a second, read-only connection when the database is a file.
+ */
+class OneWriterDriver implements Driver {
+  readonly writer: SqliteDatabase;
+  readonly reader: SqliteDatabase | undefined;
+  readonly writerLock = new FifoLock();
+
+  constructor(writer: SqliteDatabase, reader: SqliteDatabase | undefined) {
+    this.writer = writer;
+    this.reader = reader;
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new Session(this);
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    const session = connection as Session;
+    await session.takeWriter();
+    run(this.writer, BEGIN);
+  }
+
+  async commitTransaction(): Promise<void> {
+    run(this.writer, COMMIT);
+  }
+
+  async rollbackTransaction(): Promise<void> {
+    run(this.writer, ROLLBACK);
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    const session = connection as Session;
+    if (!session.holdsWriter) return;
+    session.holdsWriter = false;
+    this.writerLock.release();
+  }
+
+  async destroy(): Promise<void> {
+    this.reader?.close();
+    this.writer.close();
+  }
+}
+
+const BEGIN = CompiledQuery.raw('begin');
+const COMMIT = CompiledQuery.raw('commit');
+const ROLLBACK = CompiledQuery.raw('rollback');
+
+class OneWriterSqliteDialect extends SqliteDialect {
+  private readonly driver: OneWriterDriver;
+
+  constructor(driver: OneWriterDriver) {
+    super({ database: driver.writer });
+    this.driver = driver;
+  }
+
   override createDriver(): Driver {
-    return new FifoDriver(super.createDriver());
+    return this.driver;
   }
 }
 
@@ -105,11 +174,20 @@ export function openSqlite(file: string): SqlDialect {
   conn.pragma('synchronous = NORMAL');
   conn.pragma('foreign_keys = ON');
   conn.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new FifoSqliteDialect({ database: cachingStatements(conn) }) });
+  // A second connection for reads; an in-memory database is private to its connection, so it has none.
+  let reader: Database.Database | undefined;
+  if (file !== ':memory:') {
+    reader = new Database(file, { readonly: true });
+    reader.pragma('busy_timeout = 5000');
+  }
+  const driver = new OneWriterDriver(cachingStatements(conn), reader && cachingStatements(reader));
+  const db = new Kysely<DB>({ dialect: new OneWriterSqliteDialect(driver) });
   return {
     name: 'sqlite',
     db,
     types: { uuid: 'text', timestamp: 'text' },
+    // Holding a batch open for a turn is only free when reads do not need the writer.
+    groupCommit: { holdForTurn: reader !== undefined },
     isUniqueViolation: (err) => (err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT_UNIQUE') === true || (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY',
     close: () => db.destroy(),
   };
