@@ -37,6 +37,12 @@ export interface EveryoneEvent {
   data: unknown;
   /** A user who must not receive it (the one who logged in or out). */
   exclude?: string;
+  /**
+   * Only connections that asked for login/logout notices (terminal sessions). Announcing every
+   * login to every connection costs n² frames as a server fills up: 5,000 users connecting sent
+   * 12.5 million notices nobody but terminal clients displays.
+   */
+  watchersOnly?: boolean;
 }
 
 export type DomainEvent = RoomEvent | UserEvent | UsersEvent | EveryoneEvent;

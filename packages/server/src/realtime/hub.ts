@@ -6,6 +6,8 @@ import { encodeEvent } from './wire.ts';
 export interface Subscriber {
   readonly userId: string;
   readonly tokenVersion: number;
+  /** Wants every user's login/logout (the terminal client prints them). */
+  readonly sessionNotices: boolean;
   /** A durable (seq) or ephemeral room event for a room this subscriber follows. */
   deliverRoom(roomId: string, seq: number | undefined, frame: Buffer): void;
   /** A user-addressed event. */
@@ -26,6 +28,8 @@ export class Hub {
   private readonly byRoom = new Map<string, Set<Subscriber>>();
   /** A user's local connections: the connection itself while it is the only one (most users), a Set beyond. */
   private readonly byUser = new Map<string, Subscriber | Set<Subscriber>>();
+  /** Subscribers that want login/logout notices. */
+  private readonly watchers = new Set<Subscriber>();
   private readonly unsubscribe: () => void;
 
   constructor(bus: EventBus) {
@@ -33,6 +37,7 @@ export class Hub {
   }
 
   register(s: Subscriber): void {
+    if (s.sessionNotices) this.watchers.add(s);
     const current = this.byUser.get(s.userId);
     if (!current) this.byUser.set(s.userId, s);
     else if (current instanceof Set) current.add(s);
@@ -40,6 +45,7 @@ export class Hub {
   }
 
   unregister(s: Subscriber, rooms: Iterable<string>): void {
+    this.watchers.delete(s);
     for (const r of rooms) this.removeFromRoom(r, s);
     const current = this.byUser.get(s.userId);
     if (current === s) this.byUser.delete(s.userId);
@@ -93,6 +99,10 @@ export class Hub {
     }
     if (e.kind === 'all') {
       const frame = encodeEvent(e);
+      if (e.watchersOnly) {
+        for (const s of this.watchers) if (s.userId !== e.exclude) s.deliver(frame);
+        return;
+      }
       for (const userId of this.byUser.keys()) if (userId !== e.exclude) for (const s of this.each(userId)) s.deliver(frame);
       return;
     }

@@ -64,10 +64,13 @@ for (const setup of wsSetups()) {
       for (const q of ['', '?state=connected&minutes=5', '?state=active&minutes=5']) assert.ok(!names((await admin.api.get(`/presence${q}`)).body).includes(gone.username), q);
     });
 
-    it('logging in and out is announced to everyone online, strangers included, never to the user', async () => {
+    it('logging in and out is announced to every terminal session online, strangers included, never to the user', async () => {
       const watcher = await signup(srv.url);
+      const webUser = await signup(srv.url);
       const comer = await signup(srv.url);
-      const ws = await pool.connect(srv, watcher);
+      const ws = pool.track(await TestSocket.open(srv.url, { token: watcher.token, query: { client: 'terminal' }, first: { type: 'ping', id: 'p' } }));
+      // A web client (no ?client=terminal) hears about co-members' presence only.
+      const web = await pool.connect(srv, webUser);
       const first = await pool.connect(srv, comer);
       const online = await ws.next(sessionOf('user_online', comer.id));
       assert.equal(online.data.user.username, comer.username);
@@ -80,6 +83,7 @@ for (const setup of wsSetups()) {
       assert.ok(Date.now() - closedAt >= 4000, 'after the reconnect grace');
       assert.equal(ws.frames.filter(sessionOf('user_online', comer.id)).length, 1, 'a second socket is not a second login');
       assert.deepEqual([...first.frames, ...second.frames].filter(sessionOf('user_online', comer.id)), []);
+      assert.deepEqual(web.frames.filter((f) => f.type === 'user_online' || f.type === 'user_offline'), [], 'only terminal sessions ask for login notices');
     });
 
     it('broadcast: server admins reach every online user (themselves included) once; others get 403; nothing is stored', async () => {

@@ -29,8 +29,9 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 /**
  * Presence: online while a connection lives, away after 5 minutes without activity, offline when
  * the last connection closes (after a short grace). Status changes go to the users who share a
- * room; logging in (first connection) and out (last one closed) is announced to everyone online,
- * as the terminal client's "X has logged in / out" (SPEC 9).
+ * room; logging in (first connection) and out (last one closed) is announced to every terminal
+ * session online (the connections that asked for it), as the terminal client's "X has logged in /
+ * out" (SPEC 9).
  */
 export class PresenceService {
   private readonly d: Required<PresenceDeps>;
@@ -123,7 +124,7 @@ export class PresenceService {
   private async session(userId: string, type: 'user_online' | 'user_offline'): Promise<void> {
     const user = await this.d.store.users.findById(userId);
     if (!user) return;
-    await this.d.bus.publish({ kind: 'all', type, data: { user: toSummary(user), at: this.d.clock.now().toISOString() }, exclude: userId });
+    await this.d.bus.publish({ kind: 'all', type, data: { user: toSummary(user), at: this.d.clock.now().toISOString() }, exclude: userId, watchersOnly: true });
   }
 
   private async announce(userId: string): Promise<void> {

@@ -35,10 +35,19 @@ const duration = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} min` : `${
  * One WebSocket: validates frames, answers them (ack / error), and follows the user's rooms
  * through one RoomStream per room so that room events arrive exactly once and in order.
  */
+/** What kind of session the client opened (terminal clients ask with `?client=terminal`). */
+export interface SessionOptions {
+  /** Closed (4010) after this long without a client frame. */
+  idleTimeoutMs?: number | undefined;
+  /** Told of every user's login and logout. */
+  sessionNotices?: boolean;
+}
+
 export class Connection implements Subscriber, RoomStreamOwner {
   readonly id = newId();
   readonly actor: Actor;
   readonly streams = new Map<string, RoomStream>();
+  readonly sessionNotices: boolean;
   lastActivity = Date.now();
   private readonly ws: WebSocket;
   private readonly d: ConnectionDeps;
@@ -50,11 +59,11 @@ export class Connection implements Subscriber, RoomStreamOwner {
   /** The connection's setup (following the user's rooms); frames that arrive before it ends wait for it. */
   private setup: Promise<void> | undefined;
 
-  /** idleTimeoutMs: terminal sessions are closed (4010) after this long without a client frame. */
-  constructor(ws: WebSocket, actor: Actor, deps: ConnectionDeps, idleTimeoutMs?: number) {
+  constructor(ws: WebSocket, actor: Actor, deps: ConnectionDeps, session: SessionOptions = {}) {
     this.ws = ws;
     this.actor = actor;
     this.d = deps;
+    this.sessionNotices = session.sessionNotices ?? false;
     ws.on('message', (data, isBinary) => void this.onMessage(data as Buffer, isBinary));
     ws.on('close', () => {
       this.closed = true;
@@ -62,7 +71,7 @@ export class Connection implements Subscriber, RoomStreamOwner {
     });
     ws.on('error', (err) => deps.logger.debug({ err }, 'websocket error'));
     this.holdTimer = setTimeout(() => this.releaseHeld(), RESUME_WINDOW_MS);
-    const idleMs = idleTimeoutMs;
+    const idleMs = session.idleTimeoutMs;
     if (idleMs) this.idleTimer = setTimeout(() => this.close(CLOSE_CODES.idleTimeout, `idle for ${duration(idleMs)} without input (TIME_OUT)`), idleMs);
   }
 

@@ -9,7 +9,7 @@ import type { Hub } from '../../realtime/hub.ts';
 import type { Services } from '../../services/index.ts';
 import type { Store } from '../../store/store.ts';
 import type { Clock } from '../../ports/clock.ts';
-import { Connection, type ConnectionDeps } from './connection.ts';
+import { Connection, type ConnectionDeps, type SessionOptions } from './connection.ts';
 import { frameHandlers } from './handlers.ts';
 import { encodeFrame } from '../../realtime/wire.ts';
 
@@ -76,9 +76,11 @@ export function attachWebSocket(d: WsDeps) {
       const code = isDomainError(err) ? err.code : 'unauthenticated';
       return refuse(socket, 401, code, 'Authenticate with a valid token (Authorization header, ?token=) or a one-time ?ticket=.');
     }
-    // Terminal clients say so: their sessions end after TIME_OUT without input, as the seed's did.
-    const idleTimeoutMs = url.searchParams.get('client') === 'terminal' ? d.idleTimeoutMs : undefined;
-    wss.handleUpgrade(req, socket, head, (ws) => void open(ws, actor, idleTimeoutMs));
+    // Terminal clients say so: their sessions end after TIME_OUT without input, as the seed's did,
+    // and they are told of every login and logout.
+    const terminal = url.searchParams.get('client') === 'terminal';
+    const session = { idleTimeoutMs: terminal ? d.idleTimeoutMs : undefined, sessionNotices: terminal };
+    wss.handleUpgrade(req, socket, head, (ws) => void open(ws, actor, session));
   }
 
   // One deps object for every connection: per-connection copies cost memory on every idle socket.
@@ -94,8 +96,8 @@ export function attachWebSocket(d: WsDeps) {
     },
   };
 
-  async function open(ws: WebSocket, actor: Actor, idleTimeoutMs: number | undefined): Promise<void> {
-    const conn = new Connection(ws, actor, connectionDeps, idleTimeoutMs);
+  async function open(ws: WebSocket, actor: Actor, session: SessionOptions): Promise<void> {
+    const conn = new Connection(ws, actor, connectionDeps, session);
     connections.add(conn);
     // Register before reading the rooms' seqs: an event committed in between is then either at or
     // below the snapshot (the client fetches it with the history) or above it (delivered live).
