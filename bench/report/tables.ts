@@ -151,7 +151,7 @@ export function s5Table(r: Results, goals: Goal[]): Table[] {
       title: 'S5 storage (Rooms only): history pages of 50 and send→ack',
       header: ['database', 'messages seeded (time)', ...depths.map((d) => `history p50 / p99 ms at depth ${num(d)}`), 'p99 deepest / depth 0 (goal ≤ 1.5×)', `send→ack p50 / p99 ms at ${num(r.s5[0]!.sendRate)} msg/s`, 'delivery p99 ms'],
       rows,
-      notes: [`Half the messages are in one room (the deep one: ${num(r.s5[0]!.deepRoomMessages)}); pages start at a random seq in [depth, depth + 1000) from the newest; 4 requests in flight.`],
+      notes: [`Half the messages are in one room (the deep one: ${num(r.s5[0]!.deepRoomMessages)}); pages start at a random seq in [depth, depth + 1000) from the newest; one request at a time, the depths interleaved after a warm-up.`],
     },
   ];
 }

@@ -57,16 +57,15 @@ async function runDb(ctx: Ctx, database: 'sqlite' | 'postgres'): Promise<S5Db> {
     const base = target.url;
     const room = fixture.rooms[0]!;
     const token = room.members[1]!.token;
-    const requests = ctx.quick ? 200 : 2000;
-    const history: S5Db['history'] = [];
-    for (const wanted of DEPTHS) {
-      const depth = Math.min(wanted, deep - JITTER - PAGE);
-      const h = newHistogram();
-      await pages(base, room.id, token, deep, depth, 30, () => {}); // warm-up
-      await pages(base, room.id, token, deep, depth, requests, (ms) => recordMs(h, ms));
-      history.push({ depth, latency: summarize(h) });
-      ctx.log(`S5 ${database} history depth ${depth.toLocaleString('en')}: p50 ${summarize(h).p50} ms, p99 ${summarize(h).p99} ms`);
-    }
+    const requests = ctx.quick ? 300 : 2000;
+    const depths = DEPTHS.map((wanted) => Math.min(wanted, deep - JITTER - PAGE));
+    const hists = depths.map(() => newHistogram());
+    // Warm-up at every depth (JIT, caches), then the depths interleaved request by request, so a
+    // burst of other work on the machine or a GC lands on all of them alike.
+    await pages(base, room.id, token, deep, depths, ctx.quick ? 50 : 200, () => {});
+    await pages(base, room.id, token, deep, depths, requests, (i, ms) => recordMs(hists[i]!, ms));
+    const history: S5Db['history'] = depths.map((depth, i) => ({ depth, latency: summarize(hists[i]!) }));
+    for (const { depth, latency } of history) ctx.log(`S5 ${database} history depth ${depth.toLocaleString('en')}: p50 ${latency.p50} ms, p99 ${latency.p99} ms`);
     const gen = new LoadGen({ rooms: 10, members: 10 });
     gen.clients = await target.connect({ rooms: 10, members: 10 }, gen);
     await sleep(500);
@@ -81,19 +80,19 @@ async function runDb(ctx: Ctx, database: 'sqlite' | 'postgres'): Promise<S5Db> {
   }
 }
 
-/** Closed loop, 4 requests in flight: pages of 50 before a random seq in [depth, depth + JITTER) from the newest. */
-async function pages(base: string, roomId: string, token: string, lastSeq: number, depth: number, n: number, record: (ms: number) => void): Promise<void> {
-  let left = n;
-  await Promise.all(
-    Array.from({ length: 4 }, async () => {
-      while (left-- > 0) {
-        const before = lastSeq + 1 - depth - Math.floor(Math.random() * JITTER);
-        const t = performance.now();
-        const res = await fetch(`${base}/rooms/${roomId}/messages?limit=${PAGE}&before=${before}`, { headers: { authorization: `Bearer ${token}` } });
-        const body = (await res.json()) as { items?: unknown[] };
-        if (res.status !== 200 || body.items?.length !== PAGE) throw new Error(`history page: ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
-        record(performance.now() - t);
-      }
-    }),
-  );
+/**
+ * Closed loop, one request at a time (latency, not throughput): for each round, a page of 50 at
+ * each depth, before a random seq in [depth, depth + JITTER) from the newest.
+ */
+async function pages(base: string, roomId: string, token: string, lastSeq: number, depths: number[], rounds: number, record: (depthIndex: number, ms: number) => void): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, depth] of depths.entries()) {
+      const before = lastSeq + 1 - depth - Math.floor(Math.random() * JITTER);
+      const t = performance.now();
+      const res = await fetch(`${base}/rooms/${roomId}/messages?limit=${PAGE}&before=${before}`, { headers: { authorization: `Bearer ${token}` } });
+      const body = (await res.json()) as { items?: unknown[] };
+      if (res.status !== 200 || body.items?.length !== PAGE) throw new Error(`history page: ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
+      record(i, performance.now() - t);
+    }
+  }
 }
