@@ -1,15 +1,42 @@
 import type { DomainEvent } from '../events/events.ts';
 
 /**
- * The bytes of a server event, built once per event and written as-is to every recipient
- * (ws sends a Buffer without re-encoding it per socket).
+ * The frames the server sends, each built once as the complete bytes of a WebSocket text frame:
+ * header and JSON payload in one buffer. Frames from server to client are never masked (RFC 6455
+ * §5.1), so the same bytes go to every recipient as they are: a message to a room of 1,000 is
+ * framed once, not once per socket, and each socket gets one write instead of header + payload.
  */
+export function textFrame(json: string): Buffer {
+  const length = Buffer.byteLength(json);
+  const head = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(head + length);
+  frame[0] = 0x81; // FIN, opcode 1 (text)
+  if (head === 2) frame[1] = length;
+  else if (head === 4) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
+    frame.writeUInt32BE(length >>> 0, 6);
+  }
+  frame.write(json, head);
+  return frame;
+}
+
+/** The JSON text a frame carries (for a transport that is not a WebSocket, and for tests). */
+export function framePayload(frame: Buffer): string {
+  const len = frame[1]! & 0x7f;
+  return frame.toString('utf8', len < 126 ? 2 : len === 126 ? 4 : 10);
+}
+
+/** A server event, framed once per event. */
 export function encodeEvent(e: DomainEvent): Buffer {
   if (e.kind === 'room') {
-    return Buffer.from(JSON.stringify(e.seq === undefined ? { type: e.type, room_id: e.room_id, data: e.data } : { type: e.type, room_id: e.room_id, seq: e.seq, data: e.data }));
+    return textFrame(JSON.stringify(e.seq === undefined ? { type: e.type, room_id: e.room_id, data: e.data } : { type: e.type, room_id: e.room_id, seq: e.seq, data: e.data }));
   }
-  return Buffer.from(JSON.stringify({ type: e.type, data: e.data }));
+  return textFrame(JSON.stringify({ type: e.type, data: e.data }));
 }
 
 /** A frame the server sends to one socket (ready, ack, error). */
-export const encodeFrame = (frame: Record<string, unknown>): Buffer => Buffer.from(JSON.stringify(frame));
+export const encodeFrame = (frame: Record<string, unknown>): Buffer => textFrame(JSON.stringify(frame));

@@ -9,7 +9,7 @@ import { RoomStream, type RoomStreamOwner, type StoredEvent } from '../../realti
 import { encodeFrame } from '../../realtime/wire.ts';
 import type { Store } from '../../store/store.ts';
 import { storedEvents } from './stored-events.ts';
-import { backlog, batchWrites } from './write-batching.ts';
+import { backlog, writeFrame } from './write-batching.ts';
 
 export interface ConnectionDeps {
   hub: Hub;
@@ -131,15 +131,14 @@ export class Connection implements Subscriber, RoomStreamOwner {
     this.send(frame);
   }
 
-  /** Writes a frame unless the socket is too far behind: then it is closed, never waited for. */
+  /** Writes a frame (see realtime/wire.ts) unless the socket is too far behind: then it is closed, never waited for. */
   send(frame: Buffer): void {
     if (this.closed) return;
     if (backlog(this.ws) > this.d.maxBufferedBytes) {
       this.close(CLOSE_CODES.slowConsumer, 'slow consumer: reconnect and resume');
       return;
     }
-    batchWrites(this.ws);
-    this.ws.send(frame, { binary: false });
+    writeFrame(this.ws, frame);
   }
 
   reply(id: string | undefined, type: 'ack' | 'error', body: Record<string, unknown>): void {

@@ -17,19 +17,29 @@ function flush(): void {
   corked.clear();
 }
 
-// ws has no public cork(); its own sender corks this same socket around each frame, and corks nest.
+const OPEN = 1;
+
+// ws exposes no socket; its own sender corks this same socket around each frame, and corks nest.
 const socketOf = (ws: WebSocket) => (ws as unknown as { _socket?: Duplex })._socket;
 
-/** Call before ws.send(): the frame then leaves with the rest of this turn's frames for the socket. */
-export function batchWrites(ws: WebSocket): void {
+/**
+ * Writes a complete WebSocket frame (see realtime/wire.ts) to the socket under the connection,
+ * corked until the end of the turn: it leaves with the rest of this turn's frames for the socket.
+ * Only while the connection is open: after a close frame nothing else may follow it. ws writes its
+ * own control frames (ping, pong, close) to the same socket, in order with these.
+ */
+export function writeFrame(ws: WebSocket, frame: Buffer): void {
   const socket = socketOf(ws);
-  if (!socket || corked.has(socket) || socket.destroyed) return;
-  corked.set(socket, ws.bufferedAmount);
-  socket.cork();
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(flush);
+  if (!socket || socket.destroyed || ws.readyState !== OPEN) return;
+  if (!corked.has(socket)) {
+    corked.set(socket, ws.bufferedAmount);
+    socket.cork();
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
   }
+  socket.write(frame);
 }
 
 /**
