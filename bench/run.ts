@@ -99,7 +99,7 @@ await scenario('S2', async () => {
   const s1 = results.s1?.find((g) => g.grid.rooms === grid.rooms && g.grid.members === grid.members)?.best.relay?.rate;
   results.s2 = await runS2(ctx, grid, s1);
 });
-await scenario('S3', async () => void (results.s3 = await runS3(ctx, [5000, 15000])));
+await scenario('S3', async () => void (results.s3 = await runS3(ctx, (process.env.BENCH_S3_LEVELS ?? '5000,15000').split(',').map(Number))));
 await scenario('S4', async () => void (results.s4 = await runS4(ctx, quick ? { rooms: 10, members: 100 } : { rooms: 50, members: 100 })));
 await scenario('S5', async () => void (results.s5 = await runS5({ ...ctx, targets: ['rooms'] })));
 

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Receiver } from 'ws';
+import * as wsModule from 'ws';
 import { framePayload, textFrame } from './wire.ts';
+
+// ws's own frame parser (exported by ws, not declared by @types/ws).
+const { Receiver } = wsModule as unknown as { Receiver: new (opts: { isServer: boolean; maxPayload: number }) => NodeJS.EventEmitter & { write(b: Buffer): void } };
 
 /** What a real WebSocket client reads from these bytes (ws's own frame parser, as a browser would). */
 function receive(bytes: Buffer): Promise<{ text: string; binary: boolean }> {

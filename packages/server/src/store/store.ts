@@ -120,6 +120,8 @@ export interface RoomRepository {
   releaseSeat(id: string): Promise<number>;
   /** The rooms a user belongs to, with the membership, most recent activity first. */
   listForUser(userId: string): Promise<{ room: RoomRow; membership: MembershipRow }[]>;
+  /** Just the id and last seq of each room a user belongs to (what a connecting socket needs). */
+  seqsForUser(userId: string): Promise<{ room_id: string; last_seq: number }[]>;
   /** Public rooms for discovery, by name (featured first when asked), keyset-paginated. */
   listPublic(filter: RoomFilter): Promise<Page<RoomRow>>;
 }

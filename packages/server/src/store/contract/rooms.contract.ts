@@ -91,6 +91,12 @@ export function roomContract(store: () => Store): void {
       assert.deepEqual(rows.map((r) => r.membership.role), ['member', 'admin', 'owner']);
       assert.ok(rows.every((r) => r.membership.user_id === u.id && r.membership.room_id === r.room.id));
       assert.equal(rows[1]!.room.last_seq, 1);
+      const seqs = await store().rooms.seqsForUser(u.id);
+      assert.deepEqual(
+        seqs.sort((a, b) => a.room_id.localeCompare(b.room_id)),
+        rows.map((r) => ({ room_id: r.room.id, last_seq: r.room.last_seq })).sort((a, b) => a.room_id.localeCompare(b.room_id)),
+        'seqsForUser: the same rooms, with their last seq, and nothing else',
+      );
     });
 
     it('lists public rooms only, by name, filtered by name (case-insensitive, LIKE-safe), category and featured, paged without gaps', async () => {

@@ -116,18 +116,18 @@ export function attachWebSocket(d: WsDeps) {
   }
 
   async function followRooms(conn: Connection, actor: Actor): Promise<void> {
-    const mine = await d.store.rooms.listForUser(actor.id);
-    for (const { room } of mine) conn.follow(room.id, room.last_seq, true);
+    const mine = await d.store.rooms.seqsForUser(actor.id);
+    for (const room of mine) conn.follow(room.room_id, room.last_seq, true);
     // An event committed after the read above but published before its room was followed went
     // past this connection: a second read finds those rooms, and their streams catch up.
-    for (const { room } of await d.store.rooms.listForUser(actor.id)) {
-      const stream = conn.streams.get(room.id);
+    for (const room of await d.store.rooms.seqsForUser(actor.id)) {
+      const stream = conn.streams.get(room.room_id);
       if (stream && room.last_seq > stream.lastSeq) stream.catchUp();
     }
     conn.send(
       encodeFrame({
         type: 'ready',
-        data: { user_id: actor.id, rooms: mine.map(({ room }) => ({ room_id: room.id, last_seq: room.last_seq })) },
+        data: { user_id: actor.id, rooms: mine },
       }),
     );
   }

@@ -11,6 +11,10 @@ import { SqlRepository } from './sql-repository.ts';
 
 // Every send reads the room and takes its next seq: compiled once (see prepared.ts).
 const roomById = prepared((db, id: string) => db.selectFrom('rooms').selectAll().where('id', '=', id));
+// Every WebSocket connect reads these twice (see ws-server.ts): compiled once, two columns only.
+const seqsOfUser = prepared((db, userId: string) =>
+  db.selectFrom('memberships as m').innerJoin('rooms', 'rooms.id', 'm.room_id').select(['rooms.id as room_id', 'rooms.last_seq']).where('m.user_id', '=', userId),
+);
 const takeSeq = prepared((db, id: string) =>
   db
     .updateTable('rooms')
@@ -118,6 +122,10 @@ export class SqlRoomRepository extends SqlRepository implements RoomRepository {
       room: toRoom(r as unknown as Selectable<RoomsTable>),
       membership: toMembership(unprefix<Selectable<MembershipsTable>>(r, 'm_')),
     }));
+  }
+
+  async seqsForUser(userId: string): Promise<{ room_id: string; last_seq: number }[]> {
+    return (await seqsOfUser(this.db, userId)).rows;
   }
 
   async listPublic(filter: RoomFilter): Promise<Page<RoomRow>> {
