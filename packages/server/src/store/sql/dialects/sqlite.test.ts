@@ -104,4 +104,21 @@ describe('SQLite dialect on a file: reads outside transactions on their own conn
     assert.deepEqual(seenBeforeCommit, [[]]);
     assert.deepEqual(await select(), [10, 11, 12, 13]);
   });
+
+  it('a batch waits one turn at most: a steady trickle of units does not keep it open', async () => {
+    const group = new GroupCommit(d.db, { holdForTurn: true });
+    await sql`delete from t`.execute(d.db);
+    let turn = 0;
+    let firstDoneAt: number | undefined;
+    const units: Promise<unknown>[] = [group.run(async (trx) => sql`insert into t (n) values (100)`.execute(trx)).then(() => (firstDoneAt = turn))];
+    // One new unit on each of the next 20 turns, as sends trickling in from sockets would.
+    for (let k = 1; k <= 20; k++) {
+      await new Promise((r) => setImmediate(r));
+      turn = k;
+      units.push(group.run(async (trx) => sql`insert into t (n) values (${100 + k})`.execute(trx)));
+    }
+    await Promise.all(units);
+    assert.ok(firstDoneAt !== undefined && firstDoneAt <= 3, `the first unit committed after ${firstDoneAt} turns`);
+    assert.equal((await select()).length, 21);
+  });
 });
