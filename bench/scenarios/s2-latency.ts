@@ -35,7 +35,7 @@ export async function runS2(ctx: Ctx, grid: Grid, relaySaturation: number | unde
     ctx.log(`S2 ${grid.rooms}×${grid.members}: relay saturates at ${Math.round(saturation)} msg/s; all targets at ${Math.round(rate)} msg/s`);
     for (const { target, gen } of runs.values()) await gen.run(target, { rate: rate / 4, seconds: 1, sendersPerRoom: SENDERS_PER_ROOM, drainMs: 500 });
     const rounds = ctx.quick ? 1 : 3;
-    const seconds = ctx.quick ? 4 : 8;
+    const seconds = ctx.quick ? 3 : 8;
     const steps: Record<string, StepResult[]> = Object.fromEntries(ctx.targets.map((n) => [n, []]));
     for (let k = 0; k < rounds; k++) {
       for (const [name, { target, gen }] of runs) {

@@ -38,8 +38,8 @@ export async function runS3(ctx: Ctx, levels: number[]): Promise<S3Result> {
 }
 
 async function runTarget(ctx: Ctx, name: TargetName, levels: number[]): Promise<{ base: number; levels: S3Level[] }> {
-  const settleMs = ctx.quick ? 1000 : 5000;
-  const idleMs = ctx.quick ? 2000 : 10_000;
+  const settleMs = ctx.quick ? 500 : 5000;
+  const idleMs = ctx.quick ? 1000 : 10_000;
   let dropped = 0;
   const events: ClientEvents = { delivery() {}, ack() {}, refused() {}, closed: () => void dropped++ };
   const inspect = await freePort();
