@@ -1,9 +1,8 @@
 /** Adapter for baseline (a), the bare ws relay: join by ?room=, frames { id, room, content }, acks { ack }. */
 import { join } from 'node:path';
-import { launch, type ChildServer } from '../lib/server.ts';
-import { scrapeLoopDelay } from './loop-metrics.ts';
-import type { ClientEvents, Grid, Target, TargetOptions } from './types.ts';
-import { connectAll, readUint, WsClient } from './ws-client.ts';
+import { startBaseline } from './baseline.ts';
+import type { ClientEvents, Target, TargetOptions } from './types.ts';
+import { readUint, WsClient } from './ws-client.ts';
 
 const ACK = '{"ack":'.length;
 
@@ -34,33 +33,6 @@ class RelayClient extends WsClient {
   }
 }
 
-export async function startRelay(opts: TargetOptions): Promise<Target> {
-  const script = join(import.meta.dirname, 'relay-server.ts');
-  const start = (port: number) => launch(script, { PORT: String(port) }, /listening on (http:\S+)/, { cores: opts.cores, nodeFlags: opts.nodeFlags });
-  let server: ChildServer = await start(opts.port ?? 0);
-  const port = Number(new URL(server.url).port);
-  const ws = () => server.url.replace(/^http/, 'ws');
-  return {
-    name: 'relay',
-    get pid() {
-      return server.pid;
-    },
-    get url() {
-      return server.url;
-    },
-    async connect(grid: Grid, events: ClientEvents, c = {}) {
-      const clients = [];
-      for (let r = 0; r < grid.rooms; r++) for (let m = 0; m < grid.members; m++) clients.push(new RelayClient(ws(), r, m, events));
-      return connectAll(clients, c.concurrency ?? 50, c.progress);
-    },
-    reconnect: (client) => (client as RelayClient).connect(true),
-    loopDelay: () => scrapeLoopDelay(server.url),
-    async crashAndRestart(downMs) {
-      await server.kill();
-      await new Promise((r) => setTimeout(r, downMs));
-      server = await start(port);
-      return { readyAt: performance.now() };
-    },
-    stop: () => server.stop(),
-  };
+export function startRelay(opts: TargetOptions): Promise<Target> {
+  return startBaseline('relay', join(import.meta.dirname, 'relay-server.ts'), (base, room, member, events) => new RelayClient(base, room, member, events), opts);
 }

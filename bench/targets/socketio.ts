@@ -4,10 +4,9 @@
  * deliveries are 42["msg",{…}]; the server's ping 2 is answered with 3.
  */
 import { join } from 'node:path';
-import { launch, type ChildServer } from '../lib/server.ts';
-import { scrapeLoopDelay } from './loop-metrics.ts';
-import type { ClientEvents, Grid, Target, TargetOptions } from './types.ts';
-import { connectAll, readUint, WsClient } from './ws-client.ts';
+import { startBaseline } from './baseline.ts';
+import type { ClientEvents, Target, TargetOptions } from './types.ts';
+import { readUint, WsClient } from './ws-client.ts';
 
 const C_0 = 0x30;
 const C_2 = 0x32;
@@ -49,33 +48,6 @@ class SocketIoClient extends WsClient {
   }
 }
 
-export async function startSocketIo(opts: TargetOptions): Promise<Target> {
-  const script = join(import.meta.dirname, 'socketio-server.ts');
-  const start = (port: number) => launch(script, { PORT: String(port) }, /listening on (http:\S+)/, { cores: opts.cores, nodeFlags: opts.nodeFlags });
-  let server: ChildServer = await start(opts.port ?? 0);
-  const port = Number(new URL(server.url).port);
-  const ws = () => server.url.replace(/^http/, 'ws');
-  return {
-    name: 'socketio',
-    get pid() {
-      return server.pid;
-    },
-    get url() {
-      return server.url;
-    },
-    async connect(grid: Grid, events: ClientEvents, c = {}) {
-      const clients = [];
-      for (let r = 0; r < grid.rooms; r++) for (let m = 0; m < grid.members; m++) clients.push(new SocketIoClient(ws(), r, m, events));
-      return connectAll(clients, c.concurrency ?? 50, c.progress);
-    },
-    reconnect: (client) => (client as SocketIoClient).connect(true),
-    loopDelay: () => scrapeLoopDelay(server.url),
-    async crashAndRestart(downMs) {
-      await server.kill();
-      await new Promise((r) => setTimeout(r, downMs));
-      server = await start(port);
-      return { readyAt: performance.now() };
-    },
-    stop: () => server.stop(),
-  };
+export function startSocketIo(opts: TargetOptions): Promise<Target> {
+  return startBaseline('socketio', join(import.meta.dirname, 'socketio-server.ts'), (base, room, member, events) => new SocketIoClient(base, room, member, events), opts);
 }
