@@ -80,16 +80,20 @@ class Session implements DatabaseConnection {
   }
 
   async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
-    const reader = this.driver.reader;
-    if (!this.holdsWriter && reader && SelectQueryNode.is(q.query)) return run(reader, q) as QueryResult<R>;
-    await this.takeWriter();
-    return run(this.driver.writer, q) as QueryResult<R>;
+    return run(await this.connectionFor(q), q) as QueryResult<R>;
   }
 
   async *streamQuery<R>(q: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     if (!SelectQueryNode.is(q.query)) throw new Error('SQLite streams select queries only');
-    const db = !this.holdsWriter && this.driver.reader ? this.driver.reader : (await this.takeWriter(), this.driver.writer);
-    for (const row of db.prepare(q.sql).iterate(q.parameters)) yield { rows: [row as R] };
+    for (const row of (await this.connectionFor(q)).prepare(q.sql).iterate(q.parameters)) yield { rows: [row as R] };
+  }
+
+  /** The reader for a select outside a transaction; the writer (taken, if not yet) for anything else. */
+  private async connectionFor(q: CompiledQuery): Promise<SqliteDatabase> {
+    const reader = this.driver.reader;
+    if (!this.holdsWriter && reader && SelectQueryNode.is(q.query)) return reader;
+    await this.takeWriter();
+    return this.driver.writer;
   }
 
   async takeWriter(): Promise<void> {
