@@ -62,6 +62,14 @@ export function messageContract(store: () => Store): void {
       assert.deepEqual(seqs(await store().messages.list(r.id, { limit: 10 })), [4, 3, 2, 1]);
     });
 
+    it('insert answers the row exactly as it is read back (defaults included)', async () => {
+      const { r, a, b } = await room();
+      const m = await post(store(), r.id, a.id, { client_id: 'c-1', mentions: [b.id], mentions_room: true, content: 'hi @b' });
+      assert.deepEqual(await store().messages.findById(m.id), m);
+      assert.equal(m.reply_count, 0);
+      assert.equal(m.edited_at, null);
+    });
+
     it('(room, seq) is unique: a seq is never given twice', async () => {
       const { r, a } = await room();
       const m = await post(store(), r.id, a.id);

@@ -13,7 +13,7 @@ export interface SqlDialect {
   readonly db: Kysely<DB>;
   readonly types: ColumnTypes;
   /** SQLite: one writer, so queued transactions are committed together (see group-commit.ts). */
-  readonly groupCommit?: { holdForTurn: boolean };
+  readonly groupCommit?: { hold: boolean };
   isUniqueViolation(err: unknown): boolean;
   close(): Promise<void>;
 }

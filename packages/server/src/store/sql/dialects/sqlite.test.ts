@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { GroupCommit } from '../group-commit.ts';
+import { GroupCommit, HOLD_MS } from '../group-commit.ts';
 import { openSqlite } from './sqlite.ts';
 
 describe('SQLite dialect: one connection, handed over in order, statements kept compiled', () => {
@@ -89,7 +89,7 @@ describe('SQLite dialect on a file: reads outside transactions on their own conn
   });
 
   it('group commit holds a batch open for a turn, so units from other callbacks of the turn join it', async () => {
-    const group = new GroupCommit(d.db, { holdForTurn: true });
+    const group = new GroupCommit(d.db, { hold: true });
     await sql`delete from t`.execute(d.db);
     const seenBeforeCommit: number[][] = [];
     const first = group.run(async (trx) => sql`insert into t (n) values (10)`.execute(trx));
@@ -105,20 +105,47 @@ describe('SQLite dialect on a file: reads outside transactions on their own conn
     assert.deepEqual(await select(), [10, 11, 12, 13]);
   });
 
-  it('a batch waits one turn at most: a steady trickle of units does not keep it open', async () => {
-    const group = new GroupCommit(d.db, { holdForTurn: true });
+  it('a batch stays open only while units arrive, and never past HOLD_MS: a trickle does not keep it open', async () => {
+    const group = new GroupCommit(d.db, { hold: true });
     await sql`delete from t`.execute(d.db);
-    let turn = 0;
-    let firstDoneAt: number | undefined;
-    const units: Promise<unknown>[] = [group.run(async (trx) => sql`insert into t (n) values (100)`.execute(trx)).then(() => (firstDoneAt = turn))];
-    // One new unit on each of the next 20 turns, as sends trickling in from sockets would.
-    for (let k = 1; k <= 20; k++) {
+    await group.run(async (trx) => sql`insert into t (n) values (99)`.execute(trx)); // statements compiled
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const start = performance.now();
+    let firstDoneAfter: number | undefined;
+    const units: Promise<unknown>[] = [group.run(async (trx) => sql`insert into t (n) values (100)`.execute(trx)).then(() => (firstDoneAfter = performance.now() - start))];
+    // A unit on each of the next 80 turns, each turn busy for 0.5 ms (40 ms in all), as sends
+    // trickling in from sockets would: a batch that waited while units came would hold 40 ms.
+    for (let k = 1; k <= 80; k++) {
       await new Promise((r) => setImmediate(r));
-      turn = k;
+      busy(0.5);
       units.push(group.run(async (trx) => sql`insert into t (n) values (${100 + k})`.execute(trx)));
     }
     await Promise.all(units);
-    assert.ok(firstDoneAt !== undefined && firstDoneAt <= 3, `the first unit committed after ${firstDoneAt} turns`);
-    assert.equal((await select()).length, 21);
+    assert.ok(firstDoneAfter !== undefined && firstDoneAfter < HOLD_MS + 10, `the first unit committed after ${firstDoneAfter?.toFixed(1)} ms`);
+    assert.equal((await select()).length, 82);
+  });
+
+  it('when units arrive more often than HOLD_MS, a batch waits for the next ones: they share commits', async () => {
+    const group = new GroupCommit(d.db, { hold: true, holdMs: 20 });
+    const resolvedAt: number[] = [];
+    const units: Promise<unknown>[] = [];
+    // 30 units 2 ms apart (timers): committed one by one they would resolve at 30 moments.
+    for (let k = 0; k < 30; k++) {
+      units.push(group.run(async (trx) => sql`insert into t (n) values (${1000 + k})`.execute(trx)).then(() => resolvedAt.push(performance.now())));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await Promise.all(units);
+    const commits = resolvedAt.filter((t, i) => i === 0 || t - resolvedAt[i - 1]! > 0.5).length;
+    assert.ok(commits <= 12, `30 units took ${commits} commits`);
+  });
+
+  it('a unit after a quiet spell waits one turn, not the hold', async () => {
+    const group = new GroupCommit(d.db, { hold: true, holdMs: 40 });
+    const start = performance.now();
+    await group.run(async (trx) => sql`insert into t (n) values (500)`.execute(trx));
+    assert.ok(performance.now() - start < 20, `it waited ${(performance.now() - start).toFixed(1)} ms`);
   });
 });
