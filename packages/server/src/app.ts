@@ -13,6 +13,9 @@ import type { Store } from './store/store.ts';
 import { buildHttpServer } from './transports/http/server.ts';
 import type { HttpApp } from './transports/http/types.ts';
 
+/** Connections the kernel may queue before the server accepts them (see start). */
+const LISTEN_BACKLOG = 4096;
+
 export interface AppOptions {
   clock?: Clock;
   logger?: Logger;
@@ -99,7 +102,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     jobs,
     hub,
     async start() {
-      const address = await http.listen({ port: config.PORT, host: config.HOST });
+      // When every client comes back at once (a restart), connections arrive faster than a busy
+      // event loop accepts them: past Node's default backlog (511) the kernel drops them, and each
+      // dropped client waits 1, 3, 7 s before its next try. The kernel caps this at somaxconn.
+      const address = await http.listen({ port: config.PORT, host: config.HOST, backlog: LISTEN_BACKLOG });
       jobs.start();
       return address;
     },

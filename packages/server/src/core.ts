@@ -58,6 +58,7 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     categories: config.ROOM_CATEGORIES,
     editWindowSeconds: config.EDIT_WINDOW,
     notificationRetentionDays: config.NOTIFICATION_DAYS,
+    ...(logger ? { onBackgroundError: (err: unknown, what: string) => logger.error({ err }, `${what} failed`) } : {}),
   });
   return {
     store,

@@ -26,6 +26,8 @@ export interface UserEvent {
 export interface UsersEvent {
   kind: 'users';
   user_ids: string[];
+  /** And every member of these rooms: each node's hub finds its local ones among the rooms' followers (no member list to read). */
+  room_ids?: string[];
   type: string;
   data: unknown;
 }

@@ -20,6 +20,7 @@ import { MembersService } from './rooms/members.service.ts';
 import { RoomsService } from './rooms/rooms.service.ts';
 import { BlocksService } from './users/blocks.service.ts';
 import { UsersService } from './users/users.service.ts';
+import type { BackgroundErrorHandler } from './background.ts';
 
 /** Every use case, one object per resource. Transports (REST, WebSocket, gateways) call these and nothing below. */
 export interface Services {
@@ -53,10 +54,13 @@ export interface ServiceDeps {
   categories: readonly string[];
   editWindowSeconds: number;
   notificationRetentionDays: number;
+  /** Failures of work a service started on its own (timers); the server logs them. */
+  onBackgroundError?: BackgroundErrorHandler;
 }
 
 export function createServices(d: ServiceDeps): Services {
   const { store, bus, clock } = d;
+  const background = d.onBackgroundError ? { onBackgroundError: d.onBackgroundError } : {};
   const accounts = new AccountsService({
     store,
     hasher: new PasswordHasher(d.bcryptCost),
@@ -79,8 +83,8 @@ export function createServices(d: ServiceDeps): Services {
     reactions: new ReactionsService({ store, bus, clock, messages }),
     pins: new PinsService({ store, bus, clock, messages }),
     reads: new ReadsService({ store, bus, clock, messages }),
-    typing: new TypingService({ store, bus, clock }),
-    presence: new PresenceService({ store, presence: d.presence, bus, clock }),
+    typing: new TypingService({ store, bus, clock, ...background }),
+    presence: new PresenceService({ store, presence: d.presence, bus, clock, ...background }),
     broadcasts: new BroadcastService({ store, bus, clock, presence: d.presence, rateLimiter: d.messageRate }),
     notifications: new NotificationsService({ store, clock, retentionDays: d.notificationRetentionDays }),
   };

@@ -148,8 +148,8 @@ export interface MembershipRepository {
   sharesRoom(a: string, b: string): Promise<boolean>;
   /** Members whose notification level is not muted (only among userIds when given). */
   notifiable(roomId: string, userIds?: string[]): Promise<string[]>;
-  /** Everyone who shares at least one room with userId (presence audience), userId excluded. */
-  coMembers(userId: string): Promise<string[]>;
+  /** The rooms userId is a member of (presence goes to their members). */
+  roomIdsOf(userId: string): Promise<string[]>;
   /** For each of the given (direct) rooms, the member who is not userId. */
   peers(roomIds: string[], userId: string): Promise<Map<string, UserRow>>;
   /** Ids of the given users who are members of the room. */

@@ -92,16 +92,17 @@ describeWs('WebSocket resume', { config: { MESSAGE_RATE_LIMIT: 100_000 } }, (t) 
   it('answers a resume sent the moment the socket opens, before ready, with every seq once while messages keep coming', async () => {
     const { owner, reader, room, lastSeq } = await scene();
     for (let i = 0; i < 5; i++) await say(owner, room.id, `offline ${i}`);
-    // The server's own setup of the socket made slow, as under load: its read of the user's rooms
-    // comes back late (and stale). The resume must wait for the setup rather than be undone by it.
+    // The server's own setup of the socket made slow, as under load (a reconnect storm): its read
+    // of the user's rooms comes back late (and stale), later than the resume window. The resume
+    // must wait for the setup rather than be undone by it, and the window must not close on it.
     const rooms = t.srv.app.store.rooms;
-    const listForUser = rooms.listForUser.bind(rooms);
-    rooms.listForUser = async (userId) => {
-      const read = await listForUser(userId);
-      await sleep(150);
+    const seqsForUser = rooms.seqsForUser.bind(rooms);
+    rooms.seqsForUser = async (userId) => {
+      const read = await seqsForUser(userId);
+      await sleep(1200);
       return read;
     };
-    after(() => void (rooms.listForUser = listForUser));
+    after(() => void (rooms.seqsForUser = seqsForUser));
     let stop = false;
     let said = 0;
     const burst = (async () => {
@@ -112,8 +113,8 @@ describeWs('WebSocket resume', { config: { MESSAGE_RATE_LIMIT: 100_000 } }, (t) 
     })();
     while (said < 6) await sleep(2);
     const s = t.pool.track(await TestSocket.open(t.srv.url, { token: reader.token, first: { type: 'resume', id: 'first', data: { rooms: { [room.id]: lastSeq } } } }));
-    rooms.listForUser = listForUser;
-    const ack = await s.next((f) => f.id === 'first');
+    rooms.seqsForUser = seqsForUser;
+    const ack = await s.next((f) => f.id === 'first', 5000);
     assert.equal(ack.type, 'ack');
     while (said < 30) await sleep(2);
     stop = true;

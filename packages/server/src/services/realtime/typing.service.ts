@@ -2,19 +2,28 @@ import type { Actor } from '../../domain/actor.ts';
 import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Store } from '../../store/store.ts';
+import type { BackgroundErrorHandler } from '../background.ts';
 import { authorize } from '../rooms/room-access.ts';
 
 const EXPIRE_MS = 5000;
 /** A typist sends typing_start every keystroke burst; others hear of it at most this often. */
 const REPEAT_MS = 3000;
 
+interface TypingDeps {
+  store: Store;
+  bus: EventBus;
+  clock: Clock;
+  /** The expiry runs on a timer: it has no caller to fail to. */
+  onBackgroundError?: BackgroundErrorHandler;
+}
+
 /** Typing indicators: ephemeral, expire 5 s after the last typing_start, seen by the other members only. */
 export class TypingService {
   private readonly typing = new Map<string, { timer: NodeJS.Timeout; sentAt: number }>();
-  private readonly d: { store: Store; bus: EventBus; clock: Clock };
+  private readonly d: Required<TypingDeps>;
 
-  constructor(deps: { store: Store; bus: EventBus; clock: Clock }) {
-    this.d = deps;
+  constructor(deps: TypingDeps) {
+    this.d = { onBackgroundError: () => {}, ...deps };
   }
 
   async start(actor: Actor, roomId: string): Promise<{ expires_in_ms: number }> {
@@ -23,7 +32,7 @@ export class TypingService {
     const now = Date.now();
     const current = this.typing.get(key);
     if (current) clearTimeout(current.timer);
-    const timer = setTimeout(() => void this.end(key, roomId, actor.id), EXPIRE_MS);
+    const timer = setTimeout(() => this.end(key, roomId, actor.id).catch((err: unknown) => this.d.onBackgroundError(err, 'typing: expiry')), EXPIRE_MS);
     timer.unref();
     const announce = !current || now - current.sentAt >= REPEAT_MS;
     this.typing.set(key, { timer, sentAt: announce ? now : current!.sentAt });

@@ -242,7 +242,7 @@ export function roomContract(store: () => Store): void {
       assert.equal((await store().members.readCounts(r.id, [])).size, 0);
     });
 
-    it('answers sharesRoom, peers and whichAreMembers', async () => {
+    it('answers sharesRoom, peers, whichAreMembers and roomIdsOf', async () => {
       const [a, b, c] = [await insertUser(store()), await insertUser(store()), await insertUser(store())];
       const d1 = await insertRoom(store(), { type: 'direct', direct_key: [a.id, b.id].sort().join(':') });
       const d2 = await insertRoom(store(), { type: 'direct', direct_key: [a.id, c.id].sort().join(':') });
@@ -257,6 +257,9 @@ export function roomContract(store: () => Store): void {
       assert.equal((await store().members.peers([], a.id)).size, 0);
       assert.deepEqual((await store().members.whichAreMembers(d1.id, [a.id, c.id, newId()])).sort(), [a.id]);
       assert.deepEqual(await store().members.whichAreMembers(d1.id, []), []);
+      assert.deepEqual((await store().members.roomIdsOf(a.id)).sort(), [d1.id, d2.id].sort());
+      assert.deepEqual(await store().members.roomIdsOf(b.id), [d1.id]);
+      assert.deepEqual(await store().members.roomIdsOf(newId()), []);
     });
   });
 

@@ -54,6 +54,8 @@ export class Connection implements Subscriber, RoomStreamOwner {
   private closed = false;
   private cleaned = false;
   private sawFrame = false;
+  /** Live events of the rooms followed from connect are held (until the first frame, or the window's end). */
+  private holding = true;
   private holdTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   /** The connection's setup (following the user's rooms); frames that arrive before it ends wait for it. */
@@ -89,7 +91,7 @@ export class Connection implements Subscriber, RoomStreamOwner {
    */
   follow(roomId: string, lastSeq: number, hold = false): RoomStream {
     this.streams.get(roomId)?.stop();
-    const stream = new RoomStream(roomId, lastSeq, this, hold && this.holdTimer !== undefined);
+    const stream = new RoomStream(roomId, lastSeq, this, hold && this.holding);
     this.streams.set(roomId, stream);
     this.d.hub.addToRoom(roomId, this);
     return stream;
@@ -165,8 +167,13 @@ export class Connection implements Subscriber, RoomStreamOwner {
       () => {},
     );
     this.setup = settled;
+    // The resume window starts once setup is done, not at the socket's opening: in a reconnect
+    // storm setup itself can take longer than the window, and a window that closed before the
+    // client's `resume` was even read released live events ahead of the replay (duplicates).
+    clearTimeout(this.holdTimer);
     void settled.then(() => {
       if (this.setup === settled) this.setup = undefined;
+      if (this.holding && !this.sawFrame && !this.closed) this.holdTimer = setTimeout(() => this.releaseHeld(), RESUME_WINDOW_MS);
     });
   }
 
@@ -185,7 +192,7 @@ export class Connection implements Subscriber, RoomStreamOwner {
 
   private releaseHeld(): void {
     clearTimeout(this.holdTimer);
-    this.holdTimer = undefined;
+    this.holding = false;
     for (const s of this.streams.values()) s.release();
   }
 

@@ -117,12 +117,11 @@ export function attachWebSocket(d: WsDeps) {
 
   async function followRooms(conn: Connection, actor: Actor): Promise<void> {
     const mine = await d.store.rooms.seqsForUser(actor.id);
-    for (const room of mine) conn.follow(room.room_id, room.last_seq, true);
-    // An event committed after the read above but published before its room was followed went
-    // past this connection: a second read finds those rooms, and their streams catch up.
-    for (const room of await d.store.rooms.seqsForUser(actor.id)) {
-      const stream = conn.streams.get(room.room_id);
-      if (stream && room.last_seq > stream.lastSeq) stream.catchUp();
+    for (const room of mine) {
+      conn.follow(room.room_id, room.last_seq, true);
+      // An event committed after the read above but published before its room was followed went
+      // past this connection, and through the hub: its stream catches up from the database.
+      if ((d.hub.lastSeqSeen(room.room_id) ?? 0) > room.last_seq) conn.streams.get(room.room_id)?.catchUp();
     }
     conn.send(
       encodeFrame({

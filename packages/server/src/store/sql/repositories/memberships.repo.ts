@@ -139,16 +139,9 @@ export class SqlMembershipRepository extends SqlRepository implements Membership
     return (await q.execute()).map((r) => r.user_id);
   }
 
-  async coMembers(userId: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('memberships as mine')
-      .innerJoin('memberships as other', 'other.room_id', 'mine.room_id')
-      .select('other.user_id')
-      .distinct()
-      .where('mine.user_id', '=', userId)
-      .where('other.user_id', '<>', userId)
-      .execute();
-    return rows.map((r) => r.user_id);
+  async roomIdsOf(userId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('memberships').select('room_id').where('user_id', '=', userId).execute();
+    return rows.map((r) => r.room_id);
   }
 
   async peers(roomIds: string[], userId: string): Promise<Map<string, UserRow>> {

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MemoryBus } from '../bus/memory-bus.ts';
+import { Hub, type Subscriber } from './hub.ts';
+import { framePayload } from './wire.ts';
+
+/** A connection that records what it was sent. */
+function subscriber(userId: string): Subscriber & { got: { type: string; data: { user_id?: string; status?: string } }[] } {
+  const got: { type: string; data: { user_id?: string; status?: string } }[] = [];
+  const record = (frame: Buffer) => got.push(JSON.parse(framePayload(frame)) as (typeof got)[number]);
+  return {
+    userId,
+    tokenVersion: 0,
+    sessionNotices: false,
+    got,
+    deliverRoom: (_room, _seq, frame) => record(frame),
+    deliver: record,
+    follow: () => {},
+    unfollow: () => {},
+    close: () => {},
+  };
+}
+
+const presence = (userId: string, status: string, to: string[]) => ({ kind: 'users' as const, user_ids: to, type: 'presence_updated', data: { user_id: userId, status, last_active: null } });
+
+describe('Hub: presence changes are coalesced per recipient', () => {
+  it('holds them for the flush interval, then sends each user\'s latest state once, in the order of the latest changes', async () => {
+    const bus = new MemoryBus();
+    const hub = new Hub(bus, { presenceFlushMs: 30 });
+    const x = subscriber('x');
+    hub.register(x);
+    await bus.publish(presence('a', 'online', ['x']));
+    await bus.publish(presence('a', 'away', ['x']));
+    await bus.publish(presence('b', 'online', ['x']));
+    await bus.publish(presence('a', 'online', ['x']));
+    await bus.publish({ kind: 'users', user_ids: ['x'], type: 'notification_created', data: {} });
+    await sleep(5);
+    assert.deepEqual(x.got.map((f) => f.type), ['notification_created'], 'other user events are not held');
+    await sleep(60);
+    assert.deepEqual(x.got.slice(1).map((f) => [f.data.user_id, f.data.status]), [['b', 'online'], ['a', 'online']]);
+    await bus.publish(presence('b', 'offline', ['x']));
+    await sleep(60);
+    assert.deepEqual(x.got.slice(3).map((f) => [f.data.user_id, f.data.status]), [['b', 'offline']], 'a later change is sent in a later flush');
+    hub.close();
+  });
+
+  it('sends nothing to a connection that went away before the flush', async () => {
+    const bus = new MemoryBus();
+    const hub = new Hub(bus, { presenceFlushMs: 20 });
+    const x = subscriber('x');
+    const y = subscriber('y');
+    hub.register(x);
+    hub.register(y);
+    await bus.publish(presence('a', 'online', ['x', 'y']));
+    await sleep(1);
+    hub.unregister(x, []);
+    await sleep(50);
+    assert.equal(x.got.length, 0);
+    assert.equal(y.got.length, 1);
+    hub.close();
+  });
+
+  it('an event addressed to rooms reaches the local followers of those rooms and the named users, each once', async () => {
+    const bus = new MemoryBus();
+    const hub = new Hub(bus, { presenceFlushMs: 10 });
+    const [a, b, c, outsider] = ['a', 'b', 'c', 'o'].map(subscriber);
+    for (const s of [a!, b!, c!, outsider!]) hub.register(s);
+    hub.addToRoom('r1', a!);
+    hub.addToRoom('r1', b!);
+    hub.addToRoom('r2', b!);
+    hub.addToRoom('r2', c!);
+    await bus.publish({ kind: 'users', user_ids: ['a'], room_ids: ['r1', 'r2'], type: 'presence_updated', data: { user_id: 'a', status: 'online' } });
+    await sleep(40);
+    assert.deepEqual([a!, b!, c!, outsider!].map((s) => s.got.length), [1, 1, 1, 0]);
+    hub.close();
+  });
+});
+
+describe('Hub: the last seq it saw of each room', () => {
+  it('follows the highest seq published, ignores ephemeral events, forgets a deleted room', async () => {
+    const bus = new MemoryBus();
+    const hub = new Hub(bus);
+    const room = (type: string, seq?: number) => ({ kind: 'room' as const, room_id: 'r', type: type as never, data: {}, ...(seq === undefined ? {} : { seq }) });
+    assert.equal(hub.lastSeqSeen('r'), undefined);
+    await bus.publish(room('message_created', 7));
+    await bus.publish(room('message_created', 5)); // late, out of order
+    await bus.publish(room('user_typing'));
+    await sleep(1);
+    assert.equal(hub.lastSeqSeen('r'), 7);
+    await bus.publish(room('room_deleted', 8));
+    await sleep(1);
+    assert.equal(hub.lastSeqSeen('r'), undefined);
+    hub.close();
+  });
+});
