@@ -7,7 +7,7 @@
 import bcrypt from 'bcrypt';
 import { SignJWT } from 'jose';
 import type { Kysely } from 'kysely';
-import { v7 } from 'uuid';
+import { newId } from '../../packages/server/src/domain/ids.ts';
 import { openDialect } from '../../packages/server/src/store/sql/open.ts';
 import type { DB } from '../../packages/server/src/store/sql/schema.ts';
 
@@ -42,10 +42,10 @@ export async function seedGrid(db: Kysely<DB>, secret: string, prefix: string, r
   const roomRows = [];
   const memberships = [];
   for (let r = 0; r < rooms; r++) {
-    const roomId = v7();
+    const roomId = newId();
     const room: Fixture['rooms'][number] = { id: roomId, members: [] };
     for (let m = 0; m < members; m++) {
-      const userId = v7();
+      const userId = newId();
       const username = `${prefix}_${r * members + m}`;
       users.push({ id: userId, username, email: `${username}@bench.test`, password_hash: hash, display_name: username, search_name: username, avatar_url: null, bio: null, website: null, status_message: null, is_admin: 0, created_at: now, last_seen: null, deactivated_at: null, purge_after: null, deleted_at: null });
       memberships.push({ room_id: roomId, user_id: userId, role: m === 0 ? 'owner' : 'member', joined_at: now, last_read_message_id: null, last_read_at: null, muted_until: null });
