@@ -20,7 +20,6 @@ export async function serve(overrides: ConfigOverrides = {}): Promise<void> {
   }
   const app = await createApp(config);
   const address = await app.start();
-  app.logger.info({ address, database: app.store.dialect, redis: Boolean(config.REDIS_URL) }, `Rooms is listening on ${address}`);
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -45,6 +44,9 @@ export async function serve(overrides: ConfigOverrides = {}): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Announced only once the handlers are in place: a supervisor that signals as soon as it reads
+  // this line (the log is written synchronously) must get a graceful stop, not the default kill.
+  app.logger.info({ address, database: app.store.dialect, redis: Boolean(config.REDIS_URL) }, `Rooms is listening on ${address}`);
 }
 
 /** The last word of a server that could not start. */

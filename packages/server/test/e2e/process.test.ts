@@ -132,4 +132,15 @@ describe('the server as a process (embedded mode)', () => {
       assert.ok(!output.includes(secret), `the logs contain the ${what}`);
     }
   });
+
+  it('SIGTERM still stops the server when whatever read its log has gone (a broken stdout pipe)', async () => {
+    const srv = boot(freshDir());
+    await srv.listening();
+    // The supervisor or the shell pipe that read stdout dies: the server's next log line meets EPIPE.
+    srv.child.stdout!.destroy();
+    srv.child.kill('SIGTERM');
+    const exit = await Promise.race([srv.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 10_000))]);
+    assert.notEqual(exit, 'hung', 'the server did not exit within 10 s of SIGTERM');
+    assert.equal((exit as { code: number | null }).code, 0, JSON.stringify(exit) + srv.stderr());
+  });
 });
