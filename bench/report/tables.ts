@@ -89,7 +89,7 @@ export function s3Table(r: Results, goals: Goal[]): Table[] {
   const s = r.s3;
   if (!s) return [];
   const rows = Object.entries(s.levels).flatMap(([n, levels]) =>
-    levels.map((l) => [label(n), num(l.connections), num(l.rssMb), num(l.rssPerConnKb, 1), pct(l.idleCpuPct, 2), num(l.connectSeconds, 1), num(l.dropped)]),
+    levels.map((l) => [label(n), num(l.connections), num(l.rssMb), num(l.rssPerConnKb, 1), l.heapPerConnKb === undefined ? '–' : num(l.heapPerConnKb, 1), pct(l.idleCpuPct, 2), num(l.connectSeconds, 1), num(l.dropped)]),
   );
   const notes: string[] = [];
   for (const [i, l] of (s.levels.rooms ?? []).entries()) {
@@ -102,7 +102,7 @@ export function s3Table(r: Results, goals: Goal[]): Table[] {
     goals.push({ scenario: `S3 ${num(l.connections)}`, goal: 'RSS per idle connection ≤ 0.7× (b)', measured: times(ratio(l.rssPerConnKb, b)), met: vb.met });
   }
   notes.push(`Base RSS before any connection: ${Object.entries(s.baseRssMb).map(([n, v]) => `${label(n)} ${num(v)} MB`).join(', ')}; per-connection figures are the growth over it.`);
-  return [{ chart: 's3', title: 'S3 idle connections (rooms of 100 members)', header: ['target', 'connections', 'RSS MB', 'RSS KB / connection', 'idle CPU (one core)', 'connect s', 'dropped'], rows, notes }];
+  return [{ chart: 's3', title: 'S3 idle connections (rooms of 100 members)', header: ['target', 'connections', 'RSS MB', 'RSS KB / connection', 'of which JS heap KB', 'idle CPU (one core)', 'connect s', 'dropped'], rows, notes }];
 }
 
 export function s4Table(r: Results, goals: Goal[]): Table[] {

@@ -1,10 +1,11 @@
 /**
  * S3 idle connections: each target alone, N members connected in rooms of 100 and then left idle.
  * RSS per connection is the growth of the server's RSS over its RSS before the first connection,
- * both read after a full GC (through the inspector) so every target is measured alike; idle CPU is
+ * both read after a full GC (through the inspector) so every target is measured alike (the JS heap's
+ * growth too, to tell JS objects from native memory); idle CPU is
  * the server's CPU time over a quiet window, as a % of one core.
  */
-import { collectGarbage } from '../lib/inspector.ts';
+import { collectGarbage, memoryUsage } from '../lib/inspector.ts';
 import { cpuMs, rssBytes } from '../lib/proc.ts';
 import { startTarget, type TargetName } from '../targets/index.ts';
 import type { Client, ClientEvents } from '../targets/types.ts';
@@ -14,6 +15,8 @@ export interface S3Level {
   connections: number;
   rssMb: number;
   rssPerConnKb: number;
+  /** The part of it in V8's heap (JS objects), measured the same way: where a difference comes from. */
+  heapPerConnKb?: number;
   idleCpuPct: number;
   connectSeconds: number;
   /** Sockets that closed while idle. */
@@ -54,6 +57,7 @@ async function runTarget(ctx: Ctx, name: TargetName, levels: number[]): Promise<
   try {
     await sleep(settleMs);
     const base = await rssAfterGc();
+    const baseHeap = (await memoryUsage(inspect)).heapUsed;
     const out: S3Level[] = [];
     for (const n of levels) {
       const add = n - clients.length;
@@ -71,9 +75,10 @@ async function runTarget(ctx: Ctx, name: TargetName, levels: number[]): Promise<
       await sleep(idleMs);
       const idleCpuPct = (100 * (cpuMs(target.pid)! - cpu0)) / (performance.now() - w0);
       const rss = await rssAfterGc();
-      const level = { connections: clients.length, rssMb: rss / 2 ** 20, rssPerConnKb: (rss - base) / 1024 / clients.length, idleCpuPct, connectSeconds, dropped };
+      const heap = (await memoryUsage(inspect)).heapUsed;
+      const level = { connections: clients.length, rssMb: rss / 2 ** 20, rssPerConnKb: (rss - base) / 1024 / clients.length, heapPerConnKb: (heap - baseHeap) / 1024 / clients.length, idleCpuPct, connectSeconds, dropped };
       out.push(level);
-      ctx.log(`S3 ${name.padEnd(8)} ${level.connections} idle: RSS ${level.rssMb.toFixed(0)} MB, ${level.rssPerConnKb.toFixed(1)} KB/connection, idle CPU ${idleCpuPct.toFixed(1)} %, connected in ${connectSeconds.toFixed(1)} s`);
+      ctx.log(`S3 ${name.padEnd(8)} ${level.connections} idle: RSS ${level.rssMb.toFixed(0)} MB, ${level.rssPerConnKb.toFixed(1)} KB/connection (JS heap ${level.heapPerConnKb.toFixed(1)}), idle CPU ${idleCpuPct.toFixed(1)} %, connected in ${connectSeconds.toFixed(1)} s`);
     }
     return { base: base / 2 ** 20, levels: out };
   } finally {

@@ -4,7 +4,13 @@ import { randomFillSync } from 'node:crypto';
 const POOL_BYTES = 16 * 256;
 const pool = Buffer.allocUnsafe(POOL_BYTES);
 let next = POOL_BYTES;
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** The two ASCII hex digits of each byte value. */
+const HEX_HI = Uint8Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0').charCodeAt(0));
+const HEX_LO = Uint8Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0').charCodeAt(1));
+/** The 16 bytes of the id being made, then its 36 characters. */
+const bytes = new Uint8Array(16);
+const text = Buffer.alloc(36);
+const DASH = 0x2d;
 
 /** The millisecond and counter of the last id, so ids made in the same millisecond still sort in order. */
 let lastMs = -1;
@@ -37,26 +43,31 @@ export function newId(): string {
   const b8 = 0x80 | ((seq >>> 14) & 0x3f);
   const b9 = (seq >>> 6) & 0xff;
   const b10 = ((seq << 2) & 0xff) | (pool[r + 10]! & 0x03);
-  return (
-    HEX[Math.floor(ms / 0x10000000000) & 0xff]! +
-    HEX[Math.floor(ms / 0x100000000) & 0xff]! +
-    HEX[(ms >>> 24) & 0xff]! +
-    HEX[(ms >>> 16) & 0xff]! +
-    '-' +
-    HEX[(ms >>> 8) & 0xff]! +
-    HEX[ms & 0xff]! +
-    '-' +
-    HEX[b6]! +
-    HEX[b7]! +
-    '-' +
-    HEX[b8]! +
-    HEX[b9]! +
-    '-' +
-    HEX[b10]! +
-    HEX[pool[r + 11]!]! +
-    HEX[pool[r + 12]!]! +
-    HEX[pool[r + 13]!]! +
-    HEX[pool[r + 14]!]! +
-    HEX[pool[r + 15]!]!
-  );
+  bytes[0] = Math.floor(ms / 0x10000000000) & 0xff;
+  bytes[1] = Math.floor(ms / 0x100000000) & 0xff;
+  bytes[2] = (ms >>> 24) & 0xff;
+  bytes[3] = (ms >>> 16) & 0xff;
+  bytes[4] = (ms >>> 8) & 0xff;
+  bytes[5] = ms & 0xff;
+  bytes[6] = b6;
+  bytes[7] = b7;
+  bytes[8] = b8;
+  bytes[9] = b9;
+  bytes[10] = b10;
+  for (let i = 11; i < 16; i++) bytes[i] = pool[r + i]!;
+  return hex(bytes);
+}
+
+/**
+ * The 8-4-4-4-12 form, decoded from bytes in one go: a string built by `+` is a rope of 20 pieces
+ * (~450 bytes of heap for an id kept as a connection's or a map's key), and this is faster too.
+ */
+function hex(b: Uint8Array): string {
+  let o = 0;
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) text[o++] = DASH;
+    text[o++] = HEX_HI[b[i]!]!;
+    text[o++] = HEX_LO[b[i]!]!;
+  }
+  return text.toString('latin1');
 }

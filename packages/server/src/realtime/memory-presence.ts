@@ -2,7 +2,8 @@ import type { Clock } from '../ports/clock.ts';
 import { PRESENCE_HISTORY_MS, type PresenceEntry, type PresenceState, type PresenceStatus, type PresenceStore } from '../ports/presence-store.ts';
 
 interface Entry {
-  conns: Set<string>;
+  /** The user's connection ids: an array, as a user has a handful at most (a Set costs ~300 bytes per online user). */
+  conns: string[];
   status: Exclude<PresenceStatus, 'offline'>;
 }
 
@@ -29,18 +30,19 @@ export class MemoryPresenceStore implements PresenceStore {
     this.prune(now);
     const e = this.users.get(userId);
     if (e) {
-      e.conns.add(connId);
+      if (!e.conns.includes(connId)) e.conns.push(connId);
       return false;
     }
-    this.users.set(userId, { conns: new Set([connId]), status: 'online' });
+    this.users.set(userId, { conns: [connId], status: 'online' });
     return true;
   }
 
   async disconnect(userId: string, connId: string): Promise<boolean> {
     const e = this.users.get(userId);
     if (!e) return false;
-    e.conns.delete(connId);
-    if (e.conns.size > 0) return false;
+    const i = e.conns.indexOf(connId);
+    if (i >= 0) e.conns.splice(i, 1);
+    if (e.conns.length > 0) return false;
     this.users.delete(userId);
     const t = this.times.get(userId);
     if (t) t.lastActive = Math.max(t.lastActive, this.clock.now().getTime());

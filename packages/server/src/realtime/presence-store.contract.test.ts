@@ -65,6 +65,17 @@ for (const h of [memoryHarness(), redisHarness()]) {
       assert.deepEqual(ids(await store.online()), ids(before));
     });
 
+    it('connect says when a user comes online and disconnect when their last connection went; repeats count once', async () => {
+      const u = randomUUID();
+      assert.equal(await store.connect(u, 'c1'), true, 'first connection: online now');
+      assert.equal(await store.connect(u, 'c2'), false);
+      assert.equal(await store.connect(u, 'c2'), false, 'the same connection again');
+      assert.equal(await store.disconnect(u, 'c2'), false, 'c1 is still open');
+      assert.equal(await store.disconnect(u, 'c2'), false, 'c2 again: nothing changes');
+      assert.equal(await store.disconnect(u, 'unknown'), false);
+      assert.equal(await store.disconnect(u, 'c1'), true, 'the last one: offline now');
+    });
+
     it('recent("connected") lists users whose latest connection opened since then, online or not', async () => {
       const [on, off] = [randomUUID(), randomUUID()];
       const since = h.now() - 1000;
