@@ -35,7 +35,7 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     ...(opts.onMigration ? { onMigration: opts.onMigration } : {}),
-    ...(logger ? { onConnectionError: (err: Error) => logger.warn({ err }, 'database connection lost; the pool will reconnect') } : {}),
+    ...(logger ? { onConnectionError: (err: Error) => logger.warn({ err }, 'database connection error (retried)') } : {}),
   });
   let ports: Ports;
   try {

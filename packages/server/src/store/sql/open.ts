@@ -15,13 +15,13 @@ export interface OpenStoreOptions {
   /** Bring the schema up to date first (the server does; `rooms migrate` does it alone). */
   migrate?: boolean;
   onMigration?: (name: string, index: number, total: number) => void;
-  /** An idle database connection failed (PostgreSQL); the pool replaces it. For logging. */
+  /** A connection beside the requests failed: an idle one (PostgreSQL; the pool replaces it) or the checkpointer's (SQLite; it tries again). For logging. */
   onConnectionError?: (err: Error) => void;
 }
 
 export function openDialect(opts: Pick<OpenStoreOptions, 'databaseUrl' | 'dataDir' | 'onConnectionError'>): SqlDialect {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl, 10, opts.onConnectionError);
-  return openSqlite(opts.dataDir === ':memory:' ? ':memory:' : join(opts.dataDir, 'rooms.sqlite'));
+  return openSqlite(opts.dataDir === ':memory:' ? ':memory:' : join(opts.dataDir, 'rooms.sqlite'), opts.onConnectionError);
 }
 
 /** Opens the configured database, migrated when asked. The one place that picks a backend. */

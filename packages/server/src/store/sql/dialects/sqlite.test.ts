@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -147,5 +147,29 @@ describe('SQLite dialect on a file: reads outside transactions on their own conn
     const start = performance.now();
     await group.run(async (trx) => sql`insert into t (n) values (500)`.execute(trx));
     assert.ok(performance.now() - start < 20, `it waited ${(performance.now() - start).toFixed(1)} ms`);
+  });
+});
+
+describe('SQLite dialect: checkpoints on a thread of their own', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rooms-sqlite-ckpt-'));
+  const file = join(dir, 'rooms.sqlite');
+  const d = openSqlite(file);
+  after(async () => {
+    await d.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('copies committed pages into the database file while the writer only appends, and stops on close', async () => {
+    await sql`create table blobs (id integer primary key, body blob not null)`.execute(d.db);
+    const fileBytes = () => statSync(file).size;
+    const before = fileBytes();
+    // ~8 MB in 400 commits: far below the writer's own threshold (10,000 pages, ~40 MB), so only
+    // the checkpointer can have moved these pages into the file.
+    const body = Buffer.alloc(20_000, 7);
+    for (let i = 0; i < 400; i++) await d.db.transaction().execute((tx) => sql`insert into blobs (body) values (${body})`.execute(tx));
+    const deadline = Date.now() + 5000;
+    while (fileBytes() - before < 7_000_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(fileBytes() - before >= 7_000_000, `the database file grew by ${fileBytes() - before} bytes only`);
+    assert.ok(statSync(`${file}-wal`).size < 40 * 2 ** 20, 'the WAL stayed below the writer threshold');
   });
 });

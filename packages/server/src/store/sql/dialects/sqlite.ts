@@ -4,6 +4,12 @@ import Database from 'better-sqlite3';
 import { CompiledQuery, Kysely, SelectQueryNode, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase } from 'kysely';
 import type { DB } from '../schema.ts';
 import type { SqlDialect } from './dialect.ts';
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts';
+
+/** Past this many WAL pages the writer checkpoints in its own commit (the checkpointer thread normally keeps it far below). */
+const WRITER_CHECKPOINT_PAGES = 10_000;
+/** A WAL that grew in a burst is cut back to this size when it restarts. */
+const WAL_SIZE_LIMIT = 16 * 2 ** 20;
 
 /** Compiled statements kept per SQL text; past this, the oldest is dropped (the server runs far fewer distinct statements). */
 const STATEMENT_CACHE = 500;
@@ -179,7 +185,7 @@ class OneWriterSqliteDialect extends SqliteDialect {
 }
 
 /** SQLite through better-sqlite3: WAL for concurrent readers, foreign keys on, a busy timeout for the CLI beside the server. */
-export function openSqlite(file: string): SqlDialect {
+export function openSqlite(file: string, onError: (err: Error) => void = () => {}): SqlDialect {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const conn = new Database(file);
   conn.pragma('journal_mode = WAL');
@@ -187,11 +193,18 @@ export function openSqlite(file: string): SqlDialect {
   conn.pragma('synchronous = NORMAL');
   conn.pragma('foreign_keys = ON');
   conn.pragma('busy_timeout = 5000');
-  // A second connection for reads; an in-memory database is private to its connection, so it has none.
+  // A second connection for reads, and a thread for checkpoints; an in-memory database is private
+  // to its connection, so it has neither.
   let reader: Database.Database | undefined;
+  let checkpointer: Checkpointer | undefined;
   if (file !== ':memory:') {
     reader = new Database(file, { readonly: true });
     reader.pragma('busy_timeout = 5000');
+    // The commits only append to the WAL; the checkpointer's thread copies it into the file. The
+    // writer checkpoints itself only if the WAL grows past this (~40 MB): a bound, should the thread lag.
+    conn.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+    conn.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
+    checkpointer = startCheckpointer(file, (message) => onError(new Error(`SQLite checkpoint: ${message}`)));
   }
   const driver = new OneWriterDriver(cachingStatements(conn), reader && cachingStatements(reader));
   const db = new Kysely<DB>({ dialect: new OneWriterSqliteDialect(driver) });
@@ -202,6 +215,9 @@ export function openSqlite(file: string): SqlDialect {
     // Holding a batch open (a turn, or up to HOLD_MS) is only free when reads do not need the writer.
     groupCommit: { hold: reader !== undefined },
     isUniqueViolation: (err) => (err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT_UNIQUE') === true || (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY',
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
