@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { backends, openTestStore } from '../../../test/helpers/services.ts';
 import { MIGRATION_NAMES } from '../sql/migrations/index.ts';
 import { openStore } from '../sql/open.ts';
 import type { Store } from '../store.ts';
+import { aUser } from './fixtures.ts';
 import { followContract } from './follows.contract.ts';
 import { messageContract } from './messages.contract.ts';
 import { roomContract } from './rooms.contract.ts';
@@ -32,6 +34,25 @@ for (const backend of backends()) {
         await p.cleanup();
       }
       assert.ok(MIGRATION_NAMES.length >= 1);
+    });
+
+    it('makes exactly one of several first accounts, created at once on an empty server, a server admin', async () => {
+      const fresh = await openTestStore(backend);
+      try {
+        // Each signup's transaction stays open a moment after its insert, so on PostgreSQL they overlap.
+        const users = await Promise.all(
+          Array.from({ length: 6 }, () =>
+            fresh.store.transaction(async (tx) => {
+              const u = await tx.users.insert(aUser());
+              await sleep(30);
+              return u;
+            }),
+          ),
+        );
+        assert.equal(users.filter((u) => u.is_admin).length, 1, 'server admins among the first accounts');
+      } finally {
+        await fresh.cleanup();
+      }
     });
 
     userContract(() => store);

@@ -14,6 +14,9 @@ const userById = prepared((db, id: string) => db.selectFrom('users').selectAll()
 // SQLite's LIKE has no escape character unless told; say it on both databases.
 const likePrefix = (column: 'username' | 'search_name', pattern: string) => sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`;
 
+/** PostgreSQL advisory lock taken by a signup that may be the first (any constant of our own). */
+const FIRST_ACCOUNT_LOCK = 0x526f6f6d; // "Room"
+
 const usernameTaken = () => new DomainError('username_taken', 'That username is taken.');
 
 export class SqlUserRepository extends SqlRepository implements UserRepository {
@@ -25,8 +28,11 @@ export class SqlUserRepository extends SqlRepository implements UserRepository {
   }
 
   async insert(user: NewUser): Promise<UserRow> {
+    // The lock below lasts as long as the transaction: outside one, make one.
+    if (this.dialect.name === 'postgres' && !this.db.isTransaction) return this.db.transaction().execute((trx) => new SqlUserRepository(trx, this.dialect).insert(user));
     try {
       // The first account becomes a server admin: decided in the same statement as the insert.
+      if (this.dialect.name === 'postgres') await this.serializeFirstAccounts();
       const row = await this.db
         .insertInto('users')
         .values({
@@ -41,6 +47,17 @@ export class SqlUserRepository extends SqlRepository implements UserRepository {
       if (this.dialect.isUniqueViolation(err)) throw usernameTaken();
       throw err;
     }
+  }
+
+  /**
+   * On PostgreSQL (read committed) two signups on an empty server each see no account in their
+   * insert and both became admins. While the table looks empty, a signup takes a lock held until
+   * its transaction ends: a second one waits, and its insert (a new snapshot) sees the first
+   * account. Once any account exists this is one index probe. SQLite runs one writer at a time.
+   */
+  private async serializeFirstAccounts(): Promise<void> {
+    const any = await this.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+    if (!any) await sql`select pg_advisory_xact_lock(${FIRST_ACCOUNT_LOCK})`.execute(this.db);
   }
 
   async findById(id: string): Promise<UserRow | undefined> {
