@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { summarizeProfile } from './lib/profile-summary.ts';
 import { coreSplit, loadAvg, machine, pin } from './lib/proc.ts';
 import { markdownTable } from './report/format.ts';
-import { writeResults } from './report/markdown.ts';
+import { writeBenchmarksMd, writeResults } from './report/markdown.ts';
 import type { Results } from './report/results.ts';
 import type { Ctx } from './scenarios/context.ts';
 import { runS1 } from './scenarios/s1-fanout.ts';
@@ -115,9 +115,7 @@ if (profileDir) {
 // BENCHMARKS.md keeps complete full runs only (or any run, when asked).
 const complete = only.size === 5 && ctx.targets.length === 3 && !values.grids && Object.keys(results.errors).length === 0;
 if ((!quick && complete) || values.benchmarks) {
-  const note = quick ? '> This is a **quick** run (`npm run bench -- --quick`): short steps and a small seeded history. A full run (`npm run bench`) replaces it.\n\n' : '';
-  const body = report.markdown.replace(/\n!\[[^\]]*\]\([^)]*\)\n/g, '\n');
-  writeFileSync(join(import.meta.dirname, '..', 'BENCHMARKS.md'), `${note}${body}\nCharts: \`bench/results/charts-${results.mode}/\` after a run (results stay out of git). Reproduce with \`npm run bench${quick ? ' -- --quick' : ''}\`.\n`);
+  writeBenchmarksMd(results, report, join(import.meta.dirname, '..', 'BENCHMARKS.md'));
   log('BENCHMARKS.md written');
 }
 log(`done in ${(results.seconds / 60).toFixed(1)} min: ${md}, ${json}`);

@@ -101,3 +101,11 @@ export function writeResults(r: Results, dir: string): { json: string; md: strin
   writeFileSync(md, report.markdown);
   return { json, md, report };
 }
+
+/** BENCHMARKS.md from a run's report: the tables without the chart images (they stay in bench/results). */
+export function writeBenchmarksMd(r: Results, report: Report, file: string): void {
+  const quick = r.mode === 'quick';
+  const note = quick ? '> This is a **quick** run (`npm run bench -- --quick`): short steps and a small seeded history. A full run (`npm run bench`) replaces it.\n\n' : '';
+  const body = report.markdown.replace(/\n!\[[^\]]*\]\([^)]*\)\n/g, '\n');
+  writeFileSync(file, `${note}${body}\nCharts: \`bench/results/charts-${r.mode}/\` after a run (results stay out of git). Reproduce with \`npm run bench${quick ? ' -- --quick' : ''}\`.\n`);
+}
