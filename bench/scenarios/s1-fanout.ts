@@ -86,7 +86,9 @@ async function runGroup(ctx: Ctx, grid: Grid, names: TargetName[], steps: Record
         if (!(await step(name, rate)).passed && (ctx.quick || !(await step(name, rate)).passed)) failedAt.set(name, rate);
       }
     }
-    // Refinement: two geometric bisections between the last pass and the first failure.
+    // Refinement: two geometric bisections between the last pass and the first failure. In the
+    // full run a failed midpoint is tried once more, like a ladder step: one p99 sample over
+    // 100 ms decided it (the same code passed 800 msg/s in 10×100 in one run, 476 in the next).
     if (refine) {
       for (const name of runs.keys()) {
         let fail = failedAt.get(name);
@@ -94,7 +96,7 @@ async function runGroup(ctx: Ctx, grid: Grid, names: TargetName[], steps: Record
         let pass = fail / 2;
         for (let k = 0; k < 2; k++) {
           const mid = Math.sqrt(pass * fail);
-          if ((await step(name, mid)).passed) pass = mid;
+          if ((await step(name, mid)).passed || (!ctx.quick && (await step(name, mid)).passed)) pass = mid;
           else fail = mid;
         }
       }
