@@ -73,7 +73,6 @@ export class Connection implements Subscriber, RoomStreamOwner {
       this.cleanup();
     });
     ws.on('error', (err) => deps.logger.debug({ err }, 'websocket error'));
-    this.holdTimer = setTimeout(() => this.releaseHeld(), RESUME_WINDOW_MS);
     const idleMs = session.idleTimeoutMs;
     if (idleMs) this.idleTimer = setTimeout(() => this.close(CLOSE_CODES.idleTimeout, `idle for ${duration(idleMs)} without input (TIME_OUT)`), idleMs);
   }
@@ -161,7 +160,11 @@ export class Connection implements Subscriber, RoomStreamOwner {
     this.d.hub.removeFromRoom(roomId, this);
   }
 
-  /** Frames received until setup settles are handled after it, in the order they came. */
+  /**
+   * Frames received until setup settles are handled after it, in the order they came; then the
+   * resume window opens (live events held until the first frame, or RESUME_WINDOW_MS). Called
+   * once, right after the connection is made.
+   */
   holdFramesUntil(setup: Promise<void>): void {
     const settled = setup.then(
       () => {},
@@ -171,7 +174,6 @@ export class Connection implements Subscriber, RoomStreamOwner {
     // The resume window starts once setup is done, not at the socket's opening: in a reconnect
     // storm setup itself can take longer than the window, and a window that closed before the
     // client's `resume` was even read released live events ahead of the replay (duplicates).
-    this.stopHoldTimer();
     void settled.then(() => {
       if (this.setup === settled) this.setup = undefined;
       if (this.holding && !this.sawFrame && !this.closed) this.holdTimer = setTimeout(() => this.releaseHeld(), RESUME_WINDOW_MS);
