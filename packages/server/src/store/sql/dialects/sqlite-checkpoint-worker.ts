@@ -11,12 +11,17 @@ const db = new Database(file);
 db.pragma('busy_timeout = 5000');
 const checkpoint = db.prepare('pragma wal_checkpoint(passive)');
 
+/** The last failure reported: a lasting one (a disk error) is told once, not 20 times a second. */
+let failing: string | undefined;
 const timer = setInterval(() => {
   try {
     checkpoint.run();
+    failing = undefined;
   } catch (err) {
-    // SQLITE_BUSY and the like: the next tick tries again; the writer's own fallback bounds the WAL.
-    parentPort!.postMessage({ type: 'error', message: (err as Error).message });
+    // The next tick tries again; the writer's own threshold bounds the WAL meanwhile.
+    const message = (err as Error).message;
+    if (message !== failing) parentPort!.postMessage({ type: 'error', message });
+    failing = message;
   }
 }, intervalMs);
 
