@@ -1,3 +1,4 @@
+import { DomainError } from '../domain/errors.ts';
 import type { EventBus } from '../ports/bus.ts';
 import type { RoomEventRow } from '../store/room-types.ts';
 import type { Store } from '../store/store.ts';
@@ -9,7 +10,8 @@ export interface Work {
   now: string;
   /**
    * Records a durable room event: takes the room's next seq, stores the event under it, and
-   * queues it for publishing. A message passes messageAt so the room's last_message_at moves too.
+   * queues it for publishing. A message passes messageAt so the room's last_message_at moves too,
+   * and is refused (room_archived) if the room was archived meanwhile.
    * Taking the seq locks the room's row until commit; data may be async and write under that lock
    * (rows a concurrent send also locks, such as a thread parent, must be written after it: the
    * same lock order everywhere, or PostgreSQL deadlocks).
@@ -32,7 +34,8 @@ export async function inTransaction<T>(store: Store, bus: EventBus, now: Date, f
       tx,
       now: nowIso,
       async record(roomId, type, data, opts = {}) {
-        const seq = await tx.rooms.nextSeq(roomId, opts.messageAt);
+        const seq = opts.messageAt === undefined ? await tx.rooms.nextSeq(roomId) : await tx.rooms.nextMessageSeq(roomId, opts.messageAt);
+        if (seq === undefined) throw new DomainError('room_archived', 'This room is archived: it is read-only.');
         const payload: unknown = await data(seq);
         const row: RoomEventRow = { room_id: roomId, seq, type, payload, created_at: nowIso };
         await tx.events.append(row);

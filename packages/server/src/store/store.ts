@@ -114,6 +114,12 @@ export interface RoomRepository {
    * seqs are gap-free and strictly increasing; a message also moves last_message_at.
    */
   nextSeq(id: string, messageAt?: IsoTime): Promise<number>;
+  /**
+   * nextSeq for a new message, which also moves last_message_at; takes nothing (undefined) when the
+   * room is archived or gone. The check is part of the statement that locks the row, so a message
+   * never lands in a room archived after the send was authorized.
+   */
+  nextMessageSeq(id: string, messageAt: IsoTime): Promise<number | undefined>;
   /** Takes one seat: member_count + 1 unless the member limit is reached (then false). Atomic. */
   takeSeat(id: string): Promise<boolean>;
   /** Gives a seat back: member_count - 1; returns the new count. */

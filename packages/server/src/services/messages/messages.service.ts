@@ -7,12 +7,14 @@ import { inTransaction } from '../../events/unit-of-work.ts';
 import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { RateLimiter } from '../../ports/rate-limiter.ts';
-import type { MessageRow, RoomRow } from '../../store/room-types.ts';
+import { decide } from '../../policies/room.policy.ts';
+import type { MembershipRow, MessageRow, RoomRow } from '../../store/room-types.ts';
 import type { Store } from '../../store/store.ts';
 import type { UserRow } from '../../store/types.ts';
 import { notifyForMessage } from '../notifications/notify.ts';
-import { authorize, type RoomAccess } from '../rooms/room-access.ts';
+import { assertAllowed, authorize, type RoomAccess } from '../rooms/room-access.ts';
 import { presentMessages, presentNewMessage, toEventMessage } from './message-presenter.ts';
+import { SendAccessCache } from './send-access-cache.ts';
 
 export interface SendInput {
   content: string;
@@ -36,13 +38,18 @@ export interface MessagesDeps {
 }
 
 const messageNotFound = () => new DomainError('message_not_found', 'No such message.');
+const mayMentionRoom = (m: MembershipRow | undefined) => m?.role === 'owner' || m?.role === 'admin';
+/** Refusals that mean the room or the sender's place in it changed (see send). */
+const ACCESS_CODES: ReadonlySet<string> = new Set(['room_not_found', 'not_a_member', 'room_archived', 'muted', 'forbidden', 'not_allowed_here']);
 
 /** Sending, listing, editing and deleting messages. The same methods serve REST, WebSocket and gateways. */
 export class MessagesService {
   private readonly d: MessagesDeps;
+  private readonly access: SendAccessCache;
 
   constructor(deps: MessagesDeps) {
     this.d = deps;
+    this.access = new SendAccessCache(deps.bus);
   }
 
   /**
@@ -51,7 +58,29 @@ export class MessagesService {
    */
   async send(actor: Actor, roomId: string, input: SendInput): Promise<{ message: MessageView; created: boolean }> {
     const now = this.d.clock.now();
+    const hint = this.access.access(roomId, actor.id, now.getTime());
+    // What the cache knew may be out of date: a refusal is always decided on a fresh read.
+    if (hint && decide('send', { room: hint.room, membership: hint.membership, isServerAdmin: actor.isAdmin, now }).ok) {
+      try {
+        return await this.sendWith(actor, roomId, input, hint, now);
+      } catch (err) {
+        // The transaction found the room or the membership changed since: start over from the database.
+        if (!(err instanceof DomainError) || !ACCESS_CODES.has(err.code)) throw err;
+        this.access.forgetRoom(roomId);
+      }
+    }
     const access = await authorize(this.d.store, actor, roomId, 'send', now);
+    this.access.rememberAccess(roomId, actor.id, access.room, access.membership, now.getTime());
+    return this.sendWith(actor, roomId, input, access, now);
+  }
+
+  /**
+   * The send itself, for a sender the room's policy allowed (from the database or, recently, the
+   * cache). The transaction re-reads the membership after taking the room's seq (its row lock) and
+   * takes the seq only while the room is not archived: what decides the send is the database's
+   * state at that moment, whatever a concurrent removal, ban, mute or archive did before.
+   */
+  private async sendWith(actor: Actor, roomId: string, input: SendInput, access: RoomAccess, now: Date): Promise<{ message: MessageView; created: boolean }> {
     if (input.client_id) {
       const original = await this.d.store.messages.findByClientId(actor.id, input.client_id);
       if (original) return { message: await this.presentOne(actor, access.room, original, roomId), created: false };
@@ -61,18 +90,26 @@ export class MessagesService {
     const limit = await this.d.rateLimiter.hit(actor.id);
     if (!limit.allowed) throw new DomainError('rate_limited', 'You are sending too fast. Slow down.', { retryAfterSeconds: limit.retryAfterSeconds });
 
-    const { mentions: mentionIds, mentions_room: mentionsRoom } = await this.mentions(access, actor, input.content);
+    const { mentions: mentionIds, room: wantsRoom } = await this.mentions(access, actor, input.content);
 
     let stored: MessageRow;
     let sender: UserRow | undefined;
     try {
       stored = await inTransaction(this.d.store, this.d.bus, now, async (work) => {
-        sender = await work.tx.users.findById(actor.id);
+        sender = this.access.sender(actor.id, now.getTime());
+        if (!sender) {
+          sender = await work.tx.users.findById(actor.id);
+          if (sender) this.access.rememberSender(sender, now.getTime());
+        }
         let row!: MessageRow;
         await work.record(
           roomId,
           'message_created',
-          (seq) => {
+          async (seq) => {
+            const membership = await work.tx.members.get(roomId, actor.id);
+            assertAllowed('send', { room: access.room, membership }, actor, now);
+            // @room is an admin's or owner's right at the moment of sending.
+            const mentionsRoom = wantsRoom && mayMentionRoom(membership);
             row = { id: newId(), room_id: roomId, seq, sender_id: actor.id, type: 'text', content: input.content, parent_id: parentId, client_id: input.client_id ?? null, mentions: mentionIds, mentions_room: mentionsRoom, reply_count: 0, created_at: work.now, edited_at: null, deleted_at: null };
             return { message: toEventMessage(row, sender) };
           },
@@ -121,7 +158,8 @@ export class MessagesService {
     if (message.deleted_at) throw messageNotFound();
     const windowMs = (this.d.editWindowSeconds ?? ROOM_LIMITS.editWindowSeconds) * 1000;
     if (now.getTime() - Date.parse(message.created_at) > windowMs) throw new DomainError('edit_window_passed', 'Messages can only be edited for 15 minutes.');
-    const mentions = await this.mentions(access, actor, content);
+    const { mentions: ids, room: wantsRoom } = await this.mentions(access, actor, content);
+    const mentions = { mentions: ids, mentions_room: wantsRoom && mayMentionRoom(access.membership) };
     const updated = await inTransaction(this.d.store, this.d.bus, now, async (work) => {
       const sender = await work.tx.users.findById(actor.id);
       let row!: MessageRow;
@@ -180,13 +218,12 @@ export class MessagesService {
     return view!;
   }
 
-  /** Members mentioned by @username (not the sender), and @room when the sender is a room admin or owner. */
-  private async mentions(access: RoomAccess, actor: Actor, content: string): Promise<{ mentions: string[]; mentions_room: boolean }> {
+  /** Members mentioned by @username (not the sender), and whether @room is in the text (who may use it is the caller's). */
+  private async mentions(access: RoomAccess, actor: Actor, content: string): Promise<{ mentions: string[]; room: boolean }> {
     const parsed = parseMentions(content);
     const named = parsed.usernames.length > 0 ? await this.d.store.users.findByUsernames(parsed.usernames) : [];
     const ids = await this.d.store.members.whichAreMembers(access.room.id, named.map((u) => u.id).filter((id) => id !== actor.id));
-    const role = access.membership?.role;
-    return { mentions: ids, mentions_room: parsed.room && (role === 'owner' || role === 'admin') };
+    return { mentions: ids, room: parsed.room };
   }
 
   private async checkDirectBlock(access: RoomAccess, actor: Actor): Promise<void> {

@@ -59,6 +59,18 @@ export function roomContract(store: () => Store): void {
       assert.equal((await store().rooms.findById(r.id))!.last_message_at, at(9));
     });
 
+    it('nextMessageSeq takes the next seq and moves last_message_at; in an archived or unknown room it takes nothing', async () => {
+      const r = await insertRoom(store());
+      assert.equal(await store().rooms.nextMessageSeq(r.id, at(3)), 1);
+      assert.equal((await store().rooms.findById(r.id))!.last_message_at, at(3));
+      await store().rooms.update(r.id, { archived: true });
+      assert.equal(await store().rooms.nextMessageSeq(r.id, at(4)), undefined);
+      const after = (await store().rooms.findById(r.id))!;
+      assert.equal(after.last_seq, 1);
+      assert.equal(after.last_message_at, at(3));
+      assert.equal(await store().rooms.nextMessageSeq(newId(), at(4)), undefined);
+    });
+
     it('takeSeat never passes member_limit, however many race for the last seats', async () => {
       const r = await insertRoom(store(), { member_limit: 5 });
       const taken = await Promise.all(range(20).map(() => store().transaction((tx) => tx.rooms.takeSeat(r.id))));

@@ -29,6 +29,14 @@ const takeSeqForMessage = prepared((db, id: string, messageAt: string) =>
     .where('id', '=', id)
     .returning('last_seq'),
 );
+const takeSeqForOpenRoom = prepared((db, id: string, messageAt: string) =>
+  db
+    .updateTable('rooms')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_message_at: messageAt }))
+    .where('id', '=', id)
+    .where('archived', '=', 0)
+    .returning('last_seq'),
+);
 
 const MEMBERSHIP_COLUMNS = [
   'role',
@@ -85,6 +93,11 @@ export class SqlRoomRepository extends SqlRepository implements RoomRepository {
     const { rows } = messageAt ? await takeSeqForMessage(this.db, id, messageAt) : await takeSeq(this.db, id);
     if (!rows[0]) throw new Error(`nextSeq: no room ${id}`);
     return rows[0].last_seq;
+  }
+
+  async nextMessageSeq(id: string, messageAt: string): Promise<number | undefined> {
+    const { rows } = await takeSeqForOpenRoom(this.db, id, messageAt);
+    return rows[0]?.last_seq;
   }
 
   async takeSeat(id: string): Promise<boolean> {

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { backends } from '../../../test/helpers/services.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { DomainEvent } from '../../events/events.ts';
+import { MemoryRateLimiter } from '../../limits/memory-rate-limiter.ts';
+import type { EventBus } from '../../ports/bus.ts';
+import { systemClock } from '../../ports/clock.ts';
+import { insertUser } from '../../store/contract/fixtures.ts';
+import { insertRoom, join } from '../../store/contract/room-fixtures.ts';
+import { openStore } from '../../store/sql/open.ts';
+import type { Store } from '../../store/store.ts';
+import { MessagesService } from './messages.service.ts';
+
+/**
+ * A bus that delivers nothing: the changes below are made straight in the database, as another
+ * node would make them, and the invalidation that node publishes is late or lost. Whatever the
+ * service remembers from earlier sends, the send's transaction must decide on the database.
+ */
+class DeafBus implements EventBus {
+  readonly published: DomainEvent[] = [];
+  async publish(e: DomainEvent): Promise<void> {
+    this.published.push(e);
+  }
+  subscribe(): () => void {
+    return () => {};
+  }
+  async close(): Promise<void> {}
+}
+
+const refusedWith = (code: string) => (err: unknown) => err instanceof DomainError && err.code === code;
+
+for (const backend of backends()) {
+  describe(`MessagesService.send decides on the database, not on what it remembers: ${backend.name}`, { skip: !backend.available && 'TEST_DATABASE_URL not set' }, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    let svc: MessagesService;
+    let actor: Actor;
+    let roomId: string;
+    before(async () => {
+      const p = await backend.provision();
+      store = await openStore({ databaseUrl: p.databaseUrl, dataDir: p.dataDir });
+      cleanup = async () => {
+        await store.close();
+        await p.cleanup();
+      };
+    });
+    after(() => cleanup());
+
+    /** A fresh room with the actor as member (role given) and one earlier send, so the service has it cached. */
+    beforeEach(async () => {
+      svc = new MessagesService({ store, bus: new DeafBus(), clock: systemClock, rateLimiter: new MemoryRateLimiter({ limit: 1000, windowMs: 10_000 }, systemClock) });
+      const user = await insertUser(store);
+      actor = { id: user.id, isAdmin: false, tokenVersion: 0, ip: '127.0.0.1' } as Actor;
+      roomId = (await insertRoom(store, { type: 'private' })).id;
+      await join(store, roomId, user.id, 'admin');
+      await svc.send(actor, roomId, { content: 'first' });
+    });
+
+    const lastSeq = async () => (await store.rooms.findById(roomId))!.last_seq;
+
+    it('a removed member is refused (404 room_not_found for a private room) and nothing is stored', async () => {
+      const seq = await lastSeq();
+      await store.members.remove(roomId, actor.id);
+      await assert.rejects(svc.send(actor, roomId, { content: 'after removal' }), refusedWith('room_not_found'));
+      assert.equal(await lastSeq(), seq, 'no seq taken');
+      assert.equal((await store.messages.list(roomId, { limit: 10 })).length, 1);
+    });
+
+    it('a member muted meanwhile is refused with muted', async () => {
+      await store.members.update(roomId, actor.id, { muted: true, muted_until: null });
+      await assert.rejects(svc.send(actor, roomId, { content: 'while muted' }), refusedWith('muted'));
+    });
+
+    it('a room archived meanwhile refuses the message (room_archived) and takes no seq', async () => {
+      const seq = await lastSeq();
+      await store.rooms.update(roomId, { archived: true });
+      await assert.rejects(svc.send(actor, roomId, { content: 'archived' }), refusedWith('room_archived'));
+      assert.equal(await lastSeq(), seq);
+    });
+
+    it('@room is decided on the role at the moment of sending: a demoted admin mentions nobody', async () => {
+      const other = await insertUser(store);
+      await join(store, roomId, other.id);
+      await store.members.update(roomId, actor.id, { role: 'member' });
+      const { message } = await svc.send(actor, roomId, { content: 'hello @room' });
+      const stored = await store.messages.findById(message.id);
+      assert.equal(stored!.mentions_room, false);
+      assert.equal((await store.notifications.list(other.id, { limit: 10 })).items.length, 0, 'nobody notified');
+    });
+
+    it('an unchanged member keeps sending, each message under the next seq', async () => {
+      const seq = await lastSeq();
+      for (let i = 0; i < 3; i++) await svc.send(actor, roomId, { content: `again ${i}` });
+      assert.equal(await lastSeq(), seq + 3);
+    });
+  });
+}
