@@ -10,6 +10,7 @@
  *   --messages 10000000  S5 seed size
  *   --rooms-db postgres  Rooms on PostgreSQL in S1–S4 (a fresh database at BENCH_DATABASE_URL's server)
  *   --profile            run Rooms with --cpu-prof; profiles and their summaries in bench/results/profiles
+ *   --sql-timing         run Rooms with SQL_TIMING: time per SQL statement, in bench/results/sql-timing
  *   --benchmarks         write BENCHMARKS.md from this run even if it is a quick one
  */
 import { readdirSync, writeFileSync } from 'node:fs';
@@ -38,13 +39,16 @@ const { values } = parseArgs({
     messages: { type: 'string' },
     'rooms-db': { type: 'string', default: 'sqlite' },
     profile: { type: 'boolean', default: false },
+    'sql-timing': { type: 'boolean', default: false },
     benchmarks: { type: 'boolean', default: false },
   },
 });
 const quick = values.quick;
 const only = new Set(values.only.toUpperCase().split(','));
 const resultsDir = join(import.meta.dirname, 'results');
-const profileDir = values.profile ? join(resultsDir, 'profiles', new Date().toISOString().replace(/[:.]/g, '-')) : undefined;
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const profileDir = values.profile ? join(resultsDir, 'profiles', stamp) : undefined;
+const sqlTimingDir = values['sql-timing'] ? join(resultsDir, 'sql-timing', stamp) : undefined;
 const parseGrid = (s: string): Grid => {
   const [rooms, members] = s.split(/[x×]/).map(Number);
   return { rooms: rooms!, members: members! };
@@ -61,6 +65,7 @@ const ctx: Ctx = {
   targets: values.targets.split(',') as TargetName[],
   cores,
   profileDir,
+  sqlTimingDir,
   pgAdminUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   roomsOnPostgres: values['rooms-db'] === 'postgres',
   seedMessages: Number(values.messages ?? (quick ? 200_000 : 10_000_000)),
@@ -112,6 +117,7 @@ if (profileDir) {
   for (const f of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) writeFileSync(join(profileDir, `${f}.txt`), summarizeProfile(join(profileDir, f), 40));
   log(`profiles and summaries in ${profileDir}`);
 }
+if (sqlTimingDir) log(`SQL statement timing in ${sqlTimingDir}`);
 // BENCHMARKS.md keeps complete full runs only (or any run, when asked).
 const complete = only.size === 5 && ctx.targets.length === 3 && !values.grids && Object.keys(results.errors).length === 0;
 if ((!quick && complete) || values.benchmarks) {

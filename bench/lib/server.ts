@@ -33,6 +33,8 @@ export interface ChildServer {
   stop: () => Promise<void>;
   /** SIGKILL and wait: a crash. */
   kill: () => Promise<void>;
+  /** stdout lines after startup that matched LaunchOptions.capture. */
+  captured: string[];
 }
 
 export interface LaunchOptions {
@@ -42,6 +44,8 @@ export interface LaunchOptions {
   nodeFlags?: string[];
   /** Echo the child's stdout (logs) to ours. */
   verbose?: boolean;
+  /** Keep the stdout lines (logs) that match this, once the server is up. */
+  capture?: RegExp;
 }
 
 /**
@@ -65,15 +69,27 @@ export function launch(script: string, env: Record<string, string>, ready: RegEx
       const m = ready.exec(buf);
       if (m) {
         child.stdout.off('data', onData);
+        const captured: string[] = [];
         if (opts.verbose) child.stdout.pipe(process.stdout);
-        else child.stdout.resume();
-        resolve({ url: m[1]!, pid: child.pid, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') });
+        if (opts.capture) keepLines(child.stdout, opts.capture, captured);
+        else if (!opts.verbose) child.stdout.resume();
+        resolve({ url: m[1]!, pid: child.pid, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL'), captured });
       } else if (buf.length > 1_000_000) {
         buf = buf.slice(-10_000);
       }
     };
     child.stdout.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
+  });
+}
+
+/** Collects the lines of a stream that match re. */
+function keepLines(stream: NodeJS.ReadableStream, re: RegExp, into: string[]): void {
+  let rest = '';
+  stream.on('data', (d: Buffer) => {
+    const lines = (rest + d.toString()).split('\n');
+    rest = lines.pop()!;
+    for (const line of lines) if (re.test(line)) into.push(line);
   });
 }
 

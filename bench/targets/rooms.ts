@@ -5,11 +5,13 @@
  * first frame. Persistence is on: SQLite in a temporary DATA_DIR, or a fresh PostgreSQL database.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { StatementTiming } from '../../packages/server/src/observability/statement-timings.ts';
 import { openDb, seedGrid } from '../lib/rooms-fixture.ts';
 import { freshDatabase, startServer, type ChildServer } from '../lib/server.ts';
+import { markdownTable, num } from '../report/format.ts';
 import { scrapeLoopDelay } from './loop-metrics.ts';
 import type { ClientEvents, Grid, Target, TargetOptions } from './types.ts';
 import { connectAll, readUint, WsClient } from './ws-client.ts';
@@ -76,14 +78,16 @@ export interface RoomsOptions extends TargetOptions {
   postgresAdminUrl?: string | undefined;
   /** Echo the server's logs. */
   verbose?: boolean;
+  /** Run with SQL_TIMING and write its per-statement totals here when the server stops. */
+  sqlTimingDir?: string | undefined;
 }
 
 export async function startRooms(opts: RoomsOptions): Promise<Target & { dataDir: string; databaseUrl: string | undefined; secret: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rooms-bench-'));
   const database = await freshDatabase(opts.postgresAdminUrl);
   const secret = randomBytes(32).toString('hex');
-  const env = { DATA_DIR: dataDir, DATABASE_URL: database?.url ?? '', JWT_SECRET: secret, BCRYPT_COST: '10', MESSAGE_RATE_LIMIT: String(BENCH_RATE_LIMIT) };
-  const launchOpts = { cores: opts.cores, nodeFlags: opts.nodeFlags, verbose: opts.verbose ?? false };
+  const env = { DATA_DIR: dataDir, DATABASE_URL: database?.url ?? '', JWT_SECRET: secret, BCRYPT_COST: '10', MESSAGE_RATE_LIMIT: String(BENCH_RATE_LIMIT), SQL_TIMING: String(opts.sqlTimingDir !== undefined) };
+  const launchOpts = { cores: opts.cores, nodeFlags: opts.nodeFlags, verbose: opts.verbose ?? false, ...(opts.sqlTimingDir ? { capture: /"msg":"statement timing"/ } : {}) };
   let server: ChildServer = await startServer({ ...env, PORT: String(opts.port ?? 0) }, launchOpts);
   const port = Number(new URL(server.url).port);
   const ws = () => server.url.replace(/^http/, 'ws');
@@ -120,8 +124,20 @@ export async function startRooms(opts: RoomsOptions): Promise<Target & { dataDir
     },
     async stop() {
       await server.stop();
+      if (opts.sqlTimingDir) writeSqlTiming(opts.sqlTimingDir, server);
       await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The server's per-statement totals (its "statement timing" log line at shutdown) as a Markdown table. */
+function writeSqlTiming(dir: string, server: ChildServer): void {
+  const line = server.captured.at(-1);
+  if (!line) return;
+  const { statements } = JSON.parse(line) as { statements: StatementTiming[] };
+  const rows = statements.map((s) => [`\`${s.sql.length > 120 ? `${s.sql.slice(0, 117)}...` : s.sql}\``, num(s.count), num(s.mean_us, 1), num(s.total_ms)]);
+  mkdirSync(dir, { recursive: true });
+  const table = markdownTable({ title: `SQL statements by total time (Rooms, pid ${server.pid})`, header: ['statement', 'runs', 'mean µs', 'total ms'], rows, notes: [] });
+  writeFileSync(join(dir, `sql-timing-${server.pid}.md`), table);
 }

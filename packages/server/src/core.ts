@@ -4,6 +4,7 @@ import { loadSecrets } from './config/secrets.ts';
 import type { Clock } from './ports/clock.ts';
 import { createPorts, type Ports } from './ports.ts';
 import { createServices, type Services } from './services/index.ts';
+import { StatementTimings } from './observability/statement-timings.ts';
 import { openStore } from './store/sql/open.ts';
 import type { Store } from './store/store.ts';
 
@@ -31,7 +32,9 @@ export interface Core {
 export async function openCore(config: Config, opts: CoreOptions): Promise<Core> {
   const secrets = loadSecrets(config.DATA_DIR, { jwtSecret: config.JWT_SECRET });
   const logger = opts.logger;
+  const timings = config.SQL_TIMING ? new StatementTimings() : undefined;
   const store = await openStore({
+    ...(timings ? { onQuery: (sql: string, ms: number) => timings.record(sql, ms) } : {}),
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     ...(opts.onMigration ? { onMigration: opts.onMigration } : {}),
@@ -69,6 +72,7 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
       await services.presence.close();
       await ports.close();
       await store.close();
+      if (timings) logger?.info({ statements: timings.top() }, 'statement timing');
     },
   };
 }

@@ -65,6 +65,11 @@ export const ConfigSchema = z.object({
     .default('false')
     .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Time every SQL statement and log the totals at shutdown (a diagnostic for benchmarks). */
+  SQL_TIMING: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Grace, in seconds, for in-flight requests at shutdown before connections are cut. */
   SHUTDOWN_GRACE: seconds(10),
 });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Store } from '../store.ts';
-import type { SqlDialect } from './dialects/dialect.ts';
+import type { QueryTimer, SqlDialect } from './dialects/dialect.ts';
 import { openPostgres } from './dialects/postgres.ts';
 import { openSqlite } from './dialects/sqlite.ts';
 import { migrateToLatest } from './migrations/index.ts';
@@ -17,11 +17,13 @@ export interface OpenStoreOptions {
   onMigration?: (name: string, index: number, total: number) => void;
   /** A connection beside the requests failed: an idle one (PostgreSQL; the pool replaces it) or the checkpointer's (SQLite; it tries again). For logging. */
   onConnectionError?: (err: Error) => void;
+  /** Times every statement (a diagnostic: SQL_TIMING). */
+  onQuery?: QueryTimer;
 }
 
-export function openDialect(opts: Pick<OpenStoreOptions, 'databaseUrl' | 'dataDir' | 'onConnectionError'>): SqlDialect {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, 10, opts.onConnectionError);
-  return openSqlite(opts.dataDir === ':memory:' ? ':memory:' : join(opts.dataDir, 'rooms.sqlite'), opts.onConnectionError);
+export function openDialect(opts: Pick<OpenStoreOptions, 'databaseUrl' | 'dataDir' | 'onConnectionError' | 'onQuery'>): SqlDialect {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, 10, opts.onConnectionError, opts.onQuery);
+  return openSqlite(opts.dataDir === ':memory:' ? ':memory:' : join(opts.dataDir, 'rooms.sqlite'), opts.onConnectionError, opts.onQuery);
 }
 
 /** Opens the configured database, migrated when asked. The one place that picks a backend. */

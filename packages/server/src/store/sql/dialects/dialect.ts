@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, LogEvent } from 'kysely';
 import type { DB } from '../schema.ts';
 
 /** Column types that differ by database; migrations ask the dialect instead of branching. */
@@ -16,4 +16,13 @@ export interface SqlDialect {
   readonly groupCommit?: { hold: boolean };
   isUniqueViolation(err: unknown): boolean;
   close(): Promise<void>;
+}
+
+/** Told each statement's SQL text and how long it ran (SQL_TIMING). */
+export type QueryTimer = (sql: string, ms: number) => void;
+
+/** Kysely's query log, when statements are timed: Kysely measures each around the driver's execute. */
+export function timedLog(onQuery: QueryTimer | undefined): { log?: (e: LogEvent) => void } {
+  if (!onQuery) return {};
+  return { log: (e) => e.level === 'query' && onQuery(e.query.sql, e.queryDurationMillis) };
 }

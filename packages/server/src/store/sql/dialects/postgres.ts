@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../schema.ts';
-import type { SqlDialect } from './dialect.ts';
+import { timedLog, type QueryTimer, type SqlDialect } from './dialect.ts';
 
 const TIMESTAMPTZ_OID = 1184;
 const INT8_OID = 20;
@@ -18,12 +18,12 @@ const types = {
   },
 };
 
-export function openPostgres(connectionString: string, poolSize = 10, onIdleError: (err: Error) => void = () => {}): SqlDialect {
+export function openPostgres(connectionString: string, poolSize = 10, onIdleError: (err: Error) => void = () => {}, onQuery?: QueryTimer): SqlDialect {
   const pool = new pg.Pool({ connectionString, max: poolSize, types, options: '-c timezone=UTC' });
   // An idle connection the server drops (restart, admin termination) must not crash the process:
   // the pool discards it and opens a new one on the next query.
   pool.on('error', (err) => onIdleError(err));
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...timedLog(onQuery) });
   return {
     name: 'postgres',
     db,

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { CompiledQuery, Kysely, SelectQueryNode, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase } from 'kysely';
 import type { DB } from '../schema.ts';
-import type { SqlDialect } from './dialect.ts';
+import { timedLog, type QueryTimer, type SqlDialect } from './dialect.ts';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts';
 
 /** Past this many WAL pages the writer checkpoints in its own commit (the checkpointer thread normally keeps it far below). */
@@ -128,10 +128,12 @@ class OneWriterDriver implements Driver {
   readonly writer: SqliteDatabase;
   readonly reader: SqliteDatabase | undefined;
   readonly writerLock = new FifoLock();
+  private readonly onQuery: QueryTimer | undefined;
 
-  constructor(writer: SqliteDatabase, reader: SqliteDatabase | undefined) {
+  constructor(writer: SqliteDatabase, reader: SqliteDatabase | undefined, onQuery: QueryTimer | undefined) {
     this.writer = writer;
     this.reader = reader;
+    this.onQuery = onQuery;
   }
 
   async init(): Promise<void> {}
@@ -147,7 +149,14 @@ class OneWriterDriver implements Driver {
   }
 
   async commitTransaction(): Promise<void> {
+    if (!this.onQuery) {
+      run(this.writer, COMMIT);
+      return;
+    }
+    // Kysely's log sees statements only; the commit (writing the WAL) is timed here.
+    const t0 = performance.now();
     run(this.writer, COMMIT);
+    this.onQuery('commit', performance.now() - t0);
   }
 
   async rollbackTransaction(): Promise<void> {
@@ -185,7 +194,7 @@ class OneWriterSqliteDialect extends SqliteDialect {
 }
 
 /** SQLite through better-sqlite3: WAL for concurrent readers, foreign keys on, a busy timeout for the CLI beside the server. */
-export function openSqlite(file: string, onError: (err: Error) => void = () => {}): SqlDialect {
+export function openSqlite(file: string, onError: (err: Error) => void = () => {}, onQuery?: QueryTimer): SqlDialect {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const conn = new Database(file);
   conn.pragma('journal_mode = WAL');
@@ -206,8 +215,8 @@ export function openSqlite(file: string, onError: (err: Error) => void = () => {
     conn.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     checkpointer = startCheckpointer(file, (message) => onError(new Error(`SQLite checkpoint: ${message}`)));
   }
-  const driver = new OneWriterDriver(cachingStatements(conn), reader && cachingStatements(reader));
-  const db = new Kysely<DB>({ dialect: new OneWriterSqliteDialect(driver) });
+  const driver = new OneWriterDriver(cachingStatements(conn), reader && cachingStatements(reader), onQuery);
+  const db = new Kysely<DB>({ dialect: new OneWriterSqliteDialect(driver), ...timedLog(onQuery) });
   return {
     name: 'sqlite',
     db,
