@@ -41,7 +41,9 @@ export class MemoryPresenceStore implements PresenceStore {
     const e = this.users.get(userId);
     if (!e) return false;
     const i = e.conns.indexOf(connId);
-    if (i >= 0) e.conns.splice(i, 1);
+    // A connection not counted (closed twice) changes nothing, as in Redis.
+    if (i < 0) return false;
+    e.conns.splice(i, 1);
     if (e.conns.length > 0) return false;
     this.users.delete(userId);
     const t = this.times.get(userId);

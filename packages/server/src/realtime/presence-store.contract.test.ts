@@ -74,6 +74,8 @@ for (const h of [memoryHarness(), redisHarness()]) {
       assert.equal(await store.disconnect(u, 'c2'), false, 'c2 again: nothing changes');
       assert.equal(await store.disconnect(u, 'unknown'), false);
       assert.equal(await store.disconnect(u, 'c1'), true, 'the last one: offline now');
+      assert.equal(await store.disconnect(u, 'c1'), false, 'already offline: no second "offline now"');
+      assert.equal(await store.disconnect(randomUUID(), 'c9'), false, 'a user never seen');
     });
 
     it('recent("connected") lists users whose latest connection opened since then, online or not', async () => {

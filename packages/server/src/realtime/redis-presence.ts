@@ -26,14 +26,14 @@ const DISCONNECT = `
 local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) == 0 then
-  redis.call('DEL', KEYS[2])
-  redis.call('SET', KEYS[3], now, 'PX', 2592000000)
-  redis.call('ZREM', KEYS[4], ARGV[2])
-  redis.call('ZADD', KEYS[5], 'GT', now, ARGV[2])
-  return 1
-end
-return 0`;
+if redis.call('ZCARD', KEYS[1]) > 0 then return 0 end
+-- Offline now only if still listed online: a user whose last connection already went (a second
+-- disconnect, an unknown connection) is not announced offline again, nor their last-seen moved.
+if redis.call('ZREM', KEYS[4], ARGV[2]) == 0 then return 0 end
+redis.call('DEL', KEYS[2])
+redis.call('SET', KEYS[3], now, 'PX', 2592000000)
+redis.call('ZADD', KEYS[5], 'GT', now, ARGV[2])
+return 1`;
 
 export class RedisPresenceStore implements PresenceStore {
   private readonly redis: Redis;
