@@ -11,11 +11,13 @@
  *   --rooms-db postgres  Rooms on PostgreSQL in S1–S4 (a fresh database at BENCH_DATABASE_URL's server)
  *   --profile            run Rooms with --cpu-prof; profiles and their summaries in bench/results/profiles
  *   --sql-timing         run Rooms with SQL_TIMING: time per SQL statement, in bench/results/sql-timing
+ *   --perf               sample every server with Linux perf (CPU by binary: V8, kernel, SQLite), in bench/results/perf
  *   --benchmarks         write BENCHMARKS.md from this run even if it is a quick one
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { perfAvailable, summarizePerf } from './lib/perf.ts';
 import { summarizeProfile } from './lib/profile-summary.ts';
 import { coreSplit, loadAvg, machine, pin } from './lib/proc.ts';
 import { markdownTable } from './report/format.ts';
@@ -40,6 +42,7 @@ const { values } = parseArgs({
     'rooms-db': { type: 'string', default: 'sqlite' },
     profile: { type: 'boolean', default: false },
     'sql-timing': { type: 'boolean', default: false },
+    perf: { type: 'boolean', default: false },
     benchmarks: { type: 'boolean', default: false },
   },
 });
@@ -49,6 +52,9 @@ const resultsDir = join(import.meta.dirname, 'results');
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const profileDir = values.profile ? join(resultsDir, 'profiles', stamp) : undefined;
 const sqlTimingDir = values['sql-timing'] ? join(resultsDir, 'sql-timing', stamp) : undefined;
+if (values.perf && !perfAvailable()) throw new Error('--perf needs Linux perf (Debian: apt-get install linux-perf)');
+const perfDir = values.perf ? join(resultsDir, 'perf', stamp) : undefined;
+if (perfDir) mkdirSync(perfDir, { recursive: true });
 const parseGrid = (s: string): Grid => {
   const [rooms, members] = s.split(/[x×]/).map(Number);
   return { rooms: rooms!, members: members! };
@@ -66,6 +72,7 @@ const ctx: Ctx = {
   cores,
   profileDir,
   sqlTimingDir,
+  perfDir,
   pgAdminUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   roomsOnPostgres: values['rooms-db'] === 'postgres',
   seedMessages: Number(values.messages ?? (quick ? 200_000 : 10_000_000)),
@@ -118,6 +125,10 @@ if (profileDir) {
   log(`profiles and summaries in ${profileDir}`);
 }
 if (sqlTimingDir) log(`SQL statement timing in ${sqlTimingDir}`);
+if (perfDir) {
+  for (const f of readdirSync(perfDir).filter((f) => f.endsWith('.perf'))) summarizePerf(join(perfDir, f));
+  log(`perf samples and summaries in ${perfDir}`);
+}
 // BENCHMARKS.md keeps complete full runs only (or any run, when asked).
 const complete = only.size === 5 && ctx.targets.length === 3 && !values.grids && Object.keys(results.errors).length === 0;
 if ((!quick && complete) || values.benchmarks) {

@@ -1,8 +1,9 @@
 /** What every benchmark needs of a server under test: a fresh database, and the server as a child process. */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import pg from 'pg';
+import { recordPerf } from './perf.ts';
 
 /**
  * A fresh PostgreSQL database next to the given admin URL (never the admin database itself, so
@@ -46,6 +47,8 @@ export interface LaunchOptions {
   verbose?: boolean;
   /** Keep the stdout lines (logs) that match this, once the server is up. */
   capture?: RegExp;
+  /** Sample the server with perf while it runs; the data and a summary land in this directory. */
+  perfDir?: string | undefined;
 }
 
 /**
@@ -73,7 +76,18 @@ export function launch(script: string, env: Record<string, string>, ready: RegEx
         if (opts.verbose) child.stdout.pipe(process.stdout);
         if (opts.capture) keepLines(child.stdout, opts.capture, captured);
         else if (!opts.verbose) child.stdout.resume();
-        resolve({ url: m[1]!, pid: child.pid, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL'), captured });
+        // Sampling ends before the server does, so shutdown's work is not counted.
+        const perf = opts.perfDir && child.pid ? recordPerf(child.pid, join(opts.perfDir, `${basename(script, '.ts')}-${child.pid}.perf`)) : undefined;
+        const stop = async () => {
+          await perf?.stop();
+          await signal('SIGTERM');
+        };
+        // A crash is not delayed by the sampler: it ends with the process.
+        const kill = async () => {
+          await signal('SIGKILL');
+          await perf?.stop();
+        };
+        resolve({ url: m[1]!, pid: child.pid, stop, kill, captured });
       } else if (buf.length > 1_000_000) {
         buf = buf.slice(-10_000);
       }

@@ -11,6 +11,8 @@ export interface Ctx {
   profileDir: string | undefined;
   /** Run Rooms with SQL_TIMING; each server's per-statement totals land here. */
   sqlTimingDir: string | undefined;
+  /** Sample every server with perf (--perf); data and summaries land here. */
+  perfDir: string | undefined;
   /** PostgreSQL admin URL (S5 runs Rooms on PostgreSQL too). */
   pgAdminUrl: string;
   /** Run Rooms on PostgreSQL in S1–S4 too (default: SQLite, the one-node default). */
@@ -23,7 +25,7 @@ export interface Ctx {
 /** Options for starting a target: pinned to the server cores, profiled if asked (Rooms only). */
 export function targetOptions(ctx: Ctx, name: TargetName, port?: number): RoomsOptions {
   const nodeFlags = ctx.profileDir && name === 'rooms' ? ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`] : [];
-  return { cores: ctx.cores?.server, nodeFlags, ...(port ? { port } : {}), postgresAdminUrl: ctx.roomsOnPostgres ? ctx.pgAdminUrl : undefined, sqlTimingDir: name === 'rooms' ? ctx.sqlTimingDir : undefined };
+  return { cores: ctx.cores?.server, nodeFlags, ...(port ? { port } : {}), postgresAdminUrl: ctx.roomsOnPostgres ? ctx.pgAdminUrl : undefined, sqlTimingDir: name === 'rooms' ? ctx.sqlTimingDir : undefined, perfDir: ctx.perfDir };
 }
 
 /** A TCP port free right now (to restart a server on the same address). */

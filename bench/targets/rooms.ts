@@ -87,7 +87,7 @@ export async function startRooms(opts: RoomsOptions): Promise<Target & { dataDir
   const database = await freshDatabase(opts.postgresAdminUrl);
   const secret = randomBytes(32).toString('hex');
   const env = { DATA_DIR: dataDir, DATABASE_URL: database?.url ?? '', JWT_SECRET: secret, BCRYPT_COST: '10', MESSAGE_RATE_LIMIT: String(BENCH_RATE_LIMIT), SQL_TIMING: String(opts.sqlTimingDir !== undefined) };
-  const launchOpts = { cores: opts.cores, nodeFlags: opts.nodeFlags, verbose: opts.verbose ?? false, ...(opts.sqlTimingDir ? { capture: /"msg":"statement timing"/ } : {}) };
+  const launchOpts = { cores: opts.cores, nodeFlags: opts.nodeFlags, perfDir: opts.perfDir, verbose: opts.verbose ?? false, ...(opts.sqlTimingDir ? { capture: /"msg":"statement timing"/ } : {}) };
   let server: ChildServer = await startServer({ ...env, PORT: String(opts.port ?? 0) }, launchOpts);
   const port = Number(new URL(server.url).port);
   const ws = () => server.url.replace(/^http/, 'ws');

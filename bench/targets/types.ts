@@ -34,6 +34,8 @@ export interface TargetOptions {
   cores: string | undefined;
   /** node flags for the server process (--cpu-prof ...). */
   nodeFlags: string[];
+  /** Sample the server with perf into this directory (--perf). */
+  perfDir?: string | undefined;
   /** A fixed port (to restart on the same address), or 0. */
   port?: number;
 }

@@ -1,0 +1,45 @@
+/**
+ * Linux perf, sampling a server on the CPU clock (software event: it works on virtual machines
+ * without hardware counters): where the process's CPU time goes by binary (V8 and Node, JIT code,
+ * the kernel's syscalls, SQLite) and by symbol, which --cpu-prof cannot show, since it sees only
+ * JavaScript frames and counts time blocked in a syscall as the caller's.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+
+export function perfAvailable(): boolean {
+  return spawnSync('perf', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+export interface PerfRecording {
+  /** Stops sampling (perf also stops by itself when the process exits). */
+  stop(): Promise<void>;
+}
+
+export function recordPerf(pid: number, file: string): PerfRecording {
+  const perf = spawn('perf', ['record', '-e', 'cpu-clock', '-F', '999', '-p', String(pid), '-o', file], { stdio: 'ignore' });
+  const exited = once(perf, 'exit');
+  let stopped: Promise<void> | undefined;
+  return {
+    stop() {
+      stopped ??= (async () => {
+        if (perf.exitCode === null && perf.signalCode === null) perf.kill('SIGINT');
+        await exited;
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** Writes `${file}.txt`: CPU samples by binary, then by binary and symbol (after the run: perf report takes seconds). */
+export function summarizePerf(file: string): void {
+  writeFileSync(`${file}.txt`, `${report(file, 'dso', 12)}\n${report(file, 'dso,sym', 40)}`);
+}
+
+/** perf report's table of the top rows by the given sort keys. */
+function report(file: string, sort: string, rows: number): string {
+  const r = spawnSync('perf', ['report', '-i', file, '--stdio', '--no-children', '--sort', sort], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const lines = (r.stdout ?? '').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  return `by ${sort}:\n${lines.slice(0, rows).join('\n')}\n`;
+}
