@@ -2,6 +2,7 @@ import type { DomainEvent, RoomEventType } from '../../events/events.ts';
 import type { EventBus } from '../../ports/bus.ts';
 import type { MembershipRow, RoomRow } from '../../store/room-types.ts';
 import type { UserRow } from '../../store/types.ts';
+import type { RoomAccess } from '../rooms/room-access.ts';
 
 /** Room events that change neither the room's row nor anyone's membership: they leave entries alone. */
 const KEEPS_ACCESS: ReadonlySet<RoomEventType> = new Set<RoomEventType>([
@@ -24,13 +25,15 @@ const ACCESS_TTL_MS = 30_000;
  * the old name live (history always shows the current one).
  */
 const SENDER_TTL_MS = 2_000;
-/** Entries kept at most; past it the cache starts over (a node rarely has this many active senders). */
+/** Sender-in-room entries kept at most (a membership row each, ~0.4 KB); past it the cache starts over. */
 const MAX_ENTRIES = 50_000;
+/** Sender rows kept at most; past it they start over (only the last SENDER_TTL_MS of senders matter). */
+const MAX_SENDERS = 10_000;
 
-interface AccessEntry {
+/** One room: its row (the latest read, shared by its members' entries) and each sender's membership. */
+interface RoomEntry {
   room: RoomRow;
-  membership: MembershipRow | undefined;
-  at: number;
+  members: Map<string, { membership: MembershipRow | undefined; at: number }>;
 }
 
 /**
@@ -45,7 +48,7 @@ interface AccessEntry {
  * membership and room events, as they arrive through the bus, and expire after ACCESS_TTL_MS.
  */
 export class SendAccessCache {
-  private readonly rooms = new Map<string, Map<string, AccessEntry>>();
+  private readonly rooms = new Map<string, RoomEntry>();
   private readonly senders = new Map<string, { user: UserRow; at: number }>();
   private size = 0;
 
@@ -54,17 +57,19 @@ export class SendAccessCache {
     bus.subscribe((e) => this.onEvent(e));
   }
 
-  access(roomId: string, userId: string, nowMs: number): AccessEntry | undefined {
-    const e = this.rooms.get(roomId)?.get(userId);
-    return e && nowMs - e.at < ACCESS_TTL_MS ? e : undefined;
+  access(roomId: string, userId: string, nowMs: number): RoomAccess | undefined {
+    const r = this.rooms.get(roomId);
+    const m = r?.members.get(userId);
+    return m && nowMs - m.at < ACCESS_TTL_MS ? { room: r!.room, membership: m.membership } : undefined;
   }
 
   rememberAccess(roomId: string, userId: string, room: RoomRow, membership: MembershipRow | undefined, nowMs: number): void {
     if (this.size >= MAX_ENTRIES) this.clear();
-    let users = this.rooms.get(roomId);
-    if (!users) this.rooms.set(roomId, (users = new Map()));
-    if (!users.has(userId)) this.size++;
-    users.set(userId, { room, membership, at: nowMs });
+    let r = this.rooms.get(roomId);
+    if (r) r.room = room;
+    else this.rooms.set(roomId, (r = { room, members: new Map() }));
+    if (!r.members.has(userId)) this.size++;
+    r.members.set(userId, { membership, at: nowMs });
   }
 
   sender(userId: string, nowMs: number): UserRow | undefined {
@@ -73,15 +78,15 @@ export class SendAccessCache {
   }
 
   rememberSender(user: UserRow, nowMs: number): void {
-    if (this.senders.size >= MAX_ENTRIES) this.senders.clear();
+    if (this.senders.size >= MAX_SENDERS) this.senders.clear();
     this.senders.set(user.id, { user, at: nowMs });
   }
 
   /** Drops what is known of one room (a send found the cache wrong, or the room changed). */
   forgetRoom(roomId: string): void {
-    const users = this.rooms.get(roomId);
-    if (!users) return;
-    this.size -= users.size;
+    const r = this.rooms.get(roomId);
+    if (!r) return;
+    this.size -= r.members.size;
     this.rooms.delete(roomId);
   }
 

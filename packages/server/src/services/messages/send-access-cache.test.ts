@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MemoryBus } from '../../bus/memory-bus.ts';
+import type { RoomEventType } from '../../events/events.ts';
+import type { MembershipRow, RoomRow } from '../../store/room-types.ts';
+import type { UserRow } from '../../store/types.ts';
+import { SendAccessCache } from './send-access-cache.ts';
+
+const room = (id: string) => ({ id, type: 'public', archived: false }) as RoomRow;
+const member = (roomId: string, userId: string) => ({ room_id: roomId, user_id: userId, role: 'member' }) as MembershipRow;
+const flush = () => new Promise((r) => setImmediate(r));
+
+describe('SendAccessCache: what a send may reuse, and when it must read again', () => {
+  it('keeps an entry across message events and drops the whole room on a membership or room event', async () => {
+    const bus = new MemoryBus();
+    const cache = new SendAccessCache(bus);
+    cache.rememberAccess('r1', 'u1', room('r1'), member('r1', 'u1'), 0);
+    cache.rememberAccess('r1', 'u2', room('r1'), member('r1', 'u2'), 0);
+    cache.rememberAccess('r2', 'u1', room('r2'), member('r2', 'u1'), 0);
+    const publish = (type: RoomEventType, roomId: string) => bus.publish({ kind: 'room', room_id: roomId, type, seq: 1, data: {} });
+    for (const type of ['message_created', 'reaction_added', 'read_updated', 'user_typing'] as const) await publish(type, 'r1');
+    await flush();
+    assert.ok(cache.access('r1', 'u1', 1), 'message events change nobody\'s access');
+    for (const type of ['user_left', 'member_updated', 'room_updated', 'user_joined', 'room_deleted'] as const) {
+      cache.rememberAccess('r1', 'u1', room('r1'), member('r1', 'u1'), 0);
+      await publish(type, 'r1');
+      await flush();
+      assert.equal(cache.access('r1', 'u1', 1), undefined, `${type} drops the room`);
+      assert.equal(cache.access('r1', 'u2', 1), undefined, `${type} drops every member of the room`);
+    }
+    assert.ok(cache.access('r2', 'u1', 1), 'other rooms are untouched');
+  });
+
+  it('an entry serves 30 s and the sender row 2 s; a revoked session drops the sender', async () => {
+    const bus = new MemoryBus();
+    const cache = new SendAccessCache(bus);
+    cache.rememberAccess('r1', 'u1', room('r1'), member('r1', 'u1'), 1_000);
+    assert.ok(cache.access('r1', 'u1', 30_999));
+    assert.equal(cache.access('r1', 'u1', 31_000), undefined);
+    cache.rememberSender({ id: 'u1' } as UserRow, 1_000);
+    assert.ok(cache.sender('u1', 2_999));
+    assert.equal(cache.sender('u1', 3_000), undefined);
+    await bus.publish({ kind: 'user', user_id: 'u1', type: 'session_revoked', data: {} });
+    await flush();
+    assert.equal(cache.sender('u1', 1_500), undefined);
+  });
+
+  it('the room row is the latest read, shared by the room\'s entries', () => {
+    const cache = new SendAccessCache(new MemoryBus());
+    cache.rememberAccess('r1', 'u1', room('r1'), member('r1', 'u1'), 0);
+    const newer = { ...room('r1'), name: 'renamed' };
+    cache.rememberAccess('r1', 'u2', newer, member('r1', 'u2'), 0);
+    assert.equal(cache.access('r1', 'u1', 1)!.room, newer);
+    assert.equal(cache.access('r1', 'u1', 1)!.membership!.user_id, 'u1');
+  });
+});
