@@ -111,9 +111,9 @@ export interface RoomRepository {
   delete(id: string): Promise<void>;
   /**
    * Takes the room's next seq (last_seq + 1) under the row lock of the current transaction, so
-   * seqs are gap-free and strictly increasing; a message also moves last_message_at.
+   * seqs are gap-free and strictly increasing.
    */
-  nextSeq(id: string, messageAt?: IsoTime): Promise<number>;
+  nextSeq(id: string): Promise<number>;
   /**
    * nextSeq for a new message, which also moves last_message_at; takes nothing (undefined) when the
    * room is archived or gone. The check is part of the statement that locks the row, so a message

@@ -49,13 +49,13 @@ export function roomContract(store: () => Store): void {
       assert.equal(await store().rooms.nextSeq(r.id), 1);
       await assert.rejects(
         store().transaction(async (tx) => {
-          assert.equal(await tx.rooms.nextSeq(r.id, at(5)), 2);
+          assert.equal(await tx.rooms.nextMessageSeq(r.id, at(5)), 2);
           throw new Error('boom');
         }),
         /boom/,
       );
       assert.equal((await store().rooms.findById(r.id))!.last_seq, 1);
-      assert.equal(await store().rooms.nextSeq(r.id, at(9)), 2);
+      assert.equal(await store().rooms.nextMessageSeq(r.id, at(9)), 2);
       assert.equal((await store().rooms.findById(r.id))!.last_message_at, at(9));
     });
 

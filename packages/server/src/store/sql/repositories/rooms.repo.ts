@@ -22,13 +22,6 @@ const takeSeq = prepared((db, id: string) =>
     .where('id', '=', id)
     .returning('last_seq'),
 );
-const takeSeqForMessage = prepared((db, id: string, messageAt: string) =>
-  db
-    .updateTable('rooms')
-    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_message_at: messageAt }))
-    .where('id', '=', id)
-    .returning('last_seq'),
-);
 const takeSeqForOpenRoom = prepared((db, id: string, messageAt: string) =>
   db
     .updateTable('rooms')
@@ -89,8 +82,8 @@ export class SqlRoomRepository extends SqlRepository implements RoomRepository {
     await this.db.deleteFrom('rooms').where('id', '=', id).execute();
   }
 
-  async nextSeq(id: string, messageAt?: string): Promise<number> {
-    const { rows } = messageAt ? await takeSeqForMessage(this.db, id, messageAt) : await takeSeq(this.db, id);
+  async nextSeq(id: string): Promise<number> {
+    const { rows } = await takeSeq(this.db, id);
     if (!rows[0]) throw new Error(`nextSeq: no room ${id}`);
     return rows[0].last_seq;
   }
