@@ -2,6 +2,7 @@
  * The send path without sockets: MessagesService.send in-process on a fresh database, with C sends
  * in flight at once, so the cost of storing a message (queries, transaction, commit) is measured
  * apart from fan-out. `node bench/send-path.ts [--messages 20000] [--concurrency 64] [--database-url postgres://…]`
+ * (SQL_TIMING=1 in the environment: time per SQL statement, printed at the end)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +16,10 @@ const { values } = parseArgs({ options: { messages: { type: 'string', default: '
 const total = Number(values.messages);
 const concurrency = Number(values.concurrency);
 const dataDir = mkdtempSync(join(tmpdir(), 'rooms-send-'));
-const config = loadConfig({ DATA_DIR: dataDir, BCRYPT_COST: '10', MESSAGE_RATE_LIMIT: '100000', ...(values['database-url'] ? { DATABASE_URL: values['database-url'] } : {}) });
-const core = await openCore(config, { clock: systemClock });
+const config = loadConfig({ DATA_DIR: dataDir, BCRYPT_COST: '10', MESSAGE_RATE_LIMIT: '100000', ...(process.env.SQL_TIMING ? { SQL_TIMING: 'true' } : {}), ...(values['database-url'] ? { DATABASE_URL: values['database-url'] } : {}) });
+// With SQL_TIMING set, the per-statement totals are printed at the end (the server logs them at shutdown).
+const timingLog = { info: (o: { statements?: { sql: string; count: number; mean_us: number; total_ms: number }[] }) => o.statements && console.table(o.statements.map((t) => ({ ...t, sql: t.sql.slice(0, 90) }))), warn() {}, error() {} };
+const core = await openCore(config, { clock: systemClock, ...(config.SQL_TIMING ? { logger: timingLog as never } : {}) });
 const { services } = core;
 const roomsN = Number(values.rooms);
 const senders: { actor: { id: string; isAdmin: boolean; tokenVersion: number; ip: string }; roomId: string }[] = [];

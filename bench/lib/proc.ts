@@ -1,6 +1,6 @@
 /** What the harness reads about processes and the machine: CPU time and RSS from /proc, core pinning with taskset. */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 const TICK_MS = 1000 / 100; // USER_HZ is 100 on every Linux the bench targets
@@ -15,6 +15,23 @@ export function cpuMs(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** CPU ms (user + system) of each thread of a process, summed by thread name (node's main thread is named after the process). */
+export function cpuMsByThread(pid: number | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  if (pid === undefined) return out;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) * TICK_MS);
+    }
+  } catch {
+    // The process (or a thread) ended while it was read: what was read is what there is.
+  }
+  return out;
 }
 
 /** Resident set size of a process in bytes (VmRSS). */

@@ -1,0 +1,71 @@
+/**
+ * `npm run bench:fixed -- --grid 100x10 --rate 1000 [--targets relay,rooms] [--rounds 3] [--seconds 5] [--profile]`:
+ * every target at one fixed offered rate, rounds interleaved target by target, printing server CPU
+ * per message and per delivery. S1 asks "how far can it go"; this asks "what does a message cost"
+ * at a load every target carries, which is the figure to compare before and after a change to the
+ * hot path (a single S1 step passing or not is a coin toss near a target's limit).
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { LoadGen } from './lib/loadgen.ts';
+import { coreSplit, cpuMsByThread, pin } from './lib/proc.ts';
+import { sleep } from './scenarios/context.ts';
+import { startTarget, type Target, type TargetName } from './targets/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    grid: { type: 'string', default: '100x10' },
+    rate: { type: 'string', default: '1000' },
+    targets: { type: 'string', default: 'relay,rooms' },
+    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '5' },
+    profile: { type: 'boolean', default: false },
+  },
+});
+const [rooms, members] = values.grid.split(/[x×]/).map(Number) as [number, number];
+const grid = { rooms, members };
+const rate = Number(values.rate);
+const seconds = Number(values.seconds);
+const names = values.targets.split(',') as TargetName[];
+const profileDir = values.profile ? join(import.meta.dirname, 'results', 'profiles', new Date().toISOString().replace(/[:.]/g, '-')) : undefined;
+const cores = coreSplit();
+if (cores) pin(process.pid, cores.load);
+
+const runs: { name: TargetName; target: Target; gen: LoadGen }[] = [];
+const perMessage = new Map<TargetName, number[]>();
+try {
+  for (const name of names) {
+    const target = await startTarget(name, { cores: cores?.server, nodeFlags: profileDir && name === 'rooms' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
+    const gen = new LoadGen(grid);
+    gen.clients = await target.connect(grid, gen, { concurrency: 100 });
+    runs.push({ name, target, gen });
+    perMessage.set(name, []);
+  }
+  for (const { target, gen } of runs) await gen.run(target, { rate, seconds: 3, sendersPerRoom: 10, drainMs: 500 });
+  for (let round = 1; round <= Number(values.rounds); round++) {
+    for (const { name, target, gen } of runs) {
+      const threads0 = cpuMsByThread(target.pid);
+      const r = await gen.run(target, { rate, seconds, sendersPerRoom: 10, drainMs: 1000 });
+      const threads = [...cpuMsByThread(target.pid)].map(([t, ms]) => [t, ms - (threads0.get(t) ?? 0)] as const).filter(([, ms]) => ms > 0);
+      const usPerMsg = r.serverCpuMs === undefined ? NaN : (1000 * r.serverCpuMs) / r.acked;
+      perMessage.get(name)!.push(usPerMsg);
+      console.log(
+        `round ${round} ${name.padEnd(8)} ${rate} msg/s on ${grid.rooms}×${grid.members}: ${usPerMsg.toFixed(0)} µs CPU per message, ${r.cpuMsPer1k?.toFixed(1)} ms per 1k deliveries, ` +
+          `server ${r.serverCpuPct?.toFixed(0)} %, p50 ${r.latency.p50.toFixed(1)} ms, p99 ${r.latency.p99.toFixed(1)} ms, delivered ${(100 * r.deliveryRatio).toFixed(2)} %`,
+      );
+      console.log(`  µs per message by thread: ${threads.map(([t, ms]) => `${t} ${((1000 * ms) / r.acked).toFixed(0)}`).join(', ')}`);
+      await sleep(300);
+    }
+  }
+} finally {
+  for (const { target, gen } of runs) {
+    for (const c of gen.clients) c.close();
+    await target.stop();
+  }
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const base = perMessage.get(names[0]!)!;
+for (const [name, xs] of perMessage) {
+  console.log(`${name.padEnd(8)} median ${median(xs).toFixed(0)} µs per message (${xs.map((x) => x.toFixed(0)).join(', ')}); ${(median(xs) / median(base)).toFixed(2)}× ${names[0]}`);
+}
+if (profileDir) console.log(`profile in ${profileDir} (summary: node bench/lib/profile-summary.ts <file>)`);
