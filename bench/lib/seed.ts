@@ -1,8 +1,9 @@
 /**
  * Seeds messages fast, straight through SQL: each batch is one INSERT … SELECT over a generated
  * series (generate_series on PostgreSQL, a recursive CTE on SQLite), so rows never cross the wire
- * one by one. Writes messages and their message_created room events under consecutive seqs from 1,
- * then sets each room's last_seq, so history pages and resume work on the seeded rooms.
+ * one by one. Writes messages under consecutive seqs from 1 (a message row is its own message_created
+ * entry in the room's log), then sets each room's last_seq, so history pages and resume work on the
+ * seeded rooms.
  */
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../packages/server/src/store/sql/schema.ts';
@@ -47,7 +48,6 @@ export async function seedMessages(db: Kysely<DB>, dialect: 'sqlite' | 'postgres
       // As a database in steady state would be: statistics current, the visibility map set, the
       // load's dirty pages written. Otherwise autovacuum and a checkpoint run during the measurement.
       await sql`vacuum (analyze) messages`.execute(conn);
-      await sql`vacuum (analyze) room_events`.execute(conn);
       await sql`checkpoint`.execute(conn);
     }
   });
@@ -57,44 +57,28 @@ export async function seedMessages(db: Kysely<DB>, dialect: 'sqlite' | 'postgres
 /** The ISO time of message n (t0 + n ms, n < 1 day), built from integers: to_char per row is the slow part of a seed. */
 const isoPg = (t0: string) => sql`${t0} || lpad((g / 3600000)::text, 2, '0') || ':' || lpad((g / 60000 % 60)::text, 2, '0') || ':' || lpad((g / 1000 % 60)::text, 2, '0') || '.' || lpad((g % 1000)::text, 3, '0') || 'Z'`;
 
-/** The message_created payload, concatenated as text (the seeded strings need no JSON escaping). */
-const payload = (id: unknown, roomId: string, n: unknown, senderId: unknown, username: unknown, content: unknown, createdAt: unknown) =>
-  sql`'{"message":{"id":"' || ${id} || '","room_id":"' || ${roomId} || '","seq":' || ${n} || ',"sender":{"id":"' || ${senderId} || '","username":"' || ${username} || '","display_name":"' || ${username} ||
-      '","avatar_url":null,"deleted":false},"type":"text","content":"' || ${content} || '","parent_id":null,"client_id":null,"mentions":[],"mentions_room":false,"reply_count":0,"created_at":"' ||
-      ${createdAt} || '","edited_at":null,"deleted_at":null}}'`;
-
 async function postgresBatch(db: Kysely<DB>, index: number, room: SeedRoom, from: number, to: number): Promise<void> {
   const ids = room.senders.map((u) => u.id);
-  const names = room.senders.map((u) => u.username);
   const rows = sql`
     select (lpad(to_hex(${index}::int), 8, '0') || '-0000-7000-8000-' || lpad(to_hex(g), 12, '0')) as id, g,
-           (${ids}::text[])[1 + g % ${ids.length}::int] as sender_id, (${names}::text[])[1 + g % ${ids.length}::int] as username,
+           (${ids}::text[])[1 + g % ${ids.length}::int] as sender_id,
            'seeded message ' || g || ' ' || ${FILLER} as content, ${isoPg(T0.slice(0, 11))} as created_at
     from generate_series(${from}::int, ${to}::int) g`;
   await sql`
     insert into messages (id, room_id, seq, sender_id, type, content, mentions, mentions_room, reply_count, created_at)
     select r.id::uuid, ${room.id}::uuid, r.g, r.sender_id::uuid, 'text', r.content, '[]', 0, 0, r.created_at::timestamptz from (${rows}) r`.execute(db);
-  await sql`
-    insert into room_events (room_id, seq, type, payload, created_at)
-    select ${room.id}::uuid, r.g, 'message_created', ${payload(sql`r.id`, room.id, sql`r.g`, sql`r.sender_id`, sql`r.username`, sql`r.content`, sql`r.created_at`)}, r.created_at::timestamptz
-    from (${rows}) r`.execute(db);
 }
 
 async function sqliteBatch(db: Kysely<DB>, index: number, room: SeedRoom, from: number, to: number): Promise<void> {
   const ids = JSON.stringify(room.senders.map((u) => u.id));
-  const names = JSON.stringify(room.senders.map((u) => u.username));
   const n = room.senders.length;
   const rows = sql`
     with recursive g(n) as (select cast(${from} as integer) union all select n + 1 from g where n < cast(${to} as integer))
     select printf('%08x-0000-7000-8000-%012x', cast(${index} as integer), n) as id, n as g,
-           json_extract(${ids}, '$[' || (n % cast(${n} as integer)) || ']') as sender_id, json_extract(${names}, '$[' || (n % cast(${n} as integer)) || ']') as username,
+           json_extract(${ids}, '$[' || (n % cast(${n} as integer)) || ']') as sender_id,
            'seeded message ' || n || ' ' || ${FILLER} as content, strftime('%Y-%m-%dT%H:%M:%fZ', ${Date.parse(T0) / 1000} + n / 1000.0, 'unixepoch') as created_at
     from g`;
   await sql`
     insert into messages (id, room_id, seq, sender_id, type, content, mentions, mentions_room, reply_count, created_at)
     select r.id, ${room.id}, r.g, r.sender_id, 'text', r.content, '[]', 0, 0, r.created_at from (${rows}) r`.execute(db);
-  await sql`
-    insert into room_events (room_id, seq, type, payload, created_at)
-    select ${room.id}, r.g, 'message_created', ${payload(sql`r.id`, room.id, sql`r.g`, sql`r.sender_id`, sql`r.username`, sql`r.content`, sql`r.created_at`)}, r.created_at
-    from (${rows}) r`.execute(db);
 }

@@ -1,8 +1,14 @@
 import { DomainError } from '../domain/errors.ts';
 import type { EventBus } from '../ports/bus.ts';
-import type { RoomEventRow } from '../store/room-types.ts';
 import type { Store } from '../store/store.ts';
 import type { DomainEvent, RoomEventType } from './events.ts';
+
+/**
+ * Events whose row elsewhere is their entry in the room's log: a message row carries its room and
+ * seq, and is replayed as message_created from the messages table (services/messages/room-log.ts).
+ * A copy in room_events cost every send an insert and the pages it dirtied at commit.
+ */
+const LOGGED_BY_THEIR_ROW: ReadonlySet<RoomEventType> = new Set(['message_created']);
 
 /** What a use case may do inside its transaction besides writing: record durable room events and queue events to publish. */
 export interface Work {
@@ -10,7 +16,8 @@ export interface Work {
   now: string;
   /**
    * Records a durable room event: takes the room's next seq, stores the event under it, and
-   * queues it for publishing. A message passes messageAt so the room's last_message_at moves too,
+   * queues it for publishing. A message_created is stored by the message row the use case inserts
+   * under that seq (see LOGGED_BY_THEIR_ROW), not in the event log. A message passes messageAt so the room's last_message_at moves too,
    * and is refused (room_archived) if the room was archived meanwhile.
    * Taking the seq locks the room's row until commit; data may be async and write under that lock
    * (rows a concurrent send also locks, such as a thread parent, must be written after it: the
@@ -37,8 +44,7 @@ export async function inTransaction<T>(store: Store, bus: EventBus, now: Date, f
         const seq = opts.messageAt === undefined ? await tx.rooms.nextSeq(roomId) : await tx.rooms.nextMessageSeq(roomId, opts.messageAt);
         if (seq === undefined) throw new DomainError('room_archived', 'This room is archived: it is read-only.');
         const payload: unknown = await data(seq);
-        const row: RoomEventRow = { room_id: roomId, seq, type, payload, created_at: nowIso };
-        await tx.events.append(row);
+        if (!LOGGED_BY_THEIR_ROW.has(type)) await tx.events.append({ room_id: roomId, seq, type, payload, created_at: nowIso });
         queued.push({ kind: 'room', room_id: roomId, type, seq, data: payload, ...(opts.alsoTo ? { also_to: opts.alsoTo } : {}) });
         return seq;
       },

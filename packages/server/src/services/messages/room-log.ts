@@ -1,0 +1,38 @@
+import type { Store } from '../../store/store.ts';
+import { toEventMessage } from './message-presenter.ts';
+
+/** One durable event of a room as it is replayed: what was published live under that seq. */
+export interface LoggedEvent {
+  room_id: string;
+  seq: number;
+  type: string;
+  payload: unknown;
+}
+
+/**
+ * A room's durable events with seq > after, in order, at most limit. The log has two parts: the
+ * room_events table, and the messages, whose rows are their own message_created entries (see
+ * events/unit-of-work.ts). The first `limit` of their union lie within the first `limit` of each,
+ * so two keyset reads and a merge give the page. A message replays as it is now, with its sender
+ * as they are now: an edited one with its new text (its message_updated follows), a deleted one
+ * as the tombstone, which is what a client reading the history would see.
+ */
+export async function roomLogAfter(store: Store, roomId: string, after: number, limit: number): Promise<LoggedEvent[]> {
+  const [events, messages] = await Promise.all([store.events.listAfter(roomId, after, limit), store.messages.list(roomId, { afterSeq: after, limit })]);
+  const senders = new Map((await store.users.findByIds(messages.map((m) => m.sender_id))).map((u) => [u.id, u]));
+  const out: LoggedEvent[] = [];
+  let e = 0;
+  let m = 0;
+  while (out.length < limit && (e < events.length || m < messages.length)) {
+    const event = events[e];
+    const message = messages[m];
+    if (message && (!event || message.seq < event.seq)) {
+      out.push({ room_id: roomId, seq: message.seq, type: 'message_created', payload: { message: toEventMessage(message, senders.get(message.sender_id)) } });
+      m++;
+    } else {
+      out.push({ room_id: roomId, seq: event!.seq, type: event!.type, payload: event!.payload });
+      e++;
+    }
+  }
+  return out;
+}
