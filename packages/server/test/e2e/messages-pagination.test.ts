@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the test client returns untyped JSON on purpose: tests assert on its shape. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { roomLogAfter } from '../../src/services/messages/room-log.ts';
 import { makeRoom, refused, send, signupMany, type User } from '../helpers/message-fixtures.ts';
 import { startServer, type Answer, type TestServer } from '../helpers/server.ts';
 import { backends } from '../helpers/services.ts';
@@ -22,7 +23,7 @@ for (const backend of backends()) {
       return r.body as { items: any[]; next: string | null };
     };
     const storedMessages = async (room: string) =>
-      (await srv.app.store.events.listAfter(room, 0, 10_000))
+      (await roomLogAfter(srv.app.store, room, 0, 10_000))
         .filter((e) => e.type === 'message_created')
         .map((e) => {
           const m = (e.payload as { message: { id: string; seq: number } }).message;

@@ -97,3 +97,51 @@ for (const backend of backends()) {
     });
   });
 }
+
+for (const backend of backends()) {
+  describe(`MessagesService.send: a resend is told by the unique index: ${backend.name}`, { skip: !backend.available && 'TEST_DATABASE_URL not set' }, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    before(async () => {
+      const p = await backend.provision();
+      store = await openStore({ databaseUrl: p.databaseUrl, dataDir: p.dataDir });
+      cleanup = async () => {
+        await store.close();
+        await p.cleanup();
+      };
+    });
+    after(() => cleanup());
+
+    it('answers with the original and stores nothing, even past the rate limit; a new client_id is refused', async () => {
+      // One message per window: the resend comes after the limit is reached.
+      const svc = new MessagesService({ store, bus: new DeafBus(), clock: systemClock, rateLimiter: new MemoryRateLimiter({ limit: 1, windowMs: 60_000 }, systemClock) });
+      const user = await insertUser(store);
+      const actor = { id: user.id, isAdmin: false, tokenVersion: 0, ip: '127.0.0.1' } as Actor;
+      const roomId = (await insertRoom(store, { type: 'public' })).id;
+      await join(store, roomId, user.id);
+      const first = await svc.send(actor, roomId, { content: 'once', client_id: 'k-1' });
+      assert.equal(first.created, true);
+      const seq = (await store.rooms.findById(roomId))!.last_seq;
+      const again = await svc.send(actor, roomId, { content: 'once, resent', client_id: 'k-1' });
+      assert.deepEqual([again.created, again.message.id, again.message.content], [false, first.message.id, 'once']);
+      await assert.rejects(svc.send(actor, roomId, { content: 'new', client_id: 'k-2' }), refusedWith('rate_limited'));
+      assert.equal((await store.rooms.findById(roomId))!.last_seq, seq, 'no seq taken');
+      assert.equal((await store.messages.list(roomId, { limit: 10 })).length, 1);
+    });
+
+    it('answers a resend with the original when the limit allows it too, under the next seq nothing', async () => {
+      const svc = new MessagesService({ store, bus: new DeafBus(), clock: systemClock, rateLimiter: new MemoryRateLimiter({ limit: 100, windowMs: 60_000 }, systemClock) });
+      const user = await insertUser(store);
+      const actor = { id: user.id, isAdmin: false, tokenVersion: 0, ip: '127.0.0.1' } as Actor;
+      const roomId = (await insertRoom(store, { type: 'public' })).id;
+      await join(store, roomId, user.id);
+      const first = await svc.send(actor, roomId, { content: 'once', client_id: 'k-1' });
+      const seq = (await store.rooms.findById(roomId))!.last_seq;
+      const again = await svc.send(actor, roomId, { content: 'once', client_id: 'k-1' });
+      assert.deepEqual([again.created, again.message.id], [false, first.message.id]);
+      assert.equal((await store.rooms.findById(roomId))!.last_seq, seq, 'the seq the resend took was rolled back');
+      const next = await svc.send(actor, roomId, { content: 'next', client_id: 'k-2' });
+      assert.equal(next.message.seq, seq + 1, 'gap-free');
+    });
+  });
+}

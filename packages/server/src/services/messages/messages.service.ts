@@ -79,12 +79,25 @@ export class MessagesService {
    * cache). The transaction re-reads the membership after taking the room's seq (its row lock) and
    * takes the seq only while the room is not archived: what decides the send is the database's
    * state at that moment, whatever a concurrent removal, ban, mute or archive did before.
+   *
+   * A resend (same sender and client_id: the first answer was lost) is told by the unique index
+   * on (sender, client_id), not by a lookup before every send: it was a fifth of a send's
+   * statements, for the rare resend. Whatever else refuses a resend (a rate limit, a block since),
+   * the message it resends was stored, and the answer is that message.
    */
   private async sendWith(actor: Actor, roomId: string, input: SendInput, access: RoomAccess, now: Date): Promise<{ message: MessageView; created: boolean }> {
-    if (input.client_id) {
+    try {
+      return await this.store(actor, roomId, input, access, now);
+    } catch (err) {
+      // A sender who may no longer send here is refused, resend or not.
+      if (!input.client_id || (err instanceof DomainError && ACCESS_CODES.has(err.code))) throw err;
       const original = await this.d.store.messages.findByClientId(actor.id, input.client_id);
-      if (original) return { message: await this.presentOne(actor, access.room, original, roomId), created: false };
+      if (!original) throw err;
+      return { message: await this.presentOne(actor, access.room, original, roomId), created: false };
     }
+  }
+
+  private async store(actor: Actor, roomId: string, input: SendInput, access: RoomAccess, now: Date): Promise<{ message: MessageView; created: boolean }> {
     await this.checkDirectBlock(access, actor);
     const parentId = input.parent_id ? await this.threadRoot(roomId, input.parent_id) : null;
     const limit = await this.d.rateLimiter.hit(actor.id);
@@ -92,40 +105,33 @@ export class MessagesService {
 
     const { mentions: mentionIds, room: wantsRoom } = await this.mentions(access, actor, input.content);
 
-    let stored: MessageRow;
     let sender: UserRow | undefined;
-    try {
-      stored = await inTransaction(this.d.store, this.d.bus, now, async (work) => {
-        sender = this.access.sender(actor.id, now.getTime());
-        if (!sender) {
-          sender = await work.tx.users.findById(actor.id);
-          if (sender) this.access.rememberSender(sender, now.getTime());
-        }
-        let row!: MessageRow;
-        await work.record(
-          roomId,
-          'message_created',
-          async (seq) => {
-            const membership = await work.tx.members.get(roomId, actor.id);
-            assertAllowed('send', { room: access.room, membership }, actor, now);
-            // @room is an admin's or owner's right at the moment of sending.
-            const mentionsRoom = wantsRoom && mayMentionRoom(membership);
-            row = { id: newId(), room_id: roomId, seq, sender_id: actor.id, type: 'text', content: input.content, parent_id: parentId, client_id: input.client_id ?? null, mentions: mentionIds, mentions_room: mentionsRoom, reply_count: 0, created_at: work.now, edited_at: null, deleted_at: null };
-            return { message: toEventMessage(row, sender) };
-          },
-          { messageAt: work.now },
-        );
-        const saved = await work.tx.messages.insert(row);
-        if (parentId) await work.tx.messages.incrementReplies(parentId);
-        await notifyForMessage(work, access.room, saved, sender);
-        return saved;
-      });
-    } catch (err) {
-      // Two sends with one client_id raced: the unique index let one in; answer with it.
-      const original = input.client_id ? await this.d.store.messages.findByClientId(actor.id, input.client_id) : undefined;
-      if (!original) throw err;
-      return { message: await this.presentOne(actor, access.room, original, roomId), created: false };
-    }
+    const stored = await inTransaction(this.d.store, this.d.bus, now, async (work) => {
+      sender = this.access.sender(actor.id, now.getTime());
+      if (!sender) {
+        sender = await work.tx.users.findById(actor.id);
+        if (sender) this.access.rememberSender(sender, now.getTime());
+      }
+      let row!: MessageRow;
+      await work.record(
+        roomId,
+        'message_created',
+        async (seq) => {
+          const membership = await work.tx.members.get(roomId, actor.id);
+          assertAllowed('send', { room: access.room, membership }, actor, now);
+          // @room is an admin's or owner's right at the moment of sending.
+          const mentionsRoom = wantsRoom && mayMentionRoom(membership);
+          row = { id: newId(), room_id: roomId, seq, sender_id: actor.id, type: 'text', content: input.content, parent_id: parentId, client_id: input.client_id ?? null, mentions: mentionIds, mentions_room: mentionsRoom, reply_count: 0, created_at: work.now, edited_at: null, deleted_at: null };
+          return { message: toEventMessage(row, sender) };
+        },
+        { messageAt: work.now },
+      );
+      // A resend's client_id is refused here, by the unique index: the transaction rolls back (its seq too).
+      const saved = await work.tx.messages.insert(row);
+      if (parentId) await work.tx.messages.incrementReplies(parentId);
+      await notifyForMessage(work, access.room, saved, sender);
+      return saved;
+    });
     if (access.room.type !== 'direct') return { message: presentNewMessage(stored, sender), created: true };
     return { message: await this.presentOne(actor, access.room, stored, roomId), created: true };
   }
