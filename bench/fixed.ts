@@ -1,5 +1,6 @@
 /**
- * `npm run bench:fixed -- --grid 100x10 --rate 1000 [--targets relay,rooms] [--rounds 3] [--seconds 5] [--profile]`:
+ * `npm run bench:fixed -- --grid 100x10 --rate 1000 [--targets relay,rooms] [--rounds 3] [--seconds 5] [--profile]
+ * [--node-flags="..."]`:
  * every target at one fixed offered rate, rounds interleaved target by target, printing server CPU
  * per message and per delivery. S1 asks "how far can it go"; this asks "what does a message cost"
  * at a load every target carries, which is the figure to compare before and after a change to the
@@ -20,6 +21,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '5' },
     profile: { type: 'boolean', default: false },
+    /** Extra node flags for Rooms, space-separated (--node-flags="--max-semi-space-size=32"). */
+    'node-flags': { type: 'string', default: '' },
   },
 });
 const [rooms, members] = values.grid.split(/[x×]/).map(Number) as [number, number];
@@ -28,6 +31,7 @@ const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const names = values.targets.split(',') as TargetName[];
 const profileDir = values.profile ? join(import.meta.dirname, 'results', 'profiles', new Date().toISOString().replace(/[:.]/g, '-')) : undefined;
+const roomsFlags = values['node-flags'].split(' ').filter(Boolean);
 const cores = coreSplit();
 if (cores) pin(process.pid, cores.load);
 
@@ -35,7 +39,7 @@ const runs: { name: TargetName; target: Target; gen: LoadGen }[] = [];
 const perMessage = new Map<TargetName, number[]>();
 try {
   for (const name of names) {
-    const target = await startTarget(name, { cores: cores?.server, nodeFlags: profileDir && name === 'rooms' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
+    const target = await startTarget(name, { cores: cores?.server, nodeFlags: name === 'rooms' ? [...roomsFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])] : [] });
     const gen = new LoadGen(grid);
     gen.clients = await target.connect(grid, gen, { concurrency: 100 });
     runs.push({ name, target, gen });
