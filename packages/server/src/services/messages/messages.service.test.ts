@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { backends } from '../../../test/helpers/services.ts';
+import { RecordingBus } from '../../../test/helpers/recording-bus.ts';
+import { backends, openTestStore } from '../../../test/helpers/services.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
-import type { DomainEvent } from '../../events/events.ts';
 import { MemoryRateLimiter } from '../../limits/memory-rate-limiter.ts';
-import type { EventBus } from '../../ports/bus.ts';
 import { systemClock } from '../../ports/clock.ts';
 import { insertUser } from '../../store/contract/fixtures.ts';
 import { insertRoom, join } from '../../store/contract/room-fixtures.ts';
-import { openStore } from '../../store/sql/open.ts';
 import type { Store } from '../../store/store.ts';
 import { MessagesService } from './messages.service.ts';
 
@@ -18,16 +16,7 @@ import { MessagesService } from './messages.service.ts';
  * node would make them, and the invalidation that node publishes is late or lost. Whatever the
  * service remembers from earlier sends, the send's transaction must decide on the database.
  */
-class DeafBus implements EventBus {
-  readonly published: DomainEvent[] = [];
-  async publish(e: DomainEvent): Promise<void> {
-    this.published.push(e);
-  }
-  subscribe(): () => void {
-    return () => {};
-  }
-  async close(): Promise<void> {}
-}
+const DeafBus = RecordingBus;
 
 const refusedWith = (code: string) => (err: unknown) => err instanceof DomainError && err.code === code;
 
@@ -39,12 +28,7 @@ for (const backend of backends()) {
     let actor: Actor;
     let roomId: string;
     before(async () => {
-      const p = await backend.provision();
-      store = await openStore({ databaseUrl: p.databaseUrl, dataDir: p.dataDir });
-      cleanup = async () => {
-        await store.close();
-        await p.cleanup();
-      };
+      ({ store, cleanup } = await openTestStore(backend));
     });
     after(() => cleanup());
 
@@ -103,22 +87,22 @@ for (const backend of backends()) {
     let store: Store;
     let cleanup: () => Promise<void>;
     before(async () => {
-      const p = await backend.provision();
-      store = await openStore({ databaseUrl: p.databaseUrl, dataDir: p.dataDir });
-      cleanup = async () => {
-        await store.close();
-        await p.cleanup();
-      };
+      ({ store, cleanup } = await openTestStore(backend));
     });
     after(() => cleanup());
 
-    it('answers with the original and stores nothing, even past the rate limit; a new client_id is refused', async () => {
-      // One message per window: the resend comes after the limit is reached.
-      const svc = new MessagesService({ store, bus: new DeafBus(), clock: systemClock, rateLimiter: new MemoryRateLimiter({ limit: 1, windowMs: 60_000 }, systemClock) });
+    /** A service allowing `limit` messages a minute, and a member of a fresh public room. */
+    const aSender = async (limit: number) => {
+      const svc = new MessagesService({ store, bus: new DeafBus(), clock: systemClock, rateLimiter: new MemoryRateLimiter({ limit, windowMs: 60_000 }, systemClock) });
       const user = await insertUser(store);
-      const actor = { id: user.id, isAdmin: false, tokenVersion: 0, ip: '127.0.0.1' } as Actor;
       const roomId = (await insertRoom(store, { type: 'public' })).id;
       await join(store, roomId, user.id);
+      return { svc, roomId, actor: { id: user.id, isAdmin: false, tokenVersion: 0, ip: '127.0.0.1' } as Actor };
+    };
+
+    it('answers with the original and stores nothing, even past the rate limit; a new client_id is refused', async () => {
+      // One message per window: the resend comes after the limit is reached.
+      const { svc, roomId, actor } = await aSender(1);
       const first = await svc.send(actor, roomId, { content: 'once', client_id: 'k-1' });
       assert.equal(first.created, true);
       const seq = (await store.rooms.findById(roomId))!.last_seq;
@@ -129,12 +113,8 @@ for (const backend of backends()) {
       assert.equal((await store.messages.list(roomId, { limit: 10 })).length, 1);
     });
 
-    it('answers a resend with the original when the limit allows it too, under the next seq nothing', async () => {
-      const svc = new MessagesService({ store, bus: new DeafBus(), clock: systemClock, rateLimiter: new MemoryRateLimiter({ limit: 100, windowMs: 60_000 }, systemClock) });
-      const user = await insertUser(store);
-      const actor = { id: user.id, isAdmin: false, tokenVersion: 0, ip: '127.0.0.1' } as Actor;
-      const roomId = (await insertRoom(store, { type: 'public' })).id;
-      await join(store, roomId, user.id);
+    it('answers a resend with the original when the limit allows it too, and its seq goes back', async () => {
+      const { svc, roomId, actor } = await aSender(100);
       const first = await svc.send(actor, roomId, { content: 'once', client_id: 'k-1' });
       const seq = (await store.rooms.findById(roomId))!.last_seq;
       const again = await svc.send(actor, roomId, { content: 'once', client_id: 'k-1' });

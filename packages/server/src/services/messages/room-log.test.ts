@@ -1,28 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { RecordingBus } from '../../../test/helpers/recording-bus.ts';
 import { backends, openTestStore } from '../../../test/helpers/services.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { DomainEvent } from '../../events/events.ts';
 import { MemoryRateLimiter } from '../../limits/memory-rate-limiter.ts';
-import type { EventBus } from '../../ports/bus.ts';
 import { systemClock } from '../../ports/clock.ts';
 import { insertUser } from '../../store/contract/fixtures.ts';
 import { insertRoom, join } from '../../store/contract/room-fixtures.ts';
 import type { Store } from '../../store/store.ts';
 import { MessagesService } from './messages.service.ts';
 import { roomLogAfter } from './room-log.ts';
-
-/** Keeps what was published, as a live subscriber would have heard it. */
-class RecordingBus implements EventBus {
-  readonly published: DomainEvent[] = [];
-  async publish(e: DomainEvent): Promise<void> {
-    this.published.push(e);
-  }
-  subscribe(): () => void {
-    return () => {};
-  }
-  async close(): Promise<void> {}
-}
 
 for (const backend of backends()) {
   describe(`the room log replays what was published live: ${backend.name}`, { skip: !backend.available && 'TEST_DATABASE_URL not set' }, () => {
