@@ -17,8 +17,9 @@ export interface Work {
   /**
    * Records a durable room event: takes the room's next seq, stores the event under it, and
    * queues it for publishing. A message_created is stored by the message row the use case inserts
-   * under that seq (see LOGGED_BY_THEIR_ROW), not in the event log. A message passes messageAt so the room's last_message_at moves too,
-   * and is refused (room_archived) if the room was archived meanwhile.
+   * under that seq (see LOGGED_BY_THEIR_ROW), not in the event log. A message passes messageAt so
+   * the room's last_message_at moves too, and is refused (room_archived) if the room was archived
+   * meanwhile.
    * Taking the seq locks the room's row until commit; data may be async and write under that lock
    * (rows a concurrent send also locks, such as a thread parent, must be written after it: the
    * same lock order everywhere, or PostgreSQL deadlocks).

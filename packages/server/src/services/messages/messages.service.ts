@@ -87,7 +87,7 @@ export class MessagesService {
    */
   private async sendWith(actor: Actor, roomId: string, input: SendInput, access: RoomAccess, now: Date): Promise<{ message: MessageView; created: boolean }> {
     try {
-      return await this.store(actor, roomId, input, access, now);
+      return await this.create(actor, roomId, input, access, now);
     } catch (err) {
       // A sender who may no longer send here is refused, resend or not.
       if (!input.client_id || (err instanceof DomainError && ACCESS_CODES.has(err.code))) throw err;
@@ -97,7 +97,8 @@ export class MessagesService {
     }
   }
 
-  private async store(actor: Actor, roomId: string, input: SendInput, access: RoomAccess, now: Date): Promise<{ message: MessageView; created: boolean }> {
+  /** Stores a new message (the checks after access, the transaction, the sender's view of it). */
+  private async create(actor: Actor, roomId: string, input: SendInput, access: RoomAccess, now: Date): Promise<{ message: MessageView; created: boolean }> {
     await this.checkDirectBlock(access, actor);
     const parentId = input.parent_id ? await this.threadRoot(roomId, input.parent_id) : null;
     const limit = await this.d.rateLimiter.hit(actor.id);
