@@ -14,7 +14,7 @@ for (const backend of backends()) {
     let alice: User, bob: User, carol: User;
     let roomId: string, otherRoom: string;
     let otherMessage: any;
-    /** The room's messages as stored (from the event log), oldest first: the truth pages are checked against. */
+    /** The room's messages as their senders were answered, oldest first: the truth pages are checked against. */
     let truth: { id: string; seq: number }[];
 
     const page = async (u: User, query: string) => {
@@ -22,6 +22,7 @@ for (const backend of backends()) {
       assert.equal(r.status, 200, JSON.stringify(r.body));
       return r.body as { items: any[]; next: string | null };
     };
+    /** The room's messages as its log replays them, oldest first. */
     const storedMessages = async (room: string) =>
       (await roomLogAfter(srv.app.store, room, 0, 10_000))
         .filter((e) => e.type === 'message_created')
@@ -36,10 +37,14 @@ for (const backend of backends()) {
       roomId = await makeRoom(alice, [bob]);
       otherRoom = await makeRoom(carol, [alice]);
       otherMessage = await send(carol.api, otherRoom, 'elsewhere');
+      const answered: { id: string; seq: number }[] = [];
       for (let i = 0; i < TOTAL; i += 10) {
-        await Promise.all(Array.from({ length: 10 }, (_, j) => send((i + j) % 3 ? alice.api : bob.api, roomId, `message ${i + j}`)));
+        const batch = await Promise.all(Array.from({ length: 10 }, (_, j) => send((i + j) % 3 ? alice.api : bob.api, roomId, `message ${i + j}`)));
+        answered.push(...batch.map((m: { id: string; seq: number }) => ({ id: m.id, seq: m.seq })));
       }
-      truth = await storedMessages(roomId);
+      truth = answered.sort((a, b) => a.seq - b.seq);
+      // The room's log (what a resume replays) holds the same messages under the same seqs.
+      assert.deepEqual(await storedMessages(roomId), truth);
       assert.equal(truth.length, TOTAL);
     });
     after(() => srv.stop());
