@@ -35,24 +35,23 @@ const roomsFlags = values['node-flags'].split(' ').filter(Boolean);
 const cores = coreSplit();
 if (cores) pin(process.pid, cores.load);
 
-const runs: { name: TargetName; target: Target; gen: LoadGen }[] = [];
-const perMessage = new Map<TargetName, number[]>();
+/** Each target with its clients and the CPU µs per message of each of its rounds. */
+const runs: { name: TargetName; target: Target; gen: LoadGen; perMessage: number[] }[] = [];
 try {
   for (const name of names) {
     const target = await startTarget(name, { cores: cores?.server, nodeFlags: name === 'rooms' ? [...roomsFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])] : [] });
     const gen = new LoadGen(grid);
     gen.clients = await target.connect(grid, gen, { concurrency: 100 });
-    runs.push({ name, target, gen });
-    perMessage.set(name, []);
+    runs.push({ name, target, gen, perMessage: [] });
   }
   for (const { target, gen } of runs) await gen.run(target, { rate, seconds: 3, sendersPerRoom: 10, drainMs: 500 });
   for (let round = 1; round <= Number(values.rounds); round++) {
-    for (const { name, target, gen } of runs) {
+    for (const { name, target, gen, perMessage } of runs) {
       const threads0 = cpuMsByThread(target.pid);
       const r = await gen.run(target, { rate, seconds, sendersPerRoom: 10, drainMs: 1000 });
       const threads = [...cpuMsByThread(target.pid)].map(([t, ms]) => [t, ms - (threads0.get(t) ?? 0)] as const).filter(([, ms]) => ms > 0);
       const usPerMsg = r.serverCpuMs === undefined ? NaN : (1000 * r.serverCpuMs) / r.acked;
-      perMessage.get(name)!.push(usPerMsg);
+      perMessage.push(usPerMsg);
       console.log(
         `round ${round} ${name.padEnd(8)} ${rate} msg/s on ${grid.rooms}×${grid.members}: ${usPerMsg.toFixed(0)} µs CPU per message, ${r.cpuMsPer1k?.toFixed(1)} ms per 1k deliveries, ` +
           `server ${r.serverCpuPct?.toFixed(0)} %, p50 ${r.latency.p50.toFixed(1)} ms, p99 ${r.latency.p99.toFixed(1)} ms, delivered ${(100 * r.deliveryRatio).toFixed(2)} %`,
@@ -68,8 +67,8 @@ try {
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const base = perMessage.get(names[0]!)!;
-for (const [name, xs] of perMessage) {
-  console.log(`${name.padEnd(8)} median ${median(xs).toFixed(0)} µs per message (${xs.map((x) => x.toFixed(0)).join(', ')}); ${(median(xs) / median(base)).toFixed(2)}× ${names[0]}`);
+const base = median(runs[0]!.perMessage);
+for (const { name, perMessage: xs } of runs) {
+  console.log(`${name.padEnd(8)} median ${median(xs).toFixed(0)} µs per message (${xs.map((x) => x.toFixed(0)).join(', ')}); ${(median(xs) / base).toFixed(2)}× ${runs[0]!.name}`);
 }
 if (profileDir) console.log(`profile in ${profileDir} (summary: node bench/lib/profile-summary.ts <file>)`);

@@ -5,13 +5,17 @@ import { cpus, totalmem } from 'node:os';
 
 const TICK_MS = 1000 / 100; // USER_HZ is 100 on every Linux the bench targets
 
+/** utime + stime in ms, from the text of a /proc stat file (the name in parentheses may hold spaces). */
+function statCpuMs(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
 /** CPU time (user + system, all threads) of a process in ms; undefined when it is gone or not on Linux. */
 export function cpuMs(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    return statCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return undefined;
   }
@@ -25,8 +29,7 @@ export function cpuMsByThread(pid: number | undefined): Map<string, number> {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) * TICK_MS);
+      out.set(name, (out.get(name) ?? 0) + statCpuMs(stat));
     }
   } catch {
     // The process (or a thread) ended while it was read: what was read is what there is.

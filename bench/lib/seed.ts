@@ -11,7 +11,7 @@ import type { DB } from '../../packages/server/src/store/sql/schema.ts';
 export interface SeedRoom {
   id: string;
   /** Users the messages are attributed to, round robin. */
-  senders: { id: string; username: string }[];
+  senders: { id: string }[];
   messages: number;
 }
 

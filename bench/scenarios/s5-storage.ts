@@ -40,7 +40,7 @@ export async function seedHistory(databaseUrl: string | undefined, dataDir: stri
     const deep = Math.ceil(total / 2);
     const rest = total - deep;
     const others = fixture.rooms.length - 1;
-    const plan = fixture.rooms.map((r, i) => ({ id: r.id, senders: r.members.map((m) => ({ id: m.userId, username: m.username })), messages: i === 0 ? deep : Math.floor(rest / others) + (i <= rest % others ? 1 : 0) }));
+    const plan = fixture.rooms.map((r, i) => ({ id: r.id, senders: r.members.map((m) => ({ id: m.userId })), messages: i === 0 ? deep : Math.floor(rest / others) + (i <= rest % others ? 1 : 0) }));
     const t0 = performance.now();
     await seedMessages(db, databaseUrl ? 'postgres' : 'sqlite', plan, progressBar(`seeding ${databaseUrl ? 'PostgreSQL' : 'SQLite'}`, total));
     return { fixture, deep, seconds: (performance.now() - t0) / 1000 };
