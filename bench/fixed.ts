@@ -1,14 +1,16 @@
 /**
  * `npm run bench:fixed -- --grid 100x10 --rate 1000 [--targets relay,rooms] [--rounds 3] [--seconds 5] [--profile]
- * [--node-flags="..."]`:
+ * [--sql-timing] [--perf] [--verbose] [--node-flags="..."]`:
  * every target at one fixed offered rate, rounds interleaved target by target, printing server CPU
  * per message and per delivery. S1 asks "how far can it go"; this asks "what does a message cost"
  * at a load every target carries, which is the figure to compare before and after a change to the
  * hot path (a single S1 step passing or not is a coin toss near a target's limit).
  */
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LoadGen } from './lib/loadgen.ts';
+import { perfAvailable, summarizePerf } from './lib/perf.ts';
 import { coreSplit, cpuMsByThread, pin } from './lib/proc.ts';
 import { sleep } from './scenarios/context.ts';
 import { startTarget, type Target, type TargetName } from './targets/index.ts';
@@ -21,6 +23,12 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '5' },
     profile: { type: 'boolean', default: false },
+    /** Rooms with SQL_TIMING: time per SQL statement, written to bench/results/sql-timing/<time>/. */
+    'sql-timing': { type: 'boolean', default: false },
+    /** Every server under Linux perf: CPU by binary and symbol, in bench/results/perf/<time>/. */
+    perf: { type: 'boolean', default: false },
+    /** Echo the servers' output (their logs, and whatever --node-flags="--trace-gc" prints). */
+    verbose: { type: 'boolean', default: false },
     /** Extra node flags for Rooms, space-separated (--node-flags="--max-semi-space-size=32"). */
     'node-flags': { type: 'string', default: '' },
   },
@@ -30,7 +38,12 @@ const grid = { rooms, members };
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const names = values.targets.split(',') as TargetName[];
-const profileDir = values.profile ? join(import.meta.dirname, 'results', 'profiles', new Date().toISOString().replace(/[:.]/g, '-')) : undefined;
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const profileDir = values.profile ? join(import.meta.dirname, 'results', 'profiles', stamp) : undefined;
+const sqlTimingDir = values['sql-timing'] ? join(import.meta.dirname, 'results', 'sql-timing', stamp) : undefined;
+if (values.perf && !perfAvailable()) throw new Error('--perf needs Linux perf (Debian: apt-get install linux-perf)');
+const perfDir = values.perf ? join(import.meta.dirname, 'results', 'perf', stamp) : undefined;
+if (perfDir) mkdirSync(perfDir, { recursive: true });
 const roomsFlags = values['node-flags'].split(' ').filter(Boolean);
 const cores = coreSplit();
 if (cores) pin(process.pid, cores.load);
@@ -39,7 +52,7 @@ if (cores) pin(process.pid, cores.load);
 const runs: { name: TargetName; target: Target; gen: LoadGen; perMessage: number[] }[] = [];
 try {
   for (const name of names) {
-    const target = await startTarget(name, { cores: cores?.server, nodeFlags: name === 'rooms' ? [...roomsFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])] : [] });
+    const target = await startTarget(name, { verbose: values.verbose, cores: cores?.server, sqlTimingDir, perfDir, nodeFlags: name === 'rooms' ? [...roomsFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])] : [] });
     const gen = new LoadGen(grid);
     gen.clients = await target.connect(grid, gen, { concurrency: 100 });
     runs.push({ name, target, gen, perMessage: [] });
@@ -71,4 +84,9 @@ const base = median(runs[0]!.perMessage);
 for (const { name, perMessage: xs } of runs) {
   console.log(`${name.padEnd(8)} median ${median(xs).toFixed(0)} µs per message (${xs.map((x) => x.toFixed(0)).join(', ')}); ${(median(xs) / base).toFixed(2)}× ${runs[0]!.name}`);
 }
+if (perfDir) {
+  for (const f of readdirSync(perfDir).filter((f) => f.endsWith('.perf'))) summarizePerf(join(perfDir, f));
+  console.log(`perf samples and summaries in ${perfDir}`);
+}
+if (sqlTimingDir) console.log(`SQL statement timing in ${sqlTimingDir}`);
 if (profileDir) console.log(`profile in ${profileDir} (summary: node bench/lib/profile-summary.ts <file>)`);

@@ -18,7 +18,7 @@ const concurrency = Number(values.concurrency);
 const dataDir = mkdtempSync(join(tmpdir(), 'rooms-send-'));
 const config = loadConfig({ DATA_DIR: dataDir, BCRYPT_COST: '10', MESSAGE_RATE_LIMIT: '100000', ...(process.env.SQL_TIMING ? { SQL_TIMING: 'true' } : {}), ...(values['database-url'] ? { DATABASE_URL: values['database-url'] } : {}) });
 // With SQL_TIMING set, the per-statement totals are printed at the end (the server logs them at shutdown).
-const timingLog = { info: (o: { statements?: { sql: string; count: number; mean_us: number; total_ms: number }[] }) => o.statements && console.table(o.statements.map((t) => ({ ...t, sql: t.sql.slice(0, 90) }))), warn() {}, error() {} };
+const timingLog = { info: (o: { statements?: { sql: string; count: number; mean_us: number; max_us: number; total_ms: number }[] }) => o.statements && console.table(o.statements.map((t) => ({ ...t, sql: t.sql.slice(0, 90) }))), warn() {}, error() {} };
 const core = await openCore(config, { clock: systemClock, ...(config.SQL_TIMING ? { logger: timingLog as never } : {}) });
 const { services } = core;
 const roomsN = Number(values.rooms);

@@ -136,8 +136,8 @@ function writeSqlTiming(dir: string, server: ChildServer): void {
   const line = server.captured.at(-1);
   if (!line) return;
   const { statements } = JSON.parse(line) as { statements: StatementTiming[] };
-  const rows = statements.map((s) => [`\`${s.sql.length > 120 ? `${s.sql.slice(0, 117)}...` : s.sql}\``, num(s.count), num(s.mean_us, 1), num(s.total_ms)]);
+  const rows = statements.map((s) => [`\`${s.sql.length > 120 ? `${s.sql.slice(0, 117)}...` : s.sql}\``, num(s.count), num(s.mean_us, 1), num(s.max_us), num(s.total_ms)]);
   mkdirSync(dir, { recursive: true });
-  const table = markdownTable({ title: `SQL statements by total time (Rooms, pid ${server.pid})`, header: ['statement', 'runs', 'mean µs', 'total ms'], rows, notes: [] });
+  const table = markdownTable({ title: `SQL statements by total time (Rooms, pid ${server.pid})`, header: ['statement', 'runs', 'mean µs', 'max µs', 'total ms'], rows, notes: [] });
   writeFileSync(join(dir, `sql-timing-${server.pid}.md`), table);
 }

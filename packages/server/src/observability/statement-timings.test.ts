@@ -6,15 +6,15 @@ import { openStore } from '../store/sql/open.ts';
 import { StatementTimings } from './statement-timings.ts';
 
 describe('StatementTimings (SQL_TIMING)', () => {
-  it('totals each statement text and lists the costliest first, with the mean per run', () => {
+  it('totals each statement text and lists the costliest first, with the mean and the longest run', () => {
     const t = new StatementTimings();
     t.record('select 1', 1);
     t.record('select 1', 3);
     t.record('insert x', 10);
     t.record('commit', 0.5);
     assert.deepEqual(t.top(2), [
-      { sql: 'insert x', count: 1, mean_us: 10_000, total_ms: 10 },
-      { sql: 'select 1', count: 2, mean_us: 2_000, total_ms: 4 },
+      { sql: 'insert x', count: 1, mean_us: 10_000, max_us: 10_000, total_ms: 10 },
+      { sql: 'select 1', count: 2, mean_us: 2_000, max_us: 3_000, total_ms: 4 },
     ]);
   });
 
