@@ -1,5 +1,13 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import type { GroupCommitOptions } from './dialects/dialect.ts';
+import { runDirectly } from './repositories/prepared.ts';
 import type { DB } from './schema.ts';
+
+interface Settled {
+  unit: Unit;
+  ok: boolean;
+  value: unknown;
+}
 
 interface Unit {
   fn: (trx: Transaction<DB>) => Promise<unknown>;
@@ -48,9 +56,12 @@ export class GroupCommit {
   private gapMs = QUIET_GAP_MS;
   private lastArrival = 0;
 
-  constructor(db: Kysely<DB>, opts: { hold?: boolean; holdMs?: number } = {}) {
+  private readonly runOnWriter: GroupCommitOptions['runOnWriter'];
+
+  constructor(db: Kysely<DB>, opts: Partial<GroupCommitOptions> & { holdMs?: number } = {}) {
     this.db = db;
     this.holdMs = opts.hold ? (opts.holdMs ?? HOLD_MS) : 0;
+    this.runOnWriter = opts.runOnWriter;
   }
 
   run<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
@@ -73,43 +84,46 @@ export class GroupCommit {
   }
 
   private async batch(): Promise<void> {
-    const settled: { unit: Unit; ok: boolean; value: unknown }[] = [];
-    let first: Unit | undefined;
+    const settled: Settled[] = [];
     const began = performance.now();
     try {
-      await this.db.transaction().execute(async (trx) => {
-        // The first unit runs without a savepoint: if it fails, the whole transaction (only it) rolls back.
-        first = this.queue.shift()!;
-        settled.push({ unit: first, ok: true, value: await first.fn(trx) });
-        first = undefined;
-        // One wait, bounded in time: a batch that waited again whenever a unit had come held its
-        // first send 160 ms at 400 msg/s (a unit every turn, until 64 of them).
-        let mayWait = this.holdMs > 0;
-        for (;;) {
-          if (this.queue.length === 0 && mayWait) {
-            mayWait = false;
-            const left = this.holdMs - (performance.now() - began);
-            await (this.gapMs < this.holdMs && left >= 1 ? sleep(left) : nextTurn());
-          }
-          if (this.queue.length === 0 || settled.length >= MAX_UNITS) break;
-          const unit = this.queue.shift()!;
-          await trx.executeQuery(SAVEPOINT);
-          try {
-            settled.push({ unit, ok: true, value: await unit.fn(trx) });
-            await trx.executeQuery(RELEASE);
-          } catch (err) {
-            await trx.executeQuery(ROLLBACK_TO);
-            await trx.executeQuery(RELEASE);
-            settled.push({ unit, ok: false, value: err });
-          }
-        }
-      });
+      const units = (trx: Transaction<DB>) => this.units(trx, settled, began);
+      await this.db.transaction().execute((trx) => (this.runOnWriter ? runDirectly(trx, this.runOnWriter, () => units(trx)) : units(trx)));
     } catch (err) {
       // The first unit failed, or the batch could not commit: nothing of it was stored.
-      first?.reject(err);
       for (const s of settled) s.unit.reject(s.ok ? err : s.value);
       return;
     }
     for (const s of settled) (s.ok ? s.unit.resolve : s.unit.reject)(s.value);
+  }
+
+  /** The units of one batch, in the transaction: the first as it is, each of the others in a savepoint. */
+  private async units(trx: Transaction<DB>, settled: Settled[], began: number): Promise<void> {
+    const exec = (q: CompiledQuery) => (this.runOnWriter ? this.runOnWriter(q) : trx.executeQuery(q));
+    // The first unit runs without a savepoint: if it fails, the whole transaction (only it) rolls back.
+    const first: Settled = { unit: this.queue.shift()!, ok: true, value: undefined };
+    settled.push(first);
+    first.value = await first.unit.fn(trx);
+    // One wait, bounded in time: a batch that waited again whenever a unit had come held its
+    // first send 160 ms at 400 msg/s (a unit every turn, until 64 of them).
+    let mayWait = this.holdMs > 0;
+    for (;;) {
+      if (this.queue.length === 0 && mayWait) {
+        mayWait = false;
+        const left = this.holdMs - (performance.now() - began);
+        await (this.gapMs < this.holdMs && left >= 1 ? sleep(left) : nextTurn());
+      }
+      if (this.queue.length === 0 || settled.length >= MAX_UNITS) break;
+      const unit = this.queue.shift()!;
+      await exec(SAVEPOINT);
+      try {
+        settled.push({ unit, ok: true, value: await unit.fn(trx) });
+        await exec(RELEASE);
+      } catch (err) {
+        await exec(ROLLBACK_TO);
+        await exec(RELEASE);
+        settled.push({ unit, ok: false, value: err });
+      }
+    }
   }
 }

@@ -1,4 +1,4 @@
-import type { Kysely, LogEvent } from 'kysely';
+import type { CompiledQuery, Kysely, LogEvent, QueryResult } from 'kysely';
 import type { DB } from '../schema.ts';
 
 /** Column types that differ by database; migrations ask the dialect instead of branching. */
@@ -13,9 +13,16 @@ export interface SqlDialect {
   readonly db: Kysely<DB>;
   readonly types: ColumnTypes;
   /** SQLite: one writer, so queued transactions are committed together (see group-commit.ts). */
-  readonly groupCommit?: { hold: boolean };
+  readonly groupCommit?: GroupCommitOptions;
   isUniqueViolation(err: unknown): boolean;
   close(): Promise<void>;
+}
+
+export interface GroupCommitOptions {
+  /** Keep a batch open a little for the units about to arrive (see group-commit.ts). */
+  hold: boolean;
+  /** Runs a statement at once on the connection a batch's transaction holds (timed like Kysely's own). */
+  runOnWriter?: (q: CompiledQuery) => QueryResult<unknown>;
 }
 
 /** Told each statement's SQL text and how long it ran (SQL_TIMING). */

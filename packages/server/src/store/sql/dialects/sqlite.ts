@@ -138,6 +138,15 @@ class OneWriterDriver implements Driver {
 
   async init(): Promise<void> {}
 
+  /** A statement of the transaction that holds the writer, run at once (see GroupCommitOptions). */
+  runOnWriter(q: CompiledQuery): QueryResult<unknown> {
+    if (!this.onQuery) return run(this.writer, q);
+    const t0 = performance.now();
+    const result = run(this.writer, q);
+    this.onQuery(q.sql, performance.now() - t0);
+    return result;
+  }
+
   async acquireConnection(): Promise<DatabaseConnection> {
     return new Session(this);
   }
@@ -218,7 +227,7 @@ export function openSqlite(file: string, onError: (err: Error) => void = () => {
     db,
     types: { uuid: 'text', timestamp: 'text' },
     // Holding a batch open (a turn, or up to HOLD_MS) is only free when reads do not need the writer.
-    groupCommit: { hold: reader !== undefined },
+    groupCommit: { hold: reader !== undefined, runOnWriter: (q) => driver.runOnWriter(q) },
     isUniqueViolation: (err) => (err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT_UNIQUE') === true || (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY',
     close: async () => {
       await checkpointer?.stop();
