@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sql, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { openSqlite } from './dialects/sqlite.ts';
 import { GroupCommit } from './group-commit.ts';
+import { prepared } from './repositories/prepared.ts';
 import type { DB } from './schema.ts';
 
 const values = async (db: Kysely<DB>) => (await sql<{ n: number }>`select n from t order by n`.execute(db)).rows.map((r) => r.n);
@@ -10,7 +11,8 @@ const insert = (db: Kysely<DB>, n: number) => sql`insert into t (n) values (${n}
 
 describe('GroupCommit: transactions that queue on SQLite commit together, each still all or nothing', () => {
   const d = openSqlite(':memory:');
-  const group = new GroupCommit(d.db);
+  // The dialect's own options: savepoints (and prepared statements) run straight on the writer.
+  const group = new GroupCommit(d.db, d.groupCommit);
   before(() => sql`create table t (n integer primary key)`.execute(d.db));
   after(() => d.close());
 
@@ -81,5 +83,24 @@ describe('GroupCommit: transactions that queue on SQLite commit together, each s
     assert.deepEqual(settled.map((s) => s.status), ['rejected', 'rejected']);
     assert.match(String((settled[0] as PromiseRejectedResult).reason), /FOREIGN KEY/);
     assert.deepEqual((await sql`select id from child`.execute(d.db)).rows, []);
+  });
+
+  it("runs a batch's prepared statements on the writer at once, and none for a transaction kept past its batch", async () => {
+    const insertPrepared = prepared((db, n: number) => (db as unknown as Kysely<{ t: { n: number } }>).insertInto('t').values({ n }));
+    const direct: string[] = [];
+    const runOnWriter = d.groupCommit!.runOnWriter!;
+    const spied = new GroupCommit(d.db, { hold: false, runOnWriter: (q: CompiledQuery) => (direct.push(q.sql), runOnWriter(q)) });
+    let kept: Kysely<DB> | undefined;
+    await spied.run(async (trx) => {
+      kept = trx;
+      await insertPrepared(trx, 7);
+    });
+    assert.deepEqual(direct, ['insert into "t" ("n") values (?)']);
+    assert.deepEqual(await values(d.db), [7]);
+    // After its commit the transaction is Kysely's again, which refuses it: nothing runs outside a transaction.
+    await assert.rejects(insertPrepared(kept!, 8), /committed/);
+    assert.deepEqual(direct, ['insert into "t" ("n") values (?)']);
+    assert.deepEqual(await values(d.db), [7]);
+    await sql`delete from t`.execute(d.db);
   });
 });
