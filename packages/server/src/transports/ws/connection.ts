@@ -44,6 +44,22 @@ export interface SessionOptions {
   sessionNotices?: boolean;
 }
 
+/** The Connection a socket belongs to, set on the socket itself. */
+const CONNECTION = Symbol('connection');
+type OwnedSocket = WebSocket & { [CONNECTION]: Connection };
+
+// One listener of each kind for every socket (`this` is the socket), where closures per
+// connection cost each idle connection three functions and their context.
+function onSocketMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  void (this as OwnedSocket)[CONNECTION].onMessage(data, isBinary);
+}
+function onSocketClose(this: WebSocket): void {
+  (this as OwnedSocket)[CONNECTION].socketClosed();
+}
+function onSocketError(this: WebSocket, err: Error): void {
+  (this as OwnedSocket)[CONNECTION].socketError(err);
+}
+
 export class Connection implements Subscriber, RoomStreamOwner {
   readonly id = newId();
   readonly actor: Actor;
@@ -67,12 +83,10 @@ export class Connection implements Subscriber, RoomStreamOwner {
     this.actor = actor;
     this.d = deps;
     this.sessionNotices = session.sessionNotices ?? false;
-    ws.on('message', (data, isBinary) => void this.onMessage(data as Buffer, isBinary));
-    ws.on('close', () => {
-      this.closed = true;
-      this.cleanup();
-    });
-    ws.on('error', (err) => deps.logger.debug({ err }, 'websocket error'));
+    (ws as OwnedSocket)[CONNECTION] = this;
+    ws.on('message', onSocketMessage);
+    ws.on('close', onSocketClose);
+    ws.on('error', onSocketError);
     const idleMs = session.idleTimeoutMs;
     if (idleMs) this.idleTimer = setTimeout(() => this.close(CLOSE_CODES.idleTimeout, `idle for ${duration(idleMs)} without input (TIME_OUT)`), idleMs);
   }
@@ -180,7 +194,17 @@ export class Connection implements Subscriber, RoomStreamOwner {
     });
   }
 
-  private async onMessage(data: Buffer, isBinary: boolean): Promise<void> {
+  /** The socket closed (by either side). */
+  socketClosed(): void {
+    this.closed = true;
+    this.cleanup();
+  }
+
+  socketError(err: Error): void {
+    this.d.logger.debug({ err }, 'websocket error');
+  }
+
+  async onMessage(data: Buffer, isBinary: boolean): Promise<void> {
     if (this.setup) await this.setup;
     if (this.closed) return;
     if (this.sawFrame) return this.handleMessage(data, isBinary);
