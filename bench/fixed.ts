@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LoadGen } from './lib/loadgen.ts';
 import { perfAvailable, summarizePerf } from './lib/perf.ts';
-import { coreSplit, cpuMsByThread, pin } from './lib/proc.ts';
+import { coreSplit, cpuMsByThread, machine, pin } from './lib/proc.ts';
 import { sleep } from './scenarios/context.ts';
 import { startTarget, type Target, type TargetName } from './targets/index.ts';
 
@@ -45,6 +45,12 @@ if (values.perf && !perfAvailable()) throw new Error('--perf needs Linux perf (D
 const perfDir = values.perf ? join(import.meta.dirname, 'results', 'perf', stamp) : undefined;
 if (perfDir) mkdirSync(perfDir, { recursive: true });
 const roomsFlags = values['node-flags'].split(' ').filter(Boolean);
+// Every target's clients stay connected for the whole run (rounds interleave): one socket each.
+const sockets = names.length * grid.rooms * grid.members;
+const openFiles = Number(machine().openFiles);
+if (openFiles > 0 && sockets + 100 > openFiles) {
+  throw new Error(`${sockets} client sockets (${names.length} targets × ${grid.rooms * grid.members}) exceed this process's open-file limit of ${openFiles}: run fewer targets at once (--targets rooms)`);
+}
 const cores = coreSplit();
 if (cores) pin(process.pid, cores.load);
 
@@ -54,8 +60,9 @@ try {
   for (const name of names) {
     const target = await startTarget(name, { verbose: values.verbose, cores: cores?.server, sqlTimingDir, perfDir, nodeFlags: name === 'rooms' ? [...roomsFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])] : [] });
     const gen = new LoadGen(grid);
-    gen.clients = await target.connect(grid, gen, { concurrency: 100 });
+    // Listed before connecting, so that a failed connect still stops the server (finally, below).
     runs.push({ name, target, gen, perMessage: [] });
+    gen.clients = await target.connect(grid, gen, { concurrency: 100 });
   }
   for (const { target, gen } of runs) await gen.run(target, { rate, seconds: 3, sendersPerRoom: 10, drainMs: 500 });
   for (let round = 1; round <= Number(values.rounds); round++) {
