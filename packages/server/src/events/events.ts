@@ -20,7 +20,15 @@ export interface UserEvent {
   user_id: string;
   type: string;
   data: unknown;
+  /** For the server's own caches on every node (a profile changed): never sent to a client. */
+  internal?: boolean;
 }
+
+/** What a user's name, username or avatar changed to publishes (see profileChanged). */
+export const PROFILE_CHANGED = 'profile_changed';
+
+/** The event that tells every node's caches that a user's public summary changed. */
+export const profileChanged = (userId: string): UserEvent => ({ kind: 'user', user_id: userId, type: PROFILE_CHANGED, data: null, internal: true });
 
 /** An event for a set of users (presence goes to everyone who shares a room). */
 export interface UsersEvent {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MemoryBus } from '../bus/memory-bus.ts';
+import { profileChanged } from '../events/events.ts';
 import { Hub, type Subscriber } from './hub.ts';
 import { framePayload } from './wire.ts';
 
@@ -91,6 +92,20 @@ describe('Hub: the last seq it saw of each room', () => {
     await bus.publish(room('room_deleted', 8));
     await sleep(1);
     assert.equal(hub.lastSeqSeen('r'), undefined);
+    hub.close();
+  });
+});
+
+describe('Hub: internal user events', () => {
+  it('never sends an event meant for the server\'s caches (profile_changed) to the user\'s connections', async () => {
+    const bus = new MemoryBus();
+    const hub = new Hub(bus, { presenceFlushMs: 30 });
+    const u = subscriber('u');
+    hub.register(u);
+    await bus.publish(profileChanged('u'));
+    await bus.publish({ kind: 'user', user_id: 'u', type: 'notification', data: {} });
+    await sleep(5);
+    assert.deepEqual(u.got.map((f) => f.type), ['notification']);
     hub.close();
   });
 });

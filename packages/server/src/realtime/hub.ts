@@ -121,7 +121,7 @@ export class Hub {
   }
 
   private onEvent(e: DomainEvent): void {
-    if (e.kind === 'user') return this.onUserEvent(e.user_id, e.type, e.data, encodeEvent(e));
+    if (e.kind === 'user') return e.internal ? undefined : this.onUserEvent(e.user_id, e.type, e.data, encodeEvent(e));
     if (e.kind === 'users') {
       const frame = encodeEvent(e);
       const recipients = this.recipients(e.user_ids, e.room_ids);

@@ -74,7 +74,7 @@ export function createServices(d: ServiceDeps): Services {
   const messages = new MessagesService({ store, bus, clock, rateLimiter: d.messageRate, editWindowSeconds: d.editWindowSeconds });
   return {
     accounts,
-    users: new UsersService({ store, clock }),
+    users: new UsersService({ store, clock, bus }),
     blocks: new BlocksService({ store, clock }),
     rooms,
     members: new MembersService({ store, bus, clock }),

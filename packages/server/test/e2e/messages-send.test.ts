@@ -248,6 +248,18 @@ for (const backend of backends()) {
       assert.deepEqual((await alice.api.get(`/messages/${own.id}`)).body.reactions, []);
       assert.equal((await alice.api.delete(`/messages/${own.id}`)).status, 204, 'deleting twice is harmless');
     });
+
+    it("a sender's new display name and username are on their very next message (the send path's cached sender row is dropped)", async () => {
+      const before = await send(bob.api, roomId, 'before the rename');
+      assert.notEqual(before.sender.display_name, 'Robert Renamed');
+      assert.equal((await bob.api.patch('/users/me', { display_name: 'Robert Renamed' })).status, 200);
+      assert.equal((await send(bob.api, roomId, 'after the rename')).sender.display_name, 'Robert Renamed');
+      const username = `robert_${Date.now() % 1_000_000}`;
+      assert.equal((await bob.api.put('/users/me/username', { username })).status, 200);
+      const after = await send(bob.api, roomId, 'after the new username');
+      assert.equal(after.sender.username, username);
+      assert.equal(after.sender.display_name, 'Robert Renamed');
+    });
   });
 
   describe(`messages: rate limit over HTTP: ${backend.name}`, { skip: !backend.available && 'TEST_DATABASE_URL not set' }, () => {

@@ -13,6 +13,7 @@ import { applyProfileUpdate } from '../users/profile-update.ts';
 import { toMe } from '../users/user-presenter.ts';
 import type { PasswordHasher } from './passwords.ts';
 import type { TokenService } from './tokens.ts';
+import { profileChanged } from '../../events/events.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const TICKET_TTL_MS = 30_000;
@@ -162,7 +163,9 @@ export class AccountsService {
   async changeUsername(actor: Actor, username: string): Promise<MeView> {
     const user = await this.load(actor.id);
     if (user.username === username) throw new DomainError('same_value', 'That is already your username.');
-    return this.present((await this.d.store.users.update(actor.id, { username }))!);
+    const updated = (await this.d.store.users.update(actor.id, { username }))!;
+    await this.d.bus.publish(profileChanged(actor.id));
+    return this.present(updated);
   }
 
   /** Hides the account at once, signs it out everywhere, and schedules its purge. */

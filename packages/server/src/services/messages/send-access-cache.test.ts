@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryBus } from '../../bus/memory-bus.ts';
-import type { RoomEventType } from '../../events/events.ts';
+import { profileChanged, type RoomEventType } from '../../events/events.ts';
 import type { MembershipRow, RoomRow } from '../../store/room-types.ts';
 import type { UserRow } from '../../store/types.ts';
 import { SendAccessCache } from './send-access-cache.ts';
@@ -31,18 +31,24 @@ describe('SendAccessCache: what a send may reuse, and when it must read again', 
     assert.ok(cache.access('r2', 'u1', 1), 'other rooms are untouched');
   });
 
-  it('an entry serves 30 s and the sender row 2 s; a revoked session drops the sender', async () => {
+  it('an entry serves 30 s and the sender row 60 s; a revoked session or a profile change drops the sender', async () => {
     const bus = new MemoryBus();
     const cache = new SendAccessCache(bus);
     cache.rememberAccess('r1', 'u1', room('r1'), member('r1', 'u1'), 1_000);
     assert.ok(cache.access('r1', 'u1', 30_999));
     assert.equal(cache.access('r1', 'u1', 31_000), undefined);
     cache.rememberSender({ id: 'u1' } as UserRow, 1_000);
-    assert.ok(cache.sender('u1', 2_999));
-    assert.equal(cache.sender('u1', 3_000), undefined);
+    assert.ok(cache.sender('u1', 60_999));
+    assert.equal(cache.sender('u1', 61_000), undefined);
     await bus.publish({ kind: 'user', user_id: 'u1', type: 'session_revoked', data: {} });
     await flush();
     assert.equal(cache.sender('u1', 1_500), undefined);
+    cache.rememberSender({ id: 'u1' } as UserRow, 1_000);
+    cache.rememberSender({ id: 'u2' } as UserRow, 1_000);
+    await bus.publish(profileChanged('u1'));
+    await flush();
+    assert.equal(cache.sender('u1', 1_500), undefined, 'renamed: read again');
+    assert.ok(cache.sender('u2', 1_500), 'the others stay');
   });
 
   it('the room row is the latest read, shared by the room\'s entries', () => {

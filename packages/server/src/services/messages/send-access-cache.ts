@@ -1,4 +1,4 @@
-import type { DomainEvent, RoomEventType } from '../../events/events.ts';
+import { PROFILE_CHANGED, type DomainEvent, type RoomEventType } from '../../events/events.ts';
 import type { EventBus } from '../../ports/bus.ts';
 import type { MembershipRow, RoomRow } from '../../store/room-types.ts';
 import type { UserRow } from '../../store/types.ts';
@@ -20,15 +20,17 @@ const KEEPS_ACCESS: ReadonlySet<RoomEventType> = new Set<RoomEventType>([
 /** How long an entry serves without a new check against the database, should an event be lost. */
 const ACCESS_TTL_MS = 30_000;
 /**
- * How long a sender's row (its name and avatar in the live message event) is reused. Profile
- * changes publish no event, so this bounds how long a renamed sender's new messages still carry
- * the old name live (history always shows the current one).
+ * How long a sender's row (its name and avatar in the live message event) is reused. A change of
+ * name, username or avatar drops it at once (profile_changed, on every node); this only bounds
+ * how long a lost event could leave a renamed sender's live messages under the old name (history
+ * always shows the current one). At 2 s a sender who wrote less often than that was read again
+ * for every message: with 10,000 senders, the costliest statement of a send.
  */
-const SENDER_TTL_MS = 2_000;
+const SENDER_TTL_MS = 60_000;
 /** Sender-in-room entries kept at most (a membership row each, ~0.4 KB); past it the cache starts over. */
 const MAX_ENTRIES = 50_000;
-/** Sender rows kept at most; past it they start over (only the last SENDER_TTL_MS of senders matter). */
-const MAX_SENDERS = 10_000;
+/** Sender rows kept at most (~1 KB each); past it they start over (only the last SENDER_TTL_MS of senders matter). */
+const MAX_SENDERS = 20_000;
 
 /** One room: its row (the latest read, shared by its members' entries) and each sender's membership. */
 interface RoomEntry {
@@ -98,7 +100,7 @@ export class SendAccessCache {
   private onEvent(e: DomainEvent): void {
     if (e.kind === 'room') {
       if (!KEEPS_ACCESS.has(e.type)) this.forgetRoom(e.room_id);
-    } else if (e.kind === 'user' && e.type === 'session_revoked') {
+    } else if (e.kind === 'user' && (e.type === 'session_revoked' || e.type === PROFILE_CHANGED)) {
       this.senders.delete(e.user_id);
     }
   }

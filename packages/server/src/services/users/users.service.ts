@@ -2,6 +2,8 @@ import type { MeView, ProfileUpdate, UserSummary, UserView } from '@rooms/protoc
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Audience } from '../../domain/profile.ts';
+import { profileChanged } from '../../events/events.ts';
+import type { EventBus } from '../../ports/bus.ts';
 import { needsMateCheck } from '../../policies/profile.policy.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Store } from '../../store/store.ts';
@@ -15,10 +17,12 @@ import { toMe, toSummary, toView } from './user-presenter.ts';
 export class UsersService {
   private readonly store: Store;
   private readonly clock: Clock;
+  private readonly bus: EventBus;
 
-  constructor(deps: { store: Store; clock: Clock }) {
+  constructor(deps: { store: Store; clock: Clock; bus: EventBus }) {
     this.store = deps.store;
     this.clock = deps.clock;
+    this.bus = deps.bus;
   }
 
   /** A user's profile with only the fields this reader may see; hidden accounts are 404. */
@@ -37,6 +41,8 @@ export class UsersService {
 
   async updateMe(actor: Actor, update: ProfileUpdate): Promise<MeView> {
     await this.store.transaction((tx) => applyProfileUpdate(tx, actor.id, update));
+    // Live message events carry the sender's name and avatar from a per-node cache: it must forget them.
+    await this.bus.publish(profileChanged(actor.id));
     const user = await requireActiveUser(this.store, actor.id);
     const [profile, counts] = await Promise.all([this.store.users.getProfile(actor.id), this.store.follows.counts(actor.id)]);
     return toMe(user, { profile, counts, today: this.clock.now() });
