@@ -6,11 +6,10 @@
  * at a load every target carries, which is the figure to compare before and after a change to the
  * hot path (a single S1 step passing or not is a coin toss near a target's limit).
  */
-import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LoadGen } from './lib/loadgen.ts';
-import { perfAvailable, summarizePerf } from './lib/perf.ts';
+import { perfRunDir, summarizePerfDir } from './lib/perf.ts';
 import { coreSplit, cpuMsByThread, machine, pin } from './lib/proc.ts';
 import { sleep } from './scenarios/context.ts';
 import { startTarget, type Target, type TargetName } from './targets/index.ts';
@@ -41,9 +40,7 @@ const names = values.targets.split(',') as TargetName[];
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const profileDir = values.profile ? join(import.meta.dirname, 'results', 'profiles', stamp) : undefined;
 const sqlTimingDir = values['sql-timing'] ? join(import.meta.dirname, 'results', 'sql-timing', stamp) : undefined;
-if (values.perf && !perfAvailable()) throw new Error('--perf needs Linux perf (Debian: apt-get install linux-perf)');
-const perfDir = values.perf ? join(import.meta.dirname, 'results', 'perf', stamp) : undefined;
-if (perfDir) mkdirSync(perfDir, { recursive: true });
+const perfDir = perfRunDir(values.perf, join(import.meta.dirname, 'results'), stamp);
 const roomsFlags = values['node-flags'].split(' ').filter(Boolean);
 // Every target's clients stay connected for the whole run (rounds interleave): one socket each.
 const sockets = names.length * grid.rooms * grid.members;
@@ -93,7 +90,7 @@ for (const { name, perMessage: xs } of runs) {
   console.log(`${name.padEnd(8)} median ${median(xs).toFixed(0)} µs per message (${xs.map((x) => x.toFixed(0)).join(', ')}); ${(median(xs) / base).toFixed(2)}× ${runs[0]!.name}`);
 }
 if (perfDir) {
-  for (const f of readdirSync(perfDir).filter((f) => f.endsWith('.perf'))) summarizePerf(join(perfDir, f));
+  summarizePerfDir(perfDir);
   console.log(`perf samples and summaries in ${perfDir}`);
 }
 if (sqlTimingDir) console.log(`SQL statement timing in ${sqlTimingDir}`);

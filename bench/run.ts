@@ -14,10 +14,10 @@
  *   --perf               sample every server with Linux perf (CPU by binary: V8, kernel, SQLite), in bench/results/perf
  *   --benchmarks         write BENCHMARKS.md from this run even if it is a quick one
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { perfAvailable, summarizePerf } from './lib/perf.ts';
+import { perfRunDir, summarizePerfDir } from './lib/perf.ts';
 import { summarizeProfile } from './lib/profile-summary.ts';
 import { coreSplit, loadAvg, machine, pin } from './lib/proc.ts';
 import { markdownTable } from './report/format.ts';
@@ -52,9 +52,7 @@ const resultsDir = join(import.meta.dirname, 'results');
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const profileDir = values.profile ? join(resultsDir, 'profiles', stamp) : undefined;
 const sqlTimingDir = values['sql-timing'] ? join(resultsDir, 'sql-timing', stamp) : undefined;
-if (values.perf && !perfAvailable()) throw new Error('--perf needs Linux perf (Debian: apt-get install linux-perf)');
-const perfDir = values.perf ? join(resultsDir, 'perf', stamp) : undefined;
-if (perfDir) mkdirSync(perfDir, { recursive: true });
+const perfDir = perfRunDir(values.perf, resultsDir, stamp);
 const parseGrid = (s: string): Grid => {
   const [rooms, members] = s.split(/[x×]/).map(Number);
   return { rooms: rooms!, members: members! };
@@ -126,7 +124,7 @@ if (profileDir) {
 }
 if (sqlTimingDir) log(`SQL statement timing in ${sqlTimingDir}`);
 if (perfDir) {
-  for (const f of readdirSync(perfDir).filter((f) => f.endsWith('.perf'))) summarizePerf(join(perfDir, f));
+  summarizePerfDir(perfDir);
   log(`perf samples and summaries in ${perfDir}`);
 }
 // BENCHMARKS.md keeps complete full runs only (or any run, when asked).

@@ -6,10 +6,25 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export function perfAvailable(): boolean {
   return spawnSync('perf', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** The directory a run with --perf records into (created), or undefined without --perf; refuses without perf. */
+export function perfRunDir(wanted: boolean | undefined, resultsDir: string, stamp: string): string | undefined {
+  if (!wanted) return undefined;
+  if (!perfAvailable()) throw new Error('--perf needs Linux perf (Debian: apt-get install linux-perf)');
+  const dir = join(resultsDir, 'perf', stamp);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Summarises every recording of a run's directory (see summarizePerf). */
+export function summarizePerfDir(dir: string): void {
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.perf'))) summarizePerf(join(dir, f));
 }
 
 export interface PerfRecording {
