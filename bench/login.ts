@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freshDatabase, startServer } from './lib/server.ts';
+import { BENCH_SETUP_TOKEN, freshDatabase, startServer } from './lib/server.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '8' }, cost: { type: 'string', default: process.env.BCRYPT_COST ?? '12' } } });
 const seconds = Number(values.seconds);
@@ -39,7 +39,7 @@ try {
   const password = 'correct horse battery';
   const users = Array.from({ length: concurrency }, (_, i) => `bench_${i}`);
   for (const username of users) {
-    const r = await fetch(`${server.url}/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, email: `${username}@bench.test`, password }) });
+    const r = await fetch(`${server.url}/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, email: `${username}@bench.test`, password, setup_token: BENCH_SETUP_TOKEN }) });
     if (r.status !== 201) throw new Error(`signup ${r.status}`);
   }
   let i = 0;

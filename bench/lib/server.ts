@@ -27,6 +27,26 @@ export async function freshDatabase(adminUrl: string | undefined): Promise<{ url
   return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
+/** The setup token bench servers start with: a bench's first sign-up carries it. */
+export const BENCH_SETUP_TOKEN = 'bench-setup-token-0123456789';
+
+/**
+ * A load generator is one IP opening thousands of sockets and sending as fast as its scenario
+ * asks: the per-IP and per-connection bounds a real server keeps are raised for it (a scenario
+ * about those bounds passes its own values).
+ */
+export const BENCH_LIMITS: Record<string, string> = {
+  SETUP_TOKEN: BENCH_SETUP_TOKEN,
+  LOGIN_IP_LIMIT: '1000000',
+  SIGNUP_IP_LIMIT: '1000000',
+  MAX_CONNECTIONS_PER_IP: '1000000',
+  WS_FRAME_RATE: '1000000',
+  WS_FRAME_BURST: '1000000',
+  MAX_OWNED_ROOMS: '1000000',
+  MAX_JOINED_ROOMS: '1000000',
+  MAX_ROOM_INVITES: '1000000',
+};
+
 export interface ChildServer {
   url: string;
   pid: number | undefined;
@@ -109,5 +129,5 @@ function keepLines(stream: NodeJS.ReadableStream, re: RegExp, into: string[]): v
 
 /** Starts packages/server/src/main.ts with the given settings (PORT 0 unless set) and waits for its address. */
 export function startServer(env: Record<string, string>, opts: LaunchOptions = {}): Promise<ChildServer> {
-  return launch(join(import.meta.dirname, '../../packages/server/src/main.ts'), { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, /"address":"(http:[^"]+)"/, opts);
+  return launch(join(import.meta.dirname, '../../packages/server/src/main.ts'), { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...BENCH_LIMITS, ...env }, /"address":"(http:[^"]+)"/, opts);
 }

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import { type EventMessage, type LiveConnection, type LiveStatus, RoomsClient, type ServerEvent } from '../src/node.ts';
 
+import { TEST_SETUP_TOKEN } from '../../server/test/helpers/server.ts';
+
 export { wsSetups, type TestServer } from '../../server/test/helpers/ws-suite.ts';
 
 let n = 0;
@@ -11,7 +13,7 @@ export async function member(baseUrl: string) {
   const username = `c${++n}_${randomBytes(3).toString('hex')}`;
   const password = 'correct horse battery';
   const client = new RoomsClient({ baseUrl });
-  const { user } = await client.auth.signup({ username, email: `${username}@example.test`, password });
+  const { user } = await client.auth.signup({ username, email: `${username}@example.test`, password, setup_token: TEST_SETUP_TOKEN });
   return { client, id: user.id, username, password };
 }
 

@@ -20,6 +20,10 @@ export const ERROR_STATUS = {
   blocked: 403,
   room_archived: 403,
   not_allowed_here: 403,
+  setup_required: 403,
+  signup_closed: 403,
+  invite_required: 403,
+  limit_reached: 403,
   edit_window_passed: 403,
   not_found: 404,
   user_not_found: 404,
@@ -29,6 +33,7 @@ export const ERROR_STATUS = {
   ticket_invalid: 401,
   username_taken: 409,
   same_value: 409,
+  username_reserved: 409,
   conflict: 409,
   already_member: 409,
   room_full: 409,
@@ -43,6 +48,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
+  server_busy: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -6,6 +6,10 @@ export const SignupBody = z.strictObject({
   username: Username,
   email: Email,
   password: Password,
+  /** The one-time setup token the server prints on a fresh database: required for the first (admin) account. */
+  setup_token: z.string().min(1).max(256).optional(),
+  /** A room invite code: required when the server's SIGNUP is `invite`; the new account joins that room. */
+  invite_code: z.string().min(1).max(64).optional(),
   ...ProfileUpdate.shape,
 });
 

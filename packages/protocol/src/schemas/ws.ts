@@ -72,6 +72,8 @@ export const CLOSE_CODES = {
   idleTimeout: 4010,
   /** The server is shutting down; reconnect (to another node) and resume. */
   goingAway: 1001,
+  /** The client broke the protocol's bounds (frame budget spent, too many rooms): not retried at once. */
+  policyViolation: 1008,
   /** A frame larger than the limit. */
   tooBig: 1009,
 } as const;

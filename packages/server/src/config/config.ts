@@ -72,6 +72,40 @@ export const ConfigSchema = z.object({
     .transform((v) => v === 'true'),
   /** Grace, in seconds, for in-flight requests at shutdown before connections are cut. */
   SHUTDOWN_GRACE: seconds(10),
+
+  // Abuse resistance: who may sign up, and the bounds every flood meets.
+  /** open: anyone; invite: sign-up needs a valid room invite code; closed: accounts come from admins (CLI) only. */
+  SIGNUP: z.enum(['open', 'invite', 'closed']).default('open'),
+  /** The one-time token the first admin's sign-up must carry on a fresh database; derived from the signing key when absent. */
+  SETUP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Login attempts one IP may make per LOGIN_IP_WINDOW seconds, whatever the account (429 + Retry-After). */
+  LOGIN_IP_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  LOGIN_IP_WINDOW: seconds(60),
+  /** Sign-ups one IP may make per SIGNUP_IP_WINDOW seconds. */
+  SIGNUP_IP_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  SIGNUP_IP_WINDOW: seconds(60 * 60),
+  /** Accounts sharing one email that a login by that email checks (the most recently seen first). */
+  LOGIN_EMAIL_MAX_ACCOUNTS: z.coerce.number().int().min(1).max(50).default(5),
+  /** Password hashes computed at once (bcrypt threads); absent → half the cores, at least 1. */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  /** Password checks that may wait for a thread; beyond it sign-ups and logins get 503 + Retry-After. */
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
+  /** Seconds a client has to send a whole request, headers and body (408 after). */
+  REQUEST_TIMEOUT: seconds(30),
+  /** Open TCP connections (HTTP and WebSocket) one IP may hold; more are refused. */
+  MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(1000),
+  /** WebSocket frames a connection may send per second, sustained (token bucket; costly frames weigh more). */
+  WS_FRAME_RATE: z.coerce.number().min(1).max(1_000_000).default(20),
+  /** WebSocket frames a connection may send in a burst; past the bucket it is closed with 1008. */
+  WS_FRAME_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** With it, /metrics answers only to `Authorization: Bearer <token>`; without it /metrics is off (404). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Rooms one user may own (public and private; direct rooms do not count). */
+  MAX_OWNED_ROOMS: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Rooms one user may be a member of (direct rooms included). */
+  MAX_JOINED_ROOMS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  /** Invites of one room that may be usable at once. */
+  MAX_ROOM_INVITES: z.coerce.number().int().min(1).max(1_000_000).default(100),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

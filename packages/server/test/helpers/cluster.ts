@@ -1,10 +1,16 @@
+import { RELAXED_LIMITS } from './server.ts';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { spawnServer, type ServerProcess } from './processes.ts';
 import { tempDir } from './services.ts';
 
 /** Settings every server process of the real-time suites shares: loopback, a free port, bcrypt's minimum cost. */
-export const NODE_ENV_BASE = { PORT: '0', HOST: '127.0.0.1', BCRYPT_COST: '10' };
+export const NODE_ENV_BASE = {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  BCRYPT_COST: '10',
+  ...Object.fromEntries(Object.entries(RELAXED_LIMITS).map(([k, v]) => [k, String(v)])),
+};
 
 /** A JWT secret for several nodes that must accept each other's tokens. */
 export const sharedSecret = (): string => randomBytes(48).toString('base64url');

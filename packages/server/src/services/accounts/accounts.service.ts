@@ -42,6 +42,8 @@ export interface SignupInput extends ProfileUpdate {
   username: string;
   email: string;
   password: string;
+  setup_token?: string | undefined;
+  invite_code?: string | undefined;
 }
 
 const invalidCredentials = () => new DomainError('invalid_credentials', 'Wrong username, email or password.');
@@ -57,7 +59,7 @@ export class AccountsService {
 
   /** Creates an account (the first one is a server admin) and signs it in. */
   async signup(input: SignupInput): Promise<Session> {
-    const { username, email, password, ...profile } = input;
+    const { username, email, password, setup_token: _setup, invite_code: _invite, ...profile } = input;
     const passwordHash = await this.d.hasher.hash(password);
     const id = newId();
     await this.d.store.transaction(async (tx) => {
