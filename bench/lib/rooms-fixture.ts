@@ -5,9 +5,10 @@
  * signed with the server's JWT_SECRET, so every WebSocket still authenticates the normal way.
  */
 import bcrypt from 'bcrypt';
-import { SignJWT } from 'jose';
 import type { Kysely } from 'kysely';
 import { newId } from '../../packages/server/src/domain/ids.ts';
+import { systemClock } from '../../packages/server/src/ports/clock.ts';
+import { TokenService } from '../../packages/server/src/services/accounts/tokens.ts';
 import { openDialect } from '../../packages/server/src/store/sql/open.ts';
 import type { DB } from '../../packages/server/src/store/sql/schema.ts';
 
@@ -35,8 +36,7 @@ async function inBatches<T>(rows: T[], write: (batch: T[]) => Promise<unknown>):
 export async function seedGrid(db: Kysely<DB>, secret: string, prefix: string, rooms: number, members: number): Promise<Fixture> {
   hash ??= await bcrypt.hash(PASSWORD, 10);
   const now = new Date().toISOString();
-  const key = new TextEncoder().encode(secret);
-  const iat = Math.floor(Date.now() / 1000);
+  const tokens = new TokenService(secret, 86_400, systemClock);
   const fixture: Fixture = { rooms: [] };
   const users = [];
   const roomRows = [];
@@ -49,7 +49,7 @@ export async function seedGrid(db: Kysely<DB>, secret: string, prefix: string, r
       const username = `${prefix}_${r * members + m}`;
       users.push({ id: userId, username, email: `${username}@bench.test`, password_hash: hash, display_name: username, search_name: username, avatar_url: null, bio: null, website: null, status_message: null, is_admin: 0, created_at: now, last_seen: null, deactivated_at: null, purge_after: null, deleted_at: null });
       memberships.push({ room_id: roomId, user_id: userId, role: m === 0 ? 'owner' : 'member', joined_at: now, last_read_message_id: null, last_read_at: null, muted_until: null });
-      const token = await new SignJWT({ tv: 0 }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(userId).setIssuer('rooms').setIssuedAt(iat).setExpirationTime(iat + 86_400).sign(key);
+      const { token } = tokens.issue({ userId, tokenVersion: 0 });
       room.members.push({ userId, username, token });
     }
     roomRows.push({ id: roomId, type: 'public', name: `${prefix}-room-${r}`, name_lower: `${prefix}-room-${r}`, description: null, topic_kind: 'text', cover_attachment_id: null, categories: '[]', member_limit: null, member_count: members, direct_key: null, created_by: room.members[0]!.userId, created_at: now, last_message_at: null });
