@@ -83,9 +83,10 @@ export interface FollowRepository {
 }
 
 export interface TicketRepository {
-  create(ticketHash: string, userId: string, expiresAt: IsoTime): Promise<void>;
-  /** Deletes the ticket and returns its user if it had not expired: a ticket works once. */
-  consume(ticketHash: string, now: IsoTime): Promise<string | undefined>;
+  /** A ticket for userId's session of tokenVersion. */
+  create(ticketHash: string, userId: string, tokenVersion: number, expiresAt: IsoTime): Promise<void>;
+  /** Deletes the ticket and returns its user and session version if it had not expired: a ticket works once. */
+  consume(ticketHash: string, now: IsoTime): Promise<{ userId: string; tokenVersion: number } | undefined>;
   deleteExpired(now: IsoTime): Promise<number>;
 }
 

@@ -3,6 +3,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { ManualClock } from '../../src/ports/clock.ts';
 import { addMembers, createRoom, say, signup, socketPool, TestSocket, type TestServer, wsSetups } from '../helpers/ws-suite.ts';
+import { client } from '../helpers/server.ts';
 
 /** The HTTP status an upgrade was refused with (or 101 if it was accepted). */
 async function upgradeStatus(base: string, auth: Parameters<typeof TestSocket.open>[1]): Promise<number> {
@@ -75,6 +76,21 @@ for (const setup of wsSetups()) {
       clock.advance(2_000);
       assert.equal(await upgradeStatus(srv.url, { ticket: late.body.ticket }), 401, 'expired at 31 s');
       assert.equal(await upgradeStatus(srv.url, { ticket: 'made-up-ticket' }), 401);
+    });
+
+    it('a ticket dies with the session that minted it, and its socket closes at the next revocation', async () => {
+      const u = await signup(srv.url);
+      const minted = await u.api.post('/auth/ws-ticket');
+      const changed = await u.api.put('/users/me/password', { current_password: u.password, new_password: 'a brand new secret' });
+      assert.equal(changed.status, 200);
+      assert.equal(await upgradeStatus(srv.url, { ticket: minted.body.ticket }), 401, 'minted before the password change');
+
+      const fresh = await client(srv.url, changed.body.token).post('/auth/ws-ticket');
+      const s = pool.track(await TestSocket.open(srv.url, { ticket: fresh.body.ticket }));
+      assert.equal(s.ofType('ready')[0]!.data.user_id, u.id);
+      const again = await client(srv.url, changed.body.token).put('/users/me/password', { current_password: 'a brand new secret', new_password: 'yet another secret' });
+      assert.equal(again.status, 200);
+      assert.equal((await s.closed()).code, 4001, 'the ticket-opened socket is closed with its session');
     });
 
     it('refuses the upgrade with 401 without a token, with a bad, a revoked or an expired one', async () => {

@@ -114,7 +114,7 @@ export class AccountsService {
 
   /** The account behind a token, or 401: expired, revoked by a token-version bump, or gone. */
   async authenticate(token: string, ip: string): Promise<Actor> {
-    const claims = await this.d.tokens.verify(token);
+    const claims = this.d.tokens.verify(token);
     const user = await this.d.store.users.findById(claims.userId);
     if (!user || !isActive(user)) throw new DomainError('unauthenticated', 'The token is not valid.');
     if (user.token_version !== claims.tokenVersion) throw new DomainError('token_revoked', 'This session was signed out. Log in again.');
@@ -136,16 +136,22 @@ export class AccountsService {
   async createWsTicket(actor: Actor): Promise<{ ticket: string; expires_at: string }> {
     const ticket = randomBytes(32).toString('base64url');
     const expiresAt = new Date(this.d.clock.now().getTime() + TICKET_TTL_MS).toISOString();
-    await this.d.store.tickets.create(hashTicket(ticket), actor.id, expiresAt);
+    await this.d.store.tickets.create(hashTicket(ticket), actor.id, actor.tokenVersion, expiresAt);
     return { ticket, expires_at: expiresAt };
   }
 
-  /** Uses a ticket up and returns its account, or 401. */
+  /**
+   * Uses a ticket up and returns its account, or 401. A ticket is as good as the session that
+   * minted it: once that session is revoked (password change, log out everywhere), so is the ticket,
+   * and the socket it opens carries the session's version, so a later revocation closes it too.
+   */
   async redeemWsTicket(ticket: string, ip: string): Promise<Actor> {
-    const userId = await this.d.store.tickets.consume(hashTicket(ticket), this.nowIso());
-    const user = userId ? await this.d.store.users.findById(userId) : undefined;
-    if (!user || !isActive(user)) throw new DomainError('ticket_invalid', 'The ticket is not valid or has expired.');
-    return { id: user.id, isAdmin: user.is_admin, tokenVersion: user.token_version, ip };
+    const found = await this.d.store.tickets.consume(hashTicket(ticket), this.nowIso());
+    const user = found ? await this.d.store.users.findById(found.userId) : undefined;
+    if (!found || !user || !isActive(user) || user.token_version !== found.tokenVersion) {
+      throw new DomainError('ticket_invalid', 'The ticket is not valid or has expired.');
+    }
+    return { id: user.id, isAdmin: user.is_admin, tokenVersion: found.tokenVersion, ip };
   }
 
   /** Needs the current password; signs out every other session. */
@@ -249,7 +255,7 @@ export class AccountsService {
   }
 
   private async sessionFor(user: UserRow): Promise<Session> {
-    const { token, expiresAt } = await this.d.tokens.issue({ userId: user.id, tokenVersion: user.token_version });
+    const { token, expiresAt } = this.d.tokens.issue({ userId: user.id, tokenVersion: user.token_version });
     return { token, expires_at: expiresAt, user: await this.present(user) };
   }
 

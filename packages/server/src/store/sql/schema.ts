@@ -39,6 +39,7 @@ export interface WsTicketsTable {
   ticket_hash: string;
   user_id: string;
   expires_at: string;
+  token_version: number;
 }
 
 export interface JobLocksTable {
