@@ -24,7 +24,7 @@ const { services } = core;
 const roomsN = Number(values.rooms);
 const senders: { actor: { id: string; isAdmin: boolean; tokenVersion: number; ip: string }; roomId: string }[] = [];
 for (let i = 0; i < roomsN; i++) {
-  const s = await services.accounts.signup({ username: `sender${i}`, email: `s${i}@x.test`, password: 'correct horse battery', display_name: `Sender ${i}` } as never);
+  const s = await services.accounts.createAccount({ username: `sender${i}`, email: `s${i}@x.test`, password: 'correct horse battery', display_name: `Sender ${i}` } as never);
   const actor = { id: s.user.id, isAdmin: false, tokenVersion: 0, ip: '127.0.0.1' };
   const room = await services.rooms.create(actor, { name: `room-${i}`, type: 'public', categories: [] } as never);
   senders.push({ actor, roomId: room.id });

@@ -1,8 +1,10 @@
+import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { loadSecrets } from './config/secrets.ts';
 import type { Clock } from './ports/clock.ts';
 import { createPorts, type Ports } from './ports.ts';
+import { deriveSetupToken } from './services/accounts/signup-gate.ts';
 import { createServices, type Services } from './services/index.ts';
 import { StatementTimings } from './observability/statement-timings.ts';
 import { openStore } from './store/sql/open.ts';
@@ -53,10 +55,20 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     clock: opts.clock,
     loginGuard: ports.loginGuard,
     messageRate: ports.messageRate,
+    loginIpRate: ports.loginIpRate,
+    signupIpRate: ports.signupIpRate,
     presence: ports.presence,
     jwtSecret: secrets.jwtSecret,
     tokenTtlSeconds: config.TOKEN_TTL,
     bcryptCost: config.BCRYPT_COST,
+    passwordHashing: {
+      // Half the cores by default: the other half keeps the event loop (every other request) running.
+      concurrency: config.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, Math.floor(availableParallelism() / 2)),
+      maxWaiting: config.PASSWORD_HASH_QUEUE,
+    },
+    signupMode: config.SIGNUP,
+    setupToken: config.SETUP_TOKEN ?? deriveSetupToken(secrets.jwtSecret),
+    emailLoginMaxAccounts: config.LOGIN_EMAIL_MAX_ACCOUNTS,
     deactivationDays: config.DEACTIVATION_DAYS,
     categories: config.ROOM_CATEGORIES,
     editWindowSeconds: config.EDIT_WINDOW,

@@ -18,6 +18,10 @@ export interface Ports {
   bus: EventBus;
   loginGuard: LoginGuard;
   messageRate: RateLimiter;
+  /** Login attempts per IP (before any password is checked). */
+  loginIpRate: RateLimiter;
+  /** Sign-ups per IP. */
+  signupIpRate: RateLimiter;
   presence: PresenceStore;
   /** Redis answers (readiness), when configured. */
   ping(): Promise<void>;
@@ -31,8 +35,17 @@ export interface Ports {
 export async function createPorts(config: Config, clock: Clock): Promise<Ports> {
   const guard = { maxFailures: config.LOGIN_MAX_FAILURES, blockSeconds: config.BLOCK_TIME };
   const rate = { limit: config.MESSAGE_RATE_LIMIT, windowMs: config.MESSAGE_RATE_WINDOW * 1000 };
+  const loginIp = { limit: config.LOGIN_IP_LIMIT, windowMs: config.LOGIN_IP_WINDOW * 1000 };
+  const signupIp = { limit: config.SIGNUP_IP_LIMIT, windowMs: config.SIGNUP_IP_WINDOW * 1000 };
   if (!config.REDIS_URL) {
-    const parts = { bus: new MemoryBus(), loginGuard: new MemoryLoginGuard(guard, clock), messageRate: new MemoryRateLimiter(rate, clock), presence: new MemoryPresenceStore(clock) };
+    const parts = {
+      bus: new MemoryBus(),
+      loginGuard: new MemoryLoginGuard(guard, clock),
+      messageRate: new MemoryRateLimiter(rate, clock),
+      loginIpRate: new MemoryRateLimiter(loginIp, clock),
+      signupIpRate: new MemoryRateLimiter(signupIp, clock),
+      presence: new MemoryPresenceStore(clock),
+    };
     return { ...parts, ping: async () => {}, close: () => closeAll(parts) };
   }
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
@@ -41,6 +54,8 @@ export async function createPorts(config: Config, clock: Clock): Promise<Ports> 
     bus: await RedisBus.connect(redis, `${config.REDIS_PREFIX}events`),
     loginGuard: new RedisLoginGuard(redis, guard, `${config.REDIS_PREFIX}login:`),
     messageRate: new RedisRateLimiter(redis, rate, `${config.REDIS_PREFIX}rate:`),
+    loginIpRate: new RedisRateLimiter(redis, loginIp, `${config.REDIS_PREFIX}login-ip:`),
+    signupIpRate: new RedisRateLimiter(redis, signupIp, `${config.REDIS_PREFIX}signup-ip:`),
     presence: new RedisPresenceStore(redis, `${config.REDIS_PREFIX}presence:`),
   };
   return {
@@ -55,9 +70,11 @@ export async function createPorts(config: Config, clock: Clock): Promise<Ports> 
   };
 }
 
-async function closeAll(parts: { bus: EventBus; loginGuard: LoginGuard; messageRate: RateLimiter; presence: PresenceStore }): Promise<void> {
+async function closeAll(parts: Omit<Ports, 'ping' | 'close'>): Promise<void> {
   await parts.bus.close();
   await parts.loginGuard.close();
   await parts.messageRate.close();
+  await parts.loginIpRate.close();
+  await parts.signupIpRate.close();
   await parts.presence.close();
 }

@@ -1,4 +1,4 @@
-import { createApp } from './app.ts';
+import { createApp, type App } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/config.ts';
 
 export type ConfigOverrides = Partial<Record<keyof Config, unknown>>;
@@ -46,7 +46,23 @@ export async function serve(overrides: ConfigOverrides = {}): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   // Announced only once the handlers are in place: a supervisor that signals as soon as it reads
   // this line (the log is written synchronously) must get a graceful stop, not the default kill.
+  await announceSetup(app, config);
   app.logger.info({ address, database: app.store.dialect, redis: Boolean(config.REDIS_URL) }, `Rooms is listening on ${address}`);
+}
+
+/**
+ * A fresh server tells its operator how to make the first (admin) account: the setup token, which
+ * is useless once that account exists (an operator who set SETUP_TOKEN knows it: not repeated).
+ * Logged before the listening line, so whoever waits for that line has seen it.
+ */
+async function announceSetup(app: App, config: Config): Promise<void> {
+  const token = await app.services.accounts.pendingSetupToken();
+  if (token === undefined) return;
+  const given = config.SETUP_TOKEN !== undefined;
+  app.logger.warn(
+    given ? {} : { setup_token: token },
+    `No account yet: the first account becomes the server admin. Sign up with ${given ? 'the SETUP_TOKEN you configured' : `the setup token ${token}`} (setup_token in POST /auth/signup), or run: npx rooms admin create <username> <email> --admin`,
+  );
 }
 
 /** The last word of a server that could not start. */

@@ -64,7 +64,7 @@ async function create(username: string, email: string, admin: boolean, io: Admin
   if (!checked.success) throw new CliError(invalid(checked.error.issues));
   const password = await readPassword(io, checked.data.username);
   await withCore(async (core) => {
-    const { user } = await core.services.accounts.signup({ ...checked.data, password }).catch((err: unknown) => {
+    const { user } = await core.services.accounts.createAccount({ ...checked.data, password }).catch((err: unknown) => {
       if ((err as { code?: string }).code === 'username_taken') throw new CliError(`The username "${checked.data.username}" is taken.`);
       throw err;
     });

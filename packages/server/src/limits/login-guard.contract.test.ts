@@ -120,6 +120,18 @@ for (const h of [memoryHarness(), redisHarness()]) {
       await guard.succeed(key);
     });
 
+    it('a released attempt is given back: it counts neither as a failure nor as a success', async () => {
+      const key = freshKey();
+      await failOnce(guard, key);
+      await failOnce(guard, key);
+      for (let i = 0; i < 5; i++) {
+        assert.deepEqual(await guard.begin(key), { allowed: true });
+        await guard.release(key);
+      }
+      await failOnce(guard, key);
+      await assertBlocked(guard, key, opts.blockSeconds);
+    });
+
     it('PARALLEL: 20 concurrent begin() on one key allow exactly maxFailures; once those fail the key is blocked', async () => {
       const key = freshKey();
       const permits = await Promise.all(Array.from({ length: 20 }, () => guard.begin(key)));

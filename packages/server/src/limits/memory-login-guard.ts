@@ -44,6 +44,11 @@ export class MemoryLoginGuard implements LoginGuard {
     this.entries.delete(key);
   }
 
+  async release(key: string): Promise<void> {
+    const e = this.live(key, this.clock.now().getTime());
+    if (e && e.attempts > 0) e.attempts--;
+  }
+
   async close(): Promise<void> {
     this.entries.clear();
   }

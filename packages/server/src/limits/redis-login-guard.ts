@@ -19,6 +19,11 @@ if n >= tonumber(ARGV[1]) then
 end
 return n`;
 
+const RELEASE = `
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n > 0 then redis.call('DECR', KEYS[1]) end
+return n`;
+
 /** LoginGuard shared by every node through Redis (scaled mode). */
 export class RedisLoginGuard implements LoginGuard {
   private readonly redis: Redis;
@@ -44,6 +49,10 @@ export class RedisLoginGuard implements LoginGuard {
   async succeed(key: string): Promise<void> {
     // The block too: a parallel sibling's failure may have started one while this attempt was in flight.
     await this.redis.del(this.countKey(key), this.blockKey(key));
+  }
+
+  async release(key: string): Promise<void> {
+    await this.redis.eval(RELEASE, 1, this.countKey(key));
   }
 
   async close(): Promise<void> {}

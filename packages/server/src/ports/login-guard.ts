@@ -12,6 +12,11 @@ export interface LoginGuard {
   fail(key: string): Promise<void>;
   /** The attempt succeeded: the key starts afresh (count reset, and any block a parallel sibling's failure started is lifted). */
   succeed(key: string): Promise<void>;
+  /**
+   * The reserved attempt neither failed nor succeeded: it is given back, the count unchanged by it
+   * (the server was too busy to check, or a login by email found the password matched a sibling account).
+   */
+  release(key: string): Promise<void>;
   close(): Promise<void>;
 }
 

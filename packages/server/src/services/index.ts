@@ -6,6 +6,7 @@ import type { RateLimiter } from '../ports/rate-limiter.ts';
 import type { Store } from '../store/store.ts';
 import { AccountsService } from './accounts/accounts.service.ts';
 import { PasswordHasher } from './accounts/passwords.ts';
+import { SignupGate, type SignupMode } from './accounts/signup-gate.ts';
 import { TokenService } from './accounts/tokens.ts';
 import { MessagesService } from './messages/messages.service.ts';
 import { PinsService } from './messages/pins.service.ts';
@@ -46,10 +47,17 @@ export interface ServiceDeps {
   clock: Clock;
   loginGuard: LoginGuard;
   messageRate: RateLimiter;
+  loginIpRate: RateLimiter;
+  signupIpRate: RateLimiter;
   presence: PresenceStore;
   jwtSecret: string;
   tokenTtlSeconds: number;
   bcryptCost: number;
+  /** Password hashes at once, and how many may wait (see PasswordHasher). */
+  passwordHashing: { concurrency: number; maxWaiting: number };
+  signupMode: SignupMode;
+  setupToken: string;
+  emailLoginMaxAccounts: number;
   deactivationDays: number;
   categories: readonly string[];
   editWindowSeconds: number;
@@ -61,16 +69,22 @@ export interface ServiceDeps {
 export function createServices(d: ServiceDeps): Services {
   const { store, bus, clock } = d;
   const background = d.onBackgroundError ? { onBackgroundError: d.onBackgroundError } : {};
+  const rooms = new RoomsService({ store, bus, clock, categories: d.categories });
+  const invites = new InvitesService({ store, bus, clock, rooms });
   const accounts = new AccountsService({
     store,
-    hasher: new PasswordHasher(d.bcryptCost),
+    hasher: new PasswordHasher({ cost: d.bcryptCost, ...d.passwordHashing }),
     tokens: new TokenService(d.jwtSecret, d.tokenTtlSeconds, clock),
     loginGuard: d.loginGuard,
+    loginIpRate: d.loginIpRate,
+    signupIpRate: d.signupIpRate,
+    signupGate: new SignupGate(d.signupMode, d.setupToken),
+    invites,
     clock,
     bus,
     deactivationDays: d.deactivationDays,
+    emailLoginMaxAccounts: d.emailLoginMaxAccounts,
   });
-  const rooms = new RoomsService({ store, bus, clock, categories: d.categories });
   const messages = new MessagesService({ store, bus, clock, rateLimiter: d.messageRate, editWindowSeconds: d.editWindowSeconds });
   return {
     accounts,
@@ -78,7 +92,7 @@ export function createServices(d: ServiceDeps): Services {
     blocks: new BlocksService({ store, clock }),
     rooms,
     members: new MembersService({ store, bus, clock }),
-    invites: new InvitesService({ store, bus, clock, rooms }),
+    invites,
     messages,
     reactions: new ReactionsService({ store, bus, clock, messages }),
     pins: new PinsService({ store, bus, clock, messages }),

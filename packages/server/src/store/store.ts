@@ -47,9 +47,12 @@ export interface UserRepository {
   /** Inserts a user; the very first account becomes a server admin. Throws username_taken on a duplicate name. */
   insert(user: NewUser): Promise<UserRow>;
   findById(id: string): Promise<UserRow | undefined>;
+  /** Whether any account was ever created (a fresh server has none). */
+  hasAny(): Promise<boolean>;
   /** Not purged (deactivated accounts included: they may log in to cancel). */
   findByUsername(username: string): Promise<UserRow | undefined>;
-  findByEmail(email: string): Promise<UserRow[]>;
+  /** Accounts with this email, not purged, the most recently seen first, at most limit. */
+  findByEmail(email: string, limit: number): Promise<UserRow[]>;
   findByIds(ids: string[]): Promise<UserRow[]>;
   /** Live accounts with these usernames (mentions). */
   findByUsernames(usernames: string[]): Promise<UserRow[]>;

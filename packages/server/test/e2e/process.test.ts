@@ -3,11 +3,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { spawnServer, type LogLine, type ServerProcess } from '../helpers/processes.ts';
-import { client, signup } from '../helpers/server.ts';
+import { client, signup, TEST_SETUP_TOKEN } from '../helpers/server.ts';
 import { tempDir } from '../helpers/services.ts';
 
 // `npm start` as an operator runs it: the real entry point in its own process, embedded mode.
-const BASE_ENV = { PORT: '0', HOST: '127.0.0.1', BCRYPT_COST: '10' };
+const BASE_ENV = { PORT: '0', HOST: '127.0.0.1', BCRYPT_COST: '10', SETUP_TOKEN: TEST_SETUP_TOKEN };
 
 const reqUrl = (l: LogLine): string | undefined => (l.req as { url?: string } | undefined)?.url;
 const isIncoming = (url: string) => (l: LogLine) => l.msg === 'incoming request' && reqUrl(l) === url;
@@ -55,7 +55,7 @@ describe('the server as a process (embedded mode)', () => {
     const url = await srv.listening();
     const n = 8;
     const requests = Array.from({ length: n }, (_, i) =>
-      client(url).post('/auth/signup', { username: `graceful_${i}`, email: `g${i}@example.test`, password: 'correct horse battery' }),
+      client(url).post('/auth/signup', { username: `graceful_${i}`, email: `g${i}@example.test`, password: 'correct horse battery', setup_token: TEST_SETUP_TOKEN }),
     );
     await srv.waitForLog(isIncoming('/auth/signup'), { count: n });
     srv.child.kill('SIGTERM');
@@ -126,11 +126,45 @@ describe('the server as a process (embedded mode)', () => {
     const output = srv.stdout() + srv.stderr();
     assert.ok(srv.logs().some((l) => reqUrl(l) === '/auth/me?token=[redacted]'), 'the URL is logged, its token redacted');
     const { jwtSecret } = JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8')) as { jwtSecret: string };
-    const secrets = { password, wrongPassword, signupToken: user.token, loginToken: login.body.token as string, ticket: ticket.body.ticket as string, jwtSecret };
+    const secrets = { password, wrongPassword, signupToken: user.token, loginToken: login.body.token as string, ticket: ticket.body.ticket as string, jwtSecret, setupToken: TEST_SETUP_TOKEN };
     for (const [what, secret] of Object.entries(secrets)) {
       assert.ok(secret.length >= 16, `${what} is a real value`);
       assert.ok(!output.includes(secret), `the logs contain the ${what}`);
     }
+  });
+
+  it('a fresh server is not owned by whoever reaches it first: the first sign-up needs the setup token it logged', async () => {
+    const dir = freshDir();
+    const { SETUP_TOKEN: _configured, ...env } = BASE_ENV;
+    const srv = spawnServer({ ...env, DATA_DIR: dir });
+    procs.push(srv);
+    const url = await srv.listening();
+    const notice = srv.logs().find((l) => typeof l.setup_token === 'string');
+    assert.ok(notice, 'the start-up log gives the setup token');
+    const token = notice.setup_token as string;
+    assert.match(String(notice.msg), /rooms admin create/);
+    const body = (username: string, extra: Record<string, unknown> = {}) => ({ username, email: `${username}@example.test`, password: 'correct horse battery', ...extra });
+
+    const squatter = await client(url).post('/auth/signup', body('squatter'));
+    assert.equal(squatter.status, 403);
+    assert.equal(squatter.body.error.code, 'setup_required');
+    const forged = await client(url).post('/auth/signup', body('squatter', { setup_token: 'x'.repeat(token.length) }));
+    assert.equal(forged.status, 403);
+
+    const admin = await client(url).post('/auth/signup', body('owner', { setup_token: token }));
+    assert.equal(admin.status, 201);
+    assert.equal(admin.body.user.is_admin, true);
+    const next = await client(url).post('/auth/signup', body('second'));
+    assert.equal(next.status, 201, 'after the first account, sign-up follows SIGNUP (open by default)');
+    assert.equal(next.body.user.is_admin, false);
+    assert.equal((await client(url).post('/auth/signup', body('late', { setup_token: token }))).body.user.is_admin, false, 'the token is spent');
+
+    // A restart on the same database: no notice, the token is of no more use.
+    assert.equal((await srv.stop()).code, 0);
+    const again = spawnServer({ ...env, DATA_DIR: dir });
+    procs.push(again);
+    await again.listening();
+    assert.equal(again.logs().some((l) => l.setup_token !== undefined || /No account yet/.test(String(l.msg))), false);
   });
 
   it('SIGTERM still stops the server when whatever read its log has gone (a broken stdout pipe)', async () => {

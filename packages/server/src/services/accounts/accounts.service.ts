@@ -5,13 +5,17 @@ import { DomainError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
+import { inTransaction } from '../../events/unit-of-work.ts';
 import type { LoginGuard } from '../../ports/login-guard.ts';
+import type { RateLimiter } from '../../ports/rate-limiter.ts';
+import type { InvitesService } from '../rooms/invites.service.ts';
 import type { Store } from '../../store/store.ts';
 import type { UserRow } from '../../store/types.ts';
 import { isActive } from '../users/active-user.ts';
 import { applyProfileUpdate } from '../users/profile-update.ts';
 import { toMe } from '../users/user-presenter.ts';
 import type { PasswordHasher } from './passwords.ts';
+import type { SignupGate } from './signup-gate.ts';
 import type { TokenService } from './tokens.ts';
 import { profileChanged } from '../../events/events.ts';
 
@@ -23,9 +27,18 @@ export interface AccountsDeps {
   hasher: PasswordHasher;
   tokens: TokenService;
   loginGuard: LoginGuard;
+  /** Login attempts per IP, whatever the account. */
+  loginIpRate: RateLimiter;
+  /** Sign-ups per IP. */
+  signupIpRate: RateLimiter;
+  /** Who may sign up, and the token the first account needs. */
+  signupGate: SignupGate;
+  invites: InvitesService;
   clock: Clock;
   bus: EventBus;
   deactivationDays: number;
+  /** Accounts sharing an email that one login by that email checks (each costs a bcrypt). */
+  emailLoginMaxAccounts: number;
 }
 
 export interface Session {
@@ -46,6 +59,12 @@ export interface SignupInput extends ProfileUpdate {
   invite_code?: string | undefined;
 }
 
+/** Counts one attempt of ip, or refuses with 429 and when to retry. */
+async function limitPerIp(limiter: RateLimiter, ip: string, message: string): Promise<void> {
+  const hit = await limiter.hit(ip);
+  if (!hit.allowed) throw new DomainError('rate_limited', message, { retryAfterSeconds: hit.retryAfterSeconds });
+}
+
 const invalidCredentials = () => new DomainError('invalid_credentials', 'Wrong username, email or password.');
 const hashTicket = (ticket: string) => createHash('sha256').update(ticket).digest('hex');
 
@@ -57,13 +76,28 @@ export class AccountsService {
     this.d = deps;
   }
 
-  /** Creates an account (the first one is a server admin) and signs it in. */
-  async signup(input: SignupInput): Promise<Session> {
+  /**
+   * Public sign-up (POST /auth/signup): bounded per IP, then the server's sign-up rules (the
+   * first account needs the setup token; SIGNUP open, invite or closed), then the account, joined
+   * to the invite's room when a code is given, and signed in.
+   */
+  async signup(input: SignupInput, ip: string): Promise<Session> {
+    await limitPerIp(this.d.signupIpRate, ip, 'Too many sign-ups from your address. Try again later.');
+    const first = await this.needsSetup();
+    this.d.signupGate.check({ first, setupToken: input.setup_token, inviteCode: input.invite_code });
+    const inviteCode = first ? undefined : input.invite_code;
+    // A dead code is refused before the password is hashed.
+    if (inviteCode !== undefined) await this.d.invites.check(inviteCode);
+    return this.createAccount(input, inviteCode);
+  }
+
+  /** Creates an account (the first one is a server admin) and signs it in: sign-up past its rules, and `rooms admin create`. */
+  async createAccount(input: SignupInput, inviteCode?: string): Promise<Session> {
     const { username, email, password, setup_token: _setup, invite_code: _invite, ...profile } = input;
     const passwordHash = await this.d.hasher.hash(password);
     const id = newId();
-    await this.d.store.transaction(async (tx) => {
-      await tx.users.insert({
+    await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
+      await work.tx.users.insert({
         id,
         username,
         email,
@@ -73,35 +107,53 @@ export class AccountsService {
         bio: null,
         website: null,
         status_message: null,
-        created_at: this.nowIso(),
+        created_at: work.now,
       });
-      await applyProfileUpdate(tx, id, profile);
+      await applyProfileUpdate(work.tx, id, profile);
+      if (inviteCode !== undefined) await this.d.invites.useIn(work, id, inviteCode);
     });
     return this.sessionFor(await this.load(id));
   }
 
+  /** Whether the server still waits for its first account (and so for the setup token). */
+  async needsSetup(): Promise<boolean> {
+    return !(await this.d.store.users.hasAny());
+  }
+
+  /** The setup token while the server has no account (for the operator's eyes: the start-up log), else undefined. */
+  async pendingSetupToken(): Promise<string | undefined> {
+    return (await this.needsSetup()) ? this.d.signupGate.setupToken : undefined;
+  }
+
   /**
-   * Logs in by username or email. Every failure looks the same (no account enumeration), and each
-   * (identifier, IP) pair gets maxFailures consecutive tries before a block.
+   * Logs in by username or email. Every failure looks the same (no account enumeration). Attempts
+   * are bounded per IP, and each account gets maxFailures consecutive tries per IP before a block,
+   * whichever identifier was typed; a made-up identifier is counted and blocked the same way. A
+   * login by email checks at most emailLoginMaxAccounts of the accounts sharing it.
    */
   async login(input: { username?: string | undefined; email?: string | undefined; password: string }, ip: string): Promise<LoginResult> {
-    const key = `${ip}|${input.username !== undefined ? `u:${input.username}` : `e:${input.email}`}`;
-    const permit = await this.d.loginGuard.begin(key);
-    if (!permit.allowed) {
-      throw new DomainError('login_blocked', 'Too many failed logins. Try again later.', { retryAfterSeconds: permit.retryAfterSeconds });
-    }
-    let matches: UserRow[];
+    await limitPerIp(this.d.loginIpRate, ip, 'Too many login attempts from your address. Try again later.');
+    const candidates = await this.candidates(input);
+    const identifier = input.username !== undefined ? `u:${input.username}` : `e:${input.email}`;
+    const keys = candidates.length > 0 ? candidates.map((u) => `${ip}|id:${u.id}`) : [`${ip}|${identifier}`];
+    await this.reserveAttempts(keys);
+    let ok: boolean[];
     try {
-      matches = await this.matchingAccounts(input);
+      ok = candidates.length > 0
+        ? await this.d.hasher.verifyEach(input.password, candidates.map((u) => u.password_hash))
+        : [await this.d.hasher.verifyNothing(input.password)];
     } catch (err) {
-      await this.d.loginGuard.fail(key);
+      // Not checked (the server was too busy): the attempt is given back.
+      await Promise.all(keys.map((k) => this.d.loginGuard.release(k)));
       throw err;
     }
+    const matches = candidates.filter((_, i) => ok[i]);
     if (matches.length === 0) {
-      await this.d.loginGuard.fail(key);
+      await Promise.all(keys.map((k) => this.d.loginGuard.fail(k)));
       throw invalidCredentials();
     }
-    await this.d.loginGuard.succeed(key);
+    // The accounts the password opened start afresh; a sibling it did not open is left as it was.
+    await Promise.all(keys.map((k, i) => (ok[i] ? this.d.loginGuard.succeed(k) : this.d.loginGuard.release(k))));
     if (matches.length > 1) {
       return { kind: 'choose', accounts: matches.map((u) => ({ id: u.id, username: u.username!, display_name: u.display_name })) };
     }
@@ -221,17 +273,21 @@ export class AccountsService {
     return this.d.bus.publish({ kind: 'user', user_id: userId, type: 'session_revoked', data: { token_version: tokenVersion, deactivated } });
   }
 
-  private async matchingAccounts(input: { username?: string | undefined; email?: string | undefined; password: string }): Promise<UserRow[]> {
-    const candidates = input.username !== undefined
+  /** The accounts a login names: one by username, or the most recently seen few sharing an email. */
+  private async candidates(input: { username?: string | undefined; email?: string | undefined }): Promise<UserRow[]> {
+    const found = input.username !== undefined
       ? [await this.d.store.users.findByUsername(input.username)].filter((u): u is UserRow => u !== undefined)
-      : await this.d.store.users.findByEmail(input.email!);
-    const live = candidates.filter((u) => u.deleted_at === null);
-    if (live.length === 0) {
-      await this.d.hasher.verifyNothing(input.password);
-      return [];
-    }
-    const ok = await Promise.all(live.map((u) => this.d.hasher.verify(input.password, u.password_hash)));
-    return live.filter((_, i) => ok[i]);
+      : await this.d.store.users.findByEmail(input.email!, this.d.emailLoginMaxAccounts);
+    return found.filter((u) => u.deleted_at === null);
+  }
+
+  /** Reserves an attempt on every key, or none: one blocked key refuses the login. */
+  private async reserveAttempts(keys: string[]): Promise<void> {
+    const permits = await Promise.all(keys.map((k) => this.d.loginGuard.begin(k)));
+    const refused = permits.find((p) => !p.allowed);
+    if (!refused || refused.allowed) return;
+    await Promise.all(keys.map((k, i) => (permits[i]!.allowed ? this.d.loginGuard.release(k) : undefined)));
+    throw new DomainError('login_blocked', 'Too many failed logins. Try again later.', { retryAfterSeconds: refused.retryAfterSeconds });
   }
 
   /** Checks the caller's password, with the same per-IP lockout as login so it cannot be guessed here either. */

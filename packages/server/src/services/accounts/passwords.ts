@@ -1,34 +1,76 @@
 import bcrypt from 'bcrypt';
 import { createHmac, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DomainError } from '../../domain/errors.ts';
+import { BoundedQueue } from '../../limits/bounded-queue.ts';
 
 /**
  * bcrypt reads only the first 72 bytes of its input, and passwords may be 128 characters of any
  * script. Each password is first reduced to a fixed 44-character HMAC-SHA256 (base64), keyed with
  * a constant of this application so that a digest leaked elsewhere cannot be replayed here.
- * bcrypt's async calls run on libuv's thread pool, off the event loop.
  */
 const prehash = (password: string): string => createHmac('sha256', 'rooms/password/v1').update(password.normalize('NFC')).digest('base64');
 
+export interface PasswordHasherOptions {
+  cost: number;
+  /** Hashes computed at once: bcrypt threads, out of libuv's pool of 4 that file and DNS work share. */
+  concurrency: number;
+  /** Hashes that may wait for a thread; one more is refused with server_busy (503 + Retry-After). */
+  maxWaiting: number;
+}
+
+const busy = (retryAfterSeconds: number) =>
+  new DomainError('server_busy', 'The server is busy checking passwords. Try again in a moment.', { retryAfterSeconds });
+
+/**
+ * bcrypt hashes and checks, through one bounded line (BoundedQueue): sign-ups, logins and
+ * password changes share a fixed number of threads, and a flood past the line is refused at once
+ * rather than queued behind everyone's work.
+ */
 export class PasswordHasher {
   private readonly cost: number;
+  private readonly line: BoundedQueue;
   private dummy: Promise<string> | undefined;
 
-  constructor(cost: number) {
-    this.cost = cost;
+  constructor(opts: PasswordHasherOptions) {
+    this.cost = opts.cost;
+    this.line = new BoundedQueue({ concurrency: opts.concurrency, maxWaiting: opts.maxWaiting, busy });
   }
 
   hash(password: string): Promise<string> {
-    return bcrypt.hash(prehash(password), this.cost);
+    return this.line.run(() => bcrypt.hash(prehash(password), this.cost));
   }
 
   verify(password: string, hash: string | null): Promise<boolean> {
-    return bcrypt.compare(prehash(password), hash ?? '');
+    return this.line.run(() => bcrypt.compare(prehash(password), hash ?? ''));
   }
 
-  /** Spends the same time as a real check, so unknown accounts cannot be told apart by timing. */
+  /** Checks one password against several hashes (accounts sharing an email) in one turn of the line. */
+  verifyEach(password: string, hashes: readonly (string | null)[]): Promise<boolean[]> {
+    const input = prehash(password);
+    return this.line.run(async () => {
+      const results: boolean[] = [];
+      for (const h of hashes) results.push(await bcrypt.compare(input, h ?? ''));
+      return results;
+    }, hashes.length);
+  }
+
+  /**
+   * Answers "no" to a login for an account that does not exist, in the time a real check takes, so
+   * unknown names cannot be told apart: it waits its turn in the same line and is refused the same
+   * way when the line is full, then waits as long as a check takes — but spends no CPU on it. A
+   * flood of made-up names (the cheapest attack on a login form) then costs the server nothing.
+   */
   async verifyNothing(password: string): Promise<false> {
-    this.dummy ??= bcrypt.hash(randomBytes(16).toString('hex'), this.cost);
-    await bcrypt.compare(prehash(password), await this.dummy);
+    if (this.line.typicalMs === 0) {
+      // Nothing measured yet: one real check against a throwaway hash gives the line its first figure.
+      this.dummy ??= bcrypt.hash(randomBytes(16).toString('hex'), this.cost);
+      const dummy = await this.dummy;
+      await this.line.run(() => bcrypt.compare(prehash(password), dummy));
+      return false;
+    }
+    await this.line.pass();
+    await sleep(this.line.typicalMs);
     return false;
   }
 }

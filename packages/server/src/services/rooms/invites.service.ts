@@ -3,7 +3,7 @@ import type { Invite, InvitePreview, RoomView } from '@rooms/protocol';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { newInviteCode } from '../../domain/invite-code.ts';
-import { inTransaction } from '../../events/unit-of-work.ts';
+import { inTransaction, type Work } from '../../events/unit-of-work.ts';
 import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { InviteRow } from '../../store/room-types.ts';
@@ -64,19 +64,30 @@ export class InvitesService {
 
   /** Joins the room with the code; a member accepting again changes nothing and uses nothing. */
   async accept(actor: Actor, typed: string): Promise<{ room: z.infer<typeof RoomView>; joined: boolean }> {
-    const code = normalise(typed);
-    const { roomId, joined } = await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
-      const found = await work.tx.invites.find(code);
-      if (!found) throw new DomainError('invite_not_found', 'No such invite.');
-      // A retry by someone the code already let in (even its last use) answers with the room.
-      if (await work.tx.members.get(found.room_id, actor.id)) return { roomId: found.room_id, joined: false };
-      const invite = await this.live(code, work.tx);
-      const room = (await work.tx.rooms.findById(invite.room_id))!;
-      if (room.archived) throw new DomainError('room_archived', 'This room is archived: it is read-only.');
-      if (!(await work.tx.invites.use(code, work.now))) throw this.deadReason((await work.tx.invites.find(code))!);
-      return { roomId: room.id, joined: await addMember(work, room, actor.id, 'member', invite.created_by) };
-    });
+    const { roomId, joined } = await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), (work) => this.useIn(work, actor.id, typed));
     return { room: await this.d.rooms.view(actor, roomId), joined };
+  }
+
+  /** Throws the reason a code cannot be used now (unknown, revoked, expired, used up). */
+  async check(typed: string): Promise<void> {
+    await this.live(typed);
+  }
+
+  /**
+   * Uses the code for userId inside a unit of work (accepting it, or signing up with it): joins the
+   * room, using one of the code's uses. A member the code already let in uses nothing.
+   */
+  async useIn(work: Work, userId: string, typed: string): Promise<{ roomId: string; joined: boolean }> {
+    const code = normalise(typed);
+    const found = await work.tx.invites.find(code);
+    if (!found) throw new DomainError('invite_not_found', 'No such invite.');
+    // A retry by someone the code already let in (even its last use) answers with the room.
+    if (await work.tx.members.get(found.room_id, userId)) return { roomId: found.room_id, joined: false };
+    const invite = await this.live(code, work.tx);
+    const room = (await work.tx.rooms.findById(invite.room_id))!;
+    if (room.archived) throw new DomainError('room_archived', 'This room is archived: it is read-only.');
+    if (!(await work.tx.invites.use(code, work.now))) throw this.deadReason((await work.tx.invites.find(code))!);
+    return { roomId: room.id, joined: await addMember(work, room, userId, 'member', invite.created_by) };
   }
 
   async revoke(actor: Actor, typed: string): Promise<void> {

@@ -37,8 +37,20 @@ export function userContract(store: () => Store): void {
       const a = await insertUser(store(), { email });
       const b = await insertUser(store(), { email });
       await insertUser(store());
-      const found = await store().users.findByEmail(email);
+      const found = await store().users.findByEmail(email, 10);
       assert.deepEqual(found.map((u) => u.id).sort(), [a.id, b.id].sort());
+    });
+
+    it('finds at most limit accounts by email, the most recently seen first, never-seen last', async () => {
+      const email = `many-${Date.now()}@example.test`;
+      const users = [];
+      for (let i = 0; i < 5; i++) users.push(await insertUser(store(), { email }));
+      await store().users.update(users[1]!.id, { last_seen: '2026-01-02T00:00:00.000Z' });
+      await store().users.update(users[3]!.id, { last_seen: '2026-01-03T00:00:00.000Z' });
+      const found = await store().users.findByEmail(email, 3);
+      assert.equal(found.length, 3);
+      assert.deepEqual(found.slice(0, 2).map((u) => u.id), [users[3]!.id, users[1]!.id]);
+      assert.equal(await store().users.hasAny(), true);
     });
 
     it('bumps the token version by one each time', async () => {

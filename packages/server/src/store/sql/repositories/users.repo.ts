@@ -70,8 +70,22 @@ export class SqlUserRepository extends SqlRepository implements UserRepository {
     return r && toUser(r);
   }
 
-  async findByEmail(email: string): Promise<UserRow[]> {
-    const rows = await this.db.selectFrom('users').selectAll().where('email', '=', email).where('deleted_at', 'is', null).orderBy('created_at').limit(50).execute();
+  async hasAny(): Promise<boolean> {
+    return (await this.db.selectFrom('users').select('id').limit(1).executeTakeFirst()) !== undefined;
+  }
+
+  async findByEmail(email: string, limit: number): Promise<UserRow[]> {
+    const rows = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('email', '=', email)
+      .where('deleted_at', 'is', null)
+      // Never-seen accounts (null last_seen) last, on both databases.
+      .orderBy(sql`case when last_seen is null then 1 else 0 end`)
+      .orderBy('last_seen', 'desc')
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map(toUser);
   }
 

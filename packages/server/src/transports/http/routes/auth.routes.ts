@@ -7,8 +7,18 @@ export function authRoutes(app: HttpApp, accounts: AccountsService): void {
   const auth = requireAuth(accounts);
   const tags = ['auth'];
 
-  app.post('/auth/signup', { schema: { tags, body: SignupBody, response: { 201: AuthResult, 409: ErrorResponse } } }, async (req, reply) =>
-    reply.code(201).send(await accounts.signup(req.body)),
+  app.post(
+    '/auth/signup',
+    {
+      schema: {
+        tags,
+        description:
+          'Creates an account and signs it in. On a fresh server the first account (its admin) needs `setup_token`, printed in the server log at start. SIGNUP=invite needs `invite_code` (the account joins that room); SIGNUP=closed refuses (403 signup_closed). Limited per IP (429).',
+        body: SignupBody,
+        response: { 201: AuthResult, 403: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await accounts.signup(req.body, req.ip)),
   );
 
   app.post(
@@ -16,9 +26,10 @@ export function authRoutes(app: HttpApp, accounts: AccountsService): void {
     {
       schema: {
         tags,
-        description: 'Log in by username or email. 300 when several accounts share the email and the password matches more than one: log in again by username.',
+        description:
+          'Log in by username or email. 300 when several accounts share the email and the password matches more than one: log in again by username. 429 when the account is locked out from this address, or this address made too many attempts; 503 when the server is too busy checking passwords (both with Retry-After).',
         body: LoginBody,
-        response: { 200: AuthResult, 300: AccountChoice, 401: ErrorResponse, 429: ErrorResponse },
+        response: { 200: AuthResult, 300: AccountChoice, 401: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
       },
     },
     async (req, reply) => {
