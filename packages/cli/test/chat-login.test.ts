@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { home, Pty } from './pty.ts';
+import { client } from '../../server/test/helpers/server.ts';
 import { chatSuite, person, type User } from './chat-helpers.ts';
 
 describe('rooms chat: logging in and out', () => {
@@ -83,5 +84,37 @@ describe('rooms chat: logging in and out', () => {
     } finally {
       h.remove();
     }
+  });
+});
+
+describe('rooms chat: logging in to a busy or wary server', () => {
+  // One password check at a time and none waiting: a second login at the same moment is refused (503).
+  const suite = chatSuite({ LOGIN_IP_LIMIT: 4, PASSWORD_HASH_CONCURRENCY: 1, PASSWORD_HASH_QUEUE: 0, BCRYPT_COST: 12 });
+  const terms = suite.terms;
+
+  it('a login the server was too busy to check is tried again by itself after Retry-After', async () => {
+    const carol = await person(suite.srv, 'carol');
+    const pty = terms.spawn(suite.srv, ['--user', carol.username]);
+    await pty.expect('Password:');
+    // Someone else's login holds the only password thread while carol's arrives.
+    const other = client(suite.srv.url).post('/auth/login', { username: carol.username, password: carol.password });
+    pty.type(carol.password);
+    await pty.expect(/The server is busy; trying again in \d+ s…/);
+    await pty.expect(`Welcome, ${carol.username}!`, 30_000);
+    assert.equal((await other).status, 200);
+  });
+
+  it('too many attempts from one address end the login with when to try again', async () => {
+    const dave = await person(suite.srv, 'dave');
+    const pty = terms.spawn(suite.srv, ['--user', dave.username]);
+    // Wrong guesses until the address has used up its LOGIN_IP_LIMIT (some went to carol above).
+    for (let i = 0; ; i++) {
+      assert.ok(i < 6, 'the address was never limited');
+      await pty.expect('Password:');
+      pty.type(`wrong guess ${i}`);
+      const said = await pty.expect(/Wrong username or password\.|Too many login attempts from this address: try again in \d+ s\./);
+      if (said[0].startsWith('Too many')) break;
+    }
+    assert.equal(await pty.exited, 1);
   });
 });

@@ -17,6 +17,9 @@ export interface LoginOptions {
 }
 
 /** Why logging in stopped: the message was printed; the exit code to end with. */
+/** Times a login the server was too busy to check (503) is tried again by itself. */
+const MAX_BUSY_RETRIES = 5;
+
 export class LoginFailed extends Error {
   readonly exitCode = 1;
 }
@@ -47,8 +50,11 @@ export async function logIn(term: Terminal, client: RoomsClient, file: SessionFi
     if (answer === undefined) throw new LoginFailed('no username');
     username = answer.trim().toLowerCase();
   }
+  let busyRetries = 0;
+  let pending: string | undefined;
   for (;;) {
-    const password = await term.secret('Password: ');
+    const password = pending ?? (await term.secret('Password: '));
+    pending = undefined;
     if (password === undefined) throw new LoginFailed('no password');
     if (password === '') continue;
     try {
@@ -66,6 +72,19 @@ export async function logIn(term: Terminal, client: RoomsClient, file: SessionFi
       if (isRoomsApiError(err) && err.code === 'login_blocked') {
         term.print(`Too many failed logins: ${username} is blocked from this address for ${err.retryAfter ?? 'a few'} s. Try again later.`);
         throw new LoginFailed('blocked');
+      }
+      if (isRoomsApiError(err) && err.code === 'rate_limited') {
+        term.print(`Too many login attempts from this address: try again in ${err.retryAfter ?? 'a few'} s.`);
+        throw new LoginFailed('rate limited');
+      }
+      if (isRoomsApiError(err) && err.code === 'server_busy' && busyRetries < MAX_BUSY_RETRIES) {
+        // The password was never checked: the same one is tried again once the server has room.
+        busyRetries++;
+        const seconds = Math.min(err.retryAfter ?? 1, 30);
+        term.print(`The server is busy; trying again in ${seconds} s…`);
+        await new Promise((r) => setTimeout(r, seconds * 1000));
+        pending = password;
+        continue;
       }
       throw unreachable(term, opts.server, err);
     }
