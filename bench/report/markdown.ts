@@ -1,6 +1,7 @@
 /** Writes a run's JSON, its Markdown report and SVG charts to bench/results/, and prints the tables. */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeKeepingSections } from './kept-sections.ts';
 import { TARGET_LABELS, type TargetName } from '../targets/types.ts';
 import { markdownTable, num } from './format.ts';
 import type { Goal, Results, Table } from './results.ts';
@@ -102,10 +103,10 @@ export function writeResults(r: Results, dir: string): { json: string; md: strin
   return { json, md, report };
 }
 
-/** BENCHMARKS.md from a run's report: the tables without the chart images (they stay in bench/results). */
+/** BENCHMARKS.md from a run's report: the tables without the chart images (they stay in bench/results), then the kept sections of other harnesses. */
 export function writeBenchmarksMd(r: Results, report: Report, file: string): void {
   const quick = r.mode === 'quick';
   const note = quick ? '> This is a **quick** run (`npm run bench -- --quick`): short steps and a small seeded history. A full run (`npm run bench`) replaces it.\n\n' : '';
   const body = report.markdown.replace(/\n!\[[^\]]*\]\([^)]*\)\n/g, '\n');
-  writeFileSync(file, `${note}${body}\nCharts: \`bench/results/charts-${r.mode}/\` after a run (results stay out of git). Reproduce with \`npm run bench${quick ? ' -- --quick' : ''}\`.\n`);
+  writeKeepingSections(file, `${note}${body}\nCharts: \`bench/results/charts-${r.mode}/\` after a run (results stay out of git). Reproduce with \`npm run bench${quick ? ' -- --quick' : ''}\`.\n`);
 }
