@@ -68,6 +68,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     metrics,
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
+    metricsToken: config.METRICS_TOKEN,
     services,
     ready: async () => {
       await store.ping();

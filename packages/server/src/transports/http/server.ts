@@ -22,6 +22,8 @@ export interface HttpDeps {
   metrics: Metrics;
   bodyLimit: number;
   trustProxy: boolean | number | string;
+  /** The bearer token /metrics answers to; absent → no /metrics. */
+  metricsToken: string | undefined;
   services: Services;
   ready: () => Promise<void>;
 }
@@ -83,7 +85,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  opsRoutes(app, { metrics: deps.metrics, ready: deps.ready });
+  opsRoutes(app, { metrics: deps.metrics, metricsToken: deps.metricsToken, ready: deps.ready });
   const s = deps.services;
   authRoutes(app, s.accounts);
   userRoutes(app, s.users, s.accounts, s.blocks);
