@@ -68,6 +68,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     metrics,
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
+    requestTimeout: config.REQUEST_TIMEOUT,
+    maxConnectionsPerIp: config.MAX_CONNECTIONS_PER_IP,
     metricsToken: config.METRICS_TOKEN,
     services,
     ready: async () => {

@@ -45,5 +45,6 @@ describe('/metrics with METRICS_TOKEN', () => {
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
     assert.match(res.body, /^# HELP rooms_http_request_duration_seconds /m);
+    assert.match(res.body, /^# HELP rooms_connections_refused_total /m);
   });
 });
