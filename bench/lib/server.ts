@@ -47,6 +47,9 @@ export const BENCH_LIMITS: Record<string, string> = {
   MAX_ROOM_INVITES: '1000000',
 };
 
+/** The token bench servers expose /metrics to (without one /metrics is off): the scraper of event-loop delay sends it. */
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
+
 export interface ChildServer {
   url: string;
   pid: number | undefined;
@@ -129,5 +132,5 @@ function keepLines(stream: NodeJS.ReadableStream, re: RegExp, into: string[]): v
 
 /** Starts packages/server/src/main.ts with the given settings (PORT 0 unless set) and waits for its address. */
 export function startServer(env: Record<string, string>, opts: LaunchOptions = {}): Promise<ChildServer> {
-  return launch(join(import.meta.dirname, '../../packages/server/src/main.ts'), { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...BENCH_LIMITS, ...env }, /"address":"(http:[^"]+)"/, opts);
+  return launch(join(import.meta.dirname, '../../packages/server/src/main.ts'), { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', METRICS_TOKEN: BENCH_METRICS_TOKEN, ...BENCH_LIMITS, ...env }, /"address":"(http:[^"]+)"/, opts);
 }

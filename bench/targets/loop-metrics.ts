@@ -22,10 +22,10 @@ export function loopMetricsHandler(): (req: IncomingMessage, res: ServerResponse
   };
 }
 
-/** Reads p99 and max event-loop delay (ms) from a Prometheus text page (any prefix). */
-export async function scrapeLoopDelay(baseUrl: string): Promise<{ p99: number; max: number } | undefined> {
+/** Reads p99 and max event-loop delay (ms) from a Prometheus text page (any prefix); Rooms answers only with its METRICS_TOKEN. */
+export async function scrapeLoopDelay(baseUrl: string, token?: string): Promise<{ p99: number; max: number } | undefined> {
   try {
-    const text = await (await fetch(`${baseUrl}/metrics`)).text();
+    const text = await (await fetch(`${baseUrl}/metrics`, token ? { headers: { authorization: `Bearer ${token}` } } : {})).text();
     const read = (name: string) => Number(new RegExp(`^\\w*nodejs_eventloop_lag_${name}_seconds(?:\\{[^}]*\\})? ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
     const p99 = read('p99');
     const max = read('max');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StatementTiming } from '../../packages/server/src/observability/statement-timings.ts';
 import { openDb, seedGrid } from '../lib/rooms-fixture.ts';
-import { freshDatabase, startServer, type ChildServer } from '../lib/server.ts';
+import { BENCH_METRICS_TOKEN, freshDatabase, startServer, type ChildServer } from '../lib/server.ts';
 import { markdownTable, num } from '../report/format.ts';
 import { scrapeLoopDelay } from './loop-metrics.ts';
 import type { ClientEvents, Grid, Target, TargetOptions } from './types.ts';
@@ -115,7 +115,7 @@ export async function startRooms(opts: RoomsOptions): Promise<Target & { dataDir
       return connectAll(clients, c.concurrency ?? 50, c.progress);
     },
     reconnect: (client) => (client as RoomsClient).connect(true),
-    loopDelay: () => scrapeLoopDelay(server.url),
+    loopDelay: () => scrapeLoopDelay(server.url, BENCH_METRICS_TOKEN),
     async crashAndRestart(downMs) {
       await server.kill();
       await new Promise((r) => setTimeout(r, downMs));

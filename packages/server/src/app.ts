@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
+import { warnIfDataDirExposed } from './config/data-dir.ts';
 import { openCore } from './core.ts';
 import { newId } from './domain/ids.ts';
 import { JobScheduler } from './jobs/scheduler.ts';
@@ -42,6 +43,7 @@ export interface App {
 export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  warnIfDataDirExposed(config.DATA_DIR, logger);
   const core = await openCore(config, { clock, logger, onMigration: (name, i, total) => logger.info({ migration: name }, `migrating ${i}/${total}`) });
   const { store, ports, services } = core;
   const { bus } = ports;
@@ -66,6 +68,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     metrics,
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
+    requestTimeout: config.REQUEST_TIMEOUT,
+    maxConnectionsPerIp: config.MAX_CONNECTIONS_PER_IP,
+    metricsToken: config.METRICS_TOKEN,
     services,
     ready: async () => {
       await store.ping();

@@ -19,7 +19,7 @@ export function loadSecrets(dataDir: string, given: { jwtSecret?: string | undef
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secrets: Secrets = { jwtSecret: randomBytes(48).toString('base64url') };
   try {
     writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });

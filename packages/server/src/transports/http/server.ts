@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { newId } from '../../domain/ids.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { Services } from '../../services/index.ts';
+import { limitConnections } from './connection-limits.ts';
 import { handleError, notFound } from './errors.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { memberRoutes } from './routes/members.routes.ts';
@@ -22,6 +23,12 @@ export interface HttpDeps {
   metrics: Metrics;
   bodyLimit: number;
   trustProxy: boolean | number | string;
+  /** Seconds a client has to send a whole request, headers and body (REQUEST_TIMEOUT). */
+  requestTimeout: number;
+  /** Open connections one peer may hold (MAX_CONNECTIONS_PER_IP). */
+  maxConnectionsPerIp: number;
+  /** The bearer token /metrics answers to; absent → no /metrics. */
+  metricsToken: string | undefined;
   services: Services;
   ready: () => Promise<void>;
 }
@@ -31,11 +38,25 @@ const hops = (n: number) => (_addr: string, i: number) => i < n;
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
+/**
+ * Idle keep-alive sockets are closed after this. It outlives the 60 s idle timeout of common
+ * reverse proxies and load balancers, so that the proxy, not us, ends an idle upstream socket
+ * (otherwise a request it sends as we close gets a 502). Fastify's default, made explicit.
+ */
+const KEEP_ALIVE_MS = 72_000;
+
 /** The REST transport: routes are thin, every rule lives in the services. */
 export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
+  const requestTimeoutMs = deps.requestTimeout * 1000;
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.bodyLimit,
+    // A request, headers and body, must arrive within REQUEST_TIMEOUT (Node answers 408 and closes):
+    // without it a client dribbling a large body held its socket forever. Node checks the deadlines
+    // every 30 s by default, which lets a socket live up to twice the timeout: every second instead.
+    requestTimeout: requestTimeoutMs,
+    http: { requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },
+    keepAliveTimeout: KEEP_ALIVE_MS,
     trustProxy: typeof deps.trustProxy === 'number' ? hops(deps.trustProxy) : deps.trustProxy,
     // Keep-alive connections that are idle are closed at shutdown; busy ones finish their request.
     forceCloseConnections: 'idle',
@@ -46,6 +67,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
     },
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
+  limitConnections(app.server, {
+    perPeer: deps.maxConnectionsPerIp,
+    logger: deps.logger,
+    onRefused: (reason) => deps.metrics.connectionsRefused.inc({ reason }),
+  });
 
   // The API speaks JSON only: without this, Fastify's built-in text/plain parser lets a string body reach validation (400, not 415).
   app.removeContentTypeParser('text/plain');
@@ -83,7 +109,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  opsRoutes(app, { metrics: deps.metrics, ready: deps.ready });
+  opsRoutes(app, { metrics: deps.metrics, metricsToken: deps.metricsToken, ready: deps.ready });
   const s = deps.services;
   authRoutes(app, s.accounts);
   userRoutes(app, s.users, s.accounts, s.blocks);

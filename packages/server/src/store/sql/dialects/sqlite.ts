@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { CompiledQuery, Kysely, SelectQueryNode, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase } from 'kysely';
@@ -200,7 +200,13 @@ class OneWriterSqliteDialect extends SqliteDialect {
 
 /** SQLite through better-sqlite3: WAL for concurrent readers, foreign keys on, a busy timeout for the CLI beside the server. */
 export function openSqlite(file: string, onError: (err: Error) => void = () => {}, onQuery?: QueryTimer): SqlDialect {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    // The database holds password hashes, e-mails and private messages: owner only. SQLite would
+    // create the file 0644 and gives its -wal and -shm the mode of the main file, so the main file
+    // is created first, 0600 (an existing one keeps its mode; the server warns about it at start).
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    closeSync(openSync(file, 'a', 0o600));
+  }
   const conn = new Database(file);
   conn.pragma('journal_mode = WAL');
   // NORMAL with WAL survives process crashes (only power loss can drop the last commits).

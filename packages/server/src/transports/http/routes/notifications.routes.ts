@@ -5,7 +5,7 @@ import { actorOf, requireAuth } from '../auth.ts';
 import { BEARER, type HttpApp } from '../types.ts';
 
 export function notificationRoutes(app: HttpApp, notifications: NotificationsService, accounts: AccountsService): void {
-  const common = { preHandler: requireAuth(accounts) };
+  const common = { onRequest: requireAuth(accounts) };
   const tags = ['notifications'];
   const security = BEARER;
 
