@@ -21,6 +21,7 @@ import { RoomsService } from './rooms/rooms.service.ts';
 import { BlocksService } from './users/blocks.service.ts';
 import { UsersService } from './users/users.service.ts';
 import type { BackgroundErrorHandler } from './background.ts';
+import type { RoomCaps } from './rooms/caps.ts';
 
 /** Every use case, one object per resource. Transports (REST, WebSocket, gateways) call these and nothing below. */
 export interface Services {
@@ -54,6 +55,8 @@ export interface ServiceDeps {
   categories: readonly string[];
   editWindowSeconds: number;
   notificationRetentionDays: number;
+  /** What one user may own and join, and one room's usable invites (MAX_OWNED_ROOMS, MAX_JOINED_ROOMS, MAX_ROOM_INVITES). */
+  caps: RoomCaps;
   /** Failures of work a service started on its own (timers); the server logs them. */
   onBackgroundError?: BackgroundErrorHandler;
 }
@@ -70,15 +73,15 @@ export function createServices(d: ServiceDeps): Services {
     bus,
     deactivationDays: d.deactivationDays,
   });
-  const rooms = new RoomsService({ store, bus, clock, categories: d.categories });
+  const rooms = new RoomsService({ store, bus, clock, categories: d.categories, caps: d.caps });
   const messages = new MessagesService({ store, bus, clock, rateLimiter: d.messageRate, editWindowSeconds: d.editWindowSeconds });
   return {
     accounts,
     users: new UsersService({ store, clock, bus }),
     blocks: new BlocksService({ store, clock }),
     rooms,
-    members: new MembersService({ store, bus, clock }),
-    invites: new InvitesService({ store, bus, clock, rooms }),
+    members: new MembersService({ store, bus, clock, caps: d.caps }),
+    invites: new InvitesService({ store, bus, clock, rooms, caps: d.caps }),
     messages,
     reactions: new ReactionsService({ store, bus, clock, messages }),
     pins: new PinsService({ store, bus, clock, messages }),
