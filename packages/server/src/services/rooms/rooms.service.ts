@@ -17,13 +17,13 @@ import { authorize } from './room-access.ts';
 import { toPreview, toRoomView } from './room-presenter.ts';
 
 type View = z.infer<typeof RoomView>;
+type Preview = z.infer<typeof RoomPreview>;
 
 /** One of the cursors listMine hands out: a time written as the database writes it (a forged one must not reach SQL). */
 function isRoomListCursor(cursor: string): boolean {
   const at = decodeCursor(cursor)?.at;
   return at !== undefined && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(at) && new Date(at).toISOString() === at;
 }
-type Preview = z.infer<typeof RoomPreview>;
 
 export interface RoomsDeps {
   store: Store;
