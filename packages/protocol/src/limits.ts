@@ -12,6 +12,8 @@ export const LIMITS = {
   profileList: { maxItems: 20, itemMax: 50 },
   searchQuery: { min: 1, max: 50 },
   page: { max: 100, default: 50 },
+  /** GET /rooms: a user may be in up to MAX_JOINED_ROOMS (default 1,000) rooms. */
+  roomPage: { max: 200, default: 100 },
 } as const;
 
 /** Rooms and messages (SPEC sections 2, 3, 12). */

@@ -73,6 +73,7 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     categories: config.ROOM_CATEGORIES,
     editWindowSeconds: config.EDIT_WINDOW,
     notificationRetentionDays: config.NOTIFICATION_DAYS,
+    caps: { maxOwnedRooms: config.MAX_OWNED_ROOMS, maxJoinedRooms: config.MAX_JOINED_ROOMS, maxRoomInvites: config.MAX_ROOM_INVITES },
     ...(logger ? { onBackgroundError: (err: unknown, what: string) => logger.error({ err }, `${what} failed`) } : {}),
   });
   return {

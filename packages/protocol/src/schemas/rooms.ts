@@ -67,7 +67,14 @@ export const RoomView = RoomPreview.extend({
   peer: UserSummary.nullable(),
 });
 
-export const RoomList = z.object({ items: z.array(RoomView) });
+export const RoomList = z.object({
+  items: z.array(RoomView),
+  next_cursor: z.string().nullable().meta({ description: 'the next page, or null on the last one' }),
+});
+export const MyRoomsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(LIMITS.roomPage.max).default(LIMITS.roomPage.default),
+  cursor: z.string().max(200).optional(),
+});
 export const RoomPreviewPage = z.object({ items: z.array(RoomPreview), next_cursor: z.string().nullable() });
 
 export const PublicRoomsQuery = z.strictObject({

@@ -58,10 +58,10 @@ export type ProfileUpdate = z.infer<typeof ProfileUpdate>;
 /** The least a client needs to show a user anywhere (message author, member list). */
 export const UserSummary = z.object({
   id: Id,
-  username: z.string().nullable().meta({ description: 'null once a deleted account is purged' }),
-  display_name: z.string(),
+  username: z.string().nullable().meta({ description: 'null while the account is deactivated, and once it is purged' }),
+  display_name: z.string().meta({ description: '"Deactivated user" or "Deleted user" for a hidden account' }),
   avatar_url: z.string().nullable(),
-  deleted: z.boolean(),
+  deleted: z.boolean().meta({ description: 'the account is hidden: deactivated (until it logs in again) or purged' }),
 });
 export type UserSummary = z.infer<typeof UserSummary>;
 

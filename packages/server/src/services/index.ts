@@ -22,6 +22,7 @@ import { RoomsService } from './rooms/rooms.service.ts';
 import { BlocksService } from './users/blocks.service.ts';
 import { UsersService } from './users/users.service.ts';
 import type { BackgroundErrorHandler } from './background.ts';
+import type { RoomCaps } from './rooms/caps.ts';
 
 /** Every use case, one object per resource. Transports (REST, WebSocket, gateways) call these and nothing below. */
 export interface Services {
@@ -62,6 +63,8 @@ export interface ServiceDeps {
   categories: readonly string[];
   editWindowSeconds: number;
   notificationRetentionDays: number;
+  /** What one user may own and join, and one room's usable invites (MAX_OWNED_ROOMS, MAX_JOINED_ROOMS, MAX_ROOM_INVITES). */
+  caps: RoomCaps;
   /** Failures of work a service started on its own (timers); the server logs them. */
   onBackgroundError?: BackgroundErrorHandler;
 }
@@ -69,8 +72,8 @@ export interface ServiceDeps {
 export function createServices(d: ServiceDeps): Services {
   const { store, bus, clock } = d;
   const background = d.onBackgroundError ? { onBackgroundError: d.onBackgroundError } : {};
-  const rooms = new RoomsService({ store, bus, clock, categories: d.categories });
-  const invites = new InvitesService({ store, bus, clock, rooms });
+  const rooms = new RoomsService({ store, bus, clock, categories: d.categories, caps: d.caps });
+  const invites = new InvitesService({ store, bus, clock, rooms, caps: d.caps });
   const accounts = new AccountsService({
     store,
     hasher: new PasswordHasher({ cost: d.bcryptCost, ...d.passwordHashing }),
@@ -91,7 +94,7 @@ export function createServices(d: ServiceDeps): Services {
     users: new UsersService({ store, clock, bus }),
     blocks: new BlocksService({ store, clock }),
     rooms,
-    members: new MembersService({ store, bus, clock }),
+    members: new MembersService({ store, bus, clock, caps: d.caps }),
     invites,
     messages,
     reactions: new ReactionsService({ store, bus, clock, messages }),

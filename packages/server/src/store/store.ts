@@ -46,6 +46,11 @@ export interface Store {
 export interface UserRepository {
   /** Inserts a user; the very first account becomes a server admin. Throws username_taken on a duplicate name. */
   insert(user: NewUser): Promise<UserRow>;
+  /**
+   * Holds the user's row lock until the transaction ends, so that counts of what they own read
+   * after it see every concurrent transaction that also took it (the per-user caps).
+   */
+  lock(id: string): Promise<void>;
   findById(id: string): Promise<UserRow | undefined>;
   /** Whether any account was ever created (a fresh server has none). */
   hasAny(): Promise<boolean>;
@@ -107,8 +112,13 @@ export interface RoomFilter {
   cursor?: string | undefined;
 }
 
+/** One page of a user's rooms, with the membership. */
+export type MyRoomsPage = Page<{ room: RoomRow; membership: MembershipRow }>;
+
 export interface RoomRepository {
   insert(room: NewRoom): Promise<RoomRow>;
+  /** Holds the room's row lock until the transaction ends (see UserRepository.lock). */
+  lock(id: string): Promise<void>;
   findById(id: string): Promise<RoomRow | undefined>;
   findByDirectKey(key: string): Promise<RoomRow | undefined>;
   update(id: string, patch: RoomPatch): Promise<RoomRow | undefined>;
@@ -128,8 +138,12 @@ export interface RoomRepository {
   takeSeat(id: string): Promise<boolean>;
   /** Gives a seat back: member_count - 1; returns the new count. */
   releaseSeat(id: string): Promise<number>;
-  /** The rooms a user belongs to, with the membership, most recent activity first. */
-  listForUser(userId: string): Promise<{ room: RoomRow; membership: MembershipRow }[]>;
+  /**
+   * The rooms a user belongs to, with the membership, most recent activity (last message, else
+   * creation) first, keyset-paginated on (activity, id): a room created or written to while a
+   * client pages moves ahead of the cursor, so it never comes twice.
+   */
+  listForUser(userId: string, page: { limit: number; cursor?: string | undefined }): Promise<MyRoomsPage>;
   /** Just the id and last seq of each room a user belongs to (what a connecting socket needs). */
   seqsForUser(userId: string): Promise<{ room_id: string; last_seq: number }[]>;
   /** Public rooms for discovery, by name (featured first when asked), keyset-paginated. */
@@ -143,7 +157,7 @@ export interface MembershipRepository {
   /** Deletes; false when not a member. */
   remove(roomId: string, userId: string): Promise<boolean>;
   update(roomId: string, userId: string, patch: MembershipPatch): Promise<MembershipRow | undefined>;
-  /** Members with their accounts, by join time. */
+  /** Members with their accounts, by join time; hidden (deactivated or purged) accounts are left out. */
   list(roomId: string, limit: number, cursor?: string): Promise<Page<{ membership: MembershipRow; user: UserRow }>>;
   count(roomId: string): Promise<number>;
   /** Any member other than exceptUserId, oldest first (successor when an owner leaves). */
@@ -151,10 +165,12 @@ export interface MembershipRepository {
   /** Moves the read point forward only; returns the row after the call. */
   markRead(roomId: string, userId: string, seq: number, messageId: string | null, at: IsoTime): Promise<MembershipRow | undefined>;
   markDelivered(roomId: string, userId: string, seq: number): Promise<void>;
-  /** Members other than exceptUserId whose read point is at or past seq. */
+  /** Members other than exceptUserId whose read point is at or past seq (active accounts only). */
   readers(roomId: string, seq: number, exceptUserId: string): Promise<{ user: UserRow; read_at: IsoTime | null }[]>;
-  /** For each seq, how many members other than the sender have read it. */
+  /** For each seq, how many members other than the sender have read it (active accounts only). */
   readCounts(roomId: string, messages: { seq: number; sender_id: string }[]): Promise<Map<number, number>>;
+  /** How many rooms the user is a member of (direct ones included), and how many they own. */
+  countsOf(userId: string): Promise<{ joined: number; owned: number }>;
   sharesRoom(a: string, b: string): Promise<boolean>;
   /** Members whose notification level is not muted (only among userIds when given). */
   notifiable(roomId: string, userIds?: string[]): Promise<string[]>;
@@ -178,6 +194,8 @@ export interface InviteRepository {
   find(code: string): Promise<InviteRow | undefined>;
   /** Counts one use if the invite is live (not revoked, not expired, not used up); false otherwise. Atomic. */
   use(code: string, now: IsoTime): Promise<boolean>;
+  /** The room's invites that could still be used at `now` (not revoked, expired or used up). */
+  countUsable(roomId: string, now: IsoTime): Promise<number>;
   revoke(code: string, now: IsoTime): Promise<void>;
 }
 
@@ -186,6 +204,9 @@ export interface BlockRepository {
   unblock(blockerId: string, blockedId: string): Promise<void>;
   /** True when either user blocks the other. */
   between(a: string, b: string): Promise<boolean>;
+  /** The users among `among` who block blockedId. */
+  blockersOf(blockedId: string, among: string[]): Promise<string[]>;
+  /** The accounts blockerId blocks, newest first; hidden accounts are left out. */
   list(blockerId: string): Promise<{ user: UserRow; blocked_at: IsoTime }[]>;
 }
 
@@ -209,6 +230,7 @@ export interface ReactionRepository {
   /** False when this user already reacted with this emoji. */
   add(messageId: string, userId: string, emoji: string, at: IsoTime): Promise<boolean>;
   remove(messageId: string, userId: string, emoji: string): Promise<boolean>;
+  /** Reactions grouped per message and emoji, counting active accounts only. */
   groups(messageIds: string[], viewerId: string): Promise<ReactionGroupRow[]>;
 }
 

@@ -96,22 +96,26 @@ export class AccountsService {
     const { username, email, password, setup_token: _setup, invite_code: _invite, ...profile } = input;
     const passwordHash = await this.d.hasher.hash(password);
     const id = newId();
-    await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
-      await work.tx.users.insert({
-        id,
-        username,
-        email,
-        password_hash: passwordHash,
-        display_name: profile.display_name ?? username,
-        avatar_url: null,
-        bio: null,
-        website: null,
-        status_message: null,
-        created_at: work.now,
+    try {
+      await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
+        await work.tx.users.insert({
+          id,
+          username,
+          email,
+          password_hash: passwordHash,
+          display_name: profile.display_name ?? username,
+          avatar_url: null,
+          bio: null,
+          website: null,
+          status_message: null,
+          created_at: work.now,
+        });
+        await applyProfileUpdate(work.tx, id, profile);
+        if (inviteCode !== undefined) await this.d.invites.useIn(work, id, inviteCode);
       });
-      await applyProfileUpdate(work.tx, id, profile);
-      if (inviteCode !== undefined) await this.d.invites.useIn(work, id, inviteCode);
-    });
+    } catch (err) {
+      throw await this.whyTaken(err, username);
+    }
     return this.sessionFor(await this.load(id));
   }
 
@@ -161,6 +165,8 @@ export class AccountsService {
     // Logging in during the grace period cancels a deactivation.
     const reactivate = user.deactivated_at !== null ? { deactivated_at: null, purge_after: null } : {};
     const updated = await this.d.store.users.update(user.id, { ...reactivate, last_seen: this.nowIso() });
+    // Its name and avatar show again wherever it appears: caches of its row must forget the hidden one.
+    if (user.deactivated_at !== null) await this.d.bus.publish(profileChanged(user.id));
     return { kind: 'session', session: await this.sessionFor(updated ?? user) };
   }
 
@@ -223,7 +229,12 @@ export class AccountsService {
   async changeUsername(actor: Actor, username: string): Promise<MeView> {
     const user = await this.load(actor.id);
     if (user.username === username) throw new DomainError('same_value', 'That is already your username.');
-    const updated = (await this.d.store.users.update(actor.id, { username }))!;
+    let updated: UserRow;
+    try {
+      updated = (await this.d.store.users.update(actor.id, { username }))!;
+    } catch (err) {
+      throw await this.whyTaken(err, username);
+    }
     await this.d.bus.publish(profileChanged(actor.id));
     return this.present(updated);
   }
@@ -266,6 +277,20 @@ export class AccountsService {
       purged += ids.length;
       if (ids.length < batch) return purged;
     }
+  }
+
+  /**
+   * A username in use by a deactivated account is not free either, but its owner may still come
+   * back: say it is reserved (until the purge frees it) rather than taken. Other errors pass through.
+   */
+  private async whyTaken(err: unknown, username: string): Promise<unknown> {
+    if (!(err instanceof DomainError) || err.code !== 'username_taken') return err;
+    const holder = await this.d.store.users.findByUsername(username);
+    if (!holder || holder.deactivated_at === null || holder.deleted_at !== null) return err;
+    return new DomainError(
+      'username_reserved',
+      `That username belongs to a deactivated account: it stays reserved until the account is deleted, at most ${this.d.deactivationDays} days after its deactivation.`,
+    );
   }
 
   /** Live connections holding an older token version are closed, on every node. */

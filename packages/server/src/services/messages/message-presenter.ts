@@ -2,7 +2,7 @@ import type { MessageView } from '@rooms/protocol';
 import type { MessageRow, RoomRow } from '../../store/room-types.ts';
 import type { Store } from '../../store/store.ts';
 import type { UserRow } from '../../store/types.ts';
-import { toSummary } from '../users/user-presenter.ts';
+import { hiddenSummary, toSummary } from '../users/user-presenter.ts';
 
 const DELETED_CONTENT = '[deleted]';
 
@@ -13,7 +13,7 @@ export function toEventMessage(m: MessageRow, sender: UserRow | undefined): Omit
     id: m.id,
     room_id: m.room_id,
     seq: m.seq,
-    sender: sender ? toSummary(sender) : { id: m.sender_id, username: null, display_name: 'Deleted user', avatar_url: null, deleted: true },
+    sender: sender ? toSummary(sender) : hiddenSummary(m.sender_id),
     type: m.type,
     content: deleted ? DELETED_CONTENT : m.content,
     parent_id: m.parent_id,

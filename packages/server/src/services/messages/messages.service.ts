@@ -14,6 +14,7 @@ import type { UserRow } from '../../store/types.ts';
 import { notifyForMessage } from '../notifications/notify.ts';
 import { assertAllowed, authorize, type RoomAccess } from '../rooms/room-access.ts';
 import { presentMessages, presentNewMessage, toEventMessage } from './message-presenter.ts';
+import { isActive } from '../users/active-user.ts';
 import { SendAccessCache } from './send-access-cache.ts';
 
 export interface SendInput {
@@ -236,7 +237,10 @@ export class MessagesService {
   private async checkDirectBlock(access: RoomAccess, actor: Actor): Promise<void> {
     if (access.room.type !== 'direct') return;
     const peer = (await this.d.store.members.peers([access.room.id], actor.id)).get(access.room.id);
-    if (peer && (await this.d.store.blocks.between(actor.id, peer.id))) throw new DomainError('blocked', 'You cannot message this user.');
+    if (!peer) return;
+    // A deactivated account cannot be messaged (SPEC 1), even in a room you already share with it.
+    if (!isActive(peer)) throw new DomainError('user_not_found', 'This account is deactivated: it cannot be messaged.');
+    if (await this.d.store.blocks.between(actor.id, peer.id)) throw new DomainError('blocked', 'You cannot message this user.');
   }
 
   /** Threads are one level deep: a reply to a reply joins the first message's thread. */

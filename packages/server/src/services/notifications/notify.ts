@@ -29,7 +29,8 @@ export function toNotificationView(n: NotificationRow, actor: UserRow | undefine
 /**
  * Who a new message notifies, and how: mentioned members (everyone for an admin's @room), the
  * author of the message replied to, the other person of a direct room (at level "all"). One
- * notification per person (mention wins over reply); muted rooms notify nobody; the sender never.
+ * notification per person (mention wins over reply); muted rooms notify nobody; the sender never,
+ * nor anyone who blocks the sender.
  */
 export async function notifyForMessage(work: Work, room: RoomRow, message: MessageRow, sender: UserRow | undefined): Promise<void> {
   const types = new Map<string, NotificationType>();
@@ -51,9 +52,10 @@ export async function notifyForMessage(work: Work, room: RoomRow, message: Messa
   if (types.size === 0) return;
 
   const listening = new Set(await work.tx.members.notifiable(room.id, [...types.keys()]));
+  const blocking = new Set(await work.tx.blocks.blockersOf(message.sender_id, [...types.keys()]));
   const payload = { room_name: room.type === 'direct' ? null : room.name, excerpt: message.content.slice(0, EXCERPT), seq: message.seq };
   for (const [userId, type] of types) {
-    if (!listening.has(userId)) continue;
+    if (!listening.has(userId) || blocking.has(userId)) continue;
     await notify(work, { user_id: userId, type, room_id: room.id, message_id: message.id, actor_id: message.sender_id, payload }, sender);
   }
 }

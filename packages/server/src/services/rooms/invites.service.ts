@@ -8,6 +8,7 @@ import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { InviteRow } from '../../store/room-types.ts';
 import type { Store } from '../../store/store.ts';
+import { checkInvitesCap, type RoomCaps } from './caps.ts';
 import { addMember } from './membership-ops.ts';
 import { authorize } from './room-access.ts';
 import type { RoomsService } from './rooms.service.ts';
@@ -26,14 +27,23 @@ const toInvite = (i: InviteRow): z.infer<typeof Invite> => ({
 /** Codes are read aloud and typed by hand: capitals mean the same code. */
 const normalise = (code: string): string => code.toLowerCase();
 
+export interface InvitesDeps {
+  store: Store;
+  bus: EventBus;
+  clock: Clock;
+  rooms: RoomsService;
+  caps: RoomCaps;
+}
+
 /** Invite codes: admins create and revoke them; anyone with a live code sees the room's name and may join. */
 export class InvitesService {
-  private readonly d: { store: Store; bus: EventBus; clock: Clock; rooms: RoomsService };
+  private readonly d: InvitesDeps;
 
-  constructor(deps: { store: Store; bus: EventBus; clock: Clock; rooms: RoomsService }) {
+  constructor(deps: InvitesDeps) {
     this.d = deps;
   }
 
+  /** An admin's new code; refused past MAX_ROOM_INVITES usable codes of the room. */
   async create(actor: Actor, roomId: string, opts: { expires_in: number; max_uses: number | null }): Promise<z.infer<typeof Invite>> {
     const now = this.d.clock.now();
     await authorize(this.d.store, actor, roomId, 'invite', now);
@@ -47,7 +57,10 @@ export class InvitesService {
       uses: 0,
       revoked_at: null,
     };
-    await this.d.store.invites.insert(invite);
+    await this.d.store.transaction(async (tx) => {
+      await checkInvitesCap(tx, this.d.caps, roomId, invite.created_at);
+      await tx.invites.insert(invite);
+    });
     return toInvite(invite);
   }
 
@@ -87,7 +100,7 @@ export class InvitesService {
     const room = (await work.tx.rooms.findById(invite.room_id))!;
     if (room.archived) throw new DomainError('room_archived', 'This room is archived: it is read-only.');
     if (!(await work.tx.invites.use(code, work.now))) throw this.deadReason((await work.tx.invites.find(code))!);
-    return { roomId: room.id, joined: await addMember(work, room, userId, 'member', invite.created_by) };
+    return { roomId: room.id, joined: await addMember(work, room, userId, 'member', invite.created_by, { caps: this.d.caps, actorId: userId }) };
   }
 
   async revoke(actor: Actor, typed: string): Promise<void> {

@@ -12,15 +12,16 @@ import type { Store } from '../../store/store.ts';
 import { requireActiveUser } from '../users/active-user.ts';
 import { toSummary } from '../users/user-presenter.ts';
 import { notify } from '../notifications/notify.ts';
+import { checkOwnedRoomsCap, type RoomCaps } from './caps.ts';
 import { addMember, removeMember } from './membership-ops.ts';
 import { authorize, type RoomAccess } from './room-access.ts';
 import { toMember } from './room-presenter.ts';
 
 /** Members of a room and their moderation: invite, remove, roles, ownership, mute, ban. */
 export class MembersService {
-  private readonly d: { store: Store; bus: EventBus; clock: Clock };
+  private readonly d: { store: Store; bus: EventBus; clock: Clock; caps: RoomCaps };
 
-  constructor(deps: { store: Store; bus: EventBus; clock: Clock }) {
+  constructor(deps: { store: Store; bus: EventBus; clock: Clock; caps: RoomCaps }) {
     this.d = deps;
   }
 
@@ -37,7 +38,7 @@ export class MembersService {
       const { room } = await authorize(work.tx, actor, roomId, 'invite', this.now());
       const user = await requireActiveUser(work.tx, userId);
       if (await work.tx.blocks.between(actor.id, userId)) throw new DomainError('blocked', 'You cannot add this user.');
-      const created = await addMember(work, room, userId, 'member', actor.id);
+      const created = await addMember(work, room, userId, 'member', actor.id, { caps: this.d.caps, actorId: actor.id });
       if (created) {
         const by = await work.tx.users.findById(actor.id);
         await notify(work, { user_id: userId, type: 'room_invite', room_id: roomId, message_id: null, actor_id: actor.id, payload: { room_name: room.name } }, by);
@@ -64,10 +65,15 @@ export class MembersService {
     });
   }
 
-  /** The owner hands the room to another member and becomes an admin. A room always has exactly one owner. */
+  /**
+   * The owner hands the room to another member and becomes an admin. A room always has exactly one
+   * owner. Refused when the new owner already owns MAX_OWNED_ROOMS rooms.
+   */
   async transfer(actor: Actor, roomId: string, userId: string): Promise<z.infer<typeof Member>> {
     return this.tx(async (work) => {
       await this.target(work, actor, roomId, userId, 'transfer');
+      await requireActiveUser(work.tx, userId);
+      await checkOwnedRoomsCap(work.tx, this.d.caps, userId);
       const newOwner = (await work.tx.members.update(roomId, userId, { role: 'owner' }))!;
       const oldOwner = (await work.tx.members.update(roomId, actor.id, { role: 'admin' }))!;
       await this.recordMember(work, newOwner);

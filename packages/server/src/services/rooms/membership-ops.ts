@@ -2,16 +2,21 @@ import { DomainError } from '../../domain/errors.ts';
 import type { Work } from '../../events/unit-of-work.ts';
 import type { RoomRole, RoomRow } from '../../store/room-types.ts';
 import { toSummary } from '../users/user-presenter.ts';
+import { checkMembershipCaps, type RoomCaps } from './caps.ts';
 
 /**
- * Adds a user to a room inside a unit of work: refuses banned users and full rooms, starts the
- * new member's read point at the room's current seq, and records user_joined. Shared by join,
- * invite acceptance and an admin adding someone. Returns false if they were already a member.
+ * Adds a user to a room inside a unit of work: refuses banned users, full rooms and users at
+ * their caps (rooms joined; rooms owned for an owner), starts the new member's read point at the
+ * room's current seq, and records user_joined. Shared by creating, joining, invite acceptance, an
+ * admin adding someone and direct rooms. Returns false if they were already a member.
  */
-export async function addMember(work: Work, room: RoomRow, userId: string, role: RoomRole, by: string | null = null): Promise<boolean> {
+/** `by`: who the user_joined event names as having added them; ctx.actorId: who asked (the caps speak to them). */
+export async function addMember(work: Work, room: RoomRow, userId: string, role: RoomRole, by: string | null, ctx: { caps: RoomCaps; actorId: string }): Promise<boolean> {
   const { tx } = work;
   if (await tx.members.get(room.id, userId)) return false;
   if (await tx.bans.isBanned(room.id, userId)) throw new DomainError('banned', 'You are banned from this room.');
+  // Before the seat: the user's row lock comes before the room's, on every path that takes both.
+  await checkMembershipCaps(tx, ctx.caps, userId, { owner: role === 'owner', self: ctx.actorId === userId });
   if (!(await tx.rooms.takeSeat(room.id))) throw new DomainError('room_full', 'This room is full.');
   const fresh = await tx.rooms.findById(room.id);
   await tx.members.add({ room_id: room.id, user_id: userId, role, joined_at: work.now, last_read_seq: fresh?.last_seq ?? room.last_seq });

@@ -6,11 +6,12 @@ import { newId } from '../../domain/ids.ts';
 import { inTransaction } from '../../events/unit-of-work.ts';
 import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
-import { decodeKey } from '../../store/cursor.ts';
+import { decodeCursor, decodeKey } from '../../store/cursor.ts';
 import type { NotificationLevel } from '../../store/room-types.ts';
 import type { RoomFilter, Store } from '../../store/store.ts';
 import type { Page } from '../../store/types.ts';
 import { requireActiveUser } from '../users/active-user.ts';
+import type { RoomCaps } from './caps.ts';
 import { addMember, deleteRoom, removeMember } from './membership-ops.ts';
 import { authorize } from './room-access.ts';
 import { toPreview, toRoomView } from './room-presenter.ts';
@@ -18,11 +19,18 @@ import { toPreview, toRoomView } from './room-presenter.ts';
 type View = z.infer<typeof RoomView>;
 type Preview = z.infer<typeof RoomPreview>;
 
+/** One of the cursors listMine hands out: a time written as the database writes it (a forged one must not reach SQL). */
+function isRoomListCursor(cursor: string): boolean {
+  const at = decodeCursor(cursor)?.at;
+  return at !== undefined && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(at) && new Date(at).toISOString() === at;
+}
+
 export interface RoomsDeps {
   store: Store;
   bus: EventBus;
   clock: Clock;
   categories: readonly string[];
+  caps: RoomCaps;
 }
 
 /** Rooms themselves: create, read, update, delete, discovery, join and leave, direct rooms. */
@@ -51,7 +59,7 @@ export class RoomsService {
         created_by: actor.id,
         created_at: work.now,
       });
-      await addMember(work, room, actor.id, 'owner', actor.id);
+      await addMember(work, room, actor.id, 'owner', actor.id, { caps: this.d.caps, actorId: actor.id });
     });
     return this.view(actor, id);
   }
@@ -96,15 +104,16 @@ export class RoomsService {
     });
   }
 
-  /** My rooms, most recent activity first, each with my unread count. */
-  async listMine(actor: Actor): Promise<View[]> {
-    const rows = await this.d.store.rooms.listForUser(actor.id);
+  /** A page of my rooms, most recent activity first, each with my unread count. */
+  async listMine(actor: Actor, page: { limit: number; cursor?: string | undefined }): Promise<{ items: View[]; next_cursor: string | null }> {
+    if (page.cursor !== undefined && !isRoomListCursor(page.cursor)) throw new DomainError('invalid_cursor', 'The cursor is not valid.');
+    const { items: rows, next_cursor } = await this.d.store.rooms.listForUser(actor.id, page);
     const directIds = rows.filter((r) => r.room.type === 'direct').map((r) => r.room.id);
     const [peers, unread] = await Promise.all([
       this.d.store.members.peers(directIds, actor.id),
       Promise.all(rows.map((r) => (r.room.last_seq > r.membership.last_read_seq ? this.d.store.messages.countUnread(r.room.id, actor.id, r.membership.last_read_seq) : 0))),
     ]);
-    return rows.map((r, i) => toRoomView(r.room, r.membership, unread[i]!, peers.get(r.room.id)));
+    return { items: rows.map((r, i) => toRoomView(r.room, r.membership, unread[i]!, peers.get(r.room.id))), next_cursor };
   }
 
   async listPublic(_actor: Actor, filter: RoomFilter): Promise<Page<Preview>> {
@@ -117,7 +126,7 @@ export class RoomsService {
   async join(actor: Actor, roomId: string): Promise<View> {
     await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
       const { room } = await authorize(work.tx, actor, roomId, 'join', this.d.clock.now());
-      await addMember(work, room, actor.id, 'member', actor.id);
+      await addMember(work, room, actor.id, 'member', actor.id, { caps: this.d.caps, actorId: actor.id });
     });
     return this.view(actor, roomId);
   }
@@ -162,8 +171,10 @@ export class RoomsService {
           created_by: actor.id,
           created_at: work.now,
         });
-        await addMember(work, room, actor.id, 'member', actor.id);
-        await addMember(work, room, peer.id, 'member', actor.id);
+        // Both users' row locks in one order, so two people opening their room at once cannot deadlock.
+        for (const id of [actor.id, peer.id].sort()) await work.tx.users.lock(id);
+        await addMember(work, room, actor.id, 'member', actor.id, { caps: this.d.caps, actorId: actor.id });
+        await addMember(work, room, peer.id, 'member', actor.id, { caps: this.d.caps, actorId: actor.id });
         return room.id;
       });
     } catch (err) {

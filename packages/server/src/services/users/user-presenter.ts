@@ -3,17 +3,20 @@ import { ageOn, type Audience } from '../../domain/profile.ts';
 import { canSeeField } from '../../policies/profile.policy.ts';
 import type { ProfileFieldRow, UserRow } from '../../store/types.ts';
 
-/** How any user appears wherever they are mentioned: purged accounts become "Deleted user". */
+/**
+ * How any user appears wherever they are mentioned (a message's sender, a notification's actor, a
+ * direct room's peer): a hidden account shows neither its name nor its avatar — "Deleted user"
+ * once purged, "Deactivated user" until then (its name comes back if it logs in again). Lists of
+ * people (members, followers, readers, search, presence) leave hidden accounts out instead.
+ */
 export function toSummary(u: UserRow): UserSummary {
-  const deleted = u.deleted_at !== null;
-  return {
-    id: u.id,
-    username: deleted ? null : u.username,
-    display_name: deleted ? 'Deleted user' : u.display_name,
-    avatar_url: deleted ? null : u.avatar_url,
-    deleted,
-  };
+  if (u.deleted_at !== null) return hiddenSummary(u.id, 'Deleted user');
+  if (u.deactivated_at !== null) return hiddenSummary(u.id, 'Deactivated user');
+  return { id: u.id, username: u.username, display_name: u.display_name, avatar_url: u.avatar_url, deleted: false };
 }
+
+/** An account that is gone, or hidden: its id only. */
+export const hiddenSummary = (id: string, displayName = 'Deleted user'): UserSummary => ({ id, username: null, display_name: displayName, avatar_url: null, deleted: true });
 
 /** The personal fields the audience may see, with age derived from a visible birth date. */
 export function visibleProfile(fields: ProfileFieldRow[], audience: Audience, today: Date): Record<string, unknown> {

@@ -98,7 +98,8 @@ export function roomContract(store: () => Store): void {
       await join(store(), newest.id, u.id);
       await join(store(), notMine.id, other.id);
       await post(store(), busy.id, other.id, { created_at: at(55) });
-      const rows = await store().rooms.listForUser(u.id);
+      const { items: rows, next_cursor } = await store().rooms.listForUser(u.id, { limit: 10 });
+      assert.equal(next_cursor, null, 'one page holds them all');
       assert.deepEqual(rows.map((r) => r.room.id), [newest.id, busy.id, quiet.id]);
       assert.deepEqual(rows.map((r) => r.membership.role), ['member', 'admin', 'owner']);
       assert.ok(rows.every((r) => r.membership.user_id === u.id && r.membership.room_id === r.room.id));
@@ -354,6 +355,9 @@ export function roomContract(store: () => Store): void {
       ]);
       assert.deepEqual(await store().blocks.list(b.id), []);
       await assert.rejects(store().blocks.block(a.id, a.id, at(3)), 'nobody blocks themselves');
+      assert.deepEqual(await store().blocks.blockersOf(b.id, [a.id, c.id, newId()]), [a.id], 'who among these blocks b');
+      assert.deepEqual(await store().blocks.blockersOf(a.id, [b.id, c.id]), [], 'a block is one-way');
+      assert.deepEqual(await store().blocks.blockersOf(b.id, []), []);
       await store().blocks.unblock(a.id, b.id);
       await store().blocks.unblock(a.id, b.id);
       assert.equal(await store().blocks.between(a.id, b.id), false);
@@ -393,7 +397,7 @@ export function roomContract(store: () => Store): void {
       assert.deepEqual(await store().events.listAfter(r.id, 0, 100), []);
       assert.deepEqual(await store().bans.list(r.id), []);
       assert.equal(await store().invites.find(code), undefined);
-      assert.deepEqual((await store().rooms.listForUser(a.id)).map((x) => x.room.id), [keep.id]);
+      assert.deepEqual((await store().rooms.listForUser(a.id, { limit: 10 })).items.map((x) => x.room.id), [keep.id]);
       // Nothing outside the room was touched.
       assert.equal(await store().members.count(keep.id), 2);
       assert.deepEqual(await store().messages.findById(kept.id), kept);

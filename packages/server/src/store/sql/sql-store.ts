@@ -61,7 +61,7 @@ export class SqlStore implements Store {
     this.follows = new SqlFollowRepository(db);
     this.tickets = new SqlTicketRepository(db);
     this.jobLocks = new SqlJobLockRepository(db);
-    this.rooms = new SqlRoomRepository(db);
+    this.rooms = new SqlRoomRepository(db, sqlDialect);
     this.members = new SqlMembershipRepository(db);
     this.bans = new SqlBanRepository(db);
     this.invites = new SqlInviteRepository(db);

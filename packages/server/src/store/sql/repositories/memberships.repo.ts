@@ -6,6 +6,7 @@ import type { Page, UserRow } from '../../types.ts';
 import type { MembershipsTable, UsersTable } from '../schema.ts';
 import { toMembership, toUser, unprefix } from './mappers.ts';
 import { prepared } from './prepared.ts';
+import { ACTIVE_USER } from './sql-helpers.ts';
 import { SqlRepository } from './sql-repository.ts';
 
 const membershipOf = prepared((db, roomId: string, userId: string) => db.selectFrom('memberships').selectAll().where('room_id', '=', roomId).where('user_id', '=', userId));
@@ -45,7 +46,8 @@ export class SqlMembershipRepository extends SqlRepository implements Membership
       .innerJoin('users', 'users.id', 'm.user_id')
       .selectAll('users')
       .select(['m.room_id as m_room_id', 'm.user_id as m_user_id', 'm.role as m_role', 'm.joined_at as m_joined_at', 'm.last_read_seq as m_last_read_seq', 'm.last_read_message_id as m_last_read_message_id', 'm.last_read_at as m_last_read_at', 'm.delivered_seq as m_delivered_seq', 'm.notification_level as m_notification_level', 'm.muted as m_muted', 'm.muted_until as m_muted_until'])
-      .where('m.room_id', '=', roomId);
+      .where('m.room_id', '=', roomId)
+      .where(ACTIVE_USER);
     if (after) q = q.where((eb) => eb.or([eb('m.joined_at', '>', after.at), eb.and([eb('m.joined_at', '=', after.at), eb('m.user_id', '>', after.id)])]));
     const rows = await q.orderBy('m.joined_at').orderBy('m.user_id').limit(limit + 1).execute();
     const page = rows.slice(0, limit);
@@ -104,6 +106,7 @@ export class SqlMembershipRepository extends SqlRepository implements Membership
       .where('m.room_id', '=', roomId)
       .where('m.last_read_seq', '>=', seq)
       .where('m.user_id', '<>', exceptUserId)
+      .where(ACTIVE_USER)
       .orderBy('m.last_read_at')
       .limit(1000)
       .execute();
@@ -115,9 +118,25 @@ export class SqlMembershipRepository extends SqlRepository implements Membership
     if (messages.length === 0) return out;
     // Only read points at or past the page's oldest message matter.
     const oldest = Math.min(...messages.map((m) => m.seq));
-    const points = await this.db.selectFrom('memberships').select(['user_id', 'last_read_seq']).where('room_id', '=', roomId).where('last_read_seq', '>=', oldest).execute();
+    const points = await this.db
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.id', 'memberships.user_id')
+      .select(['memberships.user_id', 'memberships.last_read_seq'])
+      .where('memberships.room_id', '=', roomId)
+      .where('memberships.last_read_seq', '>=', oldest)
+      .where(ACTIVE_USER)
+      .execute();
     for (const m of messages) out.set(m.seq, points.filter((p) => p.user_id !== m.sender_id && p.last_read_seq >= m.seq).length);
     return out;
+  }
+
+  async countsOf(userId: string): Promise<{ joined: number; owned: number }> {
+    const r = await this.db
+      .selectFrom('memberships')
+      .select((eb) => [eb.fn.countAll<number>().as('joined'), eb.fn.sum<number>(eb.case().when('role', '=', 'owner').then(1).else(0).end()).as('owned')])
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow();
+    return { joined: Number(r.joined), owned: Number(r.owned ?? 0) };
   }
 
   async sharesRoom(a: string, b: string): Promise<boolean> {

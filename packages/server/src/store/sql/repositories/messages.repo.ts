@@ -4,6 +4,7 @@ import type { MessageRepository, PinRepository, ReactionRepository, RoomEventRep
 import type { MessagesTable } from '../schema.ts';
 import { toMessage } from './mappers.ts';
 import { prepared } from './prepared.ts';
+import { ACTIVE_USER } from './sql-helpers.ts';
 import { SqlRepository } from './sql-repository.ts';
 
 // The send path and the gap fill run these on every message: compiled once (see prepared.ts).
@@ -105,17 +106,20 @@ export class SqlReactionRepository extends SqlRepository implements ReactionRepo
     if (messageIds.length === 0) return [];
     const rows = await this.db
       .selectFrom('reactions')
+      // A hidden account's reactions are not counted (they come back if it is reactivated).
+      .innerJoin('users', 'users.id', 'reactions.user_id')
       .select((eb) => [
-        'message_id',
-        'emoji',
+        'reactions.message_id',
+        'reactions.emoji',
         eb.fn.countAll<number>().as('count'),
-        eb.fn.sum<number>(eb.case().when('user_id', '=', viewerId).then(1).else(0).end()).as('mine'),
-        eb.fn.min('created_at').as('first_at'),
+        eb.fn.sum<number>(eb.case().when('reactions.user_id', '=', viewerId).then(1).else(0).end()).as('mine'),
+        eb.fn.min('reactions.created_at').as('first_at'),
       ])
-      .where('message_id', 'in', messageIds)
-      .groupBy(['message_id', 'emoji'])
+      .where('reactions.message_id', 'in', messageIds)
+      .where(ACTIVE_USER)
+      .groupBy(['reactions.message_id', 'reactions.emoji'])
       .orderBy('first_at')
-      .orderBy('emoji')
+      .orderBy('reactions.emoji')
       .execute();
     return rows.map((r) => ({ message_id: r.message_id, emoji: r.emoji, count: Number(r.count), me: Number(r.mine) > 0 }));
   }

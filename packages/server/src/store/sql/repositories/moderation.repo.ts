@@ -2,6 +2,7 @@ import type { BanRow, InviteRow } from '../../room-types.ts';
 import type { BanRepository, BlockRepository, InviteRepository } from '../../store.ts';
 import type { UserRow } from '../../types.ts';
 import { toUser } from './mappers.ts';
+import { ACTIVE_USER } from './sql-helpers.ts';
 import { SqlRepository } from './sql-repository.ts';
 
 export class SqlBanRepository extends SqlRepository implements BanRepository {
@@ -61,6 +62,18 @@ export class SqlInviteRepository extends SqlRepository implements InviteReposito
     return Number(r.numUpdatedRows) > 0;
   }
 
+  async countUsable(roomId: string, now: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('invites')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('room_id', '=', roomId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .where((eb) => eb.or([eb('max_uses', 'is', null), eb('uses', '<', eb.ref('max_uses'))]))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
   async revoke(code: string, now: string): Promise<void> {
     await this.db.updateTable('invites').set({ revoked_at: now }).where('code', '=', code).where('revoked_at', 'is', null).execute();
   }
@@ -88,6 +101,12 @@ export class SqlBlockRepository extends SqlRepository implements BlockRepository
     return r !== undefined;
   }
 
+  async blockersOf(blockedId: string, among: string[]): Promise<string[]> {
+    if (among.length === 0) return [];
+    const rows = await this.db.selectFrom('blocks').select('blocker_id').where('blocked_id', '=', blockedId).where('blocker_id', 'in', [...new Set(among)]).execute();
+    return rows.map((r) => r.blocker_id);
+  }
+
   async list(blockerId: string): Promise<{ user: UserRow; blocked_at: string }[]> {
     const rows = await this.db
       .selectFrom('blocks')
@@ -95,6 +114,7 @@ export class SqlBlockRepository extends SqlRepository implements BlockRepository
       .selectAll('users')
       .select('blocks.created_at as blocked_at')
       .where('blocks.blocker_id', '=', blockerId)
+      .where(ACTIVE_USER)
       .orderBy('blocks.created_at', 'desc')
       .execute();
     return rows.map(({ blocked_at, ...u }) => ({ user: toUser(u), blocked_at }));

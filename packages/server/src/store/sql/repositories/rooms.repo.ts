@@ -1,9 +1,10 @@
-import { sql, type Selectable, type Updateable } from 'kysely';
-import { decodeKey, encodeKey } from '../../cursor.ts';
-import type { MembershipRow, NewRoom, RoomPatch, RoomRow } from '../../room-types.ts';
-import type { RoomFilter, RoomRepository } from '../../store.ts';
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { decodeCursor, decodeKey, encodeCursor, encodeKey } from '../../cursor.ts';
+import type { NewRoom, RoomPatch, RoomRow } from '../../room-types.ts';
+import type { MyRoomsPage, RoomFilter, RoomRepository } from '../../store.ts';
 import type { Page } from '../../types.ts';
-import type { MembershipsTable, RoomsTable } from '../schema.ts';
+import type { SqlDialect } from '../dialects/dialect.ts';
+import type { DB, MembershipsTable, RoomsTable } from '../schema.ts';
 import { toMembership, toRoom, unprefix } from './mappers.ts';
 import { escapeLike } from './sql-helpers.ts';
 import { prepared } from './prepared.ts';
@@ -50,7 +51,17 @@ const MEMBERSHIP_COLUMNS = [
   'user_id',
 ] as const;
 
+/** A room's place in its members' lists: its latest message, else its creation. */
+const activity = sql<string>`coalesce(rooms.last_message_at, rooms.created_at)`;
+
 export class SqlRoomRepository extends SqlRepository implements RoomRepository {
+  private readonly dialect: SqlDialect;
+
+  constructor(db: Kysely<DB>, dialect: SqlDialect) {
+    super(db);
+    this.dialect = dialect;
+  }
+
   async insert(room: NewRoom): Promise<RoomRow> {
     const r = await this.db
       .insertInto('rooms')
@@ -119,20 +130,33 @@ export class SqlRoomRepository extends SqlRepository implements RoomRepository {
     return r.member_count;
   }
 
-  async listForUser(userId: string): Promise<{ room: RoomRow; membership: MembershipRow }[]> {
-    const rows = await this.db
+  async lock(id: string): Promise<void> {
+    // SQLite runs one write transaction at a time: there is nothing to wait for. On PostgreSQL, NO KEY:
+    // the rows this transaction inserts that point here (invites.room_id, memberships.room_id) take KEY SHARE on this row,
+    // which a plain FOR UPDATE would wait on (two such transactions deadlocked).
+    if (this.dialect.name === 'postgres') await this.db.selectFrom('rooms').select('id').where('id', '=', id).forNoKeyUpdate().execute();
+  }
+
+  async listForUser(userId: string, page: { limit: number; cursor?: string | undefined }): Promise<MyRoomsPage> {
+    const after = decodeCursor(page.cursor);
+    let q = this.db
       .selectFrom('memberships as m')
       .innerJoin('rooms', 'rooms.id', 'm.room_id')
       .selectAll('rooms')
       .select(MEMBERSHIP_COLUMNS.map((c) => `m.${c} as m_${c}` as const))
-      .where('m.user_id', '=', userId)
-      .orderBy(sql`coalesce(rooms.last_message_at, rooms.created_at)`, 'desc')
-      .orderBy('rooms.id', 'desc')
-      .execute();
-    return rows.map((r) => ({
+      .where('m.user_id', '=', userId);
+    if (after) {
+      // The cursor's time as the database writes times, whatever a client put in it.
+      const at = new Date(after.at).toISOString();
+      q = q.where((eb) => eb.or([eb(activity, '<', at), eb.and([eb(activity, '=', at), eb('rooms.id', '<', after.id)])]));
+    }
+    const rows = await q.orderBy(activity, 'desc').orderBy('rooms.id', 'desc').limit(page.limit + 1).execute();
+    const items = rows.slice(0, page.limit).map((r) => ({
       room: toRoom(r as unknown as Selectable<RoomsTable>),
       membership: toMembership(unprefix<Selectable<MembershipsTable>>(r, 'm_')),
     }));
+    const last = items.at(-1)?.room;
+    return { items, next_cursor: rows.length > page.limit && last ? encodeCursor(last.last_message_at ?? last.created_at, last.id) : null };
   }
 
   async seqsForUser(userId: string): Promise<{ room_id: string; last_seq: number }[]> {

@@ -60,6 +60,13 @@ export class SqlUserRepository extends SqlRepository implements UserRepository {
     if (!any) await sql`select pg_advisory_xact_lock(${FIRST_ACCOUNT_LOCK})`.execute(this.db);
   }
 
+  async lock(id: string): Promise<void> {
+    // SQLite runs one write transaction at a time: there is nothing to wait for. On PostgreSQL, NO KEY:
+    // the rows this transaction inserts that point here (rooms.created_by, memberships.user_id) take KEY SHARE on this row,
+    // which a plain FOR UPDATE would wait on (two such transactions deadlocked).
+    if (this.dialect.name === 'postgres') await this.db.selectFrom('users').select('id').where('id', '=', id).forNoKeyUpdate().execute();
+  }
+
   async findById(id: string): Promise<UserRow | undefined> {
     const r = (await userById(this.db, id)).rows[0];
     return r && toUser(r);

@@ -1,4 +1,4 @@
-import { CreateRoomBody, IdParams, NotificationLevelBody, PublicRoomsQuery, RoomFlagsBody, RoomList, RoomPreview, RoomPreviewPage, RoomView, UpdateRoomBody } from '@rooms/protocol';
+import { CreateRoomBody, IdParams, MyRoomsQuery, NotificationLevelBody, PublicRoomsQuery, RoomFlagsBody, RoomList, RoomPreview, RoomPreviewPage, RoomView, UpdateRoomBody } from '@rooms/protocol';
 import { z } from 'zod';
 import type { AccountsService } from '../../../services/accounts/accounts.service.ts';
 import type { RoomsService } from '../../../services/rooms/rooms.service.ts';
@@ -10,9 +10,20 @@ export function roomRoutes(app: HttpApp, rooms: RoomsService, accounts: Accounts
   const tags = ['rooms'];
   const security = BEARER;
 
-  app.get('/rooms', { ...common, schema: { tags, security, description: 'My rooms, most recent activity first, with unread counts.', response: { 200: RoomList } } }, async (req) => ({
-    items: await rooms.listMine(actorOf(req)),
-  }));
+  app.get(
+    '/rooms',
+    {
+      ...common,
+      schema: {
+        tags,
+        security,
+        description: 'My rooms, most recent activity first, with unread counts; a page at a time (follow next_cursor). A room created or written to while you page moves to the front: it never comes twice.',
+        querystring: MyRoomsQuery,
+        response: { 200: RoomList },
+      },
+    },
+    async (req) => rooms.listMine(actorOf(req), req.query),
+  );
 
   app.get('/rooms/public', { ...common, schema: { tags, security, description: 'Discover public rooms by name and category.', querystring: PublicRoomsQuery, response: { 200: RoomPreviewPage } } }, async (req) =>
     rooms.listPublic(actorOf(req), req.query),
