@@ -6,7 +6,6 @@ import { newId } from '../../domain/ids.ts';
 import { inTransaction } from '../../events/unit-of-work.ts';
 import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
-import { decodeKey } from '../../store/cursor.ts';
 import type { NotificationLevel } from '../../store/room-types.ts';
 import type { RoomFilter, Store } from '../../store/store.ts';
 import type { Page } from '../../store/types.ts';
@@ -108,7 +107,6 @@ export class RoomsService {
   }
 
   async listPublic(_actor: Actor, filter: RoomFilter): Promise<Page<Preview>> {
-    if (filter.cursor !== undefined && !decodeKey(filter.cursor, 2)) throw new DomainError('invalid_cursor', 'The cursor is not valid.');
     const page = await this.d.store.rooms.listPublic(filter);
     return { items: page.items.map(toPreview), next_cursor: page.next_cursor };
   }
