@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Email, Id, Password, Timestamp, Username } from './common.ts';
+import { Email, Id, Password, Timestamp, Username, singleLine, storable } from './common.ts';
 import { MeView, ProfileUpdate, UserSummary } from './users.ts';
 
 export const SignupBody = z.strictObject({
@@ -7,18 +7,21 @@ export const SignupBody = z.strictObject({
   email: Email,
   password: Password,
   /** The one-time setup token the server prints on a fresh database: required for the first (admin) account. */
-  setup_token: z.string().min(1).max(256).optional(),
+  setup_token: singleLine(z.string().min(1).max(256)).optional(),
   /** A room invite code: required when the server's SIGNUP is `invite`; the new account joins that room. */
-  invite_code: z.string().min(1).max(64).optional(),
+  invite_code: singleLine(z.string().min(1).max(64)).optional(),
   ...ProfileUpdate.shape,
 });
+
+/** A password to check against the stored one: loose (it may predate today's rules), but storable like any string. */
+const CurrentPassword = storable(z.string().min(1).max(1024));
 
 /** Log in with a username or an email, never both. Formats are loose on purpose: a bad one is just a failed login. */
 export const LoginBody = z
   .strictObject({
-    username: z.string().trim().toLowerCase().min(1).max(254).optional(),
-    email: z.string().trim().toLowerCase().min(1).max(254).optional(),
-    password: z.string().min(1).max(1024),
+    username: singleLine(z.string().trim().toLowerCase().min(1).max(254)).optional(),
+    email: singleLine(z.string().trim().toLowerCase().min(1).max(254)).optional(),
+    password: CurrentPassword,
   })
   .refine((b) => (b.username === undefined) !== (b.email === undefined), {
     message: 'give either username or email',
@@ -35,9 +38,9 @@ export const AccountChoice = z.object({
 
 export const WsTicket = z.object({ ticket: z.string(), expires_at: Timestamp });
 
-export const PasswordBody = z.strictObject({ password: z.string().min(1).max(1024) });
-export const ChangePasswordBody = z.strictObject({ current_password: z.string().min(1).max(1024), new_password: Password });
-export const ChangeEmailBody = z.strictObject({ email: Email, password: z.string().min(1).max(1024) });
+export const PasswordBody = z.strictObject({ password: CurrentPassword });
+export const ChangePasswordBody = z.strictObject({ current_password: CurrentPassword, new_password: Password });
+export const ChangeEmailBody = z.strictObject({ email: Email, password: CurrentPassword });
 export const ChangeUsernameBody = z.strictObject({ username: Username });
 
 export const OkResult = z.object({ ok: z.literal(true) });

@@ -3,6 +3,23 @@ import { LIMITS } from '../limits.ts';
 
 /** Control characters other than tab and newline (C0, DEL, C1): never accepted in text. */
 const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
+/** Every control character, tab and newline included: never accepted in a single-line field. */
+const ANY_CONTROL = /[\u0000-\u001F\u007F-\u009F]/u;
+
+/**
+ * Whether a string can be stored and read back exactly: no NUL (PostgreSQL's text cannot hold one,
+ * and the query fails) and no lone surrogate (UTF-8 cannot encode one: it would be stored as U+FFFD,
+ * not as acknowledged). Every string field a client sends is held to it.
+ */
+export const isStorable = (s: string): boolean => !s.includes('\u0000') && s.isWellFormed();
+
+/** A string field of any content: refuses what isStorable refuses. Wrap the finished chain, after trim(). */
+export const storable = <T extends z.ZodString>(schema: T): T =>
+  schema.refine(isStorable, { message: 'must not contain NUL characters or unpaired surrogates' }) as T;
+
+/** A single-line field (names, codes, queries, cursors): storable, and no control character at all. */
+export const singleLine = <T extends z.ZodString>(schema: T): T =>
+  schema.refine((s) => isStorable(s) && !ANY_CONTROL.test(s), { message: 'must be a single line without control characters' }) as T;
 
 /** Length in Unicode code points, the unit SPEC limits (and JSON Schema's maxLength) count. */
 export const codePoints = (s: string): number => {
@@ -22,7 +39,7 @@ interface TextOptions {
 
 /** User-typed text: NFC-normalised, no control characters, length bounded in code points. */
 export const text = ({ min = 0, max, multiline = false, trim = true }: TextOptions) => {
-  const base = trim ? z.string().trim() : z.string();
+  const base = storable(trim ? z.string().trim() : z.string());
   return base
     .normalize('NFC')
     .refine((s) => !CONTROL_CHARS.test(s) && (multiline || !/[\n\t]/.test(s)), {
@@ -35,6 +52,18 @@ export const text = ({ min = 0, max, multiline = false, trim = true }: TextOptio
 
 export const Id = z.uuid();
 export const Timestamp = z.iso.datetime();
+/**
+ * A time a client sends, as the API writes them: years 0001-9999, at most milliseconds. PostgreSQL
+ * refuses year 0 and rounds finer fractions, 9999-12-31T23:59:59.9999999Z up to year 10000, which
+ * no longer reads back as a date.
+ */
+export const Instant = Timestamp.refine((s) => !s.startsWith('0000') && !/\.\d{4,}Z$/.test(s), {
+  message: 'must be a UTC time of years 0001-9999 with at most millisecond precision',
+});
+
+/** Largest seq (and any other `integer` column): PostgreSQL cannot even compare a larger number with one. */
+export const SEQ_MAX = 2_147_483_647;
+export const Seq = z.number().int().min(0).max(SEQ_MAX);
 
 export const Username = z
   .string()
@@ -44,18 +73,15 @@ export const Username = z
   .max(LIMITS.username.max, `must be at most ${LIMITS.username.max} characters`)
   .regex(LIMITS.username.pattern, 'may contain only a-z, 0-9 and _');
 
-export const Email = z.string().trim().toLowerCase().max(LIMITS.email.max).pipe(z.email('must be a valid email address'));
+export const Email = singleLine(z.string().trim().toLowerCase().max(LIMITS.email.max)).pipe(z.email('must be a valid email address'));
 
-export const Password = z
-  .string()
+/** Any characters but NUL and lone surrogates (bcrypt hashes each as U+FFFD: "\ud800" and "\udbff" would be one password). */
+export const Password = storable(z.string())
   .refine((s) => codePoints(s) >= LIMITS.password.min, { message: `must be at least ${LIMITS.password.min} characters` })
   .refine((s) => codePoints(s) <= LIMITS.password.max, { message: `must be at most ${LIMITS.password.max} characters` })
   .meta({ minLength: LIMITS.password.min, maxLength: LIMITS.password.max });
 
-export const HttpUrl = z
-  .string()
-  .trim()
-  .max(LIMITS.website.max)
+export const HttpUrl = singleLine(z.string().trim().max(LIMITS.website.max))
   .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }));
 
 export const IdParams = z.strictObject({ id: Id });
@@ -63,7 +89,7 @@ export const IdParams = z.strictObject({ id: Id });
 /** Keyset pagination: `cursor` is opaque, returned as `next_cursor` by the previous page. */
 export const PageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(LIMITS.page.max).default(LIMITS.page.default),
-  cursor: z.string().max(200).optional(),
+  cursor: singleLine(z.string().max(200)).optional(),
 });
 
 export const ErrorResponse = z.object({

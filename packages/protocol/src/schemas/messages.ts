@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS, ROOM_LIMITS } from '../limits.ts';
-import { Id, Timestamp, text } from './common.ts';
+import { Id, SEQ_MAX, Seq, Timestamp, singleLine, text } from './common.ts';
 import { UserSummary } from './users.ts';
 
 /** One emoji: a single RGI emoji, including ZWJ sequences, flags, keycaps and skin tones. */
@@ -22,7 +22,7 @@ export const SendMessageBody = z.strictObject({
 
 export const EditMessageBody = z.strictObject({ content: MessageContent });
 export const ReactionBody = z.strictObject({ emoji: Emoji });
-export const ReactionParams = z.strictObject({ id: Id, emoji: z.string().min(1).max(64) });
+export const ReactionParams = z.strictObject({ id: Id, emoji: singleLine(z.string().min(1).max(64)) });
 
 export const ReactionGroup = z.object({ emoji: z.string(), count: z.number().int(), me: z.boolean() });
 
@@ -49,12 +49,18 @@ export const MessageView = z.object({
 });
 export type MessageView = z.infer<typeof MessageView>;
 
+/** A page position: a seq (within the column's range) or a message id. */
+const Position = z
+  .string()
+  .max(64)
+  .refine((s) => (/^\d{1,10}$/.test(s) ? Number(s) <= SEQ_MAX : Id.safeParse(s).success), { message: `must be a seq (0 to ${SEQ_MAX}) or a message id` });
+
 /** Position by message id or seq; newest first unless `after` is given. */
 export const MessageListQuery = z
   .strictObject({
     limit: z.coerce.number().int().min(1).max(LIMITS.page.max).default(LIMITS.page.default),
-    before: z.string().max(64).optional().meta({ description: 'message id or seq: messages older than it' }),
-    after: z.string().max(64).optional().meta({ description: 'message id or seq: messages newer than it, oldest first' }),
+    before: Position.optional().meta({ description: 'message id or seq: messages older than it' }),
+    after: Position.optional().meta({ description: 'message id or seq: messages newer than it, oldest first' }),
     parent_id: Id.optional().meta({ description: 'list the replies of this thread' }),
   })
   .refine((q) => !(q.before && q.after), { message: 'give before or after, not both', path: ['before'] });
@@ -66,7 +72,7 @@ export const MessagePage = z.object({
 });
 
 export const ReadBody = z
-  .strictObject({ message_id: Id.optional(), seq: z.number().int().min(0).optional() })
+  .strictObject({ message_id: Id.optional(), seq: Seq.optional() })
   .refine((b) => (b.message_id === undefined) !== (b.seq === undefined), { message: 'give message_id or seq', path: ['message_id'] });
 export const ReadState = z.object({ last_read_seq: z.number().int(), last_read_message_id: Id.nullable(), last_read_at: Timestamp.nullable(), unread_count: z.number().int() });
 

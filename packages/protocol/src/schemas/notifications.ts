@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
-import { Id, Timestamp } from './common.ts';
+import { Id, Timestamp, singleLine } from './common.ts';
 import { UserSummary } from './users.ts';
 
 export const NotificationView = z.object({
@@ -16,7 +16,7 @@ export const NotificationView = z.object({
 
 export const NotificationListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(LIMITS.page.max).default(LIMITS.page.default),
-  cursor: z.string().max(200).optional(),
+  cursor: singleLine(z.string().max(200)).optional(),
   unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
 

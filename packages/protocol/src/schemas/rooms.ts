@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS, ROOM_LIMITS } from '../limits.ts';
-import { Id, Timestamp, text } from './common.ts';
+import { Id, Instant, Timestamp, singleLine, text } from './common.ts';
 import { UserSummary } from './users.ts';
 
 export const RoomType = z.enum(['public', 'private', 'direct']);
@@ -9,7 +9,7 @@ export const Role = z.enum(['owner', 'admin', 'member']);
 export type Role = z.infer<typeof Role>;
 export const NotificationLevel = z.enum(['all', 'mentions', 'muted']);
 
-const category = z.string().trim().toLowerCase().min(1).max(30);
+const category = singleLine(z.string().trim().toLowerCase().min(1).max(30));
 
 export const CreateRoomBody = z.strictObject({
   name: text({ min: ROOM_LIMITS.name.min, max: ROOM_LIMITS.name.max }),
@@ -78,11 +78,11 @@ export const MyRoomsQuery = z.strictObject({
 export const RoomPreviewPage = z.object({ items: z.array(RoomPreview), next_cursor: z.string().nullable() });
 
 export const PublicRoomsQuery = z.strictObject({
-  q: z.string().trim().max(ROOM_LIMITS.name.max).optional(),
+  q: singleLine(z.string().trim().max(ROOM_LIMITS.name.max)).optional(),
   category: category.optional(),
   featured: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.page.max).default(LIMITS.page.default),
-  cursor: z.string().max(300).optional(),
+  cursor: singleLine(z.string().max(300)).optional(),
 });
 
 export const Member = z.object({
@@ -100,7 +100,7 @@ export const ChangeRoleBody = z.strictObject({ role: z.enum(['admin', 'member'])
 export const TransferBody = z.strictObject({ user_id: Id });
 export const MuteBody = z.strictObject({
   muted: z.boolean(),
-  muted_until: Timestamp.nullable().optional().meta({ description: 'absent or null: until unmuted' }),
+  muted_until: Instant.nullable().optional().meta({ description: 'absent or null: until unmuted' }),
 });
 export const BanBody = z.strictObject({ user_id: Id, reason: text({ max: ROOM_LIMITS.reportReason.max, multiline: true }).optional() });
 export const Ban = z.object({ user: UserSummary, banned_by: Id.nullable(), reason: z.string().nullable(), created_at: Timestamp });
@@ -111,7 +111,7 @@ export const CreateInviteBody = z.strictObject({
   expires_in: z.number().int().min(60).max(ROOM_LIMITS.inviteMaxSeconds).default(ROOM_LIMITS.inviteDefaultSeconds).meta({ description: 'seconds; default 7 days' }),
   max_uses: z.number().int().min(1).max(1_000_000).nullable().default(1).meta({ description: '1 = single use, null = unlimited' }),
 });
-export const InviteCodeParams = z.strictObject({ code: z.string().min(1).max(64) });
+export const InviteCodeParams = z.strictObject({ code: singleLine(z.string().min(1).max(64)) });
 export const Invite = z.object({
   code: z.string(),
   room_id: Id,

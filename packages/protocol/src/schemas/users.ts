@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
-import { HttpUrl, Id, Timestamp, text } from './common.ts';
+import { HttpUrl, Id, Timestamp, singleLine, text } from './common.ts';
 
 /** Who may see a personal field: anyone signed in, mates (share a room, or follow the owner), or the owner only. */
 export const Visibility = z.enum(['public', 'mates', 'private']);
@@ -90,7 +90,7 @@ export type MeView = z.infer<typeof MeView>;
 
 export const UserSearchQuery = z.strictObject({
   // NFC like the stored names, so a decomposed "É" (E + U+0301) finds "Émile".
-  q: z.string().trim().normalize('NFC').toLowerCase().min(LIMITS.searchQuery.min).max(LIMITS.searchQuery.max),
+  q: singleLine(z.string().trim().normalize('NFC').toLowerCase().min(LIMITS.searchQuery.min).max(LIMITS.searchQuery.max)),
   limit: z.coerce.number().int().min(1).max(LIMITS.page.max).default(20),
 });
 

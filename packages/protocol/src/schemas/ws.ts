@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from './common.ts';
+import { Id, Seq, singleLine } from './common.ts';
 import { MessageContent } from './messages.ts';
 
 /**
@@ -8,12 +8,12 @@ import { MessageContent } from './messages.ts';
  * Server events are `{ type, data }`, and room events also carry `room_id` and, when durable, `seq`.
  */
 const frame = <T extends string, D extends z.ZodType>(type: T, data: D) =>
-  z.strictObject({ type: z.literal(type), id: z.string().min(1).max(64).optional(), data });
+  z.strictObject({ type: z.literal(type), id: singleLine(z.string().min(1).max(64)).optional(), data });
 
 const RoomRef = z.strictObject({ room_id: Id });
 
 export const ClientFrame = z.discriminatedUnion('type', [
-  frame('join_room', z.strictObject({ room_id: Id, last_seq: z.number().int().min(0).optional() })),
+  frame('join_room', z.strictObject({ room_id: Id, last_seq: Seq.optional() })),
   frame('leave_room', RoomRef),
   frame('typing_start', RoomRef),
   frame('typing_stop', RoomRef),
@@ -26,8 +26,8 @@ export const ClientFrame = z.discriminatedUnion('type', [
       client_id: z.string().min(1).max(64).regex(/^[\w.:-]+$/).optional(),
     }),
   ),
-  frame('read_message', z.strictObject({ room_id: Id, message_id: Id.optional(), seq: z.number().int().min(0).optional() })),
-  frame('resume', z.strictObject({ rooms: z.record(Id, z.number().int().min(0)).refine((r) => Object.keys(r).length <= 1000, 'at most 1000 rooms') })),
+  frame('read_message', z.strictObject({ room_id: Id, message_id: Id.optional(), seq: Seq.optional() })),
+  frame('resume', z.strictObject({ rooms: z.record(Id, Seq).refine((r) => Object.keys(r).length <= 1000, 'at most 1000 rooms') })),
   frame('ping', z.strictObject({}).optional().default({})),
   frame('set_status', z.strictObject({ status: z.enum(['online', 'away', 'busy']) })),
 ]);

@@ -1,7 +1,6 @@
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Clock } from '../../ports/clock.ts';
-import { decodeCursor } from '../../store/cursor.ts';
 import type { Store } from '../../store/store.ts';
 import { toNotificationView } from './notify.ts';
 
@@ -16,7 +15,6 @@ export class NotificationsService {
   }
 
   async list(actor: Actor, opts: { limit: number; cursor?: string | undefined; unread?: boolean | undefined }) {
-    if (opts.cursor !== undefined && !decodeCursor(opts.cursor)) throw new DomainError('invalid_cursor', 'The cursor is not valid.');
     const page = await this.d.store.notifications.list(actor.id, { limit: opts.limit, cursor: opts.cursor, unreadOnly: opts.unread === true });
     const actors = new Map((await this.d.store.users.findByIds(page.items.flatMap((n) => (n.actor_id ? [n.actor_id] : [])))).map((u) => [u.id, u]));
     return {

@@ -6,7 +6,6 @@ import { inTransaction, type Work } from '../../events/unit-of-work.ts';
 import { outranks, type RoomAction } from '../../policies/room.policy.ts';
 import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
-import { decodeCursor } from '../../store/cursor.ts';
 import type { MembershipRow } from '../../store/room-types.ts';
 import type { Store } from '../../store/store.ts';
 import { requireActiveUser } from '../users/active-user.ts';
@@ -26,7 +25,6 @@ export class MembersService {
   }
 
   async list(actor: Actor, roomId: string, limit: number, cursor?: string): Promise<z.infer<typeof MemberPage>> {
-    if (cursor !== undefined && !decodeCursor(cursor)) throw new DomainError('invalid_cursor', 'The cursor is not valid.');
     await authorize(this.d.store, actor, roomId, 'read', this.d.clock.now());
     const page = await this.d.store.members.list(roomId, limit, cursor);
     return { items: page.items.map((m) => toMember(m.membership, m.user)), next_cursor: page.next_cursor };

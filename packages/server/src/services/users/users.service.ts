@@ -8,7 +8,6 @@ import { needsMateCheck } from '../../policies/profile.policy.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Store } from '../../store/store.ts';
 import type { Page } from '../../store/types.ts';
-import { decodeCursor } from '../../store/cursor.ts';
 import { requireActiveUser } from './active-user.ts';
 import { applyProfileUpdate } from './profile-update.ts';
 import { toMe, toSummary, toView } from './user-presenter.ts';
@@ -73,7 +72,6 @@ export class UsersService {
   }
 
   private async followList(which: 'followers' | 'following', id: string, limit: number, cursor?: string): Promise<Page<UserSummary>> {
-    if (cursor !== undefined && !decodeCursor(cursor)) throw new DomainError('invalid_cursor', 'The cursor is not valid.');
     await requireActiveUser(this.store, id);
     const page = await this.store.follows[which](id, limit, cursor);
     return { items: page.items.map((e) => toSummary(e.user)), next_cursor: page.next_cursor };

@@ -5,8 +5,10 @@ import { isDomainError } from '../../domain/errors.ts';
 
 const body = (code: ErrorCode, message: string, details?: unknown): ErrorBody => ({ error: details === undefined ? { code, message } : { code, message, details } });
 
-/** Fastify's own failures (before a handler runs), by its error code. */
+/** Fastify's own failures (before a handler runs, the router's included: see frameworkErrors), by its error code. */
 const FRAMEWORK_ERRORS: Record<string, [ErrorCode, string]> = {
+  FST_ERR_BAD_URL: ['validation_failed', 'The URL is not valid: every part must be percent-encoded UTF-8.'],
+  FST_ERR_MAX_PARAM_LENGTH: ['validation_failed', 'A part of the URL path is too long.'],
   FST_ERR_CTP_BODY_TOO_LARGE: ['payload_too_large', 'The request body is too large.'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'Send the body as application/json.'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['validation_failed', 'The Content-Length does not match the body.'],

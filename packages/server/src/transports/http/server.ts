@@ -8,6 +8,7 @@ import type { Metrics } from '../../observability/metrics.ts';
 import type { Services } from '../../services/index.ts';
 import { limitConnections } from './connection-limits.ts';
 import { handleError, notFound } from './errors.ts';
+import { refuseUnstorableStrings } from './input-guard.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { memberRoutes } from './routes/members.routes.ts';
 import { messageRoutes } from './routes/messages.routes.ts';
@@ -66,6 +67,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();
     },
     ajv: { customOptions: { removeAdditional: false } },
+    // The router's refusals (a path that is not UTF-8, an overlong segment) get the API's error shape too.
+    frameworkErrors: handleError,
   }).withTypeProvider<ZodTypeProvider>();
   limitConnections(app.server, {
     perPeer: deps.maxConnectionsPerIp,
@@ -84,6 +87,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  app.addHook('preValidation', refuseUnstorableStrings);
   // Responses still in flight at shutdown close their connection: Fastify closes only the sockets
   // idle when close() starts, so a keep-alive socket going idle later held close() open until the grace ran out.
   let closing = false;

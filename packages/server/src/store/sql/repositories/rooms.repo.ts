@@ -164,7 +164,7 @@ export class SqlRoomRepository extends SqlRepository implements RoomRepository {
   }
 
   async listPublic(filter: RoomFilter): Promise<Page<RoomRow>> {
-    const after = decodeKey(filter.cursor, 2) as [string, string] | undefined;
+    const after = decodeKey(filter.cursor, ['text', 'uuid']);
     let q = this.db.selectFrom('rooms').selectAll().where('type', '=', 'public');
     if (filter.q) q = q.where(sql<boolean>`name_lower like ${`%${escapeLike(filter.q.toLowerCase())}%`} escape '\\'`);
     if (filter.category) q = q.where(sql<boolean>`categories like ${`%${escapeLike(JSON.stringify(filter.category))}%`} escape '\\'`);
