@@ -8,7 +8,7 @@
  *                           [--slow-clients 2000] [--slow-seconds 35] [--bcrypt-cost 10] [--verbose]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Ctx, Scenario } from './attack/context.ts';
@@ -58,6 +58,8 @@ for (const db of databases) {
   };
   const rows: Row[] = [];
   const t0 = performance.now();
+  // The machine's load around the run: on a shared machine absolute latencies say little without it.
+  const load0 = loadavg()[0]!.toFixed(1);
   for (const s of selected) {
     const s0 = performance.now();
     ctx.log(`${s.id}: ${s.title}...`);
@@ -71,7 +73,8 @@ for (const db of databases) {
     ctx.log(`${s.id} done in ${((performance.now() - s0) / 1000).toFixed(0)} s`);
   }
   results[db] = rows;
-  tables.push(renderTable(`${db === 'sqlite' ? 'SQLite' : 'PostgreSQL'} (${((performance.now() - t0) / 1000).toFixed(0)} s)`, rows));
+  const seconds = ((performance.now() - t0) / 1000).toFixed(0);
+  tables.push(renderTable(`${db === 'sqlite' ? 'SQLite' : 'PostgreSQL'} (${seconds} s; 1-min load average ${load0} at the start, ${loadavg()[0]!.toFixed(1)} at the end)`, rows));
 }
 
 const head = `## Attack run — ${started.toISOString()}, ${availableParallelism()} cores, server and generator on one machine\n`;

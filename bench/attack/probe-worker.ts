@@ -29,8 +29,9 @@ export interface ProbeSummary {
 
 const cfg = workerData as ProbeConfig;
 const u = new URL(cfg.url);
-// A few sockets: while the server stalls, further requests queue here and that wait counts.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+// Enough sockets that requests queue here only once the server takes over 5 s to answer (256
+// sockets / 50 Hz): the latency is the server's, not this client's, up to there.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 const interval = 1000 / cfg.hz;
 
 interface Sample {
@@ -40,11 +41,11 @@ interface Sample {
 }
 
 let samples: Sample[] = [];
-const pending = new Set<number>();
+/** Requests in flight by intended time: those still unanswered when a phase ends are cut off. */
+const pending = new Map<number, http.ClientRequest>();
 let timer: NodeJS.Timeout | undefined;
 
 function fire(intended: number): void {
-  pending.add(intended);
   const finish = (status: number) => {
     if (!pending.delete(intended)) return;
     samples.push({ intended, ms: performance.now() - intended, status });
@@ -57,6 +58,7 @@ function fire(intended: number): void {
   req.setTimeout(120_000, () => req.destroy());
   req.on('error', () => finish(0));
   req.end();
+  pending.set(intended, req);
 }
 
 function start(): void {
@@ -76,8 +78,11 @@ async function stop(graceMs: number): Promise<ProbeSummary> {
   const until = performance.now() + graceMs;
   while (pending.size > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
   const now = performance.now();
-  const all = [...samples, ...[...pending].map((intended) => ({ intended, ms: now - intended, status: -1 }))];
+  const all = [...samples, ...[...pending.keys()].map((intended) => ({ intended, ms: now - intended, status: -1 }))];
+  // The next phase must not queue behind this one's stragglers.
+  const stragglers = [...pending.values()];
   pending.clear();
+  for (const req of stragglers) req.destroy();
   const ms = all.map((s) => s.ms).sort((a, b) => a - b);
   const at = (p: number) => ms[Math.min(ms.length - 1, Math.ceil((p / 100) * ms.length) - 1)] ?? 0;
   const statuses: Record<string, number> = {};
