@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigSchema } from '../../packages/server/src/config/config.ts';
 import { BENCH_LIMITS, BENCH_SETUP_TOKEN, freshDatabase, startServer, type ChildServer } from '../lib/server.ts';
-import { setupAddress } from './addresses.ts';
+import { PROBE, setupAddress } from './addresses.ts';
 import { errorCode, HttpClient, sleep, type Answer } from './http.ts';
 import { Probe } from './probe.ts';
-import { PROBE } from './addresses.ts';
 
 export const PASSWORD = 'correct horse battery staple';
 

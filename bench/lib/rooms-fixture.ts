@@ -31,11 +31,8 @@ async function inBatches<T>(rows: T[], write: (batch: T[]) => Promise<unknown>):
   for (let i = 0; i < rows.length; i += BATCH) await write(rows.slice(i, i + BATCH));
 }
 
-/**
- * rooms × members users (prefix_<n>), rooms named prefix-room-<r>, each user a member of one room.
- * With memberships false the users are not members yet (addMemberships makes them so later).
- */
-export async function seedGrid(db: Kysely<DB>, secret: string, prefix: string, rooms: number, members: number, o: { memberships?: boolean } = {}): Promise<Fixture> {
+/** rooms × members users (prefix_<n>), rooms named prefix-room-<r>, each user a member of one room. */
+export async function seedGrid(db: Kysely<DB>, secret: string, prefix: string, rooms: number, members: number): Promise<Fixture> {
   hash ??= await bcrypt.hash(PASSWORD, 10);
   const now = new Date().toISOString();
   const key = new TextEncoder().encode(secret);
@@ -43,6 +40,7 @@ export async function seedGrid(db: Kysely<DB>, secret: string, prefix: string, r
   const fixture: Fixture = { rooms: [] };
   const users = [];
   const roomRows = [];
+  const memberships = [];
   for (let r = 0; r < rooms; r++) {
     const roomId = newId();
     const room: Fixture['rooms'][number] = { id: roomId, members: [] };
@@ -50,6 +48,7 @@ export async function seedGrid(db: Kysely<DB>, secret: string, prefix: string, r
       const userId = newId();
       const username = `${prefix}_${r * members + m}`;
       users.push({ id: userId, username, email: `${username}@bench.test`, password_hash: hash, display_name: username, search_name: username, avatar_url: null, bio: null, website: null, status_message: null, is_admin: 0, created_at: now, last_seen: null, deactivated_at: null, purge_after: null, deleted_at: null });
+      memberships.push({ room_id: roomId, user_id: userId, role: m === 0 ? 'owner' : 'member', joined_at: now, last_read_message_id: null, last_read_at: null, muted_until: null });
       const token = await new SignJWT({ tv: 0 }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(userId).setIssuer('rooms').setIssuedAt(iat).setExpirationTime(iat + 86_400).sign(key);
       room.members.push({ userId, username, token });
     }
@@ -58,15 +57,6 @@ export async function seedGrid(db: Kysely<DB>, secret: string, prefix: string, r
   }
   await inBatches(users, (b) => db.insertInto('users').values(b).execute());
   await inBatches(roomRows, (b) => db.insertInto('rooms').values(b).execute());
-  if (o.memberships ?? true) await addMemberships(db, fixture);
+  await inBatches(memberships, (b) => db.insertInto('memberships').values(b).execute());
   return fixture;
-}
-
-/** Makes every user of the fixture a member of its room (the first one its owner). */
-export async function addMemberships(db: Kysely<DB>, fixture: Fixture): Promise<void> {
-  const now = new Date().toISOString();
-  const rows = fixture.rooms.flatMap((room) =>
-    room.members.map((m, i) => ({ room_id: room.id, user_id: m.userId, role: i === 0 ? 'owner' : 'member', joined_at: now, last_read_message_id: null, last_read_at: null, muted_until: null })),
-  );
-  await inBatches(rows, (b) => db.insertInto('memberships').values(b).execute());
 }

@@ -7,7 +7,7 @@ import { addresses } from '../addresses.ts';
 import { QUIET_MS, withTarget, type Ctx, type Scenario } from '../context.ts';
 import { pool, sleep, Tally } from '../http.ts';
 import { dur, type Row } from '../report.ts';
-import { addMemberships, openDb, seedGrid } from '../../lib/rooms-fixture.ts';
+import { openDb, seedGrid } from '../../lib/rooms-fixture.ts';
 import { Peer } from '../ws.ts';
 
 const MEMBERS = 5000;
@@ -22,11 +22,18 @@ async function fanoutBurst(ctx: Ctx): Promise<Row[]> {
     const probe = t.probe(await t.signup('probe'));
     // The sockets connect before their users are members, then join the room: 5,000 members of
     // one room connecting would each announce their presence to all the others (12.5M frames).
+    // So the seeded memberships are lifted out until every socket is up.
     const { db, close } = openDb(t.databaseUrl, t.dataDir);
-    const fixture = await seedGrid(db, t.secret, 'fan', 1, MEMBERS, { memberships: false }).catch(async (err: unknown) => {
+    let memberships;
+    let fixture;
+    try {
+      fixture = await seedGrid(db, t.secret, 'fan', 1, MEMBERS);
+      memberships = await db.selectFrom('memberships').selectAll().where('room_id', '=', fixture.rooms[0]!.id).execute();
+      await db.deleteFrom('memberships').where('room_id', '=', fixture.rooms[0]!.id).execute();
+    } catch (err) {
       await close();
       throw err;
-    });
+    }
     const room = fixture.rooms[0]!;
     const from = addresses(3, Math.ceil(MEMBERS / PER_ADDRESS));
     const peers: Peer[] = [];
@@ -48,7 +55,11 @@ async function fanoutBurst(ctx: Ctx): Promise<Row[]> {
         refused.add({ status: (err as { status?: number }).status ?? 0, error: (err as Error).message });
       }
     });
-    await addMemberships(db, fixture).finally(close);
+    try {
+      for (let i = 0; i < memberships.length; i += 500) await db.insertInto('memberships').values(memberships.slice(i, i + 500)).execute();
+    } finally {
+      await close();
+    }
     const join = `{"type":"join_room","id":"join","data":{"room_id":"${room.id}"}}`;
     for (const p of peers) p.send(join);
     const joinedBy = performance.now() + 120_000;

@@ -1,7 +1,8 @@
 /**
  * d. Floods over one signed-in WebSocket: typing_start/stop pairs (what reaches another member?),
  * `resume` frames naming 1,000 rooms the sender is not in, and pings. Each flood gets a fresh
- * connection; when the server closes it, the flood stops there and the close code is the finding.
+ * server and connection; when the server closes it, the flood stops there and the close code is
+ * the finding.
  */
 import { randomUUID } from 'node:crypto';
 import { ATTACKER } from '../addresses.ts';
@@ -48,7 +49,7 @@ interface TypingResult {
   t0: number;
   sendMs: number;
   /** When a ping sent after the flood was answered (undefined: never). */
-  processedMs: number | undefined;
+  pingAnsweredMs: number | undefined;
   received: number;
 }
 
@@ -64,8 +65,10 @@ async function typingFlood(t: Target, token: string, roomId: string, watcher: Pe
   for (let i = 0; i < TYPING_PAIRS && peer.open; ) {
     const due = Math.min(TYPING_PAIRS, Math.floor(((performance.now() - t0) / TYPING_MS) * TYPING_PAIRS) + 1);
     for (; i < due && peer.open; i++) {
-      if (peer.send(start) && peer.send(stop)) sent += 2;
-      else skipped += 2;
+      for (const frame of [start, stop]) {
+        if (peer.send(frame)) sent++;
+        else skipped++;
+      }
     }
     await sleep(5);
   }
@@ -75,14 +78,14 @@ async function typingFlood(t: Target, token: string, roomId: string, watcher: Pe
   const sentAll = performance.now();
   peer.send('{"type":"ping","id":"last"}', Infinity);
   await peer.until(() => peer.count('ack') > 0, ANSWER_WAIT_MS);
-  const processedMs = peer.count('ack') > 0 ? performance.now() - t0 : undefined;
+  const pingAnsweredMs = peer.count('ack') > 0 ? performance.now() - t0 : undefined;
   let last = -1;
   const giveUp = performance.now() + ANSWER_WAIT_MS;
   while (watcher.count('user_typing') !== last && performance.now() < giveUp) {
     last = watcher.count('user_typing');
     await sleep(2000);
   }
-  return { sent, skipped, peer, t0, sendMs: sentAll - t0, processedMs, received: watcher.count('user_typing') - before };
+  return { sent, skipped, peer, t0, sendMs: sentAll - t0, pingAnsweredMs, received: watcher.count('user_typing') - before };
 }
 
 interface Flood {
@@ -112,12 +115,12 @@ async function typingRow(f: Flood): Promise<Row> {
     attack: `WS typing_start/stop flood, ${TYPING_PAIRS.toLocaleString('en')} pairs in ${TYPING_MS / 1000} s`,
     limits: f.limits,
     unit: 'frames',
-    tally: frameTally(typing.sent, typing.peer, false, typing.processedMs === undefined ? 0 : 1),
+    tally: frameTally(typing.sent, typing.peer, false, typing.pingAnsweredMs === undefined ? 0 : 1),
     quiet,
     during: latency,
     outcome: [
       `another member received ${typing.received.toLocaleString('en')} user_typing frames`,
-      `sent in ${dur(typing.sendMs)}, a ping after it ${typing.processedMs === undefined ? 'never answered' : `answered at ${dur(typing.processedMs)}`}`,
+      `sent in ${dur(typing.sendMs)}, a ping after it ${typing.pingAnsweredMs === undefined ? 'never answered' : `answered at ${dur(typing.pingAnsweredMs)}`}`,
       typing.peer.describeClose(typing.t0),
       ...(typing.skipped ? [`${typing.skipped.toLocaleString('en')} frames not sent (socket closed or backed up)`] : []),
     ],
