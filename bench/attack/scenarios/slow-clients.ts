@@ -114,7 +114,7 @@ async function slowClients(ctx: Ctx): Promise<Row[]> {
         quiet,
         during: latency,
         outcome: [
-          `still open at the end: ${stillOpen.toLocaleString('en')}/${n.toLocaleString('en')}${closedAfter.length ? `; the others closed after p50 ${dur(percentile(closedAfter, 50))}` : ''}`,
+          `still open at the end: ${stillOpen.toLocaleString('en')}/${n.toLocaleString('en')}${closedAfter.length ? `; the others closed after p50 ${dur(percentile(closedAfter, 50))}, max ${dur(Math.max(...closedAfter))} (${tally.breakdown()})` : ''}`,
           `${opened.toLocaleString('en')} connected`,
           `new connection GET /healthz during the attack: p50 ${dur(percentile(during, 50))}, max ${dur(Math.max(0, ...during))}, ${freshFailed} of ${fresh.sent} failed`,
           ...(n < ctx.slowClients ? [`reduced from ${ctx.slowClients} by the open-file limit (ulimit -n ${limit})`] : []),

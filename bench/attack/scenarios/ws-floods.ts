@@ -120,7 +120,7 @@ async function typingRow(f: Flood): Promise<Row> {
     during: latency,
     outcome: [
       `another member received ${typing.received.toLocaleString('en')} user_typing frames`,
-      `sent in ${dur(typing.sendMs)}, a ping after it ${typing.pingAnsweredMs === undefined ? 'never answered' : `answered at ${dur(typing.pingAnsweredMs)}`}`,
+      typing.pingAnsweredMs !== undefined ? `sent in ${dur(typing.sendMs)}, a ping after it answered at ${dur(typing.pingAnsweredMs)}` : `sending stopped after ${dur(typing.sendMs)}, a ping after it never answered`,
       typing.peer.describeClose(typing.t0),
       ...(typing.skipped ? [`${typing.skipped.toLocaleString('en')} frames not sent (socket closed or backed up)`] : []),
     ],
