@@ -5,7 +5,8 @@
  * user's latency. Outcomes are recorded, not asserted: the same run works before and after the
  * fixes. Usage:
  *   npm run bench:attack -- [--db sqlite|postgres|both] [--only a,d] [--kills 5] [--flood-seconds 10]
- *                           [--slow-clients 2000] [--slow-seconds 35] [--bcrypt-cost 10] [--verbose]
+ *                           [--slow-clients 2000] [--slow-seconds 35] [--bcrypt-cost 10] [--verbose] [--write]
+ * --write also puts the report into BENCHMARKS.md (its own section, kept by full bench runs).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -14,6 +15,7 @@ import { parseArgs } from 'node:util';
 import type { Ctx, Scenario } from './attack/context.ts';
 import { Tally } from './attack/http.ts';
 import { renderTable, type Row } from './attack/report.ts';
+import { writeSection } from './report/kept-sections.ts';
 import { capScenarios } from './attack/scenarios/caps.ts';
 import { crashScenarios } from './attack/scenarios/crash.ts';
 import { fanoutScenarios } from './attack/scenarios/fanout.ts';
@@ -34,6 +36,7 @@ const { values } = parseArgs({
     'slow-seconds': { type: 'string', default: '35' },
     'bcrypt-cost': { type: 'string', default: '10' },
     verbose: { type: 'boolean', default: false },
+    write: { type: 'boolean', default: false },
   },
 });
 
@@ -93,3 +96,7 @@ writeFileSync(join(dir, `attack-${stamp}.md`), report);
 const json = Object.fromEntries(Object.entries(results).map(([db, rows]) => [db, rows.map((r) => ({ ...r, tally: { ...r.tally, by: Object.fromEntries(r.tally.by) } }))]));
 writeFileSync(join(dir, `attack-${stamp}.json`), JSON.stringify(json, null, 2));
 console.error(`written: bench/results/attack-${stamp}.md and .json`);
+if (values.write) {
+  writeSection(join(import.meta.dirname, '..', 'BENCHMARKS.md'), 'attack-run', `${report}\nReproduce with \`npm run bench:attack -- --write\`.\n`);
+  console.error('written: the attack-run section of BENCHMARKS.md');
+}
