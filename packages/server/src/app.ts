@@ -70,6 +70,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     trustProxy: config.TRUST_PROXY,
     requestTimeout: config.REQUEST_TIMEOUT,
     maxConnectionsPerIp: config.MAX_CONNECTIONS_PER_IP,
+    refusalDelayMs: config.REFUSAL_DELAY_MS,
     metricsToken: config.METRICS_TOKEN,
     services,
     ready: async () => {

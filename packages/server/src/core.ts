@@ -82,6 +82,7 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     services,
     async close() {
       services.typing.close();
+      await services.accounts.close();
       await services.presence.close();
       await ports.close();
       await store.close();

@@ -92,6 +92,8 @@ export const ConfigSchema = z.object({
   PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
   /** Seconds a client has to send a whole request, headers and body (408 after). */
   REQUEST_TIMEOUT: seconds(30),
+  /** Milliseconds a "slow down" answer (429, 503 with Retry-After) is held before it is sent (0: at once). */
+  REFUSAL_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** Open TCP connections (HTTP and WebSocket) one IP may hold; more are refused. */
   MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(1000),
   /** WebSocket frames a connection may send per second, sustained (token bucket; costly frames weigh more). */

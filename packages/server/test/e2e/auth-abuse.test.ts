@@ -9,7 +9,7 @@ const pw = 'correct horse battery';
 const name = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
 
 /** The defaults a real server runs with, which the test servers raise (RELAXED_LIMITS). */
-const REAL_LIMITS = { LOGIN_IP_LIMIT: 30, SIGNUP_IP_LIMIT: 10, PASSWORD_HASH_QUEUE: 16 };
+const REAL_LIMITS = { LOGIN_IP_LIMIT: 30, SIGNUP_IP_LIMIT: 10, PASSWORD_HASH_QUEUE: 16, REFUSAL_DELAY_MS: 1000 };
 
 /** Signs up from a source address of its own (sign-ups are limited per IP). */
 async function signupFrom(srv: TestServer, ip: string, over: Record<string, unknown> = {}) {
@@ -85,8 +85,11 @@ for (const backend of backends()) {
       for (let i = 0; i < 5; i++) {
         assert.equal((await requestFrom('127.0.2.1', srv.url, 'POST', '/auth/login', { username: name('nobody'), password: pw })).status, 401);
       }
+      const refusedAt = performance.now();
       const sixth = await requestFrom('127.0.2.1', srv.url, 'POST', '/auth/login', { username: u.username, password: pw });
       assert.equal(sixth.status, 429);
+      // Held a second (REFUSAL_DELAY_MS): a client retrying at once cannot turn refusals into a flood.
+      assert.ok(performance.now() - refusedAt >= 950, `the refusal was held: ${Math.round(performance.now() - refusedAt)} ms`);
       assert.equal(sixth.body.error.code, 'rate_limited');
       assert.ok(Number(sixth.headers.get('retry-after')) >= 1);
       assert.equal((await requestFrom('127.0.2.2', srv.url, 'POST', '/auth/login', { username: u.username, password: pw })).status, 200);

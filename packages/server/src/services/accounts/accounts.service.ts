@@ -293,6 +293,11 @@ export class AccountsService {
     );
   }
 
+  /** Stops the password threads (at shutdown). */
+  close(): Promise<void> {
+    return this.d.hasher.close();
+  }
+
   /** Live connections holding an older token version are closed, on every node. */
   private revoked(userId: string, tokenVersion: number, deactivated = false): Promise<void> {
     return this.d.bus.publish({ kind: 'user', user_id: userId, type: 'session_revoked', data: { token_version: tokenVersion, deactivated } });

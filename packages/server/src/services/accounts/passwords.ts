@@ -1,8 +1,8 @@
-import bcrypt from 'bcrypt';
 import { createHmac, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError } from '../../domain/errors.ts';
 import { BoundedQueue } from '../../limits/bounded-queue.ts';
+import { BcryptPool } from './bcrypt-pool.ts';
 
 /**
  * bcrypt reads only the first 72 bytes of its input, and passwords may be 128 characters of any
@@ -13,7 +13,7 @@ const prehash = (password: string): string => createHmac('sha256', 'rooms/passwo
 
 export interface PasswordHasherOptions {
   cost: number;
-  /** Hashes computed at once: bcrypt threads, out of libuv's pool of 4 that file and DNS work share. */
+  /** Hashes computed at once: bcrypt threads of their own (a lower CPU priority than the event loop). */
   concurrency: number;
   /** Hashes that may wait for a thread; one more is refused with server_busy (503 + Retry-After). */
   maxWaiting: number;
@@ -23,36 +23,39 @@ const busy = (retryAfterSeconds: number) =>
   new DomainError('server_busy', 'The server is busy checking passwords. Try again in a moment.', { retryAfterSeconds });
 
 /**
- * bcrypt hashes and checks, through one bounded line (BoundedQueue): sign-ups, logins and
- * password changes share a fixed number of threads, and a flood past the line is refused at once
- * rather than queued behind everyone's work.
+ * bcrypt hashes and checks, through one bounded line (BoundedQueue) to a fixed set of low-priority
+ * threads (BcryptPool): sign-ups, logins and password changes share them, a flood past the line is
+ * refused at once rather than queued behind everyone's work, and none of it runs on libuv's thread
+ * pool (which file and DNS work share) or at the event loop's priority.
  */
 export class PasswordHasher {
   private readonly cost: number;
   private readonly line: BoundedQueue;
+  private readonly pool: BcryptPool;
   private dummy: Promise<string> | undefined;
 
   constructor(opts: PasswordHasherOptions) {
     this.cost = opts.cost;
     this.line = new BoundedQueue({ concurrency: opts.concurrency, maxWaiting: opts.maxWaiting, busy });
+    this.pool = new BcryptPool(opts.concurrency);
   }
 
   hash(password: string): Promise<string> {
-    return this.line.run(() => bcrypt.hash(prehash(password), this.cost));
+    return this.line.run(() => this.pool.hash(prehash(password), this.cost));
   }
 
-  verify(password: string, hash: string | null): Promise<boolean> {
-    return this.line.run(() => bcrypt.compare(prehash(password), hash ?? ''));
+  async verify(password: string, hash: string | null): Promise<boolean> {
+    return (await this.verifyEach(password, [hash]))[0]!;
   }
 
   /** Checks one password against several hashes (accounts sharing an email) in one turn of the line. */
   verifyEach(password: string, hashes: readonly (string | null)[]): Promise<boolean[]> {
-    const input = prehash(password);
-    return this.line.run(async () => {
-      const results: boolean[] = [];
-      for (const h of hashes) results.push(await bcrypt.compare(input, h ?? ''));
-      return results;
-    }, hashes.length);
+    return this.line.run(() => this.pool.compare(prehash(password), hashes.map((h) => h ?? '')), hashes.length);
+  }
+
+  /** Stops the bcrypt threads. */
+  close(): Promise<void> {
+    return this.pool.close();
   }
 
   /**
@@ -64,9 +67,11 @@ export class PasswordHasher {
   async verifyNothing(password: string): Promise<false> {
     if (this.line.typicalMs === 0) {
       // Nothing measured yet: one real check against a throwaway hash gives the line its first figure.
-      this.dummy ??= bcrypt.hash(randomBytes(16).toString('hex'), this.cost);
-      const dummy = await this.dummy;
-      await this.line.run(() => bcrypt.compare(prehash(password), dummy));
+      this.dummy ??= this.hash(randomBytes(16).toString('hex')).catch((err: unknown) => {
+        this.dummy = undefined;
+        throw err;
+      });
+      await this.verifyEach(password, [await this.dummy]);
       return false;
     }
     await this.line.pass();

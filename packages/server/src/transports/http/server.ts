@@ -8,6 +8,7 @@ import type { Metrics } from '../../observability/metrics.ts';
 import type { Services } from '../../services/index.ts';
 import { limitConnections } from './connection-limits.ts';
 import { handleError, notFound } from './errors.ts';
+import { delayRefusals } from './refusal-delay.ts';
 import { refuseUnstorableStrings } from './input-guard.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { memberRoutes } from './routes/members.routes.ts';
@@ -30,6 +31,8 @@ export interface HttpDeps {
   maxConnectionsPerIp: number;
   /** The bearer token /metrics answers to; absent → no /metrics. */
   metricsToken: string | undefined;
+  /** How long a 429 / 503-with-Retry-After is held before it is sent (REFUSAL_DELAY_MS). */
+  refusalDelayMs: number;
   services: Services;
   ready: () => Promise<void>;
 }
@@ -98,6 +101,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
     if (closing) reply.header('connection', 'close');
     return payload;
   });
+  delayRefusals(app, deps.refusalDelayMs);
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     deps.metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
