@@ -10,6 +10,7 @@ import type { Services } from '../../services/index.ts';
 import type { Store } from '../../store/store.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { Connection, type ConnectionDeps, type SessionOptions } from './connection.ts';
+import type { FrameBudget } from './frame-budget.ts';
 import { frameHandlers } from './handlers.ts';
 import { encodeFrame } from '../../realtime/wire.ts';
 
@@ -25,6 +26,8 @@ export interface WsDeps {
   maxBufferedBytes: number;
   /** TIME_OUT: how long a terminal session (`?client=terminal`) may send nothing before it is ended. */
   idleTimeoutMs: number;
+  /** WS_FRAME_RATE and WS_FRAME_BURST: each connection's frame budget. */
+  frameBudget: FrameBudget;
 }
 
 function refuse(socket: Duplex, status: number, code: string, message: string): void {
@@ -89,6 +92,7 @@ export function attachWebSocket(d: WsDeps) {
     store: d.store,
     logger: d.logger,
     maxBufferedBytes: d.maxBufferedBytes,
+    frameBudget: d.frameBudget,
     handle,
     onClose: (c) => {
       connections.delete(c);
@@ -126,7 +130,8 @@ export function attachWebSocket(d: WsDeps) {
     conn.send(
       encodeFrame({
         type: 'ready',
-        data: { user_id: actor.id, rooms: mine },
+        // The budget, so that a client can pace itself (the SDK does) instead of being closed.
+        data: { user_id: actor.id, rooms: mine, frame_budget: d.frameBudget },
       }),
     );
   }
