@@ -32,6 +32,9 @@ export interface ConnectionDeps {
  */
 const RESUME_WINDOW_MS = 1000;
 
+/** How often a replay waiting for the socket to drain looks again. */
+const ROOM_POLL_MS = 10;
+
 /** "30 min" or "90 s": how long a terminal session may stay silent, for the close reason. */
 const duration = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`);
 
@@ -152,6 +155,19 @@ export class Connection implements Subscriber, RoomStreamOwner, Bucket {
 
   deliver(frame: Buffer): void {
     this.send(frame);
+  }
+
+  /**
+   * RoomStreamOwner: replays and held events go out while the socket has less than half its bound
+   * queued (what was written this turn included), so that live events still fit beside them.
+   */
+  hasRoom(): boolean {
+    return !this.closed && this.ws.bufferedAmount < this.d.maxBufferedBytes / 2;
+  }
+
+  /** RoomStreamOwner: polls rather than waiting for 'drain', which a socket below its high-water mark never emits. */
+  async waitForRoom(): Promise<void> {
+    while (!this.closed && !this.hasRoom()) await new Promise((resolve) => setTimeout(resolve, ROOM_POLL_MS));
   }
 
   /** Writes a frame (see realtime/wire.ts) unless the socket is too far behind: then it is closed, never waited for. */
