@@ -84,6 +84,18 @@ describe('TypingService: announcements', () => {
     typing.close();
   });
 
+  it('forgets a typist once the others were told they stopped', async () => {
+    const typing = new TypingService({ store: storeWith('public'), bus, clock: systemClock });
+    await typing.start(alice, 'r');
+    await tick(1500);
+    await typing.stop(alice, 'r');
+    await typing.start(alice, 'other');
+    await typing.stop(alice, 'other');
+    await tick(1000);
+    assert.equal((typing as unknown as { typists: Map<string, unknown> }).typists.size, 0);
+    typing.close();
+  });
+
   it('is silent in a direct room whose members are separated by a block, including the end of typing', async () => {
     const typing = new TypingService({ store: storeWith('direct', true), bus, clock: systemClock });
     await typing.start(alice, 'd');

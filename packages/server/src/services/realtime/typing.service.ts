@@ -28,15 +28,11 @@ interface TypingDeps {
 interface Typist {
   roomId: string;
   userId: string;
-  /** A direct room: the peer must not hear a typist who blocks or is blocked by them. */
-  direct: boolean;
   /** What the typist says now (typing until stop, a sent message or the expiry). */
   typing: boolean;
   /** What the others were last told, and when. */
   announced: boolean;
   announcedAt: number;
-  /** The typing was kept from the peer of a direct room (a block): so is its end. */
-  silenced: boolean;
   expiry: NodeJS.Timeout | undefined;
   /** Runs for MIN_INTERVAL_MS after each "typing" announcement; a start meanwhile waits for its end. */
   interval: NodeJS.Timeout | undefined;
@@ -53,10 +49,13 @@ export class TypingService {
 
   async start(actor: Actor, roomId: string): Promise<{ expires_in_ms: number }> {
     const { room } = await authorize(this.d.store, actor, roomId, 'send', this.d.clock.now());
+    // Across a block (either way) the peer of a direct room never hears the typing (SPEC §8): the
+    // typist is not told, as a typing indicator is only a hint.
+    if (room.type === 'direct' && (await this.blockedInDirectRoom(roomId, actor.id))) return { expires_in_ms: EXPIRE_MS };
     const key = `${roomId}:${actor.id}`;
     let t = this.typists.get(key);
     if (!t) {
-      t = { roomId, userId: actor.id, direct: room.type === 'direct', typing: false, announced: false, announcedAt: 0, silenced: false, expiry: undefined, interval: undefined };
+      t = { roomId, userId: actor.id, typing: false, announced: false, announcedAt: 0, expiry: undefined, interval: undefined };
       this.typists.set(key, t);
     }
     clearTimeout(t.expiry);
@@ -110,12 +109,7 @@ export class TypingService {
       }, MIN_INTERVAL_MS);
       t.interval.unref();
     }
-    if (typing && !t.silenced && t.direct && (await this.blockedInDirectRoom(t))) t.silenced = true;
-    if (t.silenced) {
-      // The peer was never told this typist is typing: nor is it told when they stop.
-      if (!typing) t.silenced = false;
-      return;
-    }
+    if (!typing) this.forgetIfIdle(t);
     await this.d.bus.publish({
       kind: 'room',
       room_id: t.roomId,
@@ -132,9 +126,9 @@ export class TypingService {
   }
 
   /** A direct room whose two members are separated by a block (either way): the peer never hears the typing (SPEC §8). */
-  private async blockedInDirectRoom(t: Typist): Promise<boolean> {
-    const peer = (await this.d.store.members.peers([t.roomId], t.userId)).get(t.roomId);
-    return peer !== undefined && (await this.d.store.blocks.between(t.userId, peer.id));
+  private async blockedInDirectRoom(roomId: string, userId: string): Promise<boolean> {
+    const peer = (await this.d.store.members.peers([roomId], userId)).get(roomId);
+    return peer !== undefined && (await this.d.store.blocks.between(userId, peer.id));
   }
 
   private background(work: Promise<void>, what: string): void {
