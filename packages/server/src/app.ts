@@ -88,8 +88,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     clock,
     logger,
     allowedOrigins: config.WS_ALLOWED_ORIGINS,
+    trustProxy: config.TRUST_PROXY,
     maxBufferedBytes: config.WS_MAX_BUFFER,
     idleTimeoutMs: config.TIME_OUT * 1000,
+    frameBudget: { rate: config.WS_FRAME_RATE, burst: config.WS_FRAME_BURST },
   });
   // Presence heartbeat: keeps this node's users alive in the shared store and detects idleness.
   const presenceTimer = setInterval(() => {

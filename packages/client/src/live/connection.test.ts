@@ -113,6 +113,28 @@ describe('live connection (fake sockets)', () => {
     assert.equal(await live.queued(), 0);
     live.stop();
   });
+
+  it('paces its frames to the frame budget ready announced, in order, and touch() sends nothing while frames flow', async () => {
+    const { factory, opened, frame } = fakeSockets();
+    const live = new LiveConnection(http(), { sockets: factory, heartbeat: false });
+    live.start();
+    await tick();
+    // 90 % of it is used: a burst of 9 at 18 frames/s; the resume of 1 room costs 2 of them.
+    frame(0, { type: 'ready', data: { user_id: 'u', rooms: [{ room_id: 'r', last_seq: 0 }], frame_budget: { rate: 20, burst: 10 } } });
+    frame(0, { type: 'ack', id: '1', data: {} });
+    await tick();
+    const started = Date.now();
+    for (let i = 0; i < 10; i++) void live.request('typing_start', { room_id: 'r' }).catch(() => {});
+    const sent = () => opened[0]!.sent.length - 1;
+    assert.equal(sent(), 7, 'what the burst holds goes at once');
+    live.touch();
+    assert.equal(sent(), 7, 'no ping while frames flow');
+    while (sent() < 10) await tick();
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed >= 130 && elapsed < 600, `the 3 others waited for the refill (~167 ms), took ${elapsed} ms`);
+    assert.deepEqual(opened[0]!.sent.slice(1).map((f) => (f as { id: string }).id), ['2', '3', '4', '5', '6', '7', '8', '9', '10', '11'], 'in order');
+    live.stop();
+  });
 });
 
 describe('backoff', () => {

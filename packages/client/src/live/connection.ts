@@ -1,4 +1,4 @@
-import { CLOSE_CODES, ERROR_STATUS } from '@rooms/protocol';
+import { type ClientFrame, CLOSE_CODES, ERROR_STATUS, frameWeight } from '@rooms/protocol';
 import type { Message } from '../api/messages.ts';
 import { RoomsApiError } from '../errors.ts';
 import type { Http } from '../http.ts';
@@ -7,6 +7,7 @@ import { Emitter } from './emitter.ts';
 import type { ServerEvent, ServerFrame } from './events.ts';
 import { MemoryOutbox, type OutboxItem, type OutboxStore } from './outbox.ts';
 import { OutboxSender } from './outbox-sender.ts';
+import { type FrameBudget, FramePacer } from './pacer.ts';
 import { defaultSockets, type LiveSocket, type SocketFactory } from './socket.ts';
 
 export type LiveStatus = 'connecting' | 'connected' | 'disconnected';
@@ -47,6 +48,9 @@ export type LiveEvents = {
 };
 
 /** Close codes after which reconnecting cannot help (the session is over). */
+/** A terminal's touch() sends nothing when a frame went out this recently: any frame restarts the idle clock (TIME_OUT is at least 1 s). */
+const TOUCH_EVERY_MS = 250;
+
 const FINAL: ReadonlySet<number> = new Set([CLOSE_CODES.sessionRevoked, CLOSE_CODES.accountDeactivated, CLOSE_CODES.idleTimeout]);
 
 interface Attempt {
@@ -55,12 +59,14 @@ interface Attempt {
   connectTimer?: ReturnType<typeof setTimeout>;
   heartbeat?: ReturnType<typeof setInterval>;
   awaitingPong?: boolean;
+  /** Paces frames to the budget the server's `ready` announced (none announced: frames go at once). */
+  pacer?: FramePacer;
 }
 
 interface Pending {
   resolve(data: unknown): void;
   reject(err: RoomsApiError): void;
-  timer: ReturnType<typeof setTimeout>;
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 /**
@@ -130,22 +136,38 @@ export class LiveConnection extends Emitter<LiveEvents> {
 
   /** Sends a frame and resolves with its ack's data (rejects with the error frame, or when not connected). */
   request<T = unknown>(type: string, data: unknown = {}, duringHandshake = false): Promise<T> {
-    const socket = this.current?.socket;
-    if (!socket || (!duringHandshake && this.status !== 'connected')) return Promise.reject(new RoomsApiError(0, 'disconnected', 'Not connected: nothing was sent.'));
+    const att = this.current;
+    const socket = att?.socket;
+    if (!att || !socket || (!duringHandshake && this.status !== 'connected')) return Promise.reject(new RoomsApiError(0, 'disconnected', 'Not connected: nothing was sent.'));
     const id = String(++this.nextId);
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new RoomsApiError(0, 'timeout', `No answer to ${type} in time.`));
-      }, this.opts.requestTimeoutMs);
-      this.pending.set(id, { resolve: resolve as (d: unknown) => void, reject, timer });
-      socket.send(JSON.stringify({ type, id, data }));
+      const p: Pending = { resolve: resolve as (d: unknown) => void, reject, timer: undefined };
+      this.pending.set(id, p);
+      const text = JSON.stringify({ type, id, data });
+      // The answer is awaited from when the frame leaves, not while it waits for the frame budget.
+      this.transmit(att, frameWeight({ type, data } as ClientFrame), () => {
+        socket.send(text);
+        p.timer = setTimeout(() => {
+          this.pending.delete(id);
+          reject(new RoomsApiError(0, 'timeout', `No answer to ${type} in time.`));
+        }, this.opts.requestTimeoutMs);
+      });
     });
   }
 
   /** Tells the server someone is there (a terminal's input): restarts its idle clock. No answer. */
   touch(): void {
-    if (this.status === 'connected') this.current?.socket?.send('{"type":"ping","data":{}}');
+    const att = this.current;
+    const socket = att?.socket;
+    if (this.status !== 'connected' || !socket) return;
+    if (att.pacer && Date.now() - att.pacer.lastSentAt < TOUCH_EVERY_MS) return;
+    this.transmit(att, 1, () => socket.send('{"type":"ping","data":{}}'));
+  }
+
+  /** Sends a frame of this weight now, or when the server's frame budget allows (see FramePacer). */
+  private transmit(att: Attempt, weight: number, send: () => void): void {
+    if (att.pacer) att.pacer.send(weight, send);
+    else send();
   }
 
   /** The last seq seen per room: keep it to resume from there in a later run. */
@@ -205,8 +227,9 @@ export class LiveConnection extends Emitter<LiveEvents> {
 
   /** ready → resume (the first frame: the server holds live events until it) → connected → flush the outbox. */
   private async onReady(att: Attempt, frame: ServerFrame): Promise<void> {
-    const data = frame.data as { user_id: string; rooms: { room_id: string; last_seq: number }[] };
+    const data = frame.data as { user_id: string; rooms: { room_id: string; last_seq: number }[]; frame_budget?: FrameBudget };
     this.userId = data.user_id;
+    if (data.frame_budget) att.pacer = new FramePacer(data.frame_budget);
     for (const r of data.rooms) if (!this.seqs.has(r.room_id)) this.seqs.set(r.room_id, r.last_seq);
     this.emit('event', frame as ServerEvent);
     try {
@@ -275,6 +298,7 @@ export class LiveConnection extends Emitter<LiveEvents> {
     this.current = undefined;
     clearTimeout(att.connectTimer);
     clearInterval(att.heartbeat);
+    att.pacer?.stop();
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
       p.reject(new RoomsApiError(0, 'disconnected', `The connection closed (${code}${reason ? `: ${reason}` : ''}).`));

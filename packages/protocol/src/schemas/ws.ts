@@ -79,3 +79,22 @@ export const CLOSE_CODES = {
 } as const;
 
 export const WS_LIMITS = { maxFrameBytes: 64 * 1024 } as const;
+
+/** Rooms of a `resume` that cost one token of the frame budget (see frameWeight). */
+export const RESUME_ROOMS_PER_TOKEN = 20;
+
+/**
+ * What a frame costs of the connection's frame budget (a token bucket: WS_FRAME_RATE tokens per
+ * second, WS_FRAME_BURST at most; the server says both in `ready`). Most frames cost 1: each is
+ * one authorization and one small write or publish. Following a room costs more: an authorization
+ * and a read of the room's log after the client's seq, so `join_room` costs 2 and `resume` costs
+ * 1 + one token per RESUME_ROOMS_PER_TOKEN rooms, which is also 2 for one room. A resume of 1,000
+ * rooms (the most it may name, and MAX_JOINED_ROOMS' default) costs 51: it fits in the default
+ * burst of 100, so a client's one resume per connection never trips it, while 200 such resumes a
+ * second (3.5 s of a server's time, found by an attack run) are refused after the second.
+ */
+export function frameWeight(frame: ClientFrame): number {
+  if (frame.type === 'resume') return 1 + Math.ceil(Object.keys(frame.data.rooms).length / RESUME_ROOMS_PER_TOKEN);
+  if (frame.type === 'join_room') return 2;
+  return 1;
+}

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MemoryBus } from '../bus/memory-bus.ts';
 import { profileChanged } from '../events/events.ts';
-import { Hub, type Subscriber } from './hub.ts';
+import { FANOUT_CHUNK, Hub, type Subscriber } from './hub.ts';
 import { framePayload } from './wire.ts';
 
 /** A connection that records what it was sent. */
@@ -106,6 +106,31 @@ describe('Hub: internal user events', () => {
     await bus.publish({ kind: 'user', user_id: 'u', type: 'notification', data: {} });
     await sleep(5);
     assert.deepEqual(u.got.map((f) => f.type), ['notification']);
+    hub.close();
+  });
+});
+
+describe('Hub: a large fan-out yields to other work', () => {
+  it('writes FANOUT_CHUNK frames per macrotask, each socket still getting every event once and in order', async () => {
+    const bus = new MemoryBus();
+    const hub = new Hub(bus);
+    const subs = Array.from({ length: 2500 }, (_, i) => subscriber(`u${i}`));
+    for (const s of subs) {
+      hub.register(s);
+      hub.addToRoom('r', s);
+    }
+    const message = (n: number) => ({ kind: 'room' as const, room_id: 'r', type: 'message_created' as const, data: { n } });
+    await bus.publish(message(1));
+    await bus.publish(message(2));
+    await Promise.resolve();
+    const delivered = () => subs.reduce((n, s) => n + s.got.length, 0);
+    assert.equal(delivered(), FANOUT_CHUNK, 'one chunk in this macrotask');
+    let ticks = 0;
+    const other = setInterval(() => ticks++, 0);
+    while (delivered() < 5000) await new Promise((r) => setImmediate(r));
+    clearInterval(other);
+    assert.ok(ticks > 0, 'a timer ran while the fan-out went on');
+    for (const s of subs) assert.deepEqual(s.got.map((f) => (f.data as { n?: number }).n), [1, 2]);
     hub.close();
   });
 });

@@ -13,6 +13,10 @@ export interface StoredEvent {
  */
 export interface RoomStreamOwner {
   send(frame: Buffer): void;
+  /** Whether the subscriber can take more now: replays and held events stop while it cannot. */
+  hasRoom(): boolean;
+  /** Resolves once the subscriber has room again (or is gone). */
+  waitForRoom(): Promise<void>;
   /** Stored events of the room with seq > after, in order, at most limit. */
   fetchAfter(roomId: string, after: number, limit: number): Promise<StoredEvent[]>;
   /** True when this event ends the subscription (the subscriber left or was removed). */
@@ -22,12 +26,21 @@ export interface RoomStreamOwner {
 }
 
 const PAGE = 500;
+/**
+ * Live events a stream keeps while it waits (for its first frame, or for the database to fill a
+ * gap); past this they are dropped and read back from the database, where every one of them is.
+ */
+const MAX_HELD = PAGE;
 
 /**
  * Delivers one room's durable events to one subscriber exactly once and in seq order, whatever
  * order they arrive in: events at or below the last delivered seq are dropped, an event ahead of
  * the next expected seq is held while the gap is read from the database. Resume uses the same
  * path: it starts from the client's last seen seq and fills from the database.
+ *
+ * What is held, and what is read back, goes out only while the subscriber has room: the rest is
+ * read from the database as its socket drains. Released all at once, the events held for a
+ * client's resume window were enough to close it as a slow consumer.
  */
 export class RoomStream {
   lastSeq: number;
@@ -37,6 +50,7 @@ export class RoomStream {
   private filling: Promise<void> | undefined;
   private ended = false;
   private paused: boolean;
+  /** The database has events after lastSeq that are not held: read them (now, or on release). */
   private behind = false;
   private readonly owner: RoomStreamOwner;
 
@@ -54,9 +68,12 @@ export class RoomStream {
     if (!this.paused && !this.filling && seq === this.lastSeq + 1) {
       this.emit(seq, frame);
       this.drainHeld();
+      if (this.behind) void this.fill();
       return;
     }
-    (this.held ??= new Map()).set(seq, frame);
+    const held = (this.held ??= new Map());
+    held.set(seq, frame);
+    if (held.size > MAX_HELD) this.dropHeld();
     if (!this.paused) void this.fill();
   }
 
@@ -67,7 +84,6 @@ export class RoomStream {
     if (this.filling || this.ended) return;
     this.drainHeld();
     if ((this.held?.size ?? 0) > 0 || this.behind) void this.fill();
-    this.behind = false;
   }
 
   /** The database is ahead of lastSeq (an event slipped by before this stream existed): read it, now or on release. */
@@ -81,8 +97,8 @@ export class RoomStream {
     this.filling ??= this.readGap().finally(() => {
       this.filling = undefined;
       this.drainHeld();
-      // Something is still missing ahead of what was read: read again.
-      if (!this.ended && (this.held?.size ?? 0) > 0) void this.fill();
+      // Something is still missing ahead of what was read, or was dropped meanwhile: read again.
+      if (!this.ended && ((this.held?.size ?? 0) > 0 || this.behind)) void this.fill();
     });
     return this.filling;
   }
@@ -95,10 +111,13 @@ export class RoomStream {
   private async readGap(): Promise<void> {
     try {
       for (;;) {
+        this.behind = false;
+        if (!this.owner.hasRoom() && !(await this.room())) return;
         const rows = await this.owner.fetchAfter(this.roomId, this.lastSeq, PAGE);
         for (const r of rows) {
           if (this.ended) return;
           if (r.seq !== this.lastSeq + 1) continue;
+          if (!this.owner.hasRoom() && !(await this.room())) return;
           this.emit(r.seq, r.frame);
           if (this.owner.endsStream(this.roomId, r)) return this.end();
         }
@@ -109,10 +128,23 @@ export class RoomStream {
     }
   }
 
+  /** Waits until the subscriber has room; false when the stream ended meanwhile. */
+  private async room(): Promise<boolean> {
+    await this.owner.waitForRoom();
+    return !this.ended;
+  }
+
+  /** Forgets what is held: it is all in the database, and is read from there. */
+  private dropHeld(): void {
+    this.held = undefined;
+    this.behind = true;
+  }
+
   private drainHeld(): void {
     const held = this.held;
     if (!held) return;
     for (let f = held.get(this.lastSeq + 1); f && !this.ended; f = held.get(this.lastSeq + 1)) {
+      if (!this.owner.hasRoom()) return this.dropHeld();
       held.delete(this.lastSeq + 1);
       this.emit(this.lastSeq + 1, f);
     }

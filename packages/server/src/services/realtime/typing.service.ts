@@ -8,18 +8,39 @@ import { authorize } from '../rooms/room-access.ts';
 const EXPIRE_MS = 5000;
 /** A typist sends typing_start every keystroke burst; others hear of it at most this often. */
 const REPEAT_MS = 3000;
+/**
+ * At most one "typing" announcement per (user, room) this often, whatever the typist sends (an
+ * attack run turned 37,000 start/stop pairs in 5 s into 6,285 frames for every other member). A
+ * start inside the interval is announced when it ends, if still typing; a stop goes out at once,
+ * so nobody is left seeing "typing" after it stopped.
+ */
+const MIN_INTERVAL_MS = 1000;
 
 interface TypingDeps {
   store: Store;
   bus: EventBus;
   clock: Clock;
-  /** The expiry runs on a timer: it has no caller to fail to. */
+  /** The expiry and the deferred announcements run on timers: they have no caller to fail to. */
   onBackgroundError?: BackgroundErrorHandler;
+}
+
+/** One typist in one room. */
+interface Typist {
+  roomId: string;
+  userId: string;
+  /** What the typist says now (typing until stop, a sent message or the expiry). */
+  typing: boolean;
+  /** What the others were last told, and when. */
+  announced: boolean;
+  announcedAt: number;
+  expiry: NodeJS.Timeout | undefined;
+  /** Runs for MIN_INTERVAL_MS after each "typing" announcement; a start meanwhile waits for its end. */
+  interval: NodeJS.Timeout | undefined;
 }
 
 /** Typing indicators: ephemeral, expire 5 s after the last typing_start, seen by the other members only. */
 export class TypingService {
-  private readonly typing = new Map<string, { timer: NodeJS.Timeout; sentAt: number }>();
+  private readonly typists = new Map<string, Typist>();
   private readonly d: Required<TypingDeps>;
 
   constructor(deps: TypingDeps) {
@@ -27,38 +48,90 @@ export class TypingService {
   }
 
   async start(actor: Actor, roomId: string): Promise<{ expires_in_ms: number }> {
-    await authorize(this.d.store, actor, roomId, 'send', this.d.clock.now());
+    const { room } = await authorize(this.d.store, actor, roomId, 'send', this.d.clock.now());
+    // Across a block (either way) the peer of a direct room never hears the typing (SPEC §8): the
+    // typist is not told, as a typing indicator is only a hint.
+    if (room.type === 'direct' && (await this.blockedInDirectRoom(roomId, actor.id))) return { expires_in_ms: EXPIRE_MS };
     const key = `${roomId}:${actor.id}`;
-    const now = Date.now();
-    const current = this.typing.get(key);
-    if (current) clearTimeout(current.timer);
-    const timer = setTimeout(() => this.end(key, roomId, actor.id).catch((err: unknown) => this.d.onBackgroundError(err, 'typing: expiry')), EXPIRE_MS);
-    timer.unref();
-    const announce = !current || now - current.sentAt >= REPEAT_MS;
-    this.typing.set(key, { timer, sentAt: announce ? now : current!.sentAt });
-    if (announce) await this.publish(roomId, actor.id, true);
+    let t = this.typists.get(key);
+    if (!t) {
+      t = { roomId, userId: actor.id, typing: false, announced: false, announcedAt: 0, expiry: undefined, interval: undefined };
+      this.typists.set(key, t);
+    }
+    clearTimeout(t.expiry);
+    const typist = t;
+    t.expiry = setTimeout(() => this.background(this.stopTyping(typist), 'typing: expiry'), EXPIRE_MS);
+    t.expiry.unref();
+    // Still typing, and told long enough ago: say so again (receivers expire it after EXPIRE_MS).
+    const repeat = t.typing && t.announced && Date.now() - t.announcedAt >= REPEAT_MS;
+    t.typing = true;
+    await this.announce(t, repeat);
     return { expires_in_ms: EXPIRE_MS };
   }
 
   async stop(actor: Actor, roomId: string): Promise<{ expires_in_ms: number }> {
-    await this.end(`${roomId}:${actor.id}`, roomId, actor.id);
+    const t = this.typists.get(`${roomId}:${actor.id}`);
+    if (t) await this.stopTyping(t);
     return { expires_in_ms: 0 };
   }
 
   close(): void {
-    for (const t of this.typing.values()) clearTimeout(t.timer);
-    this.typing.clear();
+    for (const t of this.typists.values()) {
+      clearTimeout(t.expiry);
+      clearTimeout(t.interval);
+    }
+    this.typists.clear();
   }
 
-  private async end(key: string, roomId: string, userId: string): Promise<void> {
-    const current = this.typing.get(key);
-    if (!current) return;
-    clearTimeout(current.timer);
-    this.typing.delete(key);
-    await this.publish(roomId, userId, false);
+  private stopTyping(t: Typist): Promise<void> {
+    clearTimeout(t.expiry);
+    t.expiry = undefined;
+    t.typing = false;
+    return this.announce(t, false);
   }
 
-  private publish(roomId: string, userId: string, typing: boolean): Promise<void> {
-    return this.d.bus.publish({ kind: 'room', room_id: roomId, type: 'user_typing', data: { room_id: roomId, user_id: userId, typing, expires_in_ms: typing ? EXPIRE_MS : 0 }, exclude: userId });
+  /**
+   * Tells the others the typist's state if it differs from what they were told (or again, when
+   * repeat). Each "typing" announcement starts an interval of MIN_INTERVAL_MS in which no other
+   * "typing" is sent; a start meanwhile is announced at its end if the typist is still typing then.
+   * The end of typing is announced at once: so each interval carries two frames at most.
+   */
+  private async announce(t: Typist, repeat: boolean): Promise<void> {
+    if (t.typing === t.announced && !repeat) return this.forgetIfIdle(t);
+    if (t.typing && t.interval) return;
+    const typing = t.typing;
+    t.announced = typing;
+    if (typing) {
+      t.announcedAt = Date.now();
+      t.interval = setTimeout(() => {
+        t.interval = undefined;
+        this.background(this.announce(t, false), 'typing: announcement after the interval');
+      }, MIN_INTERVAL_MS);
+      t.interval.unref();
+    }
+    if (!typing) this.forgetIfIdle(t);
+    await this.d.bus.publish({
+      kind: 'room',
+      room_id: t.roomId,
+      type: 'user_typing',
+      data: { room_id: t.roomId, user_id: t.userId, typing, expires_in_ms: typing ? EXPIRE_MS : 0 },
+      exclude: t.userId,
+    });
+  }
+
+  /** Neither typing nor shown as typing, and no interval running: nothing to remember. */
+  private forgetIfIdle(t: Typist): void {
+    const key = `${t.roomId}:${t.userId}`;
+    if (!t.typing && !t.announced && !t.interval && this.typists.get(key) === t) this.typists.delete(key);
+  }
+
+  /** A direct room whose two members are separated by a block (either way): the peer never hears the typing (SPEC §8). */
+  private async blockedInDirectRoom(roomId: string, userId: string): Promise<boolean> {
+    const peer = (await this.d.store.members.peers([roomId], userId)).get(roomId);
+    return peer !== undefined && (await this.d.store.blocks.between(userId, peer.id));
+  }
+
+  private background(work: Promise<void>, what: string): void {
+    work.catch((err: unknown) => this.d.onBackgroundError(err, what));
   }
 }

@@ -1,4 +1,4 @@
-import { ClientFrame, CLOSE_CODES, type ErrorCode } from '@rooms/protocol';
+import { ClientFrame, CLOSE_CODES, frameWeight, type ErrorCode } from '@rooms/protocol';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { Actor } from '../../domain/actor.ts';
@@ -9,6 +9,7 @@ import { RoomStream, type RoomStreamOwner, type StoredEvent } from '../../realti
 import { StreamsByRoom } from '../../realtime/streams-by-room.ts';
 import { encodeFrame } from '../../realtime/wire.ts';
 import type { Store } from '../../store/store.ts';
+import { type Bucket, type FrameBudget, spend } from './frame-budget.ts';
 import { storedEvents } from './stored-events.ts';
 import { backlog, writeFrame } from './write-batching.ts';
 
@@ -18,6 +19,8 @@ export interface ConnectionDeps {
   logger: Logger;
   /** Outgoing bytes a socket may have queued before it is closed as a slow consumer. */
   maxBufferedBytes: number;
+  /** What the client may send (WS_FRAME_RATE, WS_FRAME_BURST); overdrawing closes the socket with 1008. */
+  frameBudget: FrameBudget;
   handle(conn: Connection, frame: ClientFrame): Promise<unknown>;
   onClose(conn: Connection): void;
 }
@@ -28,6 +31,9 @@ export interface ConnectionDeps {
  * with none of those live events sent ahead of the replay (which would repeat or reorder them).
  */
 const RESUME_WINDOW_MS = 1000;
+
+/** How often a replay waiting for the socket to drain looks again. */
+const ROOM_POLL_MS = 10;
 
 /** "30 min" or "90 s": how long a terminal session may stay silent, for the close reason. */
 const duration = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`);
@@ -60,12 +66,15 @@ function onSocketError(this: WebSocket, err: Error): void {
   (this as OwnedSocket)[CONNECTION].socketError(err);
 }
 
-export class Connection implements Subscriber, RoomStreamOwner {
+export class Connection implements Subscriber, RoomStreamOwner, Bucket {
   readonly id = newId();
   readonly actor: Actor;
   readonly streams = new StreamsByRoom();
   readonly sessionNotices: boolean;
   lastActivity = Date.now();
+  /** The frame budget's bucket (see frame-budget.ts): full at connect. */
+  tokens: number;
+  refilledAt = this.lastActivity;
   private readonly ws: WebSocket;
   private readonly d: ConnectionDeps;
   private closed = false;
@@ -82,6 +91,7 @@ export class Connection implements Subscriber, RoomStreamOwner {
     this.ws = ws;
     this.actor = actor;
     this.d = deps;
+    this.tokens = deps.frameBudget.burst;
     this.sessionNotices = session.sessionNotices ?? false;
     (ws as OwnedSocket)[CONNECTION] = this;
     ws.on('message', onSocketMessage);
@@ -147,6 +157,19 @@ export class Connection implements Subscriber, RoomStreamOwner {
     this.send(frame);
   }
 
+  /**
+   * RoomStreamOwner: replays and held events go out while the socket has less than half its bound
+   * queued (what was written this turn included), so that live events still fit beside them.
+   */
+  hasRoom(): boolean {
+    return !this.closed && this.ws.bufferedAmount < this.d.maxBufferedBytes / 2;
+  }
+
+  /** RoomStreamOwner: polls rather than waiting for 'drain', which a socket below its high-water mark never emits. */
+  async waitForRoom(): Promise<void> {
+    while (!this.closed && !this.hasRoom()) await new Promise((resolve) => setTimeout(resolve, ROOM_POLL_MS));
+  }
+
   /** Writes a frame (see realtime/wire.ts) unless the socket is too far behind: then it is closed, never waited for. */
   send(frame: Buffer): void {
     if (this.closed) return;
@@ -205,6 +228,9 @@ export class Connection implements Subscriber, RoomStreamOwner {
   }
 
   async onMessage(data: Buffer, isBinary: boolean): Promise<void> {
+    // Every frame, valid or not, costs 1 at receipt, before it is parsed or waits for anything:
+    // a flood costs the server this check per frame until the socket is closed.
+    if (!this.spend(1)) return;
     if (this.setup) await this.setup;
     if (this.closed) return;
     if (this.sawFrame) return this.handleMessage(data, isBinary);
@@ -245,6 +271,8 @@ export class Connection implements Subscriber, RoomStreamOwner {
       const details = parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'frame', message: i.message }));
       return this.fail(id, 'validation_failed', `Invalid frame: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details);
     }
+    // The rest of a costly frame's weight (a resume's rooms), known once it is parsed.
+    if (!this.spend(frameWeight(parsed.data) - 1)) return;
     try {
       const result = await this.d.handle(this, parsed.data);
       if (parsed.data.id !== undefined) this.reply(parsed.data.id, 'ack', { data: result ?? {} });
@@ -256,6 +284,15 @@ export class Connection implements Subscriber, RoomStreamOwner {
       this.d.logger.error({ err, frame: parsed.data.type }, 'websocket frame failed');
       this.fail(parsed.data.id, 'internal', 'Something went wrong on our side.');
     }
+  }
+
+  /** Takes a frame's weight from the budget, or closes the socket (1008) when it is spent. */
+  private spend(weight: number): boolean {
+    if (this.closed) return false;
+    const budget = this.d.frameBudget;
+    if (weight <= 0 || spend(this, weight, budget, Date.now())) return true;
+    this.close(CLOSE_CODES.policyViolation, `frame budget spent (WS_FRAME_RATE ${budget.rate}/s, WS_FRAME_BURST ${budget.burst}): slow down`);
+    return false;
   }
 
   private fail(id: string | undefined, code: ErrorCode, message: string, details?: unknown, extra: Record<string, unknown> = {}): void {

@@ -11,6 +11,10 @@ export interface HandlerDeps {
   clock: Clock;
 }
 
+/** Rooms a resume follows before it lets other work run. */
+const YIELD_EVERY_ROOMS = 20;
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 type Frame<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>['data'];
 
 /**
@@ -40,7 +44,11 @@ export function frameHandlers(d: HandlerDeps) {
     resume: async (conn, data) => {
       const rooms: Record<string, number> = {};
       const refused: string[] = [];
+      let followed = 0;
       for (const [roomId, lastSeq] of Object.entries(data.rooms)) {
+        // On SQLite every read resolves at once: a resume of 1,000 rooms would hold the event loop
+        // for all of them (others' requests, and this socket's own next frames, would wait).
+        if (++followed % YIELD_EVERY_ROOMS === 0) await yieldToOthers();
         try {
           rooms[roomId] = (await followFrom(conn, roomId, lastSeq)).last_seq;
         } catch {

@@ -10,8 +10,10 @@ import type { Services } from '../../services/index.ts';
 import type { Store } from '../../store/store.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { Connection, type ConnectionDeps, type SessionOptions } from './connection.ts';
+import type { FrameBudget } from './frame-budget.ts';
 import { frameHandlers } from './handlers.ts';
 import { encodeFrame } from '../../realtime/wire.ts';
+import { proxyTrust } from '../trusted-proxy.ts';
 
 export interface WsDeps {
   server: Server;
@@ -22,9 +24,13 @@ export interface WsDeps {
   logger: Logger;
   /** Origins allowed besides the server's own; '*' allows any. */
   allowedOrigins: readonly string[];
+  /** TRUST_PROXY: whose X-Forwarded-Proto says how the client reached us (see originAllowed). */
+  trustProxy: boolean | number | string;
   maxBufferedBytes: number;
   /** TIME_OUT: how long a terminal session (`?client=terminal`) may send nothing before it is ended. */
   idleTimeoutMs: number;
+  /** WS_FRAME_RATE and WS_FRAME_BURST: each connection's frame budget. */
+  frameBudget: FrameBudget;
 }
 
 function refuse(socket: Duplex, status: number, code: string, message: string): void {
@@ -33,13 +39,27 @@ function refuse(socket: Duplex, status: number, code: string, message: string): 
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
 
-/** Same origin (Origin's host equals Host), an allowed origin, or no Origin at all (not a browser). */
-export function originAllowed(req: IncomingMessage, allowed: readonly string[]): boolean {
+/**
+ * How the client reached the server: over TLS here, or as a trusted proxy's X-Forwarded-Proto
+ * says (its last entry, as Fastify reads it for REST).
+ */
+function requestScheme(req: IncomingMessage, trusted: (peer: string | undefined) => boolean): string {
+  const forwarded = req.headers['x-forwarded-proto'];
+  if (typeof forwarded === 'string' && forwarded && trusted(req.socket.remoteAddress)) return forwarded.split(',').at(-1)!.trim().toLowerCase();
+  return (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+}
+
+/**
+ * Same origin (Origin's scheme and host are the request's: an http page may not open the socket of
+ * a server reached over https, nor the reverse), an allowed origin, or no Origin at all (not a browser).
+ */
+export function originAllowed(req: IncomingMessage, allowed: readonly string[], trusted: (peer: string | undefined) => boolean = () => false): boolean {
   const origin = req.headers.origin;
   if (!origin) return true;
   if (allowed.includes('*') || allowed.includes(origin)) return true;
   try {
-    return new URL(origin).host === req.headers.host;
+    const url = new URL(origin);
+    return url.host === req.headers.host && url.protocol === `${requestScheme(req, trusted)}:`;
   } catch {
     return false;
   }
@@ -54,6 +74,7 @@ export function attachWebSocket(d: WsDeps) {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: WS_LIMITS.maxFrameBytes });
   const handle = frameHandlers({ services: d.services, store: d.store, clock: d.clock });
   const connections = new Set<Connection>();
+  const trusted = proxyTrust(d.trustProxy);
 
   async function authenticate(req: IncomingMessage, url: URL): Promise<Actor> {
     const ip = req.socket.remoteAddress ?? '';
@@ -68,7 +89,7 @@ export function attachWebSocket(d: WsDeps) {
   async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/ws') return refuse(socket, 404, 'not_found', 'No such endpoint.');
-    if (!originAllowed(req, d.allowedOrigins)) return refuse(socket, 403, 'forbidden', 'This origin may not open a WebSocket here.');
+    if (!originAllowed(req, d.allowedOrigins, trusted)) return refuse(socket, 403, 'forbidden', 'This origin may not open a WebSocket here.');
     let actor: Actor;
     try {
       actor = await authenticate(req, url);
@@ -89,6 +110,7 @@ export function attachWebSocket(d: WsDeps) {
     store: d.store,
     logger: d.logger,
     maxBufferedBytes: d.maxBufferedBytes,
+    frameBudget: d.frameBudget,
     handle,
     onClose: (c) => {
       connections.delete(c);
@@ -126,7 +148,8 @@ export function attachWebSocket(d: WsDeps) {
     conn.send(
       encodeFrame({
         type: 'ready',
-        data: { user_id: actor.id, rooms: mine },
+        // The budget, so that a client can pace itself (the SDK does) instead of being closed.
+        data: { user_id: actor.id, rooms: mine, frame_budget: d.frameBudget },
       }),
     );
   }
