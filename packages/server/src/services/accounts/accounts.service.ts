@@ -14,6 +14,7 @@ import type { UserRow } from '../../store/types.ts';
 import { isActive } from '../users/active-user.ts';
 import { applyProfileUpdate } from '../users/profile-update.ts';
 import { toMe } from '../users/user-presenter.ts';
+import { limitPerIp, LoginAttempts, type LoginInput } from './login-attempts.ts';
 import type { PasswordHasher } from './passwords.ts';
 import type { SignupGate } from './signup-gate.ts';
 import type { TokenService } from './tokens.ts';
@@ -59,21 +60,16 @@ export interface SignupInput extends ProfileUpdate {
   invite_code?: string | undefined;
 }
 
-/** Counts one attempt of ip, or refuses with 429 and when to retry. */
-async function limitPerIp(limiter: RateLimiter, ip: string, message: string): Promise<void> {
-  const hit = await limiter.hit(ip);
-  if (!hit.allowed) throw new DomainError('rate_limited', message, { retryAfterSeconds: hit.retryAfterSeconds });
-}
-
-const invalidCredentials = () => new DomainError('invalid_credentials', 'Wrong username, email or password.');
 const hashTicket = (ticket: string) => createHash('sha256').update(ticket).digest('hex');
 
 /** Sign-up, log-in, tokens and the account's own security settings. */
 export class AccountsService {
   private readonly d: AccountsDeps;
+  private readonly attempts: LoginAttempts;
 
   constructor(deps: AccountsDeps) {
     this.d = deps;
+    this.attempts = new LoginAttempts(deps);
   }
 
   /**
@@ -129,35 +125,9 @@ export class AccountsService {
     return (await this.needsSetup()) ? this.d.signupGate.setupToken : undefined;
   }
 
-  /**
-   * Logs in by username or email. Every failure looks the same (no account enumeration). Attempts
-   * are bounded per IP, and each account gets maxFailures consecutive tries per IP before a block,
-   * whichever identifier was typed; a made-up identifier is counted and blocked the same way. A
-   * login by email checks at most emailLoginMaxAccounts of the accounts sharing it.
-   */
-  async login(input: { username?: string | undefined; email?: string | undefined; password: string }, ip: string): Promise<LoginResult> {
-    await limitPerIp(this.d.loginIpRate, ip, 'Too many login attempts from your address. Try again later.');
-    const candidates = await this.candidates(input);
-    const identifier = input.username !== undefined ? `u:${input.username}` : `e:${input.email}`;
-    const keys = candidates.length > 0 ? candidates.map((u) => `${ip}|id:${u.id}`) : [`${ip}|${identifier}`];
-    await this.reserveAttempts(keys);
-    let ok: boolean[];
-    try {
-      ok = candidates.length > 0
-        ? await this.d.hasher.verifyEach(input.password, candidates.map((u) => u.password_hash))
-        : [await this.d.hasher.verifyNothing(input.password)];
-    } catch (err) {
-      // Not checked (the server was too busy): the attempt is given back.
-      await Promise.all(keys.map((k) => this.d.loginGuard.release(k)));
-      throw err;
-    }
-    const matches = candidates.filter((_, i) => ok[i]);
-    if (matches.length === 0) {
-      await Promise.all(keys.map((k) => this.d.loginGuard.fail(k)));
-      throw invalidCredentials();
-    }
-    // The accounts the password opened start afresh; a sibling it did not open is left as it was.
-    await Promise.all(keys.map((k, i) => (ok[i] ? this.d.loginGuard.succeed(k) : this.d.loginGuard.release(k))));
+  /** Logs in by username or email (see LoginAttempts for the bounds); the accounts of a shared email and password to choose from. */
+  async login(input: LoginInput, ip: string): Promise<LoginResult> {
+    const matches = await this.attempts.open(input, ip);
     if (matches.length > 1) {
       return { kind: 'choose', accounts: matches.map((u) => ({ id: u.id, username: u.username!, display_name: u.display_name })) };
     }
@@ -301,23 +271,6 @@ export class AccountsService {
   /** Live connections holding an older token version are closed, on every node. */
   private revoked(userId: string, tokenVersion: number, deactivated = false): Promise<void> {
     return this.d.bus.publish({ kind: 'user', user_id: userId, type: 'session_revoked', data: { token_version: tokenVersion, deactivated } });
-  }
-
-  /** The accounts a login names: one by username, or the most recently seen few sharing an email. */
-  private async candidates(input: { username?: string | undefined; email?: string | undefined }): Promise<UserRow[]> {
-    const found = input.username !== undefined
-      ? [await this.d.store.users.findByUsername(input.username)].filter((u): u is UserRow => u !== undefined)
-      : await this.d.store.users.findByEmail(input.email!, this.d.emailLoginMaxAccounts);
-    return found.filter((u) => u.deleted_at === null);
-  }
-
-  /** Reserves an attempt on every key, or none: one blocked key refuses the login. */
-  private async reserveAttempts(keys: string[]): Promise<void> {
-    const permits = await Promise.all(keys.map((k) => this.d.loginGuard.begin(k)));
-    const refused = permits.find((p) => !p.allowed);
-    if (!refused || refused.allowed) return;
-    await Promise.all(keys.map((k, i) => (permits[i]!.allowed ? this.d.loginGuard.release(k) : undefined)));
-    throw new DomainError('login_blocked', 'Too many failed logins. Try again later.', { retryAfterSeconds: refused.retryAfterSeconds });
   }
 
   /** Checks the caller's password, with the same per-IP lockout as login so it cannot be guessed here either. */
