@@ -81,4 +81,26 @@ describe('BoundedQueue', () => {
     await waiting;
     assert.deepEqual(q.depth, { running: 0, waiting: 0 }, 'nothing held after the turn');
   });
+
+  it('turns go round the clients waiting, and one client may hold only a quarter of the line', async () => {
+    const q = new BoundedQueue({ concurrency: 1, maxWaiting: 8, busy });
+    const log: string[] = [];
+    const first = gate(log, 'running');
+    const running = q.run(first.task);
+    const flood = ['f1', 'f2'].map((n) => gate(log, n));
+    const floods = flood.map((g) => q.run(g.task, { client: 'flooder' }));
+    await assert.rejects(q.run(async () => 'never', { client: 'flooder' }), (e: unknown) => e instanceof DomainError && e.code === 'server_busy', 'a third waiter of one client is refused');
+    const other = gate(log, 'other');
+    const others = q.run(other.task, { client: 'someone' });
+    first.open();
+    await tick();
+    flood[0]!.open();
+    await tick();
+    assert.deepEqual(log, ['running', 'f1', 'other'], 'the other client goes before the flooder\'s second');
+    other.open();
+    await tick();
+    flood[1]!.open();
+    await Promise.all([running, ...floods, others]);
+    assert.deepEqual(log, ['running', 'f1', 'other', 'f2']);
+  });
 });

@@ -21,7 +21,9 @@ const SMOOTHING = 0.2;
 export class BoundedQueue {
   private readonly opts: BoundedQueueOptions;
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  /** Who waits, by client (an IP): turns go round the clients, first come first served within one. */
+  private readonly waiting = new Map<string, (() => void)[]>();
+  private waitingCount = 0;
   private averageMs = 0;
 
   constructor(opts: BoundedQueueOptions) {
@@ -30,11 +32,14 @@ export class BoundedQueue {
 
   /**
    * Runs task when its turn comes; refuses (the busy error) when the line is full. A task that
-   * does `units` pieces of work counts as that many in the typical duration.
+   * does `units` pieces of work counts as that many in the typical duration. `client` (an IP)
+   * shares the line fairly: turns go round the clients waiting, so one client's burst waits
+   * behind itself, not in front of everyone, and it may hold only a quarter of the line.
    */
-  async run<T>(task: () => Promise<T>, units = 1): Promise<T> {
-    await this.acquire();
+  async run<T>(task: () => Promise<T>, opts: { units?: number; client?: string } = {}): Promise<T> {
+    await this.acquire(opts.client ?? '');
     const started = performance.now();
+    const units = opts.units ?? 1;
     try {
       return await task();
     } finally {
@@ -47,8 +52,8 @@ export class BoundedQueue {
    * Waits for a turn, as run() would, without taking a slot: the caller then looks like a task
    * that went through the line (same wait, same refusal when full) but spends no work.
    */
-  async pass(): Promise<void> {
-    await this.acquire();
+  async pass(client = ''): Promise<void> {
+    await this.acquire(client);
     this.release();
   }
 
@@ -59,23 +64,40 @@ export class BoundedQueue {
 
   /** Tasks running and waiting now. */
   get depth(): { running: number; waiting: number } {
-    return { running: this.running, waiting: this.waiting.length };
+    return { running: this.running, waiting: this.waitingCount };
   }
 
-  private acquire(): Promise<void> {
+  private acquire(client: string): Promise<void> {
     if (this.running < this.opts.concurrency) {
       this.running++;
       return Promise.resolve();
     }
-    if (this.waiting.length >= this.opts.maxWaiting) return Promise.reject(this.opts.busy(this.retryAfterSeconds()));
+    const mine = this.waiting.get(client);
+    // Work of no client in particular (the operator's commands) is not capped per client.
+    const perClient = client === '' ? Infinity : Math.max(1, Math.floor(this.opts.maxWaiting / 4));
+    if (this.waitingCount >= this.opts.maxWaiting || (mine?.length ?? 0) >= perClient) return Promise.reject(this.opts.busy(this.retryAfterSeconds()));
     // The slot is handed over by release(): `running` stays as it is.
-    return new Promise<void>((resolve) => this.waiting.push(resolve));
+    return new Promise<void>((resolve) => {
+      if (mine) mine.push(resolve);
+      else this.waiting.set(client, [resolve]);
+      this.waitingCount++;
+    });
   }
 
+  /** Hands the slot to the next client in turn (its oldest waiter), or frees it. */
   private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.running--;
+    const first = this.waiting.entries().next();
+    if (first.done) {
+      this.running--;
+      return;
+    }
+    const [client, line] = first.value;
+    const next = line.shift()!;
+    this.waiting.delete(client);
+    // A client with more waiting goes to the back of the round.
+    if (line.length > 0) this.waiting.set(client, line);
+    this.waitingCount--;
+    next();
   }
 
   private record(ms: number): void {
@@ -84,7 +106,7 @@ export class BoundedQueue {
 
   /** Seconds until the line, as it is now, would have moved past a newcomer. */
   private retryAfterSeconds(): number {
-    const queued = this.running + this.waiting.length;
+    const queued = this.running + this.waitingCount;
     return Math.max(1, Math.ceil((queued * this.averageMs) / this.opts.concurrency / 1000));
   }
 }

@@ -84,13 +84,14 @@ export class AccountsService {
     const inviteCode = first ? undefined : input.invite_code;
     // A dead code is refused before the password is hashed.
     if (inviteCode !== undefined) await this.d.invites.check(inviteCode);
-    return this.createAccount(input, inviteCode);
+    return this.createAccount(input, { inviteCode, client: ip });
   }
 
   /** Creates an account (the first one is a server admin) and signs it in: sign-up past its rules, and `rooms admin create`. */
-  async createAccount(input: SignupInput, inviteCode?: string): Promise<Session> {
+  async createAccount(input: SignupInput, opts: { inviteCode?: string | undefined; client?: string } = {}): Promise<Session> {
     const { username, email, password, setup_token: _setup, invite_code: _invite, ...profile } = input;
-    const passwordHash = await this.d.hasher.hash(password);
+    const { inviteCode } = opts;
+    const passwordHash = await this.d.hasher.hash(password, opts.client);
     const id = newId();
     try {
       await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {

@@ -51,8 +51,8 @@ export class LoginAttempts {
     let ok: boolean[];
     try {
       ok = candidates.length > 0
-        ? await this.d.hasher.verifyEach(input.password, candidates.map((u) => u.password_hash))
-        : [await this.d.hasher.verifyNothing(input.password)];
+        ? await this.d.hasher.verifyEach(input.password, candidates.map((u) => u.password_hash), ip)
+        : [await this.d.hasher.verifyNothing(input.password, ip)];
     } catch (err) {
       // Not checked (the server was too busy): the attempt is given back.
       await Promise.all(keys.map((k) => this.d.loginGuard.release(k)));

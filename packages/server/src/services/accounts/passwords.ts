@@ -40,17 +40,24 @@ export class PasswordHasher {
     this.pool = new BcryptPool(opts.concurrency);
   }
 
-  hash(password: string): Promise<string> {
-    return this.line.run(() => this.pool.hash(prehash(password), this.cost));
+  /** `client` (the caller's IP) takes its turns in the line fairly with other clients. */
+  hash(password: string, client?: string): Promise<string> {
+    return this.line.run(() => this.pool.hash(prehash(password), this.cost), { client });
   }
 
-  async verify(password: string, hash: string | null): Promise<boolean> {
-    return (await this.verifyEach(password, [hash]))[0]!;
+  async verify(password: string, hash: string | null, client?: string): Promise<boolean> {
+    return (await this.verifyEach(password, [hash], client))[0]!;
   }
 
-  /** Checks one password against several hashes (accounts sharing an email) in one turn of the line. */
-  verifyEach(password: string, hashes: readonly (string | null)[]): Promise<boolean[]> {
-    return this.line.run(() => this.pool.compare(prehash(password), hashes.map((h) => h ?? '')), hashes.length);
+  /**
+   * Checks one password against several hashes (accounts sharing an email), one turn of the line
+   * each: a login that costs five checks waits five turns, and others' single checks go between.
+   */
+  async verifyEach(password: string, hashes: readonly (string | null)[], client?: string): Promise<boolean[]> {
+    const input = prehash(password);
+    const results: boolean[] = [];
+    for (const h of hashes) results.push((await this.line.run(() => this.pool.compare(input, [h ?? '']), { client }))[0]!);
+    return results;
   }
 
   /** Stops the bcrypt threads. */
@@ -64,17 +71,17 @@ export class PasswordHasher {
    * way when the line is full, then waits as long as a check takes — but spends no CPU on it. A
    * flood of made-up names (the cheapest attack on a login form) then costs the server nothing.
    */
-  async verifyNothing(password: string): Promise<false> {
+  async verifyNothing(password: string, client?: string): Promise<false> {
     if (this.line.typicalMs === 0) {
       // Nothing measured yet: one real check against a throwaway hash gives the line its first figure.
       this.dummy ??= this.hash(randomBytes(16).toString('hex')).catch((err: unknown) => {
         this.dummy = undefined;
         throw err;
       });
-      await this.verifyEach(password, [await this.dummy]);
+      await this.verifyEach(password, [await this.dummy], client);
       return false;
     }
-    await this.line.pass();
+    await this.line.pass(client);
     await sleep(this.line.typicalMs);
     return false;
   }
