@@ -84,7 +84,6 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     server: http.server,
     hub,
     services,
-    store,
     clock,
     logger,
     allowedOrigins: config.WS_ALLOWED_ORIGINS,

@@ -16,6 +16,7 @@ import { NotificationsService } from './notifications/notifications.service.ts';
 import { BroadcastService } from './realtime/broadcast.service.ts';
 import { PresenceService } from './realtime/presence.service.ts';
 import { TypingService } from './realtime/typing.service.ts';
+import { LiveSessionsService } from './realtime/live-sessions.service.ts';
 import { InvitesService } from './rooms/invites.service.ts';
 import { MembersService } from './rooms/members.service.ts';
 import { RoomsService } from './rooms/rooms.service.ts';
@@ -37,6 +38,7 @@ export interface Services {
   pins: PinsService;
   reads: ReadsService;
   typing: TypingService;
+  live: LiveSessionsService;
   presence: PresenceService;
   broadcasts: BroadcastService;
   notifications: NotificationsService;
@@ -100,6 +102,7 @@ export function createServices(d: ServiceDeps): Services {
     reactions: new ReactionsService({ store, bus, clock, messages }),
     pins: new PinsService({ store, bus, clock, messages }),
     reads: new ReadsService({ store, bus, clock, messages }),
+    live: new LiveSessionsService({ store, clock }),
     typing: new TypingService({ store, bus, clock, ...background }),
     presence: new PresenceService({ store, presence: d.presence, bus, clock, ...background }),
     broadcasts: new BroadcastService({ store, bus, clock, presence: d.presence, rateLimiter: d.messageRate }),

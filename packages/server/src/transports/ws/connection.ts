@@ -8,14 +8,14 @@ import type { Hub, Subscriber } from '../../realtime/hub.ts';
 import { RoomStream, type RoomStreamOwner, type StoredEvent } from '../../realtime/room-stream.ts';
 import { StreamsByRoom } from '../../realtime/streams-by-room.ts';
 import { encodeFrame } from '../../realtime/wire.ts';
-import type { Store } from '../../store/store.ts';
+import type { LiveSessionsService } from '../../services/realtime/live-sessions.service.ts';
 import { type Bucket, type FrameBudget, spend } from './frame-budget.ts';
 import { storedEvents } from './stored-events.ts';
 import { backlog, writeFrame } from './write-batching.ts';
 
 export interface ConnectionDeps {
   hub: Hub;
-  store: Store;
+  live: LiveSessionsService;
   logger: Logger;
   /** Outgoing bytes a socket may have queued before it is closed as a slow consumer. */
   maxBufferedBytes: number;
@@ -137,7 +137,7 @@ export class Connection implements Subscriber, RoomStreamOwner, Bucket {
 
   /** RoomStreamOwner: the log of a room this connection follows. */
   fetchAfter(roomId: string, after: number, limit: number): Promise<StoredEvent[]> {
-    return storedEvents(this.d.store, roomId, after, limit);
+    return storedEvents(this.d.live, roomId, after, limit);
   }
 
   /** RoomStreamOwner: this user leaving (or being removed) ends the stream. */

@@ -1,13 +1,10 @@
 import type { ClientFrame } from '@rooms/protocol';
 import type { Clock } from '../../ports/clock.ts';
 import type { Services } from '../../services/index.ts';
-import { authorize } from '../../services/rooms/room-access.ts';
-import type { Store } from '../../store/store.ts';
 import type { Connection } from './connection.ts';
 
 export interface HandlerDeps {
   services: Services;
-  store: Store;
   clock: Clock;
 }
 
@@ -26,9 +23,7 @@ export function frameHandlers(d: HandlerDeps) {
 
   /** Follow a room from a seq the client has seen (or from now), replaying anything after it. */
   const followFrom = async (conn: Connection, roomId: string, lastSeq: number | undefined) => {
-    const { room } = await authorize(d.store, conn.actor, roomId, 'read', d.clock.now());
-    const from = Math.min(lastSeq ?? room.last_seq, room.last_seq);
-    const stream = conn.follow(roomId, from);
+    const stream = conn.follow(roomId, await services.live.followFrom(conn.actor, roomId, lastSeq));
     await stream.fill();
     return { room_id: roomId, last_seq: stream.lastSeq };
   };

@@ -1,11 +1,10 @@
 import type { StoredEvent } from '../../realtime/room-stream.ts';
 import { encodeEvent } from '../../realtime/wire.ts';
-import { roomLogAfter } from '../../services/messages/room-log.ts';
-import type { Store } from '../../store/store.ts';
+import type { LiveSessionsService } from '../../services/realtime/live-sessions.service.ts';
 
 /** Room events read back from the log, encoded exactly as they were sent live. */
-export async function storedEvents(store: Store, roomId: string, after: number, limit: number): Promise<StoredEvent[]> {
-  const rows = await roomLogAfter(store, roomId, after, limit);
+export async function storedEvents(live: LiveSessionsService, roomId: string, after: number, limit: number): Promise<StoredEvent[]> {
+  const rows = await live.eventsAfter(roomId, after, limit);
   return rows.map((r) => ({
     seq: r.seq,
     type: r.type,

@@ -7,7 +7,6 @@ import type { Actor } from '../../domain/actor.ts';
 import { isDomainError } from '../../domain/errors.ts';
 import type { Hub } from '../../realtime/hub.ts';
 import type { Services } from '../../services/index.ts';
-import type { Store } from '../../store/store.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { Connection, type ConnectionDeps, type SessionOptions } from './connection.ts';
 import type { FrameBudget } from './frame-budget.ts';
@@ -19,7 +18,6 @@ export interface WsDeps {
   server: Server;
   hub: Hub;
   services: Services;
-  store: Store;
   clock: Clock;
   logger: Logger;
   /** Origins allowed besides the server's own; '*' allows any. */
@@ -72,7 +70,7 @@ export function originAllowed(req: IncomingMessage, allowed: readonly string[], 
  */
 export function attachWebSocket(d: WsDeps) {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: WS_LIMITS.maxFrameBytes });
-  const handle = frameHandlers({ services: d.services, store: d.store, clock: d.clock });
+  const handle = frameHandlers({ services: d.services, clock: d.clock });
   const connections = new Set<Connection>();
   const trusted = proxyTrust(d.trustProxy);
 
@@ -107,7 +105,7 @@ export function attachWebSocket(d: WsDeps) {
   // One deps object for every connection: per-connection copies cost memory on every idle socket.
   const connectionDeps: ConnectionDeps = {
     hub: d.hub,
-    store: d.store,
+    live: d.services.live,
     logger: d.logger,
     maxBufferedBytes: d.maxBufferedBytes,
     frameBudget: d.frameBudget,
@@ -138,7 +136,7 @@ export function attachWebSocket(d: WsDeps) {
   }
 
   async function followRooms(conn: Connection, actor: Actor): Promise<void> {
-    const mine = await d.store.rooms.seqsForUser(actor.id);
+    const mine = await d.services.live.roomsOf(actor);
     for (const room of mine) {
       conn.follow(room.room_id, room.last_seq, true);
       // An event committed after the read above but published before its room was followed went
