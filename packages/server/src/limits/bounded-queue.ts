@@ -31,19 +31,17 @@ export class BoundedQueue {
   }
 
   /**
-   * Runs task when its turn comes; refuses (the busy error) when the line is full. A task that
-   * does `units` pieces of work counts as that many in the typical duration. `client` (an IP)
+   * Runs task when its turn comes; refuses (the busy error) when the line is full. `client` (an IP)
    * shares the line fairly: turns go round the clients waiting, so one client's burst waits
    * behind itself, not in front of everyone, and it may hold only a quarter of the line.
    */
-  async run<T>(task: () => Promise<T>, opts: { units?: number; client?: string } = {}): Promise<T> {
+  async run<T>(task: () => Promise<T>, opts: { client?: string | undefined } = {}): Promise<T> {
     await this.acquire(opts.client ?? '');
     const started = performance.now();
-    const units = opts.units ?? 1;
     try {
       return await task();
     } finally {
-      if (units > 0) this.record((performance.now() - started) / units);
+      this.record(performance.now() - started);
       this.release();
     }
   }
@@ -57,7 +55,7 @@ export class BoundedQueue {
     this.release();
   }
 
-  /** How long a unit of work has taken, on average (0 before the first). */
+  /** How long a task has taken, on average (0 before the first). */
   get typicalMs(): number {
     return this.averageMs;
   }

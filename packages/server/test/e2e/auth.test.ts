@@ -1,23 +1,11 @@
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/ports/clock.ts';
 import { client, signup, startServer, type TestServer } from '../helpers/server.ts';
 import { backends } from '../helpers/services.ts';
+import { requestFrom } from '../helpers/source-ip.ts';
 
 const pw = 'correct horse battery';
-
-/** POST /auth/login from another source address of the loopback network (127.0.0.0/8). */
-function loginFrom(base: string, localAddress: string, body: unknown): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${base}/auth/login`, { method: 'POST', localAddress, headers: { 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
-}
 
 for (const backend of backends()) {
   describe(`auth over HTTP: ${backend.name}`, { skip: !backend.available && 'TEST_DATABASE_URL not set' }, () => {
@@ -94,7 +82,7 @@ for (const backend of backends()) {
       assert.equal(blocked.status, 429);
       assert.equal(blocked.body.error.code, 'login_blocked');
       assert.ok(Number(blocked.headers.get('retry-after')) > 0 && Number(blocked.headers.get('retry-after')) <= 60);
-      assert.equal(await loginFrom(srv.url, '127.0.0.2', { username: u.username, password: pw }), 200, 'another IP is not blocked');
+      assert.equal((await requestFrom('127.0.0.2', srv.url, 'POST', '/auth/login', { username: u.username, password: pw })).status, 200, 'another IP is not blocked');
       clock.advance(59_000);
       assert.equal((await client(srv.url).post('/auth/login', { username: u.username, password: pw })).status, 429);
       clock.advance(1_001);
