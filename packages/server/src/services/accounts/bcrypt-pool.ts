@@ -10,7 +10,6 @@ import type { BcryptAnswer, BcryptJob } from './bcrypt-worker.ts';
 const NICE = 10;
 
 type Pending = { resolve: (v: string | boolean[]) => void; reject: (e: Error) => void };
-type Job = BcryptJob extends infer J ? (J extends BcryptJob ? Omit<J, 'id'> : never) : never;
 
 /**
  * A fixed set of worker threads computing bcrypt, one job each at a time. The caller bounds how
@@ -23,7 +22,6 @@ export class BcryptPool {
   /** The job each busy thread is computing. */
   private readonly busy = new Map<Worker, Pending>();
   private started = 0;
-  private nextId = 0;
   private closed = false;
 
   constructor(size: number) {
@@ -44,12 +42,12 @@ export class BcryptPool {
     await Promise.all(this.idle.splice(0).map((w) => w.terminate()));
   }
 
-  private run(job: Job): Promise<string | boolean[]> {
+  private run(job: BcryptJob): Promise<string | boolean[]> {
     if (this.closed) return Promise.reject(new Error('the bcrypt pool is closed'));
     const worker = this.idle.pop() ?? this.start();
     return new Promise((resolve, reject) => {
       this.busy.set(worker, { resolve, reject });
-      worker.postMessage({ ...job, id: ++this.nextId } satisfies BcryptJob);
+      worker.postMessage(job);
     });
   }
 

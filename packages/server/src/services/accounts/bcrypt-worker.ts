@@ -7,8 +7,9 @@ import bcrypt from 'bcrypt';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 
-export type BcryptJob = { id: number; op: 'hash'; input: string; cost: number } | { id: number; op: 'compare'; input: string; hashes: string[] };
-export type BcryptAnswer = { id: number; result: string | boolean[] } | { id: number; error: string };
+/** A thread computes one job at a time, so an answer needs no id: it is the thread's current job's. */
+export type BcryptJob = { op: 'hash'; input: string; cost: number } | { op: 'compare'; input: string; hashes: string[] };
+export type BcryptAnswer = { result: string | boolean[] } | { error: string };
 
 try {
   // On Linux the nice value is per thread: this lowers this thread only, not the event loop.
@@ -20,9 +21,9 @@ try {
 parentPort!.on('message', (job: BcryptJob) => {
   let answer: BcryptAnswer;
   try {
-    answer = { id: job.id, result: job.op === 'hash' ? bcrypt.hashSync(job.input, job.cost) : job.hashes.map((h) => bcrypt.compareSync(job.input, h)) };
+    answer = { result: job.op === 'hash' ? bcrypt.hashSync(job.input, job.cost) : job.hashes.map((h) => bcrypt.compareSync(job.input, h)) };
   } catch (err) {
-    answer = { id: job.id, error: err instanceof Error ? err.message : String(err) };
+    answer = { error: err instanceof Error ? err.message : String(err) };
   }
   parentPort!.postMessage(answer);
 });
