@@ -8,3 +8,4 @@ export * from './schemas/messages.ts';
 export * from './schemas/ws.ts';
 export * from './schemas/notifications.ts';
 export * from './schemas/presence.ts';
+export * from './paths.ts';

@@ -1,0 +1,29 @@
+/**
+ * The first path segments that belong to the API (REST, the WebSocket, the API docs, probes). The
+ * server serves the web app for every other GET a browser navigates to, so an app path can never
+ * shadow the API; the web app's dev server proxies exactly these to a running server.
+ */
+export const API_PATH_PREFIXES = [
+  'auth',
+  'users',
+  'rooms',
+  'messages',
+  'invites',
+  'notifications',
+  'presence',
+  'broadcasts',
+  'healthz',
+  'readyz',
+  'metrics',
+  'ws',
+  'docs',
+  'openapi.json',
+] as const;
+
+const API = new Set<string>(API_PATH_PREFIXES);
+
+/** True when a request path (no query) is the API's, whatever the rest of the path is. */
+export function isApiPath(pathname: string): boolean {
+  const first = pathname.split('/', 2)[1] ?? '';
+  return API.has(first);
+}
