@@ -1,4 +1,4 @@
-import { type ClientFrame, CLOSE_CODES, ERROR_STATUS, frameWeight } from '@rooms/protocol';
+import { CLOSE_CODES, ERROR_STATUS, frameWeight } from '@rooms/protocol';
 import type { Message } from '../api/messages.ts';
 import { RoomsApiError } from '../errors.ts';
 import type { Http } from '../http.ts';
@@ -36,6 +36,8 @@ export interface ClosedInfo {
   willReconnect: boolean;
   /** The HTTP status the server refused the upgrade with (401: the token is no longer valid). */
   httpStatus?: number;
+  /** When reconnecting: how long until the next attempt (a UI can count it down). */
+  retryInMs?: number;
 }
 
 export type LiveEvents = {
@@ -145,7 +147,7 @@ export class LiveConnection extends Emitter<LiveEvents> {
       this.pending.set(id, p);
       const text = JSON.stringify({ type, id, data });
       // The answer is awaited from when the frame leaves, not while it waits for the frame budget.
-      this.transmit(att, frameWeight({ type, data } as ClientFrame), () => {
+      this.transmit(att, frameWeight({ type, data }), () => {
         socket.send(text);
         p.timer = setTimeout(() => {
           this.pending.delete(id);
@@ -309,9 +311,10 @@ export class LiveConnection extends Emitter<LiveEvents> {
     const willReconnect = this.running;
     this.setStatus('disconnected');
     const refusal = att.refused ? `the server refused the connection (HTTP ${att.refused})` : '';
-    this.emit('closed', { code, reason: reason || refusal, willReconnect, ...(att.refused ? { httpStatus: att.refused } : {}) });
-    if (!willReconnect) this.outbox.abandon(new RoomsApiError(0, 'connection_closed', `The live connection ended: ${reason || refusal || code}.`));
-    else this.retryTimer = setTimeout(() => void this.connect(), backoffDelay(this.failures++, this.backoff));
+    const retryInMs = willReconnect ? backoffDelay(this.failures++, this.backoff) : undefined;
+    this.emit('closed', { code, reason: reason || refusal, willReconnect, ...(att.refused ? { httpStatus: att.refused } : {}), ...(retryInMs === undefined ? {} : { retryInMs }) });
+    if (retryInMs === undefined) this.outbox.abandon(new RoomsApiError(0, 'connection_closed', `The live connection ended: ${reason || refusal || code}.`));
+    else this.retryTimer = setTimeout(() => void this.connect(), retryInMs);
   }
 
   private setStatus(status: LiveStatus): void {

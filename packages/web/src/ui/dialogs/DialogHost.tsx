@@ -1,0 +1,46 @@
+import { lazy, Suspense, useEffect, useRef } from 'react';
+import { type Dialog, ui, useUi } from '../../state/ui.ts';
+
+const CreateRoomDialog = lazy(() => import('./CreateRoomDialog.tsx'));
+const BrowseDialog = lazy(() => import('./BrowseDialog.tsx'));
+const QuickSwitcher = lazy(() => import('./QuickSwitcher.tsx'));
+const ShortcutsDialog = lazy(() => import('./ShortcutsDialog.tsx'));
+
+const TITLES: Record<Exclude<Dialog, null>, string> = {
+  'create-room': 'Create a room',
+  browse: 'Browse rooms',
+  switcher: 'Go to a room or person',
+  shortcuts: 'Keyboard shortcuts',
+};
+
+/** Modal dialogs on the native <dialog> (focus trap, Esc and the backdrop for free). */
+export function DialogHost() {
+  const dialog = useUi((u) => u.dialog);
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    if (dialog && !el.open) el.showModal();
+    if (!dialog && el.open) el.close();
+  }, [dialog]);
+  return (
+    <dialog ref={ref} className="dialog" aria-label={dialog ? TITLES[dialog] : undefined} onClose={() => ui.set({ dialog: null })} onClick={(e) => e.target === ref.current && ui.set({ dialog: null })}>
+      {dialog && (
+        <div className="dialog-inner">
+          <header className="panel-head">
+            <h2>{TITLES[dialog]}</h2>
+            <button type="button" className="icon-button" aria-label="Close" onClick={() => ui.set({ dialog: null })}>
+              <span aria-hidden="true">✕</span>
+            </button>
+          </header>
+          <Suspense fallback={<p className="muted">Loading…</p>}>
+            {dialog === 'create-room' && <CreateRoomDialog />}
+            {dialog === 'browse' && <BrowseDialog />}
+            {dialog === 'switcher' && <QuickSwitcher />}
+            {dialog === 'shortcuts' && <ShortcutsDialog />}
+          </Suspense>
+        </div>
+      )}
+    </dialog>
+  );
+}

@@ -1,0 +1,4 @@
+/** Placeholder until this panel is built (issue 15). */
+export default function PinsPanel(_props: { roomId: string }) {
+  return <p className="muted">Coming soon.</p>;
+}

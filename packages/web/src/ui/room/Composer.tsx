@@ -1,0 +1,251 @@
+import { ROOM_LIMITS } from '@rooms/protocol';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { type EmojiEntry, loadEmoji, searchEmoji, useEmoji } from '../../lib/emoji-data.ts';
+import { editMessage, errorText, loadMembers, sendMessage, sendTyping } from '../../state/actions.ts';
+import { store, useStore } from '../../state/store.ts';
+import { toast, ui, useUi } from '../../state/ui.ts';
+import { EmojiButton } from '../emoji/EmojiButton.tsx';
+
+/** The server shows "typing" for 5 s after a start: one start every 3 s keeps it shown while typing. */
+const TYPING_EVERY_MS = 3000;
+const TYPING_IDLE_MS = 4000;
+
+const drafts = new Map<string, string>();
+
+type Suggestion = { key: string; label: string; detail: string; insert: string };
+
+/**
+ * The message box: Enter sends, Shift+Enter starts a new line, ↑ in an empty box edits my last
+ * message, `@` completes members (and @room for admins), `:` completes emoji shortcodes.
+ */
+export function Composer({ roomId, parentId = null, label = 'Message', placeholder }: { roomId: string; parentId?: string | null; label?: string; placeholder: string }) {
+  const draftKey = parentId ? `thread:${parentId}` : roomId;
+  const [text, setText] = useState(() => drafts.get(draftKey) ?? '');
+  const [sugs, setSugs] = useState<Suggestion[]>([]);
+  const [active, setActive] = useState(0);
+  const editing = useUi((u) => (u.editing && u.editing.roomId === roomId && !parentId ? u.editing.messageId : null));
+  const room = useStore((s) => s.rooms[roomId]);
+  const box = useRef<HTMLTextAreaElement>(null);
+  const typing = useRef({ last: 0, idle: undefined as ReturnType<typeof setTimeout> | undefined });
+  const emoji = useRef<EmojiEntry[] | null>(null);
+  const isAdmin = room?.membership?.role === 'owner' || room?.membership?.role === 'admin';
+  const readOnly = !!room?.archived;
+  const muted = !!room?.membership?.muted;
+
+  useEffect(() => {
+    drafts.set(draftKey, text);
+  }, [draftKey, text]);
+
+  // Entering edit mode puts the message in the box; leaving it restores the draft.
+  const beforeEdit = useRef('');
+  useEffect(() => {
+    if (!editing) return;
+    beforeEdit.current = box.current?.value ?? '';
+    setText(store.get().messages[editing]?.content ?? '');
+    box.current?.focus();
+  }, [editing]);
+
+  const stopTyping = () => {
+    clearTimeout(typing.current.idle);
+    if (typing.current.last) sendTyping(roomId, false);
+    typing.current.last = 0;
+  };
+  useEffect(() => stopTyping, [roomId]);
+
+  const noteTyping = () => {
+    const now = Date.now();
+    if (now - typing.current.last > TYPING_EVERY_MS) {
+      typing.current.last = now;
+      sendTyping(roomId, true);
+    }
+    clearTimeout(typing.current.idle);
+    typing.current.idle = setTimeout(stopTyping, TYPING_IDLE_MS);
+  };
+
+  const cancelEdit = () => {
+    ui.set({ editing: null });
+    setText(beforeEdit.current);
+  };
+
+  async function submit() {
+    const content = text;
+    if (!content.trim()) return;
+    if (content.length > ROOM_LIMITS.message.max) return toast(`A message can be at most ${ROOM_LIMITS.message.max} characters.`);
+    stopTyping();
+    if (editing) {
+      try {
+        await editMessage(editing, content);
+        ui.set({ editing: null });
+        setText(beforeEdit.current);
+      } catch (err) {
+        toast(errorText(err));
+      }
+      return;
+    }
+    sendMessage(roomId, content, parentId ?? undefined);
+    setText('');
+  }
+
+  /** The word being typed at the caret, when it starts with @ or :. */
+  const token = () => {
+    const el = box.current!;
+    const before = el.value.slice(0, el.selectionStart);
+    const m = /(^|\s)([@:][\p{L}\p{N}_.+-]*)$/u.exec(before);
+    return m ? { start: before.length - m[2]!.length, word: m[2]! } : null;
+  };
+
+  async function suggest() {
+    const t = token();
+    if (!t) return setSugs([]);
+    if (t.word.startsWith('@')) {
+      if (!store.get().members[roomId]) void loadMembers(roomId).then(suggest, () => {});
+      const q = t.word.slice(1).toLowerCase();
+      const members = store.get().members[roomId] ?? [];
+      const list: Suggestion[] = members
+        .filter((m) => !m.user.deleted && m.user.username && (m.user.username.startsWith(q) || m.user.display_name.toLowerCase().includes(q)))
+        .slice(0, 8)
+        .map((m) => ({ key: m.user.id, label: m.user.display_name, detail: `@${m.user.username}`, insert: `@${m.user.username} ` }));
+      if (isAdmin && 'room'.startsWith(q)) list.push({ key: '@room', label: '@room', detail: 'notify everyone in this room', insert: '@room ' });
+      setSugs(list);
+    } else if (t.word.length >= 3) {
+      emoji.current ??= await loadEmoji();
+      setSugs(searchEmoji(emoji.current, t.word.slice(1), 8).map((e) => ({ key: e.unicode, label: e.unicode, detail: `:${e.shortcodes[0] ?? e.label}:`, insert: e.unicode })));
+    } else setSugs([]);
+    setActive(0);
+  }
+
+  function accept(s: Suggestion) {
+    const el = box.current!;
+    const t = token();
+    if (!t) return;
+    const next = el.value.slice(0, t.start) + s.insert + el.value.slice(el.selectionStart);
+    if (!s.insert.startsWith('@')) useEmoji(s.insert);
+    setText(next);
+    setSugs([]);
+    const caret = t.start + s.insert.length;
+    requestAnimationFrame(() => el.setSelectionRange(caret, caret));
+  }
+
+  function onKeyDown(e: React.KeyboardEvent<HTMLTextAreaElement>) {
+    if (sugs.length) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        setActive((a) => (a + (e.key === 'ArrowDown' ? 1 : sugs.length - 1)) % sugs.length);
+        return;
+      }
+      if (e.key === 'Enter' || e.key === 'Tab') {
+        e.preventDefault();
+        accept(sugs[active]!);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        e.stopPropagation();
+        setSugs([]);
+        return;
+      }
+    }
+    if (e.key === 'Escape' && editing) {
+      e.preventDefault();
+      e.stopPropagation();
+      cancelEdit();
+      return;
+    }
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void submit();
+      return;
+    }
+    if (e.key === 'ArrowUp' && !text && !editing && !parentId) {
+      const last = lastOwnMessage(roomId);
+      if (last) {
+        e.preventDefault();
+        ui.set({ editing: { roomId, messageId: last } });
+      }
+    }
+  }
+
+  const listId = `sugs-${draftKey}`;
+  const disabled = readOnly || muted;
+  const hint = useMemo(() => (readOnly ? 'This room is archived: it is read-only.' : muted ? 'You are muted in this room.' : null), [readOnly, muted]);
+
+  return (
+    <div className={`composer ${editing ? 'editing' : ''}`}>
+      {editing && (
+        <div className="composer-mode">
+          Editing message ·{' '}
+          <button type="button" className="link-button" onClick={cancelEdit}>
+            Cancel (Esc)
+          </button>
+        </div>
+      )}
+      {sugs.length > 0 && (
+        <ul className="suggestions" id={listId} role="listbox" aria-label="Suggestions">
+          {sugs.map((s, i) => (
+            <li key={s.key} id={`${listId}-${i}`} role="option" aria-selected={i === active} className={i === active ? 'active' : ''} onMouseDown={(e) => (e.preventDefault(), accept(s))}>
+              <span className="sug-label">{s.label}</span> <span className="muted">{s.detail}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {hint ? (
+        <p className="composer-hint muted">{hint}</p>
+      ) : (
+        <form
+          className="composer-row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit();
+          }}
+        >
+          <textarea
+            ref={box}
+            className="composer-input"
+            aria-label={label}
+            placeholder={placeholder}
+            rows={1}
+            value={text}
+            maxLength={ROOM_LIMITS.message.max + 1}
+            disabled={disabled}
+            aria-autocomplete="list"
+            aria-controls={sugs.length ? listId : undefined}
+            aria-activedescendant={sugs.length ? `${listId}-${active}` : undefined}
+            onChange={(e) => {
+              setText(e.target.value);
+              if (e.target.value && !editing) noteTyping();
+              void suggest();
+            }}
+            onKeyDown={onKeyDown}
+            onBlur={() => setTimeout(() => setSugs([]), 150)}
+          />
+          <EmojiButton
+            label="Insert emoji"
+            onPick={(u) => {
+              const el = box.current!;
+              const at = el.selectionStart ?? text.length;
+              setText(text.slice(0, at) + u + text.slice(at));
+              el.focus();
+            }}
+          />
+          <button type="submit" className="primary send" disabled={!text.trim()}>
+            {editing ? 'Save' : 'Send'}
+          </button>
+        </form>
+      )}
+      {text.length > ROOM_LIMITS.message.max * 0.9 && <p className="muted counter">{ROOM_LIMITS.message.max - text.length} characters left</p>}
+    </div>
+  );
+}
+
+/** My newest message in the loaded timeline that is still editable (the edit window). */
+function lastOwnMessage(roomId: string): string | null {
+  const s = store.get();
+  const ids = s.timelines[roomId]?.ids ?? [];
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const m = s.messages[ids[i]!];
+    if (m && m.sender.id === s.me?.id && !m.deleted_at && m.type !== 'system') {
+      return Date.now() - Date.parse(m.created_at) < ROOM_LIMITS.editWindowSeconds * 1000 ? m.id : null;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,73 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { typingText } from '../../lib/format.ts';
+import { roomName } from '../../state/selectors.ts';
+import { useStore } from '../../state/store.ts';
+import { ui } from '../../state/ui.ts';
+import { IconButton, PresenceDot } from '../common.tsx';
+import { Timeline } from '../timeline/Timeline.tsx';
+import { Composer } from './Composer.tsx';
+import { RoomMenu } from './RoomMenu.tsx';
+
+/** A room: its header, timeline, who is typing, and the composer. */
+export function RoomView({ roomId, focusId }: { roomId: string; focusId: string | null }) {
+  const room = useStore((s) => s.rooms[roomId]);
+  const name = useStore((s) => (room ? roomName(s, room) : ''));
+  // The read point when the room was opened: the "new messages" line stays there while it is open.
+  const lastRead = useRef<{ room: string; seq: number } | null>(null);
+  if (room && lastRead.current?.room !== roomId) lastRead.current = { room: roomId, seq: room.membership?.last_read_seq ?? room.last_seq };
+
+  useEffect(() => {
+    document.title = name ? `${name} · Rooms` : 'Rooms';
+  }, [name]);
+
+  if (!room) return null;
+  return (
+    <section className="room" aria-label={name}>
+      <header className="room-head">
+        <IconButton label="Open the room list" icon="☰" className="drawer-toggle" onClick={() => ui.set({ drawerOpen: true })} />
+        <div className="room-title">
+          <h2 className="ellipsis">
+            {room.type === 'direct' && room.peer ? <PresenceDot userId={room.peer.id} /> : <span aria-hidden="true">{room.type === 'private' ? '🔒 ' : '# '}</span>}
+            {name}
+          </h2>
+          {room.description && <p className="room-desc ellipsis muted">{room.description}</p>}
+        </div>
+        {room.archived && <span className="tag">Archived</span>}
+        {room.type !== 'direct' && <IconButton label="Members" icon="👥" onClick={() => ui.set({ panel: { kind: 'members', roomId } })} />}
+        <IconButton label="Pinned messages" icon="📌" onClick={() => ui.set({ panel: { kind: 'pins', roomId } })} />
+        <RoomMenu room={room} />
+      </header>
+      <Timeline key={roomId} roomId={roomId} label={name} focusId={focusId} lastReadSeq={lastRead.current?.seq ?? 0} />
+      <TypingLine roomId={roomId} />
+      <Composer key={roomId} roomId={roomId} placeholder={`Message ${room.type === 'direct' ? name : `#${name}`}`} />
+    </section>
+  );
+}
+
+/** "alice is typing…": entries expire on their own if the stop never comes. */
+export function TypingLine({ roomId }: { roomId: string }) {
+  const typing = useStore((s) => s.typing[roomId]);
+  const users = useStore((s) => s.users);
+  const meId = useStore((s) => s.me?.id);
+  const now = Date.now();
+  const names = useMemo(
+    () =>
+      Object.entries(typing ?? {})
+        .filter(([id, until]) => id !== meId && until > now)
+        .map(([id]) => users[id]?.display_name ?? 'Someone'),
+    [typing, users, meId, now],
+  );
+  // Re-render when the earliest entry expires (a stop that never came).
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const next = Math.min(...Object.values(typing ?? {}).filter((t) => t > Date.now()));
+    if (!Number.isFinite(next)) return;
+    const t = setTimeout(() => setTick((n) => n + 1), next - Date.now() + 50);
+    return () => clearTimeout(t);
+  }, [typing, tick]);
+  return (
+    <div className="typing" aria-live="polite">
+      {typingText(names)}
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * The rendered window of a timeline: a slice of the loaded ids, at most MAX_NODES long, named by
+ * its first and last ids (null end: through the newest, following live messages). Ids keep their
+ * meaning when older history is prepended, so a prepend never moves what is on screen.
+ */
+export const MAX_NODES = 150;
+export const STEP = 50;
+
+export interface Win {
+  startId: string | null;
+  endId: string | null;
+}
+
+export function slice(ids: string[], win: Win): { start: number; end: number } {
+  if (ids.length === 0) return { start: 0, end: -1 };
+  let end = win.endId === null ? ids.length - 1 : ids.indexOf(win.endId);
+  if (end < 0) end = ids.length - 1;
+  let start = win.startId === null ? 0 : ids.indexOf(win.startId);
+  if (start < 0 || start > end) start = Math.max(0, end - MAX_NODES + 1);
+  // Following the newest: the window slides down as messages arrive.
+  if (win.endId === null && end - start + 1 > MAX_NODES) start = end - MAX_NODES + 1;
+  return { start, end };
+}
+
+/** The window after growing upwards by STEP (the bottom is trimmed to keep MAX_NODES). */
+export function up(ids: string[], win: Win): Win {
+  const { start, end } = slice(ids, win);
+  const s = Math.max(0, start - STEP);
+  const e = Math.min(end, s + MAX_NODES - 1);
+  return { startId: ids[s] ?? null, endId: e === ids.length - 1 && win.endId === null ? null : (ids[e] ?? null) };
+}
+
+/** The window after growing downwards by STEP (the top is trimmed). */
+export function down(ids: string[], win: Win): Win {
+  const { start, end } = slice(ids, win);
+  const e = Math.min(ids.length - 1, end + STEP);
+  const s = Math.max(start, e - MAX_NODES + 1);
+  return { startId: ids[s] ?? null, endId: e === ids.length - 1 ? null : (ids[e] ?? null) };
+}
+
+/** A window centred on one message. */
+export function around(ids: string[], id: string): Win {
+  const i = Math.max(0, ids.indexOf(id));
+  const s = Math.max(0, i - MAX_NODES / 2);
+  const e = Math.min(ids.length - 1, s + MAX_NODES - 1);
+  return { startId: ids[s] ?? null, endId: e === ids.length - 1 ? null : (ids[e] ?? null) };
+}
+
+export const LATEST: Win = { startId: null, endId: null };
