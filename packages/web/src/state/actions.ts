@@ -167,6 +167,9 @@ const usersOf = (s: State, items: Message[]): State['users'] => {
   return users;
 };
 
+/** Thread replies are shown in their thread, not in the room's timeline. */
+const roots = (items: Message[]) => items.filter((m) => !m.parent_id).map((m) => m.id);
+
 /** The latest page of a room: the timeline becomes that stretch (live messages append to it). */
 export async function loadLatest(roomId: string): Promise<void> {
   const page = await client.messages.list(roomId, { limit: PAGE });
@@ -175,7 +178,7 @@ export async function loadLatest(roomId: string): Promise<void> {
     ...s,
     messages: indexed(s, items),
     users: usersOf(s, items),
-    timelines: { ...s.timelines, [roomId]: { ids: items.map((m) => m.id), hasOlder: page.next !== null, atLatest: true, loadingOlder: false, loadingNewer: false } },
+    timelines: { ...s.timelines, [roomId]: { ids: roots(items), hasOlder: page.next !== null, atLatest: true, loadingOlder: false, loadingNewer: false } },
   }));
 }
 
@@ -192,7 +195,7 @@ export async function loadAround(roomId: string, messageId: string): Promise<voi
     ...s,
     messages: indexed(s, items),
     users: usersOf(s, items),
-    timelines: { ...s.timelines, [roomId]: { ids: items.map((m) => m.id), hasOlder: before.next !== null, atLatest: after.next === null, loadingOlder: false, loadingNewer: false } },
+    timelines: { ...s.timelines, [roomId]: { ids: roots(items), hasOlder: before.next !== null, atLatest: after.next === null, loadingOlder: false, loadingNewer: false } },
   }));
 }
 
@@ -206,7 +209,7 @@ export async function loadOlder(roomId: string): Promise<number> {
     set((s) => {
       const cur = s.timelines[roomId]!;
       const seen = new Set(cur.ids);
-      const add = items.filter((m) => !seen.has(m.id)).map((m) => m.id);
+      const add = roots(items.filter((m) => !seen.has(m.id)));
       return { ...s, messages: indexed(s, items), users: usersOf(s, items), timelines: { ...s.timelines, [roomId]: { ...cur, ids: [...add, ...cur.ids], hasOlder: page.next !== null, loadingOlder: false } } };
     });
     return items.length;
@@ -225,7 +228,7 @@ export async function loadNewer(roomId: string): Promise<number> {
     set((s) => {
       const cur = s.timelines[roomId]!;
       const seen = new Set(cur.ids);
-      const add = page.items.filter((m) => !seen.has(m.id)).map((m) => m.id);
+      const add = roots(page.items.filter((m) => !seen.has(m.id)));
       return { ...s, messages: indexed(s, page.items), users: usersOf(s, page.items), timelines: { ...s.timelines, [roomId]: { ...cur, ids: [...cur.ids, ...add], atLatest: page.next === null, loadingNewer: false } } };
     });
     return page.items.length;

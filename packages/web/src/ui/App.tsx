@@ -71,7 +71,7 @@ function Shell() {
         {route.name === 'invite' ? (
           <InviteScreen code={route.code} />
         ) : roomId && known ? (
-          <RoomView roomId={roomId} focusId={route.name === 'room' ? route.messageId : null} />
+          <RoomView key={roomId} roomId={roomId} focusId={route.name === 'room' ? route.messageId : null} />
         ) : roomId && loaded ? (
           <NotAMember roomId={roomId} />
         ) : loaded ? (

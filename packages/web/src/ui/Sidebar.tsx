@@ -31,7 +31,7 @@ export function Sidebar({ activeRoomId }: { activeRoomId: string | null }) {
         </button>
         <div className="row">
           <button type="button" className="secondary grow" onClick={() => ui.set({ dialog: 'browse' })}>
-            Browse rooms
+            Browse
           </button>
           <button type="button" className="secondary grow" onClick={() => ui.set({ dialog: 'create-room' })}>
             New room

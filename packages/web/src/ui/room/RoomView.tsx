@@ -37,9 +37,9 @@ export function RoomView({ roomId, focusId }: { roomId: string; focusId: string 
         <IconButton label="Pinned messages" icon="📌" onClick={() => ui.set({ panel: { kind: 'pins', roomId } })} />
         <RoomMenu room={room} />
       </header>
-      <Timeline key={roomId} roomId={roomId} label={name} focusId={focusId} lastReadSeq={lastRead.current?.seq ?? 0} />
+      <Timeline roomId={roomId} label={name} focusId={focusId} lastReadSeq={lastRead.current?.seq ?? 0} />
       <TypingLine roomId={roomId} />
-      <Composer key={roomId} roomId={roomId} placeholder={`Message ${room.type === 'direct' ? name : `#${name}`}`} />
+      <Composer roomId={roomId} placeholder={`Message ${room.type === 'direct' ? name : `#${name}`}`} />
     </section>
   );
 }
