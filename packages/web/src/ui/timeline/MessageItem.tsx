@@ -8,6 +8,7 @@ import type { Message, PendingMessage } from '../../state/types.ts';
 import { toast, ui } from '../../state/ui.ts';
 import { Avatar } from '../common.tsx';
 import { EmojiButton } from '../emoji/EmojiButton.tsx';
+import { Reactions } from './Reactions.tsx';
 import { ReadReceipt } from './ReadReceipt.tsx';
 
 /** A message's content as safe HTML (Markdown through the sanitiser). */
@@ -81,24 +82,7 @@ export const MessageItem = memo(function MessageItem({ message: m, grouped, high
             )}
           </>
         )}
-        {!deleted && m.reactions.length > 0 && (
-          <div className="reactions" role="group" aria-label="Reactions">
-            {m.reactions.map((r) => (
-              <button
-                key={r.emoji}
-                type="button"
-                className={`reaction ${r.me ? 'me' : ''}`}
-                aria-pressed={r.me}
-                aria-label={`${r.emoji} ${r.count}${r.me ? ', including you' : ''}`}
-                title={`${r.count} reacted with ${r.emoji}${r.me ? ' (you)' : ''}`}
-                onClick={() => void act(toggleReaction(m.id, r.emoji))}
-                disabled={archived}
-              >
-                <span className="reaction-emoji">{r.emoji}</span> {r.count}
-              </button>
-            ))}
-          </div>
-        )}
+        {!deleted && m.reactions.length > 0 && <Reactions message={m} disabled={archived} />}
         {!inThread && m.reply_count > 0 && (
           <button type="button" className="thread-summary" onClick={() => ui.set({ panel: { kind: 'thread', messageId: m.id } })}>
             {m.reply_count} {m.reply_count === 1 ? 'reply' : 'replies'}
