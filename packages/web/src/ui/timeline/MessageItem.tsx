@@ -19,7 +19,20 @@ export function MessageBody({ content }: { content: string }) {
 }
 
 /** One message: sender, time, body, reactions, thread summary, and its actions on hover or focus. */
-export const MessageItem = memo(function MessageItem({ message: m, grouped, highlighted, inThread = false }: { message: Message; grouped: boolean; highlighted: boolean; inThread?: boolean }) {
+export const MessageItem = memo(function MessageItem({
+  message: m,
+  grouped,
+  highlighted,
+  inThread = false,
+  receipt = false,
+}: {
+  message: Message;
+  grouped: boolean;
+  highlighted: boolean;
+  inThread?: boolean;
+  /** Show read receipts (on my newest message in the room). */
+  receipt?: boolean;
+}) {
   const sender = useStore((s) => s.users[m.sender.id] ?? m.sender);
   const me = useStore((s) => s.me);
   const room = useStore((s) => s.rooms[m.room_id]);
@@ -83,12 +96,16 @@ export const MessageItem = memo(function MessageItem({ message: m, grouped, high
           </>
         )}
         {!deleted && m.reactions.length > 0 && <Reactions message={m} disabled={archived} />}
-        {!inThread && m.reply_count > 0 && (
-          <button type="button" className="thread-summary" onClick={() => ui.set({ panel: { kind: 'thread', messageId: m.id } })}>
-            {m.reply_count} {m.reply_count === 1 ? 'reply' : 'replies'}
-          </button>
+        {((!inThread && m.reply_count > 0) || (receipt && mine && !deleted && room)) && (
+          <div className="message-foot">
+            {!inThread && m.reply_count > 0 && (
+              <button type="button" className="thread-summary" onClick={() => ui.set({ panel: { kind: 'thread', messageId: m.id } })}>
+                {m.reply_count} {m.reply_count === 1 ? 'reply' : 'replies'}
+              </button>
+            )}
+            {receipt && mine && !deleted && room && <ReadReceipt message={m} roomType={room.type} />}
+          </div>
         )}
-        {mine && !deleted && room && <ReadReceipt message={m} roomType={room.type} />}
       </div>
       {!deleted && !archived && (
         <div className="message-actions" role="toolbar" aria-label="Message actions">
