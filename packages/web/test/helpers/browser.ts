@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { ensureWebBuild, WEB_DIST } from '../../../../scripts/web-build.ts';
 import { signup, startServer, type TestServer } from '../../../server/test/helpers/server.ts';
 import { backends } from '../../../server/test/helpers/services.ts';
+import { webBuild } from './build.ts';
 
 /**
  * The browser harness of the web app's tests: Debian's Chromium driven by playwright-core (no
@@ -28,19 +27,6 @@ export function browserSkip(): string | false {
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-}
-
-/**
- * The build the server will serve, made if it is missing or older than its sources (outside CI).
- * In CI the install (npm ci's postinstall) must have built it: a missing build there is a failure.
- */
-export function webBuild(): string {
-  if (process.env.CI) {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`${WEB_DIST} has no index.html: npm ci should have built it (npm run build:web)`);
-  } else {
-    ensureWebBuild();
-  }
-  return WEB_DIST;
 }
 
 /**
