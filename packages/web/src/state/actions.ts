@@ -97,7 +97,10 @@ function connectLive(userId: string): void {
     set((s) => reduceEvent(s, ev));
     if (ev.type === 'notification') {
       const route = parse(location.pathname);
-      showDesktop(ev.data as Notification, route.name === 'room' ? route.roomId : null);
+      const n = ev.data as Notification;
+      showDesktop(n, route.name === 'room' ? route.roomId : null);
+      // A room I was just put in (someone opened a direct room with me, added me) is not listed yet.
+      if (n.room_id && !store.get().rooms[n.room_id]) void loadRooms().catch(() => {});
     }
   });
   live.on('status', (status) => set((s) => ({ ...s, connection: { status, nextRetryAt: status === 'disconnected' ? s.connection.nextRetryAt : null } })));
