@@ -159,7 +159,8 @@ export async function setPresence(status: Exclude<Presence, 'offline'>): Promise
 
 // ── Notifications ───────────────────────────────────────────────────────────────────────────────
 
-const NOTIFICATIONS_PAGE = 30;
+// As many as the list loaded at sign-in, so opening the centre never shortens it.
+const NOTIFICATIONS_PAGE = 50;
 
 /** The newest page of notifications, and where the next page starts. */
 export async function refreshNotifications(): Promise<void> {

@@ -1,4 +1,4 @@
-import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import { type FormEvent, type ReactNode, useId, useRef, useState } from 'react';
 import { isRoomsApiError } from '@rooms/client';
 import { LIMITS, type ProfileField, type Visibility } from '@rooms/protocol';
 import { errorText, logout, logoutEverywhere } from '../../state/actions.ts';
@@ -192,12 +192,18 @@ function ProfileSection({ me }: { me: Me }) {
   const [draft, setDraft] = useState(() => draftOf(me));
   const [errors, setErrors] = useState<FieldErrors>({});
   const form = useSubmit();
+  const formRef = useRef<HTMLFormElement>(null);
+  // The first field to fix gets the focus, so the errors are found even when they are scrolled away.
+  const showErrors = (next: FieldErrors) => {
+    setErrors(next);
+    requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+  };
   const set = <K extends keyof Omit<Draft, 'fields'>>(k: K) => (v: string) => setDraft((d) => ({ ...d, [k]: v }));
   const setField = (f: ProfileField, part: Partial<Draft['fields'][ProfileField]>) => setDraft((d) => ({ ...d, fields: { ...d.fields, [f]: { ...d.fields[f], ...part } } }));
 
   function onSubmit(e: FormEvent) {
     const { patch, errors: local } = patchOf(me, draft);
-    setErrors(local);
+    showErrors(local);
     if (Object.keys(local).length) {
       e.preventDefault();
       form.setError('Some fields need a fix (see below).');
@@ -212,7 +218,7 @@ function ProfileSection({ me }: { me: Me }) {
       },
       (err) => {
         const split = splitErrors(err, ERROR_KEYS);
-        setErrors(split.fields);
+        showErrors(split.fields);
         return split.form ?? 'Some fields need a fix (see below).';
       },
     );
@@ -220,7 +226,7 @@ function ProfileSection({ me }: { me: Me }) {
 
   return (
     <Section title="Profile">
-      <form className="form" onSubmit={onSubmit} noValidate>
+      <form ref={formRef} className="form" onSubmit={onSubmit} noValidate>
         <Field label="Display name" value={draft.display_name} onChange={set('display_name')} error={errors.display_name} hint={charsLeft(draft.display_name, LIMITS.displayName.max)} required autoComplete="nickname" />
         <Field label="Bio" value={draft.bio} onChange={set('bio')} error={errors.bio} hint={charsLeft(draft.bio, LIMITS.bio.max)} multiline />
         <Field label="Website" type="url" value={draft.website} onChange={set('website')} error={errors.website} hint="An http:// or https:// address." maxLength={LIMITS.website.max} autoComplete="url" inputMode="url" />
