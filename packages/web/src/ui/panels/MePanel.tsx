@@ -1,7 +1,7 @@
 import { type FormEvent, type ReactNode, useId, useRef, useState } from 'react';
 import { isRoomsApiError } from '@rooms/client';
 import { LIMITS, type ProfileField, type Visibility } from '@rooms/protocol';
-import { errorText, logout, logoutEverywhere } from '../../state/actions.ts';
+import { logout, logoutEverywhere } from '../../state/actions.ts';
 import { changeEmail, changePassword, changeUsername, deactivateAccount, type ProfileChanges, setPresence, updateProfile } from '../../state/people-actions.ts';
 import { useStore } from '../../state/store.ts';
 import type { Me, Presence } from '../../state/types.ts';
@@ -66,25 +66,35 @@ function Outcome({ error, done }: { error: string | null; done: string | null })
   );
 }
 
-/** Runs a form's submit: busy while it runs, then its confirmation or its errors. */
-function useSubmit() {
+/**
+ * Runs a form's submit: busy while it runs, then its confirmation or its errors. With `fields`,
+ * the server's complaints about those fields go under them (`fieldErrors`); a wrong password goes
+ * under the `passwordField`.
+ */
+function useSubmit(opts: { fields?: readonly string[]; passwordField?: string } = {}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   async function submit(e: FormEvent | null, fn: () => Promise<string>, onError?: (err: unknown) => string | null) {
     e?.preventDefault();
     setBusy(true);
     setError(null);
     setDone(null);
+    setFieldErrors({});
     try {
       setDone(await fn());
     } catch (err) {
-      setError(onError ? onError(err) : errorText(err));
+      if (onError) return setError(onError(err));
+      if (opts.passwordField && isRoomsApiError(err) && err.code === 'wrong_password') return setFieldErrors({ [opts.passwordField]: err.message });
+      const split = splitErrors(err, opts.fields ?? []);
+      setFieldErrors(split.fields);
+      setError(split.form);
     } finally {
       setBusy(false);
     }
   }
-  return { busy, error, done, submit, setError };
+  return { busy, error, done, fieldErrors, submit, setError };
 }
 
 // ── Presence and status message ─────────────────────────────────────────────────────────────────
@@ -304,7 +314,7 @@ function DesktopSection() {
 
 function UsernameSection({ me }: { me: Me }) {
   const [username, setUsername] = useState('');
-  const form = useSubmit();
+  const form = useSubmit({ fields: ['username'] });
   return (
     <Section title="Username">
       <form
@@ -324,6 +334,7 @@ function UsernameSection({ me }: { me: Me }) {
           label="New username"
           value={username}
           onChange={(v) => setUsername(v.toLowerCase())}
+          error={form.fieldErrors.username}
           hint={`${LIMITS.username.min}–${LIMITS.username.max} characters: letters a–z, digits and _.`}
           required
           maxLength={LIMITS.username.max}
@@ -344,7 +355,7 @@ function UsernameSection({ me }: { me: Me }) {
 function EmailSection({ me }: { me: Me }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const form = useSubmit();
+  const form = useSubmit({ fields: ['email', 'password'], passwordField: 'password' });
   return (
     <Section title="Email">
       <form
@@ -361,8 +372,8 @@ function EmailSection({ me }: { me: Me }) {
         <p className="muted small-print">
           Now: <span className="break">{me.email}</span>
         </p>
-        <Field label="New email" type="email" value={email} onChange={setEmail} required maxLength={LIMITS.email.max} autoComplete="email" />
-        <Field label="Your password" type="password" value={password} onChange={setPassword} required autoComplete="current-password" hint="Needed to change your email." />
+        <Field label="New email" type="email" value={email} onChange={setEmail} error={form.fieldErrors.email} required maxLength={LIMITS.email.max} autoComplete="email" />
+        <Field label="Your password" type="password" value={password} onChange={setPassword} error={form.fieldErrors.password} required autoComplete="current-password" hint="Needed to change your email." />
         <div className="form-actions">
           <button type="submit" className="primary" disabled={form.busy || !email || !password}>
             Change email
@@ -378,7 +389,7 @@ function PasswordSection() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
-  const form = useSubmit();
+  const form = useSubmit({ fields: ['current_password', 'new_password'], passwordField: 'current_password' });
   const mismatch = again !== '' && again !== next ? 'The two new passwords differ.' : undefined;
   const tooShort = next !== '' && [...next].length < LIMITS.password.min ? `At least ${LIMITS.password.min} characters.` : undefined;
   return (
@@ -395,8 +406,8 @@ function PasswordSection() {
           })
         }
       >
-        <Field label="Current password" type="password" value={current} onChange={setCurrent} required autoComplete="current-password" />
-        <Field label="New password" type="password" value={next} onChange={setNext} required autoComplete="new-password" error={tooShort} hint={`${LIMITS.password.min}–${LIMITS.password.max} characters.`} />
+        <Field label="Current password" type="password" value={current} onChange={setCurrent} error={form.fieldErrors.current_password} required autoComplete="current-password" />
+        <Field label="New password" type="password" value={next} onChange={setNext} required autoComplete="new-password" error={tooShort ?? form.fieldErrors.new_password} hint={`${LIMITS.password.min}–${LIMITS.password.max} characters.`} />
         <Field label="New password again" type="password" value={again} onChange={setAgain} required autoComplete="new-password" error={mismatch} />
         <p className="muted small-print">Changing it signs you out on every other device and browser.</p>
         <div className="form-actions">
@@ -435,7 +446,7 @@ function DeactivateSection() {
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState('');
   const [understood, setUnderstood] = useState(false);
-  const form = useSubmit();
+  const form = useSubmit({ passwordField: 'password' });
   if (!open)
     return (
       <Section title="Deactivate account">
@@ -450,18 +461,14 @@ function DeactivateSection() {
       <form
         className="form danger-zone"
         onSubmit={(e) =>
-          void form.submit(
-            e,
-            async () => (await deactivateAccount(password), ''),
-            (err) => (isRoomsApiError(err) && err.code === 'wrong_password' ? 'The password is wrong.' : errorText(err)),
-          )
+          void form.submit(e, async () => (await deactivateAccount(password), ''))
         }
       >
         <p>
           Your account is hidden at once: nobody can find you, message you or add you to rooms, and you are signed out everywhere. After 30 days your personal data is deleted, your username becomes
           free and your messages show as from “Deleted user”. Logging in again before then cancels the deletion.
         </p>
-        <Field label="Your password" type="password" value={password} onChange={setPassword} required autoComplete="current-password" />
+        <Field label="Your password" type="password" value={password} onChange={setPassword} error={form.fieldErrors.password} required autoComplete="current-password" />
         <label className="checkbox">
           <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} /> I understand, deactivate my account
         </label>
