@@ -1,83 +1,21 @@
 /**
- * People, notifications and the account, end to end in a real browser: A and B, each in their own
- * browser context, against a real server.
- *
- * The helpers under "Local harness" stand in for the shared packages/web/test/helpers/browser.ts
- * (on its way from another branch) and are shaped like it: browserSkip, launchBrowser,
- * startRoomsServer, openTab. Until it lands, the UI comes from a Vite dev server proxying to a test
- * server, so `ui.url` (the app) and `ui.api` (the API) differ; with the shared harness both are
- * the server's url and this block goes.
+ * Profiles, the notification centre and the account panel across two people, each in a browser
+ * context of their own, against a real server serving the real build (the shared harness).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { RoomsClient } from '@rooms/client';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { createServer } from 'vite';
-import { startServer, TEST_SETUP_TOKEN } from '../../server/test/helpers/server.ts';
-import { backends } from '../../server/test/helpers/services.ts';
-
-// ── Local harness ───────────────────────────────────────────────────────────────────────────────
-
-const CHROMIUM = process.env.TEST_CHROMIUM ?? '/usr/bin/chromium';
-const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-function browserSkip(): string | false {
-  if (existsSync(CHROMIUM)) return false;
-  const why = `no Chromium at ${CHROMIUM}: apt-get install chromium, or set TEST_CHROMIUM to one`;
-  if (process.env.CI) throw new Error(`${why} (CI must not skip the browser suites)`);
-  return why;
-}
-
-function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
-}
-
-interface Ui {
-  /** Where the app is served. */
-  url: string;
-  /** The API (for arranging data with the SDK). */
-  api: string;
-  stop(): Promise<void>;
-}
-
-/** A real server with a fresh SQLite database, and the app from a Vite dev server proxying to it. */
-async function startRoomsServer(): Promise<Ui> {
-  const server = await startServer(backends().find((b) => b.name === 'sqlite')!);
-  process.env.ROOMS_API = server.url; // vite.config.ts reads it when it loads
-  const vite = await createServer({ root: WEB_DIR, configFile: join(WEB_DIR, 'vite.config.ts'), logLevel: 'silent', server: { host: '127.0.0.1', port: 0 } });
-  await vite.listen();
-  const url = vite.resolvedUrls?.local[0]?.replace(/\/$/, '');
-  assert.ok(url, 'the Vite dev server has an address');
-  return {
-    url,
-    api: server.url,
-    stop: async () => {
-      await vite.close();
-      await server.stop();
-    },
-  };
-}
-
-interface Tab {
-  context: BrowserContext;
-  page: Page;
-}
-
-async function openTab(browser: Browser, ui: Ui): Promise<Tab> {
-  const context = await browser.newContext({ baseURL: ui.url, viewport: { width: 1280, height: 800 } });
-  return { context, page: await context.newPage() };
-}
+import type { Browser, Page } from 'playwright-core';
+import { TEST_SETUP_TOKEN, type TestServer } from '../../server/test/helpers/server.ts';
+import { browserSkip, launchBrowser, openTab, startRoomsServer, type Tab } from './helpers/browser.ts';
 
 // ── The flow ────────────────────────────────────────────────────────────────────────────────────
 
 const PASSWORD = 'password-123';
 
 /** A tab signed in through the login form, showing the app. */
-async function signIn(browser: Browser, ui: Ui, username: string): Promise<Tab> {
-  const tab = await openTab(browser, ui);
+async function signIn(browser: Browser, server: TestServer, username: string): Promise<Tab> {
+  const tab = await openTab(browser, server);
   await tab.page.goto('/');
   await tab.page.getByLabel('Username or email').fill(username);
   await tab.page.getByLabel('Password').fill(PASSWORD);
@@ -103,16 +41,16 @@ async function send(page: Page, room: string, text: string): Promise<void> {
 
 const skip = browserSkip();
 
-let ui: Ui;
+let server: TestServer;
 let browser: Browser;
 let lobbyId: string;
 
 before(async () => {
   if (skip) return;
-  ui = await startRoomsServer();
+  server = await startRoomsServer();
   browser = await launchBrowser();
-  const a = await signUp(ui.api, 'alice', 'Alice Archer', true);
-  const b = await signUp(ui.api, 'bob', 'Bob Builder');
+  const a = await signUp(server.url, 'alice', 'Alice Archer', true);
+  const b = await signUp(server.url, 'bob', 'Bob Builder');
   const lobby = await a.client.rooms.create({ name: 'lobby' });
   lobbyId = lobby.id;
   await b.client.rooms.join(lobby.id);
@@ -121,14 +59,14 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await ui?.stop();
+  await server?.stop();
 });
 
 test('people, notifications and the account across two people', { skip, timeout: 180_000 }, async (t) => {
-  const A = await signIn(browser, ui, 'alice');
-  const B = await signIn(browser, ui, 'bob');
+  const A = await signIn(browser, server, 'alice');
+  const B = await signIn(browser, server, 'bob');
   // Bob's second browser: signed out when Bob changes his password elsewhere.
-  const B2 = await signIn(browser, ui, 'bob');
+  const B2 = await signIn(browser, server, 'bob');
 
   await t.test("A opens B's profile from a message, follows, and messages B directly", async () => {
     const { page } = A;
