@@ -182,8 +182,12 @@ const readUpdated: Reducer<Data['read_updated']> = (s, d) => {
 };
 
 const presenceUpdated: Reducer<{ user_id: string; status: Presence }> = (s, d) => ({ ...s, presence: { ...s.presence, [d.user_id]: d.status } });
-const online: Reducer<{ user_id: string }> = (s, d) => (s.presence[d.user_id] && s.presence[d.user_id] !== 'offline' ? s : { ...s, presence: { ...s.presence, [d.user_id]: 'online' } });
-const offline: Reducer<{ user_id: string }> = (s, d) => ({ ...s, presence: { ...s.presence, [d.user_id]: 'offline' } });
+// user_online / user_offline carry the user (SessionEvent); presence_updated carries user_id.
+const online: Reducer<{ user: User }> = (s, d) => {
+  const next = remember(s, d.user);
+  return next.presence[d.user.id] && next.presence[d.user.id] !== 'offline' ? next : { ...next, presence: { ...next.presence, [d.user.id]: 'online' } };
+};
+const offline: Reducer<{ user: User }> = (s, d) => ({ ...remember(s, d.user), presence: { ...s.presence, [d.user.id]: 'offline' } });
 
 const notification: Reducer<Notification> = (s, n) => {
   if (s.notifications.items.some((x) => x.id === n.id)) return s;

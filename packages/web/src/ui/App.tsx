@@ -7,7 +7,7 @@ import { store, useStore } from '../state/store.ts';
 import { toast, ui, useUi } from '../state/ui.ts';
 import { AuthScreen, InvitePreview } from './AuthScreen.tsx';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
-import { DialogHost } from './dialogs/DialogHost.tsx';
+import { DialogHost, preloadDialogs } from './dialogs/DialogHost.tsx';
 import { installShortcuts } from './keyboard.ts';
 import { PanelHost } from './panels/PanelHost.tsx';
 import { RoomView } from './room/RoomView.tsx';
@@ -48,6 +48,11 @@ function Shell() {
   const panel = useUi((u) => u.panel);
   const drawer = useUi((u) => u.drawerOpen);
   const toastText = useUi((u) => u.toast);
+
+  useEffect(() => {
+    const idle = window.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 1500));
+    idle(() => preloadDialogs());
+  }, []);
 
   useEffect(() => installShortcuts(() => (parse(location.pathname).name === 'room' ? (parse(location.pathname) as { roomId: string }).roomId : null)), []);
 

@@ -1,10 +1,24 @@
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import { type Dialog, ui, useUi } from '../../state/ui.ts';
 
-const CreateRoomDialog = lazy(() => import('./CreateRoomDialog.tsx'));
-const BrowseDialog = lazy(() => import('./BrowseDialog.tsx'));
-const QuickSwitcher = lazy(() => import('./QuickSwitcher.tsx'));
-const ShortcutsDialog = lazy(() => import('./ShortcutsDialog.tsx'));
+const loaders = {
+  create: () => import('./CreateRoomDialog.tsx'),
+  browse: () => import('./BrowseDialog.tsx'),
+  switcher: () => import('./QuickSwitcher.tsx'),
+  shortcuts: () => import('./ShortcutsDialog.tsx'),
+};
+const CreateRoomDialog = lazy(loaders.create);
+const BrowseDialog = lazy(loaders.browse);
+const QuickSwitcher = lazy(loaders.switcher);
+const ShortcutsDialog = lazy(loaders.shortcuts);
+
+/**
+ * Fetches the dialogs' code once the app is idle (not part of the first load), so that keys typed
+ * right after Ctrl+K reach the switcher instead of a dialog still loading.
+ */
+export function preloadDialogs(): void {
+  for (const load of Object.values(loaders)) void load().catch(() => {});
+}
 
 const TITLES: Record<Exclude<Dialog, null>, string> = {
   'create-room': 'Create a room',
