@@ -204,7 +204,7 @@ export async function loadLatest(roomId: string): Promise<void> {
     ...s,
     messages: indexed(s, items),
     users: usersOf(s, items),
-    timelines: { ...s.timelines, [roomId]: { ids: roots(items), hasOlder: page.next !== null, atLatest: true, loadingOlder: false, loadingNewer: false } },
+    timelines: { ...s.timelines, [roomId]: { ids: roots(items), hasOlder: page.next !== null, atLatest: true, loadingOlder: false, loadingNewer: false, olderCursor: page.next } },
   }));
 }
 
@@ -221,7 +221,7 @@ export async function loadAround(roomId: string, messageId: string): Promise<voi
     ...s,
     messages: indexed(s, items),
     users: usersOf(s, items),
-    timelines: { ...s.timelines, [roomId]: { ids: roots(items), hasOlder: before.next !== null, atLatest: after.next === null, loadingOlder: false, loadingNewer: false } },
+    timelines: { ...s.timelines, [roomId]: { ids: roots(items), hasOlder: before.next !== null, atLatest: after.next === null, loadingOlder: false, loadingNewer: false, olderCursor: before.next, newerCursor: after.next } },
   }));
 }
 
@@ -230,13 +230,14 @@ export async function loadOlder(roomId: string): Promise<number> {
   if (!tl || !tl.hasOlder || tl.loadingOlder) return 0;
   set((s) => ({ ...s, timelines: { ...s.timelines, [roomId]: { ...tl, loadingOlder: true } } }));
   try {
-    const page = await client.messages.list(roomId, { before: tl.ids[0], limit: PAGE });
+    const before = tl.olderCursor ?? tl.ids[0];
+    const page = await client.messages.list(roomId, { ...(before ? { before } : {}), limit: PAGE });
     const items = page.items.slice().reverse();
     set((s) => {
       const cur = s.timelines[roomId]!;
       const seen = new Set(cur.ids);
       const add = roots(items.filter((m) => !seen.has(m.id)));
-      return { ...s, messages: indexed(s, items), users: usersOf(s, items), timelines: { ...s.timelines, [roomId]: { ...cur, ids: [...add, ...cur.ids], hasOlder: page.next !== null, loadingOlder: false } } };
+      return { ...s, messages: indexed(s, items), users: usersOf(s, items), timelines: { ...s.timelines, [roomId]: { ...cur, ids: [...add, ...cur.ids], hasOlder: page.next !== null, loadingOlder: false, olderCursor: page.next } } };
     });
     return items.length;
   } catch (err) {
@@ -250,12 +251,13 @@ export async function loadNewer(roomId: string): Promise<number> {
   if (!tl || tl.atLatest || tl.loadingNewer) return 0;
   set((s) => ({ ...s, timelines: { ...s.timelines, [roomId]: { ...tl, loadingNewer: true } } }));
   try {
-    const page = await client.messages.list(roomId, { after: tl.ids[tl.ids.length - 1], limit: PAGE });
+    const after = tl.newerCursor ?? tl.ids[tl.ids.length - 1];
+    const page = await client.messages.list(roomId, { ...(after ? { after } : {}), limit: PAGE });
     set((s) => {
       const cur = s.timelines[roomId]!;
       const seen = new Set(cur.ids);
       const add = roots(page.items.filter((m) => !seen.has(m.id)));
-      return { ...s, messages: indexed(s, page.items), users: usersOf(s, page.items), timelines: { ...s.timelines, [roomId]: { ...cur, ids: [...cur.ids, ...add], atLatest: page.next === null, loadingNewer: false } } };
+      return { ...s, messages: indexed(s, page.items), users: usersOf(s, page.items), timelines: { ...s.timelines, [roomId]: { ...cur, ids: [...cur.ids, ...add], atLatest: page.next === null, loadingNewer: false, newerCursor: page.next } } };
     });
     return page.items.length;
   } catch (err) {

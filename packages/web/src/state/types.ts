@@ -19,6 +19,12 @@ export interface Timeline {
   atLatest: boolean;
   loadingOlder: boolean;
   loadingNewer: boolean;
+  /**
+   * Where the next older (newer) page starts: the server's cursor from the last page read. Not
+   * ids[0] (ids[-1]): ids are the room's own messages, and a page of thread replies adds none.
+   */
+  olderCursor?: string | null;
+  newerCursor?: string | null;
 }
 
 /** A message the user sent that the server has not stored yet (waiting in the outbox) or refused. */

@@ -142,6 +142,13 @@ export function Timeline({ roomId, label, focusId, lastReadSeq }: { roomId: stri
     }
   }, [roomId, win, measure]);
 
+  // Content that does not fill the view cannot be scrolled, so no scroll would ever ask for more:
+  // a page of a busy thread's replies holds few timeline messages, or none. Ask now, until it fills.
+  useEffect(() => {
+    const el = scroller.current;
+    if (el && tl && !tl.loadingOlder && !busy.current && el.scrollHeight <= el.clientHeight && (start > 0 || tl.hasOlder)) onScroll();
+  }, [tl, start, onScroll]);
+
   // The newest message is on screen, the window has focus: the room is read.
   const room = useStore((s) => s.rooms[roomId]);
   useEffect(() => {
