@@ -127,6 +127,29 @@ const raw: ((n: number) => string)[] = [
   (n) => `@<img src=x onerror=${T(n)}>`,
   (n) => `:<img src=x onerror=${T(n)}>:`,
   (n) => `${EVIL}/${n}.png`,
+  // Markdown autolinks, references and entities
+  (n) => `<javascript:${T(n)}>`,
+  (n) => `![a][r]\n\n[r]: ${EVIL}/${n}.png`,
+  (n) => `&lt;img src=x onerror=${T(n)}&gt;`,
+  (n) => `&#60;script&#62;${T(n)}&#60;/script&#62;`,
+  (n) => `[a](\u00a0javascript:${T(n)})`,
+  (n) => '```"><img src=x onerror=' + T(n) + '>\ncode\n```',
+  // Mentions (marked up after Markdown, before the sanitiser) mixed with markup
+  (n) => `[@room](javascript:${T(n)})`,
+  (n) => `@room"><img src=x onerror=${T(n)}>`,
+  (n) => `[x](https://ok.example/@room"onmouseover="${T(n)})`,
+  // Attributes that fetch or act without script: ping, srcset, poster, a checkbox's handler
+  (n) => `<a href="https://ok.example/${n}" ping="${EVIL}/ping/${n}">ping</a>`,
+  (n) => `<img srcset="${EVIL}/${n}.png 1x">`,
+  (n) => `<video poster=${EVIL}/${n}.png></video>`,
+  (n) => `- [x] <input type=checkbox onclick=${T(n)} checked>`,
+  (n) => `<svg><use href="${EVIL}/${n}.svg#a"/></svg>`,
+  // DOM clobbering: named elements that would shadow globals the app or the sanitiser reads
+  (n) => `<a id="__xss" name="${n}" href="javascript:${T(n)}">clobber</a>`,
+  (n) => `<form name="getElementById"></form><img name="createElement" src=x onerror=${T(n)}>`,
+  // Deep nesting (parser recursion) around a payload
+  (n) => `${'> '.repeat(150)}<img src=x onerror=${T(n)}>`,
+  (n) => `${'*'.repeat(300)}<img src=x onerror=${T(n)}>${'*'.repeat(300)}`,
 ];
 
 export const PAYLOADS: string[] = raw.map((f, i) => f(i + 1));
