@@ -431,8 +431,24 @@ export async function loadPresence(): Promise<void> {
   set((s) => ({ ...s, presence: { ...s.presence, ...Object.fromEntries(list.items.map((p) => [p.user.id, p.status])) } }));
 }
 
-export function sendTyping(roomId: string, typing: boolean): void {
-  getLive()?.request(typing ? 'typing_start' : 'typing_stop', { room_id: roomId }).catch(() => {});
+const fetchingUsers = new Set<string>();
+
+/** Someone shown by id only (typing, presence) whom no message or member list has named yet. */
+export function ensureUser(id: string): void {
+  if (store.get().users[id] || fetchingUsers.has(id)) return;
+  fetchingUsers.add(id);
+  client.users.get(id).then(
+    (u) => set((s) => ({ ...s, users: { ...s.users, [u.id]: { id: u.id, username: u.username, display_name: u.display_name, avatar_url: u.avatar_url, deleted: u.deleted } } })),
+    () => fetchingUsers.delete(id),
+  );
+}
+
+/** False when nothing could be sent (not connected yet): the caller tries again on the next key. */
+export function sendTyping(roomId: string, typing: boolean): boolean {
+  const live = getLive();
+  if (live?.status !== 'connected') return false;
+  live.request(typing ? 'typing_start' : 'typing_stop', { room_id: roomId }).catch(() => {});
+  return true;
 }
 
 export function errorText(err: unknown): string {
