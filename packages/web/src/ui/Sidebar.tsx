@@ -6,6 +6,7 @@ import { useStore } from '../state/store.ts';
 import type { Room } from '../state/types.ts';
 import { ui, useUi } from '../state/ui.ts';
 import { Avatar, Badge, PresenceDot } from './common.tsx';
+import { Menu } from './Menu.tsx';
 
 /** My rooms by last message, with unread and mention badges; the way to every other screen. */
 export function Sidebar({ activeRoomId }: { activeRoomId: string | null }) {
@@ -54,22 +55,17 @@ export function Sidebar({ activeRoomId }: { activeRoomId: string | null }) {
             <PresenceDot userId={me.id} />
           </button>
           <ThemeToggle />
-          <details className="menu">
-            <summary aria-label="Account menu" title="Account">
-              ⋯
-            </summary>
-            <div className="menu-items" role="menu">
-              <button type="button" role="menuitem" onClick={() => ui.set({ dialog: 'shortcuts' })}>
-                Keyboard shortcuts
-              </button>
-              <button type="button" role="menuitem" onClick={logout}>
-                Log out
-              </button>
-              <button type="button" role="menuitem" onClick={() => void logoutEverywhere()}>
-                Log out everywhere
-              </button>
-            </div>
-          </details>
+          <Menu label="Account menu" icon="⋯">
+            <button type="button" role="menuitem" onClick={() => ui.set({ dialog: 'shortcuts' })}>
+              Keyboard shortcuts
+            </button>
+            <button type="button" role="menuitem" onClick={logout}>
+              Log out
+            </button>
+            <button type="button" role="menuitem" onClick={() => void logoutEverywhere()}>
+              Log out everywhere
+            </button>
+          </Menu>
         </footer>
       )}
     </aside>
