@@ -116,9 +116,15 @@ function connectLive(userId: string): void {
   });
   live.on('sent', (item, message) => set((s) => placeSent(s, item, message)));
   live.on('failed', (item, err) => set((s) => markFailed(s, item, err)));
-  live.start();
-  // Messages queued before a reload are shown as pending until they go out.
-  void outbox.list().then((items) => set((s) => ({ ...s, pending: { ...Object.fromEntries(items.map((i) => [i.client_id, toPending(i)])), ...s.pending } })));
+  // Messages queued before a reload are shown as pending until they go out: read before the
+  // connection starts, or a send finishing first would leave its stale copy shown as pending.
+  void outbox
+    .list()
+    .catch(() => [])
+    .then((items) => {
+      set((s) => ({ ...s, pending: { ...Object.fromEntries(items.map((i) => [i.client_id, toPending(i)])), ...s.pending } }));
+      if (getLive() === live) live.start();
+    });
 }
 
 const toPending = (i: OutboxItem): PendingMessage => ({ client_id: i.client_id, room_id: i.room_id, parent_id: i.parent_id ?? null, content: i.content, queued_at: i.queued_at, failed: null });
