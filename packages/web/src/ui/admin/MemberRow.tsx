@@ -11,12 +11,12 @@ import { useAction } from './useAction.ts';
 
 /**
  * One member: who (opens their profile), presence, role, mute; and, when the viewer's role allows
- * it, a "Manage" toggle with what they may do to this member and nothing else.
+ * it, a "Manage" toggle with what they may do to this member and nothing else. Whether it is open
+ * is the list's state, so a member who changes role (and group) stays open.
  */
-export function MemberRow({ roomId, member: m, viewerRole }: { roomId: string; member: RoomMember; viewerRole: Role | undefined }) {
+export function MemberRow({ roomId, member: m, viewerRole, open, onToggle }: { roomId: string; member: RoomMember; viewerRole: Role | undefined; open: boolean; onToggle: () => void }) {
   const user = useStore((s) => s.users[m.user.id] ?? m.user);
   const meId = useStore((s) => s.me?.id);
-  const [open, setOpen] = useState(false);
   const actionsId = useId();
   const me = m.user.id === meId;
   const canModerate = !me && outranks(viewerRole, m.role);
@@ -45,7 +45,7 @@ export function MemberRow({ roomId, member: m, viewerRole }: { roomId: string; m
           )}
         </button>
         {canManage && (
-          <button type="button" className="icon-button" aria-label={`Manage ${user.display_name}`} title="Manage" aria-expanded={open} aria-controls={actionsId} onClick={() => setOpen(!open)}>
+          <button type="button" className="icon-button" aria-label={`Manage ${user.display_name}`} title="Manage" aria-expanded={open} aria-controls={actionsId} onClick={onToggle}>
             <span aria-hidden="true">⋯</span>
           </button>
         )}

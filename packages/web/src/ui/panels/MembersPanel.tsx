@@ -27,6 +27,7 @@ export default function MembersPanel({ roomId }: { roomId: string }) {
   const presence = useStore((s) => s.presence);
   const users = useStore((s) => s.users);
   const [error, setError] = useState<string | null>(null);
+  const [managing, setManaging] = useState<string | null>(null);
   const viewerRole = room?.membership?.role;
   const admin = isAdminRole(viewerRole);
 
@@ -67,7 +68,7 @@ export default function MembersPanel({ roomId }: { roomId: string }) {
               </h3>
               <ul className="member-list">
                 {g.items.map((m) => (
-                  <MemberRow key={m.user.id} roomId={roomId} member={m} viewerRole={viewerRole} />
+                  <MemberRow key={m.user.id} roomId={roomId} member={m} viewerRole={viewerRole} open={managing === m.user.id} onToggle={() => setManaging(managing === m.user.id ? null : m.user.id)} />
                 ))}
               </ul>
             </section>
