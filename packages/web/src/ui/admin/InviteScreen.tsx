@@ -83,9 +83,14 @@ export function InviteScreen({ code }: { code: string }) {
               {preview.room.member_count} {preview.room.member_count === 1 ? 'member' : 'members'}
             </p>
           </div>
-          <button type="button" className="primary" disabled={join.busy} onClick={() => void join.run(accept)}>
-            {join.busy ? 'Joining…' : 'Join the room'}
-          </button>
+          <div className="row">
+            <button type="button" className="secondary" onClick={() => navigate('/')}>
+              Not now
+            </button>
+            <button type="button" className="primary" disabled={join.busy} onClick={() => void join.run(accept)}>
+              {join.busy ? 'Joining…' : 'Join the room'}
+            </button>
+          </div>
           {join.error && (
             <p className="error" role="alert">
               {join.error}

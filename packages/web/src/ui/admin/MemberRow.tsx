@@ -22,12 +22,14 @@ export function MemberRow({ roomId, member: m, viewerRole, open, onToggle }: { r
   const canModerate = !me && outranks(viewerRole, m.role);
   const canManage = !me && (viewerRole === 'owner' || canModerate);
   const muted = isMutedNow(m);
+  const presence = useStore((s) => s.presence[m.user.id] ?? 'offline');
 
   return (
     <li className={`member ${open ? 'open' : ''}`}>
       <div className="member-row">
-        <button type="button" className="member-open" onClick={() => ui.set({ panel: { kind: 'profile', userId: m.user.id } })} aria-label={`${user.display_name}${me ? ' (you)' : ''}, ${ROLE_LABEL[m.role]}${muted ? ', muted' : ''}. Open profile`}>
-          <span className="member-avatar">
+        {/* The visible text is the accessible name (role and presence added for screen readers), so voice control finds it by what it shows. */}
+        <button type="button" className="member-open" onClick={() => ui.set({ panel: { kind: 'profile', userId: m.user.id } })} title="Open profile">
+          <span className="member-avatar" aria-hidden="true">
             <Avatar user={user} size={32} />
             <PresenceDot userId={m.user.id} />
           </span>
@@ -35,11 +37,15 @@ export function MemberRow({ roomId, member: m, viewerRole, open, onToggle }: { r
             <span className="member-name ellipsis">
               {user.display_name}
               {me && <span className="muted"> (you)</span>}
+              <span className="sr-only">
+                ({ROLE_LABEL[m.role]}, {presence})
+              </span>
             </span>
-            {user.username && <span className="member-username ellipsis muted">@{user.username}</span>}
+            {user.username && <span className="member-username ellipsis muted"> @{user.username}</span>}
           </span>
           {muted && (
             <span className="tag tag-muted" title={m.muted_until ? `Muted until ${formatShort(m.muted_until)}` : 'Muted until unmuted'}>
+              {' '}
               Muted
             </span>
           )}
