@@ -119,8 +119,11 @@ describe('room administration in the browser', { skip }, () => {
     await signUp(benTab.page, inviteLink, 'ben', 'Ben Baker');
     await timeline(benTab.page, room).waitFor();
 
+    // Signed out, the link already shows where it leads (the code is the secret; no session needed).
     await cleoTab.page.goto(inviteLink);
-    await cleoTab.page.getByText('You have been invited to a room').waitFor();
+    const preview = cleoTab.page.getByRole('region', { name: 'Invitation' });
+    await preview.getByText(room).waitFor();
+    await preview.getByText('One <b>book</b> a month').waitFor();
     await logIn(cleoTab.page, inviteLink, cleo);
     const invitation = cleoTab.page.getByRole('region', { name: 'Invitation' });
     await invitation.getByText(room).waitFor();
