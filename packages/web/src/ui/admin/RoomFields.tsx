@@ -47,7 +47,9 @@ export function useFocusFirstInvalid(form: RefObject<HTMLFormElement | null>, er
   useEffect(() => {
     if (Object.keys(errors.fields).length === 0) return;
     const el = form.current?.querySelector<HTMLElement>('[aria-invalid="true"], fieldset[aria-describedby] input');
-    el?.focus();
+    // Centred, so its label and message show too (a plain focus scrolls it to the very edge).
+    el?.focus({ preventScroll: true });
+    el?.scrollIntoView({ block: 'center' });
   }, [form, errors]);
 }
 
