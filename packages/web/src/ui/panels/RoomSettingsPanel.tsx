@@ -154,17 +154,23 @@ function SettingsForm({ room, onDone }: { room: Room; onDone: () => void }) {
 function ServerFlags({ room }: { room: Room }) {
   const id = useId();
   const { busy, error, run } = useAction();
+  // The box shows the choice at once; the room's own flag takes over when the server answers.
+  const [pending, setPending] = useState<{ featured?: boolean; archived?: boolean }>({});
+  const toggle = (flags: { featured?: boolean; archived?: boolean }) => {
+    setPending(flags);
+    void run(() => setRoomFlags(room.id, flags)).finally(() => setPending({}));
+  };
   return (
     <section className="admin-section" aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`}>Server administration</h3>
       <label className="checkbox-row">
-        <input type="checkbox" checked={room.featured} disabled={busy} onChange={(e) => void run(() => setRoomFlags(room.id, { featured: e.target.checked }))} />
+        <input type="checkbox" checked={pending.featured ?? room.featured} disabled={busy} onChange={(e) => toggle({ featured: e.target.checked })} />
         <span>
           Featured <span className="muted block small-text">Shown first in Browse, with a “Featured” tag.</span>
         </span>
       </label>
       <label className="checkbox-row">
-        <input type="checkbox" checked={room.archived} disabled={busy} onChange={(e) => void run(() => setRoomFlags(room.id, { archived: e.target.checked }))} />
+        <input type="checkbox" checked={pending.archived ?? room.archived} disabled={busy} onChange={(e) => toggle({ archived: e.target.checked })} />
         <span>
           Archived <span className="muted block small-text">Read-only: nobody can send, react, join or change settings.</span>
         </span>
