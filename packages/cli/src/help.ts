@@ -20,7 +20,8 @@ export const SERVE_HELP = `Usage: rooms serve [--port N] [--host ADDR] [--data-d
 
 Runs the server until SIGTERM or Ctrl+C, exactly as npm start. The flags override the environment
 variables of the same name (PORT, HOST, DATA_DIR, DATABASE_URL, REDIS_URL); every other setting
-comes from the environment or ROOMS_CONFIG. Migrations run at start, one log line each.
+comes from the environment or ROOMS_CONFIG. Migrations run at start, one log line each. As npm
+start, it first rebuilds the web app (npm run build:web) if its sources changed since the last build.
 
 Examples:
   rooms serve

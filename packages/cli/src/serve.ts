@@ -20,6 +20,17 @@ export async function serveCommand(args: string[]): Promise<void> {
   }
   if (values.help) return void process.stdout.write(`${SERVE_HELP}\n`);
   const overrides = Object.fromEntries(Object.entries(FLAGS).flatMap(([flag, key]) => (values[flag] === undefined ? [] : [[key, values[flag]]])));
+  // As npm start's prestart: rebuild the web app first if its sources changed since the last build.
+  const web = await import('../../../scripts/web-build.ts');
+  if (web.servesThisBuild()) {
+    try {
+      web.ensureWebBuild();
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}. Fix the web app's build, or start with WEB_UI=false to serve the API only.\n`);
+      process.exitCode = 1;
+      return;
+    }
+  }
   const { serve, startFailed } = await import('@rooms/server/serve');
   await serve(overrides).catch(startFailed);
 }

@@ -7,6 +7,7 @@ export const API_PATH_PREFIXES = [
   'auth',
   'users',
   'rooms',
+  'direct',
   'messages',
   'invites',
   'notifications',

@@ -72,6 +72,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     maxConnectionsPerIp: config.MAX_CONNECTIONS_PER_IP,
     refusalDelayMs: config.REFUSAL_DELAY_MS,
     metricsToken: config.METRICS_TOKEN,
+    webDir: config.WEB_UI ? config.WEB_DIR : undefined,
     services,
     ready: async () => {
       await store.ping();

@@ -1,4 +1,4 @@
-import type { MessageListQuery, MessagePage, MessageView, PinList, ReactionGroup, ReadBody, ReaderList, ReadState, SendMessageBody } from '@rooms/protocol';
+import type { MessageListQuery, MessagePage, MessageView, PinList, ReactionGroup, ReactorList, ReadBody, ReaderList, ReadState, SendMessageBody } from '@rooms/protocol';
 import { seg, type Http } from '../http.ts';
 import type { In, Out, QueryIn } from './types.ts';
 
@@ -20,6 +20,8 @@ export function messagesApi(http: Http) {
     remove: (id: string) => http.delete(msg(id)),
     react: (id: string, emoji: string) => http.post<{ reactions: Out<typeof ReactionGroup>[] }>(`${msg(id)}/reactions`, { emoji }),
     unreact: (id: string, emoji: string) => http.delete(`${msg(id)}/reactions/${seg(emoji)}`),
+    /** Who reacted with each emoji (the first 50 people per emoji). */
+    reactors: (id: string) => http.get<Out<typeof ReactorList>>(`${msg(id)}/reactions`),
     readers: (id: string) => http.get<Out<typeof ReaderList>>(`${msg(id)}/readers`),
     /** Moves my read point forward (never back). */
     markRead: (roomId: string, body: In<typeof ReadBody>) => http.post<Out<typeof ReadState>>(`/rooms/${seg(roomId)}/read`, body),

@@ -26,6 +26,10 @@ export const ReactionParams = z.strictObject({ id: Id, emoji: singleLine(z.strin
 
 export const ReactionGroup = z.object({ emoji: z.string(), count: z.number().int(), me: z.boolean() });
 
+/** Who reacted with each emoji: the first REACTORS_SHOWN people per emoji (count says how many in all). */
+export const REACTORS_SHOWN = 50;
+export const ReactorList = z.object({ items: z.array(z.object({ emoji: z.string(), count: z.number().int(), users: z.array(UserSummary) })) });
+
 export const MessageView = z.object({
   id: Id,
   room_id: Id,

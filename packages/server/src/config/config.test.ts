@@ -19,6 +19,9 @@ describe('config', () => {
     assert.equal(c.BCRYPT_COST, 12);
     assert.equal(c.TOKEN_TTL, 86400);
     assert.equal(c.TRUST_PROXY, false);
+    assert.equal(c.WEB_UI, true);
+    assert.match(c.WEB_DIR, /packages[/\\]web[/\\]dist$/);
+    assert.equal(loadConfig({ WEB_UI: 'false' }).WEB_UI, false);
   });
 
   it('reads and coerces environment values; an empty DATABASE_URL means SQLite', () => {

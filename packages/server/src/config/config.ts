@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_ROOM_CATEGORIES } from '@rooms/protocol';
 import { z } from 'zod';
+
+/** The web app's build output in this checkout (packages/web/dist), wherever the server is started from. */
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 const seconds = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
 const optionalUrl = z
@@ -72,6 +76,13 @@ export const ConfigSchema = z.object({
     .transform((v) => v === 'true'),
   /** Grace, in seconds, for in-flight requests at shutdown before connections are cut. */
   SHUTDOWN_GRACE: seconds(10),
+  /** Serve the web app at / (false: the server answers the API only). */
+  WEB_UI: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** The built web app (index.html + assets/); a relative path is taken from the working directory. */
+  WEB_DIR: z.string().min(1).default(DEFAULT_WEB_DIR),
 
   // Abuse resistance: who may sign up, and the bounds every flood meets.
   /** open: anyone; invite: sign-up needs a valid room invite code; closed: accounts come from admins (CLI) only. */

@@ -232,6 +232,8 @@ export interface ReactionRepository {
   remove(messageId: string, userId: string, emoji: string): Promise<boolean>;
   /** Reactions grouped per message and emoji, counting active accounts only. */
   groups(messageIds: string[], viewerId: string): Promise<ReactionGroupRow[]>;
+  /** Who reacted to a message, oldest reaction first (active accounts only), at most `limit` rows. */
+  reactors(messageId: string, limit: number): Promise<{ emoji: string; user: UserRow }[]>;
 }
 
 export interface PinRepository {

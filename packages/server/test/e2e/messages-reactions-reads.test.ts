@@ -45,6 +45,23 @@ for (const backend of backends()) {
       assert.deepEqual(listed.reactions, [{ emoji: '👍', count: 2, me: false }, { emoji: '🎉', count: 1, me: false }]);
     });
 
+    it('who reacted: per emoji in group order, with people; outsiders get 404 like for the message', async () => {
+      const m = await send(carol.api, roomId, 'who liked this');
+      assert.equal((await alice.api.post(`/messages/${m.id}/reactions`, { emoji: '👍' })).status, 201);
+      assert.equal((await bob.api.post(`/messages/${m.id}/reactions`, { emoji: '👍' })).status, 201);
+      assert.equal((await dave.api.post(`/messages/${m.id}/reactions`, { emoji: '🎉' })).status, 201);
+      const r = await carol.api.get(`/messages/${m.id}/reactions`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.deepEqual(
+        r.body.items.map((g: any) => [g.emoji, g.count, g.users.map((u: any) => u.username)]),
+        [
+          ['👍', 2, [alice.username, bob.username]],
+          ['🎉', 1, [dave.username]],
+        ],
+      );
+      assert.equal((await eve.api.get(`/messages/${m.id}/reactions`)).status, 404);
+    });
+
     it('reactions: one emoji each, ZWJ sequences, skin tones and flags included; two emoji, text or nothing refused 400', async () => {
       const m = await send(carol.api, roomId, 'emoji zoo');
       for (const emoji of ['👨‍👩‍👧', '👍🏽', '🇫🇷', '❤️', '1️⃣', '🏳️‍🌈']) {

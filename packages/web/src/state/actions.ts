@@ -75,6 +75,7 @@ function connectLive(userId: string): void {
   setLive(live);
   live.on('event', (ev) => {
     set((s) => reduceEvent(s, ev));
+    if (ev.type === 'read_updated') refreshReceiptsSoon(ev.data as { room_id: string; user_id: string });
     if (ev.type === 'notification') {
       const route = parse(location.pathname);
       showDesktop(ev.data as Notification, route.name === 'room' ? route.roomId : null);
@@ -238,12 +239,30 @@ export async function loadNewer(roomId: string): Promise<number> {
   }
 }
 
+const receiptTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+/** Someone else read a room I have open: its "Read by N" counts are re-read once things settle. */
+function refreshReceiptsSoon(d: { room_id: string; user_id: string }): void {
+  const s = store.get();
+  if (d.user_id === s.me?.id || !s.timelines[d.room_id]?.atLatest || receiptTimers.has(d.room_id)) return;
+  receiptTimers.set(
+    d.room_id,
+    setTimeout(() => {
+      receiptTimers.delete(d.room_id);
+      void refreshLatest(d.room_id).catch(() => {});
+    }, 700),
+  );
+}
+
 /** Re-reads the newest page to refresh per-reader fields (read counts, receipts) after read events. */
 export async function refreshLatest(roomId: string): Promise<void> {
   const page = await client.messages.list(roomId, { limit: PAGE });
   set((s) => {
     const messages = { ...s.messages };
-    for (const m of page.items) if (messages[m.id]) messages[m.id] = m;
+    for (const m of page.items) {
+      const known = messages[m.id];
+      if (known) messages[m.id] = { ...known, read_by_count: m.read_by_count, receipt: m.receipt, reactions: m.reactions, pinned: m.pinned };
+    }
     return { ...s, messages };
   });
 }

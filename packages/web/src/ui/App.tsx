@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect } from 'react';
+import { useEffect, useLayoutEffect, useState } from 'react';
 import { navigate, parse, roomPath, usePath } from '../lib/router.ts';
 import { client } from '../lib/sdk.ts';
 import { errorText, putRoom, restoreSession } from '../state/actions.ts';
@@ -135,6 +135,24 @@ function NotAMember({ roomId }: { roomId: string }) {
 }
 
 function InviteScreen({ code }: { code: string }) {
+  const [roomId, setRoomId] = useState<string | null>(null);
+  const member = useStore((s) => (roomId ? !!s.rooms[roomId] : false));
+  useEffect(() => {
+    client.invites.preview(code).then(
+      (p) => setRoomId(p.room.id),
+      () => {},
+    );
+  }, [code]);
+  if (roomId && member) {
+    return (
+      <section className="empty-state" aria-label="Invitation">
+        <p>You are already in this room.</p>
+        <button type="button" className="primary" onClick={() => navigate(roomPath(roomId))}>
+          Open the room
+        </button>
+      </section>
+    );
+  }
   return (
     <section className="empty-state" aria-label="Invitation">
       <InvitePreview code={code} />

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { errorText, login, signup } from '../state/actions.ts';
 import { client } from '../lib/sdk.ts';
-import { navigate, type Route } from '../lib/router.ts';
+import { navigate, roomPath, type Route } from '../lib/router.ts';
 import { useStore } from '../state/store.ts';
 
 type Choice = { id: string; username: string | null; display_name: string }[];
@@ -139,7 +139,9 @@ function SignupForm({ invite }: { invite: string | null }) {
         ...(invite ? { invite_code: invite } : {}),
         ...(f.setup_token.trim() ? { setup_token: f.setup_token.trim() } : {}),
       });
-      if (!invite) navigate('/', { replace: true });
+      // Signing up with an invite joined its room: open it.
+      const target = invite ? await client.invites.preview(invite).then((p) => roomPath(p.room.id), () => '/') : '/';
+      navigate(target, { replace: true });
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === 'setup_required') setNeedsSetup(true);

@@ -1,11 +1,12 @@
 import type { z } from 'zod';
-import type { ReactionGroup } from '@rooms/protocol';
+import { REACTORS_SHOWN, type ReactionGroup, type ReactorList } from '@rooms/protocol';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { inTransaction } from '../../events/unit-of-work.ts';
 import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Store } from '../../store/store.ts';
+import { toSummary } from '../users/user-presenter.ts';
 import type { MessagesService } from './messages.service.ts';
 
 /** Reactions: one per (message, user, emoji). Adding twice or removing what is not there changes nothing. */
@@ -34,6 +35,19 @@ export class ReactionsService {
       if (!(await work.tx.reactions.remove(messageId, actor.id, emoji))) return;
       await work.record(message.room_id, 'reaction_removed', () => ({ room_id: message.room_id, message_id: messageId, user_id: actor.id, emoji }));
     });
+  }
+
+  /** Who reacted, per emoji, in the order of the groups (for "who reacted" on hover or long press). */
+  async reactors(actor: Actor, messageId: string): Promise<z.infer<typeof ReactorList>> {
+    const { message } = await this.d.messages.load(actor, messageId, 'read');
+    if (message.deleted_at) return { items: [] };
+    const [groups, rows] = await Promise.all([this.groups(actor, messageId), this.d.store.reactions.reactors(messageId, 2000)]);
+    const users = new Map(groups.map((g) => [g.emoji, [] as ReturnType<typeof toSummary>[]]));
+    for (const r of rows) {
+      const list = users.get(r.emoji);
+      if (list && list.length < REACTORS_SHOWN) list.push(toSummary(r.user));
+    }
+    return { items: groups.map((g) => ({ emoji: g.emoji, count: g.count, users: users.get(g.emoji) ?? [] })) };
   }
 
   private async groups(actor: Actor, messageId: string): Promise<z.infer<typeof ReactionGroup>[]> {

@@ -178,6 +178,14 @@ export function messageContract(store: () => Store): void {
         { message_id: m.id, emoji: family, count: 1, me: false },
       ]);
       assert.deepEqual(await store().reactions.groups([], a.id), []);
+      assert.deepEqual(
+        (await store().reactions.reactors(m.id, 10)).map((r) => [r.emoji, r.user.id]),
+        [
+          ['👍🏽', b.id],
+          [family, b.id],
+        ],
+      );
+      assert.equal((await store().reactions.reactors(m.id, 1)).length, 1);
     });
 
     it('groups reactions of several messages at once, each under its own message', async () => {

@@ -14,6 +14,8 @@ const FRAMEWORK_ERRORS: Record<string, [ErrorCode, string]> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['validation_failed', 'The Content-Length does not match the body.'],
   FST_ERR_CTP_EMPTY_JSON_BODY: ['invalid_json', 'The body is empty; send a JSON object.'],
   FST_ERR_CTP_INVALID_JSON_BODY: ['invalid_json', 'The body is not valid JSON.'],
+  // @fastify/static refusing a path that leaves its root (../) or is not canonical (//, /./): answered as any missing file.
+  FST_STATIC_FORBIDDEN_PATH: ['not_found', 'No such file.'],
 };
 
 /**

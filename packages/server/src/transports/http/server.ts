@@ -10,6 +10,8 @@ import { limitConnections } from './connection-limits.ts';
 import { handleError, notFound } from './errors.ts';
 import { delayRefusals } from './refusal-delay.ts';
 import { refuseUnstorableStrings } from './input-guard.ts';
+import { addSecurityHeaders } from './security-headers.ts';
+import { serveWebApp } from './web-app.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { memberRoutes } from './routes/members.routes.ts';
 import { messageRoutes } from './routes/messages.routes.ts';
@@ -35,6 +37,8 @@ export interface HttpDeps {
   refusalDelayMs: number;
   services: Services;
   ready: () => Promise<void>;
+  /** The built web app to serve at / (WEB_DIR); absent → the API only (WEB_UI=false). */
+  webDir: string | undefined;
 }
 
 /** Trust exactly n proxies in front of us (X-Forwarded-For entries counted from the socket). */
@@ -84,12 +88,12 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler(notFound);
   app.decorateRequest('actor', null);
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  addSecurityHeaders(app);
   app.addHook('preValidation', refuseUnstorableStrings);
   // Responses still in flight at shutdown close their connection: Fastify closes only the sockets
   // idle when close() starts, so a keep-alive socket going idle later held close() open until the grace ran out.
@@ -126,5 +130,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   messageRoutes(app, s, s.accounts);
   notificationRoutes(app, s.notifications, s.accounts);
   presenceRoutes(app, s.presence, s.broadcasts, s.accounts);
+  // The web app last, and its fallback only as the not-found case: every API route is matched before the app's files.
+  app.setNotFoundHandler(deps.webDir === undefined ? notFound : await serveWebApp(app, { dir: deps.webDir, logger: deps.logger }, notFound));
   return app;
 }

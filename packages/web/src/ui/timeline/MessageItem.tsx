@@ -8,6 +8,7 @@ import type { Message, PendingMessage } from '../../state/types.ts';
 import { toast, ui } from '../../state/ui.ts';
 import { Avatar } from '../common.tsx';
 import { EmojiButton } from '../emoji/EmojiButton.tsx';
+import { Reactions } from './Reactions.tsx';
 import { ReadReceipt } from './ReadReceipt.tsx';
 
 /** A message's content as safe HTML (Markdown through the sanitiser). */
@@ -18,7 +19,20 @@ export function MessageBody({ content }: { content: string }) {
 }
 
 /** One message: sender, time, body, reactions, thread summary, and its actions on hover or focus. */
-export const MessageItem = memo(function MessageItem({ message: m, grouped, highlighted, inThread = false }: { message: Message; grouped: boolean; highlighted: boolean; inThread?: boolean }) {
+export const MessageItem = memo(function MessageItem({
+  message: m,
+  grouped,
+  highlighted,
+  inThread = false,
+  receipt = false,
+}: {
+  message: Message;
+  grouped: boolean;
+  highlighted: boolean;
+  inThread?: boolean;
+  /** Show read receipts (on my newest message in the room). */
+  receipt?: boolean;
+}) {
   const sender = useStore((s) => s.users[m.sender.id] ?? m.sender);
   const me = useStore((s) => s.me);
   const room = useStore((s) => s.rooms[m.room_id]);
@@ -81,30 +95,17 @@ export const MessageItem = memo(function MessageItem({ message: m, grouped, high
             )}
           </>
         )}
-        {!deleted && m.reactions.length > 0 && (
-          <div className="reactions" role="group" aria-label="Reactions">
-            {m.reactions.map((r) => (
-              <button
-                key={r.emoji}
-                type="button"
-                className={`reaction ${r.me ? 'me' : ''}`}
-                aria-pressed={r.me}
-                aria-label={`${r.emoji} ${r.count}${r.me ? ', including you' : ''}`}
-                title={`${r.count} reacted with ${r.emoji}${r.me ? ' (you)' : ''}`}
-                onClick={() => void act(toggleReaction(m.id, r.emoji))}
-                disabled={archived}
-              >
-                <span className="reaction-emoji">{r.emoji}</span> {r.count}
+        {!deleted && m.reactions.length > 0 && <Reactions message={m} disabled={archived} />}
+        {((!inThread && m.reply_count > 0) || (receipt && mine && !deleted && room)) && (
+          <div className="message-foot">
+            {!inThread && m.reply_count > 0 && (
+              <button type="button" className="thread-summary" onClick={() => ui.set({ panel: { kind: 'thread', messageId: m.id } })}>
+                {m.reply_count} {m.reply_count === 1 ? 'reply' : 'replies'}
               </button>
-            ))}
+            )}
+            {receipt && mine && !deleted && room && <ReadReceipt message={m} roomType={room.type} />}
           </div>
         )}
-        {!inThread && m.reply_count > 0 && (
-          <button type="button" className="thread-summary" onClick={() => ui.set({ panel: { kind: 'thread', messageId: m.id } })}>
-            {m.reply_count} {m.reply_count === 1 ? 'reply' : 'replies'}
-          </button>
-        )}
-        {mine && !deleted && room && <ReadReceipt message={m} roomType={room.type} />}
       </div>
       {!deleted && !archived && (
         <div className="message-actions" role="toolbar" aria-label="Message actions">

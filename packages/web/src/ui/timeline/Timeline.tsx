@@ -169,6 +169,15 @@ export function Timeline({ roomId, label, focusId, lastReadSeq }: { roomId: stri
     return m && m.seq > lastReadSeq && m.sender.id !== meId;
   }), [ids, messages, lastReadSeq, meId]);
 
+  // Receipts are shown on my newest message only (as Element and WhatsApp do), not on every one.
+  const lastMine = useMemo(() => {
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const m = messages[ids[i]!];
+      if (m && m.sender.id === meId && !m.deleted_at) return m.id;
+    }
+    return null;
+  }, [ids, messages, meId]);
+
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
     const nodes = [...(scroller.current?.querySelectorAll<HTMLElement>('article[data-mid]') ?? [])];
@@ -208,7 +217,7 @@ export function Timeline({ roomId, label, focusId, lastReadSeq }: { roomId: stri
                   <span>New messages</span>
                 </div>
               )}
-              <MessageItem message={m} grouped={grouped} highlighted={highlight === id} />
+              <MessageItem message={m} grouped={grouped} highlighted={highlight === id} receipt={id === lastMine} />
             </Fragment>
           );
         })}

@@ -1,8 +1,9 @@
 import type { Updateable } from 'kysely';
 import type { MessageRange, MessageRow, NewMessage, PinRow, ReactionGroupRow, RoomEventRow } from '../../room-types.ts';
+import type { UserRow } from '../../types.ts';
 import type { MessageRepository, PinRepository, ReactionRepository, RoomEventRepository } from '../../store.ts';
 import type { MessagesTable } from '../schema.ts';
-import { toMessage } from './mappers.ts';
+import { toMessage, toUser } from './mappers.ts';
 import { prepared } from './prepared.ts';
 import { ACTIVE_USER } from './sql-helpers.ts';
 import { SqlRepository } from './sql-repository.ts';
@@ -122,6 +123,21 @@ export class SqlReactionRepository extends SqlRepository implements ReactionRepo
       .orderBy('reactions.emoji')
       .execute();
     return rows.map((r) => ({ message_id: r.message_id, emoji: r.emoji, count: Number(r.count), me: Number(r.mine) > 0 }));
+  }
+
+  async reactors(messageId: string, limit: number): Promise<{ emoji: string; user: UserRow }[]> {
+    const rows = await this.db
+      .selectFrom('reactions')
+      .innerJoin('users', 'users.id', 'reactions.user_id')
+      .selectAll('users')
+      .select('reactions.emoji')
+      .where('reactions.message_id', '=', messageId)
+      .where(ACTIVE_USER)
+      .orderBy('reactions.created_at')
+      .orderBy('reactions.user_id')
+      .limit(limit)
+      .execute();
+    return rows.map(({ emoji, ...u }) => ({ emoji, user: toUser(u) }));
   }
 }
 

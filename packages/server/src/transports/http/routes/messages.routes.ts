@@ -1,4 +1,4 @@
-import { EditMessageBody, IdParams, MessageListQuery, MessagePage, MessageView, PinList, ReactionBody, ReactionGroup, ReactionParams, ReadBody, ReaderList, ReadState, SendMessageBody } from '@rooms/protocol';
+import { EditMessageBody, IdParams, MessageListQuery, MessagePage, MessageView, PinList, ReactionBody, ReactionGroup, ReactionParams, ReactorList, ReadBody, ReaderList, ReadState, SendMessageBody } from '@rooms/protocol';
 import { z } from 'zod';
 import type { AccountsService } from '../../../services/accounts/accounts.service.ts';
 import type { MessagesService } from '../../../services/messages/messages.service.ts';
@@ -51,6 +51,10 @@ export function messageRoutes(app: HttpApp, s: MessageServices, accounts: Accoun
       const { reactions, added } = await s.reactions.add(actorOf(req), req.params.id, req.body.emoji);
       return reply.code(added ? 201 : 200).send({ reactions });
     },
+  );
+
+  app.get('/messages/:id/reactions', { ...common, schema: { tags, security, description: 'Who reacted with each emoji.', params: IdParams, response: { 200: ReactorList } } }, async (req) =>
+    s.reactions.reactors(actorOf(req), req.params.id),
   );
 
   app.delete('/messages/:id/reactions/:emoji', { ...common, schema: { tags, security, params: ReactionParams } }, async (req, reply) => {
