@@ -6,7 +6,8 @@
  * the DOM, scroll position kept on each prepend, frame times, JS heap after). Budgets missed are
  * reported, not thrown; a UI that never paints fails the run (non-zero exit). Usage:
  *   npm run bench:ui -- [--runs 5] [--rooms 1000] [--messages 100000] [--landing 12000]
- *                       [--scroll-messages 10000] [--ui-from bench|server] [--write] [--verbose]
+ *                       [--scroll-messages 10000] [--ui-from server|bench] [--dist packages/web/dist]
+ *                       [--profile] [--write] [--verbose]
  * --write puts the report into BENCHMARKS.md (its own kept section, which full bench runs keep).
  */
 import { randomBytes } from 'node:crypto';
@@ -22,7 +23,8 @@ import { writeSection } from './report/kept-sections.ts';
 import { launchBrowser } from './web-ui/browser.ts';
 import { initialAssets } from './web-ui/bytes.ts';
 import { renderReport } from './web-ui/report.ts';
-import { runOnce, type RoomTarget, type RunResult } from './web-ui/run.ts';
+import { summarize as summarizeProfile } from './web-ui/profile.ts';
+import { profileRun, runOnce, type RoomTarget, type RunOptions, type RunResult } from './web-ui/run.ts';
 import { serveUi } from './web-ui/serve.ts';
 import { seedUi } from './web-ui/seed.ts';
 
@@ -37,8 +39,9 @@ const { values } = parseArgs({
     'flick-speed': { type: 'string', default: '4000' },
     'flick-px': { type: 'string', default: '1500' },
     'flick-pause': { type: 'string', default: '150' },
-    'ui-from': { type: 'string', default: 'bench' },
+    'ui-from': { type: 'string', default: 'server' },
     dist: { type: 'string', default: join(import.meta.dirname, '../packages/web/dist') },
+    profile: { type: 'boolean', default: false },
     write: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
   },
@@ -58,9 +61,11 @@ const fixture = await seedUi(undefined, dataDir, { rooms: n('rooms'), messages: 
 log(`seeded ${fixture.rooms.toLocaleString('en')} rooms, ${fixture.messages.toLocaleString('en')} messages in ${fixture.seconds.toFixed(1)} s; landing room #${fixture.landing.name} holds ${fixture.landing.messages.toLocaleString('en')}`);
 
 // The server with the bench's limits (BENCH_LIMITS: paging 10,000 messages is 200 requests from one address).
-const server = await startServer({ DATA_DIR: dataDir, JWT_SECRET: randomBytes(32).toString('hex'), BCRYPT_COST: '10' }, { verbose: values.verbose });
-// Where the browser loads the UI from. 'bench': dist/ served here, the API and /ws passed through to
-// the server. Once the server serves dist/ itself (WEB_DIR), `--ui-from server` (or this default) is the one-line switch.
+// The server serves the UI at / from WEB_DIR (--dist): `--ui-from server`, the default. `--ui-from bench`
+// serves dist/ from the bench instead (web-ui/serve.ts), the API and /ws passed through to the server:
+// how the bench ran before the server served the app, kept to compare the two.
+const server = await startServer({ DATA_DIR: dataDir, JWT_SECRET: randomBytes(32).toString('hex'), BCRYPT_COST: '10', WEB_DIR: dist }, { verbose: values.verbose });
+if (!['server', 'bench'].includes(values['ui-from']!)) throw new Error(`--ui-from is server or bench, not ${values['ui-from']}`);
 const ui = values['ui-from'] === 'server' ? { url: server.url, close: async () => {} } : await serveUi(dist, server.url);
 
 // ── Helpers ──────────────────────────────────────────────────────────────────────────────────────
@@ -98,25 +103,38 @@ try {
   const browser = await launchBrowser();
   const browserVersion = browser.version();
   const runs: RunResult[] = [];
+  const options: RunOptions = {
+    ui: ui.url,
+    username: fixture.username,
+    password: fixture.password,
+    landing,
+    second,
+    switches: n('switches'),
+    scrollMessages: n('scroll-messages'),
+    flickSpeed: n('flick-speed'),
+    flickPx: n('flick-px'),
+    flickPauseMs: n('flick-pause'),
+    stallMs: 20_000,
+    log,
+  };
   try {
     for (let i = 0; i < n('runs'); i++) {
       log(`run ${i + 1}/${n('runs')}`);
-      runs.push(
-        await runOnce(browser, {
-          ui: ui.url,
-          username: fixture.username,
-          password: fixture.password,
-          landing,
-          second,
-          switches: n('switches'),
-          scrollMessages: n('scroll-messages'),
-          flickSpeed: n('flick-speed'),
-          flickPx: n('flick-px'),
-          flickPauseMs: n('flick-pause'),
-          stallMs: 20_000,
-          log,
-        }),
-      );
+      runs.push(await runOnce(browser, options));
+    }
+    if (values.profile) {
+      // Profiles of a separate pass (profiling slows the page), the scroll cut to 1,000 messages.
+      log('profiled pass');
+      const profiles = await profileRun(browser, { ...options, scrollMessages: Math.min(1000, options.scrollMessages) });
+      const dir = join(import.meta.dirname, 'results', `web-ui-profile-${started.toISOString().replace(/[:.]/g, '-')}`);
+      mkdirSync(dir, { recursive: true });
+      for (const [name, p] of Object.entries(profiles)) {
+        writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(p));
+        const text = summarizeProfile(p, dist);
+        writeFileSync(join(dir, `${name}.txt`), text);
+        console.log(`\n### CPU profile: ${name}\n\n${text}`);
+      }
+      log(`written: ${dir}`);
     }
   } finally {
     await browser.close();

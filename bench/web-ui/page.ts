@@ -180,9 +180,8 @@ export function startMonitor(o: ScrollOptions): void {
 
   /** Where an element's top is in the log's content (independent of the scroll position). */
   const contentY = (el: El) => el.getBoundingClientRect().top - log.getBoundingClientRect().top + log.scrollTop;
-  /** The first message whose bottom is below the top of the log. */
-  const top = (): El | null => {
-    const nodes = log.querySelectorAll('article[data-mid]');
+  /** The first message whose bottom is below the top of the log (nodes: the log's messages, in order). */
+  const top = (nodes: ArrayLike<El> = log.querySelectorAll('article[data-mid]')): El | null => {
     const logTop = log.getBoundingClientRect().top;
     let lo = 0;
     let hi = nodes.length - 1;
@@ -227,7 +226,8 @@ export function startMonitor(o: ScrollOptions): void {
     const user = log.scrollTop - prevScroll.top - (appScroll() - prevScroll.app);
     prevScroll = { top: log.scrollTop, app: appScroll() };
     for (const f of open) f.scrolled -= user;
-    const first = firstSeq();
+    const nodes = log.querySelectorAll('article[data-mid]');
+    const first = nodes.length ? seqOf(nodes[0]!) : Infinity;
     const prepended = first < prevFirst;
     if (prepended) s.prepends++;
     prevFirst = first;
@@ -245,7 +245,7 @@ export function startMonitor(o: ScrollOptions): void {
       const el = byId(f.id);
       s.fetchDrifts.push({ url: f.r.url, start: f.r.start, end: f.r.end, rendered: now, px: el ? Math.abs(contentY(el) - f.y - (appScroll() - f.app)) : NaN, scrolledPx: f.scrolled });
     }
-    const cur = top();
+    const cur = top(nodes);
     prev = null;
     if (cur) {
       prev = { id: cur.getAttribute('data-mid') ?? '', y: contentY(cur), app: appScroll() };
@@ -257,8 +257,7 @@ export function startMonitor(o: ScrollOptions): void {
         s.lastProgress = now;
       }
     }
-    const count = log.querySelectorAll('article[data-mid]').length;
-    if (count > s.maxArticles) s.maxArticles = count;
+    if (nodes.length > s.maxArticles) s.maxArticles = nodes.length;
     s.atBeginning = log.scrollTop === 0 && (log.querySelector('.timeline-top')?.textContent ?? '').includes('beginning');
     w.requestAnimationFrame(frame);
   };

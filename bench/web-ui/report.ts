@@ -114,7 +114,7 @@ export function renderReport(i: ReportInput): string {
     '',
     `Data: ${f.rooms.toLocaleString('en')} rooms, ${f.messages.toLocaleString('en')} messages (seeded in ${f1(f.seconds)} s), ${f.users} users; the reader is a member of every room. Landing room #${f.landing.name} (the most recent) holds ${f.landing.messages.toLocaleString('en')} messages, #${f.second.name} (next in the list, the switch target) ${f.second.messages.toLocaleString('en')}. ` +
       'Contents mixed as in a chat: one-liners, paragraphs, multi-line notes, Markdown (lists, code blocks, quotes, links), posts of 600–1,200 characters. ' +
-      `UI: packages/web/dist served ${i.uiFrom === 'server' ? 'by the Rooms server itself (WEB_DIR)' : 'by the bench (gzip, assets immutable), API paths and /ws passed through to the server'}; server on SQLite with the bench limits.`,
+      `UI: packages/web/dist served ${i.uiFrom === 'server' ? 'by the Rooms server itself (WEB_DIR, pre-compressed files)' : 'by the bench (gzip, assets immutable), API paths and /ws passed through to the server'}; server on SQLite with the bench limits.`,
     '',
     table(['measure', 'budget', 'median', 'worst', 'result'], rows),
     '',
