@@ -139,7 +139,7 @@ try {
   } finally {
     await browser.close();
   }
-  const report = renderReport({ started, seconds: (Date.now() - started.getTime()) / 1000, machine: machine(), browser: browserVersion, loadAvg: [load0, loadAvg()], fixture, assets, runs, uiFrom: values['ui-from']! });
+  const report = renderReport({ started, seconds: (Date.now() - started.getTime()) / 1000, machine: machine(), browser: browserVersion, loadAvg: [load0, loadAvg()], fixture, assets, runs, uiFrom: values['ui-from']!, flick: { px: n('flick-px'), speed: n('flick-speed'), pauseMs: n('flick-pause') } });
   console.log(`\n${report}`);
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });

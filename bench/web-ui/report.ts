@@ -14,6 +14,8 @@ export interface ReportInput {
   assets: AssetSize[];
   runs: RunResult[];
   uiFrom: string;
+  /** Each flick of the scroll test: distance (px) at a speed (px/s), then a pause (ms). */
+  flick: { px: number; speed: number; pauseMs: number };
 }
 
 export const BUDGETS = { initialKb: 150, navigationMs: 1000, switchMs: 100, maxNodes: 300, driftPx: 1, frameP95Ms: 16.7, heapMb: 60 };
@@ -95,7 +97,7 @@ export function renderReport(i: ReportInput): string {
       `${s.passed.toLocaleString('en')} in ${f0(s.ms / 1000)} s (${s.reason.startsWith('stalled') ? '**stalled**' : s.reason.includes('beginning') ? 'beginning' : 'done'})`,
       `${s.olderFetches} / ${s.prepends}`,
       String(p.maxNodes),
-      `${f1(p.fetchDriftMax)} / ${f1(p.frameDriftMax)} (${s.driftFrames.length})`,
+      `${f1(p.fetchDriftMax)} / ${f1(p.frameDriftMax)} (${s.driftFrames.length}; ${f0(median(s.fetchDrifts.map((d) => d.scrolledPx)))})`,
       `${f1(percentile(s.frames, 50))} / ${f1(p.frameP95)} / ${f1(percentile(s.frames, 99))} / ${f0(max(s.frames))}`,
       `${f1(p.framesMissedPct)} %`,
       `${s.longTasks.count}, ${f0(s.longTasks.totalMs)} / ${f0(s.longTasks.maxMs)}`,
@@ -122,7 +124,7 @@ export function renderReport(i: ReportInput): string {
     '',
     '### Each run',
     '',
-    table(['run', 'cold ms', 'warm ms', 'first visit ms', 'visited switch median / max ms', 'scrolled back', 'older fetches / prepends', 'max nodes', 'drift px: fetch / frame (frames > 1 px)', 'frame ms p50 / p95 / p99 / max', 'frames > 16.7 ms', 'long tasks: n, total / max ms', 'heap MB before → after'], runRows),
+    table(['run', 'cold ms', 'warm ms', 'first visit ms', 'visited switch median / max ms', 'scrolled back', 'older fetches / prepends', 'max nodes', 'drift px: fetch / frame (frames > 1 px; median px scrolled during a fetch)', 'frame ms p50 / p95 / p99 / max', 'frames > 16.7 ms', 'long tasks: n, total / max ms', 'heap MB before → after'], runRows),
     '',
     `### First load in detail (the median cold run)`,
     '',
@@ -133,7 +135,7 @@ export function renderReport(i: ReportInput): string {
     ...[
       'Each run is a fresh browser context (empty profile and cache) that logs in through the form, so the token is in localStorage; then a navigation to `/r/<landing room>` with the HTTP cache emptied (CDP `Network.clearBrowserCache`) and one with it warm. "Painted": the newest message\'s `article[data-mid]` holds its text (a MutationObserver installed before the app\'s scripts checks after each batch of DOM changes) and a `requestAnimationFrame` after that has run; the time is `performance.now()` in that rAF, from the navigation\'s start.',
       `Room switch: a click on the room's link in the navigation named "Rooms", from the click event's timestamp to the painted newest message in the log named after the room. The first switch visits the second room (it fetches its messages); the next ${Math.max(0, (i.runs[0]?.switches.length ?? 1) - 1)} go back and forth between two visited rooms.`,
-      'Scroll back: from a fresh page of the landing room, real input flicks the log upward (CDP `Input.synthesizeScrollGesture`, mouse-wheel ticks through the compositor, as Chromium\'s own smoothness benchmarks drive it) with a pause between flicks, until 10,000 messages have passed the top of the view. A rAF loop in the page records every frame interval, the most `article[data-mid]` nodes, and drift: where the message at the top of the view sits in the log\'s content, frame to frame, less what the app\'s own writes to `scrollTop` moved (a wrapper of the `scrollTop` setter counts them) — content added or removed above it that the scroll position did not follow. The user\'s scrolling moves the view, not the content, so it does not count. Per fetch of older messages the same is measured from the request\'s start to the first frame its page is in the DOM.',
+      `Scroll back: from a fresh page of the landing room, real input flicks the log upward (CDP \`Input.synthesizeScrollGesture\`, mouse-wheel ticks through the compositor, as Chromium's own smoothness benchmarks drive it) ${i.flick.px} px at ${i.flick.speed.toLocaleString('en')} px/s per flick with ${i.flick.pauseMs} ms between flicks, until 10,000 messages have passed the top of the view. A rAF loop in the page records every frame interval, the most \`article[data-mid]\` nodes, and drift: where the message at the top of the view sits in the log's content, frame to frame, less what the app's own writes to \`scrollTop\` moved (a wrapper of the \`scrollTop\` setter counts them) — content added or removed above it that the scroll position did not follow. The user's scrolling moves the view, not the content, so it does not count. Per fetch of older messages the same is measured from the request's start to the first frame its page is in the DOM.`,
       `Frame time: rAF to rAF at 60 Hz; a frame on time reads 16.6–16.8 ms (performance.now() is coarsened to 0.1 ms), so the p95 budget is judged at ${BUDGETS.frameP95Ms} + ${FRAME_SLACK_MS} ms. Heap: \`Performance.getMetrics\` JSHeapUsedSize after \`HeapProfiler.collectGarbage\`, before and after the scroll (MB = 2^20 bytes).`,
       'Median and worst are over runs; "result" is met when the worst run is within the budget.',
     ].map((x) => `- ${x}`),
@@ -146,7 +148,7 @@ function loadDetail(r: RunResult, assets: AssetSize[]): string {
   const api = c.requests.filter((q) => !/\.(js|css)$/.test(q.url));
   const path = (u: string) => {
     const url = new URL(u, 'http://x');
-    return `${url.pathname}${url.search}`.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ':id');
+    return `${url.pathname}${url.search}`.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ':id').replace(/cursor=[^&]+/, 'cursor=…');
   };
   const lines = [
     `- HTML received ${f0(c.responseEnd)} ms, DOMContentLoaded ${f0(c.domContentLoaded)} ms; the newest message in the DOM ${f0(c.domMs)} ms, painted ${f0(c.paintMs)} ms.`,
