@@ -84,7 +84,9 @@ describe('layout and keyboard', { skip }, () => {
   it('keyboard only: log in, move between rooms, send, edit the last message, read', async () => {
     const { page, context, problems } = await openTab(browser, server);
     await page.goto('/');
-    await page.keyboard.type(bob.username); // the first field has focus
+    await page.getByLabel('Username or email').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'username', 'the first field has focus');
+    await page.keyboard.type(bob.username);
     await page.keyboard.press('Tab');
     await page.keyboard.type(bob.password);
     await page.keyboard.press('Enter');

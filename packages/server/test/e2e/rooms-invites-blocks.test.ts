@@ -92,6 +92,11 @@ for (const backend of backends()) {
         assert.equal(preview.body.room.member_count, 1);
         assert.equal(preview.body.room.membership, undefined);
         assert.equal((await b.api.get(`/invites/${code.toUpperCase()}`)).status, 200, 'codes read aloud may come back in capitals');
+        // An invite link opened before signing up shows where it leads: no session needed.
+        const anonymous = await fetch(`${srv.url}/invites/${code}`);
+        assert.equal(anonymous.status, 200);
+        assert.deepEqual(await anonymous.json(), preview.body);
+        assert.equal((await fetch(`${srv.url}/invites/zzzzzzzzzz`)).status, 404, 'a wrong code is still 404 without a session');
         const accepted = await b.api.post(`/invites/${code}/accept`);
         assert.equal(accepted.status, 201);
         assert.equal(accepted.body.id, id);

@@ -16,6 +16,18 @@ export const GROUPS = ['Smileys & emotion', 'People & body', 'Component', 'Anima
 
 let loading: Promise<EmojiEntry[]> | null = null;
 
+const RGI = /^\p{RGI_Emoji}$/v;
+
+/**
+ * The emoji as one RGI sequence, the form the server accepts for reactions: emojibase writes some
+ * with a variation selector the fully-qualified sequence does not have (👍 + U+FE0F).
+ */
+export function rgi(u: string): string {
+  if (RGI.test(u)) return u;
+  const bare = u.replace(/\uFE0F/g, '');
+  return RGI.test(bare) ? bare : u;
+}
+
 export function loadEmoji(): Promise<EmojiEntry[]> {
   loading ??= Promise.all([import('emojibase-data/en/compact.json'), import('emojibase-data/en/shortcodes/github.json')]).then(([compact, github]) => {
     const codes = github.default as Record<string, string | string[]>;
@@ -23,7 +35,7 @@ export function loadEmoji(): Promise<EmojiEntry[]> {
       .filter((e) => e.group !== undefined && e.group !== 2)
       .map((e) => {
         const sc = codes[e.hexcode];
-        return { unicode: e.unicode, label: e.label, group: e.group!, tags: e.tags ?? [], shortcodes: sc === undefined ? [] : Array.isArray(sc) ? sc : [sc], skins: e.skins ? e.skins.map((s) => s.unicode) : null };
+        return { unicode: rgi(e.unicode), label: e.label, group: e.group!, tags: e.tags ?? [], shortcodes: sc === undefined ? [] : Array.isArray(sc) ? sc : [sc], skins: e.skins ? e.skins.map((s) => rgi(s.unicode)) : null };
       });
   });
   return loading;

@@ -58,6 +58,26 @@ export async function logoutEverywhere(): Promise<void> {
   signedOut('You logged out everywhere.');
 }
 
+/** Set while this tab's own call revokes every session (password change): the close of its old socket is expected. */
+let renewing = false;
+
+/**
+ * Runs a call that signs out every session of the account and answers with a fresh one (a password
+ * change): this tab keeps the new token and reconnects with it instead of being signed out.
+ */
+export async function renewSession<T extends { token: string }>(call: () => Promise<T>): Promise<T> {
+  renewing = true;
+  try {
+    const session = await call();
+    saveToken(session.token);
+    const me = store.get().me;
+    if (me) connectLive(me.id);
+    return session;
+  } finally {
+    renewing = false;
+  }
+}
+
 function signedOut(reason: string | null): void {
   setLive(null);
   saveToken(undefined);
@@ -78,11 +98,16 @@ function connectLive(userId: string): void {
     if (ev.type === 'read_updated') refreshReceiptsSoon(ev.data as { room_id: string; user_id: string });
     if (ev.type === 'notification') {
       const route = parse(location.pathname);
-      showDesktop(ev.data as Notification, route.name === 'room' ? route.roomId : null);
+      const n = ev.data as Notification;
+      showDesktop(n, route.name === 'room' ? route.roomId : null);
+      // A room I was just put in (someone opened a direct room with me, added me) is not listed yet.
+      if (n.room_id && !store.get().rooms[n.room_id]) void loadRooms().catch(() => {});
     }
   });
   live.on('status', (status) => set((s) => ({ ...s, connection: { status, nextRetryAt: status === 'disconnected' ? s.connection.nextRetryAt : null } })));
   live.on('closed', (info) => {
+    // A connection replaced by a renewed session, or revoked by this tab's own renewal, ends quietly.
+    if (getLive() !== live || (renewing && info.code === CLOSE_CODES.sessionRevoked)) return;
     if (!info.willReconnect && info.code !== 1000) {
       signedOut(CLOSE_REASONS[info.code] ?? (info.httpStatus === 401 ? 'Your session ended. Please log in again.' : 'The connection to the server ended.'));
       return;

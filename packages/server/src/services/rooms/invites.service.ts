@@ -65,7 +65,7 @@ export class InvitesService {
   }
 
   /** What the code leads to: the room's name and size. Dead codes say why. */
-  async preview(_actor: Actor, code: string): Promise<z.infer<typeof InvitePreview>> {
+  async preview(code: string): Promise<z.infer<typeof InvitePreview>> {
     const invite = await this.live(code);
     const room = (await this.d.store.rooms.findById(invite.room_id))!;
     return {

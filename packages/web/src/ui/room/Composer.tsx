@@ -1,5 +1,5 @@
 import { ROOM_LIMITS } from '@rooms/protocol';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { type EmojiEntry, loadEmoji, searchEmoji, useEmoji } from '../../lib/emoji-data.ts';
 import { editMessage, errorText, loadMembers, sendMessage, sendTyping } from '../../state/actions.ts';
 import { store, useStore } from '../../state/store.ts';
@@ -36,9 +36,10 @@ export function Composer({ roomId, parentId = null, label = 'Message', placehold
     drafts.set(draftKey, text);
   }, [draftKey, text]);
 
-  // Entering edit mode puts the message in the box; leaving it restores the draft.
+  // Entering edit mode puts the message in the box before the mode is painted, so nothing typed
+  // in between is lost; leaving it restores the draft.
   const beforeEdit = useRef('');
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!editing) return;
     beforeEdit.current = box.current?.value ?? '';
     setText(store.get().messages[editing]?.content ?? '');

@@ -4,6 +4,7 @@ import { roomName } from '../../state/selectors.ts';
 import { useStore } from '../../state/store.ts';
 import { ui } from '../../state/ui.ts';
 import { IconButton, PresenceDot } from '../common.tsx';
+import { PeerStatus } from '../people/PeerStatus.tsx';
 import { Timeline } from '../timeline/Timeline.tsx';
 import { Composer } from './Composer.tsx';
 import { RoomMenu } from './RoomMenu.tsx';
@@ -21,6 +22,7 @@ export function RoomView({ roomId, focusId }: { roomId: string; focusId: string 
   }, [name]);
 
   if (!room) return null;
+  const peer = room.type === 'direct' ? room.peer : null;
   return (
     <section className="room" aria-label={name}>
       <header className="room-head">
@@ -30,10 +32,11 @@ export function RoomView({ roomId, focusId }: { roomId: string; focusId: string 
             {room.type === 'direct' && room.peer ? <PresenceDot userId={room.peer.id} /> : <span aria-hidden="true">{room.type === 'private' ? '🔒 ' : '# '}</span>}
             {name}
           </h2>
-          {room.description && <p className="room-desc ellipsis muted">{room.description}</p>}
+          {peer ? <PeerStatus userId={peer.id} /> : room.description && <p className="room-desc ellipsis muted">{room.description}</p>}
         </div>
         {room.archived && <span className="tag">Archived</span>}
         {room.type !== 'direct' && <IconButton label="Members" icon="👥" onClick={() => ui.set({ panel: { kind: 'members', roomId } })} />}
+        {peer && <IconButton label={`Profile of ${name}`} icon="👤" onClick={() => ui.set({ panel: { kind: 'profile', userId: peer.id } })} />}
         <IconButton label="Pinned messages" icon="📌" onClick={() => ui.set({ panel: { kind: 'pins', roomId } })} />
         <RoomMenu room={room} />
       </header>

@@ -53,8 +53,10 @@ export function memberRoutes(app: HttpApp, members: MembersService, invites: Inv
     reply.code(201).send(await invites.create(actorOf(req), req.params.id, req.body)),
   );
 
-  app.get('/invites/:code', { ...common, schema: { tags: inviteTags, security, description: 'Where a code leads. Expired, used-up and revoked codes answer 410 with the reason.', params: InviteCodeParams, response: { 200: InvitePreview } } }, async (req) =>
-    invites.preview(actorOf(req), req.params.code),
+  // No session needed: the code is the secret (about 49 bits), and an invite link opened before
+  // signing up must show where it leads. It tells no more than what accepting it would.
+  app.get('/invites/:code', { schema: { tags: inviteTags, description: 'Where a code leads (no session needed). Expired, used-up and revoked codes answer 410 with the reason.', params: InviteCodeParams, response: { 200: InvitePreview } } }, async (req) =>
+    invites.preview(req.params.code),
   );
 
   app.post('/invites/:code/accept', { ...common, schema: { tags: inviteTags, security, params: InviteCodeParams, response: { 200: RoomView, 201: RoomView } } }, async (req, reply) => {

@@ -1,0 +1,3 @@
+import type { Presence } from '../../state/types.ts';
+
+export const PRESENCE_TEXT: Record<Presence, string> = { online: 'Online', away: 'Away', busy: 'Busy, do not disturb', offline: 'Offline' };
