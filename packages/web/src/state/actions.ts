@@ -1,4 +1,4 @@
-import { CLOSE_CODES } from '@rooms/protocol';
+import { CLOSE_CODES, LIMITS } from '@rooms/protocol';
 import { isRoomsApiError, type LoginResult, type OutboxItem, type RoomsApiError } from '@rooms/client';
 import { IdbOutbox } from '../lib/idb-outbox.ts';
 import { parse } from '../lib/router.ts';
@@ -46,7 +46,9 @@ async function startSession(): Promise<void> {
   const me = await client.auth.me();
   store.reset({ auth: 'signed-in', me, users: { [me.id]: me } });
   connectLive(me.id);
-  await Promise.all([loadRooms(), loadNotifications(), loadPresence().catch(() => {})]);
+  const route = parse(location.pathname);
+  const landing = route.name === 'room' && !route.messageId ? preloadRoom(route.roomId).catch(() => {}) : null;
+  await Promise.all([loadRooms(), loadNotifications(), loadPresence().catch(() => {}), landing]);
 }
 
 export function logout(): void {
@@ -144,9 +146,22 @@ function markFailed(s: State, item: OutboxItem, err: RoomsApiError): State {
 
 // ── Rooms ───────────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * My rooms: the first page (the most recent) is shown at once; with more rooms than a page, the
+ * whole list follows in the background (the SDK pages through it, twice if it changed meanwhile).
+ */
 export async function loadRooms(): Promise<void> {
-  const rooms = (await client.rooms.list()).items;
-  set((s) => ({ ...s, roomsLoaded: true, rooms: Object.fromEntries(rooms.map((r) => [r.id, r])), users: withPeers(s.users, rooms) }));
+  const first = await client.rooms.page({ limit: LIMITS.roomPage.max });
+  const show = (rooms: Room[], replace: boolean) =>
+    set((s) => ({ ...s, roomsLoaded: true, rooms: { ...(replace ? {} : s.rooms), ...Object.fromEntries(rooms.map((r) => [r.id, r])) }, users: withPeers(s.users, rooms) }));
+  show(first.items, false);
+  if (first.next_cursor) show((await client.rooms.list()).items, true);
+}
+
+/** A deep link's room and its newest messages, fetched beside the room list rather than after it. */
+export async function preloadRoom(roomId: string): Promise<void> {
+  const [room] = await Promise.all([client.rooms.get(roomId), store.get().timelines[roomId] ? null : loadLatest(roomId)]);
+  if ('membership' in room && room.membership) putRoom(room);
 }
 
 const withPeers = (users: State['users'], rooms: Room[]) => {

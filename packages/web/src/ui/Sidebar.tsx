@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { navigate, roomPath } from '../lib/router.ts';
 import { logout, logoutEverywhere } from '../state/actions.ts';
 import { roomName, sortedRooms } from '../state/selectors.ts';
@@ -72,7 +72,8 @@ export function Sidebar({ activeRoomId }: { activeRoomId: string | null }) {
   );
 }
 
-function RoomLink({ room, active }: { room: Room; active: boolean }) {
+// Memoised: a route change re-renders the sidebar, and with a thousand rooms every link re-rendered.
+const RoomLink = memo(function RoomLink({ room, active }: { room: Room; active: boolean }) {
   const name = useStore((s) => roomName(s, room));
   const mentions = useStore((s) => s.notifications.unreadByRoom[room.id] ?? 0);
   const unread = room.unread_count;
@@ -106,7 +107,7 @@ function RoomLink({ room, active }: { room: Room; active: boolean }) {
       </a>
     </li>
   );
-}
+});
 
 function ThemeToggle() {
   const theme = useUi((u) => u.theme);
