@@ -93,7 +93,9 @@ describe('layout and keyboard', { skip }, () => {
     await page.getByRole('log').first().waitFor();
     // Alt+↓ / Alt+↑ walk the room list; Alt+Shift+↓ goes to the next room with unread messages.
     const current = () => page.getByRole('navigation', { name: 'Rooms' }).locator('[aria-current="page"]').getAttribute('aria-label');
+    await page.getByRole('navigation', { name: 'Rooms' }).locator('[aria-current="page"]').waitFor();
     const first = await current();
+    assert.ok(first, 'a room is open');
     await page.keyboard.press('Alt+ArrowDown');
     await page.waitForFunction((was) => document.querySelector('[aria-current="page"]')?.getAttribute('aria-label') !== was, first);
     await page.keyboard.press('Alt+ArrowUp');

@@ -1,4 +1,4 @@
-import type { BanList, CreateInviteBody, Invite, InvitePreview, Member, MemberPage, MuteBody, PageQuery } from '@rooms/protocol';
+import type { BanList, CreateInviteBody, Invite, InviteList, InvitePreview, Member, MemberPage, MuteBody, PageQuery } from '@rooms/protocol';
 import { seg, type Http } from '../http.ts';
 import type { Room } from './rooms.ts';
 import type { In, Out, QueryIn } from './types.ts';
@@ -29,6 +29,8 @@ export function membersApi(http: Http) {
 export function invitesApi(http: Http) {
   return {
     create: (roomId: string, body: In<typeof CreateInviteBody> = {}) => http.post<Out<typeof Invite>>(`/rooms/${seg(roomId)}/invites`, body),
+    /** Room admins: the room's invites that can still be used, newest first. */
+    list: (roomId: string) => http.get<Out<typeof InviteList>>(`/rooms/${seg(roomId)}/invites`),
     preview: (code: string) => http.get<Out<typeof InvitePreview>>(`/invites/${seg(code)}`),
     /** joined: false when already a member. */
     accept: async (code: string) => {

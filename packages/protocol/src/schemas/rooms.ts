@@ -122,6 +122,8 @@ export const Invite = z.object({
   uses: z.number().int(),
   revoked: z.boolean(),
 });
+/** A room's invites that can still be used (not revoked, expired or used up), newest first. */
+export const InviteList = z.object({ items: z.array(Invite) });
 export const InvitePreview = z.object({
   code: z.string(),
   expires_at: Timestamp,

@@ -70,6 +70,7 @@ const EXPECTED: Record<RoomAction, Record<RoomType, string>> = {
   update: { public: 'nff++', private: '4ff++', direct: '4xx--' },
   delete: { public: 'nfff+', private: '4fff+', direct: '4xx--' },
   invite: { public: 'nff++', private: '4ff++', direct: '4xx--' },
+  list_invites: { public: 'nff++', private: '4ff++', direct: '4xx--' },
   remove_member: { public: 'nff++', private: '4ff++', direct: '4xx--' },
   mute: { public: 'nff++', private: '4ff++', direct: '4xx--' },
   ban: { public: 'nff++', private: '4ff++', direct: '4xx--' },

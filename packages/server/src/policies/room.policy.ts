@@ -11,6 +11,7 @@ export type RoomAction =
   | 'update'
   | 'delete'
   | 'invite'
+  | 'list_invites'
   | 'remove_member'
   | 'mute'
   | 'ban'
@@ -50,6 +51,8 @@ export const ROOM_POLICY: Record<RoomAction, ActionRule> = {
   update: { minRole: 'admin', types: GROUPS, writes: true, speaks: false },
   delete: { minRole: 'owner', types: GROUPS, writes: false, speaks: false },
   invite: { minRole: 'admin', types: GROUPS, writes: true, speaks: false },
+  // Reading the codes writes nothing: an archived room's admins still see (and may revoke) them.
+  list_invites: { minRole: 'admin', types: GROUPS, writes: false, speaks: false },
   remove_member: { minRole: 'admin', types: GROUPS, writes: false, speaks: false },
   mute: { minRole: 'admin', types: GROUPS, writes: false, speaks: false },
   ban: { minRole: 'admin', types: GROUPS, writes: false, speaks: false },

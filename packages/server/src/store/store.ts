@@ -196,6 +196,8 @@ export interface InviteRepository {
   use(code: string, now: IsoTime): Promise<boolean>;
   /** The room's invites that could still be used at `now` (not revoked, expired or used up). */
   countUsable(roomId: string, now: IsoTime): Promise<number>;
+  /** Those same invites, newest first (at most MAX_ROOM_INVITES of them, so no paging). */
+  listUsable(roomId: string, now: IsoTime): Promise<InviteRow[]>;
   revoke(code: string, now: IsoTime): Promise<void>;
 }
 

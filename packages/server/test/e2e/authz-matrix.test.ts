@@ -105,6 +105,7 @@ const ENDPOINTS: readonly Endpoint[] = [
   { route: 'GET /rooms/:id/bans', action: 'ban', ok: [200], call: (c) => ({ method: 'GET', path: room(c, '/bans') }) },
   { route: 'DELETE /rooms/:id/bans/:userId', action: 'ban', ok: [204], destructive: true, call: (c) => ({ method: 'DELETE', path: room(c, `/bans/${c.fx.bannedId}`) }) },
   { route: 'POST /rooms/:id/invites', action: 'invite', ok: [201], call: (c) => ({ method: 'POST', path: room(c, '/invites'), body: { max_uses: 1 } }) },
+  { route: 'GET /rooms/:id/invites', action: 'list_invites', ok: [200], call: (c) => ({ method: 'GET', path: room(c, '/invites') }) },
   { route: 'DELETE /invites/:code', action: 'invite', ok: [204], groupsOnly: true, call: (c) => ({ method: 'DELETE', path: `/invites/${c.fx.spareCode}` }) },
   { route: 'PUT /rooms/:id', action: 'update', ok: [200], call: (c) => ({ method: 'PUT', path: room(c), body: { description: `edited by ${c.actor}` } }) },
   { route: 'PUT /rooms/:id/flags', action: 'set_flags', ok: [200], call: (c) => ({ method: 'PUT', path: room(c, '/flags'), body: { featured: true } }) },

@@ -165,6 +165,45 @@ for (const backend of backends()) {
         }
       });
 
+      it('admins list the usable invites, newest first; used-up, expired and revoked ones drop out; members 403, outsiders 404', async () => {
+        const id = await createRoom(owner.api);
+        const list = async (api: Client = owner.api) => {
+          const res = await api.get(`/rooms/${id}/invites`);
+          assert.equal(res.status, 200, JSON.stringify(res.body));
+          return res.body.items as { code: string; room_id: string; max_uses: number | null; uses: number; revoked: boolean; created_by: string }[];
+        };
+        assert.deepEqual(await list(), []);
+        const single = await invite(owner.api, id, { max_uses: 1 });
+        clock.advance(1_000);
+        const short = await invite(owner.api, id, { max_uses: null, expires_in: 60 });
+        clock.advance(1_000);
+        const revoked = await invite(owner.api, id, { max_uses: 5 });
+        clock.advance(1_000);
+        const open = await invite(owner.api, id, { max_uses: null, expires_in: 3600 });
+        const all = await list();
+        assert.deepEqual(all.map((i) => i.code), [open, revoked, short, single]);
+        assert.deepEqual(all[0], { ...all[0], room_id: id, created_by: owner.id, max_uses: null, uses: 0, revoked: false });
+
+        assert.equal((await a.api.post(`/invites/${single}/accept`)).status, 201);
+        assert.equal((await owner.api.delete(`/invites/${revoked}`)).status, 204);
+        clock.advance(60_000);
+        assert.equal((await b.api.post(`/invites/${open}/accept`)).status, 201);
+        const left = await list();
+        assert.deepEqual(left.map((i) => i.code), [open], 'used up, revoked and expired codes are gone');
+        assert.equal(left[0]!.uses, 1);
+
+        const byMember = await a.api.get(`/rooms/${id}/invites`);
+        assert.equal(byMember.status, 403);
+        assert.equal(byMember.body.error.code, 'forbidden');
+        assert.equal((await c.api.get(`/rooms/${id}/invites`)).status, 404, 'an outsider of the private room');
+        await owner.api.patch(`/rooms/${id}/members/${a.id}/role`, { role: 'admin' });
+        assert.deepEqual((await list(a.api)).map((i) => i.code), [open], 'room admins may');
+        // Archiving makes the room read-only, not its invites secret: admins still see them.
+        assert.equal((await serverAdmin.api.put(`/rooms/${id}/flags`, { archived: true })).status, 200);
+        assert.deepEqual((await list()).map((i) => i.code), [open]);
+        assert.equal((await serverAdmin.api.put(`/rooms/${id}/flags`, { archived: false })).status, 200);
+      });
+
       it('an archived room refuses invite acceptance (403 room_archived) and nothing is used', async () => {
         const id = await createRoom(owner.api);
         const code = await invite(owner.api, id, { max_uses: 1 });

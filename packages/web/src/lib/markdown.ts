@@ -75,10 +75,26 @@ function purify(html: string): string {
   return DOMPurify.sanitize(html, { ALLOWED_TAGS, ALLOWED_ATTR, ALLOW_DATA_ATTR: false, ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i });
 }
 
+/**
+ * Rendered messages, newest use last: switching back to a room or scrolling over the same
+ * messages again re-mounts them, and parsing plus sanitising is most of a message's mount cost.
+ */
+const cache = new Map<string, string>();
+const CACHE_MAX = 3000;
+
 /** Safe HTML for a message's content; `@name` mentions are marked (mine stand out). */
 export function renderMarkdown(content: string, myUsername?: string | null): string {
-  const html = marked.parse(content) as string;
-  return purify(markMentions(html, myUsername));
+  const key = `${myUsername ?? ''}\u0000${content}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const html = purify(markMentions(marked.parse(content) as string, myUsername));
+  cache.set(key, html);
+  if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value!);
+  return html;
 }
 
 /** Wraps @mentions outside tags and code in spans (runs on escaped HTML text only). */

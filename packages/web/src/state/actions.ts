@@ -1,4 +1,4 @@
-import { CLOSE_CODES } from '@rooms/protocol';
+import { CLOSE_CODES, LIMITS } from '@rooms/protocol';
 import { isRoomsApiError, type LoginResult, type OutboxItem, type RoomsApiError } from '@rooms/client';
 import { IdbOutbox } from '../lib/idb-outbox.ts';
 import { parse } from '../lib/router.ts';
@@ -46,7 +46,9 @@ async function startSession(): Promise<void> {
   const me = await client.auth.me();
   store.reset({ auth: 'signed-in', me, users: { [me.id]: me } });
   connectLive(me.id);
-  await Promise.all([loadRooms(), loadNotifications(), loadPresence().catch(() => {})]);
+  const route = parse(location.pathname);
+  const landing = route.name === 'room' && !route.messageId ? preloadRoom(route.roomId).catch(() => {}) : null;
+  await Promise.all([loadRooms(), loadNotifications(), loadPresence().catch(() => {}), landing]);
 }
 
 export function logout(): void {
@@ -116,9 +118,15 @@ function connectLive(userId: string): void {
   });
   live.on('sent', (item, message) => set((s) => placeSent(s, item, message)));
   live.on('failed', (item, err) => set((s) => markFailed(s, item, err)));
-  live.start();
-  // Messages queued before a reload are shown as pending until they go out.
-  void outbox.list().then((items) => set((s) => ({ ...s, pending: { ...Object.fromEntries(items.map((i) => [i.client_id, toPending(i)])), ...s.pending } })));
+  // Messages queued before a reload are shown as pending until they go out: read before the
+  // connection starts, or a send finishing first would leave its stale copy shown as pending.
+  void outbox
+    .list()
+    .catch(() => [])
+    .then((items) => {
+      set((s) => ({ ...s, pending: { ...Object.fromEntries(items.map((i) => [i.client_id, toPending(i)])), ...s.pending } }));
+      if (getLive() === live) live.start();
+    });
 }
 
 const toPending = (i: OutboxItem): PendingMessage => ({ client_id: i.client_id, room_id: i.room_id, parent_id: i.parent_id ?? null, content: i.content, queued_at: i.queued_at, failed: null });
@@ -138,9 +146,22 @@ function markFailed(s: State, item: OutboxItem, err: RoomsApiError): State {
 
 // ── Rooms ───────────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * My rooms: the first page (the most recent) is shown at once; with more rooms than a page, the
+ * whole list follows in the background (the SDK pages through it, twice if it changed meanwhile).
+ */
 export async function loadRooms(): Promise<void> {
-  const rooms = (await client.rooms.list()).items;
-  set((s) => ({ ...s, roomsLoaded: true, rooms: Object.fromEntries(rooms.map((r) => [r.id, r])), users: withPeers(s.users, rooms) }));
+  const first = await client.rooms.page({ limit: LIMITS.roomPage.max });
+  const show = (rooms: Room[], replace: boolean) =>
+    set((s) => ({ ...s, roomsLoaded: true, rooms: { ...(replace ? {} : s.rooms), ...Object.fromEntries(rooms.map((r) => [r.id, r])) }, users: withPeers(s.users, rooms) }));
+  show(first.items, false);
+  if (first.next_cursor) show((await client.rooms.list()).items, true);
+}
+
+/** A deep link's room and its newest messages, fetched beside the room list rather than after it. */
+export async function preloadRoom(roomId: string): Promise<void> {
+  const [room] = await Promise.all([client.rooms.get(roomId), store.get().timelines[roomId] ? null : loadLatest(roomId)]);
+  if ('membership' in room && room.membership) putRoom(room);
 }
 
 const withPeers = (users: State['users'], rooms: Room[]) => {
@@ -433,8 +454,24 @@ export async function loadPresence(): Promise<void> {
   set((s) => ({ ...s, presence: { ...s.presence, ...Object.fromEntries(list.items.map((p) => [p.user.id, p.status])) } }));
 }
 
-export function sendTyping(roomId: string, typing: boolean): void {
-  getLive()?.request(typing ? 'typing_start' : 'typing_stop', { room_id: roomId }).catch(() => {});
+const fetchingUsers = new Set<string>();
+
+/** Someone shown by id only (typing, presence) whom no message or member list has named yet. */
+export function ensureUser(id: string): void {
+  if (store.get().users[id] || fetchingUsers.has(id)) return;
+  fetchingUsers.add(id);
+  client.users.get(id).then(
+    (u) => set((s) => ({ ...s, users: { ...s.users, [u.id]: { id: u.id, username: u.username, display_name: u.display_name, avatar_url: u.avatar_url, deleted: u.deleted } } })),
+    () => fetchingUsers.delete(id),
+  );
+}
+
+/** False when nothing could be sent (not connected yet): the caller tries again on the next key. */
+export function sendTyping(roomId: string, typing: boolean): boolean {
+  const live = getLive();
+  if (live?.status !== 'connected') return false;
+  live.request(typing ? 'typing_start' : 'typing_stop', { room_id: roomId }).catch(() => {});
+  return true;
 }
 
 export function errorText(err: unknown): string {

@@ -1,11 +1,12 @@
-import { useEffect, useLayoutEffect, useState } from 'react';
+import { useEffect, useLayoutEffect } from 'react';
 import { navigate, parse, roomPath, usePath } from '../lib/router.ts';
 import { client } from '../lib/sdk.ts';
 import { errorText, putRoom, restoreSession } from '../state/actions.ts';
 import { sortedRooms } from '../state/selectors.ts';
 import { store, useStore } from '../state/store.ts';
 import { toast, ui, useUi } from '../state/ui.ts';
-import { AuthScreen, InvitePreview } from './AuthScreen.tsx';
+import { InviteScreen } from './admin/InviteScreen.tsx';
+import { AuthScreen } from './AuthScreen.tsx';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
 import { DialogHost, preloadDialogs } from './dialogs/DialogHost.tsx';
 import { installShortcuts } from './keyboard.ts';
@@ -134,47 +135,6 @@ function NotAMember({ roomId }: { roomId: string }) {
         }
       >
         Join if it is public
-      </button>
-    </section>
-  );
-}
-
-function InviteScreen({ code }: { code: string }) {
-  const [roomId, setRoomId] = useState<string | null>(null);
-  const member = useStore((s) => (roomId ? !!s.rooms[roomId] : false));
-  useEffect(() => {
-    client.invites.preview(code).then(
-      (p) => setRoomId(p.room.id),
-      () => {},
-    );
-  }, [code]);
-  if (roomId && member) {
-    return (
-      <section className="empty-state" aria-label="Invitation">
-        <p>You are already in this room.</p>
-        <button type="button" className="primary" onClick={() => navigate(roomPath(roomId))}>
-          Open the room
-        </button>
-      </section>
-    );
-  }
-  return (
-    <section className="empty-state" aria-label="Invitation">
-      <InvitePreview code={code} />
-      <button
-        type="button"
-        className="primary"
-        onClick={() =>
-          void client.invites.accept(code).then(
-            ({ room }) => {
-              putRoom(room);
-              navigate(roomPath(room.id));
-            },
-            (err) => toast(errorText(err)),
-          )
-        }
-      >
-        Join the room
       </button>
     </section>
   );

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { errorText, login, signup } from '../state/actions.ts';
+import { errorText, login, putRoom, signup } from '../state/actions.ts';
 import { client } from '../lib/sdk.ts';
 import { navigate, roomPath, type Route } from '../lib/router.ts';
 import { useStore } from '../state/store.ts';
@@ -139,8 +139,9 @@ function SignupForm({ invite }: { invite: string | null }) {
         ...(invite ? { invite_code: invite } : {}),
         ...(f.setup_token.trim() ? { setup_token: f.setup_token.trim() } : {}),
       });
-      // Signing up with an invite joined its room: open it.
-      const target = invite ? await client.invites.preview(invite).then((p) => roomPath(p.room.id), () => '/') : '/';
+      // Signing up with an invite joined its room: open it. Accepting again answers with the room
+      // and uses nothing, even when the sign-up took the code's last use (a preview would say 410).
+      const target = invite ? await client.invites.accept(invite).then(({ room }) => (putRoom(room), roomPath(room.id)), () => '/') : '/';
       navigate(target, { replace: true });
     } catch (err) {
       const code = (err as { code?: string }).code;

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { navigate, roomPath } from '../lib/router.ts';
 import { logout, logoutEverywhere } from '../state/actions.ts';
 import { roomName, sortedRooms } from '../state/selectors.ts';
@@ -6,6 +6,7 @@ import { useStore } from '../state/store.ts';
 import type { Room } from '../state/types.ts';
 import { ui, useUi } from '../state/ui.ts';
 import { Avatar, Badge, PresenceDot } from './common.tsx';
+import { Menu } from './Menu.tsx';
 
 /** My rooms by last message, with unread and mention badges; the way to every other screen. */
 export function Sidebar({ activeRoomId }: { activeRoomId: string | null }) {
@@ -54,29 +55,25 @@ export function Sidebar({ activeRoomId }: { activeRoomId: string | null }) {
             <PresenceDot userId={me.id} />
           </button>
           <ThemeToggle />
-          <details className="menu">
-            <summary aria-label="Account menu" title="Account">
-              ⋯
-            </summary>
-            <div className="menu-items" role="menu">
-              <button type="button" role="menuitem" onClick={() => ui.set({ dialog: 'shortcuts' })}>
-                Keyboard shortcuts
-              </button>
-              <button type="button" role="menuitem" onClick={logout}>
-                Log out
-              </button>
-              <button type="button" role="menuitem" onClick={() => void logoutEverywhere()}>
-                Log out everywhere
-              </button>
-            </div>
-          </details>
+          <Menu label="Account menu" icon="⋯">
+            <button type="button" role="menuitem" onClick={() => ui.set({ dialog: 'shortcuts' })}>
+              Keyboard shortcuts
+            </button>
+            <button type="button" role="menuitem" onClick={logout}>
+              Log out
+            </button>
+            <button type="button" role="menuitem" onClick={() => void logoutEverywhere()}>
+              Log out everywhere
+            </button>
+          </Menu>
         </footer>
       )}
     </aside>
   );
 }
 
-function RoomLink({ room, active }: { room: Room; active: boolean }) {
+// Memoised: a route change re-renders the sidebar, and with a thousand rooms every link re-rendered.
+const RoomLink = memo(function RoomLink({ room, active }: { room: Room; active: boolean }) {
   const name = useStore((s) => roomName(s, room));
   const mentions = useStore((s) => s.notifications.unreadByRoom[room.id] ?? 0);
   const unread = room.unread_count;
@@ -110,7 +107,7 @@ function RoomLink({ room, active }: { room: Room; active: boolean }) {
       </a>
     </li>
   );
-}
+});
 
 function ThemeToggle() {
   const theme = useUi((u) => u.theme);

@@ -78,7 +78,7 @@ export interface Tab {
 }
 
 /** A fresh browser context (its own cookies and storage: one person) and a page in it, watched for problems. */
-export async function openTab(browser: Browser, server: TestServer, opts: ContextOptions = {}): Promise<Tab> {
+export async function openTab(browser: Browser, server: Pick<TestServer, 'url'>, opts: ContextOptions = {}): Promise<Tab> {
   const context = await browser.newContext({
     baseURL: server.url,
     viewport: opts.mobile ? MOBILE : DESKTOP,
@@ -122,7 +122,7 @@ export interface Person extends Tab {
  * admin) and a browser context of their own. The pages are blank: log in through the app as the
  * test needs (the app decides how a session is kept).
  */
-export async function openPeople(browser: Browser, server: TestServer, n: number, opts: ContextOptions = {}): Promise<Person[]> {
+export async function openPeople(browser: Browser, server: Pick<TestServer, 'url'>, n: number, opts: ContextOptions = {}): Promise<Person[]> {
   const people: Person[] = [];
   for (let i = 0; i < n; i++) {
     const user = await signup(server.url);

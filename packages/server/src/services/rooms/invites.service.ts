@@ -64,6 +64,13 @@ export class InvitesService {
     return toInvite(invite);
   }
 
+  /** The room's usable invites, newest first, for its admins to share or revoke. */
+  async list(actor: Actor, roomId: string): Promise<z.infer<typeof Invite>[]> {
+    const now = this.d.clock.now();
+    await authorize(this.d.store, actor, roomId, 'list_invites', now);
+    return (await this.d.store.invites.listUsable(roomId, now.toISOString())).map(toInvite);
+  }
+
   /** What the code leads to: the room's name and size. Dead codes say why. */
   async preview(code: string): Promise<z.infer<typeof InvitePreview>> {
     const invite = await this.live(code);

@@ -33,6 +33,23 @@ export function capsAndHiddenContract(store: () => Store): void {
       assert.equal(await store().invites.countUsable(newId(), at(5)), 0);
     });
 
+    it('listUsable lists those same invites of the room, newest first', async () => {
+      const r = await insertRoom(store());
+      const other = await insertRoom(store());
+      const base = { room_id: r.id, created_by: null, expires_at: at(100), uses: 0, revoked_at: null, max_uses: 1 };
+      await store().invites.insert({ ...base, code: 'listold1', created_at: at(1) });
+      await store().invites.insert({ ...base, code: 'listnew1', created_at: at(3), max_uses: null, uses: 7 });
+      await store().invites.insert({ ...base, code: 'listmid1', created_at: at(2), expires_at: at(10) });
+      await store().invites.insert({ ...base, code: 'listused', created_at: at(2), max_uses: 2, uses: 2 });
+      await store().invites.insert({ ...base, code: 'listrevk', created_at: at(2), revoked_at: at(4) });
+      await store().invites.insert({ ...base, code: 'listothr', created_at: at(2), room_id: other.id });
+      assert.deepEqual((await store().invites.listUsable(r.id, at(5))).map((i) => i.code), ['listnew1', 'listmid1', 'listold1']);
+      assert.deepEqual((await store().invites.listUsable(r.id, at(20))).map((i) => i.code), ['listnew1', 'listold1'], 'after one expired');
+      const [row] = await store().invites.listUsable(r.id, at(20));
+      assert.deepEqual(row, { ...base, code: 'listnew1', created_at: at(3), max_uses: null, uses: 7 }, 'every column, as stored');
+      assert.deepEqual(await store().invites.listUsable(newId(), at(5)), []);
+    });
+
     it('a user row lock makes count-then-insert transactions take turns: 12 racing for 3 places fill exactly 3', async () => {
       const u = await insertUser(store());
       const rooms = await Promise.all(range(12).map(() => insertRoom(store())));

@@ -55,10 +55,7 @@ export function Composer({ roomId, parentId = null, label = 'Message', placehold
 
   const noteTyping = () => {
     const now = Date.now();
-    if (now - typing.current.last > TYPING_EVERY_MS) {
-      typing.current.last = now;
-      sendTyping(roomId, true);
-    }
+    if (now - typing.current.last > TYPING_EVERY_MS && sendTyping(roomId, true)) typing.current.last = now;
     clearTimeout(typing.current.idle);
     typing.current.idle = setTimeout(stopTyping, TYPING_IDLE_MS);
   };

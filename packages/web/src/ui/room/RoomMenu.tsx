@@ -1,8 +1,8 @@
-import { useState } from 'react';
 import { navigate } from '../../lib/router.ts';
 import { client } from '../../lib/sdk.ts';
 import { errorText, leaveRoom, putRoom } from '../../state/actions.ts';
 import type { Room } from '../../state/types.ts';
+import { Menu } from '../Menu.tsx';
 import { toast, ui } from '../../state/ui.ts';
 
 const LEVELS = [
@@ -13,7 +13,6 @@ const LEVELS = [
 
 /** The room's menu: notification level, settings (admins), leave. */
 export function RoomMenu({ room }: { room: Room }) {
-  const [open, setOpen] = useState(false);
   const level = room.membership?.notification_level ?? 'all';
   const isAdmin = room.membership?.role === 'owner' || room.membership?.role === 'admin';
 
@@ -27,42 +26,35 @@ export function RoomMenu({ room }: { room: Room }) {
   }
 
   return (
-    <div className="room-menu" onKeyDown={(e) => e.key === 'Escape' && open && (e.stopPropagation(), setOpen(false))}>
-      <button type="button" className="icon-button" aria-label="Settings" title="Room settings and notifications" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>
-        <span aria-hidden="true">⚙️</span>
-      </button>
-      {open && (
-        <div className="menu-items" role="menu" aria-label="Room menu">
-          <fieldset className="menu-group">
-            <legend>Notify me about</legend>
-            {LEVELS.map((l) => (
-              <label key={l.value} className="menu-radio">
-                <input type="radio" name={`level-${room.id}`} checked={level === l.value} onChange={() => void setLevel(l.value)} /> {l.label}
-              </label>
-            ))}
-          </fieldset>
-          {room.type !== 'direct' && (
-            <button type="button" role="menuitem" onClick={() => (setOpen(false), ui.set({ panel: { kind: 'room-settings', roomId: room.id } }))}>
-              {isAdmin ? 'Room settings and invites' : 'About this room'}
-            </button>
-          )}
-          {room.type !== 'direct' && room.membership?.role !== 'owner' && (
-            <button
-              type="button"
-              role="menuitem"
-              className="danger-text"
-              onClick={() =>
-                void leaveRoom(room.id).then(
-                  () => navigate('/'),
-                  (err) => toast(errorText(err)),
-                )
-              }
-            >
-              Leave room
-            </button>
-          )}
-        </div>
+    <Menu label="Settings" icon="⚙️" className="room-menu">
+      <fieldset className="menu-group">
+        <legend>Notify me about</legend>
+        {LEVELS.map((l) => (
+          <label key={l.value} className="menu-radio">
+            <input type="radio" name={`level-${room.id}`} checked={level === l.value} onChange={() => void setLevel(l.value)} /> {l.label}
+          </label>
+        ))}
+      </fieldset>
+      {room.type !== 'direct' && (
+        <button type="button" role="menuitem" onClick={() => ui.set({ panel: { kind: 'room-settings', roomId: room.id } })}>
+          {isAdmin ? 'Room settings and invites' : 'About this room'}
+        </button>
       )}
-    </div>
+      {room.type !== 'direct' && room.membership?.role !== 'owner' && (
+        <button
+          type="button"
+          role="menuitem"
+          className="danger-text"
+          onClick={() =>
+            void leaveRoom(room.id).then(
+              () => navigate('/'),
+              (err) => toast(errorText(err)),
+            )
+          }
+        >
+          Leave room
+        </button>
+      )}
+    </Menu>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { typingText } from '../../lib/format.ts';
+import { ensureUser } from '../../state/actions.ts';
 import { roomName } from '../../state/selectors.ts';
 import { useStore } from '../../state/store.ts';
 import { ui } from '../../state/ui.ts';
@@ -58,8 +59,12 @@ export function TypingLine({ roomId }: { roomId: string }) {
       Object.entries(typing ?? {})
         .filter(([id, until]) => id !== meId && until > now)
         .map(([id]) => users[id]?.display_name ?? 'Someone'),
+
     [typing, users, meId, now],
   );
+  useEffect(() => {
+    for (const id of Object.keys(typing ?? {})) ensureUser(id);
+  }, [typing]);
   // Re-render when the earliest entry expires (a stop that never came).
   const [tick, setTick] = useState(0);
   useEffect(() => {

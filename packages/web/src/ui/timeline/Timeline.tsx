@@ -112,15 +112,18 @@ export function Timeline({ roomId, label, focusId, lastReadSeq }: { roomId: stri
 
   const onScroll = useCallback(() => {
     const el = scroller.current;
-    if (!el || busy.current) return;
+    if (!el) return;
     const fromBottom = el.scrollHeight - el.scrollTop - el.clientHeight;
     const tlNow = store.get().timelines[roomId];
     const idsNow = tlNow?.ids ?? [];
     const cur = slice(idsNow, win);
     stuck.current = fromBottom < STICK && win.endId === null && !!tlNow?.atLatest;
+    // Measured on every scroll, a fetch in flight or not: the user keeps scrolling while older
+    // messages load, and the anchor must be where they are when the page arrives, not where they
+    // were when it was asked for (that undid up to a screen of their scrolling: bench:ui drift).
     anchor.current = measure();
     rememberScroll(roomId, { anchorId: anchor.current?.id ?? null, offset: anchor.current?.offset ?? 0, startId: idsNow[cur.start] ?? null, endId: win.endId, stuck: stuck.current });
-    if (!tlNow) return;
+    if (!tlNow || busy.current) return;
     if (el.scrollTop < EDGE) {
       if (cur.start > 0) setWin(up(idsNow, win));
       else if (tlNow.hasOlder && !tlNow.loadingOlder) {

@@ -74,6 +74,19 @@ export class SqlInviteRepository extends SqlRepository implements InviteReposito
     return Number(r.n);
   }
 
+  async listUsable(roomId: string, now: string): Promise<InviteRow[]> {
+    return this.db
+      .selectFrom('invites')
+      .selectAll()
+      .where('room_id', '=', roomId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .where((eb) => eb.or([eb('max_uses', 'is', null), eb('uses', '<', eb.ref('max_uses'))]))
+      .orderBy('created_at', 'desc')
+      .orderBy('code')
+      .execute();
+  }
+
   async revoke(code: string, now: string): Promise<void> {
     await this.db.updateTable('invites').set({ revoked_at: now }).where('code', '=', code).where('revoked_at', 'is', null).execute();
   }

@@ -1,4 +1,4 @@
-import { AddMemberBody, BanBody, BanList, ChangeRoleBody, CreateInviteBody, IdParams, Invite, InviteCodeParams, InvitePreview, Member, MemberPage, MuteBody, PageQuery, RoomMemberParams, RoomView, TransferBody } from '@rooms/protocol';
+import { AddMemberBody, BanBody, BanList, ChangeRoleBody, CreateInviteBody, IdParams, Invite, InviteCodeParams, InviteList, InvitePreview, Member, MemberPage, MuteBody, PageQuery, RoomMemberParams, RoomView, TransferBody } from '@rooms/protocol';
 import type { AccountsService } from '../../../services/accounts/accounts.service.ts';
 import type { InvitesService } from '../../../services/rooms/invites.service.ts';
 import type { MembersService } from '../../../services/rooms/members.service.ts';
@@ -52,6 +52,10 @@ export function memberRoutes(app: HttpApp, members: MembersService, invites: Inv
   app.post('/rooms/:id/invites', { ...common, schema: { tags: inviteTags, security, params: IdParams, body: CreateInviteBody, response: { 201: Invite } } }, async (req, reply) =>
     reply.code(201).send(await invites.create(actorOf(req), req.params.id, req.body)),
   );
+
+  app.get('/rooms/:id/invites', { ...common, schema: { tags: inviteTags, security, description: "Room admins list the room's usable invites (not revoked, expired or used up), newest first.", params: IdParams, response: { 200: InviteList } } }, async (req) => ({
+    items: await invites.list(actorOf(req), req.params.id),
+  }));
 
   // No session needed: the code is the secret (about 49 bits), and an invite link opened before
   // signing up must show where it leads. It tells no more than what accepting it would.
