@@ -69,7 +69,7 @@ describe('live connection (fake sockets)', () => {
   it('reconnects after a drop and resumes from the last seq seen; a final close code ends it', async () => {
     const { factory, opened, frame } = fakeSockets();
     const live = new LiveConnection(http(), { sockets: factory, heartbeat: false, backoff: { baseMs: 1, maxMs: 1 } });
-    const closed: { code: number; willReconnect: boolean }[] = [];
+    const closed: { code: number; willReconnect: boolean; retryInMs?: number }[] = [];
     live.on('closed', (c) => closed.push(c));
     live.start();
     await tick();
@@ -78,7 +78,9 @@ describe('live connection (fake sockets)', () => {
     await tick();
     frame(0, msg('r', 6));
     opened[0]!.on.close(1001, 'server shutting down');
-    assert.deepEqual(closed, [{ code: 1001, reason: 'server shutting down', willReconnect: true }]);
+    const { retryInMs, ...info } = closed[0] as { retryInMs?: number };
+    assert.deepEqual(info, { code: 1001, reason: 'server shutting down', willReconnect: true });
+    assert.ok(retryInMs !== undefined && retryInMs >= 0 && retryInMs <= 1, `the next try is announced (${retryInMs} ms)`);
     await tick();
     assert.equal(opened.length, 2);
     frame(1, { type: 'ready', data: { user_id: 'u', rooms: [{ room_id: 'r', last_seq: 8 }] } });
