@@ -44,11 +44,16 @@ export const ERROR_STATUS = {
   invite_revoked: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  unsupported_type: 415,
+  malware_detected: 422,
+  unsafe_archive: 422,
+  attachment_not_found: 404,
   login_blocked: 429,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
   server_busy: 503,
+  scanner_unavailable: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -5,6 +5,7 @@ export * from './schemas/auth.ts';
 export * from './schemas/users.ts';
 export * from './schemas/rooms.ts';
 export * from './schemas/messages.ts';
+export * from './schemas/attachments.ts';
 export * from './schemas/ws.ts';
 export * from './schemas/notifications.ts';
 export * from './schemas/presence.ts';

@@ -30,4 +30,14 @@ export const ROOM_LIMITS = {
   clientId: { max: 64 },
 } as const;
 
+/** Attachments (SPEC section 4): the per-file size is the server's ATTACHMENT_MAX_BYTES (this is its default). */
+export const ATTACHMENT_LIMITS = {
+  maxBytesDefault: 10 * 1024 * 1024,
+  perMessage: 10,
+  /** Filenames are kept for display only, cut to this many characters. */
+  filename: { max: 255 },
+  /** Thumbnails fit in a square of this many pixels. */
+  thumbnailBox: 400,
+} as const;
+
 export const DEFAULT_ROOM_CATEGORIES = ['general', 'social', 'support', 'study', 'work', 'gaming', 'health', 'music', 'other'] as const;
