@@ -69,6 +69,9 @@ function purify(html: string): string {
         node.setAttribute('rel', 'noopener noreferrer');
       }
       if (node.tagName === 'INPUT' && node.getAttribute('type') !== 'checkbox') node.remove();
+      // A code block scrolls sideways when its lines are long: keyboard users reach it with Tab.
+      // (Set here, after sanitising: a tabindex written in a message is never kept.)
+      if (node.tagName === 'PRE') node.setAttribute('tabindex', '0');
       if (node.hasAttribute('class') && !/^(link-host|mention|mention-me|language-[\w-]+)$/.test(node.getAttribute('class') ?? '')) node.removeAttribute('class');
     });
   }
