@@ -84,7 +84,7 @@ export class ImagePreparer {
     const rotated = (meta.orientation ?? 1) >= 5;
     const width = rotated ? frameHeight : frameWidth;
     const height = rotated ? frameWidth : frameHeight;
-    const located = !this.opts.keepGps && hasGps(meta.exif, meta.xmp);
+    const located = !this.opts.keepGps && hasGps(meta);
     return this.slots.run(async () => {
       const thumbnail = await this.thumbnail(path);
       const cleanedPath = located ? await this.clean(path, mime, frameWidth) : undefined;
@@ -114,12 +114,16 @@ export class ImagePreparer {
       const check = await sharp(lossless, { failOn: 'none', limitInputPixels: false })
         .metadata()
         .catch(() => null);
-      if (check && !hasGps(check.exif, check.xmp) && check.width === width) {
+      if (check && !hasGps(check) && check.width === width) {
         await writeFile(cleanedPath, lossless);
         return cleanedPath;
       }
     }
-    await writeFile(cleanedPath, await reencode(path, mime, this.opts.maxPixels));
+    // Fail closed: an original whose location cannot be removed is not stored.
+    const reencoded = await reencode(path, mime, this.opts.maxPixels).catch(() => {
+      throw new DomainError('unsupported_type', `the location (GPS) could not be removed from this ${mime} image`);
+    });
+    await writeFile(cleanedPath, reencoded);
     return cleanedPath;
   }
 }

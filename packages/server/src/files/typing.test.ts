@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cfb, validCorpusFiles, type CorpusFile } from '../../test/helpers/corpus/valid.ts';
-import { detectType, inspectType, unsupportedTypeMessage } from './typing.ts';
+import { WORD_WITH_MACROS, detectType, inspectType, unsupportedTypeMessage } from './typing.ts';
 
 let dir: string;
 let files: [string, CorpusFile][];
@@ -57,6 +57,24 @@ describe('detectType', () => {
       const got = await inspectType(await write('o.doc', cfb([{ name: other, data: Buffer.alloc(4096) }])));
       assert.deepEqual(got, { type: null, detected: 'application/x-cfb' }, other);
     }
+  });
+
+  it('refuses a Word .doc carrying a VBA project (macros), as a .docm is refused', async () => {
+    const word = { name: 'WordDocument', data: Buffer.alloc(4096) };
+    for (const vba of [{ name: 'Macros' }, { name: '_VBA_PROJECT_CUR' }, { name: '_VBA_PROJECT', data: Buffer.alloc(4096) }]) {
+      assert.deepEqual(await inspectType(await write('m.doc', cfb([word, vba]))), { type: null, detected: WORD_WITH_MACROS }, vba.name);
+    }
+    assert.equal((await detectType(await write('plain.doc', cfb([word, { name: 'ObjectPool' }]))))?.mime, 'application/msword');
+  });
+
+  it('takes MPEG audio only with two consecutive frame headers (or an ID3 tag), not any file starting with FF Fx', async () => {
+    const frame = (header: number[], length: number) => Buffer.concat([Buffer.from(header), Buffer.alloc(length - 4)]);
+    const mpeg2 = Buffer.concat(Array.from({ length: 5 }, () => frame([0xff, 0xf3, 0x90, 0xc0], 261))); // MPEG-2 layer III, 80 kbit/s, 22.05 kHz
+    assert.equal((await detectType(await write('low.mp3', mpeg2)))?.mime, 'audio/mpeg');
+    const id3 = Buffer.concat([Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x0a', 'latin1'), Buffer.alloc(10), mpeg2]);
+    assert.equal((await detectType(await write('tagged.mp3', id3)))?.mime, 'audio/mpeg');
+    const fake = Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0xc0]), Buffer.from('#!/bin/sh\nrm -rf ~\n'.repeat(50))]);
+    assert.deepEqual(await inspectType(await write('fake.mp3', fake)), { type: null, detected: null });
   });
 
   it('survives a Compound File whose directory chain loops or points outside the file', async () => {

@@ -172,8 +172,10 @@ function wordStream(): Buffer {
 /**
  * A version 3 Compound File (512-byte sectors): header, one FAT sector, one directory sector, then
  * each stream (at least 4,096 bytes, so none lives in the mini stream) in consecutive sectors.
+ * An entry without data is an (empty) storage.
  */
-export function cfb(streams: { name: string; data: Buffer }[]): Buffer {
+export function cfb(entries: { name: string; data?: Buffer }[]): Buffer {
+  const streams = entries.map((e) => ({ name: e.name, data: e.data ?? Buffer.alloc(0), storage: e.data === undefined }));
   const SECTOR = 512;
   const END = 0xfffffffe;
   const NONE = 0xffffffff;
@@ -183,6 +185,7 @@ export function cfb(streams: { name: string; data: Buffer }[]): Buffer {
   fat.writeUInt32LE(END, 4); // sector 1: the directory
   let next = 2;
   const starts = streams.map((s) => {
+    if (s.storage) return END;
     if (s.data.length < 4096 || s.data.length % SECTOR) throw new Error('streams are whole sectors, at least 4,096 bytes');
     const start = next;
     const count = s.data.length / SECTOR;
@@ -205,7 +208,7 @@ export function cfb(streams: { name: string; data: Buffer }[]): Buffer {
     e.writeBigUInt64LE(BigInt(size), 120);
   };
   entry(0, 'Root Entry', 5, streams.length ? 1 : NONE, NONE, END, 0);
-  streams.forEach((s, i) => entry(i + 1, s.name, 2, NONE, i + 2 <= streams.length ? i + 2 : NONE, starts[i]!, s.data.length));
+  streams.forEach((s, i) => entry(i + 1, s.name, s.storage ? 1 : 2, NONE, i + 2 <= streams.length ? i + 2 : NONE, starts[i]!, s.data.length));
   for (let i = streams.length + 1; i < 4; i++) for (const at of [68, 72, 76]) dir.writeUInt32LE(NONE, i * 128 + at);
   const header = Buffer.alloc(SECTOR);
   Buffer.from('d0cf11e0a1b11ae1', 'hex').copy(header, 0);
