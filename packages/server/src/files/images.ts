@@ -7,6 +7,8 @@ import { hasGps, stripGps } from './exif-gps.ts';
 
 /** Bytes of decoded memory per pixel assumed by the budget (RGBA, 8 bits a channel). */
 const BYTES_PER_PIXEL = 4;
+/** A decode taking longer gives up (no thumbnail), so one pathological file cannot hold a decode turn for ever. */
+const DECODE_TIMEOUT_SECONDS = 30;
 
 export interface ImageOptions {
   /** Pixels (width × height of one frame) an image may have; more is refused before decoding. */
@@ -99,6 +101,7 @@ export class ImagePreparer {
         .autoOrient()
         .resize({ width: box, height: box, fit: 'inside', withoutEnlargement: true })
         .webp({ quality: 80 })
+        .timeout({ seconds: DECODE_TIMEOUT_SECONDS })
         .toBuffer({ resolveWithObject: true });
       return { data, width: info.width, height: info.height };
     } catch {
@@ -130,7 +133,7 @@ export class ImagePreparer {
 
 /** Re-encodes without any metadata (orientation applied to the pixels), every frame kept. */
 async function reencode(path: string, mime: AttachmentMime, maxPixels: number): Promise<Buffer> {
-  const img = sharp(path, { failOn: 'none', animated: true, limitInputPixels: maxPixels }).autoOrient().keepIccProfile();
+  const img = sharp(path, { failOn: 'none', animated: true, limitInputPixels: maxPixels }).autoOrient().keepIccProfile().timeout({ seconds: DECODE_TIMEOUT_SECONDS });
   switch (mime) {
     case 'image/png':
       return img.png().toBuffer();

@@ -48,7 +48,8 @@ const MP4_FAMILY = new Set(['video/mp4', 'audio/mp4', 'audio/x-m4a', 'video/x-m4
  *   the first 11 sync bits, which any file starting with FF Ex/Fx has);
  * - MP4/M4A and WebM are video when they hold a video track, audio when they hold only audio
  *   tracks; when no track list is found near the start (WebM) or anywhere (MP4), the container's
- *   own hint decides (M4A brands → audio, everything else → video);
+ *   own hint decides (M4A brands → audio, everything else → video); video dimensions are as
+ *   displayed (an MP4 track turned a quarter by its matrix has them swapped);
  * - Ogg is audio only (Vorbis, Opus, FLAC, Speex); Ogg Theora video is refused.
  */
 export async function inspectType(path: string): Promise<TypeInspection> {
@@ -259,7 +260,16 @@ function readTrak(trak: Buffer, tracks: Tracks): void {
   if (handler !== 'vide' || tracks.video) return;
   const [tkhd] = children(trak, 'tkhd');
   const at = tkhd?.[0] === 1 ? 88 : 76;
-  tracks.video = tkhd && tkhd.length >= at + 8 ? { width: tkhd.readUInt32BE(at) >>> 16, height: tkhd.readUInt32BE(at + 4) >>> 16 } : { width: 0, height: 0 };
+  if (!tkhd || tkhd.length < at + 8) {
+    tracks.video = { width: 0, height: 0 };
+    return;
+  }
+  const width = tkhd.readUInt32BE(at) >>> 16;
+  const height = tkhd.readUInt32BE(at + 4) >>> 16;
+  // The display matrix (a b u / c d v / x y w) before the size: a = d = 0 is a quarter turn (phones filming upright).
+  const matrix = at - 36;
+  const quarterTurn = tkhd.readInt32BE(matrix) === 0 && tkhd.readInt32BE(matrix + 16) === 0;
+  tracks.video = quarterTurn ? { width: height, height: width } : { width, height };
 }
 
 /** The payloads of the direct child boxes of `type` in a box payload. */

@@ -62,6 +62,8 @@ async function build() {
     mp4: { name: 'clip.mp4', data: mp4File('isom', ['isom', 'avc1', 'mp41'], [{ handler: 'vide', width: 1280, height: 720 }, { handler: 'soun' }]), expect: accept('video/mp4', 'video'), width: 1280, height: 720 },
     /** moov after mdat (not "fast start"): the track list is found at the end of the file. */
     mp4MoovLast: { name: 'camera.mp4', data: mp4File('mp42', ['mp42', 'isom'], [{ handler: 'vide', width: 640, height: 360 }], { moovLast: true }), expect: accept('video/mp4', 'video'), width: 640, height: 360 },
+    /** Filmed upright on a phone: 1920×1080 frames turned a quarter by the track matrix, shown 1080×1920. */
+    mp4Portrait: { name: 'upright.mp4', data: mp4File('isom', ['isom', 'mp41'], [{ handler: 'vide', width: 1920, height: 1080, quarterTurn: true }, { handler: 'soun' }]), expect: accept('video/mp4', 'video'), width: 1080, height: 1920 },
     webmAudio: { name: 'voice.webm', data: webm({ audio: true }), expect: accept('audio/webm', 'audio') },
     webmVideo: { name: 'clip.webm', data: webm({ audio: true, video: { width: 854, height: 480 } }), expect: accept('video/webm', 'video'), width: 854, height: 480 },
 
@@ -370,13 +372,15 @@ function box(type: string, ...payload: Buffer[]): Buffer {
 }
 const fullBox = (type: string, version: number, flags: number, ...payload: Buffer[]) => box(type, u32(((version & 0xff) << 24) | flags), ...payload);
 const MATRIX = u32(0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000);
+/** Rotated 90° clockwise, as phones write a video filmed upright. */
+const MATRIX_90 = u32(0, 0x10000, 0, 0xffff0000, 0, 0, 0, 0, 0x40000000);
 
 /** An ISO base media file: ftyp, then moov (one trak per track, empty sample tables) and mdat, in either order. */
-function mp4File(brand: string, compatible: string[], tracks: { handler: 'vide' | 'soun'; width?: number; height?: number }[], opts: { moovLast?: boolean } = {}): Buffer {
+function mp4File(brand: string, compatible: string[], tracks: { handler: 'vide' | 'soun'; width?: number; height?: number; quarterTurn?: boolean }[], opts: { moovLast?: boolean } = {}): Buffer {
   const ftyp = box('ftyp', Buffer.from(brand, 'latin1'), u32(0x200), ...compatible.map((c) => Buffer.from(c, 'latin1')));
   const traks = tracks.map((t, i) => {
     const video = t.handler === 'vide';
-    const tkhd = fullBox('tkhd', 0, 3, u32(0, 0, i + 1, 0, 0), u32(0, 0), u16(0), u16(0), u16(video ? 0 : 0x100), u16(0), MATRIX, u32((t.width ?? 0) << 16, (t.height ?? 0) << 16));
+    const tkhd = fullBox('tkhd', 0, 3, u32(0, 0, i + 1, 0, 0), u32(0, 0), u16(0), u16(0), u16(video ? 0 : 0x100), u16(0), t.quarterTurn ? MATRIX_90 : MATRIX, u32((t.width ?? 0) << 16, (t.height ?? 0) << 16));
     const mdhd = fullBox('mdhd', 0, 0, u32(0, 0, video ? 90000 : 48000, 0), u16(0x55c4), u16(0));
     const hdlr = fullBox('hdlr', 0, 0, u32(0), Buffer.from(t.handler, 'latin1'), u32(0, 0, 0), Buffer.from(video ? 'VideoHandler\0' : 'SoundHandler\0'));
     const mediaHeader = video ? fullBox('vmhd', 0, 1, u16(0), u16(0), u16(0), u16(0)) : fullBox('smhd', 0, 0, u16(0), u16(0));
