@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { ATTACHMENT_LIMITS, type AttachmentMime } from '@rooms/protocol';
 import sharp from 'sharp';
 import { type Config } from '../config/config.ts';
@@ -117,17 +117,24 @@ export class ImagePreparer {
       const check = await sharp(lossless, { failOn: 'none', limitInputPixels: false })
         .metadata()
         .catch(() => null);
-      if (check && !hasGps(check) && check.width === width) {
-        await writeFile(cleanedPath, lossless);
-        return cleanedPath;
-      }
+      if (check && !hasGps(check) && check.width === width) return writeOrRemove(cleanedPath, lossless);
     }
     // Fail closed: an original whose location cannot be removed is not stored.
     const reencoded = await reencode(path, mime, this.opts.maxPixels).catch(() => {
       throw new DomainError('unsupported_type', `the location (GPS) could not be removed from this ${mime} image`);
     });
-    await writeFile(cleanedPath, reencoded);
-    return cleanedPath;
+    return writeOrRemove(cleanedPath, reencoded);
+  }
+}
+
+/** Writes the file, or leaves nothing behind when writing fails (the caller only removes paths it was given). */
+async function writeOrRemove(path: string, data: Buffer): Promise<string> {
+  try {
+    await writeFile(path, data);
+    return path;
+  } catch (err) {
+    await rm(path, { force: true });
+    throw err;
   }
 }
 
