@@ -144,6 +144,27 @@ describe('prepareImage', () => {
     }
   });
 
+  it('answers damaged images with a result or a 415, never another error', async () => {
+    let seed = 11;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const [key, f] of images()) {
+      const variants = [100, 400, Math.floor(f.data.length / 3)].map((n) => f.data.subarray(0, n));
+      for (let i = 0; i < 4; i++) {
+        const flipped = Buffer.from(f.data);
+        for (let k = 0; k < 30; k++) flipped[20 + Math.floor(random() * Math.min(4000, flipped.length - 20))] = Math.floor(random() * 256);
+        variants.push(flipped);
+      }
+      for (const [i, v] of variants.entries()) {
+        try {
+          const r = await preparer.prepareImage(await write(`${key}-${i}`, v), f.expect.mime);
+          assert.ok(r.width > 0 && r.height > 0, `${key} variant ${i}`);
+        } catch (e) {
+          assert.ok(e instanceof DomainError && e.code === 'unsupported_type', `${key} variant ${i}: ${String(e)}`);
+        }
+      }
+    }
+  });
+
   it('runs at most IMAGE_DECODE_CONCURRENCY decodes at once, whatever the number of uploads', async () => {
     const path = await write('big.jpg', await photo(2000, 1500));
     for (const concurrency of [1, 2]) {

@@ -88,6 +88,23 @@ describe('detectType', () => {
     assert.equal(await detectType(await write('short.doc', file.subarray(0, 300))), null);
   });
 
+  it('never throws on damaged files: every corpus file cut short or with bytes flipped is typed or refused', async () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const [key, f] of files.filter(([, f]) => f.data.length > 0)) {
+      const variants = [8, 64, 300, 700, Math.floor(f.data.length / 2)].map((n) => f.data.subarray(0, n));
+      for (let i = 0; i < 5; i++) {
+        const flipped = Buffer.from(f.data.subarray(0, 64 * 1024));
+        for (let k = 0; k < 20; k++) flipped[8 + Math.floor(random() * (flipped.length - 8))] = Math.floor(random() * 256);
+        variants.push(flipped);
+      }
+      for (const [i, v] of variants.entries()) {
+        const got = await inspectType(await write(`${key}-${i}`, v));
+        assert.ok(got.type === null || typeof got.type.mime === 'string', `${key} variant ${i}`);
+      }
+    }
+  });
+
   it('refuses recognised types that are not allowed, naming them', async () => {
     const gzip = Buffer.from('1f8b0800000000000003030000000000000000', 'hex');
     const elf = Buffer.concat([Buffer.from('7f454c46020101', 'hex'), Buffer.alloc(64)]);
