@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cfb, validCorpusFiles, type CorpusFile } from '../../test/helpers/corpus/valid.ts';
+import { cfb, mp4File, validCorpusFiles, webm, type CorpusFile } from '../../test/helpers/corpus/valid.ts';
 import { WORD_WITH_MACROS, detectType, inspectType, unsupportedTypeMessage } from './typing.ts';
 
 let dir: string;
@@ -108,9 +108,15 @@ describe('detectType', () => {
   it('refuses recognised types that are not allowed, naming them', async () => {
     const gzip = Buffer.from('1f8b0800000000000003030000000000000000', 'hex');
     const elf = Buffer.concat([Buffer.from('7f454c46020101', 'hex'), Buffer.alloc(64)]);
+    const theora = Buffer.concat([Buffer.from('OggS', 'latin1'), Buffer.alloc(24), Buffer.from('\x80theora', 'latin1'), Buffer.alloc(64)]);
     for (const [data, mime] of [
       [gzip, 'application/gzip'],
       [elf, 'application/x-elf'],
+      [theora, 'video/ogg'],
+      [mp4File('qt  ', ['qt  '], [{ handler: 'vide', width: 640, height: 480 }]), 'video/quicktime'],
+      [mp4File('3gp4', ['3gp4', 'isom'], [{ handler: 'vide', width: 176, height: 144 }]), 'video/3gpp'],
+      [mp4File('heic', ['mif1', 'heic'], []), 'image/heic'],
+      [webm({ video: { width: 640, height: 480 }, docType: 'matroska' }), 'video/matroska'],
     ] as const) {
       assert.deepEqual(await inspectType(await write('x.zip', data)), { type: null, detected: mime });
       assert.match(unsupportedTypeMessage(mime), new RegExp(mime.replace('/', '\\/')));

@@ -376,7 +376,7 @@ const MATRIX = u32(0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000);
 const MATRIX_90 = u32(0, 0x10000, 0, 0xffff0000, 0, 0, 0, 0, 0x40000000);
 
 /** An ISO base media file: ftyp, then moov (one trak per track, empty sample tables) and mdat, in either order. */
-function mp4File(brand: string, compatible: string[], tracks: { handler: 'vide' | 'soun'; width?: number; height?: number; quarterTurn?: boolean }[], opts: { moovLast?: boolean } = {}): Buffer {
+export function mp4File(brand: string, compatible: string[], tracks: { handler: 'vide' | 'soun'; width?: number; height?: number; quarterTurn?: boolean }[], opts: { moovLast?: boolean } = {}): Buffer {
   const ftyp = box('ftyp', Buffer.from(brand, 'latin1'), u32(0x200), ...compatible.map((c) => Buffer.from(c, 'latin1')));
   const traks = tracks.map((t, i) => {
     const video = t.handler === 'vide';
@@ -414,9 +414,9 @@ const ebmlFloat = (id: number, f: number) => {
   return ebml(id, b);
 };
 
-/** WebM: EBML header, a Segment of unknown size (as live recorders write it) with Info, Tracks and one Cluster. */
-function webm(opts: { audio?: boolean; video?: { width: number; height: number } }): Buffer {
-  const header = ebml(0x1a45dfa3, ebmlUint(0x4286, 1), ebmlUint(0x42f7, 1), ebmlUint(0x42f2, 4), ebmlUint(0x42f3, 8), ebmlString(0x4282, 'webm'), ebmlUint(0x4287, 4), ebmlUint(0x4285, 2));
+/** WebM (or another EBML docType, e.g. matroska): EBML header, a Segment of unknown size (as live recorders write it) with Info, Tracks and one Cluster. */
+export function webm(opts: { audio?: boolean; video?: { width: number; height: number }; docType?: string }): Buffer {
+  const header = ebml(0x1a45dfa3, ebmlUint(0x4286, 1), ebmlUint(0x42f7, 1), ebmlUint(0x42f2, 4), ebmlUint(0x42f3, 8), ebmlString(0x4282, opts.docType ?? 'webm'), ebmlUint(0x4287, 4), ebmlUint(0x4285, 2));
   const info = ebml(0x1549a966, ebmlUint(0x2ad7b1, 1_000_000), ebmlString(0x4d80, 'rooms corpus'), ebmlString(0x5741, 'rooms corpus'));
   const entries: Buffer[] = [];
   if (opts.video) {
