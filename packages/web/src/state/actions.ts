@@ -43,12 +43,22 @@ async function begin(token: string): Promise<void> {
 }
 
 async function startSession(): Promise<void> {
+  const route = parse(location.pathname);
+  // A link to a room: its data is asked for beside /auth/me (same token), one round trip sooner.
+  const landing = route.name === 'room' && !route.messageId ? Promise.all([client.rooms.get(route.roomId), client.messages.list(route.roomId, { limit: PAGE })]).catch(() => null) : null;
   const me = await client.auth.me();
   store.reset({ auth: 'signed-in', me, users: { [me.id]: me } });
   connectLive(me.id);
-  const route = parse(location.pathname);
-  const landing = route.name === 'room' && !route.messageId ? preloadRoom(route.roomId).catch(() => {}) : null;
-  await Promise.all([loadRooms(), loadNotifications(), loadPresence().catch(() => {}), landing]);
+  const shown =
+    landing && route.name === 'room'
+      ? landing.then((got) => {
+          if (!got) return;
+          const [room, page] = got;
+          if (!store.get().timelines[route.roomId]) showLatest(route.roomId, page);
+          if ('membership' in room && room.membership) putRoom(room);
+        })
+      : null;
+  await Promise.all([loadRooms(), loadNotifications(), loadPresence().catch(() => {}), shown]);
 }
 
 export function logout(): void {
@@ -158,12 +168,6 @@ export async function loadRooms(): Promise<void> {
   if (first.next_cursor) show((await client.rooms.list()).items, true);
 }
 
-/** A deep link's room and its newest messages, fetched beside the room list rather than after it. */
-export async function preloadRoom(roomId: string): Promise<void> {
-  const [room] = await Promise.all([client.rooms.get(roomId), store.get().timelines[roomId] ? null : loadLatest(roomId)]);
-  if ('membership' in room && room.membership) putRoom(room);
-}
-
 const withPeers = (users: State['users'], rooms: Room[]) => {
   const next = { ...users };
   for (const r of rooms) if (r.peer) next[r.peer.id] = r.peer;
@@ -219,7 +223,11 @@ const roots = (items: Message[]) => items.filter((m) => !m.parent_id).map((m) =>
 
 /** The latest page of a room: the timeline becomes that stretch (live messages append to it). */
 export async function loadLatest(roomId: string): Promise<void> {
-  const page = await client.messages.list(roomId, { limit: PAGE });
+  showLatest(roomId, await client.messages.list(roomId, { limit: PAGE }));
+}
+
+/** A room's newest page as its timeline (replacing what was loaded: the view is at the newest). */
+function showLatest(roomId: string, page: { items: Message[]; next: string | null }): void {
   const items = page.items.slice().reverse();
   set((s) => ({
     ...s,

@@ -5,6 +5,12 @@
  */
 export const MAX_NODES = 150;
 export const STEP = 50;
+/**
+ * Messages rendered when a timeline mounts (a room opened or switched back to): a screen and a
+ * half of messages at their shortest, so the switch paints quickly; the window grows by STEP as
+ * the user scrolls towards an edge.
+ */
+export const INITIAL_NODES = 40;
 
 export interface Win {
   startId: string | null;
@@ -47,3 +53,28 @@ export function around(ids: string[], id: string): Win {
 }
 
 export const LATEST: Win = { startId: null, endId: null };
+
+/** Where a timeline was left (scroll-memory.ts), as far as the window is concerned. */
+export interface Left {
+  anchorId: string | null;
+  startId: string | null;
+  endId: string | null;
+  stuck: boolean;
+}
+
+/**
+ * The window a timeline mounts with: the newest INITIAL_NODES messages, or, when the user had
+ * scrolled back before leaving, INITIAL_NODES around the message that was at the top of the view
+ * (the rest of the old window comes back as they scroll).
+ */
+export function initial(ids: string[], left: Left | undefined): Win {
+  if (!left || left.stuck || !left.anchorId || ids.indexOf(left.anchorId) < 0) {
+    if (left && !left.stuck && left.anchorId === null) return { startId: left.startId, endId: left.endId };
+    return ids.length > INITIAL_NODES ? { startId: ids[ids.length - INITIAL_NODES]!, endId: null } : LATEST;
+  }
+  const a = ids.indexOf(left.anchorId);
+  const { start, end } = slice(ids, { startId: left.startId, endId: left.endId });
+  const s = Math.max(start, a - Math.floor(INITIAL_NODES / 4));
+  const e = Math.min(end, s + INITIAL_NODES - 1);
+  return { startId: ids[s] ?? null, endId: e === ids.length - 1 && left.endId === null ? null : (ids[e] ?? null) };
+}
