@@ -94,10 +94,19 @@ export function renderMarkdown(content: string, myUsername?: string | null): str
     cache.set(key, hit);
     return hit;
   }
-  const html = purify(markMentions(marked.parse(content) as string, myUsername));
+  const html = isPlain(content) ? `<p>${escape(content)}</p>` : purify(markMentions(marked.parse(content) as string, myUsername));
   cache.set(key, html);
   if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value!);
   return html;
+}
+
+/**
+ * One line of words and ordinary punctuation, which Markdown would only wrap in a paragraph: most
+ * chat messages. Anything that could be syntax (emphasis, code, links and autolinks, HTML, entities,
+ * mentions, lists, quotes, headings, breaks, indented code) takes the full parse and sanitiser.
+ */
+export function isPlain(content: string): boolean {
+  return /^[^\s\\`*_~[\]<>#|&!=@^$]([^\n\r\t\\`*_~[\]<>#|&!=@^$]*[^\s\\`*_~[\]<>#|&!=@^$])?$/.test(content) && !/:\/\/|www\.|^[-+>]|^\d+[.)]/i.test(content);
 }
 
 /** Wraps @mentions outside tags and code in spans (runs on escaped HTML text only). */

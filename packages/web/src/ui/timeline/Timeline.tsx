@@ -75,11 +75,18 @@ export function Timeline({ roomId, label, focusId, lastReadSeq }: { roomId: stri
     const el = scroller.current;
     if (!el) return null;
     const top = el.getBoundingClientRect().top;
-    for (const node of el.querySelectorAll<HTMLElement>('[data-mid]')) {
-      const r = node.getBoundingClientRect();
-      if (r.bottom > top) return { id: node.dataset.mid!, offset: r.top - top };
+    // Messages are stacked in DOM order: a binary search reads a handful of boxes, not every one
+    // above the view (this runs on every scroll event).
+    const nodes = el.querySelectorAll<HTMLElement>('[data-mid]');
+    let lo = 0;
+    let hi = nodes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (nodes[mid]!.getBoundingClientRect().bottom > top) hi = mid;
+      else lo = mid + 1;
     }
-    return null;
+    const node = nodes[lo];
+    return node ? { id: node.dataset.mid!, offset: node.getBoundingClientRect().top - top } : null;
   }, []);
 
   // Before the browser paints: keep the anchor where it was, or stay at the bottom.
