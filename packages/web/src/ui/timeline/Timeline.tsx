@@ -109,7 +109,9 @@ export function Timeline({ roomId, label, focusId, lastReadSeq }: { roomId: stri
     if (!a) return;
     const node = el.querySelector<HTMLElement>(`[data-mid="${CSS.escape(a.id)}"]`);
     if (node) el.scrollTop += node.getBoundingClientRect().top - el.getBoundingClientRect().top - a.offset;
-  });
+    // Only when what the log shows changed: reading positions forces a layout of the whole page,
+    // and the room list, presence and notifications re-render this component many times at sign-in.
+  }, [tl, messages, start, end, highlight, focusId, showPending, pending]);
 
   useEffect(() => {
     if (!highlight) return;
