@@ -100,7 +100,11 @@ describe('timeline with a long history', { skip }, () => {
     await page.getByRole('navigation', { name: 'Rooms' }).getByRole('link', { name: /^long/ }).click();
     await log.waitFor();
     await page.evaluate(() => new Promise(requestAnimationFrame));
-    assert.deepEqual(await topVisible(page, 'long'), before);
+    // The same message at the top, where it was: within a pixel (the room comes back with a smaller
+    // window, so its rows start at other sub-pixel positions and scrollTop is whole pixels).
+    const back = await topVisible(page, 'long');
+    assert.equal(back?.id, before?.id);
+    assert.ok(Math.abs(back!.offset - before!.offset) <= 1, `offset ${back?.offset}, was ${before?.offset}`);
   });
 
   it('a deep link scrolls to the message and highlights it; newer messages load forwards; jump to latest', async () => {
