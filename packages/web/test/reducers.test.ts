@@ -38,6 +38,7 @@ const msg = (id: string, seq: number, over: Partial<Message> = {}): Message => (
   type: 'text',
   content: `message ${id}`,
   parent_id: null,
+  attachments: [],
   client_id: null,
   mentions: [],
   mentions_room: false,

@@ -119,6 +119,19 @@ export const ConfigSchema = z.object({
   MAX_JOINED_ROOMS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   /** Invites of one room that may be usable at once. */
   MAX_ROOM_INVITES: z.coerce.number().int().min(1).max(1_000_000).default(100),
+
+  // Attachments API (issue 16): uploads, quota, rate, signed URLs, cleanup.
+  /** Bytes one uploaded file may have (one byte more: 413, nothing kept). */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** Bytes one user's stored uploads may take in all (posted or not). */
+  ATTACHMENT_QUOTA_BYTES: z.coerce.number().int().min(1).default(1024 * 1024 * 1024),
+  /** Uploads one user may make per UPLOAD_RATE_WINDOW seconds (429 + Retry-After past it). */
+  UPLOAD_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  UPLOAD_RATE_WINDOW: seconds(60),
+  /** Seconds a signed attachment URL lives (rounded up to 10 minutes, so it stays cacheable). */
+  ATTACHMENT_URL_TTL: seconds(60 * 60, 60),
+  /** Seconds an upload may stay unposted before the cleanup job deletes it. */
+  ATTACHMENT_UNPOSTED_TTL: seconds(24 * 60 * 60, 60),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
