@@ -132,6 +132,17 @@ export const ConfigSchema = z.object({
   ATTACHMENT_URL_TTL: seconds(60 * 60, 60),
   /** Seconds an upload may stay unposted before the cleanup job deletes it. */
   ATTACHMENT_UNPOSTED_TTL: seconds(24 * 60 * 60, 60),
+
+  // Attachments, images (issue 16): decoding bounds and location privacy.
+  /** MiB of decoded pixels all image decodes may hold at once; the per-image pixel limit is this ÷ IMAGE_DECODE_CONCURRENCY ÷ 4 bytes (≈ 52 MP by default). */
+  IMAGE_DECODE_MEMORY_MB: z.coerce.number().int().min(16).max(1_048_576).default(400),
+  /** Images decoded (thumbnailed) at once; more uploads wait their turn. */
+  IMAGE_DECODE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Keep EXIF/XMP GPS location in stored originals (false: it is removed; thumbnails never carry metadata). */
+  IMAGE_KEEP_GPS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
