@@ -143,6 +143,25 @@ export const ConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+
+  // Attachments, malware scanning (issue 16): clamd in addition to the built-in checks, and the zip bomb bounds.
+  /** clamd to ask as well as the built-in scanner: tcp://host:port or unix:/path/to/clamd.ctl; absent → built-in only. */
+  CLAMD_URL: z
+    .string()
+    .trim()
+    .transform((s) => (s === '' ? undefined : s))
+    .pipe(z.string().regex(/^(tcp:\/\/(\[[^\]]+\]|[^:/]+):\d{1,5}\/?|unix:(\/\/)?\/.+)$/, 'expected tcp://host:port or unix:/path').optional())
+    .optional(),
+  /** Seconds clamd has to answer one scan; past it the upload fails closed (503 scanner_unavailable). */
+  CLAMD_TIMEOUT: seconds(30),
+  /** Bytes the entries of an archive (nested ones included) may expand to, declared or actual. */
+  ARCHIVE_MAX_EXPANDED_BYTES: z.coerce.number().int().min(1024).default(100 * 1024 * 1024),
+  /** Entries an archive may hold, nested ones included. */
+  ARCHIVE_MAX_ENTRIES: z.coerce.number().int().min(1).default(10_000),
+  /** Archive levels followed: 1 = a zip, 2 = a zip inside a zip, ...; deeper is refused. */
+  ARCHIVE_MAX_DEPTH: z.coerce.number().int().min(1).max(20).default(3),
+  /** Expanded ÷ compressed size an archive entry larger than 1 MiB may reach. */
+  ARCHIVE_MAX_RATIO: z.coerce.number().min(2).default(100),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
