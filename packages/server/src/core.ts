@@ -6,8 +6,8 @@ import { loadSecrets } from './config/secrets.ts';
 import type { Clock } from './ports/clock.ts';
 import { createPorts, type Ports } from './ports.ts';
 import { sanitizeFilename } from './files/filename.ts';
-import { prepareImage } from './files/images.ts';
-import { detectType } from './files/typing.ts';
+import { createImagePreparer } from './files/images.ts';
+import { inspectType, unsupportedTypeMessage } from './files/typing.ts';
 import { deriveSetupToken } from './services/accounts/signup-gate.ts';
 import { createServices, type Services } from './services/index.ts';
 import { StatementTimings } from './observability/statement-timings.ts';
@@ -80,7 +80,7 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     files: {
       blobs: ports.blobs,
       scanner: ports.scanner,
-      media: { detectType, prepareImage, sanitizeFilename: (name) => sanitizeFilename(name) },
+      media: { inspectType, unsupportedTypeMessage, prepareImage: createImagePreparer(config).prepareImage, sanitizeFilename: (name) => sanitizeFilename(name) },
       uploadRate: ports.uploadRate,
       tmpDir: join(config.DATA_DIR, 'tmp', 'uploads'),
       maxBytes: config.ATTACHMENT_MAX_BYTES,

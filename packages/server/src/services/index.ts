@@ -91,7 +91,9 @@ export interface ServiceDeps {
 export function createServices(d: ServiceDeps): Services {
   const { store, bus, clock } = d;
   const background = d.onBackgroundError ? { onBackgroundError: d.onBackgroundError } : {};
-  const rooms = new RoomsService({ store, bus, clock, categories: d.categories, caps: d.caps });
+  const { urlTtlSeconds, ...files } = d.files;
+  const attachments = new AttachmentsService({ store, clock, ...files, signer: new UrlSigner(d.jwtSecret, clock, urlTtlSeconds), ...background });
+  const rooms = new RoomsService({ store, bus, clock, categories: d.categories, caps: d.caps, attachments });
   const invites = new InvitesService({ store, bus, clock, rooms, caps: d.caps });
   const accounts = new AccountsService({
     store,
@@ -107,8 +109,6 @@ export function createServices(d: ServiceDeps): Services {
     deactivationDays: d.deactivationDays,
     emailLoginMaxAccounts: d.emailLoginMaxAccounts,
   });
-  const { urlTtlSeconds, ...files } = d.files;
-  const attachments = new AttachmentsService({ store, clock, ...files, signer: new UrlSigner(d.jwtSecret, clock, urlTtlSeconds), ...background });
   const messages = new MessagesService({ store, bus, clock, rateLimiter: d.messageRate, editWindowSeconds: d.editWindowSeconds, attachments });
   return {
     accounts,

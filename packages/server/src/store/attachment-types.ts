@@ -27,3 +27,6 @@ export interface AttachmentRow {
 }
 
 export type NewAttachment = Omit<AttachmentRow, 'room_id' | 'message_id' | 'position' | 'posted_at'>;
+
+/** Where an upload used as an avatar is served: what users.avatar_url holds for it. */
+export const avatarPath = (id: string): string => `/attachments/${id}/avatar`;

@@ -282,6 +282,8 @@ export interface AttachmentRepository {
   /** Deletes a message's attachments and returns them (their bytes are the caller's to remove, after commit). */
   deleteForMessage(messageId: string): Promise<AttachmentRow[]>;
   delete(id: string): Promise<AttachmentRow | undefined>;
+  /** Whether an active account has this upload as its avatar (avatar_url is AVATAR_PATH of it). */
+  isAvatar(id: string): Promise<boolean>;
   /**
    * What the cleanup job removes, oldest first: uploads never posted, created before unpostedBefore,
    * that are neither a room's cover nor a user's avatar; and posted ones whose message is gone with its room.

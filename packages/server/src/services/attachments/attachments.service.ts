@@ -20,10 +20,12 @@ import type { UrlSigner, UrlSubject, Variant } from './signed-urls.ts';
 
 /** The file tools of the upload pipeline (files/typing.ts, files/images.ts, files/filename.ts). */
 export interface MediaTools {
-  /** The allowed type of the bytes at path, or null. */
-  detectType(path: string): Promise<{ mime: AttachmentMime; kind: AttachmentKind; width?: number; height?: number } | null>;
+  /** The allowed type of the bytes at path (null when not allowed), and what was recognised. */
+  inspectType(path: string): Promise<{ type: { mime: AttachmentMime; kind: AttachmentKind; width?: number; height?: number } | null; detected: string | null }>;
+  /** Why a file of the recognised type (or of none) is refused. */
+  unsupportedTypeMessage(detected: string | null): string;
   /** Dimensions and a WebP thumbnail; cleanedPath: a copy without location metadata to store instead. Throws a DomainError to refuse. */
-  prepareImage(path: string, mime: string): Promise<{ width: number; height: number; thumbnail: { data: Buffer; width: number; height: number } | null; cleanedPath?: string }>;
+  prepareImage(path: string, mime: AttachmentMime): Promise<{ width: number; height: number; thumbnail: { data: Buffer; width: number; height: number } | null; cleanedPath?: string }>;
   sanitizeFilename(name: string): string;
 }
 
@@ -96,9 +98,10 @@ export class AttachmentsService {
     try {
       const size = await this.receive(input.stream, tmp);
       if ((await this.d.store.attachments.bytesOf(actor.id)) + size > this.d.quotaBytes) throw quotaReached();
-      const type = await this.d.media.detectType(tmp);
-      await this.scan(tmp, type?.mime ?? null, size);
-      if (!type) throw new DomainError('unsupported_type', 'This type of file is not accepted: images (jpg, png, gif, webp), pdf, doc, docx, zip, mp3, ogg, m4a, webm and mp4 are.');
+      const { type, detected } = await this.d.media.inspectType(tmp);
+      // The scan comes first, whatever the type: the EICAR test file is text, and is malware (422), not an unsupported type (415).
+      await this.scan(tmp, type?.mime ?? detected, size);
+      if (!type) throw new DomainError('unsupported_type', this.d.media.unsupportedTypeMessage(detected));
       let original = { path: tmp, size };
       let dims = { width: type.width ?? null, height: type.height ?? null };
       let thumbnail: { data: Buffer; width: number; height: number } | null = null;
@@ -171,11 +174,26 @@ export class AttachmentsService {
       if (!user || !isActive(user)) throw attachmentNotFound();
       row = await this.readable(user.id, id);
     } else {
+      const roomId = grant.subject.room;
       const found = await this.d.store.attachments.findById(id);
-      if (!found || found.room_id !== grant.subject.room || found.message_id === null) throw attachmentNotFound();
+      if (!found) throw attachmentNotFound();
+      // Posted in that room (a message's), or the room's cover.
+      const posted = found.room_id === roomId && found.message_id !== null;
+      if (!posted && (await this.d.store.rooms.findById(roomId))?.cover_attachment_id !== id) throw attachmentNotFound();
       row = found;
     }
     return this.open(row, variant, range);
+  }
+
+  /**
+   * An avatar's image (its thumbnail when it has one), to anyone: it is served while an active
+   * account has it as its avatar, which every signed-in user may see, and an <img> sends no token.
+   */
+  async avatar(id: string): Promise<Download> {
+    if (!(await this.d.store.attachments.isAvatar(id))) throw attachmentNotFound();
+    const row = await this.d.store.attachments.findById(id);
+    if (!row) throw attachmentNotFound();
+    return this.open(row, row.thumb_key ? 'thumbnail' : 'original');
   }
 
   /** Views of stored rows with URLs signed for the subject. */

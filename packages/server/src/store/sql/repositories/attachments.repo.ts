@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import type { AttachmentKind, AttachmentRow, NewAttachment } from '../../attachment-types.ts';
+import { avatarPath, type AttachmentKind, type AttachmentRow, type NewAttachment } from '../../attachment-types.ts';
 import type { AttachmentRepository } from '../../store.ts';
 import type { AttachmentsTable } from '../schema.ts';
 import { SqlRepository } from './sql-repository.ts';
@@ -65,6 +65,18 @@ export class SqlAttachmentRepository extends SqlRepository implements Attachment
   async delete(id: string): Promise<AttachmentRow | undefined> {
     const r = await this.db.deleteFrom('attachments').where('id', '=', id).returningAll().executeTakeFirst();
     return r && toAttachment(r);
+  }
+
+  async isAvatar(id: string): Promise<boolean> {
+    const r = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where('avatar_url', '=', avatarPath(id))
+      .where('deactivated_at', 'is', null)
+      .where('deleted_at', 'is', null)
+      .limit(1)
+      .executeTakeFirst();
+    return r !== undefined;
   }
 
   async listExpired(unpostedBefore: string, limit: number): Promise<AttachmentRow[]> {

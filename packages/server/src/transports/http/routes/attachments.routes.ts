@@ -83,6 +83,11 @@ export async function attachmentRoutes(app: HttpApp, attachments: AttachmentsSer
   const description = (what: string) =>
     `${what}, for a bearer token or a signed URL (?sub&exp&sig, from an attachment view). Only readers of the room it was posted in, or its uploader while it is unposted (404 otherwise). Range requests (206/416), ETag / If-None-Match (304).`;
   app.get('/attachments/:id', { schema: { tags, security, description: description('The bytes of the file'), params: IdParams, querystring: SignedQuery } }, download('original'));
+  app.get(
+    '/attachments/:id/avatar',
+    { schema: { tags, description: "A user's avatar uploaded as an attachment (avatar_url points here): served without a token while it is an active account's avatar.", params: IdParams } },
+    async (req, reply) => sendDownload(req, reply, await attachments.avatar(req.params.id)),
+  );
   app.get('/attachments/:id/thumbnail', { schema: { tags, security, description: description('The WebP thumbnail of an image'), params: IdParams, querystring: SignedQuery } }, download('thumbnail'));
 }
 
