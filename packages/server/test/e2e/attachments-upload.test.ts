@@ -127,7 +127,7 @@ for (const backend of backends()) {
       assert.deepEqual([over.status, over.body.error.code], [403, 'limit_reached']);
       assert.deepEqual(storedFiles(srv.app.config.DATA_DIR), files);
       assert.equal((await upload(srv.url, u.token, 'small.pdf', pdfOfSize(400))).status, 201, 'what fits in the quota still goes');
-      const limited = await upload(srv.url, u.token, 'd.pdf', pdfOfSize(10));
+      const limited = await upload(srv.url, u.token, 'd.pdf', pdfOfSize(100));
       assert.deepEqual([limited.status, limited.body.error.code], [429, 'rate_limited']);
       assert.ok(Number(limited.headers.get('retry-after')) > 0);
       const other = await signup(srv.url);
