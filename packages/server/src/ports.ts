@@ -2,10 +2,12 @@ import { Redis } from 'ioredis';
 import { MemoryBus } from './bus/memory-bus.ts';
 import { RedisBus } from './bus/redis-bus.ts';
 import type { Config } from './config/config.ts';
+import { createBlobStore } from './files/blobs/create.ts';
 import { MemoryLoginGuard } from './limits/memory-login-guard.ts';
 import { MemoryRateLimiter } from './limits/memory-rate-limiter.ts';
 import { RedisLoginGuard } from './limits/redis-login-guard.ts';
 import { RedisRateLimiter } from './limits/redis-rate-limiter.ts';
+import type { BlobStore } from './ports/blob-store.ts';
 import type { EventBus } from './ports/bus.ts';
 import type { Clock } from './ports/clock.ts';
 import type { LoginGuard } from './ports/login-guard.ts';
@@ -23,6 +25,8 @@ export interface Ports {
   /** Sign-ups per IP. */
   signupIpRate: RateLimiter;
   presence: PresenceStore;
+  /** Attachment bytes: DATA_DIR/attachments, or an S3 bucket (STORAGE). */
+  blobs: BlobStore;
   /** Redis answers (readiness), when configured. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -37,6 +41,7 @@ export async function createPorts(config: Config, clock: Clock): Promise<Ports> 
   const rate = { limit: config.MESSAGE_RATE_LIMIT, windowMs: config.MESSAGE_RATE_WINDOW * 1000 };
   const loginIp = { limit: config.LOGIN_IP_LIMIT, windowMs: config.LOGIN_IP_WINDOW * 1000 };
   const signupIp = { limit: config.SIGNUP_IP_LIMIT, windowMs: config.SIGNUP_IP_WINDOW * 1000 };
+  const blobs = await createBlobStore(config);
   if (!config.REDIS_URL) {
     const parts = {
       bus: new MemoryBus(),
@@ -45,6 +50,7 @@ export async function createPorts(config: Config, clock: Clock): Promise<Ports> 
       loginIpRate: new MemoryRateLimiter(loginIp, clock),
       signupIpRate: new MemoryRateLimiter(signupIp, clock),
       presence: new MemoryPresenceStore(clock),
+      blobs,
     };
     return { ...parts, ping: async () => {}, close: () => closeAll(parts) };
   }
@@ -57,6 +63,7 @@ export async function createPorts(config: Config, clock: Clock): Promise<Ports> 
     loginIpRate: new RedisRateLimiter(redis, loginIp, `${config.REDIS_PREFIX}login-ip:`),
     signupIpRate: new RedisRateLimiter(redis, signupIp, `${config.REDIS_PREFIX}signup-ip:`),
     presence: new RedisPresenceStore(redis, `${config.REDIS_PREFIX}presence:`),
+    blobs,
   };
   return {
     ...parts,
@@ -77,4 +84,5 @@ async function closeAll(parts: Omit<Ports, 'ping' | 'close'>): Promise<void> {
   await parts.loginIpRate.close();
   await parts.signupIpRate.close();
   await parts.presence.close();
+  await parts.blobs.close();
 }
