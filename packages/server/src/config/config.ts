@@ -138,6 +138,17 @@ export const ConfigSchema = z.object({
   ARCHIVE_MAX_DEPTH: z.coerce.number().int().min(1).max(20).default(3),
   /** Expanded ÷ compressed size an archive entry larger than 1 MiB may reach. */
   ARCHIVE_MAX_RATIO: z.coerce.number().min(2).default(100),
+
+  // Attachments, images (issue 16): decoding bounds and location privacy.
+  /** MiB of decoded pixels all image decodes may hold at once; the per-image pixel limit is this ÷ IMAGE_DECODE_CONCURRENCY ÷ 4 bytes (≈ 52 MP by default). */
+  IMAGE_DECODE_MEMORY_MB: z.coerce.number().int().min(16).max(1_048_576).default(400),
+  /** Images decoded (thumbnailed) at once; more uploads wait their turn. */
+  IMAGE_DECODE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Keep EXIF/XMP GPS location in stored originals (false: it is removed; thumbnails never carry metadata). */
+  IMAGE_KEEP_GPS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
