@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { loadConfig } from '../../config/config.ts';
 import { docx, elfExecutable, maliciousCorpus, pdf, smallImages } from '../../../test/helpers/corpus/malicious.ts';
+import { validCorpusFiles } from '../../../test/helpers/corpus/valid.ts';
 import { buildZip, deflatedZeros } from '../../../test/helpers/corpus/zip-writer.ts';
 import { tempDir } from '../../../test/helpers/services.ts';
 import { BuiltinScanner } from './builtin.ts';
@@ -81,6 +82,43 @@ describe('built-in scanner: valid files are accepted', () => {
       assert.deepEqual(verdict, { ok: true });
     });
   }
+});
+
+describe('built-in scanner: the valid-file corpus (every allowed type) passes', async () => {
+  for (const [key, item] of await validCorpusFiles()) {
+    it(`accepts ${key} (${item.name})`, async () => {
+      assert.deepEqual(await scan(item.data), { ok: true });
+    });
+  }
+});
+
+describe('built-in scanner: data appended to each allowed format', async () => {
+  const files = Object.fromEntries(await validCorpusFiles());
+  const payload = Buffer.from('<?php system($_GET["c"]); ?>\n<script>alert(1)</script>\n');
+  for (const key of ['png', 'jpeg', 'gif', 'gifAnimated', 'webp', 'pdf', 'm4a', 'mp4', 'mp4MoovLast', 'ogg', 'oggVorbis', 'webmAudio', 'webmVideo']) {
+    it(`refuses ${key} with a script appended`, async () => {
+      const verdict = await scan(Buffer.concat([files[key]!.data, payload]));
+      assert.equal(verdict.ok, false);
+      if (!verdict.ok) assert.match(verdict.reason, /appended after the end/);
+    });
+  }
+  for (const key of ['mp3', 'webmVideo', 'doc', 'pdf', 'png']) {
+    it(`refuses ${key} with a zip appended`, async () => {
+      const verdict = await scan(Buffer.concat([files[key]!.data, buildZip([{ name: 'x.txt', data: Buffer.from('hidden') }])]));
+      assert.equal(verdict.ok, false);
+      if (!verdict.ok) assert.equal(verdict.code, 'malware_detected');
+    });
+  }
+  it('accepts what cameras put after a JPEG: a Samsung trailer, a motion-photo video', async () => {
+    const jpeg = files.jpeg!.data;
+    assert.deepEqual(await scan(Buffer.concat([jpeg, Buffer.from('\0\0\x0a\x30Image_UTC_Data1700000000000SEFHxxxxSEFT')])), { ok: true });
+    assert.deepEqual(await scan(Buffer.concat([jpeg, files.mp4!.data])), { ok: true });
+  });
+  it('refuses a zip with data appended after its end record', async () => {
+    const verdict = await scan(Buffer.concat([files.zip!.data, Buffer.from('#!/bin/sh\necho appended\n')]));
+    assert.equal(verdict.ok, false);
+    if (!verdict.ok) assert.equal(verdict.code, 'unsafe_archive');
+  });
 });
 
 describe('built-in scanner: bounds', () => {

@@ -162,6 +162,57 @@ async function oggEnd(c: Cursor): Promise<number | null> {
   return Math.min(c.pos, c.size);
 }
 
+/** An EBML variable-length integer at `b[at]`: its length and value (null value: "unknown size"). */
+function vint(b: Buffer, at: number, keepMarker: boolean): { length: number; value: number | null } | null {
+  const first = b[at];
+  if (first === undefined || first === 0) return null;
+  const length = Math.clz32(first) - 23;
+  if (at + length > b.length) return null;
+  let value = keepMarker ? first : first & (0xff >> length);
+  let allOnes = value === 0xff >> length;
+  for (let i = 1; i < length; i++) {
+    value = value * 256 + b[at + i]!;
+    allOnes &&= b[at + i] === 0xff;
+  }
+  return { length, value: !keepMarker && allOnes ? null : value };
+}
+
+/** Matroska Segment children (level 1, plus Void and CRC-32) and Cluster children. */
+const SEGMENT_CHILDREN = new Set([0x114d9b74, 0x1549a966, 0x1654ae6b, 0x1f43b675, 0x1c53bb6b, 0x1941a469, 0x1043a770, 0x1254c367, 0xec, 0xbf]);
+const CLUSTER_CHILDREN = new Set([0xe7, 0x5854, 0xa7, 0xab, 0xa3, 0xa0, 0xaf, 0xec, 0xbf]);
+const CLUSTER = 0x1f43b675;
+const SEGMENT = 0x18538067;
+
+/**
+ * Where a Matroska/WebM file ends: after its last top-level element. A Segment (or Cluster) of
+ * unknown size, as live recorders write them, is followed through its children instead.
+ */
+async function ebmlEnd(c: Cursor): Promise<number | null> {
+  c.pos = 0;
+  // Which elements may come next: top level, inside an unknown-size Segment, or Cluster.
+  let level: 'top' | 'segment' | 'cluster' = 'top';
+  while (c.pos < c.size) {
+    const h = await c.peek(12);
+    const id = vint(h, 0, true);
+    if (!id || id.length > 4) return c.pos;
+    if (level === 'cluster' && !CLUSTER_CHILDREN.has(id.value!)) level = 'segment';
+    if (level === 'segment' && !SEGMENT_CHILDREN.has(id.value!)) return c.pos;
+    const size = vint(h, id.length, false);
+    if (!size) return c.pos;
+    if (size.value === null) {
+      if (level === 'top' && id.value === SEGMENT) level = 'segment';
+      else if (level === 'segment' && id.value === CLUSTER) level = 'cluster';
+      else return c.pos;
+      c.pos += id.length + size.length;
+      continue;
+    }
+    const end = c.pos + id.length + size.length + size.value;
+    if (end > c.size) return c.pos;
+    c.pos = end;
+  }
+  return c.pos;
+}
+
 /** The last "%%EOF" within the tail of a PDF, where readers look for it. */
 async function pdfEnd(fh: FileHandle, size: number): Promise<number | null> {
   const tail = await readAt(fh, Math.max(0, size - PADDING_MAX - 5), PADDING_MAX + 5);
@@ -190,7 +241,7 @@ export async function findZipEnd(fh: FileHandle, size: number): Promise<{ eocdAt
   return null;
 }
 
-const NAMES: Record<string, string> = { png: 'PNG image', gif: 'GIF image', jpeg: 'JPEG image', webp: 'WebP image', pdf: 'PDF', mp4: 'MP4/M4A file', ogg: 'Ogg file' };
+const NAMES = { png: 'PNG image', gif: 'GIF image', jpeg: 'JPEG image', webp: 'WebP image', pdf: 'PDF', mp4: 'MP4/M4A file', ogg: 'Ogg file', webm: 'WebM file' } as const;
 
 /** The format whose structure this scanner walks, from the first bytes (null: none of them). */
 export function walkableFormat(head: Buffer): keyof typeof NAMES | null {
@@ -201,6 +252,7 @@ export function walkableFormat(head: Buffer): keyof typeof NAMES | null {
   if (head.toString('latin1', 0, 5) === '%PDF-') return 'pdf';
   if (head.toString('latin1', 4, 8) === 'ftyp') return 'mp4';
   if (head.toString('latin1', 0, 4) === 'OggS') return 'ogg';
+  if (head.length >= 4 && head.readUInt32BE(0) === 0x1a45dfa3) return 'webm';
   return null;
 }
 
@@ -219,6 +271,7 @@ export async function findPolyglot(fh: FileHandle, size: number, head: Buffer): 
     else if (format === 'webp') end = Math.min(size, 8 + head.readUInt32LE(4) + (head.readUInt32LE(4) & 1));
     else if (format === 'pdf') end = await pdfEnd(fh, size);
     else if (format === 'mp4') end = await isoBmffEnd(c);
+    else if (format === 'webm') end = await ebmlEnd(c);
     else end = await oggEnd(c);
     // A file whose structure cannot be walked is not an image a reader would show; the type check
     // and the image pipeline refuse it. Only data past a well-formed end is judged here.
