@@ -36,8 +36,26 @@ class Cursor {
     return this.buf.subarray(this.pos - this.bufAt, this.pos - this.bufAt + n);
   }
 
+  /** peek() without a read when the bytes are already buffered (undefined: they are not). */
+  peekBuffered(n: number): Buffer | undefined {
+    const from = this.pos - this.bufAt;
+    const end = this.bufAt + this.buf.length;
+    if (from < 0 || (this.pos + n > end && end < this.size)) return undefined;
+    return this.buf.subarray(from, from + n);
+  }
+
+  /** byte() when it is buffered (undefined: call byte()). */
+  byteBuffered(): number | null | undefined {
+    const b = this.peekBuffered(1);
+    if (b === undefined) return undefined;
+    if (b.length < 1) return null;
+    this.pos += 1;
+    return b[0]!;
+  }
+
+  /** The byte at the cursor, moving past it (null at the end of the file). */
   async byte(): Promise<number | null> {
-    const b = await this.peek(1);
+    const b = this.peekBuffered(1) ?? (await this.peek(1));
     if (b.length < 1) return null;
     this.pos += 1;
     return b[0]!;
@@ -61,7 +79,7 @@ async function isPadding(fh: FileHandle, from: number, size: number): Promise<bo
 async function pngEnd(c: Cursor): Promise<number | null> {
   c.pos = 8;
   while (c.pos + 12 <= c.size) {
-    const h = await c.peek(8);
+    const h = c.peekBuffered(8) ?? (await c.peek(8));
     const len = h.readUInt32BE(0);
     const type = h.subarray(4, 8).toString('latin1');
     if (!/^[A-Za-z]{4}$/.test(type) || len > 0x7fffffff) return null;
@@ -78,7 +96,8 @@ async function gifEnd(c: Cursor): Promise<number | null> {
   if (head[10]! & 0x80) c.pos += 3 * (2 << (head[10]! & 7));
   const subBlocks = async () => {
     for (;;) {
-      const n = await c.byte();
+      let n = c.byteBuffered();
+      if (n === undefined) n = await c.byte();
       if (n === null) return false;
       if (n === 0) return true;
       c.pos += n;
@@ -109,7 +128,7 @@ async function jpegEnd(c: Cursor): Promise<number | null> {
   for (;;) {
     let m = await c.byte();
     if (m !== 0xff) return null;
-    while (m === 0xff) m = await c.byte(); // fill bytes
+    while (m === 0xff) m = c.byteBuffered() ?? (await c.byte()); // fill bytes
     if (m === null) return null;
     if (m === 0xd9) return c.pos;
     if (m === 0x01 || (m >= 0xd0 && m <= 0xd7)) continue; // TEM, RSTn: no length
@@ -133,13 +152,18 @@ async function jpegEnd(c: Cursor): Promise<number | null> {
   }
 }
 
+function printable4(b: Buffer, at: number): boolean {
+  for (let i = at; i < at + 4; i++) if (!(b[i]! >= 0x20 && b[i]! <= 0x7e)) return false;
+  return true;
+}
+
 /** Where an ISO base media file (MP4, M4A) ends: after its last well-formed top-level box. */
 async function isoBmffEnd(c: Cursor): Promise<number | null> {
   c.pos = 0;
   while (c.pos + 8 <= c.size) {
-    const h = await c.peek(16);
+    const h = c.peekBuffered(16) ?? (await c.peek(16));
     let len = h.readUInt32BE(0);
-    if (!/^[\x20-\x7e]{4}$/.test(h.subarray(4, 8).toString('latin1'))) return c.pos;
+    if (!printable4(h, 4)) return c.pos;
     if (len === 0) return c.size;
     if (len === 1) len = h.length >= 16 ? Number(h.readBigUInt64BE(8)) : 0;
     if (len < 8 || c.pos + len > c.size) return c.pos;
@@ -152,7 +176,7 @@ async function isoBmffEnd(c: Cursor): Promise<number | null> {
 async function oggEnd(c: Cursor): Promise<number | null> {
   c.pos = 0;
   while (c.pos + 27 <= c.size) {
-    const h = await c.peek(27 + 255);
+    const h = c.peekBuffered(27 + 255) ?? (await c.peek(27 + 255));
     if (h.toString('latin1', 0, 4) !== 'OggS') return c.pos;
     const n = h[26]!;
     let body = 0;
@@ -192,7 +216,7 @@ async function ebmlEnd(c: Cursor): Promise<number | null> {
   // Which elements may come next: top level, inside an unknown-size Segment, or Cluster.
   let level: 'top' | 'segment' | 'cluster' = 'top';
   while (c.pos < c.size) {
-    const h = await c.peek(12);
+    const h = c.peekBuffered(12) ?? (await c.peek(12));
     const id = vint(h, 0, true);
     if (!id || id.length > 4) return c.pos;
     if (level === 'cluster' && !CLUSTER_CHILDREN.has(id.value!)) level = 'segment';
