@@ -19,8 +19,11 @@ export interface Refusal {
   reason: string;
 }
 
-/** Below this many bytes an entry's ratio is not judged (a small file of zeros is no bomb). */
-export const RATIO_FLOOR = 1024 * 1024;
+/**
+ * Below this many bytes an entry's ratio is not judged: small files of zeros are common (test
+ * tensors in Python wheels reach 1000:1 at 2.5 MB) and no bomb; the expansion cap bounds them all.
+ */
+export const RATIO_FLOOR = 4 * 1024 * 1024;
 /** A nested archive is inflated into memory to be opened; never more than this. */
 export const NESTED_ARCHIVE_MAX = 16 * 1024 * 1024;
 

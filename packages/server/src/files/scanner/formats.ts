@@ -70,9 +70,18 @@ async function readAt(fh: FileHandle, pos: number, len: number): Promise<Buffer>
 
 /** Whitespace and NUL padding some writers leave at the end of a file; not a second payload. */
 const PADDING_MAX = 1024;
-async function isPadding(fh: FileHandle, from: number, size: number): Promise<boolean> {
+/** Old encoders leave a few stray bytes after a GIF's or JPEG's end; too few to carry a payload. */
+const JUNK_MAX = 32;
+
+/**
+ * Whether what follows a format's end is harmless: whitespace/NUL padding, or (for media, not
+ * PDF) a few stray bytes with no markup, no #! and nothing that reads as words.
+ */
+async function isHarmlessTail(fh: FileHandle, from: number, size: number, junkAllowed: boolean): Promise<boolean> {
   if (size - from > PADDING_MAX) return false;
-  return /^[\s\0]*$/.test((await readAt(fh, from, size - from)).toString('latin1'));
+  const tail = (await readAt(fh, from, size - from)).toString('latin1');
+  if (/^[\s\0]*$/.test(tail)) return true;
+  return junkAllowed && tail.length <= JUNK_MAX && !/[<>]|#!|PK|[A-Za-z]{3}/.test(tail);
 }
 
 /** Where a PNG ends: just after its IEND chunk (null: not a well-formed chunk sequence). */
@@ -299,7 +308,7 @@ export async function findPolyglot(fh: FileHandle, size: number, head: Buffer): 
     else end = await oggEnd(c);
     // A file whose structure cannot be walked is not an image a reader would show; the type check
     // and the image pipeline refuse it. Only data past a well-formed end is judged here.
-    if (end !== null && end < size && !(await isPadding(fh, end, size)) && !(format === 'jpeg' && (await jpegTrailerAllowed(fh, end, size)))) {
+    if (end !== null && end < size && !(await isHarmlessTail(fh, end, size, format !== 'pdf')) && !(format === 'jpeg' && (await jpegTrailerAllowed(fh, end, size)))) {
       return { code: 'malware_detected', reason: `${size - end} bytes of other data are appended after the end of the ${NAMES[format]} (a polyglot file)` };
     }
     if (end === null && format === 'pdf') return { code: 'malware_detected', reason: 'data is appended after the end of the PDF (no %%EOF near the end of the file)' };
