@@ -111,8 +111,17 @@ describe('built-in scanner: data appended to each allowed format', async () => {
   }
   it('accepts what cameras put after a JPEG: a Samsung trailer, a motion-photo video', async () => {
     const jpeg = files.jpeg!.data;
-    assert.deepEqual(await scan(Buffer.concat([jpeg, Buffer.from('\0\0\x0a\x30Image_UTC_Data1700000000000SEFHxxxxSEFT')])), { ok: true });
-    assert.deepEqual(await scan(Buffer.concat([jpeg, files.mp4!.data])), { ok: true });
+    const sef = Buffer.from('\0\0\x0a\x30Image_UTC_Data1700000000000SEFH\x01\0\0\0\0\0\0\0SEFT', 'latin1');
+    sef.writeUInt32LE(8, sef.length - 8); // the SEF directory's length: from SEFH to this field
+    assert.deepEqual(await scan(Buffer.concat([jpeg, sef])), { ok: true });
+    assert.deepEqual(await scan(Buffer.concat([jpeg, jpeg, files.mp4!.data])), { ok: true });
+  });
+  it('refuses data hidden behind what a JPEG may carry', async () => {
+    const jpeg = files.jpeg!.data;
+    const payload = Buffer.from('<script>alert(1)</script>');
+    assert.equal((await scan(Buffer.concat([jpeg, jpeg, payload]))).ok, false);
+    assert.equal((await scan(Buffer.concat([jpeg, files.mp4!.data, payload]))).ok, false);
+    assert.equal((await scan(Buffer.concat([jpeg, payload, Buffer.from('\0\0\0\0SEFT')]))).ok, false);
   });
   it('accepts a few stray bytes after a GIF trailer (old encoders), not words or markup', async () => {
     const gif = files.gif!.data;

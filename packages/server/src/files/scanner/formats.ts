@@ -132,8 +132,8 @@ async function gifEnd(c: Cursor): Promise<number | null> {
 }
 
 /** Where a JPEG ends: just after the EOI marker that closes its last scan. */
-async function jpegEnd(c: Cursor): Promise<number | null> {
-  c.pos = 2;
+async function jpegEnd(c: Cursor, start = 0): Promise<number | null> {
+  c.pos = start + 2;
   for (;;) {
     let m = await c.byte();
     if (m !== 0xff) return null;
@@ -167,8 +167,8 @@ function printable4(b: Buffer, at: number): boolean {
 }
 
 /** Where an ISO base media file (MP4, M4A) ends: after its last well-formed top-level box. */
-async function isoBmffEnd(c: Cursor): Promise<number | null> {
-  c.pos = 0;
+async function isoBmffEnd(c: Cursor, start = 0): Promise<number | null> {
+  c.pos = start;
   while (c.pos + 8 <= c.size) {
     const h = c.peekBuffered(16) ?? (await c.peek(16));
     let len = h.readUInt32BE(0);
@@ -300,7 +300,7 @@ export async function findPolyglot(fh: FileHandle, size: number, head: Buffer): 
     let end: number | null;
     if (format === 'png') end = await pngEnd(c);
     else if (format === 'gif') end = await gifEnd(c);
-    else if (format === 'jpeg') end = await jpegEnd(c);
+    else if (format === 'jpeg') end = await jpegWithTrailersEnd(fh, c);
     else if (format === 'webp') end = Math.min(size, 8 + head.readUInt32LE(4) + (head.readUInt32LE(4) & 1));
     else if (format === 'pdf') end = await pdfEnd(fh, size);
     else if (format === 'mp4') end = await isoBmffEnd(c);
@@ -308,7 +308,7 @@ export async function findPolyglot(fh: FileHandle, size: number, head: Buffer): 
     else end = await oggEnd(c);
     // A file whose structure cannot be walked is not an image a reader would show; the type check
     // and the image pipeline refuse it. Only data past a well-formed end is judged here.
-    if (end !== null && end < size && !(await isHarmlessTail(fh, end, size, format !== 'pdf')) && !(format === 'jpeg' && (await jpegTrailerAllowed(fh, end, size)))) {
+    if (end !== null && end < size && !(await isHarmlessTail(fh, end, size, format !== 'pdf'))) {
       return { code: 'malware_detected', reason: `${size - end} bytes of other data are appended after the end of the ${NAMES[format]} (a polyglot file)` };
     }
     if (end === null && format === 'pdf') return { code: 'malware_detected', reason: 'data is appended after the end of the PDF (no %%EOF near the end of the file)' };
@@ -326,12 +326,21 @@ export async function findPolyglot(fh: FileHandle, size: number, head: Buffer): 
 }
 
 /**
- * Cameras store more JPEGs after the first one (MPF previews) and phones a video (motion
- * photos) or a vendor trailer: those are what a JPEG legitimately carries after its EOI.
+ * Where a JPEG ends, with what cameras legitimately put after its EOI: more JPEGs (MPF previews),
+ * a video (motion photos), each walked in turn, and a Samsung SEF trailer (SEFH … SEFT).
  */
-async function jpegTrailerAllowed(fh: FileHandle, end: number, size: number): Promise<boolean> {
-  const head = await readAt(fh, end, 12);
-  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return true;
-  if (head.toString('latin1', 4, 8) === 'ftyp') return true;
-  return (await readAt(fh, size - 4, 4)).toString('latin1') === 'SEFT';
+async function jpegWithTrailersEnd(fh: FileHandle, c: Cursor): Promise<number | null> {
+  let end = await jpegEnd(c);
+  for (let i = 0; end !== null && end < c.size && i < 16; i++) {
+    const next = await readAt(fh, end, 12);
+    if (next[0] === 0xff && next[1] === 0xd8 && next[2] === 0xff) end = await jpegEnd(c, end);
+    else if (next.toString('latin1', 4, 8) === 'ftyp') end = await isoBmffEnd(c, end);
+    else break;
+  }
+  if (end === null || end >= c.size || c.size < 16) return end;
+  const tail = await readAt(fh, c.size - 8, 8);
+  if (tail.toString('latin1', 4, 8) !== 'SEFT') return end;
+  const sefh = c.size - 8 - tail.readUInt32LE(0);
+  const ok = sefh >= end && (await readAt(fh, sefh, 4)).toString('latin1') === 'SEFH';
+  return ok ? c.size : end;
 }
