@@ -190,6 +190,20 @@ describe('built-in scanner: bounds', () => {
     assert.equal(verdict.ok, false);
   });
 
+  it('inflates as a stream: 96 MiB of entries (just under the cap) scanned without holding them', async (t) => {
+    const zip = buildZip(Array.from({ length: 24 }, (_, i) => ({ name: `${i}.bin`, deflated: deflatedZeros(4) })));
+    const path = write(zip);
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+    const verdict = await scanner.scan(path, { mimeType: null, size: zip.length });
+    clearInterval(timer);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    assert.deepEqual(verdict, { ok: true });
+    t.diagnostic(`RSS growth while inflating 96 MiB: ${((peak - before) / 1e6).toFixed(1)} MB`);
+    assert.ok(peak - before < 48 * 1024 * 1024, `RSS grew by ${peak - before} bytes`);
+  });
+
   it('finds an executable straddling two read chunks of a large file', async () => {
     const big = randomBytes(3 * 1024 * 1024);
     elfExecutable().copy(big, 1024 * 1024 - 10);
