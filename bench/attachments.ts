@@ -25,7 +25,7 @@ import { ATTACHMENT_LIMITS } from '@rooms/protocol';
 import { loadConfig } from '../packages/server/src/config/config.ts';
 import { createImagePreparer } from '../packages/server/src/files/images.ts';
 import { photo } from '../packages/server/test/helpers/corpus/valid.ts';
-import { loadAvg, machine, rssBytes } from './lib/proc.ts';
+import { cpuMs, loadAvg, machine, rssBytes } from './lib/proc.ts';
 import { BENCH_SETUP_TOKEN, startServer } from './lib/server.ts';
 import { writeSection } from './report/kept-sections.ts';
 
@@ -124,12 +124,18 @@ interface Throughput {
   uploadMBs: number;
   plainMBs: number;
   uploadMsP50: number;
+  /** The server's CPU time (all threads) per upload. */
+  serverCpuMs: number;
+  /** The bench process's CPU time per upload (the client: multipart encoding, HTTP). */
+  clientCpuMs: number;
 }
 
 async function throughput(size: number, count: number, label: string): Promise<Throughput> {
   const files = Array.from({ length: count }, () => pdf(size));
   await upload(files[0]!, 'warmup.pdf');
   const times: number[] = [];
+  const cpu0 = cpuMs(server.pid) ?? 0;
+  const client0 = process.cpuUsage();
   const t0 = performance.now();
   for (const [i, f] of files.entries()) {
     const s = performance.now();
@@ -137,11 +143,14 @@ async function throughput(size: number, count: number, label: string): Promise<T
     times.push(performance.now() - s);
   }
   const uploadSecs = (performance.now() - t0) / 1000;
+  const serverCpuMs = ((cpuMs(server.pid) ?? 0) - cpu0) / count;
+  const c = process.cpuUsage(client0);
+  const clientCpuMs = (c.user + c.system) / 1000 / count;
   // The baseline: the same bytes written to a file and flushed, one file after another.
   const t1 = performance.now();
   for (const [i, f] of files.entries()) await writeFile(join(work, `plain-${i}.bin`), f, { flush: true });
   const plainSecs = (performance.now() - t1) / 1000;
-  return { label, count, uploadMBs: (size * count) / MB / uploadSecs, plainMBs: (size * count) / MB / plainSecs, uploadMsP50: median(times) };
+  return { label, count, uploadMBs: (size * count) / MB / uploadSecs, plainMBs: (size * count) / MB / plainSecs, uploadMsP50: median(times), serverCpuMs, clientCpuMs };
 }
 
 interface Thumbs {
@@ -273,9 +282,9 @@ try {
     '',
     `${m.cores} cores (${m.cpu}), Node ${m.node}; the server a child process (SQLite, ${values.storage === 's3' ? 's3rver on 127.0.0.1' : 'DATA_DIR on local disk'}), the client and the baselines in the bench process; load average ${f1(load0)} → ${f1(loadAvg())}. Uploads are PDFs (typed, scanned, stored) unless said; baselines run in the same run: compare ratios, not absolute times.`,
     '',
-    '| upload | files | through POST /attachments/upload | plain write + fsync of the same bytes | ratio | upload p50 |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...tp.map((t) => `| ${t.label} | ${t.count} | ${f1(t.uploadMBs)} MB/s | ${f1(t.plainMBs)} MB/s | ${f2(t.uploadMBs / t.plainMBs)} | ${f1(t.uploadMsP50)} ms |`),
+    '| upload | files | through POST /attachments/upload | plain write + fsync of the same bytes | ratio | upload p50 | CPU per upload: server / client |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...tp.map((t) => `| ${t.label} | ${t.count} | ${f1(t.uploadMBs)} MB/s | ${f1(t.plainMBs)} MB/s | ${f2(t.uploadMBs / t.plainMBs)} | ${f1(t.uploadMsP50)} ms | ${f1(t.serverCpuMs)} / ${f1(t.clientCpuMs)} ms |`),
     '',
     `| thumbnail (${th.width}×${th.height} JPEG, ${f2(th.bytes / MB)} MB, median of ${th.count}) | ms | ratio |`,
     '| --- | ---: | ---: |',
