@@ -22,7 +22,7 @@ for (const backend of backends()) {
       process.umask(previousUmask);
     });
 
-    it('a fresh DATA_DIR is created 0700 and every file in it 0600, after writes', async () => {
+    it('a fresh DATA_DIR is created 0700 and every file in it 0600 (folders 0700), after writes', async () => {
       const parent = tempDir();
       const dataDir = join(parent.path, 'data');
       const srv = await startServer(backend, { config: { DATA_DIR: dataDir } });
@@ -33,7 +33,10 @@ for (const backend of backends()) {
         assert.ok(files.includes('secrets.json'));
         if (backend.name === 'sqlite') for (const f of ['rooms.sqlite', 'rooms.sqlite-wal', 'rooms.sqlite-shm']) assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
         assert.equal(modeOf(dataDir), '0700');
-        assert.deepEqual(Object.fromEntries(files.map((f) => [f, modeOf(join(dataDir, f))])), Object.fromEntries(files.map((f) => [f, '0600'])));
+        // Folders in it (attachments/) are 0700 like DATA_DIR itself.
+        const expected = (f: string) => (statSync(join(dataDir, f)).isDirectory() ? '0700' : '0600');
+        assert.ok(files.includes('attachments'), `attachments/ in ${files.join(', ')}`);
+        assert.deepEqual(Object.fromEntries(files.map((f) => [f, modeOf(join(dataDir, f))])), Object.fromEntries(files.map((f) => [f, expected(f)])));
       } finally {
         await srv.stop();
         parent.remove();
