@@ -120,6 +120,19 @@ export const ConfigSchema = z.object({
   /** Invites of one room that may be usable at once. */
   MAX_ROOM_INVITES: z.coerce.number().int().min(1).max(1_000_000).default(100),
 
+  // Attachments API (issue 16): uploads, quota, rate, signed URLs, cleanup.
+  /** Bytes one uploaded file may have (one byte more: 413, nothing kept). */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** Bytes one user's stored uploads may take in all (posted or not). */
+  ATTACHMENT_QUOTA_BYTES: z.coerce.number().int().min(1).default(1024 * 1024 * 1024),
+  /** Uploads one user may make per UPLOAD_RATE_WINDOW seconds (429 + Retry-After past it). */
+  UPLOAD_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  UPLOAD_RATE_WINDOW: seconds(60),
+  /** Seconds a signed attachment URL lives (rounded up to 10 minutes, so it stays cacheable). */
+  ATTACHMENT_URL_TTL: seconds(60 * 60, 60),
+  /** Seconds an upload may stay unposted before the cleanup job deletes it. */
+  ATTACHMENT_UNPOSTED_TTL: seconds(24 * 60 * 60, 60),
+
   // Attachments, images (issue 16): decoding bounds and location privacy.
   /** MiB of decoded pixels all image decodes may hold at once; the per-image pixel limit is this ÷ IMAGE_DECODE_CONCURRENCY ÷ 4 bytes (≈ 52 MP by default). */
   IMAGE_DECODE_MEMORY_MB: z.coerce.number().int().min(16).max(1_048_576).default(400),
@@ -130,6 +143,49 @@ export const ConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+
+  // Attachments, malware scanning (issue 16): clamd in addition to the built-in checks, and the zip bomb bounds.
+  /** clamd to ask as well as the built-in scanner: tcp://host:port or unix:/path/to/clamd.ctl; absent → built-in only. */
+  CLAMD_URL: z
+    .string()
+    .trim()
+    .transform((s) => (s === '' ? undefined : s))
+    .pipe(z.string().regex(/^(tcp:\/\/(\[[^\]]+\]|[^:/]+):\d{1,5}\/?|unix:(\/\/)?\/.+)$/, 'expected tcp://host:port or unix:/path').optional())
+    .optional(),
+  /** Seconds clamd has to answer one scan; past it the upload fails closed (503 scanner_unavailable). */
+  CLAMD_TIMEOUT: seconds(30),
+  /** Bytes the entries of an archive (nested ones included) may expand to, declared or actual. */
+  ARCHIVE_MAX_EXPANDED_BYTES: z.coerce.number().int().min(1024).default(100 * 1024 * 1024),
+  /** Entries an archive may hold, nested ones included. */
+  ARCHIVE_MAX_ENTRIES: z.coerce.number().int().min(1).default(10_000),
+  /** Archive levels followed: 1 = a zip, 2 = a zip inside a zip, ...; deeper is refused. */
+  ARCHIVE_MAX_DEPTH: z.coerce.number().int().min(1).max(20).default(3),
+  /** Expanded ÷ compressed size an archive entry larger than 4 MiB may reach. */
+  ARCHIVE_MAX_RATIO: z.coerce.number().min(2).default(100),
+
+  // Attachment storage (issue 16): where uploaded bytes live.
+  /** disk: files under DATA_DIR/attachments; s3: an S3-compatible bucket. Absent → s3 when S3_BUCKET is set, else disk. */
+  STORAGE: z.enum(['disk', 's3']).optional(),
+  /** An S3-compatible server (MinIO, Ceph, R2, …); absent → AWS S3 itself, from S3_REGION. */
+  S3_ENDPOINT: optionalUrl,
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3-63 of a-z 0-9 . -').optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Static credentials (both or neither); absent → the AWS SDK's chain (AWS_* variables, instance role). */
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Bucket in the URL path rather than the host name; absent → true with S3_ENDPOINT, false for AWS. */
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  /** Create S3_BUCKET at start when missing (otherwise the server refuses to start without it). */
+  S3_CREATE_BUCKET: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+}).superRefine((c, ctx) => {
+  // Attachment storage (issue 16): the S3 settings that only make sense together.
+  if (c.STORAGE === 's3' && !c.S3_BUCKET) ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when STORAGE=s3' });
+  if (Boolean(c.S3_ACCESS_KEY_ID) !== Boolean(c.S3_SECRET_ACCESS_KEY)) {
+    ctx.addIssue({ code: 'custom', path: ['S3_SECRET_ACCESS_KEY'], message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together' });
+  }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
