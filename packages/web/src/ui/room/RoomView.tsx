@@ -8,6 +8,7 @@ import { addFiles } from '../../state/uploads.ts';
 import { IconButton, PresenceDot } from '../common.tsx';
 import { PeerStatus } from '../people/PeerStatus.tsx';
 import { Timeline } from '../timeline/Timeline.tsx';
+import { RoomCover } from '../attachments/RoomCover.tsx';
 import { Composer } from './Composer.tsx';
 import { RoomMenu } from './RoomMenu.tsx';
 
@@ -60,6 +61,7 @@ export function RoomView({ roomId, focusId }: { roomId: string; focusId: string 
     <section className="room" aria-label={name}>
       <header className="room-head">
         <IconButton label="Open the room list" icon="☰" className="drawer-toggle" onClick={() => ui.set({ drawerOpen: true })} />
+        <RoomCover room={room} name={name} />
         <div className="room-title">
           <h2 className="ellipsis">
             {room.type === 'direct' && room.peer ? <PresenceDot userId={room.peer.id} /> : <span aria-hidden="true">{room.type === 'private' ? '🔒 ' : '# '}</span>}
