@@ -97,11 +97,13 @@ export function takeTray(trayKey: string): { ids: Promise<string[]>; files: { na
   return { ids: Promise.all(list.map((u) => u.done.then((a) => a.id))), files: list.map((u) => ({ name: u.name, size: u.size })) };
 }
 
-export function useTray(trayKey: string): PendingUpload[] {
-  return useSyncExternalStore(
-    (l) => (listeners.add(l), () => listeners.delete(l)),
-    () => trays[trayKey] ?? EMPTY,
-  );
+const EMPTY: PendingUpload[] = [];
+
+function subscribe(l: () => void): () => void {
+  listeners.add(l);
+  return () => listeners.delete(l);
 }
 
-const EMPTY: PendingUpload[] = [];
+export function useTray(trayKey: string): PendingUpload[] {
+  return useSyncExternalStore(subscribe, () => trays[trayKey] ?? EMPTY);
+}
