@@ -43,6 +43,7 @@ export const ERROR_STATUS = {
   invite_used_up: 410,
   invite_revoked: 410,
   payload_too_large: 413,
+  range_not_satisfiable: 416,
   unsupported_media_type: 415,
   unsupported_type: 415,
   malware_detected: 422,

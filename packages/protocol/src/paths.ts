@@ -11,6 +11,7 @@ export const API_PATH_PREFIXES = [
   'messages',
   'invites',
   'notifications',
+  'attachments',
   'presence',
   'broadcasts',
   'healthz',

@@ -58,6 +58,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     jobs: [
       { name: 'purge-deactivated-accounts', run: () => accounts.purgeDeactivated() },
       { name: 'expire-notifications', run: () => services.notifications.expire() },
+      { name: 'delete-expired-attachments', run: () => services.attachments.deleteExpired() },
       { name: 'expire-ws-tickets', run: () => store.tickets.deleteExpired(clock.now().toISOString()) },
     ],
   });

@@ -1,9 +1,13 @@
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { loadSecrets } from './config/secrets.ts';
 import type { Clock } from './ports/clock.ts';
 import { createPorts, type Ports } from './ports.ts';
+import { sanitizeFilename } from './files/filename.ts';
+import { createImagePreparer } from './files/images.ts';
+import { inspectType, unsupportedTypeMessage } from './files/typing.ts';
 import { deriveSetupToken } from './services/accounts/signup-gate.ts';
 import { createServices, type Services } from './services/index.ts';
 import { StatementTimings } from './observability/statement-timings.ts';
@@ -73,6 +77,17 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     categories: config.ROOM_CATEGORIES,
     editWindowSeconds: config.EDIT_WINDOW,
     notificationRetentionDays: config.NOTIFICATION_DAYS,
+    files: {
+      blobs: ports.blobs,
+      scanner: ports.scanner,
+      media: { inspectType, unsupportedTypeMessage, prepareImage: createImagePreparer(config).prepareImage, sanitizeFilename: (name) => sanitizeFilename(name) },
+      uploadRate: ports.uploadRate,
+      tmpDir: join(config.DATA_DIR, 'tmp', 'uploads'),
+      maxBytes: config.ATTACHMENT_MAX_BYTES,
+      quotaBytes: config.ATTACHMENT_QUOTA_BYTES,
+      unpostedTtlSeconds: config.ATTACHMENT_UNPOSTED_TTL,
+      urlTtlSeconds: config.ATTACHMENT_URL_TTL,
+    },
     caps: { maxOwnedRooms: config.MAX_OWNED_ROOMS, maxJoinedRooms: config.MAX_JOINED_ROOMS, maxRoomInvites: config.MAX_ROOM_INVITES },
     ...(logger ? { onBackgroundError: (err: unknown, what: string) => logger.error({ err }, `${what} failed`) } : {}),
   });

@@ -2,15 +2,19 @@ import { Redis } from 'ioredis';
 import { MemoryBus } from './bus/memory-bus.ts';
 import { RedisBus } from './bus/redis-bus.ts';
 import type { Config } from './config/config.ts';
+import { createBlobStore } from './files/blobs/create.ts';
+import { createScanner } from './files/scanner/index.ts';
 import { MemoryLoginGuard } from './limits/memory-login-guard.ts';
 import { MemoryRateLimiter } from './limits/memory-rate-limiter.ts';
 import { RedisLoginGuard } from './limits/redis-login-guard.ts';
 import { RedisRateLimiter } from './limits/redis-rate-limiter.ts';
+import type { BlobStore } from './ports/blob-store.ts';
 import type { EventBus } from './ports/bus.ts';
 import type { Clock } from './ports/clock.ts';
 import type { LoginGuard } from './ports/login-guard.ts';
 import type { PresenceStore } from './ports/presence-store.ts';
 import type { RateLimiter } from './ports/rate-limiter.ts';
+import type { Scanner } from './ports/scanner.ts';
 import { MemoryPresenceStore } from './realtime/memory-presence.ts';
 import { RedisPresenceStore } from './realtime/redis-presence.ts';
 
@@ -23,6 +27,12 @@ export interface Ports {
   /** Sign-ups per IP. */
   signupIpRate: RateLimiter;
   presence: PresenceStore;
+  /** Uploads per user (attachments). */
+  uploadRate: RateLimiter;
+  /** Attachment bytes: DATA_DIR or S3. */
+  blobs: BlobStore;
+  /** Malware scanning of uploads: built-in, plus clamd when CLAMD_URL is set. */
+  scanner: Scanner;
   /** Redis answers (readiness), when configured. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -37,6 +47,9 @@ export async function createPorts(config: Config, clock: Clock): Promise<Ports> 
   const rate = { limit: config.MESSAGE_RATE_LIMIT, windowMs: config.MESSAGE_RATE_WINDOW * 1000 };
   const loginIp = { limit: config.LOGIN_IP_LIMIT, windowMs: config.LOGIN_IP_WINDOW * 1000 };
   const signupIp = { limit: config.SIGNUP_IP_LIMIT, windowMs: config.SIGNUP_IP_WINDOW * 1000 };
+  const upload = { limit: config.UPLOAD_RATE_LIMIT, windowMs: config.UPLOAD_RATE_WINDOW * 1000 };
+  const blobs = await createBlobStore(config);
+  const scanner = createScanner(config);
   if (!config.REDIS_URL) {
     const parts = {
       bus: new MemoryBus(),
@@ -45,6 +58,9 @@ export async function createPorts(config: Config, clock: Clock): Promise<Ports> 
       loginIpRate: new MemoryRateLimiter(loginIp, clock),
       signupIpRate: new MemoryRateLimiter(signupIp, clock),
       presence: new MemoryPresenceStore(clock),
+      uploadRate: new MemoryRateLimiter(upload, clock),
+      blobs,
+      scanner,
     };
     return { ...parts, ping: async () => {}, close: () => closeAll(parts) };
   }
@@ -57,6 +73,9 @@ export async function createPorts(config: Config, clock: Clock): Promise<Ports> 
     loginIpRate: new RedisRateLimiter(redis, loginIp, `${config.REDIS_PREFIX}login-ip:`),
     signupIpRate: new RedisRateLimiter(redis, signupIp, `${config.REDIS_PREFIX}signup-ip:`),
     presence: new RedisPresenceStore(redis, `${config.REDIS_PREFIX}presence:`),
+    uploadRate: new RedisRateLimiter(redis, upload, `${config.REDIS_PREFIX}upload:`),
+    blobs,
+    scanner,
   };
   return {
     ...parts,
@@ -77,4 +96,7 @@ async function closeAll(parts: Omit<Ports, 'ping' | 'close'>): Promise<void> {
   await parts.loginIpRate.close();
   await parts.signupIpRate.close();
   await parts.presence.close();
+  await parts.uploadRate.close();
+  await parts.blobs.close();
+  await parts.scanner.close();
 }

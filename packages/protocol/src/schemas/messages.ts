@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { LIMITS, ROOM_LIMITS } from '../limits.ts';
+import { ATTACHMENT_LIMITS, LIMITS, ROOM_LIMITS } from '../limits.ts';
+import { AttachmentView } from './attachments.ts';
 import { Id, SEQ_MAX, Seq, Timestamp, singleLine, text } from './common.ts';
 import { UserSummary } from './users.ts';
 
@@ -14,11 +15,29 @@ export const MessageContent = text({ min: ROOM_LIMITS.message.min, max: ROOM_LIM
   { message: 'must not be blank' },
 );
 
-export const SendMessageBody = z.strictObject({
-  content: MessageContent,
+/** A message's text when it has attachments: it may then be empty. */
+export const MessageCaption = text({ max: ROOM_LIMITS.message.max, multiline: true, trim: false });
+
+/** Up to ATTACHMENT_LIMITS.perMessage ids of the sender's own unposted uploads, in the order shown. */
+export const MessageAttachmentIds = z
+  .array(Id)
+  .max(ATTACHMENT_LIMITS.perMessage)
+  .refine((ids) => new Set(ids).size === ids.length, { message: 'must not repeat an attachment' });
+
+/** What a send carries, over REST and WebSocket alike: text, attachments, or both. */
+export const SendMessageFields = {
+  content: MessageCaption.default(''),
   parent_id: Id.optional(),
   client_id: z.string().min(1).max(ROOM_LIMITS.clientId.max).regex(/^[\w.:-]+$/, 'may contain only letters, digits and . _ : -').optional(),
-});
+  attachments: MessageAttachmentIds.optional(),
+};
+
+/** Content must not be blank unless the message has attachments. */
+export const hasContentOrAttachments = (b: { content: string; attachments?: string[] | undefined }): boolean => b.content.trim().length > 0 || (b.attachments?.length ?? 0) > 0;
+const BLANK = { message: 'must not be blank (unless the message has attachments)', path: ['content'] };
+
+export const SendMessageBody = z.strictObject(SendMessageFields).refine(hasContentOrAttachments, BLANK);
+export const SendMessageFrame = z.strictObject({ room_id: Id, ...SendMessageFields }).refine(hasContentOrAttachments, BLANK);
 
 export const EditMessageBody = z.strictObject({ content: MessageContent });
 export const ReactionBody = z.strictObject({ emoji: Emoji });
@@ -47,6 +66,8 @@ export const MessageView = z.object({
   /** Direct rooms, my own messages: sent → delivered (the other side fetched it) → read. */
   receipt: z.enum(['sent', 'delivered', 'read']).nullable(),
   pinned: z.boolean(),
+  /** In the order sent; empty for a tombstone. URLs are signed (see AttachmentView). */
+  attachments: z.array(AttachmentView),
   created_at: Timestamp,
   edited_at: Timestamp.nullable(),
   deleted_at: Timestamp.nullable(),

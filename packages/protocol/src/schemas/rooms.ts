@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS, ROOM_LIMITS } from '../limits.ts';
+import { AttachmentView } from './attachments.ts';
 import { Id, Instant, Timestamp, singleLine, text } from './common.ts';
 import { UserSummary } from './users.ts';
 
@@ -26,6 +27,8 @@ export const UpdateRoomBody = z.strictObject({
   topic_kind: TopicKind.optional(),
   categories: z.array(category).max(ROOM_LIMITS.categories.maxItems).optional(),
   member_limit: z.number().int().min(ROOM_LIMITS.memberLimit.min).max(ROOM_LIMITS.memberLimit.max).nullable().optional(),
+  /** Image and video rooms: an image or video you uploaded, shown as the room's cover; null removes it. */
+  cover_attachment_id: Id.nullable().optional(),
 });
 
 /** Server-admin flags: featured rooms are promoted in discovery; archived rooms are read-only. */
@@ -43,6 +46,8 @@ export const RoomPreview = z.object({
   member_limit: z.number().int().nullable(),
   featured: z.boolean(),
   archived: z.boolean(),
+  /** Image and video rooms: the cover, with URLs signed for whoever may see the room. */
+  cover: AttachmentView.nullable(),
 });
 
 export const MyMembership = z.object({

@@ -47,7 +47,11 @@ export const ProfilePatch = z.strictObject(patchShape) as unknown as z.ZodType<P
 /** Fields a user edits on their own account (also accepted at signup). null clears an optional field. */
 export const ProfileUpdate = z.strictObject({
   display_name: text({ min: LIMITS.displayName.min, max: LIMITS.displayName.max }).optional(),
-  avatar_url: HttpUrl.nullable().optional(),
+  avatar_url: z
+    .union([Id, HttpUrl])
+    .nullable()
+    .optional()
+    .meta({ description: 'an http(s) URL, or the id of an image you uploaded (it is then served at /attachments/{id}/avatar)' }),
   bio: text({ max: LIMITS.bio.max, multiline: true }).nullable().optional(),
   website: HttpUrl.nullable().optional(),
   status_message: text({ max: LIMITS.statusMessage.max }).nullable().optional(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id, Seq, singleLine } from './common.ts';
-import { MessageContent } from './messages.ts';
+import { SendMessageFrame } from './messages.ts';
 
 /**
  * The WebSocket protocol at /ws. Client frames are `{ type, id?, data }`; a frame with an id is
@@ -17,15 +17,7 @@ export const ClientFrame = z.discriminatedUnion('type', [
   frame('leave_room', RoomRef),
   frame('typing_start', RoomRef),
   frame('typing_stop', RoomRef),
-  frame(
-    'send_message',
-    z.strictObject({
-      room_id: Id,
-      content: MessageContent,
-      parent_id: Id.optional(),
-      client_id: z.string().min(1).max(64).regex(/^[\w.:-]+$/).optional(),
-    }),
-  ),
+  frame('send_message', SendMessageFrame),
   frame('read_message', z.strictObject({ room_id: Id, message_id: Id.optional(), seq: Seq.optional() })),
   frame('resume', z.strictObject({ rooms: z.record(Id, Seq).refine((r) => Object.keys(r).length <= 1000, 'at most 1000 rooms') })),
   frame('ping', z.strictObject({}).optional().default({})),

@@ -119,6 +119,49 @@ export const ConfigSchema = z.object({
   MAX_JOINED_ROOMS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   /** Invites of one room that may be usable at once. */
   MAX_ROOM_INVITES: z.coerce.number().int().min(1).max(1_000_000).default(100),
+
+  // Attachments API (issue 16): uploads, quota, rate, signed URLs, cleanup.
+  /** Bytes one uploaded file may have (one byte more: 413, nothing kept). */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** Bytes one user's stored uploads may take in all (posted or not). */
+  ATTACHMENT_QUOTA_BYTES: z.coerce.number().int().min(1).default(1024 * 1024 * 1024),
+  /** Uploads one user may make per UPLOAD_RATE_WINDOW seconds (429 + Retry-After past it). */
+  UPLOAD_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  UPLOAD_RATE_WINDOW: seconds(60),
+  /** Seconds a signed attachment URL lives (rounded up to 10 minutes, so it stays cacheable). */
+  ATTACHMENT_URL_TTL: seconds(60 * 60, 60),
+  /** Seconds an upload may stay unposted before the cleanup job deletes it. */
+  ATTACHMENT_UNPOSTED_TTL: seconds(24 * 60 * 60, 60),
+
+  // Attachments, images (issue 16): decoding bounds and location privacy.
+  /** MiB of decoded pixels all image decodes may hold at once; the per-image pixel limit is this ÷ IMAGE_DECODE_CONCURRENCY ÷ 4 bytes (≈ 52 MP by default). */
+  IMAGE_DECODE_MEMORY_MB: z.coerce.number().int().min(16).max(1_048_576).default(400),
+  /** Images decoded (thumbnailed) at once; more uploads wait their turn. */
+  IMAGE_DECODE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Keep EXIF/XMP GPS location in stored originals (false: it is removed; thumbnails never carry metadata). */
+  IMAGE_KEEP_GPS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+
+  // Attachments, malware scanning (issue 16): clamd in addition to the built-in checks, and the zip bomb bounds.
+  /** clamd to ask as well as the built-in scanner: tcp://host:port or unix:/path/to/clamd.ctl; absent → built-in only. */
+  CLAMD_URL: z
+    .string()
+    .trim()
+    .transform((s) => (s === '' ? undefined : s))
+    .pipe(z.string().regex(/^(tcp:\/\/(\[[^\]]+\]|[^:/]+):\d{1,5}\/?|unix:(\/\/)?\/.+)$/, 'expected tcp://host:port or unix:/path').optional())
+    .optional(),
+  /** Seconds clamd has to answer one scan; past it the upload fails closed (503 scanner_unavailable). */
+  CLAMD_TIMEOUT: seconds(30),
+  /** Bytes the entries of an archive (nested ones included) may expand to, declared or actual. */
+  ARCHIVE_MAX_EXPANDED_BYTES: z.coerce.number().int().min(1024).default(100 * 1024 * 1024),
+  /** Entries an archive may hold, nested ones included. */
+  ARCHIVE_MAX_ENTRIES: z.coerce.number().int().min(1).default(10_000),
+  /** Archive levels followed: 1 = a zip, 2 = a zip inside a zip, ...; deeper is refused. */
+  ARCHIVE_MAX_DEPTH: z.coerce.number().int().min(1).max(20).default(3),
+  /** Expanded ÷ compressed size an archive entry larger than 1 MiB may reach. */
+  ARCHIVE_MAX_RATIO: z.coerce.number().min(2).default(100),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

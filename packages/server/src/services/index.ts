@@ -2,8 +2,12 @@ import type { LoginGuard } from '../ports/login-guard.ts';
 import type { EventBus } from '../ports/bus.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { PresenceStore } from '../ports/presence-store.ts';
+import type { BlobStore } from '../ports/blob-store.ts';
 import type { RateLimiter } from '../ports/rate-limiter.ts';
+import type { Scanner } from '../ports/scanner.ts';
 import type { Store } from '../store/store.ts';
+import { AttachmentsService, type MediaTools } from './attachments/attachments.service.ts';
+import { UrlSigner } from './attachments/signed-urls.ts';
 import { AccountsService } from './accounts/accounts.service.ts';
 import { PasswordHasher } from './accounts/passwords.ts';
 import { SignupGate, type SignupMode } from './accounts/signup-gate.ts';
@@ -42,6 +46,7 @@ export interface Services {
   presence: PresenceService;
   broadcasts: BroadcastService;
   notifications: NotificationsService;
+  attachments: AttachmentsService;
 }
 
 export interface ServiceDeps {
@@ -67,6 +72,18 @@ export interface ServiceDeps {
   notificationRetentionDays: number;
   /** What one user may own and join, and one room's usable invites (MAX_OWNED_ROOMS, MAX_JOINED_ROOMS, MAX_ROOM_INVITES). */
   caps: RoomCaps;
+  /** Uploads: the ports, the file tools and the limits (ATTACHMENT_* config). */
+  files: {
+    blobs: BlobStore;
+    scanner: Scanner;
+    media: MediaTools;
+    uploadRate: RateLimiter;
+    tmpDir: string;
+    maxBytes: number;
+    quotaBytes: number;
+    unpostedTtlSeconds: number;
+    urlTtlSeconds: number;
+  };
   /** Failures of work a service started on its own (timers); the server logs them. */
   onBackgroundError?: BackgroundErrorHandler;
 }
@@ -74,7 +91,9 @@ export interface ServiceDeps {
 export function createServices(d: ServiceDeps): Services {
   const { store, bus, clock } = d;
   const background = d.onBackgroundError ? { onBackgroundError: d.onBackgroundError } : {};
-  const rooms = new RoomsService({ store, bus, clock, categories: d.categories, caps: d.caps });
+  const { urlTtlSeconds, ...files } = d.files;
+  const attachments = new AttachmentsService({ store, clock, ...files, signer: new UrlSigner(d.jwtSecret, clock, urlTtlSeconds), ...background });
+  const rooms = new RoomsService({ store, bus, clock, categories: d.categories, caps: d.caps, attachments });
   const invites = new InvitesService({ store, bus, clock, rooms, caps: d.caps });
   const accounts = new AccountsService({
     store,
@@ -90,7 +109,7 @@ export function createServices(d: ServiceDeps): Services {
     deactivationDays: d.deactivationDays,
     emailLoginMaxAccounts: d.emailLoginMaxAccounts,
   });
-  const messages = new MessagesService({ store, bus, clock, rateLimiter: d.messageRate, editWindowSeconds: d.editWindowSeconds });
+  const messages = new MessagesService({ store, bus, clock, rateLimiter: d.messageRate, editWindowSeconds: d.editWindowSeconds, attachments });
   return {
     accounts,
     users: new UsersService({ store, clock, bus }),
@@ -100,12 +119,13 @@ export function createServices(d: ServiceDeps): Services {
     invites,
     messages,
     reactions: new ReactionsService({ store, bus, clock, messages }),
-    pins: new PinsService({ store, bus, clock, messages }),
+    pins: new PinsService({ store, bus, clock, messages, attachments }),
     reads: new ReadsService({ store, bus, clock, messages }),
-    live: new LiveSessionsService({ store, clock }),
+    live: new LiveSessionsService({ store, clock, attachments }),
     typing: new TypingService({ store, bus, clock, ...background }),
     presence: new PresenceService({ store, presence: d.presence, bus, clock, ...background }),
     broadcasts: new BroadcastService({ store, bus, clock, presence: d.presence, rateLimiter: d.messageRate }),
     notifications: new NotificationsService({ store, clock, retentionDays: d.notificationRetentionDays }),
+    attachments,
   };
 }

@@ -14,6 +14,7 @@ import type {
   RoomPatch,
   RoomRow,
 } from './room-types.ts';
+import type { AttachmentRow, NewAttachment } from './attachment-types.ts';
 import type { FollowEntry, IsoTime, NewUser, Page, ProfileFieldRow, UserPatch, UserRow } from './types.ts';
 
 /**
@@ -36,6 +37,7 @@ export interface Store {
   pins: PinRepository;
   events: RoomEventRepository;
   notifications: NotificationRepository;
+  attachments: AttachmentRepository;
   /** Runs fn in one transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /** Throws when the database cannot answer (readiness). */
@@ -261,4 +263,30 @@ export interface NotificationRepository {
   /** Unread counts per room (null: not about a room) for one user. */
   unreadCounts(userId: string): Promise<{ room_id: string | null; count: number }[]>;
   deleteOlderThan(before: IsoTime): Promise<number>;
+}
+
+export interface AttachmentRepository {
+  insert(a: NewAttachment): Promise<AttachmentRow>;
+  findById(id: string): Promise<AttachmentRow | undefined>;
+  findByIds(ids: string[]): Promise<AttachmentRow[]>;
+  /**
+   * Links the uploader's own unposted uploads to a message, in the given order (position 0, 1, …).
+   * Returns how many were linked: fewer than ids means some were not theirs or already posted (the
+   * caller rolls the transaction back).
+   */
+  post(uploaderId: string, ids: string[], message: { id: string; room_id: string }, at: IsoTime): Promise<number>;
+  /** The attachments of these messages, each message's in order. */
+  forMessages(messageIds: string[]): Promise<AttachmentRow[]>;
+  /** Bytes the user's stored uploads take (posted or not): the quota counts them. */
+  bytesOf(uploaderId: string): Promise<number>;
+  /** Deletes a message's attachments and returns them (their bytes are the caller's to remove, after commit). */
+  deleteForMessage(messageId: string): Promise<AttachmentRow[]>;
+  delete(id: string): Promise<AttachmentRow | undefined>;
+  /** Whether an active account has this upload as its avatar (avatar_url is AVATAR_PATH of it). */
+  isAvatar(id: string): Promise<boolean>;
+  /**
+   * What the cleanup job removes, oldest first: uploads never posted, created before unpostedBefore,
+   * that are neither a room's cover nor a user's avatar; and posted ones whose message is gone with its room.
+   */
+  listExpired(unpostedBefore: IsoTime, limit: number): Promise<AttachmentRow[]>;
 }

@@ -10,6 +10,7 @@ import { insertUser } from '../../store/contract/fixtures.ts';
 import { insertRoom, join } from '../../store/contract/room-fixtures.ts';
 import type { Store } from '../../store/store.ts';
 import { MessagesService } from './messages.service.ts';
+import { noFiles } from '../../../test/helpers/attachments.ts';
 
 /**
  * A bus that delivers nothing: the changes below are made straight in the database, as another
@@ -34,7 +35,7 @@ for (const backend of backends()) {
 
     /** A fresh room with the actor as member (role given) and one earlier send, so the service has it cached. */
     beforeEach(async () => {
-      svc = new MessagesService({ store, bus: new DeafBus(), clock: systemClock, rateLimiter: new MemoryRateLimiter({ limit: 1000, windowMs: 10_000 }, systemClock) });
+      svc = new MessagesService({ store, bus: new DeafBus(), clock: systemClock, rateLimiter: new MemoryRateLimiter({ limit: 1000, windowMs: 10_000 }, systemClock), attachments: noFiles });
       const user = await insertUser(store);
       actor = { id: user.id, isAdmin: false, tokenVersion: 0, ip: '127.0.0.1' } as Actor;
       roomId = (await insertRoom(store, { type: 'private' })).id;
@@ -93,7 +94,7 @@ for (const backend of backends()) {
 
     /** A service allowing `limit` messages a minute, and a member of a fresh public room. */
     const aSender = async (limit: number) => {
-      const svc = new MessagesService({ store, bus: new DeafBus(), clock: systemClock, rateLimiter: new MemoryRateLimiter({ limit, windowMs: 60_000 }, systemClock) });
+      const svc = new MessagesService({ store, bus: new DeafBus(), clock: systemClock, rateLimiter: new MemoryRateLimiter({ limit, windowMs: 60_000 }, systemClock), attachments: noFiles });
       const user = await insertUser(store);
       const roomId = (await insertRoom(store, { type: 'public' })).id;
       await join(store, roomId, user.id);

@@ -1,4 +1,4 @@
-import { ROOM_LIMITS, type MessageView } from '@rooms/protocol';
+import { ROOM_LIMITS, type AttachmentView, type MessageView } from '@rooms/protocol';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
@@ -8,12 +8,13 @@ import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { RateLimiter } from '../../ports/rate-limiter.ts';
 import { decide } from '../../policies/room.policy.ts';
-import type { MembershipRow, MessageRow, RoomRow } from '../../store/room-types.ts';
+import type { AttachmentRow } from '../../store/attachment-types.ts';
+import type { MembershipRow, MessageRow, MessageType, RoomRow } from '../../store/room-types.ts';
 import type { Store } from '../../store/store.ts';
 import type { UserRow } from '../../store/types.ts';
 import { notifyForMessage } from '../notifications/notify.ts';
 import { assertAllowed, authorize, type RoomAccess } from '../rooms/room-access.ts';
-import { presentMessages, presentNewMessage, toEventMessage } from './message-presenter.ts';
+import { presentMessages, presentNewMessage, toEventMessage, type AttachmentViewer } from './message-presenter.ts';
 import { isActive } from '../users/active-user.ts';
 import { SendAccessCache } from './send-access-cache.ts';
 
@@ -21,6 +22,8 @@ export interface SendInput {
   content: string;
   parent_id?: string | undefined;
   client_id?: string | undefined;
+  /** Ids of the sender's own unposted uploads, in the order shown. */
+  attachments?: string[] | undefined;
 }
 
 export interface ListInput {
@@ -36,6 +39,8 @@ export interface MessagesDeps {
   clock: Clock;
   rateLimiter: RateLimiter;
   editWindowSeconds?: number;
+  /** Views of attachments, and removal of their bytes (AttachmentsService). */
+  attachments: AttachmentViewer & { removeBytes(rows: AttachmentRow[]): Promise<void> };
 }
 
 const messageNotFound = () => new DomainError('message_not_found', 'No such message.');
@@ -106,6 +111,8 @@ export class MessagesService {
     if (!limit.allowed) throw new DomainError('rate_limited', 'You are sending too fast. Slow down.', { retryAfterSeconds: limit.retryAfterSeconds });
 
     const { mentions: mentionIds, room: wantsRoom } = await this.mentions(access, actor, input.content);
+    const files = await this.uploadsToPost(actor, input.attachments ?? []);
+    const type = messageTypeOf(files);
 
     let sender: UserRow | undefined;
     const stored = await inTransaction(this.d.store, this.d.bus, now, async (work) => {
@@ -123,18 +130,22 @@ export class MessagesService {
           assertAllowed('send', { room: access.room, membership }, actor, now);
           // @room is an admin's or owner's right at the moment of sending.
           const mentionsRoom = wantsRoom && mayMentionRoom(membership);
-          row = { id: newId(), room_id: roomId, seq, sender_id: actor.id, type: 'text', content: input.content, parent_id: parentId, client_id: input.client_id ?? null, mentions: mentionIds, mentions_room: mentionsRoom, reply_count: 0, created_at: work.now, edited_at: null, deleted_at: null };
-          return { message: toEventMessage(row, sender) };
+          row = { id: newId(), room_id: roomId, seq, sender_id: actor.id, type, content: input.content, parent_id: parentId, client_id: input.client_id ?? null, mentions: mentionIds, mentions_room: mentionsRoom, reply_count: 0, created_at: work.now, edited_at: null, deleted_at: null };
+          return { message: toEventMessage(row, sender, this.viewsFor(files, row, { room: roomId })) };
         },
         { messageAt: work.now },
       );
       // A resend's client_id is refused here, by the unique index: the transaction rolls back (its seq too).
       const saved = await work.tx.messages.insert(row);
+      // Linked in the message's transaction; an upload another send took meanwhile rolls this one back.
+      if (files.length > 0 && (await work.tx.attachments.post(actor.id, files.map((f) => f.id), row, work.now)) !== files.length) {
+        throw new DomainError('validation_failed', 'An attachment was just posted with another message.', { details: [{ field: 'body.attachments', message: 'is already posted' }] });
+      }
       if (parentId) await work.tx.messages.incrementReplies(parentId);
       await notifyForMessage(work, access.room, saved, sender);
       return saved;
     });
-    if (access.room.type !== 'direct') return { message: presentNewMessage(stored, sender), created: true };
+    if (access.room.type !== 'direct') return { message: presentNewMessage(stored, sender, this.viewsFor(files, stored, { user: actor.id })), created: true };
     return { message: await this.presentOne(actor, access.room, stored, roomId), created: true };
   }
 
@@ -149,7 +160,7 @@ export class MessagesService {
     }
     const rows = await this.d.store.messages.list(roomId, { limit: q.limit, beforeSeq: before, afterSeq: after, ...(q.parent_id ? { parentId: q.parent_id } : {}) });
     if (room.type === 'direct' && rows.length > 0) await this.d.store.members.markDelivered(roomId, actor.id, Math.max(...rows.map((r) => r.seq)));
-    const items = await presentMessages(this.d.store, actor.id, room, rows);
+    const items = await presentMessages(this.d.store, this.d.attachments, actor.id, room, rows);
     return { items, next: rows.length === q.limit ? String(rows.at(-1)!.seq) : null };
   }
 
@@ -168,6 +179,7 @@ export class MessagesService {
     if (now.getTime() - Date.parse(message.created_at) > windowMs) throw new DomainError('edit_window_passed', 'Messages can only be edited for 15 minutes.');
     const { mentions: ids, room: wantsRoom } = await this.mentions(access, actor, content);
     const mentions = { mentions: ids, mentions_room: wantsRoom && mayMentionRoom(access.membership) };
+    const files = await this.d.store.attachments.forMessages([messageId]);
     const updated = await inTransaction(this.d.store, this.d.bus, now, async (work) => {
       const sender = await work.tx.users.findById(actor.id);
       let row!: MessageRow;
@@ -177,7 +189,7 @@ export class MessagesService {
         // Deleted meanwhile: roll back (the seq is returned with the transaction).
         if (!edited) throw messageNotFound();
         row = edited;
-        return { message: toEventMessage(row, sender) };
+        return { message: toEventMessage(row, sender, this.viewsFor(files, row, { room: row.room_id })) };
       });
       return row;
     });
@@ -193,6 +205,7 @@ export class MessagesService {
     if (message.deleted_at) return;
     if (access.room.archived) throw new DomainError('room_archived', 'This room is archived: it is read-only.');
     const alreadyGone = new Error('already deleted');
+    let removed: AttachmentRow[] = [];
     try {
       await inTransaction(this.d.store, this.d.bus, now, async (work) => {
         // The room's seq (its row lock) before the message row, as send takes them: the other order deadlocks with a reply.
@@ -202,10 +215,34 @@ export class MessagesService {
           return { message_id: messageId, room_id: message.room_id, deleted_by: actor.id };
         });
         await work.tx.pins.unpin(message.room_id, messageId);
+        // The tombstone keeps no attachment: rows now, bytes once this has committed.
+        removed = await work.tx.attachments.deleteForMessage(messageId);
       });
     } catch (err) {
       if (err !== alreadyGone) throw err;
     }
+    await this.d.attachments.removeBytes(removed);
+  }
+
+  /** The uploads a send names: each must be the sender's own and not yet posted (404 for anyone else's, as for an unknown id). */
+  private async uploadsToPost(actor: Actor, ids: string[]): Promise<AttachmentRow[]> {
+    if (ids.length === 0) return [];
+    const rows = new Map((await this.d.store.attachments.findByIds(ids)).map((r) => [r.id, r]));
+    return ids.map((id, i) => {
+      const row = rows.get(id);
+      if (!row || row.uploader_id !== actor.id) {
+        throw new DomainError('attachment_not_found', `No such upload: ${id}. Attach files you uploaded yourself.`, { details: [{ field: `body.attachments.${i}`, message: 'is not one of your uploads' }] });
+      }
+      if (row.posted_at !== null) {
+        throw new DomainError('validation_failed', 'An attachment can be posted with one message only: upload the file again.', { details: [{ field: `body.attachments.${i}`, message: 'is already posted' }] });
+      }
+      return row;
+    });
+  }
+
+  /** Views of a message's uploads (given before they are linked: the link is made in the same transaction). */
+  private viewsFor(files: AttachmentRow[], m: MessageRow, subject: { user: string } | { room: string }): AttachmentView[] {
+    return files.map((f, position) => this.d.attachments.view({ ...f, room_id: m.room_id, message_id: m.id, position, posted_at: m.created_at }, subject));
   }
 
   /** Loads a message the actor may act on in its room; outsiders of private rooms get 404 for the message. */
@@ -222,7 +259,7 @@ export class MessagesService {
 
   private async presentOne(actor: Actor, room: RoomRow, m: MessageRow, roomId: string): Promise<MessageView> {
     if (m.room_id !== roomId) throw new DomainError('client_id_reused', 'This client_id was already used for a message in another room.');
-    const [view] = await presentMessages(this.d.store, actor.id, room, [m]);
+    const [view] = await presentMessages(this.d.store, this.d.attachments, actor.id, room, [m]);
     return view!;
   }
 
@@ -259,4 +296,12 @@ export class MessagesService {
     }
     return m.seq;
   }
+}
+
+/** A message's type follows its attachments: image, audio or video when they all are, file otherwise; text without any. */
+export function messageTypeOf(files: AttachmentRow[]): MessageType {
+  if (files.length === 0) return 'text';
+  const kinds = new Set(files.map((f) => f.kind));
+  const [only] = kinds;
+  return kinds.size === 1 && (only === 'image' || only === 'audio' || only === 'video') ? only : 'file';
 }

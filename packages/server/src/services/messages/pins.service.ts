@@ -7,14 +7,14 @@ import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Store } from '../../store/store.ts';
 import { authorize } from '../rooms/room-access.ts';
-import { presentMessages } from './message-presenter.ts';
+import { presentMessages, type AttachmentViewer } from './message-presenter.ts';
 import type { MessagesService } from './messages.service.ts';
 
 /** Pinned messages: admins pin and unpin; every member sees the list. */
 export class PinsService {
-  private readonly d: { store: Store; bus: EventBus; clock: Clock; messages: MessagesService };
+  private readonly d: { store: Store; bus: EventBus; clock: Clock; messages: MessagesService; attachments: AttachmentViewer };
 
-  constructor(deps: { store: Store; bus: EventBus; clock: Clock; messages: MessagesService }) {
+  constructor(deps: { store: Store; bus: EventBus; clock: Clock; messages: MessagesService; attachments: AttachmentViewer }) {
     this.d = deps;
   }
 
@@ -39,7 +39,7 @@ export class PinsService {
     const { room } = await authorize(this.d.store, actor, roomId, 'read', this.d.clock.now());
     const pins = await this.d.store.pins.list(roomId);
     const messages = (await Promise.all(pins.map((p) => this.d.store.messages.findById(p.message_id)))).filter((m) => m !== undefined);
-    const views = await presentMessages(this.d.store, actor.id, room, messages);
+    const views = await presentMessages(this.d.store, this.d.attachments, actor.id, room, messages);
     const byId = new Map(pins.map((p) => [p.message_id, p]));
     return { items: views.map((v) => ({ ...v, pinned_at: byId.get(v.id)!.pinned_at, pinned_by: byId.get(v.id)!.pinned_by })) };
   }

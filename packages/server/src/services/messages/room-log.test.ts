@@ -11,6 +11,7 @@ import { insertRoom, join } from '../../store/contract/room-fixtures.ts';
 import type { Store } from '../../store/store.ts';
 import { MessagesService } from './messages.service.ts';
 import { roomLogAfter } from './room-log.ts';
+import { noFiles } from '../../../test/helpers/attachments.ts';
 
 for (const backend of backends()) {
   describe(`the room log replays what was published live: ${backend.name}`, { skip: !backend.available && 'TEST_DATABASE_URL not set' }, () => {
@@ -22,7 +23,7 @@ for (const backend of backends()) {
     before(async () => {
       ({ store, cleanup } = await openTestStore(backend));
       bus = new RecordingBus();
-      const svc = new MessagesService({ store, bus, clock: systemClock, rateLimiter: new MemoryRateLimiter({ limit: 1000, windowMs: 10_000 }, systemClock) });
+      const svc = new MessagesService({ store, bus, clock: systemClock, rateLimiter: new MemoryRateLimiter({ limit: 1000, windowMs: 10_000 }, systemClock), attachments: noFiles });
       const user = await insertUser(store);
       const actor = { id: user.id, isAdmin: false, tokenVersion: 0, ip: '127.0.0.1' } as Actor;
       roomId = (await insertRoom(store, { type: 'public' })).id;

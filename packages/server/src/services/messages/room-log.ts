@@ -1,5 +1,5 @@
 import type { Store } from '../../store/store.ts';
-import { toEventMessage } from './message-presenter.ts';
+import { groupAttachments, toEventMessage, type AttachmentViewer } from './message-presenter.ts';
 
 /** One durable event of a room as it is replayed: what was published live under that seq. */
 export interface LoggedEvent {
@@ -15,11 +15,15 @@ export interface LoggedEvent {
  * events/unit-of-work.ts). The first `limit` of their union lie within the first `limit` of each,
  * so two keyset reads and a merge give the page. A message replays as it is now, with its sender
  * as they are now: an edited one with its new text (its message_updated follows), a deleted one
- * as the tombstone, which is what a client reading the history would see.
+ * as the tombstone, which is what a client reading the history would see. Without a viewer (tests
+ * of the log's order) attachments are left out.
  */
-export async function roomLogAfter(store: Store, roomId: string, after: number, limit: number): Promise<LoggedEvent[]> {
+export async function roomLogAfter(store: Store, roomId: string, after: number, limit: number, viewer?: AttachmentViewer): Promise<LoggedEvent[]> {
   const [events, messages] = await Promise.all([store.events.listAfter(roomId, after, limit), store.messages.list(roomId, { afterSeq: after, limit })]);
-  const senders = new Map((await store.users.findByIds(messages.map((m) => m.sender_id))).map((u) => [u.id, u]));
+  const [senderRows, attachments] = await Promise.all([store.users.findByIds(messages.map((m) => m.sender_id)), viewer ? store.attachments.forMessages(messages.map((m) => m.id)) : []]);
+  const senders = new Map(senderRows.map((u) => [u.id, u]));
+  // Replayed as it was published: URLs for the room's members (see toEventMessage).
+  const filesOf = groupAttachments(attachments, (a) => viewer!.view(a, { room: roomId }));
   const out: LoggedEvent[] = [];
   let e = 0;
   let m = 0;
@@ -27,7 +31,7 @@ export async function roomLogAfter(store: Store, roomId: string, after: number, 
     const event = events[e];
     const message = messages[m];
     if (message && (!event || message.seq < event.seq)) {
-      out.push({ room_id: roomId, seq: message.seq, type: 'message_created', payload: { message: toEventMessage(message, senders.get(message.sender_id)) } });
+      out.push({ room_id: roomId, seq: message.seq, type: 'message_created', payload: { message: toEventMessage(message, senders.get(message.sender_id), filesOf.get(message.id)) } });
       m++;
     } else {
       out.push({ room_id: roomId, seq: event!.seq, type: event!.type, payload: event!.payload });

@@ -1,6 +1,7 @@
 import type { Actor } from '../../domain/actor.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Store } from '../../store/store.ts';
+import type { AttachmentViewer } from '../messages/message-presenter.ts';
 import { roomLogAfter, type LoggedEvent } from '../messages/room-log.ts';
 import { authorize } from '../rooms/room-access.ts';
 
@@ -10,9 +11,9 @@ import { authorize } from '../rooms/room-access.ts';
  * room's log to replay from. Transports call this and never the store.
  */
 export class LiveSessionsService {
-  private readonly d: { store: Store; clock: Clock };
+  private readonly d: { store: Store; clock: Clock; attachments: AttachmentViewer };
 
-  constructor(deps: { store: Store; clock: Clock }) {
+  constructor(deps: { store: Store; clock: Clock; attachments: AttachmentViewer }) {
     this.d = deps;
   }
 
@@ -32,6 +33,6 @@ export class LiveSessionsService {
 
   /** The room's durable events after a seq, in order, at most limit: for a connection already following it (followFrom checked the right). */
   eventsAfter(roomId: string, after: number, limit: number): Promise<LoggedEvent[]> {
-    return roomLogAfter(this.d.store, roomId, after, limit);
+    return roomLogAfter(this.d.store, roomId, after, limit, this.d.attachments);
   }
 }

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import type { Member, MyMembership, RoomPreview, RoomView } from '@rooms/protocol';
+import type { AttachmentView, Member, MyMembership, RoomPreview, RoomView } from '@rooms/protocol';
 import type { MembershipRow, RoomRow } from '../../store/room-types.ts';
 import type { UserRow } from '../../store/types.ts';
 import { toSummary } from '../users/user-presenter.ts';
 
-/** Discovery fields: all a non-member may see of a public room. */
-export function toPreview(r: RoomRow): z.infer<typeof RoomPreview> {
+/** Discovery fields: all a non-member may see of a public room (cover: see RoomsService.covers). */
+export function toPreview(r: RoomRow, cover: AttachmentView | null): z.infer<typeof RoomPreview> {
   return {
     id: r.id,
     type: r.type,
@@ -17,6 +17,7 @@ export function toPreview(r: RoomRow): z.infer<typeof RoomPreview> {
     member_limit: r.member_limit,
     featured: r.featured,
     archived: r.archived,
+    cover,
   };
 }
 
@@ -33,10 +34,10 @@ export function toMyMembership(m: MembershipRow): z.infer<typeof MyMembership> {
 }
 
 /** A room as one member sees it; a direct room is named after the other person. */
-export function toRoomView(r: RoomRow, m: MembershipRow | undefined, unread: number, peer?: UserRow): z.infer<typeof RoomView> {
+export function toRoomView(r: RoomRow, cover: AttachmentView | null, m: MembershipRow | undefined, unread: number, peer?: UserRow): z.infer<typeof RoomView> {
   const peerSummary = peer ? toSummary(peer) : null;
   return {
-    ...toPreview(r),
+    ...toPreview(r, cover),
     name: r.type === 'direct' && peerSummary ? peerSummary.display_name : r.name,
     created_at: r.created_at,
     created_by: r.created_by,

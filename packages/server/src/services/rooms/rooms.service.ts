@@ -1,12 +1,13 @@
 import type { z } from 'zod';
-import type { CreateRoomBody, RoomFlagsBody, RoomPreview, RoomView, UpdateRoomBody } from '@rooms/protocol';
+import type { AttachmentView, CreateRoomBody, RoomFlagsBody, RoomPreview, RoomView, UpdateRoomBody } from '@rooms/protocol';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import { inTransaction } from '../../events/unit-of-work.ts';
 import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
-import type { NotificationLevel } from '../../store/room-types.ts';
+import type { AttachmentRow } from '../../store/attachment-types.ts';
+import type { NotificationLevel, RoomRow } from '../../store/room-types.ts';
 import type { RoomFilter, Store } from '../../store/store.ts';
 import type { Page } from '../../store/types.ts';
 import { requireActiveUser } from '../users/active-user.ts';
@@ -24,6 +25,8 @@ export interface RoomsDeps {
   clock: Clock;
   categories: readonly string[];
   caps: RoomCaps;
+  /** Cover views, their URLs signed for the room (AttachmentsService). */
+  attachments: { view(row: AttachmentRow, subject: { room: string }): AttachmentView };
 }
 
 /** Rooms themselves: create, read, update, delete, discovery, join and leave, direct rooms. */
@@ -60,11 +63,12 @@ export class RoomsService {
   /** A member sees the whole room; anyone signed in sees a public room's discovery fields; others get 404. */
   async get(actor: Actor, roomId: string): Promise<View | Preview> {
     const { room, membership } = await authorize(this.d.store, actor, roomId, 'preview', this.d.clock.now());
-    if (!membership) return toPreview(room);
+    if (!membership) return toPreview(room, await this.cover(room));
     return this.view(actor, roomId);
   }
 
-  async update(actor: Actor, roomId: string, patch: z.output<typeof UpdateRoomBody>): Promise<View> {
+  async update(actor: Actor, roomId: string, input: z.output<typeof UpdateRoomBody>): Promise<View> {
+    let patch = input;
     if (patch.categories) this.checkCategories(patch.categories);
     await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
       const { room } = await authorize(work.tx, actor, roomId, 'update', this.d.clock.now());
@@ -73,8 +77,11 @@ export class RoomsService {
           details: [{ field: 'body.member_limit', message: `must be at least ${room.member_count}` }],
         });
       }
-      const updated = await work.tx.rooms.update(roomId, { ...patch, ...(patch.categories ? { categories: [...new Set(patch.categories)] } : {}) });
-      await work.record(roomId, 'room_updated', () => ({ room: toPreview(updated!) }));
+      if (patch.cover_attachment_id) await this.checkCover(work.tx, actor, patch.cover_attachment_id, patch.topic_kind ?? room.topic_kind);
+      else if (patch.topic_kind === 'text' && room.cover_attachment_id) patch = { ...patch, cover_attachment_id: null };
+      const updated = (await work.tx.rooms.update(roomId, { ...patch, ...(patch.categories ? { categories: [...new Set(patch.categories)] } : {}) }))!;
+      const cover = await this.cover(updated, work.tx);
+      await work.record(roomId, 'room_updated', () => ({ room: toPreview(updated, cover) }));
     });
     return this.view(actor, roomId);
   }
@@ -84,8 +91,9 @@ export class RoomsService {
     return inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
       await authorize(work.tx, actor, roomId, 'set_flags', this.d.clock.now());
       const updated = (await work.tx.rooms.update(roomId, flags))!;
-      await work.record(roomId, 'room_updated', () => ({ room: toPreview(updated) }));
-      return toPreview(updated);
+      const preview = toPreview(updated, await this.cover(updated, work.tx));
+      await work.record(roomId, 'room_updated', () => ({ room: preview }));
+      return preview;
     });
   }
 
@@ -101,16 +109,18 @@ export class RoomsService {
   async listMine(actor: Actor, page: { limit: number; cursor?: string | undefined }): Promise<{ items: View[]; next_cursor: string | null }> {
     const { items: rows, next_cursor } = await this.d.store.rooms.listForUser(actor.id, page);
     const directIds = rows.filter((r) => r.room.type === 'direct').map((r) => r.room.id);
-    const [peers, unread] = await Promise.all([
+    const [peers, covers, unread] = await Promise.all([
       this.d.store.members.peers(directIds, actor.id),
+      this.covers(rows.map((r) => r.room)),
       Promise.all(rows.map((r) => (r.room.last_seq > r.membership.last_read_seq ? this.d.store.messages.countUnread(r.room.id, actor.id, r.membership.last_read_seq) : 0))),
     ]);
-    return { items: rows.map((r, i) => toRoomView(r.room, r.membership, unread[i]!, peers.get(r.room.id))), next_cursor };
+    return { items: rows.map((r, i) => toRoomView(r.room, covers.get(r.room.id) ?? null, r.membership, unread[i]!, peers.get(r.room.id))), next_cursor };
   }
 
   async listPublic(_actor: Actor, filter: RoomFilter): Promise<Page<Preview>> {
     const page = await this.d.store.rooms.listPublic(filter);
-    return { items: page.items.map(toPreview), next_cursor: page.next_cursor };
+    const covers = await this.covers(page.items);
+    return { items: page.items.map((r) => toPreview(r, covers.get(r.id) ?? null)), next_cursor: page.next_cursor };
   }
 
   /** Joins a public room (idempotent). Banned users and full rooms are refused. */
@@ -189,7 +199,36 @@ export class RoomsService {
     if (!room || !membership) throw new DomainError('room_not_found', 'No such room.');
     const unread = room.last_seq > membership.last_read_seq ? await this.d.store.messages.countUnread(roomId, actor.id, membership.last_read_seq) : 0;
     const peer = room.type === 'direct' ? (await this.d.store.members.peers([roomId], actor.id)).get(roomId) : undefined;
-    return toRoomView(room, membership, unread, peer);
+    return toRoomView(room, await this.cover(room), membership, unread, peer);
+  }
+
+  /**
+   * Rooms' covers, signed for the room: room views go to every member at once (room_updated), and
+   * discovery shows public rooms to anyone signed in, who may all see the cover.
+   */
+  private async covers(rooms: RoomRow[], store: Store = this.d.store): Promise<Map<string, AttachmentView>> {
+    const wanted = rooms.filter((r) => r.cover_attachment_id !== null);
+    if (wanted.length === 0) return new Map();
+    const rows = new Map((await store.attachments.findByIds(wanted.map((r) => r.cover_attachment_id!))).map((a) => [a.id, a]));
+    const out = new Map<string, AttachmentView>();
+    for (const r of wanted) {
+      const a = rows.get(r.cover_attachment_id!);
+      if (a) out.set(r.id, this.d.attachments.view(a, { room: r.id }));
+    }
+    return out;
+  }
+
+  private async cover(room: RoomRow, store: Store = this.d.store): Promise<AttachmentView | null> {
+    return (await this.covers([room], store)).get(room.id) ?? null;
+  }
+
+  /** A cover is an image or a video the admin setting it uploaded, for an image or video room. */
+  private async checkCover(store: Store, actor: Actor, id: string, topicKind: RoomRow['topic_kind']): Promise<void> {
+    const field = 'body.cover_attachment_id';
+    if (topicKind === 'text') throw new DomainError('validation_failed', 'Only image and video rooms have a cover.', { details: [{ field, message: 'needs topic_kind image or video' }] });
+    const a = await store.attachments.findById(id);
+    if (!a || a.uploader_id !== actor.id) throw new DomainError('attachment_not_found', 'No such upload: a cover must be an image or video you uploaded.', { details: [{ field, message: 'is not one of your uploads' }] });
+    if (a.kind !== 'image' && a.kind !== 'video') throw new DomainError('validation_failed', 'A cover must be an image or a video.', { details: [{ field, message: 'is not an image or a video' }] });
   }
 
   private checkCategories(categories: string[]): void {

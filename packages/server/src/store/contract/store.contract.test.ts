@@ -6,6 +6,7 @@ import { MIGRATION_NAMES } from '../sql/migrations/index.ts';
 import { openStore } from '../sql/open.ts';
 import type { Store } from '../store.ts';
 import { aUser } from './fixtures.ts';
+import { attachmentContract } from './attachments.contract.ts';
 import { capsAndHiddenContract } from './caps-hidden.contract.ts';
 import { followContract } from './follows.contract.ts';
 import { messageContract } from './messages.contract.ts';
@@ -62,5 +63,6 @@ for (const backend of backends()) {
     roomContract(() => store);
     messageContract(() => store);
     capsAndHiddenContract(() => store);
+    attachmentContract(() => store);
   });
 }

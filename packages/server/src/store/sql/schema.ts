@@ -162,7 +162,28 @@ export interface NotificationsTable {
   read_at: string | null;
 }
 
+export interface AttachmentsTable {
+  id: string;
+  uploader_id: string;
+  room_id: string | null;
+  message_id: string | null;
+  position: number | null;
+  posted_at: string | null;
+  filename: string;
+  size: number;
+  mime_type: string;
+  kind: string;
+  width: number | null;
+  height: number | null;
+  thumb_width: number | null;
+  thumb_height: number | null;
+  blob_key: string;
+  thumb_key: string | null;
+  created_at: string;
+}
+
 export interface DB {
+  attachments: AttachmentsTable;
   notifications: NotificationsTable;
   rooms: RoomsTable;
   memberships: MembershipsTable;

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type {
+  AttachmentRepository,
   BanRepository,
   BlockRepository,
   FollowRepository,
@@ -18,6 +19,7 @@ import type {
 } from '../store.ts';
 import type { SqlDialect } from './dialects/dialect.ts';
 import { GroupCommit } from './group-commit.ts';
+import { SqlAttachmentRepository } from './repositories/attachments.repo.ts';
 import { SqlFollowRepository } from './repositories/follows.repo.ts';
 import { SqlJobLockRepository } from './repositories/job-locks.repo.ts';
 import { SqlMembershipRepository } from './repositories/memberships.repo.ts';
@@ -45,6 +47,7 @@ export class SqlStore implements Store {
   readonly pins: PinRepository;
   readonly events: RoomEventRepository;
   readonly notifications: NotificationRepository;
+  readonly attachments: AttachmentRepository;
 
   private readonly sqlDialect: SqlDialect;
   private readonly db: Kysely<DB>;
@@ -71,6 +74,7 @@ export class SqlStore implements Store {
     this.pins = new SqlPinRepository(db);
     this.events = new SqlRoomEventRepository(db);
     this.notifications = new SqlNotificationRepository(db);
+    this.attachments = new SqlAttachmentRepository(db);
   }
 
   get dialect(): 'sqlite' | 'postgres' {

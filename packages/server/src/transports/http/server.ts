@@ -12,6 +12,7 @@ import { delayRefusals } from './refusal-delay.ts';
 import { refuseUnstorableStrings } from './input-guard.ts';
 import { addSecurityHeaders } from './security-headers.ts';
 import { serveWebApp } from './web-app.ts';
+import { attachmentRoutes } from './routes/attachments.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { memberRoutes } from './routes/members.routes.ts';
 import { messageRoutes } from './routes/messages.routes.ts';
@@ -130,6 +131,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   messageRoutes(app, s, s.accounts);
   notificationRoutes(app, s.notifications, s.accounts);
   presenceRoutes(app, s.presence, s.broadcasts, s.accounts);
+  await attachmentRoutes(app, s.attachments, s.accounts);
   // The web app last, and its fallback only as the not-found case: every API route is matched before the app's files.
   app.setNotFoundHandler(deps.webDir === undefined ? notFound : await serveWebApp(app, { dir: deps.webDir, logger: deps.logger }, notFound));
   return app;

@@ -5,6 +5,7 @@ import * as m0002 from './0002_rooms_messages.ts';
 import * as m0003 from './0003_notifications.ts';
 import * as m0004 from './0004_messages_are_their_own_log.ts';
 import * as m0005 from './0005_ticket_token_version.ts';
+import * as m0006 from './0006_attachments.ts';
 
 type Step = { up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> };
 
@@ -15,6 +16,7 @@ const STEPS: Record<string, Step> = {
   '0003_notifications': m0003,
   '0004_messages_are_their_own_log': m0004,
   '0005_ticket_token_version': m0005,
+  '0006_attachments': m0006,
 };
 
 export const MIGRATION_NAMES = Object.keys(STEPS);
