@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +13,7 @@ const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$
 
 /** A real PNG of w×h noise (noise does not compress: the file is big enough for several progress steps). */
 async function png(w: number, h: number): Promise<Buffer> {
-  const raw = Buffer.alloc(w * h * 3);
-  for (let i = 0; i < raw.length; i++) raw[i] = (i * 2654435761) >>> 24;
+  const raw = randomBytes(w * h * 3);
   return sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
 }
 
@@ -82,6 +82,12 @@ describe(`client attachments: ${setup.name}`, () => {
     pe.writeUInt32LE(64, 0x3c);
     await assert.rejects(alice.client.attachments.upload(pe, { filename: 'cat.png' }), (e) => e instanceof RoomsApiError && e.status >= 415 && e.status <= 422);
     await assert.rejects(alice.client.attachments.upload(new TextEncoder().encode('just some words'), { filename: 'notes.txt' }), { status: 415, code: 'unsupported_type' });
+  });
+
+  it('one byte over the limit is refused while streaming: 413 payload_too_large, not a cut connection', async () => {
+    const alice = await member(srv.url);
+    const over = Buffer.concat([image, Buffer.alloc(10 * 1024 * 1024 + 1 - image.length)]);
+    await assert.rejects(alice.client.attachments.upload(over, { filename: 'big.png' }), { status: 413, code: 'payload_too_large' });
   });
 
   it('an aborted upload rejects with code aborted', async () => {

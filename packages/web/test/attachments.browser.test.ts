@@ -4,6 +4,7 @@
  * before they load, the lightbox, file cards with downloads, and the avatar upload.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -74,8 +75,7 @@ describe('attachments in the browser', { skip }, () => {
     ann = await signedIn(a);
     ben = await signedIn(b);
     // 640×480 of noise (incompressible: a PNG of about 900 KB, so the upload takes a few progress steps).
-    const raw = Buffer.alloc(640 * 480 * 3);
-    for (let i = 0; i < raw.length; i++) raw[i] = (i * 2654435761) >>> 24;
+    const raw = randomBytes(640 * 480 * 3);
     photo = await sharp(raw, { raw: { width: 640, height: 480, channels: 3 } }).png().toBuffer();
     for (const t of [ann, ben]) {
       await t.page.goto('/');
