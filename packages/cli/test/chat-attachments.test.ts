@@ -42,12 +42,12 @@ describe('rooms chat: files', () => {
     a.type('upload');
     await a.expect('No files waiting: upload PATH adds one.');
     a.type(`upload ${join(dir, 'cat.jpg')}`);
-    await a.expect(/Uploaded \[image: cat\.jpg \d+(\.\d)? KB\] http:\/\/\S+\nIt goes with your next say or send \(1 file waiting\)\./);
+    await a.expect(/Uploaded \[image: cat\.jpg [\d.]+ K?B\] http:\/\/\S+\nIt goes with your next say or send \(1 file waiting\)\./);
     a.type(`upload "${join(dir, 'notes v2.pdf')}"`);
     await a.expect('(2 files waiting)');
     a.type('say the cat and the notes');
     const [, catUrl, pdfUrl] = await b.expect(
-      new RegExp(`\\[${name}\\] ${alice.username}: the cat and the notes\\n\\s+\\[image: cat\\.jpg [\\d.]+ KB\\] (http://\\S+)\\n\\s+\\[document: notes v2\\.pdf \\d+ B\\] (http://\\S+)`),
+      new RegExp(`\\[${name}\\] ${alice.username}: the cat and the notes\\n\\s+\\[image: cat\\.jpg [\\d.]+ K?B\\] (http://\\S+)\\n\\s+\\[document: notes v2\\.pdf \\d+ B\\] (http://\\S+)`),
     );
     const cat = await fetch(catUrl!);
     assert.equal(cat.status, 200);
@@ -58,7 +58,7 @@ describe('rooms chat: files', () => {
     a.type(`upload ${join(dir, 'cat.jpg')}`);
     await a.expect('(1 file waiting)');
     a.type('say');
-    await b.expect(new RegExp(`\\[${name}\\] ${alice.username}: \\[image: cat\\.jpg [\\d.]+ KB\\] http://`));
+    await b.expect(new RegExp(`\\[${name}\\] ${alice.username}: \\[image: cat\\.jpg [\\d.]+ K?B\\] http://`));
     b.type('history 2');
     await b.expect(new RegExp(`Last 2 in ${name}:\\n\\s+\\[\\d\\d:\\d\\d\\] ${alice.username}: the cat and the notes\\n\\s+\\[image: cat\\.jpg`));
     a.type('say');
