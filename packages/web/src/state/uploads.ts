@@ -11,6 +11,8 @@ export interface PendingUpload {
   /** File bytes sent so far. */
   loaded: number;
   status: 'uploading' | 'done' | 'failed';
+  /** A local preview of an image (a blob: URL, revoked when it leaves the tray). */
+  preview: string | null;
   attachment: Attachment | null;
   /** Why the server (or the network) refused it, in words. */
   error: string | null;
@@ -66,9 +68,10 @@ export function addFiles(trayKey: string, files: Iterable<File>): void {
       onProgress: (p) => patch(trayKey, key, { loaded: p.loaded }),
     });
     done.catch(() => {});
+    const preview = /^image\/(png|jpeg|gif|webp)$/.test(file.type) ? URL.createObjectURL(file) : null;
     change(trayKey, (list) => [
       ...list,
-      { key, name: file.name || 'pasted', size: file.size, loaded: 0, status: 'uploading', attachment: null, error: null, done, abort: () => ctl.abort() },
+      { key, name: file.name || 'pasted', size: file.size, loaded: 0, status: 'uploading', preview, attachment: null, error: null, done, abort: () => ctl.abort() },
     ]);
     done.then(
       (attachment) => patch(trayKey, key, { status: 'done', attachment, loaded: file.size }),
@@ -82,7 +85,9 @@ export function addFiles(trayKey: string, files: Iterable<File>): void {
 
 /** Cancels an upload under way, or takes a finished or refused one out of the tray. */
 export function removeUpload(trayKey: string, key: string): void {
-  trays[trayKey]?.find((u) => u.key === key)?.abort();
+  const u = trays[trayKey]?.find((x) => x.key === key);
+  u?.abort();
+  if (u?.preview) URL.revokeObjectURL(u.preview);
   change(trayKey, (list) => list.filter((u) => u.key !== key));
 }
 
@@ -91,7 +96,9 @@ export function removeUpload(trayKey: string, key: string): void {
  * promise: the message waits for them), and their names for the pending message. Refused ones are dropped.
  */
 export function takeTray(trayKey: string): { ids: Promise<string[]>; files: { name: string; size: number }[] } | null {
-  const list = (trays[trayKey] ?? []).filter((u) => u.status !== 'failed');
+  const all = trays[trayKey] ?? [];
+  for (const u of all) if (u.preview) URL.revokeObjectURL(u.preview);
+  const list = all.filter((u) => u.status !== 'failed');
   change(trayKey, () => []);
   if (list.length === 0) return null;
   return { ids: Promise.all(list.map((u) => u.done.then((a) => a.id))), files: list.map((u) => ({ name: u.name, size: u.size })) };

@@ -4,6 +4,11 @@ import { useEffect, useRef } from 'react';
 /** An image at full size in a modal dialog: Escape, the close button or a click outside closes it (focus goes back to the thumbnail). */
 export default function Lightbox({ attachment: a, onClose }: { attachment: Attachment; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  // Closed before it leaves the page, so the page is no longer inert when the focus goes back.
+  const close = () => {
+    dialog.current?.close();
+    onClose();
+  };
   useEffect(() => {
     const d = dialog.current!;
     d.showModal();
@@ -16,10 +21,10 @@ export default function Lightbox({ attachment: a, onClose }: { attachment: Attac
       aria-label={a.filename}
       onCancel={(e) => {
         e.preventDefault();
-        onClose();
+        close();
       }}
       onClick={(e) => {
-        if (e.target === e.currentTarget) onClose();
+        if (e.target === e.currentTarget) close();
       }}
     >
       <figure>
@@ -33,7 +38,7 @@ export default function Lightbox({ attachment: a, onClose }: { attachment: Attac
           <a href={a.url} download={a.filename}>
             Download
           </a>
-          <button type="button" className="small" onClick={onClose} autoFocus>
+          <button type="button" className="small" onClick={close} autoFocus>
             Close
           </button>
         </figcaption>

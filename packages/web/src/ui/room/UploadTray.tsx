@@ -9,10 +9,19 @@ export function UploadTray({ trayKey, uploads }: { trayKey: string; uploads: Pen
         const pct = u.size > 0 ? Math.round((100 * u.loaded) / u.size) : u.status === 'done' ? 100 : 0;
         return (
           <li key={u.key} className={`upload ${u.status}`}>
-            <span className="upload-name ellipsis" title={u.name}>
-              {u.name}
+            <span className="upload-name">
+              {u.preview ? (
+                <img className="upload-preview" src={u.preview} alt="" width={28} height={28} />
+              ) : (
+                <span className="upload-icon" aria-hidden="true">
+                  📎
+                </span>
+              )}
+              <span className="ellipsis" title={u.name}>
+                {u.name}
+              </span>
             </span>
-            <span className="upload-size muted">{formatBytes(u.size)}</span>
+            <span className="upload-size muted">{u.status === 'uploading' ? `${pct}% of ${formatBytes(u.size)}` : formatBytes(u.size)}</span>
             {u.status === 'failed' ? (
               <span className="upload-error" role="alert">
                 {u.name}: {u.error}
