@@ -14,7 +14,7 @@ export function UploadTray({ trayKey, uploads }: { trayKey: string; uploads: Pen
                 <img className="upload-preview" src={u.preview} alt="" width={28} height={28} />
               ) : (
                 <span className="upload-icon" aria-hidden="true">
-                  📎
+                  📄
                 </span>
               )}
               <span className="ellipsis" title={u.name}>
