@@ -196,6 +196,46 @@ describe('attachments in the browser', { skip }, () => {
     assert.equal(await msg.locator('.message-body').count(), 0);
   });
 
+  it('the profile editor uploads a picture as my avatar; an image room shows its cover in the header', async () => {
+    const page = ann.page;
+    await page.getByRole('button', { name: 'Settings: Ann Archer' }).click();
+    const account = page.getByRole('complementary', { name: 'Your account' });
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), account.getByRole('button', { name: 'Upload a picture…' }).click()]);
+    const face = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#cc6633' } }).png().toBuffer();
+    await chooser.setFiles({ name: 'me.png', mimeType: 'image/png', buffer: face });
+    await account.getByRole('status').filter({ hasText: 'Picture updated.' }).waitFor();
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('.profile-head img.avatar');
+      return !!img && img.complete && img.naturalWidth > 0;
+    });
+    const me = (await ann.user.api.get('/users/me')).body;
+    assert.match(me.avatar_url, /^\/attachments\/\w+\/avatar$/);
+    await page.getByRole('button', { name: 'Close panel' }).click();
+
+    // A room of topic kind image with a cover Ann uploaded (through the API: the settings form has its own suite).
+    const upload = await fetch(`${server.url}/attachments/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ann.user.token}` },
+      body: (() => {
+        const form = new FormData();
+        form.append('file', new Blob([face]), 'cover.png');
+        return form;
+      })(),
+    });
+    assert.equal(upload.status, 201);
+    const coverId = (await upload.json()).attachment.id as string;
+    const gallery = (await ann.user.api.post('/rooms', { name: 'Gallery', topic_kind: 'image' })).body;
+    assert.equal((await ann.user.api.put(`/rooms/${gallery.id}`, { cover_attachment_id: coverId })).status, 200);
+    assert.equal(await room(page, roomName).locator('header.room-head img').count(), 0, 'a text room shows no cover');
+    await page.getByRole('navigation', { name: 'Rooms' }).getByRole('link', { name: /Gallery/ }).click();
+    const header = room(page, 'Gallery').locator('header.room-head');
+    await header.getByRole('img', { name: 'Cover of Gallery' }).waitFor();
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('header.room-head img.room-cover');
+      return !!img && img.complete && img.naturalWidth > 0;
+    });
+  });
+
   it('dark and phone-sized: the message with files and the lightbox fit', { skip: !SHOTS && 'screenshots only (ATTACHMENT_SCREENSHOTS=dir)' }, async () => {
     for (const [label, opts] of [
       ['dark', { colorScheme: 'dark' as const }],
