@@ -162,6 +162,30 @@ export const ConfigSchema = z.object({
   ARCHIVE_MAX_DEPTH: z.coerce.number().int().min(1).max(20).default(3),
   /** Expanded ÷ compressed size an archive entry larger than 1 MiB may reach. */
   ARCHIVE_MAX_RATIO: z.coerce.number().min(2).default(100),
+
+  // Attachment storage (issue 16): where uploaded bytes live.
+  /** disk: files under DATA_DIR/attachments; s3: an S3-compatible bucket. Absent → s3 when S3_BUCKET is set, else disk. */
+  STORAGE: z.enum(['disk', 's3']).optional(),
+  /** An S3-compatible server (MinIO, Ceph, R2, …); absent → AWS S3 itself, from S3_REGION. */
+  S3_ENDPOINT: optionalUrl,
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3-63 of a-z 0-9 . -').optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Static credentials (both or neither); absent → the AWS SDK's chain (AWS_* variables, instance role). */
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Bucket in the URL path rather than the host name; absent → true with S3_ENDPOINT, false for AWS. */
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  /** Create S3_BUCKET at start when missing (otherwise the server refuses to start without it). */
+  S3_CREATE_BUCKET: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+}).superRefine((c, ctx) => {
+  // Attachment storage (issue 16): the S3 settings that only make sense together.
+  if (c.STORAGE === 's3' && !c.S3_BUCKET) ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when STORAGE=s3' });
+  if (Boolean(c.S3_ACCESS_KEY_ID) !== Boolean(c.S3_SECRET_ACCESS_KEY)) {
+    ctx.addIssue({ code: 'custom', path: ['S3_SECRET_ACCESS_KEY'], message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together' });
+  }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

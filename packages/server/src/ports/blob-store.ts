@@ -14,7 +14,11 @@ export interface ByteRange {
 export interface BlobStore {
   /** Stores the stream's bytes under key (replacing any), streamed: never whole in memory. */
   put(key: string, body: Readable, info: { size: number; contentType: string }): Promise<void>;
-  /** The bytes of key (a range of them when given); null when there is no such key. */
+  /**
+   * The bytes of key (a range of them when given; an end past the last byte stops at it, a range
+   * selecting nothing throws BlobRangeError); `size` is always the whole object's (for
+   * Content-Range); null when there is no such key.
+   */
   get(key: string, range?: ByteRange): Promise<{ body: Readable; size: number } | null>;
   /** The size of key, or null when absent. */
   stat(key: string): Promise<{ size: number } | null>;

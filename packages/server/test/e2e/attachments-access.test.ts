@@ -30,6 +30,7 @@ for (const backend of backends()) {
       return { view: res.body.attachment, data: f.data };
     };
     const bearer = (u: User) => ({ authorization: `Bearer ${u.token}` });
+    const refusedPut = (res: { status: number; body: { error?: { code?: string } } }, status: number, code: string) => assert.deepEqual([res.status, res.body?.error?.code], [status, code]);
 
     it('serves the bytes with the detected type, nosniff, a sandbox CSP, inline or attachment, private caching, Range and ETag', async () => {
       const { view, data } = await up(alice, 'jpeg');
@@ -162,6 +163,45 @@ for (const backend of backends()) {
       assert.deepEqual([tomb.body.content, tomb.body.attachments], ['[deleted]', []]);
       assert.equal((await download(srv.url, `/attachments/${view.id}`, bearer(alice))).status, 404);
       assert.deepEqual(storedFiles(dataDir), before, 'the bytes are gone');
+    });
+
+    it('room covers: an admin of an image or video room sets an image or video they uploaded; whoever sees the room sees it', async () => {
+      const room = await makeRoom(owner, [alice], { type: 'public', topic_kind: 'image' });
+      const { view, data } = await up(owner, 'jpeg');
+      const set = await owner.api.put(`/rooms/${room}`, { cover_attachment_id: view.id });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      assert.equal(set.body.cover.id, view.id);
+      const seen = await outsider.api.get(`/rooms/${room}`);
+      assert.equal(seen.body.cover.id, view.id, 'a public room shows its cover in its preview');
+      const got = await download(srv.url, seen.body.cover.url);
+      assert.deepEqual([got.status, got.bytes.equals(data)], [200, true]);
+      assert.equal((await download(srv.url, seen.body.cover.thumbnail.url)).status, 200);
+      const mine = await up(alice, 'png');
+      refusedPut(await alice.api.put(`/rooms/${room}`, { cover_attachment_id: mine.view.id }), 403, 'forbidden');
+      refusedPut(await owner.api.put(`/rooms/${room}`, { cover_attachment_id: mine.view.id }), 404, 'attachment_not_found');
+      refusedPut(await owner.api.put(`/rooms/${room}`, { cover_attachment_id: (await up(owner, 'pdf')).view.id }), 400, 'validation_failed');
+      const textRoom = await makeRoom(owner, [], { topic_kind: 'text' });
+      refusedPut(await owner.api.put(`/rooms/${textRoom}`, { cover_attachment_id: (await up(owner, 'png')).view.id }), 400, 'validation_failed');
+      const video = await up(owner, 'mp4');
+      assert.equal((await owner.api.put(`/rooms/${room}`, { topic_kind: 'video', cover_attachment_id: video.view.id })).body.cover.kind, 'video');
+      assert.equal((await download(srv.url, seen.body.cover.url)).status, 404, 'a replaced cover is no longer served by its room URL');
+      const cleared = await owner.api.put(`/rooms/${room}`, { cover_attachment_id: null });
+      assert.equal(cleared.body.cover, null);
+    });
+
+    it('avatars: avatar_url takes the id of an image I uploaded, served to anyone while it is my avatar', async () => {
+      const { view } = await up(alice, 'png');
+      const me = await alice.api.patch('/users/me', { avatar_url: view.id });
+      assert.equal(me.status, 200, JSON.stringify(me.body));
+      assert.equal(me.body.avatar_url, `/attachments/${view.id}/avatar`);
+      assert.equal((await bob.api.get(`/users/${alice.id}`)).body.avatar_url, me.body.avatar_url);
+      const got = await download(srv.url, me.body.avatar_url);
+      assert.deepEqual([got.status, got.headers.get('content-type')], [200, 'image/webp'], 'the thumbnail, without a token (an <img> sends none)');
+      refusedPut(await bob.api.patch('/users/me', { avatar_url: view.id }), 404, 'attachment_not_found');
+      refusedPut(await alice.api.patch('/users/me', { avatar_url: (await up(alice, 'pdf')).view.id }), 400, 'validation_failed');
+      assert.equal((await download(srv.url, `/attachments/${(await up(bob, 'png')).view.id}/avatar`)).status, 404, 'an upload is served as an avatar only while it is one');
+      assert.equal((await alice.api.patch('/users/me', { avatar_url: 'https://example.test/me.png' })).status, 200);
+      assert.equal((await download(srv.url, me.body.avatar_url)).status, 404, 'a former avatar is not served');
     });
 
     it('the job scheduler deletes uploads left unposted for 24 hours, with their bytes', async () => {

@@ -6,6 +6,7 @@ import type { RoomType } from '../../src/store/room-types.ts';
 import type { Store } from '../../src/store/store.ts';
 import { type Answer, client, type Client, signup, startServer, type TestServer } from '../helpers/server.ts';
 import type { Backend } from '../helpers/services.ts';
+import { upload } from '../helpers/uploads.ts';
 
 /** Callers whose token is refused before any room is looked at, and the code they get. */
 export const AUTH_FAILURES = {
@@ -45,6 +46,8 @@ export interface Fixture {
   victimId: string;
   /** A message by the victim. */
   targetMessageId: string;
+  /** An image the victim posted in the room (with a message of its own). */
+  attachmentId: string;
   /** Each member actor's own message. */
   own: Partial<Record<Actor, string>>;
   /** Group rooms: the banned actor's id, and the live codes (one held by invited, one spare). */
@@ -165,6 +168,20 @@ export class World {
     return (await this.expect(this.as(who).post(`/rooms/${roomId}/messages`, { content }), 201)).id;
   }
 
+  /** Uploads a small image as `who` (unposted); returns its id. */
+  async upload(who: Name): Promise<string> {
+    const res = await upload(this.server.url, this.accounts[who].token, 'pixel.png', PIXEL_PNG);
+    assert.equal(res.status, 201, `fixture upload: ${JSON.stringify(res.body)}`);
+    return res.body.attachment.id as string;
+  }
+
+  /** Posts an image in the room as `who`; returns the attachment's id. */
+  private async postImage(who: Name, roomId: string): Promise<string> {
+    const id = await this.upload(who);
+    await this.expect(this.as(who).post(`/rooms/${roomId}/messages`, { content: 'a picture', attachments: [id] }), 201);
+    return id;
+  }
+
   /**
    * Builds a group room through the API: owner creates; admin, member, muted, victim and banned are
    * added, admin promoted, blocked added by the admin (the owner has blocked them); everyone
@@ -181,6 +198,7 @@ export class World {
     const writers = full ? (['owner', 'admin', 'member', 'muted', 'blocked', 'banned', 'victim'] as const) : (['victim'] as const);
     const ids = await Promise.all(writers.map((who) => this.send(who, roomId, `hello from ${who}`)));
     const own: Partial<Record<Actor, string>> & { victim?: string } = Object.fromEntries(writers.map((w, i) => [w, ids[i]!]));
+    const attachmentId = await this.postImage('victim', roomId);
     await this.expect(owner.patch(`/rooms/${roomId}/members/${this.id('muted')}`, { muted: true }), 200);
     await this.expect(owner.post(`/rooms/${roomId}/bans`, { user_id: this.id('banned') }), 204);
     const [invite, spare] = await Promise.all((full ? [1, 2] : [1]).map(() => this.expect(this.as('admin').post(`/rooms/${roomId}/invites`, {}), 201)));
@@ -190,6 +208,7 @@ export class World {
       roomId,
       victimId: this.id('victim'),
       targetMessageId: own.victim!,
+      attachmentId,
       own,
       bannedId: this.id('banned'),
       inviteCode: invite.code,
@@ -210,20 +229,22 @@ export class World {
     const [mine, peers] = [await this.send('member', plain.id, 'hi peer'), await this.send('peer', plain.id, 'hi member')];
     const withBlock = await this.expect(this.as('owner').post(`/direct/${this.id('blocked')}`), 201);
     const [ownerMsg, blockedMsg] = [await this.send('owner', withBlock.id, 'hi'), await this.send('blocked', withBlock.id, 'hi owner')];
+    const [plainImage, blockedImage] = [await this.postImage('peer', plain.id), await this.postImage('owner', withBlock.id)];
     await this.expect(this.as('owner').post(`/users/${this.id('blocked')}/block`), 204);
-    const direct = (roomId: string, victim: Name, target: string, own: Partial<Record<Actor, string>>, blocked: Actor[]): Fixture => ({
+    const direct = (roomId: string, victim: Name, target: string, own: Partial<Record<Actor, string>>, blocked: Actor[], attachmentId: string): Fixture => ({
       kind: 'direct',
       roomId,
       victimId: this.id(victim),
       targetMessageId: target,
+      attachmentId,
       own,
       bannedId: this.id(victim),
       inviteCode: '',
       spareCode: '',
       blockedFromPeer: new Set(blocked),
     });
-    this.shared.set('direct:plain', direct(plain.id, 'peer', peers, { member: mine }, []));
-    this.shared.set('direct:blocked', direct(withBlock.id, 'owner', ownerMsg, { blocked: blockedMsg }, ['blocked']));
+    this.shared.set('direct:plain', direct(plain.id, 'peer', peers, { member: mine }, [], plainImage));
+    this.shared.set('direct:blocked', direct(withBlock.id, 'owner', ownerMsg, { blocked: blockedMsg }, ['blocked'], blockedImage));
     await this.assertCast(this.shared.get('direct:plain')!, { member: 'member', peer: 'member' });
   }
 
@@ -263,3 +284,6 @@ export class World {
     };
   }
 }
+
+/** A 1×1 PNG. */
+const PIXEL_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');

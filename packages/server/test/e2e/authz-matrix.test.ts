@@ -5,7 +5,7 @@ import { ERROR_STATUS, type ErrorCode } from '@rooms/protocol';
 import { decide, ROOM_POLICY, type RoomAction } from '../../src/policies/room.policy.ts';
 import type { Answer } from '../helpers/server.ts';
 import { backends } from '../helpers/services.ts';
-import { ACTORS, type Actor, applies, AUTH_FAILURES, type Fixture, isAuthFailure, ROOM_KINDS, type RoomKind, typeOf, World } from './authz-cast.ts';
+import { ACTORS, type Actor, applies, ROOM_ACTORS, AUTH_FAILURES, type Fixture, isAuthFailure, ROOM_KINDS, type RoomKind, typeOf, World } from './authz-cast.ts';
 
 /**
  * The authorization matrix: every room endpoint × every kind of caller × every kind of room. The
@@ -36,6 +36,8 @@ interface Endpoint {
   call(c: Ctx): Call;
   /** The target is a message: whoever may not read the room is told the message does not exist. */
   messageScoped?: boolean;
+  /** The target is an attachment posted in the room: whoever may not read the room is told it does not exist. */
+  attachmentScoped?: boolean;
   /** An allowed call changes the cast (who is in the room, and how): it runs on a fresh room. */
   destructive?: boolean | ((c: Ctx) => boolean);
   /** Needs an invite code, which only group rooms have. */
@@ -128,6 +130,9 @@ const ENDPOINTS: readonly Endpoint[] = [
     // A room always has exactly one owner: an owner who is not the last member transfers first.
     refine: (c, e) => (e.ok && c.actor === 'owner' ? refused('owner_must_transfer') : e),
   },
+  { route: 'GET /attachments/:id (posted in the room)', action: 'read', ok: [200], attachmentScoped: true, call: (c) => ({ method: 'GET', path: `/attachments/${c.fx.attachmentId}` }) },
+  { route: 'GET /attachments/:id/thumbnail', action: 'read', ok: [200], attachmentScoped: true, call: (c) => ({ method: 'GET', path: `/attachments/${c.fx.attachmentId}/thumbnail` }) },
+  { route: 'GET /attachments/:id/info', action: 'read', ok: [200], attachmentScoped: true, call: (c) => ({ method: 'GET', path: `/attachments/${c.fx.attachmentId}/info` }) },
   { route: 'DELETE /rooms/:id', action: 'delete', ok: [204], destructive: true, call: (c) => ({ method: 'DELETE', path: room(c) }) },
 ];
 
@@ -142,6 +147,8 @@ async function expected(ep: Endpoint, c: Ctx): Promise<Expected> {
   let e: Expected = d.ok ? { ok: true, statuses: ep.ok } : refused(d.code);
   // A message in a room you may not read does not exist, for you.
   if (!e.ok && ep.messageScoped && (e.code === 'room_not_found' || e.code === 'not_a_member')) e = refused('message_not_found');
+  // So is an attachment posted there (whatever the reason: 'read' refuses only outsiders).
+  if (!e.ok && ep.attachmentScoped) e = refused('attachment_not_found');
   return ep.refine ? ep.refine(c, e) : e;
 }
 
@@ -299,6 +306,15 @@ for (const backend of backends()) {
         ] as const) {
           const res = await w.as(from).post(`/direct/${w.id(to)}`);
           assert.deepEqual([res.status, res.body?.error?.code], [403, 'blocked'], `${from} → ${to}`);
+        }
+      });
+
+      it("someone else's unposted upload does not exist for anyone but its uploader, whatever room they share", async () => {
+        const id = await w.upload('member');
+        for (const actor of ROOM_ACTORS) {
+          const res = await w.as(actor).get(`/attachments/${id}`);
+          const want = actor === 'member' ? [200, undefined] : [404, 'attachment_not_found'];
+          assert.deepEqual([res.status, res.body?.error?.code], want, actor);
         }
       });
 

@@ -8,6 +8,7 @@ import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { signup, startServer, TEST_SETUP_TOKEN } from '../helpers/server.ts';
 import { backends, tempDir } from '../helpers/services.ts';
+import { upload } from '../helpers/uploads.ts';
 
 const modeOf = (path: string) => `0${(statSync(path).mode & 0o777).toString(8)}`;
 
@@ -33,7 +34,12 @@ for (const backend of backends()) {
         assert.ok(files.includes('secrets.json'));
         if (backend.name === 'sqlite') for (const f of ['rooms.sqlite', 'rooms.sqlite-wal', 'rooms.sqlite-shm']) assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
         assert.equal(modeOf(dataDir), '0700');
-        assert.deepEqual(Object.fromEntries(files.map((f) => [f, modeOf(join(dataDir, f))])), Object.fromEntries(files.map((f) => [f, '0600'])));
+        // Uploads too: their temporary files and stored bytes (folders 0700, files 0600).
+        assert.equal((await upload(srv.url, u.token, 'a.pdf', Buffer.from('%PDF-1.4\n%%EOF\n'))).status, 201);
+        const entries = walk(dataDir);
+        assert.ok(entries.some((e) => e.startsWith('attachments/')) && entries.includes('tmp/uploads'), entries.join(', '));
+        const want = (e: string) => (statSync(join(dataDir, e)).isDirectory() ? '0700' : '0600');
+        assert.deepEqual(Object.fromEntries(entries.map((e) => [e, modeOf(join(dataDir, e))])), Object.fromEntries(entries.map((e) => [e, want(e)])));
       } finally {
         await srv.stop();
         parent.remove();
@@ -69,5 +75,13 @@ for (const backend of backends()) {
         await db.cleanup();
       }
     });
+  });
+}
+
+/** Every file and folder under dir, as relative paths. */
+function walk(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) => {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    return e.isDirectory() ? [rel, ...walk(dir, rel)] : [rel];
   });
 }

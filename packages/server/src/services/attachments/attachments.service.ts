@@ -91,7 +91,8 @@ export class AttachmentsService {
       throw new DomainError('rate_limited', 'You are uploading too fast. Slow down.', { retryAfterSeconds: limit.retryAfterSeconds });
     }
     const id = newId();
-    await mkdir(this.d.tmpDir, { recursive: true });
+    // Private like the rest of DATA_DIR.
+    await mkdir(this.d.tmpDir, { recursive: true, mode: 0o700 });
     const tmp = join(this.d.tmpDir, id);
     const temps = [tmp];
     const stored: string[] = [];

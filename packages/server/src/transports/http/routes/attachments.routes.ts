@@ -67,28 +67,32 @@ export async function attachmentRoutes(app: HttpApp, attachments: AttachmentsSer
     async (req) => ({ attachment: await attachments.get(actorOf(req), req.params.id) }),
   );
 
-  const download = (variant: Variant) => async (req: FastifyRequest<{ Params: { id: string }; Querystring: z.infer<typeof SignedQuery> }>, reply: FastifyReply) => {
+  const download = async (variant: Variant, id: string, query: z.infer<typeof SignedQuery>, req: FastifyRequest, reply: FastifyReply) => {
     const range = parseRange(req.headers.range);
-    const id = req.params.id;
     let d: Download;
-    if (req.query.sig !== undefined) {
-      d = await attachments.downloadSigned(id, variant, req.query, range ?? undefined).catch(rangeError(reply));
-    } else {
-      if (!bearerToken(req)) throw new DomainError('unauthenticated', 'Sign in first, or use the signed URL of the attachment view.');
-      await auth(req, reply);
-      d = await attachments.download(actorOf(req), id, variant, range ?? undefined).catch(rangeError(reply));
-    }
+    if (req.actor) d = await attachments.download(req.actor, id, variant, range ?? undefined).catch(rangeError(reply));
+    else d = await attachments.downloadSigned(id, variant, query, range ?? undefined).catch(rangeError(reply));
     return sendDownload(req, reply, d);
+  };
+  /** Before the input is looked at (as every authenticated route): a signed URL carries sig; anything else needs a valid bearer token. */
+  const tokenOrSignature = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (typeof (req.query as Record<string, unknown>).sig === 'string') return;
+    if (!bearerToken(req)) throw new DomainError('unauthenticated', 'Sign in first, or use the signed URL of the attachment view.');
+    await auth(req, reply);
   };
   const description = (what: string) =>
     `${what}, for a bearer token or a signed URL (?sub&exp&sig, from an attachment view). Only readers of the room it was posted in, or its uploader while it is unposted (404 otherwise). Range requests (206/416), ETag / If-None-Match (304).`;
-  app.get('/attachments/:id', { schema: { tags, security, description: description('The bytes of the file'), params: IdParams, querystring: SignedQuery } }, download('original'));
+  app.get('/attachments/:id', { onRequest: tokenOrSignature, schema: { tags, security, description: description('The bytes of the file'), params: IdParams, querystring: SignedQuery } }, async (req, reply) =>
+    download('original', req.params.id, req.query, req, reply),
+  );
   app.get(
     '/attachments/:id/avatar',
     { schema: { tags, description: "A user's avatar uploaded as an attachment (avatar_url points here): served without a token while it is an active account's avatar.", params: IdParams } },
     async (req, reply) => sendDownload(req, reply, await attachments.avatar(req.params.id)),
   );
-  app.get('/attachments/:id/thumbnail', { schema: { tags, security, description: description('The WebP thumbnail of an image'), params: IdParams, querystring: SignedQuery } }, download('thumbnail'));
+  app.get('/attachments/:id/thumbnail', { onRequest: tokenOrSignature, schema: { tags, security, description: description('The WebP thumbnail of an image'), params: IdParams, querystring: SignedQuery } }, async (req, reply) =>
+    download('thumbnail', req.params.id, req.query, req, reply),
+  );
 }
 
 function sendDownload(req: FastifyRequest, reply: FastifyReply, d: Download): FastifyReply {
