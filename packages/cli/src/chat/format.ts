@@ -22,12 +22,10 @@ export function attachmentLine(a: Attachment, base: string): string {
   return `[${a.kind}: ${printable(a.filename)} ${formatBytes(a.size)}] ${url}`;
 }
 
-const attachmentsOf = (m: EventMessage | Message): Attachment[] => (m as { attachments?: Attachment[] }).attachments ?? [];
-
 /** A message body on the terminal: continuation lines indented under the first, then a line per attachment. */
 function body(m: EventMessage | Message, indent: number, base: string): string {
   const pad = `\n${' '.repeat(indent)}`;
-  const lines = [...(m.content ? [m.content.replace(/\n/g, pad)] : []), ...attachmentsOf(m).map((a) => attachmentLine(a, base))];
+  const lines = [...(m.content ? [m.content.replace(/\n/g, pad)] : []), ...(m.attachments ?? []).map((a) => attachmentLine(a, base))];
   return lines.join(pad);
 }
 

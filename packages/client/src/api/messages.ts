@@ -1,12 +1,11 @@
 import type { MessageListQuery, MessagePage, MessageView, PinList, ReactionGroup, ReactorList, ReadBody, ReaderList, ReadState, SendMessageBody } from '@rooms/protocol';
 import { seg, type Http } from '../http.ts';
-import type { Attachment } from './attachments.ts';
 import type { In, Out, QueryIn } from './types.ts';
 
 /** A stored message; `attachments` are the files sent with it (signed URLs that expire: re-read the message for fresh ones). */
-export type Message = Out<typeof MessageView> & { attachments?: Attachment[] };
+export type Message = Out<typeof MessageView>;
 /** What a send takes: content (may be empty with attachments), and up to 10 attachment ids of my own unposted uploads. */
-export type SendBody = In<typeof SendMessageBody> & { attachments?: string[] };
+export type SendBody = In<typeof SendMessageBody>;
 
 /** Messages, reactions, read points and pins. */
 export function messagesApi(http: Http) {

@@ -5,8 +5,6 @@ import type { Room } from '../../state/types.ts';
 import { uploadErrorText } from '../../state/uploads.ts';
 import { coverOf } from './RoomCover.tsx';
 
-type RoomPatch = Parameters<typeof updateRoom>[1];
-
 /** Room admins of an image or video room: upload its cover (an image, or a video for video rooms), or take it away. */
 export function CoverSection({ room }: { room: Room }) {
   const id = useId();
@@ -16,7 +14,7 @@ export function CoverSection({ room }: { room: Room }) {
   const cover = coverOf(room);
 
   async function setCover(attachmentId: string | null) {
-    await updateRoom(room.id, { cover_attachment_id: attachmentId } as RoomPatch);
+    await updateRoom(room.id, { cover_attachment_id: attachmentId });
   }
 
   async function upload(file: File) {

@@ -2,7 +2,7 @@ import type { Attachment } from '@rooms/client';
 import type { Room } from '../../state/types.ts';
 
 /** The cover of an image or video room, as the room's view carries it (null when none is set). */
-export const coverOf = (room: Room): Attachment | null => (room.topic_kind === 'image' || room.topic_kind === 'video' ? ((room as { cover?: Attachment | null }).cover ?? null) : null);
+export const coverOf = (room: Room): Attachment | null => (room.topic_kind === 'image' || room.topic_kind === 'video' ? room.cover : null);
 
 /** A small cover in the room header: the image's thumbnail, or the video's first frame. */
 export function RoomCover({ room, name }: { room: Room; name: string }) {
