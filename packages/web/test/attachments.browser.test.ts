@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
+import { validCorpus } from '../../server/test/helpers/corpus/valid.ts';
 import { signup, type TestServer } from '../../server/test/helpers/server.ts';
 import { browserSkip, launchBrowser, openTab, startRoomsServer, type Tab } from './helpers/browser.ts';
 
@@ -196,6 +197,29 @@ describe('attachments in the browser', { skip }, () => {
     assert.equal(await msg.locator('.message-body').count(), 0);
   });
 
+  it('audio and video get players (the video sized from its stored dimensions); documents and archives get file cards', async () => {
+    const corpus = await validCorpus();
+    const ids: string[] = [];
+    for (const f of [corpus.mp3, corpus.mp4, corpus.docx, corpus.zip]) {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(f.data)]), f.name);
+      const res = await fetch(`${server.url}/attachments/upload`, { method: 'POST', headers: { authorization: `Bearer ${ann.user.token}` }, body: form });
+      assert.equal(res.status, 201);
+      ids.push((await res.json()).attachment.id);
+    }
+    const rooms = (await ann.user.api.get('/rooms')).body.items as { id: string; name: string }[];
+    const holiday = rooms.find((r) => r.name === roomName)!;
+    assert.equal((await ann.user.api.post(`/rooms/${holiday.id}/messages`, { content: 'media', attachments: ids })).status, 201);
+    const msg = room(ben.page, roomName).getByRole('article').filter({ hasText: 'media' }).last();
+    await msg.waitFor();
+    assert.equal(await msg.locator('audio[controls]').getAttribute('aria-label'), 'voice.mp3');
+    const video = msg.locator('video[controls]');
+    assert.equal(await video.getAttribute('aria-label'), 'clip.mp4');
+    assert.deepEqual([await video.getAttribute('width'), await video.getAttribute('height')], ['320', '180'], '1280×720 fitted into 320×240');
+    await msg.getByRole('group', { name: 'File letter.docx' }).getByText('document', { exact: false }).waitFor();
+    await msg.getByRole('group', { name: 'File bundle.zip' }).getByRole('link', { name: 'Download bundle.zip' }).waitFor();
+  });
+
   it('the profile editor uploads a picture as my avatar; an image room shows its cover in the header', async () => {
     const page = ann.page;
     await page.getByRole('button', { name: 'Settings: Ann Archer' }).click();
@@ -218,7 +242,7 @@ describe('attachments in the browser', { skip }, () => {
       headers: { authorization: `Bearer ${ann.user.token}` },
       body: (() => {
         const form = new FormData();
-        form.append('file', new Blob([face]), 'cover.png');
+        form.append('file', new Blob([new Uint8Array(face)]), 'cover.png');
         return form;
       })(),
     });
