@@ -172,6 +172,23 @@ describe('attachments in the browser', { skip }, () => {
     assert.equal(await ann.page.getByRole('button', { name: 'Send' }).isDisabled(), true, 'nothing left to send');
   });
 
+  it('Send during an upload: the message waits as pending (with its file named) and goes once the upload ends', async () => {
+    const cdp = await ann.context.newCDPSession(ann.page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 600 * 1024 });
+    await attach(ann.page, [{ name: 'slow beach.png', mimeType: 'image/png', buffer: photo }]);
+    await ann.page.waitForFunction(() => Number(document.querySelector('progress')?.value ?? 0) > 0);
+    const box = ann.page.getByRole('textbox', { name: 'Message', exact: true });
+    await box.fill('sent before the upload ended');
+    await box.press('Enter');
+    const pending = room(ann.page, roomName).getByRole('article', { name: /sending/ });
+    await pending.getByText('slow beach.png').waitFor();
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    const msg = room(ben.page, roomName).getByRole('article').filter({ hasText: 'sent before the upload ended' });
+    await msg.getByRole('img', { name: 'slow beach.png' }).waitFor();
+    await pending.waitFor({ state: 'detached' });
+  });
+
   it('drop onto the timeline and paste both add to the tray; a message of files only has no text', async () => {
     const page = ann.page;
     const b64 = photo.toString('base64');
