@@ -150,6 +150,10 @@ describe('attachments in the browser', { skip }, () => {
     await alerts.filter({ hasText: 'cute cat.png' }).filter({ hasText: /malware|cannot be shared/ }).waitFor();
     await ann.page.getByRole('button', { name: 'Remove eicar.txt' }).click();
     await ann.page.getByRole('button', { name: 'Remove cute cat.png' }).click();
+    // One byte over 10 MiB: the server ends it while it streams, and the reason still shows.
+    await attach(ann.page, [{ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.concat([photo, Buffer.alloc(10 * 1024 * 1024 + 1 - photo.length)]) }]);
+    await tray(ann.page).getByRole('alert').filter({ hasText: 'huge.png' }).filter({ hasText: 'Too large' }).waitFor();
+    await ann.page.getByRole('button', { name: 'Remove huge.png' }).click();
     await tray(ann.page).waitFor({ state: 'detached' });
   });
 
