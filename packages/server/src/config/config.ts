@@ -160,7 +160,7 @@ export const ConfigSchema = z.object({
   ARCHIVE_MAX_ENTRIES: z.coerce.number().int().min(1).default(10_000),
   /** Archive levels followed: 1 = a zip, 2 = a zip inside a zip, ...; deeper is refused. */
   ARCHIVE_MAX_DEPTH: z.coerce.number().int().min(1).max(20).default(3),
-  /** Expanded ÷ compressed size an archive entry larger than 1 MiB may reach. */
+  /** Expanded ÷ compressed size an archive entry larger than 4 MiB may reach. */
   ARCHIVE_MAX_RATIO: z.coerce.number().min(2).default(100),
 
   // Attachment storage (issue 16): where uploaded bytes live.

@@ -12,14 +12,28 @@ const GPS_IFD_TAG = 0x8825;
 const TYPE_SIZES: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4 };
 const XMP_GPS = /GPS(Latitude|Longitude|Altitude|DestLatitude|DestLongitude|Coordinates|Position)/i;
 const EXIF_HEADER = Buffer.from('Exif\0\0', 'latin1');
+const PNG_EXIF_TEXT = /^Raw profile type (exif|APP1)$/i;
 
-/** Whether an image's metadata (sharp's `exif` and `xmp` buffers) carries a location. */
-export function hasGps(exif: Buffer | undefined, xmp: Buffer | undefined): boolean {
-  if (xmp && XMP_GPS.test(xmp.toString('latin1'))) return true;
-  if (!exif) return false;
-  const tiff = withoutExifHeader(exif);
+/** The parts of sharp's metadata that may hold a location. */
+export interface LocationMetadata {
+  exif?: Buffer | undefined;
+  xmp?: Buffer | undefined;
+  /** PNG text chunks: ImageMagick and exiftool keep EXIF in `Raw profile type exif` (hex). */
+  comments?: { keyword: string; text: string }[] | undefined;
+}
+
+/**
+ * Whether an image's metadata carries (or may carry) a location: a non-empty EXIF GPS IFD, an EXIF
+ * block too malformed to tell, XMP GPS properties, or a PNG raw EXIF profile (always removed).
+ */
+export function hasGps(meta: LocationMetadata): boolean {
+  if (meta.xmp && XMP_GPS.test(meta.xmp.toString('latin1'))) return true;
+  if (meta.comments?.some((c) => PNG_EXIF_TEXT.test(c.keyword))) return true;
+  if (!meta.exif) return false;
+  const tiff = withoutExifHeader(meta.exif);
   const found = findGpsIfd(tiff);
-  return found !== null && found !== 'malformed' && (found.gpsOffset + 2 > tiff.length || tiffReader(tiff).u16(found.gpsOffset) > 0);
+  if (found === 'malformed') return true;
+  return found !== null && (found.gpsOffset + 2 > tiff.length || tiffReader(tiff).u16(found.gpsOffset) > 0);
 }
 
 /** The file with its location removed losslessly, or null when its structure is not understood. */
@@ -141,7 +155,6 @@ function stripJpeg(file: Buffer): Buffer {
 }
 
 const PNG_SIGNATURE = Buffer.from('89504e470d0a1a0a', 'hex');
-const PNG_EXIF_TEXT = /^Raw profile type (exif|APP1)$/i;
 
 function stripPng(file: Buffer): Buffer {
   if (!file.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error('not PNG');

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { ATTACHMENT_LIMITS, type AttachmentMime } from '@rooms/protocol';
 import sharp from 'sharp';
 import { type Config } from '../config/config.ts';
@@ -7,6 +7,8 @@ import { hasGps, stripGps } from './exif-gps.ts';
 
 /** Bytes of decoded memory per pixel assumed by the budget (RGBA, 8 bits a channel). */
 const BYTES_PER_PIXEL = 4;
+/** A decode taking longer gives up (no thumbnail), so one pathological file cannot hold a decode turn for ever. */
+const DECODE_TIMEOUT_SECONDS = 30;
 
 export interface ImageOptions {
   /** Pixels (width × height of one frame) an image may have; more is refused before decoding. */
@@ -84,7 +86,7 @@ export class ImagePreparer {
     const rotated = (meta.orientation ?? 1) >= 5;
     const width = rotated ? frameHeight : frameWidth;
     const height = rotated ? frameWidth : frameHeight;
-    const located = !this.opts.keepGps && hasGps(meta.exif, meta.xmp);
+    const located = !this.opts.keepGps && hasGps(meta);
     return this.slots.run(async () => {
       const thumbnail = await this.thumbnail(path);
       const cleanedPath = located ? await this.clean(path, mime, frameWidth) : undefined;
@@ -99,6 +101,7 @@ export class ImagePreparer {
         .autoOrient()
         .resize({ width: box, height: box, fit: 'inside', withoutEnlargement: true })
         .webp({ quality: 80 })
+        .timeout({ seconds: DECODE_TIMEOUT_SECONDS })
         .toBuffer({ resolveWithObject: true });
       return { data, width: info.width, height: info.height };
     } catch {
@@ -114,19 +117,30 @@ export class ImagePreparer {
       const check = await sharp(lossless, { failOn: 'none', limitInputPixels: false })
         .metadata()
         .catch(() => null);
-      if (check && !hasGps(check.exif, check.xmp) && check.width === width) {
-        await writeFile(cleanedPath, lossless);
-        return cleanedPath;
-      }
+      if (check && !hasGps(check) && check.width === width) return writeOrRemove(cleanedPath, lossless);
     }
-    await writeFile(cleanedPath, await reencode(path, mime, this.opts.maxPixels));
-    return cleanedPath;
+    // Fail closed: an original whose location cannot be removed is not stored.
+    const reencoded = await reencode(path, mime, this.opts.maxPixels).catch(() => {
+      throw new DomainError('unsupported_type', `the location (GPS) could not be removed from this ${mime} image`);
+    });
+    return writeOrRemove(cleanedPath, reencoded);
+  }
+}
+
+/** Writes the file, or leaves nothing behind when writing fails (the caller only removes paths it was given). */
+async function writeOrRemove(path: string, data: Buffer): Promise<string> {
+  try {
+    await writeFile(path, data);
+    return path;
+  } catch (err) {
+    await rm(path, { force: true });
+    throw err;
   }
 }
 
 /** Re-encodes without any metadata (orientation applied to the pixels), every frame kept. */
 async function reencode(path: string, mime: AttachmentMime, maxPixels: number): Promise<Buffer> {
-  const img = sharp(path, { failOn: 'none', animated: true, limitInputPixels: maxPixels }).autoOrient().keepIccProfile();
+  const img = sharp(path, { failOn: 'none', animated: true, limitInputPixels: maxPixels }).autoOrient().keepIccProfile().timeout({ seconds: DECODE_TIMEOUT_SECONDS });
   switch (mime) {
     case 'image/png':
       return img.png().toBuffer();

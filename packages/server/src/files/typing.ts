@@ -41,19 +41,30 @@ const MP4_FAMILY = new Set(['video/mp4', 'audio/mp4', 'audio/x-m4a', 'video/x-m4
  * Types a file from its bytes only (never its name or declared type) and maps it onto ATTACHMENT_TYPES.
  * Rules beyond file-type's answer:
  * - a Compound File (OLE2) is a Word .doc only when its directory holds a `WordDocument` stream
- *   (Excel, PowerPoint, MSI and other CFB files are refused);
+ *   (Excel, PowerPoint, MSI and other CFB files are refused), and no VBA project (a `Macros` or
+ *   `_VBA_PROJECT_CUR` storage, or a `_VBA_PROJECT` stream): a .doc with macros is refused, as a
+ *   .docm is;
+ * - MPEG audio without an ID3 tag must show two consecutive valid frame headers (file-type trusts
+ *   the first 11 sync bits, which any file starting with FF Ex/Fx has);
  * - MP4/M4A and WebM are video when they hold a video track, audio when they hold only audio
  *   tracks; when no track list is found near the start (WebM) or anywhere (MP4), the container's
- *   own hint decides (M4A brands → audio, everything else → video);
+ *   own hint decides (M4A brands → audio, everything else → video); video dimensions are as
+ *   displayed (an MP4 track turned a quarter by its matrix has them swapped);
  * - Ogg is audio only (Vorbis, Opus, FLAC, Speex); Ogg Theora video is refused.
  */
 export async function inspectType(path: string): Promise<TypeInspection> {
-  const found = await fileTypeFromFile(path);
+  const found = await fileTypeFromFile(path).catch((err: unknown) => {
+    if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('E')) throw err; // I/O (ENOENT, EACCES…)
+    return undefined; // a parser that gave up on malformed bytes: nothing recognised
+  });
   if (!found) return refused(null);
+  if (found.mime === 'audio/mpeg' && !(await withFile(path, mpegAudioFrames))) return refused(null);
   const direct = DIRECT[found.mime];
   if (direct) return { type: allowed(direct), detected: found.mime };
   if (found.mime === 'application/x-cfb') {
-    return (await withFile(path, hasWordDocumentStream)) ? { type: allowed('application/msword'), detected: 'application/msword' } : refused(found.mime);
+    const word = await withFile(path, wordDocument);
+    if (word === 'macros') return refused(WORD_WITH_MACROS);
+    return word === 'word' ? { type: allowed('application/msword'), detected: 'application/msword' } : refused(found.mime);
   }
   if (MP4_FAMILY.has(found.mime)) {
     const tracks = await withFile(path, mp4Tracks);
@@ -112,16 +123,29 @@ class RandomAccess {
   }
 }
 
-// --- Compound File Binary (MS-CFB): does the directory hold a WordDocument stream? ---
+/** What a refused Word .doc with a VBA project is reported as (Word's own MIME type for a macro-enabled document). */
+export const WORD_WITH_MACROS = 'application/vnd.ms-word.document.macroEnabled.12';
+
+// --- Compound File Binary (MS-CFB): does the directory hold a WordDocument stream (and macros)? ---
+
+const VBA_ENTRIES = new Set(['Macros', '_VBA_PROJECT_CUR', '_VBA_PROJECT', 'VBA']);
 
 const CFB_END = 0xfffffffa; // every sector id from here up is a marker (end of chain, free, FAT, DIFAT)
 const CFB_MAX_DIR_SECTORS = 4096;
 
-async function hasWordDocumentStream(f: RandomAccess): Promise<boolean> {
+async function wordDocument(f: RandomAccess): Promise<'word' | 'macros' | null> {
+  const names = await cfbEntryNames(f);
+  if (!names.has('WordDocument')) return null;
+  return [...VBA_ENTRIES].some((n) => names.has(n)) ? 'macros' : 'word';
+}
+
+/** The names of the streams and storages in a Compound File's directory (empty when it does not parse). */
+async function cfbEntryNames(f: RandomAccess): Promise<Set<string>> {
+  const names = new Set<string>();
   const h = await f.read(0, 512);
-  if (h.length < 512) return false;
+  if (h.length < 512) return names;
   const shift = h.readUInt16LE(0x1e);
-  if (shift !== 9 && shift !== 12) return false;
+  if (shift !== 9 && shift !== 12) return names;
   const sectorSize = 1 << shift;
   const sectorCount = Math.floor((f.size - sectorSize) / sectorSize) + 1;
   const fatSectors: number[] = [];
@@ -130,7 +154,7 @@ async function hasWordDocumentStream(f: RandomAccess): Promise<boolean> {
   // More FAT sectors are listed in the DIFAT chain (large files).
   for (let s = h.readUInt32LE(0x44), hops = 0; fatSectors.length < fatCount && s < CFB_END && hops < 1024; hops++) {
     const d = await f.read((s + 1) * sectorSize, sectorSize);
-    if (d.length < sectorSize) return false;
+    if (d.length < sectorSize) return names;
     for (let i = 0; i < sectorSize / 4 - 1 && fatSectors.length < fatCount; i++) fatSectors.push(d.readUInt32LE(i * 4));
     s = d.readUInt32LE(sectorSize - 4);
   }
@@ -148,11 +172,56 @@ async function hasWordDocumentStream(f: RandomAccess): Promise<boolean> {
     for (let e = 0; e + 128 <= dir.length; e += 128) {
       const nameBytes = dir.readUInt16LE(e + 64);
       const type = dir[e + 66];
-      if (type !== 2 || nameBytes < 2 || nameBytes > 64) continue;
-      if (dir.toString('utf16le', e, e + nameBytes - 2) === 'WordDocument') return true;
+      if ((type !== 1 && type !== 2) || nameBytes < 2 || nameBytes > 64) continue;
+      names.add(dir.toString('utf16le', e, e + nameBytes - 2));
     }
   }
-  return false;
+  return names;
+}
+
+// --- MPEG audio: two consecutive frame headers ---
+
+/** kbit/s by [MPEG-1?][layer 1..3][index]. */
+const MPEG_BITRATES = {
+  v1: [
+    [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+    [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+    [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+  ],
+  v2: [
+    [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+    [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+    [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+  ],
+};
+const MPEG_RATES = [44100, 48000, 32000];
+
+/** The length of the MPEG audio frame whose header is at h[0..3]; 0 when it is not a valid header; -1 for free format. */
+function mpegFrameLength(h: Buffer): number {
+  if (h.length < 4 || h[0] !== 0xff || (h[1]! & 0xe0) !== 0xe0) return 0;
+  const version = (h[1]! >> 3) & 3; // 0: 2.5, 2: 2, 3: 1
+  const layer = 4 - ((h[1]! >> 1) & 3); // 1..3
+  const bitrateIndex = h[2]! >> 4;
+  const rateIndex = (h[2]! >> 2) & 3;
+  if (version === 1 || layer === 4 || bitrateIndex === 15 || rateIndex === 3) return 0;
+  if (bitrateIndex === 0) return -1;
+  const kbps = (version === 3 ? MPEG_BITRATES.v1 : MPEG_BITRATES.v2)[layer - 1]![bitrateIndex]!;
+  const rate = MPEG_RATES[rateIndex]! / (version === 3 ? 1 : version === 2 ? 2 : 4);
+  const padding = (h[2]! >> 1) & 1;
+  if (layer === 1) return (Math.floor((12 * kbps * 1000) / rate) + padding) * 4;
+  const factor = layer === 3 && version !== 3 ? 72 : 144;
+  return Math.floor((factor * kbps * 1000) / rate) + padding;
+}
+
+async function mpegAudioFrames(f: RandomAccess): Promise<boolean> {
+  const head = await f.read(0, 4);
+  if (head.toString('latin1', 0, 3) === 'ID3') return true; // file-type found frames after the tag
+  const length = mpegFrameLength(head);
+  if (length === -1) return true; // free format: no length to check
+  if (length <= 0) return false;
+  if (length === f.size) return true; // a single frame
+  const next = await f.read(length, 4);
+  return mpegFrameLength(next) !== 0 && (next[1]! & 0xfe) === (head[1]! & 0xfe);
 }
 
 // --- ISO base media (MP4, M4A): tracks from moov/trak/{tkhd, mdia/hdlr} ---
@@ -191,7 +260,16 @@ function readTrak(trak: Buffer, tracks: Tracks): void {
   if (handler !== 'vide' || tracks.video) return;
   const [tkhd] = children(trak, 'tkhd');
   const at = tkhd?.[0] === 1 ? 88 : 76;
-  tracks.video = tkhd && tkhd.length >= at + 8 ? { width: tkhd.readUInt32BE(at) >>> 16, height: tkhd.readUInt32BE(at + 4) >>> 16 } : { width: 0, height: 0 };
+  if (!tkhd || tkhd.length < at + 8) {
+    tracks.video = { width: 0, height: 0 };
+    return;
+  }
+  const width = tkhd.readUInt32BE(at) >>> 16;
+  const height = tkhd.readUInt32BE(at + 4) >>> 16;
+  // The display matrix (a b u / c d v / x y w) before the size: a = d = 0 is a quarter turn (phones filming upright).
+  const matrix = at - 36;
+  const quarterTurn = tkhd.readInt32BE(matrix) === 0 && tkhd.readInt32BE(matrix + 16) === 0;
+  tracks.video = quarterTurn ? { width: height, height: width } : { width, height };
 }
 
 /** The payloads of the direct child boxes of `type` in a box payload. */

@@ -17,7 +17,8 @@ export interface BlobStore {
   /**
    * The bytes of key (a range of them when given; an end past the last byte stops at it, a range
    * selecting nothing throws BlobRangeError); `size` is always the whole object's (for
-   * Content-Range); null when there is no such key.
+   * Content-Range); null when there is no such key. The caller reads the body to its end or
+   * destroys it (that frees the file or the connection).
    */
   get(key: string, range?: ByteRange): Promise<{ body: Readable; size: number } | null>;
   /** The size of key, or null when absent. */

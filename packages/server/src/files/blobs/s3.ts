@@ -60,6 +60,8 @@ export class S3BlobStore implements BlobStore {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       requestHandler: { connectionTimeout: 5_000, requestTimeout: 120_000 },
+      // The SDK would print a failed streamed put to the console; the error reaches the caller anyway.
+      logger: SILENT,
     });
     const where = `S3 bucket "${opts.bucket}"${opts.endpoint ? ` at ${new URL(opts.endpoint).origin}` : ` in ${opts.region}`}`;
     try {
@@ -67,7 +69,10 @@ export class S3BlobStore implements BlobStore {
     } catch (err) {
       const status = statusOf(err);
       if (status === 404 && opts.createBucket) {
-        await client.send(new CreateBucketCommand({ Bucket: opts.bucket }));
+        // 409: another node created it meanwhile.
+        await client.send(new CreateBucketCommand({ Bucket: opts.bucket })).catch((e: unknown) => {
+          if (statusOf(e) !== 409) throw e;
+        });
       } else {
         client.destroy();
         const why =
@@ -137,6 +142,9 @@ export class S3BlobStore implements BlobStore {
     this.client.destroy();
   }
 }
+
+const quiet = () => {};
+const SILENT = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };
 
 function statusOf(err: unknown): number | undefined {
   if (err instanceof S3ServiceException) return err.$metadata.httpStatusCode;

@@ -19,8 +19,11 @@ export interface Refusal {
   reason: string;
 }
 
-/** Below this many bytes an entry's ratio is not judged (a small file of zeros is no bomb). */
-export const RATIO_FLOOR = 1024 * 1024;
+/**
+ * Below this many bytes an entry's ratio is not judged: small files of zeros are common (test
+ * tensors in Python wheels reach 1000:1 at 2.5 MB) and no bomb; the expansion cap bounds them all.
+ */
+export const RATIO_FLOOR = 4 * 1024 * 1024;
 /** A nested archive is inflated into memory to be opened; never more than this. */
 export const NESTED_ARCHIVE_MAX = 16 * 1024 * 1024;
 
@@ -28,6 +31,8 @@ export const NESTED_ARCHIVE_MAX = 16 * 1024 * 1024;
 const RUNNABLE = /\.(exe|dll|scr|com|pif|cpl|msi|msp|msc|sys|bat|cmd|vbs|vbe|jse|wsf|wsh|wsc|hta|ps1|psm1|lnk|sct|reg|application|gadget)$/i;
 /** Names that claim to be data; a script behind one of them is disguised. */
 const DATA_NAME = /\.(jpe?g|png|gif|webp|bmp|tiff?|heic|pdf|docx?|xlsx?|pptx?|odt|ods|rtf|mp3|mp4|m4a|ogg|webm|wav|mov|avi|zip)$/i;
+/** Scripts have no place among an Office document's parts (an archive of source code may hold them). */
+const OFFICE_SCRIPT_PART = /\.(js|jse|mjs|vbs|vbe|wsf|wsh|hta|ps1|bat|cmd|sh|py)$/i;
 /** Parts of an Office document that carry code (macros, ActiveX), whatever the package claims. */
 const OFFICE_CODE = /(^|\/)(vbaProject\.bin|vbaData\.xml|activeX\/)/i;
 /**
@@ -91,6 +96,9 @@ async function inspect(source: string | Buffer, label: string, depth: number, li
     checkOverlaps(entries, label);
     const office = entries.some((e) => e.fileName === '[Content_Types].xml');
     for (const entry of entries) {
+      if (office && OFFICE_SCRIPT_PART.test(entry.fileName)) {
+        throw new Refused({ code: 'malware_detected', reason: `${label} → ${entry.fileName} is a script inside an Office document` });
+      }
       if (!entry.fileName.endsWith('/')) await inspectEntry(zip, entry, `${label} → ${entry.fileName}`, office, depth, limits, budget);
     }
   } catch (err) {

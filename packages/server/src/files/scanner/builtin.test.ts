@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { loadConfig } from '../../config/config.ts';
 import { docx, elfExecutable, maliciousCorpus, pdf, smallImages } from '../../../test/helpers/corpus/malicious.ts';
+import { validCorpusFiles } from '../../../test/helpers/corpus/valid.ts';
 import { buildZip, deflatedZeros } from '../../../test/helpers/corpus/zip-writer.ts';
 import { tempDir } from '../../../test/helpers/services.ts';
 import { BuiltinScanner } from './builtin.ts';
@@ -70,8 +71,8 @@ describe('built-in scanner: valid files are accepted', () => {
         documentRels: '<Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://example.com/a?b=c" TargetMode="External"/>',
       }),
     'a docx with an embedded picture': async () => docx({ extra: [{ name: 'word/media/image1.jpeg', data: (await smallImages()).jpeg }] }),
-    'a zip of eight 1 MiB runs of zeros (entries at the ratio floor)': () =>
-      buildZip(Array.from({ length: 8 }, (_, i) => ({ name: `zeros${i}.bin`, deflated: deflatedZeros(1) }))),
+    'a zip of 4 MiB runs of zeros (entries at the ratio floor, like test tensors in a wheel)': () =>
+      buildZip(Array.from({ length: 3 }, (_, i) => ({ name: `zeros${i}.bin`, deflated: deflatedZeros(4) }))),
     '10 MB of random bytes': () => randomBytes(10 * 1024 * 1024),
     'an empty file': () => Buffer.alloc(0),
   };
@@ -81,6 +82,72 @@ describe('built-in scanner: valid files are accepted', () => {
       assert.deepEqual(verdict, { ok: true });
     });
   }
+});
+
+describe('built-in scanner: the valid-file corpus (every allowed type) passes', async () => {
+  for (const [key, item] of await validCorpusFiles()) {
+    it(`accepts ${key} (${item.name})`, async () => {
+      assert.deepEqual(await scan(item.data), { ok: true });
+    });
+  }
+});
+
+describe('built-in scanner: data appended to each allowed format', async () => {
+  const files = Object.fromEntries(await validCorpusFiles());
+  const payload = Buffer.from('<?php system($_GET["c"]); ?>\n<script>alert(1)</script>\n');
+  for (const key of ['png', 'jpeg', 'gif', 'gifAnimated', 'webp', 'pdf', 'm4a', 'mp4', 'mp4MoovLast', 'ogg', 'oggVorbis', 'webmAudio', 'webmVideo']) {
+    it(`refuses ${key} with a script appended`, async () => {
+      const verdict = await scan(Buffer.concat([files[key]!.data, payload]));
+      assert.equal(verdict.ok, false);
+      if (!verdict.ok) assert.match(verdict.reason, /appended after the end/);
+    });
+  }
+  for (const key of ['mp3', 'webmVideo', 'doc', 'pdf', 'png']) {
+    it(`refuses ${key} with a zip appended`, async () => {
+      const verdict = await scan(Buffer.concat([files[key]!.data, buildZip([{ name: 'x.txt', data: Buffer.from('hidden') }])]));
+      assert.equal(verdict.ok, false);
+      if (!verdict.ok) assert.equal(verdict.code, 'malware_detected');
+    });
+  }
+  it('accepts what cameras put after a JPEG: a Samsung trailer, a motion-photo video', async () => {
+    const jpeg = files.jpeg!.data;
+    const sef = Buffer.from('\0\0\x0a\x30Image_UTC_Data1700000000000SEFH\x01\0\0\0\0\0\0\0SEFT', 'latin1');
+    sef.writeUInt32LE(8, sef.length - 8); // the SEF directory's length: from SEFH to this field
+    assert.deepEqual(await scan(Buffer.concat([jpeg, sef])), { ok: true });
+    assert.deepEqual(await scan(Buffer.concat([jpeg, jpeg, files.mp4!.data])), { ok: true });
+  });
+  it('refuses data hidden behind what a JPEG may carry', async () => {
+    const jpeg = files.jpeg!.data;
+    const payload = Buffer.from('<script>alert(1)</script>');
+    assert.equal((await scan(Buffer.concat([jpeg, jpeg, payload]))).ok, false);
+    assert.equal((await scan(Buffer.concat([jpeg, files.mp4!.data, payload]))).ok, false);
+    assert.equal((await scan(Buffer.concat([jpeg, payload, Buffer.from('\0\0\0\0SEFT')]))).ok, false);
+  });
+  it('accepts a few stray bytes after a GIF trailer (old encoders), not words or markup', async () => {
+    const gif = files.gif!.data;
+    assert.deepEqual(await scan(Buffer.concat([gif, Buffer.from('1a14003b3bba0a441400003b3b', 'hex')])), { ok: true });
+    assert.equal((await scan(Buffer.concat([gif, Buffer.from('<b onmouseover=x>')]))).ok, false);
+    assert.equal((await scan(Buffer.concat([files.pdf!.data, Buffer.from('1a14003b', 'hex')]))).ok, false);
+  });
+  it('refuses a zip with data appended after its end record', async () => {
+    const verdict = await scan(Buffer.concat([files.zip!.data, Buffer.from('#!/bin/sh\necho appended\n')]));
+    assert.equal(verdict.ok, false);
+    if (!verdict.ok) assert.equal(verdict.code, 'unsafe_archive');
+  });
+});
+
+describe('createScanner', () => {
+  it('is the built-in scanner alone without CLAMD_URL, with the ARCHIVE_* bounds from the config', async () => {
+    assert.equal(scanner.name, 'builtin');
+    const zipInZip = buildZip([{ name: 'inner.zip', data: buildZip([{ name: 'a.txt', data: Buffer.from('hi') }]) }]);
+    assert.deepEqual(await scan(zipInZip), { ok: true });
+    const shallow = createScanner(loadConfig({ ARCHIVE_MAX_DEPTH: '1' }));
+    const verdict = await scan(zipInZip, shallow);
+    assert.equal(verdict.ok, false);
+    if (!verdict.ok) assert.match(verdict.reason, /nested more than 1 deep/);
+    const few = createScanner(loadConfig({ ARCHIVE_MAX_ENTRIES: '1' }));
+    assert.equal((await scan(buildZip([{ name: 'a', data: Buffer.from('1') }, { name: 'b', data: Buffer.from('2') }]), few)).ok, false);
+  });
 });
 
 describe('built-in scanner: bounds', () => {
@@ -121,6 +188,20 @@ describe('built-in scanner: bounds', () => {
     assert.deepEqual(await scan(six, s), { ok: true });
     const verdict = await scan(buildZip([{ name: 'a.zip', data: six }, { name: 'b.zip', data: six }]), s);
     assert.equal(verdict.ok, false);
+  });
+
+  it('inflates as a stream: 96 MiB of entries (just under the cap) scanned without holding them', async (t) => {
+    const zip = buildZip(Array.from({ length: 24 }, (_, i) => ({ name: `${i}.bin`, deflated: deflatedZeros(4) })));
+    const path = write(zip);
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+    const verdict = await scanner.scan(path, { mimeType: null, size: zip.length });
+    clearInterval(timer);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    assert.deepEqual(verdict, { ok: true });
+    t.diagnostic(`RSS growth while inflating 96 MiB: ${((peak - before) / 1e6).toFixed(1)} MB`);
+    assert.ok(peak - before < 48 * 1024 * 1024, `RSS grew by ${peak - before} bytes`);
   });
 
   it('finds an executable straddling two read chunks of a large file', async () => {

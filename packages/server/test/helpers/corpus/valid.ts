@@ -62,6 +62,8 @@ async function build() {
     mp4: { name: 'clip.mp4', data: mp4File('isom', ['isom', 'avc1', 'mp41'], [{ handler: 'vide', width: 1280, height: 720 }, { handler: 'soun' }]), expect: accept('video/mp4', 'video'), width: 1280, height: 720 },
     /** moov after mdat (not "fast start"): the track list is found at the end of the file. */
     mp4MoovLast: { name: 'camera.mp4', data: mp4File('mp42', ['mp42', 'isom'], [{ handler: 'vide', width: 640, height: 360 }], { moovLast: true }), expect: accept('video/mp4', 'video'), width: 640, height: 360 },
+    /** Filmed upright on a phone: 1920×1080 frames turned a quarter by the track matrix, shown 1080×1920. */
+    mp4Portrait: { name: 'upright.mp4', data: mp4File('isom', ['isom', 'mp41'], [{ handler: 'vide', width: 1920, height: 1080, quarterTurn: true }, { handler: 'soun' }]), expect: accept('video/mp4', 'video'), width: 1080, height: 1920 },
     webmAudio: { name: 'voice.webm', data: webm({ audio: true }), expect: accept('audio/webm', 'audio') },
     webmVideo: { name: 'clip.webm', data: webm({ audio: true, video: { width: 854, height: 480 } }), expect: accept('video/webm', 'video'), width: 854, height: 480 },
 
@@ -172,8 +174,10 @@ function wordStream(): Buffer {
 /**
  * A version 3 Compound File (512-byte sectors): header, one FAT sector, one directory sector, then
  * each stream (at least 4,096 bytes, so none lives in the mini stream) in consecutive sectors.
+ * An entry without data is an (empty) storage.
  */
-export function cfb(streams: { name: string; data: Buffer }[]): Buffer {
+export function cfb(entries: { name: string; data?: Buffer }[]): Buffer {
+  const streams = entries.map((e) => ({ name: e.name, data: e.data ?? Buffer.alloc(0), storage: e.data === undefined }));
   const SECTOR = 512;
   const END = 0xfffffffe;
   const NONE = 0xffffffff;
@@ -183,6 +187,7 @@ export function cfb(streams: { name: string; data: Buffer }[]): Buffer {
   fat.writeUInt32LE(END, 4); // sector 1: the directory
   let next = 2;
   const starts = streams.map((s) => {
+    if (s.storage) return END;
     if (s.data.length < 4096 || s.data.length % SECTOR) throw new Error('streams are whole sectors, at least 4,096 bytes');
     const start = next;
     const count = s.data.length / SECTOR;
@@ -205,7 +210,7 @@ export function cfb(streams: { name: string; data: Buffer }[]): Buffer {
     e.writeBigUInt64LE(BigInt(size), 120);
   };
   entry(0, 'Root Entry', 5, streams.length ? 1 : NONE, NONE, END, 0);
-  streams.forEach((s, i) => entry(i + 1, s.name, 2, NONE, i + 2 <= streams.length ? i + 2 : NONE, starts[i]!, s.data.length));
+  streams.forEach((s, i) => entry(i + 1, s.name, s.storage ? 1 : 2, NONE, i + 2 <= streams.length ? i + 2 : NONE, starts[i]!, s.data.length));
   for (let i = streams.length + 1; i < 4; i++) for (const at of [68, 72, 76]) dir.writeUInt32LE(NONE, i * 128 + at);
   const header = Buffer.alloc(SECTOR);
   Buffer.from('d0cf11e0a1b11ae1', 'hex').copy(header, 0);
@@ -367,13 +372,15 @@ function box(type: string, ...payload: Buffer[]): Buffer {
 }
 const fullBox = (type: string, version: number, flags: number, ...payload: Buffer[]) => box(type, u32(((version & 0xff) << 24) | flags), ...payload);
 const MATRIX = u32(0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000);
+/** Rotated 90° clockwise, as phones write a video filmed upright. */
+const MATRIX_90 = u32(0, 0x10000, 0, 0xffff0000, 0, 0, 0, 0, 0x40000000);
 
 /** An ISO base media file: ftyp, then moov (one trak per track, empty sample tables) and mdat, in either order. */
-function mp4File(brand: string, compatible: string[], tracks: { handler: 'vide' | 'soun'; width?: number; height?: number }[], opts: { moovLast?: boolean } = {}): Buffer {
+export function mp4File(brand: string, compatible: string[], tracks: { handler: 'vide' | 'soun'; width?: number; height?: number; quarterTurn?: boolean }[], opts: { moovLast?: boolean } = {}): Buffer {
   const ftyp = box('ftyp', Buffer.from(brand, 'latin1'), u32(0x200), ...compatible.map((c) => Buffer.from(c, 'latin1')));
   const traks = tracks.map((t, i) => {
     const video = t.handler === 'vide';
-    const tkhd = fullBox('tkhd', 0, 3, u32(0, 0, i + 1, 0, 0), u32(0, 0), u16(0), u16(0), u16(video ? 0 : 0x100), u16(0), MATRIX, u32((t.width ?? 0) << 16, (t.height ?? 0) << 16));
+    const tkhd = fullBox('tkhd', 0, 3, u32(0, 0, i + 1, 0, 0), u32(0, 0), u16(0), u16(0), u16(video ? 0 : 0x100), u16(0), t.quarterTurn ? MATRIX_90 : MATRIX, u32((t.width ?? 0) << 16, (t.height ?? 0) << 16));
     const mdhd = fullBox('mdhd', 0, 0, u32(0, 0, video ? 90000 : 48000, 0), u16(0x55c4), u16(0));
     const hdlr = fullBox('hdlr', 0, 0, u32(0), Buffer.from(t.handler, 'latin1'), u32(0, 0, 0), Buffer.from(video ? 'VideoHandler\0' : 'SoundHandler\0'));
     const mediaHeader = video ? fullBox('vmhd', 0, 1, u16(0), u16(0), u16(0), u16(0)) : fullBox('smhd', 0, 0, u16(0), u16(0));
@@ -407,9 +414,9 @@ const ebmlFloat = (id: number, f: number) => {
   return ebml(id, b);
 };
 
-/** WebM: EBML header, a Segment of unknown size (as live recorders write it) with Info, Tracks and one Cluster. */
-function webm(opts: { audio?: boolean; video?: { width: number; height: number } }): Buffer {
-  const header = ebml(0x1a45dfa3, ebmlUint(0x4286, 1), ebmlUint(0x42f7, 1), ebmlUint(0x42f2, 4), ebmlUint(0x42f3, 8), ebmlString(0x4282, 'webm'), ebmlUint(0x4287, 4), ebmlUint(0x4285, 2));
+/** WebM (or another EBML docType, e.g. matroska): EBML header, a Segment of unknown size (as live recorders write it) with Info, Tracks and one Cluster. */
+export function webm(opts: { audio?: boolean; video?: { width: number; height: number }; docType?: string }): Buffer {
+  const header = ebml(0x1a45dfa3, ebmlUint(0x4286, 1), ebmlUint(0x42f7, 1), ebmlUint(0x42f2, 4), ebmlUint(0x42f3, 8), ebmlString(0x4282, opts.docType ?? 'webm'), ebmlUint(0x4287, 4), ebmlUint(0x4285, 2));
   const info = ebml(0x1549a966, ebmlUint(0x2ad7b1, 1_000_000), ebmlString(0x4d80, 'rooms corpus'), ebmlString(0x5741, 'rooms corpus'));
   const entries: Buffer[] = [];
   if (opts.video) {

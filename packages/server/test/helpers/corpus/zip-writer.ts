@@ -10,6 +10,8 @@ export interface ZipEntry {
   deflated?: { bytes: Buffer; size: number; crc: number };
   /** Uncompressed size written in the headers instead of the true one. */
   declaredSize?: number;
+  /** Marks the entry encrypted (flag bit 0); the bytes stay as they are. */
+  encrypted?: boolean;
 }
 
 /** A zip archive (no zip64, no data descriptors) with every entry as given. */
@@ -21,13 +23,16 @@ export function buildZip(entries: ZipEntry[]): Buffer {
     const name = Buffer.from(e.name, 'utf8');
     const data = e.data ?? Buffer.alloc(0);
     const method = e.deflated || !e.store ? 8 : 0;
-    const body = e.deflated ? e.deflated.bytes : method === 8 ? deflateRawSync(data) : data;
+    const plain = e.deflated ? e.deflated.bytes : method === 8 ? deflateRawSync(data) : data;
+    // Traditional PKWARE encryption puts a 12-byte header before the data (left unencrypted here).
+    const body = e.encrypted ? Buffer.concat([Buffer.alloc(12, 0xa5), plain]) : plain;
     const crc = e.deflated ? e.deflated.crc : crc32(data);
     const size = e.declaredSize ?? (e.deflated ? e.deflated.size : data.length);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    const flags = 0x0800 | (e.encrypted ? 1 : 0); // UTF-8 names
+    local.writeUInt16LE(flags, 6);
     local.writeUInt16LE(method, 8);
     local.writeUInt32LE(crc >>> 0, 14);
     local.writeUInt32LE(body.length, 18);
@@ -37,7 +42,7 @@ export function buildZip(entries: ZipEntry[]): Buffer {
     cd.writeUInt32LE(0x02014b50, 0);
     cd.writeUInt16LE(0x031e, 4);
     cd.writeUInt16LE(20, 6);
-    cd.writeUInt16LE(0x0800, 8);
+    cd.writeUInt16LE(flags, 8);
     cd.writeUInt16LE(method, 10);
     cd.writeUInt32LE(crc >>> 0, 16);
     cd.writeUInt32LE(body.length, 20);
