@@ -1,3 +1,4 @@
+import { attachmentsApi } from './api/attachments.ts';
 import { authApi } from './api/auth.ts';
 import { invitesApi, membersApi } from './api/members.ts';
 import { messagesApi } from './api/messages.ts';
@@ -26,6 +27,7 @@ export class RoomsClient {
   readonly messages: ReturnType<typeof messagesApi>;
   readonly notifications: ReturnType<typeof notificationsApi>;
   readonly presence: ReturnType<typeof presenceApi>;
+  readonly attachments: ReturnType<typeof attachmentsApi>;
 
   constructor(opts: HttpOptions) {
     this.http = new Http(opts);
@@ -37,6 +39,7 @@ export class RoomsClient {
     this.messages = messagesApi(this.http);
     this.notifications = notificationsApi(this.http);
     this.presence = presenceApi(this.http);
+    this.attachments = attachmentsApi(this.http);
   }
 
   get token(): string | undefined {

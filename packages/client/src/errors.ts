@@ -11,7 +11,9 @@ export type ClientErrorCode =
   /** No answer to a live request in time. */
   | 'timeout'
   /** The live connection ended for good (session revoked, idle timeout, stopped). */
-  | 'connection_closed';
+  | 'connection_closed'
+  /** The caller cancelled the request (an upload's AbortSignal). */
+  | 'aborted';
 
 /**
  * Every failure of a call: the HTTP status (0 when there was no HTTP answer), the stable code

@@ -19,7 +19,7 @@ export interface Answer<T> {
 export class Http {
   readonly baseUrl: string;
   token: string | undefined;
-  private readonly fetchFn: typeof fetch;
+  readonly fetchFn: typeof fetch;
 
   constructor(opts: HttpOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
@@ -38,17 +38,21 @@ export class Http {
     } catch (err) {
       throw new RoomsApiError(0, 'network_error', `Cannot reach ${this.baseUrl}: ${(err as Error).message}`);
     }
-    const text = await res.text();
+    return this.answer<T>(method, path, res.status, await res.text(), res.headers.get('retry-after'), opts.accept);
+  }
+
+  /** An answer's body as JSON, or the RoomsApiError it stands for (uploads read answers this way too). */
+  answer<T>(method: string, path: string, status: number, text: string, retryAfter: string | null, accept?: number[]): Answer<T> {
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
-      throw new RoomsApiError(res.status, 'unexpected_response', `${method} ${path} answered ${res.status} with something other than JSON.`);
+      throw new RoomsApiError(status, 'unexpected_response', `${method} ${path} answered ${status} with something other than JSON.`);
     }
-    if (res.ok || opts.accept?.includes(res.status)) return { status: res.status, body: body as T };
+    if ((status >= 200 && status < 300) || accept?.includes(status)) return { status, body: body as T };
     const error = (body as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
-    const retry = Number(res.headers.get('retry-after'));
-    throw new RoomsApiError(res.status, (error?.code ?? 'unexpected_response') as RoomsApiError['code'], error?.message ?? `${method} ${path} failed with ${res.status}.`, {
+    const retry = Number(retryAfter);
+    throw new RoomsApiError(status, (error?.code ?? 'unexpected_response') as RoomsApiError['code'], error?.message ?? `${method} ${path} failed with ${status}.`, {
       details: error?.details,
       retryAfter: Number.isFinite(retry) && retry > 0 ? retry : undefined,
     });

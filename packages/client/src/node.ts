@@ -1,3 +1,5 @@
+import { openAsBlob } from 'node:fs';
+import { basename } from 'node:path';
 import { setDefaultSockets } from './live/socket.ts';
 import { wsSockets } from './live/ws-socket.ts';
 
@@ -6,3 +8,8 @@ export * from './index.ts';
 export { wsSockets } from './live/ws-socket.ts';
 
 setDefaultSockets(wsSockets);
+
+/** A file on disk as a File that streams from disk when uploaded (never read whole into memory). */
+export async function openFile(path: string): Promise<File> {
+  return new File([await openAsBlob(path)], basename(path));
+}

@@ -15,7 +15,7 @@ export async function showWhileAway(s: ChatSession): Promise<void> {
     const page = await s.client.messages.list(room.id, { after: String(room.membership.last_read_seq), limit: 100 });
     const missed = page.items.filter((m) => m.sender.id !== s.me.id && m.seq <= upTo && m.deleted_at === null);
     if (missed.length === 0) continue;
-    lines.push(...missed.map((m) => historyLine(m, '  ')));
+    lines.push(...missed.map((m) => historyLine(m, '  ', s.client.http.baseUrl)));
     await s.client.messages.markRead(room.id, { seq: missed.at(-1)!.seq });
   }
   if (lines.length > 0) s.print(['While you were away:', ...lines].join('\n'));

@@ -1,4 +1,4 @@
-import type { EventMessage, Message } from '@rooms/client';
+import { type Attachment, type EventMessage, formatBytes, type Message } from '@rooms/client';
 
 /** "14:05", local time. */
 export const clock = (iso: string): string => {
@@ -8,19 +8,37 @@ export const clock = (iso: string): string => {
 
 const who = (m: EventMessage | Message) => m.sender.username ?? m.sender.display_name;
 
-/** A message body on the terminal: continuation lines indented under the first. */
-const body = (m: EventMessage | Message, indent: number) => m.content.replace(/\n/g, `\n${' '.repeat(indent)}`);
+/** Control characters (escape sequences, bidi overrides) never reach the terminal from a file name. */
+const printable = (s: string) => s.replace(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, '?');
+
+/** "[image: cat.jpg 1.2 MB] https://chat.example.com/attachments/…": the URL made absolute on the server's address. */
+export function attachmentLine(a: Attachment, base: string): string {
+  let url = a.url;
+  try {
+    url = new URL(a.url, `${base}/`).toString();
+  } catch {
+    // Not a URL the server would send: shown as it is.
+  }
+  return `[${a.kind}: ${printable(a.filename)} ${formatBytes(a.size)}] ${url}`;
+}
+
+/** A message body on the terminal: continuation lines indented under the first, then a line per attachment. */
+function body(m: EventMessage | Message, indent: number, base: string): string {
+  const pad = `\n${' '.repeat(indent)}`;
+  const lines = [...(m.content ? [m.content.replace(/\n/g, pad)] : []), ...(m.attachments ?? []).map((a) => attachmentLine(a, base))];
+  return lines.join(pad);
+}
 
 /** "[general] bob: hello" or "(dm) bob: hello" for messages arriving live. */
-export function liveLine(m: EventMessage, where: { name: string; direct: boolean }): string {
+export function liveLine(m: EventMessage, where: { name: string; direct: boolean }, base = ''): string {
   const head = `${where.direct ? '(dm)' : `[${where.name}]`} ${who(m)}: `;
-  return head + body(m, head.length);
+  return head + body(m, head.length, base);
 }
 
 /** "[14:05] bob: hello" for history and "while you were away". */
-export function historyLine(m: EventMessage | Message, indent = ''): string {
+export function historyLine(m: EventMessage | Message, indent = '', base = ''): string {
   const head = `${indent}[${clock(m.created_at)}] ${who(m)}: `;
-  return head + body(m, head.length);
+  return head + body(m, head.length, base);
 }
 
 /** "alice, bob (away), carol (offline)". */

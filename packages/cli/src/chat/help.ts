@@ -20,7 +20,11 @@ Commands, once logged in:
   check [USER]             your profile, or what you may see of USER's
   rooms                    your rooms and public rooms to join
   join ROOM                make ROOM the current room (joins a public room)
-  say MSG                  a message in the current room
+  upload PATH              upload a file (image, PDF, Word, zip, audio, video; 10 MB): it goes
+                           with your next say or send; upload alone lists the files waiting,
+                           upload --clear drops them
+  say MSG                  a message in the current room (with the files waiting; MSG may then
+                           be left out). Files in messages show as [image: cat.jpg 1.2 MB] URL
   history [N]              the last N messages of the current room
   logout                   log out and forget the saved session
   help                     the commands

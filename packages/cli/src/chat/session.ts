@@ -1,4 +1,4 @@
-import type { ClosedInfo, LiveConnection, RoomsClient, ServerEvent } from '@rooms/client';
+import type { Attachment, ClosedInfo, LiveConnection, RoomsClient, ServerEvent } from '@rooms/client';
 import type { Terminal } from '../terminal/terminal.ts';
 import { runLine } from './commands/index.ts';
 import { liveLine } from './format.ts';
@@ -33,6 +33,8 @@ export class ChatSession {
   readonly live: LiveConnection;
   readonly users: Directory;
   room: RoomRef | undefined;
+  /** Files uploaded with `upload`, waiting to go with the next say or send. */
+  attachments: Attachment[] = [];
   private readonly rooms = new Map<string, RoomRef>();
   private readonly file: SessionFile;
   private readonly server: string;
@@ -124,7 +126,7 @@ export class ChatSession {
       if (m.sender.id === this.me.id) return;
       const room = await this.roomRef(m.room_id);
       if (!room) return;
-      this.print(liveLine(m, room));
+      this.print(liveLine(m, room, this.client.http.baseUrl));
       // Seen here, so not shown again as "while you were away" at the next login.
       if (room.direct) await this.client.messages.markRead(m.room_id, { seq: m.seq });
     } else if (e.type === 'user_online' || e.type === 'user_offline') {

@@ -2,7 +2,10 @@ import type { MessageListQuery, MessagePage, MessageView, PinList, ReactionGroup
 import { seg, type Http } from '../http.ts';
 import type { In, Out, QueryIn } from './types.ts';
 
+/** A stored message; `attachments` are the files sent with it (signed URLs that expire: re-read the message for fresh ones). */
 export type Message = Out<typeof MessageView>;
+/** What a send takes: content (may be empty with attachments), and up to 10 attachment ids of my own unposted uploads. */
+export type SendBody = In<typeof SendMessageBody>;
 
 /** Messages, reactions, read points and pins. */
 export function messagesApi(http: Http) {
@@ -11,7 +14,7 @@ export function messagesApi(http: Http) {
     /** Newest first; before= / after= take a message id or a seq (after: oldest first). */
     list: (roomId: string, query: QueryIn<typeof MessageListQuery> = {}) => http.get<Out<typeof MessagePage>>(`/rooms/${seg(roomId)}/messages`, query),
     /** created: false when this client_id was already used: the original comes back, nothing is stored twice. */
-    send: async (roomId: string, body: In<typeof SendMessageBody>) => {
+    send: async (roomId: string, body: SendBody) => {
       const res = await http.request<Message>('POST', `/rooms/${seg(roomId)}/messages`, { body });
       return { message: res.body, created: res.status === 201 };
     },

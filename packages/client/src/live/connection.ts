@@ -126,8 +126,8 @@ export class LiveConnection extends Emitter<LiveEvents> {
     this.closed(att, 1000, 'client closed');
   }
 
-  /** Queues a message (sent now when connected); resolves with the stored message or rejects with why it was refused. */
-  send(roomId: string, content: string, opts: { parentId?: string; clientId?: string } = {}): Promise<Message> {
+  /** Queues a message (sent now when connected; with attachments, once their uploads are done); resolves with the stored message or rejects with why it was refused. */
+  send(roomId: string, content: string, opts: { parentId?: string; clientId?: string; attachments?: string[] | Promise<string[]> } = {}): Promise<Message> {
     return this.outbox.send(roomId, content, opts);
   }
 

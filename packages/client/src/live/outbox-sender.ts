@@ -34,8 +34,16 @@ export class OutboxSender {
     this.link = link;
   }
 
-  /** Queues a message; resolves with the stored message, or rejects with the reason it was refused. */
-  send(roomId: string, content: string, opts: { parentId?: string | undefined; clientId?: string | undefined } = {}): Promise<Message> {
+  /**
+   * Queues a message; resolves with the stored message, or rejects with the reason it was refused.
+   * `attachments` may be a promise (uploads still under way): the message is queued once it
+   * resolves, and fails (the 'failed' event, the promise's error) when an upload fails.
+   */
+  send(
+    roomId: string,
+    content: string,
+    opts: { parentId?: string | undefined; clientId?: string | undefined; attachments?: string[] | Promise<string[]> | undefined } = {},
+  ): Promise<Message> {
     const item: OutboxItem = {
       client_id: opts.clientId ?? globalThis.crypto.randomUUID(),
       room_id: roomId,
@@ -47,10 +55,17 @@ export class OutboxSender {
     const done = new Promise<Message>((resolve, reject) => this.waiters.set(item.client_id, { resolve, reject }));
     // A caller that ignores the promise still hears of failures through the 'failed' event.
     done.catch(() => {});
-    this.store.put(item).then(
-      () => this.flush(),
-      (err: unknown) => this.settle(item, new RoomsApiError(0, 'unexpected_response', `The outbox could not keep the message: ${String(err)}`)),
-    );
+    const queue = (ids: string[] | undefined) => {
+      if (ids?.length) item.attachments = ids;
+      this.store.put(item).then(
+        () => this.flush(),
+        (err: unknown) => this.settle(item, new RoomsApiError(0, 'unexpected_response', `The outbox could not keep the message: ${String(err)}`)),
+      );
+    };
+    // Queued at once unless uploads are still under way (a caller may count the queue right after).
+    if (opts.attachments instanceof Promise) {
+      opts.attachments.then(queue, (err: unknown) => this.settle(item, err instanceof RoomsApiError ? err : new RoomsApiError(0, 'unexpected_response', `An upload failed: ${String(err)}`)));
+    } else queue(opts.attachments);
     return done;
   }
 
@@ -95,6 +110,7 @@ export class OutboxSender {
         content: item.content,
         client_id: item.client_id,
         ...(item.parent_id ? { parent_id: item.parent_id } : {}),
+        ...(item.attachments?.length ? { attachments: item.attachments } : {}),
       });
       await this.store.delete(item.client_id);
       this.settle(item, ack.message);

@@ -4,6 +4,8 @@ export interface OutboxItem {
   room_id: string;
   content: string;
   parent_id?: string | undefined;
+  /** Ids of uploads sent with it (already uploaded: an item is queued once its uploads are done). */
+  attachments?: string[] | undefined;
   /** When it was queued, and a counter that orders items queued in the same millisecond. */
   queued_at: string;
   order: number;

@@ -7,6 +7,7 @@ import { showDesktop } from '../ui/desktop-notifications.ts';
 import { reduceEvent } from './events.ts';
 import { store } from './store.ts';
 import type { Message, Notification, PendingMessage, Room, State } from './types.ts';
+import { uploadErrorText } from './uploads.ts';
 
 /** Messages per page of history (the server's page maximum is 100). */
 export const PAGE = 50;
@@ -139,7 +140,15 @@ function connectLive(userId: string): void {
     });
 }
 
-const toPending = (i: OutboxItem): PendingMessage => ({ client_id: i.client_id, room_id: i.room_id, parent_id: i.parent_id ?? null, content: i.content, queued_at: i.queued_at, failed: null });
+const toPending = (i: OutboxItem): PendingMessage => ({
+  client_id: i.client_id,
+  room_id: i.room_id,
+  parent_id: i.parent_id ?? null,
+  content: i.content,
+  queued_at: i.queued_at,
+  failed: null,
+  ...(i.attachments?.length ? { upload: { files: i.attachments.map(() => ({ name: 'attachment', size: 0 })), ids: Promise.resolve(i.attachments) } } : {}),
+});
 
 function placeSent(s: State, item: OutboxItem, message: Message): State {
   const { [item.client_id]: _p, ...pending } = s.pending;
@@ -151,7 +160,7 @@ function placeSent(s: State, item: OutboxItem, message: Message): State {
 
 function markFailed(s: State, item: OutboxItem, err: RoomsApiError): State {
   const p = s.pending[item.client_id] ?? toPending(item);
-  return { ...s, pending: { ...s.pending, [item.client_id]: { ...p, failed: { code: err.code, message: err.message } } } };
+  return { ...s, pending: { ...s.pending, [item.client_id]: { ...p, failed: { code: err.code, message: uploadErrorText(err) } } } };
 }
 
 // ── Rooms ───────────────────────────────────────────────────────────────────────────────────────
@@ -323,20 +332,21 @@ export async function refreshLatest(roomId: string): Promise<void> {
   });
 }
 
-export function sendMessage(roomId: string, content: string, parentId?: string): void {
+/** Queues a message; with files from the composer's tray, it goes once their uploads are done (and fails if one fails). */
+export function sendMessage(roomId: string, content: string, parentId?: string, upload?: PendingMessage['upload']): void {
   const live = getLive();
   if (!live) return;
   const clientId = crypto.randomUUID();
-  const p: PendingMessage = { client_id: clientId, room_id: roomId, parent_id: parentId ?? null, content, queued_at: new Date().toISOString(), failed: null };
+  const p: PendingMessage = { client_id: clientId, room_id: roomId, parent_id: parentId ?? null, content, queued_at: new Date().toISOString(), failed: null, upload };
   set((s) => ({ ...s, pending: { ...s.pending, [clientId]: p } }));
-  live.send(roomId, content, { clientId, ...(parentId ? { parentId } : {}) }).catch(() => {});
+  live.send(roomId, content, { clientId, ...(parentId ? { parentId } : {}), ...(upload ? { attachments: upload.ids } : {}) }).catch(() => {});
 }
 
 export function retryPending(clientId: string): void {
   const p = store.get().pending[clientId];
   if (!p) return;
   discardPending(clientId);
-  sendMessage(p.room_id, p.content, p.parent_id ?? undefined);
+  sendMessage(p.room_id, p.content, p.parent_id ?? undefined, p.upload);
 }
 
 export function discardPending(clientId: string): void {
@@ -344,6 +354,12 @@ export function discardPending(clientId: string): void {
     const { [clientId]: _p, ...pending } = s.pending;
     return { ...s, pending };
   });
+}
+
+/** Reads a message again (its attachments' signed URLs expired). */
+export async function refreshMessage(id: string): Promise<void> {
+  const m = await client.messages.get(id);
+  set((s) => (s.messages[id] ? { ...s, messages: { ...s.messages, [id]: { ...s.messages[id], attachments: m.attachments } } } : s));
 }
 
 export async function editMessage(id: string, content: string): Promise<void> {

@@ -35,6 +35,8 @@ export interface PendingMessage {
   content: string;
   queued_at: string;
   failed: { code: string; message: string } | null;
+  /** Files sent with it: their names and sizes for the pending line, and the ids once uploaded (a promise while they upload). */
+  upload?: { files: { name: string; size: number }[]; ids: Promise<string[]> } | undefined;
 }
 
 export interface ThreadState {

@@ -3,6 +3,7 @@ import { parseTargets } from '../format.ts';
 import type { ChatSession } from '../session.ts';
 import type { Person } from '../users.ts';
 import { type Command, targetsOnly, UsageError } from './types.ts';
+import { takeAttachments } from './upload.ts';
 
 /** Each target resolved, or the reason it cannot be: yourself, unknown user. */
 async function resolve(s: ChatSession, targets: string[], each: (p: Person) => Promise<string>): Promise<void> {
@@ -18,16 +19,20 @@ async function resolve(s: ChatSession, targets: string[], each: (p: Person) => P
 
 export const send: Command = {
   name: 'send',
-  usage: 'send USER MSG   or   send (USER1 USER2 ...) MSG',
+  usage: 'send USER MSG   or   send (USER1 USER2 ...) MSG   (files waiting from upload go to one USER; MSG may be left out)',
   summary: 'a direct message to each user (kept for those offline)',
   async run(s, args) {
     const parsed = parseTargets(args.trim());
-    if (!parsed || parsed.rest === '') throw new UsageError(args);
+    if (!parsed || (parsed.rest === '' && s.attachments.length === 0)) throw new UsageError(args);
+    // An upload is posted once: files go to one person at a time.
+    if (s.attachments.length > 0 && parsed.targets.length > 1) return s.print('Files go to one person at a time: send USER MSG.');
     const online = new Set((await s.client.presence.list({ limit: 1000 })).items.map((e) => e.user.id));
     await resolve(s, parsed.targets, async (person) => {
       try {
         const { room } = await s.client.rooms.openDirect(person.id);
-        const sending = s.live.send(room.id, parsed.rest);
+        const files = takeAttachments(s);
+        const sending = s.live.send(room.id, parsed.rest, files.ids.length ? { attachments: files.ids } : {});
+        sending.catch(files.restore);
         if (s.live.status !== 'connected') {
           sending.then(
             () => s.print(`*** Queued message to ${person.username} sent.`),

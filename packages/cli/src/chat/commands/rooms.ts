@@ -1,5 +1,6 @@
 import { historyLine } from '../format.ts';
-import { type Command, count, none, text } from './types.ts';
+import { type Command, count, none, text, UsageError } from './types.ts';
+import { takeAttachments } from './upload.ts';
 
 export const rooms: Command = {
   name: 'rooms',
@@ -44,19 +45,27 @@ export const join: Command = {
 
 export const say: Command = {
   name: 'say',
-  usage: 'say MSG',
-  summary: 'a message in the current room',
+  usage: 'say MSG   (with files waiting from upload, MSG may be left out)',
+  summary: 'a message in the current room, with the files you uploaded',
   async run(s, args) {
-    const content = text(args);
+    const content = args.trim();
+    if (!content && s.attachments.length === 0) throw new UsageError('empty');
     const room = s.room;
     if (!room) return s.print('You are in no room: join one first (rooms lists them).');
-    const sending = s.live.send(room.id, content);
+    const files = takeAttachments(s);
+    const sending = s.live.send(room.id, content, files.ids.length ? { attachments: files.ids } : {});
     if (s.live.status === 'connected') {
-      await sending;
+      await sending.catch((err: unknown) => {
+        files.restore();
+        throw err;
+      });
       return;
     }
     s.print('Queued: the connection is down; it goes out when it is back.');
-    sending.catch((err: Error) => s.print(`*** Your message to ${room.name} was not sent: ${err.message}`));
+    sending.catch((err: Error) => {
+      files.restore();
+      s.print(`*** Your message to ${room.name} was not sent: ${err.message}`);
+    });
   },
 };
 
@@ -69,6 +78,6 @@ export const history: Command = {
     const room = s.room;
     if (!room) return s.print('You are in no room: join one first (rooms lists them).');
     const { items } = await s.client.messages.list(room.id, { limit: n });
-    s.print(items.length === 0 ? `Nothing was said in ${room.name} yet.` : [`Last ${items.length} in ${room.name}:`, ...items.reverse().map((m) => historyLine(m, '  '))].join('\n'));
+    s.print(items.length === 0 ? `Nothing was said in ${room.name} yet.` : [`Last ${items.length} in ${room.name}:`, ...items.reverse().map((m) => historyLine(m, '  ', s.client.http.baseUrl))].join('\n'));
   },
 };

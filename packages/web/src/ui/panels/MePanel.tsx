@@ -3,7 +3,7 @@ import { isRoomsApiError } from '@rooms/client';
 import { LIMITS, type ProfileField, type Visibility } from '@rooms/protocol';
 import { logout, logoutEverywhere } from '../../state/actions.ts';
 import { changeEmail, changePassword, changeUsername, deactivateAccount, type ProfileChanges, setPresence, updateProfile } from '../../state/people-actions.ts';
-import { useStore } from '../../state/store.ts';
+import { store, useStore } from '../../state/store.ts';
 import type { Me, Presence } from '../../state/types.ts';
 import { ui } from '../../state/ui.ts';
 import { askPermission, desktopSupported } from '../desktop-notifications.ts';
@@ -12,6 +12,7 @@ import { type FieldErrors, splitErrors } from '../people/errors.ts';
 import { FIELD_NAMES, FIELDS, fromInput, mapFields, sameValue, toInput, VISIBILITIES } from '../people/profile-fields.ts';
 import { PRESENCE_TEXT } from '../people/presence.ts';
 import { ProfileAvatar } from '../people/ProfileAvatar.tsx';
+import { AvatarUpload } from './AvatarUpload.tsx';
 
 /** My account: how I appear, what I share, my sign-in details, notifications, and leaving. */
 export default function MePanel() {
@@ -240,7 +241,8 @@ function ProfileSection({ me }: { me: Me }) {
         <Field label="Display name" value={draft.display_name} onChange={set('display_name')} error={errors.display_name} hint={charsLeft(draft.display_name, LIMITS.displayName.max)} required autoComplete="nickname" />
         <Field label="Bio" value={draft.bio} onChange={set('bio')} error={errors.bio} hint={charsLeft(draft.bio, LIMITS.bio.max)} multiline />
         <Field label="Website" type="url" value={draft.website} onChange={set('website')} error={errors.website} hint="An http:// or https:// address." maxLength={LIMITS.website.max} autoComplete="url" inputMode="url" />
-        <Field label="Picture address" type="url" value={draft.avatar_url} onChange={set('avatar_url')} error={errors.avatar_url} hint="An http:// or https:// address of an image; empty shows your initials." maxLength={LIMITS.website.max} inputMode="url" />
+        <Field label="Picture address" type="url" value={draft.avatar_url} onChange={set('avatar_url')} error={errors.avatar_url} hint="An http:// or https:// address of an image, or upload one; empty shows your initials." maxLength={LIMITS.website.max} inputMode="url" />
+        <AvatarUpload onDone={() => setDraft((d) => ({ ...d, avatar_url: store.get().me?.avatar_url ?? '' }))} />
 
         <fieldset className="profile-fieldset">
           <legend>About you</legend>

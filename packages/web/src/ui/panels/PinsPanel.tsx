@@ -11,6 +11,7 @@ import { formatShort, fromNow } from '../admin/time.ts';
 import { useAction } from '../admin/useAction.ts';
 import { Avatar } from '../common.tsx';
 import { MessageBody } from '../timeline/MessageItem.tsx';
+import { Attachments } from '../attachments/Attachments.tsx';
 
 /**
  * The room's pinned messages, newest pin first. The list is read again whenever a pin changes
@@ -86,7 +87,14 @@ function PinItem({ pin, canUnpin, onUnpinned }: { pin: Pin; canUnpin: boolean; o
           {formatShort(m.created_at)}
         </time>
       </div>
-      {m.deleted_at ? <p className="tombstone">This message was deleted.</p> : <MessageBody content={m.content} />}
+      {m.deleted_at ? (
+        <p className="tombstone">This message was deleted.</p>
+      ) : (
+        <>
+          {m.content && <MessageBody content={m.content} />}
+          {m.attachments.length > 0 && <Attachments items={m.attachments} messageId={m.id} />}
+        </>
+      )}
       <div className="pin-foot">
         <span className="muted small-text" title={formatFull(pin.pinned_at)}>
           Pinned {fromNow(pin.pinned_at)}

@@ -6,6 +6,7 @@ import { useStore } from '../../state/store.ts';
 import type { Room } from '../../state/types.ts';
 import { toast, ui } from '../../state/ui.ts';
 import { ConfirmButton } from '../admin/Confirm.tsx';
+import { CoverSection } from '../attachments/CoverSection.tsx';
 import { InvitesSection } from '../admin/InvitesSection.tsx';
 import { isAdminRole } from '../admin/roles.ts';
 import { bodyOf, draftOf, RoomFields, TOPIC_LABEL, useFocusFirstInvalid } from '../admin/RoomFields.tsx';
@@ -26,6 +27,7 @@ export default function RoomSettingsPanel({ roomId }: { roomId: string }) {
   return (
     <div className="admin-panel">
       {editing ? <SettingsForm room={room} onDone={() => setEditing(false)} /> : <About room={room} canEdit={admin && !room.archived} onEdit={() => setEditing(true)} />}
+      {admin && !room.archived && (room.topic_kind === 'image' || room.topic_kind === 'video') && <CoverSection room={room} />}
       {admin && room.type !== 'direct' && <InvitesSection roomId={roomId} archived={room.archived} />}
       {isServerAdmin && room.type !== 'direct' && <ServerFlags room={room} />}
       {role === 'owner' && <DangerZone room={room} />}

@@ -2,9 +2,10 @@ import { useState } from 'react';
 import type { User } from '../../state/types.ts';
 import { Avatar } from '../common.tsx';
 
-/** Only a web address is ever loaded as an image (never javascript:, data: or a relative path). */
+/** Only a web address is ever loaded as an image (never javascript:, data: or another relative path), or an uploaded picture of this server. */
 export const isHttpUrl = (url: string | null): url is string => {
   if (!url) return false;
+  if (url.startsWith('/attachments/')) return true;
   try {
     const u = new URL(url);
     return u.protocol === 'https:' || u.protocol === 'http:';

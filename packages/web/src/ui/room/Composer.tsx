@@ -4,7 +4,9 @@ import { type EmojiEntry, loadEmoji, searchEmoji, useEmoji } from '../../lib/emo
 import { editMessage, errorText, loadMembers, sendMessage, sendTyping } from '../../state/actions.ts';
 import { store, useStore } from '../../state/store.ts';
 import { toast, ui, useUi } from '../../state/ui.ts';
+import { addFiles, takeTray, useTray } from '../../state/uploads.ts';
 import { EmojiButton } from '../emoji/EmojiButton.tsx';
+import { UploadTray } from './UploadTray.tsx';
 
 /** The server shows "typing" for 5 s after a start: one start every 3 s keeps it shown while typing. */
 const TYPING_EVERY_MS = 3000;
@@ -26,6 +28,9 @@ export function Composer({ roomId, parentId = null, label = 'Message', placehold
   const editing = useUi((u) => (u.editing && u.editing.roomId === roomId && !parentId ? u.editing.messageId : null));
   const room = useStore((s) => s.rooms[roomId]);
   const box = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const tray = useTray(draftKey);
+  const uploading = tray.some((u) => u.status !== 'failed');
   const typing = useRef({ last: 0, idle: undefined as ReturnType<typeof setTimeout> | undefined });
   const emoji = useRef<EmojiEntry[] | null>(null);
   const isAdmin = room?.membership?.role === 'owner' || room?.membership?.role === 'admin';
@@ -67,7 +72,7 @@ export function Composer({ roomId, parentId = null, label = 'Message', placehold
 
   async function submit() {
     const content = text;
-    if (!content.trim()) return;
+    if (!content.trim() && (editing || !uploading)) return;
     if (content.length > ROOM_LIMITS.message.max) return toast(`A message can be at most ${ROOM_LIMITS.message.max} characters.`);
     stopTyping();
     if (editing) {
@@ -80,7 +85,7 @@ export function Composer({ roomId, parentId = null, label = 'Message', placehold
       }
       return;
     }
-    sendMessage(roomId, content, parentId ?? undefined);
+    sendMessage(roomId, content.trim() ? content : '', parentId ?? undefined, takeTray(draftKey) ?? undefined);
     setText('');
   }
 
@@ -186,6 +191,7 @@ export function Composer({ roomId, parentId = null, label = 'Message', placehold
           ))}
         </ul>
       )}
+      {!editing && !hint && tray.length > 0 && <UploadTray trayKey={draftKey} uploads={tray} />}
       {hint ? (
         <p className="composer-hint muted">{hint}</p>
       ) : (
@@ -214,8 +220,33 @@ export function Composer({ roomId, parentId = null, label = 'Message', placehold
               void suggest();
             }}
             onKeyDown={onKeyDown}
+            onPaste={(e) => {
+              const files = [...e.clipboardData.files];
+              if (files.length === 0 || editing) return;
+              e.preventDefault();
+              addFiles(draftKey, files);
+            }}
             onBlur={() => setTimeout(() => setSugs([]), 150)}
           />
+          {!editing && (
+            <>
+              <button type="button" className="icon-button attach" aria-label="Attach files" title="Attach files" disabled={disabled} onClick={() => picker.current?.click()}>
+                <span aria-hidden="true">📎</span>
+              </button>
+              <input
+                ref={picker}
+                type="file"
+                multiple
+                hidden
+                tabIndex={-1}
+                aria-hidden="true"
+                onChange={(e) => {
+                  addFiles(draftKey, e.target.files ?? []);
+                  e.target.value = '';
+                }}
+              />
+            </>
+          )}
           <EmojiButton
             label="Insert emoji"
             onPick={(u) => {
@@ -225,7 +256,7 @@ export function Composer({ roomId, parentId = null, label = 'Message', placehold
               el.focus();
             }}
           />
-          <button type="submit" className="primary send" disabled={!text.trim()}>
+          <button type="submit" className="primary send" disabled={!text.trim() && (!!editing || !uploading)}>
             {editing ? 'Save' : 'Send'}
           </button>
         </form>

@@ -4,9 +4,11 @@ import { ensureUser } from '../../state/actions.ts';
 import { roomName } from '../../state/selectors.ts';
 import { useStore } from '../../state/store.ts';
 import { ui } from '../../state/ui.ts';
+import { addFiles } from '../../state/uploads.ts';
 import { IconButton, PresenceDot } from '../common.tsx';
 import { PeerStatus } from '../people/PeerStatus.tsx';
 import { Timeline } from '../timeline/Timeline.tsx';
+import { RoomCover } from '../attachments/RoomCover.tsx';
 import { Composer } from './Composer.tsx';
 import { RoomMenu } from './RoomMenu.tsx';
 
@@ -22,12 +24,44 @@ export function RoomView({ roomId, focusId }: { roomId: string; focusId: string 
     document.title = name ? `${name} · Rooms` : 'Rooms';
   }, [name]);
 
+  // Files dragged over the room: a drop zone over the timeline, the files go to the composer's tray.
+  const [dragging, setDragging] = useState(false);
+  const depth = useRef(0);
+  const hasFiles = (e: React.DragEvent) => e.dataTransfer.types.includes('Files');
+  const canAttach = !!room && !room.archived && !room.membership?.muted;
+  const drop = canAttach
+    ? {
+        onDragEnter: (e: React.DragEvent) => {
+          if (!hasFiles(e)) return;
+          depth.current++;
+          setDragging(true);
+        },
+        onDragLeave: () => {
+          depth.current = Math.max(0, depth.current - 1);
+          if (depth.current === 0) setDragging(false);
+        },
+        onDragOver: (e: React.DragEvent) => {
+          if (!hasFiles(e)) return;
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+        },
+        onDrop: (e: React.DragEvent) => {
+          if (!hasFiles(e)) return;
+          e.preventDefault();
+          depth.current = 0;
+          setDragging(false);
+          addFiles(roomId, e.dataTransfer.files);
+        },
+      }
+    : {};
+
   if (!room) return null;
   const peer = room.type === 'direct' ? room.peer : null;
   return (
     <section className="room" aria-label={name}>
       <header className="room-head">
         <IconButton label="Open the room list" icon="☰" className="drawer-toggle" onClick={() => ui.set({ drawerOpen: true })} />
+        <RoomCover room={room} name={name} />
         <div className="room-title">
           <h2 className="ellipsis">
             {room.type === 'direct' && room.peer ? <PresenceDot userId={room.peer.id} /> : <span aria-hidden="true">{room.type === 'private' ? '🔒 ' : '# '}</span>}
@@ -41,7 +75,14 @@ export function RoomView({ roomId, focusId }: { roomId: string; focusId: string 
         <IconButton label="Pinned messages" icon="📌" onClick={() => ui.set({ panel: { kind: 'pins', roomId } })} />
         <RoomMenu room={room} />
       </header>
-      <Timeline roomId={roomId} label={name} focusId={focusId} lastReadSeq={lastRead.current?.seq ?? 0} />
+      <div className={`room-body ${dragging ? 'dragging' : ''}`} {...drop}>
+        <Timeline roomId={roomId} label={name} focusId={focusId} lastReadSeq={lastRead.current?.seq ?? 0} />
+        {dragging && (
+          <div className="drop-zone" aria-hidden="true">
+            Drop files to attach them
+          </div>
+        )}
+      </div>
       <TypingLine roomId={roomId} />
       <Composer roomId={roomId} placeholder={`Message ${room.type === 'direct' ? name : `#${name}`}`} />
     </section>

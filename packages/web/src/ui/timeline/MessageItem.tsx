@@ -6,6 +6,7 @@ import { deleteMessage, discardPending, errorText, retryPending, setPinned, togg
 import { useStore } from '../../state/store.ts';
 import type { Message, PendingMessage } from '../../state/types.ts';
 import { toast, ui } from '../../state/ui.ts';
+import { Attachments, PendingFiles } from '../attachments/Attachments.tsx';
 import { Avatar } from '../common.tsx';
 import { EmojiButton } from '../emoji/EmojiButton.tsx';
 import { Reactions } from './Reactions.tsx';
@@ -87,7 +88,8 @@ export const MessageItem = memo(function MessageItem({
           <p className="tombstone">This message was deleted.</p>
         ) : (
           <>
-            <MessageBody content={m.content} />
+            {m.content && <MessageBody content={m.content} />}
+            {m.attachments && m.attachments.length > 0 && <Attachments items={m.attachments} messageId={m.id} />}
             {m.edited_at && (
               <span className="edited muted" title={`Edited ${formatFull(m.edited_at)}`}>
                 (edited)
@@ -162,7 +164,8 @@ export function PendingItem({ pending: p }: { pending: PendingMessage }) {
           <span className="sender">{me.display_name}</span>
           <span className="muted">{p.failed ? 'Not sent' : 'Sending…'}</span>
         </header>
-        <MessageBody content={p.content} />
+        {p.content && <MessageBody content={p.content} />}
+        {p.upload && <PendingFiles files={p.upload.files} />}
         {p.failed && (
           <p className="error" role="alert">
             {p.failed.message}{' '}
