@@ -89,8 +89,20 @@ export function Timeline({ roomId, label, focusId, lastReadSeq }: { roomId: stri
     return node ? { id: node.dataset.mid!, offset: node.getBoundingClientRect().top - top } : null;
   }, []);
 
+  // What the log is about to show changed: read the anchor now, in the render just before React
+  // changes the DOM (a class component's getSnapshotBeforeUpdate). The one taken at the last scroll
+  // event is up to a frame old, and restoring it undid that frame of the user's scrolling
+  // (bench:ui drift: 58-72 px in one frame at a prepend during a fast flick).
+  const shownKey = `${ids[start] ?? ''}|${ids[end] ?? ''}|${tl?.loadingOlder ?? ''}|${tl?.loadingNewer ?? ''}`;
+  const committedKey = useRef<string | null>(null);
+  if (committedKey.current !== null && committedKey.current !== shownKey && !stuck.current && !highlight) {
+    const fresh = measure();
+    if (fresh) anchor.current = fresh;
+  }
+
   // Before the browser paints: keep the anchor where it was, or stay at the bottom.
   useLayoutEffect(() => {
+    committedKey.current = shownKey;
     const el = scroller.current;
     if (!el) return;
     if (highlight && focusId === highlight) {
