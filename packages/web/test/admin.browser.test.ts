@@ -146,6 +146,17 @@ describe('room administration in the browser', { skip }, () => {
     assert.equal((await dan.api.post(`/invites/${inviteLink.split('/').pop()}/accept`)).status, 201);
     await memberButton(page, 'Dan Dale').waitFor();
     await panel(page, 'Members').getByRole('region', { name: 'Members, 3' }).waitFor();
+
+    // The invite's count follows joins while the settings are open.
+    await page.getByRole('button', { name: 'Close panel' }).click();
+    const settings2 = await openRoomSettings(page);
+    await settings2.getByText('3 of 5 uses').waitFor();
+    const eve = await signup(server.url, { display_name: 'Eve Ernst' });
+    assert.equal((await eve.api.post(`/invites/${inviteLink.split('/').pop()}/accept`)).status, 201);
+    await settings2.getByText('4 of 5 uses').waitFor();
+    await page.getByRole('button', { name: 'Close panel' }).click();
+    await page.getByRole('button', { name: 'Members' }).click();
+    await panel(page, 'Members').getByRole('region', { name: 'Members, 4' }).waitFor();
   });
 
   it('Ann makes Ben an admin: his row moves to Admins, and his own menu offers the settings', async () => {

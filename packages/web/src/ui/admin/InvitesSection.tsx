@@ -26,7 +26,7 @@ async function copy(text: string, fallback: HTMLInputElement | null): Promise<vo
 }
 
 /** Admins make invite links (expiry, number of uses), copy them, and revoke the live ones. */
-export function InvitesSection({ roomId, archived }: { roomId: string; archived: boolean }) {
+export function InvitesSection({ roomId, archived, memberCount }: { roomId: string; archived: boolean; memberCount: number }) {
   const id = useId();
   const [expiry, setExpiry] = useState(2);
   const [uses, setUses] = useState(0);
@@ -41,7 +41,8 @@ export function InvitesSection({ roomId, archived }: { roomId: string; archived:
       (err) => setListError(errorText(err)),
     );
   }, [roomId]);
-  useEffect(load, [load]);
+  // Someone joined (perhaps by one of these links): read the counts again.
+  useEffect(load, [load, memberCount]);
 
   async function make() {
     const invite = await createInvite(roomId, { expires_in: INVITE_EXPIRIES[expiry]?.seconds ?? 7 * 86400, max_uses: USES[uses]?.value ?? 1 });

@@ -28,7 +28,7 @@ export default function RoomSettingsPanel({ roomId }: { roomId: string }) {
     <div className="admin-panel">
       {editing ? <SettingsForm room={room} onDone={() => setEditing(false)} /> : <About room={room} canEdit={admin && !room.archived} onEdit={() => setEditing(true)} />}
       {admin && !room.archived && (room.topic_kind === 'image' || room.topic_kind === 'video') && <CoverSection room={room} />}
-      {admin && room.type !== 'direct' && <InvitesSection roomId={roomId} archived={room.archived} />}
+      {admin && room.type !== 'direct' && <InvitesSection roomId={roomId} archived={room.archived} memberCount={room.member_count} />}
       {isServerAdmin && room.type !== 'direct' && <ServerFlags room={room} />}
       {role === 'owner' && <DangerZone room={room} />}
     </div>
