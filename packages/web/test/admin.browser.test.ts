@@ -192,6 +192,19 @@ describe('room administration in the browser', { skip }, () => {
     await timeline(page, room).getByRole('article').filter({ hasText: 'Thanks, back now' }).waitFor();
   });
 
+  it('a timed mute ends by itself: Ben’s composer comes back at its end, with no reload', async () => {
+    const rooms = (await ann.api.get('/rooms')).body.items as { id: string; name: string }[];
+    const roomId = rooms.find((r) => r.name === room)!.id;
+    const members = (await ann.api.get(`/rooms/${roomId}/members`)).body.items as { user: { id: string; display_name: string } }[];
+    const ben = members.find((m) => m.user.display_name === 'Ben Baker')!.user.id;
+    const until = new Date(Date.now() + 4000).toISOString();
+    assert.equal((await ann.api.patch(`/rooms/${roomId}/members/${ben}`, { muted: true, muted_until: until })).status, 200);
+    await benTab.page.getByText('You are muted in this room.').waitFor();
+    assert.equal(await composer(benTab.page).count(), 0, 'no composer while muted');
+    await composer(benTab.page).waitFor({ timeout: 10_000 });
+    assert.ok(Date.now() >= Date.parse(until), 'back only once the mute has ended');
+  });
+
   it('Ben finds a public room in Browse (featured first), joins it, and the dialog closes on the room', async () => {
     for (const [name, featured] of [
       ['Board games', false],

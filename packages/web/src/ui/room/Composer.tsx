@@ -7,6 +7,7 @@ import { toast, ui, useUi } from '../../state/ui.ts';
 import { addFiles, takeTray, useTray } from '../../state/uploads.ts';
 import { EmojiButton } from '../emoji/EmojiButton.tsx';
 import { UploadTray } from './UploadTray.tsx';
+import { useMutedNow } from './useMutedNow.ts';
 
 /** The server shows "typing" for 5 s after a start: one start every 3 s keeps it shown while typing. */
 const TYPING_EVERY_MS = 3000;
@@ -35,7 +36,7 @@ export function Composer({ roomId, parentId = null, label = 'Message', placehold
   const emoji = useRef<EmojiEntry[] | null>(null);
   const isAdmin = room?.membership?.role === 'owner' || room?.membership?.role === 'admin';
   const readOnly = !!room?.archived;
-  const muted = !!room?.membership?.muted;
+  const muted = useMutedNow(room?.membership);
 
   useEffect(() => {
     drafts.set(draftKey, text);

@@ -11,6 +11,7 @@ import { Timeline } from '../timeline/Timeline.tsx';
 import { RoomCover } from '../attachments/RoomCover.tsx';
 import { Composer } from './Composer.tsx';
 import { RoomMenu } from './RoomMenu.tsx';
+import { useMutedNow } from './useMutedNow.ts';
 
 /** A room: its header, timeline, who is typing, and the composer. */
 export function RoomView({ roomId, focusId }: { roomId: string; focusId: string | null }) {
@@ -28,7 +29,8 @@ export function RoomView({ roomId, focusId }: { roomId: string; focusId: string 
   const [dragging, setDragging] = useState(false);
   const depth = useRef(0);
   const hasFiles = (e: React.DragEvent) => e.dataTransfer.types.includes('Files');
-  const canAttach = !!room && !room.archived && !room.membership?.muted;
+  const muted = useMutedNow(room?.membership);
+  const canAttach = !!room && !room.archived && !muted;
   const drop = canAttach
     ? {
         onDragEnter: (e: React.DragEvent) => {
