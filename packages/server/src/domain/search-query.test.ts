@@ -60,6 +60,9 @@ describe('search query: words, phrases, exclusions', () => {
     assert.deepEqual(q.from, []);
     assert.equal(q.isPinned, false);
   });
+  it('an unbalanced quote in an operator value runs to the end', () => {
+    assert.deepEqual(parse('has:link in:"release planning').in, ['release planning']);
+  });
   it('operators inside quotes are phrases, not filters', () => {
     const q = parse('"from:bob" -"has:image"');
     assert.deepEqual(q.phrases, ['from:bob']);
@@ -216,12 +219,38 @@ describe('search query: what counts as a word', () => {
     assert.deepEqual(q.words, ['https://example.com/x?y=1', 'a:b', '10:30', 'std::vector', 'note']);
     assert.equal(q.filterOnly, false);
   });
+  it('URIs without // (mailto:, tel:, urn:) are words', () => {
+    assert.deepEqual(parse('mailto:Bob@x.io tel:+1-555-0100 urn:isbn:123').words, ['mailto:bob@x.io', 'tel:+1-555-0100', 'urn:isbn:123']);
+  });
   it('identifiers stay whole', () => {
     assert.deepEqual(parse('snake_case dot.separated').words, ['snake_case', 'dot.separated']);
   });
   it('CJK, accents, emoji and full-width letters', () => {
     assert.deepEqual(parse('東京 Café ÉTÉ 👍 ＡＢＣ naïve').words, ['東京', 'cafe', 'ete', '👍', 'abc', 'naive']);
     assert.deepEqual(parse('"Crème Brûlée"').phrases, ['creme brulee']);
+  });
+});
+
+describe('search query: robustness', () => {
+  it('random input either parses or is refused with invalid_query, never anything else', () => {
+    const alphabet = ['a', 'B', 'é', '東', '👍', ' ', ' ', '-', '"', '“', ':', '/', 'from', 'in', 'has', 'is', 'me', 'foo', '2026-02-', '1', '#', '@', '_', '.', '\n'];
+    let seed = 17;
+    const random = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 3000; round++) {
+      let q = '';
+      const length = random(40);
+      for (let k = 0; k < length; k++) q += alphabet[random(alphabet.length)];
+      try {
+        const ast = parse(q);
+        assert.equal(ast.filterOnly, ast.words.length === 0 && ast.phrases.length === 0);
+        for (const w of [...ast.words, ...ast.excludeWords, ...ast.phrases, ...ast.excludePhrases]) assert.notEqual(w, '', q);
+      } catch (e) {
+        assert.ok(e instanceof DomainError && e.code === 'invalid_query', `${JSON.stringify(q)}: ${String(e)}`);
+      }
+    }
   });
 });
 

@@ -22,6 +22,7 @@
  * What counts as an operator: a token that starts with 2–20 ASCII letters, a colon and a value
  * that does not start with `/` or `:`. Operator names and keyword values are case-insensitive.
  * So `https://example.com/x`, `a:b`, `10:30`, `std::vector` and `note:` (nothing after the colon)
+ * and pasted URIs without `//` (`mailto:`, `tel:`, `urn:`, `magnet:`, `xmpp:`, `sms:`, `geo:`, `data:`)
  * are words, while a known operator with nothing after it (`from:`) is refused as needing a value;
  * `foo:bar` is an unknown operator (→ `invalid_query`; quote it, `"foo:bar"`, to search for it).
  * A negated operator (`-from:bob`) is refused too.
@@ -84,6 +85,8 @@ export interface ParseOptions {
 const OPERATORS = ['from', 'in', 'mentions', 'before', 'after', 'during', 'has', 'is'] as const;
 type Operator = (typeof OPERATORS)[number];
 const isOperator = (name: string): name is Operator => (OPERATORS as readonly string[]).includes(name);
+/** URI schemes without `//` that people paste: `mailto:bob@x.io` is a word, not an unknown operator. */
+const URI_SCHEMES = new Set(['mailto', 'tel', 'sms', 'urn', 'magnet', 'xmpp', 'geo', 'data']);
 
 const QUOTES = '"“”';
 const isQuote = (c: string | undefined): boolean => c !== undefined && QUOTES.includes(c);
@@ -281,7 +284,8 @@ export function parseSearchQuery(input: string, opts: ParseOptions): SearchQuery
     const head = OPERATOR_HEAD.exec(input.slice(i, i + 22));
     // `name:` with nothing after it is an operator still being typed if the name is known, else a word (`re:`).
     const bare = head !== null && (i + head[0].length >= input.length || isSpace(input[i + head[0].length]));
-    if (head && (!bare || isOperator(head[1]!.toLowerCase()))) {
+    const scheme = head !== null && URI_SCHEMES.has(head[1]!.toLowerCase());
+    if (head && !scheme && (!bare || isOperator(head[1]!.toLowerCase()))) {
       const name = head[1]!.toLowerCase();
       const valueStart = i + head[0].length;
       let value: string;
