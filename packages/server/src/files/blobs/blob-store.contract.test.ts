@@ -151,8 +151,11 @@ function blobStoreContract(store: () => BlobStore, { atomicPuts }: { atomicPuts:
     assert.equal(await store().stat('c/atomic-new.bin'), null);
   });
 
-  it('streams a 40 MB object in and out without holding it in memory', async (t) => {
-    const size = 40 * MB;
+  // 64 MB against a bound of half that: a store that holds the object grows by all of it, while the
+  // RSS of one that streams still moves by up to ~20 MB on a loaded CI machine (allocator and
+  // young-generation growth), which a 40 MB object with a 20 MB bound once failed by 0.5 MB.
+  it('streams a 64 MB object in and out without holding it in memory', async (t) => {
+    const size = 64 * MB;
     const src = generated(size, 7);
     const grewIn = await rssGrowth(() => store().put('c/large.bin', src.stream, info(size)));
     let outDigest = '';
@@ -164,7 +167,7 @@ function blobStoreContract(store: () => BlobStore, { atomicPuts }: { atomicPuts:
       outDigest = hash.digest('hex');
     });
     assert.equal(outDigest, src.digest());
-    t.diagnostic(`40 MB object: RSS grew by ${(grewIn / MB).toFixed(1)} MB putting, ${(grewOut / MB).toFixed(1)} MB getting`);
+    t.diagnostic(`64 MB object: RSS grew by ${(grewIn / MB).toFixed(1)} MB putting, ${(grewOut / MB).toFixed(1)} MB getting`);
     assert.ok(grewIn < size / 2, `RSS grew by ${(grewIn / MB).toFixed(1)} MB while putting ${size / MB} MB`);
     assert.ok(grewOut < size / 2, `RSS grew by ${(grewOut / MB).toFixed(1)} MB while getting ${size / MB} MB`);
     const tail = await read(store(), 'c/large.bin', { start: size - 10, end: size - 1 });
