@@ -81,6 +81,38 @@ describe('layout and keyboard', { skip }, () => {
     await context.close();
   });
 
+  it('↑ right after Enter edits the message just sent, even while the server has not stored it yet', async () => {
+    const { page, context, problems } = await openTab(browser, server);
+    // Hold each send for 700 ms on its way to the server, as a slow network would.
+    await page.routeWebSocket(/\/ws/, (ws) => {
+      const upstream = ws.connectToServer();
+      ws.onMessage((m) => {
+        if (typeof m === 'string' && m.includes('"send_message"')) setTimeout(() => upstream.send(m), 700);
+        else upstream.send(m);
+      });
+      upstream.onMessage((m) => ws.send(m));
+    });
+    await logIn(page, bob.username, bob.password);
+    const log = page.getByRole('log').first();
+    await log.waitFor();
+    await page.keyboard.press('/');
+    await page.keyboard.type('an earlier message');
+    await page.keyboard.press('Enter');
+    await log.getByRole('article', { name: /Bob Builder(?!, sending)/ }).filter({ hasText: 'an earlier message' }).waitFor();
+    await page.keyboard.type('sent on a slow line');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('ArrowUp');
+    await page.getByText('Editing message').waitFor();
+    assert.equal(await page.getByRole('textbox', { name: 'Message', exact: true }).inputValue(), 'sent on a slow line', 'the composer holds the message just sent, not the one before');
+    await page.keyboard.press('End');
+    await page.keyboard.type(', fixed');
+    await page.keyboard.press('Enter');
+    await log.getByRole('article').filter({ hasText: 'sent on a slow line, fixed' }).getByText('(edited)').waitFor();
+    assert.equal(await log.getByRole('article').filter({ hasText: 'an earlier message' }).getByText('(edited)').count(), 0, 'the earlier message is untouched');
+    assert.deepEqual(problems.pageErrors, []);
+    await context.close();
+  });
+
   it('keyboard only: log in, move between rooms, send, edit the last message, read', async () => {
     const { page, context, problems } = await openTab(browser, server);
     await page.goto('/');

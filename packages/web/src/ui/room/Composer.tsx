@@ -3,6 +3,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { type EmojiEntry, loadEmoji, searchEmoji, useEmoji } from '../../lib/emoji-data.ts';
 import { editMessage, errorText, loadMembers, sendMessage, sendTyping } from '../../state/actions.ts';
 import { store, useStore } from '../../state/store.ts';
+import type { PendingMessage } from '../../state/types.ts';
 import { toast, ui, useUi } from '../../state/ui.ts';
 import { addFiles, takeTray, useTray } from '../../state/uploads.ts';
 import { EmojiButton } from '../emoji/EmojiButton.tsx';
@@ -162,10 +163,12 @@ export function Composer({ roomId, parentId = null, label = 'Message', placehold
     }
     if (e.key === 'ArrowUp' && !text && !editing && !parentId) {
       const last = lastOwnMessage(roomId);
-      if (last) {
-        e.preventDefault();
-        ui.set({ editing: { roomId, messageId: last } });
-      }
+      if (!last) return;
+      e.preventDefault();
+      // ↑ right after Enter means "the message I just sent": wait for the server to store it
+      // rather than edit the one before.
+      if ('sending' in last) void whenSent(last.sending).then((id) => id && !ui.get().editing && ui.set({ editing: { roomId, messageId: id } }));
+      else ui.set({ editing: { roomId, messageId: last.id } });
     }
   }
 
@@ -267,15 +270,43 @@ export function Composer({ roomId, parentId = null, label = 'Message', placehold
   );
 }
 
-/** My newest message in the loaded timeline that is still editable (the edit window). */
-function lastOwnMessage(roomId: string): string | null {
+/**
+ * My newest message in the room, if still editable (the edit window): a stored one by id, or one
+ * still going out by its client id. One the server refused is not editable, and hides older ones.
+ */
+function lastOwnMessage(roomId: string): { id: string } | { sending: string } | null {
   const s = store.get();
+  const out = Object.values(s.pending).filter((p) => p.room_id === roomId && !p.parent_id);
+  const newest = out.reduce<PendingMessage | null>((a, p) => (a && a.queued_at > p.queued_at ? a : p), null);
+  if (newest) return newest.failed ? null : { sending: newest.client_id };
   const ids = s.timelines[roomId]?.ids ?? [];
   for (let i = ids.length - 1; i >= 0; i--) {
     const m = s.messages[ids[i]!];
     if (m && m.sender.id === s.me?.id && !m.deleted_at && m.type !== 'system') {
-      return Date.now() - Date.parse(m.created_at) < ROOM_LIMITS.editWindowSeconds * 1000 ? m.id : null;
+      return Date.now() - Date.parse(m.created_at) < ROOM_LIMITS.editWindowSeconds * 1000 ? { id: m.id } : null;
     }
   }
   return null;
+}
+
+/** The id of the message sent with this client id once the server has stored it; null if refused or not within 10 s. */
+function whenSent(clientId: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const check = (): boolean => {
+      const s = store.get();
+      const p = s.pending[clientId];
+      if (p && !p.failed) return false;
+      const m = p ? undefined : Object.values(s.messages).find((x) => x.client_id === clientId);
+      done(m?.id ?? null);
+      return true;
+    };
+    const done = (id: string | null) => {
+      unsubscribe();
+      clearTimeout(timer);
+      resolve(id);
+    };
+    const unsubscribe = store.subscribe(() => void check());
+    const timer = setTimeout(() => done(null), 10_000);
+    check();
+  });
 }
