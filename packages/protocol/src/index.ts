@@ -10,3 +10,4 @@ export * from './schemas/ws.ts';
 export * from './schemas/notifications.ts';
 export * from './schemas/presence.ts';
 export * from './paths.ts';
+export * from './schemas/search.ts';

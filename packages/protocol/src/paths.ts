@@ -14,6 +14,7 @@ export const API_PATH_PREFIXES = [
   'attachments',
   'presence',
   'broadcasts',
+  'search',
   'healthz',
   'readyz',
   'metrics',
