@@ -127,7 +127,8 @@ export interface ScrollState {
    * not the content), so this holds whatever drives the scroll.
    */
   maxFrameDrift: number;
-  driftFrames: { at: number; px: number; prepend: boolean; loading: boolean }[];
+  /** Frames that moved the top message: content is how far it moved in the log's content, app how far the app's scrollTop writes moved the view, articles the node count before → after. */
+  driftFrames: { at: number; px: number; prepend: boolean; loading: boolean; content: number; app: number; user: number; articles: [number, number]; first: [number, number] }[];
   /** Per fetch of older messages: the top message when the request starts vs once its page is rendered, measured the same way. */
   fetchDrifts: { url: string; start: number; end: number; rendered: number; px: number; scrolledPx: number }[];
   prepends: number;
@@ -212,7 +213,7 @@ export function startMonitor(o: ScrollOptions): void {
   const t0 = w.performance.now();
   s.lastProgress = t0;
   let prevT = 0;
-  let prev: { id: string; y: number; app: number } | null = null;
+  let prev: { id: string; y: number; app: number; articles: number; first: number } | null = null;
   let prevFirst = firstSeq();
   let lastTopSeq = Infinity;
   let prevScroll = { top: log.scrollTop, app: appScroll() };
@@ -236,7 +237,7 @@ export function startMonitor(o: ScrollOptions): void {
       if (el) {
         const px = Math.abs(contentY(el) - prev.y - (appScroll() - prev.app));
         if (px > s.maxFrameDrift) s.maxFrameDrift = px;
-        if (px > 1) s.driftFrames.push({ at: now, px, prepend: prepended, loading: open.length > 0 });
+        if (px > 1) s.driftFrames.push({ at: now, px, prepend: prepended, loading: open.length > 0, content: contentY(el) - prev.y, app: appScroll() - prev.app, user, articles: [prev.articles, nodes.length], first: [prev.first, first] });
       }
     }
     for (const f of open.slice()) {
@@ -248,7 +249,7 @@ export function startMonitor(o: ScrollOptions): void {
     const cur = top(nodes);
     prev = null;
     if (cur) {
-      prev = { id: cur.getAttribute('data-mid') ?? '', y: contentY(cur), app: appScroll() };
+      prev = { id: cur.getAttribute('data-mid') ?? '', y: contentY(cur), app: appScroll(), articles: nodes.length, first };
       const seq = seqOf(cur);
       s.topSeq = seq;
       s.passed = o.newestSeq - seq;
