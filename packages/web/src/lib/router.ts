@@ -31,13 +31,31 @@ function changed(): void {
   current = location.pathname;
   for (const l of listeners) l();
 }
-addEventListener('popstate', changed);
-
-export function navigate(path: string, opts: { replace?: boolean } = {}): void {
-  if (path === location.pathname) return;
-  if (opts.replace) history.replaceState(null, '', path);
-  else history.pushState(null, '', path);
+addEventListener('popstate', () => {
+  historyQueue.length = 0;
   changed();
+});
+
+/**
+ * Shows `path` now and records it in the history after the next paint: Chromium's pushState is a
+ * synchronous round trip to the browser process (5-15 ms in bench:ui's room switches), and the
+ * user is waiting for the room, not for the address bar.
+ */
+export function navigate(path: string, opts: { replace?: boolean } = {}): void {
+  if (path === current) return;
+  current = path;
+  for (const l of listeners) l();
+  historyQueue.push({ path, replace: !!opts.replace });
+  if (historyQueue.length === 1) requestAnimationFrame(() => setTimeout(flushHistory));
+}
+
+const historyQueue: { path: string; replace: boolean }[] = [];
+function flushHistory(): void {
+  for (const { path, replace } of historyQueue.splice(0)) {
+    if (path === location.pathname) continue;
+    if (replace) history.replaceState(null, '', path);
+    else history.pushState(null, '', path);
+  }
 }
 
 export function usePath(): string {
@@ -49,3 +67,6 @@ export function usePath(): string {
     () => current,
   );
 }
+
+/** The path the app shows (location.pathname catches up after the next paint: see navigate). */
+export const currentPath = (): string => current;

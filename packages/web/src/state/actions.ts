@@ -1,7 +1,7 @@
 import { CLOSE_CODES, LIMITS } from '@rooms/protocol';
 import { isRoomsApiError, type LoginResult, type OutboxItem, type RoomsApiError } from '@rooms/client';
 import { IdbOutbox } from '../lib/idb-outbox.ts';
-import { parse } from '../lib/router.ts';
+import { currentPath, parse } from '../lib/router.ts';
 import { client, getLive, saveToken, setLive } from '../lib/sdk.ts';
 import { showDesktop } from '../ui/desktop-notifications.ts';
 import { reduceEvent } from './events.ts';
@@ -44,7 +44,7 @@ async function begin(token: string): Promise<void> {
 }
 
 async function startSession(): Promise<void> {
-  const route = parse(location.pathname);
+  const route = parse(currentPath());
   // A link to a room: its data is asked for beside /auth/me (same token), one round trip sooner.
   const landing = route.name === 'room' && !route.messageId ? Promise.all([client.rooms.get(route.roomId), client.messages.list(route.roomId, { limit: PAGE })]).catch(() => null) : null;
   const me = await client.auth.me();
@@ -110,7 +110,7 @@ function connectLive(userId: string): void {
     set((s) => reduceEvent(s, ev));
     if (ev.type === 'read_updated') refreshReceiptsSoon(ev.data as { room_id: string; user_id: string });
     if (ev.type === 'notification') {
-      const route = parse(location.pathname);
+      const route = parse(currentPath());
       const n = ev.data as Notification;
       showDesktop(n, route.name === 'room' ? route.roomId : null);
       // A room I was just put in (someone opened a direct room with me, added me) is not listed yet.

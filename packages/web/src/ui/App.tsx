@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect } from 'react';
-import { navigate, parse, roomPath, usePath } from '../lib/router.ts';
+import { currentPath, navigate, parse, roomPath, usePath } from '../lib/router.ts';
 import { client } from '../lib/sdk.ts';
 import { errorText, putRoom, restoreSession } from '../state/actions.ts';
 import { sortedRooms } from '../state/selectors.ts';
@@ -55,7 +55,7 @@ function Shell() {
     idle(() => preloadDialogs());
   }, []);
 
-  useEffect(() => installShortcuts(() => (parse(location.pathname).name === 'room' ? (parse(location.pathname) as { roomId: string }).roomId : null)), []);
+  useEffect(() => installShortcuts(() => (parse(currentPath()).name === 'room' ? (parse(currentPath()) as { roomId: string }).roomId : null)), []);
 
   // Home: open the most recent room.
   useEffect(() => {
