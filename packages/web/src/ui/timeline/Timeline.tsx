@@ -5,7 +5,7 @@ import { store, useStore } from '../../state/store.ts';
 import type { Message, PendingMessage } from '../../state/types.ts';
 import { MessageItem, PendingItem } from './MessageItem.tsx';
 import { recallScroll, rememberScroll } from './scroll-memory.ts';
-import { around, down, initial, LATEST, slice, up, type Win } from './window.ts';
+import { around, down, initial, initialNodes, LATEST, slice, up, type Win } from './window.ts';
 
 /** How close (px) to an edge of the loaded content the next stretch is rendered or fetched. */
 const EDGE = 900;
@@ -32,7 +32,7 @@ export function Timeline({ roomId, label, focusId, lastReadSeq }: { roomId: stri
   const meId = useStore((s) => s.me?.id);
   const scroller = useRef<HTMLDivElement>(null);
   const remembered = useRef(recallScroll(roomId));
-  const [win, setWin] = useState<Win>(() => initial(store.get().timelines[roomId]?.ids ?? [], remembered.current));
+  const [win, setWin] = useState<Win>(() => initial(store.get().timelines[roomId]?.ids ?? [], remembered.current, initialNodes(innerHeight)));
   const stuck = useRef(remembered.current ? remembered.current.stuck : true);
   const anchor = useRef<Anchor | null>(remembered.current?.anchorId ? { id: remembered.current.anchorId, offset: remembered.current.offset } : null);
   const [highlight, setHighlight] = useState<string | null>(null);

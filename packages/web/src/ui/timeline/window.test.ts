@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { INITIAL_NODES, initial, LATEST, MAX_NODES, slice, up } from './window.ts';
+import { INITIAL_NODES, initial, initialNodes, LATEST, MAX_NODES, slice, up } from './window.ts';
 
 const ids = Array.from({ length: 500 }, (_, i) => `m${i}`);
 const size = (w: ReturnType<typeof initial>) => {
@@ -15,6 +15,14 @@ describe('timeline window', () => {
     assert.equal(size(w), INITIAL_NODES);
     assert.deepEqual(initial(ids.slice(0, 10), undefined), LATEST);
     assert.deepEqual(initial(ids, { anchorId: 'm450', startId: 'm350', endId: null, stuck: true }), w, 'stuck at the bottom: the newest');
+  });
+
+  it('mounts a screen of the shortest messages and a few more: fewer on a short window, never past INITIAL_NODES', () => {
+    assert.equal(initialNodes(2000), INITIAL_NODES);
+    assert.ok(initialNodes(800) < INITIAL_NODES && initialNodes(800) * 28 >= 800, `800 px: ${initialNodes(800)}`);
+    assert.equal(initialNodes(100), 20);
+    const w = initial(ids, undefined, 30);
+    assert.deepEqual(w, { startId: 'm470', endId: null });
   });
 
   it('a room left scrolled back comes back around the message at the top of the view', () => {

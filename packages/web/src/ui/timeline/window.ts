@@ -6,11 +6,14 @@
 export const MAX_NODES = 150;
 export const STEP = 50;
 /**
- * Messages rendered when a timeline mounts (a room opened or switched back to): a screen and a
- * half of messages at their shortest, so the switch paints quickly; the window grows by STEP as
- * the user scrolls towards an edge.
+ * Messages rendered when a timeline mounts (a room opened or switched back to): a screen of
+ * messages at their shortest (one grouped line, MIN_ROW_PX) and a few more, so the switch lays out
+ * no more than it shows (layout is most of a switch's cost in bench:ui profiles); the window grows
+ * by STEP as the user scrolls towards an edge.
  */
 export const INITIAL_NODES = 40;
+const MIN_ROW_PX = 28;
+export const initialNodes = (viewportHeight: number): number => Math.max(20, Math.min(INITIAL_NODES, Math.ceil(viewportHeight / MIN_ROW_PX) + 4));
 
 export interface Win {
   startId: string | null;
@@ -63,18 +66,18 @@ export interface Left {
 }
 
 /**
- * The window a timeline mounts with: the newest INITIAL_NODES messages, or, when the user had
- * scrolled back before leaving, INITIAL_NODES around the message that was at the top of the view
+ * The window a timeline mounts with: the newest n messages, or, when the user had scrolled back
+ * before leaving, n around the message that was at the top of the view
  * (the rest of the old window comes back as they scroll).
  */
-export function initial(ids: string[], left: Left | undefined): Win {
+export function initial(ids: string[], left: Left | undefined, n: number = INITIAL_NODES): Win {
   if (!left || left.stuck || !left.anchorId || ids.indexOf(left.anchorId) < 0) {
     if (left && !left.stuck && left.anchorId === null) return { startId: left.startId, endId: left.endId };
-    return ids.length > INITIAL_NODES ? { startId: ids[ids.length - INITIAL_NODES]!, endId: null } : LATEST;
+    return ids.length > n ? { startId: ids[ids.length - n]!, endId: null } : LATEST;
   }
   const a = ids.indexOf(left.anchorId);
   const { start, end } = slice(ids, { startId: left.startId, endId: left.endId });
-  const s = Math.max(start, a - Math.floor(INITIAL_NODES / 4));
-  const e = Math.min(end, s + INITIAL_NODES - 1);
+  const s = Math.max(start, a - Math.floor(n / 4));
+  const e = Math.min(end, s + n - 1);
   return { startId: ids[s] ?? null, endId: e === ids.length - 1 && left.endId === null ? null : (ids[e] ?? null) };
 }
