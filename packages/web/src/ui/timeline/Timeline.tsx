@@ -5,7 +5,7 @@ import { store, useStore } from '../../state/store.ts';
 import type { Message, PendingMessage } from '../../state/types.ts';
 import { MessageItem, PendingItem } from './MessageItem.tsx';
 import { recallScroll, rememberScroll } from './scroll-memory.ts';
-import { around, down, initial, initialNodes, LATEST, slice, up, type Win } from './window.ts';
+import { around, down, initial, initialNodes, LATEST, PREFETCH, slice, up, type Win } from './window.ts';
 
 /** How close (px) to an edge of the loaded content the next stretch is rendered or fetched. */
 const EDGE = 900;
@@ -144,19 +144,23 @@ export function Timeline({ roomId, label, focusId, lastReadSeq }: { roomId: stri
     // were when it was asked for (that undid up to a screen of their scrolling: bench:ui drift).
     anchor.current = measure();
     rememberScroll(roomId, { anchorId: anchor.current?.id ?? null, offset: anchor.current?.offset ?? 0, startId: idsNow[cur.start] ?? null, endId: win.endId, stuck: stuck.current });
-    if (!tlNow || busy.current) return;
+    if (!tlNow) return;
     if (el.scrollTop < EDGE) {
       if (cur.start > 0) setWin(up(idsNow, win));
-      else if (tlNow.hasOlder && !tlNow.loadingOlder) {
+      // Fetch before the window reaches the oldest loaded message, so scrolling never waits.
+      if (cur.start < PREFETCH && tlNow.hasOlder && !tlNow.loadingOlder && !busy.current) {
         busy.current = true;
         loadOlder(roomId)
-          .then(() => setWin((w) => up(store.get().timelines[roomId]?.ids ?? [], w)))
+          .then(() => {
+            // Grow now if the user is still at the top and nothing was left to show (no scroll event may come).
+            if (cur.start === 0 && (scroller.current?.scrollTop ?? EDGE) < EDGE) setWin((w) => up(store.get().timelines[roomId]?.ids ?? [], w));
+          })
           .catch((err: Error) => setError(err.message))
           .finally(() => (busy.current = false));
       }
     } else if (fromBottom < EDGE) {
       if (cur.end < idsNow.length - 1) setWin(down(idsNow, win));
-      else if (!tlNow.atLatest && !tlNow.loadingNewer) {
+      else if (!tlNow.atLatest && !tlNow.loadingNewer && !busy.current) {
         busy.current = true;
         loadNewer(roomId)
           .then(() => setWin((w) => down(store.get().timelines[roomId]?.ids ?? [], w)))
@@ -226,7 +230,7 @@ export function Timeline({ roomId, label, focusId, lastReadSeq }: { roomId: stri
     <div className="timeline-wrap">
       <div ref={scroller} className="timeline" role="log" aria-label={label} tabIndex={0} onScroll={onScroll} onKeyDown={onKeyDown}>
         <div className="timeline-top">
-          {tl?.loadingOlder ? <p className="muted">Loading older messages…</p> : tl && !tl.hasOlder && start === 0 ? <p className="muted">This is the beginning of {label}.</p> : null}
+          {tl?.loadingOlder && start === 0 ? <p className="muted">Loading older messages…</p> : tl && !tl.hasOlder && start === 0 ? <p className="muted">This is the beginning of {label}.</p> : null}
         </div>
         {!tl && !error && <p className="muted center">Loading messages…</p>}
         {error && (

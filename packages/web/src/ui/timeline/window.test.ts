@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { INITIAL_NODES, initial, initialNodes, LATEST, MAX_NODES, slice, up } from './window.ts';
+import { INITIAL_NODES, initial, initialNodes, LATEST, MAX_NODES, slice, STEP, up } from './window.ts';
 
 const ids = Array.from({ length: 500 }, (_, i) => `m${i}`);
 const size = (w: ReturnType<typeof initial>) => {
@@ -41,8 +41,8 @@ describe('timeline window', () => {
 
   it('grows by a step as the top comes near, never past MAX_NODES', () => {
     let w = initial(ids, undefined);
-    for (let i = 0; i < 10; i++) w = up(ids, w);
+    for (let i = 0; i < 20; i++) w = up(ids, w);
     assert.equal(size(w), MAX_NODES);
-    assert.equal(slice(ids, w).start, 0 + Math.max(0, 500 - INITIAL_NODES - 10 * 50));
+    assert.equal(slice(ids, w).start, Math.max(0, 500 - INITIAL_NODES - 20 * STEP));
   });
 });
