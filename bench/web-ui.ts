@@ -139,6 +139,11 @@ try {
   } finally {
     await browser.close();
   }
+  if (runs.length === 0) {
+    log('no measured runs (--runs 0): no report');
+    await server.stop();
+    process.exit(0);
+  }
   const report = renderReport({ started, seconds: (Date.now() - started.getTime()) / 1000, machine: machine(), browser: browserVersion, loadAvg: [load0, loadAvg()], fixture, assets, runs, uiFrom: values['ui-from']!, flick: { px: n('flick-px'), speed: n('flick-speed'), pauseMs: n('flick-pause') } });
   console.log(`\n${report}`);
   const dir = join(import.meta.dirname, 'results');
