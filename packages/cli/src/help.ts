@@ -4,6 +4,8 @@ Commands:
   serve     run the server (the same as npm start)
   migrate   bring the database schema up to date
   admin     manage accounts: create, promote, demote, deactivate, reset-password
+  backup    copy an embedded server's data (database, attachments) into a folder, while it runs
+  restore   put a backup into DATA_DIR and check it
   chat      the terminal chat client
   help      rooms help <command>: a command's options and examples
 
@@ -34,5 +36,7 @@ export async function serverHelp(command: string): Promise<string> {
   const ops = await import('@rooms/server/cli');
   if (command === 'migrate') return ops.MIGRATE_HELP;
   if (command === 'admin') return ops.ADMIN_HELP;
+  if (command === 'backup') return ops.BACKUP_HELP;
+  if (command === 'restore') return ops.RESTORE_HELP;
   return `Unknown command "${command}".\n\n${HELP}`;
 }
