@@ -47,5 +47,15 @@ for (const setup of wsSetups()) {
       assert.equal(await upgrade(proxied.url, u.token, { origin: `https://${host}`, 'x-forwarded-proto': 'http, https' }), 101, 'the last hop counts');
       assert.equal(await upgrade(proxied.url, u.token, { origin: `http://${host}` }), 101, 'no header: the request\'s own scheme');
     });
+
+    it('a proxy that passes its upstream name as Host: X-Forwarded-Host names the origin, from a trusted proxy only', async () => {
+      const u = await signup(proxied.url);
+      const publicHost = 'chat.example.test:8443';
+      const asked = { origin: `https://${publicHost}`, 'x-forwarded-proto': 'https', 'x-forwarded-host': publicHost };
+      assert.equal(await upgrade(proxied.url, u.token, asked), 101);
+      assert.equal(await upgrade(proxied.url, u.token, { ...asked, 'x-forwarded-host': `evil.example.test, ${publicHost}` }), 101, 'the last hop counts');
+      assert.equal(await upgrade(proxied.url, u.token, { ...asked, origin: 'https://evil.example.test' }), 403, 'another origin is still refused');
+      assert.equal(await upgrade(direct.url, u.token, asked), 403, 'TRUST_PROXY is off: the header is not believed');
+    });
   });
 }

@@ -48,6 +48,16 @@ function requestScheme(req: IncomingMessage, trusted: (peer: string | undefined)
 }
 
 /**
+ * The host the client asked for: a trusted proxy's X-Forwarded-Host (the nearest hop's) when it
+ * sends one, since a proxy may pass its own upstream name as Host; the Host header otherwise.
+ */
+function requestHost(req: IncomingMessage, trusted: (peer: string | undefined) => boolean): string | undefined {
+  const forwarded = req.headers['x-forwarded-host'];
+  if (typeof forwarded === 'string' && forwarded && trusted(req.socket.remoteAddress)) return forwarded.split(',').at(-1)!.trim().toLowerCase();
+  return req.headers.host;
+}
+
+/**
  * Same origin (Origin's scheme and host are the request's: an http page may not open the socket of
  * a server reached over https, nor the reverse), an allowed origin, or no Origin at all (not a browser).
  */
@@ -57,7 +67,7 @@ export function originAllowed(req: IncomingMessage, allowed: readonly string[], 
   if (allowed.includes('*') || allowed.includes(origin)) return true;
   try {
     const url = new URL(origin);
-    return url.host === req.headers.host && url.protocol === `${requestScheme(req, trusted)}:`;
+    return url.host === requestHost(req, trusted) && url.protocol === `${requestScheme(req, trusted)}:`;
   } catch {
     return false;
   }
