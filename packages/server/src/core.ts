@@ -17,7 +17,7 @@ import type { Store } from './store/store.ts';
 export interface CoreOptions {
   clock: Clock;
   /** Each migration as it starts (the server logs it, `rooms migrate` prints progress). */
-  onMigration?: (name: string, index: number, total: number) => void;
+  onMigration?: (name: string, index: number, total: number, detail?: string) => void;
   logger?: Logger;
 }
 
