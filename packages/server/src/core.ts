@@ -89,6 +89,7 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
       urlTtlSeconds: config.ATTACHMENT_URL_TTL,
     },
     caps: { maxOwnedRooms: config.MAX_OWNED_ROOMS, maxJoinedRooms: config.MAX_JOINED_ROOMS, maxRoomInvites: config.MAX_ROOM_INVITES },
+    search: { rate: ports.searchRate, budgetMs: config.SEARCH_TIME_BUDGET_MS },
     ...(logger ? { onBackgroundError: (err: unknown, what: string) => logger.error({ err }, `${what} failed`) } : {}),
   });
   return {

@@ -182,7 +182,7 @@ export interface AttachmentsTable {
   created_at: string;
 }
 
-/** Each message's search form (see search/search-document.ts); the databases index it their own way. */
+/** Each message's search form (see domain/search-document.ts); the databases index it their own way. */
 export interface MessageSearchTable {
   message_id: string;
   body: string;

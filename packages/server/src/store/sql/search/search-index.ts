@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { MessageRow } from '../../room-types.ts';
 import type { DB } from '../schema.ts';
-import { searchDocument } from './search-document.ts';
+import { searchDocument } from '../../../domain/search-document.ts';
 
 /**
  * Writes of the search index, made by the message repository in the transaction that writes the

@@ -5,7 +5,7 @@ import { decodeKey, encodeKey } from '../../cursor.ts';
 import type { MessageSearchOptions, MessageSearchPage } from '../../search-types.ts';
 import { toMessage } from '../repositories/mappers.ts';
 import type { DB, MessagesTable } from '../schema.ts';
-import { searchBody, searchWordTokens } from './search-document.ts';
+import { searchBody, searchWordTokens } from '../../../domain/search-document.ts';
 import type { SearchFragments, SearchSql } from './search-sql.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

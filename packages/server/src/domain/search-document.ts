@@ -1,4 +1,4 @@
-import { normaliseForSearch, searchTokens } from '../../../domain/search-query.ts';
+import { normaliseForSearch, searchTokens } from './search-query.ts';
 
 /**
  * What the search index holds for one message, derived from its content in JavaScript (the
