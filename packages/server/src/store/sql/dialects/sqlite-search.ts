@@ -44,10 +44,13 @@ const trigramsOf = (text: string): string[] => {
  * trigram index, and a common word ("the") read most of the index, across every room, before the
  * rooms of the searcher were looked at (half a second at 60k messages). So this looks first: how
  * many messages hold each trigram (the fts5vocab table, one lookup each), and how many messages the
- * searcher's rooms hold. The rarest term drives through its rarest trigrams when it matches fewer
- * messages than the rooms hold; otherwise the query scans the rooms and checks the text per message.
+ * searcher's rooms hold. The rarest term drives through its two rarest trigrams when they would
+ * yield fewer messages than the rooms hold (counted as if independent: c1 × c2 / all); otherwise
+ * the query scans the rooms and checks the text per message.
  */
 async function planQuery(db: Kysely<DB>, input: PrepareInput): Promise<Plan> {
+  let indexed: number | undefined;
+  const documents = async (): Promise<number> => (indexed ??= Number((await sql<{ n: number | null }>`select max(id) as n from message_search`.execute(db)).rows[0]?.n ?? 0));
   let best: { text: string; est: number; trigrams: string[] } | undefined;
   for (const text of input.texts) {
     if (codePoints(text) < TRIGRAM_MIN) continue;
@@ -58,7 +61,9 @@ async function planQuery(db: Kysely<DB>, input: PrepareInput): Promise<Plan> {
       }),
     );
     counted.sort((a, b) => a.doc - b.doc);
-    const est = counted[0]?.doc ?? 0;
+    // Messages holding both rarest trigrams, were they independent: the candidates the index yields.
+    const [first, second] = counted;
+    const est = first === undefined ? 0 : second === undefined ? first.doc : (first.doc * second.doc) / Math.max(1, await documents());
     if (!best || est < best.est) best = { text, est, trigrams: counted.slice(0, DRIVER_TRIGRAMS).map((c) => c.t) };
   }
   const stems = new Set<string>();
