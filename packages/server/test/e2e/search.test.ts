@@ -4,6 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { makeRoom, refused, send, signupMany, type User } from '../helpers/message-fixtures.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { backends } from '../helpers/services.ts';
+import { validCorpus } from '../helpers/corpus/valid.ts';
+import { download, upload } from '../helpers/uploads.ts';
 
 for (const backend of backends()) {
   describe(`search over HTTP: ${backend.name}`, { skip: !backend.available && 'TEST_DATABASE_URL not set' }, () => {
@@ -21,7 +23,7 @@ for (const backend of backends()) {
     const marked = (hit: any): string[] => hit.matches.map((r: { start: number; end: number }) => hit.message.content.slice(r.start, r.end));
 
     before(async () => {
-      srv = await startServer(backend, { config: { MESSAGE_RATE_LIMIT: 10_000, SEARCH_RATE_LIMIT: 10_000 } });
+      srv = await startServer(backend, { config: { MESSAGE_RATE_LIMIT: 10_000, SEARCH_RATE_LIMIT: 10_000, UPLOAD_RATE_LIMIT: 10_000 } });
       [alice, bob, carol] = (await signupMany(srv.url, 3)) as [User, User, User];
       roomId = await makeRoom(alice, [bob], { name: 'Release Crew' });
     });
@@ -95,6 +97,24 @@ for (const backend of backends()) {
       } while (cursor);
       assert.deepEqual(seen, Array.from({ length: 9 }, (_, i) => `walrus ${8 - i}`));
       refused(await alice.api.get('/search?q=walrus&cursor=garbage'), 400, 'invalid_cursor');
+    });
+
+    it('carries attachments as the messages routes do, with URLs signed for the searcher; has:image / has:file', async () => {
+      const room = await makeRoom(bob, [alice], { type: 'private' });
+      const files = await validCorpus();
+      const image = await upload(srv.url, bob.token, files.jpeg.name, files.jpeg.data);
+      const pdf = await upload(srv.url, bob.token, files.pdf.name, files.pdf.data);
+      assert.deepEqual([image.status, pdf.status], [201, 201]);
+      await send(bob.api, room, 'platypus photo', { attachments: [image.body.attachment.id] });
+      await send(bob.api, room, 'platypus paper', { attachments: [pdf.body.attachment.id] });
+      const [hit] = (await search(alice, { q: 'platypus has:image' })).items;
+      assert.equal(hit.message.content, 'platypus photo');
+      assert.equal(hit.message.attachments.length, 1);
+      const got = await download(srv.url, hit.message.attachments[0].url);
+      assert.equal(got.status, 200, 'the signed URL works for the searcher');
+      assert.ok(got.bytes.equals(files.jpeg.data));
+      assert.deepEqual(await contents(alice, 'platypus has:file'), ['platypus paper']);
+      assert.deepEqual(await contents(carol, 'platypus'), [], 'not a member: nothing');
     });
 
     it('refuses a bad query with a 400 that names the problem', async () => {
