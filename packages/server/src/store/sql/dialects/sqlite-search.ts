@@ -44,13 +44,11 @@ const trigramsOf = (text: string): string[] => {
  * trigram index, and a common word ("the") read most of the index, across every room, before the
  * rooms of the searcher were looked at (half a second at 60k messages). So this looks first: how
  * many messages hold each trigram (the fts5vocab table, one lookup each), and how many messages the
- * searcher's rooms hold. The rarest term drives through its two rarest trigrams when they would
- * yield fewer messages than the rooms hold (counted as if independent: c1 × c2 / all); otherwise
- * the query scans the rooms and checks the text per message.
+ * searcher's rooms hold. The rarest term drives through its two rarest trigrams when they yield
+ * no more messages than the rooms hold (a count that stops there); otherwise the query scans the
+ * rooms and checks the text per message.
  */
 async function planQuery(db: Kysely<DB>, input: PrepareInput): Promise<Plan> {
-  let indexed: number | undefined;
-  const documents = async (): Promise<number> => (indexed ??= Number((await sql<{ n: number | null }>`select max(id) as n from message_search`.execute(db)).rows[0]?.n ?? 0));
   let best: { text: string; est: number; trigrams: string[] } | undefined;
   for (const text of input.texts) {
     if (codePoints(text) < TRIGRAM_MIN) continue;
@@ -61,18 +59,30 @@ async function planQuery(db: Kysely<DB>, input: PrepareInput): Promise<Plan> {
       }),
     );
     counted.sort((a, b) => a.doc - b.doc);
-    // Messages holding both rarest trigrams, were they independent: the candidates the index yields.
-    const [first, second] = counted;
-    const est = first === undefined ? 0 : second === undefined ? first.doc : (first.doc * second.doc) / Math.max(1, await documents());
+    const est = counted[0]?.doc ?? 0;
     if (!best || est < best.est) best = { text, est, trigrams: counted.slice(0, DRIVER_TRIGRAMS).map((c) => c.t) };
+  }
+  let driver: Plan['driver'];
+  if (best !== undefined) {
+    const match = best.trigrams.map(ftsPhrase).join(' ');
+    const scope = await input.scopeSize();
+    // The rarest trigram alone may be common while the two together are rare (the trigrams of one
+    // word are far from independent, so no estimate from the counts held): count the candidates,
+    // stopping as soon as there are more than a scan would read.
+    const yields = best.est <= scope ? best.est : await boundedCount(db, 'message_search_trigram', match, scope + 1);
+    if (yields <= scope) driver = { text: best.text, match };
   }
   const stems = new Set<string>();
   for (const tokens of input.stems) {
-    const r = await sql<{ n: number }>`select count(*) as n from (select rowid from message_search_words where message_search_words match ${ftsPhrase(tokens)} limit ${STEM_SET_MAX + 1})`.execute(db);
-    if (Number(r.rows[0]?.n ?? 0) <= STEM_SET_MAX) stems.add(tokens);
+    if ((await boundedCount(db, 'message_search_words', ftsPhrase(tokens), STEM_SET_MAX + 1)) <= STEM_SET_MAX) stems.add(tokens);
   }
-  const drive = best !== undefined && best.est <= (await input.scopeSize());
-  return { driver: drive ? { text: best!.text, match: best!.trigrams.map(ftsPhrase).join(' ') } : undefined, stems };
+  return { driver, stems };
+}
+
+/** How many messages an FTS query matches, counting no further than `limit`. */
+async function boundedCount(db: Kysely<DB>, table: 'message_search_trigram' | 'message_search_words', match: string, limit: number): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*) as n from (select rowid from ${sql.table(table)} where ${sql.table(table)} match ${match} limit ${limit})`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
 }
 
 const tooBroad = () => new DomainError('query_too_broad', 'This search would take too long: add a longer word, a from:, in: or date filter.');
