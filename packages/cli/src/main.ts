@@ -5,12 +5,16 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   if (command === undefined || command === '--help' || command === '-h') return void process.stdout.write(`${HELP}\n`);
   if (command === 'help') return printHelp(args[0]);
+  if (command === 'search-index') {
+    const ops = await import('@rooms/server/cli');
+    return ops.runCommand(() => ops.searchIndexCommand(args));
+  }
   if (command === 'chat') {
     const { chatCommand } = await import('./chat/chat.ts');
     process.exitCode = await chatCommand(args);
     return;
   }
-  if (command !== 'serve' && command !== 'migrate' && command !== 'admin' && command !== 'search-index') {
+  if (command !== 'serve' && command !== 'migrate' && command !== 'admin') {
     process.stderr.write(`Unknown command "${command}".\n\n${HELP}\n`);
     process.exitCode = 1;
     return;
@@ -21,7 +25,6 @@ async function main(argv: string[]): Promise<void> {
   }
   const ops = await import('@rooms/server/cli');
   if (command === 'migrate') return ops.runCommand(() => ops.migrateCommand(args));
-  if (command === 'search-index') return ops.runCommand(() => ops.searchIndexCommand(args));
   const { adminIo } = await import('./admin-io.ts');
   ops.runCommand(() => ops.adminCommand(args, adminIo()));
 }
