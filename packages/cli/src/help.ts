@@ -7,6 +7,7 @@ Commands:
   backup    copy an embedded server's data (database, attachments) into a folder, while it runs
   restore   put a backup into DATA_DIR and check it
   chat      the terminal chat client
+  search-index rebuild   rewrite the message search index (repairs), with progress
   help      rooms help <command>: a command's options and examples
 
 Every command takes --help. serve, migrate and admin read the server's configuration
@@ -34,6 +35,7 @@ Examples:
 export async function serverHelp(command: string): Promise<string> {
   if (command === 'serve') return SERVE_HELP;
   const ops = await import('@rooms/server/cli');
+  if (command === 'search-index') return ops.SEARCH_INDEX_HELP;
   if (command === 'migrate') return ops.MIGRATE_HELP;
   if (command === 'admin') return ops.ADMIN_HELP;
   if (command === 'backup') return ops.BACKUP_HELP;

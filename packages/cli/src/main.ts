@@ -5,6 +5,10 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   if (command === undefined || command === '--help' || command === '-h') return void process.stdout.write(`${HELP}\n`);
   if (command === 'help') return printHelp(args[0]);
+  if (command === 'search-index') {
+    const ops = await import('@rooms/server/cli');
+    return ops.runCommand(() => ops.searchIndexCommand(args));
+  }
   if (command === 'chat') {
     const { chatCommand } = await import('./chat/chat.ts');
     process.exitCode = await chatCommand(args);

@@ -1,0 +1,160 @@
+import type Database from 'better-sqlite3';
+import { sql, type Kysely } from 'kysely';
+import { DomainError } from '../../../domain/errors.ts';
+import type { DB } from '../schema.ts';
+import { DEADLINE_MARKER, TRIGRAM_MIN, codePoints, type PrepareInput, type SearchFragments, type SearchSql } from '../search/search-sql.ts';
+
+/** An FTS5 string literal: the text as one phrase (one token of the trigram index, tokens in order in the word index). */
+const ftsPhrase = (text: string): string => `"${text.replaceAll('"', '""')}"`;
+
+/**
+ * The deadline check as a SQL function: better-sqlite3 has no progress handler or interrupt, and a
+ * statement runs on the event loop's thread, so a scan that went on would stall the server. The
+ * search query calls it for each row it scans (and in each FTS subquery); past the deadline it
+ * throws, which ends the statement. The deadline is an argument, so concurrent searches need no state.
+ */
+export function registerSearchFunctions(conn: Database.Database): void {
+  conn.function('rooms_search_deadline', { deterministic: false }, (deadlineMs: unknown) => {
+    if (Date.now() > Number(deadlineMs)) throw new Error(`${DEADLINE_MARKER}: the search ran out of time`);
+    return 1;
+  });
+}
+
+/** Stems looked up in the word index only when they match at most this many messages: more, and the substring already finds nearly all of them. */
+const STEM_SET_MAX = 2000;
+/** Trigrams of the driving term given to the index (the rarest ones): each more costs its doclist, and instr checks the rest. */
+const DRIVER_TRIGRAMS = 2;
+
+interface Plan {
+  /** The term the query starts from through the trigram index, when that reads fewer rows than a scan of the searcher's rooms. */
+  driver: { text: string; match: string } | undefined;
+  /** The stems looked up in the word index (uncommon enough). */
+  stems: Set<string>;
+}
+
+const trigramsOf = (text: string): string[] => {
+  const cps = [...text];
+  const out = new Set<string>();
+  for (let i = 0; i + TRIGRAM_MIN <= cps.length; i++) out.add(cps.slice(i, i + TRIGRAM_MIN).join(''));
+  return [...out];
+};
+
+/**
+ * SQLite's planner cannot tell a rare word from a common one: it started every query from the
+ * trigram index, and a common word ("the") read most of the index, across every room, before the
+ * rooms of the searcher were looked at (half a second at 60k messages). So this looks first: how
+ * many messages hold each trigram (the fts5vocab table, one lookup each), and how many messages the
+ * searcher's rooms hold. The rarest term drives through its two rarest trigrams when they yield
+ * no more messages than the rooms hold (a count that stops there); otherwise the query scans the
+ * rooms and checks the text per message.
+ */
+async function planQuery(db: Kysely<DB>, input: PrepareInput): Promise<Plan> {
+  let best: { text: string; est: number; trigrams: string[] } | undefined;
+  for (const text of input.texts) {
+    if (codePoints(text) < TRIGRAM_MIN) continue;
+    const counted = await Promise.all(
+      trigramsOf(text).map(async (t) => {
+        const r = await sql<{ doc: number }>`select doc from message_search_trigram_vocab where term = ${t}`.execute(db);
+        return { t, doc: Number(r.rows[0]?.doc ?? 0) };
+      }),
+    );
+    counted.sort((a, b) => a.doc - b.doc);
+    const est = counted[0]?.doc ?? 0;
+    if (!best || est < best.est) best = { text, est, trigrams: counted.slice(0, DRIVER_TRIGRAMS).map((c) => c.t) };
+  }
+  let driver: Plan['driver'];
+  if (best !== undefined) {
+    const match = best.trigrams.map(ftsPhrase).join(' ');
+    const scope = await input.scopeSize();
+    // The rarest trigram alone may be common while the two together are rare (the trigrams of one
+    // word are far from independent, so no estimate from the counts held): count the candidates,
+    // stopping as soon as there are more than a scan would read.
+    const yields = best.est <= scope ? best.est : await boundedCount(db, 'message_search_trigram', match, scope + 1);
+    if (yields <= scope) driver = { text: best.text, match };
+  }
+  const stems = new Set<string>();
+  for (const tokens of input.stems) {
+    if ((await boundedCount(db, 'message_search_words', ftsPhrase(tokens), STEM_SET_MAX + 1)) <= STEM_SET_MAX) stems.add(tokens);
+  }
+  return { driver, stems };
+}
+
+/** How many messages an FTS query matches, counting no further than `limit`. */
+async function boundedCount(db: Kysely<DB>, table: 'message_search_trigram' | 'message_search_words', match: string, limit: number): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*) as n from (select rowid from ${sql.table(table)} where ${sql.table(table)} match ${match} limit ${limit})`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+const tooBroad = () => new DomainError('query_too_broad', 'This search would take too long: add a longer word, a from:, in: or date filter.');
+
+/**
+ * SQLite: a table of each message's search form (message_search) is the external content of two
+ * FTS5 indexes, kept in step by triggers on it: message_search_words (porter over unicode61 with
+ * diacritics removed: stemmed words) and message_search_trigram (trigrams: substrings, CJK).
+ */
+export const sqliteSearch: SearchSql = {
+  async prepare(db, input): Promise<SearchFragments> {
+    const inTime = sql<boolean>`rooms_search_deadline(${input.deadlineMs})`;
+    const plan = await planQuery(db, input);
+    return {
+      bodyContains: (text) => {
+        const scan = sql<boolean>`instr(s.body, ${text}) > 0`;
+        if (text !== plan.driver?.text) return scan;
+        // The driver: candidates from the index by its rarest trigrams (any order), each checked for the whole text.
+        return sql<boolean>`(s.id in (select rowid from message_search_trigram where message_search_trigram match ${plan.driver.match} and ${inTime}) and ${scan})`;
+      },
+      stemMatch: (tokens) =>
+        plan.stems.has(tokens) ? sql<boolean>`s.id in (select rowid from message_search_words where message_search_words match ${ftsPhrase(tokens)} and ${inTime})` : sql<boolean>`0 = 1`,
+      contains: (column, text) => sql<boolean>`instr(${column}, ${text}) > 0`,
+      inTime: () => inTime,
+    };
+  },
+
+  async withBudget(db, _budgetMs, fn) {
+    try {
+      return await fn(db);
+    } catch (err) {
+      if (err instanceof Error && err.message.includes(DEADLINE_MARKER)) throw tooBroad();
+      throw err;
+    }
+  },
+
+  async createIndex(db: Kysely<unknown>, fill) {
+    await sql`create table message_search (
+      id integer primary key,
+      message_id text not null unique references messages(id) on delete cascade,
+      body text not null,
+      words text not null
+    )`.execute(db);
+    // Rows first, indexes after: building an FTS index in one pass is much faster than row by row.
+    await fill();
+    // No column sizes (they serve bm25, which is not used: see search-messages.ts), and no positions
+    // in the trigram index: it is asked for a few trigrams in any order, instr checks the text.
+    // Both make every send's index write cheaper and the index smaller.
+    await sql`create virtual table message_search_words using fts5(words, content='message_search', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', columnsize=0)`.execute(db);
+    await sql`create virtual table message_search_trigram using fts5(body, content='message_search', content_rowid='id', tokenize='trigram', detail=none, columnsize=0)`.execute(db);
+    // How many messages hold each trigram: what the query planner above looks at.
+    await sql`create virtual table message_search_trigram_vocab using fts5vocab(message_search_trigram, 'row')`.execute(db);
+    await sqliteSearch.reindex(db as Kysely<DB>);
+    // The FTS5 external-content triggers: every write to message_search (in the message's own transaction) reaches both indexes.
+    await sql`create trigger message_search_ai after insert on message_search begin
+      insert into message_search_words(rowid, words) values (new.id, new.words);
+      insert into message_search_trigram(rowid, body) values (new.id, new.body);
+    end`.execute(db);
+    await sql`create trigger message_search_ad after delete on message_search begin
+      insert into message_search_words(message_search_words, rowid, words) values ('delete', old.id, old.words);
+      insert into message_search_trigram(message_search_trigram, rowid, body) values ('delete', old.id, old.body);
+    end`.execute(db);
+    await sql`create trigger message_search_au after update on message_search begin
+      insert into message_search_words(message_search_words, rowid, words) values ('delete', old.id, old.words);
+      insert into message_search_trigram(message_search_trigram, rowid, body) values ('delete', old.id, old.body);
+      insert into message_search_words(rowid, words) values (new.id, new.words);
+      insert into message_search_trigram(rowid, body) values (new.id, new.body);
+    end`.execute(db);
+  },
+
+  async reindex(db) {
+    await sql`insert into message_search_words(message_search_words) values ('rebuild')`.execute(db);
+    await sql`insert into message_search_trigram(message_search_trigram) values ('rebuild')`.execute(db);
+  },
+};
