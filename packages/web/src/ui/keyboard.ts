@@ -15,6 +15,12 @@ export function installShortcuts(currentRoom: () => string | null): () => void {
       ui.set({ dialog: 'switcher' });
       return;
     }
+    // Ctrl/Cmd+F searches the messages (the browser's find still has F3); `/` stays the composer's.
+    if (mod && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'f' && !ui.get().dialog) {
+      e.preventDefault();
+      openSearch();
+      return;
+    }
     if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
       e.preventDefault();
       const rooms = sortedRooms(store.get().rooms);
@@ -44,4 +50,15 @@ export function installShortcuts(currentRoom: () => string | null): () => void {
   };
   addEventListener('keydown', onKey);
   return () => removeEventListener('keydown', onKey);
+}
+
+/** Opens the search panel, or puts the caret back in its box when it is open. */
+export function openSearch(): void {
+  if (ui.get().panel?.kind === 'search') {
+    const box = document.querySelector<HTMLInputElement>('.search-input');
+    box?.focus();
+    box?.select();
+    return;
+  }
+  ui.set({ panel: { kind: 'search' }, drawerOpen: false });
 }
