@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { SEARCH_QUERY_MAX } from '@rooms/protocol';
+import type { SEARCH_QUERY_MAX } from '@rooms/protocol';
 import { searchPeople } from '../../state/people-actions.ts';
 import { setSearchDraft } from '../../state/search.ts';
 import { roomName } from '../../state/selectors.ts';
@@ -8,6 +8,11 @@ import type { User } from '../../state/types.ts';
 import { applyCompletion, type Completion, completions, tokenAt } from './operators.ts';
 
 const DEBOUNCE_MS = 200;
+/**
+ * The protocol's bound on a query, checked against it by the type: importing the value would bundle
+ * the search schemas, and with them zod, into this chunk.
+ */
+const QUERY_MAX: typeof SEARCH_QUERY_MAX = 1000;
 
 /**
  * The search box: a combobox whose list completes the word at the caret — operators as hints,
@@ -41,7 +46,8 @@ export function SearchBox({ value, invalid, describedBy, onSubmit }: { value: st
   const valueTyped = token.text.includes(':');
   useEffect(() => setActive(valueTyped ? 0 : -1), [token.text, valueTyped]);
 
-  const open = focused && !dismissed && options.length > 0;
+  // An empty word lists nothing: the panel shows the operators below the box until a search runs.
+  const open = focused && !dismissed && token.text !== '' && options.length > 0;
   const current = open && active < options.length ? active : -1;
 
   function take(c: Completion) {
@@ -93,7 +99,7 @@ export function SearchBox({ value, invalid, describedBy, onSubmit }: { value: st
         autoComplete="off"
         spellCheck={false}
         enterKeyHint="search"
-        maxLength={SEARCH_QUERY_MAX}
+        maxLength={QUERY_MAX}
         value={value}
         onChange={(e) => {
           setSearchDraft(e.target.value);
