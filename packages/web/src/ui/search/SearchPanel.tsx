@@ -163,12 +163,15 @@ function Hit({ hit }: { hit: SearchHit }) {
   const sender = useStore((s) => s.users[m.sender.id]) ?? m.sender;
   const room = useStore((s) => s.rooms[hit.room.id]);
   const where = useStore((s) => (room ? roomName(s, room) : hit.room.name));
-  const href = roomPath(hit.room.id, m.id);
+  // A reply lives in its thread, not in the room's timeline: its link is the thread's first
+  // message, and a click opens the thread beside it.
+  const href = roomPath(hit.room.id, m.parent_id ?? m.id);
   const open = (e: React.MouseEvent) => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
     // On a phone the panel covers the room: close it to show the message (the results stay).
-    if (matchMedia('(max-width: 720px)').matches) ui.set({ panel: null });
+    if (m.parent_id) ui.set({ panel: { kind: 'thread', messageId: m.parent_id } });
+    else if (matchMedia('(max-width: 720px)').matches) ui.set({ panel: null });
     navigate(href);
   };
   return (
