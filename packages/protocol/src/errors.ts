@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   invalid_category: 400,
   invalid_json: 400,
   invalid_query: 400,
+  query_too_broad: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
   token_expired: 401,

@@ -44,7 +44,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   warnIfDataDirExposed(config.DATA_DIR, logger);
-  const core = await openCore(config, { clock, logger, onMigration: (name, i, total) => logger.info({ migration: name }, `migrating ${i}/${total}`) });
+  const core = await openCore(config, { clock, logger, onMigration: (name, i, total, detail) => logger.info({ migration: name }, `migrating ${i}/${total}${detail === undefined ? '' : `: ${detail}`}`) });
   const { store, ports, services } = core;
   const { bus } = ports;
   const { accounts } = services;

@@ -17,7 +17,7 @@ import type { Store } from './store/store.ts';
 export interface CoreOptions {
   clock: Clock;
   /** Each migration as it starts (the server logs it, `rooms migrate` prints progress). */
-  onMigration?: (name: string, index: number, total: number) => void;
+  onMigration?: (name: string, index: number, total: number, detail?: string) => void;
   logger?: Logger;
 }
 
@@ -89,6 +89,7 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
       urlTtlSeconds: config.ATTACHMENT_URL_TTL,
     },
     caps: { maxOwnedRooms: config.MAX_OWNED_ROOMS, maxJoinedRooms: config.MAX_JOINED_ROOMS, maxRoomInvites: config.MAX_ROOM_INVITES },
+    search: { rate: ports.searchRate, budgetMs: config.SEARCH_TIME_BUDGET_MS },
     ...(logger ? { onBackgroundError: (err: unknown, what: string) => logger.error({ err }, `${what} failed`) } : {}),
   });
   return {

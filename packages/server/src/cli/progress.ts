@@ -30,6 +30,16 @@ export class Progress {
     this.ticker.unref();
   }
 
+  /** Progress within the current step ("indexed 10000/250000 messages"): its own line, or the step's line rewritten on a terminal. */
+  detail(text: string): void {
+    if (this.label === undefined) return;
+    if (!this.out.isTTY) {
+      this.out.write(`${this.label}: ${text}\n`);
+      return;
+    }
+    this.out.write(`\r${this.label}: ${text}`);
+  }
+
   /** Ends the last step; returns the time since the start, for a summary line. */
   finish(): string {
     this.endStep();

@@ -23,7 +23,7 @@ export type MigrationSummary = string | undefined;
 function migrationProgress() {
   const progress = new Progress();
   return {
-    onMigration: (name: string, i: number, total: number) => progress.step(`migrating ${i}/${total} ${name}`),
+    onMigration: (name: string, i: number, total: number, detail?: string) => (detail === undefined ? progress.step(`migrating ${i}/${total} ${name}`) : progress.detail(detail)),
     done: (): MigrationSummary => {
       const took = progress.finish();
       return progress.steps === 0 ? undefined : `${progress.steps} migration${progress.steps === 1 ? '' : 's'} in ${took}`;

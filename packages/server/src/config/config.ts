@@ -128,6 +128,11 @@ export const ConfigSchema = z.object({
   /** Uploads one user may make per UPLOAD_RATE_WINDOW seconds (429 + Retry-After past it). */
   UPLOAD_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
   UPLOAD_RATE_WINDOW: seconds(60),
+  /** Message searches one user may make per SEARCH_RATE_WINDOW seconds (429 + Retry-After past it). */
+  SEARCH_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  SEARCH_RATE_WINDOW: seconds(10),
+  /** How long one search may run in the database (ms); a query that needs longer gets query_too_broad (400). */
+  SEARCH_TIME_BUDGET_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   /** Seconds a signed attachment URL lives (rounded up to 10 minutes, so it stays cacheable). */
   ATTACHMENT_URL_TTL: seconds(60 * 60, 60),
   /** Seconds an upload may stay unposted before the cleanup job deletes it. */

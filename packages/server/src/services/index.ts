@@ -28,6 +28,7 @@ import { BlocksService } from './users/blocks.service.ts';
 import { UsersService } from './users/users.service.ts';
 import type { BackgroundErrorHandler } from './background.ts';
 import type { RoomCaps } from './rooms/caps.ts';
+import { SearchService } from './search/search.service.ts';
 
 /** Every use case, one object per resource. Transports (REST, WebSocket, gateways) call these and nothing below. */
 export interface Services {
@@ -47,6 +48,7 @@ export interface Services {
   broadcasts: BroadcastService;
   notifications: NotificationsService;
   attachments: AttachmentsService;
+  search: SearchService;
 }
 
 export interface ServiceDeps {
@@ -86,6 +88,8 @@ export interface ServiceDeps {
   };
   /** Failures of work a service started on its own (timers); the server logs them. */
   onBackgroundError?: BackgroundErrorHandler;
+  /** Message search: searches per user (SEARCH_RATE_*) and the time one may take (SEARCH_TIME_BUDGET_MS). */
+  search: { rate: RateLimiter; budgetMs: number };
 }
 
 export function createServices(d: ServiceDeps): Services {
@@ -127,5 +131,6 @@ export function createServices(d: ServiceDeps): Services {
     broadcasts: new BroadcastService({ store, bus, clock, presence: d.presence, rateLimiter: d.messageRate }),
     notifications: new NotificationsService({ store, clock, retentionDays: d.notificationRetentionDays }),
     attachments,
+    search: new SearchService({ store, clock, attachments, rate: d.search.rate, budgetMs: d.search.budgetMs }),
   };
 }

@@ -15,6 +15,8 @@ import type {
   RoomRow,
 } from './room-types.ts';
 import type { AttachmentRow, NewAttachment } from './attachment-types.ts';
+import type { SearchQuery } from '../domain/search-query.ts';
+import type { MessageSearchOptions, MessageSearchPage } from './search-types.ts';
 import type { FollowEntry, IsoTime, NewUser, Page, ProfileFieldRow, UserPatch, UserRow } from './types.ts';
 
 /**
@@ -228,6 +230,15 @@ export interface MessageRepository {
   countUnread(roomId: string, userId: string, afterSeq: number): Promise<number>;
   /** The highest seq that belongs to a message at or before seq (read points move to messages). */
   latestMessageAtOrBefore(roomId: string, seq: number): Promise<MessageRow | undefined>;
+  /**
+   * Message search (SPEC §5): the messages of the rooms userId is a member of now that the query
+   * matches — never deleted or system messages, edited ones by their current text — one keyset
+   * page, ranked (or newest first), with the total. Throws invalid_cursor for a cursor it did not
+   * write, query_too_broad when the query runs past opts.budgetMs.
+   */
+  search(userId: string, query: SearchQuery, opts: MessageSearchOptions): Promise<MessageSearchPage>;
+  /** Rewrites the whole search index from the messages (repairs), in batches; onProgress(done, total). */
+  rebuildSearchIndex(onProgress?: (done: number, total: number) => void): Promise<number>;
 }
 
 export interface ReactionRepository {

@@ -11,6 +11,7 @@ import { capsAndHiddenContract } from './caps-hidden.contract.ts';
 import { followContract } from './follows.contract.ts';
 import { messageContract } from './messages.contract.ts';
 import { roomContract } from './rooms.contract.ts';
+import { searchContract } from './search.contract.ts';
 import { ticketAndLockContract } from './tickets-locks.contract.ts';
 import { userContract } from './users.contract.ts';
 
@@ -64,5 +65,6 @@ for (const backend of backends()) {
     messageContract(() => store);
     capsAndHiddenContract(() => store);
     attachmentContract(() => store);
+    searchContract(() => store);
   });
 }

@@ -4,7 +4,7 @@ import type { Store } from '../store.ts';
 import type { QueryTimer, SqlDialect } from './dialects/dialect.ts';
 import { openPostgres } from './dialects/postgres.ts';
 import { openSqlite } from './dialects/sqlite.ts';
-import { migrateToLatest } from './migrations/index.ts';
+import { migrateToLatest, type MigrationListener } from './migrations/index.ts';
 import { SqlStore } from './sql-store.ts';
 
 export interface OpenStoreOptions {
@@ -14,7 +14,7 @@ export interface OpenStoreOptions {
   dataDir: string;
   /** Bring the schema up to date first (the server does; `rooms migrate` does it alone). */
   migrate?: boolean;
-  onMigration?: (name: string, index: number, total: number) => void;
+  onMigration?: MigrationListener;
   /** A connection beside the requests failed: an idle one (PostgreSQL; the pool replaces it) or the checkpointer's (SQLite; it tries again). For logging. */
   onConnectionError?: (err: Error) => void;
   /** Times every statement (a diagnostic: SQL_TIMING). */
@@ -30,7 +30,7 @@ export function openDialect(opts: Pick<OpenStoreOptions, 'databaseUrl' | 'dataDi
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const dialect = openDialect(opts);
   try {
-    if (opts.migrate !== false) await migrateToLatest(dialect.db as Kysely<unknown>, dialect.types, opts.onMigration);
+    if (opts.migrate !== false) await migrateToLatest(dialect.db as Kysely<unknown>, dialect, opts.onMigration);
   } catch (err) {
     await dialect.close();
     throw err;

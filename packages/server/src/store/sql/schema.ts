@@ -182,6 +182,13 @@ export interface AttachmentsTable {
   created_at: string;
 }
 
+/** Each message's search form (see domain/search-document.ts); the databases index it their own way. */
+export interface MessageSearchTable {
+  message_id: string;
+  body: string;
+  words: string;
+}
+
 export interface DB {
   attachments: AttachmentsTable;
   notifications: NotificationsTable;
@@ -199,6 +206,7 @@ export interface DB {
   follows: FollowsTable;
   ws_tickets: WsTicketsTable;
   job_locks: JobLocksTable;
+  message_search: MessageSearchTable;
 }
 
 export type Count = ColumnType<number | string | bigint, never, never>;

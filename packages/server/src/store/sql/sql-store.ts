@@ -69,7 +69,7 @@ export class SqlStore implements Store {
     this.bans = new SqlBanRepository(db);
     this.invites = new SqlInviteRepository(db);
     this.blocks = new SqlBlockRepository(db);
-    this.messages = new SqlMessageRepository(db);
+    this.messages = new SqlMessageRepository(db, sqlDialect);
     this.reactions = new SqlReactionRepository(db);
     this.pins = new SqlPinRepository(db);
     this.events = new SqlRoomEventRepository(db);

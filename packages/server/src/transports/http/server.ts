@@ -20,6 +20,7 @@ import { notificationRoutes } from './routes/notifications.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
 import { presenceRoutes } from './routes/presence.routes.ts';
 import { roomRoutes } from './routes/rooms.routes.ts';
+import { searchRoutes } from './routes/search.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import type { HttpApp } from './types.ts';
 
@@ -132,6 +133,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   notificationRoutes(app, s.notifications, s.accounts);
   presenceRoutes(app, s.presence, s.broadcasts, s.accounts);
   await attachmentRoutes(app, s.attachments, s.accounts);
+  searchRoutes(app, s.search, s.accounts);
   // The web app last, and its fallback only as the not-found case: every API route is matched before the app's files.
   app.setNotFoundHandler(deps.webDir === undefined ? notFound : await serveWebApp(app, { dir: deps.webDir, logger: deps.logger }, notFound));
   return app;

@@ -1,5 +1,6 @@
 import type { CompiledQuery, Kysely, LogEvent, QueryResult } from 'kysely';
 import type { DB } from '../schema.ts';
+import type { SearchSql } from '../search/search-sql.ts';
 
 /** Column types that differ by database; migrations ask the dialect instead of branching. */
 export interface ColumnTypes {
@@ -14,6 +15,8 @@ export interface SqlDialect {
   readonly types: ColumnTypes;
   /** SQLite: one writer, so queued transactions are committed together (see group-commit.ts). */
   readonly groupCommit?: GroupCommitOptions;
+  /** Message search: the index and how queries use it. */
+  readonly search: SearchSql;
   isUniqueViolation(err: unknown): boolean;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../schema.ts';
+import { postgresSearch } from './postgres-search.ts';
 import { timedLog, type QueryTimer, type SqlDialect } from './dialect.ts';
 
 const TIMESTAMPTZ_OID = 1184;
@@ -28,6 +29,7 @@ export function openPostgres(connectionString: string, poolSize = 10, onIdleErro
     name: 'postgres',
     db,
     types: { uuid: 'uuid', timestamp: 'timestamptz' },
+    search: postgresSearch,
     isUniqueViolation: (err) => (err as { code?: string }).code === '23505',
     close: () => db.destroy(),
   };

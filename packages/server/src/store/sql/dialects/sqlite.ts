@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { CompiledQuery, Kysely, SelectQueryNode, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase } from 'kysely';
 import type { DB } from '../schema.ts';
 import { timedLog, type QueryTimer, type SqlDialect } from './dialect.ts';
+import { registerSearchFunctions, sqliteSearch } from './sqlite-search.ts';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts';
 
 /** Past this many WAL pages the writer checkpoints in its own commit (the checkpointer thread normally keeps it far below). */
@@ -213,6 +214,7 @@ export function openSqlite(file: string, onError: (err: Error) => void = () => {
   conn.pragma('synchronous = NORMAL');
   conn.pragma('foreign_keys = ON');
   conn.pragma('busy_timeout = 5000');
+  registerSearchFunctions(conn);
   // A second connection for reads, and a thread for checkpoints; an in-memory database is private
   // to its connection, so it has neither.
   let reader: Database.Database | undefined;
@@ -220,6 +222,7 @@ export function openSqlite(file: string, onError: (err: Error) => void = () => {
   if (file !== ':memory:') {
     reader = new Database(file, { readonly: true });
     reader.pragma('busy_timeout = 5000');
+    registerSearchFunctions(reader);
     // The commits only append to the WAL; the checkpointer's thread copies it into the file. The
     // writer checkpoints itself only if the WAL grows past this (~40 MB): a bound, should the thread lag.
     conn.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
@@ -232,6 +235,7 @@ export function openSqlite(file: string, onError: (err: Error) => void = () => {
     name: 'sqlite',
     db,
     types: { uuid: 'text', timestamp: 'text' },
+    search: sqliteSearch,
     // Holding a batch open (a turn, or up to HOLD_MS) is only free when reads do not need the writer.
     groupCommit: { hold: reader !== undefined, runOnWriter: (q) => driver.runOnWriter(q) },
     isUniqueViolation: (err) => (err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT_UNIQUE') === true || (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY',

@@ -1,13 +1,25 @@
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import type { ColumnTypes } from '../dialects/dialect.ts';
+import type { SearchSql } from '../search/search-sql.ts';
 import * as m0001 from './0001_accounts.ts';
 import * as m0002 from './0002_rooms_messages.ts';
 import * as m0003 from './0003_notifications.ts';
 import * as m0004 from './0004_messages_are_their_own_log.ts';
 import * as m0005 from './0005_ticket_token_version.ts';
 import * as m0006 from './0006_attachments.ts';
+import * as m0007 from './0007_search.ts';
 
-type Step = { up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> };
+/** What a migration may need besides the column types: the dialect's search DDL, and a way to report progress. */
+export interface MigrationContext {
+  search: SearchSql;
+  /** A progress line for a long step ("indexed 10000/250000 messages"). */
+  progress: (detail: string) => void;
+}
+
+type Step = { up(db: Kysely<unknown>, t: ColumnTypes, ctx: MigrationContext): Promise<void> };
+
+/** Told when a migration starts (no detail), and of its progress on a long step (with one). */
+export type MigrationListener = (name: string, index: number, total: number, detail?: string) => void;
 
 /** Forward-only migrations, in order. Never edit one that has shipped: add the next. */
 const STEPS: Record<string, Step> = {
@@ -17,18 +29,21 @@ const STEPS: Record<string, Step> = {
   '0004_messages_are_their_own_log': m0004,
   '0005_ticket_token_version': m0005,
   '0006_attachments': m0006,
+  '0007_search': m0007,
 };
 
 export const MIGRATION_NAMES = Object.keys(STEPS);
 
 /**
- * Brings the schema up to date. Kysely's migrator takes a lock (an advisory lock on PostgreSQL),
- * so several nodes starting at once run each migration exactly once.
+ * Brings the schema up to date (or up to the migration `upTo`, for tests of a migration over
+ * existing data). Kysely's migrator takes a lock (an advisory lock on PostgreSQL), so several
+ * nodes starting at once run each migration exactly once.
  */
 export async function migrateToLatest(
   db: Kysely<unknown>,
-  types: ColumnTypes,
-  onStep: (name: string, index: number, total: number) => void = () => {},
+  dialect: { types: ColumnTypes; search: SearchSql },
+  onStep: MigrationListener = () => {},
+  upTo?: string,
 ): Promise<MigrationResultSet> {
   const total = MIGRATION_NAMES.length;
   const migrations: Record<string, Migration> = Object.fromEntries(
@@ -37,13 +52,14 @@ export async function migrateToLatest(
       {
         up: async (trx: Kysely<unknown>) => {
           onStep(name, i + 1, total);
-          await STEPS[name]!.up(trx, types);
+          const progress = (detail: string) => onStep(name, i + 1, total, detail);
+          await STEPS[name]!.up(trx, dialect.types, { search: dialect.search, progress });
         },
       },
     ]),
   );
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const result = await migrator.migrateToLatest();
+  const result = upTo === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(upTo);
   if (result.error) throw result.error;
   return result;
 }

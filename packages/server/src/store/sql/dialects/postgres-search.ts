@@ -1,0 +1,58 @@
+import { sql, type Kysely } from 'kysely';
+import { DomainError } from '../../../domain/errors.ts';
+import { escapeLike } from '../repositories/sql-helpers.ts';
+import { DEADLINE_MARKER, TRIGRAM_MIN, codePoints, type SearchFragments, type SearchSql } from '../search/search-sql.ts';
+
+const tooBroad = () => new DomainError('query_too_broad', 'This search would take too long: add a longer word, a from:, in: or date filter.');
+/** PostgreSQL's code for a statement cancelled by statement_timeout. */
+const QUERY_CANCELED = '57014';
+
+/**
+ * PostgreSQL: message_search holds each message's search form with a stored english tsvector of
+ * its words (GIN: stems), and a pg_trgm GIN index on the body (substrings, CJK: LIKE uses it).
+ */
+export const postgresSearch: SearchSql = {
+  fragments(deadlineMs: number): SearchFragments {
+    const deadline = new Date(deadlineMs).toISOString();
+    return {
+      // Short texts give pg_trgm no trigram to look up (a scan of the whole index): strpos over the searcher's rooms instead.
+      bodyContains: (text) => (codePoints(text) >= TRIGRAM_MIN ? sql<boolean>`s.body like ${`%${escapeLike(text)}%`} escape '\\'` : sql<boolean>`strpos(s.body, ${text}) > 0`),
+      stemMatch: (tokens) => sql<boolean>`s.stems @@ phraseto_tsquery('english', ${tokens})`,
+      contains: (column, text) => sql<boolean>`strpos(${column}, ${text}) > 0`,
+      // The cast fails at run time only: clock_timestamp() is volatile, so the planner cannot fold it.
+      inTime: () => sql<boolean>`(case when clock_timestamp() > ${deadline}::timestamptz then cast(${`${DEADLINE_MARKER} `} || clock_timestamp()::text as integer) else 1 end) = 1`,
+    };
+  },
+
+  async withBudget(db, budgetMs, fn) {
+    const run = async (trx: typeof db) => {
+      // Also bounds what the per-row check cannot see (planning, a long index scan): the budget plus a margin.
+      await sql`select set_config('statement_timeout', ${String(Math.max(1, Math.ceil(budgetMs)) + 250)}, true)`.execute(trx);
+      return fn(trx);
+    };
+    try {
+      return await (db.isTransaction ? fn(db) : db.transaction().execute(run));
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      if (e.code === QUERY_CANCELED || e.message?.includes(DEADLINE_MARKER)) throw tooBroad();
+      throw err;
+    }
+  },
+
+  async createIndex(db: Kysely<unknown>, fill) {
+    await sql`create extension if not exists pg_trgm`.execute(db);
+    await sql`create table message_search (
+      message_id uuid primary key references messages(id) on delete cascade,
+      body text not null,
+      words text not null,
+      stems tsvector generated always as (to_tsvector('english', words)) stored
+    )`.execute(db);
+    await fill();
+    await sql`create index message_search_stems on message_search using gin (stems)`.execute(db);
+    await sql`create index message_search_trigram on message_search using gin (body gin_trgm_ops)`.execute(db);
+  },
+
+  async reindex(db) {
+    await sql`reindex table message_search`.execute(db);
+  },
+};

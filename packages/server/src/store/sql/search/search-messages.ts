@@ -1,0 +1,127 @@
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { DomainError } from '../../../domain/errors.ts';
+import type { SearchQuery } from '../../../domain/search-query.ts';
+import { decodeKey, encodeKey } from '../../cursor.ts';
+import type { MessageSearchOptions, MessageSearchPage } from '../../search-types.ts';
+import { toMessage } from '../repositories/mappers.ts';
+import type { DB, MessagesTable } from '../schema.ts';
+import { searchBody, searchWordTokens } from '../../../domain/search-document.ts';
+import type { SearchFragments, SearchSql } from './search-sql.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HAS_WORD_CHARS = /[\p{L}\p{N}]/u;
+const and = (parts: RawBuilder<unknown>[]): RawBuilder<boolean> => (parts.length === 0 ? sql<boolean>`1 = 1` : sql<boolean>`${sql.join(parts, sql` and `)}`);
+const or = (parts: RawBuilder<unknown>[]): RawBuilder<boolean> => sql<boolean>`(${sql.join(parts, sql` or `)})`;
+
+/**
+ * A word matches where its text appears in the message (`deploy` in `redeployment`, `東京` in
+ * `東京タワー`), or where the word index finds its stem (`running` → `runs`).
+ */
+function wordMatches(f: SearchFragments, word: string): RawBuilder<boolean> {
+  const body = searchBody(word);
+  const tokens = searchWordTokens(word);
+  const substring = f.bodyContains(body);
+  return HAS_WORD_CHARS.test(tokens) ? or([substring, f.stemMatch(tokens)]) : substring;
+}
+
+/** The rooms searched: the searcher's memberships now (left, removed or banned: gone), narrowed by room_id and in:. */
+function roomScope(userId: string, q: SearchQuery, roomId: string | undefined): RawBuilder<boolean> {
+  const conds: RawBuilder<unknown>[] = [sql`mb.user_id = ${userId}`];
+  if (roomId !== undefined) conds.push(sql`mb.room_id = ${roomId}`);
+  if (q.in.length > 0) {
+    // An id is compared as an id only when it looks like one (PostgreSQL refuses a malformed uuid).
+    const named = q.in.map((v) => (UUID.test(v) ? sql`(r.id = ${v.toLowerCase()} or r.name_lower = ${v.toLowerCase()})` : sql`r.name_lower = ${v.toLowerCase()}`));
+    conds.push(sql`mb.room_id in (select r.id from rooms r where ${or(named)})`);
+  }
+  return sql<boolean>`m.room_id in (select mb.room_id from memberships mb where ${and(conds)})`;
+}
+
+/** Everything but the text terms: sender, mentions, dates, attachments, links, threads, pins. */
+function filters(f: SearchFragments, userId: string, q: SearchQuery): RawBuilder<unknown>[] {
+  const c: RawBuilder<unknown>[] = [];
+  if (q.from.length > 0) {
+    const usernames = q.from.flatMap((x) => (x === 'me' ? [] : [x.username]));
+    const senders: RawBuilder<unknown>[] = [];
+    if (q.from.includes('me')) senders.push(sql`m.sender_id = ${userId}`);
+    if (usernames.length > 0) senders.push(sql`m.sender_id in (select u.id from users u where u.username in (${sql.join(usernames)}))`);
+    c.push(or(senders));
+  }
+  if (q.mentionsMe) c.push(or([sql`m.mentions_room = 1`, f.contains(sql.ref('m.mentions'), JSON.stringify(userId))]));
+  if (q.createdFrom !== undefined) c.push(sql`m.created_at >= ${q.createdFrom}`);
+  if (q.createdBefore !== undefined) c.push(sql`m.created_at < ${q.createdBefore}`);
+  for (const has of q.has) {
+    if (has === 'attachment') c.push(sql`exists (select 1 from attachments a where a.message_id = m.id)`);
+    if (has === 'image') c.push(sql`exists (select 1 from attachments a where a.message_id = m.id and a.kind = 'image')`);
+    if (has === 'file') c.push(sql`exists (select 1 from attachments a where a.message_id = m.id and a.kind <> 'image')`);
+    if (has === 'link') c.push(or(['http://', 'https://', 'www.'].map((p) => f.contains(sql.ref('s.body'), p))));
+  }
+  if (q.isThread) c.push(sql`m.parent_id is not null`);
+  if (q.isPinned) c.push(sql`exists (select 1 from pins p where p.message_id = m.id)`);
+  return c;
+}
+
+/**
+ * The relevance of a hit, an integer that depends on the message and the query only — never on
+ * the rest of the corpus, as bm25's idf does — so that a page's cursor stays valid while messages
+ * arrive, and both databases rank alike. Each word counts 3 as a whole word, 2 as a word's start,
+ * 1 inside a word (or by its stem); the words side by side, in order, add 4 (a phrase above
+ * scattered words). Recency breaks ties.
+ */
+function relevance(f: SearchFragments, q: SearchQuery): RawBuilder<number> {
+  const words = sql.ref('s.words');
+  const parts: RawBuilder<unknown>[] = q.words.map((w) => {
+    const t = searchWordTokens(w);
+    return sql`(case when ${f.contains(words, ` ${t} `)} then 3 when ${f.contains(words, ` ${t}`)} then 2 else 1 end)`;
+  });
+  if (q.words.length >= 2) parts.push(sql`(case when ${f.contains(sql.ref('s.body'), q.words.map(searchBody).join(' '))} then 4 else 0 end)`);
+  return parts.length === 0 ? sql<number>`0` : sql<number>`(${sql.join(parts, sql` + `)})`;
+}
+
+/** The cursor: the last hit's sort key (score, created_at, id). */
+const encodeCursor = (score: number, at: string, id: string): string => encodeKey([String(score), at, id]);
+function decodeCursor(cursor: string | undefined): { score: number; at: string; id: string } | undefined {
+  const key = decodeKey(cursor, ['text', 'text', 'uuid'] as const);
+  if (!key) return undefined;
+  const [score, at, id] = key;
+  if (!/^\d{1,6}$/.test(score) || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(at)) throw new DomainError('invalid_cursor', 'The cursor is not valid: pass a next_cursor as given.');
+  return { score: Number(score), at, id };
+}
+
+type HitRow = Selectable<MessagesTable> & { score: number | string; total: number | string };
+
+/** Compiles the query for the dialect and runs it under the time budget (see MessageRepository.search). */
+export async function searchMessages(db: Kysely<DB>, search: SearchSql, userId: string, q: SearchQuery, opts: MessageSearchOptions): Promise<MessageSearchPage> {
+  const after = decodeCursor(opts.cursor);
+  const f = search.fragments(Date.now() + opts.budgetMs);
+  const text: RawBuilder<unknown>[] = [
+    ...q.words.map((w) => wordMatches(f, w)),
+    ...q.phrases.map((p) => f.bodyContains(searchBody(p))),
+    ...[...q.excludeWords, ...q.excludePhrases].map((x) => sql`not ${f.contains(sql.ref('s.body'), searchBody(x))}`),
+  ];
+  const score = opts.sort === 'relevance' && !q.filterOnly ? relevance(f, q) : sql<number>`0`;
+  const position = after ? sql`where h.score < ${after.score} or (h.score = ${after.score} and (h.created_at < ${after.at} or (h.created_at = ${after.at} and h.id < ${after.id})))` : sql``;
+  const query = sql<HitRow>`
+    select h.* from (
+      select m.*, ${score} as score, count(*) over () as total
+      from messages m
+      join message_search s on s.message_id = m.id
+      where ${f.inTime()}
+        and ${roomScope(userId, q, opts.roomId)}
+        and m.deleted_at is null
+        and ${and([...filters(f, userId, q), ...text])}
+    ) h
+    ${position}
+    order by h.score desc, h.created_at desc, h.id desc
+    limit ${opts.limit + 1}`;
+  const rows = await search.withBudget(db, opts.budgetMs, async (d) => (await query.execute(d)).rows);
+  const page = rows.slice(0, opts.limit);
+  const last = page.at(-1);
+  // Every row carries the count of all matches (the window runs before the cursor's filter).
+  const total = rows.length > 0 ? Number(rows[0]!.total) : 0;
+  return {
+    items: page.map(({ score: _s, total: _t, ...m }) => toMessage(m)),
+    next_cursor: rows.length > opts.limit && last ? encodeCursor(Number(last.score), last.created_at, last.id) : null,
+    total,
+    total_exact: true,
+  };
+}

@@ -1,0 +1,37 @@
+import type { Kysely, RawBuilder } from 'kysely';
+import type { DB } from '../schema.ts';
+
+/**
+ * What differs between the databases in message search: each dialect adapter implements this
+ * (sqlite-search.ts: FTS5; postgres-search.ts: tsvector + pg_trgm), and the one query builder
+ * (search-messages.ts) compiles the AST with it. Inside the fragments, `s` is the message's
+ * message_search row and `m` its messages row.
+ */
+export interface SearchSql {
+  /** The builders for one query, which must be over by `deadlineMs` (epoch ms). */
+  fragments(deadlineMs: number): SearchFragments;
+  /** Runs a search under a time budget; a statement still running when it ends fails with query_too_broad. */
+  withBudget<T>(db: Kysely<DB>, budgetMs: number, fn: (db: Kysely<DB>) => Promise<T>): Promise<T>;
+  /** Creates the index (migration 0007), calling `fill` to write the rows of the messages that exist. */
+  createIndex(db: Kysely<unknown>, fill: () => Promise<void>): Promise<void>;
+  /** Rebuilds the database's own index structures from message_search (after `rooms search-index rebuild` rewrote its rows). */
+  reindex(db: Kysely<DB>): Promise<void>;
+}
+
+export interface SearchFragments {
+  /** `s.body` contains `text` (already in body form); through the trigram index when the text is long enough for it. */
+  bodyContains(text: string): RawBuilder<boolean>;
+  /** The word index matches these tokens (space-separated, in order) after stemming. */
+  stemMatch(tokens: string): RawBuilder<boolean>;
+  /** A per-row check `column` contains `text`, for rows already found (no index). */
+  contains(column: RawBuilder<unknown>, text: string): RawBuilder<boolean>;
+  /** True while the deadline is ahead; past it the statement fails (evaluated for each row scanned). */
+  inTime(): RawBuilder<boolean>;
+}
+
+/** The marker a statement that ran past its deadline fails with, on either database. */
+export const DEADLINE_MARKER = 'search_deadline';
+
+/** Texts shorter than this (in code points) cannot use a trigram index: they are matched by a scan of the searcher's rooms. */
+export const TRIGRAM_MIN = 3;
+export const codePoints = (s: string): number => [...s].length;
