@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { chatSuite, person } from './chat-helpers.ts';
 
 describe('rooms chat: search', () => {
-  const suite = chatSuite();
+  // Messages are posted faster than a person types them.
+  const suite = chatSuite({ MESSAGE_RATE_LIMIT: 1000 });
   const terms = suite.terms;
 
   it('search QUERY: [room] sender: text with the matches marked, the context around it, a count, and the next page', async () => {

@@ -42,7 +42,8 @@ describe('message search in the browser', { skip }, () => {
   const ids: Record<string, string> = {};
 
   before(async () => {
-    server = await startRoomsServer();
+    // The seed posts faster than a person types, and the test searches faster than one.
+    server = await startRoomsServer({ MESSAGE_RATE_LIMIT: 1000, SEARCH_RATE_LIMIT: 1000 });
     browser = await launchBrowser();
     [ann, ben] = (await openPeople(browser, server, 2)) as [Person, Person];
     await ann.user.api.patch('/users/me', { display_name: 'Ann Archer' });
