@@ -77,10 +77,18 @@ describe('message search in the browser', { skip }, () => {
     await p.goto(`/r/${plans.id}`);
     await p.getByRole('log', { name: plans.name }).getByRole('article').first().waitFor();
     await p.getByRole('textbox', { name: 'Message', exact: true }).click();
+    // Typed right after Ctrl+F (the panel's code was fetched while the app was idle), the keys land in the box.
+    await p.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /SearchPanel-.*\.js$/.test(e.name)));
     await p.keyboard.press('Control+f');
-    await box(p).waitFor();
-    await p.waitForFunction(() => document.activeElement?.classList.contains('search-input'));
+    await p.keyboard.type('depl');
     await panel(p).getByRole('search', { name: 'Search messages' }).waitFor();
+    assert.equal(await p.getByRole('textbox', { name: 'Message', exact: true }).inputValue(), '', 'nothing went to the composer');
+    assert.equal(await p.evaluate(() => document.activeElement?.classList.contains('search-input')), true);
+    assert.equal(await box(p).inputValue(), 'depl', 'the keys reached the box');
+    // What is typed stays while the app's data changes around it (a message arriving live).
+    await ann.user.api.post(`/rooms/${plans.id}/messages`, { content: 'Coffee first.' });
+    await p.getByRole('log', { name: plans.name }).getByText('Coffee first.').waitFor();
+    assert.equal(await box(p).inputValue(), 'depl');
     await search(p, 'deploy');
     await status(p, '2 results').waitFor();
     const found = hit(p, 'staging server');

@@ -43,8 +43,9 @@ function set(fn: (s: SearchState) => SearchState): void {
 /** Bumped by each new search: answers to an older one arrive late and are dropped. */
 let generation = 0;
 
-// Another account (or none) signs in: nothing of the last one's searches may remain.
-let owner: string | undefined;
+// Another account (or none) signs in: nothing of the last one's searches may remain. This module
+// loads with the panel, long after sign-in: the account signed in then is the owner.
+let owner: string | undefined = store.get().me?.id;
 store.subscribe(() => {
   const id = store.get().me?.id;
   if (id !== owner) {

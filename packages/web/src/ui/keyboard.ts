@@ -3,6 +3,7 @@ import { markRead } from '../state/actions.ts';
 import { sortedRooms } from '../state/selectors.ts';
 import { store } from '../state/store.ts';
 import { ui } from '../state/ui.ts';
+import { preloadSearch } from './panels/PanelHost.tsx';
 
 const typingIn = (el: EventTarget | null) => el instanceof HTMLElement && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
 
@@ -49,6 +50,10 @@ export function installShortcuts(currentRoom: () => string | null): () => void {
     }
   };
   addEventListener('keydown', onKey);
+  // The search panel's code is fetched once the app is idle, so what is typed right after Ctrl/Cmd+F
+  // reaches its box rather than the element that had the focus while it loaded.
+  const idle = window.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 1500));
+  idle(preloadSearch);
   return () => removeEventListener('keydown', onKey);
 }
 

@@ -87,6 +87,7 @@ export function SearchBox({ value, invalid, describedBy, onSubmit }: { value: st
         ref={input}
         id={`${id}-input`}
         className="search-input"
+        data-autofocus
         type="search"
         role="combobox"
         aria-expanded={open}

@@ -33,9 +33,8 @@ export default function SearchPanel() {
   const errorId = useId();
 
   useEffect(() => {
-    // After the panel has focused its heading: typing goes straight into the box.
-    const t = requestAnimationFrame(() => document.querySelector<HTMLInputElement>('.search-input')?.focus());
-    return () => cancelAnimationFrame(t);
+    // The first time, this code loads after the panel focused its heading: typing goes to the box.
+    document.querySelector<HTMLInputElement>('.search-input')?.focus();
   }, []);
 
   const again = (opts: { roomId?: string | null; sort?: SearchSort }) => void runSearch(s.draft, opts);
