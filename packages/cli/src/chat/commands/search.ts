@@ -41,9 +41,14 @@ async function showPage(s: ChatSession, search: LastSearch): Promise<void> {
   if (page.items.length === 0) return s.print(first === 1 ? `No results for ${quoted}.` : `No more results for ${quoted}.`);
   const heading = first === 1 ? `${resultCount(page.total, page.total_exact)} for ${quoted}${search.sort === 'recent' ? ', newest first' : ''}:` : `Results ${first}–${search.shown} for ${quoted}:`;
   const lines = [heading];
-  for (const hit of page.items) lines.push(...hitLines(hit, await roomLabel(s, hit.room), marks));
-  lines.push(page.next_cursor ? `Showing ${search.shown} of ${page.total_exact ? '' : 'about '}${Math.max(page.total, search.shown)}: type search for the next ${SEARCH_PAGE_SIZE}.` : first === 1 ? '' : 'That is all.');
-  s.print(lines.filter(Boolean).join('\n'));
+  for (const [i, hit] of page.items.entries()) {
+    // A blank line between hits: each is read with the context around it.
+    if (i > 0) lines.push('');
+    lines.push(...hitLines(hit, await roomLabel(s, hit.room), marks));
+  }
+  if (page.next_cursor) lines.push(`Showing ${search.shown} of ${page.total_exact ? '' : 'about '}${Math.max(page.total, search.shown)}: type search for the next ${SEARCH_PAGE_SIZE}.`);
+  else if (first > 1) lines.push('That is all.');
+  s.print(lines.join('\n'));
 }
 
 export const search: Command = {
