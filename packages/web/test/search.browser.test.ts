@@ -64,6 +64,8 @@ describe('message search in the browser', { skip }, () => {
     await say(ben, plans.id, 'xss', '<img src=x onerror=alert(1)> zebrafish notes');
     await say(ann, other.id, 'orbit', 'Nobody should redeploy on a Friday, says Ann.');
     for (let i = 1; i <= 23; i++) await say(i % 2 ? ann : ben, other.id, `bulk${i}`, `checklist item ${i} for the quarterly review`);
+    const reply = await ann.user.api.post(`/rooms/${other.id}/messages`, { content: 'A reply about walruses', parent_id: ids.bulk1 });
+    assert.equal(reply.status, 201, JSON.stringify(reply.body));
   });
   after(async () => {
     await browser?.close();
@@ -176,6 +178,18 @@ describe('message search in the browser', { skip }, () => {
     assert.match((await alert.textContent())!, /bogus/);
     assert.equal(await box(p).getAttribute('aria-invalid'), 'true');
     assert.deepEqual([...ben.problems.pageErrors, ...ben.problems.cspViolations], [], 'no script error, nothing refused by the CSP');
+  });
+
+  it('a hit that is a reply in a thread opens the thread beside its first message', async () => {
+    const p = ben.page;
+    await p.keyboard.press('Control+f');
+    await search(p, 'walruses');
+    const found = hit(p, 'walruses');
+    await found.getByText('reply', { exact: true }).waitFor();
+    await found.getByRole('link').click();
+    await p.waitForURL(`**/r/${other.id}/m/${ids.bulk1}`);
+    await p.getByRole('complementary', { name: 'Thread' }).getByText('A reply about walruses').waitFor();
+    await p.locator(`.timeline article[data-mid="${ids.bulk1}"]`).waitFor();
   });
 
   it('on a 360 px phone in the dark: the header button opens it full screen, nothing overflows, a hit closes it to show the message', async () => {
