@@ -28,8 +28,9 @@ async function showPage(s: ChatSession, search: LastSearch): Promise<void> {
   try {
     page = await s.client.search(search.query, { limit: SEARCH_PAGE_SIZE, sort: search.sort, ...(search.cursor ? { cursor: search.cursor } : {}) });
   } catch (err) {
-    // The server names what it could not read (an unknown operator, a bad date): said as it is.
-    if (isRoomsApiError(err) && err.code === 'invalid_query') return s.print(`Cannot search for that: ${err.message}`);
+    // The server names what it could not read (an unknown operator, a bad date) or why it gave up
+    // (a query too broad for its time budget): said as it is.
+    if (isRoomsApiError(err) && (err.code === 'invalid_query' || err.code === 'query_too_broad')) return s.print(`Cannot search for that: ${err.message}`);
     throw err;
   }
   const marks = marksFor(s.term.tty);
