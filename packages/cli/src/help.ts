@@ -1,13 +1,14 @@
 export const HELP = `Usage: rooms <command> [arguments]
 
 Commands:
-  serve     run the server (the same as npm start)
-  migrate   bring the database schema up to date
-  admin     manage accounts: create, promote, demote, deactivate, reset-password
-  chat      the terminal chat client
-  help      rooms help <command>: a command's options and examples
+  serve         run the server (the same as npm start)
+  migrate       bring the database schema up to date
+  admin         manage accounts: create, promote, demote, deactivate, reset-password
+  search-index  rebuild the message search index (repairs), with progress
+  chat          the terminal chat client
+  help          rooms help <command>: a command's options and examples
 
-Every command takes --help. serve, migrate and admin read the server's configuration
+Every command takes --help. serve, migrate, admin and search-index read the server's configuration
 (environment variables or ROOMS_CONFIG, see the README).
 
 Examples:
@@ -34,5 +35,6 @@ export async function serverHelp(command: string): Promise<string> {
   const ops = await import('@rooms/server/cli');
   if (command === 'migrate') return ops.MIGRATE_HELP;
   if (command === 'admin') return ops.ADMIN_HELP;
+  if (command === 'search-index') return ops.SEARCH_INDEX_HELP;
   return `Unknown command "${command}".\n\n${HELP}`;
 }

@@ -10,7 +10,7 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = await chatCommand(args);
     return;
   }
-  if (command !== 'serve' && command !== 'migrate' && command !== 'admin') {
+  if (command !== 'serve' && command !== 'migrate' && command !== 'admin' && command !== 'search-index') {
     process.stderr.write(`Unknown command "${command}".\n\n${HELP}\n`);
     process.exitCode = 1;
     return;
@@ -21,6 +21,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const ops = await import('@rooms/server/cli');
   if (command === 'migrate') return ops.runCommand(() => ops.migrateCommand(args));
+  if (command === 'search-index') return ops.runCommand(() => ops.searchIndexCommand(args));
   const { adminIo } = await import('./admin-io.ts');
   ops.runCommand(() => ops.adminCommand(args, adminIo()));
 }

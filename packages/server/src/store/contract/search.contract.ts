@@ -78,6 +78,21 @@ export function searchContract(store: () => Store): void {
       same(await find(a, '大阪'), []);
     });
 
+    it('finds the same whether a word is common elsewhere (a scan of the rooms) or rare (through the index)', async () => {
+      const { a, b, r, tag } = await world();
+      const crowd = await insertRoom(store());
+      await join(store(), crowd.id, b.id);
+      for (let i = 0; i < 80; i++) await say(crowd, b, `crowd${tag} elsewhere ${i}`);
+      await say(r, b, `crowd${tag} mine`);
+      for (let i = 0; i < 30; i++) await say(r, b, `filler ${i}`);
+      await say(r, b, `lone${tag} here`);
+      same(await find(a, `crowd${tag}`), [`crowd${tag} mine`]);
+      same(await find(a, `"crowd${tag} mine"`), [`crowd${tag} mine`]);
+      same(await find(a, `lone${tag}`), [`lone${tag} here`]);
+      same(await find(a, `lone${tag} crowd${tag}`), []);
+      same(await find(b, `crowd${tag} -elsewhere`), [`crowd${tag} mine`]);
+    });
+
     it('matches a phrase as written, and short words anywhere', async () => {
       const { a, b, r } = await world();
       await say(r, b, 'an exact  phrase here');

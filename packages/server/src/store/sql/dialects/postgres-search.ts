@@ -12,7 +12,8 @@ const QUERY_CANCELED = '57014';
  * its words (GIN: stems), and a pg_trgm GIN index on the body (substrings, CJK: LIKE uses it).
  */
 export const postgresSearch: SearchSql = {
-  fragments(deadlineMs: number): SearchFragments {
+  // PostgreSQL's planner weighs the trigram index against the membership scan itself (pg_trgm keeps statistics).
+  async prepare(_db, { deadlineMs }): Promise<SearchFragments> {
     const deadline = new Date(deadlineMs).toISOString();
     return {
       // Short texts give pg_trgm no trigram to look up (a scan of the whole index): strpos over the searcher's rooms instead.

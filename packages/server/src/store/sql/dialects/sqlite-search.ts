@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import { DomainError } from '../../../domain/errors.ts';
 import type { DB } from '../schema.ts';
-import { DEADLINE_MARKER, TRIGRAM_MIN, codePoints, type SearchFragments, type SearchSql } from '../search/search-sql.ts';
+import { DEADLINE_MARKER, TRIGRAM_MIN, codePoints, type PrepareInput, type SearchFragments, type SearchSql } from '../search/search-sql.ts';
 
 /** An FTS5 string literal: the text as one phrase (a trigram phrase is a substring match). */
 const ftsPhrase = (text: string): string => `"${text.replaceAll('"', '""')}"`;
@@ -20,6 +20,56 @@ export function registerSearchFunctions(conn: Database.Database): void {
   });
 }
 
+/** Stems looked up in the word index only when they match at most this many messages: more, and the substring already finds nearly all of them. */
+const STEM_SET_MAX = 2000;
+/** Trigrams of the driving term given to the index (the rarest ones): each more costs its doclist, and instr checks the rest. */
+const DRIVER_TRIGRAMS = 2;
+
+interface Plan {
+  /** The term the query starts from through the trigram index, when that reads fewer rows than a scan of the searcher's rooms. */
+  driver: { text: string; match: string } | undefined;
+  /** The stems looked up in the word index (uncommon enough). */
+  stems: Set<string>;
+}
+
+const trigramsOf = (text: string): string[] => {
+  const cps = [...text];
+  const out = new Set<string>();
+  for (let i = 0; i + TRIGRAM_MIN <= cps.length; i++) out.add(cps.slice(i, i + TRIGRAM_MIN).join(''));
+  return [...out];
+};
+
+/**
+ * SQLite's planner cannot tell a rare word from a common one: it started every query from the
+ * trigram index, and a common word ("the") read most of the index, across every room, before the
+ * rooms of the searcher were looked at (half a second at 60k messages). So this looks first: how
+ * many messages hold each trigram (the fts5vocab table, one lookup each), and how many messages the
+ * searcher's rooms hold. The rarest term drives through its rarest trigrams when it matches fewer
+ * messages than the rooms hold; otherwise the query scans the rooms and checks the text per message.
+ */
+async function planQuery(db: Kysely<DB>, input: PrepareInput): Promise<Plan> {
+  let best: { text: string; est: number; trigrams: string[] } | undefined;
+  for (const text of input.texts) {
+    if (codePoints(text) < TRIGRAM_MIN) continue;
+    const counted = await Promise.all(
+      trigramsOf(text).map(async (t) => {
+        const r = await sql<{ doc: number }>`select doc from message_search_trigram_vocab where term = ${t}`.execute(db);
+        return { t, doc: Number(r.rows[0]?.doc ?? 0) };
+      }),
+    );
+    counted.sort((a, b) => a.doc - b.doc);
+    const est = counted[0]?.doc ?? 0;
+    if (!best || est < best.est) best = { text, est, trigrams: counted.slice(0, DRIVER_TRIGRAMS).map((c) => c.t) };
+  }
+  const stems = new Set<string>();
+  for (const tokens of input.stems) {
+    const r = await sql<{ n: number }>`select count(*) as n from (select rowid from message_search_words where message_search_words match ${ftsPhrase(tokens)} limit ${STEM_SET_MAX + 1})`.execute(db);
+    if (Number(r.rows[0]?.n ?? 0) <= STEM_SET_MAX) stems.add(tokens);
+  }
+  const drive = best !== undefined && best.est <= (await input.scopeSize());
+  return { driver: drive ? { text: best!.text, match: best!.trigrams.map(ftsPhrase).join(' ') } : undefined, stems };
+}
+
 const tooBroad = () => new DomainError('query_too_broad', 'This search would take too long: add a longer word, a from:, in: or date filter.');
 
 /**
@@ -28,14 +78,18 @@ const tooBroad = () => new DomainError('query_too_broad', 'This search would tak
  * diacritics removed: stemmed words) and message_search_trigram (trigrams: substrings, CJK).
  */
 export const sqliteSearch: SearchSql = {
-  fragments(deadlineMs: number): SearchFragments {
-    const inTime = sql<boolean>`rooms_search_deadline(${deadlineMs})`;
+  async prepare(db, input): Promise<SearchFragments> {
+    const inTime = sql<boolean>`rooms_search_deadline(${input.deadlineMs})`;
+    const plan = await planQuery(db, input);
     return {
-      bodyContains: (text) =>
-        codePoints(text) >= TRIGRAM_MIN
-          ? sql<boolean>`s.id in (select rowid from message_search_trigram where message_search_trigram match ${ftsPhrase(text)} and ${inTime})`
-          : sql<boolean>`instr(s.body, ${text}) > 0`,
-      stemMatch: (tokens) => sql<boolean>`s.id in (select rowid from message_search_words where message_search_words match ${ftsPhrase(tokens)} and ${inTime})`,
+      bodyContains: (text) => {
+        const scan = sql<boolean>`instr(s.body, ${text}) > 0`;
+        if (text !== plan.driver?.text) return scan;
+        // The driver: candidates from the index by its rarest trigrams (any order), each checked for the whole text.
+        return sql<boolean>`(s.id in (select rowid from message_search_trigram where message_search_trigram match ${plan.driver.match} and ${inTime}) and ${scan})`;
+      },
+      stemMatch: (tokens) =>
+        plan.stems.has(tokens) ? sql<boolean>`s.id in (select rowid from message_search_words where message_search_words match ${ftsPhrase(tokens)} and ${inTime})` : sql<boolean>`0 = 1`,
       contains: (column, text) => sql<boolean>`instr(${column}, ${text}) > 0`,
       inTime: () => inTime,
     };
@@ -61,6 +115,8 @@ export const sqliteSearch: SearchSql = {
     await fill();
     await sql`create virtual table message_search_words using fts5(words, content='message_search', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')`.execute(db);
     await sql`create virtual table message_search_trigram using fts5(body, content='message_search', content_rowid='id', tokenize='trigram')`.execute(db);
+    // How many messages hold each trigram: what the query planner above looks at.
+    await sql`create virtual table message_search_trigram_vocab using fts5vocab(message_search_trigram, 'row')`.execute(db);
     await sqliteSearch.reindex(db as Kysely<DB>);
     // The FTS5 external-content triggers: every write to message_search (in the message's own transaction) reaches both indexes.
     await sql`create trigger message_search_ai after insert on message_search begin

@@ -24,8 +24,8 @@ function wordMatches(f: SearchFragments, word: string): RawBuilder<boolean> {
   return HAS_WORD_CHARS.test(tokens) ? or([substring, f.stemMatch(tokens)]) : substring;
 }
 
-/** The rooms searched: the searcher's memberships now (left, removed or banned: gone), narrowed by room_id and in:. */
-function roomScope(userId: string, q: SearchQuery, roomId: string | undefined): RawBuilder<boolean> {
+/** The rooms searched, as a subquery of ids: the searcher's memberships now (left, removed or banned: gone), narrowed by room_id and in:. */
+function roomScope(userId: string, q: SearchQuery, roomId: string | undefined): RawBuilder<unknown> {
   const conds: RawBuilder<unknown>[] = [sql`mb.user_id = ${userId}`];
   if (roomId !== undefined) conds.push(sql`mb.room_id = ${roomId}`);
   if (q.in.length > 0) {
@@ -33,7 +33,7 @@ function roomScope(userId: string, q: SearchQuery, roomId: string | undefined): 
     const named = q.in.map((v) => (UUID.test(v) ? sql`(r.id = ${v.toLowerCase()} or r.name_lower = ${v.toLowerCase()})` : sql`r.name_lower = ${v.toLowerCase()}`));
     conds.push(sql`mb.room_id in (select r.id from rooms r where ${or(named)})`);
   }
-  return sql<boolean>`m.room_id in (select mb.room_id from memberships mb where ${and(conds)})`;
+  return sql`select mb.room_id from memberships mb where ${and(conds)}`;
 }
 
 /** Everything but the text terms: sender, mentions, dates, attachments, links, threads, pins. */
@@ -92,7 +92,17 @@ type HitRow = Selectable<MessagesTable> & { score: number | string; total: numbe
 /** Compiles the query for the dialect and runs it under the time budget (see MessageRepository.search). */
 export async function searchMessages(db: Kysely<DB>, search: SearchSql, userId: string, q: SearchQuery, opts: MessageSearchOptions): Promise<MessageSearchPage> {
   const after = decodeCursor(opts.cursor);
-  const f = search.fragments(Date.now() + opts.budgetMs);
+  const deadlineMs = Date.now() + opts.budgetMs;
+  const scope = roomScope(userId, q, opts.roomId);
+  const f = await search.prepare(db, {
+    deadlineMs,
+    texts: [...q.words, ...q.phrases].map(searchBody),
+    stems: q.words.map(searchWordTokens).filter((t) => HAS_WORD_CHARS.test(t)),
+    scopeSize: async () => {
+      const r = await sql<{ n: number | string | null }>`select sum(rs.last_seq) as n from rooms rs where rs.id in (${scope})`.execute(db);
+      return Number(r.rows[0]?.n ?? 0);
+    },
+  });
   const text: RawBuilder<unknown>[] = [
     ...q.words.map((w) => wordMatches(f, w)),
     ...q.phrases.map((p) => f.bodyContains(searchBody(p))),
@@ -106,7 +116,7 @@ export async function searchMessages(db: Kysely<DB>, search: SearchSql, userId: 
       from messages m
       join message_search s on s.message_id = m.id
       where ${f.inTime()}
-        and ${roomScope(userId, q, opts.roomId)}
+        and m.room_id in (${scope})
         and m.deleted_at is null
         and ${and([...filters(f, userId, q), ...text])}
     ) h

@@ -8,14 +8,28 @@ import type { DB } from '../schema.ts';
  * message_search row and `m` its messages row.
  */
 export interface SearchSql {
-  /** The builders for one query, which must be over by `deadlineMs` (epoch ms). */
-  fragments(deadlineMs: number): SearchFragments;
+  /**
+   * The builders for one query, which must be over by `input.deadlineMs` (epoch ms). A dialect
+   * whose planner cannot see how common a term is (SQLite) looks at its index first, to choose
+   * what drives the query: the rarest term through the index, or a scan of the searcher's rooms.
+   */
+  prepare(db: Kysely<DB>, input: PrepareInput): Promise<SearchFragments>;
   /** Runs a search under a time budget; a statement still running when it ends fails with query_too_broad. */
   withBudget<T>(db: Kysely<DB>, budgetMs: number, fn: (db: Kysely<DB>) => Promise<T>): Promise<T>;
   /** Creates the index (migration 0007), calling `fill` to write the rows of the messages that exist. */
   createIndex(db: Kysely<unknown>, fill: () => Promise<void>): Promise<void>;
   /** Rebuilds the database's own index structures from message_search (after `rooms search-index rebuild` rewrote its rows). */
   reindex(db: Kysely<DB>): Promise<void>;
+}
+
+export interface PrepareInput {
+  deadlineMs: number;
+  /** The texts (body form) every hit must contain: the query's words and phrases. */
+  texts: string[];
+  /** The token strings stemMatch will be asked about. */
+  stems: string[];
+  /** How many messages the searcher's rooms hold (at most): what a scan would read. */
+  scopeSize: () => Promise<number>;
 }
 
 export interface SearchFragments {

@@ -1,0 +1,211 @@
+/**
+ * Message search latency (issue 17), in-process against the store, on a fresh database.
+ *
+ *   npm run bench:search -- [--messages 100000] [--rooms 1000] [--users 1000] [--member-of 50]
+ *                           [--queries 40] [--database-url postgres://…/postgres] [--words FILE] [--keep]
+ *
+ * Loads N messages (default 100,000; the issue's corpus is `--messages 1000000`) over R rooms and
+ * U users through the store's own insert (so the index is written as a send writes it), text drawn
+ * from a Zipf distribution over a vocabulary (FILE, one word a line, e.g. Debian's
+ * /usr/share/dict/words; else a synthetic one), with some CJK and URLs. Then, for a user who is a
+ * member of `--member-of` rooms, it times each query kind and a plain indexed lookup (a room's
+ * newest page, what opening a room costs) in the same run, and prints p50/p95 and their ratio to
+ * that lookup, the load rate, and the index size as a ratio to the message text.
+ * With --database-url (an admin URL) it creates a database for the run and drops it after
+ * (--keep: keeps the database, or the SQLite data dir, and prints where it is).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { newId } from '../packages/server/src/domain/ids.ts';
+import { parseSearchQuery } from '../packages/server/src/domain/search-query.ts';
+import { openDialect, openStore } from '../packages/server/src/store/sql/open.ts';
+import type { Store } from '../packages/server/src/store/store.ts';
+
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '100000' },
+    rooms: { type: 'string', default: '1000' },
+    users: { type: 'string', default: '1000' },
+    'member-of': { type: 'string', default: '50' },
+    queries: { type: 'string', default: '40' },
+    'database-url': { type: 'string' },
+    words: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const N = Number(values.messages);
+const ROOMS = Number(values.rooms);
+const USERS = Number(values.users);
+const MEMBER_OF = Math.min(Number(values['member-of']), ROOMS);
+const REPEAT = Number(values.queries);
+
+// A seeded generator (mulberry32): the same corpus every run.
+let seed = 42;
+const random = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+};
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+
+function vocabulary(): string[] {
+  if (values.words) return [...new Set(readFileSync(values.words, 'utf8').split('\n').map((w) => w.trim()).filter((w) => /^[\p{L}]{2,}$/u.test(w)))];
+  const syllables = ['ka', 'lo', 'mi', 'ne', 'ra', 'to', 'su', 'vi', 'de', 'ploy', 'ser', 'ver', 'con', 'fig', 'an', 'ti', 'sta', 'ge', 'ment', 'ing', 'ed', 'pro', 'ble', 'tion'];
+  const words = new Set<string>(['the', 'and', 'deploy', 'server', 'meeting', 'tomorrow', 'lunch', 'release']);
+  while (words.size < 20_000) words.add(Array.from({ length: 2 + Math.floor(random() * 3) }, () => pick(syllables)).join(''));
+  return [...words];
+}
+const WORDS = vocabulary();
+// Zipf (s ≈ 1): word k is drawn with weight 1/k, by inverting the cumulative weights.
+const cumulative: number[] = [];
+WORDS.reduce((sum, _w, k) => (cumulative[k] = sum + 1 / (k + 1)), 0);
+const zipf = (): string => {
+  const x = random() * cumulative.at(-1)!;
+  let lo = 0;
+  let hi = cumulative.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cumulative[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return WORDS[lo]!;
+};
+const CJK = ['東京タワーに行った', '会議は明日です', '新しいサーバーを設定した', '北京的天气很好', '오늘 회의가 있어요'];
+function text(): string {
+  const r = random();
+  if (r < 0.04) return `${pick(CJK)} ${zipf()}`;
+  const words = Array.from({ length: 4 + Math.floor(random() * 14) }, zipf);
+  if (r < 0.09) words.splice(2, 0, `https://example.com/${zipf()}/${zipf()}_${zipf()}`);
+  return words.join(' ');
+}
+
+async function freshPostgres(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `rooms_bench_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'rooms-search-bench-'));
+const pgDb = values['database-url'] ? await freshPostgres(values['database-url']) : undefined;
+const where = { databaseUrl: pgDb?.url, dataDir };
+const store: Store = await openStore(where);
+process.stderr.write(`opened ${store.dialect}\n`);
+const kind = store.dialect;
+
+// Users, rooms, and the searcher's memberships.
+const at = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 30_000).toISOString();
+const users: string[] = [];
+const usernames: string[] = [];
+for (let i = 0; i < USERS; i++) {
+  const id = newId();
+  usernames.push(`user${i}`);
+  users.push(id);
+  await store.users.insert({ id, username: `user${i}`, email: `u${i}@bench.test`, password_hash: 'x', display_name: `User ${i}`, avatar_url: null, bio: null, website: null, status_message: null, created_at: at(0) });
+}
+const rooms: string[] = [];
+for (let i = 0; i < ROOMS; i++) {
+  const id = newId();
+  rooms.push(id);
+  await store.rooms.insert({ id, type: 'public', name: `room-${i}`, description: null, topic_kind: 'text', categories: [], member_limit: null, direct_key: null, created_by: null, created_at: at(0) });
+}
+process.stderr.write(`users and rooms\n`);
+const searcher = users[0]!;
+for (let i = 0; i < MEMBER_OF; i++) await store.members.add({ room_id: rooms[i]!, user_id: searcher, role: 'member', joined_at: at(0) });
+
+// The messages, through the store's insert: the index is written in the same transactions.
+const BATCH = 500;
+let textBytes = 0;
+const t0 = performance.now();
+for (let done = 0; done < N; done += BATCH) {
+  await store.transaction(async (tx) => {
+    for (let i = done; i < Math.min(N, done + BATCH); i++) {
+      const room = rooms[i % ROOMS]!;
+      const content = text();
+      textBytes += Buffer.byteLength(content);
+      const seq = await tx.rooms.nextMessageSeq(room, at(i));
+      await tx.messages.insert({ id: newId(), room_id: room, seq: seq!, sender_id: users[i % USERS]!, type: 'text', content, parent_id: null, client_id: null, mentions: [], mentions_room: false, created_at: at(i) });
+    }
+  });
+  if (done % 50_000 === 0 && done > 0) process.stderr.write(`loaded ${done}\n`);
+}
+const loadSecs = (performance.now() - t0) / 1000;
+process.stderr.write(`loaded ${N} in ${loadSecs.toFixed(1)} s\n`);
+
+// Query kinds: the words chosen from the corpus's own distribution.
+const rare = WORDS[Math.min(WORDS.length - 1, 5000)]!;
+const mid = WORDS.find((w, k) => k > 20 && w.length >= 7) ?? WORDS[30]!;
+const kinds: [string, string][] = [
+  ['common word', WORDS[0]!],
+  ['rare word', rare],
+  ['phrase', `"${WORDS[1]} ${WORDS[2]}"`],
+  ['substring', mid.slice(1, 5)],
+  ['CJK, 2 chars', '東京'],
+  ['from: + word', `from:${usernames[1]} ${WORDS[3]}`],
+  ['filters only', `from:${usernames[2]} has:link`],
+];
+
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+async function time(fn: () => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < 3; i++) await fn();
+  const out: number[] = [];
+  for (let i = 0; i < REPEAT; i++) {
+    const s = performance.now();
+    await fn();
+    out.push(performance.now() - s);
+  }
+  return out;
+}
+
+const baseline = await time(() => store.messages.list(rooms[Math.floor(random() * MEMBER_OF)]!, { limit: 20 }));
+const base50 = quantile(baseline, 0.5);
+const base95 = quantile(baseline, 0.95);
+const rows: Record<string, string | number>[] = [{ query: 'room page (baseline)', q: 'GET /rooms/:id/messages', hits: 20, p50_ms: base50.toFixed(2), p95_ms: base95.toFixed(2), p50_ratio: 1, p95_ratio: 1 }];
+for (const [label, q] of kinds) {
+  const ast = parseSearchQuery(q, { now: new Date() });
+  let hits = 0;
+  const ms = await time(async () => {
+    hits = (await store.messages.search(searcher, ast, { sort: 'relevance', limit: 20, budgetMs: 30_000 })).total;
+  });
+  const p50 = quantile(ms, 0.5);
+  const p95 = quantile(ms, 0.95);
+  rows.push({ query: label, q, hits, p50_ms: p50.toFixed(2), p95_ms: p95.toFixed(2), p50_ratio: Math.round(p50 / base50), p95_ratio: Math.round(p95 / base95) });
+}
+
+// Index size against the text it indexes.
+const dialect = openDialect(where);
+const sizeQuery =
+  kind === 'sqlite'
+    ? sql<{ n: number }>`select sum(pgsize) as n from dbstat where name like 'message_search%' or name like 'sqlite_autoindex_message_search%'`
+    : sql<{ n: number }>`select pg_total_relation_size('message_search') as n`;
+const indexBytes = Number((await sizeQuery.execute(dialect.db)).rows[0]?.n ?? 0);
+await dialect.close();
+
+console.log(`\n${kind}: ${N} messages, ${ROOMS} rooms, ${USERS} users; the searcher is in ${MEMBER_OF} rooms (~${Math.round((N * MEMBER_OF) / ROOMS)} messages); ${REPEAT} runs per query`);
+console.log(`load: ${Math.round(N / loadSecs)} messages/s through the store (indexed in the same transactions)`);
+console.log(`index: ${(indexBytes / 2 ** 20).toFixed(1)} MiB for ${(textBytes / 2 ** 20).toFixed(1)} MiB of text (${(indexBytes / textBytes).toFixed(1)}×)`);
+console.table(rows);
+
+await store.close();
+if (values.keep) console.log(`kept: ${pgDb?.url ?? dataDir}`);
+else {
+  await pgDb?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
