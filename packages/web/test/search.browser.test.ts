@@ -81,6 +81,7 @@ describe('message search in the browser', { skip }, () => {
     await p.getByRole('textbox', { name: 'Message', exact: true }).click();
     // Typed right after Ctrl+F (the panel's code was fetched while the app was idle), the keys land in the box.
     await p.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /SearchPanel-.*\.js$/.test(e.name)));
+    await p.evaluate(() => new Promise((resolve) => requestIdleCallback(resolve))); // the module has run
     await p.keyboard.press('Control+f');
     await p.keyboard.type('depl');
     await panel(p).getByRole('search', { name: 'Search messages' }).waitFor();
