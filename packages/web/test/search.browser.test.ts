@@ -193,6 +193,19 @@ describe('message search in the browser', { skip }, () => {
     await p.locator(`.timeline article[data-mid="${ids.bulk1}"]`).waitFor();
   });
 
+  it('results follow their messages: an edit shows the new text, a deletion takes the hit away', async () => {
+    const p = ben.page;
+    await p.keyboard.press('Control+f');
+    await search(p, 'zebrafish');
+    await status(p, '1 result').waitFor();
+    assert.equal((await ben.user.api.put(`/messages/${ids.xss}`, { content: 'zebrafish notes, tidied up' })).status, 200);
+    await hit(p, 'tidied up').waitFor();
+    assert.equal(await hit(p, 'tidied up').locator('mark').count(), 0, 'the old ranges are not put on the new text');
+    assert.equal((await ben.user.api.delete(`/messages/${ids.xss}`)).status, 204);
+    await hits(p).first().waitFor({ state: 'detached' });
+    await status(p, 'No messages match.').waitFor();
+  });
+
   it('on a 360 px phone in the dark: the header button opens it full screen, nothing overflows, a hit closes it to show the message', async () => {
     const tab = await openTab(browser, server, { mobile: true, colorScheme: 'dark' });
     try {

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { isRoomsApiError, type SearchHit } from '@rooms/client';
+import { type EventMessage, isRoomsApiError, type SearchHit } from '@rooms/client';
 import { client } from '../lib/sdk.ts';
 import { store } from './store.ts';
 
@@ -116,4 +116,32 @@ export async function loadMoreResults(): Promise<void> {
 export function clearSearch(): void {
   generation++;
   set((s) => ({ ...empty, roomId: s.roomId, sort: s.sort }));
+}
+
+type Shown = SearchHit['message'];
+
+/** A message as an edit left it: its text and edit time (the rest of the hit's copy stays). */
+const edited = (m: Shown, e: EventMessage): Shown => ({ ...m, content: e.content, edited_at: e.edited_at });
+const deleted = (m: Shown): Shown => ({ ...m, content: '', deleted_at: m.deleted_at ?? new Date().toISOString() });
+
+/**
+ * Results follow what happens to their messages while they are shown: a hit deleted since leaves
+ * the list, a hit edited since shows its new text without marks (the server's ranges were for the
+ * old one), and a neighbour shown as context follows too.
+ */
+export function searchMessageChanged(change: { kind: 'updated'; message: EventMessage } | { kind: 'deleted'; id: string }): void {
+  const id = change.kind === 'updated' ? change.message.id : change.id;
+  set((s) => {
+    if (!s.items.some((h) => h.message.id === id || h.context.before?.id === id || h.context.after?.id === id)) return s;
+    const fix = (m: Shown | null): Shown | null => (m?.id !== id ? m : change.kind === 'updated' ? edited(m, change.message) : deleted(m));
+    const items = s.items
+      .filter((h) => !(change.kind === 'deleted' && h.message.id === id))
+      .map((h) =>
+        h.message.id === id && change.kind === 'updated'
+          ? { ...h, message: edited(h.message, change.message), matches: [] }
+          : { ...h, context: { before: fix(h.context.before), after: fix(h.context.after) } },
+      );
+    const gone = s.items.length - items.length;
+    return { ...s, items, total: Math.max(0, s.total - gone) };
+  });
 }

@@ -2,7 +2,8 @@ import { useEffect, useId } from 'react';
 import { highlightExcerpt, type SearchHit } from '@rooms/client';
 import { formatFull } from '../../lib/format.ts';
 import { navigate, parse, roomPath, usePath } from '../../lib/router.ts';
-import { clearSearch, loadMoreResults, runSearch, type SearchSort, useSearch } from '../../state/search.ts';
+import { getLive } from '../../lib/sdk.ts';
+import { clearSearch, loadMoreResults, runSearch, searchMessageChanged, type SearchSort, useSearch } from '../../state/search.ts';
 import { roomName } from '../../state/selectors.ts';
 import { useStore } from '../../state/store.ts';
 import type { Message } from '../../state/types.ts';
@@ -35,6 +36,10 @@ export default function SearchPanel() {
   useEffect(() => {
     // The first time, this code loads after the panel focused its heading: typing goes to the box.
     document.querySelector<HTMLInputElement>('.search-input')?.focus();
+    return getLive()?.on('event', (e) => {
+      if (e.type === 'message_updated') searchMessageChanged({ kind: 'updated', message: e.data.message });
+      else if (e.type === 'message_deleted') searchMessageChanged({ kind: 'deleted', id: e.data.message_id });
+    });
   }, []);
 
   const again = (opts: { roomId?: string | null; sort?: SearchSort }) => void runSearch(s.draft, opts);
