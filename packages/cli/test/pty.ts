@@ -28,6 +28,11 @@ export class Pty {
     this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
   }
 
+  /** Everything written to the terminal so far, escape sequences (colours, bold) and all. */
+  written(): string {
+    return this.raw;
+  }
+
   /** Everything shown so far, as text. */
   screen(): string {
     return strip(this.raw);

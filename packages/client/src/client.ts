@@ -4,6 +4,7 @@ import { invitesApi, membersApi } from './api/members.ts';
 import { messagesApi } from './api/messages.ts';
 import { notificationsApi, presenceApi } from './api/notifications.ts';
 import { roomsApi } from './api/rooms.ts';
+import { searchApi } from './api/search.ts';
 import { usersApi } from './api/users.ts';
 import { Http, type HttpOptions } from './http.ts';
 import { LiveConnection, type LiveOptions } from './live/connection.ts';
@@ -28,6 +29,8 @@ export class RoomsClient {
   readonly notifications: ReturnType<typeof notificationsApi>;
   readonly presence: ReturnType<typeof presenceApi>;
   readonly attachments: ReturnType<typeof attachmentsApi>;
+  /** Messages I can read that match a query: `search('deploy from:bob', { roomId, limit, cursor, sort })`. */
+  readonly search: ReturnType<typeof searchApi>;
 
   constructor(opts: HttpOptions) {
     this.http = new Http(opts);
@@ -40,6 +43,7 @@ export class RoomsClient {
     this.notifications = notificationsApi(this.http);
     this.presence = presenceApi(this.http);
     this.attachments = attachmentsApi(this.http);
+    this.search = searchApi(this.http);
   }
 
   get token(): string | undefined {

@@ -26,6 +26,11 @@ Commands, once logged in:
   say MSG                  a message in the current room (with the files waiting; MSG may then
                            be left out). Files in messages show as [image: cat.jpg 1.2 MB] URL
   history [N]              the last N messages of the current room
+  search QUERY             messages in your rooms that match, the matches marked, with the
+                           message before and after each: words (parts of words too), "a
+                           phrase", -word, from:USER, in:ROOM, before:/after:/during:DATE,
+                           has:link|image|file; --recent for newest first; search alone
+                           shows the next page
   logout                   log out and forget the saved session
   help                     the commands
 

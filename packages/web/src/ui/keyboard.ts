@@ -3,6 +3,7 @@ import { markRead } from '../state/actions.ts';
 import { sortedRooms } from '../state/selectors.ts';
 import { store } from '../state/store.ts';
 import { ui } from '../state/ui.ts';
+import { preloadSearch } from './panels/PanelHost.tsx';
 
 const typingIn = (el: EventTarget | null) => el instanceof HTMLElement && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
 
@@ -13,6 +14,12 @@ export function installShortcuts(currentRoom: () => string | null): () => void {
     if (mod && e.key.toLowerCase() === 'k') {
       e.preventDefault();
       ui.set({ dialog: 'switcher' });
+      return;
+    }
+    // Ctrl/Cmd+F searches the messages (the browser's find still has F3); `/` stays the composer's.
+    if (mod && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'f' && !ui.get().dialog) {
+      e.preventDefault();
+      openSearch();
       return;
     }
     if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
@@ -43,5 +50,20 @@ export function installShortcuts(currentRoom: () => string | null): () => void {
     }
   };
   addEventListener('keydown', onKey);
+  // The search panel's code is fetched once the app is idle, so what is typed right after Ctrl/Cmd+F
+  // reaches its box rather than the element that had the focus while it loaded.
+  const idle = window.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 1500));
+  idle(preloadSearch);
   return () => removeEventListener('keydown', onKey);
+}
+
+/** Opens the search panel, or puts the caret back in its box when it is open. */
+export function openSearch(): void {
+  if (ui.get().panel?.kind === 'search') {
+    const box = document.querySelector<HTMLInputElement>('.search-input');
+    box?.focus();
+    box?.select();
+    return;
+  }
+  ui.set({ panel: { kind: 'search' }, drawerOpen: false });
 }

@@ -195,4 +195,16 @@ export const SCREENS: Screen[] = [
       await page.locator('.switcher-option').first().waitFor();
     },
   },
+  {
+    name: 'search',
+    as: 'bob',
+    open: async (page, s) => {
+      await room(page, s.rooms.general.id);
+      await page.getByRole('button', { name: 'Search messages' }).click();
+      const box = panel(page, 'Search').getByRole('combobox', { name: 'Search messages' });
+      await box.fill('ready');
+      await box.press('Enter');
+      await panel(page, 'Search').locator('.search-hit mark').first().waitFor();
+    },
+  },
 ];

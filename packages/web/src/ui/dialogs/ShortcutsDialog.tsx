@@ -2,6 +2,7 @@ const mod = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl';
 
 export const SHORTCUTS: [string, string][] = [
   [`${mod}+K`, 'Go to a room or person'],
+  [`${mod}+F`, 'Search messages'],
   ['Alt+↑ / Alt+↓', 'Previous / next room'],
   ['Alt+Shift+↓', 'Next room with unread messages'],
   ['Esc', 'Close the panel, or mark the room read'],

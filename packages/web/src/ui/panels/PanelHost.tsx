@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef } from 'react';
+import { type ComponentType, lazy, Suspense, useEffect, useRef } from 'react';
 import { type Panel, ui, useUi } from '../../state/ui.ts';
 import { ThreadPanel } from './ThreadPanel.tsx';
 
@@ -9,6 +9,13 @@ const PinsPanel = lazy(() => import('./PinsPanel.tsx'));
 const RoomSettingsPanel = lazy(() => import('./RoomSettingsPanel.tsx'));
 const NotificationsPanel = lazy(() => import('./NotificationsPanel.tsx'));
 const MePanel = lazy(() => import('./MePanel.tsx'));
+// Search is opened with Ctrl/Cmd+F and typed into at once: its code is fetched when the app is idle,
+// and once here it renders without suspending (a lazy component suspends on its first render even
+// when its code is in, and the keys typed meanwhile would be lost).
+let searchModule: { default: ComponentType } | null = null;
+const loadSearch = () => import('../search/SearchPanel.tsx').then((m) => (searchModule = m));
+const SearchPanel = lazy(loadSearch);
+export const preloadSearch = (): void => void loadSearch().catch(() => {});
 
 const TITLES: Record<Panel['kind'], string> = {
   thread: 'Thread',
@@ -18,6 +25,7 @@ const TITLES: Record<Panel['kind'], string> = {
   'room-settings': 'Room settings',
   notifications: 'Notifications',
   me: 'Your account',
+  search: 'Search',
 };
 
 function Body({ panel }: { panel: Panel }) {
@@ -36,6 +44,10 @@ function Body({ panel }: { panel: Panel }) {
       return <NotificationsPanel />;
     case 'me':
       return <MePanel />;
+    case 'search': {
+      const Loaded = searchModule?.default;
+      return Loaded ? <Loaded /> : <SearchPanel />;
+    }
   }
 }
 
@@ -45,7 +57,8 @@ export function PanelHost() {
   const ref = useRef<HTMLElement>(null);
   const key = panel ? JSON.stringify(panel) : '';
   useEffect(() => {
-    if (panel) ref.current?.querySelector<HTMLElement>('h2')?.focus();
+    // A panel may name what takes the focus (the search box); its heading otherwise.
+    if (panel) (ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>('h2'))?.focus();
   }, [key]);
   if (!panel) return null;
   return (

@@ -8,6 +8,7 @@ import { addFiles } from '../../state/uploads.ts';
 import { IconButton, PresenceDot } from '../common.tsx';
 import { PeerStatus } from '../people/PeerStatus.tsx';
 import { Timeline } from '../timeline/Timeline.tsx';
+import { openSearch } from '../keyboard.ts';
 import { RoomCover } from '../attachments/RoomCover.tsx';
 import { Composer } from './Composer.tsx';
 import { RoomMenu } from './RoomMenu.tsx';
@@ -75,6 +76,7 @@ export function RoomView({ roomId, focusId }: { roomId: string; focusId: string 
         {room.type !== 'direct' && <IconButton label="Members" icon="👥" onClick={() => ui.set({ panel: { kind: 'members', roomId } })} />}
         {peer && <IconButton label={`Profile of ${name}`} icon="👤" onClick={() => ui.set({ panel: { kind: 'profile', userId: peer.id } })} />}
         <IconButton label="Pinned messages" icon="📌" onClick={() => ui.set({ panel: { kind: 'pins', roomId } })} />
+        <IconButton label="Search messages" icon="🔍" onClick={openSearch} />
         <RoomMenu room={room} />
       </header>
       <div className={`room-body ${dragging ? 'dragging' : ''}`} {...drop}>
