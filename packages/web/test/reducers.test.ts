@@ -20,6 +20,7 @@ const room = (over: Partial<Room> = {}): Room => ({
   member_limit: null,
   featured: false,
   archived: false,
+  like_count: 0,
   cover: null,
   created_at: '2026-01-01T00:00:00.000Z',
   created_by: 'me',

@@ -15,6 +15,7 @@ import type {
   RoomRow,
 } from './room-types.ts';
 import type { AttachmentRow, NewAttachment } from './attachment-types.ts';
+import type { CounsellorRepository, GuestRepository, ReportRepository, RoomLikeRepository } from './core-features-store.ts';
 import type { FollowEntry, IsoTime, NewUser, Page, ProfileFieldRow, UserPatch, UserRow } from './types.ts';
 
 /**
@@ -38,6 +39,11 @@ export interface Store {
   events: RoomEventRepository;
   notifications: NotificationRepository;
   attachments: AttachmentRepository;
+  // Core features for the gateways (issue 18): see core-features-store.ts.
+  roomLikes: RoomLikeRepository;
+  guests: GuestRepository;
+  counsellors: CounsellorRepository;
+  reports: ReportRepository;
   /** Runs fn in one transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /** Throws when the database cannot answer (readiness). */
