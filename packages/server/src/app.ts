@@ -60,6 +60,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       { name: 'expire-notifications', run: () => services.notifications.expire() },
       { name: 'delete-expired-attachments', run: () => services.attachments.deleteExpired() },
       { name: 'expire-ws-tickets', run: () => store.tickets.deleteExpired(clock.now().toISOString()) },
+      { name: 'purge-idle-guests', run: () => services.guests.purgeIdle() },
     ],
   });
 

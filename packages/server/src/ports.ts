@@ -31,6 +31,8 @@ export interface Ports {
   uploadRate: RateLimiter;
   /** Attachment bytes: DATA_DIR or S3. */
   blobs: BlobStore;
+  /** Reports filed per user (issue 18). */
+  reportRate: RateLimiter;
   /** Malware scanning of uploads: built-in, plus clamd when CLAMD_URL is set. */
   scanner: Scanner;
   /** Redis answers (readiness), when configured. */
@@ -48,6 +50,7 @@ export async function createPorts(config: Config, clock: Clock): Promise<Ports> 
   const loginIp = { limit: config.LOGIN_IP_LIMIT, windowMs: config.LOGIN_IP_WINDOW * 1000 };
   const signupIp = { limit: config.SIGNUP_IP_LIMIT, windowMs: config.SIGNUP_IP_WINDOW * 1000 };
   const upload = { limit: config.UPLOAD_RATE_LIMIT, windowMs: config.UPLOAD_RATE_WINDOW * 1000 };
+  const report = { limit: config.REPORT_RATE_LIMIT, windowMs: config.REPORT_RATE_WINDOW * 1000 };
   const blobs = await createBlobStore(config);
   const scanner = createScanner(config);
   if (!config.REDIS_URL) {
@@ -59,6 +62,7 @@ export async function createPorts(config: Config, clock: Clock): Promise<Ports> 
       signupIpRate: new MemoryRateLimiter(signupIp, clock),
       presence: new MemoryPresenceStore(clock),
       uploadRate: new MemoryRateLimiter(upload, clock),
+      reportRate: new MemoryRateLimiter(report, clock),
       blobs,
       scanner,
     };
@@ -74,6 +78,7 @@ export async function createPorts(config: Config, clock: Clock): Promise<Ports> 
     signupIpRate: new RedisRateLimiter(redis, signupIp, `${config.REDIS_PREFIX}signup-ip:`),
     presence: new RedisPresenceStore(redis, `${config.REDIS_PREFIX}presence:`),
     uploadRate: new RedisRateLimiter(redis, upload, `${config.REDIS_PREFIX}upload:`),
+    reportRate: new RedisRateLimiter(redis, report, `${config.REDIS_PREFIX}report:`),
     blobs,
     scanner,
   };
@@ -97,6 +102,7 @@ async function closeAll(parts: Omit<Ports, 'ping' | 'close'>): Promise<void> {
   await parts.signupIpRate.close();
   await parts.presence.close();
   await parts.uploadRate.close();
+  await parts.reportRate.close();
   await parts.blobs.close();
   await parts.scanner.close();
 }

@@ -28,6 +28,10 @@ import { BlocksService } from './users/blocks.service.ts';
 import { UsersService } from './users/users.service.ts';
 import type { BackgroundErrorHandler } from './background.ts';
 import type { RoomCaps } from './rooms/caps.ts';
+import { CounsellorsService } from './counsellors/counsellors.service.ts';
+import { GuestsService } from './guests/guests.service.ts';
+import { ReportsService } from './reports/reports.service.ts';
+import { RoomLikesService } from './rooms/likes.service.ts';
 
 /** Every use case, one object per resource. Transports (REST, WebSocket, gateways) call these and nothing below. */
 export interface Services {
@@ -47,6 +51,11 @@ export interface Services {
   broadcasts: BroadcastService;
   notifications: NotificationsService;
   attachments: AttachmentsService;
+  // Core features for the gateways (issue 18).
+  roomLikes: RoomLikesService;
+  guests: GuestsService;
+  counsellors: CounsellorsService;
+  reports: ReportsService;
 }
 
 export interface ServiceDeps {
@@ -84,6 +93,8 @@ export interface ServiceDeps {
     unpostedTtlSeconds: number;
     urlTtlSeconds: number;
   };
+  /** Core features for the gateways (issue 18): GUEST_IDLE_DAYS, and reports per user (REPORT_RATE_*). */
+  coreFeatures: { guestIdleDays: number; reportRate: RateLimiter };
   /** Failures of work a service started on its own (timers); the server logs them. */
   onBackgroundError?: BackgroundErrorHandler;
 }
@@ -110,7 +121,14 @@ export function createServices(d: ServiceDeps): Services {
     emailLoginMaxAccounts: d.emailLoginMaxAccounts,
   });
   const messages = new MessagesService({ store, bus, clock, rateLimiter: d.messageRate, editWindowSeconds: d.editWindowSeconds, attachments });
+  const coreFeatures = {
+    roomLikes: new RoomLikesService({ store, clock, attachments }),
+    guests: new GuestsService({ store, clock, idleDays: d.coreFeatures.guestIdleDays }),
+    counsellors: new CounsellorsService({ store, bus, clock, caps: d.caps, rooms }),
+    reports: new ReportsService({ store, clock, rateLimiter: d.coreFeatures.reportRate, messages }),
+  };
   return {
+    ...coreFeatures,
     accounts,
     users: new UsersService({ store, clock, bus }),
     blocks: new BlocksService({ store, clock }),

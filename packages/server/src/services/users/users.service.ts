@@ -35,7 +35,9 @@ export class UsersService {
     let audience: Audience = 'other';
     if (actor.id === id) audience = 'self';
     else if (needsMateCheck(profile.map((f) => f.visibility)) && (await this.store.users.isMate(id, actor.id))) audience = 'mate';
-    return toView(user, { profile, audience, counts, followedByMe, today: this.clock.now() });
+    const view = toView(user, { profile, audience, counts, followedByMe, today: this.clock.now() });
+    // Guests are listed as such to server admins (issue 18).
+    return actor.isAdmin || actor.id === id ? { ...view, guest: await this.store.guests.isGuest(id) } : view;
   }
 
   async updateMe(actor: Actor, update: ProfileUpdate): Promise<MeView> {

@@ -21,6 +21,7 @@ import { opsRoutes } from './routes/ops.routes.ts';
 import { presenceRoutes } from './routes/presence.routes.ts';
 import { roomRoutes } from './routes/rooms.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
+import { coreFeatureRoutes } from './routes/core-features.routes.ts';
 import type { HttpApp } from './types.ts';
 
 export interface HttpDeps {
@@ -132,6 +133,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   notificationRoutes(app, s.notifications, s.accounts);
   presenceRoutes(app, s.presence, s.broadcasts, s.accounts);
   await attachmentRoutes(app, s.attachments, s.accounts);
+  coreFeatureRoutes(app, s);
   // The web app last, and its fallback only as the not-found case: every API route is matched before the app's files.
   app.setNotFoundHandler(deps.webDir === undefined ? notFound : await serveWebApp(app, { dir: deps.webDir, logger: deps.logger }, notFound));
   return app;
