@@ -5,6 +5,7 @@ import { messagesApi } from './api/messages.ts';
 import { notificationsApi, presenceApi } from './api/notifications.ts';
 import { roomsApi } from './api/rooms.ts';
 import { usersApi } from './api/users.ts';
+import { counsellorsApi, reportsApi, roomLikesApi } from './api/core-features.ts';
 import { Http, type HttpOptions } from './http.ts';
 import { LiveConnection, type LiveOptions } from './live/connection.ts';
 
@@ -28,6 +29,9 @@ export class RoomsClient {
   readonly notifications: ReturnType<typeof notificationsApi>;
   readonly presence: ReturnType<typeof presenceApi>;
   readonly attachments: ReturnType<typeof attachmentsApi>;
+  readonly reports: ReturnType<typeof reportsApi>;
+  readonly roomLikes: ReturnType<typeof roomLikesApi>;
+  readonly counsellors: ReturnType<typeof counsellorsApi>;
 
   constructor(opts: HttpOptions) {
     this.http = new Http(opts);
@@ -40,6 +44,9 @@ export class RoomsClient {
     this.notifications = notificationsApi(this.http);
     this.presence = presenceApi(this.http);
     this.attachments = attachmentsApi(this.http);
+    this.reports = reportsApi(this.http);
+    this.roomLikes = roomLikesApi(this.http);
+    this.counsellors = counsellorsApi(this.http);
   }
 
   get token(): string | undefined {
