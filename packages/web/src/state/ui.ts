@@ -8,7 +8,8 @@ export type Panel =
   | { kind: 'pins'; roomId: string }
   | { kind: 'room-settings'; roomId: string }
   | { kind: 'notifications' }
-  | { kind: 'me' };
+  | { kind: 'me' }
+  | { kind: 'reports' };
 
 export type Dialog = 'create-room' | 'browse' | 'switcher' | 'shortcuts' | null;
 

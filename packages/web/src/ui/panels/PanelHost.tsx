@@ -9,6 +9,7 @@ const PinsPanel = lazy(() => import('./PinsPanel.tsx'));
 const RoomSettingsPanel = lazy(() => import('./RoomSettingsPanel.tsx'));
 const NotificationsPanel = lazy(() => import('./NotificationsPanel.tsx'));
 const MePanel = lazy(() => import('./MePanel.tsx'));
+const ReportsPanel = lazy(() => import('./ReportsPanel.tsx'));
 
 const TITLES: Record<Panel['kind'], string> = {
   thread: 'Thread',
@@ -18,6 +19,7 @@ const TITLES: Record<Panel['kind'], string> = {
   'room-settings': 'Room settings',
   notifications: 'Notifications',
   me: 'Your account',
+  reports: 'Reports',
 };
 
 function Body({ panel }: { panel: Panel }) {
@@ -36,6 +38,8 @@ function Body({ panel }: { panel: Panel }) {
       return <NotificationsPanel />;
     case 'me':
       return <MePanel />;
+    case 'reports':
+      return <ReportsPanel />;
   }
 }
 
