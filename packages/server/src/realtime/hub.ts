@@ -1,4 +1,4 @@
-import type { DomainEvent, RoomEvent } from '../events/events.ts';
+import type { DomainEvent, RoomEvent, UserEvent } from '../events/events.ts';
 import type { EventBus } from '../ports/bus.ts';
 import { encodeEvent } from './wire.ts';
 
@@ -187,12 +187,12 @@ export class Hub {
 
   /** Starts serving an event: the changes it makes to subscriptions, then its fan-out (none when it has no recipients to write to). */
   private start(e: DomainEvent): FanOut | undefined {
-    if (e.kind === 'user') return e.internal ? undefined : this.onUserEvent(e.user_id, e.type, e.data, encodeEvent(e));
+    if (e.kind === 'user') return this.onUserEvent(e);
     if (e.kind === 'users') {
       const frame = encodeEvent(e);
       const recipients = this.recipients(e.user_ids, e.room_ids);
       if (e.type === 'presence_updated') {
-        this.presenceLater(recipients, (e.data as { user_id: string }).user_id, frame);
+        this.presenceLater(recipients, e.data.user_id, frame);
         return undefined;
       }
       return { targets: recipients[Symbol.iterator](), deliver: (s) => (s.deliver(frame), 1) };
@@ -225,10 +225,10 @@ export class Hub {
     const frame = encodeEvent(e);
     this.saw(e);
     if (e.type === 'user_joined' && e.seq !== undefined) {
-      const joined = (e.data as { user?: { id?: string } }).user?.id;
+      const joined = e.data.user?.id;
       if (joined) for (const s of this.each(joined)) s.follow(e.room_id, e.seq - 1);
     }
-    const leaving = e.type === 'user_left' ? (e.data as { user_id?: string }).user_id : undefined;
+    const leaving = e.type === 'user_left' ? e.data.user_id : undefined;
     // Leaving and deletion unfollow subscribers below, and also_to must still see who was a target
     // (or the user who left would get user_left twice): those iterate a copy. Every other event
     // iterates the live set, with no per-recipient copy (a Set tolerates deletion while iterated).
@@ -306,13 +306,16 @@ export class Hub {
     this.presenceDue.clear();
   }
 
-  private onUserEvent(userId: string, type: string, data: unknown, frame: Buffer): FanOut | undefined {
-    const conns = this.each(userId);
-    if (type === 'session_revoked') {
-      const { token_version, deactivated } = data as { token_version: number; deactivated?: boolean };
+  private onUserEvent(e: UserEvent): FanOut | undefined {
+    const conns = this.each(e.user_id);
+    if (e.type === 'session_revoked') {
+      const { token_version, deactivated } = e.data;
       for (const s of [...conns]) if (s.tokenVersion < token_version) s.close(deactivated ? 4003 : 4001, deactivated ? 'account deactivated' : 'session revoked');
       return undefined;
     }
+    // For the server's own caches on every node: never sent to a client.
+    if (e.type === 'profile_changed') return undefined;
+    const frame = encodeEvent(e);
     return { targets: conns[Symbol.iterator](), deliver: (s) => (s.deliver(frame), 1) };
   }
 }

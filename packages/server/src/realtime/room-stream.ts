@@ -1,8 +1,8 @@
+import type { LoggedRoomEvent } from '../events/events.ts';
+
 /** A durable room event as read back from the database, ready to send. */
 export interface StoredEvent {
-  seq: number;
-  type: string;
-  data: unknown;
+  event: LoggedRoomEvent;
   frame: Buffer;
 }
 
@@ -20,7 +20,7 @@ export interface RoomStreamOwner {
   /** Stored events of the room with seq > after, in order, at most limit. */
   fetchAfter(roomId: string, after: number, limit: number): Promise<StoredEvent[]>;
   /** True when this event ends the subscription (the subscriber left or was removed). */
-  endsStream(roomId: string, e: { type: string; data: unknown }): boolean;
+  endsStream(roomId: string, e: LoggedRoomEvent): boolean;
   streamEnded(roomId: string): void;
   streamFailed(roomId: string, err: unknown): void;
 }
@@ -116,10 +116,10 @@ export class RoomStream {
         const rows = await this.owner.fetchAfter(this.roomId, this.lastSeq, PAGE);
         for (const r of rows) {
           if (this.ended) return;
-          if (r.seq !== this.lastSeq + 1) continue;
+          if (r.event.seq !== this.lastSeq + 1) continue;
           if (!this.owner.hasRoom() && !(await this.room())) return;
-          this.emit(r.seq, r.frame);
-          if (this.owner.endsStream(this.roomId, r)) return this.end();
+          this.emit(r.event.seq, r.frame);
+          if (this.owner.endsStream(this.roomId, r.event)) return this.end();
         }
         if (rows.length < PAGE) return;
       }

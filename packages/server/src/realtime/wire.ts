@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../events/events.ts';
+import type { ClientUserEvent, EveryoneEvent, RoomEvent, UsersEvent } from '../events/events.ts';
 
 /**
  * The frames the server sends, each built once as the complete bytes of a WebSocket text frame:
@@ -31,7 +31,7 @@ export function framePayload(frame: Buffer): string {
 }
 
 /** A server event, framed once per event. */
-export function encodeEvent(e: DomainEvent): Buffer {
+export function encodeEvent(e: RoomEvent | ClientUserEvent | UsersEvent | EveryoneEvent): Buffer {
   if (e.kind === 'room') {
     return textFrame(JSON.stringify(e.seq === undefined ? { type: e.type, room_id: e.room_id, data: e.data } : { type: e.type, room_id: e.room_id, seq: e.seq, data: e.data }));
   }

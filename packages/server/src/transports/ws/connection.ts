@@ -8,6 +8,7 @@ import type { Hub, Subscriber } from '../../realtime/hub.ts';
 import { RoomStream, type RoomStreamOwner, type StoredEvent } from '../../realtime/room-stream.ts';
 import { StreamsByRoom } from '../../realtime/streams-by-room.ts';
 import { encodeFrame } from '../../realtime/wire.ts';
+import type { LoggedRoomEvent } from '../../events/events.ts';
 import type { LiveSessionsService } from '../../services/realtime/live-sessions.service.ts';
 import { type Bucket, type FrameBudget, spend } from './frame-budget.ts';
 import { storedEvents } from './stored-events.ts';
@@ -141,8 +142,8 @@ export class Connection implements Subscriber, RoomStreamOwner, Bucket {
   }
 
   /** RoomStreamOwner: this user leaving (or being removed) ends the stream. */
-  endsStream(_roomId: string, e: { type: string; data: unknown }): boolean {
-    return e.type === 'user_left' && (e.data as { user_id?: string }).user_id === this.userId;
+  endsStream(_roomId: string, e: LoggedRoomEvent): boolean {
+    return e.type === 'user_left' && e.data.user_id === this.userId;
   }
 
   streamEnded(roomId: string): void {

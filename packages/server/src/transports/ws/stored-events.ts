@@ -5,10 +5,5 @@ import type { LiveSessionsService } from '../../services/realtime/live-sessions.
 /** Room events read back from the log, encoded exactly as they were sent live. */
 export async function storedEvents(live: LiveSessionsService, roomId: string, after: number, limit: number): Promise<StoredEvent[]> {
   const rows = await live.eventsAfter(roomId, after, limit);
-  return rows.map((r) => ({
-    seq: r.seq,
-    type: r.type,
-    data: r.payload,
-    frame: encodeEvent({ kind: 'room', room_id: r.room_id, seq: r.seq, type: r.type as never, data: r.payload }),
-  }));
+  return rows.map((r) => ({ event: r, frame: encodeEvent(r) }));
 }
