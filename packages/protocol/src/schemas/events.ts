@@ -52,7 +52,11 @@ export const EphemeralRoomEvents = z.discriminatedUnion('type', [
 export const UserEvents = z.discriminatedUnion('type', [event('notification', NotificationView)]);
 
 /** Events for some users' connections and the members of some rooms (a user's co-members). */
-export const UsersEvents = z.discriminatedUnion('type', [event('presence_updated', z.object({ user_id: Id, status: PresenceStatus, last_active: Timestamp.nullable() }))]);
+export const UsersEvents = z.discriminatedUnion('type', [
+  event('presence_updated', z.object({ user_id: Id, status: PresenceStatus, last_active: Timestamp.nullable() })),
+  /** A user's name, username or avatar changed: to their co-members and their own connections (issue 18). */
+  event('user_updated', z.object({ user: UserSummary })),
+]);
 
 /** Events for every connection (or the terminal sessions that asked for login/logout notices). */
 export const EveryoneEvents = z.discriminatedUnion('type', [event('user_online', SessionEvent), event('user_offline', SessionEvent), event('broadcast', BroadcastEvent)]);
