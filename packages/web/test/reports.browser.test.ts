@@ -7,7 +7,8 @@ import { browserSkip, launchBrowser, openTab, startRoomsServer, type Tab } from 
 /**
  * Reports in the browser (issue 18): Cleo reports Ben's message from its actions; Ann, the room's
  * owner, finds it in her Reports panel with the evidence as it was sent (not as it was edited
- * after), and resolves it with the action taken; Cleo sees the outcome.
+ * after), and resolves it with the action taken; Cleo sees the outcome. And Ben's new name reaches
+ * Ann's screen live.
  */
 const skip = browserSkip();
 type Account = Awaited<ReturnType<typeof signup>>;
@@ -84,5 +85,17 @@ describe('reports in the browser', { skip }, () => {
     await mine.getByRole('region', { name: 'My reports' }).getByText('Resolved: message removed, Ben warned').waitFor();
     assert.deepEqual(cleoTab.problems.all(), []);
     assert.deepEqual(annTab.problems.all(), []);
+  });
+
+  it('a co-member’s new display name shows at once, without a reload (user_updated)', async () => {
+    await (await ben.api.post(`/rooms/${roomId}/messages`, { content: 'a fresh hello' })).body;
+    await roomLink(annTab.page, /Garden club/).click();
+    const hello = message(annTab.page, room, 'a fresh hello');
+    await hello.waitFor();
+    assert.match((await hello.getAttribute('aria-label')) ?? '', /^Ben Baker,/);
+    assert.equal((await ben.api.patch('/users/me', { display_name: 'Benjamin B' })).status, 200);
+    await timeline(annTab.page, room).getByRole('article', { name: /^Benjamin B,/ }).first().waitFor();
+    assert.match((await hello.getAttribute('aria-label')) ?? '', /^Benjamin B,/);
+    assert.equal(await timeline(annTab.page, room).getByRole('article', { name: /^Ben Baker,/ }).count(), 0, 'no stale name left on screen');
   });
 });
