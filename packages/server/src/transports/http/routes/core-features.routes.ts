@@ -14,6 +14,7 @@ import {
   ReviewReportBody,
   RoomLikeResult,
 } from '@rooms/protocol';
+import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
 import { actorOf, requireAuth } from '../auth.ts';
 import { BEARER, type HttpApp } from '../types.ts';
@@ -72,6 +73,8 @@ export function coreFeatureRoutes(app: HttpApp, s: Pick<Services, 'roomLikes' | 
       schema: {
         ...counsellors,
         description: 'Be matched with the least busy available counsellor in a new private room for the two of you; 409 counsellor_unavailable when nobody is available.',
+        // No parameters: an unknown one is refused before a request is recorded (a miss is recorded even on 409).
+        querystring: z.strictObject({}),
         response: { 201: CounsellorMatch },
       },
     },
