@@ -7,10 +7,11 @@ import { newId } from '../../domain/ids.ts';
 import type { Hub, Subscriber } from '../../realtime/hub.ts';
 import { RoomStream, type RoomStreamOwner, type StoredEvent } from '../../realtime/room-stream.ts';
 import { StreamsByRoom } from '../../realtime/streams-by-room.ts';
-import { encodeFrame } from '../../realtime/wire.ts';
+import type { EncodedEvent } from '../../realtime/encoded-event.ts';
 import type { LoggedRoomEvent } from '../../events/events.ts';
 import type { LiveSessionsService } from '../../services/realtime/live-sessions.service.ts';
 import { type Bucket, type FrameBudget, spend } from './frame-budget.ts';
+import { encodeFrame, eventFrame } from './frames.ts';
 import { storedEvents } from './stored-events.ts';
 import { backlog, writeFrame } from './write-batching.ts';
 
@@ -122,18 +123,18 @@ export class Connection implements Subscriber, RoomStreamOwner, Bucket {
     return stream;
   }
 
-  unfollow(roomId: string, lastFrame: Buffer | undefined): void {
+  unfollow(roomId: string, lastEvent: EncodedEvent | undefined): void {
     // What a stream still holds for the resume window goes out first, in order.
     this.streams.get(roomId)?.release();
-    if (lastFrame && this.streams.has(roomId)) this.send(lastFrame);
+    if (lastEvent && this.streams.has(roomId)) this.send(lastEvent);
     this.dropRoom(roomId);
   }
 
-  deliverRoom(roomId: string, seq: number | undefined, frame: Buffer): void {
+  deliverRoom(roomId: string, seq: number | undefined, event: EncodedEvent): void {
     const stream = this.streams.get(roomId);
     if (!stream) return;
-    if (seq === undefined) this.send(frame);
-    else stream.offer(seq, frame);
+    if (seq === undefined) this.send(event);
+    else stream.offer(seq, event);
   }
 
   /** RoomStreamOwner: the log of a room this connection follows. */
@@ -154,8 +155,8 @@ export class Connection implements Subscriber, RoomStreamOwner, Bucket {
     this.d.logger.error({ err, roomId }, 'room stream failed');
   }
 
-  deliver(frame: Buffer): void {
-    this.send(frame);
+  deliver(event: EncodedEvent): void {
+    this.send(event);
   }
 
   /**
@@ -171,8 +172,13 @@ export class Connection implements Subscriber, RoomStreamOwner, Bucket {
     while (!this.closed && !this.hasRoom()) await new Promise((resolve) => setTimeout(resolve, ROOM_POLL_MS));
   }
 
-  /** Writes a frame (see realtime/wire.ts) unless the socket is too far behind: then it is closed, never waited for. */
-  send(frame: Buffer): void {
+  /** Sends an event in its frame, built once per event whoever receives it (see frames.ts). */
+  send(event: EncodedEvent): void {
+    this.write(eventFrame(event));
+  }
+
+  /** Writes a frame unless the socket is too far behind: then it is closed, never waited for. */
+  write(frame: Buffer): void {
     if (this.closed) return;
     if (backlog(this.ws) > this.d.maxBufferedBytes) {
       this.close(CLOSE_CODES.slowConsumer, 'slow consumer: reconnect and resume');
@@ -182,7 +188,7 @@ export class Connection implements Subscriber, RoomStreamOwner, Bucket {
   }
 
   reply(id: string | undefined, type: 'ack' | 'error', body: Record<string, unknown>): void {
-    this.send(encodeFrame(id === undefined ? { type, ...body } : { type, id, ...body }));
+    this.write(encodeFrame(id === undefined ? { type, ...body } : { type, id, ...body }));
   }
 
   close(code: number, reason: string): void {

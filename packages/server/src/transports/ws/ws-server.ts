@@ -11,7 +11,7 @@ import type { Clock } from '../../ports/clock.ts';
 import { Connection, type ConnectionDeps, type SessionOptions } from './connection.ts';
 import type { FrameBudget } from './frame-budget.ts';
 import { frameHandlers } from './handlers.ts';
-import { encodeFrame } from '../../realtime/wire.ts';
+import { encodeFrame } from './frames.ts';
 import { proxyTrust } from '../trusted-proxy.ts';
 
 export interface WsDeps {
@@ -143,7 +143,7 @@ export function attachWebSocket(d: WsDeps) {
       // past this connection, and through the hub: its stream catches up from the database.
       if ((d.hub.lastSeqSeen(room.room_id) ?? 0) > room.last_seq) conn.streams.get(room.room_id)?.catchUp();
     }
-    conn.send(
+    conn.write(
       encodeFrame({
         type: 'ready',
         // The budget, so that a client can pace itself (the SDK does) instead of being closed.
