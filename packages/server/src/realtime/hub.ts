@@ -54,6 +54,8 @@ interface FanOut {
  */
 const batchable = (e: DomainEvent | undefined, roomId: string): boolean =>
   e?.kind === 'room' && e.room_id === roomId && !e.also_to?.length && e.type !== 'user_joined' && e.type !== 'user_left' && e.type !== 'room_deleted';
+/** The same, as a guard: an event waiting behind a batch joins it. */
+const joinsBatch = (e: DomainEvent | undefined, roomId: string): e is RoomEvent => batchable(e, roomId);
 
 /**
  * Each node's fan-out: receives every event from the bus, encodes it once as JSON, and hands it to
@@ -257,9 +259,13 @@ export class Hub {
   /** This event and the batchable ones of its room right behind it, written to each follower together, in order. */
   private roomBatch(first: RoomEvent): FanOut {
     const batch: { e: RoomEvent; encoded: EncodedEvent }[] = [];
-    for (let e: RoomEvent | undefined = first; e; e = batchable(this.pending[0], first.room_id) ? (this.pending.shift() as RoomEvent) : undefined) {
+    for (let e = first; ; ) {
       this.saw(e);
       batch.push({ e, encoded: encodeEvent(e) });
+      const next = this.pending[0];
+      if (!joinsBatch(next, first.room_id)) break;
+      this.pending.shift();
+      e = next;
     }
     return {
       targets: (this.byRoom.get(first.room_id) ?? new Set<Subscriber>()).values(),
