@@ -4,14 +4,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MemoryBus } from '../bus/memory-bus.ts';
 import { profileChanged, type DomainEvent, type RoomEvent } from '../events/events.ts';
 import { FANOUT_CHUNK, Hub, type Subscriber } from './hub.ts';
-import { framePayload } from './wire.ts';
+import type { EncodedEvent } from './encoded-event.ts';
 
 /** A connection that records what it was sent. */
 type Got = { type: string; data: Record<string, unknown> };
 function subscriber(userId: string): Subscriber & { got: Got[] } {
   const got: Got[] = [];
-  const record = (frame: Buffer) => {
-    const parsed: Got = JSON.parse(framePayload(frame));
+  const record = (e: EncodedEvent) => {
+    const parsed: Got = JSON.parse(e.json);
     got.push(parsed);
   };
   return {
@@ -19,7 +19,7 @@ function subscriber(userId: string): Subscriber & { got: Got[] } {
     tokenVersion: 0,
     sessionNotices: false,
     got,
-    deliverRoom: (_room, _seq, frame) => record(frame),
+    deliverRoom: (_room, _seq, e) => record(e),
     deliver: record,
     follow: () => {},
     unfollow: () => {},

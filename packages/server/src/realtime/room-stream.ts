@@ -1,9 +1,10 @@
 import type { LoggedRoomEvent } from '../events/events.ts';
+import type { EncodedEvent } from './encoded-event.ts';
 
-/** A durable room event as read back from the database, ready to send. */
+/** A durable room event as read back from the database, and encoded as it was sent live. */
 export interface StoredEvent {
   event: LoggedRoomEvent;
-  frame: Buffer;
+  encoded: EncodedEvent;
 }
 
 /**
@@ -12,7 +13,7 @@ export interface StoredEvent {
  * the thousand would pay for in memory.
  */
 export interface RoomStreamOwner {
-  send(frame: Buffer): void;
+  send(event: EncodedEvent): void;
   /** Whether the subscriber can take more now: replays and held events stop while it cannot. */
   hasRoom(): boolean;
   /** Resolves once the subscriber has room again (or is gone). */
@@ -46,7 +47,7 @@ export class RoomStream {
   lastSeq: number;
   readonly roomId: string;
   /** Events ahead of the next expected seq; created on first need (most streams never hold any). */
-  private held: Map<number, Buffer> | undefined;
+  private held: Map<number, EncodedEvent> | undefined;
   private filling: Promise<void> | undefined;
   private ended = false;
   private paused: boolean;
@@ -63,16 +64,16 @@ export class RoomStream {
   }
 
   /** A live event from the bus. */
-  offer(seq: number, frame: Buffer): void {
+  offer(seq: number, event: EncodedEvent): void {
     if (this.ended || seq <= this.lastSeq) return;
     if (!this.paused && !this.filling && seq === this.lastSeq + 1) {
-      this.emit(seq, frame);
+      this.emit(seq, event);
       this.drainHeld();
       if (this.behind) void this.fill();
       return;
     }
     const held = (this.held ??= new Map());
-    held.set(seq, frame);
+    held.set(seq, event);
     if (held.size > MAX_HELD) this.dropHeld();
     if (!this.paused) void this.fill();
   }
@@ -118,7 +119,7 @@ export class RoomStream {
           if (this.ended) return;
           if (r.event.seq !== this.lastSeq + 1) continue;
           if (!this.owner.hasRoom() && !(await this.room())) return;
-          this.emit(r.event.seq, r.frame);
+          this.emit(r.event.seq, r.encoded);
           if (this.owner.endsStream(this.roomId, r.event)) return this.end();
         }
         if (rows.length < PAGE) return;
@@ -152,9 +153,9 @@ export class RoomStream {
     if (held.size === 0 && this.held === held) this.held = undefined;
   }
 
-  private emit(seq: number, frame: Buffer): void {
+  private emit(seq: number, event: EncodedEvent): void {
     this.lastSeq = seq;
-    this.owner.send(frame);
+    this.owner.send(event);
   }
 
   private end(): void {
