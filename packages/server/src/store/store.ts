@@ -52,7 +52,7 @@ export interface Store {
 }
 
 export interface UserRepository {
-  /** Inserts a user; the very first account becomes a server admin. Throws username_taken on a duplicate name. */
+  /** Inserts a user; the very first account (guests aside) becomes a server admin. Throws username_taken on a duplicate name. */
   insert(user: NewUser): Promise<UserRow>;
   /**
    * Holds the user's row lock until the transaction ends, so that counts of what they own read
@@ -60,7 +60,7 @@ export interface UserRepository {
    */
   lock(id: string): Promise<void>;
   findById(id: string): Promise<UserRow | undefined>;
-  /** Whether any account was ever created (a fresh server has none). */
+  /** Whether any account was ever created (a fresh server has none); guest accounts of the gateways do not count. */
   hasAny(): Promise<boolean>;
   /** Not purged (deactivated accounts included: they may log in to cancel). */
   findByUsername(username: string): Promise<UserRow | undefined>;

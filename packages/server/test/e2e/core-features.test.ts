@@ -227,6 +227,19 @@ for (const backend of backends()) {
     });
 
     describe('guests', () => {
+      it('a guest made on an empty server does not take the first account’s place as server admin', async () => {
+        const fresh = await startServer(backend);
+        try {
+          await fresh.app.services.guests.getOrCreate(`bubble:${randomUUID()}`, { ip: '127.0.0.1' });
+          assert.equal(await fresh.app.services.accounts.needsSetup(), true, 'the server still waits for its first admin');
+          const first = await signup(fresh.url);
+          assert.equal(first.me.is_admin, true);
+          assert.equal((await signup(fresh.url)).me.is_admin, false);
+        } finally {
+          await fresh.stop();
+        }
+      });
+
       it('gives one account per anonymous identity, with no password login, flagged as a guest to admins', async () => {
         const identity = `bubble:${randomUUID()}`;
         const first = await server.app.services.guests.getOrCreate(identity, { ip: '127.0.0.1' });
