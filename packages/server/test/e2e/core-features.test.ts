@@ -259,6 +259,13 @@ for (const backend of backends()) {
         assertRefused(await alice.api.post('/auth/guest', {}), 404, 'not_found');
       });
 
+      it('makes one account when the same identity arrives on several connections at once', async () => {
+        const identity = `bubble:${randomUUID()}`;
+        const all = await Promise.all(Array.from({ length: 5 }, () => server.app.services.guests.getOrCreate(identity, { ip: '127.0.0.1' })));
+        assert.equal(new Set(all.map((g) => g.actor.id)).size, 1);
+        assert.equal(all.filter((g) => g.created).length, 1);
+      });
+
       it('meets the same blocks and rate limits as anyone', async () => {
         const { actor } = await server.app.services.guests.getOrCreate(`bubble:${randomUUID()}`, { ip: '127.0.0.1' });
         assert.equal((await bob.api.post(`/users/${actor.id}/block`)).status, 204);

@@ -157,6 +157,14 @@ export function coreFeaturesContract(store: () => Store): void {
       assert.deepEqual((await store().reports.filings([a.report.id], r2.id)).map((f) => f.reason), ['abuse']);
     });
 
+    it('merges concurrent first reports of one message into one report', async () => {
+      const { report } = await setup();
+      const reporters = await Promise.all(Array.from({ length: 5 }, () => insertUser(store())));
+      const filed = await Promise.all(reporters.map((u) => store().transaction((tx) => tx.reports.file(report(), u.id, 'spam', at(25)))));
+      assert.equal(new Set(filed.map((f) => f.report.id)).size, 1);
+      assert.equal((await store().reports.findById(filed[0]!.report.id))!.report_count, 5);
+    });
+
     it('closes a report once; a later report of the same message opens a new one', async () => {
       const { report } = await setup();
       const r1 = await insertUser(store());
