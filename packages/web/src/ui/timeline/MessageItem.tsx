@@ -117,7 +117,8 @@ export const MessageItem = memo(function MessageItem({
           {mine && <ActionButton label="Edit" icon="✏️" onClick={() => ui.set({ editing: { roomId: m.room_id, messageId: m.id } })} />}
           {(mine || isAdmin) && <DeleteButton id={m.id} />}
           {isAdmin && !inThread && <ActionButton label={m.pinned ? 'Unpin' : 'Pin'} icon="📌" onClick={() => void act(setPinned(m.id, !m.pinned))} />}
-          {!mine && <ReportButton messageId={m.id} />}
+          {/* Reports go to the room's admins: an admin acts on the message instead (and keeps a toolbar that fits a phone). */}
+          {!mine && !isAdmin && <ReportButton messageId={m.id} />}
           <ActionButton
             label="Copy link"
             icon="🔗"
