@@ -248,6 +248,8 @@ for (const backend of backends()) {
         assert.equal(again.created, false);
         assert.equal(again.actor.id, first.actor.id, 'same account on reconnect');
         assert.equal(first.actor.isAdmin, false);
+        assert.equal(first.user.guest, true);
+        await assert.rejects(server.app.services.guests.getOrCreate('no gateway named', { ip: '127.0.0.1' }), { code: 'validation_failed' });
         const username = first.user.username!;
         for (const password of ['', 'correct horse battery', 'x'.repeat(8)]) {
           const res = await client(server.url).post('/auth/login', { username, password });

@@ -69,7 +69,7 @@ export class GuestsService {
     if (!isActive(user)) throw new DomainError('forbidden', 'This guest account was closed by an admin.');
     return {
       actor: { id: user.id, isAdmin: false, tokenVersion: user.token_version, ip: opts.ip },
-      user: toMe(user, { profile: [], counts: await this.d.store.follows.counts(user.id), today: this.d.clock.now() }),
+      user: { ...toMe(user, { profile: [], counts: await this.d.store.follows.counts(user.id), today: this.d.clock.now() }), guest: true },
       created,
     };
   }
