@@ -224,9 +224,10 @@ export class LiveSession implements Subscriber, RoomStreamOwner {
 
 export interface LiveSessionsDeps {
   hub: Hub;
-  live: LiveSessionsService;
-  presence: PresenceService;
-  logger: Logger;
+  /** The rooms to follow, the right to follow one, and the room's log (the store, behind a service). */
+  live: Pick<LiveSessionsService, 'roomsOf' | 'followFrom' | 'eventsAfter'>;
+  presence: Pick<PresenceService, 'connected' | 'disconnected'>;
+  logger: Pick<Logger, 'error'>;
 }
 
 /**
