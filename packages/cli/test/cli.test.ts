@@ -122,6 +122,23 @@ for (const backend of backends()) {
       assert.equal((await account(user.username!))?.is_admin, false);
     });
 
+    it('admin counsellor and uncounsellor set the counsellor flag of an existing account', async () => {
+      const store = await openStore({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
+      const user = await insertUser(store);
+      await store.close();
+      const flagged = await rooms(['admin', 'counsellor', user.username!], env);
+      assert.equal(flagged.code, 0, flagged.stderr);
+      assert.match(flagged.stdout, new RegExp(`${user.username} is now a counsellor`));
+      assert.match((await rooms(['admin', 'counsellor', user.username!], env)).stdout, /already a counsellor/);
+      const check = await openStore({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
+      assert.deepEqual(await check.counsellors.get(user.id), { available: false });
+      await check.close();
+      assert.match((await rooms(['admin', 'uncounsellor', user.username!], env)).stdout, /no longer a counsellor/);
+      const after = await openStore({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
+      assert.equal(await after.counsellors.get(user.id), undefined);
+      await after.close();
+    });
+
     it('admin reset-password and deactivate end every session of the account (its token version moves)', async () => {
       await rooms(['admin', 'create', 'ops_dave', 'dave@example.test'], env, 'first password\n');
       const before = (await account('ops_dave'))!;

@@ -6,6 +6,7 @@ import { notificationsApi, presenceApi } from './api/notifications.ts';
 import { roomsApi } from './api/rooms.ts';
 import { searchApi } from './api/search.ts';
 import { usersApi } from './api/users.ts';
+import { counsellorsApi, reportsApi, roomLikesApi } from './api/core-features.ts';
 import { Http, type HttpOptions } from './http.ts';
 import { LiveConnection, type LiveOptions } from './live/connection.ts';
 
@@ -31,6 +32,9 @@ export class RoomsClient {
   readonly attachments: ReturnType<typeof attachmentsApi>;
   /** Messages I can read that match a query: `search('deploy from:bob', { roomId, limit, cursor, sort })`. */
   readonly search: ReturnType<typeof searchApi>;
+  readonly reports: ReturnType<typeof reportsApi>;
+  readonly roomLikes: ReturnType<typeof roomLikesApi>;
+  readonly counsellors: ReturnType<typeof counsellorsApi>;
 
   constructor(opts: HttpOptions) {
     this.http = new Http(opts);
@@ -44,6 +48,9 @@ export class RoomsClient {
     this.presence = presenceApi(this.http);
     this.attachments = attachmentsApi(this.http);
     this.search = searchApi(this.http);
+    this.reports = reportsApi(this.http);
+    this.roomLikes = roomLikesApi(this.http);
+    this.counsellors = counsellorsApi(this.http);
   }
 
   get token(): string | undefined {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { TestContext } from 'node:test';
-import { type EventMessage, type LiveConnection, type LiveStatus, RoomsClient, type ServerEvent } from '../src/node.ts';
+import { type LiveConnection, type LiveStatus, RoomsClient, type ServerEvent } from '../src/node.ts';
 
 import { TEST_SETUP_TOKEN } from '../../server/test/helpers/server.ts';
 
@@ -28,7 +28,7 @@ export function record(live: LiveConnection) {
   const statuses: { status: LiveStatus; at: number }[] = [];
   live.on('event', (e) => events.push(e));
   live.on('status', (status) => statuses.push({ status, at: performance.now() }));
-  const messages = () => events.flatMap((e) => (e.type === 'message_created' ? [e.data.message as EventMessage] : []));
+  const messages = () => events.flatMap((e) => (e.type === 'message_created' ? [e.data.message] : []));
   return {
     events,
     statuses,

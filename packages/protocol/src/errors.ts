@@ -53,6 +53,12 @@ export const ERROR_STATUS = {
   attachment_not_found: 404,
   login_blocked: 429,
   rate_limited: 429,
+  // Core features for the gateways (issue 18): likes, reports, counsellors.
+  cannot_like_own_room: 400,
+  report_not_found: 404,
+  report_closed: 409,
+  not_a_counsellor: 403,
+  counsellor_unavailable: 409,
   internal: 500,
   unavailable: 503,
   server_busy: 503,

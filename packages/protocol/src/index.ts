@@ -11,3 +11,5 @@ export * from './schemas/notifications.ts';
 export * from './schemas/presence.ts';
 export * from './paths.ts';
 export * from './schemas/search.ts';
+export * from './schemas/events.ts';
+export * from './schemas/core-features.ts';

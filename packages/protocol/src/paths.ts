@@ -15,6 +15,8 @@ export const API_PATH_PREFIXES = [
   'presence',
   'broadcasts',
   'search',
+  'reports',
+  'counsellors',
   'healthz',
   'readyz',
   'metrics',

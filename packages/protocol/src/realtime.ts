@@ -1,34 +1,8 @@
 /**
- * Constants of the WebSocket protocol at /ws (the frames' schemas are in schemas/ws.ts). Kept free
- * of zod so that clients importing only these do not carry the schema library.
+ * Constants of the WebSocket protocol at /ws (the frames' schemas are in schemas/ws.ts, the events'
+ * in schemas/events.ts). Kept free of zod so that clients importing only these do not carry the
+ * schema library.
  */
-export const SERVER_EVENTS = [
-  'ready',
-  'ack',
-  'error',
-  'message_created',
-  'message_updated',
-  'message_deleted',
-  'reaction_added',
-  'reaction_removed',
-  'message_pinned',
-  'message_unpinned',
-  'user_typing',
-  'user_joined',
-  'user_left',
-  'member_updated',
-  'room_updated',
-  'room_deleted',
-  'presence_updated',
-  'read_updated',
-  'notification',
-  'resync_required',
-  'user_online',
-  'user_offline',
-  'broadcast',
-] as const;
-export type ServerEventType = (typeof SERVER_EVENTS)[number];
-
 /** WebSocket close codes Rooms uses (4000–4999 is the application range). */
 export const CLOSE_CODES = {
   /** The token was revoked (password change, log out everywhere) or expired. */

@@ -8,6 +8,7 @@ import { createLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import { Hub } from './realtime/hub.ts';
+import { LiveSessions } from './services/realtime/live-session.ts';
 import type { Services } from './services/index.ts';
 import { attachWebSocket } from './transports/ws/ws-server.ts';
 import type { Store } from './store/store.ts';
@@ -60,6 +61,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       { name: 'expire-notifications', run: () => services.notifications.expire() },
       { name: 'delete-expired-attachments', run: () => services.attachments.deleteExpired() },
       { name: 'expire-ws-tickets', run: () => store.tickets.deleteExpired(clock.now().toISOString()) },
+      { name: 'purge-idle-guests', run: () => services.guests.purgeIdle() },
     ],
   });
 
@@ -82,9 +84,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   });
 
   const hub = new Hub(bus);
+  // Every real-time transport opens its connections' sessions here: /ws today, the gateways next.
+  const live = new LiveSessions({ hub, live: services.live, presence: services.presence, logger });
   const ws = attachWebSocket({
     server: http.server,
-    hub,
+    live,
     services,
     clock,
     logger,
@@ -96,8 +100,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   });
   // Presence heartbeat: keeps this node's users alive in the shared store and detects idleness.
   const presenceTimer = setInterval(() => {
-    const conns = [...ws.connections].map((c) => ({ userId: c.userId, connId: c.id, lastActive: c.lastActivity }));
-    services.presence.sweep(conns).catch((err: unknown) => logger.warn({ err }, 'presence sweep failed'));
+    services.presence.sweep(live.activity()).catch((err: unknown) => logger.warn({ err }, 'presence sweep failed'));
   }, 30_000);
   presenceTimer.unref();
 

@@ -88,6 +88,7 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
       unpostedTtlSeconds: config.ATTACHMENT_UNPOSTED_TTL,
       urlTtlSeconds: config.ATTACHMENT_URL_TTL,
     },
+    coreFeatures: { guestIdleDays: config.GUEST_IDLE_DAYS, reportRate: ports.reportRate },
     caps: { maxOwnedRooms: config.MAX_OWNED_ROOMS, maxJoinedRooms: config.MAX_JOINED_ROOMS, maxRoomInvites: config.MAX_ROOM_INVITES },
     search: { rate: ports.searchRate, budgetMs: config.SEARCH_TIME_BUDGET_MS },
     ...(logger ? { onBackgroundError: (err: unknown, what: string) => logger.error({ err }, `${what} failed`) } : {}),

@@ -33,6 +33,8 @@ export interface Ports {
   searchRate: RateLimiter;
   /** Attachment bytes: DATA_DIR or S3. */
   blobs: BlobStore;
+  /** Reports filed per user (issue 18). */
+  reportRate: RateLimiter;
   /** Malware scanning of uploads: built-in, plus clamd when CLAMD_URL is set. */
   scanner: Scanner;
   /** Redis answers (readiness), when configured. */
@@ -51,6 +53,7 @@ export async function createPorts(config: Config, clock: Clock): Promise<Ports> 
   const signupIp = { limit: config.SIGNUP_IP_LIMIT, windowMs: config.SIGNUP_IP_WINDOW * 1000 };
   const upload = { limit: config.UPLOAD_RATE_LIMIT, windowMs: config.UPLOAD_RATE_WINDOW * 1000 };
   const searches = { limit: config.SEARCH_RATE_LIMIT, windowMs: config.SEARCH_RATE_WINDOW * 1000 };
+  const report = { limit: config.REPORT_RATE_LIMIT, windowMs: config.REPORT_RATE_WINDOW * 1000 };
   const blobs = await createBlobStore(config);
   const scanner = createScanner(config);
   if (!config.REDIS_URL) {
@@ -63,6 +66,7 @@ export async function createPorts(config: Config, clock: Clock): Promise<Ports> 
       presence: new MemoryPresenceStore(clock),
       uploadRate: new MemoryRateLimiter(upload, clock),
       searchRate: new MemoryRateLimiter(searches, clock),
+      reportRate: new MemoryRateLimiter(report, clock),
       blobs,
       scanner,
     };
@@ -79,6 +83,7 @@ export async function createPorts(config: Config, clock: Clock): Promise<Ports> 
     presence: new RedisPresenceStore(redis, `${config.REDIS_PREFIX}presence:`),
     uploadRate: new RedisRateLimiter(redis, upload, `${config.REDIS_PREFIX}upload:`),
     searchRate: new RedisRateLimiter(redis, searches, `${config.REDIS_PREFIX}search:`),
+    reportRate: new RedisRateLimiter(redis, report, `${config.REDIS_PREFIX}report:`),
     blobs,
     scanner,
   };
@@ -103,6 +108,7 @@ async function closeAll(parts: Omit<Ports, 'ping' | 'close'>): Promise<void> {
   await parts.presence.close();
   await parts.uploadRate.close();
   await parts.searchRate.close();
+  await parts.reportRate.close();
   await parts.blobs.close();
   await parts.scanner.close();
 }

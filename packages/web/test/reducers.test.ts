@@ -20,6 +20,7 @@ const room = (over: Partial<Room> = {}): Room => ({
   member_limit: null,
   featured: false,
   archived: false,
+  like_count: 0,
   cover: null,
   created_at: '2026-01-01T00:00:00.000Z',
   created_by: 'me',
@@ -176,6 +177,21 @@ describe('reducers: one per event kind', () => {
     s = reduceEvent(s, { type: 'notification', data: n } as ServerEvent);
     assert.equal(s.notifications.unread, 1);
     assert.equal(s.notifications.unreadByRoom.r1, 1);
+  });
+
+  it('user_updated: a co-member’s new name reaches their messages, member lists, the direct room named after them, and my own account', () => {
+    let s = base();
+    s = { ...s, rooms: { ...s.rooms, d1: room({ id: 'd1', type: 'direct', name: 'Bob', peer: bob }) } };
+    s = { ...s, members: { r1: [{ user: bob, role: 'member', joined_at: '', muted: false, muted_until: null }] }, users: { bob } };
+    s = reduceEvent(s, { type: 'user_updated', data: { user: { ...bob, display_name: 'Robert' } } } as unknown as ServerEvent);
+    assert.equal(s.messages.m1!.sender.display_name, 'Robert');
+    assert.equal(s.members.r1![0]!.user.display_name, 'Robert');
+    assert.equal(s.rooms.d1!.name, 'Robert');
+    assert.equal(s.rooms.d1!.peer!.display_name, 'Robert');
+    assert.equal(s.users.bob!.display_name, 'Robert');
+    assert.equal(s.rooms.r1!.name, 'general', 'other rooms keep their names');
+    s = reduceEvent(s, { type: 'user_updated', data: { user: { ...me, display_name: 'New me' } } } as unknown as ServerEvent);
+    assert.equal(s.me!.display_name, 'New me');
   });
 
   it('unknown event kinds change nothing', () => {

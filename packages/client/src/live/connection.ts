@@ -4,10 +4,10 @@ import { RoomsApiError } from '../errors.ts';
 import type { Http } from '../http.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { Emitter } from './emitter.ts';
-import type { ServerEvent, ServerFrame } from './events.ts';
+import type { AnswerFrame, ServerEvent, ServerFrame } from './events.ts';
 import { MemoryOutbox, type OutboxItem, type OutboxStore } from './outbox.ts';
 import { OutboxSender } from './outbox-sender.ts';
-import { type FrameBudget, FramePacer } from './pacer.ts';
+import { FramePacer } from './pacer.ts';
 import { defaultSockets, type LiveSocket, type SocketFactory } from './socket.ts';
 
 export type LiveStatus = 'connecting' | 'connected' | 'disconnected';
@@ -218,22 +218,30 @@ export class LiveConnection extends Emitter<LiveEvents> {
     if (this.current !== att) return;
     let frame: ServerFrame;
     try {
-      frame = JSON.parse(text) as ServerFrame;
+      // The server speaks the protocol's frames (@rooms/protocol): the SDK trusts their shape rather
+      // than carry the schemas into every browser bundle.
+      frame = JSON.parse(text);
     } catch {
       return;
     }
-    if (frame.id !== undefined && (frame.type === 'ack' || frame.type === 'error')) return this.answer(frame);
-    if (frame.type === 'ready' && this.status === 'connecting') void this.onReady(att, frame);
-    else this.deliver(frame);
+    // An answer carries the id of the frame it answers (an error without one is about a frame the
+    // SDK sent without an id, such as touch()'s ping: nothing waits for it).
+    if (frame.type === 'ack' || frame.type === 'error') return this.answer(frame);
+    if (frame.type === 'ready') {
+      if (this.status === 'connecting') void this.onReady(att, frame);
+      else this.emit('event', frame);
+      return;
+    }
+    this.deliver(frame);
   }
 
   /** ready → resume (the first frame: the server holds live events until it) → connected → flush the outbox. */
-  private async onReady(att: Attempt, frame: ServerFrame): Promise<void> {
-    const data = frame.data as { user_id: string; rooms: { room_id: string; last_seq: number }[]; frame_budget?: FrameBudget };
+  private async onReady(att: Attempt, frame: Extract<ServerEvent, { type: 'ready' }>): Promise<void> {
+    const { data } = frame;
     this.userId = data.user_id;
     if (data.frame_budget) att.pacer = new FramePacer(data.frame_budget);
     for (const r of data.rooms) if (!this.seqs.has(r.room_id)) this.seqs.set(r.room_id, r.last_seq);
-    this.emit('event', frame as ServerEvent);
+    this.emit('event', frame);
     try {
       const ack = await this.request<{ not_member?: string[] }>('resume', { rooms: Object.fromEntries(this.seqs) }, true);
       for (const id of ack.not_member ?? []) this.seqs.delete(id);
@@ -252,7 +260,7 @@ export class LiveConnection extends Emitter<LiveEvents> {
   }
 
   /** Room events at or below the last seq seen are duplicates (a replay overlapping live delivery): dropped. */
-  private deliver(frame: ServerFrame): void {
+  private deliver(frame: ServerEvent): void {
     const roomId = frame.room_id;
     if (roomId !== undefined && typeof frame.seq === 'number') {
       const last = this.seqs.get(roomId);
@@ -262,16 +270,17 @@ export class LiveConnection extends Emitter<LiveEvents> {
       }
       this.seqs.set(roomId, frame.seq);
     }
-    const leaving = frame.type === 'room_deleted' || (frame.type === 'user_left' && (frame.data as { user_id?: string }).user_id === this.userId);
+    const leaving = frame.type === 'room_deleted' || (frame.type === 'user_left' && frame.data.user_id === this.userId);
     if (roomId !== undefined && leaving) this.seqs.delete(roomId);
     this.stats.events++;
-    this.emit('event', frame as ServerEvent);
+    this.emit('event', frame);
   }
 
-  private answer(frame: ServerFrame): void {
-    const p = this.pending.get(frame.id!);
-    if (!p) return;
-    this.pending.delete(frame.id!);
+  private answer(frame: AnswerFrame): void {
+    const id = frame.id;
+    const p = id === undefined ? undefined : this.pending.get(id);
+    if (id === undefined || !p) return;
+    this.pending.delete(id);
     clearTimeout(p.timer);
     if (frame.type === 'ack') return p.resolve(frame.data);
     const e = frame.error ?? { code: 'internal', message: 'The server refused the frame.' };

@@ -46,6 +46,8 @@ export const RoomPreview = z.object({
   member_limit: z.number().int().nullable(),
   featured: z.boolean(),
   archived: z.boolean(),
+  /** How many users like the room (seed 000's room likes). */
+  like_count: z.number().int(),
   /** Image and video rooms: the cover, with URLs signed for whoever may see the room. */
   cover: AttachmentView.nullable(),
 });

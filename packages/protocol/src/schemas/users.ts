@@ -80,6 +80,8 @@ export const UserView = UserSummary.extend({
   following_count: z.number().int(),
   followed_by_me: z.boolean(),
   profile: z.record(z.string(), z.unknown()).meta({ description: 'visible personal fields; age is derived from birth_date' }),
+  /** Server admins (and the account itself) see whether it is a gateway's guest account (issue 18). */
+  guest: z.boolean().optional(),
 });
 export type UserView = z.infer<typeof UserView>;
 

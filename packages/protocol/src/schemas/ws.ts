@@ -25,5 +25,13 @@ export const ClientFrame = z.discriminatedUnion('type', [
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
+/** The data of `ready`, the server's first frame: who this is, each room followed from which seq, and the frame budget to pace to. */
+export const ReadyData = z.object({
+  user_id: Id,
+  rooms: z.array(z.object({ room_id: Id, last_seq: Seq })),
+  frame_budget: z.object({ rate: z.number(), burst: z.number() }).optional(),
+});
+export type ReadyData = z.infer<typeof ReadyData>;
+
 // The protocol's constants live in realtime.ts, which needs no zod (a browser bundle keeps only what it uses).
-export { CLOSE_CODES, RESUME_ROOMS_PER_TOKEN, SERVER_EVENTS, WS_LIMITS, frameWeight, type ServerEventType } from '../realtime.ts';
+export { CLOSE_CODES, RESUME_ROOMS_PER_TOKEN, WS_LIMITS, frameWeight } from '../realtime.ts';

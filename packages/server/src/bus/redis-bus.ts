@@ -21,7 +21,8 @@ export class RedisBus implements EventBus {
     sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => {
       let event: DomainEvent;
       try {
-        event = JSON.parse(message.toString('utf8')) as DomainEvent;
+        // What publish wrote on some node: a DomainEvent, typed from the event map when it was made.
+        event = JSON.parse(message.toString('utf8'));
       } catch {
         return;
       }

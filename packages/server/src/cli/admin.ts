@@ -12,6 +12,8 @@ Commands:
   deactivate <username>                 hide the account and sign it out everywhere; purged after
                                         DEACTIVATION_DAYS unless its owner logs in again
   reset-password <username>             set a new password (asks for it); signs out every session
+  counsellor <username>                 flag the account as a counsellor (it may then mark itself available)
+  uncounsellor <username>               take the counsellor flag away
 
 Passwords are asked on the terminal (twice, not echoed), or read from the first line of stdin
 when it is not a terminal. Reads the same configuration as the server (DATA_DIR, DATABASE_URL,
@@ -34,6 +36,8 @@ const USAGE: Record<string, string> = {
   demote: 'rooms admin demote <username>',
   deactivate: 'rooms admin deactivate <username>',
   'reset-password': 'rooms admin reset-password <username>',
+  counsellor: 'rooms admin counsellor <username>',
+  uncounsellor: 'rooms admin uncounsellor <username>',
 };
 
 /** `rooms admin …`: account administration from the server's machine. */
@@ -54,6 +58,7 @@ export async function adminCommand(args: string[], io: AdminIo): Promise<void> {
     if (!user) throw new CliError(`No account is named "${username}".`);
     if (command === 'promote' || command === 'demote') return setAdmin(core, user, command === 'promote');
     if (command === 'deactivate') return deactivate(core, user);
+    if (command === 'counsellor' || command === 'uncounsellor') return setCounsellor(core, user, command === 'counsellor');
     await core.services.accounts.resetPassword(user.id, password!);
     say(`${username} has a new password; every session of the account was signed out`);
   });
@@ -85,6 +90,13 @@ async function setAdmin(core: Core, user: UserRow, admin: boolean): Promise<void
   if (user.is_admin === admin) return say(`${name} ${admin ? 'is already' : 'was not'} a server admin: nothing to do`);
   await core.store.users.setAdmin(user.id, admin);
   say(admin ? `${name} is now a server admin` : `${name} is no longer a server admin`);
+}
+
+async function setCounsellor(core: Core, user: UserRow, counsellor: boolean): Promise<void> {
+  const name = user.username!;
+  if ((await core.services.counsellors.status(user.id)).counsellor === counsellor) return say(`${name} ${counsellor ? 'is already' : 'was not'} a counsellor: nothing to do`);
+  await core.services.counsellors.setFlag(null, user.id, counsellor);
+  say(counsellor ? `${name} is now a counsellor` : `${name} is no longer a counsellor`);
 }
 
 async function deactivate(core: Core, user: UserRow): Promise<void> {

@@ -185,6 +185,13 @@ export const ConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+
+  // Core features for the gateways (issue 18): guest accounts and reports.
+  /** Days a guest account (made by a gateway for an anonymous identity) may go unused before it is purged. */
+  GUEST_IDLE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Reports one user may file per REPORT_RATE_WINDOW seconds (429 + Retry-After past it). */
+  REPORT_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  REPORT_RATE_WINDOW: seconds(60 * 60),
 }).superRefine((c, ctx) => {
   // Attachment storage (issue 16): the S3 settings that only make sense together.
   if (c.STORAGE === 's3' && !c.S3_BUCKET) ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when STORAGE=s3' });

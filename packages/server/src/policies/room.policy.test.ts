@@ -23,6 +23,7 @@ const room = (type: RoomType, archived = false): RoomRow => ({
   created_by: null,
   created_at: NOW.toISOString(),
   last_message_at: null,
+  like_count: 0,
 });
 
 const membership = (role: RoomRole, muted = false, mutedUntil: string | null = null): MembershipRow => ({

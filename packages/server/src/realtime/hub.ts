@@ -1,21 +1,24 @@
-import type { DomainEvent, RoomEvent } from '../events/events.ts';
+import type { DomainEvent, RoomEvent, UserEvent } from '../events/events.ts';
 import type { EventBus } from '../ports/bus.ts';
-import { encodeEvent } from './wire.ts';
+import { encodeEvent, type EncodedEvent } from './encoded-event.ts';
 
-/** What the hub needs of a live connection (a WebSocket today, a gateway session tomorrow). */
+/**
+ * What the hub needs of a live connection (a WebSocket today, a gateway session tomorrow). Events
+ * come encoded once as JSON, the same object for every recipient: each transport frames it its own way.
+ */
 export interface Subscriber {
   readonly userId: string;
   readonly tokenVersion: number;
   /** Wants every user's login/logout (the terminal client prints them). */
   readonly sessionNotices: boolean;
   /** A durable (seq) or ephemeral room event for a room this subscriber follows. */
-  deliverRoom(roomId: string, seq: number | undefined, frame: Buffer): void;
+  deliverRoom(roomId: string, seq: number | undefined, event: EncodedEvent): void;
   /** A user-addressed event. */
-  deliver(frame: Buffer): void;
+  deliver(event: EncodedEvent): void;
   /** The user joined a room while connected: start following it from just before this seq. */
   follow(roomId: string, fromSeq: number): void;
-  /** The user left or lost the room: send this last frame and stop following it. */
-  unfollow(roomId: string, lastFrame: Buffer | undefined): void;
+  /** The user left or lost the room: send this last event and stop following it. */
+  unfollow(roomId: string, lastEvent: EncodedEvent | undefined): void;
   close(code: number, reason: string): void;
 }
 
@@ -51,12 +54,14 @@ interface FanOut {
  */
 const batchable = (e: DomainEvent | undefined, roomId: string): boolean =>
   e?.kind === 'room' && e.room_id === roomId && !e.also_to?.length && e.type !== 'user_joined' && e.type !== 'user_left' && e.type !== 'room_deleted';
+/** The same, as a guard: an event waiting behind a batch joins it. */
+const joinsBatch = (e: DomainEvent | undefined, roomId: string): e is RoomEvent => batchable(e, roomId);
 
 /**
- * Each node's fan-out: receives every event from the bus, encodes it once, and writes it to the
- * local subscribers of the room (or of the user). Membership events change the subscriptions as
- * they pass, so a member who leaves stops receiving at once and a new member starts at once.
- * Presence changes are the exception to "at once": they are coalesced per recipient (above).
+ * Each node's fan-out: receives every event from the bus, encodes it once as JSON, and hands it to
+ * the local subscribers of the room (or of the user), which frame it for their transport.
+ * Membership events change the subscriptions as they pass, so a member who leaves stops receiving
+ * at once and a new member starts at once. Presence changes are the exception to "at once": they are coalesced per recipient (above).
  * Events are served strictly one after the other, so each socket gets them in publication order,
  * even when a large fan-out is split over several macrotasks (FANOUT_CHUNK).
  */
@@ -68,8 +73,8 @@ export class Hub {
   private readonly seen = new Map<string, number>();
   /** Subscribers that want login/logout notices. */
   private readonly watchers = new Set<Subscriber>();
-  /** Presence frames not yet written, per recipient: the latest per user whose presence changed. */
-  private readonly presenceDue = new Map<Subscriber, Map<string, Buffer>>();
+  /** Presence events not yet delivered, per recipient: the latest per user whose presence changed. */
+  private readonly presenceDue = new Map<Subscriber, Map<string, EncodedEvent>>();
   private presenceTimer: NodeJS.Timeout | undefined;
   private readonly presenceFlushMs: number;
   /** Events received and not yet started, in order, and the one being served. */
@@ -187,24 +192,24 @@ export class Hub {
 
   /** Starts serving an event: the changes it makes to subscriptions, then its fan-out (none when it has no recipients to write to). */
   private start(e: DomainEvent): FanOut | undefined {
-    if (e.kind === 'user') return e.internal ? undefined : this.onUserEvent(e.user_id, e.type, e.data, encodeEvent(e));
+    if (e.kind === 'user') return this.onUserEvent(e);
     if (e.kind === 'users') {
-      const frame = encodeEvent(e);
+      const encoded = encodeEvent(e);
       const recipients = this.recipients(e.user_ids, e.room_ids);
       if (e.type === 'presence_updated') {
-        this.presenceLater(recipients, (e.data as { user_id: string }).user_id, frame);
+        this.presenceLater(recipients, e.data.user_id, encoded);
         return undefined;
       }
-      return { targets: recipients[Symbol.iterator](), deliver: (s) => (s.deliver(frame), 1) };
+      return { targets: recipients[Symbol.iterator](), deliver: (s) => (s.deliver(encoded), 1) };
     }
     if (e.kind === 'all') {
-      const frame = encodeEvent(e);
+      const encoded = encodeEvent(e);
       const targets = e.watchersOnly ? this.watchers.values() : this.everyone();
       return {
         targets,
         deliver: (s) => {
           if (s.userId === e.exclude) return 0;
-          s.deliver(frame);
+          s.deliver(encoded);
           return 1;
         },
       };
@@ -222,13 +227,13 @@ export class Hub {
 
   private onRoomEvent(e: RoomEvent): FanOut {
     if (batchable(e, e.room_id)) return this.roomBatch(e);
-    const frame = encodeEvent(e);
+    const encoded = encodeEvent(e);
     this.saw(e);
     if (e.type === 'user_joined' && e.seq !== undefined) {
-      const joined = (e.data as { user?: { id?: string } }).user?.id;
+      const joined = e.data.user?.id;
       if (joined) for (const s of this.each(joined)) s.follow(e.room_id, e.seq - 1);
     }
-    const leaving = e.type === 'user_left' ? (e.data as { user_id?: string }).user_id : undefined;
+    const leaving = e.type === 'user_left' ? e.data.user_id : undefined;
     // Leaving and deletion unfollow subscribers below, and also_to must still see who was a target
     // (or the user who left would get user_left twice): those iterate a copy. Every other event
     // iterates the live set, with no per-recipient copy (a Set tolerates deletion while iterated).
@@ -238,14 +243,14 @@ export class Hub {
       targets: targets.values(),
       deliver: (s) => {
         if (s.userId === e.exclude) return 0;
-        if (s.userId === leaving || e.type === 'room_deleted') s.unfollow(e.room_id, frame);
-        else s.deliverRoom(e.room_id, e.seq, frame);
+        if (s.userId === leaving || e.type === 'room_deleted') s.unfollow(e.room_id, encoded);
+        else s.deliverRoom(e.room_id, e.seq, encoded);
         return 1;
       },
       // Users who must hear it though they follow the room no longer (removed, banned, room deleted).
       finish: e.also_to?.length
         ? () => {
-            for (const id of e.also_to!) for (const s of this.each(id)) if (!targets.has(s)) s.deliver(frame);
+            for (const id of e.also_to!) for (const s of this.each(id)) if (!targets.has(s)) s.deliver(encoded);
           }
         : undefined,
     };
@@ -253,18 +258,22 @@ export class Hub {
 
   /** This event and the batchable ones of its room right behind it, written to each follower together, in order. */
   private roomBatch(first: RoomEvent): FanOut {
-    const batch: { e: RoomEvent; frame: Buffer }[] = [];
-    for (let e: RoomEvent | undefined = first; e; e = batchable(this.pending[0], first.room_id) ? (this.pending.shift() as RoomEvent) : undefined) {
+    const batch: { e: RoomEvent; encoded: EncodedEvent }[] = [];
+    for (let e = first; ; ) {
       this.saw(e);
-      batch.push({ e, frame: encodeEvent(e) });
+      batch.push({ e, encoded: encodeEvent(e) });
+      const next = this.pending[0];
+      if (!joinsBatch(next, first.room_id)) break;
+      this.pending.shift();
+      e = next;
     }
     return {
       targets: (this.byRoom.get(first.room_id) ?? new Set<Subscriber>()).values(),
       deliver: (s) => {
         let n = 0;
-        for (const { e, frame } of batch) {
+        for (const { e, encoded } of batch) {
           if (s.userId === e.exclude) continue;
-          s.deliverRoom(e.room_id, e.seq, frame);
+          s.deliverRoom(e.room_id, e.seq, encoded);
           n++;
         }
         return n;
@@ -287,12 +296,12 @@ export class Hub {
     return all;
   }
 
-  private presenceLater(recipients: Iterable<Subscriber>, about: string, frame: Buffer): void {
+  private presenceLater(recipients: Iterable<Subscriber>, about: string, encoded: EncodedEvent): void {
     for (const s of recipients) {
       let due = this.presenceDue.get(s);
       if (!due) this.presenceDue.set(s, (due = new Map()));
       due.delete(about); // re-inserted: frames leave in the order of each user's latest change
-      due.set(about, frame);
+      due.set(about, encoded);
     }
     if (!this.presenceTimer) {
       this.presenceTimer = setTimeout(() => this.flushPresence(), this.presenceFlushMs);
@@ -302,17 +311,20 @@ export class Hub {
 
   private flushPresence(): void {
     this.presenceTimer = undefined;
-    for (const [s, due] of this.presenceDue) for (const frame of due.values()) s.deliver(frame);
+    for (const [s, due] of this.presenceDue) for (const encoded of due.values()) s.deliver(encoded);
     this.presenceDue.clear();
   }
 
-  private onUserEvent(userId: string, type: string, data: unknown, frame: Buffer): FanOut | undefined {
-    const conns = this.each(userId);
-    if (type === 'session_revoked') {
-      const { token_version, deactivated } = data as { token_version: number; deactivated?: boolean };
+  private onUserEvent(e: UserEvent): FanOut | undefined {
+    const conns = this.each(e.user_id);
+    if (e.type === 'session_revoked') {
+      const { token_version, deactivated } = e.data;
       for (const s of [...conns]) if (s.tokenVersion < token_version) s.close(deactivated ? 4003 : 4001, deactivated ? 'account deactivated' : 'session revoked');
       return undefined;
     }
-    return { targets: conns[Symbol.iterator](), deliver: (s) => (s.deliver(frame), 1) };
+    // For the server's own caches on every node: never sent to a client.
+    if (e.type === 'profile_changed') return undefined;
+    const encoded = encodeEvent(e);
+    return { targets: conns[Symbol.iterator](), deliver: (s) => (s.deliver(encoded), 1) };
   }
 }

@@ -1,9 +1,10 @@
-/** A durable room event as read back from the database, ready to send. */
+import type { LoggedRoomEvent } from '../events/events.ts';
+import type { EncodedEvent } from './encoded-event.ts';
+
+/** A durable room event as read back from the database, and encoded as it was sent live. */
 export interface StoredEvent {
-  seq: number;
-  type: string;
-  data: unknown;
-  frame: Buffer;
+  event: LoggedRoomEvent;
+  encoded: EncodedEvent;
 }
 
 /**
@@ -12,7 +13,7 @@ export interface StoredEvent {
  * the thousand would pay for in memory.
  */
 export interface RoomStreamOwner {
-  send(frame: Buffer): void;
+  send(event: EncodedEvent): void;
   /** Whether the subscriber can take more now: replays and held events stop while it cannot. */
   hasRoom(): boolean;
   /** Resolves once the subscriber has room again (or is gone). */
@@ -20,7 +21,7 @@ export interface RoomStreamOwner {
   /** Stored events of the room with seq > after, in order, at most limit. */
   fetchAfter(roomId: string, after: number, limit: number): Promise<StoredEvent[]>;
   /** True when this event ends the subscription (the subscriber left or was removed). */
-  endsStream(roomId: string, e: { type: string; data: unknown }): boolean;
+  endsStream(roomId: string, e: LoggedRoomEvent): boolean;
   streamEnded(roomId: string): void;
   streamFailed(roomId: string, err: unknown): void;
 }
@@ -46,7 +47,7 @@ export class RoomStream {
   lastSeq: number;
   readonly roomId: string;
   /** Events ahead of the next expected seq; created on first need (most streams never hold any). */
-  private held: Map<number, Buffer> | undefined;
+  private held: Map<number, EncodedEvent> | undefined;
   private filling: Promise<void> | undefined;
   private ended = false;
   private paused: boolean;
@@ -63,16 +64,16 @@ export class RoomStream {
   }
 
   /** A live event from the bus. */
-  offer(seq: number, frame: Buffer): void {
+  offer(seq: number, event: EncodedEvent): void {
     if (this.ended || seq <= this.lastSeq) return;
     if (!this.paused && !this.filling && seq === this.lastSeq + 1) {
-      this.emit(seq, frame);
+      this.emit(seq, event);
       this.drainHeld();
       if (this.behind) void this.fill();
       return;
     }
     const held = (this.held ??= new Map());
-    held.set(seq, frame);
+    held.set(seq, event);
     if (held.size > MAX_HELD) this.dropHeld();
     if (!this.paused) void this.fill();
   }
@@ -116,10 +117,10 @@ export class RoomStream {
         const rows = await this.owner.fetchAfter(this.roomId, this.lastSeq, PAGE);
         for (const r of rows) {
           if (this.ended) return;
-          if (r.seq !== this.lastSeq + 1) continue;
+          if (r.event.seq !== this.lastSeq + 1) continue;
           if (!this.owner.hasRoom() && !(await this.room())) return;
-          this.emit(r.seq, r.frame);
-          if (this.owner.endsStream(this.roomId, r)) return this.end();
+          this.emit(r.event.seq, r.encoded);
+          if (this.owner.endsStream(this.roomId, r.event)) return this.end();
         }
         if (rows.length < PAGE) return;
       }
@@ -152,9 +153,9 @@ export class RoomStream {
     if (held.size === 0 && this.held === held) this.held = undefined;
   }
 
-  private emit(seq: number, frame: Buffer): void {
+  private emit(seq: number, event: EncodedEvent): void {
     this.lastSeq = seq;
-    this.owner.send(frame);
+    this.owner.send(event);
   }
 
   private end(): void {

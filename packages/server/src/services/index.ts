@@ -29,6 +29,10 @@ import { UsersService } from './users/users.service.ts';
 import type { BackgroundErrorHandler } from './background.ts';
 import type { RoomCaps } from './rooms/caps.ts';
 import { SearchService } from './search/search.service.ts';
+import { CounsellorsService } from './counsellors/counsellors.service.ts';
+import { GuestsService } from './guests/guests.service.ts';
+import { ReportsService } from './reports/reports.service.ts';
+import { RoomLikesService } from './rooms/likes.service.ts';
 
 /** Every use case, one object per resource. Transports (REST, WebSocket, gateways) call these and nothing below. */
 export interface Services {
@@ -49,6 +53,11 @@ export interface Services {
   notifications: NotificationsService;
   attachments: AttachmentsService;
   search: SearchService;
+  // Core features for the gateways (issue 18).
+  roomLikes: RoomLikesService;
+  guests: GuestsService;
+  counsellors: CounsellorsService;
+  reports: ReportsService;
 }
 
 export interface ServiceDeps {
@@ -86,6 +95,8 @@ export interface ServiceDeps {
     unpostedTtlSeconds: number;
     urlTtlSeconds: number;
   };
+  /** Core features for the gateways (issue 18): GUEST_IDLE_DAYS, and reports per user (REPORT_RATE_*). */
+  coreFeatures: { guestIdleDays: number; reportRate: RateLimiter };
   /** Failures of work a service started on its own (timers); the server logs them. */
   onBackgroundError?: BackgroundErrorHandler;
   /** Message search: searches per user (SEARCH_RATE_*) and the time one may take (SEARCH_TIME_BUDGET_MS). */
@@ -114,7 +125,14 @@ export function createServices(d: ServiceDeps): Services {
     emailLoginMaxAccounts: d.emailLoginMaxAccounts,
   });
   const messages = new MessagesService({ store, bus, clock, rateLimiter: d.messageRate, editWindowSeconds: d.editWindowSeconds, attachments });
+  const coreFeatures = {
+    roomLikes: new RoomLikesService({ store, clock, attachments }),
+    guests: new GuestsService({ store, clock, idleDays: d.coreFeatures.guestIdleDays }),
+    counsellors: new CounsellorsService({ store, bus, clock, caps: d.caps, rooms }),
+    reports: new ReportsService({ store, clock, rateLimiter: d.coreFeatures.reportRate, messages }),
+  };
   return {
+    ...coreFeatures,
     accounts,
     users: new UsersService({ store, clock, bus }),
     blocks: new BlocksService({ store, clock }),

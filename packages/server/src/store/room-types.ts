@@ -24,9 +24,11 @@ export interface RoomRow {
   created_by: string | null;
   created_at: IsoTime;
   last_message_at: IsoTime | null;
+  /** Users who like the room (seed 000's room likes). */
+  like_count: number;
 }
 
-export type NewRoom = Omit<RoomRow, 'member_count' | 'featured' | 'archived' | 'last_seq' | 'last_message_at' | 'cover_attachment_id'>;
+export type NewRoom = Omit<RoomRow, 'member_count' | 'featured' | 'archived' | 'last_seq' | 'last_message_at' | 'cover_attachment_id' | 'like_count'>;
 export type RoomPatch = Partial<Pick<RoomRow, 'name' | 'description' | 'topic_kind' | 'categories' | 'member_limit' | 'featured' | 'archived' | 'cover_attachment_id'>>;
 
 export interface MembershipRow {

@@ -17,6 +17,7 @@ import type {
 import type { AttachmentRow, NewAttachment } from './attachment-types.ts';
 import type { SearchQuery } from '../domain/search-query.ts';
 import type { MessageSearchOptions, MessageSearchPage } from './search-types.ts';
+import type { CounsellorRepository, GuestRepository, ReportRepository, RoomLikeRepository } from './core-features-store.ts';
 import type { FollowEntry, IsoTime, NewUser, Page, ProfileFieldRow, UserPatch, UserRow } from './types.ts';
 
 /**
@@ -40,6 +41,11 @@ export interface Store {
   events: RoomEventRepository;
   notifications: NotificationRepository;
   attachments: AttachmentRepository;
+  // Core features for the gateways (issue 18): see core-features-store.ts.
+  roomLikes: RoomLikeRepository;
+  guests: GuestRepository;
+  counsellors: CounsellorRepository;
+  reports: ReportRepository;
   /** Runs fn in one transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /** Throws when the database cannot answer (readiness). */
@@ -48,7 +54,7 @@ export interface Store {
 }
 
 export interface UserRepository {
-  /** Inserts a user; the very first account becomes a server admin. Throws username_taken on a duplicate name. */
+  /** Inserts a user; the very first account (guests aside) becomes a server admin. Throws username_taken on a duplicate name. */
   insert(user: NewUser): Promise<UserRow>;
   /**
    * Holds the user's row lock until the transaction ends, so that counts of what they own read
@@ -56,7 +62,7 @@ export interface UserRepository {
    */
   lock(id: string): Promise<void>;
   findById(id: string): Promise<UserRow | undefined>;
-  /** Whether any account was ever created (a fresh server has none). */
+  /** Whether any account was ever created (a fresh server has none); guest accounts of the gateways do not count. */
   hasAny(): Promise<boolean>;
   /** Not purged (deactivated accounts included: they may log in to cancel). */
   findByUsername(username: string): Promise<UserRow | undefined>;

@@ -25,11 +25,7 @@ for (const backend of backends()) {
     /** The room's messages as its log replays them, oldest first. */
     const storedMessages = async (room: string) =>
       (await roomLogAfter(srv.app.store, room, 0, 10_000))
-        .filter((e) => e.type === 'message_created')
-        .map((e) => {
-          const m = (e.payload as { message: { id: string; seq: number } }).message;
-          return { id: m.id, seq: m.seq };
-        });
+        .flatMap((e) => (e.type === 'message_created' ? [{ id: e.data.message.id, seq: e.data.message.seq }] : []));
 
     before(async () => {
       srv = await startServer(backend, { config: { MESSAGE_RATE_LIMIT: 10_000 } });

@@ -160,13 +160,13 @@ for (const backend of backends()) {
       );
       const roomView = await getRoom(owner.api, room);
       assert.equal(roomView.last_seq, events.length);
-      const created = events.filter((e) => e.type === 'message_created');
+      const created = events.flatMap((e) => (e.type === 'message_created' ? [e] : []));
       assert.deepEqual(
         created.map((e) => e.seq),
         seqs,
         "a message's seq is its message_created event's",
       );
-      for (const e of created) assert.equal((e.payload as { message: { seq: number } }).message.seq, e.seq);
+      for (const e of created) assert.equal(e.data.message.seq, e.seq);
     });
 
     it('concurrent edits, deletes, replies and reactions on one thread all succeed, and the log stays gap-free', async () => {

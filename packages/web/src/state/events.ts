@@ -15,6 +15,7 @@ interface Data {
   room_updated: { room: Partial<Room> & { id: string } };
   read_updated: { room_id: string; user_id: string; last_read_seq: number; last_read_message_id: string | null; read_at: string | null };
   notification: Notification;
+  user_updated: { user: User };
 }
 
 type Reducer<D> = (s: State, data: D, ev: ServerEvent) => State;
@@ -196,6 +197,22 @@ const notification: Reducer<Notification> = (s, n) => {
   return { ...s, notifications: { ...s.notifications, items: [n, ...s.notifications.items], unread: s.notifications.unread + (n.read_at ? 0 : 1), unreadByRoom: byRoom } };
 };
 
+/**
+ * A co-member changed their name or avatar (issue 18): every place that shows them follows — the
+ * people we know, member lists, their messages, a direct room named after them, and my own account.
+ */
+const userUpdated: Reducer<Data['user_updated']> = (s, { user }) => {
+  const same = (u: User) => ({ ...u, username: user.username, display_name: user.display_name, avatar_url: user.avatar_url, deleted: user.deleted });
+  const messages: State['messages'] = {};
+  for (const [id, m] of Object.entries(s.messages)) messages[id] = m.sender.id === user.id ? { ...m, sender: same(m.sender) } : m;
+  const members: State['members'] = {};
+  for (const [roomId, list] of Object.entries(s.members)) members[roomId] = list.map((m) => (m.user.id === user.id ? { ...m, user: same(m.user) } : m));
+  const rooms: State['rooms'] = {};
+  for (const [id, r] of Object.entries(s.rooms)) rooms[id] = r.peer?.id === user.id ? { ...r, peer: same(r.peer), name: user.display_name } : r;
+  const me = s.me?.id === user.id ? { ...s.me, username: user.username, display_name: user.display_name, avatar_url: user.avatar_url } : s.me;
+  return { ...s, users: { ...s.users, [user.id]: user }, messages, members, rooms, me };
+};
+
 const REDUCERS: Record<string, Reducer<never>> = {
   message_created: messageCreated,
   message_updated: messageUpdated,
@@ -215,6 +232,7 @@ const REDUCERS: Record<string, Reducer<never>> = {
   user_online: online,
   user_offline: offline,
   notification,
+  user_updated: userUpdated,
 };
 
 /** The next state after a live event (unknown kinds change nothing). */

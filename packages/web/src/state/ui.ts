@@ -9,7 +9,8 @@ export type Panel =
   | { kind: 'room-settings'; roomId: string }
   | { kind: 'notifications' }
   | { kind: 'me' }
-  | { kind: 'search' };
+  | { kind: 'search' }
+  | { kind: 'reports' };
 
 export type Dialog = 'create-room' | 'browse' | 'switcher' | 'shortcuts' | null;
 

@@ -19,6 +19,7 @@ import type { PasswordHasher } from './passwords.ts';
 import type { SignupGate } from './signup-gate.ts';
 import type { TokenService } from './tokens.ts';
 import { profileChanged } from '../../events/events.ts';
+import { publishUserUpdated } from '../users/user-updated.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const TICKET_TTL_MS = 30_000;
@@ -207,6 +208,7 @@ export class AccountsService {
       throw await this.whyTaken(err, username);
     }
     await this.d.bus.publish(profileChanged(actor.id));
+    await publishUserUpdated(this.d.store, this.d.bus, user, updated);
     return this.present(updated);
   }
 

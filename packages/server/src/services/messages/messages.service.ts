@@ -124,14 +124,13 @@ export class MessagesService {
       let row!: MessageRow;
       await work.record(
         roomId,
-        'message_created',
         async (seq) => {
           const membership = await work.tx.members.get(roomId, actor.id);
           assertAllowed('send', { room: access.room, membership }, actor, now);
           // @room is an admin's or owner's right at the moment of sending.
           const mentionsRoom = wantsRoom && mayMentionRoom(membership);
           row = { id: newId(), room_id: roomId, seq, sender_id: actor.id, type, content: input.content, parent_id: parentId, client_id: input.client_id ?? null, mentions: mentionIds, mentions_room: mentionsRoom, reply_count: 0, created_at: work.now, edited_at: null, deleted_at: null };
-          return { message: toEventMessage(row, sender, this.viewsFor(files, row, { room: roomId })) };
+          return { type: 'message_created', data: { message: toEventMessage(row, sender, this.viewsFor(files, row, { room: roomId })) } };
         },
         { messageAt: work.now },
       );
@@ -184,12 +183,12 @@ export class MessagesService {
       const sender = await work.tx.users.findById(actor.id);
       let row!: MessageRow;
       // The room's seq (its row lock) before the message row, as send takes them: the other order deadlocks with a reply.
-      await work.record(message.room_id, 'message_updated', async () => {
+      await work.record(message.room_id, async () => {
         const edited = await work.tx.messages.update(messageId, { content, edited_at: work.now, ...mentions });
         // Deleted meanwhile: roll back (the seq is returned with the transaction).
         if (!edited) throw messageNotFound();
         row = edited;
-        return { message: toEventMessage(row, sender, this.viewsFor(files, row, { room: row.room_id })) };
+        return { type: 'message_updated', data: { message: toEventMessage(row, sender, this.viewsFor(files, row, { room: row.room_id })) } };
       });
       return row;
     });
@@ -209,10 +208,10 @@ export class MessagesService {
     try {
       await inTransaction(this.d.store, this.d.bus, now, async (work) => {
         // The room's seq (its row lock) before the message row, as send takes them: the other order deadlocks with a reply.
-        await work.record(message.room_id, 'message_deleted', async () => {
+        await work.record(message.room_id, async () => {
           // A racing delete won: roll back so the tombstone is recorded once.
           if (!(await work.tx.messages.update(messageId, { deleted_at: work.now }))) throw alreadyGone;
-          return { message_id: messageId, room_id: message.room_id, deleted_by: actor.id };
+          return { type: 'message_deleted', data: { message_id: messageId, room_id: message.room_id, deleted_by: actor.id } };
         });
         await work.tx.pins.unpin(message.room_id, messageId);
         // The tombstone keeps no attachment: rows now, bytes once this has committed.

@@ -1,12 +1,17 @@
+import { DurableRoomEvents } from '@rooms/protocol';
+import type { LoggedRoomEvent } from '../../events/events.ts';
+import type { RoomEventRow } from '../../store/room-types.ts';
 import type { Store } from '../../store/store.ts';
 import { groupAttachments, toEventMessage, type AttachmentViewer } from './message-presenter.ts';
 
-/** One durable event of a room as it is replayed: what was published live under that seq. */
-export interface LoggedEvent {
-  room_id: string;
-  seq: number;
-  type: string;
-  payload: unknown;
+/**
+ * A row of the event log as the event it records, read through the event map's schema: the
+ * database hands back JSON, and what goes to clients is what the protocol says, or nothing.
+ */
+function fromLog(row: RoomEventRow): LoggedRoomEvent {
+  const parsed = DurableRoomEvents.safeParse({ type: row.type, data: row.payload });
+  if (!parsed.success) throw new Error(`room ${row.room_id}: the event at seq ${row.seq} (${row.type}) does not match the event map: ${parsed.error.message}`);
+  return { kind: 'room', room_id: row.room_id, seq: row.seq, ...parsed.data };
 }
 
 /**
@@ -18,23 +23,23 @@ export interface LoggedEvent {
  * as the tombstone, which is what a client reading the history would see. Without a viewer (tests
  * of the log's order) attachments are left out.
  */
-export async function roomLogAfter(store: Store, roomId: string, after: number, limit: number, viewer?: AttachmentViewer): Promise<LoggedEvent[]> {
+export async function roomLogAfter(store: Store, roomId: string, after: number, limit: number, viewer?: AttachmentViewer): Promise<LoggedRoomEvent[]> {
   const [events, messages] = await Promise.all([store.events.listAfter(roomId, after, limit), store.messages.list(roomId, { afterSeq: after, limit })]);
   const [senderRows, attachments] = await Promise.all([store.users.findByIds(messages.map((m) => m.sender_id)), viewer ? store.attachments.forMessages(messages.map((m) => m.id)) : []]);
   const senders = new Map(senderRows.map((u) => [u.id, u]));
   // Replayed as it was published: URLs for the room's members (see toEventMessage).
   const filesOf = groupAttachments(attachments, (a) => viewer!.view(a, { room: roomId }));
-  const out: LoggedEvent[] = [];
+  const out: LoggedRoomEvent[] = [];
   let e = 0;
   let m = 0;
   while (out.length < limit && (e < events.length || m < messages.length)) {
     const event = events[e];
     const message = messages[m];
     if (message && (!event || message.seq < event.seq)) {
-      out.push({ room_id: roomId, seq: message.seq, type: 'message_created', payload: { message: toEventMessage(message, senders.get(message.sender_id), filesOf.get(message.id)) } });
+      out.push({ kind: 'room', room_id: roomId, seq: message.seq, type: 'message_created', data: { message: toEventMessage(message, senders.get(message.sender_id), filesOf.get(message.id)) } });
       m++;
     } else {
-      out.push({ room_id: roomId, seq: event!.seq, type: event!.type, payload: event!.payload });
+      out.push(fromLog(event!));
       e++;
     }
   }

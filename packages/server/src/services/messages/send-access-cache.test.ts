@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryBus } from '../../bus/memory-bus.ts';
-import { profileChanged, type RoomEventType } from '../../events/events.ts';
+import { profileChanged, type RoomEvent, type RoomEventType } from '../../events/events.ts';
 import type { MembershipRow, RoomRow } from '../../store/room-types.ts';
 import type { UserRow } from '../../store/types.ts';
 import { SendAccessCache } from './send-access-cache.ts';
@@ -10,6 +10,28 @@ const room = (id: string) => ({ id, type: 'public', archived: false }) as RoomRo
 const member = (roomId: string, userId: string) => ({ room_id: roomId, user_id: userId, role: 'member' }) as MembershipRow;
 const flush = () => new Promise((r) => setImmediate(r));
 
+/** One event of each type the test publishes, to room r1 (only the type matters to the cache). */
+const U = 'u1';
+const summary = { id: U, username: 'u', display_name: 'U', avatar_url: null, deleted: false };
+const message = { id: 'm1', room_id: 'r1', seq: 1, sender: summary, type: 'text', content: 'hi', parent_id: null, client_id: null, mentions: [], mentions_room: false, reply_count: 0, attachments: [], created_at: '2026-01-01T00:00:00.000Z', edited_at: null, deleted_at: null } as const;
+const samples: { [T in RoomEventType]?: RoomEvent & { type: T } } = {
+  message_created: { kind: 'room', room_id: 'r1', seq: 1, type: 'message_created', data: { message: { ...message, mentions: [], attachments: [] } } },
+  reaction_added: { kind: 'room', room_id: 'r1', seq: 1, type: 'reaction_added', data: { room_id: 'r1', message_id: 'm1', user_id: U, emoji: '👍' } },
+  read_updated: { kind: 'room', room_id: 'r1', type: 'read_updated', data: { room_id: 'r1', user_id: U, last_read_seq: 1, last_read_message_id: 'm1', read_at: null } },
+  user_typing: { kind: 'room', room_id: 'r1', type: 'user_typing', data: { room_id: 'r1', user_id: U, typing: true, expires_in_ms: 5000 } },
+  user_left: { kind: 'room', room_id: 'r1', seq: 1, type: 'user_left', data: { room_id: 'r1', user_id: U, reason: 'left', by: null } },
+  member_updated: { kind: 'room', room_id: 'r1', seq: 1, type: 'member_updated', data: { room_id: 'r1', user_id: U, role: 'member', muted: true, muted_until: null } },
+  room_updated: {
+    kind: 'room',
+    room_id: 'r1',
+    seq: 1,
+    type: 'room_updated',
+    data: { room: { id: 'r1', type: 'public', name: 'r', description: null, topic_kind: 'text', categories: [], member_count: 1, member_limit: null, featured: false, archived: false, like_count: 0, cover: null } },
+  },
+  user_joined: { kind: 'room', room_id: 'r1', seq: 1, type: 'user_joined', data: { room_id: 'r1', user: summary, role: 'member', added_by: null } },
+  room_deleted: { kind: 'room', room_id: 'r1', type: 'room_deleted', data: { room_id: 'r1' } },
+};
+
 describe('SendAccessCache: what a send may reuse, and when it must read again', () => {
   it('keeps an entry across message events and drops the whole room on a membership or room event', async () => {
     const bus = new MemoryBus();
@@ -17,7 +39,7 @@ describe('SendAccessCache: what a send may reuse, and when it must read again', 
     cache.rememberAccess('r1', 'u1', room('r1'), member('r1', 'u1'), 0);
     cache.rememberAccess('r1', 'u2', room('r1'), member('r1', 'u2'), 0);
     cache.rememberAccess('r2', 'u1', room('r2'), member('r2', 'u1'), 0);
-    const publish = (type: RoomEventType, roomId: string) => bus.publish({ kind: 'room', room_id: roomId, type, seq: 1, data: {} });
+    const publish = (type: RoomEventType, roomId: string) => bus.publish({ ...samples[type]!, room_id: roomId });
     for (const type of ['message_created', 'reaction_added', 'read_updated', 'user_typing'] as const) await publish(type, 'r1');
     await flush();
     assert.ok(cache.access('r1', 'u1', 1), 'message events change nobody\'s access');
@@ -40,7 +62,7 @@ describe('SendAccessCache: what a send may reuse, and when it must read again', 
     cache.rememberSender({ id: 'u1' } as UserRow, 1_000);
     assert.ok(cache.sender('u1', 60_999));
     assert.equal(cache.sender('u1', 61_000), undefined);
-    await bus.publish({ kind: 'user', user_id: 'u1', type: 'session_revoked', data: {} });
+    await bus.publish({ kind: 'user', user_id: 'u1', type: 'session_revoked', data: { token_version: 1 } });
     await flush();
     assert.equal(cache.sender('u1', 1_500), undefined);
     cache.rememberSender({ id: 'u1' } as UserRow, 1_000);

@@ -1,4 +1,4 @@
-import { PROFILE_CHANGED, type DomainEvent, type RoomEventType } from '../../events/events.ts';
+import type { DomainEvent, RoomEventType } from '../../events/events.ts';
 import type { EventBus } from '../../ports/bus.ts';
 import type { MembershipRow, RoomRow } from '../../store/room-types.ts';
 import type { UserRow } from '../../store/types.ts';
@@ -100,7 +100,7 @@ export class SendAccessCache {
   private onEvent(e: DomainEvent): void {
     if (e.kind === 'room') {
       if (!KEEPS_ACCESS.has(e.type)) this.forgetRoom(e.room_id);
-    } else if (e.kind === 'user' && (e.type === 'session_revoked' || e.type === PROFILE_CHANGED)) {
+    } else if (e.kind === 'user' && (e.type === 'session_revoked' || e.type === 'profile_changed')) {
       this.senders.delete(e.user_id);
     }
   }

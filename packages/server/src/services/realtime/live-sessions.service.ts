@@ -2,7 +2,8 @@ import type { Actor } from '../../domain/actor.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Store } from '../../store/store.ts';
 import type { AttachmentViewer } from '../messages/message-presenter.ts';
-import { roomLogAfter, type LoggedEvent } from '../messages/room-log.ts';
+import type { LoggedRoomEvent } from '../../events/events.ts';
+import { roomLogAfter } from '../messages/room-log.ts';
 import { authorize } from '../rooms/room-access.ts';
 
 /**
@@ -32,7 +33,7 @@ export class LiveSessionsService {
   }
 
   /** The room's durable events after a seq, in order, at most limit: for a connection already following it (followFrom checked the right). */
-  eventsAfter(roomId: string, after: number, limit: number): Promise<LoggedEvent[]> {
+  eventsAfter(roomId: string, after: number, limit: number): Promise<LoggedRoomEvent[]> {
     return roomLogAfter(this.d.store, roomId, after, limit, this.d.attachments);
   }
 }

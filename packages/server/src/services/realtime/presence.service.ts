@@ -135,7 +135,7 @@ export class PresenceService {
   }
 
   private async announce(userId: string): Promise<void> {
-    const state = (await this.d.presence.get([userId])).get(userId);
+    const state = (await this.d.presence.get([userId])).get(userId) ?? { status: 'offline', last_active: null };
     // Addressed to the user's rooms, not to a list of co-members: that list took a self-join of
     // memberships per announcement (150 us at 5,000 connects), and each hub knows who follows a room.
     const rooms = await this.d.store.members.roomIdsOf(userId);

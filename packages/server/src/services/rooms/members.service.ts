@@ -134,12 +134,9 @@ export class MembersService {
   }
 
   private async recordMember(work: Work, m: MembershipRow): Promise<void> {
-    await work.record(m.room_id, 'member_updated', () => ({
-      room_id: m.room_id,
-      user_id: m.user_id,
-      role: m.role,
-      muted: m.muted,
-      muted_until: m.muted_until,
+    await work.record(m.room_id, () => ({
+      type: 'member_updated',
+      data: { room_id: m.room_id, user_id: m.user_id, role: m.role, muted: m.muted, muted_until: m.muted_until },
     }));
   }
 

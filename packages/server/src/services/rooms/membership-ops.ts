@@ -21,7 +21,7 @@ export async function addMember(work: Work, room: RoomRow, userId: string, role:
   const fresh = await tx.rooms.findById(room.id);
   await tx.members.add({ room_id: room.id, user_id: userId, role, joined_at: work.now, last_read_seq: fresh?.last_seq ?? room.last_seq });
   const user = await tx.users.findById(userId);
-  await work.record(room.id, 'user_joined', () => ({ room_id: room.id, user: user ? toSummary(user) : null, role, added_by: by }));
+  await work.record(room.id, () => ({ type: 'user_joined', data: { room_id: room.id, user: user ? toSummary(user) : null, role, added_by: by } }));
   return true;
 }
 
@@ -30,7 +30,7 @@ export async function removeMember(work: Work, roomId: string, userId: string, r
   const { tx } = work;
   if (!(await tx.members.remove(roomId, userId))) return;
   await tx.rooms.releaseSeat(roomId);
-  await work.record(roomId, 'user_left', () => ({ room_id: roomId, user_id: userId, reason, by }), { alsoTo: [userId] });
+  await work.record(roomId, () => ({ type: 'user_left', data: { room_id: roomId, user_id: userId, reason, by } }), { alsoTo: [userId] });
 }
 
 /** Deletes a room and everything in it; members are told through room_deleted. */

@@ -17,6 +17,7 @@ export function toPreview(r: RoomRow, cover: AttachmentView | null): z.infer<typ
     member_limit: r.member_limit,
     featured: r.featured,
     archived: r.archived,
+    like_count: r.like_count,
     cover,
   };
 }

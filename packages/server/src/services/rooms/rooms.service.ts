@@ -81,7 +81,7 @@ export class RoomsService {
       else if (patch.topic_kind === 'text' && room.cover_attachment_id) patch = { ...patch, cover_attachment_id: null };
       const updated = (await work.tx.rooms.update(roomId, { ...patch, ...(patch.categories ? { categories: [...new Set(patch.categories)] } : {}) }))!;
       const cover = await this.cover(updated, work.tx);
-      await work.record(roomId, 'room_updated', () => ({ room: toPreview(updated, cover) }));
+      await work.record(roomId, () => ({ type: 'room_updated', data: { room: toPreview(updated, cover) } }));
     });
     return this.view(actor, roomId);
   }
@@ -92,7 +92,7 @@ export class RoomsService {
       await authorize(work.tx, actor, roomId, 'set_flags', this.d.clock.now());
       const updated = (await work.tx.rooms.update(roomId, flags))!;
       const preview = toPreview(updated, await this.cover(updated, work.tx));
-      await work.record(roomId, 'room_updated', () => ({ room: preview }));
+      await work.record(roomId, () => ({ type: 'room_updated', data: { room: preview } }));
       return preview;
     });
   }

@@ -10,6 +10,7 @@ import type { Store } from '../../store/store.ts';
 import type { Page } from '../../store/types.ts';
 import { requireActiveUser } from './active-user.ts';
 import { applyProfileUpdate } from './profile-update.ts';
+import { publishUserUpdated } from './user-updated.ts';
 import { toMe, toSummary, toView } from './user-presenter.ts';
 
 /** Profiles as others see them, the account's own edits, follows and user search. */
@@ -35,14 +36,18 @@ export class UsersService {
     let audience: Audience = 'other';
     if (actor.id === id) audience = 'self';
     else if (needsMateCheck(profile.map((f) => f.visibility)) && (await this.store.users.isMate(id, actor.id))) audience = 'mate';
-    return toView(user, { profile, audience, counts, followedByMe, today: this.clock.now() });
+    const view = toView(user, { profile, audience, counts, followedByMe, today: this.clock.now() });
+    // Guests are listed as such to server admins (issue 18).
+    return actor.isAdmin || actor.id === id ? { ...view, guest: await this.store.guests.isGuest(id) } : view;
   }
 
   async updateMe(actor: Actor, update: ProfileUpdate): Promise<MeView> {
+    const before = await requireActiveUser(this.store, actor.id);
     await this.store.transaction((tx) => applyProfileUpdate(tx, actor.id, update));
     // Live message events carry the sender's name and avatar from a per-node cache: it must forget them.
     await this.bus.publish(profileChanged(actor.id));
     const user = await requireActiveUser(this.store, actor.id);
+    await publishUserUpdated(this.store, this.bus, before, user);
     const [profile, counts] = await Promise.all([this.store.users.getProfile(actor.id), this.store.follows.counts(actor.id)]);
     return toMe(user, { profile, counts, today: this.clock.now() });
   }

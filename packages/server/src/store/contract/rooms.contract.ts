@@ -15,7 +15,7 @@ export function roomContract(store: () => Store): void {
       const u = await insertUser(store());
       const input = aRoom({ type: 'private', description: 'about', topic_kind: 'image', categories: ['general', 'music'], member_limit: 50, created_by: u.id });
       const r = await store().rooms.insert(input);
-      assert.deepEqual(r, { ...input, cover_attachment_id: null, member_count: 0, featured: false, archived: false, last_seq: 0, last_message_at: null });
+      assert.deepEqual(r, { ...input, cover_attachment_id: null, member_count: 0, featured: false, archived: false, last_seq: 0, last_message_at: null, like_count: 0 });
       assert.deepEqual(await store().rooms.findById(r.id), r);
       assert.equal(await store().rooms.findById(newId()), undefined);
 

@@ -8,6 +8,7 @@ import type { Store } from '../store.ts';
 import { aUser } from './fixtures.ts';
 import { attachmentContract } from './attachments.contract.ts';
 import { capsAndHiddenContract } from './caps-hidden.contract.ts';
+import { coreFeaturesContract } from './core-features.contract.ts';
 import { followContract } from './follows.contract.ts';
 import { messageContract } from './messages.contract.ts';
 import { roomContract } from './rooms.contract.ts';
@@ -66,5 +67,6 @@ for (const backend of backends()) {
     capsAndHiddenContract(() => store);
     attachmentContract(() => store);
     searchContract(() => store);
+    coreFeaturesContract(() => store);
   });
 }

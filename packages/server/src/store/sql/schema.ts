@@ -67,6 +67,7 @@ export interface RoomsTable {
   created_by: string | null;
   created_at: string;
   last_message_at: string | null;
+  like_count: Generated<number>;
 }
 
 export interface MembershipsTable {
@@ -189,7 +190,68 @@ export interface MessageSearchTable {
   words: string;
 }
 
+// Core features for the gateways (issue 18, migration 0008).
+export interface RoomLikesTable {
+  room_id: string;
+  user_id: string;
+  created_at: string;
+}
+
+export interface GuestsTable {
+  user_id: string;
+  identity: string;
+  last_active_at: string;
+  created_at: string;
+}
+
+export interface CounsellorsTable {
+  user_id: string;
+  available: number;
+  updated_at: string;
+}
+
+export interface CounsellorRequestsTable {
+  id: string;
+  user_id: string;
+  counsellor_id: string | null;
+  room_id: string | null;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReportsTable {
+  id: string;
+  kind: string;
+  dedupe_key: string;
+  status: string;
+  room_id: string | null;
+  reported_user_id: string;
+  message_id: string | null;
+  /** JSON of the reported message as first reported. */
+  snapshot: string | null;
+  report_count: Generated<number>;
+  action: string | null;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReportFilingsTable {
+  report_id: string;
+  reporter_id: string;
+  reason: string;
+  created_at: string;
+}
+
 export interface DB {
+  room_likes: RoomLikesTable;
+  guests: GuestsTable;
+  counsellors: CounsellorsTable;
+  counsellor_requests: CounsellorRequestsTable;
+  reports: ReportsTable;
+  report_filings: ReportFilingsTable;
   attachments: AttachmentsTable;
   notifications: NotificationsTable;
   rooms: RoomsTable;

@@ -17,6 +17,7 @@ import type {
   TicketRepository,
   UserRepository,
 } from '../store.ts';
+import type { CounsellorRepository, GuestRepository, ReportRepository, RoomLikeRepository } from '../core-features-store.ts';
 import type { SqlDialect } from './dialects/dialect.ts';
 import { GroupCommit } from './group-commit.ts';
 import { SqlAttachmentRepository } from './repositories/attachments.repo.ts';
@@ -29,6 +30,9 @@ import { SqlBanRepository, SqlBlockRepository, SqlInviteRepository } from './rep
 import { SqlRoomRepository } from './repositories/rooms.repo.ts';
 import { SqlTicketRepository } from './repositories/tickets.repo.ts';
 import { SqlUserRepository } from './repositories/users.repo.ts';
+import { SqlCounsellorRepository } from './repositories/counsellors.repo.ts';
+import { SqlGuestRepository, SqlRoomLikeRepository } from './repositories/likes-guests.repo.ts';
+import { SqlReportRepository } from './repositories/reports.repo.ts';
 import type { DB } from './schema.ts';
 
 /** The Store over Kysely; the same code runs on SQLite and PostgreSQL. */
@@ -48,6 +52,10 @@ export class SqlStore implements Store {
   readonly events: RoomEventRepository;
   readonly notifications: NotificationRepository;
   readonly attachments: AttachmentRepository;
+  readonly roomLikes: RoomLikeRepository;
+  readonly guests: GuestRepository;
+  readonly counsellors: CounsellorRepository;
+  readonly reports: ReportRepository;
 
   private readonly sqlDialect: SqlDialect;
   private readonly db: Kysely<DB>;
@@ -75,6 +83,10 @@ export class SqlStore implements Store {
     this.events = new SqlRoomEventRepository(db);
     this.notifications = new SqlNotificationRepository(db);
     this.attachments = new SqlAttachmentRepository(db);
+    this.roomLikes = new SqlRoomLikeRepository(db);
+    this.guests = new SqlGuestRepository(db);
+    this.counsellors = new SqlCounsellorRepository(db);
+    this.reports = new SqlReportRepository(db);
   }
 
   get dialect(): 'sqlite' | 'postgres' {

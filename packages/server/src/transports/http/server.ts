@@ -22,6 +22,7 @@ import { presenceRoutes } from './routes/presence.routes.ts';
 import { roomRoutes } from './routes/rooms.routes.ts';
 import { searchRoutes } from './routes/search.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
+import { coreFeatureRoutes } from './routes/core-features.routes.ts';
 import type { HttpApp } from './types.ts';
 
 export interface HttpDeps {
@@ -134,6 +135,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   presenceRoutes(app, s.presence, s.broadcasts, s.accounts);
   await attachmentRoutes(app, s.attachments, s.accounts);
   searchRoutes(app, s.search, s.accounts);
+  coreFeatureRoutes(app, s);
   // The web app last, and its fallback only as the not-found case: every API route is matched before the app's files.
   app.setNotFoundHandler(deps.webDir === undefined ? notFound : await serveWebApp(app, { dir: deps.webDir, logger: deps.logger }, notFound));
   return app;

@@ -3,19 +3,14 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { Actor } from '../../domain/actor.ts';
 import { isDomainError } from '../../domain/errors.ts';
-import { newId } from '../../domain/ids.ts';
-import type { Hub, Subscriber } from '../../realtime/hub.ts';
-import { RoomStream, type RoomStreamOwner, type StoredEvent } from '../../realtime/room-stream.ts';
-import { StreamsByRoom } from '../../realtime/streams-by-room.ts';
-import { encodeFrame } from '../../realtime/wire.ts';
-import type { LiveSessionsService } from '../../services/realtime/live-sessions.service.ts';
+import type { EncodedEvent } from '../../realtime/encoded-event.ts';
+import type { LiveSession, LiveSessions, LiveSink } from '../../services/realtime/live-session.ts';
 import { type Bucket, type FrameBudget, spend } from './frame-budget.ts';
-import { storedEvents } from './stored-events.ts';
+import { encodeFrame, eventFrame } from './frames.ts';
 import { backlog, writeFrame } from './write-batching.ts';
 
 export interface ConnectionDeps {
-  hub: Hub;
-  live: LiveSessionsService;
+  live: LiveSessions;
   logger: Logger;
   /** Outgoing bytes a socket may have queued before it is closed as a slow consumer. */
   maxBufferedBytes: number;
@@ -32,16 +27,9 @@ export interface ConnectionDeps {
  */
 const RESUME_WINDOW_MS = 1000;
 
-/** How often a replay waiting for the socket to drain looks again. */
-const ROOM_POLL_MS = 10;
-
 /** "30 min" or "90 s": how long a terminal session may stay silent, for the close reason. */
 const duration = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`);
 
-/**
- * One WebSocket: validates frames, answers them (ack / error), and follows the user's rooms
- * through one RoomStream per room so that room events arrive exactly once and in order.
- */
 /** What kind of session the client opened (terminal clients ask with `?client=terminal`). */
 export interface SessionOptions {
   /** Closed (4010) after this long without a client frame. */
@@ -66,22 +54,21 @@ function onSocketError(this: WebSocket, err: Error): void {
   (this as OwnedSocket)[CONNECTION].socketError(err);
 }
 
-export class Connection implements Subscriber, RoomStreamOwner, Bucket {
-  readonly id = newId();
-  readonly actor: Actor;
-  readonly streams = new StreamsByRoom();
-  readonly sessionNotices: boolean;
-  lastActivity = Date.now();
+/**
+ * One WebSocket: validates frames, answers them (ack / error), and frames what its live session
+ * (services/realtime/live-session.ts: the rooms followed, replays, exactly once and in order)
+ * hands it.
+ */
+export class Connection implements LiveSink, Bucket {
+  readonly session: LiveSession;
   /** The frame budget's bucket (see frame-budget.ts): full at connect. */
   tokens: number;
-  refilledAt = this.lastActivity;
+  refilledAt = Date.now();
   private readonly ws: WebSocket;
   private readonly d: ConnectionDeps;
   private closed = false;
   private cleaned = false;
   private sawFrame = false;
-  /** Live events of the rooms followed from connect are held (until the first frame, or the window's end). */
-  private holding = true;
   private holdTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   /** The connection's setup (following the user's rooms); frames that arrive before it ends wait for it. */
@@ -89,89 +76,33 @@ export class Connection implements Subscriber, RoomStreamOwner, Bucket {
 
   constructor(ws: WebSocket, actor: Actor, deps: ConnectionDeps, session: SessionOptions = {}) {
     this.ws = ws;
-    this.actor = actor;
     this.d = deps;
     this.tokens = deps.frameBudget.burst;
-    this.sessionNotices = session.sessionNotices ?? false;
     (ws as OwnedSocket)[CONNECTION] = this;
     ws.on('message', onSocketMessage);
     ws.on('close', onSocketClose);
     ws.on('error', onSocketError);
     const idleMs = session.idleTimeoutMs;
     if (idleMs) this.idleTimer = setTimeout(() => this.close(CLOSE_CODES.idleTimeout, `idle for ${duration(idleMs)} without input (TIME_OUT)`), idleMs);
+    this.session = deps.live.open(actor, this, { sessionNotices: session.sessionNotices ?? false });
   }
 
-  get userId(): string {
-    return this.actor.id;
+  get actor(): Actor {
+    return this.session.actor;
   }
 
-  get tokenVersion(): number {
-    return this.actor.tokenVersion;
-  }
-
-  /**
-   * Start (or restart) following a room from lastSeq; events after it are delivered, from the
-   * database if needed. With hold, live events wait until the client's first frame is handled.
-   */
-  follow(roomId: string, lastSeq: number, hold = false): RoomStream {
-    this.streams.get(roomId)?.stop();
-    const stream = new RoomStream(roomId, lastSeq, this, hold && this.holding);
-    this.streams.set(stream);
-    this.d.hub.addToRoom(roomId, this);
-    return stream;
-  }
-
-  unfollow(roomId: string, lastFrame: Buffer | undefined): void {
-    // What a stream still holds for the resume window goes out first, in order.
-    this.streams.get(roomId)?.release();
-    if (lastFrame && this.streams.has(roomId)) this.send(lastFrame);
-    this.dropRoom(roomId);
-  }
-
-  deliverRoom(roomId: string, seq: number | undefined, frame: Buffer): void {
-    const stream = this.streams.get(roomId);
-    if (!stream) return;
-    if (seq === undefined) this.send(frame);
-    else stream.offer(seq, frame);
-  }
-
-  /** RoomStreamOwner: the log of a room this connection follows. */
-  fetchAfter(roomId: string, after: number, limit: number): Promise<StoredEvent[]> {
-    return storedEvents(this.d.live, roomId, after, limit);
-  }
-
-  /** RoomStreamOwner: this user leaving (or being removed) ends the stream. */
-  endsStream(_roomId: string, e: { type: string; data: unknown }): boolean {
-    return e.type === 'user_left' && (e.data as { user_id?: string }).user_id === this.userId;
-  }
-
-  streamEnded(roomId: string): void {
-    this.dropRoom(roomId);
-  }
-
-  streamFailed(roomId: string, err: unknown): void {
-    this.d.logger.error({ err, roomId }, 'room stream failed');
-  }
-
-  deliver(frame: Buffer): void {
-    this.send(frame);
-  }
-
-  /**
-   * RoomStreamOwner: replays and held events go out while the socket has less than half its bound
-   * queued (what was written this turn included), so that live events still fit beside them.
-   */
+  /** LiveSink: replays and held events go out while the socket has less than half its bound queued, so live events still fit beside them. */
   hasRoom(): boolean {
     return !this.closed && this.ws.bufferedAmount < this.d.maxBufferedBytes / 2;
   }
 
-  /** RoomStreamOwner: polls rather than waiting for 'drain', which a socket below its high-water mark never emits. */
-  async waitForRoom(): Promise<void> {
-    while (!this.closed && !this.hasRoom()) await new Promise((resolve) => setTimeout(resolve, ROOM_POLL_MS));
+  /** LiveSink: an event in its frame, built once per event whoever receives it (see frames.ts). */
+  send(event: EncodedEvent): void {
+    this.write(eventFrame(event));
   }
 
-  /** Writes a frame (see realtime/wire.ts) unless the socket is too far behind: then it is closed, never waited for. */
-  send(frame: Buffer): void {
+  /** Writes a frame unless the socket is too far behind: then it is closed, never waited for. */
+  write(frame: Buffer): void {
     if (this.closed) return;
     if (backlog(this.ws) > this.d.maxBufferedBytes) {
       this.close(CLOSE_CODES.slowConsumer, 'slow consumer: reconnect and resume');
@@ -181,7 +112,7 @@ export class Connection implements Subscriber, RoomStreamOwner, Bucket {
   }
 
   reply(id: string | undefined, type: 'ack' | 'error', body: Record<string, unknown>): void {
-    this.send(encodeFrame(id === undefined ? { type, ...body } : { type, id, ...body }));
+    this.write(encodeFrame(id === undefined ? { type, ...body } : { type, id, ...body }));
   }
 
   close(code: number, reason: string): void {
@@ -189,12 +120,6 @@ export class Connection implements Subscriber, RoomStreamOwner, Bucket {
     this.closed = true;
     this.ws.close(code, reason);
     this.cleanup();
-  }
-
-  private dropRoom(roomId: string): void {
-    this.streams.get(roomId)?.stop();
-    this.streams.delete(roomId);
-    this.d.hub.removeFromRoom(roomId, this);
   }
 
   /**
@@ -213,7 +138,7 @@ export class Connection implements Subscriber, RoomStreamOwner, Bucket {
     // client's `resume` was even read released live events ahead of the replay (duplicates).
     void settled.then(() => {
       if (this.setup === settled) this.setup = undefined;
-      if (this.holding && !this.sawFrame && !this.closed) this.holdTimer = setTimeout(() => this.releaseHeld(), RESUME_WINDOW_MS);
+      if (!this.sawFrame && !this.closed) this.holdTimer = setTimeout(() => this.releaseHeld(), RESUME_WINDOW_MS);
     });
   }
 
@@ -251,12 +176,11 @@ export class Connection implements Subscriber, RoomStreamOwner, Bucket {
 
   private releaseHeld(): void {
     this.stopHoldTimer();
-    this.holding = false;
-    for (const s of this.streams.values()) s.release();
+    this.session.release();
   }
 
   private async handleMessage(data: Buffer, isBinary: boolean): Promise<void> {
-    this.lastActivity = Date.now();
+    this.session.touch();
     this.idleTimer?.refresh();
     let raw: unknown;
     try {
@@ -304,9 +228,7 @@ export class Connection implements Subscriber, RoomStreamOwner, Bucket {
     this.cleaned = true;
     this.stopHoldTimer();
     clearTimeout(this.idleTimer);
-    for (const s of this.streams.values()) s.stop();
-    this.d.hub.unregister(this, this.streams.roomIds());
-    this.streams.clear();
+    this.session.end();
     this.d.onClose(this);
   }
 }

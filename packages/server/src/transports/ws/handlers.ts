@@ -8,10 +8,6 @@ export interface HandlerDeps {
   clock: Clock;
 }
 
-/** Rooms a resume follows before it lets other work run. */
-const YIELD_EVERY_ROOMS = 20;
-const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 type Frame<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>['data'];
 
 /**
@@ -21,38 +17,15 @@ type Frame<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>['d
 export function frameHandlers(d: HandlerDeps) {
   const { services } = d;
 
-  /** Follow a room from a seq the client has seen (or from now), replaying anything after it. */
-  const followFrom = async (conn: Connection, roomId: string, lastSeq: number | undefined) => {
-    const stream = conn.follow(roomId, await services.live.followFrom(conn.actor, roomId, lastSeq));
-    await stream.fill();
-    return { room_id: roomId, last_seq: stream.lastSeq };
-  };
-
   const handlers: { [T in ClientFrame['type']]: (conn: Connection, data: Frame<T>) => Promise<unknown> } = {
-    join_room: (conn, data) => followFrom(conn, data.room_id, data.last_seq),
+    join_room: (conn, data) => conn.session.join(data.room_id, data.last_seq),
 
     leave_room: async (conn, data) => {
-      conn.unfollow(data.room_id, undefined);
+      conn.session.leave(data.room_id);
       return { room_id: data.room_id };
     },
 
-    resume: async (conn, data) => {
-      const rooms: Record<string, number> = {};
-      const refused: string[] = [];
-      let followed = 0;
-      for (const [roomId, lastSeq] of Object.entries(data.rooms)) {
-        // On SQLite every read resolves at once: a resume of 1,000 rooms would hold the event loop
-        // for all of them (others' requests, and this socket's own next frames, would wait).
-        if (++followed % YIELD_EVERY_ROOMS === 0) await yieldToOthers();
-        try {
-          rooms[roomId] = (await followFrom(conn, roomId, lastSeq)).last_seq;
-        } catch {
-          // Not a member (any more): nothing to replay; say so rather than stay silent.
-          refused.push(roomId);
-        }
-      }
-      return { rooms, not_member: refused };
-    },
+    resume: (conn, data) => conn.session.resume(data.rooms),
 
     send_message: async (conn, data) => {
       const { room_id, ...input } = data;

@@ -40,7 +40,7 @@ const OPEN = 1;
 const socketOf = (ws: WebSocket) => (ws as unknown as { _socket?: Corkable })._socket;
 
 /**
- * Writes a complete WebSocket frame (see realtime/wire.ts) to the socket under the connection,
+ * Writes a complete WebSocket frame (see frames.ts) to the socket under the connection,
  * corked until the end of the turn: it leaves with the rest of this turn's frames for the socket.
  * Only while the connection is open: after a close frame nothing else may follow it. ws writes its
  * own control frames (ping, pong, close) to the same socket, in order with these.

@@ -1,22 +1,23 @@
-import { WS_LIMITS } from '@rooms/protocol';
+import { WS_LIMITS, type ReadyData } from '@rooms/protocol';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Actor } from '../../domain/actor.ts';
 import { isDomainError } from '../../domain/errors.ts';
-import type { Hub } from '../../realtime/hub.ts';
 import type { Services } from '../../services/index.ts';
+import type { LiveSessions } from '../../services/realtime/live-session.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { Connection, type ConnectionDeps, type SessionOptions } from './connection.ts';
 import type { FrameBudget } from './frame-budget.ts';
 import { frameHandlers } from './handlers.ts';
-import { encodeFrame } from '../../realtime/wire.ts';
+import { encodeFrame } from './frames.ts';
 import { proxyTrust } from '../trusted-proxy.ts';
 
 export interface WsDeps {
   server: Server;
-  hub: Hub;
+  /** The live sessions every real-time transport opens its connections' sessions with. */
+  live: LiveSessions;
   services: Services;
   clock: Clock;
   logger: Logger;
@@ -114,52 +115,31 @@ export function attachWebSocket(d: WsDeps) {
 
   // One deps object for every connection: per-connection copies cost memory on every idle socket.
   const connectionDeps: ConnectionDeps = {
-    hub: d.hub,
-    live: d.services.live,
+    live: d.live,
     logger: d.logger,
     maxBufferedBytes: d.maxBufferedBytes,
     frameBudget: d.frameBudget,
     handle,
-    onClose: (c) => {
-      connections.delete(c);
-      d.services.presence.disconnected(c.userId, c.id);
-    },
+    onClose: (c) => void connections.delete(c),
   };
 
   async function open(ws: WebSocket, actor: Actor, session: SessionOptions): Promise<void> {
     const conn = new Connection(ws, actor, connectionDeps, session);
     connections.add(conn);
-    // Register before reading the rooms' seqs: an event committed in between is then either at or
-    // below the snapshot (the client fetches it with the history) or above it (delivered live).
-    d.hub.register(conn);
-    const setup = followRooms(conn, actor);
+    const setup = conn.session.start((ready) =>
+      // The budget, so that a client can pace itself (the SDK does) instead of being closed.
+      conn.write(encodeFrame({ type: 'ready', data: { ...ready, frame_budget: d.frameBudget } satisfies ReadyData })),
+    );
     // A client may send `resume` as soon as the socket opens: it must not run before the rooms are
     // followed here, or this setup would replace the resumed streams (losing or repeating events).
     conn.holdFramesUntil(setup);
     try {
       await setup;
-      await d.services.presence.connected(actor.id, conn.id);
+      await conn.session.connected();
     } catch (err) {
       d.logger.error({ err }, 'websocket setup failed');
       conn.close(1011, 'setup failed');
     }
-  }
-
-  async function followRooms(conn: Connection, actor: Actor): Promise<void> {
-    const mine = await d.services.live.roomsOf(actor);
-    for (const room of mine) {
-      conn.follow(room.room_id, room.last_seq, true);
-      // An event committed after the read above but published before its room was followed went
-      // past this connection, and through the hub: its stream catches up from the database.
-      if ((d.hub.lastSeqSeen(room.room_id) ?? 0) > room.last_seq) conn.streams.get(room.room_id)?.catchUp();
-    }
-    conn.send(
-      encodeFrame({
-        type: 'ready',
-        // The budget, so that a client can pace itself (the SDK does) instead of being closed.
-        data: { user_id: actor.id, rooms: mine, frame_budget: d.frameBudget },
-      }),
-    );
   }
 
   const listener = (req: IncomingMessage, socket: Duplex, head: Buffer) => {

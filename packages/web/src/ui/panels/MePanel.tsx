@@ -29,6 +29,9 @@ export default function MePanel() {
         <button type="button" className="secondary small" onClick={() => ui.set({ panel: { kind: 'profile', userId: me.id } })}>
           View profile
         </button>
+        <button type="button" className="secondary small" onClick={() => ui.set({ panel: { kind: 'reports' } })}>
+          Reports
+        </button>
       </header>
       <StatusSection me={me} />
       <ProfileSection me={me} />

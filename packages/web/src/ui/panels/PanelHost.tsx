@@ -16,6 +16,7 @@ let searchModule: { default: ComponentType } | null = null;
 const loadSearch = () => import('../search/SearchPanel.tsx').then((m) => (searchModule = m));
 const SearchPanel = lazy(loadSearch);
 export const preloadSearch = (): void => void loadSearch().catch(() => {});
+const ReportsPanel = lazy(() => import('./ReportsPanel.tsx'));
 
 const TITLES: Record<Panel['kind'], string> = {
   thread: 'Thread',
@@ -26,6 +27,7 @@ const TITLES: Record<Panel['kind'], string> = {
   notifications: 'Notifications',
   me: 'Your account',
   search: 'Search',
+  reports: 'Reports',
 };
 
 function Body({ panel }: { panel: Panel }) {
@@ -48,6 +50,8 @@ function Body({ panel }: { panel: Panel }) {
       const Loaded = searchModule?.default;
       return Loaded ? <Loaded /> : <SearchPanel />;
     }
+    case 'reports':
+      return <ReportsPanel />;
   }
 }
 

@@ -11,6 +11,7 @@ import { Avatar } from '../common.tsx';
 import { EmojiButton } from '../emoji/EmojiButton.tsx';
 import { Reactions } from './Reactions.tsx';
 import { ReadReceipt } from './ReadReceipt.tsx';
+import { ReportButton } from './ReportButton.tsx';
 
 /** A message's content as safe HTML (Markdown through the sanitiser). */
 export function MessageBody({ content }: { content: string }) {
@@ -116,6 +117,8 @@ export const MessageItem = memo(function MessageItem({
           {mine && <ActionButton label="Edit" icon="✏️" onClick={() => ui.set({ editing: { roomId: m.room_id, messageId: m.id } })} />}
           {(mine || isAdmin) && <DeleteButton id={m.id} />}
           {isAdmin && !inThread && <ActionButton label={m.pinned ? 'Unpin' : 'Pin'} icon="📌" onClick={() => void act(setPinned(m.id, !m.pinned))} />}
+          {/* Reports go to the room's admins: an admin acts on the message instead (and keeps a toolbar that fits a phone). */}
+          {!mine && !isAdmin && <ReportButton messageId={m.id} />}
           <ActionButton
             label="Copy link"
             icon="🔗"

@@ -8,6 +8,7 @@ import * as m0004 from './0004_messages_are_their_own_log.ts';
 import * as m0005 from './0005_ticket_token_version.ts';
 import * as m0006 from './0006_attachments.ts';
 import * as m0007 from './0007_search.ts';
+import * as m0008 from './0008_core_features.ts';
 
 /** What a migration may need besides the column types: the dialect's search DDL, and a way to report progress. */
 export interface MigrationContext {
@@ -30,6 +31,7 @@ const STEPS: Record<string, Step> = {
   '0005_ticket_token_version': m0005,
   '0006_attachments': m0006,
   '0007_search': m0007,
+  '0008_core_features': m0008,
 };
 
 export const MIGRATION_NAMES = Object.keys(STEPS);

@@ -17,6 +17,9 @@ const likePrefix = (column: 'username' | 'search_name', pattern: string) => sql<
 /** PostgreSQL advisory lock taken by a signup that may be the first (any constant of our own). */
 const FIRST_ACCOUNT_LOCK = 0x526f6f6d; // "Room"
 
+/** Guest accounts of the gateways (issue 18) are not accounts of the server's people: they never make the first admin. */
+const NOT_GUEST = sql<boolean>`not exists (select 1 from guests where guests.user_id = users.id)`;
+
 const usernameTaken = () => new DomainError('username_taken', 'That username is taken.');
 
 export class SqlUserRepository extends SqlRepository implements UserRepository {
@@ -38,7 +41,7 @@ export class SqlUserRepository extends SqlRepository implements UserRepository {
         .values({
           ...user,
           search_name: user.display_name.toLowerCase(),
-          is_admin: sql<number>`(case when exists (select 1 from users) then 0 else 1 end)`,
+          is_admin: sql<number>`(case when exists (select 1 from users where ${NOT_GUEST}) then 0 else 1 end)`,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -56,7 +59,7 @@ export class SqlUserRepository extends SqlRepository implements UserRepository {
    * account. Once any account exists this is one index probe. SQLite runs one writer at a time.
    */
   private async serializeFirstAccounts(): Promise<void> {
-    const any = await this.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+    const any = await this.db.selectFrom('users').select('id').where(NOT_GUEST).limit(1).executeTakeFirst();
     if (!any) await sql`select pg_advisory_xact_lock(${FIRST_ACCOUNT_LOCK})`.execute(this.db);
   }
 
@@ -78,7 +81,7 @@ export class SqlUserRepository extends SqlRepository implements UserRepository {
   }
 
   async hasAny(): Promise<boolean> {
-    return (await this.db.selectFrom('users').select('id').limit(1).executeTakeFirst()) !== undefined;
+    return (await this.db.selectFrom('users').select('id').where(NOT_GUEST).limit(1).executeTakeFirst()) !== undefined;
   }
 
   async findByEmail(email: string, limit: number): Promise<UserRow[]> {

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../events/events.ts';
+import type { EncodedEvent } from '../../realtime/encoded-event.ts';
 
 /**
  * The frames the server sends, each built once as the complete bytes of a WebSocket text frame:
@@ -24,18 +24,23 @@ export function textFrame(json: string): Buffer {
   return frame;
 }
 
-/** The JSON text a frame carries (for a transport that is not a WebSocket, and for tests). */
+/** The JSON text a frame carries (for tests). */
 export function framePayload(frame: Buffer): string {
   const len = frame[1]! & 0x7f;
   return frame.toString('utf8', len < 126 ? 2 : len === 126 ? 4 : 10);
 }
 
-/** A server event, framed once per event. */
-export function encodeEvent(e: DomainEvent): Buffer {
-  if (e.kind === 'room') {
-    return textFrame(JSON.stringify(e.seq === undefined ? { type: e.type, room_id: e.room_id, data: e.data } : { type: e.type, room_id: e.room_id, seq: e.seq, data: e.data }));
-  }
-  return textFrame(JSON.stringify({ type: e.type, data: e.data }));
+/**
+ * Each event's frame, built by the first recipient that needs it and shared by the others (the hub
+ * hands every recipient the same EncodedEvent). Weakly held: a frame lives as long as its event.
+ */
+const framed = new WeakMap<EncodedEvent, Buffer>();
+
+/** An event's WebSocket frame, built once per event. */
+export function eventFrame(e: EncodedEvent): Buffer {
+  let frame = framed.get(e);
+  if (!frame) framed.set(e, (frame = textFrame(e.json)));
+  return frame;
 }
 
 /** A frame the server sends to one socket (ready, ack, error). */

@@ -1,0 +1,22 @@
+import type { ClientUserEvent, EveryoneEvent, RoomEvent, UsersEvent } from '../events/events.ts';
+
+/** An event a client may receive: every domain event but the internal ones. */
+export type SentEvent = RoomEvent | ClientUserEvent | UsersEvent | EveryoneEvent;
+
+/**
+ * An event as every transport sends it: its wire JSON (`{ type, room_id?, seq?, data }`), encoded
+ * once per event however many receive it. The hub hands the same object to every recipient, so a
+ * transport that wraps the JSON in a frame of its own can build that frame once per event too,
+ * keyed by this object (the WebSocket transport does: transports/ws/frames.ts).
+ */
+export interface EncodedEvent {
+  readonly json: string;
+}
+
+/** Encodes an event once, for every recipient on every transport. */
+export function encodeEvent(e: SentEvent): EncodedEvent {
+  if (e.kind === 'room') {
+    return { json: JSON.stringify(e.seq === undefined ? { type: e.type, room_id: e.room_id, data: e.data } : { type: e.type, room_id: e.room_id, seq: e.seq, data: e.data }) };
+  }
+  return { json: JSON.stringify({ type: e.type, data: e.data }) };
+}
