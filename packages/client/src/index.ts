@@ -6,6 +6,7 @@ export type { LoginResult, Session } from './api/auth.ts';
 export { formatBytes, type Attachment, type UploadOptions, type UploadProgress, type UploadSource } from './api/attachments.ts';
 export type { Message, SendBody } from './api/messages.ts';
 export type { Room, RoomPreviewT as RoomPreview } from './api/rooms.ts';
+export { allPages, everyItem, type Page, type UserRef } from './api/pages.ts';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './live/backoff.ts';
 export { LiveConnection, type ClosedInfo, type LiveEvents, type LiveOptions, type LiveStatus } from './live/connection.ts';
 export type { EventDataMap, EventMessage, ServerEvent, ServerFrame } from './live/events.ts';

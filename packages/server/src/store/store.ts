@@ -15,7 +15,7 @@ import type {
   RoomRow,
 } from './room-types.ts';
 import type { AttachmentRow, NewAttachment } from './attachment-types.ts';
-import type { FollowEntry, IsoTime, NewUser, Page, ProfileFieldRow, UserPatch, UserRow } from './types.ts';
+import type { FollowEntry, IsoTime, NewUser, Page, PageRequest, ProfileFieldRow, UserPatch, UserRow } from './types.ts';
 
 /**
  * The one storage interface every service talks to. Implemented once in SQL (Kysely) for both
@@ -67,8 +67,8 @@ export interface UserRepository {
   update(id: string, patch: UserPatch): Promise<UserRow | undefined>;
   /** Increments the token version (invalidating older tokens) and returns the new one. */
   bumpTokenVersion(id: string): Promise<number>;
-  /** Active (not deactivated) users whose username or display name starts with prefix. */
-  search(prefix: string, limit: number): Promise<UserRow[]>;
+  /** Active (not deactivated) users whose username or display name starts with prefix, shortest usernames first, keyset-paginated. */
+  search(prefix: string, page: PageRequest): Promise<Page<UserRow>>;
   /** Deactivated accounts whose grace period ended by `now`, not yet purged. */
   listPurgeable(now: IsoTime, limit: number): Promise<string[]>;
   /** Deletes personal data, frees the username and keeps the id so authored things show "Deleted user". */
@@ -188,7 +188,8 @@ export interface BanRepository {
   add(ban: BanRow): Promise<void>;
   remove(roomId: string, userId: string): Promise<boolean>;
   isBanned(roomId: string, userId: string): Promise<boolean>;
-  list(roomId: string): Promise<{ ban: BanRow; user: UserRow }[]>;
+  /** Newest first, keyset-paginated. */
+  list(roomId: string, page: PageRequest): Promise<Page<{ ban: BanRow; user: UserRow }>>;
 }
 
 export interface InviteRepository {
@@ -198,8 +199,8 @@ export interface InviteRepository {
   use(code: string, now: IsoTime): Promise<boolean>;
   /** The room's invites that could still be used at `now` (not revoked, expired or used up). */
   countUsable(roomId: string, now: IsoTime): Promise<number>;
-  /** Those same invites, newest first (at most MAX_ROOM_INVITES of them, so no paging). */
-  listUsable(roomId: string, now: IsoTime): Promise<InviteRow[]>;
+  /** Those same invites, newest first, keyset-paginated. */
+  listUsable(roomId: string, now: IsoTime, page: PageRequest): Promise<Page<InviteRow>>;
   revoke(code: string, now: IsoTime): Promise<void>;
 }
 
@@ -210,8 +211,8 @@ export interface BlockRepository {
   between(a: string, b: string): Promise<boolean>;
   /** The users among `among` who block blockedId. */
   blockersOf(blockedId: string, among: string[]): Promise<string[]>;
-  /** The accounts blockerId blocks, newest first; hidden accounts are left out. */
-  list(blockerId: string): Promise<{ user: UserRow; blocked_at: IsoTime }[]>;
+  /** The accounts blockerId blocks, newest first, keyset-paginated; hidden accounts are left out. */
+  list(blockerId: string, page: PageRequest): Promise<Page<{ user: UserRow; blocked_at: IsoTime }>>;
 }
 
 export interface MessageRepository {

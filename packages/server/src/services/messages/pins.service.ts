@@ -41,6 +41,6 @@ export class PinsService {
     const messages = (await Promise.all(pins.map((p) => this.d.store.messages.findById(p.message_id)))).filter((m) => m !== undefined);
     const views = await presentMessages(this.d.store, this.d.attachments, actor.id, room, messages);
     const byId = new Map(pins.map((p) => [p.message_id, p]));
-    return { items: views.map((v) => ({ ...v, pinned_at: byId.get(v.id)!.pinned_at, pinned_by: byId.get(v.id)!.pinned_by })) };
+    return { items: views.map((v) => ({ ...v, pinned_at: byId.get(v.id)!.pinned_at, pinned_by: byId.get(v.id)!.pinned_by })), next_cursor: null };
   }
 }

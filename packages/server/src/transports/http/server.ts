@@ -126,8 +126,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   const s = deps.services;
   authRoutes(app, s.accounts);
   userRoutes(app, s.users, s.accounts, s.blocks);
-  roomRoutes(app, s.rooms, s.accounts);
-  memberRoutes(app, s.members, s.invites, s.accounts);
+  roomRoutes(app, s.rooms, s.accounts, s.users);
+  memberRoutes(app, s.members, s.invites, s.accounts, s.users);
   messageRoutes(app, s, s.accounts);
   notificationRoutes(app, s.notifications, s.accounts);
   presenceRoutes(app, s.presence, s.broadcasts, s.accounts);
