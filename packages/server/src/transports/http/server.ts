@@ -7,6 +7,8 @@ import { newId } from '../../domain/ids.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { Services } from '../../services/index.ts';
 import { limitConnections } from './connection-limits.ts';
+import { acceptEmptyBodies } from './empty-body.ts';
+import { recordRoutes } from './method-not-allowed.ts';
 import { handleError, notFound } from './errors.ts';
 import { delayRefusals } from './refusal-delay.ts';
 import { refuseUnstorableStrings } from './input-guard.ts';
@@ -96,6 +98,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   });
   addSecurityHeaders(app);
   app.addHook('preValidation', refuseUnstorableStrings);
+  acceptEmptyBodies(app);
+  const routes = recordRoutes(app);
   // Responses still in flight at shutdown close their connection: Fastify closes only the sockets
   // idle when close() starts, so a keep-alive socket going idle later held close() open until the grace ran out.
   let closing = false;
@@ -133,6 +137,6 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   presenceRoutes(app, s.presence, s.broadcasts, s.accounts);
   await attachmentRoutes(app, s.attachments, s.accounts);
   // The web app last, and its fallback only as the not-found case: every API route is matched before the app's files.
-  app.setNotFoundHandler(deps.webDir === undefined ? notFound : await serveWebApp(app, { dir: deps.webDir, logger: deps.logger }, notFound));
+  app.setNotFoundHandler(routes.orNotFound(deps.webDir === undefined ? notFound : await serveWebApp(app, { dir: deps.webDir, logger: deps.logger }, notFound)));
   return app;
 }
