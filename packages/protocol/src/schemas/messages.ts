@@ -27,7 +27,7 @@ export const MessageAttachmentIds = z
 /** What a send carries, over REST and WebSocket alike: text, attachments, or both. */
 export const SendMessageFields = {
   content: MessageCaption.default(''),
-  parent_id: Id.optional(),
+  parent_id: Id.optional().meta({ description: 'reply in a thread: threads are one level deep, so a reply to a reply joins its root\'s thread (the answer\'s parent_id says where it went)' }),
   client_id: z.string().min(1).max(ROOM_LIMITS.clientId.max).regex(/^[\w.:-]+$/, 'may contain only letters, digits and . _ : -').optional(),
   attachments: MessageAttachmentIds.optional(),
 };

@@ -8,6 +8,7 @@ import type { Metrics } from '../../observability/metrics.ts';
 import type { Services } from '../../services/index.ts';
 import { limitConnections } from './connection-limits.ts';
 import { acceptEmptyBodies } from './empty-body.ts';
+import { documentApi } from './api-docs.ts';
 import { recordRoutes } from './method-not-allowed.ts';
 import { handleError, notFound } from './errors.ts';
 import { delayRefusals } from './refusal-delay.ts';
@@ -122,6 +123,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
     transform: jsonSchemaTransform,
+    transformObject: (d) => documentApi(('openapiObject' in d ? d.openapiObject : d.swaggerObject) as Parameters<typeof documentApi>[0]) as never,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
