@@ -28,7 +28,7 @@ export function messagesApi(http: Http) {
     readers: (id: string, page: QueryIn<typeof PageQuery> = {}) => http.get<Out<typeof ReaderList>>(`${msg(id)}/readers`, page),
     /** Moves my read point forward (never back). */
     markRead: (roomId: string, body: In<typeof ReadBody>) => http.post<Out<typeof ReadState>>(`/rooms/${seg(roomId)}/read`, body),
-    pins: (roomId: string) => http.get<Out<typeof PinList>>(`/rooms/${seg(roomId)}/pins`),
+    pins: (roomId: string, page: QueryIn<typeof PageQuery> = {}) => http.get<Out<typeof PinList>>(`/rooms/${seg(roomId)}/pins`, page),
     pin: (id: string) => http.post<void>(`${msg(id)}/pin`),
     unpin: (id: string) => http.delete(`${msg(id)}/pin`),
   };

@@ -244,7 +244,8 @@ export interface ReactionRepository {
 export interface PinRepository {
   pin(p: PinRow): Promise<boolean>;
   unpin(roomId: string, messageId: string): Promise<boolean>;
-  list(roomId: string): Promise<PinRow[]>;
+  /** Most recently pinned first, keyset-paginated. */
+  list(roomId: string, page: PageRequest): Promise<Page<PinRow>>;
   pinnedAmong(roomId: string, messageIds: string[]): Promise<Set<string>>;
 }
 

@@ -149,7 +149,7 @@ export async function searchUsers(q: string): Promise<State['users'][string][]> 
 
 /** The room's pinned messages, newest pin first; their senders and bodies join the store. */
 export async function loadPins(roomId: string): Promise<Pin[]> {
-  const items = (await client.messages.pins(roomId)).items;
+  const items = await everyItem((cursor) => client.messages.pins(roomId, { limit: 100, cursor }));
   set((s) => {
     const messages = { ...s.messages };
     const users = { ...s.users };

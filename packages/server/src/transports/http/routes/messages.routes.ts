@@ -68,7 +68,7 @@ export function messageRoutes(app: HttpApp, s: MessageServices, accounts: Accoun
     s.reads.markRead(actorOf(req), req.params.id, req.body),
   );
 
-  app.get('/rooms/:id/pins', { ...common, schema: { tags, security, params: IdParams, response: { 200: PinList } } }, async (req) => s.pins.list(actorOf(req), req.params.id));
+  app.get('/rooms/:id/pins', { ...common, schema: { tags, security, params: IdParams, querystring: PageQuery, response: { 200: PinList } } }, async (req) => s.pins.list(actorOf(req), req.params.id, req.query));
 
   app.post('/messages/:id/pin', { ...common, schema: { tags, security, params: IdParams } }, async (req, reply) => {
     await s.pins.pin(actorOf(req), req.params.id);
