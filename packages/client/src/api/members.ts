@@ -20,7 +20,8 @@ export function membersApi(http: Http) {
     setRole: (roomId: string, userId: string, role: 'admin' | 'member') => http.patch<M>(`${at(roomId, userId)}/role`, { role }),
     mute: (roomId: string, userId: string, body: In<typeof MuteBody>) => http.patch<M>(at(roomId, userId), body),
     transfer: (roomId: string, userId: string) => http.post<M>(`/rooms/${seg(roomId)}/transfer`, { user_id: userId }),
-    ban: (roomId: string, userId: string, reason?: string) => http.post<void>(`/rooms/${seg(roomId)}/bans`, { user_id: userId, ...(reason === undefined ? {} : { reason }) }),
+    /** Room admins ban a user (an id, or { username }). */
+    ban: (roomId: string, who: UserRef, reason?: string) => http.post<void>(`/rooms/${seg(roomId)}/bans`, { ...userRefBody(who), ...(reason === undefined ? {} : { reason }) }),
     bans: (roomId: string, page: QueryIn<typeof PageQuery> = {}) => http.get<Out<typeof BanList>>(`/rooms/${seg(roomId)}/bans`, page),
     unban: (roomId: string, userId: string) => http.delete(`/rooms/${seg(roomId)}/bans/${seg(userId)}`),
   };
