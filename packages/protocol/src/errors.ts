@@ -63,6 +63,7 @@ export const ERROR_STATUS = {
   unavailable: 503,
   server_busy: 503,
   scanner_unavailable: 503,
+  method_not_allowed: 405,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

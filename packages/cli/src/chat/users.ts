@@ -1,11 +1,11 @@
-import type { RoomsClient } from '@rooms/client';
+import { isRoomsApiError, type RoomsClient } from '@rooms/client';
 
 export interface Person {
   id: string;
   username: string;
 }
 
-/** Usernames to accounts (the API addresses users by id), remembered for the session. */
+/** Usernames to accounts (GET /users/by-name), remembered for the session. */
 export class Directory {
   private readonly client: RoomsClient;
   private readonly byName = new Map<string, Person>();
@@ -20,8 +20,10 @@ export class Directory {
     const known = this.byName.get(name);
     if (known) return known;
     if (!/^[a-z0-9_]{3,20}$/.test(name)) return undefined;
-    const { items } = await this.client.users.search({ q: name, limit: 100 });
-    const hit = items.find((u) => u.username === name);
+    const hit = await this.client.users.byName(name).catch((err: unknown) => {
+      if (isRoomsApiError(err) && err.status === 404) return undefined;
+      throw err;
+    });
     if (!hit) return undefined;
     const person = { id: hit.id, username: name };
     this.byName.set(name, person);

@@ -1,4 +1,4 @@
-import type { MessageListQuery, MessagePage, MessageView, PinList, ReactionGroup, ReactorList, ReadBody, ReaderList, ReadState, SendMessageBody } from '@rooms/protocol';
+import type { PageQuery, MessageListQuery, MessagePage, MessageView, PinList, ReactionGroup, ReactorList, ReadBody, ReaderList, ReadState, SendMessageBody } from '@rooms/protocol';
 import { seg, type Http } from '../http.ts';
 import type { In, Out, QueryIn } from './types.ts';
 
@@ -11,7 +11,7 @@ export type SendBody = In<typeof SendMessageBody>;
 export function messagesApi(http: Http) {
   const msg = (id: string) => `/messages/${seg(id)}`;
   return {
-    /** Newest first; before= / after= take a message id or a seq (after: oldest first). */
+    /** Newest first; before= / after= take a message id or a seq (after: oldest first); cursor= a page's next_cursor. */
     list: (roomId: string, query: QueryIn<typeof MessageListQuery> = {}) => http.get<Out<typeof MessagePage>>(`/rooms/${seg(roomId)}/messages`, query),
     /** created: false when this client_id was already used: the original comes back, nothing is stored twice. */
     send: async (roomId: string, body: SendBody) => {
@@ -25,10 +25,10 @@ export function messagesApi(http: Http) {
     unreact: (id: string, emoji: string) => http.delete(`${msg(id)}/reactions/${seg(emoji)}`),
     /** Who reacted with each emoji (the first 50 people per emoji). */
     reactors: (id: string) => http.get<Out<typeof ReactorList>>(`${msg(id)}/reactions`),
-    readers: (id: string) => http.get<Out<typeof ReaderList>>(`${msg(id)}/readers`),
+    readers: (id: string, page: QueryIn<typeof PageQuery> = {}) => http.get<Out<typeof ReaderList>>(`${msg(id)}/readers`, page),
     /** Moves my read point forward (never back). */
     markRead: (roomId: string, body: In<typeof ReadBody>) => http.post<Out<typeof ReadState>>(`/rooms/${seg(roomId)}/read`, body),
-    pins: (roomId: string) => http.get<Out<typeof PinList>>(`/rooms/${seg(roomId)}/pins`),
+    pins: (roomId: string, page: QueryIn<typeof PageQuery> = {}) => http.get<Out<typeof PinList>>(`/rooms/${seg(roomId)}/pins`, page),
     pin: (id: string) => http.post<void>(`${msg(id)}/pin`),
     unpin: (id: string) => http.delete(`${msg(id)}/pin`),
   };

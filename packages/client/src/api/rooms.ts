@@ -1,5 +1,6 @@
 import { LIMITS, type CreateRoomBody, type MyRoomsQuery, type NotificationLevel, type PublicRoomsQuery, type RoomFlagsBody, type RoomList, type RoomPreview, type RoomPreviewPage, type RoomView, type UpdateRoomBody } from '@rooms/protocol';
 import { seg, type Http } from '../http.ts';
+import { userRefBody, type UserRef } from './pages.ts';
 import type { In, Out, QueryIn } from './types.ts';
 
 export type Room = Out<typeof RoomView>;
@@ -48,9 +49,9 @@ export function roomsApi(http: Http) {
     join: (id: string) => http.post<Room>(`/rooms/${seg(id)}/join`),
     leave: (id: string) => http.post<void>(`/rooms/${seg(id)}/leave`),
     setNotificationLevel: (id: string, level: Out<typeof NotificationLevel>) => http.put<void>(`/rooms/${seg(id)}/notifications`, { level }),
-    /** Opens (created: true) or returns the one direct room with this user. */
-    openDirect: async (userId: string) => {
-      const res = await http.request<Room>('POST', `/direct/${seg(userId)}`);
+    /** Opens (created: true) or returns the one direct room with this user (an id, or { username }). */
+    openDirect: async (who: UserRef) => {
+      const res = typeof who === 'string' ? await http.request<Room>('POST', `/direct/${seg(who)}`) : await http.request<Room>('POST', '/direct', { body: userRefBody(who) });
       return { room: res.body, created: res.status === 201 };
     },
   };

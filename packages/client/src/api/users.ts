@@ -1,4 +1,5 @@
-import type { BlockList, MeView, PageQuery, ProfileUpdate, UserPage, UserSearchQuery, UserSummary, UserView } from '@rooms/protocol';
+import type { BlockList, MeView, PageQuery, ProfileUpdate, UserPage, UserSearchQuery, UserView } from '@rooms/protocol';
+import { userRefBody, type UserRef } from './pages.ts';
 import { seg, type Http } from '../http.ts';
 import type { Session } from './auth.ts';
 import type { In, Out, QueryIn } from './types.ts';
@@ -10,7 +11,9 @@ export function usersApi(http: Http) {
   return {
     get: (id: string) => http.get<Out<typeof UserView>>(`/users/${seg(id)}`),
     /** Active users whose username or display name starts with q. */
-    search: (query: QueryIn<typeof UserSearchQuery>) => http.get<{ items: Out<typeof UserSummary>[] }>('/users/search', query),
+    search: (query: QueryIn<typeof UserSearchQuery>) => http.get<Out<typeof UserPage>>('/users/search', query),
+    /** The active account with this username (404 user_not_found otherwise). */
+    byName: (username: string) => http.get<Out<typeof UserView>>(`/users/by-name/${seg(username)}`),
     updateMe: (patch: In<typeof ProfileUpdate>) => http.patch<Me>('/users/me', patch),
     /** Hides the account at once; purged after the grace period unless you log in again. */
     deactivate: (password: string) => http.delete('/users/me', { password }),
@@ -26,9 +29,9 @@ export function usersApi(http: Http) {
     unfollow: (id: string) => http.delete(`/users/${seg(id)}/follow`),
     followers: (id: string, page: QueryIn<typeof PageQuery> = {}) => http.get<Out<typeof UserPage>>(`/users/${seg(id)}/followers`, page),
     following: (id: string, page: QueryIn<typeof PageQuery> = {}) => http.get<Out<typeof UserPage>>(`/users/${seg(id)}/following`, page),
-    blocks: () => http.get<Out<typeof BlockList>>('/users/me/blocks'),
+    blocks: (page: QueryIn<typeof PageQuery> = {}) => http.get<Out<typeof BlockList>>('/users/me/blocks', page),
     /** A blocked user cannot open a direct room with you or message you there. */
-    block: (id: string) => http.post<void>(`/users/${seg(id)}/block`),
+    block: (who: UserRef) => (typeof who === 'string' ? http.post<void>(`/users/${seg(who)}/block`) : http.post<void>('/users/me/blocks', userRefBody(who))),
     unblock: (id: string) => http.delete(`/users/${seg(id)}/block`),
   };
 }

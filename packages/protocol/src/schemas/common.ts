@@ -86,11 +86,19 @@ export const HttpUrl = singleLine(z.string().trim().max(LIMITS.website.max))
 
 export const IdParams = z.strictObject({ id: Id });
 
-/** Keyset pagination: `cursor` is opaque, returned as `next_cursor` by the previous page. */
-export const PageQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(LIMITS.page.max).default(LIMITS.page.default),
-  cursor: singleLine(z.string().max(200)).optional(),
+/**
+ * The one way every list pages: `?limit=&cursor=`, where `cursor` is opaque, the `next_cursor` of the
+ * previous page. A list with its own bounds (or extra filters) spreads these fields into its query.
+ */
+export const pageQueryFields = (bounds: { max: number; default: number } = LIMITS.page) => ({
+  limit: z.coerce.number().int().min(1).max(bounds.max).default(bounds.default).meta({ description: `page size (1-${bounds.max}, default ${bounds.default})` }),
+  cursor: singleLine(z.string().max(300)).optional().meta({ description: 'the next_cursor of the previous page; absent for the first page' }),
 });
+export const PageQuery = z.strictObject(pageQueryFields());
+
+/** The one shape every list answers: a page of items and the cursor of the next one (null on the last). */
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), next_cursor: z.string().nullable().meta({ description: 'pass as ?cursor= for the next page; null on the last one' }) });
 
 export const ErrorResponse = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),

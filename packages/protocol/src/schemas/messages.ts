@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ATTACHMENT_LIMITS, LIMITS, ROOM_LIMITS } from '../limits.ts';
 import { AttachmentView } from './attachments.ts';
-import { Id, SEQ_MAX, Seq, Timestamp, singleLine, text } from './common.ts';
+import { Id, SEQ_MAX, Seq, Timestamp, pageOf, singleLine, text } from './common.ts';
 import { UserSummary } from './users.ts';
 
 /** One emoji: a single RGI emoji, including ZWJ sequences, flags, keycaps and skin tones. */
@@ -27,7 +27,7 @@ export const MessageAttachmentIds = z
 /** What a send carries, over REST and WebSocket alike: text, attachments, or both. */
 export const SendMessageFields = {
   content: MessageCaption.default(''),
-  parent_id: Id.optional(),
+  parent_id: Id.optional().meta({ description: 'reply in a thread: threads are one level deep, so a reply to a reply joins its root\'s thread (the answer\'s parent_id says where it went)' }),
   client_id: z.string().min(1).max(ROOM_LIMITS.clientId.max).regex(/^[\w.:-]+$/, 'may contain only letters, digits and . _ : -').optional(),
   attachments: MessageAttachmentIds.optional(),
 };
@@ -47,7 +47,7 @@ export const ReactionGroup = z.object({ emoji: z.string(), count: z.number().int
 
 /** Who reacted with each emoji: the first REACTORS_SHOWN people per emoji (count says how many in all). */
 export const REACTORS_SHOWN = 50;
-export const ReactorList = z.object({ items: z.array(z.object({ emoji: z.string(), count: z.number().int(), users: z.array(UserSummary) })) });
+export const ReactorList = pageOf(z.object({ emoji: z.string(), count: z.number().int(), users: z.array(UserSummary) }));
 
 export const MessageView = z.object({
   id: Id,
@@ -86,14 +86,14 @@ export const MessageListQuery = z
     limit: z.coerce.number().int().min(1).max(LIMITS.page.max).default(LIMITS.page.default),
     before: Position.optional().meta({ description: 'message id or seq: messages older than it' }),
     after: Position.optional().meta({ description: 'message id or seq: messages newer than it, oldest first' }),
+    cursor: singleLine(z.string().max(300)).optional().meta({ description: 'the next_cursor of the previous page: continues in its direction' }),
     parent_id: Id.optional().meta({ description: 'list the replies of this thread' }),
   })
-  .refine((q) => !(q.before && q.after), { message: 'give before or after, not both', path: ['before'] });
+  .refine((q) => [q.before, q.after, q.cursor].filter((v) => v !== undefined).length <= 1, { message: 'give at most one of before, after and cursor', path: ['before'] });
 
-export const MessagePage = z.object({
-  items: z.array(MessageView),
-  /** Pass as before= (or after=) for the next page; null when there is none. */
-  next: z.string().nullable(),
+export const MessagePage = pageOf(MessageView).extend({
+  /** The seq to pass as before= (or after=) for the next page; null when there is none. next_cursor says the same as ?cursor=. */
+  next: z.string().nullable().meta({ description: 'the seq to pass as before= (or after=) for the next page; null on the last one' }),
 });
 
 export const ReadBody = z
@@ -102,5 +102,5 @@ export const ReadBody = z
 export const ReadState = z.object({ last_read_seq: z.number().int(), last_read_message_id: Id.nullable(), last_read_at: Timestamp.nullable(), unread_count: z.number().int() });
 
 export const Reader = z.object({ user: UserSummary, read_at: Timestamp.nullable() });
-export const ReaderList = z.object({ items: z.array(Reader) });
-export const PinList = z.object({ items: z.array(MessageView.extend({ pinned_at: Timestamp, pinned_by: Id.nullable() })) });
+export const ReaderList = pageOf(Reader);
+export const PinList = pageOf(MessageView.extend({ pinned_at: Timestamp, pinned_by: Id.nullable() }));

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { LIMITS } from '../limits.ts';
-import { Id, Timestamp, singleLine } from './common.ts';
+import { Id, Timestamp, pageOf, pageQueryFields } from './common.ts';
 import { UserSummary } from './users.ts';
 
 export const NotificationView = z.object({
@@ -15,12 +14,11 @@ export const NotificationView = z.object({
 });
 
 export const NotificationListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(LIMITS.page.max).default(LIMITS.page.default),
-  cursor: singleLine(z.string().max(200)).optional(),
+  ...pageQueryFields(),
   unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
 
 const Counts = { unread_count: z.number().int(), unread_by_room: z.record(z.string(), z.number().int()) };
 
-export const NotificationPage = z.object({ items: z.array(NotificationView), next_cursor: z.string().nullable(), ...Counts });
+export const NotificationPage = pageOf(NotificationView).extend(Counts);
 export const MarkedCount = z.object({ marked: z.number().int() });

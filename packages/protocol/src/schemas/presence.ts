@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Timestamp } from './common.ts';
+import { Timestamp, pageOf, pageQueryFields } from './common.ts';
 import { MessageContent } from './messages.ts';
 import { UserSummary } from './users.ts';
 
@@ -8,7 +8,7 @@ export const PresenceQuery = z
   .strictObject({
     state: z.enum(['online', 'connected', 'active']).default('online'),
     minutes: z.coerce.number().int().min(1).max(60).optional().meta({ description: 'connected / active: within the last N minutes (1-60)' }),
-    limit: z.coerce.number().int().min(1).max(1000).default(200),
+    ...pageQueryFields({ max: 1000, default: 200 }),
   })
   .refine((q) => (q.state === 'online') === (q.minutes === undefined), {
     message: 'give minutes with state=connected or state=active, and only then',
@@ -26,8 +26,8 @@ export const PresenceEntry = z.object({
 });
 export type PresenceEntry = z.infer<typeof PresenceEntry>;
 
-/** Sorted by username; `total` counts every match, `items` stops at the limit. */
-export const PresenceList = z.object({ items: z.array(PresenceEntry), total: z.number().int() });
+/** Sorted by username, a page at a time; `total` counts every match. */
+export const PresenceList = pageOf(PresenceEntry).extend({ total: z.number().int() });
 
 /** A server-wide announcement to everyone online (server admins only); not stored. */
 export const BroadcastBody = z.strictObject({ content: MessageContent });

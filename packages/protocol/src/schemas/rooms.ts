@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { LIMITS, ROOM_LIMITS } from '../limits.ts';
 import { AttachmentView } from './attachments.ts';
-import { Id, Instant, Timestamp, singleLine, text } from './common.ts';
-import { UserSummary } from './users.ts';
+import { Id, Instant, Timestamp, pageOf, pageQueryFields, singleLine, text } from './common.ts';
+import { ONE_USER_REF, UserRefBody, UserSummary, hasOneUserRef, userRefFields } from './users.ts';
 
 export const RoomType = z.enum(['public', 'private', 'direct']);
 export const TopicKind = z.enum(['text', 'image', 'video']);
@@ -74,22 +74,15 @@ export const RoomView = RoomPreview.extend({
   peer: UserSummary.nullable(),
 });
 
-export const RoomList = z.object({
-  items: z.array(RoomView),
-  next_cursor: z.string().nullable().meta({ description: 'the next page, or null on the last one' }),
-});
-export const MyRoomsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(LIMITS.roomPage.max).default(LIMITS.roomPage.default),
-  cursor: z.string().max(200).optional(),
-});
-export const RoomPreviewPage = z.object({ items: z.array(RoomPreview), next_cursor: z.string().nullable() });
+export const RoomList = pageOf(RoomView);
+export const MyRoomsQuery = z.strictObject(pageQueryFields(LIMITS.roomPage));
+export const RoomPreviewPage = pageOf(RoomPreview);
 
 export const PublicRoomsQuery = z.strictObject({
   q: singleLine(z.string().trim().max(ROOM_LIMITS.name.max)).optional(),
   category: category.optional(),
   featured: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  limit: z.coerce.number().int().min(1).max(LIMITS.page.max).default(LIMITS.page.default),
-  cursor: singleLine(z.string().max(300)).optional(),
+  ...pageQueryFields(),
 });
 
 export const Member = z.object({
@@ -99,19 +92,19 @@ export const Member = z.object({
   muted: z.boolean(),
   muted_until: Timestamp.nullable(),
 });
-export const MemberPage = z.object({ items: z.array(Member), next_cursor: z.string().nullable() });
+export const MemberPage = pageOf(Member);
 
 export const RoomMemberParams = z.strictObject({ id: Id, userId: Id });
-export const AddMemberBody = z.strictObject({ user_id: Id });
+export const AddMemberBody = UserRefBody;
 export const ChangeRoleBody = z.strictObject({ role: z.enum(['admin', 'member']) });
 export const TransferBody = z.strictObject({ user_id: Id });
 export const MuteBody = z.strictObject({
   muted: z.boolean(),
   muted_until: Instant.nullable().optional().meta({ description: 'absent or null: until unmuted' }),
 });
-export const BanBody = z.strictObject({ user_id: Id, reason: text({ max: ROOM_LIMITS.reportReason.max, multiline: true }).optional() });
+export const BanBody = z.strictObject({ ...userRefFields, reason: text({ max: ROOM_LIMITS.reportReason.max, multiline: true }).optional() }).refine(hasOneUserRef, ONE_USER_REF);
 export const Ban = z.object({ user: UserSummary, banned_by: Id.nullable(), reason: z.string().nullable(), created_at: Timestamp });
-export const BanList = z.object({ items: z.array(Ban) });
+export const BanList = pageOf(Ban);
 export const NotificationLevelBody = z.strictObject({ level: NotificationLevel });
 
 export const CreateInviteBody = z.strictObject({
@@ -130,11 +123,12 @@ export const Invite = z.object({
   revoked: z.boolean(),
 });
 /** A room's invites that can still be used (not revoked, expired or used up), newest first. */
-export const InviteList = z.object({ items: z.array(Invite) });
+export const InviteList = pageOf(Invite);
 export const InvitePreview = z.object({
   code: z.string(),
   expires_at: Timestamp,
   room: RoomPreview.pick({ id: true, name: true, type: true, description: true, member_count: true, topic_kind: true }),
 });
 
-export const BlockList = z.object({ items: z.array(UserSummary.extend({ blocked_at: Timestamp })) });
+export const BlockedUser = UserSummary.extend({ blocked_at: Timestamp });
+export const BlockList = pageOf(BlockedUser);

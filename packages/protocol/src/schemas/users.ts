@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
-import { HttpUrl, Id, Timestamp, singleLine, text } from './common.ts';
+import { HttpUrl, Id, Timestamp, Username, pageOf, pageQueryFields, singleLine, text } from './common.ts';
 
 /** Who may see a personal field: anyone signed in, mates (share a room, or follow the owner), or the owner only. */
 export const Visibility = z.enum(['public', 'mates', 'private']);
@@ -97,7 +97,19 @@ export type MeView = z.infer<typeof MeView>;
 export const UserSearchQuery = z.strictObject({
   // NFC like the stored names, so a decomposed "É" (E + U+0301) finds "Émile".
   q: singleLine(z.string().trim().normalize('NFC').toLowerCase().min(LIMITS.searchQuery.min).max(LIMITS.searchQuery.max)),
-  limit: z.coerce.number().int().min(1).max(LIMITS.page.max).default(20),
+  ...pageQueryFields({ max: LIMITS.page.max, default: 20 }),
 });
 
-export const UserPage = z.object({ items: z.array(UserSummary), next_cursor: z.string().nullable() });
+export const UserPage = pageOf(UserSummary);
+
+/** A user as a person names one: by username (what they type) or by id (what a client keeps). */
+export const userRefFields = {
+  user_id: Id.optional().meta({ description: "the user's id; or give username instead" }),
+  username: Username.optional().meta({ description: "the user's username (case-insensitive); or give user_id instead" }),
+};
+/** Exactly one of user_id and username. */
+export const hasOneUserRef = (b: { user_id?: string | undefined; username?: string | undefined }): boolean => (b.user_id === undefined) !== (b.username === undefined);
+export const ONE_USER_REF = { message: 'give either user_id or username (exactly one of them)', path: ['user_id'] };
+export const UserRefBody = z.strictObject(userRefFields).refine(hasOneUserRef, ONE_USER_REF);
+export type UserRef = z.infer<typeof UserRefBody>;
+export const UsernameParams = z.strictObject({ username: Username });

@@ -18,7 +18,7 @@ import type { AttachmentRow, NewAttachment } from './attachment-types.ts';
 import type { SearchQuery } from '../domain/search-query.ts';
 import type { MessageSearchOptions, MessageSearchPage } from './search-types.ts';
 import type { CounsellorRepository, GuestRepository, ReportRepository, RoomLikeRepository } from './core-features-store.ts';
-import type { FollowEntry, IsoTime, NewUser, Page, ProfileFieldRow, UserPatch, UserRow } from './types.ts';
+import type { FollowEntry, IsoTime, NewUser, Page, PageRequest, ProfileFieldRow, UserPatch, UserRow } from './types.ts';
 
 /**
  * The one storage interface every service talks to. Implemented once in SQL (Kysely) for both
@@ -75,8 +75,8 @@ export interface UserRepository {
   update(id: string, patch: UserPatch): Promise<UserRow | undefined>;
   /** Increments the token version (invalidating older tokens) and returns the new one. */
   bumpTokenVersion(id: string): Promise<number>;
-  /** Active (not deactivated) users whose username or display name starts with prefix. */
-  search(prefix: string, limit: number): Promise<UserRow[]>;
+  /** Active (not deactivated) users whose username or display name starts with prefix, shortest usernames first, keyset-paginated. */
+  search(prefix: string, page: PageRequest): Promise<Page<UserRow>>;
   /** Deactivated accounts whose grace period ended by `now`, not yet purged. */
   listPurgeable(now: IsoTime, limit: number): Promise<string[]>;
   /** Deletes personal data, frees the username and keeps the id so authored things show "Deleted user". */
@@ -196,7 +196,8 @@ export interface BanRepository {
   add(ban: BanRow): Promise<void>;
   remove(roomId: string, userId: string): Promise<boolean>;
   isBanned(roomId: string, userId: string): Promise<boolean>;
-  list(roomId: string): Promise<{ ban: BanRow; user: UserRow }[]>;
+  /** Newest first, keyset-paginated. */
+  list(roomId: string, page: PageRequest): Promise<Page<{ ban: BanRow; user: UserRow }>>;
 }
 
 export interface InviteRepository {
@@ -206,8 +207,8 @@ export interface InviteRepository {
   use(code: string, now: IsoTime): Promise<boolean>;
   /** The room's invites that could still be used at `now` (not revoked, expired or used up). */
   countUsable(roomId: string, now: IsoTime): Promise<number>;
-  /** Those same invites, newest first (at most MAX_ROOM_INVITES of them, so no paging). */
-  listUsable(roomId: string, now: IsoTime): Promise<InviteRow[]>;
+  /** Those same invites, newest first, keyset-paginated. */
+  listUsable(roomId: string, now: IsoTime, page: PageRequest): Promise<Page<InviteRow>>;
   revoke(code: string, now: IsoTime): Promise<void>;
 }
 
@@ -218,8 +219,8 @@ export interface BlockRepository {
   between(a: string, b: string): Promise<boolean>;
   /** The users among `among` who block blockedId. */
   blockersOf(blockedId: string, among: string[]): Promise<string[]>;
-  /** The accounts blockerId blocks, newest first; hidden accounts are left out. */
-  list(blockerId: string): Promise<{ user: UserRow; blocked_at: IsoTime }[]>;
+  /** The accounts blockerId blocks, newest first, keyset-paginated; hidden accounts are left out. */
+  list(blockerId: string, page: PageRequest): Promise<Page<{ user: UserRow; blocked_at: IsoTime }>>;
 }
 
 export interface MessageRepository {
@@ -260,7 +261,8 @@ export interface ReactionRepository {
 export interface PinRepository {
   pin(p: PinRow): Promise<boolean>;
   unpin(roomId: string, messageId: string): Promise<boolean>;
-  list(roomId: string): Promise<PinRow[]>;
+  /** Most recently pinned first, keyset-paginated. */
+  list(roomId: string, page: PageRequest): Promise<Page<PinRow>>;
   pinnedAmong(roomId: string, messageIds: string[]): Promise<Set<string>>;
 }
 

@@ -46,3 +46,16 @@ export interface Page<T> {
   items: T[];
   next_cursor: string | null;
 }
+
+/** Which page to read: at most limit items, after the position a previous page's next_cursor names. */
+export interface PageRequest {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** The page of the first `limit` of rows read with limit + 1; the cursor names its last item. */
+export function pageFrom<R>(rows: R[], limit: number, cursorOf: (last: R) => string): Page<R> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, next_cursor: rows.length > limit && last !== undefined ? cursorOf(last) : null };
+}

@@ -265,11 +265,11 @@ export class World {
       s.rooms.findById(fx.roomId),
       s.messages.list(fx.roomId, { limit: 1000 }),
       s.members.list(fx.roomId, 1000),
-      s.bans.list(fx.roomId),
-      s.pins.list(fx.roomId),
+      s.bans.list(fx.roomId, { limit: 1000 }).then((p) => p.items),
+      s.pins.list(fx.roomId, { limit: 1000 }).then((p) => p.items),
       s.events.listAfter(fx.roomId, 0, 100_000),
       Promise.all([fx.inviteCode, fx.spareCode].filter(Boolean).map((c) => s.invites.find(c))),
-      s.blocks.list(this.id('owner')),
+      s.blocks.list(this.id('owner'), { limit: 1000 }).then((p) => p.items),
     ]);
     return {
       room,

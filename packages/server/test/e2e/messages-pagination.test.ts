@@ -178,7 +178,8 @@ for (const backend of backends()) {
       for (const q of [`before=${otherMessage.id}`, `after=${otherMessage.id}`, 'before=01900000-0000-7000-8000-000000000000', 'before=abc', 'after=-3', 'before=1e3']) {
         refused(await alice.api.get(`/rooms/${roomId}/messages?${q}`), 400, 'validation_failed');
       }
-      refused(await alice.api.get(`/rooms/${roomId}/messages?cursor=x`), 400, 'validation_failed');
+      // cursor= is a next_cursor (every list takes one): anything else is invalid_cursor.
+      refused(await alice.api.get(`/rooms/${roomId}/messages?cursor=x`), 400, 'invalid_cursor');
     });
   });
 }

@@ -2,6 +2,7 @@
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config/config.ts';
 import type { Clock } from '../../src/ports/clock.ts';
+import { checkAnswer, openApiCheckEnabled } from './openapi-check.ts';
 import type { Backend } from './services.ts';
 
 export interface TestServer {
@@ -106,6 +107,7 @@ export function client(base: string, token?: string) {
     } catch {
       /* not JSON: keep the text */
     }
+    if (openApiCheckEnabled()) await checkAnswer(base, method, path, res.status, parsed, res.headers.get('content-type'));
     return { status: res.status, body: parsed as T, headers: res.headers };
   };
   return {

@@ -1,5 +1,5 @@
 import { CLOSE_CODES, LIMITS } from '@rooms/protocol';
-import { isRoomsApiError, type LoginResult, type OutboxItem, type RoomsApiError } from '@rooms/client';
+import { everyItem, isRoomsApiError, type LoginResult, type OutboxItem, type RoomsApiError } from '@rooms/client';
 import { IdbOutbox } from '../lib/idb-outbox.ts';
 import { currentPath, parse } from '../lib/router.ts';
 import { client, getLive, saveToken, setLive } from '../lib/sdk.ts';
@@ -474,7 +474,7 @@ export async function loadMembers(roomId: string): Promise<void> {
 
 /** Who is online now (everyone else is offline); live events keep it current afterwards. */
 export async function loadPresence(): Promise<void> {
-  const list = await client.presence.list({ limit: 1000 });
+  const list = { items: await everyItem((cursor) => client.presence.list({ limit: 1000, cursor })) };
   set((s) => ({ ...s, presence: { ...s.presence, ...Object.fromEntries(list.items.map((p) => [p.user.id, p.status])) } }));
 }
 

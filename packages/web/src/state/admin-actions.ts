@@ -1,4 +1,4 @@
-import { isRoomsApiError } from '@rooms/client';
+import { everyItem, isRoomsApiError } from '@rooms/client';
 import { client } from '../lib/sdk.ts';
 import { putRoom } from './actions.ts';
 import { store } from './store.ts';
@@ -50,7 +50,7 @@ export async function deleteRoom(roomId: string): Promise<void> {
 export const inviteLink = (code: string) => `${location.origin}/invite/${encodeURIComponent(code)}`;
 
 export async function listInvites(roomId: string): Promise<Invite[]> {
-  return (await client.invites.list(roomId)).items;
+  return everyItem((cursor) => client.invites.list(roomId, { limit: 100, cursor }));
 }
 
 export function createInvite(roomId: string, opts: { expires_in: number; max_uses: number | null }): Promise<Invite> {
@@ -134,7 +134,7 @@ export async function banMember(roomId: string, userId: string, reason: string):
 }
 
 export async function listBans(roomId: string): Promise<Ban[]> {
-  return (await client.members.bans(roomId)).items;
+  return everyItem((cursor) => client.members.bans(roomId, { limit: 100, cursor }));
 }
 
 export async function unban(roomId: string, userId: string): Promise<void> {
@@ -149,7 +149,7 @@ export async function searchUsers(q: string): Promise<State['users'][string][]> 
 
 /** The room's pinned messages, newest pin first; their senders and bodies join the store. */
 export async function loadPins(roomId: string): Promise<Pin[]> {
-  const items = (await client.messages.pins(roomId)).items;
+  const items = await everyItem((cursor) => client.messages.pins(roomId, { limit: 100, cursor }));
   set((s) => {
     const messages = { ...s.messages };
     const users = { ...s.users };

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { isRoomsApiError } from '@rooms/client';
+import { everyItem, isRoomsApiError } from '@rooms/client';
 import type { UserView } from '@rooms/protocol';
 import type { z } from 'zod';
 import { client, getLive } from '../lib/sdk.ts';
@@ -90,7 +90,7 @@ export async function setFollowing(userId: string, on: boolean): Promise<void> {
 }
 
 export async function loadBlocks(): Promise<void> {
-  const list = await client.users.blocks();
+  const list = { items: await everyItem((cursor) => client.users.blocks({ limit: 100, cursor })) };
   setPeople((s) => ({ ...s, blocked: Object.fromEntries(list.items.map((u) => [u.id, true as const])) }));
 }
 

@@ -1,4 +1,4 @@
-import { isRoomsApiError, type RoomsApiError } from '@rooms/client';
+import { everyItem, isRoomsApiError, type RoomsApiError } from '@rooms/client';
 import { parseTargets } from '../format.ts';
 import type { ChatSession } from '../session.ts';
 import type { Person } from '../users.ts';
@@ -26,7 +26,7 @@ export const send: Command = {
     if (!parsed || (parsed.rest === '' && s.attachments.length === 0)) throw new UsageError(args);
     // An upload is posted once: files go to one person at a time.
     if (s.attachments.length > 0 && parsed.targets.length > 1) return s.print('Files go to one person at a time: send USER MSG.');
-    const online = new Set((await s.client.presence.list({ limit: 1000 })).items.map((e) => e.user.id));
+    const online = new Set((await everyItem((cursor) => s.client.presence.list({ limit: 1000, cursor }))).map((e) => e.user.id));
     await resolve(s, parsed.targets, async (person) => {
       try {
         const { room } = await s.client.rooms.openDirect(person.id);
@@ -51,7 +51,7 @@ export const send: Command = {
 };
 
 async function blockList(s: ChatSession): Promise<void> {
-  const { items } = await s.client.users.blocks();
+  const items = await everyItem((cursor) => s.client.users.blocks({ limit: 100, cursor }));
   s.print(items.length === 0 ? 'Your blacklist is empty.' : `Your blacklist: ${items.map((u) => u.username ?? u.display_name).join(', ')}`);
 }
 
@@ -74,7 +74,7 @@ export const whitelist: Command = {
   summary: 'take users off your blacklist',
   async run(s, args) {
     const targets = targetsOnly(args);
-    const blocked = new Set((await s.client.users.blocks()).items.map((u) => u.id));
+    const blocked = new Set((await everyItem((cursor) => s.client.users.blocks({ limit: 100, cursor }))).map((u) => u.id));
     await resolve(s, targets, async (p) => {
       if (!blocked.has(p.id)) return 'was not on your blacklist.';
       await s.client.users.unblock(p.id);

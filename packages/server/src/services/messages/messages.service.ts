@@ -17,6 +17,7 @@ import { assertAllowed, authorize, type RoomAccess } from '../rooms/room-access.
 import { presentMessages, presentNewMessage, toEventMessage, type AttachmentViewer } from './message-presenter.ts';
 import { isActive } from '../users/active-user.ts';
 import { SendAccessCache } from './send-access-cache.ts';
+import { decodeMessageCursor, encodeMessageCursor } from './message-cursor.ts';
 
 export interface SendInput {
   content: string;
@@ -30,6 +31,8 @@ export interface ListInput {
   limit: number;
   before?: string | undefined;
   after?: string | undefined;
+  /** A next_cursor: continues in the direction of the page that gave it. */
+  cursor?: string | undefined;
   parent_id?: string | undefined;
 }
 
@@ -149,10 +152,11 @@ export class MessagesService {
   }
 
   /** A page of messages, newest first (or oldest first after a point); stable while new ones arrive. */
-  async list(actor: Actor, roomId: string, q: ListInput): Promise<{ items: MessageView[]; next: string | null }> {
+  async list(actor: Actor, roomId: string, q: ListInput): Promise<{ items: MessageView[]; next: string | null; next_cursor: string | null }> {
     const { room } = await authorize(this.d.store, actor, roomId, 'read', this.d.clock.now());
-    const before = q.before !== undefined ? await this.position(roomId, q.before) : undefined;
-    const after = q.after !== undefined ? await this.position(roomId, q.after) : undefined;
+    const at = q.cursor !== undefined ? decodeMessageCursor(q.cursor) : undefined;
+    const before = at && 'before' in at ? at.before : q.before !== undefined ? await this.position(roomId, q.before) : undefined;
+    const after = at && 'after' in at ? at.after : q.after !== undefined ? await this.position(roomId, q.after) : undefined;
     if (q.parent_id) {
       const parent = await this.d.store.messages.findById(q.parent_id);
       if (!parent || parent.room_id !== roomId) throw messageNotFound();
@@ -160,7 +164,8 @@ export class MessagesService {
     const rows = await this.d.store.messages.list(roomId, { limit: q.limit, beforeSeq: before, afterSeq: after, ...(q.parent_id ? { parentId: q.parent_id } : {}) });
     if (room.type === 'direct' && rows.length > 0) await this.d.store.members.markDelivered(roomId, actor.id, Math.max(...rows.map((r) => r.seq)));
     const items = await presentMessages(this.d.store, this.d.attachments, actor.id, room, rows);
-    return { items, next: rows.length === q.limit ? String(rows.at(-1)!.seq) : null };
+    const last = rows.length === q.limit ? rows.at(-1)!.seq : undefined;
+    return { items, next: last === undefined ? null : String(last), next_cursor: last === undefined ? null : encodeMessageCursor(after !== undefined ? 'after' : 'before', last) };
   }
 
   async get(actor: Actor, messageId: string): Promise<MessageView> {

@@ -6,6 +6,7 @@ import { inTransaction } from '../../events/unit-of-work.ts';
 import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Store } from '../../store/store.ts';
+import type { PageRequest } from '../../store/types.ts';
 import { authorize } from '../rooms/room-access.ts';
 import { presentMessages, type AttachmentViewer } from './message-presenter.ts';
 import type { MessagesService } from './messages.service.ts';
@@ -35,12 +36,12 @@ export class PinsService {
     });
   }
 
-  async list(actor: Actor, roomId: string): Promise<z.infer<typeof PinList>> {
+  async list(actor: Actor, roomId: string, page: PageRequest): Promise<z.infer<typeof PinList>> {
     const { room } = await authorize(this.d.store, actor, roomId, 'read', this.d.clock.now());
-    const pins = await this.d.store.pins.list(roomId);
+    const { items: pins, next_cursor } = await this.d.store.pins.list(roomId, page);
     const messages = (await Promise.all(pins.map((p) => this.d.store.messages.findById(p.message_id)))).filter((m) => m !== undefined);
     const views = await presentMessages(this.d.store, this.d.attachments, actor.id, room, messages);
     const byId = new Map(pins.map((p) => [p.message_id, p]));
-    return { items: views.map((v) => ({ ...v, pinned_at: byId.get(v.id)!.pinned_at, pinned_by: byId.get(v.id)!.pinned_by })) };
+    return { items: views.map((v) => ({ ...v, pinned_at: byId.get(v.id)!.pinned_at, pinned_by: byId.get(v.id)!.pinned_by })), next_cursor };
   }
 }

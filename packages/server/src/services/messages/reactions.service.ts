@@ -40,14 +40,15 @@ export class ReactionsService {
   /** Who reacted, per emoji, in the order of the groups (for "who reacted" on hover or long press). */
   async reactors(actor: Actor, messageId: string): Promise<z.infer<typeof ReactorList>> {
     const { message } = await this.d.messages.load(actor, messageId, 'read');
-    if (message.deleted_at) return { items: [] };
+    if (message.deleted_at) return { items: [], next_cursor: null };
     const [groups, rows] = await Promise.all([this.groups(actor, messageId), this.d.store.reactions.reactors(messageId, 2000)]);
     const users = new Map(groups.map((g) => [g.emoji, [] as ReturnType<typeof toSummary>[]]));
     for (const r of rows) {
       const list = users.get(r.emoji);
       if (list && list.length < REACTORS_SHOWN) list.push(toSummary(r.user));
     }
-    return { items: groups.map((g) => ({ emoji: g.emoji, count: g.count, users: users.get(g.emoji) ?? [] })) };
+    // One item per emoji of the message (at most REACTORS_SHOWN people each): a single page.
+    return { items: groups.map((g) => ({ emoji: g.emoji, count: g.count, users: users.get(g.emoji) ?? [] })), next_cursor: null };
   }
 
   private async groups(actor: Actor, messageId: string): Promise<z.infer<typeof ReactionGroup>[]> {

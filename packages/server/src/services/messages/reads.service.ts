@@ -4,7 +4,9 @@ import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
+import { decodeKey, encodeKey } from '../../store/cursor.ts';
 import type { Store } from '../../store/store.ts';
+import { pageFrom, type PageRequest } from '../../store/types.ts';
 import { authorize } from '../rooms/room-access.ts';
 import { toSummary } from '../users/user-presenter.ts';
 import type { MessagesService } from './messages.service.ts';
@@ -48,9 +50,12 @@ export class ReadsService {
   }
 
   /** Who has read a message: members (other than its sender) whose read point is at or past it. */
-  async readers(actor: Actor, messageId: string): Promise<z.infer<typeof ReaderList>> {
+  async readers(actor: Actor, messageId: string, page: PageRequest): Promise<z.infer<typeof ReaderList>> {
     const { message } = await this.d.messages.load(actor, messageId, 'read');
     const rows = await this.d.store.members.readers(message.room_id, message.seq, message.sender_id);
-    return { items: rows.map((r) => ({ user: toSummary(r.user), read_at: r.read_at })) };
+    // Keyset over the reader's id: a member who reads between pages lands after the cursor or before it, never twice.
+    const after = decodeKey(page.cursor, ['uuid'] as const)?.[0];
+    const sorted = rows.map((r) => ({ user: toSummary(r.user), read_at: r.read_at })).sort((a, b) => (a.user.id < b.user.id ? -1 : 1));
+    return pageFrom(after === undefined ? sorted : sorted.filter((r) => r.user.id > after), page.limit, (last) => encodeKey([last.user.id]));
   }
 }

@@ -3,7 +3,9 @@ import type { Actor } from '../../domain/actor.ts';
 import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { PresenceStatus, PresenceStore } from '../../ports/presence-store.ts';
+import { decodeKey, encodeKey } from '../../store/cursor.ts';
 import type { Store } from '../../store/store.ts';
+import { pageFrom } from '../../store/types.ts';
 import type { BackgroundErrorHandler } from '../background.ts';
 import { isActive } from '../users/active-user.ts';
 import { toSummary } from '../users/user-presenter.ts';
@@ -25,6 +27,7 @@ export interface PresenceQuery {
   state: 'online' | 'connected' | 'active';
   minutes?: number | undefined;
   limit: number;
+  cursor?: string | undefined;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -57,15 +60,21 @@ export class PresenceService {
    * Who is online, whose latest connection opened within `minutes`, or who was active within
    * them: any signed-in user may ask (as `who` in the chatroom seed); hidden accounts never appear.
    */
-  async list(_actor: Actor, q: PresenceQuery): Promise<{ items: PresenceView[]; total: number }> {
+  async list(_actor: Actor, q: PresenceQuery): Promise<{ items: PresenceView[]; next_cursor: string | null; total: number }> {
     const since = this.d.clock.now().getTime() - (q.minutes ?? 0) * 60_000;
     const entries = q.state === 'online' ? await this.d.presence.online() : await this.d.presence.recent(q.state, since);
     const users = new Map((await this.d.store.users.findByIds(entries.map((e) => e.userId))).filter(isActive).map((u) => [u.id, u]));
-    const items = entries
+    // Keyset over (username, id) in code-unit order, so a cursor is a position whoever comes and goes between pages.
+    const key = (v: PresenceView): [string, string] => [v.user.username ?? '', v.user.id];
+    const before = (a: readonly [string, string], b: readonly [string, string]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+    const all = entries
       .filter((e) => users.has(e.userId))
       .map((e) => ({ user: toSummary(users.get(e.userId)!), status: e.status, connected_at: iso(e.connectedAt), last_active: iso(e.lastActive) }))
-      .sort((a, b) => (a.user.username ?? '').localeCompare(b.user.username ?? ''));
-    return { items: items.slice(0, q.limit), total: items.length };
+      .sort((a, b) => (before(key(a), key(b)) ? -1 : 1));
+    const after = decodeKey(q.cursor, ['text', 'uuid'] as const);
+    const rest = after ? all.filter((v) => before(after, key(v))) : all;
+    const page = pageFrom(rest, q.limit, (last) => encodeKey(key(last)));
+    return { ...page, total: all.length };
   }
 
   /** Called when a connection closes; the user goes offline after the grace unless they reconnected. */

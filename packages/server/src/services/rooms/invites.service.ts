@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Invite, InvitePreview, RoomView } from '@rooms/protocol';
+import type { Invite, InviteList, InvitePreview, RoomView } from '@rooms/protocol';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { newInviteCode } from '../../domain/invite-code.ts';
@@ -8,6 +8,7 @@ import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { InviteRow } from '../../store/room-types.ts';
 import type { Store } from '../../store/store.ts';
+import type { PageRequest } from '../../store/types.ts';
 import { checkInvitesCap, type RoomCaps } from './caps.ts';
 import { addMember } from './membership-ops.ts';
 import { authorize } from './room-access.ts';
@@ -65,10 +66,11 @@ export class InvitesService {
   }
 
   /** The room's usable invites, newest first, for its admins to share or revoke. */
-  async list(actor: Actor, roomId: string): Promise<z.infer<typeof Invite>[]> {
+  async list(actor: Actor, roomId: string, page: PageRequest): Promise<z.infer<typeof InviteList>> {
     const now = this.d.clock.now();
     await authorize(this.d.store, actor, roomId, 'list_invites', now);
-    return (await this.d.store.invites.listUsable(roomId, now.toISOString())).map(toInvite);
+    const invites = await this.d.store.invites.listUsable(roomId, now.toISOString(), page);
+    return { items: invites.items.map(toInvite), next_cursor: invites.next_cursor };
   }
 
   /** What the code leads to: the room's name and size. Dead codes say why. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Ban, Member, MemberPage } from '@rooms/protocol';
+import type { BanList, Member, MemberPage } from '@rooms/protocol';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { inTransaction, type Work } from '../../events/unit-of-work.ts';
@@ -8,6 +8,7 @@ import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { MembershipRow } from '../../store/room-types.ts';
 import type { Store } from '../../store/store.ts';
+import type { PageRequest } from '../../store/types.ts';
 import { requireActiveUser } from '../users/active-user.ts';
 import { toSummary } from '../users/user-presenter.ts';
 import { notify } from '../notifications/notify.ts';
@@ -111,10 +112,10 @@ export class MembersService {
     await this.d.store.bans.remove(roomId, userId);
   }
 
-  async listBans(actor: Actor, roomId: string): Promise<z.infer<typeof Ban>[]> {
+  async listBans(actor: Actor, roomId: string, page: PageRequest): Promise<z.infer<typeof BanList>> {
     await authorize(this.d.store, actor, roomId, 'ban', this.now());
-    const bans = await this.d.store.bans.list(roomId);
-    return bans.map((b) => ({ user: toSummary(b.user), banned_by: b.ban.banned_by, reason: b.ban.reason, created_at: b.ban.created_at }));
+    const bans = await this.d.store.bans.list(roomId, page);
+    return { items: bans.items.map((b) => ({ user: toSummary(b.user), banned_by: b.ban.banned_by, reason: b.ban.reason, created_at: b.ban.created_at })), next_cursor: bans.next_cursor };
   }
 
   /** Authorises a moderation action on another member; the actor must outrank the target. */

@@ -4,6 +4,7 @@ import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Store } from '../../store/store.ts';
+import type { PageRequest } from '../../store/types.ts';
 import { requireActiveUser } from './active-user.ts';
 import { toSummary } from './user-presenter.ts';
 
@@ -25,8 +26,8 @@ export class BlocksService {
     await this.d.store.blocks.unblock(actor.id, userId);
   }
 
-  async list(actor: Actor): Promise<z.infer<typeof BlockList>> {
-    const rows = await this.d.store.blocks.list(actor.id);
-    return { items: rows.map((r) => ({ ...toSummary(r.user), blocked_at: r.blocked_at })) };
+  async list(actor: Actor, page: PageRequest): Promise<z.infer<typeof BlockList>> {
+    const rows = await this.d.store.blocks.list(actor.id, page);
+    return { items: rows.items.map((r) => ({ ...toSummary(r.user), blocked_at: r.blocked_at })), next_cursor: rows.next_cursor };
   }
 }

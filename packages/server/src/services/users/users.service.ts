@@ -1,4 +1,4 @@
-import type { MeView, ProfileUpdate, UserSummary, UserView } from '@rooms/protocol';
+import type { MeView, ProfileUpdate, UserRef, UserSummary, UserView } from '@rooms/protocol';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Audience } from '../../domain/profile.ts';
@@ -7,8 +7,8 @@ import type { EventBus } from '../../ports/bus.ts';
 import { needsMateCheck } from '../../policies/profile.policy.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Store } from '../../store/store.ts';
-import type { Page } from '../../store/types.ts';
-import { requireActiveUser } from './active-user.ts';
+import type { Page, PageRequest } from '../../store/types.ts';
+import { isActive, requireActiveUser } from './active-user.ts';
 import { applyProfileUpdate } from './profile-update.ts';
 import { publishUserUpdated } from './user-updated.ts';
 import { toMe, toSummary, toView } from './user-presenter.ts';
@@ -71,9 +71,25 @@ export class UsersService {
     return this.followList('following', id, limit, cursor);
   }
 
+  /** The profile of the active account with this username, as get() shows it; user_not_found otherwise. */
+  async getByName(actor: Actor, username: string): Promise<UserView> {
+    const user = await this.store.users.findByUsername(username.toLowerCase());
+    if (!user || !isActive(user)) throw new DomainError('user_not_found', `No user is named ${username}.`);
+    return this.get(actor, user.id);
+  }
+
+  /** The id of the active account a request names, by id or by username; user_not_found otherwise. */
+  async resolve(ref: UserRef): Promise<string> {
+    if (ref.user_id !== undefined) return ref.user_id;
+    const user = await this.store.users.findByUsername((ref.username ?? '').toLowerCase());
+    if (!user || !isActive(user)) throw new DomainError('user_not_found', `No user is named ${ref.username ?? ''}.`);
+    return user.id;
+  }
+
   /** Active users whose username or display name starts with q, shortest usernames first. */
-  async search(_actor: Actor, q: string, limit: number): Promise<UserSummary[]> {
-    return (await this.store.users.search(q, limit)).map(toSummary);
+  async search(_actor: Actor, q: string, page: PageRequest): Promise<Page<UserSummary>> {
+    const found = await this.store.users.search(q, page);
+    return { items: found.items.map(toSummary), next_cursor: found.next_cursor };
   }
 
   private async followList(which: 'followers' | 'following', id: string, limit: number, cursor?: string): Promise<Page<UserSummary>> {

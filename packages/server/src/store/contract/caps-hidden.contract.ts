@@ -43,11 +43,11 @@ export function capsAndHiddenContract(store: () => Store): void {
       await store().invites.insert({ ...base, code: 'listused', created_at: at(2), max_uses: 2, uses: 2 });
       await store().invites.insert({ ...base, code: 'listrevk', created_at: at(2), revoked_at: at(4) });
       await store().invites.insert({ ...base, code: 'listothr', created_at: at(2), room_id: other.id });
-      assert.deepEqual((await store().invites.listUsable(r.id, at(5))).map((i) => i.code), ['listnew1', 'listmid1', 'listold1']);
-      assert.deepEqual((await store().invites.listUsable(r.id, at(20))).map((i) => i.code), ['listnew1', 'listold1'], 'after one expired');
-      const [row] = await store().invites.listUsable(r.id, at(20));
+      assert.deepEqual((await store().invites.listUsable(r.id, at(5), { limit: 100 })).items.map((i) => i.code), ['listnew1', 'listmid1', 'listold1']);
+      assert.deepEqual((await store().invites.listUsable(r.id, at(20), { limit: 100 })).items.map((i) => i.code), ['listnew1', 'listold1'], 'after one expired');
+      const [row] = (await store().invites.listUsable(r.id, at(20), { limit: 100 })).items;
       assert.deepEqual(row, { ...base, code: 'listnew1', created_at: at(3), max_uses: null, uses: 7 }, 'every column, as stored');
-      assert.deepEqual(await store().invites.listUsable(newId(), at(5)), []);
+      assert.deepEqual(await store().invites.listUsable(newId(), at(5), { limit: 100 }), { items: [], next_cursor: null });
     });
 
     it('a user row lock makes count-then-insert transactions take turns: 12 racing for 3 places fill exactly 3', async () => {
@@ -136,7 +136,7 @@ export function capsAndHiddenContract(store: () => Store): void {
         readers: (await store().members.readers(r.id, m.seq, a.id)).length,
         reads: (await store().members.readCounts(r.id, [m])).get(m.seq),
         reactions: (await store().reactions.groups([m.id], a.id))[0]?.count,
-        blocks: (await store().blocks.list(a.id)).length,
+        blocks: (await store().blocks.list(a.id, { limit: 100 })).items.length,
       };
       assert.deepEqual(before, { members: 3, readers: 2, reads: 2, reactions: 3, blocks: 2 });
 
@@ -146,7 +146,7 @@ export function capsAndHiddenContract(store: () => Store): void {
       assert.deepEqual(await store().members.readers(r.id, m.seq, a.id), []);
       assert.equal((await store().members.readCounts(r.id, [m])).get(m.seq), 0);
       assert.deepEqual(await store().reactions.groups([m.id], a.id), [{ message_id: m.id, emoji: '👍', count: 1, me: true }]);
-      assert.deepEqual(await store().blocks.list(a.id), []);
+      assert.deepEqual((await store().blocks.list(a.id, { limit: 100 })).items, []);
       assert.equal(await store().blocks.between(a.id, gone.id), true, 'the block itself stays');
 
       // Reactivated: back everywhere.

@@ -66,11 +66,11 @@ export function userContract(store: () => Store): void {
       const named = await insertUser(store(), { username: `other${tag}`, display_name: `ZQ${tag} Émile` });
       const hidden = await insertUser(store(), { username: `zq${tag}b` });
       await store().users.update(hidden.id, { deactivated_at: new Date().toISOString() });
-      const found = await store().users.search(`zq${tag}`, 10);
+      const found = (await store().users.search(`zq${tag}`, { limit: 10 })).items;
       assert.deepEqual(found.map((u) => u.id).sort(), [zed.id, named.id].sort());
-      assert.deepEqual(await store().users.search('%', 10), []);
-      assert.deepEqual(await store().users.search('_', 10), []);
-      assert.equal((await store().users.search(`zq${tag} é`, 10))[0]?.id, named.id);
+      assert.deepEqual((await store().users.search('%', { limit: 10 })).items, []);
+      assert.deepEqual((await store().users.search('_', { limit: 10 })).items, []);
+      assert.equal((await store().users.search(`zq${tag} é`, { limit: 10 })).items[0]?.id, named.id);
     });
 
     it('stores profile fields as JSON with a visibility, upserting', async () => {

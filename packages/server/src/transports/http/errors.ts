@@ -2,6 +2,7 @@ import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '@rooms/protocol';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDomainError } from '../../domain/errors.ts';
+import { humanMessage } from './validation-messages.ts';
 
 const body = (code: ErrorCode, message: string, details?: unknown): ErrorBody => ({ error: details === undefined ? { code, message } : { code, message, details } });
 
@@ -34,7 +35,7 @@ export function handleError(err: FastifyError, req: FastifyRequest, reply: Fasti
       // An unknown key is reported on its parent object: name the key itself, one entry per key.
       const keys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: unknown }).keys : undefined;
       if (Array.isArray(keys) && keys.length > 0) return keys.map((k) => ({ field: `${field}.${String(k)}`, message: 'is not a known field' }));
-      return [{ field, message: v.message ?? 'is not valid' }];
+      return [{ field, message: humanMessage(v) }];
     });
     return reply.code(400).send(body('validation_failed', `Invalid ${where}: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details));
   }

@@ -7,6 +7,9 @@ import { newId } from '../../domain/ids.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { Services } from '../../services/index.ts';
 import { limitConnections } from './connection-limits.ts';
+import { acceptEmptyBodies } from './empty-body.ts';
+import { documentApi } from './api-docs.ts';
+import { recordRoutes } from './method-not-allowed.ts';
 import { handleError, notFound } from './errors.ts';
 import { delayRefusals } from './refusal-delay.ts';
 import { refuseUnstorableStrings } from './input-guard.ts';
@@ -98,6 +101,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   });
   addSecurityHeaders(app);
   app.addHook('preValidation', refuseUnstorableStrings);
+  acceptEmptyBodies(app);
+  const routes = recordRoutes(app);
   // Responses still in flight at shutdown close their connection: Fastify closes only the sockets
   // idle when close() starts, so a keep-alive socket going idle later held close() open until the grace ran out.
   let closing = false;
@@ -120,6 +125,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
     transform: jsonSchemaTransform,
+    transformObject: (d) => documentApi(('openapiObject' in d ? d.openapiObject : d.swaggerObject) as Parameters<typeof documentApi>[0]) as never,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -128,8 +134,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   const s = deps.services;
   authRoutes(app, s.accounts);
   userRoutes(app, s.users, s.accounts, s.blocks);
-  roomRoutes(app, s.rooms, s.accounts);
-  memberRoutes(app, s.members, s.invites, s.accounts);
+  roomRoutes(app, s.rooms, s.accounts, s.users);
+  memberRoutes(app, s.members, s.invites, s.accounts, s.users);
   messageRoutes(app, s, s.accounts);
   notificationRoutes(app, s.notifications, s.accounts);
   presenceRoutes(app, s.presence, s.broadcasts, s.accounts);
@@ -137,6 +143,6 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   searchRoutes(app, s.search, s.accounts);
   coreFeatureRoutes(app, s);
   // The web app last, and its fallback only as the not-found case: every API route is matched before the app's files.
-  app.setNotFoundHandler(deps.webDir === undefined ? notFound : await serveWebApp(app, { dir: deps.webDir, logger: deps.logger }, notFound));
+  app.setNotFoundHandler(routes.orNotFound(deps.webDir === undefined ? notFound : await serveWebApp(app, { dir: deps.webDir, logger: deps.logger }, notFound)));
   return app;
 }

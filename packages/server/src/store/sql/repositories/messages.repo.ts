@@ -1,6 +1,7 @@
 import type { Updateable } from 'kysely';
 import type { MessageRange, MessageRow, NewMessage, PinRow, ReactionGroupRow, RoomEventRow } from '../../room-types.ts';
-import type { UserRow } from '../../types.ts';
+import { decodeCursor, encodeCursor } from '../../cursor.ts';
+import { pageFrom, type Page, type PageRequest, type UserRow } from '../../types.ts';
 import type { MessageRepository, PinRepository, ReactionRepository, RoomEventRepository } from '../../store.ts';
 import type { SearchQuery } from '../../../domain/search-query.ts';
 import type { MessageSearchOptions, MessageSearchPage } from '../../search-types.ts';
@@ -187,8 +188,12 @@ export class SqlPinRepository extends SqlRepository implements PinRepository {
     return Number(r.numDeletedRows) > 0;
   }
 
-  async list(roomId: string): Promise<PinRow[]> {
-    return this.db.selectFrom('pins').selectAll().where('room_id', '=', roomId).orderBy('pinned_at', 'desc').limit(500).execute();
+  async list(roomId: string, page: PageRequest): Promise<Page<PinRow>> {
+    const after = decodeCursor(page.cursor);
+    let q = this.db.selectFrom('pins').selectAll().where('room_id', '=', roomId);
+    if (after) q = q.where((eb) => eb.or([eb('pinned_at', '<', after.at), eb.and([eb('pinned_at', '=', after.at), eb('message_id', '<', after.id)])]));
+    const rows = await q.orderBy('pinned_at', 'desc').orderBy('message_id', 'desc').limit(page.limit + 1).execute();
+    return pageFrom(rows, page.limit, (last) => encodeCursor(last.pinned_at, last.message_id));
   }
 
   async pinnedAmong(roomId: string, messageIds: string[]): Promise<Set<string>> {

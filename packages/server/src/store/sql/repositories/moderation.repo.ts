@@ -1,6 +1,7 @@
 import type { BanRow, InviteRow } from '../../room-types.ts';
 import type { BanRepository, BlockRepository, InviteRepository } from '../../store.ts';
-import type { UserRow } from '../../types.ts';
+import { decodeCursor, decodeKey, encodeCursor, encodeKey } from '../../cursor.ts';
+import { pageFrom, type Page, type PageRequest, type UserRow } from '../../types.ts';
 import { toUser } from './mappers.ts';
 import { ACTIVE_USER } from './sql-helpers.ts';
 import { SqlRepository } from './sql-repository.ts';
@@ -24,19 +25,21 @@ export class SqlBanRepository extends SqlRepository implements BanRepository {
     return r !== undefined;
   }
 
-  async list(roomId: string): Promise<{ ban: BanRow; user: UserRow }[]> {
-    const rows = await this.db
+  async list(roomId: string, page: PageRequest): Promise<Page<{ ban: BanRow; user: UserRow }>> {
+    const after = decodeCursor(page.cursor);
+    let q = this.db
       .selectFrom('bans')
       .innerJoin('users', 'users.id', 'bans.user_id')
       .selectAll('users')
       .select(['bans.room_id as b_room_id', 'bans.banned_by as b_banned_by', 'bans.reason as b_reason', 'bans.created_at as b_created_at'])
-      .where('bans.room_id', '=', roomId)
-      .orderBy('bans.created_at', 'desc')
-      .execute();
-    return rows.map(({ b_room_id, b_banned_by, b_reason, b_created_at, ...u }) => ({
+      .where('bans.room_id', '=', roomId);
+    if (after) q = q.where((eb) => eb.or([eb('bans.created_at', '<', after.at), eb.and([eb('bans.created_at', '=', after.at), eb('bans.user_id', '<', after.id)])]));
+    const rows = await q.orderBy('bans.created_at', 'desc').orderBy('bans.user_id', 'desc').limit(page.limit + 1).execute();
+    const items = rows.map(({ b_room_id, b_banned_by, b_reason, b_created_at, ...u }) => ({
       ban: { room_id: b_room_id, user_id: u.id, banned_by: b_banned_by, reason: b_reason, created_at: b_created_at },
       user: toUser(u),
     }));
+    return pageFrom(items, page.limit, (last) => encodeCursor(last.ban.created_at, last.ban.user_id));
   }
 }
 
@@ -74,17 +77,21 @@ export class SqlInviteRepository extends SqlRepository implements InviteReposito
     return Number(r.n);
   }
 
-  async listUsable(roomId: string, now: string): Promise<InviteRow[]> {
-    return this.db
+  async listUsable(roomId: string, now: string, page: PageRequest): Promise<Page<InviteRow>> {
+    const after = decodeKey(page.cursor, ['text', 'text'] as const);
+    let q = this.db
       .selectFrom('invites')
       .selectAll()
       .where('room_id', '=', roomId)
       .where('revoked_at', 'is', null)
       .where('expires_at', '>', now)
-      .where((eb) => eb.or([eb('max_uses', 'is', null), eb('uses', '<', eb.ref('max_uses'))]))
-      .orderBy('created_at', 'desc')
-      .orderBy('code')
-      .execute();
+      .where((eb) => eb.or([eb('max_uses', 'is', null), eb('uses', '<', eb.ref('max_uses'))]));
+    if (after) {
+      const [at, code] = after;
+      q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('code', '>', code)])]));
+    }
+    const rows = await q.orderBy('created_at', 'desc').orderBy('code').limit(page.limit + 1).execute();
+    return pageFrom(rows, page.limit, (last) => encodeKey([last.created_at, last.code]));
   }
 
   async revoke(code: string, now: string): Promise<void> {
@@ -120,16 +127,18 @@ export class SqlBlockRepository extends SqlRepository implements BlockRepository
     return rows.map((r) => r.blocker_id);
   }
 
-  async list(blockerId: string): Promise<{ user: UserRow; blocked_at: string }[]> {
-    const rows = await this.db
+  async list(blockerId: string, page: PageRequest): Promise<Page<{ user: UserRow; blocked_at: string }>> {
+    const after = decodeCursor(page.cursor);
+    let q = this.db
       .selectFrom('blocks')
       .innerJoin('users', 'users.id', 'blocks.blocked_id')
       .selectAll('users')
       .select('blocks.created_at as blocked_at')
       .where('blocks.blocker_id', '=', blockerId)
-      .where(ACTIVE_USER)
-      .orderBy('blocks.created_at', 'desc')
-      .execute();
-    return rows.map(({ blocked_at, ...u }) => ({ user: toUser(u), blocked_at }));
+      .where(ACTIVE_USER);
+    if (after) q = q.where((eb) => eb.or([eb('blocks.created_at', '<', after.at), eb.and([eb('blocks.created_at', '=', after.at), eb('blocks.blocked_id', '<', after.id)])]));
+    const rows = await q.orderBy('blocks.created_at', 'desc').orderBy('blocks.blocked_id', 'desc').limit(page.limit + 1).execute();
+    const items = rows.map(({ blocked_at, ...u }) => ({ user: toUser(u), blocked_at }));
+    return pageFrom(items, page.limit, (last) => encodeCursor(last.blocked_at, last.user.id));
   }
 }

@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Updateable } from 'kysely';
 import { DomainError } from '../../../domain/errors.ts';
 import type { UserRepository } from '../../store.ts';
-import type { NewUser, ProfileFieldRow, UserPatch, UserRow } from '../../types.ts';
+import { decodeKey, encodeKey } from '../../cursor.ts';
+import { pageFrom, type NewUser, type Page, type PageRequest, type ProfileFieldRow, type UserPatch, type UserRow } from '../../types.ts';
 import type { SqlDialect } from '../dialects/dialect.ts';
 import type { DB, UsersTable } from '../schema.ts';
 import { toUser } from './mappers.ts';
@@ -136,20 +137,27 @@ export class SqlUserRepository extends SqlRepository implements UserRepository {
     return r.token_version;
   }
 
-  async search(prefix: string, limit: number): Promise<UserRow[]> {
+  async search(prefix: string, page: PageRequest): Promise<Page<UserRow>> {
     const pattern = `${escapeLike(prefix.toLowerCase())}%`;
-    const rows = await this.db
+    // The sort key is (length, username); the username alone (unique, a-z0-9_) gives both back.
+    const after = decodeKey(page.cursor, ['text'] as const)?.[0];
+    let q = this.db
       .selectFrom('users')
       .selectAll()
       .where('deactivated_at', 'is', null)
       .where('deleted_at', 'is', null)
-      .where((eb) => eb.or([likePrefix('username', pattern), likePrefix('search_name', pattern)]))
+      .where((eb) => eb.or([likePrefix('username', pattern), likePrefix('search_name', pattern)]));
+    if (after !== undefined) {
+      const len = sql<number>`length(username)`;
+      q = q.where((eb) => eb.or([eb(len, '>', after.length), eb.and([eb(len, '=', after.length), eb('username', '>', after)])]));
+    }
+    const rows = await q
       // Exact and shorter usernames first: "al" finds "al" before "alexandra".
       .orderBy((eb) => eb.fn('length', ['username']))
       .orderBy('username')
-      .limit(limit)
+      .limit(page.limit + 1)
       .execute();
-    return rows.map(toUser);
+    return pageFrom(rows.map(toUser), page.limit, (last) => encodeKey([last.username ?? '']));
   }
 
   async listPurgeable(now: string, limit: number): Promise<string[]> {

@@ -2,10 +2,11 @@ import { AddMemberBody, BanBody, BanList, ChangeRoleBody, CreateInviteBody, IdPa
 import type { AccountsService } from '../../../services/accounts/accounts.service.ts';
 import type { InvitesService } from '../../../services/rooms/invites.service.ts';
 import type { MembersService } from '../../../services/rooms/members.service.ts';
+import type { UsersService } from '../../../services/users/users.service.ts';
 import { actorOf, requireAuth } from '../auth.ts';
 import { BEARER, type HttpApp } from '../types.ts';
 
-export function memberRoutes(app: HttpApp, members: MembersService, invites: InvitesService, accounts: AccountsService): void {
+export function memberRoutes(app: HttpApp, members: MembersService, invites: InvitesService, accounts: AccountsService, users: UsersService): void {
   const common = { onRequest: requireAuth(accounts) };
   const tags = ['members'];
   const security = BEARER;
@@ -14,8 +15,8 @@ export function memberRoutes(app: HttpApp, members: MembersService, invites: Inv
     members.list(actorOf(req), req.params.id, req.query.limit, req.query.cursor),
   );
 
-  app.post('/rooms/:id/members', { ...common, schema: { tags, security, description: 'Room admins add a user (201, or 200 if already a member).', params: IdParams, body: AddMemberBody, response: { 200: Member, 201: Member } } }, async (req, reply) => {
-    const { member, created } = await members.add(actorOf(req), req.params.id, req.body.user_id);
+  app.post('/rooms/:id/members', { ...common, schema: { tags, security, description: 'Room admins add a user, by user_id or username (201, or 200 if already a member).', params: IdParams, body: AddMemberBody, response: { 200: Member, 201: Member } } }, async (req, reply) => {
+    const { member, created } = await members.add(actorOf(req), req.params.id, await users.resolve(req.body));
     return reply.code(created ? 201 : 200).send(member);
   });
 
@@ -37,11 +38,11 @@ export function memberRoutes(app: HttpApp, members: MembersService, invites: Inv
   );
 
   app.post('/rooms/:id/bans', { ...common, schema: { tags, security, params: IdParams, body: BanBody } }, async (req, reply) => {
-    await members.ban(actorOf(req), req.params.id, req.body.user_id, req.body.reason);
+    await members.ban(actorOf(req), req.params.id, await users.resolve(req.body), req.body.reason);
     return reply.code(204).send();
   });
 
-  app.get('/rooms/:id/bans', { ...common, schema: { tags, security, params: IdParams, response: { 200: BanList } } }, async (req) => ({ items: await members.listBans(actorOf(req), req.params.id) }));
+  app.get('/rooms/:id/bans', { ...common, schema: { tags, security, params: IdParams, querystring: PageQuery, response: { 200: BanList } } }, async (req) => members.listBans(actorOf(req), req.params.id, req.query));
 
   app.delete('/rooms/:id/bans/:userId', { ...common, schema: { tags, security, params: RoomMemberParams } }, async (req, reply) => {
     await members.unban(actorOf(req), req.params.id, req.params.userId);
@@ -53,9 +54,9 @@ export function memberRoutes(app: HttpApp, members: MembersService, invites: Inv
     reply.code(201).send(await invites.create(actorOf(req), req.params.id, req.body)),
   );
 
-  app.get('/rooms/:id/invites', { ...common, schema: { tags: inviteTags, security, description: "Room admins list the room's usable invites (not revoked, expired or used up), newest first.", params: IdParams, response: { 200: InviteList } } }, async (req) => ({
-    items: await invites.list(actorOf(req), req.params.id),
-  }));
+  app.get('/rooms/:id/invites', { ...common, schema: { tags: inviteTags, security, description: "Room admins list the room's usable invites (not revoked, expired or used up), newest first.", params: IdParams, querystring: PageQuery, response: { 200: InviteList } } }, async (req) =>
+    invites.list(actorOf(req), req.params.id, req.query),
+  );
 
   // No session needed: the code is the secret (about 49 bits), and an invite link opened before
   // signing up must show where it leads. It tells no more than what accepting it would.

@@ -1,4 +1,4 @@
-import { EditMessageBody, IdParams, MessageListQuery, MessagePage, MessageView, PinList, ReactionBody, ReactionGroup, ReactionParams, ReactorList, ReadBody, ReaderList, ReadState, SendMessageBody } from '@rooms/protocol';
+import { EditMessageBody, IdParams, MessageListQuery, PageQuery, MessagePage, MessageView, PinList, ReactionBody, ReactionGroup, ReactionParams, ReactorList, ReadBody, ReaderList, ReadState, SendMessageBody } from '@rooms/protocol';
 import { z } from 'zod';
 import type { AccountsService } from '../../../services/accounts/accounts.service.ts';
 import type { MessagesService } from '../../../services/messages/messages.service.ts';
@@ -62,13 +62,13 @@ export function messageRoutes(app: HttpApp, s: MessageServices, accounts: Accoun
     return reply.code(204).send();
   });
 
-  app.get('/messages/:id/readers', { ...common, schema: { tags, security, params: IdParams, response: { 200: ReaderList } } }, async (req) => s.reads.readers(actorOf(req), req.params.id));
+  app.get('/messages/:id/readers', { ...common, schema: { tags, security, params: IdParams, querystring: PageQuery, response: { 200: ReaderList } } }, async (req) => s.reads.readers(actorOf(req), req.params.id, req.query));
 
   app.post('/rooms/:id/read', { ...common, schema: { tags, security, description: 'Moves my read point forward (never back).', params: IdParams, body: ReadBody, response: { 200: ReadState } } }, async (req) =>
     s.reads.markRead(actorOf(req), req.params.id, req.body),
   );
 
-  app.get('/rooms/:id/pins', { ...common, schema: { tags, security, params: IdParams, response: { 200: PinList } } }, async (req) => s.pins.list(actorOf(req), req.params.id));
+  app.get('/rooms/:id/pins', { ...common, schema: { tags, security, params: IdParams, querystring: PageQuery, response: { 200: PinList } } }, async (req) => s.pins.list(actorOf(req), req.params.id, req.query));
 
   app.post('/messages/:id/pin', { ...common, schema: { tags, security, params: IdParams } }, async (req, reply) => {
     await s.pins.pin(actorOf(req), req.params.id);

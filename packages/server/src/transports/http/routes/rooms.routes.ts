@@ -1,11 +1,12 @@
-import { CreateRoomBody, IdParams, MyRoomsQuery, NotificationLevelBody, PublicRoomsQuery, RoomFlagsBody, RoomList, RoomPreview, RoomPreviewPage, RoomView, UpdateRoomBody } from '@rooms/protocol';
+import { UserRefBody, CreateRoomBody, IdParams, MyRoomsQuery, NotificationLevelBody, PublicRoomsQuery, RoomFlagsBody, RoomList, RoomPreview, RoomPreviewPage, RoomView, UpdateRoomBody } from '@rooms/protocol';
 import { z } from 'zod';
 import type { AccountsService } from '../../../services/accounts/accounts.service.ts';
 import type { RoomsService } from '../../../services/rooms/rooms.service.ts';
+import type { UsersService } from '../../../services/users/users.service.ts';
 import { actorOf, requireAuth } from '../auth.ts';
 import { BEARER, type HttpApp } from '../types.ts';
 
-export function roomRoutes(app: HttpApp, rooms: RoomsService, accounts: AccountsService): void {
+export function roomRoutes(app: HttpApp, rooms: RoomsService, accounts: AccountsService, users: UsersService): void {
   const common = { onRequest: requireAuth(accounts) };
   const tags = ['rooms'];
   const security = BEARER;
@@ -69,6 +70,15 @@ export function roomRoutes(app: HttpApp, rooms: RoomsService, accounts: Accounts
     { ...common, schema: { tags, security, description: 'Opens (201) or returns (200) the one direct room with this user.', params: z.strictObject({ userId: z.uuid() }), response: { 200: RoomView, 201: RoomView } } },
     async (req, reply) => {
       const { room, created } = await rooms.openDirect(actorOf(req), req.params.userId);
+      return reply.code(created ? 201 : 200).send(room);
+    },
+  );
+
+  app.post(
+    '/direct',
+    { ...common, schema: { tags, security, summary: 'Open a direct room by username or id', description: 'Opens (201) or returns (200) the one direct room with the user named by user_id or username (exactly one).', body: UserRefBody, response: { 200: RoomView, 201: RoomView } } },
+    async (req, reply) => {
+      const { room, created } = await rooms.openDirect(actorOf(req), await users.resolve(req.body));
       return reply.code(created ? 201 : 200).send(room);
     },
   );

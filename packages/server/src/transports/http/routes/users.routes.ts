@@ -10,11 +10,11 @@ import {
   PasswordBody,
   ProfileUpdate,
   UserPage,
+  UserRefBody,
   UserSearchQuery,
-  UserSummary,
+  UsernameParams,
   UserView,
 } from '@rooms/protocol';
-import { z } from 'zod';
 import type { AccountsService } from '../../../services/accounts/accounts.service.ts';
 import type { BlocksService } from '../../../services/users/blocks.service.ts';
 import type { UsersService } from '../../../services/users/users.service.ts';
@@ -26,9 +26,13 @@ export function userRoutes(app: HttpApp, users: UsersService, accounts: Accounts
   const tags = ['users'];
   const security = BEARER;
 
-  app.get('/users/search', { ...common, schema: { tags, security, querystring: UserSearchQuery, response: { 200: z.object({ items: z.array(UserSummary) }) } } }, async (req) => ({
-    items: await users.search(actorOf(req), req.query.q, req.query.limit),
-  }));
+  app.get('/users/search', { ...common, schema: { tags, security, querystring: UserSearchQuery, response: { 200: UserPage } } }, async (req) =>
+    users.search(actorOf(req), req.query.q, req.query),
+  );
+
+  app.get('/users/by-name/:username', { ...common, schema: { tags, security, summary: 'A user by username', description: 'The profile of the active account with this username (case-insensitive), as GET /users/{id} shows it; 404 user_not_found otherwise.', params: UsernameParams, response: { 200: UserView } } }, async (req) =>
+    users.getByName(actorOf(req), req.params.username),
+  );
 
   app.get('/users/:id', { ...common, schema: { tags, security, params: IdParams, response: { 200: UserView } } }, async (req) => users.get(actorOf(req), req.params.id));
 
@@ -75,7 +79,12 @@ export function userRoutes(app: HttpApp, users: UsersService, accounts: Accounts
     users.following(actorOf(req), req.params.id, req.query.limit, req.query.cursor),
   );
 
-  app.get('/users/me/blocks', { ...common, schema: { tags, security, response: { 200: BlockList } } }, async (req) => blocks.list(actorOf(req)));
+  app.get('/users/me/blocks', { ...common, schema: { tags, security, querystring: PageQuery, response: { 200: BlockList } } }, async (req) => blocks.list(actorOf(req), req.query));
+
+  app.post('/users/me/blocks', { ...common, schema: { tags, security, summary: 'Block a user by username or id', description: 'Blocks the user named by user_id or username (exactly one): they cannot open a direct room with you or message you there. 204.', body: UserRefBody } }, async (req, reply) => {
+    await blocks.block(actorOf(req), await users.resolve(req.body));
+    return reply.code(204).send();
+  });
 
   app.post('/users/:id/block', { ...common, schema: { tags, security, description: 'A blocked user cannot open a direct room with you or message you there.', params: IdParams } }, async (req, reply) => {
     await blocks.block(actorOf(req), req.params.id);
