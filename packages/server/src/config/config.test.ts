@@ -54,6 +54,21 @@ describe('config', () => {
     assert.throws(() => loadConfig({ ROOMS_CONFIG: file }), (e: unknown) => e instanceof ConfigError && e.message.includes(file));
     assert.throws(() => loadConfig({ ROOMS_CONFIG: join(dir, 'missing.json') }), ConfigError);
   });
+
+  it('refuses a config file with a key it does not know, naming it and the nearest known key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rooms-config-'));
+    const file = join(dir, 'rooms.json');
+    writeFileSync(file, JSON.stringify({ PORT: 9100, BLOCK_TIMEOUT: 30, data_dir: '/srv', FAVOURITE_COLOUR: 'blue' }));
+    assert.throws(
+      () => loadConfig({ ROOMS_CONFIG: file }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message.includes(file) &&
+        /BLOCK_TIMEOUT: not a setting \(did you mean BLOCK_TIME\?\)/.test(e.message) &&
+        /data_dir: not a setting \(did you mean DATA_DIR\?\)/.test(e.message) &&
+        /FAVOURITE_COLOUR: not a setting$/m.test(e.message),
+    );
+  });
 });
 
 describe('secrets', () => {
