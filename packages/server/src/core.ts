@@ -16,6 +16,8 @@ import type { Store } from './store/store.ts';
 
 export interface CoreOptions {
   clock: Clock;
+  /** Refuse a database that was never set up rather than create one (the admin commands). */
+  mustBeSetUp?: boolean;
   /** Each migration as it starts (the server logs it, `rooms migrate` prints progress). */
   onMigration?: (name: string, index: number, total: number) => void;
   logger?: Logger;
@@ -36,7 +38,6 @@ export interface Core {
  * deactivated from the command line goes through the same rules (and, in scaled mode, the same bus).
  */
 export async function openCore(config: Config, opts: CoreOptions): Promise<Core> {
-  const secrets = loadSecrets(config.DATA_DIR, { jwtSecret: config.JWT_SECRET });
   const logger = opts.logger;
   const timings = config.SQL_TIMING ? new StatementTimings() : undefined;
   const store = await openStore({
@@ -44,10 +45,13 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     ...(opts.onMigration ? { onMigration: opts.onMigration } : {}),
+    ...(opts.mustBeSetUp ? { mustBeSetUp: true } : {}),
     ...(logger ? { onConnectionError: (err: Error) => logger.warn({ err }, 'database connection error (retried)') } : {}),
   });
+  let secrets;
   let ports: Ports;
   try {
+    secrets = loadSecrets(config.DATA_DIR, { jwtSecret: config.JWT_SECRET });
     ports = await createPorts(config, opts.clock);
   } catch (err) {
     await store.close();

@@ -16,6 +16,7 @@ Commands:
 Passwords are asked on the terminal (twice, not echoed), or read from the first line of stdin
 when it is not a terminal. Reads the same configuration as the server (DATA_DIR, DATABASE_URL,
 REDIS_URL, ROOMS_CONFIG, ...); with REDIS_URL, sessions of running nodes end at once.
+Says which database it uses, and refuses one that was never set up (run rooms migrate first).
 
 Examples:
   rooms admin create alice alice@example.com --admin

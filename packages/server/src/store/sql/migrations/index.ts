@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import type { ColumnTypes } from '../dialects/dialect.ts';
 import * as m0001 from './0001_accounts.ts';
 import * as m0002 from './0002_rooms_messages.ts';
@@ -46,4 +46,12 @@ export async function migrateToLatest(
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error;
   return result;
+}
+
+/** Whether any migration ever ran on this database (Kysely's bookkeeping table exists and has a row). */
+export async function hasBeenMigrated(db: Kysely<unknown>): Promise<boolean> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((t) => t.name === 'kysely_migration')) return false;
+  const { rows } = await sql<{ n: number | string }>`select count(*) as n from kysely_migration`.execute(db);
+  return Number(rows[0]?.n ?? 0) > 0;
 }
