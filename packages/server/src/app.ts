@@ -42,7 +42,7 @@ export interface App {
  */
 export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const clock = opts.clock ?? systemClock;
-  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
   warnIfDataDirExposed(config.DATA_DIR, logger);
   const core = await openCore(config, { clock, logger, onMigration: (name, i, total) => logger.info({ migration: name }, `migrating ${i}/${total}`) });
   const { store, ports, services } = core;

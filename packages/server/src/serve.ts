@@ -1,5 +1,6 @@
 import { createApp, type App } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/config.ts';
+import { alwaysShown } from './observability/logger.ts';
 
 export type ConfigOverrides = Partial<Record<keyof Config, unknown>>;
 
@@ -48,7 +49,7 @@ export async function serve(overrides: ConfigOverrides = {}): Promise<void> {
   // Announced only once the handlers are in place: a supervisor that signals as soon as it reads
   // this line (the log is written synchronously) must get a graceful stop, not the default kill.
   await announceSetup(app, config);
-  app.logger.info({ address, database: app.store.dialect, redis: Boolean(config.REDIS_URL) }, `Rooms is listening on ${address}`);
+  alwaysShown(app.logger).info({ address, database: app.store.dialect, redis: Boolean(config.REDIS_URL) }, `Rooms is listening on ${address}`);
 }
 
 /**
@@ -60,7 +61,7 @@ async function announceSetup(app: App, config: Config): Promise<void> {
   const token = await app.services.accounts.pendingSetupToken();
   if (token === undefined) return;
   const given = config.SETUP_TOKEN !== undefined;
-  app.logger.warn(
+  alwaysShown(app.logger).warn(
     given ? {} : { setup_token: token },
     `No account yet: the first account becomes the server admin. Sign up with ${given ? 'the SETUP_TOKEN you configured' : `the setup token ${token}`} (setup_token in POST /auth/signup), or run: npx rooms admin create <username> <email> --admin`,
   );
