@@ -17,7 +17,7 @@ describe('rooms chat: logging in and out', () => {
     const h = home();
     try {
       const first = new Pty(['chat', suite.srv.url], h.env);
-      await first.expect('Username:');
+      await first.expect('Username or email:');
       first.type(alice.username);
       await first.expect('Password:');
       first.type(alice.password);
@@ -51,6 +51,8 @@ describe('rooms chat: logging in and out', () => {
       await pty.expect('Password:');
       pty.type(`wrong guess ${i}`);
       await pty.expect('Wrong username or password.');
+      await pty.expect(`Username or email [${bob.username}]:`);
+      pty.type(''); // Enter keeps the username
     }
     await pty.expect('Password:');
     pty.type(bob.password);
@@ -58,9 +60,25 @@ describe('rooms chat: logging in and out', () => {
     assert.equal(await pty.exited, 1);
   });
 
+  it('after a failed login asks the username again, not only the password; an email typed there logs in', async () => {
+    const carol = await person(suite.srv, 'carol');
+    const pty = terms.spawn(suite.srv);
+    await pty.expect('Username or email:');
+    pty.type('carrol');
+    await pty.expect('Password:');
+    pty.type(carol.password);
+    await pty.expect('Wrong username or password.');
+    await pty.expect('Username or email [carrol]:');
+    pty.type(`${carol.username}@example.test`);
+    await pty.expect('Password:');
+    pty.type(carol.password);
+    await pty.expect(`Welcome, ${carol.username}!`);
+    assert.equal(await pty.interrupt(), 0);
+  });
+
   it('Ctrl+C while logging in quits; Ctrl+C in a session logs out cleanly', async () => {
     const quitting = terms.spawn(suite.srv);
-    await quitting.expect('Username:');
+    await quitting.expect('Username or email:');
     assert.equal(await quitting.interrupt(), 1);
     const pty = await terms.login(suite.srv, alice);
     assert.equal(await pty.interrupt(), 0);
@@ -114,6 +132,8 @@ describe('rooms chat: logging in to a busy or wary server', () => {
       pty.type(`wrong guess ${i}`);
       const said = await pty.expect(/Wrong username or password\.|Too many login attempts from this address: try again in \d+ s\./);
       if (said[0].startsWith('Too many')) break;
+      await pty.expect(`Username or email [${dave.username}]:`);
+      pty.type('');
     }
     assert.equal(await pty.exited, 1);
   });

@@ -128,7 +128,10 @@ export class AccountsService {
 
   /** Logs in by username or email (see LoginAttempts for the bounds); the accounts of a shared email and password to choose from. */
   async login(input: LoginInput, ip: string): Promise<LoginResult> {
-    const matches = await this.attempts.open(input, ip);
+    // Most login forms (the terminal client's prompt among them) have one field: a username
+    // cannot hold an @, so one that does is the email typed there.
+    const byEmail = input.username?.includes('@') ? { email: input.username, password: input.password } : input;
+    const matches = await this.attempts.open(byEmail, ip);
     if (matches.length > 1) {
       return { kind: 'choose', accounts: matches.map((u) => ({ id: u.id, username: u.username!, display_name: u.display_name })) };
     }
