@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { home, Pty } from './pty.ts';
 import { client } from '../../server/test/helpers/server.ts';
@@ -30,9 +30,15 @@ describe('rooms chat: logging in and out', () => {
       const again = new Pty(['chat', suite.srv.url], h.env);
       await again.expect(`Logged in as ${alice.username} (saved session).`);
       await again.expect('Type help for the commands.');
+      const saved = (Object.values(JSON.parse(readFileSync(h.file, 'utf8')) as Record<string, { token: string }>)[0]!).token;
+      const sessions = await client(suite.srv.url, saved).get('/auth/sessions');
+      assert.equal(sessions.body.sessions.find((x: { current: boolean }) => x.current).client, 'rooms chat', 'the terminal client names itself');
       again.type('logout');
       await again.expect('Logged out.');
       assert.equal(await again.exited, 0);
+      const after = await client(suite.srv.url, saved).get('/auth/me');
+      assert.equal(after.status, 401, 'logout ended the session on the server: the token no longer works');
+      assert.equal(after.body.error.code, 'token_revoked');
 
       const forgotten = new Pty(['chat', suite.srv.url, '--user', alice.username], h.env);
       await forgotten.expect('Password:');

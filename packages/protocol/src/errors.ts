@@ -56,6 +56,7 @@ export const ERROR_STATUS = {
   unavailable: 503,
   server_busy: 503,
   scanner_unavailable: 503,
+  session_not_found: 404,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { warnIfDataDirExposed } from './config/data-dir.ts';
@@ -43,6 +44,8 @@ export interface App {
 export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
+  // Created private (as the files in it); an existing one keeps its modes, with a warning below.
+  mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
   warnIfDataDirExposed(config.DATA_DIR, logger);
   const core = await openCore(config, { clock, logger, onMigration: (name, i, total) => logger.info({ migration: name }, `migrating ${i}/${total}`) });
   const { store, ports, services } = core;
@@ -60,6 +63,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       { name: 'expire-notifications', run: () => services.notifications.expire() },
       { name: 'delete-expired-attachments', run: () => services.attachments.deleteExpired() },
       { name: 'expire-ws-tickets', run: () => store.tickets.deleteExpired(clock.now().toISOString()) },
+      { name: 'expire-sessions', run: () => store.sessions.deleteExpired(clock.now().toISOString()) },
     ],
   });
 

@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
-import { loadSecrets } from './config/secrets.ts';
+import { readKeptSecret } from './config/secrets.ts';
+import { KeyRing } from './services/accounts/signing-keys.ts';
 import type { Clock } from './ports/clock.ts';
 import { createPorts, type Ports } from './ports.ts';
 import { sanitizeFilename } from './files/filename.ts';
@@ -48,10 +49,11 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     ...(opts.mustBeSetUp ? { mustBeSetUp: true } : {}),
     ...(logger ? { onConnectionError: (err: Error) => logger.warn({ err }, 'database connection error (retried)') } : {}),
   });
-  let secrets;
+  let keys: KeyRing;
   let ports: Ports;
   try {
-    secrets = loadSecrets(config.DATA_DIR, { jwtSecret: config.JWT_SECRET });
+    // JWT_SECRET when configured; otherwise keys kept in the database, shared by every node.
+    keys = config.JWT_SECRET ? KeyRing.fixed(config.JWT_SECRET) : await KeyRing.open(store, opts.clock, readKeptSecret(config.DATA_DIR));
     ports = await createPorts(config, opts.clock);
   } catch (err) {
     await store.close();
@@ -66,7 +68,8 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     loginIpRate: ports.loginIpRate,
     signupIpRate: ports.signupIpRate,
     presence: ports.presence,
-    jwtSecret: secrets.jwtSecret,
+    jwtSecret: keys.base,
+    keys,
     tokenTtlSeconds: config.TOKEN_TTL,
     bcryptCost: config.BCRYPT_COST,
     passwordHashing: {
@@ -75,7 +78,7 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
       maxWaiting: config.PASSWORD_HASH_QUEUE,
     },
     signupMode: config.SIGNUP,
-    setupToken: config.SETUP_TOKEN ?? deriveSetupToken(secrets.jwtSecret),
+    setupToken: config.SETUP_TOKEN ?? deriveSetupToken(keys.base),
     emailLoginMaxAccounts: config.LOGIN_EMAIL_MAX_ACCOUNTS,
     deactivationDays: config.DEACTIVATION_DAYS,
     categories: config.ROOM_CATEGORIES,
@@ -101,6 +104,7 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     services,
     async close() {
       services.typing.close();
+      keys.close();
       await services.accounts.close();
       await services.presence.close();
       await ports.close();

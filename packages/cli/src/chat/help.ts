@@ -26,7 +26,7 @@ Commands, once logged in:
   say MSG                  a message in the current room (with the files waiting; MSG may then
                            be left out). Files in messages show as [image: cat.jpg 1.2 MB] URL
   history [N]              the last N messages of the current room
-  logout                   log out and forget the saved session
+  logout                   log out (the server ends the session) and forget the saved one
   help                     the commands
 
 Ctrl+C logs out (keeping the saved session). Direct messages sent while you were offline are

@@ -6,6 +6,8 @@ import { encodeEvent } from './wire.ts';
 export interface Subscriber {
   readonly userId: string;
   readonly tokenVersion: number;
+  /** The session (login) the connection was opened with: ending that session closes it. */
+  readonly sessionId?: string | undefined;
   /** Wants every user's login/logout (the terminal client prints them). */
   readonly sessionNotices: boolean;
   /** A durable (seq) or ephemeral room event for a room this subscriber follows. */
@@ -309,8 +311,8 @@ export class Hub {
   private onUserEvent(userId: string, type: string, data: unknown, frame: Buffer): FanOut | undefined {
     const conns = this.each(userId);
     if (type === 'session_revoked') {
-      const { token_version, deactivated } = data as { token_version: number; deactivated?: boolean };
-      for (const s of [...conns]) if (s.tokenVersion < token_version) s.close(deactivated ? 4003 : 4001, deactivated ? 'account deactivated' : 'session revoked');
+      const { token_version, deactivated, session_id } = data as { token_version?: number; deactivated?: boolean; session_id?: string };
+      for (const s of [...conns]) if (s.tokenVersion < (token_version ?? 0) || (session_id !== undefined && s.sessionId === session_id)) s.close(deactivated ? 4003 : 4001, deactivated ? 'account deactivated' : 'session revoked');
       return undefined;
     }
     return { targets: conns[Symbol.iterator](), deliver: (s) => (s.deliver(frame), 1) };

@@ -11,6 +11,7 @@ import { capsAndHiddenContract } from './caps-hidden.contract.ts';
 import { followContract } from './follows.contract.ts';
 import { messageContract } from './messages.contract.ts';
 import { roomContract } from './rooms.contract.ts';
+import { sessionAndKeyContract } from './sessions-keys.contract.ts';
 import { ticketAndLockContract } from './tickets-locks.contract.ts';
 import { userContract } from './users.contract.ts';
 
@@ -60,6 +61,7 @@ for (const backend of backends()) {
     userContract(() => store);
     followContract(() => store);
     ticketAndLockContract(() => store);
+    sessionAndKeyContract(() => store);
     roomContract(() => store);
     messageContract(() => store);
     capsAndHiddenContract(() => store);

@@ -13,6 +13,8 @@ import type {
   ReactionRepository,
   RoomEventRepository,
   RoomRepository,
+  SessionRepository,
+  SigningKeyRepository,
   Store,
   TicketRepository,
   UserRepository,
@@ -28,6 +30,7 @@ import { SqlNotificationRepository } from './repositories/notifications.repo.ts'
 import { SqlBanRepository, SqlBlockRepository, SqlInviteRepository } from './repositories/moderation.repo.ts';
 import { SqlRoomRepository } from './repositories/rooms.repo.ts';
 import { SqlTicketRepository } from './repositories/tickets.repo.ts';
+import { SqlSessionRepository, SqlSigningKeyRepository } from './repositories/sessions.repo.ts';
 import { SqlUserRepository } from './repositories/users.repo.ts';
 import type { DB } from './schema.ts';
 
@@ -48,6 +51,8 @@ export class SqlStore implements Store {
   readonly events: RoomEventRepository;
   readonly notifications: NotificationRepository;
   readonly attachments: AttachmentRepository;
+  readonly sessions: SessionRepository;
+  readonly signingKeys: SigningKeyRepository;
 
   private readonly sqlDialect: SqlDialect;
   private readonly db: Kysely<DB>;
@@ -75,6 +80,8 @@ export class SqlStore implements Store {
     this.events = new SqlRoomEventRepository(db);
     this.notifications = new SqlNotificationRepository(db);
     this.attachments = new SqlAttachmentRepository(db);
+    this.sessions = new SqlSessionRepository(db);
+    this.signingKeys = new SqlSigningKeyRepository(db);
   }
 
   get dialect(): 'sqlite' | 'postgres' {

@@ -109,6 +109,10 @@ export class Connection implements Subscriber, RoomStreamOwner, Bucket {
     return this.actor.tokenVersion;
   }
 
+  get sessionId(): string | undefined {
+    return this.actor.sessionId;
+  }
+
   /**
    * Start (or restart) following a room from lastSeq; events after it are delivered, from the
    * database if needed. With hold, live events wait until the client's first frame is handled.

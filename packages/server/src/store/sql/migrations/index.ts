@@ -6,6 +6,7 @@ import * as m0003 from './0003_notifications.ts';
 import * as m0004 from './0004_messages_are_their_own_log.ts';
 import * as m0005 from './0005_ticket_token_version.ts';
 import * as m0006 from './0006_attachments.ts';
+import * as m0009 from './0009_sessions_keys.ts';
 
 type Step = { up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> };
 
@@ -17,6 +18,7 @@ const STEPS: Record<string, Step> = {
   '0004_messages_are_their_own_log': m0004,
   '0005_ticket_token_version': m0005,
   '0006_attachments': m0006,
+  '0009_sessions_keys': m0009,
 };
 
 export const MIGRATION_NAMES = Object.keys(STEPS);
