@@ -14,6 +14,8 @@ const LOOKUP_INTERVAL_MS = 1000;
 /** How often a node rereads the keys, so a rotation made elsewhere starts signing here too. */
 const REFRESH_MS = 60_000;
 
+const FIRST_KEY_ID = 'k0';
+
 const newKey = (now: string): SigningKeyRow => ({ id: randomBytes(12).toString('base64url'), secret: randomBytes(48).toString('base64url'), created_at: now, retired_at: null });
 
 /**
@@ -50,9 +52,9 @@ export class KeyRing {
     const ring = new KeyRing(store);
     let rows = await store.signingKeys.list();
     if (rows.length === 0) {
-      const first = newKey(clock.now().toISOString());
-      // Two nodes starting on an empty database may both add one: both are kept, and the
-      // newest signs everywhere once each node has reread the keys (below, at once).
+      // The first key has a fixed id: nodes starting together on an empty database race to add
+      // it, one wins (the others' adds do nothing), and every node reads the winner's.
+      const first = { ...newKey(clock.now().toISOString()), id: FIRST_KEY_ID };
       await store.signingKeys.add(keptSecret ? { ...first, secret: keptSecret } : first);
       rows = await store.signingKeys.list();
     }
