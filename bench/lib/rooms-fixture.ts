@@ -9,6 +9,8 @@ import { newId } from '../../packages/server/src/domain/ids.ts';
 import { systemClock } from '../../packages/server/src/ports/clock.ts';
 import { PasswordHasher } from '../../packages/server/src/services/accounts/passwords.ts';
 import { TokenService } from '../../packages/server/src/services/accounts/tokens.ts';
+import { KeyRing } from '../../packages/server/src/services/accounts/signing-keys.ts';
+import type { SessionRow } from '../../packages/server/src/store/types.ts';
 import { openDialect } from '../../packages/server/src/store/sql/open.ts';
 import type { DB } from '../../packages/server/src/store/sql/schema.ts';
 
@@ -70,7 +72,9 @@ export async function insertRows(db: Kysely<DB>, rows: { users?: ReturnType<type
 export async function seedGrid(db: Kysely<DB>, secret: string, prefix: string, rooms: number, members: number): Promise<Fixture> {
   const hash = await passwordHash();
   const now = new Date().toISOString();
-  const tokens = new TokenService(secret, 86_400, systemClock);
+  const tokens = new TokenService(KeyRing.fixed(secret), 86_400, systemClock);
+  const sessions: SessionRow[] = [];
+  const expires = new Date(Date.now() + 86_400_000).toISOString();
   const fixture: Fixture = { rooms: [] };
   const users = [];
   const roomRows = [];
@@ -83,12 +87,15 @@ export async function seedGrid(db: Kysely<DB>, secret: string, prefix: string, r
       const username = `${prefix}_${r * members + m}`;
       users.push(userRow(userId, username, hash, now));
       memberships.push(membershipRow(roomId, userId, m === 0 ? 'owner' : 'member', now));
-      const { token } = tokens.issue({ userId, tokenVersion: 0 });
+      const sessionId = newId();
+      sessions.push({ id: sessionId, user_id: userId, client: 'bench', user_agent: null, ip: null, created_at: now, last_used_at: now, expires_at: expires });
+      const { token } = tokens.issue({ userId, tokenVersion: 0, sessionId });
       room.members.push({ userId, username, token });
     }
     roomRows.push(roomRow(roomId, `${prefix}-room-${r}`, room.members[0]!.userId, members, now));
     fixture.rooms.push(room);
   }
   await insertRows(db, { users, rooms: roomRows, memberships });
+  await inBatches(sessions, (b) => db.insertInto('sessions').values(b).execute());
   return fixture;
 }

@@ -27,7 +27,7 @@ export function terminals() {
     /** Spawns and logs in with username and password; resolves once the commands are ready. */
     async login(srv: TestServer, user: { username: string; password: string }, args: string[] = [], env: Record<string, string> = {}): Promise<Pty> {
       const pty = this.spawn(srv, args, env);
-      await pty.expect('Username:');
+      await pty.expect('Username or email:');
       pty.type(user.username);
       await pty.expect('Password:');
       pty.type(user.password);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { home, Pty } from './pty.ts';
 import { client } from '../../server/test/helpers/server.ts';
@@ -17,7 +17,7 @@ describe('rooms chat: logging in and out', () => {
     const h = home();
     try {
       const first = new Pty(['chat', suite.srv.url], h.env);
-      await first.expect('Username:');
+      await first.expect('Username or email:');
       first.type(alice.username);
       await first.expect('Password:');
       first.type(alice.password);
@@ -30,9 +30,15 @@ describe('rooms chat: logging in and out', () => {
       const again = new Pty(['chat', suite.srv.url], h.env);
       await again.expect(`Logged in as ${alice.username} (saved session).`);
       await again.expect('Type help for the commands.');
+      const saved = (Object.values(JSON.parse(readFileSync(h.file, 'utf8')) as Record<string, { token: string }>)[0]!).token;
+      const sessions = await client(suite.srv.url, saved).get('/auth/sessions');
+      assert.equal(sessions.body.sessions.find((x: { current: boolean }) => x.current).client, 'rooms chat', 'the terminal client names itself');
       again.type('logout');
       await again.expect('Logged out.');
       assert.equal(await again.exited, 0);
+      const after = await client(suite.srv.url, saved).get('/auth/me');
+      assert.equal(after.status, 401, 'logout ended the session on the server: the token no longer works');
+      assert.equal(after.body.error.code, 'token_revoked');
 
       const forgotten = new Pty(['chat', suite.srv.url, '--user', alice.username], h.env);
       await forgotten.expect('Password:');
@@ -51,6 +57,8 @@ describe('rooms chat: logging in and out', () => {
       await pty.expect('Password:');
       pty.type(`wrong guess ${i}`);
       await pty.expect('Wrong username or password.');
+      await pty.expect(`Username or email [${bob.username}]:`);
+      pty.type(''); // Enter keeps the username
     }
     await pty.expect('Password:');
     pty.type(bob.password);
@@ -58,9 +66,25 @@ describe('rooms chat: logging in and out', () => {
     assert.equal(await pty.exited, 1);
   });
 
+  it('after a failed login asks the username again, not only the password; an email typed there logs in', async () => {
+    const carol = await person(suite.srv, 'carol');
+    const pty = terms.spawn(suite.srv);
+    await pty.expect('Username or email:');
+    pty.type('carrol');
+    await pty.expect('Password:');
+    pty.type(carol.password);
+    await pty.expect('Wrong username or password.');
+    await pty.expect('Username or email [carrol]:');
+    pty.type(`${carol.username}@example.test`);
+    await pty.expect('Password:');
+    pty.type(carol.password);
+    await pty.expect(`Welcome, ${carol.username}!`);
+    assert.equal(await pty.interrupt(), 0);
+  });
+
   it('Ctrl+C while logging in quits; Ctrl+C in a session logs out cleanly', async () => {
     const quitting = terms.spawn(suite.srv);
-    await quitting.expect('Username:');
+    await quitting.expect('Username or email:');
     assert.equal(await quitting.interrupt(), 1);
     const pty = await terms.login(suite.srv, alice);
     assert.equal(await pty.interrupt(), 0);
@@ -114,6 +138,8 @@ describe('rooms chat: logging in to a busy or wary server', () => {
       pty.type(`wrong guess ${i}`);
       const said = await pty.expect(/Wrong username or password\.|Too many login attempts from this address: try again in \d+ s\./);
       if (said[0].startsWith('Too many')) break;
+      await pty.expect(`Username or email [${dave.username}]:`);
+      pty.type('');
     }
     assert.equal(await pty.exited, 1);
   });

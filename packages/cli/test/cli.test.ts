@@ -3,9 +3,10 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { insertUser } from '../../server/src/store/contract/fixtures.ts';
 import { MIGRATION_NAMES } from '../../server/src/store/sql/migrations/index.ts';
-import { openStore } from '../../server/src/store/sql/open.ts';
+import { describeDatabase, openDialect, openStore } from '../../server/src/store/sql/open.ts';
 import { childEnv, ROOT } from '../../server/test/helpers/processes.ts';
 import { backends } from '../../server/test/helpers/services.ts';
 import { BIN } from './pty.ts';
@@ -71,6 +72,43 @@ for (const backend of backends()) {
         await store.close();
       }
     };
+
+    it('admin commands say which database they use and refuse one never set up, creating nothing; migrate sets it up', async () => {
+      const fresh = await backend.provision();
+      try {
+        // A typo in DATA_DIR (SQLite), or a database nobody migrated (PostgreSQL).
+        const dataDir = backend.name === 'sqlite' ? join(fresh.dataDir, 'typo') : fresh.dataDir;
+        const freshEnv = { DATA_DIR: dataDir, DATABASE_URL: fresh.databaseUrl, BCRYPT_COST: '10' };
+        const where = describeDatabase({ databaseUrl: fresh.databaseUrl, dataDir });
+        for (const args of [['promote', 'alice'], ['deactivate', 'alice'], ['create', 'alice', 'alice@example.test']]) {
+          const r = await rooms(['admin', ...args], freshEnv, 'correct horse battery\n');
+          assert.equal(r.code, 1, `${args.join(' ')}: ${r.stdout}`);
+          assert.ok(r.stderr.includes(`Database: ${where}`), r.stderr);
+          assert.match(r.stderr, /has never been set up[\s\S]*rooms migrate/);
+          assert.doesNotMatch(r.stderr + r.stdout, /No account is named|created alice/);
+        }
+        if (backend.name === 'sqlite') {
+          assert.equal(existsSync(dataDir), false, 'no DATA_DIR was made');
+        } else {
+          const dialect = openDialect({ databaseUrl: fresh.databaseUrl, dataDir });
+          try {
+            const { rows } = await sql<{ n: string }>`select count(*) as n from information_schema.tables where table_schema = 'public'`.execute(dialect.db);
+            assert.equal(Number(rows[0]!.n), 0, 'no table was created');
+          } finally {
+            await dialect.close();
+          }
+        }
+        const migrated = await rooms(['migrate'], freshEnv);
+        assert.equal(migrated.code, 0, migrated.stderr);
+        assert.ok(migrated.stderr.includes(`Database: ${where}`));
+        const made = await rooms(['admin', 'create', 'alice', 'alice@example.test'], freshEnv, 'correct horse battery\n');
+        assert.equal(made.code, 0, made.stderr);
+        assert.match(made.stdout, /created alice/);
+      } finally {
+        await fresh.cleanup();
+      }
+      assert.equal(describeDatabase({ databaseUrl: 'postgres://rooms:s3cret-pw@db:5432/rooms', dataDir: '/x' }), 'PostgreSQL postgres://rooms@db:5432/rooms');
+    });
 
     it('migrate brings a fresh database up to date, one line per step and a summary; a second run changes nothing', async () => {
       const first = await rooms(['migrate'], env);

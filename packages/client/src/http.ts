@@ -1,3 +1,4 @@
+import { CLIENT_NAME_HEADER } from '@rooms/protocol';
 import { RoomsApiError } from './errors.ts';
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -8,6 +9,8 @@ export interface HttpOptions {
   token?: string | undefined;
   /** Another fetch (tests, proxies); the global one by default. */
   fetch?: typeof fetch;
+  /** How this client names itself ("Rooms web", "rooms chat"): shown in the user's list of sessions. */
+  clientName?: string | undefined;
 }
 
 export interface Answer<T> {
@@ -20,10 +23,12 @@ export class Http {
   readonly baseUrl: string;
   token: string | undefined;
   readonly fetchFn: typeof fetch;
+  readonly clientName: string | undefined;
 
   constructor(opts: HttpOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.token = opts.token;
+    this.clientName = opts.clientName;
     this.fetchFn = opts.fetch ?? ((...args) => fetch(...args));
   }
 
@@ -31,6 +36,7 @@ export class Http {
   async request<T>(method: string, path: string, opts: { body?: unknown; query?: Query; accept?: number[] } = {}): Promise<Answer<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (this.clientName && !this.token) headers[CLIENT_NAME_HEADER] = this.clientName; // only where a session starts (login, sign-up)
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {

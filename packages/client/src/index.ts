@@ -2,7 +2,7 @@
 export { RoomsClient } from './client.ts';
 export { RoomsApiError, isRoomsApiError, type ClientErrorCode } from './errors.ts';
 export { Http, type HttpOptions } from './http.ts';
-export type { LoginResult, Session } from './api/auth.ts';
+export type { LoginResult, Session, SessionInfo } from './api/auth.ts';
 export { formatBytes, type Attachment, type UploadOptions, type UploadProgress, type UploadSource } from './api/attachments.ts';
 export type { Message, SendBody } from './api/messages.ts';
 export type { Room, RoomPreviewT as RoomPreview } from './api/rooms.ts';

@@ -46,6 +46,24 @@ for (const setup of wsSetups()) {
       await assert.rejects(new RoomsClient({ baseUrl: 'http://127.0.0.1:1' }).health(), { status: 0, code: 'network_error' });
     });
 
+    it('sessions: the client names itself, lists my sessions, signs one out, and logout ends its own on the server', async () => {
+      const laptop = new RoomsClient({ baseUrl: srv.url, clientName: 'SDK test laptop' });
+      const phone = new RoomsClient({ baseUrl: srv.url, clientName: 'SDK test phone' });
+      for (const c of [laptop, phone]) await c.auth.login({ username: admin.username, password: admin.password });
+      const listed = await laptop.auth.sessions();
+      const mine = listed.find((s) => s.current)!;
+      assert.equal(mine.client, 'SDK test laptop');
+      const other = listed.find((s) => s.client === 'SDK test phone')!;
+      assert.equal(other.current, false);
+      await laptop.auth.revokeSession(other.id);
+      await assert.rejects(phone.auth.me(), { status: 401, code: 'token_revoked' });
+      await assert.rejects(laptop.auth.revokeSession(other.id), { status: 404, code: 'session_not_found' });
+      const token = laptop.token;
+      await laptop.auth.logout();
+      assert.equal(laptop.token, undefined);
+      await assert.rejects(new RoomsClient({ baseUrl: srv.url, token }).auth.me(), { status: 401, code: 'token_revoked' });
+    });
+
     it('users: profile, search, updates, follows and the block list', async () => {
       assert.equal((await alice.client.users.updateMe({ display_name: 'Alice ✨' })).display_name, 'Alice ✨');
       assert.equal((await bob.client.users.get(alice.id)).display_name, 'Alice ✨');

@@ -64,6 +64,7 @@ export const ERROR_STATUS = {
   server_busy: 503,
   scanner_unavailable: 503,
   method_not_allowed: 405,
+  session_not_found: 404,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

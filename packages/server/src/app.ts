@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { warnIfDataDirExposed } from './config/data-dir.ts';
@@ -43,7 +44,9 @@ export interface App {
  */
 export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const clock = opts.clock ?? systemClock;
-  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
+  // Created private (as the files in it); an existing one keeps its modes, with a warning below.
+  mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
   warnIfDataDirExposed(config.DATA_DIR, logger);
   const core = await openCore(config, { clock, logger, onMigration: (name, i, total, detail) => logger.info({ migration: name }, `migrating ${i}/${total}${detail === undefined ? '' : `: ${detail}`}`) });
   const { store, ports, services } = core;
@@ -62,6 +65,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       { name: 'delete-expired-attachments', run: () => services.attachments.deleteExpired() },
       { name: 'expire-ws-tickets', run: () => store.tickets.deleteExpired(clock.now().toISOString()) },
       { name: 'purge-idle-guests', run: () => services.guests.purgeIdle() },
+      { name: 'expire-sessions', run: () => store.sessions.deleteExpired(clock.now().toISOString()) },
     ],
   });
 

@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
-import { loadSecrets } from './config/secrets.ts';
+import { readKeptSecret } from './config/secrets.ts';
+import { KeyRing } from './services/accounts/signing-keys.ts';
 import type { Clock } from './ports/clock.ts';
 import { createPorts, type Ports } from './ports.ts';
 import { sanitizeFilename } from './files/filename.ts';
@@ -16,6 +17,8 @@ import type { Store } from './store/store.ts';
 
 export interface CoreOptions {
   clock: Clock;
+  /** Refuse a database that was never set up rather than create one (the admin commands). */
+  mustBeSetUp?: boolean;
   /** Each migration as it starts (the server logs it, `rooms migrate` prints progress). */
   onMigration?: (name: string, index: number, total: number, detail?: string) => void;
   logger?: Logger;
@@ -36,7 +39,6 @@ export interface Core {
  * deactivated from the command line goes through the same rules (and, in scaled mode, the same bus).
  */
 export async function openCore(config: Config, opts: CoreOptions): Promise<Core> {
-  const secrets = loadSecrets(config.DATA_DIR, { jwtSecret: config.JWT_SECRET });
   const logger = opts.logger;
   const timings = config.SQL_TIMING ? new StatementTimings() : undefined;
   const store = await openStore({
@@ -44,10 +46,14 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     ...(opts.onMigration ? { onMigration: opts.onMigration } : {}),
+    ...(opts.mustBeSetUp ? { mustBeSetUp: true } : {}),
     ...(logger ? { onConnectionError: (err: Error) => logger.warn({ err }, 'database connection error (retried)') } : {}),
   });
+  let keys: KeyRing;
   let ports: Ports;
   try {
+    // JWT_SECRET when configured; otherwise keys kept in the database, shared by every node.
+    keys = config.JWT_SECRET ? KeyRing.fixed(config.JWT_SECRET) : await KeyRing.open(store, opts.clock, readKeptSecret(config.DATA_DIR));
     ports = await createPorts(config, opts.clock);
   } catch (err) {
     await store.close();
@@ -62,7 +68,8 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     loginIpRate: ports.loginIpRate,
     signupIpRate: ports.signupIpRate,
     presence: ports.presence,
-    jwtSecret: secrets.jwtSecret,
+    jwtSecret: keys.base,
+    keys,
     tokenTtlSeconds: config.TOKEN_TTL,
     bcryptCost: config.BCRYPT_COST,
     passwordHashing: {
@@ -71,7 +78,7 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
       maxWaiting: config.PASSWORD_HASH_QUEUE,
     },
     signupMode: config.SIGNUP,
-    setupToken: config.SETUP_TOKEN ?? deriveSetupToken(secrets.jwtSecret),
+    setupToken: config.SETUP_TOKEN ?? deriveSetupToken(keys.base),
     emailLoginMaxAccounts: config.LOGIN_EMAIL_MAX_ACCOUNTS,
     deactivationDays: config.DEACTIVATION_DAYS,
     categories: config.ROOM_CATEGORIES,
@@ -99,6 +106,7 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     services,
     async close() {
       services.typing.close();
+      keys.close();
       await services.accounts.close();
       await services.presence.close();
       await ports.close();

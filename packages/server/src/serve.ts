@@ -1,5 +1,6 @@
 import { createApp, type App } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/config.ts';
+import { alwaysShown } from './observability/logger.ts';
 
 export type ConfigOverrides = Partial<Record<keyof Config, unknown>>;
 
@@ -44,10 +45,11 @@ export async function serve(overrides: ConfigOverrides = {}): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  watchLauncher(() => shutdown('launcher gone'));
   // Announced only once the handlers are in place: a supervisor that signals as soon as it reads
   // this line (the log is written synchronously) must get a graceful stop, not the default kill.
   await announceSetup(app, config);
-  app.logger.info({ address, database: app.store.dialect, redis: Boolean(config.REDIS_URL) }, `Rooms is listening on ${address}`);
+  alwaysShown(app.logger).info({ address, database: app.store.dialect, redis: Boolean(config.REDIS_URL) }, `Rooms is listening on ${address}`);
 }
 
 /**
@@ -59,10 +61,29 @@ async function announceSetup(app: App, config: Config): Promise<void> {
   const token = await app.services.accounts.pendingSetupToken();
   if (token === undefined) return;
   const given = config.SETUP_TOKEN !== undefined;
-  app.logger.warn(
+  alwaysShown(app.logger).warn(
     given ? {} : { setup_token: token },
     `No account yet: the first account becomes the server admin. Sign up with ${given ? 'the SETUP_TOKEN you configured' : `the setup token ${token}`} (setup_token in POST /auth/signup), or run: npx rooms admin create <username> <email> --admin`,
   );
+}
+
+/**
+ * npm runs a script or a bin (`npx rooms serve`) through `sh -c`, and the shell dies of a signal
+ * without passing it on: the server would stay behind, orphaned and still listening, after a
+ * process manager stopped the process it started. `npm start` execs the server in place of the
+ * shell; where npm builds the command itself, the server notices that its parent is gone (it is
+ * re-parented) and stops as it would on SIGTERM. Only under npm: elsewhere the parent is the
+ * operator's own business (nohup, a supervisor).
+ */
+function watchLauncher(onGone: () => void): void {
+  if (process.env.npm_lifecycle_event === undefined) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onGone();
+  }, 200);
+  timer.unref();
 }
 
 /** The last word of a server that could not start. */

@@ -30,7 +30,7 @@ export async function chatCommand(args: string[]): Promise<number> {
     return 1;
   }
   const term = new Terminal();
-  const client = new RoomsClient({ baseUrl: server });
+  const client = new RoomsClient({ baseUrl: server, clientName: 'rooms chat' });
   const file = new SessionFile();
   let session: ChatSession | undefined;
   // Ctrl+C while logging in ends the questions; afterwards it logs out.

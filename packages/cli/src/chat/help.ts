@@ -31,7 +31,7 @@ Commands, once logged in:
                            phrase", -word, from:USER, in:ROOM, before:/after:/during:DATE,
                            has:link|image|file; --recent for newest first; search alone
                            shows the next page
-  logout                   log out and forget the saved session
+  logout                   log out (the server ends the session) and forget the saved one
   help                     the commands
 
 Ctrl+C logs out (keeping the saved session). Direct messages sent while you were offline are

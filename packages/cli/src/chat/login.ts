@@ -26,7 +26,7 @@ export class LoginFailed extends Error {
 
 /**
  * Logs in with the saved session when there is one and it still works, else asks for the username
- * and then the password (not echoed) until it is right or the server blocks the attempts. A
+ * (or email) and then the password (not echoed) until it is right or the server blocks the attempts. A
  * password login is saved (0600) for next time.
  */
 export async function logIn(term: Terminal, client: RoomsClient, file: SessionFile, opts: LoginOptions): Promise<Me> {
@@ -44,22 +44,29 @@ export async function logIn(term: Terminal, client: RoomsClient, file: SessionFi
       term.print('Your saved session has ended: log in again.');
     }
   }
-  let username = opts.user?.trim().toLowerCase();
-  while (!username) {
-    const answer = await term.question('Username: ');
-    if (answer === undefined) throw new LoginFailed('no username');
-    username = answer.trim().toLowerCase();
-  }
+  let username = opts.user?.trim().toLowerCase() ?? '';
+  // After a failed login the username is asked again (Enter keeps it): the typo may be there.
+  let askUsername = !username;
   let busyRetries = 0;
   let pending: string | undefined;
   for (;;) {
+    while (askUsername || !username) {
+      const answer = await term.question(username ? `Username or email [${username}]: ` : 'Username or email: ');
+      if (answer === undefined) throw new LoginFailed('no username');
+      username = answer.trim().toLowerCase() || username;
+      askUsername = false;
+    }
     const password = pending ?? (await term.secret('Password: '));
     pending = undefined;
     if (password === undefined) throw new LoginFailed('no password');
     if (password === '') continue;
     try {
       const result = await client.auth.login({ username, password });
-      if (result.kind !== 'session') throw new LoginFailed('unexpected answer');
+      if (result.kind !== 'session') {
+        term.print(`Several accounts use this email and password: ${result.accounts.map((a) => a.username).join(', ')}. Log in with one of these usernames.`);
+        username = '';
+        continue;
+      }
       const me = result.session.user;
       file.save(opts.server, { username: me.username!, token: result.session.token });
       term.print(`Welcome, ${me.username}!`);
@@ -67,6 +74,7 @@ export async function logIn(term: Terminal, client: RoomsClient, file: SessionFi
     } catch (err) {
       if (isRoomsApiError(err) && err.code === 'invalid_credentials') {
         term.print('Wrong username or password.');
+        askUsername = true;
         continue;
       }
       if (isRoomsApiError(err) && err.code === 'login_blocked') {

@@ -103,8 +103,14 @@ export class ChatSession {
     return items.map((r) => this.rooms.get(r.id)!);
   }
 
-  /** `logout`: also forgets the saved session. */
-  logout(): void {
+  /** `logout`: ends the session on the server too (its token stops working) and forgets the saved one. */
+  async logout(): Promise<void> {
+    this.live.stop(); // first: the server's close of an ended session is not news to this client
+    try {
+      await this.client.auth.logout();
+    } catch (err) {
+      this.print(`*** The server could not end the session (${(err as Error).message}); its token expires on its own.`);
+    }
     this.file.forget(this.server);
     this.end(0, 'Logged out.');
   }

@@ -45,3 +45,22 @@ export const ChangeUsernameBody = z.strictObject({ username: Username });
 
 export const OkResult = z.object({ ok: z.literal(true) });
 export const UserIdParams = z.strictObject({ id: Id });
+
+/** One of my sessions (a login): where it was made and when it was last used (to the minute). */
+export const SessionView = z.object({
+  id: Id,
+  /** The name the client gave itself (the SDK's X-Rooms-Client header), if any. */
+  client: z.string().nullable(),
+  /** What the User-Agent says, in words: "Firefox on Linux". */
+  device: z.string().nullable(),
+  ip: z.string().nullable(),
+  created_at: Timestamp,
+  last_used_at: Timestamp,
+  expires_at: Timestamp,
+  /** The session of the token that asked. */
+  current: z.boolean(),
+});
+export const SessionList = z.object({ sessions: z.array(SessionView) });
+
+/** The header a client names itself with when it logs in or signs up (shown in the list of sessions). */
+export const CLIENT_NAME_HEADER = 'x-rooms-client';

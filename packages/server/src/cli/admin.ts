@@ -1,6 +1,8 @@
 import { Password, SignupBody } from '@rooms/protocol';
 import type { Core } from '../core.ts';
 import type { UserRow } from '../store/types.ts';
+import { systemClock } from '../ports/clock.ts';
+import { rotateKeys } from '../services/accounts/signing-keys.ts';
 import { CliError, say, withCore } from './run.ts';
 
 export const ADMIN_HELP = `Usage: rooms admin <command> [arguments]
@@ -14,10 +16,13 @@ Commands:
   reset-password <username>             set a new password (asks for it); signs out every session
   counsellor <username>                 flag the account as a counsellor (it may then mark itself available)
   uncounsellor <username>               take the counsellor flag away
+  rotate-keys                           a new token signing key signs from now on; older keys still
+                                        verify their tokens until they expire (TOKEN_TTL), then go
 
 Passwords are asked on the terminal (twice, not echoed), or read from the first line of stdin
 when it is not a terminal. Reads the same configuration as the server (DATA_DIR, DATABASE_URL,
 REDIS_URL, ROOMS_CONFIG, ...); with REDIS_URL, sessions of running nodes end at once.
+Says which database it uses, and refuses one that was never set up (run rooms migrate first).
 
 Examples:
   rooms admin create alice alice@example.com --admin
@@ -38,6 +43,7 @@ const USAGE: Record<string, string> = {
   'reset-password': 'rooms admin reset-password <username>',
   counsellor: 'rooms admin counsellor <username>',
   uncounsellor: 'rooms admin uncounsellor <username>',
+  'rotate-keys': 'rooms admin rotate-keys',
 };
 
 /** `rooms admin …`: account administration from the server's machine. */
@@ -47,10 +53,11 @@ export async function adminCommand(args: string[], io: AdminIo): Promise<void> {
   if (command === undefined || command === 'help' || flags.includes('--help') || flags.includes('-h')) return say(ADMIN_HELP);
   const usage = USAGE[command];
   if (!usage) throw new CliError(`Unknown command "${command}".\n\n${ADMIN_HELP}`);
-  const arity = command === 'create' ? 2 : 1;
+  const arity = command === 'create' ? 2 : command === 'rotate-keys' ? 0 : 1;
   const unknownFlag = flags.find((f) => !(command === 'create' && f === '--admin'));
   if (rest.length !== arity || unknownFlag) throw new CliError(`Usage: ${usage}`);
   if (command === 'create') return create(rest[0]!, rest[1]!, flags.includes('--admin'), io);
+  if (command === 'rotate-keys') return rotate();
   const username = rest[0]!.toLowerCase();
   const password = command === 'reset-password' ? await readPassword(io, username) : undefined;
   await withCore(async (core) => {
@@ -103,6 +110,15 @@ async function deactivate(core: Core, user: UserRow): Promise<void> {
   if (user.deactivated_at !== null) return say(`${user.username} is already deactivated: nothing to do`);
   await core.services.accounts.deactivateAccount(user.id);
   say(`${user.username} is deactivated: hidden and signed out now, deleted after the grace period unless they log in`);
+}
+
+/** Signing keys live in the database unless JWT_SECRET is configured: then that one is the key. */
+async function rotate(): Promise<void> {
+  await withCore(async (core, config) => {
+    if (config.JWT_SECRET) throw new CliError('JWT_SECRET is configured: tokens are signed with it, not with keys kept in the database. To rotate, change JWT_SECRET on every node (every session then ends), or remove it to use rotating keys.');
+    const { id, retired, deleted } = await rotateKeys(core.store, systemClock, config.TOKEN_TTL);
+    say(`new signing key ${id} signs from now on (running nodes switch within a minute); ${retired} older key${retired === 1 ? '' : 's'} still verify until their tokens expire${deleted ? `; ${deleted} expired key${deleted === 1 ? '' : 's'} deleted` : ''}`);
+  });
 }
 
 const invalid = (issues: { path: PropertyKey[]; message: string }[]) => `Invalid ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { openCore, type Core } from '../core.ts';
 import { systemClock } from '../ports/clock.ts';
-import { openStore } from '../store/sql/open.ts';
+import { DatabaseNotSetUpError, describeDatabase, openStore } from '../store/sql/open.ts';
 import type { Store } from '../store/store.ts';
 import { Progress } from './progress.ts';
 
@@ -37,6 +37,7 @@ function migrationProgress() {
  */
 export async function withStore<T>(fn: (store: Store, config: Config, migrated: MigrationSummary) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  sayDatabase(config);
   const progress = migrationProgress();
   const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, onMigration: progress.onMigration });
   const migrated = progress.done();
@@ -48,19 +49,29 @@ export async function withStore<T>(fn: (store: Store, config: Config, migrated: 
 }
 
 /**
- * As withStore, with the services on top (and Redis in scaled mode): account changes made from
+ * As withStore, on a database that must have been set up (by `rooms migrate` or a server's start;
+ * one behind is brought up to date), with the services on top (and Redis in scaled mode): account changes made from
  * the command line follow the server's rules and, on a shared bus, reach the live nodes.
  */
 export async function withCore<T>(fn: (core: Core, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  sayDatabase(config);
   const progress = migrationProgress();
-  const core = await openCore(config, { clock: systemClock, onMigration: progress.onMigration });
+  const core = await openCore(config, { clock: systemClock, onMigration: progress.onMigration, mustBeSetUp: true }).catch((err: unknown) => {
+    if (err instanceof DatabaseNotSetUpError) throw new CliError(err.message);
+    throw err;
+  });
   progress.done();
   try {
     return await fn(core, config);
   } finally {
     await core.close();
   }
+}
+
+/** Every command says which database it works on (on stderr: stdout stays the command's answer). */
+function sayDatabase(config: Config): void {
+  process.stderr.write(`Database: ${describeDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR })}\n`);
 }
 
 /**

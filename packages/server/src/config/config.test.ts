@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from './config.ts';
-import { loadSecrets } from './secrets.ts';
+import { readKeptSecret } from './secrets.ts';
 
 describe('config', () => {
   it('has the documented embedded defaults', () => {
@@ -54,14 +54,30 @@ describe('config', () => {
     assert.throws(() => loadConfig({ ROOMS_CONFIG: file }), (e: unknown) => e instanceof ConfigError && e.message.includes(file));
     assert.throws(() => loadConfig({ ROOMS_CONFIG: join(dir, 'missing.json') }), ConfigError);
   });
+
+  it('refuses a config file with a key it does not know, naming it and the nearest known key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rooms-config-'));
+    const file = join(dir, 'rooms.json');
+    writeFileSync(file, JSON.stringify({ PORT: 9100, BLOCK_TIMEOUT: 30, data_dir: '/srv', FAVOURITE_COLOUR: 'blue' }));
+    assert.throws(
+      () => loadConfig({ ROOMS_CONFIG: file }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message.includes(file) &&
+        /BLOCK_TIMEOUT: not a setting \(did you mean BLOCK_TIME\?\)/.test(e.message) &&
+        /data_dir: not a setting \(did you mean DATA_DIR\?\)/.test(e.message) &&
+        /FAVOURITE_COLOUR: not a setting$/m.test(e.message),
+    );
+  });
 });
 
 describe('secrets', () => {
-  it('generates a JWT key once, keeps it in the data directory, and prefers a configured one', () => {
+  it('takes over the signing key an older version kept in DATA_DIR/secrets.json, and only a real one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rooms-secrets-'));
-    const first = loadSecrets(dir, {});
-    assert.ok(first.jwtSecret.length >= 32);
-    assert.deepEqual(loadSecrets(dir, {}), first);
-    assert.equal(loadSecrets(dir, { jwtSecret: 'x'.repeat(40) }).jwtSecret, 'x'.repeat(40));
+    assert.equal(readKeptSecret(dir), undefined);
+    writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ jwtSecret: 'k'.repeat(48) }));
+    assert.equal(readKeptSecret(dir), 'k'.repeat(48));
+    writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ jwtSecret: 'short' }));
+    assert.equal(readKeptSecret(dir), undefined);
   });
 });

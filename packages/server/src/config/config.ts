@@ -69,6 +69,8 @@ export const ConfigSchema = z.object({
     .default('false')
     .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** auto: human-readable on a terminal, JSON lines otherwise; json or pretty to choose. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** Time every SQL statement and log the totals at shutdown (a diagnostic for benchmarks). */
   SQL_TIMING: z
     .enum(['true', 'false'])
@@ -226,8 +228,45 @@ function readConfigFile(path: string): Record<string, unknown> {
   try {
     const data: unknown = JSON.parse(raw);
     if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error('expected a JSON object');
+    refuseUnknownKeys(path, data as Record<string, unknown>);
     return data as Record<string, unknown>;
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     throw new ConfigError(`Config file ${path} is not valid: ${(err as Error).message}`);
   }
+}
+
+/**
+ * A key the server does not read is a mistake (a typo, a setting of another version): ignored, it
+ * would leave the operator believing a setting applies. Each is named, with the nearest known key.
+ */
+function refuseUnknownKeys(path: string, data: Record<string, unknown>): void {
+  const known = Object.keys(ConfigSchema.shape);
+  const unknown = Object.keys(data).filter((k) => !known.includes(k));
+  if (unknown.length === 0) return;
+  const lines = unknown.map((k) => {
+    const near = closestKey(k, known);
+    return `  ${k}: not a setting${near ? ` (did you mean ${near}?)` : ''}`;
+  });
+  throw new ConfigError(`Config file ${path} has unknown keys:\n${lines.join('\n')}`);
+}
+
+/** The known key nearest to key (case ignored) by edit distance, if it is near enough to be a typo. */
+function closestKey(key: string, known: string[]): string | undefined {
+  let best: { k: string; d: number } | undefined;
+  for (const k of known) {
+    const d = editDistance(key.toUpperCase(), k);
+    if (!best || d < best.d) best = { k, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.k : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
 }

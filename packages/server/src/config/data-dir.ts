@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 
 /**
  * Warns when DATA_DIR or an entry in it can be read or written by group or others: the database
- * holds password hashes, e-mails and private messages, secrets.json the signing key. The server
+ * holds password hashes, e-mails and private messages (and, embedded, the signing keys). The server
  * creates them owner-only (0700 / 0600); an existing folder keeps the modes its operator gave it,
  * so this says what to fix rather than changing them behind the operator's back.
  */

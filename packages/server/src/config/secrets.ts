@@ -1,32 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export interface Secrets {
-  jwtSecret: string;
-}
-
 /**
- * Secrets given in config win; otherwise they are generated once and kept in DATA_DIR/secrets.json
- * (mode 0600) so tokens survive restarts.
+ * The signing key an older version generated and kept in DATA_DIR/secrets.json, if any: the first
+ * key kept in the database takes it over, so the setup token (derived from it) stays the same.
+ * Keys now live in the database, shared by every node (see services/accounts/signing-keys.ts).
  */
-export function loadSecrets(dataDir: string, given: { jwtSecret?: string | undefined }): Secrets {
-  if (given.jwtSecret) return { jwtSecret: given.jwtSecret };
-  const file = join(dataDir, 'secrets.json');
+export function readKeptSecret(dataDir: string): string | undefined {
   try {
-    const kept = JSON.parse(readFileSync(file, 'utf8')) as Partial<Secrets>;
-    if (typeof kept.jwtSecret === 'string' && kept.jwtSecret.length >= 32) return { jwtSecret: kept.jwtSecret };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    const kept = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as { jwtSecret?: unknown };
+    return typeof kept.jwtSecret === 'string' && kept.jwtSecret.length >= 32 ? kept.jwtSecret : undefined;
+  } catch {
+    return undefined; // none (the usual case), or unreadable: a new key is made
   }
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const secrets: Secrets = { jwtSecret: randomBytes(48).toString('base64url') };
-  try {
-    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
-  } catch (err) {
-    // Another process sharing the directory wrote it first: use theirs.
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return loadSecrets(dataDir, given);
-    throw err;
-  }
-  return secrets;
 }

@@ -5,4 +5,6 @@ export interface Actor {
   tokenVersion: number;
   /** The caller's address, for per-IP limits. */
   ip: string;
+  /** The session (login) the caller's token belongs to; absent for callers without one (tests, jobs). */
+  sessionId?: string | undefined;
 }

@@ -31,8 +31,11 @@ export type RoomEvent = RoomEvents[RoomEventType];
 
 /** What the server's own caches and hubs on every node hear about a user, by name; never sent to a client. */
 export interface InternalUserEvents {
-  /** The user's tokens below this version are revoked: their connections close (4001, or 4003 when deactivated). */
-  session_revoked: { token_version: number; deactivated?: boolean };
+  /**
+   * The user's tokens below this version are revoked, or the one session named: their connections
+   * close (4001, or 4003 when deactivated).
+   */
+  session_revoked: { token_version?: number; deactivated?: boolean; session_id?: string };
   /** The user's name, username or avatar changed (see profileChanged). */
   profile_changed: null;
 }

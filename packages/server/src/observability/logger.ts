@@ -1,4 +1,8 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+/** auto: human-readable lines on a terminal, JSON lines otherwise (a pipe, a file, a log collector). */
+export type LogFormat = 'auto' | 'json' | 'pretty';
 
 /** Query parameters that carry credentials (WebSocket token / ticket): never logged. */
 const SECRET_QUERY = /([?&](?:token|ticket|access_token)=)[^&#]*/gi;
@@ -14,7 +18,8 @@ export const redactUrl = (url: string): string => url.replace(SECRET_QUERY, '$1[
  * reader is gone (EPIPE): a server whose log pipe died ignored SIGTERM for good. A synchronous
  * destination gets EPIPE on the write itself, and pino then drops further lines.
  */
-export function createLogger(level: string): Logger {
+export function createLogger(level: string, format: LogFormat = 'auto'): Logger {
+  const readable = format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true);
   return pino({
     level,
     redact: {
@@ -24,5 +29,13 @@ export function createLogger(level: string): Logger {
     serializers: {
       req: (req: { method: string; url: string; ip?: string; id?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }),
     },
-  }, pino.destination({ fd: 1, sync: true }));
+  }, readable ? pretty({ destination: 1, sync: true, colorize: process.stdout.isTTY === true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' }) : pino.destination({ fd: 1, sync: true }));
+}
+
+/**
+ * The logger for what an operator must always see, whatever LOG_LEVEL (where the server listens,
+ * how to make the first account): the same output, at least at info.
+ */
+export function alwaysShown(logger: Logger): Logger {
+  return logger.isLevelEnabled('info') ? logger : logger.child({}, { level: 'info' });
 }

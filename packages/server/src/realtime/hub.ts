@@ -9,6 +9,8 @@ import { encodeEvent, type EncodedEvent } from './encoded-event.ts';
 export interface Subscriber {
   readonly userId: string;
   readonly tokenVersion: number;
+  /** The session (login) the connection was opened with: ending that session closes it. */
+  readonly sessionId?: string | undefined;
   /** Wants every user's login/logout (the terminal client prints them). */
   readonly sessionNotices: boolean;
   /** A durable (seq) or ephemeral room event for a room this subscriber follows. */
@@ -318,8 +320,9 @@ export class Hub {
   private onUserEvent(e: UserEvent): FanOut | undefined {
     const conns = this.each(e.user_id);
     if (e.type === 'session_revoked') {
-      const { token_version, deactivated } = e.data;
-      for (const s of [...conns]) if (s.tokenVersion < token_version) s.close(deactivated ? 4003 : 4001, deactivated ? 'account deactivated' : 'session revoked');
+      const { token_version, deactivated, session_id } = e.data;
+      // Every session older than the version (password change, log out everywhere), or the one ended.
+      for (const s of [...conns]) if (s.tokenVersion < (token_version ?? 0) || (session_id !== undefined && s.sessionId === session_id)) s.close(deactivated ? 4003 : 4001, deactivated ? 'account deactivated' : 'session revoked');
       return undefined;
     }
     // For the server's own caches on every node: never sent to a client.

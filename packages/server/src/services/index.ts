@@ -12,6 +12,8 @@ import { AccountsService } from './accounts/accounts.service.ts';
 import { PasswordHasher } from './accounts/passwords.ts';
 import { SignupGate, type SignupMode } from './accounts/signup-gate.ts';
 import { TokenService } from './accounts/tokens.ts';
+import { SessionActivity } from './accounts/session-activity.ts';
+import type { KeyRing } from './accounts/signing-keys.ts';
 import { MessagesService } from './messages/messages.service.ts';
 import { PinsService } from './messages/pins.service.ts';
 import { ReactionsService } from './messages/reactions.service.ts';
@@ -69,7 +71,10 @@ export interface ServiceDeps {
   loginIpRate: RateLimiter;
   signupIpRate: RateLimiter;
   presence: PresenceStore;
+  /** The server's base secret (attachment URL signatures). */
   jwtSecret: string;
+  /** The keys session tokens are signed and verified with. */
+  keys: KeyRing;
   tokenTtlSeconds: number;
   bcryptCost: number;
   /** Password hashes at once, and how many may wait (see PasswordHasher). */
@@ -113,7 +118,7 @@ export function createServices(d: ServiceDeps): Services {
   const accounts = new AccountsService({
     store,
     hasher: new PasswordHasher({ cost: d.bcryptCost, ...d.passwordHashing }),
-    tokens: new TokenService(d.jwtSecret, d.tokenTtlSeconds, clock),
+    tokens: new TokenService(d.keys, d.tokenTtlSeconds, clock),
     loginGuard: d.loginGuard,
     loginIpRate: d.loginIpRate,
     signupIpRate: d.signupIpRate,
@@ -123,6 +128,7 @@ export function createServices(d: ServiceDeps): Services {
     bus,
     deactivationDays: d.deactivationDays,
     emailLoginMaxAccounts: d.emailLoginMaxAccounts,
+    activity: new SessionActivity(store, clock, (err) => d.onBackgroundError?.(err, 'recording when sessions were last used')),
   });
   const messages = new MessagesService({ store, bus, clock, rateLimiter: d.messageRate, editWindowSeconds: d.editWindowSeconds, attachments });
   const coreFeatures = {

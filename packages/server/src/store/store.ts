@@ -18,7 +18,7 @@ import type { AttachmentRow, NewAttachment } from './attachment-types.ts';
 import type { SearchQuery } from '../domain/search-query.ts';
 import type { MessageSearchOptions, MessageSearchPage } from './search-types.ts';
 import type { CounsellorRepository, GuestRepository, ReportRepository, RoomLikeRepository } from './core-features-store.ts';
-import type { FollowEntry, IsoTime, NewUser, Page, PageRequest, ProfileFieldRow, UserPatch, UserRow } from './types.ts';
+import type { FollowEntry, IsoTime, NewUser, Page, PageRequest, ProfileFieldRow, SessionRow, SigningKeyRow, UserPatch, UserRow } from './types.ts';
 
 /**
  * The one storage interface every service talks to. Implemented once in SQL (Kysely) for both
@@ -46,6 +46,8 @@ export interface Store {
   guests: GuestRepository;
   counsellors: CounsellorRepository;
   reports: ReportRepository;
+  sessions: SessionRepository;
+  signingKeys: SigningKeyRepository;
   /** Runs fn in one transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /** Throws when the database cannot answer (readiness). */
@@ -101,11 +103,39 @@ export interface FollowRepository {
 }
 
 export interface TicketRepository {
-  /** A ticket for userId's session of tokenVersion. */
-  create(ticketHash: string, userId: string, tokenVersion: number, expiresAt: IsoTime): Promise<void>;
-  /** Deletes the ticket and returns its user and session version if it had not expired: a ticket works once. */
-  consume(ticketHash: string, now: IsoTime): Promise<{ userId: string; tokenVersion: number } | undefined>;
+  /** A ticket for userId's session (sessionId) of tokenVersion. */
+  create(ticketHash: string, userId: string, tokenVersion: number, expiresAt: IsoTime, sessionId: string): Promise<void>;
+  /** Deletes the ticket and returns its user, session and version if it had not expired: a ticket works once. */
+  consume(ticketHash: string, now: IsoTime): Promise<{ userId: string; tokenVersion: number; sessionId: string | null } | undefined>;
   deleteExpired(now: IsoTime): Promise<number>;
+}
+
+export interface SessionRepository {
+  create(session: SessionRow): Promise<void>;
+  /** The session if it exists and has not expired by now. */
+  find(id: string, now: IsoTime): Promise<SessionRow | undefined>;
+  /** The user's sessions not expired by now, the most recently used first. */
+  listForUser(userId: string, now: IsoTime): Promise<SessionRow[]>;
+  /** Deletes the user's session id; false when the user has no such session. */
+  delete(userId: string, id: string): Promise<boolean>;
+  /** Deletes every session of the user but keep (all when absent); returns how many. */
+  deleteAllBut(userId: string, keep?: string): Promise<number>;
+  /** The session's new expiry (its token was reissued). */
+  extend(id: string, expiresAt: IsoTime): Promise<void>;
+  /** Records when sessions were last used, several at once (the writes are coalesced by the caller). */
+  touch(uses: { id: string; lastUsedAt: IsoTime }[]): Promise<void>;
+  deleteExpired(now: IsoTime): Promise<number>;
+}
+
+export interface SigningKeyRepository {
+  /** Every key, the oldest first. */
+  list(): Promise<SigningKeyRow[]>;
+  /** Adds a key unless one with its id exists. */
+  add(key: SigningKeyRow): Promise<void>;
+  /** Retires every key but keep (that has not been retired yet) at `at`. */
+  retireAllBut(keep: string, at: IsoTime): Promise<number>;
+  /** Deletes keys retired before `before` (their tokens have all expired); returns how many. */
+  deleteRetiredBefore(before: IsoTime): Promise<number>;
 }
 
 export interface JobLockRepository {

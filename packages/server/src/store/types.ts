@@ -59,3 +59,25 @@ export function pageFrom<R>(rows: R[], limit: number, cursorOf: (last: R) => str
   const last = items.at(-1);
   return { items, next_cursor: rows.length > limit && last !== undefined ? cursorOf(last) : null };
 }
+
+/** One login (issue 19): every token names its session; ending it ends that token at once. */
+export interface SessionRow {
+  id: string;
+  user_id: string;
+  /** The name the client gave (X-Rooms-Client), if any. */
+  client: string | null;
+  user_agent: string | null;
+  ip: string | null;
+  created_at: IsoTime;
+  last_used_at: IsoTime;
+  expires_at: IsoTime;
+}
+
+/** A token signing key kept in the database (when JWT_SECRET is not configured). */
+export interface SigningKeyRow {
+  id: string;
+  secret: string;
+  created_at: IsoTime;
+  /** When a newer key took over signing; it still verifies the tokens it signed until they expire. */
+  retired_at: IsoTime | null;
+}

@@ -55,6 +55,20 @@ for (const backend of backends()) {
       assert.equal(unknown.body.error.code, 'invalid_credentials');
     });
 
+    it('an email typed into the username field logs in as the email would (one field forms, the terminal prompt)', async () => {
+      const u = await signup(srv.url);
+      const res = await client(srv.url).post('/auth/login', { username: ` ${u.username}@Example.TEST `, password: pw });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.user.id, u.id);
+      const wrong = await client(srv.url).post('/auth/login', { username: `${u.username}@example.test`, password: 'wrong password' }, { 'x-forwarded-for': '10.0.0.2' });
+      assert.equal(wrong.status, 401);
+      assert.equal(wrong.body.error.code, 'invalid_credentials');
+      const email = `shared-field-${Date.now()}@example.test`;
+      await signup(srv.url, { email });
+      await signup(srv.url, { email });
+      assert.equal((await client(srv.url).post('/auth/login', { username: email, password: pw })).status, 300);
+    });
+
     it('several accounts on one email: one match logs in, several answer 300 with only the matching accounts', async () => {
       const email = `shared-${Date.now()}@example.test`;
       const a = await signup(srv.url, { email });

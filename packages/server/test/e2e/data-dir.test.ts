@@ -31,7 +31,7 @@ for (const backend of backends()) {
         const u = await signup(srv.url);
         assert.equal((await u.api.post('/rooms', { name: `private-${Date.now()}` })).status, 201);
         const files = readdirSync(dataDir);
-        assert.ok(files.includes('secrets.json'));
+        assert.ok(!files.includes('secrets.json'), 'signing keys live in the database, not in DATA_DIR');
         if (backend.name === 'sqlite') for (const f of ['rooms.sqlite', 'rooms.sqlite-wal', 'rooms.sqlite-shm']) assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
         assert.equal(modeOf(dataDir), '0700');
         // Uploads too: their temporary files and stored bytes (folders 0700, files 0600).

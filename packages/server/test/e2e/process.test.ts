@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { spawnServer, type LogLine, type ServerProcess } from '../helpers/processes.ts';
 import { client, signup, TEST_SETUP_TOKEN } from '../helpers/server.ts';
 import { tempDir } from '../helpers/services.ts';
+import { openStore } from '../../src/store/sql/open.ts';
 
 // `npm start` as an operator runs it: the real entry point in its own process, embedded mode.
 const BASE_ENV = { PORT: '0', HOST: '127.0.0.1', BCRYPT_COST: '10', SETUP_TOKEN: TEST_SETUP_TOKEN };
@@ -30,7 +31,7 @@ describe('the server as a process (embedded mode)', () => {
     for (const d of dirs) d.remove();
   });
 
-  it('boots with the embedded defaults: SQLite file and secrets.json (0600) in DATA_DIR, healthz and readyz 200', async () => {
+  it('boots with the embedded defaults: SQLite file (0600) in DATA_DIR, healthz and readyz 200', async () => {
     const dir = freshDir();
     const srv = boot(dir);
     const url = await srv.listening();
@@ -40,7 +41,7 @@ describe('the server as a process (embedded mode)', () => {
     assert.equal(listening.redis, false);
 
     assert.ok(existsSync(join(dir, 'rooms.sqlite')), 'the SQLite file is created in DATA_DIR');
-    assert.equal(statSync(join(dir, 'secrets.json')).mode & 0o777, 0o600);
+    assert.equal(statSync(join(dir, 'rooms.sqlite')).mode & 0o777, 0o600);
     const health = await client(url).get('/healthz');
     assert.equal(health.status, 200);
     const ready = await client(url).get('/readyz');
@@ -94,7 +95,7 @@ describe('the server as a process (embedded mode)', () => {
     });
   }
 
-  it('tokens survive a restart: the JWT secret is kept in DATA_DIR', async () => {
+  it('tokens survive a restart: the signing key is kept in the database', async () => {
     const dir = freshDir();
     const first = boot(dir);
     const user = await signup(await first.listening());
@@ -127,7 +128,9 @@ describe('the server as a process (embedded mode)', () => {
 
     const output = srv.stdout() + srv.stderr();
     assert.ok(srv.logs().some((l) => reqUrl(l) === '/auth/me?token=[redacted]'), 'the URL is logged, its token redacted');
-    const { jwtSecret } = JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8')) as { jwtSecret: string };
+    const store = await openStore({ dataDir: dir });
+    const jwtSecret = (await store.signingKeys.list())[0]!.secret;
+    await store.close();
     const secrets = { password, wrongPassword, signupToken: user.token, loginToken: login.body.token as string, ticket: ticket.body.ticket as string, jwtSecret, setupToken: TEST_SETUP_TOKEN };
     for (const [what, secret] of Object.entries(secrets)) {
       assert.ok(secret.length >= 16, `${what} is a real value`);

@@ -63,6 +63,8 @@ async function startSession(): Promise<void> {
 }
 
 export function logout(): void {
+  // The server ends this session (its token stops working wherever it was copied); the tab signs out at once either way.
+  if (client.token) void client.auth.logout().catch(() => undefined);
   signedOut(null);
 }
 
@@ -98,7 +100,7 @@ function signedOut(reason: string | null): void {
 }
 
 const CLOSE_REASONS: Record<number, string> = {
-  [CLOSE_CODES.sessionRevoked]: 'You were signed out: your password was changed or you logged out everywhere.',
+  [CLOSE_CODES.sessionRevoked]: 'You were signed out: this session was ended from another device, your password was changed, or you logged out everywhere.',
   [CLOSE_CODES.accountDeactivated]: 'This account was deactivated.',
 };
 

@@ -10,10 +10,10 @@ import { type Command, none, UsageError } from './types.ts';
 const logout: Command = {
   name: 'logout',
   usage: 'logout',
-  summary: 'log out and forget the saved session (Ctrl+C logs out and keeps it)',
+  summary: 'log out (the server ends the session) and forget it here (Ctrl+C keeps it)',
   async run(s, args) {
     none(args);
-    s.logout();
+    await s.logout();
   },
 };
 

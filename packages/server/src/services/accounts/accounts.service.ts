@@ -10,12 +10,13 @@ import type { LoginGuard } from '../../ports/login-guard.ts';
 import type { RateLimiter } from '../../ports/rate-limiter.ts';
 import type { InvitesService } from '../rooms/invites.service.ts';
 import type { Store } from '../../store/store.ts';
-import type { UserRow } from '../../store/types.ts';
+import type { SessionRow, UserRow } from '../../store/types.ts';
 import { isActive } from '../users/active-user.ts';
 import { applyProfileUpdate } from '../users/profile-update.ts';
 import { toMe } from '../users/user-presenter.ts';
 import { limitPerIp, LoginAttempts, type LoginInput } from './login-attempts.ts';
 import type { PasswordHasher } from './passwords.ts';
+import { describeDevice, type SessionActivity } from './session-activity.ts';
 import type { SignupGate } from './signup-gate.ts';
 import type { TokenService } from './tokens.ts';
 import { profileChanged } from '../../events/events.ts';
@@ -41,6 +42,28 @@ export interface AccountsDeps {
   deactivationDays: number;
   /** Accounts sharing an email that one login by that email checks (each costs a bcrypt). */
   emailLoginMaxAccounts: number;
+  /** Coalesced writes of each session's last use. */
+  activity: SessionActivity;
+}
+
+/** Where a login comes from, as shown in the list of one's sessions. */
+export interface ClientInfo {
+  ip: string;
+  userAgent?: string | undefined;
+  /** The name the client gives itself (the SDK's X-Rooms-Client header). */
+  client?: string | undefined;
+}
+
+/** One of my sessions, as GET /auth/sessions shows it. */
+export interface SessionView {
+  id: string;
+  client: string | null;
+  device: string | null;
+  ip: string | null;
+  created_at: string;
+  last_used_at: string;
+  expires_at: string;
+  current: boolean;
 }
 
 export interface Session {
@@ -62,6 +85,12 @@ export interface SignupInput extends ProfileUpdate {
 }
 
 const hashTicket = (ticket: string) => createHash('sha256').update(ticket).digest('hex');
+const signedOut = () => new DomainError('token_revoked', 'This session was signed out. Log in again.');
+/** Text a client sent about itself, kept short and on one line. */
+const clip = (v: string | undefined, max = 100): string | null => {
+  const t = v?.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, max);
+  return t ? t : null;
+};
 
 /** Sign-up, log-in, tokens and the account's own security settings. */
 export class AccountsService {
@@ -78,18 +107,23 @@ export class AccountsService {
    * first account needs the setup token; SIGNUP open, invite or closed), then the account, joined
    * to the invite's room when a code is given, and signed in.
    */
-  async signup(input: SignupInput, ip: string): Promise<Session> {
+  async signup(input: SignupInput, ip: string, from: ClientInfo = { ip }): Promise<Session> {
     await limitPerIp(this.d.signupIpRate, ip, 'Too many sign-ups from your address. Try again later.');
     const first = await this.needsSetup();
     this.d.signupGate.check({ first, setupToken: input.setup_token, inviteCode: input.invite_code });
     const inviteCode = first ? undefined : input.invite_code;
     // A dead code is refused before the password is hashed.
     if (inviteCode !== undefined) await this.d.invites.check(inviteCode);
-    return this.createAccount(input, { inviteCode, client: ip });
+    const user = await this.insertAccount(input, { inviteCode, client: ip });
+    return this.startSession(user, from);
   }
 
-  /** Creates an account (the first one is a server admin) and signs it in: sign-up past its rules, and `rooms admin create`. */
-  async createAccount(input: SignupInput, opts: { inviteCode?: string | undefined; client?: string } = {}): Promise<Session> {
+  /** Creates an account (the first one is a server admin), signed in nowhere: `rooms admin create`. */
+  async createAccount(input: SignupInput): Promise<{ user: MeView }> {
+    return { user: await this.present(await this.insertAccount(input, {})) };
+  }
+
+  private async insertAccount(input: SignupInput, opts: { inviteCode?: string | undefined; client?: string }): Promise<UserRow> {
     const { username, email, password, setup_token: _setup, invite_code: _invite, ...profile } = input;
     const { inviteCode } = opts;
     const passwordHash = await this.d.hasher.hash(password, opts.client);
@@ -114,7 +148,7 @@ export class AccountsService {
     } catch (err) {
       throw await this.whyTaken(err, username);
     }
-    return this.sessionFor(await this.load(id));
+    return this.load(id);
   }
 
   /** Whether the server still waits for its first account (and so for the setup token). */
@@ -128,8 +162,11 @@ export class AccountsService {
   }
 
   /** Logs in by username or email (see LoginAttempts for the bounds); the accounts of a shared email and password to choose from. */
-  async login(input: LoginInput, ip: string): Promise<LoginResult> {
-    const matches = await this.attempts.open(input, ip);
+  async login(input: LoginInput, ip: string, from: ClientInfo = { ip }): Promise<LoginResult> {
+    // Most login forms (the terminal client's prompt among them) have one field: a username
+    // cannot hold an @, so one that does is the email typed there.
+    const byEmail = input.username?.includes('@') ? { email: input.username, password: input.password } : input;
+    const matches = await this.attempts.open(byEmail, ip);
     if (matches.length > 1) {
       return { kind: 'choose', accounts: matches.map((u) => ({ id: u.id, username: u.username!, display_name: u.display_name })) };
     }
@@ -139,16 +176,50 @@ export class AccountsService {
     const updated = await this.d.store.users.update(user.id, { ...reactivate, last_seen: this.nowIso() });
     // Its name and avatar show again wherever it appears: caches of its row must forget the hidden one.
     if (user.deactivated_at !== null) await this.d.bus.publish(profileChanged(user.id));
-    return { kind: 'session', session: await this.sessionFor(updated ?? user) };
+    return { kind: 'session', session: await this.startSession(updated ?? user, from) };
   }
 
-  /** The account behind a token, or 401: expired, revoked by a token-version bump, or gone. */
+  /** The account behind a token, or 401: expired, its session ended, revoked by a token-version bump, or gone. */
   async authenticate(token: string, ip: string): Promise<Actor> {
-    const claims = this.d.tokens.verify(token);
-    const user = await this.d.store.users.findById(claims.userId);
+    const claims = await this.d.tokens.verify(token);
+    // Both reads at once: the session check adds no round trip to a request.
+    const [user, session] = await Promise.all([this.d.store.users.findById(claims.userId), this.d.store.sessions.find(claims.sessionId, this.nowIso())]);
     if (!user || !isActive(user)) throw new DomainError('unauthenticated', 'The token is not valid.');
-    if (user.token_version !== claims.tokenVersion) throw new DomainError('token_revoked', 'This session was signed out. Log in again.');
-    return { id: user.id, isAdmin: user.is_admin, tokenVersion: user.token_version, ip };
+    if (user.token_version !== claims.tokenVersion || !session || session.user_id !== user.id) throw signedOut();
+    this.d.activity.used(session);
+    return { id: user.id, isAdmin: user.is_admin, tokenVersion: user.token_version, ip, sessionId: session.id };
+  }
+
+  /** Ends the caller's session (POST /auth/logout): its token stops working, its sockets close, on every node. */
+  async logout(actor: Actor): Promise<void> {
+    if (actor.sessionId === undefined) return;
+    await this.endSession(actor.id, actor.sessionId);
+  }
+
+  /** The caller's sessions, the most recently used first, the caller's own marked current. */
+  async listSessions(actor: Actor): Promise<SessionView[]> {
+    const rows = await this.d.store.sessions.listForUser(actor.id, this.nowIso());
+    return rows.map((r) => ({
+      id: r.id,
+      client: r.client,
+      device: describeDevice(r.user_agent),
+      ip: r.ip,
+      created_at: r.created_at,
+      last_used_at: r.last_used_at,
+      expires_at: r.expires_at,
+      current: r.id === actor.sessionId,
+    }));
+  }
+
+  /** Ends one of the caller's sessions (DELETE /auth/sessions/:id); 404 for one that is not the caller's. */
+  async revokeSession(actor: Actor, sessionId: string): Promise<void> {
+    if (!(await this.endSession(actor.id, sessionId))) throw new DomainError('session_not_found', 'You have no such session.');
+  }
+
+  private async endSession(userId: string, sessionId: string): Promise<boolean> {
+    const ended = await this.d.store.sessions.delete(userId, sessionId);
+    if (ended) await this.d.bus.publish({ kind: 'user', user_id: userId, type: 'session_revoked', data: { session_id: sessionId } });
+    return ended;
   }
 
   async me(actor: Actor): Promise<MeView> {
@@ -157,16 +228,20 @@ export class AccountsService {
 
   /** Signs out every session of the account but the caller's, which gets a fresh token. */
   async logoutAll(actor: Actor): Promise<Session> {
-    const version = await this.d.store.users.bumpTokenVersion(actor.id);
+    const version = await this.d.store.transaction(async (tx) => {
+      await tx.sessions.deleteAllBut(actor.id, actor.sessionId);
+      return tx.users.bumpTokenVersion(actor.id);
+    });
     await this.revoked(actor.id, version);
-    return this.sessionFor(await this.load(actor.id));
+    return this.continueSession(await this.load(actor.id), actor);
   }
 
   /** A one-time ticket for browsers that cannot set headers on a WebSocket handshake; valid 30 s. */
   async createWsTicket(actor: Actor): Promise<{ ticket: string; expires_at: string }> {
     const ticket = randomBytes(32).toString('base64url');
     const expiresAt = new Date(this.d.clock.now().getTime() + TICKET_TTL_MS).toISOString();
-    await this.d.store.tickets.create(hashTicket(ticket), actor.id, actor.tokenVersion, expiresAt);
+    if (actor.sessionId === undefined) throw signedOut();
+    await this.d.store.tickets.create(hashTicket(ticket), actor.id, actor.tokenVersion, expiresAt, actor.sessionId);
     return { ticket, expires_at: expiresAt };
   }
 
@@ -177,19 +252,19 @@ export class AccountsService {
    */
   async redeemWsTicket(ticket: string, ip: string): Promise<Actor> {
     const found = await this.d.store.tickets.consume(hashTicket(ticket), this.nowIso());
-    const user = found ? await this.d.store.users.findById(found.userId) : undefined;
-    if (!found || !user || !isActive(user) || user.token_version !== found.tokenVersion) {
+    const [user, session] = found ? await Promise.all([this.d.store.users.findById(found.userId), found.sessionId ? this.d.store.sessions.find(found.sessionId, this.nowIso()) : undefined]) : [];
+    if (!found || !user || !isActive(user) || user.token_version !== found.tokenVersion || session?.user_id !== user.id) {
       throw new DomainError('ticket_invalid', 'The ticket is not valid or has expired.');
     }
-    return { id: user.id, isAdmin: user.is_admin, tokenVersion: found.tokenVersion, ip };
+    return { id: user.id, isAdmin: user.is_admin, tokenVersion: found.tokenVersion, ip, sessionId: session.id };
   }
 
   /** Needs the current password; signs out every other session. */
   async changePassword(actor: Actor, current: string, next: string): Promise<Session> {
     const user = await this.checkPassword(actor, current);
     if (await this.d.hasher.verify(next, user.password_hash)) throw new DomainError('same_value', 'The new password must differ from the current one.');
-    await this.resetPassword(actor.id, next);
-    return this.sessionFor(await this.load(actor.id));
+    await this.setPassword(actor.id, next, actor.sessionId);
+    return this.continueSession(await this.load(actor.id), actor);
   }
 
   async changeEmail(actor: Actor, email: string, password: string): Promise<MeView> {
@@ -226,6 +301,7 @@ export class AccountsService {
         deactivated_at: now.toISOString(),
         purge_after: new Date(now.getTime() + this.d.deactivationDays * DAY_MS).toISOString(),
       });
+      await tx.sessions.deleteAllBut(userId);
       return tx.users.bumpTokenVersion(userId);
     });
     await this.revoked(userId, version, true);
@@ -233,9 +309,15 @@ export class AccountsService {
 
   /** An operator sets a new password (`rooms admin reset-password`); every session of the account ends. */
   async resetPassword(userId: string, password: string): Promise<void> {
+    await this.setPassword(userId, password);
+  }
+
+  /** A new password; every session but keep (when given) ends. */
+  private async setPassword(userId: string, password: string, keep?: string): Promise<void> {
     const hash = await this.d.hasher.hash(password);
     const version = await this.d.store.transaction(async (tx) => {
       await tx.users.update(userId, { password_hash: hash });
+      await tx.sessions.deleteAllBut(userId, keep);
       return tx.users.bumpTokenVersion(userId);
     });
     await this.revoked(userId, version);
@@ -266,9 +348,10 @@ export class AccountsService {
     );
   }
 
-  /** Stops the password threads (at shutdown). */
-  close(): Promise<void> {
-    return this.d.hasher.close();
+  /** Stops the password threads and writes the last uses of sessions (at shutdown). */
+  async close(): Promise<void> {
+    await this.d.activity.close();
+    await this.d.hasher.close();
   }
 
   /** Live connections holding an older token version are closed, on every node. */
@@ -296,8 +379,21 @@ export class AccountsService {
     return u;
   }
 
-  private async sessionFor(user: UserRow): Promise<Session> {
-    const { token, expiresAt } = this.d.tokens.issue({ userId: user.id, tokenVersion: user.token_version });
+  /** A new session (a login or a sign-up) and its token. */
+  private async startSession(user: UserRow, from: ClientInfo): Promise<Session> {
+    const now = this.nowIso();
+    const id = newId();
+    const { token, expiresAt } = this.d.tokens.issue({ userId: user.id, tokenVersion: user.token_version, sessionId: id });
+    const row: SessionRow = { id, user_id: user.id, client: clip(from.client), user_agent: clip(from.userAgent, 256), ip: from.ip, created_at: now, last_used_at: now, expires_at: expiresAt };
+    await this.d.store.sessions.create(row);
+    return { token, expires_at: expiresAt, user: await this.present(user) };
+  }
+
+  /** A fresh token for the caller's session (after log out everywhere, a password change): the session goes on. */
+  private async continueSession(user: UserRow, actor: Actor): Promise<Session> {
+    if (actor.sessionId === undefined) return this.startSession(user, { ip: actor.ip });
+    const { token, expiresAt } = this.d.tokens.issue({ userId: user.id, tokenVersion: user.token_version, sessionId: actor.sessionId });
+    await this.d.store.sessions.extend(actor.sessionId, expiresAt);
     return { token, expires_at: expiresAt, user: await this.present(user) };
   }
 

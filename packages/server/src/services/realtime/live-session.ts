@@ -68,6 +68,10 @@ export class LiveSession implements Subscriber, RoomStreamOwner {
     return this.actor.tokenVersion;
   }
 
+  get sessionId(): string | undefined {
+    return this.actor.sessionId;
+  }
+
   /**
    * Follows every room of the user from its current seq, holding their live events until
    * release(), and calls ready with what the client must be told first (the rooms and their seqs).

@@ -13,6 +13,7 @@ import { followContract } from './follows.contract.ts';
 import { messageContract } from './messages.contract.ts';
 import { roomContract } from './rooms.contract.ts';
 import { searchContract } from './search.contract.ts';
+import { sessionAndKeyContract } from './sessions-keys.contract.ts';
 import { ticketAndLockContract } from './tickets-locks.contract.ts';
 import { userContract } from './users.contract.ts';
 
@@ -62,6 +63,7 @@ for (const backend of backends()) {
     userContract(() => store);
     followContract(() => store);
     ticketAndLockContract(() => store);
+    sessionAndKeyContract(() => store);
     roomContract(() => store);
     messageContract(() => store);
     capsAndHiddenContract(() => store);

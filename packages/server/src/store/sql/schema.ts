@@ -40,6 +40,25 @@ export interface WsTicketsTable {
   user_id: string;
   expires_at: string;
   token_version: number;
+  session_id: string | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  client: string | null;
+  user_agent: string | null;
+  ip: string | null;
+  created_at: string;
+  last_used_at: string;
+  expires_at: string;
+}
+
+export interface SigningKeysTable {
+  id: string;
+  secret: string;
+  created_at: string;
+  retired_at: string | null;
 }
 
 export interface JobLocksTable {
@@ -269,6 +288,8 @@ export interface DB {
   ws_tickets: WsTicketsTable;
   job_locks: JobLocksTable;
   message_search: MessageSearchTable;
+  sessions: SessionsTable;
+  signing_keys: SigningKeysTable;
 }
 
 export type Count = ColumnType<number | string | bigint, never, never>;

@@ -13,6 +13,8 @@ import type {
   ReactionRepository,
   RoomEventRepository,
   RoomRepository,
+  SessionRepository,
+  SigningKeyRepository,
   Store,
   TicketRepository,
   UserRepository,
@@ -29,6 +31,7 @@ import { SqlNotificationRepository } from './repositories/notifications.repo.ts'
 import { SqlBanRepository, SqlBlockRepository, SqlInviteRepository } from './repositories/moderation.repo.ts';
 import { SqlRoomRepository } from './repositories/rooms.repo.ts';
 import { SqlTicketRepository } from './repositories/tickets.repo.ts';
+import { SqlSessionRepository, SqlSigningKeyRepository } from './repositories/sessions.repo.ts';
 import { SqlUserRepository } from './repositories/users.repo.ts';
 import { SqlCounsellorRepository } from './repositories/counsellors.repo.ts';
 import { SqlGuestRepository, SqlRoomLikeRepository } from './repositories/likes-guests.repo.ts';
@@ -56,6 +59,8 @@ export class SqlStore implements Store {
   readonly guests: GuestRepository;
   readonly counsellors: CounsellorRepository;
   readonly reports: ReportRepository;
+  readonly sessions: SessionRepository;
+  readonly signingKeys: SigningKeyRepository;
 
   private readonly sqlDialect: SqlDialect;
   private readonly db: Kysely<DB>;
@@ -87,6 +92,8 @@ export class SqlStore implements Store {
     this.guests = new SqlGuestRepository(db);
     this.counsellors = new SqlCounsellorRepository(db);
     this.reports = new SqlReportRepository(db);
+    this.sessions = new SqlSessionRepository(db);
+    this.signingKeys = new SqlSigningKeyRepository(db);
   }
 
   get dialect(): 'sqlite' | 'postgres' {

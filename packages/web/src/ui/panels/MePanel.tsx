@@ -13,6 +13,7 @@ import { FIELD_NAMES, FIELDS, fromInput, mapFields, sameValue, toInput, VISIBILI
 import { PRESENCE_TEXT } from '../people/presence.ts';
 import { ProfileAvatar } from '../people/ProfileAvatar.tsx';
 import { AvatarUpload } from './AvatarUpload.tsx';
+import { SessionList } from './SessionList.tsx';
 
 /** My account: how I appear, what I share, my sign-in details, notifications, and leaving. */
 export default function MePanel() {
@@ -430,6 +431,7 @@ function SessionsSection() {
   const form = useSubmit();
   return (
     <Section title="Sessions">
+      <SessionList />
       <div className="row wrap">
         <button type="button" className="secondary" onClick={logout}>
           Log out

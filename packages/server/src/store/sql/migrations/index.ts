@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import type { ColumnTypes } from '../dialects/dialect.ts';
 import type { SearchSql } from '../search/search-sql.ts';
 import * as m0001 from './0001_accounts.ts';
@@ -9,6 +9,7 @@ import * as m0005 from './0005_ticket_token_version.ts';
 import * as m0006 from './0006_attachments.ts';
 import * as m0007 from './0007_search.ts';
 import * as m0008 from './0008_core_features.ts';
+import * as m0009 from './0009_sessions_keys.ts';
 
 /** What a migration may need besides the column types: the dialect's search DDL, and a way to report progress. */
 export interface MigrationContext {
@@ -32,6 +33,7 @@ const STEPS: Record<string, Step> = {
   '0006_attachments': m0006,
   '0007_search': m0007,
   '0008_core_features': m0008,
+  '0009_sessions_keys': m0009,
 };
 
 export const MIGRATION_NAMES = Object.keys(STEPS);
@@ -64,4 +66,12 @@ export async function migrateToLatest(
   const result = upTo === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(upTo);
   if (result.error) throw result.error;
   return result;
+}
+
+/** Whether any migration ever ran on this database (Kysely's bookkeeping table exists and has a row). */
+export async function hasBeenMigrated(db: Kysely<unknown>): Promise<boolean> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((t) => t.name === 'kysely_migration')) return false;
+  const { rows } = await sql<{ n: number | string }>`select count(*) as n from kysely_migration`.execute(db);
+  return Number(rows[0]?.n ?? 0) > 0;
 }
