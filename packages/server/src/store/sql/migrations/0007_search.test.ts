@@ -18,7 +18,9 @@ for (const backend of backends()) {
       try {
         await migrateToLatest(dialect.db as Kysely<unknown>, dialect, () => {}, '0006_attachments');
         const store = new SqlStore(dialect);
-        const u = await store.users.insert(aUser());
+        // The users table as 0006 left it (the store's own insert knows later migrations' tables).
+        const u = aUser();
+        await dialect.db.insertInto('users').values({ ...u, search_name: u.display_name.toLowerCase(), is_admin: 0 }).execute();
         const r = await store.rooms.insert(aRoom());
         await store.members.add({ room_id: r.id, user_id: u.id, role: 'owner', joined_at: at(0) });
         const message = (seq: number, content: string, over: { type?: string; deleted_at?: string } = {}) => ({
@@ -33,7 +35,7 @@ for (const backend of backends()) {
 
         const lines: string[] = [];
         await migrateToLatest(dialect.db as Kysely<unknown>, dialect, (name, _i, _n, detail) => lines.push(detail === undefined ? name : `${name}: ${detail}`));
-        assert.deepEqual(lines, ['0007_search', '0007_search: indexed 4/4 messages']);
+        assert.deepEqual(lines.filter((l) => l.startsWith('0007_search')), ['0007_search', '0007_search: indexed 4/4 messages']);
 
         const find = async (q: string) => (await store.messages.search(u.id, parseSearchQuery(q, { now: new Date() }), { sort: 'relevance', limit: 10, budgetMs: 5000 })).items.map((m) => m.content);
         assert.deepEqual(await find('cafe'), ['Older café message']);
