@@ -82,6 +82,21 @@ const OPERATIONS: Record<string, [string, ...number[]]> = {
   'GET /attachments/{id}': ['Download a file', 206, 304, 416],
   'GET /attachments/{id}/avatar': ['An avatar image', 304],
   'GET /attachments/{id}/thumbnail': ['A thumbnail', 206, 304, 416],
+  'POST /auth/logout': ['Log out: end this session', 204],
+  'GET /auth/sessions': ['My sessions'],
+  'DELETE /auth/sessions/{id}': ['End one of my sessions', 204],
+  'GET /search': ['Search messages'],
+  'POST /rooms/{id}/like': ['Like a room, or take the like back'],
+  'GET /rooms/following': ['Rooms of people I follow'],
+  'POST /reports': ['Report a message or a user'],
+  'GET /reports': ['Reports to review, or my own'],
+  'GET /reports/{id}': ['A report'],
+  'PATCH /reports/{id}': ['Resolve or dismiss a report'],
+  'PUT /counsellors/{id}': ['Make a user a counsellor, or not (server admins)'],
+  'GET /counsellors/me': ['My counsellor status'],
+  'POST /counsellors/availability': ['Mark myself available as a counsellor, or not'],
+  'POST /counsellors/match': ['Be matched with a counsellor'],
+  'GET /counsellors/requests': ['My counselling requests (counsellors)'],
 };
 
 /** A request body for each operation that takes one: valid as it stands, so /docs' "Try it out" works once ids are filled in. */
@@ -108,6 +123,10 @@ const EXAMPLES: Record<string, unknown> = {
   'POST /rooms/{id}/messages': { content: 'Hello, **everyone**!', client_id: 'my-client-1' },
   'PUT /messages/{id}': { content: 'Hello, everyone (edited)' },
   'POST /messages/{id}/reactions': { emoji: '👍' },
+  'POST /reports': { message_id: '01900000-0000-7000-8000-000000000001', reason: 'Spam links in every room' },
+  'PATCH /reports/{id}': { status: 'resolved', action: 'Deleted the message and muted the sender for a day' },
+  'PUT /counsellors/{id}': { counsellor: true },
+  'POST /counsellors/availability': { available: true },
   'POST /rooms/{id}/read': { seq: 1 },
   'POST /broadcasts': { content: 'The server restarts at 22:00 UTC.' },
 };
