@@ -32,11 +32,16 @@ export function decodeCursor(cursor: string | undefined): { at: string; id: stri
   return { at, id };
 }
 
-/** Kinds of sort-key parts: free text (a lower-cased name …) or a row id. */
-type KeyPart = 'text' | 'uuid';
+/**
+ * Kinds of sort-key parts: free text (a lower-cased name …), a row id, or a stored time. Each is
+ * checked here, so a forged cursor is invalid_cursor and never reaches a database that would refuse
+ * the value itself (PostgreSQL: a bad timestamptz or uuid is an error, not an empty page).
+ */
+type KeyPart = 'text' | 'uuid' | 'time';
 const KEY_PART_OK: Record<KeyPart, (v: unknown) => boolean> = {
   text: (v) => typeof v === 'string' && v.length <= 1000 && isStorable(v),
   uuid: (v) => typeof v === 'string' && UUID.test(v),
+  time: (v) => typeof v === 'string' && isStoreTime(v),
 };
 
 /** Cursor over any sort key. */

@@ -78,7 +78,7 @@ export class SqlInviteRepository extends SqlRepository implements InviteReposito
   }
 
   async listUsable(roomId: string, now: string, page: PageRequest): Promise<Page<InviteRow>> {
-    const after = decodeKey(page.cursor, ['text', 'text'] as const);
+    const after = decodeKey(page.cursor, ['time', 'text'] as const);
     let q = this.db
       .selectFrom('invites')
       .selectAll()

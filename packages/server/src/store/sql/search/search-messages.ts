@@ -80,7 +80,7 @@ function relevance(f: SearchFragments, q: SearchQuery): RawBuilder<number> {
 /** The cursor: the last hit's sort key (score, created_at, id). */
 const encodeCursor = (score: number, at: string, id: string): string => encodeKey([String(score), at, id]);
 function decodeCursor(cursor: string | undefined): { score: number; at: string; id: string } | undefined {
-  const key = decodeKey(cursor, ['text', 'text', 'uuid'] as const);
+  const key = decodeKey(cursor, ['text', 'time', 'uuid'] as const);
   if (!key) return undefined;
   const [score, at, id] = key;
   if (!/^\d{1,6}$/.test(score) || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(at)) throw new DomainError('invalid_cursor', 'The cursor is not valid: pass a next_cursor as given.');
