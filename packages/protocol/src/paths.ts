@@ -32,3 +32,10 @@ export function isApiPath(pathname: string): boolean {
   const first = pathname.split('/', 2)[1] ?? '';
   return API.has(first);
 }
+
+/**
+ * The header a client names itself with when it logs in or signs up (shown in the list of
+ * sessions). Here, with no zod beside it: the SDK imports it, and the web app's bundle must not
+ * pull a schema module (zod, and its eval probe that the CSP reports) along with it.
+ */
+export const CLIENT_NAME_HEADER = 'x-rooms-client';

@@ -62,5 +62,3 @@ export const SessionView = z.object({
 });
 export const SessionList = z.object({ sessions: z.array(SessionView) });
 
-/** The header a client names itself with when it logs in or signs up (shown in the list of sessions). */
-export const CLIENT_NAME_HEADER = 'x-rooms-client';
