@@ -141,7 +141,7 @@ test('people, notifications and the account across two people', { skip, timeout:
     await account.getByRole('button', { name: 'Change password' }).click();
     await account.getByRole('status').filter({ hasText: 'Password changed.' }).waitFor();
 
-    await B2.page.getByText('You were signed out: your password was changed or you logged out everywhere.').waitFor();
+    await B2.page.getByText('You were signed out: this session was ended from another device, your password was changed, or you logged out everywhere.').waitFor();
     await B2.page.getByRole('button', { name: 'Log in' }).waitFor();
 
     // This tab went on with the fresh token: live (a message goes out) and after a reload.
