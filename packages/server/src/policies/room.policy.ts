@@ -90,7 +90,8 @@ export function decide(action: RoomAction, s: RoomSubject): Decision {
   const rule = ROOM_POLICY[action];
   const { room, membership } = s;
   const member = membership !== undefined;
-  const globalModerator = rule.moderation === true && s.isServerAdmin;
+  // Direct rooms have no moderation: they stay invisible to server admins too.
+  const globalModerator = rule.moderation === true && s.isServerAdmin && rule.types.includes(room.type);
   // Existence first: a private or direct room is invisible to anyone outside it (server admins aside, for their powers).
   if (!member && room.type !== 'public' && !(rule.serverAdmin && s.isServerAdmin) && !globalModerator) return { ok: false, code: 'room_not_found', message: 'No such room.' };
   if (!rule.types.includes(room.type)) return { ok: false, code: 'not_allowed_here', message: `You cannot do that in a ${room.type} room.` };
