@@ -114,18 +114,21 @@ for (const backend of backends()) {
       assert.equal((await auditAll(root, `&actor_id=${owner.id}`)).length, 0);
     });
 
-    it("room admins' moderation is audited too: the owner unbans and unmutes; one's own deletion and deactivation are not moderation", async () => {
+    it("room admins' moderation is audited too: the owner unbans, unmutes and promotes; one's own deletion and deactivation are not moderation", async () => {
       assert.equal((await owner.api.delete(`/rooms/${roomId}/bans/${dave.id}`)).status, 204);
       assert.equal((await owner.api.delete(`/rooms/${roomId}/bans/${dave.id}`)).status, 204, 'again: nothing to undo');
       assert.equal((await owner.api.patch(`/rooms/${roomId}/members/${bob.id}`, { muted: false })).status, 200);
+      assert.equal((await owner.api.patch(`/rooms/${roomId}/members/${bob.id}/role`, { role: 'admin' })).status, 200);
       const own = await send(owner.api, roomId, 'my own words');
       assert.equal((await owner.api.delete(`/messages/${own.id}`)).status, 204);
       assert.equal((await mallory.api.delete('/users/me', { password: mallory.password })).status, 204);
       const byOwner = await auditAll(root, `&actor_id=${owner.id}`);
       assert.deepEqual(byOwner.map((e) => [e.action, e.target_user_id, e.room_id]), [
+        ['member_role_changed', bob.id, roomId],
         ['member_unmuted', bob.id, roomId],
         ['member_unbanned', dave.id, roomId],
       ]);
+      assert.deepEqual(byOwner[0].details, { from: 'member', to: 'admin' });
       assert.equal((await auditAll(root, `&actor_id=${mallory.id}`)).length, 0);
     });
 

@@ -82,6 +82,7 @@ export class MembersService {
       const oldOwner = (await work.tx.members.update(roomId, actor.id, { role: 'admin' }))!;
       await this.recordMember(work, newOwner);
       await this.recordMember(work, oldOwner);
+      await writeAudit(work.tx, work.now, { actorId: actor.id, action: 'member_role_changed', targetUserId: userId, roomId, details: { to: 'owner', transfer: true } });
       return this.present(work, newOwner);
     });
   }
