@@ -196,6 +196,11 @@ for (const backend of backends()) {
       assert.notEqual(row.purge_after, null);
       assert.equal(row.token_version, after.token_version + 1);
       assert.match((await rooms(['admin', 'deactivate', 'ops_dave'], env)).stdout, /already deactivated/);
+      // Audited once, as done on the server's machine (no actor) (issue 19).
+      const store = await openStore({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
+      const audit = await store.audit.list({ action: 'account_deactivated' }, { limit: 10 });
+      await store.close();
+      assert.deepEqual(audit.items.filter((e) => e.target_user_id === row.id).map((e) => e.actor_id), [null]);
     });
 
     it('an unknown username exits 1 naming it; a bad setting exits 2 naming the variable', async () => {

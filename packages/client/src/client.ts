@@ -7,6 +7,7 @@ import { roomsApi } from './api/rooms.ts';
 import { searchApi } from './api/search.ts';
 import { usersApi } from './api/users.ts';
 import { counsellorsApi, reportsApi, roomLikesApi } from './api/core-features.ts';
+import { adminApi } from './api/admin.ts';
 import { Http, type HttpOptions } from './http.ts';
 import { LiveConnection, type LiveOptions } from './live/connection.ts';
 
@@ -35,6 +36,8 @@ export class RoomsClient {
   readonly reports: ReturnType<typeof reportsApi>;
   readonly roomLikes: ReturnType<typeof roomLikesApi>;
   readonly counsellors: ReturnType<typeof counsellorsApi>;
+  /** Server admins: deactivate accounts, read the moderation audit log. */
+  readonly admin: ReturnType<typeof adminApi>;
 
   constructor(opts: HttpOptions) {
     this.http = new Http(opts);
@@ -51,6 +54,7 @@ export class RoomsClient {
     this.reports = reportsApi(this.http);
     this.roomLikes = roomLikesApi(this.http);
     this.counsellors = counsellorsApi(this.http);
+    this.admin = adminApi(this.http);
   }
 
   get token(): string | undefined {

@@ -7,6 +7,7 @@ export { formatBytes, type Attachment, type UploadOptions, type UploadProgress, 
 export type { Message, SendBody } from './api/messages.ts';
 export type { Room, RoomPreviewT as RoomPreview } from './api/rooms.ts';
 export type { Report } from './api/core-features.ts';
+export type { AuditEntryView } from './api/admin.ts';
 export { allPages, everyItem, type Page, type UserRef } from './api/pages.ts';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './live/backoff.ts';
 export { LiveConnection, type ClosedInfo, type LiveEvents, type LiveOptions, type LiveStatus } from './live/connection.ts';

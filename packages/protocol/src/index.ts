@@ -13,3 +13,4 @@ export * from './paths.ts';
 export * from './schemas/search.ts';
 export * from './schemas/events.ts';
 export * from './schemas/core-features.ts';
+export * from './schemas/admin.ts';

@@ -17,6 +17,7 @@ export const API_PATH_PREFIXES = [
   'search',
   'reports',
   'counsellors',
+  'admin',
   'healthz',
   'readyz',
   'metrics',

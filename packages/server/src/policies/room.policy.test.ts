@@ -124,9 +124,25 @@ describe('room policy: decide()', () => {
     assert.equal(answer('set_flags', room('direct'), membership('member'), true), 'not_allowed_here');
   });
 
+  it('server admins moderate any group room, member or not (global moderation, issue 19); direct rooms stay invisible; archived rooms keep their messages', () => {
+    const moderation = (Object.keys(ROOM_POLICY) as RoomAction[]).filter((a) => ROOM_POLICY[a].moderation);
+    assert.deepEqual(moderation.sort(), ['ban', 'moderate_messages', 'mute', 'remove_member']);
+    for (const action of moderation) {
+      for (const type of ['public', 'private'] as const) {
+        for (const m of [undefined, membership('member')]) {
+          assert.equal(answer(action, room(type), m, true), 'ok', `${action} ${type}`);
+          assert.notEqual(answer(action, room(type), m, false), 'ok', `${action} ${type}: not for others`);
+        }
+      }
+      assert.equal(answer(action, room('direct'), undefined, true), 'room_not_found', action);
+    }
+    assert.equal(answer('moderate_messages', room('private', true), undefined, true), 'room_archived');
+    assert.equal(answer('ban', room('private', true), undefined, true), 'ok');
+  });
+
   it('being a server admin opens nothing else: a private room stays invisible, a public one members-only', () => {
     for (const action of Object.keys(ROOM_POLICY) as RoomAction[]) {
-      if (action === 'set_flags') continue;
+      if (action === 'set_flags' || ROOM_POLICY[action].moderation) continue;
       assert.equal(answer(action, room('private'), undefined, true), 'room_not_found', action);
       assert.equal(answer(action, room('direct'), undefined, true), 'room_not_found', action);
       assert.equal(answer(action, room('public'), undefined, true), answer(action, room('public'), undefined, false), action);

@@ -32,6 +32,12 @@ export interface ActionRule {
   speaks: boolean;
   /** Server admins only (whatever their room role). */
   serverAdmin?: boolean;
+  /**
+   * Moderation a server admin may also do in any group room, member or not (SPEC §1 "global
+   * moderation", issue 19). Reading stays members-only: a server admin acts on a private room's
+   * messages and members without seeing its log, and is audited for every action.
+   */
+  moderation?: boolean;
 }
 
 const ALL: readonly RoomType[] = ['public', 'private', 'direct'];
@@ -53,13 +59,13 @@ export const ROOM_POLICY: Record<RoomAction, ActionRule> = {
   invite: { minRole: 'admin', types: GROUPS, writes: true, speaks: false },
   // Reading the codes writes nothing: an archived room's admins still see (and may revoke) them.
   list_invites: { minRole: 'admin', types: GROUPS, writes: false, speaks: false },
-  remove_member: { minRole: 'admin', types: GROUPS, writes: false, speaks: false },
-  mute: { minRole: 'admin', types: GROUPS, writes: false, speaks: false },
-  ban: { minRole: 'admin', types: GROUPS, writes: false, speaks: false },
+  remove_member: { minRole: 'admin', types: GROUPS, writes: false, speaks: false, moderation: true },
+  mute: { minRole: 'admin', types: GROUPS, writes: false, speaks: false, moderation: true },
+  ban: { minRole: 'admin', types: GROUPS, writes: false, speaks: false, moderation: true },
   change_role: { minRole: 'owner', types: GROUPS, writes: false, speaks: false },
   transfer: { minRole: 'owner', types: GROUPS, writes: false, speaks: false },
   pin: { minRole: 'admin', types: GROUPS, writes: true, speaks: false },
-  moderate_messages: { minRole: 'admin', types: GROUPS, writes: true, speaks: false },
+  moderate_messages: { minRole: 'admin', types: GROUPS, writes: true, speaks: false, moderation: true },
   set_flags: { minRole: 'none', types: GROUPS, writes: false, speaks: false, serverAdmin: true },
 };
 
@@ -84,10 +90,13 @@ export function decide(action: RoomAction, s: RoomSubject): Decision {
   const rule = ROOM_POLICY[action];
   const { room, membership } = s;
   const member = membership !== undefined;
-  // Existence first: a private or direct room is invisible to anyone outside it.
-  if (!member && room.type !== 'public' && !(rule.serverAdmin && s.isServerAdmin)) return { ok: false, code: 'room_not_found', message: 'No such room.' };
+  // Direct rooms have no moderation: they stay invisible to server admins too.
+  const globalModerator = rule.moderation === true && s.isServerAdmin && rule.types.includes(room.type);
+  // Existence first: a private or direct room is invisible to anyone outside it (server admins aside, for their powers).
+  if (!member && room.type !== 'public' && !(rule.serverAdmin && s.isServerAdmin) && !globalModerator) return { ok: false, code: 'room_not_found', message: 'No such room.' };
   if (!rule.types.includes(room.type)) return { ok: false, code: 'not_allowed_here', message: `You cannot do that in a ${room.type} room.` };
   if (rule.serverAdmin) return s.isServerAdmin ? { ok: true } : { ok: false, code: 'forbidden', message: 'Only server admins may do that.' };
+  if (globalModerator) return rule.writes && room.archived ? { ok: false, code: 'room_archived', message: 'This room is archived: it is read-only.' } : { ok: true };
   if (rule.minRole !== 'none' && !membership) return { ok: false, code: 'not_a_member', message: 'Join the room first.' };
   if (rule.writes && room.archived) return { ok: false, code: 'room_archived', message: 'This room is archived: it is read-only.' };
   // Joining twice is harmless: the service answers with the room.

@@ -37,6 +37,7 @@ import { ReportsService } from './reports/reports.service.ts';
 import { RoomLikesService } from './rooms/likes.service.ts';
 
 /** Every use case, one object per resource. Transports (REST, WebSocket, gateways) call these and nothing below. */
+import { AuditService } from './audit/audit.service.ts';
 export interface Services {
   accounts: AccountsService;
   users: UsersService;
@@ -60,6 +61,8 @@ export interface Services {
   guests: GuestsService;
   counsellors: CounsellorsService;
   reports: ReportsService;
+  /** The moderation audit log (issue 19). */
+  audit: AuditService;
 }
 
 export interface ServiceDeps {
@@ -156,5 +159,6 @@ export function createServices(d: ServiceDeps): Services {
     notifications: new NotificationsService({ store, clock, retentionDays: d.notificationRetentionDays }),
     attachments,
     search: new SearchService({ store, clock, attachments, rate: d.search.rate, budgetMs: d.search.budgetMs }),
+    audit: new AuditService({ store }),
   };
 }

@@ -15,6 +15,7 @@ import type {
   RoomRow,
 } from './room-types.ts';
 import type { AttachmentRow, NewAttachment } from './attachment-types.ts';
+import type { AuditRepository } from './audit-types.ts';
 import type { SearchQuery } from '../domain/search-query.ts';
 import type { MessageSearchOptions, MessageSearchPage } from './search-types.ts';
 import type { CounsellorRepository, GuestRepository, ReportRepository, RoomLikeRepository } from './core-features-store.ts';
@@ -48,6 +49,8 @@ export interface Store {
   reports: ReportRepository;
   sessions: SessionRepository;
   signingKeys: SigningKeyRepository;
+  /** The moderation audit log (issue 19): see audit-types.ts. */
+  audit: AuditRepository;
   /** Runs fn in one transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /** Throws when the database cannot answer (readiness). */

@@ -21,6 +21,7 @@ import type { SignupGate } from './signup-gate.ts';
 import type { TokenService } from './tokens.ts';
 import { profileChanged } from '../../events/events.ts';
 import { publishUserUpdated } from '../users/user-updated.ts';
+import { writeAudit } from '../audit/audit.service.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const TICKET_TTL_MS = 30_000;
@@ -290,13 +291,33 @@ export class AccountsService {
   /** Hides the account at once, signs it out everywhere, and schedules its purge. */
   async deactivate(actor: Actor, password: string): Promise<void> {
     await this.checkPassword(actor, password);
-    await this.deactivateAccount(actor.id);
+    // One's own choice is not moderation: nothing for the audit log.
+    await this.deactivateAccount(actor.id, null);
   }
 
-  /** An operator's deactivation (`rooms admin deactivate`): as deactivate, without the password. */
-  async deactivateAccount(userId: string): Promise<void> {
+  /**
+   * A server admin deactivates another account over the API (`POST /admin/users/:id/deactivate`):
+   * the same path as the CLI's, audited under the admin's name. An already deactivated account is
+   * left as it is (nothing new is audited).
+   */
+  async deactivateByAdmin(actor: Actor, userId: string, reason: string | undefined): Promise<{ already: boolean }> {
+    if (!actor.isAdmin) throw new DomainError('forbidden', 'Only server admins may deactivate accounts.');
+    if (userId === actor.id) throw new DomainError('cannot_target_self', 'Deactivate your own account with DELETE /users/me.');
+    const user = await this.d.store.users.findById(userId);
+    if (!user || user.deleted_at !== null) throw new DomainError('user_not_found', 'No such user.');
+    if (user.deactivated_at !== null) return { already: true };
+    await this.deactivateAccount(userId, { actorId: actor.id, reason: reason ?? null });
+    return { already: false };
+  }
+
+  /**
+   * An operator's deactivation (`rooms admin deactivate`, or a server admin over the API): as
+   * deactivate, without the password, and written to the audit log (actor null: the command line).
+   */
+  async deactivateAccount(userId: string, by: { actorId: string | null; reason?: string | null } | null = { actorId: null }): Promise<void> {
     const now = this.d.clock.now();
     const version = await this.d.store.transaction(async (tx) => {
+      if (by) await writeAudit(tx, now.toISOString(), { actorId: by.actorId, action: 'account_deactivated', targetUserId: userId, reason: by.reason ?? null });
       await tx.users.update(userId, {
         deactivated_at: now.toISOString(),
         purge_after: new Date(now.getTime() + this.d.deactivationDays * DAY_MS).toISOString(),

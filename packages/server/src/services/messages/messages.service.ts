@@ -1,6 +1,7 @@
 import { ROOM_LIMITS, type AttachmentView, type MessageView } from '@rooms/protocol';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { writeAudit } from '../audit/audit.service.ts';
 import { newId } from '../../domain/ids.ts';
 import { parseMentions } from '../../domain/mentions.ts';
 import { inTransaction } from '../../events/unit-of-work.ts';
@@ -203,9 +204,14 @@ export class MessagesService {
   /** The sender or a room admin/owner; the message stays as a "[deleted]" tombstone. */
   async delete(actor: Actor, messageId: string): Promise<void> {
     const now = this.d.clock.now();
-    const { message, access } = await this.load(actor, messageId, 'read');
+    // A server admin moderates rooms they cannot read (global moderation, issue 19).
+    const { message, access } = await this.load(actor, messageId, 'read').catch((err: unknown) => {
+      if (actor.isAdmin && err instanceof DomainError && err.code === 'message_not_found') return this.load(actor, messageId, 'moderate_messages');
+      throw err;
+    });
     // Rights before the tombstone shortcut: deleting again is harmless only for those who may delete.
-    if (message.sender_id !== actor.id) await authorize(this.d.store, actor, access.room.id, 'moderate_messages', now);
+    const moderating = message.sender_id !== actor.id;
+    if (moderating) await authorize(this.d.store, actor, access.room.id, 'moderate_messages', now);
     if (message.deleted_at) return;
     if (access.room.archived) throw new DomainError('room_archived', 'This room is archived: it is read-only.');
     const alreadyGone = new Error('already deleted');
@@ -219,6 +225,7 @@ export class MessagesService {
           return { type: 'message_deleted', data: { message_id: messageId, room_id: message.room_id, deleted_by: actor.id } };
         });
         await work.tx.pins.unpin(message.room_id, messageId);
+        if (moderating) await writeAudit(work.tx, work.now, { actorId: actor.id, action: 'message_deleted', targetUserId: message.sender_id, targetMessageId: messageId, roomId: message.room_id });
         // The tombstone keeps no attachment: rows now, bytes once this has committed.
         removed = await work.tx.attachments.deleteForMessage(messageId);
       });
@@ -250,7 +257,7 @@ export class MessagesService {
   }
 
   /** Loads a message the actor may act on in its room; outsiders of private rooms get 404 for the message. */
-  async load(actor: Actor, messageId: string, action: 'read' | 'send' | 'react' | 'pin'): Promise<{ message: MessageRow; access: RoomAccess }> {
+  async load(actor: Actor, messageId: string, action: 'read' | 'send' | 'react' | 'pin' | 'moderate_messages'): Promise<{ message: MessageRow; access: RoomAccess }> {
     const message = await this.d.store.messages.findById(messageId);
     if (!message) throw messageNotFound();
     try {

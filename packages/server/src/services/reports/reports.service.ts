@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CreateReportBody, ReportsQuery, ReportView, ReviewReportBody } from '@rooms/protocol';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { writeAudit } from '../audit/audit.service.ts';
 import { newId } from '../../domain/ids.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { RateLimiter } from '../../ports/rate-limiter.ts';
@@ -87,7 +88,23 @@ export class ReportsService {
       if ((await this.d.store.reports.filings([id], actor.id)).length > 0) throw new DomainError('forbidden', 'Only the room’s admins and server admins review reports.');
       throw reportNotFound();
     }
-    const closed = await this.d.store.reports.review(id, input.status, input.action ?? null, actor.id, this.d.clock.now().toISOString());
+    const now = this.d.clock.now().toISOString();
+    // The review and its audit entry commit together (issue 19).
+    const closed = await this.d.store.transaction(async (tx) => {
+      const done = await tx.reports.review(id, input.status, input.action ?? null, actor.id, now);
+      if (done) {
+        await writeAudit(tx, now, {
+          actorId: actor.id,
+          action: input.status === 'resolved' ? 'report_resolved' : 'report_dismissed',
+          targetUserId: row.reported_user_id,
+          targetMessageId: row.message_id,
+          roomId: row.room_id,
+          reason: input.action ?? null,
+          details: { report_id: id },
+        });
+      }
+      return done;
+    });
     if (!closed) throw new DomainError('report_closed', `This report was already ${row.status}.`);
     return (await this.present([closed], actor, { reviewer: true }))[0]!;
   }

@@ -16,6 +16,7 @@ import { checkOwnedRoomsCap, type RoomCaps } from './caps.ts';
 import { addMember, removeMember } from './membership-ops.ts';
 import { authorize, type RoomAccess } from './room-access.ts';
 import { toMember } from './room-presenter.ts';
+import { writeAudit } from '../audit/audit.service.ts';
 
 /** Members of a room and their moderation: invite, remove, roles, ownership, mute, ban. */
 export class MembersService {
@@ -51,6 +52,7 @@ export class MembersService {
     await this.tx(async (work) => {
       await this.target(work, actor, roomId, userId, 'remove_member');
       await removeMember(work, roomId, userId, 'removed', actor.id);
+      await writeAudit(work.tx, work.now, { actorId: actor.id, action: 'member_removed', targetUserId: userId, roomId });
     });
   }
 
@@ -59,7 +61,10 @@ export class MembersService {
     return this.tx(async (work) => {
       const { target } = await this.target(work, actor, roomId, userId, 'change_role');
       const updated = target.role === role ? target : (await work.tx.members.update(roomId, userId, { role }))!;
-      if (updated !== target) await this.recordMember(work, updated);
+      if (updated !== target) {
+        await this.recordMember(work, updated);
+        await writeAudit(work.tx, work.now, { actorId: actor.id, action: 'member_role_changed', targetUserId: userId, roomId, details: { from: target.role, to: role } });
+      }
       return this.present(work, updated);
     });
   }
@@ -77,6 +82,7 @@ export class MembersService {
       const oldOwner = (await work.tx.members.update(roomId, actor.id, { role: 'admin' }))!;
       await this.recordMember(work, newOwner);
       await this.recordMember(work, oldOwner);
+      await writeAudit(work.tx, work.now, { actorId: actor.id, action: 'member_role_changed', targetUserId: userId, roomId, details: { to: 'owner', transfer: true } });
       return this.present(work, newOwner);
     });
   }
@@ -90,6 +96,13 @@ export class MembersService {
       await this.target(work, actor, roomId, userId, 'mute');
       const updated = (await work.tx.members.update(roomId, userId, { muted, muted_until: muted ? (until ?? null) : null }))!;
       await this.recordMember(work, updated);
+      await writeAudit(work.tx, work.now, {
+        actorId: actor.id,
+        action: muted ? 'member_muted' : 'member_unmuted',
+        targetUserId: userId,
+        roomId,
+        details: muted ? { muted_until: updated.muted_until } : null,
+      });
       return this.present(work, updated);
     });
   }
@@ -101,15 +114,19 @@ export class MembersService {
       if (userId === actor.id) throw new DomainError('cannot_target_self', 'You cannot ban yourself.');
       await requireActiveUser(work.tx, userId);
       const target = await work.tx.members.get(roomId, userId);
-      if (target) this.assertOutranks(access, target);
+      if (target) this.assertOutranks(actor, access, target);
       await work.tx.bans.add({ room_id: roomId, user_id: userId, banned_by: actor.id, reason: reason ?? null, created_at: work.now });
       if (target) await removeMember(work, roomId, userId, 'banned', actor.id);
+      await writeAudit(work.tx, work.now, { actorId: actor.id, action: 'member_banned', targetUserId: userId, roomId, reason: reason ?? null });
     });
   }
 
   async unban(actor: Actor, roomId: string, userId: string): Promise<void> {
-    await authorize(this.d.store, actor, roomId, 'ban', this.now());
-    await this.d.store.bans.remove(roomId, userId);
+    await this.tx(async (work) => {
+      await authorize(work.tx, actor, roomId, 'ban', this.now());
+      // Only a ban that was there is audited: unbanning twice records one action.
+      if (await work.tx.bans.remove(roomId, userId)) await writeAudit(work.tx, work.now, { actorId: actor.id, action: 'member_unbanned', targetUserId: userId, roomId });
+    });
   }
 
   async listBans(actor: Actor, roomId: string, page: PageRequest): Promise<z.infer<typeof BanList>> {
@@ -124,14 +141,19 @@ export class MembersService {
     if (userId === actor.id) throw new DomainError('cannot_target_self', 'You cannot do that to yourself.');
     const target = await work.tx.members.get(roomId, userId);
     if (!target) throw new DomainError('user_not_found', 'That user is not a member of this room.');
-    if (action !== 'transfer') this.assertOutranks(access, target);
+    if (action !== 'transfer') this.assertOutranks(actor, access, target);
     return { access, target };
   }
 
-  private assertOutranks(access: RoomAccess, target: MembershipRow): void {
-    if (!access.membership || !outranks(access.membership.role, target.role)) {
-      throw new DomainError('forbidden', 'You can only moderate members below your own role.');
-    }
+  /**
+   * Room moderation needs a strictly higher room role. A server admin (global moderation) acts on
+   * anyone but the owner, member of the room or not: a room always keeps its one owner, who only
+   * leaves it by transferring ownership.
+   */
+  private assertOutranks(actor: Actor, access: RoomAccess, target: MembershipRow): void {
+    if (access.membership && outranks(access.membership.role, target.role)) return;
+    if (actor.isAdmin && target.role !== 'owner') return;
+    throw new DomainError('forbidden', actor.isAdmin ? "Not even a server admin may moderate a room's owner." : 'You can only moderate members below your own role.');
   }
 
   private async recordMember(work: Work, m: MembershipRow): Promise<void> {

@@ -16,6 +16,7 @@ import { searchContract } from './search.contract.ts';
 import { sessionAndKeyContract } from './sessions-keys.contract.ts';
 import { ticketAndLockContract } from './tickets-locks.contract.ts';
 import { userContract } from './users.contract.ts';
+import { auditContract } from './audit.contract.ts';
 
 // One suite, every backend: SQLite always, PostgreSQL when TEST_DATABASE_URL is set (required in CI).
 for (const backend of backends()) {
@@ -70,5 +71,6 @@ for (const backend of backends()) {
     attachmentContract(() => store);
     searchContract(() => store);
     coreFeaturesContract(() => store);
+    auditContract(() => store);
   });
 }

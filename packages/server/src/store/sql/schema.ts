@@ -54,6 +54,19 @@ export interface SessionsTable {
   expires_at: string;
 }
 
+export interface AuditLogTable {
+  id: string;
+  actor_id: string | null;
+  action: string;
+  target_user_id: string | null;
+  target_message_id: string | null;
+  room_id: string | null;
+  reason: string | null;
+  /** JSON text. */
+  details: string | null;
+  created_at: string;
+}
+
 export interface SigningKeysTable {
   id: string;
   secret: string;
@@ -290,6 +303,7 @@ export interface DB {
   message_search: MessageSearchTable;
   sessions: SessionsTable;
   signing_keys: SigningKeysTable;
+  audit_log: AuditLogTable;
 }
 
 export type Count = ColumnType<number | string | bigint, never, never>;

@@ -37,6 +37,8 @@ import { SqlCounsellorRepository } from './repositories/counsellors.repo.ts';
 import { SqlGuestRepository, SqlRoomLikeRepository } from './repositories/likes-guests.repo.ts';
 import { SqlReportRepository } from './repositories/reports.repo.ts';
 import type { DB } from './schema.ts';
+import type { AuditRepository } from '../audit-types.ts';
+import { SqlAuditRepository } from './repositories/audit.repo.ts';
 
 /** The Store over Kysely; the same code runs on SQLite and PostgreSQL. */
 export class SqlStore implements Store {
@@ -61,6 +63,7 @@ export class SqlStore implements Store {
   readonly reports: ReportRepository;
   readonly sessions: SessionRepository;
   readonly signingKeys: SigningKeyRepository;
+  readonly audit: AuditRepository;
 
   private readonly sqlDialect: SqlDialect;
   private readonly db: Kysely<DB>;
@@ -94,6 +97,7 @@ export class SqlStore implements Store {
     this.reports = new SqlReportRepository(db);
     this.sessions = new SqlSessionRepository(db);
     this.signingKeys = new SqlSigningKeyRepository(db);
+    this.audit = new SqlAuditRepository(db);
   }
 
   get dialect(): 'sqlite' | 'postgres' {

@@ -97,6 +97,8 @@ const OPERATIONS: Record<string, [string, ...number[]]> = {
   'POST /counsellors/availability': ['Mark myself available as a counsellor, or not'],
   'POST /counsellors/match': ['Be matched with a counsellor'],
   'GET /counsellors/requests': ['My counselling requests (counsellors)'],
+  'POST /admin/users/{id}/deactivate': ['Deactivate an account (server admins)', 204],
+  'GET /admin/audit': ['The moderation audit log (server admins)'],
 };
 
 /** A request body for each operation that takes one: valid as it stands, so /docs' "Try it out" works once ids are filled in. */
@@ -129,6 +131,7 @@ const EXAMPLES: Record<string, unknown> = {
   'POST /counsellors/availability': { available: true },
   'POST /rooms/{id}/read': { seq: 1 },
   'POST /broadcasts': { content: 'The server restarts at 22:00 UTC.' },
+  'POST /admin/users/{id}/deactivate': { reason: 'Spam accounts run by the same person' },
 };
 
 /** What a status means, where the route schema does not say. */
