@@ -5,11 +5,11 @@
  */
 export const MAX_NODES = 150;
 /**
- * Messages added to the window per scroll event near an edge. Small on purpose: scroll events
- * come every frame while the user scrolls, so the window still grows faster than any flick, and
- * each step's render and layout fit in a frame (50 at once was a 2-4 frame task in bench:ui).
+ * Messages added to the window per step near an edge. 12 per scroll event was tried: each render
+ * was shorter (longest task 201 ms against 553 at a 4x CPU throttle), but there were more than
+ * twice as many long frames, and bench:ui's p95 frame time doubled (66.7 against 33.3 ms).
  */
-export const STEP = 12;
+export const STEP = 50;
 /** Older messages are fetched while this many loaded ones are still above the window. */
 export const PREFETCH = 60;
 /**
