@@ -96,6 +96,16 @@ describe('reducers: one per event kind', () => {
     assert.equal(s.rooms.r1!.unread_count, 0);
   });
 
+  it('a system message ("bob joined") joins the timeline but is not unread and does not move the room up', () => {
+    let s = base();
+    const before = s.rooms.r1!.last_message_at;
+    s = reduceEvent(s, ev('message_created', { message: msg('j', 2, { type: 'system', content: 'bob joined', created_at: '2027-01-01T00:00:00.000Z' }) }));
+    assert.deepEqual(s.timelines.r1!.ids, ['m1', 'j']);
+    assert.equal(s.rooms.r1!.unread_count, 0);
+    assert.equal(s.rooms.r1!.last_seq, 2);
+    assert.equal(s.rooms.r1!.last_message_at, before);
+  });
+
   it('a stretch that is not the latest (after a jump) gets no live messages', () => {
     let s = base();
     s = { ...s, timelines: { r1: { ...s.timelines.r1!, atLatest: false } } };

@@ -67,11 +67,13 @@ const messageCreated: Reducer<{ message: EventMessage }> = (s, { message }) => {
     next = { ...next, pending };
   }
   const mine = m.sender.id === s.me?.id;
+  // A system message ("alice joined") is neither unread nor news that moves the room up (as on the server).
+  const quiet = !!m.parent_id || m.type === 'system';
   next = withRoom(next, m.room_id, (r) => ({
     ...r,
     last_seq: Math.max(r.last_seq, m.seq),
-    last_message_at: m.parent_id ? r.last_message_at : m.created_at,
-    unread_count: mine || m.parent_id ? r.unread_count : r.unread_count + 1,
+    last_message_at: quiet ? r.last_message_at : m.created_at,
+    unread_count: mine || quiet ? r.unread_count : r.unread_count + 1,
   }));
   // Someone who sends is no longer typing.
   const typing = next.typing[m.room_id];

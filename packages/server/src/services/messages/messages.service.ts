@@ -17,6 +17,7 @@ import { assertAllowed, authorize, type RoomAccess } from '../rooms/room-access.
 import { presentMessages, presentNewMessage, toEventMessage, type AttachmentViewer } from './message-presenter.ts';
 import { isActive } from '../users/active-user.ts';
 import { SendAccessCache } from './send-access-cache.ts';
+import { refuseSystemMessage } from './system-messages.ts';
 import { decodeMessageCursor, encodeMessageCursor } from './message-cursor.ts';
 
 export interface SendInput {
@@ -177,6 +178,7 @@ export class MessagesService {
   async edit(actor: Actor, messageId: string, content: string): Promise<MessageView> {
     const now = this.d.clock.now();
     const { message, access } = await this.load(actor, messageId, 'send');
+    refuseSystemMessage(message, 'edited');
     if (message.sender_id !== actor.id) throw new DomainError('forbidden', 'Only the sender may edit a message.');
     if (message.deleted_at) throw messageNotFound();
     const windowMs = (this.d.editWindowSeconds ?? ROOM_LIMITS.editWindowSeconds) * 1000;
@@ -204,6 +206,7 @@ export class MessagesService {
   async delete(actor: Actor, messageId: string): Promise<void> {
     const now = this.d.clock.now();
     const { message, access } = await this.load(actor, messageId, 'read');
+    refuseSystemMessage(message, 'deleted');
     // Rights before the tombstone shortcut: deleting again is harmless only for those who may delete.
     if (message.sender_id !== actor.id) await authorize(this.d.store, actor, access.room.id, 'moderate_messages', now);
     if (message.deleted_at) return;
@@ -288,6 +291,7 @@ export class MessagesService {
   private async threadRoot(roomId: string, parentId: string): Promise<string> {
     const parent = await this.d.store.messages.findById(parentId);
     if (!parent || parent.room_id !== roomId) throw new DomainError('message_not_found', 'The message you reply to is not in this room.');
+    refuseSystemMessage(parent, 'replied to');
     return parent.parent_id ?? parent.id;
   }
 
