@@ -181,6 +181,17 @@ describe('reducers: one per event kind', () => {
     assert.equal(d.messages.m1!.receipt, 'read');
   });
 
+  it("delivered_updated: the peer's client received my direct messages up to a seq: 'sent' becomes 'delivered', 'read' stays", () => {
+    let d = base();
+    d = { ...d, rooms: { r1: room({ type: 'direct' }) }, messages: { m1: msg('m1', 1, { sender: me, receipt: 'sent' }), m2: msg('m2', 2, { sender: me, receipt: 'sent' }), m3: msg('m3', 3, { sender: me, receipt: 'sent' }) } };
+    d = { ...d, timelines: { r1: { ...d.timelines.r1!, ids: ['m1', 'm2', 'm3'] } } };
+    d = { ...d, messages: { ...d.messages, m1: { ...d.messages.m1!, receipt: 'read' } } };
+    d = reduceEvent(d, ev('delivered_updated', { room_id: 'r1', user_id: 'bob', delivered_seq: 2 }));
+    assert.deepEqual(['m1', 'm2', 'm3'].map((id) => d.messages[id]!.receipt), ['read', 'delivered', 'sent']);
+    const mine = reduceEvent(d, ev('delivered_updated', { room_id: 'r1', user_id: 'me', delivered_seq: 3 }));
+    assert.equal(mine.messages.m3!.receipt, 'sent', 'my own client receiving is no receipt');
+  });
+
   it('notification: counted once, per room too', () => {
     const n = { id: 'n1', type: 'mention' as const, room_id: 'r1', message_id: 'm1', actor: bob, payload: {}, created_at: '', read_at: null };
     let s = reduceEvent(base(), { type: 'notification', data: n } as ServerEvent);

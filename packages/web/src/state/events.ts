@@ -14,6 +14,7 @@ interface Data {
   member_updated: { room_id: string; user_id: string; role: 'owner' | 'admin' | 'member'; muted: boolean; muted_until: string | null };
   room_updated: { room: Partial<Room> & { id: string } };
   read_updated: { room_id: string; user_id: string; last_read_seq: number; last_read_message_id: string | null; read_at: string | null };
+  delivered_updated: { room_id: string; user_id: string; delivered_seq: number };
   notification: Notification;
   user_updated: { user: User };
 }
@@ -184,6 +185,19 @@ const readUpdated: Reducer<Data['read_updated']> = (s, d) => {
   return { ...s, messages };
 };
 
+/** Direct rooms: the peer's client received my messages up to delivered_seq; those still 'sent' are 'delivered'. */
+const deliveredUpdated: Reducer<Data['delivered_updated']> = (s, d) => {
+  if (d.user_id === s.me?.id || s.rooms[d.room_id]?.type !== 'direct') return s;
+  const tl = s.timelines[d.room_id];
+  if (!tl) return s;
+  const messages = { ...s.messages };
+  for (const id of tl.ids) {
+    const m = messages[id];
+    if (m && m.sender.id === s.me?.id && m.seq <= d.delivered_seq && m.receipt === 'sent') messages[id] = { ...m, receipt: 'delivered' };
+  }
+  return { ...s, messages };
+};
+
 const presenceUpdated: Reducer<{ user_id: string; status: Presence }> = (s, d) => ({ ...s, presence: { ...s.presence, [d.user_id]: d.status } });
 // user_online / user_offline carry the user (SessionEvent); presence_updated carries user_id.
 const online: Reducer<{ user: User }> = (s, d) => {
@@ -230,6 +244,7 @@ const REDUCERS: Record<string, Reducer<never>> = {
   room_updated: roomUpdated,
   room_deleted: (s: State, d: { room_id: string }) => roomGone(s, d.room_id),
   read_updated: readUpdated,
+  delivered_updated: deliveredUpdated,
   presence_updated: presenceUpdated,
   user_online: online,
   user_offline: offline,

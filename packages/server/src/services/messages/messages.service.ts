@@ -163,7 +163,13 @@ export class MessagesService {
       if (!parent || parent.room_id !== roomId) throw messageNotFound();
     }
     const rows = await this.d.store.messages.list(roomId, { limit: q.limit, beforeSeq: before, afterSeq: after, ...(q.parent_id ? { parentId: q.parent_id } : {}) });
-    if (room.type === 'direct' && rows.length > 0) await this.d.store.members.markDelivered(roomId, actor.id, Math.max(...rows.map((r) => r.seq)));
+    if (room.type === 'direct' && rows.length > 0) {
+      const seq = Math.max(...rows.map((r) => r.seq));
+      // Told to the sender as when a live connection receives them (services/realtime/deliveries.ts).
+      if (await this.d.store.members.markDelivered(roomId, actor.id, seq)) {
+        await this.d.bus.publish({ kind: 'room', room_id: roomId, type: 'delivered_updated', data: { room_id: roomId, user_id: actor.id, delivered_seq: seq } });
+      }
+    }
     const items = await presentMessages(this.d.store, this.d.attachments, actor.id, room, rows);
     const last = rows.length === q.limit ? rows.at(-1)!.seq : undefined;
     return { items, next: last === undefined ? null : String(last), next_cursor: last === undefined ? null : encodeMessageCursor(after !== undefined ? 'after' : 'before', last) };
