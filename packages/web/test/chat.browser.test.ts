@@ -68,6 +68,12 @@ describe('chat in the browser: two people', { skip }, () => {
     await timeline(ben.page, roomName).waitFor();
     // Ann sees Ben join without a reload.
     await ann.page.getByRole('button', { name: 'Members' }).waitFor();
+    // …as a system message: one centred muted line with his current name.
+    const joined = timeline(ann.page, roomName).locator('article.message.system');
+    await joined.filter({ hasText: 'Ben Baker joined' }).waitFor();
+    assert.equal(await joined.count(), 1);
+    assert.equal(await joined.getByRole('button').count(), 0, 'nothing to edit, delete or react to');
+    assert.equal(await joined.evaluate((el) => getComputedStyle(el).textAlign), 'center');
   });
 
   it('messages go both ways live, with typing shown while the other types', async () => {

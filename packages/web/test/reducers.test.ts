@@ -96,6 +96,16 @@ describe('reducers: one per event kind', () => {
     assert.equal(s.rooms.r1!.unread_count, 0);
   });
 
+  it('a system message ("bob joined") joins the timeline but is not unread and does not move the room up', () => {
+    let s = base();
+    const before = s.rooms.r1!.last_message_at;
+    s = reduceEvent(s, ev('message_created', { message: msg('j', 2, { type: 'system', content: 'bob joined', created_at: '2027-01-01T00:00:00.000Z' }) }));
+    assert.deepEqual(s.timelines.r1!.ids, ['m1', 'j']);
+    assert.equal(s.rooms.r1!.unread_count, 0);
+    assert.equal(s.rooms.r1!.last_seq, 2);
+    assert.equal(s.rooms.r1!.last_message_at, before);
+  });
+
   it('a stretch that is not the latest (after a jump) gets no live messages', () => {
     let s = base();
     s = { ...s, timelines: { r1: { ...s.timelines.r1!, atLatest: false } } };
@@ -169,6 +179,17 @@ describe('reducers: one per event kind', () => {
     d = { ...d, rooms: { r1: room({ type: 'direct' }) }, messages: { m1: msg('m1', 1, { sender: me, receipt: 'delivered' }) } };
     d = reduceEvent(d, ev('read_updated', { room_id: 'r1', user_id: 'bob', last_read_seq: 1, last_read_message_id: 'm1', read_at: '' }));
     assert.equal(d.messages.m1!.receipt, 'read');
+  });
+
+  it("delivered_updated: the peer's client received my direct messages up to a seq: 'sent' becomes 'delivered', 'read' stays", () => {
+    let d = base();
+    d = { ...d, rooms: { r1: room({ type: 'direct' }) }, messages: { m1: msg('m1', 1, { sender: me, receipt: 'sent' }), m2: msg('m2', 2, { sender: me, receipt: 'sent' }), m3: msg('m3', 3, { sender: me, receipt: 'sent' }) } };
+    d = { ...d, timelines: { r1: { ...d.timelines.r1!, ids: ['m1', 'm2', 'm3'] } } };
+    d = { ...d, messages: { ...d.messages, m1: { ...d.messages.m1!, receipt: 'read' } } };
+    d = reduceEvent(d, ev('delivered_updated', { room_id: 'r1', user_id: 'bob', delivered_seq: 2 }));
+    assert.deepEqual(['m1', 'm2', 'm3'].map((id) => d.messages[id]!.receipt), ['read', 'delivered', 'sent']);
+    const mine = reduceEvent(d, ev('delivered_updated', { room_id: 'r1', user_id: 'me', delivered_seq: 3 }));
+    assert.equal(mine.messages.m3!.receipt, 'sent', 'my own client receiving is no receipt');
   });
 
   it('notification: counted once, per room too', () => {

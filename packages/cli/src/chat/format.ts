@@ -29,14 +29,23 @@ function body(m: EventMessage | Message, indent: number, base: string): string {
   return lines.join(pad);
 }
 
-/** "[general] bob: hello" or "(dm) bob: hello" for messages arriving live. */
-export function liveLine(m: EventMessage, where: { name: string; direct: boolean }, base = ''): string {
+/** How a system message's line is set off (dimmed on a colour terminal: see marksFor). */
+type Dim = (s: string) => string;
+const asIs: Dim = (s) => s;
+
+/** A system message, one line, made printable: "* alice joined" (its sender, then its content, which names nobody). */
+const systemText = (m: EventMessage | Message) => `* ${printable(`${who(m)} ${m.content}`.replace(/\s+/g, ' '))}`;
+
+/** "[general] bob: hello" or "(dm) bob: hello" for messages arriving live; "[general] * alice joined", dimmed, for system ones. */
+export function liveLine(m: EventMessage, where: { name: string; direct: boolean }, base = '', dim: Dim = asIs): string {
+  if (m.type === 'system') return dim(`${where.direct ? '(dm)' : `[${where.name}]`} ${systemText(m)}`);
   const head = `${where.direct ? '(dm)' : `[${where.name}]`} ${who(m)}: `;
   return head + body(m, head.length, base);
 }
 
-/** "[14:05] bob: hello" for history and "while you were away". */
-export function historyLine(m: EventMessage | Message, indent = '', base = ''): string {
+/** "[14:05] bob: hello" for history and "while you were away"; "[14:05] * alice joined", dimmed, for system messages. */
+export function historyLine(m: EventMessage | Message, indent = '', base = '', dim: Dim = asIs): string {
+  if (m.type === 'system') return indent + dim(`[${clock(m.created_at)}] ${systemText(m)}`);
   const head = `${indent}[${clock(m.created_at)}] ${who(m)}: `;
   return head + body(m, head.length, base);
 }

@@ -2,6 +2,7 @@ import type { Attachment, ClosedInfo, LiveConnection, RoomsClient, ServerEvent }
 import type { Terminal } from '../terminal/terminal.ts';
 import { runLine } from './commands/index.ts';
 import { liveLine } from './format.ts';
+import { marksFor } from './search-format.ts';
 import type { Me } from './login.ts';
 import type { SessionFile } from './saved.ts';
 import { Directory } from './users.ts';
@@ -132,7 +133,7 @@ export class ChatSession {
       if (m.sender.id === this.me.id) return;
       const room = await this.roomRef(m.room_id);
       if (!room) return;
-      this.print(liveLine(m, room, this.client.http.baseUrl));
+      this.print(liveLine(m, room, this.client.http.baseUrl, marksFor(this.term.tty).dim));
       // Seen here, so not shown again as "while you were away" at the next login.
       if (room.direct) await this.client.messages.markRead(m.room_id, { seq: m.seq });
     } else if (e.type === 'user_online' || e.type === 'user_offline') {

@@ -46,6 +46,8 @@ export const EphemeralRoomEvents = z.discriminatedUnion('type', [
   event('room_deleted', z.object({ room_id: Id })),
   event('read_updated', z.object({ room_id: Id, user_id: Id, last_read_seq: z.number().int(), last_read_message_id: Id.nullable(), read_at: Timestamp.nullable() })),
   event('user_typing', z.object({ room_id: Id, user_id: Id, typing: z.boolean(), expires_in_ms: z.number().int() })),
+  /** Direct rooms: the user's client received the room's messages up to delivered_seq (their senders' receipts become `delivered`). */
+  event('delivered_updated', z.object({ room_id: Id, user_id: Id, delivered_seq: z.number().int() })),
 ]);
 
 /** Events for one user's connections. */

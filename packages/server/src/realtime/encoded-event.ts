@@ -11,12 +11,16 @@ export type SentEvent = RoomEvent | ClientUserEvent | UsersEvent | EveryoneEvent
  */
 export interface EncodedEvent {
   readonly json: string;
+  /** A message_created's room, seq and sender: a recipient's session reports its delivery (services/realtime/deliveries.ts). */
+  readonly message?: { readonly room_id: string; readonly seq: number; readonly sender_id: string };
 }
 
 /** Encodes an event once, for every recipient on every transport. */
 export function encodeEvent(e: SentEvent): EncodedEvent {
   if (e.kind === 'room') {
-    return { json: JSON.stringify(e.seq === undefined ? { type: e.type, room_id: e.room_id, data: e.data } : { type: e.type, room_id: e.room_id, seq: e.seq, data: e.data }) };
+    const json = JSON.stringify(e.seq === undefined ? { type: e.type, room_id: e.room_id, data: e.data } : { type: e.type, room_id: e.room_id, seq: e.seq, data: e.data });
+    if (e.type === 'message_created' && e.seq !== undefined) return { json, message: { room_id: e.room_id, seq: e.seq, sender_id: e.data.message.sender.id } };
+    return { json };
   }
   return { json: JSON.stringify({ type: e.type, data: e.data }) };
 }

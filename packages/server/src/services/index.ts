@@ -152,7 +152,7 @@ export function createServices(d: ServiceDeps): Services {
     reactions: new ReactionsService({ store, bus, clock, messages }),
     pins: new PinsService({ store, bus, clock, messages, attachments }),
     reads: new ReadsService({ store, bus, clock, messages }),
-    live: new LiveSessionsService({ store, clock, attachments }),
+    live: new LiveSessionsService({ store, clock, bus, attachments }),
     typing: new TypingService({ store, bus, clock, ...background }),
     presence: new PresenceService({ store, presence: d.presence, bus, clock, ...background }),
     broadcasts: new BroadcastService({ store, bus, clock, presence: d.presence, rateLimiter: d.messageRate }),

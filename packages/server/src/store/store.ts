@@ -207,7 +207,8 @@ export interface MembershipRepository {
   oldestOther(roomId: string, exceptUserId: string): Promise<MembershipRow | undefined>;
   /** Moves the read point forward only; returns the row after the call. */
   markRead(roomId: string, userId: string, seq: number, messageId: string | null, at: IsoTime): Promise<MembershipRow | undefined>;
-  markDelivered(roomId: string, userId: string, seq: number): Promise<void>;
+  /** Moves the delivered point forward only; true when it moved. */
+  markDelivered(roomId: string, userId: string, seq: number): Promise<boolean>;
   /** Members other than exceptUserId whose read point is at or past seq (active accounts only). */
   readers(roomId: string, seq: number, exceptUserId: string): Promise<{ user: UserRow; read_at: IsoTime | null }[]>;
   /** For each seq, how many members other than the sender have read it (active accounts only). */

@@ -38,10 +38,14 @@ for (const backend of backends()) {
         const batch = await Promise.all(Array.from({ length: 10 }, (_, j) => send((i + j) % 3 ? alice.api : bob.api, roomId, `message ${i + j}`)));
         answered.push(...batch.map((m: { id: string; seq: number }) => ({ id: m.id, seq: m.seq })));
       }
-      truth = answered.sort((a, b) => a.seq - b.seq);
+      // Besides them the room holds one system message, "alice added bob", before them all.
+      const stored = await storedMessages(roomId);
+      const added = stored.filter((m) => !answered.some((a) => a.id === m.id));
+      assert.equal(added.length, 1);
+      truth = [...added, ...answered].sort((a, b) => a.seq - b.seq);
       // The room's log (what a resume replays) holds the same messages under the same seqs.
-      assert.deepEqual(await storedMessages(roomId), truth);
-      assert.equal(truth.length, TOTAL);
+      assert.deepEqual(stored, truth);
+      assert.equal(truth.length, TOTAL + 1);
     });
     after(() => srv.stop());
 
@@ -104,7 +108,7 @@ for (const backend of backends()) {
       const room = await makeRoom(alice, [bob]);
       for (let i = 0; i < 60; i += 10) await Promise.all(Array.from({ length: 10 }, (_, j) => send(alice.api, room, `old ${i + j}`)));
       const existing = await storedMessages(room);
-      assert.equal(existing.length, 60);
+      assert.equal(existing.length, 61, 'the 60 and "alice added bob"');
 
       let stop = false;
       let inserted = 0;
@@ -134,12 +138,12 @@ for (const backend of backends()) {
       assert.equal(new Set(ids).size, ids.length, 'no duplicates');
       for (let i = 1; i < seen.length; i++) assert.ok(seen[i - 1].seq > seen[i].seq, 'strictly newest first');
       assert.deepEqual(
-        seen.filter((m) => m.content.startsWith('old ')).map((m) => m.id),
+        seen.filter((m) => m.content.startsWith('old ') || m.type === 'system').map((m) => m.id),
         existing.map((m) => m.id).reverse(),
         'every earlier message exactly once, in order',
       );
       const after = await storedMessages(room);
-      assert.equal(after.length, 60 + inserted);
+      assert.equal(after.length, 61 + inserted);
       const startSeq = seen[0].seq as number;
       assert.deepEqual(ids, after.filter((m) => m.seq <= startSeq).map((m) => m.id).reverse(), 'no gaps below the start');
     });
@@ -164,7 +168,7 @@ for (const backend of backends()) {
         [replies[2].id, replies[1].id],
       );
       const all = await alice.api.get(`/rooms/${room}/messages`);
-      assert.equal(all.body.items.length, 8, 'the room list includes replies');
+      assert.equal(all.body.items.length, 9, 'the room list includes replies (and "alice added bob")');
       assert.equal(all.body.items.find((m: any) => m.id === replies[1].id).parent_id, root.id);
       assert.equal(all.body.items.find((m: any) => m.id === root.id).reply_count, 5);
       refused(await alice.api.get(`/rooms/${room}/messages?parent_id=${otherMessage.id}`), 404, 'message_not_found');

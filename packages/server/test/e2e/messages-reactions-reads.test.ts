@@ -113,7 +113,7 @@ for (const backend of backends()) {
       for (let i = 0; i < 6; i++) ms.push(await send(i % 2 ? bob.api : alice.api, room, `m${i}`));
       const recount = async (u: User) => {
         const mine = (await getRoom(u.api, room)).membership.last_read_seq as number;
-        return (await listAll(u.api, room)).filter((m) => m.seq > mine && m.sender.id !== u.id && m.deleted_at === null).length;
+        return (await listAll(u.api, room)).filter((m) => m.seq > mine && m.sender.id !== u.id && m.deleted_at === null && m.type !== 'system').length;
       };
       const unreadInList = async (u: User) => (await u.api.get('/rooms')).body.items.find((r: any) => r.id === room).unread_count as number;
 

@@ -249,7 +249,7 @@ for (const backend of backends()) {
         assert.equal(join.body.error.code, 'room_archived');
         const read = await alice.api.get(`/rooms/${id}/messages`);
         assert.equal(read.status, 200);
-        assert.deepEqual(read.body.items.map((m: { content: string }) => m.content), ['before']);
+        assert.deepEqual(read.body.items.map((m: { content: string; type: string }) => [m.type, m.content]), [['text', 'before'], ['system', 'joined']], 'and "alice joined"');
         assert.equal((await alice.api.get(`/rooms/${id}`)).body.member_count, 2);
         assert.equal((await serverAdmin.api.put(`/rooms/${id}/flags`, { archived: false })).status, 200);
         assert.equal((await alice.api.post(`/rooms/${id}/messages`, { content: 'thawed' })).status, 201);

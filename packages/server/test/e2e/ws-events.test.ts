@@ -36,15 +36,16 @@ describeWs('WebSocket room events', {}, (t) => {
     assert.equal((await joiner.api.post(`/rooms/${room.id}/leave`)).status, 204);
     const last = await say(owner, room.id, 'bye');
 
-    const expected = ['message_created', 'message_created', 'message_updated', 'reaction_added', 'reaction_removed', 'message_pinned', 'message_unpinned', 'message_deleted', 'room_updated', 'member_updated', 'user_joined', 'message_created', 'user_left', 'message_created'];
+    // Each change of the room or its members is followed by its system message (a message_created).
+    const expected = ['message_created', 'message_created', 'message_updated', 'reaction_added', 'reaction_removed', 'message_pinned', 'message_unpinned', 'message_deleted', 'room_updated', 'message_created', 'member_updated', 'user_joined', 'message_created', 'message_created', 'user_left', 'message_created', 'message_created'];
     for (const s of [os, ms]) {
       await event(s, room.id, 'message_created', (d) => (d.message as { id: string }).id === last.id);
       const got = durable(s, room.id);
       assert.deepEqual(got.map((f) => f.type), expected);
-      assert.deepEqual(got.map((f) => f.seq), range(3, 16), 'gap-free, strictly increasing');
+      assert.deepEqual(got.map((f) => f.seq), range(4, 20), 'gap-free, strictly increasing (1-3: the setup, with "owner added member")');
       assert.ok(got.every((f) => f.room_id === room.id));
     }
-    const [created, , updated, added, removed, pinned, , deleted, roomUpdated, memberUpdated, joined, , left] = durable(os, room.id);
+    const [created, , updated, added, removed, pinned, , deleted, roomUpdated, described, memberUpdated, joined, joinedSays, , left, leftSays] = durable(os, room.id);
     assert.equal(created!.data.message.id, hello.id);
     assert.equal(created!.data.message.content, 'hello');
     assert.equal(updated!.data.message.content, 'mine, edited');
@@ -55,11 +56,14 @@ describeWs('WebSocket room events', {}, (t) => {
     assert.deepEqual([memberUpdated!.data.user_id, memberUpdated!.data.role], [member.id, 'admin']);
     assert.equal(joined!.data.user.id, joiner.id);
     assert.deepEqual([left!.data.user_id, left!.data.reason], [joiner.id, 'left']);
+    for (const [sys, who] of [[described, owner], [joinedSays, joiner], [leftSays, joiner]] as const) {
+      assert.deepEqual([sys!.data.message.type, sys!.data.message.sender.id], ['system', who.id]);
+    }
 
     // The joiner heard the room from its own user_joined to its own user_left, and nothing after.
     await barrier(js, joiner, home.id);
-    assert.deepEqual(durable(js, room.id).map((f) => f.type), ['user_joined', 'message_created', 'user_left']);
-    assert.equal(durable(js, room.id)[1]!.data.message.id, afterJoin.id);
+    assert.deepEqual(durable(js, room.id).map((f) => f.type), ['user_joined', 'message_created', 'message_created', 'user_left']);
+    assert.equal(durable(js, room.id)[2]!.data.message.id, afterJoin.id);
     for (const s of [os, ms, js]) assertSeqsIncrease(s);
   });
 

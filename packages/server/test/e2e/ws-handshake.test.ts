@@ -58,7 +58,7 @@ for (const setup of wsSetups()) {
       assert.deepEqual(rooms, listed.map((r) => ({ room_id: r.id, last_seq: r.last_seq })).toSorted((a, b) => a.room_id.localeCompare(b.room_id)));
       assert.equal(rooms.length, 3);
       assert.equal(rooms.find((r) => r.room_id === mine.id)?.last_seq, 3, 'user_joined + two messages');
-      assert.equal(rooms.find((r) => r.room_id === joined.id)?.last_seq, 2, 'user_joined of the owner and of me');
+      assert.equal(rooms.find((r) => r.room_id === joined.id)?.last_seq, 3, 'user_joined of the owner and of me, and "me joined"');
     });
 
     it('redeems a one-time ticket once; a second use and an expired ticket are refused with 401', async () => {

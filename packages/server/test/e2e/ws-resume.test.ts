@@ -17,7 +17,8 @@ describeWs('WebSocket resume', { config: { MESSAGE_RATE_LIMIT: 100_000 } }, (t) 
     await addMembers(owner, room.id, reader);
     const first = await t.pool.connect(t.srv, reader);
     for (let i = 0; i < 3; i++) await say(owner, room.id, `before ${i}`);
-    const seen = await reach(first, room.id, 5);
+    // 1, 2: user_joined; 3: "owner added reader"; 4-6: the three messages.
+    const seen = await reach(first, room.id, 6);
     first.close();
     await first.closed();
     return { owner, reader, room, first, lastSeq: seen.seq! };
@@ -52,16 +53,16 @@ describeWs('WebSocket resume', { config: { MESSAGE_RATE_LIMIT: 100_000 } }, (t) 
     assert.equal((await reader.api.post(`/rooms/${other.id}/join`)).status, 200);
     const s = await t.pool.reconnect(t.srv, reader);
     const ack = await s.request('resume', { rooms: { [room.id]: lastSeq, [other.id]: 0 } });
-    assert.deepEqual(ack.rooms, { [room.id]: lastSeq, [other.id]: 2 });
+    assert.deepEqual(ack.rooms, { [room.id]: lastSeq, [other.id]: 3 });
     assert.deepEqual(durable(s, room.id), []);
-    assert.deepEqual(durable(s, other.id).map((f) => [f.seq, f.type]), [[1, 'user_joined'], [2, 'user_joined']]);
+    assert.deepEqual(durable(s, other.id).map((f) => [f.seq, f.type]), [[1, 'user_joined'], [2, 'user_joined'], [3, 'message_created']], 'the reader joined, and "reader joined"');
   });
 
   it('keeps the seam exact while messages keep arriving during the resume', async () => {
     const { owner, reader, room, lastSeq } = await scene();
     const helper = await signup(t.srv.url);
     await addMembers(owner, room.id, helper);
-    const base = lastSeq + 1; // helper's user_joined
+    const base = lastSeq + 2; // helper's user_joined and "owner added helper"
     for (let i = 0; i < 20; i++) await say(owner, room.id, `offline ${i}`);
     const total = 80;
     let sent = 0;
@@ -193,7 +194,7 @@ describeWs('WebSocket resume', { config: { MESSAGE_RATE_LIMIT: 100_000 } }, (t) 
       const socket = (ss.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
       socket.pause();
       const big = '😀'.repeat(9_990); // ~40 KB a frame
-      let last = 3;
+      let last = 5; // two user_joined and their system messages after the owner's
       // Bursts until the server gives up on the reader that stopped (kernel buffers take a few MB first).
       while (slowSrv.app.hub.connectionsOf(slow.id).size > 0) {
         assert.ok(last < 1000, 'the slow consumer was never closed');
@@ -203,7 +204,7 @@ describeWs('WebSocket resume', { config: { MESSAGE_RATE_LIMIT: 100_000 } }, (t) 
       }
       for (let k = 0; k < 5; k++) last = (await say(owner, room.id, `after ${k}`)).seq;
       await reach(fs, room.id, last, 2000);
-      assert.deepEqual(durable(fs, room.id).filter((f) => f.type === 'message_created').map((f) => f.seq), range(4, last));
+      assert.deepEqual(durable(fs, room.id).filter((f) => f.type === 'message_created').map((f) => f.seq), range(6, last));
       socket.resume();
       const closed = await ss.closed(10_000);
       assert.equal(closed.code, 4008);

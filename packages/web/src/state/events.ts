@@ -14,6 +14,7 @@ interface Data {
   member_updated: { room_id: string; user_id: string; role: 'owner' | 'admin' | 'member'; muted: boolean; muted_until: string | null };
   room_updated: { room: Partial<Room> & { id: string } };
   read_updated: { room_id: string; user_id: string; last_read_seq: number; last_read_message_id: string | null; read_at: string | null };
+  delivered_updated: { room_id: string; user_id: string; delivered_seq: number };
   notification: Notification;
   user_updated: { user: User };
 }
@@ -67,11 +68,13 @@ const messageCreated: Reducer<{ message: EventMessage }> = (s, { message }) => {
     next = { ...next, pending };
   }
   const mine = m.sender.id === s.me?.id;
+  // A system message ("alice joined") is neither unread nor news that moves the room up (as on the server).
+  const quiet = !!m.parent_id || m.type === 'system';
   next = withRoom(next, m.room_id, (r) => ({
     ...r,
     last_seq: Math.max(r.last_seq, m.seq),
-    last_message_at: m.parent_id ? r.last_message_at : m.created_at,
-    unread_count: mine || m.parent_id ? r.unread_count : r.unread_count + 1,
+    last_message_at: quiet ? r.last_message_at : m.created_at,
+    unread_count: mine || quiet ? r.unread_count : r.unread_count + 1,
   }));
   // Someone who sends is no longer typing.
   const typing = next.typing[m.room_id];
@@ -182,6 +185,19 @@ const readUpdated: Reducer<Data['read_updated']> = (s, d) => {
   return { ...s, messages };
 };
 
+/** Direct rooms: the peer's client received my messages up to delivered_seq; those still 'sent' are 'delivered'. */
+const deliveredUpdated: Reducer<Data['delivered_updated']> = (s, d) => {
+  if (d.user_id === s.me?.id || s.rooms[d.room_id]?.type !== 'direct') return s;
+  const tl = s.timelines[d.room_id];
+  if (!tl) return s;
+  const messages = { ...s.messages };
+  for (const id of tl.ids) {
+    const m = messages[id];
+    if (m && m.sender.id === s.me?.id && m.seq <= d.delivered_seq && m.receipt === 'sent') messages[id] = { ...m, receipt: 'delivered' };
+  }
+  return { ...s, messages };
+};
+
 const presenceUpdated: Reducer<{ user_id: string; status: Presence }> = (s, d) => ({ ...s, presence: { ...s.presence, [d.user_id]: d.status } });
 // user_online / user_offline carry the user (SessionEvent); presence_updated carries user_id.
 const online: Reducer<{ user: User }> = (s, d) => {
@@ -228,6 +244,7 @@ const REDUCERS: Record<string, Reducer<never>> = {
   room_updated: roomUpdated,
   room_deleted: (s: State, d: { room_id: string }) => roomGone(s, d.room_id),
   read_updated: readUpdated,
+  delivered_updated: deliveredUpdated,
   presence_updated: presenceUpdated,
   user_online: online,
   user_offline: offline,

@@ -1,4 +1,5 @@
 import { historyLine } from '../format.ts';
+import { marksFor } from '../search-format.ts';
 import { type Command, count, none, text, UsageError } from './types.ts';
 import { takeAttachments } from './upload.ts';
 
@@ -78,6 +79,6 @@ export const history: Command = {
     const room = s.room;
     if (!room) return s.print('You are in no room: join one first (rooms lists them).');
     const { items } = await s.client.messages.list(room.id, { limit: n });
-    s.print(items.length === 0 ? `Nothing was said in ${room.name} yet.` : [`Last ${items.length} in ${room.name}:`, ...items.reverse().map((m) => historyLine(m, '  ', s.client.http.baseUrl))].join('\n'));
+    s.print(items.length === 0 ? `Nothing was said in ${room.name} yet.` : [`Last ${items.length} in ${room.name}:`, ...items.reverse().map((m) => historyLine(m, '  ', s.client.http.baseUrl, marksFor(s.term.tty).dim))].join('\n'));
   },
 };

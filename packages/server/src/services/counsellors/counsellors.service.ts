@@ -85,7 +85,7 @@ export class CounsellorsService {
       });
       // Both users' row locks in one order, as for direct rooms: two matches at once cannot deadlock.
       for (const id of [actor.id, counsellorId].sort()) await work.tx.users.lock(id);
-      const ctx = { caps: this.d.caps, actorId: actor.id };
+      const ctx = { caps: this.d.caps, actorId: actor.id, quiet: true };
       await addMember(work, room, actor.id, 'owner', actor.id, ctx);
       await addMember(work, room, counsellorId, 'admin', actor.id, ctx);
       const row: CounsellorRequestRow = { id: newId(), user_id: actor.id, counsellor_id: counsellorId, room_id: room.id, status: 'matched', created_at: work.now, updated_at: work.now };

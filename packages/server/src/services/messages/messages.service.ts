@@ -18,6 +18,7 @@ import { assertAllowed, authorize, type RoomAccess } from '../rooms/room-access.
 import { presentMessages, presentNewMessage, toEventMessage, type AttachmentViewer } from './message-presenter.ts';
 import { isActive } from '../users/active-user.ts';
 import { SendAccessCache } from './send-access-cache.ts';
+import { refuseSystemMessage } from './system-messages.ts';
 import { decodeMessageCursor, encodeMessageCursor } from './message-cursor.ts';
 
 export interface SendInput {
@@ -163,7 +164,13 @@ export class MessagesService {
       if (!parent || parent.room_id !== roomId) throw messageNotFound();
     }
     const rows = await this.d.store.messages.list(roomId, { limit: q.limit, beforeSeq: before, afterSeq: after, ...(q.parent_id ? { parentId: q.parent_id } : {}) });
-    if (room.type === 'direct' && rows.length > 0) await this.d.store.members.markDelivered(roomId, actor.id, Math.max(...rows.map((r) => r.seq)));
+    if (room.type === 'direct' && rows.length > 0) {
+      const seq = Math.max(...rows.map((r) => r.seq));
+      // Told to the sender as when a live connection receives them (services/realtime/deliveries.ts).
+      if (await this.d.store.members.markDelivered(roomId, actor.id, seq)) {
+        await this.d.bus.publish({ kind: 'room', room_id: roomId, type: 'delivered_updated', data: { room_id: roomId, user_id: actor.id, delivered_seq: seq } });
+      }
+    }
     const items = await presentMessages(this.d.store, this.d.attachments, actor.id, room, rows);
     const last = rows.length === q.limit ? rows.at(-1)!.seq : undefined;
     return { items, next: last === undefined ? null : String(last), next_cursor: last === undefined ? null : encodeMessageCursor(after !== undefined ? 'after' : 'before', last) };
@@ -178,6 +185,7 @@ export class MessagesService {
   async edit(actor: Actor, messageId: string, content: string): Promise<MessageView> {
     const now = this.d.clock.now();
     const { message, access } = await this.load(actor, messageId, 'send');
+    refuseSystemMessage(message, 'edited');
     if (message.sender_id !== actor.id) throw new DomainError('forbidden', 'Only the sender may edit a message.');
     if (message.deleted_at) throw messageNotFound();
     const windowMs = (this.d.editWindowSeconds ?? ROOM_LIMITS.editWindowSeconds) * 1000;
@@ -209,6 +217,7 @@ export class MessagesService {
       if (actor.isAdmin && err instanceof DomainError && err.code === 'message_not_found') return this.load(actor, messageId, 'moderate_messages');
       throw err;
     });
+    refuseSystemMessage(message, 'deleted');
     // Rights before the tombstone shortcut: deleting again is harmless only for those who may delete.
     const moderating = message.sender_id !== actor.id;
     if (moderating) await authorize(this.d.store, actor, access.room.id, 'moderate_messages', now);
@@ -295,6 +304,7 @@ export class MessagesService {
   private async threadRoot(roomId: string, parentId: string): Promise<string> {
     const parent = await this.d.store.messages.findById(parentId);
     if (!parent || parent.room_id !== roomId) throw new DomainError('message_not_found', 'The message you reply to is not in this room.');
+    refuseSystemMessage(parent, 'replied to');
     return parent.parent_id ?? parent.id;
   }
 

@@ -8,6 +8,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { Store } from '../../store/store.ts';
 import type { PageRequest } from '../../store/types.ts';
 import { authorize } from '../rooms/room-access.ts';
+import { refuseSystemMessage } from './system-messages.ts';
 import { presentMessages, type AttachmentViewer } from './message-presenter.ts';
 import type { MessagesService } from './messages.service.ts';
 
@@ -21,6 +22,7 @@ export class PinsService {
 
   async pin(actor: Actor, messageId: string): Promise<void> {
     const { message } = await this.d.messages.load(actor, messageId, 'pin');
+    refuseSystemMessage(message, 'pinned');
     if (message.deleted_at) throw new DomainError('message_not_found', 'No such message.');
     await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
       if (!(await work.tx.pins.pin({ room_id: message.room_id, message_id: messageId, pinned_by: actor.id, pinned_at: work.now }))) return;

@@ -8,6 +8,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { Store } from '../../store/store.ts';
 import { toSummary } from '../users/user-presenter.ts';
 import type { MessagesService } from './messages.service.ts';
+import { refuseSystemMessage } from './system-messages.ts';
 
 /** Reactions: one per (message, user, emoji). Adding twice or removing what is not there changes nothing. */
 export class ReactionsService {
@@ -20,6 +21,7 @@ export class ReactionsService {
   /** Returns the message's reactions after the call, and whether this call added one. */
   async add(actor: Actor, messageId: string, emoji: string): Promise<{ reactions: z.infer<typeof ReactionGroup>[]; added: boolean }> {
     const { message } = await this.d.messages.load(actor, messageId, 'react');
+    refuseSystemMessage(message, 'reacted to');
     if (message.deleted_at) throw new DomainError('message_not_found', 'No such message.');
     const added = await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
       if (!(await work.tx.reactions.add(messageId, actor.id, emoji, work.now))) return false;

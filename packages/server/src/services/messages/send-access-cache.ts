@@ -15,6 +15,7 @@ const KEEPS_ACCESS: ReadonlySet<RoomEventType> = new Set<RoomEventType>([
   'message_unpinned',
   'read_updated',
   'user_typing',
+  'delivered_updated',
 ]);
 
 /** How long an entry serves without a new check against the database, should an event be lost. */

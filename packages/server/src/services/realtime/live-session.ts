@@ -177,9 +177,11 @@ export class LiveSession implements Subscriber, RoomStreamOwner {
     this.end();
   }
 
-  /** RoomStreamOwner. */
+  /** RoomStreamOwner. Someone else's message handed to the connection counts as delivered (direct rooms). */
   send(event: EncodedEvent): void {
-    if (!this.ended) this.sink.send(event);
+    if (this.ended) return;
+    this.sink.send(event);
+    if (event.message && event.message.sender_id !== this.actor.id) this.host.d.live.received?.(event.message.room_id, this.actor.id, event.message.seq);
   }
 
   hasRoom(): boolean {
@@ -229,7 +231,7 @@ export class LiveSession implements Subscriber, RoomStreamOwner {
 export interface LiveSessionsDeps {
   hub: Hub;
   /** The rooms to follow, the right to follow one, and the room's log (the store, behind a service). */
-  live: Pick<LiveSessionsService, 'roomsOf' | 'followFrom' | 'eventsAfter'>;
+  live: Pick<LiveSessionsService, 'roomsOf' | 'followFrom' | 'eventsAfter'> & Partial<Pick<LiveSessionsService, 'received'>>;
   presence: Pick<PresenceService, 'connected' | 'disconnected'>;
   logger: Pick<Logger, 'error'>;
 }

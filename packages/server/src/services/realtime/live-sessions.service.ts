@@ -1,10 +1,12 @@
 import type { Actor } from '../../domain/actor.ts';
+import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Store } from '../../store/store.ts';
 import type { AttachmentViewer } from '../messages/message-presenter.ts';
 import type { LoggedRoomEvent } from '../../events/events.ts';
 import { roomLogAfter } from '../messages/room-log.ts';
 import { authorize } from '../rooms/room-access.ts';
+import { Deliveries } from './deliveries.ts';
 
 /**
  * What a live connection needs of the rooms it follows, on any transport (/ws today, the
@@ -13,9 +15,17 @@ import { authorize } from '../rooms/room-access.ts';
  */
 export class LiveSessionsService {
   private readonly d: { store: Store; clock: Clock; attachments: AttachmentViewer };
+  /** Direct rooms' `delivered`, reported by the sessions as messages reach their connections. */
+  readonly deliveries: Deliveries;
 
-  constructor(deps: { store: Store; clock: Clock; attachments: AttachmentViewer }) {
+  constructor(deps: { store: Store; clock: Clock; bus: EventBus; attachments: AttachmentViewer; deliveryFlushMs?: number }) {
     this.d = deps;
+    this.deliveries = new Deliveries({ store: deps.store, bus: deps.bus, ...(deps.deliveryFlushMs !== undefined ? { flushMs: deps.deliveryFlushMs } : {}) });
+  }
+
+  /** A connection of userId was sent someone else's message: delivered, in a direct room (batched: see Deliveries). */
+  received(roomId: string, userId: string, seq: number): void {
+    this.deliveries.received(roomId, userId, seq);
   }
 
   /** Each room the user belongs to, with its last seq: what a connection follows from the start. */

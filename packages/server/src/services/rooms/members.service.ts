@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { BanList, Member, MemberPage } from '@rooms/protocol';
 import type { Actor } from '../../domain/actor.ts';
+import { recordSystemMessage } from '../messages/system-messages.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { inTransaction, type Work } from '../../events/unit-of-work.ts';
 import { outranks, type RoomAction } from '../../policies/room.policy.ts';
@@ -83,6 +84,7 @@ export class MembersService {
       await this.recordMember(work, newOwner);
       await this.recordMember(work, oldOwner);
       await writeAudit(work.tx, work.now, { actorId: actor.id, action: 'member_role_changed', targetUserId: userId, roomId, details: { to: 'owner', transfer: true } });
+      await recordSystemMessage(work, roomId, userId, 'became the owner');
       return this.present(work, newOwner);
     });
   }

@@ -12,6 +12,7 @@ import type { RoomFilter, Store } from '../../store/store.ts';
 import type { Page } from '../../store/types.ts';
 import { requireActiveUser } from '../users/active-user.ts';
 import type { RoomCaps } from './caps.ts';
+import { recordSystemMessage, roomChangeSentences } from '../messages/system-messages.ts';
 import { addMember, deleteRoom, removeMember } from './membership-ops.ts';
 import { authorize } from './room-access.ts';
 import { toPreview, toRoomView } from './room-presenter.ts';
@@ -55,7 +56,7 @@ export class RoomsService {
         created_by: actor.id,
         created_at: work.now,
       });
-      await addMember(work, room, actor.id, 'owner', actor.id, { caps: this.d.caps, actorId: actor.id });
+      await addMember(work, room, actor.id, 'owner', actor.id, { caps: this.d.caps, actorId: actor.id, quiet: true });
     });
     return this.view(actor, id);
   }
@@ -82,6 +83,7 @@ export class RoomsService {
       const updated = (await work.tx.rooms.update(roomId, { ...patch, ...(patch.categories ? { categories: [...new Set(patch.categories)] } : {}) }))!;
       const cover = await this.cover(updated, work.tx);
       await work.record(roomId, () => ({ type: 'room_updated', data: { room: toPreview(updated, cover) } }));
+      for (const said of roomChangeSentences(room, updated)) await recordSystemMessage(work, roomId, actor.id, said);
     });
     return this.view(actor, roomId);
   }

@@ -225,9 +225,9 @@ export function roomContract(store: () => Store): void {
       assert.deepEqual([row?.last_read_seq, row?.last_read_message_id], [6, m[5]!.id], 'racing reads keep the furthest');
       assert.equal(await store().members.markRead(r.id, newId(), 1, null, at(1)), undefined);
 
-      await store().members.markDelivered(r.id, u.id, 3);
+      assert.equal(await store().members.markDelivered(r.id, u.id, 3), false, 'says it did not move');
       assert.equal((await store().members.get(r.id, u.id))?.delivered_seq, 6);
-      await store().members.markDelivered(r.id, u.id, 9);
+      assert.equal(await store().members.markDelivered(r.id, u.id, 9), true, 'says it moved');
       assert.equal((await store().members.get(r.id, u.id))?.delivered_seq, 9);
       await store().members.markRead(r.id, u.id, 7, null, at(30));
       assert.equal((await store().members.get(r.id, u.id))?.delivered_seq, 9, 'reading never lowers delivered');

@@ -47,7 +47,10 @@ export const MessageItem = memo(function MessageItem({
   if (m.type === 'system') {
     return (
       <article className="message system" data-mid={m.id} aria-label={`${sender.display_name} ${formatTime(m.created_at)}`} tabIndex={-1}>
-        <span className="muted">{m.content}</span>
+        {/* The server's content names nobody: "<sender> joined", with the sender's current name. */}
+        <span className="muted">
+          {sender.display_name} {m.content}
+        </span>
       </article>
     );
   }

@@ -243,7 +243,7 @@ export function Timeline({ roomId, label, focusId, lastReadSeq }: { roomId: stri
           if (!m) return null;
           const prev = i + start > 0 ? messages[ids[i + start - 1]!] : undefined;
           const newDay = !prev || dayKey(prev.created_at) !== dayKey(m.created_at);
-          const grouped = !newDay && !!prev && prev.sender.id === m.sender.id && !prev.deleted_at && m.type !== 'system' && Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_MS && id !== firstUnread;
+          const grouped = !newDay && !!prev && prev.sender.id === m.sender.id && !prev.deleted_at && m.type !== 'system' && prev.type !== 'system' && Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_MS && id !== firstUnread;
           return (
             <Fragment key={id}>
               {newDay && <DaySeparator iso={m.created_at} />}

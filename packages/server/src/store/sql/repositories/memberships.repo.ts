@@ -93,8 +93,9 @@ export class SqlMembershipRepository extends SqlRepository implements Membership
     return this.get(roomId, userId);
   }
 
-  async markDelivered(roomId: string, userId: string, seq: number): Promise<void> {
-    await this.db.updateTable('memberships').set({ delivered_seq: seq }).where('room_id', '=', roomId).where('user_id', '=', userId).where('delivered_seq', '<', seq).execute();
+  async markDelivered(roomId: string, userId: string, seq: number): Promise<boolean> {
+    const r = await this.db.updateTable('memberships').set({ delivered_seq: seq }).where('room_id', '=', roomId).where('user_id', '=', userId).where('delivered_seq', '<', seq).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   async readers(roomId: string, seq: number, exceptUserId: string): Promise<{ user: UserRow; read_at: string | null }[]> {

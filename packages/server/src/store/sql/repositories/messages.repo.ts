@@ -110,6 +110,8 @@ export class SqlMessageRepository extends SqlRepository implements MessageReposi
       .where('seq', '>', afterSeq)
       .where('sender_id', '<>', userId)
       .where('deleted_at', 'is', null)
+      // "alice joined" is not something to catch up on.
+      .where('type', '<>', 'system')
       .executeTakeFirstOrThrow();
     return Number(r.n);
   }
