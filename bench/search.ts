@@ -19,11 +19,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { newId } from '../packages/server/src/domain/ids.ts';
 import { parseSearchQuery } from '../packages/server/src/domain/search-query.ts';
 import { openDialect, openStore } from '../packages/server/src/store/sql/open.ts';
 import type { Store } from '../packages/server/src/store/store.ts';
+import { freshPostgresDatabase } from '../packages/server/test/helpers/services.ts';
 
 const { values } = parseArgs({
   options: {
@@ -84,27 +84,8 @@ function text(): string {
   return words.join(' ');
 }
 
-async function freshPostgres(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `rooms_bench_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
 const dataDir = mkdtempSync(join(tmpdir(), 'rooms-search-bench-'));
-const pgDb = values['database-url'] ? await freshPostgres(values['database-url']) : undefined;
+const pgDb = values['database-url'] ? await freshPostgresDatabase(values['database-url']) : undefined;
 const where = { databaseUrl: pgDb?.url, dataDir };
 const store: Store = await openStore(where);
 process.stderr.write(`opened ${store.dialect}\n`);
