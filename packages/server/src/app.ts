@@ -12,6 +12,7 @@ import { Hub } from './realtime/hub.ts';
 import { LiveSessions } from './services/realtime/live-session.ts';
 import type { Services } from './services/index.ts';
 import { attachWebSocket } from './transports/ws/ws-server.ts';
+import { UpgradeRouter } from './transports/upgrades.ts';
 import type { Store } from './store/store.ts';
 import { buildHttpServer } from './transports/http/server.ts';
 import type { HttpApp } from './transports/http/types.ts';
@@ -90,8 +91,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const hub = new Hub(bus);
   // Every real-time transport opens its connections' sessions here: /ws today, the gateways next.
   const live = new LiveSessions({ hub, live: services.live, presence: services.presence, logger });
+  // One owner of the HTTP server's upgrades: /ws here, the gateways' paths beside it.
+  const upgrades = new UpgradeRouter(http.server, logger);
   const ws = attachWebSocket({
-    server: http.server,
+    upgrades,
     live,
     services,
     clock,
@@ -129,6 +132,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       stopped ??= (async () => {
         clearInterval(presenceTimer);
         ws.close();
+        upgrades.close();
         await http.close();
         await jobs.stop();
         hub.close();

@@ -1,5 +1,5 @@
 import { WS_LIMITS, type ReadyData } from '@rooms/protocol';
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -13,9 +13,11 @@ import type { FrameBudget } from './frame-budget.ts';
 import { frameHandlers } from './handlers.ts';
 import { encodeFrame } from './frames.ts';
 import { proxyTrust } from '../trusted-proxy.ts';
+import { refuseUpgrade as refuse, type UpgradeRouter } from '../upgrades.ts';
 
 export interface WsDeps {
-  server: Server;
+  /** Where /ws is routed among the HTTP server's upgrades. */
+  upgrades: UpgradeRouter;
   /** The live sessions every real-time transport opens its connections' sessions with. */
   live: LiveSessions;
   services: Services;
@@ -30,12 +32,6 @@ export interface WsDeps {
   idleTimeoutMs: number;
   /** WS_FRAME_RATE and WS_FRAME_BURST: each connection's frame budget. */
   frameBudget: FrameBudget;
-}
-
-function refuse(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message } });
-  const text = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found';
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
 
 /**
@@ -95,9 +91,7 @@ export function attachWebSocket(d: WsDeps) {
     return d.services.accounts.authenticate(token, ip);
   }
 
-  async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/ws') return refuse(socket, 404, 'not_found', 'No such endpoint.');
+  async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
     if (!originAllowed(req, d.allowedOrigins, trusted)) return refuse(socket, 403, 'forbidden', 'This origin may not open a WebSocket here.');
     let actor: Actor;
     try {
@@ -142,19 +136,13 @@ export function attachWebSocket(d: WsDeps) {
     }
   }
 
-  const listener = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    onUpgrade(req, socket, head).catch((err: unknown) => {
-      d.logger.error({ err }, 'websocket upgrade failed');
-      socket.destroy();
-    });
-  };
-  d.server.on('upgrade', listener);
+  d.upgrades.route('/ws', onUpgrade);
 
   return {
     connections,
     /** Tells every client to reconnect elsewhere (1001) and stops accepting upgrades. */
     close(): void {
-      d.server.off('upgrade', listener);
+      d.upgrades.unroute('/ws');
       for (const c of [...connections]) c.close(1001, 'server shutting down');
       wss.close();
     },
