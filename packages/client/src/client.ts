@@ -1,3 +1,4 @@
+import type { ServerLimits } from '@rooms/protocol';
 import { attachmentsApi } from './api/attachments.ts';
 import { authApi } from './api/auth.ts';
 import { invitesApi, membersApi } from './api/members.ts';
@@ -59,6 +60,11 @@ export class RoomsClient {
 
   get token(): string | undefined {
     return this.http.token;
+  }
+
+  /** The server's configured limits (lengths, windows, rates): for form hints and counters; needs no sign-in. */
+  limits(): Promise<ServerLimits> {
+    return this.http.get<ServerLimits>('/limits');
   }
 
   set token(token: string | undefined) {

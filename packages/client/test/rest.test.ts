@@ -20,6 +20,7 @@ for (const setup of wsSetups()) {
     it('auth: login (token kept), 300 to choose an account, me, ws ticket, logout everywhere; errors carry status, code and Retry-After', async () => {
       const c = new RoomsClient({ baseUrl: srv.url });
       assert.deepEqual(await c.health(), { status: 'ok' });
+      assert.equal((await c.limits()).message.max, 10_000, 'the server tells its limits before sign-in');
       const res = await c.auth.login({ username: alice.username, password: alice.password });
       assert.equal(res.kind, 'session');
       assert.equal(c.token, res.kind === 'session' ? res.session.token : '');

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from './config/config.ts';
+import { serverLimits, type Config } from './config/config.ts';
 import { readKeptSecret } from './config/secrets.ts';
 import { KeyRing } from './services/accounts/signing-keys.ts';
 import type { Clock } from './ports/clock.ts';
@@ -83,6 +83,7 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     deactivationDays: config.DEACTIVATION_DAYS,
     categories: config.ROOM_CATEGORIES,
     editWindowSeconds: config.EDIT_WINDOW,
+    limits: serverLimits(config),
     notificationRetentionDays: config.NOTIFICATION_DAYS,
     files: {
       blobs: ports.blobs,

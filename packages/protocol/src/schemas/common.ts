@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS } from '../limits.ts';
+import { LIMITS, LIMIT_CEILINGS } from '../limits.ts';
 
 /** Control characters other than tab and newline (C0, DEL, C1): never accepted in text. */
 const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
@@ -65,21 +65,22 @@ export const Instant = Timestamp.refine((s) => !s.startsWith('0000') && !/\.\d{4
 export const SEQ_MAX = 2_147_483_647;
 export const Seq = z.number().int().min(0).max(SEQ_MAX);
 
+/** A username's form; its length is the server's (USERNAME_MIN/MAX, checked by the accounts service) up to the ceiling. */
 export const Username = z
   .string()
   .trim()
   .toLowerCase()
-  .min(LIMITS.username.min, `must be at least ${LIMITS.username.min} characters`)
-  .max(LIMITS.username.max, `must be at most ${LIMITS.username.max} characters`)
+  .min(LIMIT_CEILINGS.username.min, 'is required')
+  .max(LIMIT_CEILINGS.username.max, `must be at most ${LIMIT_CEILINGS.username.max} characters`)
   .regex(LIMITS.username.pattern, 'may contain only a-z, 0-9 and _');
 
 export const Email = singleLine(z.string().trim().toLowerCase().max(LIMITS.email.max)).pipe(z.email('must be a valid email address'));
 
 /** Any characters but NUL and lone surrogates (bcrypt hashes each as U+FFFD: "\ud800" and "\udbff" would be one password). */
 export const Password = storable(z.string())
-  .refine((s) => codePoints(s) >= LIMITS.password.min, { message: `must be at least ${LIMITS.password.min} characters` })
-  .refine((s) => codePoints(s) <= LIMITS.password.max, { message: `must be at most ${LIMITS.password.max} characters` })
-  .meta({ minLength: LIMITS.password.min, maxLength: LIMITS.password.max });
+  .refine((s) => codePoints(s) >= LIMIT_CEILINGS.password.min, { message: 'is required' })
+  .refine((s) => codePoints(s) <= LIMIT_CEILINGS.password.max, { message: `must be at most ${LIMIT_CEILINGS.password.max} characters` })
+  .meta({ minLength: LIMIT_CEILINGS.password.min, maxLength: LIMIT_CEILINGS.password.max, description: "the server's PASSWORD_MIN..PASSWORD_MAX (GET /limits; 8-128 by default)" });
 
 export const HttpUrl = singleLine(z.string().trim().max(LIMITS.website.max))
   .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }));

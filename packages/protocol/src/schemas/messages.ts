@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ATTACHMENT_LIMITS, LIMITS, ROOM_LIMITS } from '../limits.ts';
+import { ATTACHMENT_LIMITS, LIMITS, LIMIT_CEILINGS, ROOM_LIMITS } from '../limits.ts';
 import { AttachmentView } from './attachments.ts';
 import { Id, SEQ_MAX, Seq, Timestamp, pageOf, singleLine, text } from './common.ts';
 import { UserSummary } from './users.ts';
@@ -10,13 +10,13 @@ export const Emoji = z
   .max(64)
   .refine((s) => /^\p{RGI_Emoji}$/v.test(s), { message: 'must be exactly one emoji' });
 
-export const MessageContent = text({ min: ROOM_LIMITS.message.min, max: ROOM_LIMITS.message.max, multiline: true, trim: false }).refine(
+export const MessageContent = text({ min: ROOM_LIMITS.message.min, max: LIMIT_CEILINGS.message.max, multiline: true, trim: false }).refine(
   (s) => s.trim().length > 0,
   { message: 'must not be blank' },
 );
 
 /** A message's text when it has attachments: it may then be empty. */
-export const MessageCaption = text({ max: ROOM_LIMITS.message.max, multiline: true, trim: false });
+export const MessageCaption = text({ max: LIMIT_CEILINGS.message.max, multiline: true, trim: false });
 
 /** Up to ATTACHMENT_LIMITS.perMessage ids of the sender's own unposted uploads, in the order shown. */
 export const MessageAttachmentIds = z

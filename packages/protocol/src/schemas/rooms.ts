@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS, ROOM_LIMITS } from '../limits.ts';
+import { LIMITS, LIMIT_CEILINGS, ROOM_LIMITS } from '../limits.ts';
 import { AttachmentView } from './attachments.ts';
 import { Id, Instant, Timestamp, pageOf, pageQueryFields, singleLine, text } from './common.ts';
 import { ONE_USER_REF, UserRefBody, UserSummary, hasOneUserRef, userRefFields } from './users.ts';
@@ -13,7 +13,7 @@ export const NotificationLevel = z.enum(['all', 'mentions', 'muted']);
 const category = singleLine(z.string().trim().toLowerCase().min(1).max(30));
 
 export const CreateRoomBody = z.strictObject({
-  name: text({ min: ROOM_LIMITS.name.min, max: ROOM_LIMITS.name.max }),
+  name: text({ min: ROOM_LIMITS.name.min, max: LIMIT_CEILINGS.roomName.max }),
   type: z.enum(['public', 'private']).default('public'),
   description: text({ max: ROOM_LIMITS.description.max, multiline: true }).nullable().optional(),
   topic_kind: TopicKind.default('text'),
@@ -22,7 +22,7 @@ export const CreateRoomBody = z.strictObject({
 });
 
 export const UpdateRoomBody = z.strictObject({
-  name: text({ min: ROOM_LIMITS.name.min, max: ROOM_LIMITS.name.max }).optional(),
+  name: text({ min: ROOM_LIMITS.name.min, max: LIMIT_CEILINGS.roomName.max }).optional(),
   description: text({ max: ROOM_LIMITS.description.max, multiline: true }).nullable().optional(),
   topic_kind: TopicKind.optional(),
   categories: z.array(category).max(ROOM_LIMITS.categories.maxItems).optional(),
@@ -108,7 +108,7 @@ export const BanList = pageOf(Ban);
 export const NotificationLevelBody = z.strictObject({ level: NotificationLevel });
 
 export const CreateInviteBody = z.strictObject({
-  expires_in: z.number().int().min(60).max(ROOM_LIMITS.inviteMaxSeconds).default(ROOM_LIMITS.inviteDefaultSeconds).meta({ description: 'seconds; default 7 days' }),
+  expires_in: z.number().int().min(60).max(ROOM_LIMITS.inviteMaxSeconds).optional().meta({ description: "seconds; default the server's INVITE_EXPIRY (7 days unless configured)" }),
   max_uses: z.number().int().min(1).max(1_000_000).nullable().default(1).meta({ description: '1 = single use, null = unlimited' }),
 });
 export const InviteCodeParams = z.strictObject({ code: singleLine(z.string().min(1).max(64)) });

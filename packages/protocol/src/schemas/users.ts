@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS } from '../limits.ts';
+import { LIMITS, LIMIT_CEILINGS } from '../limits.ts';
 import { HttpUrl, Id, Timestamp, Username, pageOf, pageQueryFields, singleLine, text } from './common.ts';
 
 /** Who may see a personal field: anyone signed in, mates (share a room, or follow the owner), or the owner only. */
@@ -46,7 +46,7 @@ export const ProfilePatch = z.strictObject(patchShape) as unknown as z.ZodType<P
 
 /** Fields a user edits on their own account (also accepted at signup). null clears an optional field. */
 export const ProfileUpdate = z.strictObject({
-  display_name: text({ min: LIMITS.displayName.min, max: LIMITS.displayName.max }).optional(),
+  display_name: text({ min: LIMITS.displayName.min, max: LIMIT_CEILINGS.displayName.max }).optional(),
   avatar_url: z
     .union([Id, HttpUrl])
     .nullable()
@@ -54,7 +54,7 @@ export const ProfileUpdate = z.strictObject({
     .meta({ description: 'an http(s) URL, or the id of an image you uploaded (it is then served at /attachments/{id}/avatar)' }),
   bio: text({ max: LIMITS.bio.max, multiline: true }).nullable().optional(),
   website: HttpUrl.nullable().optional(),
-  status_message: text({ max: LIMITS.statusMessage.max }).nullable().optional(),
+  status_message: text({ max: LIMIT_CEILINGS.statusMessage.max }).nullable().optional(),
   profile: ProfilePatch.optional(),
 });
 export type ProfileUpdate = z.infer<typeof ProfileUpdate>;

@@ -1,5 +1,6 @@
 import { Password, SignupBody } from '@rooms/protocol';
 import type { Core } from '../core.ts';
+import { isDomainError } from '../domain/errors.ts';
 import type { UserRow } from '../store/types.ts';
 import { systemClock } from '../ports/clock.ts';
 import { rotateKeys } from '../services/accounts/signing-keys.ts';
@@ -66,7 +67,7 @@ export async function adminCommand(args: string[], io: AdminIo): Promise<void> {
     if (command === 'promote' || command === 'demote') return setAdmin(core, user, command === 'promote');
     if (command === 'deactivate') return deactivate(core, user);
     if (command === 'counsellor' || command === 'uncounsellor') return setCounsellor(core, user, command === 'counsellor');
-    await core.services.accounts.resetPassword(user.id, password!);
+    await core.services.accounts.resetPassword(user.id, password!).catch(explainRefusal);
     say(`${username} has a new password; every session of the account was signed out`);
   });
 }
@@ -78,7 +79,7 @@ async function create(username: string, email: string, admin: boolean, io: Admin
   await withCore(async (core) => {
     const { user } = await core.services.accounts.createAccount({ ...checked.data, password }).catch((err: unknown) => {
       if ((err as { code?: string }).code === 'username_taken') throw new CliError(`The username "${checked.data.username}" is taken.`);
-      throw err;
+      return explainRefusal(err);
     });
     if (admin && !user.is_admin) await core.store.users.setAdmin(user.id, true);
     say(`created ${user.username}${admin || user.is_admin ? ' (server admin)' : ''}`);
@@ -119,6 +120,14 @@ async function rotate(): Promise<void> {
     const { id, retired, deleted } = await rotateKeys(core.store, systemClock, config.TOKEN_TTL);
     say(`new signing key ${id} signs from now on (running nodes switch within a minute); ${retired} older key${retired === 1 ? '' : 's'} still verify until their tokens expire${deleted ? `; ${deleted} expired key${deleted === 1 ? '' : 's'} deleted` : ''}`);
   });
+}
+
+/** The server's configured limits (checked by the service) refused a value: said as the schema's refusals are. */
+function explainRefusal(err: unknown): never {
+  if (isDomainError(err) && err.code === 'validation_failed' && Array.isArray(err.details)) {
+    throw new CliError(invalid((err.details as { field: string; message: string }[]).map((d) => ({ path: [d.field.replace(/^body\./, '')], message: d.message }))));
+  }
+  throw err;
 }
 
 const invalid = (issues: { path: PropertyKey[]; message: string }[]) => `Invalid ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;

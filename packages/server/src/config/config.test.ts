@@ -41,6 +41,11 @@ describe('config', () => {
     assert.throws(() => loadConfig({ PORT: '70000' }), /PORT/);
     assert.throws(() => loadConfig({ BLOCK_TIME: '0' }), /BLOCK_TIME/);
     assert.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/);
+    // SPEC §12's limits: within the ceilings the request schemas allow, and a minimum not past its maximum.
+    assert.throws(() => loadConfig({ MESSAGE_MAX_LENGTH: '100001' }), /MESSAGE_MAX_LENGTH/);
+    assert.throws(() => loadConfig({ USERNAME_MIN: '10', USERNAME_MAX: '5' }), /USERNAME_MIN/);
+    assert.throws(() => loadConfig({ PASSWORD_MIN: '0' }), /PASSWORD_MIN/);
+    assert.equal(loadConfig({ MESSAGE_MAX_LENGTH: '20000' }).MESSAGE_MAX_LENGTH, 20_000);
   });
 
   it('reads a JSON file named by ROOMS_CONFIG; the environment wins', () => {

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_ROOM_CATEGORIES } from '@rooms/protocol';
+import { ATTACHMENT_LIMITS, DEFAULT_ROOM_CATEGORIES, LIMITS, LIMIT_CEILINGS, ROOM_LIMITS, type ServerLimits } from '@rooms/protocol';
 import { z } from 'zod';
 
 /** The web app's build output in this checkout (packages/web/dist), wherever the server is started from. */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 const seconds = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
+/** A length in characters (code points), 1 up to the ceiling the request schemas allow. */
+const lengthLimit = (def: number, ceiling: number) => z.coerce.number().int().min(1).max(ceiling).default(def);
 const optionalUrl = z
   .string()
   .trim()
@@ -55,6 +57,21 @@ export const ConfigSchema = z.object({
   MESSAGE_RATE_WINDOW: seconds(10),
   /** Seconds after sending during which the sender may edit a message. */
   EDIT_WINDOW: seconds(15 * 60),
+  // SPEC §12's other limits (GET /limits tells clients); request schemas allow up to LIMIT_CEILINGS.
+  ROOM_NAME_MAX: lengthLimit(ROOM_LIMITS.name.max, LIMIT_CEILINGS.roomName.max),
+  USERNAME_MIN: lengthLimit(LIMITS.username.min, LIMIT_CEILINGS.username.max),
+  USERNAME_MAX: lengthLimit(LIMITS.username.max, LIMIT_CEILINGS.username.max),
+  PASSWORD_MIN: lengthLimit(LIMITS.password.min, LIMIT_CEILINGS.password.max),
+  PASSWORD_MAX: lengthLimit(LIMITS.password.max, LIMIT_CEILINGS.password.max),
+  DISPLAY_NAME_MAX: lengthLimit(LIMITS.displayName.max, LIMIT_CEILINGS.displayName.max),
+  STATUS_MESSAGE_MAX: lengthLimit(LIMITS.statusMessage.max, LIMIT_CEILINGS.statusMessage.max),
+  MESSAGE_MAX_LENGTH: lengthLimit(ROOM_LIMITS.message.max, LIMIT_CEILINGS.message.max),
+  /** Seconds an invite lasts when its creator does not say. */
+  INVITE_EXPIRY: seconds(ROOM_LIMITS.inviteDefaultSeconds, 60),
+  /** Seconds a typing indicator lasts without a new keystroke. */
+  TYPING_TIMEOUT: seconds(5),
+  /** Seconds without activity after which a connected user shows as away. */
+  AWAY_AFTER: seconds(5 * 60),
   /** Origins (besides the server's own) whose pages may open /ws, comma-separated; '*' for any. */
   WS_ALLOWED_ORIGINS: z
     .string()
@@ -195,6 +212,8 @@ export const ConfigSchema = z.object({
   REPORT_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
   REPORT_RATE_WINDOW: seconds(60 * 60),
 }).superRefine((c, ctx) => {
+  if (c.USERNAME_MIN > c.USERNAME_MAX) ctx.addIssue({ code: 'custom', path: ['USERNAME_MIN'], message: 'must not be more than USERNAME_MAX' });
+  if (c.PASSWORD_MIN > c.PASSWORD_MAX) ctx.addIssue({ code: 'custom', path: ['PASSWORD_MIN'], message: 'must not be more than PASSWORD_MAX' });
   // Attachment storage (issue 16): the S3 settings that only make sense together.
   if (c.STORAGE === 's3' && !c.S3_BUCKET) ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when STORAGE=s3' });
   if (Boolean(c.S3_ACCESS_KEY_ID) !== Boolean(c.S3_SECRET_ACCESS_KEY)) {
@@ -269,4 +288,23 @@ function editDistance(a: string, b: string): number {
     prev = row;
   }
   return prev[b.length]!;
+}
+
+/** The limits this configuration sets (SPEC §12), as the services check them and `GET /limits` tells clients. */
+export function serverLimits(c: Config): ServerLimits {
+  return {
+    username: { min: c.USERNAME_MIN, max: c.USERNAME_MAX },
+    password: { min: c.PASSWORD_MIN, max: c.PASSWORD_MAX },
+    display_name: { min: LIMITS.displayName.min, max: c.DISPLAY_NAME_MAX },
+    status_message: { max: c.STATUS_MESSAGE_MAX },
+    room_name: { min: ROOM_LIMITS.name.min, max: c.ROOM_NAME_MAX },
+    message: { min: ROOM_LIMITS.message.min, max: c.MESSAGE_MAX_LENGTH },
+    edit_window_seconds: c.EDIT_WINDOW,
+    invite_default_seconds: c.INVITE_EXPIRY,
+    typing_seconds: c.TYPING_TIMEOUT,
+    away_after_seconds: c.AWAY_AFTER,
+    attachment_max_bytes: c.ATTACHMENT_MAX_BYTES,
+    attachments_per_message: ATTACHMENT_LIMITS.perMessage,
+    message_rate: { limit: c.MESSAGE_RATE_LIMIT, window_seconds: c.MESSAGE_RATE_WINDOW },
+  };
 }

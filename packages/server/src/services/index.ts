@@ -1,3 +1,4 @@
+import type { ServerLimits } from '@rooms/protocol';
 import type { LoginGuard } from '../ports/login-guard.ts';
 import type { EventBus } from '../ports/bus.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -88,6 +89,8 @@ export interface ServiceDeps {
   deactivationDays: number;
   categories: readonly string[];
   editWindowSeconds: number;
+  /** The configured limits of SPEC §12 (GET /limits). */
+  limits: ServerLimits;
   notificationRetentionDays: number;
   /** What one user may own and join, and one room's usable invites (MAX_OWNED_ROOMS, MAX_JOINED_ROOMS, MAX_ROOM_INVITES). */
   caps: RoomCaps;
@@ -116,8 +119,9 @@ export function createServices(d: ServiceDeps): Services {
   const background = d.onBackgroundError ? { onBackgroundError: d.onBackgroundError } : {};
   const { urlTtlSeconds, ...files } = d.files;
   const attachments = new AttachmentsService({ store, clock, ...files, signer: new UrlSigner(d.jwtSecret, clock, urlTtlSeconds), ...background });
-  const rooms = new RoomsService({ store, bus, clock, categories: d.categories, caps: d.caps, attachments });
-  const invites = new InvitesService({ store, bus, clock, rooms, caps: d.caps });
+  const { limits } = d;
+  const rooms = new RoomsService({ store, bus, clock, categories: d.categories, caps: d.caps, attachments, limits });
+  const invites = new InvitesService({ store, bus, clock, rooms, caps: d.caps, defaultExpirySeconds: limits.invite_default_seconds });
   const accounts = new AccountsService({
     store,
     hasher: new PasswordHasher({ cost: d.bcryptCost, ...d.passwordHashing }),
@@ -131,9 +135,10 @@ export function createServices(d: ServiceDeps): Services {
     bus,
     deactivationDays: d.deactivationDays,
     emailLoginMaxAccounts: d.emailLoginMaxAccounts,
+    limits,
     activity: new SessionActivity(store, clock, (err) => d.onBackgroundError?.(err, 'recording when sessions were last used')),
   });
-  const messages = new MessagesService({ store, bus, clock, rateLimiter: d.messageRate, editWindowSeconds: d.editWindowSeconds, attachments });
+  const messages = new MessagesService({ store, bus, clock, rateLimiter: d.messageRate, editWindowSeconds: d.editWindowSeconds, maxLength: limits.message.max, attachments });
   const coreFeatures = {
     roomLikes: new RoomLikesService({ store, clock, attachments }),
     guests: new GuestsService({ store, clock, idleDays: d.coreFeatures.guestIdleDays }),
@@ -143,7 +148,7 @@ export function createServices(d: ServiceDeps): Services {
   return {
     ...coreFeatures,
     accounts,
-    users: new UsersService({ store, clock, bus }),
+    users: new UsersService({ store, clock, bus, limits }),
     blocks: new BlocksService({ store, clock }),
     rooms,
     members: new MembersService({ store, bus, clock, caps: d.caps }),
@@ -153,9 +158,9 @@ export function createServices(d: ServiceDeps): Services {
     pins: new PinsService({ store, bus, clock, messages, attachments }),
     reads: new ReadsService({ store, bus, clock, messages }),
     live: new LiveSessionsService({ store, clock, bus, attachments }),
-    typing: new TypingService({ store, bus, clock, ...background }),
-    presence: new PresenceService({ store, presence: d.presence, bus, clock, ...background }),
-    broadcasts: new BroadcastService({ store, bus, clock, presence: d.presence, rateLimiter: d.messageRate }),
+    typing: new TypingService({ store, bus, clock, expireMs: limits.typing_seconds * 1000, ...background }),
+    presence: new PresenceService({ store, presence: d.presence, bus, clock, awayAfterMs: limits.away_after_seconds * 1000, ...background }),
+    broadcasts: new BroadcastService({ store, bus, clock, presence: d.presence, rateLimiter: d.messageRate, maxLength: limits.message.max }),
     notifications: new NotificationsService({ store, clock, retentionDays: d.notificationRetentionDays }),
     attachments,
     search: new SearchService({ store, clock, attachments, rate: d.search.rate, budgetMs: d.search.budgetMs }),

@@ -3,6 +3,7 @@ import { errorText, login, putRoom, signup } from '../state/actions.ts';
 import { client } from '../lib/sdk.ts';
 import { navigate, roomPath, type Route } from '../lib/router.ts';
 import { useStore } from '../state/store.ts';
+import { limits } from '../state/limits.ts';
 
 type Choice = { id: string; username: string | null; display_name: string }[];
 
@@ -163,11 +164,11 @@ function SignupForm({ invite }: { invite: string | null }) {
       <h2>Create an account</h2>
       <label>
         Username
-        <input name="username" autoComplete="username" required minLength={3} maxLength={20} pattern="[a-z0-9_]+" title="3–20 lowercase letters, digits or _" {...field('username')} autoFocus />
+        <input name="username" autoComplete="username" required minLength={limits().username.min} maxLength={limits().username.max} pattern="[a-z0-9_]+" title={`${limits().username.min}–${limits().username.max} lowercase letters, digits or _`} {...field('username')} autoFocus />
       </label>
       <label>
         Display name <span className="muted">(optional)</span>
-        <input name="display_name" autoComplete="name" maxLength={50} {...field('display_name')} />
+        <input name="display_name" autoComplete="name" maxLength={limits().display_name.max} {...field('display_name')} />
       </label>
       <label>
         Email
@@ -175,7 +176,7 @@ function SignupForm({ invite }: { invite: string | null }) {
       </label>
       <label>
         Password
-        <input name="password" type="password" autoComplete="new-password" required minLength={8} {...field('password')} />
+        <input name="password" type="password" autoComplete="new-password" required minLength={limits().password.min} maxLength={limits().password.max} {...field('password')} />
       </label>
       {needsSetup && (
         <label>

@@ -1,4 +1,4 @@
-import type { MeView, ProfileUpdate } from '@rooms/protocol';
+import { DEFAULT_SERVER_LIMITS, type MeView, type ProfileUpdate, type ServerLimits } from '@rooms/protocol';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -22,6 +22,7 @@ import type { TokenService } from './tokens.ts';
 import { profileChanged } from '../../events/events.ts';
 import { publishUserUpdated } from '../users/user-updated.ts';
 import { writeAudit } from '../audit/audit.service.ts';
+import { checkPassword, checkProfileText, checkUsername } from '../../policies/limits.policy.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const TICKET_TTL_MS = 30_000;
@@ -45,6 +46,8 @@ export interface AccountsDeps {
   emailLoginMaxAccounts: number;
   /** Coalesced writes of each session's last use. */
   activity: SessionActivity;
+  /** The configured lengths of usernames, passwords and profile text (SPEC §12). */
+  limits?: ServerLimits;
 }
 
 /** Where a login comes from, as shown in the list of one's sessions. */
@@ -98,6 +101,10 @@ export class AccountsService {
   private readonly d: AccountsDeps;
   private readonly attempts: LoginAttempts;
 
+  private get limits(): ServerLimits {
+    return this.d.limits ?? DEFAULT_SERVER_LIMITS;
+  }
+
   constructor(deps: AccountsDeps) {
     this.d = deps;
     this.attempts = new LoginAttempts(deps);
@@ -127,6 +134,9 @@ export class AccountsService {
   private async insertAccount(input: SignupInput, opts: { inviteCode?: string | undefined; client?: string }): Promise<UserRow> {
     const { username, email, password, setup_token: _setup, invite_code: _invite, ...profile } = input;
     const { inviteCode } = opts;
+    checkUsername(this.limits, username);
+    checkPassword(this.limits, password);
+    checkProfileText(this.limits, profile);
     const passwordHash = await this.d.hasher.hash(password, opts.client);
     const id = newId();
     try {
@@ -262,6 +272,7 @@ export class AccountsService {
 
   /** Needs the current password; signs out every other session. */
   async changePassword(actor: Actor, current: string, next: string): Promise<Session> {
+    checkPassword(this.limits, next, 'body.new_password');
     const user = await this.checkPassword(actor, current);
     if (await this.d.hasher.verify(next, user.password_hash)) throw new DomainError('same_value', 'The new password must differ from the current one.');
     await this.setPassword(actor.id, next, actor.sessionId);
@@ -275,6 +286,7 @@ export class AccountsService {
   }
 
   async changeUsername(actor: Actor, username: string): Promise<MeView> {
+    checkUsername(this.limits, username);
     const user = await this.load(actor.id);
     if (user.username === username) throw new DomainError('same_value', 'That is already your username.');
     let updated: UserRow;
@@ -330,6 +342,7 @@ export class AccountsService {
 
   /** An operator sets a new password (`rooms admin reset-password`); every session of the account ends. */
   async resetPassword(userId: string, password: string): Promise<void> {
+    checkPassword(this.limits, password);
     await this.setPassword(userId, password);
   }
 

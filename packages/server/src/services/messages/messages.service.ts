@@ -1,4 +1,5 @@
 import { ROOM_LIMITS, type AttachmentView, type MessageView } from '@rooms/protocol';
+import { checkMessage } from '../../policies/limits.policy.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { writeAudit } from '../audit/audit.service.ts';
@@ -44,6 +45,8 @@ export interface MessagesDeps {
   clock: Clock;
   rateLimiter: RateLimiter;
   editWindowSeconds?: number;
+  /** MESSAGE_MAX_LENGTH (SPEC §12). */
+  maxLength?: number;
   /** Views of attachments, and removal of their bytes (AttachmentsService). */
   attachments: AttachmentViewer & { removeBytes(rows: AttachmentRow[]): Promise<void> };
 }
@@ -68,6 +71,7 @@ export class MessagesService {
    * A resend with the same client_id returns the original (created: false) and stores nothing.
    */
   async send(actor: Actor, roomId: string, input: SendInput): Promise<{ message: MessageView; created: boolean }> {
+    this.checkLength(input.content);
     const now = this.d.clock.now();
     const hint = this.access.access(roomId, actor.id, now.getTime());
     // What the cache knew may be out of date: a refusal is always decided on a fresh read.
@@ -181,8 +185,13 @@ export class MessagesService {
     return this.presentOne(actor, access.room, message, message.room_id);
   }
 
+  private checkLength(content: string | undefined): void {
+    checkMessage({ message: { min: ROOM_LIMITS.message.min, max: this.d.maxLength ?? ROOM_LIMITS.message.max } }, content);
+  }
+
   /** Only the sender, within the edit window, and never a deleted message. */
   async edit(actor: Actor, messageId: string, content: string): Promise<MessageView> {
+    this.checkLength(content);
     const now = this.d.clock.now();
     const { message, access } = await this.load(actor, messageId, 'send');
     refuseSystemMessage(message, 'edited');

@@ -1,3 +1,5 @@
+import { ROOM_LIMITS } from '@rooms/protocol';
+import { checkMessage } from '../../policies/limits.policy.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { EventBus } from '../../ports/bus.ts';
@@ -14,6 +16,8 @@ export interface BroadcastDeps {
   clock: Clock;
   presence: PresenceStore;
   rateLimiter: RateLimiter;
+  /** MESSAGE_MAX_LENGTH: a broadcast is a message to everyone. */
+  maxLength?: number;
 }
 
 /**
@@ -30,6 +34,7 @@ export class BroadcastService {
 
   async send(actor: Actor, content: string): Promise<{ delivered_to: number }> {
     if (!actor.isAdmin) throw new DomainError('forbidden', 'Only server admins may broadcast.');
+    checkMessage({ message: { min: 1, max: this.d.maxLength ?? ROOM_LIMITS.message.max } }, content);
     const limit = await this.d.rateLimiter.hit(actor.id);
     if (!limit.allowed) throw new DomainError('rate_limited', 'You are sending too fast. Slow down.', { retryAfterSeconds: limit.retryAfterSeconds });
     const sender = await requireActiveUser(this.d.store, actor.id);

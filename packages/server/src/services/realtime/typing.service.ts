@@ -5,8 +5,12 @@ import type { Store } from '../../store/store.ts';
 import type { BackgroundErrorHandler } from '../background.ts';
 import { authorize } from '../rooms/room-access.ts';
 
+/** The default TYPING_TIMEOUT. */
 const EXPIRE_MS = 5000;
-/** A typist sends typing_start every keystroke burst; others hear of it at most this often. */
+/**
+ * A typist sends typing_start every keystroke burst; others hear of it at most this often, and at
+ * most every 60% of a shorter expiry, so that a continuing typist never blinks out at receivers.
+ */
 const REPEAT_MS = 3000;
 /**
  * At most one "typing" announcement per (user, room) this often, whatever the typist sends (an
@@ -20,6 +24,8 @@ interface TypingDeps {
   store: Store;
   bus: EventBus;
   clock: Clock;
+  /** TYPING_TIMEOUT: how long an indicator lasts without a new keystroke (5 s by default). */
+  expireMs?: number;
   /** The expiry and the deferred announcements run on timers: they have no caller to fail to. */
   onBackgroundError?: BackgroundErrorHandler;
 }
@@ -44,14 +50,14 @@ export class TypingService {
   private readonly d: Required<TypingDeps>;
 
   constructor(deps: TypingDeps) {
-    this.d = { onBackgroundError: () => {}, ...deps };
+    this.d = { onBackgroundError: () => {}, expireMs: EXPIRE_MS, ...deps };
   }
 
   async start(actor: Actor, roomId: string): Promise<{ expires_in_ms: number }> {
     const { room } = await authorize(this.d.store, actor, roomId, 'send', this.d.clock.now());
     // Across a block (either way) the peer of a direct room never hears the typing (SPEC §8): the
     // typist is not told, as a typing indicator is only a hint.
-    if (room.type === 'direct' && (await this.blockedInDirectRoom(roomId, actor.id))) return { expires_in_ms: EXPIRE_MS };
+    if (room.type === 'direct' && (await this.blockedInDirectRoom(roomId, actor.id))) return { expires_in_ms: this.d.expireMs };
     const key = `${roomId}:${actor.id}`;
     let t = this.typists.get(key);
     if (!t) {
@@ -60,13 +66,13 @@ export class TypingService {
     }
     clearTimeout(t.expiry);
     const typist = t;
-    t.expiry = setTimeout(() => this.background(this.stopTyping(typist), 'typing: expiry'), EXPIRE_MS);
+    t.expiry = setTimeout(() => this.background(this.stopTyping(typist), 'typing: expiry'), this.d.expireMs);
     t.expiry.unref();
-    // Still typing, and told long enough ago: say so again (receivers expire it after EXPIRE_MS).
-    const repeat = t.typing && t.announced && Date.now() - t.announcedAt >= REPEAT_MS;
+    // Still typing, and told long enough ago: say so again (receivers expire it after this.d.expireMs).
+    const repeat = t.typing && t.announced && Date.now() - t.announcedAt >= Math.min(REPEAT_MS, this.d.expireMs * 0.6);
     t.typing = true;
     await this.announce(t, repeat);
-    return { expires_in_ms: EXPIRE_MS };
+    return { expires_in_ms: this.d.expireMs };
   }
 
   async stop(actor: Actor, roomId: string): Promise<{ expires_in_ms: number }> {
@@ -114,7 +120,7 @@ export class TypingService {
       kind: 'room',
       room_id: t.roomId,
       type: 'user_typing',
-      data: { room_id: t.roomId, user_id: t.userId, typing, expires_in_ms: typing ? EXPIRE_MS : 0 },
+      data: { room_id: t.roomId, user_id: t.userId, typing, expires_in_ms: typing ? this.d.expireMs : 0 },
       exclude: t.userId,
     });
   }

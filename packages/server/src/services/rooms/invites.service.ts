@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Invite, InviteList, InvitePreview, RoomView } from '@rooms/protocol';
+import { ROOM_LIMITS, type Invite, type InviteList, type InvitePreview, type RoomView } from '@rooms/protocol';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { newInviteCode } from '../../domain/invite-code.ts';
@@ -34,6 +34,8 @@ export interface InvitesDeps {
   clock: Clock;
   rooms: RoomsService;
   caps: RoomCaps;
+  /** INVITE_EXPIRY: seconds an invite lasts when its creator does not say (7 days by default). */
+  defaultExpirySeconds?: number;
 }
 
 /** Invite codes: admins create and revoke them; anyone with a live code sees the room's name and may join. */
@@ -45,7 +47,7 @@ export class InvitesService {
   }
 
   /** An admin's new code; refused past MAX_ROOM_INVITES usable codes of the room. */
-  async create(actor: Actor, roomId: string, opts: { expires_in: number; max_uses: number | null }): Promise<z.infer<typeof Invite>> {
+  async create(actor: Actor, roomId: string, opts: { expires_in?: number | undefined; max_uses: number | null }): Promise<z.infer<typeof Invite>> {
     const now = this.d.clock.now();
     await authorize(this.d.store, actor, roomId, 'invite', now);
     const invite: InviteRow = {
@@ -53,7 +55,7 @@ export class InvitesService {
       room_id: roomId,
       created_by: actor.id,
       created_at: now.toISOString(),
-      expires_at: new Date(now.getTime() + opts.expires_in * 1000).toISOString(),
+      expires_at: new Date(now.getTime() + (opts.expires_in ?? this.d.defaultExpirySeconds ?? ROOM_LIMITS.inviteDefaultSeconds) * 1000).toISOString(),
       max_uses: opts.max_uses,
       uses: 0,
       revoked_at: null,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { AttachmentView, CreateRoomBody, RoomFlagsBody, RoomPreview, RoomView, UpdateRoomBody } from '@rooms/protocol';
+import { DEFAULT_SERVER_LIMITS, type AttachmentView, type CreateRoomBody, type RoomFlagsBody, type RoomPreview, type RoomView, type ServerLimits, type UpdateRoomBody } from '@rooms/protocol';
+import { checkRoomName } from '../../policies/limits.policy.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
@@ -26,6 +27,8 @@ export interface RoomsDeps {
   clock: Clock;
   categories: readonly string[];
   caps: RoomCaps;
+  /** ROOM_NAME_MAX and the other configured limits (SPEC §12). */
+  limits?: ServerLimits;
   /** Cover views, their URLs signed for the room (AttachmentsService). */
   attachments: { view(row: AttachmentRow, subject: { room: string }): AttachmentView };
 }
@@ -40,6 +43,7 @@ export class RoomsService {
 
   /** Creates a public or private room; the creator is its owner. */
   async create(actor: Actor, input: z.output<typeof CreateRoomBody>): Promise<View> {
+    checkRoomName(this.d.limits ?? DEFAULT_SERVER_LIMITS, input.name);
     this.checkCategories(input.categories);
     const now = this.d.clock.now();
     const id = newId();
@@ -70,6 +74,7 @@ export class RoomsService {
 
   async update(actor: Actor, roomId: string, input: z.output<typeof UpdateRoomBody>): Promise<View> {
     let patch = input;
+    checkRoomName(this.d.limits ?? DEFAULT_SERVER_LIMITS, patch.name);
     if (patch.categories) this.checkCategories(patch.categories);
     await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
       const { room } = await authorize(work.tx, actor, roomId, 'update', this.d.clock.now());

@@ -1,10 +1,11 @@
-import type { MeView, ProfileUpdate, UserRef, UserSummary, UserView } from '@rooms/protocol';
+import { DEFAULT_SERVER_LIMITS, type MeView, type ProfileUpdate, type ServerLimits, type UserRef, type UserSummary, type UserView } from '@rooms/protocol';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Audience } from '../../domain/profile.ts';
 import { profileChanged } from '../../events/events.ts';
 import type { EventBus } from '../../ports/bus.ts';
 import { needsMateCheck } from '../../policies/profile.policy.ts';
+import { checkProfileText } from '../../policies/limits.policy.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Store } from '../../store/store.ts';
 import type { Page, PageRequest } from '../../store/types.ts';
@@ -18,11 +19,13 @@ export class UsersService {
   private readonly store: Store;
   private readonly clock: Clock;
   private readonly bus: EventBus;
+  private readonly limits: ServerLimits;
 
-  constructor(deps: { store: Store; clock: Clock; bus: EventBus }) {
+  constructor(deps: { store: Store; clock: Clock; bus: EventBus; limits?: ServerLimits }) {
     this.store = deps.store;
     this.clock = deps.clock;
     this.bus = deps.bus;
+    this.limits = deps.limits ?? DEFAULT_SERVER_LIMITS;
   }
 
   /** A user's profile with only the fields this reader may see; hidden accounts are 404. */
@@ -42,6 +45,7 @@ export class UsersService {
   }
 
   async updateMe(actor: Actor, update: ProfileUpdate): Promise<MeView> {
+    checkProfileText(this.limits, update);
     const before = await requireActiveUser(this.store, actor.id);
     await this.store.transaction((tx) => applyProfileUpdate(tx, actor.id, update));
     // Live message events carry the sender's name and avatar from a per-node cache: it must forget them.

@@ -86,6 +86,7 @@ const OPERATIONS: Record<string, [string, ...number[]]> = {
   'GET /auth/sessions': ['My sessions'],
   'DELETE /auth/sessions/{id}': ['End one of my sessions', 204],
   'GET /search': ['Search messages'],
+  'GET /limits': ["This server's limits (lengths, windows, rates)"],
   'POST /rooms/{id}/like': ['Like a room, or take the like back'],
   'GET /rooms/following': ['Rooms of people I follow'],
   'POST /reports': ['Report a message or a user'],

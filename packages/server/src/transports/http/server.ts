@@ -27,6 +27,8 @@ import { searchRoutes } from './routes/search.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { coreFeatureRoutes } from './routes/core-features.routes.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
+import { limitsRoutes } from './routes/limits.routes.ts';
+import type { ServerLimits } from '@rooms/protocol';
 import type { HttpApp } from './types.ts';
 
 export interface HttpDeps {
@@ -46,6 +48,8 @@ export interface HttpDeps {
   ready: () => Promise<void>;
   /** The built web app to serve at / (WEB_DIR); absent → the API only (WEB_UI=false). */
   webDir: string | undefined;
+  /** The configured limits GET /limits tells clients. */
+  limits: ServerLimits;
 }
 
 /** Trust exactly n proxies in front of us (X-Forwarded-For entries counted from the socket). */
@@ -144,6 +148,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   searchRoutes(app, s.search, s.accounts);
   coreFeatureRoutes(app, s);
   adminRoutes(app, s);
+  limitsRoutes(app, deps.limits);
   // The web app last, and its fallback only as the not-found case: every API route is matched before the app's files.
   app.setNotFoundHandler(routes.orNotFound(deps.webDir === undefined ? notFound : await serveWebApp(app, { dir: deps.webDir, logger: deps.logger }, notFound)));
   return app;

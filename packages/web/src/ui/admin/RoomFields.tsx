@@ -1,6 +1,7 @@
 import { DEFAULT_ROOM_CATEGORIES, ROOM_LIMITS } from '@rooms/protocol';
 import { type RefObject, useEffect, useId } from 'react';
 import type { Room } from '../../state/types.ts';
+import { limits } from '../../state/limits.ts';
 
 export type TopicKind = Room['topic_kind'];
 
@@ -80,7 +81,7 @@ export function RoomFields({ draft, onChange, errors, autoFocus = false }: { dra
     <>
       <div className="room-field">
         <label htmlFor={`${id}-name`}>Name</label>
-        <input id={`${id}-name`} name="name" value={draft.name} onChange={(e) => onChange({ ...draft, name: e.target.value })} maxLength={ROOM_LIMITS.name.max} autoComplete="off" autoFocus={autoFocus} {...err('name')} />
+        <input id={`${id}-name`} name="name" value={draft.name} onChange={(e) => onChange({ ...draft, name: e.target.value })} maxLength={limits().room_name.max} autoComplete="off" autoFocus={autoFocus} {...err('name')} />
         <FieldError id={`${id}-name-error`} text={errors.name} />
       </div>
       <div className="room-field">

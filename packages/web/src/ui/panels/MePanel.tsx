@@ -10,6 +10,7 @@ import { askPermission, desktopSupported } from '../desktop-notifications.ts';
 import { charsLeft, Field } from '../people/Field.tsx';
 import { type FieldErrors, splitErrors } from '../people/errors.ts';
 import { FIELD_NAMES, FIELDS, fromInput, mapFields, sameValue, toInput, VISIBILITIES } from '../people/profile-fields.ts';
+import { limits } from '../../state/limits.ts';
 import { PRESENCE_TEXT } from '../people/presence.ts';
 import { ProfileAvatar } from '../people/ProfileAvatar.tsx';
 import { AvatarUpload } from './AvatarUpload.tsx';
@@ -142,7 +143,7 @@ function StatusSection({ me }: { me: Me }) {
           void save(message.trim() || null);
         }}
       >
-        <Field label="Status message" value={message} onChange={setMessage} hint={charsLeft(message, LIMITS.statusMessage.max)} />
+        <Field label="Status message" value={message} onChange={setMessage} hint={charsLeft(message, limits().status_message.max)} />
         <div className="row">
           <button type="submit" className="primary" disabled={status.busy}>
             Save status
@@ -242,7 +243,7 @@ function ProfileSection({ me }: { me: Me }) {
   return (
     <Section title="Profile">
       <form ref={formRef} className="form" onSubmit={onSubmit} noValidate>
-        <Field label="Display name" value={draft.display_name} onChange={set('display_name')} error={errors.display_name} hint={charsLeft(draft.display_name, LIMITS.displayName.max)} required autoComplete="nickname" />
+        <Field label="Display name" value={draft.display_name} onChange={set('display_name')} error={errors.display_name} hint={charsLeft(draft.display_name, limits().display_name.max)} required autoComplete="nickname" />
         <Field label="Bio" value={draft.bio} onChange={set('bio')} error={errors.bio} hint={charsLeft(draft.bio, LIMITS.bio.max)} multiline />
         <Field label="Website" type="url" value={draft.website} onChange={set('website')} error={errors.website} hint="An http:// or https:// address." maxLength={LIMITS.website.max} autoComplete="url" inputMode="url" />
         <Field label="Picture address" type="url" value={draft.avatar_url} onChange={set('avatar_url')} error={errors.avatar_url} hint="An http:// or https:// address of an image, or upload one; empty shows your initials." maxLength={LIMITS.website.max} inputMode="url" />

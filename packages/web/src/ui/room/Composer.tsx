@@ -1,4 +1,4 @@
-import { ROOM_LIMITS } from '@rooms/protocol';
+import { limits } from '../../state/limits.ts';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { type EmojiEntry, loadEmoji, searchEmoji, useEmoji } from '../../lib/emoji-data.ts';
 import { editMessage, errorText, loadMembers, sendMessage, sendTyping } from '../../state/actions.ts';
@@ -75,7 +75,7 @@ export function Composer({ roomId, parentId = null, label = 'Message', placehold
   async function submit() {
     const content = text;
     if (!content.trim() && (editing || !uploading)) return;
-    if (content.length > ROOM_LIMITS.message.max) return toast(`A message can be at most ${ROOM_LIMITS.message.max} characters.`);
+    if (content.length > limits().message.max) return toast(`A message can be at most ${limits().message.max} characters.`);
     stopTyping();
     if (editing) {
       try {
@@ -213,7 +213,7 @@ export function Composer({ roomId, parentId = null, label = 'Message', placehold
             placeholder={placeholder}
             rows={1}
             value={text}
-            maxLength={ROOM_LIMITS.message.max + 1}
+            maxLength={limits().message.max + 1}
             disabled={disabled}
             aria-autocomplete="list"
             aria-controls={sugs.length ? listId : undefined}
@@ -265,7 +265,7 @@ export function Composer({ roomId, parentId = null, label = 'Message', placehold
           </button>
         </form>
       )}
-      {text.length > ROOM_LIMITS.message.max * 0.9 && <p className="muted counter">{ROOM_LIMITS.message.max - text.length} characters left</p>}
+      {text.length > limits().message.max * 0.9 && <p className="muted counter">{limits().message.max - text.length} characters left</p>}
     </div>
   );
 }
@@ -283,7 +283,7 @@ function lastOwnMessage(roomId: string): { id: string } | { sending: string } | 
   for (let i = ids.length - 1; i >= 0; i--) {
     const m = s.messages[ids[i]!];
     if (m && m.sender.id === s.me?.id && !m.deleted_at && m.type !== 'system') {
-      return Date.now() - Date.parse(m.created_at) < ROOM_LIMITS.editWindowSeconds * 1000 ? { id: m.id } : null;
+      return Date.now() - Date.parse(m.created_at) < limits().edit_window_seconds * 1000 ? { id: m.id } : null;
     }
   }
   return null;
