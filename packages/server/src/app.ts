@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { Config } from './config/config.ts';
+import { serverLimits, type Config } from './config/config.ts';
 import { warnIfDataDirExposed } from './config/data-dir.ts';
 import { openCore } from './core.ts';
 import { newId } from './domain/ids.ts';
@@ -81,6 +81,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     refusalDelayMs: config.REFUSAL_DELAY_MS,
     metricsToken: config.METRICS_TOKEN,
     webDir: config.WEB_UI ? config.WEB_DIR : undefined,
+    limits: serverLimits(config),
     services,
     ready: async () => {
       await store.ping();
@@ -105,10 +106,12 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     idleTimeoutMs: config.TIME_OUT * 1000,
     frameBudget: { rate: config.WS_FRAME_RATE, burst: config.WS_FRAME_BURST },
   });
-  // Presence heartbeat: keeps this node's users alive in the shared store and detects idleness.
+  // Presence heartbeat: keeps this node's users alive in the shared store and detects idleness, at
+  // least four times per AWAY_AFTER (every 30 s at the default 5 minutes), so "away" comes on time.
+  const sweepMs = Math.min(30_000, Math.max(500, (config.AWAY_AFTER * 1000) / 4));
   const presenceTimer = setInterval(() => {
     services.presence.sweep(live.activity()).catch((err: unknown) => logger.warn({ err }, 'presence sweep failed'));
-  }, 30_000);
+  }, sweepMs);
   presenceTimer.unref();
 
   let stopped: Promise<void> | undefined;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { test } from 'node:test';
 import pino from 'pino';
 import { UpgradeRouter } from './upgrades.ts';
@@ -23,7 +24,7 @@ test('upgrades go to the transport owning the path (exact or prefix); any other 
   const server = createServer();
   const router = new UpgradeRouter(server, pino({ level: 'silent' }));
   const seen: string[] = [];
-  const accept = (name: string) => (_req: unknown, socket: import('node:stream').Duplex) => {
+  const accept = (name: string) => (_req: unknown, socket: Duplex) => {
     seen.push(name);
     socket.end('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n');
   };
