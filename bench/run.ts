@@ -36,7 +36,7 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string', default: 'S1,S2,S3,S4,S5' },
-    targets: { type: 'string', default: 'relay,socketio,rooms' },
+    targets: { type: 'string', default: 'relay,relay-batched,socketio,rooms' },
     grids: { type: 'string' },
     messages: { type: 'string' },
     'rooms-db': { type: 'string', default: 'sqlite' },

@@ -1,5 +1,5 @@
 /** Starts a target by name with the run's settings. */
-import { startRelay } from './relay.ts';
+import { startBatchedRelay, startRelay } from './relay.ts';
 import { startRooms, type RoomsOptions } from './rooms.ts';
 import { startSocketIo } from './socketio.ts';
 import type { Target, TargetName, TargetOptions } from './types.ts';
@@ -9,6 +9,7 @@ export { TARGET_LABELS } from './types.ts';
 
 export function startTarget(name: TargetName, opts: TargetOptions & Omit<RoomsOptions, keyof TargetOptions>): Promise<Target> {
   if (name === 'relay') return startRelay(opts);
+  if (name === 'relay-batched') return startBatchedRelay(opts);
   if (name === 'socketio') return startSocketIo(opts);
   return startRooms(opts);
 }

@@ -60,7 +60,7 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-export type TargetName = 'relay' | 'socketio' | 'rooms';
+export type TargetName = 'relay' | 'relay-batched' | 'socketio' | 'rooms';
 
 export interface ConnectOptions {
   /** Sockets opening at once. */
@@ -71,6 +71,7 @@ export interface ConnectOptions {
 
 export const TARGET_LABELS: Record<TargetName, string> = {
   relay: '(a) bare ws relay',
+  'relay-batched': "(a') relay, per-turn batching",
   socketio: '(b) Socket.IO 4',
   rooms: 'Rooms',
 };
