@@ -26,6 +26,8 @@ export interface GroupCommitOptions {
   hold: boolean;
   /** Runs a statement at once on the connection a batch's transaction holds (timed like Kysely's own). */
   runOnWriter?: (q: CompiledQuery) => QueryResult<unknown>;
+  /** Runs last in every batch's transaction, outside the units' savepoints (the search index's pending rows). */
+  beforeCommit?: (exec: (q: CompiledQuery) => Promise<QueryResult<unknown>> | QueryResult<unknown>) => Promise<void>;
 }
 
 /** Told each statement's SQL text and how long it ran (SQL_TIMING). */

@@ -237,7 +237,7 @@ export function openSqlite(file: string, onError: (err: Error) => void = () => {
     types: { uuid: 'text', timestamp: 'text' },
     search: sqliteSearch,
     // Holding a batch open (a turn, or up to HOLD_MS) is only free when reads do not need the writer.
-    groupCommit: { hold: reader !== undefined, runOnWriter: (q) => driver.runOnWriter(q) },
+    groupCommit: { hold: reader !== undefined, runOnWriter: (q) => driver.runOnWriter(q), beforeCommit: (exec) => sqliteSearch.flushPending!(exec) },
     isUniqueViolation: (err) => (err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT_UNIQUE') === true || (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY',
     close: async () => {
       await checkpointer?.stop();

@@ -1,4 +1,4 @@
-import type { Kysely, RawBuilder } from 'kysely';
+import type { CompiledQuery, Kysely, QueryResult, RawBuilder } from 'kysely';
 import type { DB } from '../schema.ts';
 
 /**
@@ -20,6 +20,13 @@ export interface SearchSql {
   createIndex(db: Kysely<unknown>, fill: () => Promise<void>): Promise<void>;
   /** Rebuilds the database's own index structures from message_search (after `rooms search-index rebuild` rewrote its rows). */
   reindex(db: Kysely<DB>): Promise<void>;
+  /**
+   * SQLite (migration 0015): new rows wait in a pending list and reach the index once per group
+   * commit (flushPending, before the commit), not once per message; absent on PostgreSQL.
+   */
+  batchIndexWrites?(db: Kysely<unknown>): Promise<void>;
+  /** Indexes the pending rows: run in the transaction that wrote them, before it commits. */
+  flushPending?(exec: (q: CompiledQuery) => Promise<QueryResult<unknown>> | QueryResult<unknown>): Promise<void>;
 }
 
 export interface PrepareInput {
