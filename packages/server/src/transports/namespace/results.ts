@@ -85,6 +85,8 @@ export function resultOfError(err: unknown): string | undefined {
 /** Rooms' field names (REST) → the protocol's, for the words of a validation refusal. */
 const FIELD_NAMES: Record<string, string> = {
   display_name: 'displayName',
+  setup_token: 'setupToken',
+  invite_code: 'inviteCode',
   birth_date: 'basicInfo.birthDate',
   gender: 'basicInfo.sex',
   race: 'basicInfo.race',
