@@ -60,14 +60,18 @@ export function attachNamespaceGateway(d: NamespaceGatewayDeps) {
     let chain = Promise.resolve();
     ws.on('message', (data: RawData) => {
       if (++queued > MAX_QUEUED + 1) return ws.close(CLOSE_CODES.policyViolation, 'too many requests waiting');
+      // Binary frames too: the original decoded whatever bytes came as JSON.
       const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8');
-      chain = chain.then(async () => {
-        const { reply, close } = await answer(text, ip);
-        queued--;
-        if (ws.readyState !== ws.OPEN) return;
-        ws.send(JSON.stringify(reply));
-        if (close) ws.close(1000);
-      });
+      chain = chain
+        .then(async () => {
+          const { reply, close } = await answer(text, ip);
+          queued--;
+          if (ws.readyState !== ws.OPEN) return;
+          ws.send(JSON.stringify(reply));
+          if (close) ws.close(1000);
+        })
+        // A failed write must not stop the requests behind it (nor go unhandled).
+        .catch((err: unknown) => d.logger.warn({ err }, 'namespace gateway reply failed'));
     });
     ws.on('error', (err) => d.logger.debug({ err }, 'namespace gateway socket error'));
     ws.on('close', () => sockets.delete(ws));
