@@ -102,6 +102,7 @@ for (const backend of backends()) {
         assert.deepEqual(granted.account.personalInfo.hobbies, ['coding', 'movies', 'eating']);
         assert.equal(granted.account.basicInfo.birthDate, '2001-05-12');
         assert.equal(typeof granted.account._id, 'string');
+        assert.deepEqual([granted.account.rooms, granted.account.following, granted.account.follower], [[], [], []]);
         assert.equal(leaksPassword(granted), false);
         assert.deepEqual(await req('/login', 'wilson', 'wrong-password'), { result: 'access denied: incorrect password' });
         assert.deepEqual(await req('/login', 'nobody_here', 'whatever-1'), { result: 'access denied: incorrect password' });
@@ -201,6 +202,7 @@ for (const backend of backends()) {
         assert.equal((await req('/room/new', 'roomer', 'password-1', { room: { description: 'no title' } })).result, 'room title is required');
         assert.equal((await req('/room/new', 'roomer', 'password-1', { room: { title: 'x'.repeat(101) } })).result, 'room.title is invalid: must be at most 100 characters');
         const made = await req('/room/new', 'roomer', 'password-1', { room: { title: 'Python Devs', description: 'talk code', categories: ['study'] } });
+        assert.deepEqual((await req('/login', 'roomer', 'password-1')).account.rooms.map((r: { title: string }) => r.title), ['Python Devs']);
         assert.equal(made.result, 'room generated: true');
         assert.equal(made.rooms.length, 1);
         const room = made.rooms[0];
@@ -286,6 +288,9 @@ for (const backend of backends()) {
         assert.deepEqual(await req('/search/friend/rooms', 'follower', 'password-1'), { result: 'you are not following any user' });
         assert.deepEqual(await req('/follow/user', 'follower', 'password-1', { userId: star.id }), { result: 'followed user' });
         assert.equal((await star.api.get(`/users/${star.id}/followers`)).body.items[0].id, me._id);
+        assert.deepEqual((await req('/login', 'follower', 'password-1')).account.following, [star.id]);
+        const seen = (await req('/search/user/id', 'follower', 'password-1', { userId: star.id })).account;
+        assert.deepEqual([seen.follower, seen.followersCount, seen.rooms], [[me._id], 1, undefined]);
         assert.deepEqual(await req('/search/friend/rooms', 'follower', 'password-1'), { result: 'you follow users with 0 rooms' });
         const room = (await star.api.post('/rooms', { name: 'Star room' })).body;
         const rooms = await req('/search/friend/rooms', 'follower', 'password-1');

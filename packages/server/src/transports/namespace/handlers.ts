@@ -1,4 +1,4 @@
-import { ChangeUsernameBody, codePoints, CreateRoomBody, Id, LIMITS, Password, ProfileUpdate, PublicRoomsQuery, SignupBody } from '@rooms/protocol';
+import { ChangeUsernameBody, codePoints, CreateRoomBody, Id, LIMITS, Password, ProfileUpdate, PublicRoomsQuery, SignupBody, type MeView, type UserView } from '@rooms/protocol';
 import type { Actor } from '../../domain/actor.ts';
 import { answer, translating, type Context, type Reply } from './context.ts';
 import { toAccount, toAuthor, toRoom } from './presenters.ts';
@@ -37,6 +37,17 @@ async function ownRooms(ctx: Context, actor: Actor): Promise<Record<string, unkn
   return out;
 }
 
+/** An account in a reply, with the ids it follows and is followed by (a first page each); one's own with one's rooms. */
+async function accountOf(ctx: Context, actor: Actor, view: UserView | MeView): Promise<Record<string, unknown>> {
+  const [following, follower, rooms] = await Promise.all([
+    ctx.services.users.following(actor, view.id, LIST_MAX),
+    ctx.services.users.followers(actor, view.id, LIST_MAX),
+    view.id === actor.id ? ownRooms(ctx, actor) : undefined,
+  ]);
+  const ids = (page: { items: { id: string }[] }) => page.items.map((u) => u.id);
+  return toAccount(view, { following: ids(following), follower: ids(follower), ...(rooms ? { rooms } : {}) });
+}
+
 async function signup(ctx: Context): Promise<Reply> {
   const a = ctx.request.account;
   if (!a.email) return answer(R.emailEmpty);
@@ -58,7 +69,7 @@ async function signup(ctx: Context): Promise<Reply> {
 
 async function login(ctx: Context): Promise<Reply> {
   const actor = await ctx.authenticate({ reactivate: true });
-  return { result: R.accessGranted, account: toAccount(await ctx.services.accounts.me(actor)) };
+  return { result: R.accessGranted, account: await accountOf(ctx, actor, await ctx.services.accounts.me(actor)) };
 }
 
 async function updateDisplayName(ctx: Context): Promise<Reply> {
@@ -67,7 +78,7 @@ async function updateDisplayName(ctx: Context): Promise<Reply> {
   const parsed = ProfileUpdate.safeParse({ display_name: name });
   if (!parsed.success) return answer(invalid('updateDisplayName', parsed.error.issues[0]!.message));
   const actor = await ctx.authenticate();
-  return { result: R.displayNameUpdated, account: toAccount(await ctx.services.users.updateMe(actor, parsed.data)) };
+  return { result: R.displayNameUpdated, account: await accountOf(ctx, actor, await ctx.services.users.updateMe(actor, parsed.data)) };
 }
 
 async function updateUsername(ctx: Context): Promise<Reply> {
@@ -79,7 +90,7 @@ async function updateUsername(ctx: Context): Promise<Reply> {
   const actor = await ctx.authenticate();
   const exists = { username_taken: R.updateUsernameExists, username_reserved: R.updateUsernameExists, same_value: R.updateUsernameExists };
   const me = await translating(ctx.services.accounts.changeUsername(actor, parsed.data.username), exists);
-  return { result: R.usernameUpdated, account: toAccount(me) };
+  return { result: R.usernameUpdated, account: await accountOf(ctx, actor, me) };
 }
 
 async function updatePassword(ctx: Context): Promise<Reply> {
@@ -89,7 +100,7 @@ async function updatePassword(ctx: Context): Promise<Reply> {
   if (!parsed.success) return answer(invalid('updatePassword', parsed.error.issues[0]!.message));
   const actor = await ctx.authenticate();
   const session = await translating(ctx.services.accounts.changePassword(actor, ctx.request.account.password, parsed.data), { same_value: R.passwordSameAsOld });
-  return { result: R.passwordUpdated, account: toAccount(session.user) };
+  return { result: R.passwordUpdated, account: await accountOf(ctx, actor, session.user) };
 }
 
 async function deactivate(ctx: Context): Promise<Reply> {
@@ -156,7 +167,7 @@ async function searchUserById(ctx: Context): Promise<Reply> {
   const actor = await ctx.authenticate();
   const id = idOr(userId, R.userMatchNotFound);
   const view = id === actor.id ? await ctx.services.accounts.me(actor) : await translating(ctx.services.users.get(actor, id), { user_not_found: R.userMatchNotFound });
-  return { result: R.userMatchFound, account: toAccount(view) };
+  return { result: R.userMatchFound, account: await accountOf(ctx, actor, view) };
 }
 
 async function friendRooms(ctx: Context): Promise<Reply> {

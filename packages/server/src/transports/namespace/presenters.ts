@@ -13,8 +13,12 @@ const pick = (from: Record<string, unknown>, names: Record<string, string>): Rec
   return out;
 };
 
-/** An account: the caller's own (MeView, with email) or another's as Rooms lets the caller see it. */
-export function toAccount(u: UserView | MeView): Record<string, unknown> {
+/**
+ * An account: the caller's own (MeView, with email) or another's as Rooms lets the caller see it.
+ * `links` are the original document's arrays: ids followed and following (Rooms' follows are
+ * public), and for one's own account one's rooms.
+ */
+export function toAccount(u: UserView | MeView, links: { following: string[]; follower: string[]; rooms?: unknown[] }): Record<string, unknown> {
   const profile = u.profile;
   return {
     _id: u.id,
@@ -36,8 +40,11 @@ export function toAccount(u: UserView | MeView): Record<string, unknown> {
       interested_in: 'interestedIn',
       country: 'country',
     }),
-    followers: u.followers_count,
-    following: u.following_count,
+    following: links.following,
+    follower: links.follower,
+    followingCount: u.following_count,
+    followersCount: u.followers_count,
+    ...(links.rooms ? { rooms: links.rooms } : {}),
     createdAt: u.created_at,
   };
 }
