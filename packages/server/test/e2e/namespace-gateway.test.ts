@@ -169,6 +169,9 @@ for (const backend of backends()) {
 
       it('updates the password: refuses the same one and a short one; the new one works over REST', async () => {
         await gwSignup('pw_changer', 'password-1');
+        // The seed document's own frame names the field updateUsername: the original then crashed; here it is a missing field.
+        const seedFrame = { namespace: '/update/password', updateUsername: '12345678wilson', account: { email: 'pw_changer@example.test', username: 'pw_changer', password: 'password-1' } };
+        assert.deepEqual(await ns.send(seedFrame), { result: 'updatePassword is required' });
         assert.equal((await req('/update/password', 'pw_changer', 'password-1', { updatePassword: 'password-1' })).result, 'password update: updatePassword match oldPassword');
         assert.equal((await req('/update/password', 'pw_changer', 'password-1', { updatePassword: 'short' })).result, 'updatePassword is length less than 8');
         const done = await req('/update/password', 'pw_changer', 'password-1', { updatePassword: 'password-2' });
