@@ -12,6 +12,7 @@ import { Hub } from './realtime/hub.ts';
 import { LiveSessions } from './services/realtime/live-session.ts';
 import type { Services } from './services/index.ts';
 import { attachWebSocket } from './transports/ws/ws-server.ts';
+import { attachNamespaceGateway } from './transports/namespace/namespace-server.ts';
 import { UpgradeRouter } from './transports/upgrades.ts';
 import type { Store } from './store/store.ts';
 import { buildHttpServer } from './transports/http/server.ts';
@@ -106,6 +107,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     idleTimeoutMs: config.TIME_OUT * 1000,
     frameBudget: { rate: config.WS_FRAME_RATE, burst: config.WS_FRAME_BURST },
   });
+  // The namespace gateway (issue 18, GATEWAYS.md §2): the original Rooms app's clients, on its own path.
+  const namespaceGateway = config.NAMESPACE_GATEWAY
+    ? attachNamespaceGateway({ upgrades, services, logger, path: config.NAMESPACE_GATEWAY_PATH, trustProxy: config.TRUST_PROXY })
+    : undefined;
   // Presence heartbeat: keeps this node's users alive in the shared store and detects idleness, at
   // least four times per AWAY_AFTER (every 30 s at the default 5 minutes), so "away" comes on time.
   const sweepMs = Math.min(30_000, Math.max(500, (config.AWAY_AFTER * 1000) / 4));
@@ -135,6 +140,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       stopped ??= (async () => {
         clearInterval(presenceTimer);
         ws.close();
+        namespaceGateway?.close();
         upgrades.close();
         await http.close();
         await jobs.stop();

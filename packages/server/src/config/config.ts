@@ -211,6 +211,19 @@ export const ConfigSchema = z.object({
   /** Reports one user may file per REPORT_RATE_WINDOW seconds (429 + Retry-After past it). */
   REPORT_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
   REPORT_RATE_WINDOW: seconds(60 * 60),
+
+  // The "namespace" gateway (issue 18, GATEWAYS.md §2): the original Rooms app's JSON-over-WebSocket clients.
+  /** Serve the namespace protocol on a WebSocket path of the HTTP port (off by default). */
+  NAMESPACE_GATEWAY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Where its WebSocket is on the HTTP port: a path other than /ws. */
+  NAMESPACE_GATEWAY_PATH: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9._~-]+)+$/, 'a path such as /compat/rooms (not ending in /)')
+    .refine((p) => p !== '/ws', 'must not be /ws')
+    .default('/compat/rooms'),
 }).superRefine((c, ctx) => {
   if (c.USERNAME_MIN > c.USERNAME_MAX) ctx.addIssue({ code: 'custom', path: ['USERNAME_MIN'], message: 'must not be more than USERNAME_MAX' });
   if (c.PASSWORD_MIN > c.PASSWORD_MAX) ctx.addIssue({ code: 'custom', path: ['PASSWORD_MIN'], message: 'must not be more than PASSWORD_MAX' });

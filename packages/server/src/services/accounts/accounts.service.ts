@@ -76,9 +76,17 @@ export interface Session {
   user: MeView;
 }
 
-export type LoginResult =
-  | { kind: 'session'; session: Session }
-  | { kind: 'choose'; accounts: { id: string; username: string; display_name: string }[] };
+/** One of the accounts sharing an email that a password opened: log in again by its username. */
+export interface AccountChoice {
+  id: string;
+  username: string;
+  display_name: string;
+}
+
+export type LoginResult = { kind: 'session'; session: Session } | { kind: 'choose'; accounts: AccountChoice[] };
+
+/** A password check without a session (checkCredentials): the caller, or the accounts of a shared email to choose from. */
+export type CredentialCheck = { kind: 'account'; actor: Actor; deactivated: boolean } | { kind: 'choose'; accounts: AccountChoice[] };
 
 export interface SignupInput extends ProfileUpdate {
   username: string;
@@ -174,20 +182,38 @@ export class AccountsService {
 
   /** Logs in by username or email (see LoginAttempts for the bounds); the accounts of a shared email and password to choose from. */
   async login(input: LoginInput, ip: string, from: ClientInfo = { ip }): Promise<LoginResult> {
+    const opened = await this.openAccount(input, ip, true);
+    if (Array.isArray(opened)) return { kind: 'choose', accounts: opened };
+    return { kind: 'session', session: await this.startSession(opened, from) };
+  }
+
+  /**
+   * The password check of a login (the same bounds and lockout) without a session: for a gateway
+   * whose clients send their password with every request (the namespace protocol). Only a login
+   * cancels a deactivation (reactivate), so another request finds the account still deactivated.
+   */
+  async checkCredentials(input: LoginInput, ip: string, opts: { reactivate: boolean }): Promise<CredentialCheck> {
+    const opened = await this.openAccount(input, ip, opts.reactivate);
+    if (Array.isArray(opened)) return { kind: 'choose', accounts: opened };
+    const actor: Actor = { id: opened.id, isAdmin: opened.is_admin, tokenVersion: opened.token_version, ip };
+    return { kind: 'account', actor, deactivated: opened.deactivated_at !== null };
+  }
+
+  /** The one account the password opens (reactivated when asked), or the accounts of a shared email to choose from. */
+  private async openAccount(input: LoginInput, ip: string, reactivate: boolean): Promise<UserRow | AccountChoice[]> {
     // Most login forms (the terminal client's prompt among them) have one field: a username
     // cannot hold an @, so one that does is the email typed there.
     const byEmail = input.username?.includes('@') ? { email: input.username, password: input.password } : input;
     const matches = await this.attempts.open(byEmail, ip);
-    if (matches.length > 1) {
-      return { kind: 'choose', accounts: matches.map((u) => ({ id: u.id, username: u.username!, display_name: u.display_name })) };
-    }
+    if (matches.length > 1) return matches.map((u) => ({ id: u.id, username: u.username!, display_name: u.display_name }));
     const user = matches[0]!;
+    if (!reactivate) return user;
     // Logging in during the grace period cancels a deactivation.
-    const reactivate = user.deactivated_at !== null ? { deactivated_at: null, purge_after: null } : {};
-    const updated = await this.d.store.users.update(user.id, { ...reactivate, last_seen: this.nowIso() });
+    const reactivated = user.deactivated_at !== null ? { deactivated_at: null, purge_after: null } : {};
+    const updated = await this.d.store.users.update(user.id, { ...reactivated, last_seen: this.nowIso() });
     // Its name and avatar show again wherever it appears: caches of its row must forget the hidden one.
     if (user.deactivated_at !== null) await this.d.bus.publish(profileChanged(user.id));
-    return { kind: 'session', session: await this.startSession(updated ?? user, from) };
+    return updated ?? user;
   }
 
   /** The account behind a token, or 401: expired, its session ended, revoked by a token-version bump, or gone. */

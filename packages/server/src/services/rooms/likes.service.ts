@@ -1,9 +1,10 @@
 import type { z } from 'zod';
-import type { FollowedRoomPage, RoomLikeResult } from '@rooms/protocol';
+import type { FollowedRoomPage, RoomLikeResult, RoomPreview, UserSummary } from '@rooms/protocol';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { AttachmentRow } from '../../store/attachment-types.ts';
+import type { RoomRow } from '../../store/room-types.ts';
 import type { Store } from '../../store/store.ts';
 import type { AttachmentView } from '@rooms/protocol';
 import { toSummary } from '../users/user-presenter.ts';
@@ -16,7 +17,7 @@ export interface RoomLikesDeps {
   attachments: { view(row: AttachmentRow, subject: { room: string }): AttachmentView };
 }
 
-/** Seed 000's room likes and "rooms of people I follow". */
+/** Seed 000's room likes, "rooms of people I follow" and a room with its author. */
 export class RoomLikesService {
   private readonly d: RoomLikesDeps;
 
@@ -35,17 +36,31 @@ export class RoomLikesService {
     });
   }
 
+  /**
+   * A room the actor may see (as GET /rooms/:id allows), with its creator: seed 000's search by
+   * id. The creator shows as any user does where mentioned (a hidden account without its name).
+   */
+  async withAuthor(actor: Actor, roomId: string): Promise<{ room: z.infer<typeof RoomPreview>; author: UserSummary | null; created_at: string }> {
+    const { room } = await authorize(this.d.store, actor, roomId, 'preview', this.d.clock.now());
+    const [author] = room.created_by ? await this.d.store.users.findByIds([room.created_by]) : [];
+    const [preview] = await this.previews([room]);
+    return { room: preview!, author: author ? toSummary(author) : null, created_at: room.created_at };
+  }
+
   /** Rooms created by the people the actor follows, that the actor may see, newest first. */
   async followingRooms(actor: Actor, page: { limit: number; cursor?: string | undefined }): Promise<z.infer<typeof FollowedRoomPage>> {
     const { items, next_cursor } = await this.d.store.roomLikes.roomsOfFollowed(actor.id, page.limit, page.cursor);
-    const coverIds = items.map((i) => i.room.cover_attachment_id).filter((id): id is string => id !== null);
+    const previews = await this.previews(items.map((i) => i.room));
+    return { items: items.map(({ room, author }, i) => ({ room: previews[i]!, author: toSummary(author), created_at: room.created_at })), next_cursor };
+  }
+
+  /** Rooms' discovery fields, with their covers signed for each room. */
+  private async previews(rooms: RoomRow[]): Promise<z.infer<typeof RoomPreview>[]> {
+    const coverIds = rooms.map((r) => r.cover_attachment_id).filter((id): id is string => id !== null);
     const covers = new Map((await this.d.store.attachments.findByIds(coverIds)).map((a) => [a.id, a]));
-    return {
-      items: items.map(({ room, author }) => {
-        const cover = room.cover_attachment_id ? covers.get(room.cover_attachment_id) : undefined;
-        return { room: toPreview(room, cover ? this.d.attachments.view(cover, { room: room.id }) : null), author: toSummary(author), created_at: room.created_at };
-      }),
-      next_cursor,
-    };
+    return rooms.map((room) => {
+      const cover = room.cover_attachment_id ? covers.get(room.cover_attachment_id) : undefined;
+      return toPreview(room, cover ? this.d.attachments.view(cover, { room: room.id }) : null);
+    });
   }
 }
