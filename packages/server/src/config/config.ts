@@ -194,6 +194,14 @@ export const ConfigSchema = z.object({
   /** Reports one user may file per REPORT_RATE_WINDOW seconds (429 + Retry-After past it). */
   REPORT_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
   REPORT_RATE_WINDOW: seconds(60 * 60),
+
+  // The simple chatroom's TCP protocol (issue 18 §3, GATEWAYS.md §3): off unless a port is given.
+  /** Port of the TCP gateway; absent (or empty) → off; 0 → any free port. */
+  TCP_GATEWAY_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
+  /** Address the TCP gateway listens on; absent → HOST. */
+  TCP_GATEWAY_HOST: z.string().min(1).optional(),
+  /** Seconds a client of the TCP gateway may take to send its one request frame before it is cut off. */
+  TCP_GATEWAY_READ_TIMEOUT: seconds(10),
 }).superRefine((c, ctx) => {
   // Attachment storage (issue 16): the S3 settings that only make sense together.
   if (c.STORAGE === 's3' && !c.S3_BUCKET) ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when STORAGE=s3' });
