@@ -41,8 +41,11 @@ const why = (err: unknown): string => {
 export const HANDLERS: { [I in Exclude<Instruction, 'LOGIN' | 'LOGOUT'>]: Handler<I> } = {
   WHO: async (ctx, s) => ({ command: 'OK', from: s.loginName, message: await usernames(ctx, s.actor, 'online') }),
 
-  /** Users whose latest connection opened within N minutes (the terminal's `last N`). */
-  LAST: async (ctx, s, data) => ({ command: 'OK', from: s.loginName, message: await usernames(ctx, s.actor, 'connected', data.number) }),
+  /** As the seed's: everyone online, and those whose latest connection opened within N minutes (the terminal's `last N`). */
+  LAST: async (ctx, s, data) => {
+    const [online, recent] = await Promise.all([usernames(ctx, s.actor, 'online'), usernames(ctx, s.actor, 'connected', data.number)]);
+    return { command: 'OK', from: s.loginName, message: [...new Set([...online, ...recent])].sort() };
+  },
 
   ACTIVE: async (ctx, s, data) => ({ command: 'OK', from: s.loginName, message: await usernames(ctx, s.actor, 'active', data.number) }),
 

@@ -6,6 +6,9 @@ import type { Services } from '../../services/index.ts';
 import type { LiveSession, LiveSink } from '../../services/realtime/live-session.ts';
 import { PushQueue } from './push-client.ts';
 
+/** The events that become pushes. */
+const PUSHED = new Set(['message_created', 'broadcast', 'user_online', 'user_offline']);
+
 /** The name a push shows for a hidden account. */
 const nameOf = (u: { username: string | null; display_name: string }): string => u.username ?? u.display_name;
 
@@ -91,13 +94,16 @@ export class TcpSession implements LiveSink {
 
   send(event: EncodedEvent): void {
     if (this.ended) return;
+    const raw: unknown = JSON.parse(event.json);
+    // Most of what a user's rooms carry (typing, reads, reactions, group rooms' talk) has no push.
+    if (typeof raw !== 'object' || raw === null || !('type' in raw) || !PUSHED.has(String(raw.type))) return;
     if (!this.pushes.hasRoom()) {
       this.d.logger.warn({ user: this.username }, 'tcp gateway: the client takes no pushes; its session ends');
       this.end();
       this.d.onEnded(this);
       return;
     }
-    this.work = this.work.then(() => this.handle(event)).catch((err: unknown) => this.d.logger.warn({ err }, 'tcp gateway: a push failed'));
+    this.work = this.work.then(() => this.handle(raw)).catch((err: unknown) => this.d.logger.warn({ err }, 'tcp gateway: a push failed'));
   }
 
   hasRoom(): boolean {
@@ -113,8 +119,8 @@ export class TcpSession implements LiveSink {
     this.d.onEnded(this);
   }
 
-  private async handle(event: EncodedEvent): Promise<void> {
-    const parsed = ServerEvents.safeParse(JSON.parse(event.json));
+  private async handle(raw: unknown): Promise<void> {
+    const parsed = ServerEvents.safeParse(raw);
     if (!parsed.success) return;
     const e = parsed.data;
     const me = this.actor.id;
