@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { RoomsClient } from '@rooms/client';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { ChatroomClient, freePort, rawExchange } from '../helpers/tcp-client.ts';
+import { ChatroomClient, freePort, rawExchange, requestBody } from '../helpers/tcp-client.ts';
 import { client } from '../helpers/server.ts';
 import { signup, sleep, socketPool, type TestServer, type User, wsSetups } from '../helpers/ws-suite.ts';
 
@@ -287,3 +287,21 @@ for (const setup of wsSetups()) {
     });
   });
 }
+
+describe('the test client writes what Client.py writes', () => {
+  it('request bodies are byte for byte those of Python 2.7.18\'s json.dumps (captured from it)', () => {
+    const expected: [string, Record<string, unknown>, string][] = [
+      ['LOGIN', { password: 'pw' }, '{"data": {"password": "pw"}, "instruction": "LOGIN", "from": "alice"}'],
+      ['WHO', {}, '{"data": {}, "instruction": "WHO", "from": "alice"}'],
+      ['LAST', { number: 5 }, '{"data": {"number": 5}, "instruction": "LAST", "from": "alice"}'],
+      ['CHECK', { target: 'x' }, '{"data": {"target": "x"}, "instruction": "CHECK", "from": "alice"}'],
+      ['BLACKLIST', { targets: ['x'] }, '{"data": {"targets": ["x"]}, "instruction": "BLACKLIST", "from": "alice"}'],
+      [
+        'SEND',
+        { message_to: ['bob', 'carol'], message: 'q"b\\n\n\t\u007f\u00e9\u{1f600}' },
+        '{"data": {"message_to": ["bob", "carol"], "message": "q\\"b\\\\n\\n\\t\\u007f\\u00e9\\ud83d\\ude00"}, "instruction": "SEND", "from": "alice"}',
+      ],
+    ];
+    for (const [instruction, data, python] of expected) assert.equal(requestBody('alice', instruction, data), python);
+  });
+});

@@ -14,6 +14,8 @@ const MAX_OFFLINE = 500;
 const PAGE = 100;
 
 const reply = (command: string, message: string) => ({ command, response: { message } });
+/** What the client of an earlier login is told (the seed's words). */
+const kickNotice = (username: string, ip: string) => `${username} has connected from address: ${ip}. You will be disconnected.`;
 
 /**
  * LOGIN: the password is checked by the accounts service, with its lockout: the failure that
@@ -56,6 +58,9 @@ export async function login(ctx: GatewayContext, from: string, data: DataOf<'LOG
     let seqs = new Map<string, number>();
     await session.live.start((ready) => (seqs = new Map(ready.rooms.map((r) => [r.room_id, r.last_seq]))));
     const offline = await offlineMessages(ctx, actor, seqs);
+    // Two logins of one user at once both got past replacePrevious: the later one wins here too.
+    const racing = ctx.registry.ofUser(actor.id);
+    if (racing) await ctx.endSession(racing, kickNotice(racing.username, ip), { from: false });
     ctx.registry.add(session);
     session.touch(ctx.idleTimeoutMs, () => void ctx.endSession(session, 'You have been disconnected by the server due to being inactive.'));
     session.live.release();
@@ -74,7 +79,7 @@ export async function login(ctx: GatewayContext, from: string, data: DataOf<'LOG
  */
 async function replacePrevious(ctx: GatewayContext, actor: Actor, ip: string): Promise<void> {
   const here = ctx.registry.ofUser(actor.id);
-  if (here) await ctx.endSession(here, `${here.username} has connected from address: ${ip}. You will be disconnected.`, { from: false });
+  if (here) await ctx.endSession(here, kickNotice(here.username, ip), { from: false });
   for (const s of await ctx.services.accounts.listSessions(actor)) {
     if (s.client === TCP_CLIENT_NAME && !s.current) await ctx.services.accounts.revokeSession(actor, s.id).catch(() => undefined);
   }
