@@ -278,6 +278,20 @@ for (const setup of wsSetups()) {
       assert.ok(Date.now() - started < 900, 'refused at once, before the read timeout');
       const slow = await rawExchange(port, ['30\n{"from"'], { timeoutMs: 5000 });
       assert.equal(slow.command, 'TIMEOUT');
+      // A byte now and then does not keep a request open past the read timeout (1 s here).
+      const net = await import('node:net');
+      const trickled = await new Promise<{ text: string; ms: number }>((resolve) => {
+        const t0 = Date.now();
+        const s = net.connect({ port, host: '127.0.0.1' }, () => s.write('100\n'));
+        const drip = setInterval(() => s.writable && s.write('a'), 150);
+        let text = '';
+        s.on('data', (d) => (text += d.toString()));
+        s.on('close', () => (clearInterval(drip), resolve({ text, ms: Date.now() - t0 })));
+        // A write racing the server's close may be reset: what was read is what counts.
+        s.on('error', () => clearInterval(drip));
+      });
+      assert.match(trickled.text, /"command":"TIMEOUT"/);
+      assert.ok(trickled.ms < 3000, `cut off after ${trickled.ms} ms`);
       // Still serving.
       const fine = await signup(srv.url);
       const c = new ChatroomClient(port);

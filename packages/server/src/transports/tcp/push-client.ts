@@ -56,15 +56,4 @@ export class PushQueue {
     this.tail = sent.finally(() => this.pending--);
     return sent;
   }
-
-  /** Resolves when every push queued so far is done (or at most after ms). */
-  drained(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      void this.tail.finally(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-  }
 }

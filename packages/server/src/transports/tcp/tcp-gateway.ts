@@ -84,21 +84,26 @@ export class TcpGateway {
 
   private accept(socket: Socket): void {
     const reader = new FrameReader();
-    socket.setTimeout(this.d.readTimeoutMs);
     socket.on('error', () => socket.destroy());
-    socket.on('timeout', () => this.answer(socket, protocolError('TIMEOUT', 'The request took too long to arrive.')));
+    // The whole request within the time, however it trickles in (not an idle timer a byte now and then would reset).
+    const deadline = setTimeout(() => {
+      socket.off('data', onData);
+      this.answer(socket, protocolError('TIMEOUT', 'The request took too long to arrive.'));
+    }, this.d.readTimeoutMs);
+    socket.once('close', () => clearTimeout(deadline));
     const onData = (chunk: Buffer) => {
       let frame: { value: unknown } | undefined;
       try {
         frame = reader.push(chunk);
       } catch (err) {
+        clearTimeout(deadline);
         socket.off('data', onData);
         this.answer(socket, protocolError('PROTOCOL_ERROR', err instanceof FrameError ? err.message : 'The frame could not be read.'));
         return;
       }
       if (!frame) return;
+      clearTimeout(deadline);
       socket.off('data', onData);
-      socket.setTimeout(0);
       this.handle(frame.value, peerAddress(socket)).then(
         (reply) => this.answer(socket, reply),
         (err: unknown) => {
@@ -113,7 +118,6 @@ export class TcpGateway {
   /** Writes the answer (none: just closes) and closes the connection. */
   private answer(socket: Socket, reply: unknown): void {
     if (socket.destroyed) return;
-    socket.setTimeout(0);
     if (reply === undefined) socket.end();
     else socket.end(encodeFrame(reply));
     // A client that never reads its answer is not waited for.

@@ -85,11 +85,6 @@ export class TcpSession implements LiveSink {
     this.live.end();
   }
 
-  /** Resolves once the pushes queued so far went out (or after ms). */
-  drained(ms: number): Promise<void> {
-    return this.pushes.drained(ms);
-  }
-
   // LiveSink
 
   send(event: EncodedEvent): void {
