@@ -107,6 +107,8 @@ export class TcpGateway {
       this.handle(frame.value, peerAddress(socket)).then(
         (reply) => this.answer(socket, reply),
         (err: unknown) => {
+          // A service's refusal (busy, rate limited, not found...) in the protocol's shape, its code as the command.
+          if (isDomainError(err)) return this.answer(socket, protocolError(err.code.toUpperCase(), err.message));
           this.d.logger.error({ err }, 'tcp gateway: request failed');
           this.answer(socket, protocolError('ERROR', 'Something went wrong on our side.'));
         },
