@@ -144,6 +144,19 @@ for (const setup of wsSetups()) {
       assert.deepEqual(again.response.offline_messages, [], 'shown once: they were marked read');
     });
 
+    it('a message the client could not take (its port closed) stays unread and is an offline message at its next login', async () => {
+      const { user: alice, tcp } = await tcpUser();
+      await tcp.close();
+      const bob = await signup(srv.url);
+      const room = await directRoom(bob, alice);
+      assert.equal((await bob.api.post(`/rooms/${room}/messages`, { content: 'while your port was closed' })).status, 201);
+      await sleep(500);
+      const again = new ChatroomClient(port);
+      tcpClients.push(again);
+      const login = await again.login(alice.username, alice.password);
+      assert.deepEqual(login.response.offline_messages, [{ sender: bob.username, message: 'while your port was closed' }]);
+    });
+
     it('the message limits are the services\': too long, blank', async () => {
       const { tcp } = await tcpUser();
       const bob = await signup(srv.url);
