@@ -13,6 +13,7 @@ import { LiveSessions } from './services/realtime/live-session.ts';
 import type { Services } from './services/index.ts';
 import { attachWebSocket } from './transports/ws/ws-server.ts';
 import { attachNamespaceGateway } from './transports/namespace/namespace-server.ts';
+import { TcpGateway } from './transports/tcp/tcp-gateway.ts';
 import { UpgradeRouter } from './transports/upgrades.ts';
 import type { Store } from './store/store.ts';
 import { buildHttpServer } from './transports/http/server.ts';
@@ -111,6 +112,17 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const namespaceGateway = config.NAMESPACE_GATEWAY
     ? attachNamespaceGateway({ upgrades, services, logger, path: config.NAMESPACE_GATEWAY_PATH, trustProxy: config.TRUST_PROXY })
     : undefined;
+  // The simple chatroom's TCP protocol (issue 18 §3), when TCP_GATEWAY_PORT is set: its clients' live sessions open here too.
+  const tcpGateway = config.TCP_GATEWAY_PORT === undefined ? undefined : new TcpGateway({
+    services,
+    live,
+    logger,
+    host: config.TCP_GATEWAY_HOST ?? config.HOST,
+    port: config.TCP_GATEWAY_PORT,
+    blockSeconds: config.BLOCK_TIME,
+    idleTimeoutMs: config.TIME_OUT * 1000,
+    readTimeoutMs: config.TCP_GATEWAY_READ_TIMEOUT * 1000,
+  });
   // Presence heartbeat: keeps this node's users alive in the shared store and detects idleness, at
   // least four times per AWAY_AFTER (every 30 s at the default 5 minutes), so "away" comes on time.
   const sweepMs = Math.min(30_000, Math.max(500, (config.AWAY_AFTER * 1000) / 4));
@@ -133,12 +145,15 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       // event loop accepts them: past Node's default backlog (511) the kernel drops them, and each
       // dropped client waits 1, 3, 7 s before its next try. The kernel caps this at somaxconn.
       const address = await http.listen({ port: config.PORT, host: config.HOST, backlog: LISTEN_BACKLOG });
+      await tcpGateway?.listen();
       jobs.start();
       return address;
     },
     stop() {
       stopped ??= (async () => {
         clearInterval(presenceTimer);
+        // Its clients are told the server is shutting down while the services still run.
+        await tcpGateway?.close();
         ws.close();
         namespaceGateway?.close();
         upgrades.close();

@@ -224,6 +224,13 @@ export const ConfigSchema = z.object({
     .regex(/^(\/[A-Za-z0-9._~-]+)+$/, 'a path such as /compat/rooms (not ending in /)')
     .refine((p) => p !== '/ws', 'must not be /ws')
     .default('/compat/rooms'),
+  // The simple chatroom's TCP protocol (issue 18 §3, GATEWAYS.md §3): off unless a port is given.
+  /** Port of the TCP gateway; absent (or empty) → off; 0 → any free port. */
+  TCP_GATEWAY_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
+  /** Address the TCP gateway listens on; absent → HOST. */
+  TCP_GATEWAY_HOST: z.string().min(1).optional(),
+  /** Seconds a client of the TCP gateway may take to send its one request frame before it is cut off. */
+  TCP_GATEWAY_READ_TIMEOUT: seconds(10),
 }).superRefine((c, ctx) => {
   if (c.USERNAME_MIN > c.USERNAME_MAX) ctx.addIssue({ code: 'custom', path: ['USERNAME_MIN'], message: 'must not be more than USERNAME_MAX' });
   if (c.PASSWORD_MIN > c.PASSWORD_MAX) ctx.addIssue({ code: 'custom', path: ['PASSWORD_MIN'], message: 'must not be more than PASSWORD_MAX' });

@@ -47,9 +47,9 @@ let keySeq = 0;
 const freshKey = (ip = '203.0.113.7', user = `u${++keySeq}`) => `${ip}|u:${user}`;
 
 /** Reserves an attempt that must be allowed, then settles it as a failure. */
-async function failOnce(guard: LoginGuard, key: string): Promise<void> {
+async function failOnce(guard: LoginGuard, key: string): Promise<boolean> {
   assert.deepEqual(await guard.begin(key), { allowed: true });
-  await guard.fail(key);
+  return guard.fail(key);
 }
 
 async function assertBlocked(guard: LoginGuard, key: string, blockSeconds: number): Promise<void> {
@@ -73,14 +73,16 @@ for (const h of [memoryHarness(), redisHarness()]) {
 
     it('allows maxFailures attempts, then refuses the next with retryAfterSeconds ≈ the block time', async () => {
       const key = freshKey();
-      for (let i = 0; i < opts.maxFailures; i++) await failOnce(guard, key);
+      for (let i = 0; i < opts.maxFailures - 1; i++) await failOnce(guard, key);
+      assert.deepEqual(await guard.begin(key), { allowed: true });
+      assert.equal(await guard.fail(key), true, 'the last allowed failure says it started the block');
       await assertBlocked(guard, key, opts.blockSeconds);
       await assertBlocked(guard, key, opts.blockSeconds);
     });
 
     it('a success resets the count of consecutive failures', async () => {
       const key = freshKey();
-      await failOnce(guard, key);
+      assert.equal(await failOnce(guard, key), false, 'a failure below the limit starts no block');
       await failOnce(guard, key);
       assert.deepEqual(await guard.begin(key), { allowed: true });
       await guard.succeed(key);

@@ -31,13 +31,14 @@ export class MemoryLoginGuard implements LoginGuard {
     return { allowed: true };
   }
 
-  async fail(key: string): Promise<void> {
+  async fail(key: string): Promise<boolean> {
     const now = this.clock.now().getTime();
     const e = this.live(key, now);
-    if (!e || e.attempts < this.opts.maxFailures) return;
+    if (!e || e.attempts < this.opts.maxFailures) return false;
     e.attempts = 0;
     e.blockedUntil = now + this.opts.blockSeconds * 1000;
     e.forgetAt = Math.max(e.forgetAt, e.blockedUntil);
+    return true;
   }
 
   async succeed(key: string): Promise<void> {

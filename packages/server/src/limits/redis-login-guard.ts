@@ -42,8 +42,9 @@ export class RedisLoginGuard implements LoginGuard {
     return { allowed: false, retryAfterSeconds: r > 0 ? Math.ceil(r / 1000) : this.opts.blockSeconds };
   }
 
-  async fail(key: string): Promise<void> {
-    await this.redis.eval(FAIL, 2, this.countKey(key), this.blockKey(key), this.opts.maxFailures, this.opts.blockSeconds * 1000);
+  async fail(key: string): Promise<boolean> {
+    const n = Number(await this.redis.eval(FAIL, 2, this.countKey(key), this.blockKey(key), this.opts.maxFailures, this.opts.blockSeconds * 1000));
+    return n >= this.opts.maxFailures;
   }
 
   async succeed(key: string): Promise<void> {

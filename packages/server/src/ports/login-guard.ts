@@ -8,8 +8,8 @@ export type LoginPermit = { allowed: true } | { allowed: false; retryAfterSecond
 export interface LoginGuard {
   /** Reserves an attempt, or refuses while the key is blocked or its attempts are used up. */
   begin(key: string): Promise<LoginPermit>;
-  /** The reserved attempt failed; the last allowed failure starts a block of blockSeconds. */
-  fail(key: string): Promise<void>;
+  /** The reserved attempt failed; the last allowed failure starts a block of blockSeconds (and says so: true). */
+  fail(key: string): Promise<boolean>;
   /** The attempt succeeded: the key starts afresh (count reset, and any block a parallel sibling's failure started is lifted). */
   succeed(key: string): Promise<void>;
   /**

@@ -28,6 +28,20 @@ export async function limitPerIp(limiter: RateLimiter, ip: string, message: stri
 }
 
 /**
+ * A wrong username, email or password, as every failed login looks. It also says whether this
+ * failure started the lockout: a protocol whose clients were told so on the failure itself (the
+ * TCP gateway: the simple chatroom's third WRONG_PASSWORD) can say it; REST shows nothing more.
+ */
+export class LoginFailed extends DomainError {
+  readonly startedBlock: boolean;
+
+  constructor(startedBlock: boolean) {
+    super('invalid_credentials', 'Wrong username, email or password.');
+    this.startedBlock = startedBlock;
+  }
+}
+
+/**
  * The password check of a login, inside every bound a login flood meets: attempts per IP; each
  * account gets maxFailures consecutive tries per IP before a block, whichever identifier was
  * typed, and a made-up identifier is counted and blocked the same way (the lockout reveals
@@ -60,8 +74,8 @@ export class LoginAttempts {
     }
     const matches = candidates.filter((_, i) => ok[i]);
     if (matches.length === 0) {
-      await Promise.all(keys.map((k) => this.d.loginGuard.fail(k)));
-      throw new DomainError('invalid_credentials', 'Wrong username, email or password.');
+      const blocked = await Promise.all(keys.map((k) => this.d.loginGuard.fail(k)));
+      throw new LoginFailed(blocked.some(Boolean));
     }
     // The accounts the password opened start afresh; a sibling it did not open is left as it was.
     await Promise.all(keys.map((k, i) => (ok[i] ? this.d.loginGuard.succeed(k) : this.d.loginGuard.release(k))));
