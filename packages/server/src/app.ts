@@ -110,7 +110,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   });
   // The namespace gateway (issue 18, GATEWAYS.md §2): the original Rooms app's clients, on its own path.
   const namespaceGateway = config.NAMESPACE_GATEWAY
-    ? attachNamespaceGateway({ upgrades, services, logger, path: config.NAMESPACE_GATEWAY_PATH, trustProxy: config.TRUST_PROXY })
+    ? attachNamespaceGateway({ upgrades, services, logger, path: config.NAMESPACE_GATEWAY_PATH, trustProxy: config.TRUST_PROXY, limits: serverLimits(config) })
     : undefined;
   // The simple chatroom's TCP protocol (issue 18 §3), when TCP_GATEWAY_PORT is set: its clients' live sessions open here too.
   const tcpGateway = config.TCP_GATEWAY_PORT === undefined ? undefined : new TcpGateway({
@@ -120,6 +120,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     host: config.TCP_GATEWAY_HOST ?? config.HOST,
     port: config.TCP_GATEWAY_PORT,
     blockSeconds: config.BLOCK_TIME,
+    maxMessageLength: config.MESSAGE_MAX_LENGTH,
     idleTimeoutMs: config.TIME_OUT * 1000,
     readTimeoutMs: config.TCP_GATEWAY_READ_TIMEOUT * 1000,
   });

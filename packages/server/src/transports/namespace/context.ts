@@ -1,3 +1,4 @@
+import type { ServerLimits } from '@rooms/protocol';
 import { LoginBody } from '@rooms/protocol';
 import type { Actor } from '../../domain/actor.ts';
 import { isDomainError } from '../../domain/errors.ts';
@@ -25,14 +26,16 @@ export const answer = (result: string, extra: Record<string, unknown> = {}): nev
 /** What a handler gets: the services, the checked request, the caller's address, and authentication. */
 export interface Context {
   services: Services;
+  /** The server's configured limits (the protocol's "length less than N" strings name them). */
+  limits: ServerLimits;
   request: NamespaceRequest;
   ip: string;
   /** The account the request's username (or email) and password open, or an Early reply. */
   authenticate(opts?: { reactivate?: boolean }): Promise<Actor>;
 }
 
-export function createContext(services: Services, request: NamespaceRequest, ip: string): Context {
-  return { services, request, ip, authenticate: (opts) => authenticate(services, request, ip, opts?.reactivate ?? false) };
+export function createContext(services: Services, request: NamespaceRequest, ip: string, limits: ServerLimits): Context {
+  return { services, limits, request, ip, authenticate: (opts) => authenticate(services, request, ip, opts?.reactivate ?? false) };
 }
 
 /**

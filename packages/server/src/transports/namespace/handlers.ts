@@ -51,17 +51,21 @@ async function accountOf(ctx: Context, actor: Actor, view: UserView | MeView): P
 async function signup(ctx: Context): Promise<Reply> {
   const a = ctx.request.account;
   if (!a.email) return answer(R.emailEmpty);
-  if (codePoints(a.password) < LIMITS.password.min) return answer(R.passwordTooShort);
+  if (codePoints(a.password) < ctx.limits.password.min) return answer(R.tooShort('password', ctx.limits.password.min));
   if (a.displayName === undefined) return answer(R.displayNameRequired);
   const mapped = toSignupBody(a);
   if ('refused' in mapped) return answer(mapped.refused);
   const parsed = SignupBody.safeParse(mapped.body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    if (issue.path[0] === 'username' && issue.code === 'too_small') return answer(`username is length less than ${LIMITS.username.min}`);
-    if (issue.path[0] === 'username' && issue.code === 'too_big') return answer(`username is length greater than ${LIMITS.username.max}`);
+    if (issue.path[0] === 'username' && issue.code === 'too_small') return answer(R.tooShort('username', ctx.limits.username.min));
+    if (issue.path[0] === 'username' && issue.code === 'too_big') return answer(`username is length greater than ${ctx.limits.username.max}`);
     return answer(resultOfIssues(parsed.error.issues));
   }
+  // The request schema holds a username only to the ceiling a server may configure: these are this server's.
+  const username = codePoints(parsed.data.username);
+  if (username < ctx.limits.username.min) return answer(R.tooShort('username', ctx.limits.username.min));
+  if (username > ctx.limits.username.max) return answer(`username is length greater than ${ctx.limits.username.max}`);
   const taken = { username_taken: R.accountExistsTrue, username_reserved: R.accountExistsTrue };
   await translating(ctx.services.accounts.signup(parsed.data, ctx.ip, { ip: ctx.ip, client: 'namespace gateway' }), taken);
   return { result: R.accountGenerated };
@@ -83,7 +87,7 @@ async function updateDisplayName(ctx: Context): Promise<Reply> {
 
 async function updateUsername(ctx: Context): Promise<Reply> {
   const name = field(ctx, 'updateUsername').toLowerCase();
-  if (name.length < LIMITS.username.min) return answer(R.updateUsernameTooShort);
+  if (name.length < ctx.limits.username.min) return answer(R.tooShort('updateUsername', ctx.limits.username.min));
   if (!LIMITS.username.pattern.test(name)) return answer(R.unwantedCharacter);
   const parsed = ChangeUsernameBody.safeParse({ username: name });
   if (!parsed.success) return answer(invalid('updateUsername', parsed.error.issues[0]!.message));
@@ -95,7 +99,7 @@ async function updateUsername(ctx: Context): Promise<Reply> {
 
 async function updatePassword(ctx: Context): Promise<Reply> {
   const next = field(ctx, 'updatePassword');
-  if (codePoints(next) < LIMITS.password.min) return answer(R.updatePasswordTooShort);
+  if (codePoints(next) < ctx.limits.password.min) return answer(R.tooShort('updatePassword', ctx.limits.password.min));
   const parsed = Password.safeParse(next);
   if (!parsed.success) return answer(invalid('updatePassword', parsed.error.issues[0]!.message));
   const actor = await ctx.authenticate();

@@ -1,4 +1,4 @@
-import { CLOSE_CODES, WS_LIMITS } from '@rooms/protocol';
+import { CLOSE_CODES, WS_LIMITS, type ServerLimits } from '@rooms/protocol';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -19,6 +19,8 @@ export interface NamespaceGatewayDeps {
   path: string;
   /** TRUST_PROXY: whose X-Forwarded-For names the client (see clientIpOf). */
   trustProxy: boolean | number | string;
+  /** The server's configured limits (SPEC §12). */
+  limits: ServerLimits;
 }
 
 /**
@@ -44,7 +46,7 @@ export function attachNamespaceGateway(d: NamespaceGatewayDeps) {
     if (checked.kind === 'refuse') return { reply: { result: checked.result }, close: checked.close };
     const { request } = checked;
     try {
-      return { reply: await HANDLERS[request.namespace]!(createContext(d.services, request, ip)), close: false };
+      return { reply: await HANDLERS[request.namespace]!(createContext(d.services, request, ip, d.limits)), close: false };
     } catch (err) {
       if (err instanceof Early) return { reply: err.reply, close: false };
       const result = resultOfError(err);

@@ -1,4 +1,3 @@
-import { LIMITS } from '@rooms/protocol';
 import type { z } from 'zod';
 import { isDomainError } from '../../domain/errors.ts';
 
@@ -7,6 +6,8 @@ import { isDomainError } from '../../domain/errors.ts';
  * them. Where the original had none for a Rooms refusal, the string is ours and says so below.
  */
 export const R = {
+  /** The original's "<field> is length less than 8", with this server's minimum. */
+  tooShort: (field: string, min: number) => `${field} is length less than ${min}`,
   unknownNamespace: 'unknown namespace',
   emptyAccountValue: 'empty account value',
   unwantedCharacter: 'unwanted character in username',
@@ -17,16 +18,13 @@ export const R = {
   accountGenerated: 'account generated: true',
   multipleAccounts: 'multiple accounts with this email',
   emailEmpty: 'email is empty',
-  passwordTooShort: `password is length less than ${LIMITS.password.min}`,
   displayNameRequired: 'displayName is required',
   displayNameUpdated: 'displayName updated: true',
   updateDisplayNameEmpty: 'updateDisplayName is empty',
   usernameUpdated: 'username updated: true',
   updateUsernameExists: 'account updateUsername exists: true',
-  updateUsernameTooShort: `updateUsername is length less than ${LIMITS.username.min}`,
   passwordUpdated: 'password updated: true',
   passwordSameAsOld: 'password update: updatePassword match oldPassword',
-  updatePasswordTooShort: `updatePassword is length less than ${LIMITS.password.min}`,
   deactivated: 'account deactivate: true',
   roomGenerated: 'room generated: true',
   roomRequired: 'room is required',
@@ -77,6 +75,15 @@ export function resultOfError(err: unknown): string | undefined {
     case 'server_busy':
     case 'unavailable':
       return `server busy${retry(err)}`;
+    case 'validation_failed': {
+      // A configured limit the services checked (SPEC §12): the field in the protocol's words, as a refused schema says it.
+      const first = Array.isArray(err.details) ? (err.details[0] as { field?: unknown; message?: unknown } | undefined) : undefined;
+      if (typeof first?.field === 'string' && typeof first.message === 'string') {
+        const key = first.field.replace(/^body\./, '');
+        return invalid(FIELD_NAMES[key] ?? key, first.message);
+      }
+      return `${err.code}: ${err.message}`;
+    }
     default:
       return `${err.code}: ${err.message}`;
   }
@@ -85,6 +92,7 @@ export function resultOfError(err: unknown): string | undefined {
 /** Rooms' field names (REST) → the protocol's, for the words of a validation refusal. */
 const FIELD_NAMES: Record<string, string> = {
   display_name: 'displayName',
+  new_password: 'updatePassword',
   setup_token: 'setupToken',
   invite_code: 'inviteCode',
   birth_date: 'basicInfo.birthDate',

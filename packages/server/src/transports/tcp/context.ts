@@ -12,6 +12,8 @@ export interface GatewayContext {
   logger: Logger;
   /** BLOCK_TIME, for the lockout's words. */
   blockSeconds: number;
+  /** MESSAGE_MAX_LENGTH (the request schema holds text only to the ceiling a server may configure). */
+  maxMessageLength: number;
   /** TIME_OUT. */
   idleTimeoutMs: number;
   /**

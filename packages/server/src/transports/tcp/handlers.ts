@@ -1,4 +1,4 @@
-import { MessageContent } from '@rooms/protocol';
+import { codePoints, MessageContent } from '@rooms/protocol';
 import type { Actor } from '../../domain/actor.ts';
 import { isDomainError } from '../../domain/errors.ts';
 import type { GatewayContext } from './context.ts';
@@ -67,7 +67,7 @@ export const HANDLERS: { [I in Exclude<Instruction, 'LOGIN' | 'LOGOUT'>]: Handle
 
   /** A direct message to each user, through their direct room (opened if new); kept unread for those offline. */
   SEND: async (ctx, s, data) => {
-    const content = MessageContent.safeParse(data.message);
+    const content = MessageContent.refine((m) => codePoints(m) <= ctx.maxMessageLength, { message: `must be at most ${ctx.maxMessageLength} characters` }).safeParse(data.message);
     const lines: string[] = [];
     for (const name of data.message_to) {
       const to = `To ${name}: `;

@@ -5,6 +5,13 @@ import { isDomainError } from '../../domain/errors.ts';
 import { LoginFailed } from '../../services/accounts/login-attempts.ts';
 import type { GatewayContext } from './context.ts';
 import type { DataOf } from './requests.ts';
+
+/**
+ * The port a client is told to listen on for pushes: the seed's range is 10000..50000, and this is
+ * its part below the kernel's usual ephemeral ports (Linux: 32768-60999), so that the port a client
+ * must open is not one its own machine has just handed to an outgoing connection.
+ */
+const PUSH_PORTS = { min: 10000, max: 32767 };
 import { messageText, TcpSession } from './tcp-session.ts';
 
 /** What the gateway calls itself among a user's sessions (GET /auth/sessions shows it). */
@@ -50,7 +57,7 @@ export async function login(ctx: GatewayContext, from: string, data: DataOf<'LOG
   await replacePrevious(ctx, actor, ip);
 
   const session = new TcpSession(
-    { actor, token, username, loginName: name, ip, port: randomInt(10000, 50001) },
+    { actor, token, username, loginName: name, ip, port: randomInt(PUSH_PORTS.min, PUSH_PORTS.max + 1) },
     { services: ctx.services, logger: ctx.logger, onEnded: (s) => ctx.registry.remove(s) },
   );
   session.live = ctx.live.open(actor, session, { sessionNotices: true });

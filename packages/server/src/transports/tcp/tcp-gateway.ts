@@ -23,6 +23,8 @@ export interface TcpGatewayDeps {
   host: string;
   port: number;
   blockSeconds: number;
+  /** MESSAGE_MAX_LENGTH: checked before a direct room is opened for a message that would be refused. */
+  maxMessageLength: number;
   idleTimeoutMs: number;
   /** Milliseconds a connection may take to send its request frame. */
   readTimeoutMs: number;
@@ -51,6 +53,7 @@ export class TcpGateway {
       registry: this.registry,
       logger: deps.logger,
       blockSeconds: deps.blockSeconds,
+      maxMessageLength: deps.maxMessageLength,
       idleTimeoutMs: deps.idleTimeoutMs,
       endSession: (s, notice, opts) => this.endSession(s, notice, opts),
     };
