@@ -14,3 +14,4 @@ export * from './schemas/search.ts';
 export * from './schemas/events.ts';
 export * from './schemas/core-features.ts';
 export * from './schemas/admin.ts';
+export * from './schemas/direct.ts';

@@ -27,7 +27,7 @@ const room = (over: Partial<Room> = {}): Room => ({
   last_message_at: null,
   last_seq: 1,
   unread_count: 0,
-  membership: { role: 'owner', joined_at: '2026-01-01T00:00:00.000Z', last_read_seq: 1, last_read_message_id: null, notification_level: 'all', muted: false, muted_until: null },
+  membership: { role: 'owner', joined_at: '2026-01-01T00:00:00.000Z', last_read_seq: 1, last_read_message_id: null, notification_level: 'all', muted: false, muted_until: null, hidden: false },
   peer: null,
   ...over,
 });

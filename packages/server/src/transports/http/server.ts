@@ -27,6 +27,7 @@ import { searchRoutes } from './routes/search.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { coreFeatureRoutes } from './routes/core-features.routes.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
+import { directRoutes } from './routes/direct.routes.ts';
 import type { HttpApp } from './types.ts';
 
 export interface HttpDeps {
@@ -144,6 +145,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   searchRoutes(app, s.search, s.accounts);
   coreFeatureRoutes(app, s);
   adminRoutes(app, s);
+  directRoutes(app, s);
   // The web app last, and its fallback only as the not-found case: every API route is matched before the app's files.
   app.setNotFoundHandler(routes.orNotFound(deps.webDir === undefined ? notFound : await serveWebApp(app, { dir: deps.webDir, logger: deps.logger }, notFound)));
   return app;
