@@ -86,6 +86,17 @@ describe('reducers: one per event kind', () => {
     assert.deepEqual(again.timelines.r1!.ids, s.timelines.r1!.ids, 'a duplicate is not added twice');
   });
 
+  it('room_hidden and room_unhidden (issue 19) flip my membership of a known room and leave other rooms alone', () => {
+    let s = base();
+    s = reduceEvent(s, ev('room_hidden', { room_id: 'r1' }));
+    assert.equal(s.rooms.r1!.membership!.hidden, true);
+    const same = reduceEvent(s, ev('room_hidden', { room_id: 'r1' }));
+    assert.equal(same, s, 'hidden twice: no new state');
+    assert.equal(reduceEvent(s, ev('room_hidden', { room_id: 'nope' })), s, 'an unknown room is the actions’ to fetch');
+    s = reduceEvent(s, ev('room_unhidden', { room_id: 'r1', reason: 'message' }));
+    assert.equal(s.rooms.r1!.membership!.hidden, false);
+  });
+
   it('a reply goes to its thread and counts on the parent, not into the timeline', () => {
     let s = base();
     s = { ...s, threads: { m1: { ids: [], hasOlder: false, loading: false } } };
