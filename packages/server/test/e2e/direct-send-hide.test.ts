@@ -1,6 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- REST answers are untyped JSON on purpose: tests assert on their shape. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { validCorpus } from '../helpers/corpus/valid.ts';
+import { upload } from '../helpers/uploads.ts';
 import { createRoom, describeWs, say, signup, sleep, type User } from '../helpers/ws-suite.ts';
 
 /**
@@ -50,6 +52,27 @@ describeWs('messaging a user, and hiding direct rooms', {}, (t) => {
     // POST /direct finds the room the one-call send opened.
     const opened = await alice.api.post('/direct', { user_id: bob.id });
     assert.deepEqual([opened.status, opened.body.id], [200, first.room_id]);
+  });
+
+  it('the first message may carry uploads (posted in the room it opens); someone else’s upload refuses the send and opens nothing', async () => {
+    const alice = await signup(t.srv.url);
+    const bob = await signup(t.srv.url);
+    const f = (await validCorpus()).png;
+    const up = await upload(t.srv.url, alice.token, f.name, f.data);
+    assert.equal(up.status, 201, JSON.stringify(up.body));
+    const bobs = await upload(t.srv.url, bob.token, f.name, f.data);
+    assert.equal(bobs.status, 201, JSON.stringify(bobs.body));
+    const carol = await signup(t.srv.url);
+    const refused = await alice.api.post(`/users/${carol.id}/messages`, { content: '', attachments: [bobs.body.attachment.id] });
+    assert.deepEqual([refused.status, refused.body.error.code], [404, 'attachment_not_found'], JSON.stringify(refused.body));
+    assert.deepEqual(await directRooms(carol), []);
+
+    const sent = await sendTo(alice, bob, '', { attachments: [up.body.attachment.id] });
+    assert.equal(sent.room_created, true);
+    assert.equal(sent.message.type, 'image');
+    assert.deepEqual(sent.message.attachments.map((a: any) => a.id), [up.body.attachment.id]);
+    const seen = await bob.api.get(`/attachments/${up.body.attachment.id}/info`);
+    assert.equal(seen.status, 200, 'the other person may see it: it is posted in their room');
   });
 
   it('both sides messaging each other for the first time at once end with one room holding both messages', async () => {
