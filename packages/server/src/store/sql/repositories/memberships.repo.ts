@@ -9,6 +9,9 @@ import { prepared } from './prepared.ts';
 import { ACTIVE_USER } from './sql-helpers.ts';
 import { SqlRepository } from './sql-repository.ts';
 
+// On every send to a direct room (the next message lists it again for whoever hid it): compiled once.
+const unhideAllOf = prepared((db, roomId: string) => db.updateTable('memberships').set({ hidden_at: null }).where('room_id', '=', roomId).where('hidden_at', 'is not', null).returning('user_id'));
+
 const membershipOf = prepared((db, roomId: string, userId: string) => db.selectFrom('memberships').selectAll().where('room_id', '=', roomId).where('user_id', '=', userId));
 
 export class SqlMembershipRepository extends SqlRepository implements MembershipRepository {
@@ -190,8 +193,7 @@ export class SqlMembershipRepository extends SqlRepository implements Membership
   }
 
   async unhideAll(roomId: string): Promise<string[]> {
-    const rows = await this.db.updateTable('memberships').set({ hidden_at: null }).where('room_id', '=', roomId).where('hidden_at', 'is not', null).returning('user_id').execute();
-    return rows.map((r) => r.user_id);
+    return (await unhideAllOf(this.db, roomId)).rows.map((r) => r.user_id);
   }
 
   async whichAreMembers(roomId: string, userIds: string[]): Promise<string[]> {
