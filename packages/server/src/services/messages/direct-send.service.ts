@@ -51,7 +51,8 @@ export class DirectSendService {
     const room: RoomRow = { ...draft, member_count: 2, featured: false, archived: false, last_seq: 0, last_message_at: null, cover_attachment_id: null, like_count: 0 };
     const opening = { room, memberIds: [actor.id, peer.id], open: (work: Parameters<typeof insertDirectRoom>[0]) => insertDirectRoom(work, draft, actor.id, peer.id, this.d.caps) };
     try {
-      return { room_id: room.id, room_created: true, ...(await this.d.messages.sendOpening(actor, opening, input)) };
+      // Through send itself, so every check a send makes before its transaction applies here too.
+      return { room_id: room.id, room_created: true, ...(await this.d.messages.send(actor, room.id, input, { opening })) };
     } catch (err) {
       // A refusal of the send stands. Anything else may be the other person's first message
       // opening the room at the same moment (the unique pair key let theirs win): send into it,

@@ -34,6 +34,12 @@ export interface SendInput {
 export interface SendOptions {
   /** The caller already counted this send against the sender's rate (a retry of the same send). */
   rateCounted?: boolean;
+  /**
+   * The room does not exist yet: this first message opens it, in the message's transaction
+   * (DirectSendService). Another opener of the same pair winning meanwhile fails the send on the
+   * room's unique key (rolled back whole): the caller then sends into the winner's room.
+   */
+  opening?: RoomOpening;
 }
 
 /**
@@ -86,6 +92,8 @@ export class MessagesService {
    */
   async send(actor: Actor, roomId: string, input: SendInput, opts: SendOptions = {}): Promise<{ message: MessageView; created: boolean }> {
     const now = this.d.clock.now();
+    // A room this message opens has no access to check yet: its opener checked the pair.
+    if (opts.opening) return this.create(actor, roomId, input, { room: opts.opening.room, membership: undefined }, now, opts);
     const hint = this.access.access(roomId, actor.id, now.getTime());
     // What the cache knew may be out of date: a refusal is always decided on a fresh read.
     if (hint && decide('send', { room: hint.room, membership: hint.membership, isServerAdmin: actor.isAdmin, now }).ok) {
@@ -100,16 +108,6 @@ export class MessagesService {
     const access = await authorize(this.d.store, actor, roomId, 'send', now);
     this.access.rememberAccess(roomId, actor.id, access.room, access.membership, now.getTime());
     return this.sendWith(actor, roomId, input, access, now, opts);
-  }
-
-  /**
-   * The first message of a direct room that does not exist yet: the room, its two members and the
-   * message in one transaction, with every check of a send (rate limit, uploads, content). Another
-   * opener of the same pair winning meanwhile fails this on the room's unique key (rolled back
-   * whole): the caller then sends into the winner's room.
-   */
-  async sendOpening(actor: Actor, opening: RoomOpening, input: SendInput): Promise<{ message: MessageView; created: boolean }> {
-    return this.create(actor, opening.room.id, input, { room: opening.room, membership: undefined }, this.d.clock.now(), { opening });
   }
 
   /**
@@ -136,7 +134,7 @@ export class MessagesService {
   }
 
   /** Stores a new message (the checks after access, the transaction, the sender's view of it). */
-  private async create(actor: Actor, roomId: string, input: SendInput, access: RoomAccess, now: Date, opts: SendOptions & { opening?: RoomOpening }): Promise<{ message: MessageView; created: boolean }> {
+  private async create(actor: Actor, roomId: string, input: SendInput, access: RoomAccess, now: Date, opts: SendOptions): Promise<{ message: MessageView; created: boolean }> {
     const { opening } = opts;
     // An opening's caller checked the pair (active, no block) before building it.
     if (!opening) await this.checkDirectBlock(access, actor);
