@@ -57,6 +57,7 @@ describe('hiding a direct conversation in the browser', { skip }, () => {
     await page.reload();
     await sidebar(page).getByRole('link', { name: /^team/ }).waitFor();
     assert.equal(await bobLink.count(), 0);
+    await page.locator('.connection-connected').waitFor({ state: 'attached' });
 
     // Bob writes again: the room comes back, live, with the new message unread.
     assert.equal((await bob.api.post(`/users/by-name/${alice.username}/messages`, { content: 'are you ignoring me?' })).status, 201);

@@ -111,8 +111,10 @@ function connectLive(userId: string): void {
   live.on('event', (ev) => {
     set((s) => reduceEvent(s, ev));
     if (ev.type === 'read_updated') refreshReceiptsSoon(ev.data as { room_id: string; user_id: string });
-    // A direct room hidden before this page loaded is not in the store: fetch it to list it again.
-    if (ev.type === 'room_unhidden' && !store.get().rooms[ev.data.room_id]) void refreshRoom(ev.data.room_id).catch(() => {});
+    // A direct room hidden before this page loaded is not in the store: fetch it to list it again. A
+    // message in a room we do not know (its room_unhidden missed while reconnecting, replayed by the resume) does the same.
+    if (ev.type === 'room_unhidden') fetchUnknownRoom(ev.data.room_id);
+    if (ev.type === 'message_created') fetchUnknownRoom(ev.data.message.room_id);
     if (ev.type === 'notification') {
       const route = parse(currentPath());
       const n = ev.data as Notification;
@@ -209,6 +211,17 @@ export async function leaveRoom(id: string): Promise<void> {
     const { [id]: _r, ...rooms } = s.rooms;
     return { ...s, rooms };
   });
+}
+
+/** Rooms being fetched because an event named them first (a burst of messages fetches once). */
+const fetching = new Set<string>();
+
+function fetchUnknownRoom(id: string): void {
+  if (store.get().rooms[id] || fetching.has(id)) return;
+  fetching.add(id);
+  void refreshRoom(id)
+    .catch(() => {})
+    .finally(() => fetching.delete(id));
 }
 
 /** Reads a room of mine again and puts it in the store (a direct room shown again). */
