@@ -80,8 +80,8 @@ describe('rooms chat: talking', () => {
     const u = await person(suite.srv, 'helpme');
     const t = await terms.login(suite.srv, u);
     t.type('help');
-    const { 0: list } = await t.expect(/Commands:\n(.*\n){16}/);
-    for (const c of ['who', 'last N', 'active N', 'send USER MSG', 'broadcast MSG', 'blacklist USER', 'whitelist USER', 'check [USER]', 'rooms', 'join ROOM', 'upload PATH', 'say MSG', 'history [N]', 'search [--recent] QUERY', 'logout', 'help']) assert.ok(list.includes(`  ${c}`), c);
+    const { 0: list } = await t.expect(/Commands:\n(.*\n){17}/);
+    for (const c of ['who', 'last N', 'active N', 'send USER MSG', 'hide USER', 'broadcast MSG', 'blacklist USER', 'whitelist USER', 'check [USER]', 'rooms', 'join ROOM', 'upload PATH', 'say MSG', 'history [N]', 'search [--recent] QUERY', 'logout', 'help']) assert.ok(list.includes(`  ${c}`), c);
     t.type('dance');
     await t.expect('Unknown command "dance": type help for the commands.');
   });

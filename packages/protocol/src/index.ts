@@ -15,3 +15,4 @@ export * from './schemas/events.ts';
 export * from './schemas/core-features.ts';
 export * from './schemas/admin.ts';
 export * from './schemas/limits.ts';
+export * from './schemas/direct.ts';

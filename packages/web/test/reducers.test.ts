@@ -27,7 +27,7 @@ const room = (over: Partial<Room> = {}): Room => ({
   last_message_at: null,
   last_seq: 1,
   unread_count: 0,
-  membership: { role: 'owner', joined_at: '2026-01-01T00:00:00.000Z', last_read_seq: 1, last_read_message_id: null, notification_level: 'all', muted: false, muted_until: null },
+  membership: { role: 'owner', joined_at: '2026-01-01T00:00:00.000Z', last_read_seq: 1, last_read_message_id: null, notification_level: 'all', muted: false, muted_until: null, hidden: false },
   peer: null,
   ...over,
 });
@@ -84,6 +84,17 @@ describe('reducers: one per event kind', () => {
     assert.deepEqual(s.pending, {});
     const again = reduceEvent(s, ev('message_created', { message: msg('m4', 4, { sender: me, client_id: 'c1' }) }));
     assert.deepEqual(again.timelines.r1!.ids, s.timelines.r1!.ids, 'a duplicate is not added twice');
+  });
+
+  it('room_hidden and room_unhidden (issue 19) flip my membership of a known room and leave other rooms alone', () => {
+    let s = base();
+    s = reduceEvent(s, ev('room_hidden', { room_id: 'r1' }));
+    assert.equal(s.rooms.r1!.membership!.hidden, true);
+    const same = reduceEvent(s, ev('room_hidden', { room_id: 'r1' }));
+    assert.equal(same, s, 'hidden twice: no new state');
+    assert.equal(reduceEvent(s, ev('room_hidden', { room_id: 'nope' })), s, 'an unknown room is the actions’ to fetch');
+    s = reduceEvent(s, ev('room_unhidden', { room_id: 'r1', reason: 'message' }));
+    assert.equal(s.rooms.r1!.membership!.hidden, false);
   });
 
   it('a reply goes to its thread and counts on the parent, not into the timeline', () => {

@@ -14,6 +14,8 @@ Commands, once logged in:
   send USER MSG            a direct message; send (U1 U2 ...) MSG sends one to each,
                            with a result per person (sent / stored for when they come back /
                            blocked / unknown user / that is you)
+  hide USER|(U ...)        hide your direct conversation with USER from rooms; it comes
+                           back when one of you sends a message
   broadcast MSG            to everyone online (server admins only)
   blacklist USER|(U ...)   block users (they cannot message you); alone: show the list
   whitelist USER|(U ...)   unblock users

@@ -1,5 +1,6 @@
-import type { PageQuery, MessageListQuery, MessagePage, MessageView, PinList, ReactionGroup, ReactorList, ReadBody, ReaderList, ReadState, SendMessageBody } from '@rooms/protocol';
+import type { DirectSendResult, PageQuery, MessageListQuery, MessagePage, MessageView, PinList, ReactionGroup, ReactorList, ReadBody, ReaderList, ReadState, SendMessageBody } from '@rooms/protocol';
 import { seg, type Http } from '../http.ts';
+import { userRefBody, type UserRef } from './pages.ts';
 import type { In, Out, QueryIn } from './types.ts';
 
 /** A stored message; `attachments` are the files sent with it (signed URLs that expire: re-read the message for fresh ones). */
@@ -17,6 +18,16 @@ export function messagesApi(http: Http) {
     send: async (roomId: string, body: SendBody) => {
       const res = await http.request<Message>('POST', `/rooms/${seg(roomId)}/messages`, { body });
       return { message: res.body, created: res.status === 201 };
+    },
+    /**
+     * A message to a person (an id, or { username }): opens the direct room with them when there is
+     * none (room_created) or sends into the one there is, in one call. created: false for a resend.
+     */
+    sendToUser: async (who: UserRef, body: SendBody) => {
+      const ref = userRefBody(who);
+      const path = 'user_id' in ref ? `/users/${seg(ref.user_id)}/messages` : `/users/by-name/${seg(ref.username)}/messages`;
+      const res = await http.request<Out<typeof DirectSendResult>>('POST', path, { body });
+      return { ...res.body, created: res.status === 201 };
     },
     get: (id: string) => http.get<Message>(msg(id)),
     edit: (id: string, content: string) => http.put<Message>(msg(id), { content }),

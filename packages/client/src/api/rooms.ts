@@ -48,6 +48,9 @@ export function roomsApi(http: Http) {
     setFlags: (id: string, flags: In<typeof RoomFlagsBody>) => http.put<RoomPreviewT>(`/rooms/${seg(id)}/flags`, flags),
     join: (id: string) => http.post<Room>(`/rooms/${seg(id)}/join`),
     leave: (id: string) => http.post<void>(`/rooms/${seg(id)}/leave`),
+    /** Direct rooms: out of my list (rooms.list) until a message arrives in it, I open it again or unhide it. */
+    hide: (id: string) => http.post<void>(`/rooms/${seg(id)}/hide`),
+    unhide: (id: string) => http.delete(`/rooms/${seg(id)}/hide`),
     setNotificationLevel: (id: string, level: Out<typeof NotificationLevel>) => http.put<void>(`/rooms/${seg(id)}/notifications`, { level }),
     /** Opens (created: true) or returns the one direct room with this user (an id, or { username }). */
     openDirect: async (who: UserRef) => {

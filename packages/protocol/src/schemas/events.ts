@@ -51,7 +51,13 @@ export const EphemeralRoomEvents = z.discriminatedUnion('type', [
 ]);
 
 /** Events for one user's connections. */
-export const UserEvents = z.discriminatedUnion('type', [event('notification', NotificationView)]);
+export const UserEvents = z.discriminatedUnion('type', [
+  event('notification', NotificationView),
+  /** I hid a direct room (on any of my clients): it leaves my room list. */
+  event('room_hidden', z.object({ room_id: Id })),
+  /** A direct room I had hidden is in my list again: a new message arrived in it, I opened it, or I showed it. */
+  event('room_unhidden', z.object({ room_id: Id, reason: z.enum(['message', 'opened', 'shown']) })),
+]);
 
 /** Events for some users' connections and the members of some rooms (a user's co-members). */
 export const UsersEvents = z.discriminatedUnion('type', [

@@ -60,6 +60,8 @@ export const MyMembership = z.object({
   notification_level: NotificationLevel,
   muted: z.boolean(),
   muted_until: Timestamp.nullable(),
+  /** Direct rooms: hidden from my list (GET /rooms) until a new message arrives or I show it again. */
+  hidden: z.boolean(),
 });
 
 /** A room as a member sees it. */

@@ -38,6 +38,7 @@ const membership = (role: RoomRole, muted = false, mutedUntil: string | null = n
   notification_level: 'all',
   muted,
   muted_until: mutedUntil,
+  hidden_at: null,
 });
 
 type Who = 'outsider' | 'member' | 'muted' | 'admin' | 'owner';
@@ -80,6 +81,7 @@ const EXPECTED: Record<RoomAction, Record<RoomType, string>> = {
   pin: { public: 'nff++', private: '4ff++', direct: '4xx--' },
   moderate_messages: { public: 'nff++', private: '4ff++', direct: '4xx--' },
   set_flags: { public: 'fffff', private: '4ffff', direct: '4xx--' },
+  hide: { public: 'xxxxx', private: '4xxxx', direct: '4++--' },
 };
 
 /** Archived rooms are read-only: these actions write, and are refused to anyone who can see the room. */

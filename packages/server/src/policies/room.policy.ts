@@ -19,7 +19,8 @@ export type RoomAction =
   | 'transfer'
   | 'pin'
   | 'moderate_messages'
-  | 'set_flags';
+  | 'set_flags'
+  | 'hide';
 
 export interface ActionRule {
   /** Lowest room role allowed; 'none' means non-members too (public rooms only). */
@@ -67,6 +68,8 @@ export const ROOM_POLICY: Record<RoomAction, ActionRule> = {
   pin: { minRole: 'admin', types: GROUPS, writes: true, speaks: false },
   moderate_messages: { minRole: 'admin', types: GROUPS, writes: true, speaks: false, moderation: true },
   set_flags: { minRole: 'none', types: GROUPS, writes: false, speaks: false, serverAdmin: true },
+  // Hiding a conversation from one's own list: direct rooms only (a group room is left instead).
+  hide: { minRole: 'member', types: ['direct'], writes: false, speaks: false },
 };
 
 const RANK: Record<RoomRole, number> = { member: 1, admin: 2, owner: 3 };

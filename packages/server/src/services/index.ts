@@ -36,6 +36,8 @@ import { CounsellorsService } from './counsellors/counsellors.service.ts';
 import { GuestsService } from './guests/guests.service.ts';
 import { ReportsService } from './reports/reports.service.ts';
 import { RoomLikesService } from './rooms/likes.service.ts';
+import { DirectSendService } from './messages/direct-send.service.ts';
+import { RoomVisibilityService } from './rooms/room-visibility.ts';
 
 /** Every use case, one object per resource. Transports (REST, WebSocket, gateways) call these and nothing below. */
 import { AuditService } from './audit/audit.service.ts';
@@ -64,6 +66,9 @@ export interface Services {
   reports: ReportsService;
   /** The moderation audit log (issue 19). */
   audit: AuditService;
+  /** Messaging a user in one call, and hiding direct rooms from one's list (issue 19). */
+  directSend: DirectSendService;
+  roomVisibility: RoomVisibilityService;
 }
 
 export interface ServiceDeps {
@@ -165,5 +170,7 @@ export function createServices(d: ServiceDeps): Services {
     attachments,
     search: new SearchService({ store, clock, attachments, rate: d.search.rate, budgetMs: d.search.budgetMs }),
     audit: new AuditService({ store }),
+    directSend: new DirectSendService({ store, clock, caps: d.caps, messages }),
+    roomVisibility: new RoomVisibilityService({ store, bus, clock }),
   };
 }

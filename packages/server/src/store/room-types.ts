@@ -45,6 +45,8 @@ export interface MembershipRow {
   muted: boolean;
   /** With muted: null means until unmuted. */
   muted_until: IsoTime | null;
+  /** Direct rooms: when the member hid the room from their list (null: listed). A new message lists it again. */
+  hidden_at: IsoTime | null;
 }
 
 export type MembershipPatch = Partial<Pick<MembershipRow, 'role' | 'notification_level' | 'muted' | 'muted_until'>>;

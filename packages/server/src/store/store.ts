@@ -222,6 +222,13 @@ export interface MembershipRepository {
   roomIdsOf(userId: string): Promise<string[]>;
   /** For each of the given (direct) rooms, the member who is not userId. */
   peers(roomIds: string[], userId: string): Promise<Map<string, UserRow>>;
+  /**
+   * Hides the room from the member's list (hiddenAt) or lists it again (null); true when that
+   * changed something (hiding a hidden room keeps its first time).
+   */
+  setHidden(roomId: string, userId: string, hiddenAt: IsoTime | null): Promise<boolean>;
+  /** Lists the room again for every member who hid it; returns who they were. */
+  unhideAll(roomId: string): Promise<string[]>;
   /** Ids of the given users who are members of the room. */
   whichAreMembers(roomId: string, userIds: string[]): Promise<string[]>;
 }

@@ -94,6 +94,9 @@ const ENDPOINTS: readonly Endpoint[] = [
   { route: 'GET /messages/:id/readers', action: 'read', ok: [200], messageScoped: true, call: (c) => ({ method: 'GET', path: `/messages/${msg(c)}/readers` }) },
   { route: 'POST /rooms/:id/read', action: 'read', ok: [200], call: (c) => ({ method: 'POST', path: room(c, '/read'), body: { message_id: msg(c) } }) },
   { route: 'PUT /rooms/:id/notifications', action: 'read', ok: [204], call: (c) => ({ method: 'PUT', path: room(c, '/notifications'), body: { level: 'mentions' } }) },
+  // Hiding changes only the actor's own list, which no other endpoint here reads.
+  { route: 'POST /rooms/:id/hide', action: 'hide', ok: [204], call: (c) => ({ method: 'POST', path: room(c, '/hide') }) },
+  { route: 'DELETE /rooms/:id/hide', action: 'hide', ok: [204], call: (c) => ({ method: 'DELETE', path: room(c, '/hide') }) },
   { route: 'GET /rooms/:id/pins', action: 'read', ok: [200], call: (c) => ({ method: 'GET', path: room(c, '/pins') }) },
   { route: 'POST /messages/:id/pin', action: 'pin', ok: [204], messageScoped: true, call: (c) => ({ method: 'POST', path: `/messages/${msg(c)}/pin` }) },
   { route: 'DELETE /messages/:id/pin', action: 'pin', ok: [204], messageScoped: true, call: (c) => ({ method: 'DELETE', path: `/messages/${msg(c)}/pin` }) },

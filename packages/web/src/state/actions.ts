@@ -111,6 +111,10 @@ function connectLive(userId: string): void {
   live.on('event', (ev) => {
     set((s) => reduceEvent(s, ev));
     if (ev.type === 'read_updated') refreshReceiptsSoon(ev.data as { room_id: string; user_id: string });
+    // A direct room hidden before this page loaded is not in the store: fetch it to list it again. A
+    // message in a room we do not know (its room_unhidden missed while reconnecting, replayed by the resume) does the same.
+    if (ev.type === 'room_unhidden') fetchUnknownRoom(ev.data.room_id);
+    if (ev.type === 'message_created') fetchUnknownRoom(ev.data.message.room_id);
     if (ev.type === 'notification') {
       const route = parse(currentPath());
       const n = ev.data as Notification;
@@ -206,6 +210,32 @@ export async function leaveRoom(id: string): Promise<void> {
   set((s) => {
     const { [id]: _r, ...rooms } = s.rooms;
     return { ...s, rooms };
+  });
+}
+
+/** Rooms being fetched because an event named them first (a burst of messages fetches once). */
+const fetching = new Set<string>();
+
+function fetchUnknownRoom(id: string): void {
+  if (store.get().rooms[id] || fetching.has(id)) return;
+  fetching.add(id);
+  void refreshRoom(id)
+    .catch(() => {})
+    .finally(() => fetching.delete(id));
+}
+
+/** Reads a room of mine again and puts it in the store (a direct room shown again). */
+export async function refreshRoom(id: string): Promise<void> {
+  const room = await client.rooms.get(id);
+  if ('membership' in room && room.membership) putRoom(room);
+}
+
+/** Hides a direct room from my list (the sidebar); it returns with the next message in it. */
+export async function hideRoom(id: string): Promise<void> {
+  await client.rooms.hide(id);
+  set((s) => {
+    const r = s.rooms[id];
+    return r?.membership ? { ...s, rooms: { ...s.rooms, [id]: { ...r, membership: { ...r.membership, hidden: true } } } } : s;
   });
 }
 

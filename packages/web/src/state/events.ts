@@ -17,6 +17,8 @@ interface Data {
   delivered_updated: { room_id: string; user_id: string; delivered_seq: number };
   notification: Notification;
   user_updated: { user: User };
+  room_hidden: { room_id: string };
+  room_unhidden: { room_id: string; reason: 'message' | 'opened' | 'shown' };
 }
 
 type Reducer<D> = (s: State, data: D, ev: ServerEvent) => State;
@@ -229,6 +231,14 @@ const userUpdated: Reducer<Data['user_updated']> = (s, { user }) => {
   return { ...s, users: { ...s.users, [user.id]: user }, messages, members, rooms, me };
 };
 
+/** A direct room I hid (here or on another device) leaves the sidebar; shown again, it returns (an unknown one is fetched: see actions). */
+const setHidden =
+  (hidden: boolean): Reducer<Data['room_hidden']> =>
+  (s, d) => {
+    const m = s.rooms[d.room_id]?.membership;
+    return m && m.hidden !== hidden ? withRoom(s, d.room_id, (r) => ({ ...r, membership: { ...m, hidden } })) : s;
+  };
+
 const REDUCERS: Record<string, Reducer<never>> = {
   message_created: messageCreated,
   message_updated: messageUpdated,
@@ -250,6 +260,8 @@ const REDUCERS: Record<string, Reducer<never>> = {
   user_offline: offline,
   notification,
   user_updated: userUpdated,
+  room_hidden: setHidden(true),
+  room_unhidden: setHidden(false),
 };
 
 /** The next state after a live event (unknown kinds change nothing). */

@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect } from 'react';
 import { currentPath, navigate, parse, roomPath, usePath } from '../lib/router.ts';
 import { client } from '../lib/sdk.ts';
 import { errorText, putRoom, restoreSession } from '../state/actions.ts';
-import { sortedRooms } from '../state/selectors.ts';
+import { listedRooms } from '../state/selectors.ts';
 import { store, useStore } from '../state/store.ts';
 import { toast, ui, useUi } from '../state/ui.ts';
 import { InviteScreen } from './admin/InviteScreen.tsx';
@@ -60,7 +60,7 @@ function Shell() {
   // Home: open the most recent room.
   useEffect(() => {
     if (route.name === 'home' && loaded) {
-      const first = sortedRooms(store.get().rooms)[0];
+      const first = listedRooms(store.get().rooms)[0];
       if (first) navigate(roomPath(first.id), { replace: true });
     }
   }, [route.name, loaded]);

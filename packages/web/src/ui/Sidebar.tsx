@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import { navigate, roomPath } from '../lib/router.ts';
 import { logout, logoutEverywhere } from '../state/actions.ts';
-import { roomName, sortedRooms } from '../state/selectors.ts';
+import { listedRooms, roomName } from '../state/selectors.ts';
 import { useStore } from '../state/store.ts';
 import type { Room } from '../state/types.ts';
 import { ui, useUi } from '../state/ui.ts';
@@ -12,7 +12,7 @@ import { Menu } from './Menu.tsx';
 export function Sidebar({ activeRoomId }: { activeRoomId: string | null }) {
   const rooms = useStore((s) => s.rooms);
   const loaded = useStore((s) => s.roomsLoaded);
-  const sorted = useMemo(() => sortedRooms(rooms), [rooms]);
+  const sorted = useMemo(() => listedRooms(rooms), [rooms]);
   const me = useStore((s) => s.me);
   const notifications = useStore((s) => s.notifications.unread);
   const open = useUi((u) => u.drawerOpen);

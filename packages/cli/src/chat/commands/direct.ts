@@ -29,23 +29,47 @@ export const send: Command = {
     const online = new Set((await everyItem((cursor) => s.client.presence.list({ limit: 1000, cursor }))).map((e) => e.user.id));
     await resolve(s, parsed.targets, async (person) => {
       try {
+        if (s.live.status === 'connected') {
+          // One call: the server opens the direct room if there is none, and sends.
+          const files = takeAttachments(s);
+          await s.client.messages.sendToUser(person.id, { content: parsed.rest, ...(files.ids.length ? { attachments: files.ids } : {}) }).catch((err: unknown) => {
+            files.restore();
+            throw err;
+          });
+          return online.has(person.id) ? 'sent.' : 'stored for when they come back.';
+        }
+        // The connection is down: the outbox sends it once it is back.
         const { room } = await s.client.rooms.openDirect(person.id);
         const files = takeAttachments(s);
         const sending = s.live.send(room.id, parsed.rest, files.ids.length ? { attachments: files.ids } : {});
-        sending.catch(files.restore);
-        if (s.live.status !== 'connected') {
-          sending.then(
-            () => s.print(`*** Queued message to ${person.username} sent.`),
-            (err: RoomsApiError) => s.print(`*** Queued message to ${person.username} not sent: ${err.message}`),
-          );
-          return 'queued: the connection is down, it goes out when it is back.';
-        }
-        await sending;
-        return online.has(person.id) ? 'sent.' : 'stored for when they come back.';
+        sending.then(
+          () => s.print(`*** Queued message to ${person.username} sent.`),
+          (err: RoomsApiError) => {
+            files.restore();
+            s.print(`*** Queued message to ${person.username} not sent: ${err.message}`);
+          },
+        );
+        return 'queued: the connection is down, it goes out when it is back.';
       } catch (err) {
         if (isRoomsApiError(err) && err.code === 'blocked') return 'blocked — one of you blocks the other.';
         throw err;
       }
+    });
+  },
+};
+
+export const hide: Command = {
+  name: 'hide',
+  usage: 'hide USER   or   hide (USER1 USER2 ...)',
+  summary: 'hide your direct conversation with USER from rooms, until a message arrives',
+  async run(s, args) {
+    const targets = targetsOnly(args);
+    const { items } = await s.client.rooms.list();
+    await resolve(s, targets, async (p) => {
+      const room = items.find((r) => r.type === 'direct' && r.peer?.id === p.id);
+      if (!room) return 'no conversation with them in your rooms.';
+      await s.client.rooms.hide(room.id);
+      return 'hidden — it comes back when one of you sends a message.';
     });
   },
 };

@@ -1,6 +1,6 @@
 import { isRoomsApiError } from '@rooms/client';
 import type { ChatSession } from '../session.ts';
-import { blacklist, send, whitelist } from './direct.ts';
+import { blacklist, hide, send, whitelist } from './direct.ts';
 import { active, broadcast, check, last, who } from './people.ts';
 import { history, join, rooms, say } from './rooms.ts';
 import { search } from './search.ts';
@@ -27,7 +27,7 @@ const help: Command = {
   },
 };
 
-export const COMMANDS: Command[] = [who, last, active, send, broadcast, blacklist, whitelist, check, rooms, join, upload, say, history, search, logout, help];
+export const COMMANDS: Command[] = [who, last, active, send, hide, broadcast, blacklist, whitelist, check, rooms, join, upload, say, history, search, logout, help];
 const BY_NAME = new Map(COMMANDS.map((c) => [c.name, c]));
 
 /** Runs one typed line; every failure becomes a line of explanation, never a crash. */

@@ -5,7 +5,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { writeAudit } from '../audit/audit.service.ts';
 import { newId } from '../../domain/ids.ts';
 import { parseMentions } from '../../domain/mentions.ts';
-import { inTransaction } from '../../events/unit-of-work.ts';
+import { inTransaction, type Work } from '../../events/unit-of-work.ts';
 import type { EventBus } from '../../ports/bus.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { RateLimiter } from '../../ports/rate-limiter.ts';
@@ -16,6 +16,7 @@ import type { Store } from '../../store/store.ts';
 import type { UserRow } from '../../store/types.ts';
 import { notifyForMessage } from '../notifications/notify.ts';
 import { assertAllowed, authorize, type RoomAccess } from '../rooms/room-access.ts';
+import { showToEveryone } from '../rooms/room-visibility.ts';
 import { presentMessages, presentNewMessage, toEventMessage, type AttachmentViewer } from './message-presenter.ts';
 import { isActive } from '../users/active-user.ts';
 import { SendAccessCache } from './send-access-cache.ts';
@@ -28,6 +29,28 @@ export interface SendInput {
   client_id?: string | undefined;
   /** Ids of the sender's own unposted uploads, in the order shown. */
   attachments?: string[] | undefined;
+}
+
+/** How a send is made, beyond what it says. */
+export interface SendOptions {
+  /** The caller already counted this send against the sender's rate (a retry of the same send). */
+  rateCounted?: boolean;
+  /**
+   * The room does not exist yet: this first message opens it, in the message's transaction
+   * (DirectSendService). Another opener of the same pair winning meanwhile fails the send on the
+   * room's unique key (rolled back whole): the caller then sends into the winner's room.
+   */
+  opening?: RoomOpening;
+}
+
+/**
+ * A direct room that does not exist yet, to be opened in the transaction of its first message
+ * (DirectSendService): the room as it will be stored, its members, and the writes that open it.
+ */
+export interface RoomOpening {
+  room: RoomRow;
+  memberIds: string[];
+  open(work: Work): Promise<RoomRow>;
 }
 
 export interface ListInput {
@@ -70,14 +93,16 @@ export class MessagesService {
    * Stores a message under the room's next seq and publishes message_created after commit.
    * A resend with the same client_id returns the original (created: false) and stores nothing.
    */
-  async send(actor: Actor, roomId: string, input: SendInput): Promise<{ message: MessageView; created: boolean }> {
+  async send(actor: Actor, roomId: string, input: SendInput, opts: SendOptions = {}): Promise<{ message: MessageView; created: boolean }> {
     this.checkLength(input.content);
     const now = this.d.clock.now();
+    // A room this message opens has no access to check yet: its opener checked the pair.
+    if (opts.opening) return this.create(actor, roomId, input, { room: opts.opening.room, membership: undefined }, now, opts);
     const hint = this.access.access(roomId, actor.id, now.getTime());
     // What the cache knew may be out of date: a refusal is always decided on a fresh read.
     if (hint && decide('send', { room: hint.room, membership: hint.membership, isServerAdmin: actor.isAdmin, now }).ok) {
       try {
-        return await this.sendWith(actor, roomId, input, hint, now);
+        return await this.sendWith(actor, roomId, input, hint, now, opts);
       } catch (err) {
         // The transaction found the room or the membership changed since: start over from the database.
         if (!(err instanceof DomainError) || !ACCESS_CODES.has(err.code)) throw err;
@@ -86,7 +111,7 @@ export class MessagesService {
     }
     const access = await authorize(this.d.store, actor, roomId, 'send', now);
     this.access.rememberAccess(roomId, actor.id, access.room, access.membership, now.getTime());
-    return this.sendWith(actor, roomId, input, access, now);
+    return this.sendWith(actor, roomId, input, access, now, opts);
   }
 
   /**
@@ -100,9 +125,9 @@ export class MessagesService {
    * statements, for the rare resend. Whatever else refuses a resend (a rate limit, a block since),
    * the message it resends was stored, and the answer is that message.
    */
-  private async sendWith(actor: Actor, roomId: string, input: SendInput, access: RoomAccess, now: Date): Promise<{ message: MessageView; created: boolean }> {
+  private async sendWith(actor: Actor, roomId: string, input: SendInput, access: RoomAccess, now: Date, opts: SendOptions): Promise<{ message: MessageView; created: boolean }> {
     try {
-      return await this.create(actor, roomId, input, access, now);
+      return await this.create(actor, roomId, input, access, now, opts);
     } catch (err) {
       // A sender who may no longer send here is refused, resend or not.
       if (!input.client_id || (err instanceof DomainError && ACCESS_CODES.has(err.code))) throw err;
@@ -113,18 +138,23 @@ export class MessagesService {
   }
 
   /** Stores a new message (the checks after access, the transaction, the sender's view of it). */
-  private async create(actor: Actor, roomId: string, input: SendInput, access: RoomAccess, now: Date): Promise<{ message: MessageView; created: boolean }> {
-    await this.checkDirectBlock(access, actor);
+  private async create(actor: Actor, roomId: string, input: SendInput, access: RoomAccess, now: Date, opts: SendOptions): Promise<{ message: MessageView; created: boolean }> {
+    const { opening } = opts;
+    // An opening's caller checked the pair (active, no block) before building it.
+    if (!opening) await this.checkDirectBlock(access, actor);
     const parentId = input.parent_id ? await this.threadRoot(roomId, input.parent_id) : null;
-    const limit = await this.d.rateLimiter.hit(actor.id);
-    if (!limit.allowed) throw new DomainError('rate_limited', 'You are sending too fast. Slow down.', { retryAfterSeconds: limit.retryAfterSeconds });
+    if (!opts.rateCounted) {
+      const limit = await this.d.rateLimiter.hit(actor.id);
+      if (!limit.allowed) throw new DomainError('rate_limited', 'You are sending too fast. Slow down.', { retryAfterSeconds: limit.retryAfterSeconds });
+    }
 
-    const { mentions: mentionIds, room: wantsRoom } = await this.mentions(access, actor, input.content);
+    const { mentions: mentionIds, room: wantsRoom } = await this.mentions(access, actor, input.content, opening?.memberIds);
     const files = await this.uploadsToPost(actor, input.attachments ?? []);
     const type = messageTypeOf(files);
 
     let sender: UserRow | undefined;
     const stored = await inTransaction(this.d.store, this.d.bus, now, async (work) => {
+      if (opening) access.room = await opening.open(work);
       sender = this.access.sender(actor.id, now.getTime());
       if (!sender) {
         sender = await work.tx.users.findById(actor.id);
@@ -150,6 +180,8 @@ export class MessagesService {
         throw new DomainError('validation_failed', 'An attachment was just posted with another message.', { details: [{ field: 'body.attachments', message: 'is already posted' }] });
       }
       if (parentId) await work.tx.messages.incrementReplies(parentId);
+      // A direct room someone hid comes back to their list with this message (a new room has no one to show it to).
+      if (access.room.type === 'direct' && !opening) await showToEveryone(work, roomId);
       await notifyForMessage(work, access.room, saved, sender);
       return saved;
     });
@@ -293,10 +325,12 @@ export class MessagesService {
   }
 
   /** Members mentioned by @username (not the sender), and whether @room is in the text (who may use it is the caller's). */
-  private async mentions(access: RoomAccess, actor: Actor, content: string): Promise<{ mentions: string[]; room: boolean }> {
+  /** `members`: the members of a room not stored yet (an opening), instead of the room's. */
+  private async mentions(access: RoomAccess, actor: Actor, content: string, members?: string[]): Promise<{ mentions: string[]; room: boolean }> {
     const parsed = parseMentions(content);
     const named = parsed.usernames.length > 0 ? await this.d.store.users.findByUsernames(parsed.usernames) : [];
-    const ids = await this.d.store.members.whichAreMembers(access.room.id, named.map((u) => u.id).filter((id) => id !== actor.id));
+    const candidates = named.map((u) => u.id).filter((id) => id !== actor.id);
+    const ids = members ? candidates.filter((id) => members.includes(id)) : await this.d.store.members.whichAreMembers(access.room.id, candidates);
     return { mentions: ids, room: parsed.room };
   }
 

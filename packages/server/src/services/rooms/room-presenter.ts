@@ -31,6 +31,7 @@ export function toMyMembership(m: MembershipRow): z.infer<typeof MyMembership> {
     notification_level: m.notification_level,
     muted: m.muted,
     muted_until: m.muted_until,
+    hidden: m.hidden_at !== null,
   };
 }
 

@@ -14,7 +14,9 @@ import type { Page } from '../../store/types.ts';
 import { requireActiveUser } from '../users/active-user.ts';
 import type { RoomCaps } from './caps.ts';
 import { recordSystemMessage, roomChangeSentences } from '../messages/system-messages.ts';
+import { directKey, insertDirectRoom, newDirectRoom } from './direct-rooms.ts';
 import { addMember, deleteRoom, removeMember } from './membership-ops.ts';
+import { showTo } from './room-visibility.ts';
 import { authorize } from './room-access.ts';
 import { toPreview, toRoomView } from './room-presenter.ts';
 
@@ -156,42 +158,37 @@ export class RoomsService {
     });
   }
 
-  /** Opens (or returns) the one direct room of the pair. Refused when either blocks the other. */
+  /**
+   * Opens (or returns) the one direct room of the pair. Refused when either blocks the other.
+   * Opening a room I had hidden lists it for me again (the other person's list is theirs).
+   */
   async openDirect(actor: Actor, userId: string): Promise<{ room: View; created: boolean }> {
     if (userId === actor.id) throw new DomainError('cannot_target_self', 'You cannot open a direct room with yourself.');
     const peer = await requireActiveUser(this.d.store, userId);
     if (await this.d.store.blocks.between(actor.id, userId)) throw new DomainError('blocked', 'You cannot message this user.');
-    const key = [actor.id, userId].sort().join(':');
+    const key = directKey(actor.id, userId);
     const existing = await this.d.store.rooms.findByDirectKey(key);
-    if (existing) return { room: await this.view(actor, existing.id), created: false };
+    if (existing) return { room: await this.reopen(actor, existing.id), created: false };
     let roomId: string;
     try {
       roomId = await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
-        const room = await work.tx.rooms.insert({
-          id: newId(),
-          type: 'direct',
-          name: 'direct',
-          description: null,
-          topic_kind: 'text',
-          categories: [],
-          member_limit: 2,
-          direct_key: key,
-          created_by: actor.id,
-          created_at: work.now,
-        });
-        // Both users' row locks in one order, so two people opening their room at once cannot deadlock.
-        for (const id of [actor.id, peer.id].sort()) await work.tx.users.lock(id);
-        await addMember(work, room, actor.id, 'member', actor.id, { caps: this.d.caps, actorId: actor.id });
-        await addMember(work, room, peer.id, 'member', actor.id, { caps: this.d.caps, actorId: actor.id });
+        const room = await insertDirectRoom(work, newDirectRoom(actor.id, peer.id, work.now), actor.id, peer.id, this.d.caps);
         return room.id;
       });
     } catch (err) {
       // Both sides opened it at once: the unique direct_key let one win; answer with that room.
       const winner = await this.d.store.rooms.findByDirectKey(key);
       if (!winner) throw err;
-      return { room: await this.view(actor, winner.id), created: false };
+      return { room: await this.reopen(actor, winner.id), created: false };
     }
     return { room: await this.view(actor, roomId), created: true };
+  }
+
+  /** An existing direct room, opened: listed for the actor again if they had hidden it. */
+  private async reopen(actor: Actor, roomId: string): Promise<View> {
+    const mine = await this.d.store.members.get(roomId, actor.id);
+    if (mine?.hidden_at) await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), (work) => showTo(work, actor.id, roomId, 'opened'));
+    return this.view(actor, roomId);
   }
 
   async setNotificationLevel(actor: Actor, roomId: string, level: NotificationLevel): Promise<void> {

@@ -164,6 +164,7 @@ export function roomContract(store: () => Store): void {
         notification_level: 'all',
         muted: false,
         muted_until: null,
+        hidden_at: null,
       });
       const patched = await store().members.update(r.id, u.id, { role: 'admin', muted: true, muted_until: at(99), notification_level: 'mentions' });
       assert.deepEqual(patched, { ...m, role: 'admin', muted: true, muted_until: at(99), notification_level: 'mentions' });

@@ -17,6 +17,7 @@ import { sessionAndKeyContract } from './sessions-keys.contract.ts';
 import { ticketAndLockContract } from './tickets-locks.contract.ts';
 import { userContract } from './users.contract.ts';
 import { auditContract } from './audit.contract.ts';
+import { hiddenDirectContract } from './hidden-direct.contract.ts';
 
 // One suite, every backend: SQLite always, PostgreSQL when TEST_DATABASE_URL is set (required in CI).
 for (const backend of backends()) {
@@ -72,5 +73,6 @@ for (const backend of backends()) {
     searchContract(() => store);
     coreFeaturesContract(() => store);
     auditContract(() => store);
+    hiddenDirectContract(() => store);
   });
 }

@@ -114,6 +114,7 @@ export interface MembershipsTable {
   notification_level: Generated<string>;
   muted: Generated<number>;
   muted_until: string | null;
+  hidden_at: string | null;
 }
 
 export interface BansTable {

@@ -100,6 +100,10 @@ const OPERATIONS: Record<string, [string, ...number[]]> = {
   'GET /counsellors/requests': ['My counselling requests (counsellors)'],
   'POST /admin/users/{id}/deactivate': ['Deactivate an account (server admins)', 204],
   'GET /admin/audit': ['The moderation audit log (server admins)'],
+  'POST /users/{id}/messages': ['Send a message to a user'],
+  'POST /users/by-name/{username}/messages': ['Send a message to a user by username'],
+  'POST /rooms/{id}/hide': ['Hide a direct room from my list', 204],
+  'DELETE /rooms/{id}/hide': ['Show a hidden direct room in my list again', 204],
 };
 
 /** A request body for each operation that takes one: valid as it stands, so /docs' "Try it out" works once ids are filled in. */
@@ -133,6 +137,8 @@ const EXAMPLES: Record<string, unknown> = {
   'POST /rooms/{id}/read': { seq: 1 },
   'POST /broadcasts': { content: 'The server restarts at 22:00 UTC.' },
   'POST /admin/users/{id}/deactivate': { reason: 'Spam accounts run by the same person' },
+  'POST /users/{id}/messages': { content: 'Hi! Got a minute?', client_id: 'my-client-2' },
+  'POST /users/by-name/{username}/messages': { content: 'Hi! Got a minute?', client_id: 'my-client-3' },
 };
 
 /** What a status means, where the route schema does not say. */

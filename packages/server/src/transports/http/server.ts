@@ -29,6 +29,7 @@ import { coreFeatureRoutes } from './routes/core-features.routes.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
 import { limitsRoutes } from './routes/limits.routes.ts';
 import type { ServerLimits } from '@rooms/protocol';
+import { directRoutes } from './routes/direct.routes.ts';
 import type { HttpApp } from './types.ts';
 
 export interface HttpDeps {
@@ -149,6 +150,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   coreFeatureRoutes(app, s);
   adminRoutes(app, s);
   limitsRoutes(app, deps.limits);
+  directRoutes(app, s);
   // The web app last, and its fallback only as the not-found case: every API route is matched before the app's files.
   app.setNotFoundHandler(routes.orNotFound(deps.webDir === undefined ? notFound : await serveWebApp(app, { dir: deps.webDir, logger: deps.logger }, notFound)));
   return app;

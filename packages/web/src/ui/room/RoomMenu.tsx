@@ -1,6 +1,6 @@
 import { navigate } from '../../lib/router.ts';
 import { client } from '../../lib/sdk.ts';
-import { errorText, leaveRoom, putRoom } from '../../state/actions.ts';
+import { errorText, hideRoom, leaveRoom, putRoom } from '../../state/actions.ts';
 import type { Room } from '../../state/types.ts';
 import { Menu } from '../Menu.tsx';
 import { toast, ui } from '../../state/ui.ts';
@@ -11,7 +11,7 @@ const LEVELS = [
   { value: 'muted', label: 'Nothing (muted)' },
 ] as const;
 
-/** The room's menu: notification level, settings (admins), leave. */
+/** The room's menu: notification level, settings (admins), leave; a direct room is hidden instead of left. */
 export function RoomMenu({ room }: { room: Room }) {
   const level = room.membership?.notification_level ?? 'all';
   const isAdmin = room.membership?.role === 'owner' || room.membership?.role === 'admin';
@@ -38,6 +38,23 @@ export function RoomMenu({ room }: { room: Room }) {
       {room.type !== 'direct' && (
         <button type="button" role="menuitem" onClick={() => ui.set({ panel: { kind: 'room-settings', roomId: room.id } })}>
           {isAdmin ? 'Room settings and invites' : 'About this room'}
+        </button>
+      )}
+      {room.type === 'direct' && (
+        <button
+          type="button"
+          role="menuitem"
+          onClick={() =>
+            void hideRoom(room.id).then(
+              () => {
+                toast('Conversation hidden. It comes back when a new message arrives.');
+                navigate('/');
+              },
+              (err) => toast(errorText(err)),
+            )
+          }
+        >
+          Hide conversation
         </button>
       )}
       {room.type !== 'direct' && room.membership?.role !== 'owner' && (

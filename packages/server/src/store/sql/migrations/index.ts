@@ -11,6 +11,7 @@ import * as m0007 from './0007_search.ts';
 import * as m0008 from './0008_core_features.ts';
 import * as m0009 from './0009_sessions_keys.ts';
 import * as m0010 from './0010_audit_log.ts';
+import * as m0014 from './0014_hidden_direct_rooms.ts';
 import * as m0015 from './0015_search_pending.ts';
 
 /** What a migration may need besides the column types: the dialect's search DDL, and a way to report progress. */
@@ -37,6 +38,7 @@ const STEPS: Record<string, Step> = {
   '0008_core_features': m0008,
   '0009_sessions_keys': m0009,
   '0010_audit_log': m0010,
+  '0014_hidden_direct_rooms': m0014,
   '0015_search_pending': m0015,
 };
 

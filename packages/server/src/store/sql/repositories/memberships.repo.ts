@@ -9,6 +9,9 @@ import { prepared } from './prepared.ts';
 import { ACTIVE_USER } from './sql-helpers.ts';
 import { SqlRepository } from './sql-repository.ts';
 
+// On every send to a direct room (the next message lists it again for whoever hid it): compiled once.
+const unhideAllOf = prepared((db, roomId: string) => db.updateTable('memberships').set({ hidden_at: null }).where('room_id', '=', roomId).where('hidden_at', 'is not', null).returning('user_id'));
+
 const membershipOf = prepared((db, roomId: string, userId: string) => db.selectFrom('memberships').selectAll().where('room_id', '=', roomId).where('user_id', '=', userId));
 
 export class SqlMembershipRepository extends SqlRepository implements MembershipRepository {
@@ -45,7 +48,7 @@ export class SqlMembershipRepository extends SqlRepository implements Membership
       .selectFrom('memberships as m')
       .innerJoin('users', 'users.id', 'm.user_id')
       .selectAll('users')
-      .select(['m.room_id as m_room_id', 'm.user_id as m_user_id', 'm.role as m_role', 'm.joined_at as m_joined_at', 'm.last_read_seq as m_last_read_seq', 'm.last_read_message_id as m_last_read_message_id', 'm.last_read_at as m_last_read_at', 'm.delivered_seq as m_delivered_seq', 'm.notification_level as m_notification_level', 'm.muted as m_muted', 'm.muted_until as m_muted_until'])
+      .select(['m.room_id as m_room_id', 'm.user_id as m_user_id', 'm.role as m_role', 'm.joined_at as m_joined_at', 'm.last_read_seq as m_last_read_seq', 'm.last_read_message_id as m_last_read_message_id', 'm.last_read_at as m_last_read_at', 'm.delivered_seq as m_delivered_seq', 'm.notification_level as m_notification_level', 'm.muted as m_muted', 'm.muted_until as m_muted_until', 'm.hidden_at as m_hidden_at'])
       .where('m.room_id', '=', roomId)
       .where(ACTIVE_USER);
     if (after) q = q.where((eb) => eb.or([eb('m.joined_at', '>', after.at), eb.and([eb('m.joined_at', '=', after.at), eb('m.user_id', '>', after.id)])]));
@@ -175,6 +178,22 @@ export class SqlMembershipRepository extends SqlRepository implements Membership
       .where('m.user_id', '<>', userId)
       .execute();
     return new Map(rows.map(({ peer_room_id, ...u }) => [peer_room_id, toUser(u)]));
+  }
+
+  async setHidden(roomId: string, userId: string, hiddenAt: string | null): Promise<boolean> {
+    // Only a change counts: hiding a hidden room (or showing a listed one) writes nothing.
+    const r = await this.db
+      .updateTable('memberships')
+      .set({ hidden_at: hiddenAt })
+      .where('room_id', '=', roomId)
+      .where('user_id', '=', userId)
+      .where('hidden_at', hiddenAt === null ? 'is not' : 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async unhideAll(roomId: string): Promise<string[]> {
+    return (await unhideAllOf(this.db, roomId)).rows.map((r) => r.user_id);
   }
 
   async whichAreMembers(roomId: string, userIds: string[]): Promise<string[]> {

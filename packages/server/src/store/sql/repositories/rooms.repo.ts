@@ -47,6 +47,7 @@ const MEMBERSHIP_COLUMNS = [
   'notification_level',
   'muted',
   'muted_until',
+  'hidden_at',
   'room_id',
   'user_id',
 ] as const;
@@ -144,7 +145,9 @@ export class SqlRoomRepository extends SqlRepository implements RoomRepository {
       .innerJoin('rooms', 'rooms.id', 'm.room_id')
       .selectAll('rooms')
       .select(MEMBERSHIP_COLUMNS.map((c) => `m.${c} as m_${c}` as const))
-      .where('m.user_id', '=', userId);
+      .where('m.user_id', '=', userId)
+      // A direct room its member hid is not listed until a message lists it again.
+      .where('m.hidden_at', 'is', null);
     if (after) {
       // The cursor's time as the database writes times, whatever a client put in it.
       const at = new Date(after.at).toISOString();
