@@ -12,6 +12,7 @@ import { Hub } from './realtime/hub.ts';
 import { LiveSessions } from './services/realtime/live-session.ts';
 import type { Services } from './services/index.ts';
 import { attachWebSocket } from './transports/ws/ws-server.ts';
+import { attachBubbleGateway } from './transports/bubble/bubble-server.ts';
 import { UpgradeRouter } from './transports/upgrades.ts';
 import type { Store } from './store/store.ts';
 import { buildHttpServer } from './transports/http/server.ts';
@@ -105,6 +106,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     idleTimeoutMs: config.TIME_OUT * 1000,
     frameBudget: { rate: config.WS_FRAME_RATE, burst: config.WS_FRAME_BURST },
   });
+  // The bubble gateway (issue 18, GATEWAYS.md §1): the bubble app's Socket.IO clients at /socket.io/.
+  const bubble = config.BUBBLE_GATEWAY ? attachBubbleGateway({ http, upgrades, live, services, logger, now: () => clock.now() }) : undefined;
   // Presence heartbeat: keeps this node's users alive in the shared store and detects idleness.
   const presenceTimer = setInterval(() => {
     services.presence.sweep(live.activity()).catch((err: unknown) => logger.warn({ err }, 'presence sweep failed'));
@@ -132,6 +135,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       stopped ??= (async () => {
         clearInterval(presenceTimer);
         ws.close();
+        bubble?.close();
         upgrades.close();
         await http.close();
         await jobs.stop();

@@ -194,6 +194,11 @@ export const ConfigSchema = z.object({
   /** Reports one user may file per REPORT_RATE_WINDOW seconds (429 + Retry-After past it). */
   REPORT_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
   REPORT_RATE_WINDOW: seconds(60 * 60),
+  /** The bubble gateway (issue 18): the 2016 bubble app's Socket.IO events at /socket.io/ on the main port. */
+  BUBBLE_GATEWAY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 }).superRefine((c, ctx) => {
   // Attachment storage (issue 16): the S3 settings that only make sense together.
   if (c.STORAGE === 's3' && !c.S3_BUCKET) ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when STORAGE=s3' });

@@ -1,0 +1,99 @@
+import type { Logger } from 'pino';
+import type { Socket } from 'socket.io';
+import type { Actor } from '../../domain/actor.ts';
+import type { EncodedEvent } from '../../realtime/encoded-event.ts';
+import type { LiveSession, LiveSessions, LiveSink } from '../../services/realtime/live-session.ts';
+import { decode, translate, type Recipient } from './outgoing.ts';
+import type { BubbleSockets, Registered } from './sockets.ts';
+
+export interface ConnectionDeps {
+  live: LiveSessions;
+  sockets: BubbleSockets<BubbleConnection>;
+  logger: Pick<Logger, 'warn' | 'error'>;
+  /** Packets an engine.io socket may have queued before live events wait (replays) or it is dropped. */
+  maxQueuedPackets: number;
+  /** A counsellor was matched with someone (their notification): tell this socket as bubble did. */
+  onCounsellorMatch(conn: BubbleConnection, roomId: string, userId: string): void;
+}
+
+/** Room names this node has seen, for add_message's roomName (events carry the room id only). */
+export const roomNames = new Map<string, string>();
+const ROOM_NAMES_MAX = 50_000;
+
+export function rememberRoomName(roomId: string, name: string): void {
+  if (roomNames.size >= ROOM_NAMES_MAX && !roomNames.has(roomId)) roomNames.delete(roomNames.keys().next().value!);
+  roomNames.set(roomId, name);
+}
+
+/**
+ * One bubble socket: its guest user's live session (every event of the user's rooms, once, in
+ * order) translated into bubble's events (outgoing.ts), and its requests run one at a time, in
+ * the order they came, as the original's single-threaded handlers effectively did.
+ */
+export class BubbleConnection implements LiveSink, Recipient, Registered {
+  readonly socket: Socket;
+  readonly actor: Actor;
+  readonly session: LiveSession;
+  /** Sends so far: makes each message's client_id unique (origin.ts). */
+  sends = 0;
+  private readonly d: ConnectionDeps;
+  private queue: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(socket: Socket, actor: Actor, deps: ConnectionDeps) {
+    this.socket = socket;
+    this.actor = actor;
+    this.d = deps;
+    this.session = deps.live.open(actor, this);
+  }
+
+  get id(): string {
+    return this.socket.id;
+  }
+
+  get userId(): string {
+    return this.actor.id;
+  }
+
+  roomName(roomId: string): string {
+    return roomNames.get(roomId) ?? '';
+  }
+
+  /** Runs a request after the ones before it (their order is the client's). */
+  enqueue(work: () => Promise<void>): void {
+    this.queue = this.queue.then(work, work);
+  }
+
+  /** LiveSink: the event in bubble's terms, if it means something to bubble. */
+  send(event: EncodedEvent): void {
+    if (this.closed) return;
+    const out = translate(event, this, this.d.sockets);
+    if (out) {
+      this.socket.emit(out[0], out[1]);
+      return;
+    }
+    const ev = decode(event);
+    if (ev.type === 'room_updated') rememberRoomName(ev.data.room.id, ev.data.room.name);
+    else if (ev.type === 'notification' && ev.data.room_id && ev.data.actor && (ev.data.payload as { counsellor_match?: unknown } | null)?.counsellor_match === true) {
+      this.d.onCounsellorMatch(this, ev.data.room_id, ev.data.actor.id);
+    }
+  }
+
+  /** LiveSink: replays wait while the socket's queue is long. */
+  hasRoom(): boolean {
+    return !this.closed && (this.socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length < this.d.maxQueuedPackets;
+  }
+
+  /** LiveSink: the session was revoked (the guest account closed by an admin). */
+  close(_code: number, _reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.disconnect(true);
+  }
+
+  /** The socket is gone: no more events. */
+  ended(): void {
+    this.closed = true;
+    this.session.end();
+  }
+}
