@@ -152,6 +152,24 @@ for (const backend of backends()) {
       assert.deepEqual(r, { roomId: room.roomId, reportedUserId: b.id, reason: 'no reason' });
     });
 
+    it('messages of a room have strictly increasing createdAt, however fast they come', async () => {
+      const a = await connect();
+      const b = await connect('v4-websocket');
+      const room = await a.request('create_room', { roomName: 'burst' });
+      await b.request('join_room', { roomId: room.roomId });
+      const all = a.next('add_message', (d) => d.content === 'b 19', 10_000);
+      for (let i = 0; i < 20; i++) {
+        a.emit('add_message', { roomId: room.roomId, message: `a ${i}` });
+        b.emit('add_message', { roomId: room.roomId, message: `b ${i}` });
+      }
+      await all;
+      const view = await a.request('view_room', { roomId: room.roomId });
+      assert.equal(view.messages.length, 40);
+      for (let i = 1; i < view.messages.length; i++) assert.ok(view.messages[i - 1].createdAt > view.messages[i].createdAt, `${view.messages[i - 1].createdAt} > ${view.messages[i].createdAt}`);
+      const live = a.received.filter((r) => r.event === 'add_message' && r.data.roomRoomId === room.roomId).map((r) => r.data.createdAt);
+      for (let i = 1; i < live.length; i++) assert.ok(live[i - 1] < live[i], 'live in order too');
+    });
+
     it('list_rooms: open, active, public rooms, HOT first, then by last activity', async () => {
       const a = await connect();
       const r1 = await a.request('create_room', { roomName: 'list one' });

@@ -110,5 +110,5 @@ export const BUBBLE_ROOM_CATEGORIES = 'general,rant,funny,nostalgia,relationship
 /** The bubble gateway switched on; on PostgreSQL with Redis as well when TEST_REDIS_URL is set (scaled mode). */
 export function bubbleConfig(backend: Backend): Record<string, unknown> {
   const redis = serviceUrl('TEST_REDIS_URL');
-  return { BUBBLE_GATEWAY: 'true', ROOM_CATEGORIES: BUBBLE_ROOM_CATEGORIES, ...(backend.name === 'postgres' && redis ? { REDIS_URL: redis, REDIS_PREFIX: freshRedisPrefix() } : {}) };
+  return { BUBBLE_GATEWAY: 'true', ROOM_CATEGORIES: BUBBLE_ROOM_CATEGORIES, MESSAGE_RATE_LIMIT: 1000, ...(backend.name === 'postgres' && redis ? { REDIS_URL: redis, REDIS_PREFIX: freshRedisPrefix() } : {}) };
 }
