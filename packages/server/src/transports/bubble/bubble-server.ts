@@ -19,8 +19,11 @@ import { BubbleSockets } from './sockets.ts';
 export const BUBBLE_PATH = '/socket.io/';
 /** bubble's identity token: `?bubble=<uuid>` (v1-v5, as the original checked). */
 const TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-/** The largest packet a client may send: far above a 3,000-character message, far below memory trouble. */
-const MAX_PACKET_BYTES = 64 * 1024;
+/**
+ * The largest packet a client may send (socket.io's default): a bigger one closes the connection
+ * (engine.io's rule); anything up to it is read and refused as bubble did (invalid_message...).
+ */
+const MAX_PACKET_BYTES = 1024 * 1024;
 /** Packets a socket may have queued before replays wait for it. */
 const MAX_QUEUED_PACKETS = 1000;
 

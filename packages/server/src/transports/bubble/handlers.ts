@@ -4,7 +4,7 @@ import { isDomainError } from '../../domain/errors.ts';
 import type { Services } from '../../services/index.ts';
 import type { BubbleConnection } from './connection.ts';
 import { rememberRoomName } from './connection.ts';
-import { bubbleError } from './errors.ts';
+import { BubbleError, bubbleError } from './errors.ts';
 import { messageClientId, reactionClientId, TARGET } from './origin.ts';
 import { BUBBLE_CATEGORIES } from './present.ts';
 import { findRoom, fullRoom, messagesOf, presentRoom, requireMember, type Payload } from './rooms.ts';
@@ -55,7 +55,11 @@ export function bubbleHandlers(d: HandlerDeps): Record<string, Handler> {
       if (!Number.isInteger(limit) || limit < 2 || limit > 100) throw bubbleError('invalid_user_limit', typeof userLimit === 'object' ? JSON.stringify(userLimit)?.slice(0, 100) : userLimit);
       if (!Array.isArray(categories) || !categories.every((c) => typeof c === 'string' && BUBBLE_CATEGORIES.includes(c))) throw bubbleError('invalid_categories');
       const input = CreateRoomBody.safeParse({ name: roomName, type: 'public', description: roomDescription === '' ? null : roomDescription, categories: categories.map((c: string) => c.toLowerCase()), member_limit: limit });
-      if (!input.success) throw bubbleError('no_room_name');
+      if (!input.success) {
+        // A rule only Rooms has (a name's length, control characters): Rooms' code, its message.
+        if (typeof roomName !== 'string') throw bubbleError('no_room_name');
+        throw new BubbleError('validation_failed', `Invalid room: ${input.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+      }
       const room = await services.rooms.create(conn.actor, input.data);
       rememberRoomName(room.id, room.name);
       emitRoom(conn, 'create_room', presentRoom(room, sockets));
