@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- fuzzed payloads are anything. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BubbleClient, bubbleConfig } from '../helpers/bubble.ts';

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- bubble's payloads are untyped JSON. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RoomsClient } from '@rooms/client';
