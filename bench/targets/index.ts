@@ -1,4 +1,5 @@
 /** Starts a target by name with the run's settings. */
+import { startBubble } from './bubble.ts';
 import { startRelay } from './relay.ts';
 import { startRooms, type RoomsOptions } from './rooms.ts';
 import { startSocketIo } from './socketio.ts';
@@ -10,5 +11,6 @@ export { TARGET_LABELS } from './types.ts';
 export function startTarget(name: TargetName, opts: TargetOptions & Omit<RoomsOptions, keyof TargetOptions>): Promise<Target> {
   if (name === 'relay') return startRelay(opts);
   if (name === 'socketio') return startSocketIo(opts);
+  if (name === 'bubble') return startBubble(opts);
   return startRooms(opts);
 }

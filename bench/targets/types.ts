@@ -60,7 +60,7 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-export type TargetName = 'relay' | 'socketio' | 'rooms';
+export type TargetName = 'relay' | 'socketio' | 'rooms' | 'bubble';
 
 export interface ConnectOptions {
   /** Sockets opening at once. */
@@ -73,4 +73,5 @@ export const TARGET_LABELS: Record<TargetName, string> = {
   relay: '(a) bare ws relay',
   socketio: '(b) Socket.IO 4',
   rooms: 'Rooms',
+  bubble: 'Rooms via the bubble gateway (Socket.IO)',
 };

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { Socket } from 'socket.io';
+import * as ws from 'ws';
 import type { Actor } from '../../domain/actor.ts';
 import type { EncodedEvent } from '../../realtime/encoded-event.ts';
 import type { LiveSession, LiveSessions, LiveSink } from '../../services/realtime/live-session.ts';
-import { decode, translate, type Recipient } from './outgoing.ts';
+import { decode, translate, variantOf, type Recipient } from './outgoing.ts';
 import type { BubbleSockets, Registered } from './sockets.ts';
 
 export interface ConnectionDeps {
@@ -14,6 +15,23 @@ export interface ConnectionDeps {
   maxQueuedPackets: number;
   /** A counsellor was matched with someone (their notification): tell this socket as bubble did. */
   onCounsellorMatch(conn: BubbleConnection, roomId: string, userId: string): void;
+}
+
+/**
+ * A Socket.IO event packet ('2["event",payload]') and its WebSocket frame ('4' + packet, engine.io's
+ * message): built once per event and variant for every recipient, as socket.io's own broadcasts do
+ * (websocket clients get the frame as it is; polling clients the text).
+ */
+interface Packet {
+  text: string;
+  frame: Buffer[];
+}
+const packets = new WeakMap<EncodedEvent, Map<string, Packet>>();
+
+function encodePacket(out: readonly [string, unknown]): Packet {
+  const text = `2${JSON.stringify(out)}`;
+  const frame = (ws as unknown as { Sender: { frame(data: Buffer, o: object): Buffer[] } }).Sender.frame(Buffer.from(`4${text}`), { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true });
+  return { text, frame };
 }
 
 /** Room names this node has seen, for add_message's roomName (events carry the room id only). */
@@ -64,12 +82,28 @@ export class BubbleConnection implements LiveSink, Recipient, Registered {
     this.queue = this.queue.then(work, work);
   }
 
-  /** LiveSink: the event in bubble's terms, if it means something to bubble. */
+  /**
+   * LiveSink: the event in bubble's terms, if it means something to bubble. The Socket.IO packet
+   * is encoded once per event and variant (see variantOf) and written to each socket's engine.io
+   * connection as socket.emit would write it: a room's members do not each re-encode it.
+   */
   send(event: EncodedEvent): void {
     if (this.closed) return;
-    const out = translate(event, this, this.d.sockets);
-    if (out) {
-      this.socket.emit(out[0], out[1]);
+    const variant = variantOf(event, this);
+    let packet = variant === undefined ? undefined : packets.get(event)?.get(variant);
+    if (packet === undefined) {
+      const out = translate(event, this, this.d.sockets);
+      if (out) {
+        packet = encodePacket(out);
+        if (variant !== undefined) {
+          let byVariant = packets.get(event);
+          if (!byVariant) packets.set(event, (byVariant = new Map()));
+          byVariant.set(variant, packet);
+        }
+      }
+    }
+    if (packet !== undefined) {
+      if (this.socket.conn.readyState === 'open') this.socket.conn.write(packet.text, { wsPreEncodedFrame: packet.frame } as never);
       return;
     }
     const ev = decode(event);

@@ -33,6 +33,31 @@ export function bubbleMessageOf(m: Extract<EventPayload, { type: 'message_create
 }
 
 /**
+ * Recipients of an event that get the same bubble packet share it: the key of their variant
+ * (e.g. a message's sender sees sentByMe true, everyone else false), or undefined when the packet
+ * is the recipient's own (i_exit names the socket) or the event says nothing to bubble.
+ */
+export function variantOf(e: EncodedEvent, to: Recipient): string | undefined {
+  const ev = decode(e);
+  switch (ev.type) {
+    case 'message_created': {
+      const m = ev.data.message;
+      return m.sender.id === to.userId ? undefined : 'others';
+    }
+    case 'user_left':
+      return ev.data.user_id === to.userId ? undefined : 'others';
+    case 'user_typing':
+      return ev.data.user_id === to.userId ? undefined : 'others';
+    case 'user_joined':
+      return ev.data.user?.id === to.userId ? undefined : 'others';
+    case 'user_updated':
+      return ev.data.user.id === to.userId ? undefined : 'others';
+    default:
+      return undefined;
+  }
+}
+
+/**
  * What a Rooms event means to one bubble socket (GATEWAYS.md §1), or nothing. The socket's own
  * actions come back to it as events too: its messages (sentByMe), its exits (i_exit, to every
  * socket of the identity, on any node); those it already answered itself (its join, its typing,
