@@ -7,7 +7,7 @@ import { rememberRoomName } from './connection.ts';
 import { BubbleError, bubbleError } from './errors.ts';
 import { messageClientId, reactionClientId, TARGET } from './origin.ts';
 import { BUBBLE_CATEGORIES } from './present.ts';
-import { findRoom, fullRoom, messagesOf, presentRoom, requireMember, type Payload } from './rooms.ts';
+import { findRoom, fullRoom, messagesOf, presentRoom, requireMember, roomIdOf, type Payload } from './rooms.ts';
 import type { BubbleSockets } from './sockets.ts';
 
 export interface HandlerDeps {
@@ -130,15 +130,19 @@ export function bubbleHandlers(d: HandlerDeps): Record<string, Handler> {
     },
 
     async add_message(conn, data) {
-      const f = await findRoom(services, conn, data);
       const { message } = data;
-      if (!message) throw bubbleError('no_message');
-      if (typeof message !== 'string' || message.length > MAX_MESSAGE) throw bubbleError('invalid_message');
-      requireMember(conn, f);
-      const body = SendMessageBody.safeParse({ content: message, client_id: messageClientId(conn.id, ++conn.sends) });
-      if (!body.success) throw bubbleError('invalid_message');
+      const body = typeof message === 'string' && message.length <= MAX_MESSAGE ? SendMessageBody.safeParse({ content: message, client_id: messageClientId(conn.id, ++conn.sends) }) : undefined;
+      if (!body?.success) {
+        // bubble's order: the room first, then the message.
+        await findRoom(services, conn, data);
+        if (!message) throw bubbleError('no_message');
+        throw bubbleError('invalid_message');
+      }
+      // The send path itself finds the room and checks membership (as /ws's send does): no lookup
+      // before each message. Its refusals become bubble's (room_id_not_found, user_not_in_room).
+      const roomId = roomIdOf(data);
       // Everyone in the room, the sender included (sentByMe), hears of it as message_created.
-      await services.messages.send(conn.actor, f.room.id, body.data);
+      await services.messages.send(conn.actor, roomId, body.data);
     },
 
     async add_reaction(conn, data) {

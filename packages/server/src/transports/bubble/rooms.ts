@@ -26,17 +26,23 @@ export interface Found {
  * are UUIDv7, bubble's were v4), room_id_not_found (including rooms the user may not see).
  */
 export async function findRoom(services: Services, conn: BubbleConnection, data: Payload): Promise<Found> {
-  const roomId = data.roomId;
-  if (!roomId) throw bubbleError('no_room_id');
-  if (typeof roomId !== 'string' || !UUID.test(roomId)) throw bubbleError('invalid_room_id');
+  const roomId = roomIdOf(data);
   try {
-    const room = await services.rooms.get(conn.actor, roomId.toLowerCase());
+    const room = await services.rooms.get(conn.actor, roomId);
     rememberRoomName(room.id, room.name);
     return { room, member: 'membership' in room && (room as z.infer<typeof RoomView>).membership !== null };
   } catch (err) {
     if (isDomainError(err) && (err.code === 'room_not_found' || err.code === 'not_found')) throw bubbleError('room_id_not_found', roomId);
     throw err;
   }
+}
+
+/** The request's room id, checked as bubble did (no_room_id, invalid_room_id), in Rooms' lower case. */
+export function roomIdOf(data: Payload): string {
+  const roomId = data.roomId;
+  if (!roomId) throw bubbleError('no_room_id');
+  if (typeof roomId !== 'string' || !UUID.test(roomId)) throw bubbleError('invalid_room_id');
+  return roomId.toLowerCase();
 }
 
 export function requireMember(conn: BubbleConnection, f: Found): void {
