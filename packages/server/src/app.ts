@@ -107,7 +107,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     frameBudget: { rate: config.WS_FRAME_RATE, burst: config.WS_FRAME_BURST },
   });
   // The bubble gateway (issue 18, GATEWAYS.md §1): the bubble app's Socket.IO clients at /socket.io/.
-  const bubble = config.BUBBLE_GATEWAY ? attachBubbleGateway({ http, upgrades, live, services, logger, now: () => clock.now() }) : undefined;
+  const bubble = config.BUBBLE_GATEWAY ? attachBubbleGateway({ http, upgrades, live, services, logger, frameBudget: { rate: config.WS_FRAME_RATE, burst: config.WS_FRAME_BURST }, now: () => clock.now() }) : undefined;
   // Presence heartbeat: keeps this node's users alive in the shared store and detects idleness.
   const presenceTimer = setInterval(() => {
     services.presence.sweep(live.activity()).catch((err: unknown) => logger.warn({ err }, 'presence sweep failed'));

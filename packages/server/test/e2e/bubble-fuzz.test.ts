@@ -114,14 +114,20 @@ for (const backend of backends()) {
       d.close();
     });
 
-    it('the services\' limits reach bubble as bubble_error (the message rate limit)', async () => {
-      const srv2 = await startServer(backend, { config: { ...bubbleConfig(backend), MESSAGE_RATE_LIMIT: 3 } });
+    it('the services\' limits reach bubble as bubble_error (the message rate limit), and a flood of requests is refused at receipt', async () => {
+      const srv2 = await startServer(backend, { config: { ...bubbleConfig(backend), MESSAGE_RATE_LIMIT: 3, WS_FRAME_RATE: 1, WS_FRAME_BURST: 10 } });
       try {
         const c = await BubbleClient.connect(srv2.url, 'v1-websocket');
         const room = await c.request('create_room', { roomName: 'limits' });
         for (let i = 0; i < 4; i++) c.emit('add_message', { roomId: room.roomId, message: `m${i}` });
         const e = await c.next('bubble_error');
         assert.equal(e.code, 'rate_limited');
+        for (let i = 0; i < 30; i++) c.emit('list_rooms');
+        const until = Date.now() + 5000;
+        const refusals = () => c.received.filter((x) => x.event === 'bubble_error' && x.data.code === 'rate_limited').length;
+        while (refusals() < 20 && Date.now() < until) await new Promise((res) => setTimeout(res, 20));
+        assert.ok(refusals() >= 20, `the flood past the budget is refused: ${refusals()}`);
+        assert.ok(c.received.filter((x) => x.event === 'list_rooms').length <= 6, 'only the budget ran');
         c.close();
       } finally {
         await srv2.stop();

@@ -8,6 +8,7 @@ import type { Actor } from '../../domain/actor.ts';
 import type { LiveSessions } from '../../services/realtime/live-session.ts';
 import type { Services } from '../../services/index.ts';
 import type { HttpApp } from '../http/types.ts';
+import type { FrameBudget } from '../ws/frame-budget.ts';
 import type { UpgradeRouter } from '../upgrades.ts';
 import { BubbleConnection, rememberRoomName, type ConnectionDeps } from './connection.ts';
 import { fromServiceError } from './errors.ts';
@@ -33,6 +34,8 @@ export interface BubbleDeps {
   live: LiveSessions;
   services: Services;
   logger: Logger;
+  /** WS_FRAME_RATE and WS_FRAME_BURST: each socket's requests, as each /ws connection's frames. */
+  frameBudget: FrameBudget;
   now(): Date;
 }
 
@@ -73,6 +76,7 @@ export function attachBubbleGateway(d: BubbleDeps) {
     sockets,
     logger: d.logger,
     maxQueuedPackets: MAX_QUEUED_PACKETS,
+    frameBudget: d.frameBudget,
     onCounsellorMatch(conn, roomId, userId) {
       // The counsellor's notification of a match: bubble told the counsellor's socket with the room.
       void (async () => {
@@ -108,6 +112,11 @@ export function attachBubbleGateway(d: BubbleDeps) {
       conn.session.touch();
       const handler = typeof event === 'string' && Object.hasOwn(handlers, event) ? handlers[event]! : undefined;
       if (!handler) return;
+      // A flood is refused at receipt, before it queues or reaches a service.
+      if (!conn.spend()) {
+        socket.emit('bubble_error', { code: 'rate_limited', message: 'Too many requests: slow down.' });
+        return;
+      }
       const payload: Payload = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Payload) : {};
       conn.enqueue(() => run(conn, event as string, payload, () => handler(conn, payload)));
     });

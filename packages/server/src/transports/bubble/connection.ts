@@ -4,6 +4,7 @@ import * as ws from 'ws';
 import type { Actor } from '../../domain/actor.ts';
 import type { EncodedEvent } from '../../realtime/encoded-event.ts';
 import type { LiveSession, LiveSessions, LiveSink } from '../../services/realtime/live-session.ts';
+import { spend, type Bucket, type FrameBudget } from '../ws/frame-budget.ts';
 import { decode, translate, variantOf, type Recipient } from './outgoing.ts';
 import type { BubbleSockets, Registered } from './sockets.ts';
 
@@ -11,6 +12,8 @@ export interface ConnectionDeps {
   live: LiveSessions;
   sockets: BubbleSockets<BubbleConnection>;
   logger: Pick<Logger, 'warn' | 'error'>;
+  /** What one socket may send (WS_FRAME_RATE, WS_FRAME_BURST, as on /ws). */
+  frameBudget: FrameBudget;
   /** Packets an engine.io socket may have queued before live events wait (replays) or it is dropped. */
   maxQueuedPackets: number;
   /** A counsellor was matched with someone (their notification): tell this socket as bubble did. */
@@ -48,8 +51,11 @@ export function rememberRoomName(roomId: string, name: string): void {
  * order) translated into bubble's events (outgoing.ts), and its requests run one at a time, in
  * the order they came, as the original's single-threaded handlers effectively did.
  */
-export class BubbleConnection implements LiveSink, Recipient, Registered {
+export class BubbleConnection implements LiveSink, Recipient, Registered, Bucket {
   readonly socket: Socket;
+  /** The request budget's bucket (WS_FRAME_RATE / WS_FRAME_BURST, as /ws): full at connect. */
+  tokens: number;
+  refilledAt = Date.now();
   readonly actor: Actor;
   readonly session: LiveSession;
   /** Sends so far: makes each message's client_id unique (origin.ts). */
@@ -62,6 +68,7 @@ export class BubbleConnection implements LiveSink, Recipient, Registered {
     this.socket = socket;
     this.actor = actor;
     this.d = deps;
+    this.tokens = deps.frameBudget.burst;
     this.session = deps.live.open(actor, this);
   }
 
@@ -75,6 +82,11 @@ export class BubbleConnection implements LiveSink, Recipient, Registered {
 
   roomName(roomId: string): string {
     return roomNames.get(roomId) ?? '';
+  }
+
+  /** Takes one request from the budget: false when it is spent (the request is refused, not run). */
+  spend(): boolean {
+    return spend(this, 1, this.d.frameBudget, Date.now());
   }
 
   /** Runs a request after the ones before it (their order is the client's). */
