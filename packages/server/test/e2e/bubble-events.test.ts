@@ -170,6 +170,31 @@ for (const backend of backends()) {
       for (let i = 1; i < live.length; i++) assert.ok(live[i - 1] < live[i], 'live in order too');
     });
 
+    it('counsellors: counsellor_online (an admin\'s counsellor), find_counsellor to both, messages between them, list_issues', async () => {
+      const user = await connect();
+      assert.equal((await user.request('find_counsellor', {}, 'never')).error.code, 'counsellor_unavailable');
+      const counsellor = await connect('v4-websocket');
+      assert.equal((await counsellor.request('counsellor_online', { counsellorId: 'c1', counsellorName: 'Carol' }, 'never')).error.code, 'not_a_counsellor');
+      const counsellorId = counsellor.received.find((r) => r.event === 'my_id')!.data;
+      await srv.app.services.counsellors.setFlag(null, counsellorId, true);
+      assert.deepEqual(await counsellor.request('counsellor_online', { counsellorId: 'c1', counsellorName: 'Carol' }), {});
+      const told = counsellor.next('find_counsellor');
+      const match = await user.request('find_counsellor');
+      assert.equal(match.counsellorId, counsellorId);
+      assert.equal(match.roomType, 'PRIVATE');
+      assert.equal(match.userLimit, 2);
+      const other = await told;
+      assert.equal(other.roomId, match.roomId);
+      assert.equal(other.userId, user.id);
+      const got = counsellor.next('add_message', (d) => d.content === 'I need help');
+      user.emit('add_message', { roomId: match.roomId, message: 'I need help' });
+      assert.equal((await got).userId, user.id);
+      const issues = await counsellor.request('list_issues', { counsellorId });
+      const kinds = issues.map((i: any) => i.issueType);
+      assert.equal(kinds.filter((k: string) => k === 'USER_REQUESTED').length, 1, 'its match');
+      assert.ok(kinds.includes('USER_MISSED'), 'and the missed requests');
+    });
+
     it('list_rooms: open, active, public rooms, HOT first, then by last activity', async () => {
       const a = await connect();
       const r1 = await a.request('create_room', { roomName: 'list one' });
