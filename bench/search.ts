@@ -121,7 +121,7 @@ for (let done = 0; done < N; done += BATCH) {
       const room = rooms[i % ROOMS]!;
       const content = text();
       textBytes += Buffer.byteLength(content);
-      const seq = await tx.rooms.nextMessageSeq(room, at(i));
+      const seq = (await tx.rooms.nextMessageSeq(room, at(i)))?.seq;
       await tx.messages.insert({ id: newId(), room_id: room, seq: seq!, sender_id: users[i % USERS]!, type: 'text', content, parent_id: null, client_id: null, mentions: [], mentions_room: false, created_at: at(i) });
     }
   });

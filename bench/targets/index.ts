@@ -1,4 +1,5 @@
 /** Starts a target by name with the run's settings. */
+import { startBubble } from './bubble.ts';
 import { startBatchedRelay, startRelay } from './relay.ts';
 import { startRooms, type RoomsOptions } from './rooms.ts';
 import { startSocketIo } from './socketio.ts';
@@ -11,5 +12,6 @@ export function startTarget(name: TargetName, opts: TargetOptions & Omit<RoomsOp
   if (name === 'relay') return startRelay(opts);
   if (name === 'relay-batched') return startBatchedRelay(opts);
   if (name === 'socketio') return startSocketIo(opts);
+  if (name === 'bubble') return startBubble(opts);
   return startRooms(opts);
 }

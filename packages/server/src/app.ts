@@ -14,6 +14,7 @@ import type { Services } from './services/index.ts';
 import { attachWebSocket } from './transports/ws/ws-server.ts';
 import { attachNamespaceGateway } from './transports/namespace/namespace-server.ts';
 import { TcpGateway } from './transports/tcp/tcp-gateway.ts';
+import { attachBubbleGateway } from './transports/bubble/bubble-server.ts';
 import { UpgradeRouter } from './transports/upgrades.ts';
 import type { Store } from './store/store.ts';
 import { buildHttpServer } from './transports/http/server.ts';
@@ -124,6 +125,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     idleTimeoutMs: config.TIME_OUT * 1000,
     readTimeoutMs: config.TCP_GATEWAY_READ_TIMEOUT * 1000,
   });
+  // The bubble gateway (issue 18, GATEWAYS.md §1): the bubble app's Socket.IO clients at /socket.io/.
+  const bubble = config.BUBBLE_GATEWAY ? attachBubbleGateway({ http, upgrades, live, services, logger, frameBudget: { rate: config.WS_FRAME_RATE, burst: config.WS_FRAME_BURST }, now: () => clock.now() }) : undefined;
   // Presence heartbeat: keeps this node's users alive in the shared store and detects idleness, at
   // least four times per AWAY_AFTER (every 30 s at the default 5 minutes), so "away" comes on time.
   const sweepMs = Math.min(30_000, Math.max(500, (config.AWAY_AFTER * 1000) / 4));
@@ -157,6 +160,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         await tcpGateway?.close();
         ws.close();
         namespaceGateway?.close();
+        bubble?.close();
         upgrades.close();
         await http.close();
         await jobs.stop();

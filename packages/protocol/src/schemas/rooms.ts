@@ -50,6 +50,9 @@ export const RoomPreview = z.object({
   like_count: z.number().int(),
   /** Image and video rooms: the cover, with URLs signed for whoever may see the room. */
   cover: AttachmentView.nullable(),
+  /** When the room was made and its latest message: how active it is (the bubble gateway's list_rooms sorts and filters by it). */
+  created_at: Timestamp,
+  last_message_at: Timestamp.nullable(),
 });
 
 export const MyMembership = z.object({
@@ -66,9 +69,7 @@ export const MyMembership = z.object({
 
 /** A room as a member sees it. */
 export const RoomView = RoomPreview.extend({
-  created_at: Timestamp,
   created_by: Id.nullable(),
-  last_message_at: Timestamp.nullable(),
   last_seq: z.number().int(),
   unread_count: z.number().int(),
   membership: MyMembership.nullable(),

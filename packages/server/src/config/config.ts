@@ -231,6 +231,11 @@ export const ConfigSchema = z.object({
   TCP_GATEWAY_HOST: z.string().min(1).optional(),
   /** Seconds a client of the TCP gateway may take to send its one request frame before it is cut off. */
   TCP_GATEWAY_READ_TIMEOUT: seconds(10),
+  /** The bubble gateway (issue 18): the 2016 bubble app's Socket.IO events at /socket.io/ on the main port. */
+  BUBBLE_GATEWAY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 }).superRefine((c, ctx) => {
   if (c.USERNAME_MIN > c.USERNAME_MAX) ctx.addIssue({ code: 'custom', path: ['USERNAME_MIN'], message: 'must not be more than USERNAME_MAX' });
   if (c.PASSWORD_MIN > c.PASSWORD_MAX) ctx.addIssue({ code: 'custom', path: ['PASSWORD_MIN'], message: 'must not be more than PASSWORD_MAX' });

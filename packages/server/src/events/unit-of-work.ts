@@ -20,12 +20,13 @@ export interface Work {
    * for publishing. A message_created is stored by the message row the use case inserts
    * under that seq (see LOGGED_BY_THEIR_ROW), not in the event log. A message passes messageAt so
    * the room's last_message_at moves too, and is refused (room_archived) if the room was archived
-   * meanwhile.
+   * meanwhile; event then gets the message's time as well (strictly after the room's previous
+   * message: see RoomRepository.nextMessageSeq), which the message must carry as its created_at.
    * Taking the seq locks the room's row until commit; event may be async and write under that lock
    * (rows a concurrent send also locks, such as a thread parent, must be written after it: the
    * same lock order everywhere, or PostgreSQL deadlocks).
    */
-  record(roomId: string, event: (seq: number) => RoomEventDraft | Promise<RoomEventDraft>, opts?: { messageAt?: string; alsoTo?: string[] }): Promise<number>;
+  record(roomId: string, event: (seq: number, messageAt: string) => RoomEventDraft | Promise<RoomEventDraft>, opts?: { messageAt?: string; alsoTo?: string[] }): Promise<number>;
   /** Queues an event that is not stored (read points, deleted rooms, user events). */
   emit(event: DomainEvent): void;
 }
@@ -43,9 +44,10 @@ export async function inTransaction<T>(store: Store, bus: EventBus, now: Date, f
       tx,
       now: nowIso,
       async record(roomId, describe, opts = {}) {
-        const seq = opts.messageAt === undefined ? await tx.rooms.nextSeq(roomId) : await tx.rooms.nextMessageSeq(roomId, opts.messageAt);
-        if (seq === undefined) throw new DomainError('room_archived', 'This room is archived: it is read-only.');
-        const draft = await describe(seq);
+        const taken = opts.messageAt === undefined ? { seq: await tx.rooms.nextSeq(roomId), at: nowIso } : await tx.rooms.nextMessageSeq(roomId, opts.messageAt);
+        if (taken === undefined) throw new DomainError('room_archived', 'This room is archived: it is read-only.');
+        const { seq } = taken;
+        const draft = await describe(seq, taken.at);
         if (!LOGGED_BY_THEIR_ROW.has(draft.type)) await tx.events.append({ room_id: roomId, seq, type: draft.type, payload: draft.data, created_at: nowIso });
         const event: RoomEvent = { kind: 'room', room_id: roomId, seq, ...draft, ...(opts.alsoTo ? { also_to: opts.alsoTo } : {}) };
         queued.push(event);

@@ -174,9 +174,11 @@ export interface RoomRepository {
   /**
    * nextSeq for a new message, which also moves last_message_at; takes nothing (undefined) when the
    * room is archived or gone. The check is part of the statement that locks the row, so a message
-   * never lands in a room archived after the send was authorized.
+   * never lands in a room archived after the send was authorized. `at` is the message's time:
+   * messageAt, or 1 ms after the room's previous message when that is not earlier (a clock that
+   * stood still or went back, or sends racing for the lock): times strictly increase with seqs.
    */
-  nextMessageSeq(id: string, messageAt: IsoTime): Promise<number | undefined>;
+  nextMessageSeq(id: string, messageAt: IsoTime): Promise<{ seq: number; at: IsoTime } | undefined>;
   /** Takes one seat: member_count + 1 unless the member limit is reached (then false). Atomic. */
   takeSeat(id: string): Promise<boolean>;
   /** Gives a seat back: member_count - 1; returns the new count. */

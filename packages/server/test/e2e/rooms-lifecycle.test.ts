@@ -7,7 +7,7 @@ import { backends } from '../helpers/services.ts';
 
 type User = Awaited<ReturnType<typeof signup>>;
 
-const PREVIEW_KEYS = ['archived', 'categories', 'cover', 'description', 'featured', 'id', 'like_count', 'member_count', 'member_limit', 'name', 'topic_kind', 'type'];
+const PREVIEW_KEYS = ['archived', 'categories', 'cover', 'created_at', 'description', 'featured', 'id', 'last_message_at', 'like_count', 'member_count', 'member_limit', 'name', 'topic_kind', 'type'];
 
 let n = 0;
 /** A name no other test of the file uses, so discovery filters see only this test's rooms. */

@@ -163,12 +163,12 @@ export class MessagesService {
       let row!: MessageRow;
       await work.record(
         roomId,
-        async (seq) => {
+        async (seq, at) => {
           const membership = await work.tx.members.get(roomId, actor.id);
           assertAllowed('send', { room: access.room, membership }, actor, now);
           // @room is an admin's or owner's right at the moment of sending.
           const mentionsRoom = wantsRoom && mayMentionRoom(membership);
-          row = { id: newId(), room_id: roomId, seq, sender_id: actor.id, type, content: input.content, parent_id: parentId, client_id: input.client_id ?? null, mentions: mentionIds, mentions_room: mentionsRoom, reply_count: 0, created_at: work.now, edited_at: null, deleted_at: null };
+          row = { id: newId(), room_id: roomId, seq, sender_id: actor.id, type, content: input.content, parent_id: parentId, client_id: input.client_id ?? null, mentions: mentionIds, mentions_room: mentionsRoom, reply_count: 0, created_at: at, edited_at: null, deleted_at: null };
           return { type: 'message_created', data: { message: toEventMessage(row, sender, this.viewsFor(files, row, { room: roomId })) } };
         },
         { messageAt: work.now },

@@ -26,7 +26,7 @@ const samples: { [T in RoomEventType]?: RoomEvent & { type: T } } = {
     room_id: 'r1',
     seq: 1,
     type: 'room_updated',
-    data: { room: { id: 'r1', type: 'public', name: 'r', description: null, topic_kind: 'text', categories: [], member_count: 1, member_limit: null, featured: false, archived: false, like_count: 0, cover: null } },
+    data: { room: { id: 'r1', type: 'public', name: 'r', description: null, topic_kind: 'text', categories: [], member_count: 1, member_limit: null, featured: false, archived: false, like_count: 0, cover: null, created_at: '2026-01-01T00:00:00.000Z', last_message_at: null } },
   },
   user_joined: { kind: 'room', room_id: 'r1', seq: 1, type: 'user_joined', data: { room_id: 'r1', user: summary, role: 'member', added_by: null } },
   room_deleted: { kind: 'room', room_id: 'r1', type: 'room_deleted', data: { room_id: 'r1' } },

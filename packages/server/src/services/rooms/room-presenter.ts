@@ -19,6 +19,8 @@ export function toPreview(r: RoomRow, cover: AttachmentView | null): z.infer<typ
     archived: r.archived,
     like_count: r.like_count,
     cover,
+    created_at: r.created_at,
+    last_message_at: r.last_message_at,
   };
 }
 
@@ -41,9 +43,7 @@ export function toRoomView(r: RoomRow, cover: AttachmentView | null, m: Membersh
   return {
     ...toPreview(r, cover),
     name: r.type === 'direct' && peerSummary ? peerSummary.display_name : r.name,
-    created_at: r.created_at,
     created_by: r.created_by,
-    last_message_at: r.last_message_at,
     last_seq: r.last_seq,
     unread_count: unread,
     membership: m ? toMyMembership(m) : null,

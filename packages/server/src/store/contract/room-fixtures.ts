@@ -39,7 +39,7 @@ export async function join(store: Store, roomId: string, userId: string, role: R
 export async function post(store: Store, roomId: string, senderId: string, over: Partial<NewMessage> = {}): Promise<MessageRow> {
   return store.transaction(async (tx) => {
     const createdAt = over.created_at ?? at(1000);
-    const seq = await tx.rooms.nextMessageSeq(roomId, createdAt);
+    const seq = (await tx.rooms.nextMessageSeq(roomId, createdAt))?.seq;
     if (seq === undefined) throw new Error(`post: room ${roomId} is archived or gone`);
     return tx.messages.insert({
       id: newId(),

@@ -49,19 +49,19 @@ export function roomContract(store: () => Store): void {
       assert.equal(await store().rooms.nextSeq(r.id), 1);
       await assert.rejects(
         store().transaction(async (tx) => {
-          assert.equal(await tx.rooms.nextMessageSeq(r.id, at(5)), 2);
+          assert.deepEqual(await tx.rooms.nextMessageSeq(r.id, at(5)), { seq: 2, at: at(5) });
           throw new Error('boom');
         }),
         /boom/,
       );
       assert.equal((await store().rooms.findById(r.id))!.last_seq, 1);
-      assert.equal(await store().rooms.nextMessageSeq(r.id, at(9)), 2);
+      assert.deepEqual(await store().rooms.nextMessageSeq(r.id, at(9)), { seq: 2, at: at(9) });
       assert.equal((await store().rooms.findById(r.id))!.last_message_at, at(9));
     });
 
     it('nextMessageSeq takes the next seq and moves last_message_at; in an archived or unknown room it takes nothing', async () => {
       const r = await insertRoom(store());
-      assert.equal(await store().rooms.nextMessageSeq(r.id, at(3)), 1);
+      assert.deepEqual(await store().rooms.nextMessageSeq(r.id, at(3)), { seq: 1, at: at(3) });
       assert.equal((await store().rooms.findById(r.id))!.last_message_at, at(3));
       await store().rooms.update(r.id, { archived: true });
       assert.equal(await store().rooms.nextMessageSeq(r.id, at(4)), undefined);
@@ -69,6 +69,17 @@ export function roomContract(store: () => Store): void {
       assert.equal(after.last_seq, 1);
       assert.equal(after.last_message_at, at(3));
       assert.equal(await store().rooms.nextMessageSeq(newId(), at(4)), undefined);
+    });
+
+    it('message times strictly increase with seqs, whatever time the sender brings (same, earlier)', async () => {
+      const r = await insertRoom(store());
+      const t = at(7);
+      const next = (x: string) => new Date(Date.parse(x) + 1).toISOString();
+      assert.deepEqual(await store().rooms.nextMessageSeq(r.id, t), { seq: 1, at: t });
+      assert.deepEqual(await store().rooms.nextMessageSeq(r.id, t), { seq: 2, at: next(t) });
+      assert.deepEqual(await store().rooms.nextMessageSeq(r.id, at(2)), { seq: 3, at: next(next(t)) });
+      assert.equal((await store().rooms.findById(r.id))!.last_message_at, next(next(t)));
+      assert.deepEqual(await store().rooms.nextMessageSeq(r.id, at(9)), { seq: 4, at: at(9) });
     });
 
     it('takeSeat never passes member_limit, however many race for the last seats', async () => {

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import { decodeCursor, decodeKey, encodeCursor, encodeKey } from '../../cursor.ts';
 import type { NewRoom, RoomPatch, RoomRow } from '../../room-types.ts';
 import type { MyRoomsPage, RoomFilter, RoomRepository } from '../../store.ts';
@@ -28,14 +28,33 @@ const takeSeq = prepared((db, id: string) =>
     .where('id', '=', id)
     .returning('last_seq'),
 );
-const takeSeqForOpenRoom = prepared((db, id: string, messageAt: string) =>
-  db
-    .updateTable('rooms')
-    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_message_at: messageAt }))
-    .where('id', '=', id)
-    .where('archived', '=', 0)
-    .returning('last_seq'),
-);
+/**
+ * Takes an open room's next seq for a message, and the message's time: messageAt, or 1 ms after
+ * the room's previous message when that is not earlier (so times strictly increase with seqs),
+ * kept as last_message_at. messageAt twice: a prepared query takes each argument once. Adding a
+ * millisecond is dialect SQL, hence one statement per dialect.
+ */
+const takeSeqForOpenRoomWith = (nextMs: RawBuilder<string>) =>
+  prepared((db, id: string, messageAt: string, messageAtAgain: string) =>
+    db
+      .updateTable('rooms')
+      .set((eb) => ({
+        last_seq: eb('last_seq', '+', 1),
+        last_message_at: eb
+          .case()
+          .when(eb.or([eb('last_message_at', 'is', null), eb('last_message_at', '<', messageAt)]))
+          .then(messageAtAgain)
+          .else(nextMs)
+          .end(),
+      }))
+      .where('id', '=', id)
+      .where('archived', '=', 0)
+      .returning(['last_seq', 'last_message_at']),
+  );
+const takeSeqForOpenRoom = {
+  sqlite: takeSeqForOpenRoomWith(sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', last_message_at, '+0.001 seconds')`),
+  postgres: takeSeqForOpenRoomWith(sql<string>`last_message_at + interval '1 millisecond'`),
+};
 
 const MEMBERSHIP_COLUMNS = [
   'role',
@@ -105,9 +124,10 @@ export class SqlRoomRepository extends SqlRepository implements RoomRepository {
     return rows[0].last_seq;
   }
 
-  async nextMessageSeq(id: string, messageAt: string): Promise<number | undefined> {
-    const { rows } = await takeSeqForOpenRoom(this.db, id, messageAt);
-    return rows[0]?.last_seq;
+  async nextMessageSeq(id: string, messageAt: string): Promise<{ seq: number; at: string } | undefined> {
+    const { rows } = await takeSeqForOpenRoom[this.dialect.name](this.db, id, messageAt, messageAt);
+    const row = rows[0];
+    return row && { seq: row.last_seq, at: row.last_message_at! };
   }
 
   async takeSeat(id: string): Promise<boolean> {

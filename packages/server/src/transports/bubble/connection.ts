@@ -1,0 +1,145 @@
+import type { Logger } from 'pino';
+import type { Socket } from 'socket.io';
+import * as ws from 'ws';
+import type { Actor } from '../../domain/actor.ts';
+import type { EncodedEvent } from '../../realtime/encoded-event.ts';
+import type { LiveSession, LiveSessions, LiveSink } from '../../services/realtime/live-session.ts';
+import { spend, type Bucket, type FrameBudget } from '../ws/frame-budget.ts';
+import { decode, translate, variantOf, type Recipient } from './outgoing.ts';
+import type { BubbleSockets, Registered } from './sockets.ts';
+
+export interface ConnectionDeps {
+  live: LiveSessions;
+  sockets: BubbleSockets<BubbleConnection>;
+  logger: Pick<Logger, 'warn' | 'error'>;
+  /** What one socket may send (WS_FRAME_RATE, WS_FRAME_BURST, as on /ws). */
+  frameBudget: FrameBudget;
+  /** Packets an engine.io socket may have queued before live events wait (replays) or it is dropped. */
+  maxQueuedPackets: number;
+  /** A counsellor was matched with someone (their notification): tell this socket as bubble did. */
+  onCounsellorMatch(conn: BubbleConnection, roomId: string, userId: string): void;
+}
+
+/**
+ * A Socket.IO event packet ('2["event",payload]') and its WebSocket frame ('4' + packet, engine.io's
+ * message): built once per event and variant for every recipient, as socket.io's own broadcasts do
+ * (websocket clients get the frame as it is; polling clients the text).
+ */
+interface Packet {
+  text: string;
+  frame: Buffer[];
+}
+const packets = new WeakMap<EncodedEvent, Map<string, Packet>>();
+
+function encodePacket(out: readonly [string, unknown]): Packet {
+  const text = `2${JSON.stringify(out)}`;
+  const frame = (ws as unknown as { Sender: { frame(data: Buffer, o: object): Buffer[] } }).Sender.frame(Buffer.from(`4${text}`), { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true });
+  return { text, frame };
+}
+
+/** Room names this node has seen, for add_message's roomName (events carry the room id only). */
+export const roomNames = new Map<string, string>();
+const ROOM_NAMES_MAX = 50_000;
+
+export function rememberRoomName(roomId: string, name: string): void {
+  if (roomNames.size >= ROOM_NAMES_MAX && !roomNames.has(roomId)) roomNames.delete(roomNames.keys().next().value!);
+  roomNames.set(roomId, name);
+}
+
+/**
+ * One bubble socket: its guest user's live session (every event of the user's rooms, once, in
+ * order) translated into bubble's events (outgoing.ts), and its requests run one at a time, in
+ * the order they came, as the original's single-threaded handlers effectively did.
+ */
+export class BubbleConnection implements LiveSink, Recipient, Registered, Bucket {
+  readonly socket: Socket;
+  /** The request budget's bucket (WS_FRAME_RATE / WS_FRAME_BURST, as /ws): full at connect. */
+  tokens: number;
+  refilledAt = Date.now();
+  readonly actor: Actor;
+  readonly session: LiveSession;
+  /** Sends so far: makes each message's client_id unique (origin.ts). */
+  sends = 0;
+  private readonly d: ConnectionDeps;
+  private queue: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(socket: Socket, actor: Actor, deps: ConnectionDeps) {
+    this.socket = socket;
+    this.actor = actor;
+    this.d = deps;
+    this.tokens = deps.frameBudget.burst;
+    this.session = deps.live.open(actor, this);
+  }
+
+  get id(): string {
+    return this.socket.id;
+  }
+
+  get userId(): string {
+    return this.actor.id;
+  }
+
+  roomName(roomId: string): string {
+    return roomNames.get(roomId) ?? '';
+  }
+
+  /** Takes one request from the budget: false when it is spent (the request is refused, not run). */
+  spend(): boolean {
+    return spend(this, 1, this.d.frameBudget, Date.now());
+  }
+
+  /** Runs a request after the ones before it (their order is the client's). */
+  enqueue(work: () => Promise<void>): void {
+    this.queue = this.queue.then(work, work);
+  }
+
+  /**
+   * LiveSink: the event in bubble's terms, if it means something to bubble. The Socket.IO packet
+   * is encoded once per event and variant (see variantOf) and written to each socket's engine.io
+   * connection as socket.emit would write it: a room's members do not each re-encode it.
+   */
+  send(event: EncodedEvent): void {
+    if (this.closed) return;
+    const variant = variantOf(event, this);
+    let packet = variant === undefined ? undefined : packets.get(event)?.get(variant);
+    if (packet === undefined) {
+      const out = translate(event, this, this.d.sockets);
+      if (out) {
+        packet = encodePacket(out);
+        if (variant !== undefined) {
+          let byVariant = packets.get(event);
+          if (!byVariant) packets.set(event, (byVariant = new Map()));
+          byVariant.set(variant, packet);
+        }
+      }
+    }
+    if (packet !== undefined) {
+      if (this.socket.conn.readyState === 'open') this.socket.conn.write(packet.text, { wsPreEncodedFrame: packet.frame } as never);
+      return;
+    }
+    const ev = decode(event);
+    if (ev.type === 'room_updated') rememberRoomName(ev.data.room.id, ev.data.room.name);
+    else if (ev.type === 'notification' && ev.data.room_id && ev.data.actor && (ev.data.payload as { counsellor_match?: unknown } | null)?.counsellor_match === true) {
+      this.d.onCounsellorMatch(this, ev.data.room_id, ev.data.actor.id);
+    }
+  }
+
+  /** LiveSink: replays wait while the socket's queue is long. */
+  hasRoom(): boolean {
+    return !this.closed && (this.socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length < this.d.maxQueuedPackets;
+  }
+
+  /** LiveSink: the session was revoked (the guest account closed by an admin). */
+  close(_code: number, _reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.disconnect(true);
+  }
+
+  /** The socket is gone: no more events. */
+  ended(): void {
+    this.closed = true;
+    this.session.end();
+  }
+}
