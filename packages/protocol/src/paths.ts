@@ -21,7 +21,11 @@ export const API_PATH_PREFIXES = [
   'healthz',
   'readyz',
   'metrics',
+  'limits',
   'ws',
+  // The gateways' transports (issue 18): never the web app, even when a gateway is off.
+  'socket.io',
+  'compat',
   'docs',
   'openapi.json',
 ] as const;
