@@ -50,12 +50,21 @@ const work = mkdtempSync(join(tmpdir(), 'rooms-bench-att-'));
 // ── The server ───────────────────────────────────────────────────────────────────────────────────
 
 async function startS3(): Promise<{ env: Record<string, string>; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, '../packages/server/test/helpers/s3-server.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(import.meta.dirname, '../packages/server/test/helpers/s3-server.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
   const s3 = JSON.parse(line) as { url: string; accessKeyId: string; secretAccessKey: string };
   const exited = new Promise<void>((r) => child.once('close', () => r()));
   return {
-    env: { STORAGE: 's3', S3_ENDPOINT: s3.url, S3_BUCKET: 'rooms-bench', S3_CREATE_BUCKET: 'true', S3_ACCESS_KEY_ID: s3.accessKeyId, S3_SECRET_ACCESS_KEY: s3.secretAccessKey },
+    env: {
+      STORAGE: 's3',
+      S3_ENDPOINT: s3.url,
+      S3_BUCKET: 'rooms-bench',
+      S3_CREATE_BUCKET: 'true',
+      S3_ACCESS_KEY_ID: s3.accessKeyId,
+      S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    },
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
@@ -80,7 +89,11 @@ const server = await startServer(
 
 let token = '';
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${server.url}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -88,7 +101,11 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
 async function upload(data: Buffer, filename: string): Promise<string> {
   const form = new FormData();
   form.append('file', new Blob([data as Uint8Array<ArrayBuffer>]), filename);
-  const res = await fetch(`${server.url}/attachments/upload`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const res = await fetch(`${server.url}/attachments/upload`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
   const body = (await res.json()) as { attachment?: { id: string } };
   if (res.status !== 201 || !body.attachment) throw new Error(`upload of ${filename}: ${res.status} ${JSON.stringify(body)}`);
   return body.attachment.id;
@@ -98,7 +115,8 @@ async function upload(data: Buffer, filename: string): Promise<string> {
 
 /** A PDF of exactly `size` bytes: a page and a stream of lowercase text (nothing a scanner looks for). */
 function pdf(size: number): Buffer {
-  const head = '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >> endobj\n';
+  const head =
+    '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >> endobj\n';
   const tail = '\nendstream endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n';
   const streamHead = (n: number) => `4 0 obj << /Length ${n} >> stream\n`;
   let fill = size - head.length - tail.length - streamHead(size).length;
@@ -150,7 +168,15 @@ async function throughput(size: number, count: number, label: string): Promise<T
   const t1 = performance.now();
   for (const [i, f] of files.entries()) await writeFile(join(work, `plain-${i}.bin`), f, { flush: true });
   const plainSecs = (performance.now() - t1) / 1000;
-  return { label, count, uploadMBs: (size * count) / MB / uploadSecs, plainMBs: (size * count) / MB / plainSecs, uploadMsP50: median(times), serverCpuMs, clientCpuMs };
+  return {
+    label,
+    count,
+    uploadMBs: (size * count) / MB / uploadSecs,
+    plainMBs: (size * count) / MB / plainSecs,
+    uploadMsP50: median(times),
+    serverCpuMs,
+    clientCpuMs,
+  };
 }
 
 interface Thumbs {
@@ -171,7 +197,8 @@ async function thumbnails(count: number): Promise<Thumbs> {
   writeFileSync(path, image);
   const preparer = createImagePreparer(loadConfig({}));
   const box = ATTACHMENT_LIMITS.thumbnailBox;
-  const sharpAlone = () => sharp(path).autoOrient().resize({ width: box, height: box, fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
+  const sharpAlone = () =>
+    sharp(path).autoOrient().resize({ width: box, height: box, fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
   await preparer.prepareImage(path, 'image/jpeg');
   await sharpAlone();
   const prep: number[] = [];
@@ -196,7 +223,16 @@ async function thumbnails(count: number): Promise<Thumbs> {
     await upload(doc, `same-size-${i}.pdf`);
     docs.push(performance.now() - s);
   }
-  return { width, height, bytes: image.length, count, prepareMs: median(prep), sharpMs: median(alone), imageUploadMs: median(img), docUploadMs: median(docs) };
+  return {
+    width,
+    height,
+    bytes: image.length,
+    count,
+    prepareMs: median(prep),
+    sharpMs: median(alone),
+    imageUploadMs: median(img),
+    docUploadMs: median(docs),
+  };
 }
 
 interface Concurrent {
@@ -261,7 +297,14 @@ async function sendPath(count: number, roomId: string): Promise<Sends> {
 let exit = 0;
 try {
   const username = `bench_${randomBytes(3).toString('hex')}`;
-  token = (await api<{ token: string }>('POST', '/auth/signup', { username, email: `${username}@bench.test`, password: 'correct horse battery', setup_token: BENCH_SETUP_TOKEN })).token;
+  token = (
+    await api<{ token: string }>('POST', '/auth/signup', {
+      username,
+      email: `${username}@bench.test`,
+      password: 'correct horse battery',
+      setup_token: BENCH_SETUP_TOKEN,
+    })
+  ).token;
   const room = await api<{ id: string }>('POST', '/rooms', { name: `att-${username}`, type: 'public', categories: [] });
 
   // The memory scenario first, on a server that has taken one upload only (a warm-up), so the RSS
@@ -270,7 +313,10 @@ try {
   log('concurrent uploads');
   const cc = await concurrentUploads(Number(values.concurrent), 10 * MB);
   log('upload throughput');
-  const tp = [await throughput(1 * MB, Number(values['uploads-1mb']), '1 MB'), await throughput(10 * MB, Number(values['uploads-10mb']), '10 MB')];
+  const tp = [
+    await throughput(1 * MB, Number(values['uploads-1mb']), '1 MB'),
+    await throughput(10 * MB, Number(values['uploads-10mb']), '10 MB'),
+  ];
   log('thumbnails');
   const th = await thumbnails(Number(values.images));
   log('send path');
@@ -284,7 +330,10 @@ try {
     '',
     '| upload | files | through POST /attachments/upload | plain write + fsync of the same bytes | ratio | upload p50 | CPU per upload: server / client |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...tp.map((t) => `| ${t.label} | ${t.count} | ${f1(t.uploadMBs)} MB/s | ${f1(t.plainMBs)} MB/s | ${f2(t.uploadMBs / t.plainMBs)} | ${f1(t.uploadMsP50)} ms | ${f1(t.serverCpuMs)} / ${f1(t.clientCpuMs)} ms |`),
+    ...tp.map(
+      (t) =>
+        `| ${t.label} | ${t.count} | ${f1(t.uploadMBs)} MB/s | ${f1(t.plainMBs)} MB/s | ${f2(t.uploadMBs / t.plainMBs)} | ${f1(t.uploadMsP50)} ms | ${f1(t.serverCpuMs)} / ${f1(t.clientCpuMs)} ms |`,
+    ),
     '',
     `| thumbnail (${th.width}×${th.height} JPEG, ${f2(th.bytes / MB)} MB, median of ${th.count}) | ms | ratio |`,
     '| --- | ---: | ---: |',
@@ -309,7 +358,11 @@ try {
   const report = lines.join('\n');
   console.log(report);
   if (values.write) {
-    writeSection(join(import.meta.dirname, '..', 'BENCHMARKS.md'), `attachments-${values.storage}`, `${report}\nReproduce with \`npm run bench:attachments -- --storage ${values.storage} --write\`.\n`);
+    writeSection(
+      join(import.meta.dirname, '..', 'BENCHMARKS.md'),
+      `attachments-${values.storage}`,
+      `${report}\nReproduce with \`npm run bench:attachments -- --storage ${values.storage} --write\`.\n`,
+    );
     log('written: the attachments section of BENCHMARKS.md');
   }
 } catch (err) {

@@ -24,7 +24,15 @@ import { slowClientScenarios } from './attack/scenarios/slow-clients.ts';
 import { trickScenarios } from './attack/scenarios/tricks.ts';
 import { wsFloodScenarios } from './attack/scenarios/ws-floods.ts';
 
-const SCENARIOS: Scenario[] = [...loginScenarios, ...wsFloodScenarios, ...slowClientScenarios, ...fanoutScenarios, ...capScenarios, ...crashScenarios, ...trickScenarios];
+const SCENARIOS: Scenario[] = [
+  ...loginScenarios,
+  ...wsFloodScenarios,
+  ...slowClientScenarios,
+  ...fanoutScenarios,
+  ...capScenarios,
+  ...crashScenarios,
+  ...trickScenarios,
+];
 
 const { values } = parseArgs({
   options: {
@@ -52,7 +60,11 @@ const tables: string[] = [];
 const results: Record<string, Row[]> = {};
 for (const db of databases) {
   const ctx: Ctx = {
-    target: { postgresAdminUrl: db === 'postgres' ? postgresAdminUrl : undefined, bcryptCost: Number(values['bcrypt-cost']), verbose: values.verbose },
+    target: {
+      postgresAdminUrl: db === 'postgres' ? postgresAdminUrl : undefined,
+      bcryptCost: Number(values['bcrypt-cost']),
+      verbose: values.verbose,
+    },
     floodSeconds: Number(values['flood-seconds']),
     kills: Number(values.kills),
     slowClients: Number(values['slow-clients']),
@@ -71,13 +83,25 @@ for (const db of databases) {
     } catch (err) {
       // A scenario that cannot finish is a finding too: it shows in the table.
       ctx.log(`${s.id} failed: ${(err as Error).stack}`);
-      rows.push({ id: s.id, attack: s.title, limits: '–', unit: 'req', tally: new Tally(), outcome: [`**harness error**: ${(err as Error).message}`] });
+      rows.push({
+        id: s.id,
+        attack: s.title,
+        limits: '–',
+        unit: 'req',
+        tally: new Tally(),
+        outcome: [`**harness error**: ${(err as Error).message}`],
+      });
     }
     ctx.log(`${s.id} done in ${((performance.now() - s0) / 1000).toFixed(0)} s`);
   }
   results[db] = rows;
   const seconds = ((performance.now() - t0) / 1000).toFixed(0);
-  tables.push(renderTable(`${db === 'sqlite' ? 'SQLite' : 'PostgreSQL'} (${seconds} s; 1-min load average ${load0} at the start, ${loadavg()[0]!.toFixed(1)} at the end)`, rows));
+  tables.push(
+    renderTable(
+      `${db === 'sqlite' ? 'SQLite' : 'PostgreSQL'} (${seconds} s; 1-min load average ${load0} at the start, ${loadavg()[0]!.toFixed(1)} at the end)`,
+      rows,
+    ),
+  );
 }
 
 const head = `## Attack run — ${started.toISOString()}, ${availableParallelism()} cores, server and generator on one machine\n`;
@@ -93,10 +117,16 @@ const dir = join(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
 const stamp = started.toISOString().replace(/[:.]/g, '-');
 writeFileSync(join(dir, `attack-${stamp}.md`), report);
-const json = Object.fromEntries(Object.entries(results).map(([db, rows]) => [db, rows.map((r) => ({ ...r, tally: { ...r.tally, by: Object.fromEntries(r.tally.by) } }))]));
+const json = Object.fromEntries(
+  Object.entries(results).map(([db, rows]) => [db, rows.map((r) => ({ ...r, tally: { ...r.tally, by: Object.fromEntries(r.tally.by) } }))]),
+);
 writeFileSync(join(dir, `attack-${stamp}.json`), JSON.stringify(json, null, 2));
 console.error(`written: bench/results/attack-${stamp}.md and .json`);
 if (values.write) {
-  writeSection(join(import.meta.dirname, '..', 'BENCHMARKS.md'), 'attack-run', `${report}\nReproduce with \`npm run bench:attack -- --write\`.\n`);
+  writeSection(
+    join(import.meta.dirname, '..', 'BENCHMARKS.md'),
+    'attack-run',
+    `${report}\nReproduce with \`npm run bench:attack -- --write\`.\n`,
+  );
   console.error('written: the attack-run section of BENCHMARKS.md');
 }

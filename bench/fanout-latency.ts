@@ -51,13 +51,20 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
 const line = (label: string, xs: number[]) =>
-  console.log(`${label.padEnd(18)} n=${String(xs.length).padStart(4)}  p50 ${pct(xs, 50).toFixed(1)} ms  p99 ${pct(xs, 99).toFixed(1)} ms  max ${Math.max(...xs).toFixed(1)} ms`);
+  console.log(
+    `${label.padEnd(18)} n=${String(xs.length).padStart(4)}  p50 ${pct(xs, 50).toFixed(1)} ms  p99 ${pct(xs, 99).toFixed(1)} ms  max ${Math.max(...xs).toFixed(1)} ms`,
+  );
 
 const target = await startRooms({ cores: undefined, nodeFlags: [] });
 try {
   let deliveries = 0;
   let acks = 0;
-  const events: ClientEvents = { delivery: () => void deliveries++, ack: () => void acks++, refused: (_c, _id, code) => console.error('refused', code), closed: () => {} };
+  const events: ClientEvents = {
+    delivery: () => void deliveries++,
+    ack: () => void acks++,
+    refused: (_c, _id, code) => console.error('refused', code),
+    closed: () => {},
+  };
   const clients = await target.connect({ rooms: 1, members }, events, { concurrency: 100 });
   console.log(`${clients.length} sockets in one room; ${messages} messages → ${messages * members} deliveries`);
 
@@ -73,7 +80,9 @@ try {
   while (deliveries < expected && performance.now() - started < 300_000) await new Promise((r) => setTimeout(r, 20));
   const took = performance.now() - started;
   line('/healthz, burst', await during.stop());
-  console.log(`burst: ${deliveries}/${expected} deliveries, ${acks} acks in ${(took / 1000).toFixed(2)} s (${Math.round(deliveries / (took / 1000))} deliveries/s)`);
+  console.log(
+    `burst: ${deliveries}/${expected} deliveries, ${acks} acks in ${(took / 1000).toFixed(2)} s (${Math.round(deliveries / (took / 1000))} deliveries/s)`,
+  );
   for (const c of clients) c.close();
 } finally {
   await target.stop();

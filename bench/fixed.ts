@@ -46,7 +46,9 @@ const roomsFlags = values['node-flags'].split(' ').filter(Boolean);
 const sockets = names.length * grid.rooms * grid.members;
 const openFiles = Number(machine().openFiles);
 if (openFiles > 0 && sockets + 100 > openFiles) {
-  throw new Error(`${sockets} client sockets (${names.length} targets × ${grid.rooms * grid.members}) exceed this process's open-file limit of ${openFiles}: run fewer targets at once (--targets rooms)`);
+  throw new Error(
+    `${sockets} client sockets (${names.length} targets × ${grid.rooms * grid.members}) exceed this process's open-file limit of ${openFiles}: run fewer targets at once (--targets rooms)`,
+  );
 }
 const cores = coreSplit();
 if (cores) pin(process.pid, cores.load);
@@ -55,7 +57,13 @@ if (cores) pin(process.pid, cores.load);
 const runs: { name: TargetName; target: Target; gen: LoadGen; perMessage: number[] }[] = [];
 try {
   for (const name of names) {
-    const target = await startTarget(name, { verbose: values.verbose, cores: cores?.server, sqlTimingDir, perfDir, nodeFlags: name === 'rooms' ? [...roomsFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])] : [] });
+    const target = await startTarget(name, {
+      verbose: values.verbose,
+      cores: cores?.server,
+      sqlTimingDir,
+      perfDir,
+      nodeFlags: name === 'rooms' ? [...roomsFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])] : [],
+    });
     const gen = new LoadGen(grid);
     // Listed before connecting, so that a failed connect still stops the server (finally, below).
     runs.push({ name, target, gen, perMessage: [] });
@@ -87,7 +95,9 @@ try {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const base = median(runs[0]!.perMessage);
 for (const { name, perMessage: xs } of runs) {
-  console.log(`${name.padEnd(8)} median ${median(xs).toFixed(0)} µs per message (${xs.map((x) => x.toFixed(0)).join(', ')}); ${(median(xs) / base).toFixed(2)}× ${runs[0]!.name}`);
+  console.log(
+    `${name.padEnd(8)} median ${median(xs).toFixed(0)} µs per message (${xs.map((x) => x.toFixed(0)).join(', ')}); ${(median(xs) / base).toFixed(2)}× ${runs[0]!.name}`,
+  );
 }
 if (perfDir) {
   summarizePerfDir(perfDir);

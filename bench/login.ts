@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_SETUP_TOKEN, freshDatabase, startServer } from './lib/server.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '8' }, cost: { type: 'string', default: process.env.BCRYPT_COST ?? '12' } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '8' },
+    cost: { type: 'string', default: process.env.BCRYPT_COST ?? '12' },
+  },
+});
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
 const cost = Number(values.cost);
@@ -39,14 +45,22 @@ try {
   const password = 'correct horse battery';
   const users = Array.from({ length: concurrency }, (_, i) => `bench_${i}`);
   for (const username of users) {
-    const r = await fetch(`${server.url}/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, email: `${username}@bench.test`, password, setup_token: BENCH_SETUP_TOKEN }) });
+    const r = await fetch(`${server.url}/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, email: `${username}@bench.test`, password, setup_token: BENCH_SETUP_TOKEN }),
+    });
     if (r.status !== 201) throw new Error(`signup ${r.status}`);
   }
   let i = 0;
   let failures = 0;
   const rooms = await closedLoop(async () => {
     const username = users[i++ % users.length];
-    const r = await fetch(`${server.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    const r = await fetch(`${server.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
     await r.arrayBuffer();
     if (r.status !== 200) failures++;
   });
@@ -56,7 +70,9 @@ try {
   });
   const row = (name: string, r: { ops: number; latencies: number[] }) =>
     `| ${name} | ${r.ops.toFixed(1)} | ${percentile(r.latencies, 50).toFixed(0)} | ${percentile(r.latencies, 99).toFixed(0)} |`;
-  console.log(`\nlogin throughput — bcrypt cost ${cost}, ${concurrency} concurrent clients, ${seconds} s each, ${availableParallelism()} cores, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 4}\n`);
+  console.log(
+    `\nlogin throughput — bcrypt cost ${cost}, ${concurrency} concurrent clients, ${seconds} s each, ${availableParallelism()} cores, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 4}\n`,
+  );
   console.log('| target | ops/s | p50 ms | p99 ms |\n| --- | --- | --- | --- |');
   console.log(row('Rooms POST /auth/login', rooms));
   console.log(row('baseline: bcrypt.compare alone', raw));

@@ -57,7 +57,9 @@ const parseGrid = (s: string): Grid => {
   const [rooms, members] = s.split(/[x×]/).map(Number);
   return { rooms: rooms!, members: members! };
 };
-const grids = values.grids ? values.grids.split(',').map(parseGrid) : ['10x100', '2x500', '100x10', ...(quick ? [] : ['1000x10', '100x100', '10x1000'])].map(parseGrid);
+const grids = values.grids
+  ? values.grids.split(',').map(parseGrid)
+  : ['10x100', '2x500', '100x10', ...(quick ? [] : ['1000x10', '100x100', '10x1000'])].map(parseGrid);
 
 const cores = coreSplit();
 if (cores) pin(process.pid, cores.load);
@@ -83,9 +85,11 @@ const results: Results = {
   machine: machine(),
   settings: {
     targets: ctx.targets,
-    pinning: cores ? `servers pinned to core ${cores.server}, load generator to core ${cores.load} (taskset); PostgreSQL unpinned` : 'no pinning (taskset or a second core missing)',
+    pinning: cores
+      ? `servers pinned to core ${cores.server}, load generator to core ${cores.load} (taskset); PostgreSQL unpinned`
+      : 'no pinning (taskset or a second core missing)',
     rateLimit: BENCH_RATE_LIMIT,
-    addons: 'bufferutil and utf-8-validate (Socket.IO\'s recommended ws add-ons) are installed, so ws uses them in every target.',
+    addons: "bufferutil and utf-8-validate (Socket.IO's recommended ws add-ons) are installed, so ws uses them in every target.",
     roomsDatabase: `${values['rooms-db'] === 'postgres' ? 'PostgreSQL (a fresh database)' : 'SQLite in a temporary DATA_DIR (the one-node default)'} for S1–S4, SQLite and PostgreSQL in S5`,
     loadAvgStart: loadAvg(),
     loadAvgEnd: 0,
@@ -109,7 +113,10 @@ await scenario('S2', async () => {
   const s1 = results.s1?.find((g) => g.grid.rooms === grid.rooms && g.grid.members === grid.members)?.best.relay?.rate;
   results.s2 = await runS2(ctx, grid, s1);
 });
-await scenario('S3', async () => void (results.s3 = await runS3(ctx, (process.env.BENCH_S3_LEVELS ?? '5000,15000').split(',').map(Number))));
+await scenario(
+  'S3',
+  async () => void (results.s3 = await runS3(ctx, (process.env.BENCH_S3_LEVELS ?? '5000,15000').split(',').map(Number))),
+);
 await scenario('S4', async () => void (results.s4 = await runS4(ctx, quick ? { rooms: 10, members: 100 } : { rooms: 50, members: 100 })));
 await scenario('S5', async () => void (results.s5 = await runS5({ ...ctx, targets: ['rooms'] })));
 
@@ -117,9 +124,17 @@ results.seconds = (performance.now() - t0) / 1000;
 results.settings.loadAvgEnd = loadAvg();
 const { json, md, report } = writeResults(results, resultsDir);
 console.log(`\n${report.tables.map(markdownTable).join('\n')}`);
-console.log(markdownTable({ title: 'Goals from issue 6', header: ['scenario', 'goal', 'measured', 'result'], rows: report.goals.map((g) => [g.scenario, g.goal, g.measured, g.met === undefined ? 'n/a' : g.met ? '✓' : '✗']), notes: [] }));
+console.log(
+  markdownTable({
+    title: 'Goals from issue 6',
+    header: ['scenario', 'goal', 'measured', 'result'],
+    rows: report.goals.map((g) => [g.scenario, g.goal, g.measured, g.met === undefined ? 'n/a' : g.met ? '✓' : '✗']),
+    notes: [],
+  }),
+);
 if (profileDir) {
-  for (const f of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) writeFileSync(join(profileDir, `${f}.txt`), summarizeProfile(join(profileDir, f), 40));
+  for (const f of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')))
+    writeFileSync(join(profileDir, `${f}.txt`), summarizeProfile(join(profileDir, f), 40));
   log(`profiles and summaries in ${profileDir}`);
 }
 if (sqlTimingDir) log(`SQL statement timing in ${sqlTimingDir}`);

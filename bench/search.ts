@@ -54,8 +54,41 @@ const random = () => {
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 
 function vocabulary(): string[] {
-  if (values.words) return [...new Set(readFileSync(values.words, 'utf8').split('\n').map((w) => w.trim()).filter((w) => /^[\p{L}]{2,}$/u.test(w)))];
-  const syllables = ['ka', 'lo', 'mi', 'ne', 'ra', 'to', 'su', 'vi', 'de', 'ploy', 'ser', 'ver', 'con', 'fig', 'an', 'ti', 'sta', 'ge', 'ment', 'ing', 'ed', 'pro', 'ble', 'tion'];
+  if (values.words)
+    return [
+      ...new Set(
+        readFileSync(values.words, 'utf8')
+          .split('\n')
+          .map((w) => w.trim())
+          .filter((w) => /^[\p{L}]{2,}$/u.test(w)),
+      ),
+    ];
+  const syllables = [
+    'ka',
+    'lo',
+    'mi',
+    'ne',
+    'ra',
+    'to',
+    'su',
+    'vi',
+    'de',
+    'ploy',
+    'ser',
+    'ver',
+    'con',
+    'fig',
+    'an',
+    'ti',
+    'sta',
+    'ge',
+    'ment',
+    'ing',
+    'ed',
+    'pro',
+    'ble',
+    'tion',
+  ];
   const words = new Set<string>(['the', 'and', 'deploy', 'server', 'meeting', 'tomorrow', 'lunch', 'release']);
   while (words.size < 20_000) words.add(Array.from({ length: 2 + Math.floor(random() * 3) }, () => pick(syllables)).join(''));
   return [...words];
@@ -99,13 +132,35 @@ for (let i = 0; i < USERS; i++) {
   const id = newId();
   usernames.push(`user${i}`);
   users.push(id);
-  await store.users.insert({ id, username: `user${i}`, email: `u${i}@bench.test`, password_hash: 'x', display_name: `User ${i}`, avatar_url: null, bio: null, website: null, status_message: null, created_at: at(0) });
+  await store.users.insert({
+    id,
+    username: `user${i}`,
+    email: `u${i}@bench.test`,
+    password_hash: 'x',
+    display_name: `User ${i}`,
+    avatar_url: null,
+    bio: null,
+    website: null,
+    status_message: null,
+    created_at: at(0),
+  });
 }
 const rooms: string[] = [];
 for (let i = 0; i < ROOMS; i++) {
   const id = newId();
   rooms.push(id);
-  await store.rooms.insert({ id, type: 'public', name: `room-${i}`, description: null, topic_kind: 'text', categories: [], member_limit: null, direct_key: null, created_by: null, created_at: at(0) });
+  await store.rooms.insert({
+    id,
+    type: 'public',
+    name: `room-${i}`,
+    description: null,
+    topic_kind: 'text',
+    categories: [],
+    member_limit: null,
+    direct_key: null,
+    created_by: null,
+    created_at: at(0),
+  });
 }
 process.stderr.write(`users and rooms\n`);
 const searcher = users[0]!;
@@ -122,7 +177,19 @@ for (let done = 0; done < N; done += BATCH) {
       const content = text();
       textBytes += Buffer.byteLength(content);
       const seq = (await tx.rooms.nextMessageSeq(room, at(i)))?.seq;
-      await tx.messages.insert({ id: newId(), room_id: room, seq: seq!, sender_id: users[i % USERS]!, type: 'text', content, parent_id: null, client_id: null, mentions: [], mentions_room: false, created_at: at(i) });
+      await tx.messages.insert({
+        id: newId(),
+        room_id: room,
+        seq: seq!,
+        sender_id: users[i % USERS]!,
+        type: 'text',
+        content,
+        parent_id: null,
+        client_id: null,
+        mentions: [],
+        mentions_room: false,
+        created_at: at(i),
+      });
     }
   });
   if (done % 50_000 === 0 && done > 0) process.stderr.write(`loaded ${done}\n`);
@@ -158,7 +225,17 @@ async function time(fn: () => Promise<unknown>): Promise<number[]> {
 const baseline = await time(() => store.messages.list(rooms[Math.floor(random() * MEMBER_OF)]!, { limit: 20 }));
 const base50 = quantile(baseline, 0.5);
 const base95 = quantile(baseline, 0.95);
-const rows: Record<string, string | number>[] = [{ query: 'room page (baseline)', q: 'GET /rooms/:id/messages', hits: 20, p50_ms: base50.toFixed(2), p95_ms: base95.toFixed(2), p50_ratio: 1, p95_ratio: 1 }];
+const rows: Record<string, string | number>[] = [
+  {
+    query: 'room page (baseline)',
+    q: 'GET /rooms/:id/messages',
+    hits: 20,
+    p50_ms: base50.toFixed(2),
+    p95_ms: base95.toFixed(2),
+    p50_ratio: 1,
+    p95_ratio: 1,
+  },
+];
 for (const [label, q] of kinds) {
   const ast = parseSearchQuery(q, { now: new Date() });
   let hits = 0;
@@ -167,21 +244,35 @@ for (const [label, q] of kinds) {
   });
   const p50 = quantile(ms, 0.5);
   const p95 = quantile(ms, 0.95);
-  rows.push({ query: label, q, hits, p50_ms: p50.toFixed(2), p95_ms: p95.toFixed(2), p50_ratio: Math.round(p50 / base50), p95_ratio: Math.round(p95 / base95) });
+  rows.push({
+    query: label,
+    q,
+    hits,
+    p50_ms: p50.toFixed(2),
+    p95_ms: p95.toFixed(2),
+    p50_ratio: Math.round(p50 / base50),
+    p95_ratio: Math.round(p95 / base95),
+  });
 }
 
 // Index size against the text it indexes.
 const dialect = openDialect(where);
 const sizeQuery =
   kind === 'sqlite'
-    ? sql<{ n: number }>`select sum(pgsize) as n from dbstat where name like 'message_search%' or name like 'sqlite_autoindex_message_search%'`
+    ? sql<{
+        n: number;
+      }>`select sum(pgsize) as n from dbstat where name like 'message_search%' or name like 'sqlite_autoindex_message_search%'`
     : sql<{ n: number }>`select pg_total_relation_size('message_search') as n`;
 const indexBytes = Number((await sizeQuery.execute(dialect.db)).rows[0]?.n ?? 0);
 await dialect.close();
 
-console.log(`\n${kind}: ${N} messages, ${ROOMS} rooms, ${USERS} users; the searcher is in ${MEMBER_OF} rooms (~${Math.round((N * MEMBER_OF) / ROOMS)} messages); ${REPEAT} runs per query`);
+console.log(
+  `\n${kind}: ${N} messages, ${ROOMS} rooms, ${USERS} users; the searcher is in ${MEMBER_OF} rooms (~${Math.round((N * MEMBER_OF) / ROOMS)} messages); ${REPEAT} runs per query`,
+);
 console.log(`load: ${Math.round(N / loadSecs)} messages/s through the store (indexed in the same transactions)`);
-console.log(`index: ${(indexBytes / 2 ** 20).toFixed(1)} MiB for ${(textBytes / 2 ** 20).toFixed(1)} MiB of text (${(indexBytes / textBytes).toFixed(1)}×)`);
+console.log(
+  `index: ${(indexBytes / 2 ** 20).toFixed(1)} MiB for ${(textBytes / 2 ** 20).toFixed(1)} MiB of text (${(indexBytes / textBytes).toFixed(1)}×)`,
+);
 console.table(rows);
 
 await store.close();

@@ -58,13 +58,18 @@ const assets = initialAssets(dist);
 const dataDir = mkdtempSync(join(tmpdir(), 'rooms-web-ui-'));
 await (await openStore({ dataDir })).close();
 const fixture = await seedUi(undefined, dataDir, { rooms: n('rooms'), messages: n('messages'), landingMessages: n('landing') });
-log(`seeded ${fixture.rooms.toLocaleString('en')} rooms, ${fixture.messages.toLocaleString('en')} messages in ${fixture.seconds.toFixed(1)} s; landing room #${fixture.landing.name} holds ${fixture.landing.messages.toLocaleString('en')}`);
+log(
+  `seeded ${fixture.rooms.toLocaleString('en')} rooms, ${fixture.messages.toLocaleString('en')} messages in ${fixture.seconds.toFixed(1)} s; landing room #${fixture.landing.name} holds ${fixture.landing.messages.toLocaleString('en')}`,
+);
 
 // The server with the bench's limits (BENCH_LIMITS: paging 10,000 messages is 200 requests from one address).
 // The server serves the UI at / from WEB_DIR (--dist): `--ui-from server`, the default. `--ui-from bench`
 // serves dist/ from the bench instead (web-ui/serve.ts), the API and /ws passed through to the server:
 // how the bench ran before the server served the app, kept to compare the two.
-const server = await startServer({ DATA_DIR: dataDir, JWT_SECRET: randomBytes(32).toString('hex'), BCRYPT_COST: '10', WEB_DIR: dist }, { verbose: values.verbose });
+const server = await startServer(
+  { DATA_DIR: dataDir, JWT_SECRET: randomBytes(32).toString('hex'), BCRYPT_COST: '10', WEB_DIR: dist },
+  { verbose: values.verbose },
+);
 if (!['server', 'bench'].includes(values['ui-from']!)) throw new Error(`--ui-from is server or bench, not ${values['ui-from']}`);
 const ui = values['ui-from'] === 'server' ? { url: server.url, close: async () => {} } : await serveUi(dist, server.url);
 
@@ -73,7 +78,11 @@ const ui = values['ui-from'] === 'server' ? { url: server.url, close: async () =
 let token: string | undefined;
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${server.url}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -144,7 +153,18 @@ try {
     await server.stop();
     process.exit(0);
   }
-  const report = renderReport({ started, seconds: (Date.now() - started.getTime()) / 1000, machine: machine(), browser: browserVersion, loadAvg: [load0, loadAvg()], fixture, assets, runs, uiFrom: values['ui-from']!, flick: { px: n('flick-px'), speed: n('flick-speed'), pauseMs: n('flick-pause') } });
+  const report = renderReport({
+    started,
+    seconds: (Date.now() - started.getTime()) / 1000,
+    machine: machine(),
+    browser: browserVersion,
+    loadAvg: [load0, loadAvg()],
+    fixture,
+    assets,
+    runs,
+    uiFrom: values['ui-from']!,
+    flick: { px: n('flick-px'), speed: n('flick-speed'), pauseMs: n('flick-pause') },
+  });
   console.log(`\n${report}`);
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
@@ -153,7 +173,11 @@ try {
   writeFileSync(join(dir, `web-ui-${stamp}.json`), JSON.stringify({ fixture, assets, runs }, null, 2));
   log(`written: bench/results/web-ui-${stamp}.md and .json`);
   if (values.write) {
-    writeSection(join(import.meta.dirname, '..', 'BENCHMARKS.md'), 'web-ui', `${report}\nReproduce with \`npm run bench:ui -- --write\`.\n`);
+    writeSection(
+      join(import.meta.dirname, '..', 'BENCHMARKS.md'),
+      'web-ui',
+      `${report}\nReproduce with \`npm run bench:ui -- --write\`.\n`,
+    );
     log('written: the web-ui section of BENCHMARKS.md');
   }
 } catch (err) {

@@ -25,7 +25,9 @@ let after = 0;
 for (const path of files(WEB_DIST)) {
   if (statSync(path).size < MIN_BYTES) continue;
   const data = readFileSync(path);
-  const br = brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length } });
+  const br = brotliCompressSync(data, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length },
+  });
   const gz = gzipSync(data, { level: 9 });
   if (br.length < data.length) writeFileSync(`${path}.br`, br);
   if (gz.length < data.length) writeFileSync(`${path}.gz`, gz);

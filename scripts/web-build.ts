@@ -98,7 +98,11 @@ export function ensureWebBuild(say: (line: string) => void = (l) => process.stde
     say(`Building the web app (${reason}): npm run build:web`);
     // Its output goes to stderr: the server's stdout is its JSON log.
     const started = performance.now();
-    const run = spawnSync('npm', ['run', '--silent', 'build:web'], { cwd: ROOT, stdio: ['ignore', 2, 2], shell: process.platform === 'win32' });
+    const run = spawnSync('npm', ['run', '--silent', 'build:web'], {
+      cwd: ROOT,
+      stdio: ['ignore', 2, 2],
+      shell: process.platform === 'win32',
+    });
     if (run.status !== 0) throw new Error(`npm run build:web failed (${run.error?.message ?? `exit ${run.status ?? run.signal}`})`);
     say(`Built the web app in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
     return true;

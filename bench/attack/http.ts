@@ -62,16 +62,26 @@ export class HttpClient {
         settled = true;
         resolve({ ...a, ms: performance.now() - t0 });
       };
-      const req = http.request({ host: this.host, port: this.port, method, path, headers, agent: this.agent, localAddress: o.localAddress }, (res) => {
-        const chunks: Buffer[] = [];
-        let bytes = 0;
-        res.on('data', (c: Buffer) => {
-          bytes += c.length;
-          if (o.keepBody) chunks.push(c);
-        });
-        res.on('end', () => done({ status: res.statusCode ?? 0, body: o.keepBody ? Buffer.concat(chunks).toString() : '', bytes, retryAfter: res.headers['retry-after'] }));
-        res.on('error', (err: NodeJS.ErrnoException) => done({ status: 0, body: '', bytes, error: err.code ?? err.message }));
-      });
+      const req = http.request(
+        { host: this.host, port: this.port, method, path, headers, agent: this.agent, localAddress: o.localAddress },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let bytes = 0;
+          res.on('data', (c: Buffer) => {
+            bytes += c.length;
+            if (o.keepBody) chunks.push(c);
+          });
+          res.on('end', () =>
+            done({
+              status: res.statusCode ?? 0,
+              body: o.keepBody ? Buffer.concat(chunks).toString() : '',
+              bytes,
+              retryAfter: res.headers['retry-after'],
+            }),
+          );
+          res.on('error', (err: NodeJS.ErrnoException) => done({ status: 0, body: '', bytes, error: err.code ?? err.message }));
+        },
+      );
       req.setTimeout(o.timeoutMs ?? 120_000, () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
       req.on('error', (err: NodeJS.ErrnoException) => done({ status: 0, body: '', bytes: 0, error: err.code ?? err.message }));
       req.end(payload);
@@ -122,7 +132,10 @@ export class Tally {
 
   /** "201×10, 429×5000" */
   breakdown(): string {
-    return [...this.by].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}×${v}`).join(', ');
+    return [...this.by]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k}×${v}`)
+      .join(', ');
   }
 }
 

@@ -50,11 +50,21 @@ function fire(intended: number): void {
     if (!pending.delete(intended)) return;
     samples.push({ intended, ms: performance.now() - intended, status });
   };
-  const req = http.request({ host: u.hostname, port: Number(u.port), path: cfg.path, agent, localAddress: cfg.localAddress, headers: { authorization: `Bearer ${cfg.token}` } }, (res) => {
-    res.resume();
-    res.on('end', () => finish(res.statusCode ?? 0));
-    res.on('error', () => finish(0));
-  });
+  const req = http.request(
+    {
+      host: u.hostname,
+      port: Number(u.port),
+      path: cfg.path,
+      agent,
+      localAddress: cfg.localAddress,
+      headers: { authorization: `Bearer ${cfg.token}` },
+    },
+    (res) => {
+      res.resume();
+      res.on('end', () => finish(res.statusCode ?? 0));
+      res.on('error', () => finish(0));
+    },
+  );
   req.setTimeout(120_000, () => req.destroy());
   req.on('error', () => finish(0));
   req.end();
@@ -91,7 +101,15 @@ async function stop(graceMs: number): Promise<ProbeSummary> {
     statuses[k] = (statuses[k] ?? 0) + 1;
   }
   const unanswered = statuses.pending ?? 0;
-  return { count: all.length, p50: at(50), p99: at(99), max: ms.at(-1) ?? 0, failed: all.length - unanswered - (statuses['200'] ?? 0), unanswered, statuses };
+  return {
+    count: all.length,
+    p50: at(50),
+    p99: at(99),
+    max: ms.at(-1) ?? 0,
+    failed: all.length - unanswered - (statuses['200'] ?? 0),
+    unanswered,
+    statuses,
+  };
 }
 
 parentPort!.postMessage('ready');

@@ -36,7 +36,19 @@ function latency(r: Row): string {
 }
 
 export function renderTable(title: string, rows: Row[]): string {
-  const header = ['attack', 'limits', 'sent', '2xx/3xx', '4xx', '429', '503', 'other 5xx', 'no answer', '/auth/me p50 / p99 ms: quiet → during', 'outcome'];
+  const header = [
+    'attack',
+    'limits',
+    'sent',
+    '2xx/3xx',
+    '4xx',
+    '429',
+    '503',
+    'other 5xx',
+    'no answer',
+    '/auth/me p50 / p99 ms: quiet → during',
+    'outcome',
+  ];
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const body = rows.map((r) =>
     line([

@@ -24,7 +24,11 @@ export const DEFAULT_LIMITS: Record<string, string> = (() => {
 
 /** "defaults" or "defaults + MESSAGE_RATE_LIMIT=100000". */
 export const limitsLabel = (extra: Record<string, string>): string =>
-  Object.keys(extra).length === 0 ? 'defaults' : `defaults + ${Object.entries(extra).map(([k, v]) => `${k}=${v}`).join(', ')}`;
+  Object.keys(extra).length === 0
+    ? 'defaults'
+    : `defaults + ${Object.entries(extra)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}`;
 
 export interface TargetOptions {
   /** A PostgreSQL admin URL (a fresh database is made next to it); absent → SQLite. */
@@ -65,7 +69,14 @@ export class Target {
   static async start(opts: TargetOptions, extra: Record<string, string> = {}): Promise<Target> {
     const dataDir = mkdtempSync(join(tmpdir(), 'rooms-attack-'));
     const database = await freshDatabase(opts.postgresAdminUrl);
-    const env = { DATA_DIR: dataDir, DATABASE_URL: database?.url ?? '', JWT_SECRET: randomBytes(32).toString('hex'), BCRYPT_COST: String(opts.bcryptCost), ...DEFAULT_LIMITS, ...extra };
+    const env = {
+      DATA_DIR: dataDir,
+      DATABASE_URL: database?.url ?? '',
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      BCRYPT_COST: String(opts.bcryptCost),
+      ...DEFAULT_LIMITS,
+      ...extra,
+    };
     const server = await startServer(env, { verbose: opts.verbose });
     return new Target(server, env, opts, database?.drop);
   }
@@ -96,7 +107,12 @@ export class Target {
    * so the per-IP sign-up limit is not what is measured); load shedding is waited out.
    */
   async signup(username: string, o: { email?: string; password?: string } = {}): Promise<Account> {
-    const body = { username, email: o.email ?? `${username}@attack.test`, password: o.password ?? PASSWORD, setup_token: BENCH_SETUP_TOKEN };
+    const body = {
+      username,
+      email: o.email ?? `${username}@attack.test`,
+      password: o.password ?? PASSWORD,
+      setup_token: BENCH_SETUP_TOKEN,
+    };
     let last: Answer | undefined;
     for (let attempt = 0; attempt < 20; attempt++) {
       last = await this.request('POST', '/auth/signup', { body, localAddress: setupAddress(), keepBody: true });

@@ -94,7 +94,9 @@ export class Peer {
 
   /** "closed by the server after 1.2 s with 1008" or "still open". */
   describeClose(since: number): string {
-    return this.closedAt === undefined ? 'socket still open' : `socket closed after ${((this.closedAt - since) / 1000).toFixed(1)} s with ${this.closeCode}`;
+    return this.closedAt === undefined
+      ? 'socket still open'
+      : `socket closed after ${((this.closedAt - since) / 1000).toFixed(1)} s with ${this.closeCode}`;
   }
 
   close(): void {

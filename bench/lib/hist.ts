@@ -5,7 +5,13 @@ export type Histogram = ReturnType<typeof hdr.build>;
 
 /** Values are microseconds; up to 10 minutes is tracked exactly enough (3 digits). */
 export const newHistogram = (): Histogram =>
-  hdr.build({ bitBucketSize: 32, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
+  hdr.build({
+    bitBucketSize: 32,
+    autoResize: true,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
 
 export interface Latency {
   count: number;

@@ -31,6 +31,9 @@ export async function collectGarbage(port: number): Promise<void> {
 }
 
 export async function memoryUsage(port: number): Promise<NodeJS.MemoryUsage> {
-  const r = await command<{ result: { value: NodeJS.MemoryUsage } }>(port, 'Runtime.evaluate', { expression: 'process.memoryUsage()', returnByValue: true });
+  const r = await command<{ result: { value: NodeJS.MemoryUsage } }>(port, 'Runtime.evaluate', {
+    expression: 'process.memoryUsage()',
+    returnByValue: true,
+  });
   return r.result.value;
 }

@@ -184,9 +184,25 @@ export class LoadGen implements ClientEvents {
     const client0 = process.cpuUsage();
     const wall0 = performance.now();
     const s: Step = {
-      tag: this.nextTag++, total, perRoom, bytesPerClient, start: performance.now() + 20, intervalMs: 1000 / o.rate,
-      status: new Uint8Array(total), seen: new Uint8Array(this.clients.length * bytesPerClient), lat: newHistogram(), ackLat: newHistogram(),
-      sent: 0, acked: 0, refused: 0, delivered: 0, duplicates: 0, stale: 0, closed: 0, lastReceipt: 0, lastAck: 0,
+      tag: this.nextTag++,
+      total,
+      perRoom,
+      bytesPerClient,
+      start: performance.now() + 20,
+      intervalMs: 1000 / o.rate,
+      status: new Uint8Array(total),
+      seen: new Uint8Array(this.clients.length * bytesPerClient),
+      lat: newHistogram(),
+      ackLat: newHistogram(),
+      sent: 0,
+      acked: 0,
+      refused: 0,
+      delivered: 0,
+      duplicates: 0,
+      stale: 0,
+      closed: 0,
+      lastReceipt: 0,
+      lastAck: 0,
     };
     this.step = s;
     let skipped = 0;
@@ -262,7 +278,7 @@ export class LoadGen implements ClientEvents {
       serverCpuMs,
       serverCpuPct: serverCpuMs === undefined ? undefined : (100 * serverCpuMs) / wall,
       cpuMsPer1k: serverCpuMs === undefined || s.delivered === 0 ? undefined : (1000 * serverCpuMs) / s.delivered,
-      rssMb: ((rssBytes(target.pid) ?? NaN) / 2 ** 20) || undefined,
+      rssMb: (rssBytes(target.pid) ?? NaN) / 2 ** 20 || undefined,
       loopP99Ms: loop?.p99,
       loopMaxMs: loop?.max,
       clientCpuPct: (100 * (clientCpu.user + clientCpu.system)) / 1000 / wall,

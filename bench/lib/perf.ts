@@ -54,7 +54,10 @@ export function summarizePerf(file: string): void {
 
 /** perf report's table of the top rows by the given sort keys. */
 function report(file: string, sort: string, rows: number): string {
-  const r = spawnSync('perf', ['report', '-i', file, '--stdio', '--no-children', '--sort', sort], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const r = spawnSync('perf', ['report', '-i', file, '--stdio', '--no-children', '--sort', sort], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
   const lines = (r.stdout ?? '').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
   return `by ${sort}:\n${lines.slice(0, rows).join('\n')}\n`;
 }

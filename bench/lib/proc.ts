@@ -89,7 +89,14 @@ export function machine(): { cpu: string; cores: number; memGb: number; kernel: 
   } catch {
     // not Linux: leave blank
   }
-  return { cpu: c[0]?.model ?? 'unknown', cores: c.length, memGb: Math.round(totalmem() / 2 ** 30), kernel, node: process.version, openFiles };
+  return {
+    cpu: c[0]?.model ?? 'unknown',
+    cores: c.length,
+    memGb: Math.round(totalmem() / 2 ** 30),
+    kernel,
+    node: process.version,
+    openFiles,
+  };
 }
 
 /** 1-minute load average, as a hint of other work on a shared machine. */

@@ -41,7 +41,11 @@ export function summarizeProfile(file: string, top = 25): string {
     total += ms;
   }
   const list = (m: Map<string, number>) =>
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)} %  ${v.toFixed(0).padStart(7)} ms  ${k}`).join('\n');
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)} %  ${v.toFixed(0).padStart(7)} ms  ${k}`)
+      .join('\n');
   return `total ${total.toFixed(0)} ms\n\nby function (self):\n${list(fn)}\n\nby package / file (self):\n${list(pkg)}`;
 }
 

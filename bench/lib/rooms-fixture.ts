@@ -50,19 +50,66 @@ export async function passwordHash(): Promise<string> {
 }
 
 /** A users row that can log in with PASSWORD. */
-export const userRow = (id: string, username: string, passwordHash: string, now: string) =>
-  ({ id, username, email: `${username}@bench.test`, password_hash: passwordHash, display_name: username, search_name: username, avatar_url: null, bio: null, website: null, status_message: null, is_admin: 0, created_at: now, last_seen: null, deactivated_at: null, purge_after: null, deleted_at: null });
+export const userRow = (id: string, username: string, passwordHash: string, now: string) => ({
+  id,
+  username,
+  email: `${username}@bench.test`,
+  password_hash: passwordHash,
+  display_name: username,
+  search_name: username,
+  avatar_url: null,
+  bio: null,
+  website: null,
+  status_message: null,
+  is_admin: 0,
+  created_at: now,
+  last_seen: null,
+  deactivated_at: null,
+  purge_after: null,
+  deleted_at: null,
+});
 
 /** A public room's row (no messages yet: the seeder sets last_seq and last_message_at). */
-export const roomRow = (id: string, name: string, createdBy: string, memberCount: number, now: string) =>
-  ({ id, type: 'public', name, name_lower: name.toLowerCase(), description: null, topic_kind: 'text', cover_attachment_id: null, categories: '[]', member_limit: null, member_count: memberCount, direct_key: null, created_by: createdBy, created_at: now, last_message_at: null });
+export const roomRow = (id: string, name: string, createdBy: string, memberCount: number, now: string) => ({
+  id,
+  type: 'public',
+  name,
+  name_lower: name.toLowerCase(),
+  description: null,
+  topic_kind: 'text',
+  cover_attachment_id: null,
+  categories: '[]',
+  member_limit: null,
+  member_count: memberCount,
+  direct_key: null,
+  created_by: createdBy,
+  created_at: now,
+  last_message_at: null,
+});
 
 /** A membership; lastRead (seq and message id) marks what the member has read. */
-export const membershipRow = (roomId: string, userId: string, role: 'owner' | 'member', now: string, lastRead?: { seq: number; id: string }) =>
-  ({ room_id: roomId, user_id: userId, role, joined_at: now, last_read_seq: lastRead?.seq ?? 0, last_read_message_id: lastRead?.id ?? null, last_read_at: lastRead ? now : null, muted_until: null });
+export const membershipRow = (
+  roomId: string,
+  userId: string,
+  role: 'owner' | 'member',
+  now: string,
+  lastRead?: { seq: number; id: string },
+) => ({
+  room_id: roomId,
+  user_id: userId,
+  role,
+  joined_at: now,
+  last_read_seq: lastRead?.seq ?? 0,
+  last_read_message_id: lastRead?.id ?? null,
+  last_read_at: lastRead ? now : null,
+  muted_until: null,
+});
 
 /** Inserts rows in batches of 500 (SQLite's limit on bound parameters). */
-export async function insertRows(db: Kysely<DB>, rows: { users?: ReturnType<typeof userRow>[]; rooms?: ReturnType<typeof roomRow>[]; memberships?: ReturnType<typeof membershipRow>[] }): Promise<void> {
+export async function insertRows(
+  db: Kysely<DB>,
+  rows: { users?: ReturnType<typeof userRow>[]; rooms?: ReturnType<typeof roomRow>[]; memberships?: ReturnType<typeof membershipRow>[] },
+): Promise<void> {
   await inBatches(rows.users ?? [], (b) => db.insertInto('users').values(b).execute());
   await inBatches(rows.rooms ?? [], (b) => db.insertInto('rooms').values(b).execute());
   await inBatches(rows.memberships ?? [], (b) => db.insertInto('memberships').values(b).execute());
@@ -88,7 +135,16 @@ export async function seedGrid(db: Kysely<DB>, secret: string, prefix: string, r
       users.push(userRow(userId, username, hash, now));
       memberships.push(membershipRow(roomId, userId, m === 0 ? 'owner' : 'member', now));
       const sessionId = newId();
-      sessions.push({ id: sessionId, user_id: userId, client: 'bench', user_agent: null, ip: null, created_at: now, last_used_at: now, expires_at: expires });
+      sessions.push({
+        id: sessionId,
+        user_id: userId,
+        client: 'bench',
+        user_agent: null,
+        ip: null,
+        created_at: now,
+        last_used_at: now,
+        expires_at: expires,
+      });
       const { token } = tokens.issue({ userId, tokenVersion: 0, sessionId });
       room.members.push({ userId, username, token });
     }

@@ -37,7 +37,13 @@ export interface SeedShape {
 const HASH = 2654435761;
 
 /** Inserts every room's messages in batches; progress(done) after each. Returns rows written. */
-export async function seedMessages(db: Kysely<DB>, dialect: 'sqlite' | 'postgres', rooms: SeedRoom[], progress: (done: number) => void, shape?: SeedShape): Promise<number> {
+export async function seedMessages(
+  db: Kysely<DB>,
+  dialect: 'sqlite' | 'postgres',
+  rooms: SeedRoom[],
+  progress: (done: number) => void,
+  shape?: SeedShape,
+): Promise<number> {
   const spacing = shape?.spacingMs ?? 1;
   let done = 0;
   // One connection throughout, so the session settings below hold for every batch.
@@ -48,7 +54,8 @@ export async function seedMessages(db: Kysely<DB>, dialect: 'sqlite' | 'postgres
       for (let from = 1; from <= room.messages; from += BATCH) {
         const to = Math.min(room.messages, from + BATCH - 1);
         await conn.transaction().execute(async (tx) => {
-          if (dialect === 'postgres') await (shape ? postgresShapedBatch(tx, index, room, from, to, shape) : postgresBatch(tx, index, room, from, to));
+          if (dialect === 'postgres')
+            await (shape ? postgresShapedBatch(tx, index, room, from, to, shape) : postgresBatch(tx, index, room, from, to));
           else await sqliteBatch(tx, index, room, from, to, shape);
         });
         done += to - from + 1;
@@ -72,7 +79,8 @@ export async function seedMessages(db: Kysely<DB>, dialect: 'sqlite' | 'postgres
 }
 
 /** The ISO time of message n (t0 + n ms, n < 1 day), built from integers: to_char per row is the slow part of a seed. */
-const isoPg = (t0: string) => sql`${t0} || lpad((g / 3600000)::text, 2, '0') || ':' || lpad((g / 60000 % 60)::text, 2, '0') || ':' || lpad((g / 1000 % 60)::text, 2, '0') || '.' || lpad((g % 1000)::text, 3, '0') || 'Z'`;
+const isoPg = (t0: string) =>
+  sql`${t0} || lpad((g / 3600000)::text, 2, '0') || ':' || lpad((g / 60000 % 60)::text, 2, '0') || ':' || lpad((g / 1000 % 60)::text, 2, '0') || '.' || lpad((g % 1000)::text, 3, '0') || 'Z'`;
 
 async function postgresBatch(db: Kysely<DB>, index: number, room: SeedRoom, from: number, to: number): Promise<void> {
   const ids = room.senders.map((u) => u.id);
@@ -83,7 +91,9 @@ async function postgresBatch(db: Kysely<DB>, index: number, room: SeedRoom, from
     from generate_series(${from}::int, ${to}::int) g`;
   await sql`
     insert into messages (id, room_id, seq, sender_id, type, content, mentions, mentions_room, reply_count, created_at)
-    select r.id::uuid, ${room.id}::uuid, r.g, r.sender_id::uuid, 'text', r.content, '[]', 0, 0, r.created_at::timestamptz from (${rows}) r`.execute(db);
+    select r.id::uuid, ${room.id}::uuid, r.g, r.sender_id::uuid, 'text', r.content, '[]', 0, 0, r.created_at::timestamptz from (${rows}) r`.execute(
+    db,
+  );
 }
 
 async function sqliteBatch(db: Kysely<DB>, index: number, room: SeedRoom, from: number, to: number, shape?: SeedShape): Promise<void> {
@@ -105,7 +115,14 @@ async function sqliteBatch(db: Kysely<DB>, index: number, room: SeedRoom, from: 
 }
 
 /** A shaped batch on PostgreSQL: times by interval arithmetic (no text per row), contents from an array. */
-async function postgresShapedBatch(db: Kysely<DB>, index: number, room: SeedRoom, from: number, to: number, shape: SeedShape): Promise<void> {
+async function postgresShapedBatch(
+  db: Kysely<DB>,
+  index: number,
+  room: SeedRoom,
+  from: number,
+  to: number,
+  shape: SeedShape,
+): Promise<void> {
   const ids = room.senders.map((u) => u.id);
   const rows = sql`
     select (lpad(to_hex(${index}::int), 8, '0') || '-0000-7000-8000-' || lpad(to_hex(g), 12, '0')) as id, g,
@@ -119,4 +136,5 @@ async function postgresShapedBatch(db: Kysely<DB>, index: number, room: SeedRoom
 }
 
 /** The id the seeder gives message `seq` of the room at `index` in the list it was passed. */
-export const seededMessageId = (index: number, seq: number): string => `${index.toString(16).padStart(8, '0')}-0000-7000-8000-${seq.toString(16).padStart(12, '0')}`;
+export const seededMessageId = (index: number, seq: number): string =>
+  `${index.toString(16).padStart(8, '0')}-0000-7000-8000-${seq.toString(16).padStart(12, '0')}`;

@@ -101,7 +101,8 @@ export function launch(script: string, env: Record<string, string>, ready: RegEx
         if (opts.capture) keepLines(child.stdout, opts.capture, captured);
         else if (!opts.verbose) child.stdout.resume();
         // Sampling ends before the server does, so shutdown's work is not counted.
-        const perf = opts.perfDir && child.pid ? recordPerf(child.pid, join(opts.perfDir, `${basename(script, '.ts')}-${child.pid}.perf`)) : undefined;
+        const perf =
+          opts.perfDir && child.pid ? recordPerf(child.pid, join(opts.perfDir, `${basename(script, '.ts')}-${child.pid}.perf`)) : undefined;
         const stop = async () => {
           await perf?.stop();
           await signal('SIGTERM');
@@ -133,5 +134,10 @@ function keepLines(stream: NodeJS.ReadableStream, re: RegExp, into: string[]): v
 
 /** Starts packages/server/src/main.ts with the given settings (PORT 0 unless set) and waits for its address. */
 export function startServer(env: Record<string, string>, opts: LaunchOptions = {}): Promise<ChildServer> {
-  return launch(join(import.meta.dirname, '../../packages/server/src/main.ts'), { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', METRICS_TOKEN: BENCH_METRICS_TOKEN, ...BENCH_LIMITS, ...env }, /"address":"(http:[^"]+)"/, opts);
+  return launch(
+    join(import.meta.dirname, '../../packages/server/src/main.ts'),
+    { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', METRICS_TOKEN: BENCH_METRICS_TOKEN, ...BENCH_LIMITS, ...env },
+    /"address":"(http:[^"]+)"/,
+    opts,
+  );
 }

@@ -1,10 +1,13 @@
 /** Number formatting and ratio helpers shared by the tables. */
 import type { Table } from './results.ts';
 
-export const num = (v: number | undefined, digits = 0): string => (v === undefined || !Number.isFinite(v) ? '–' : v.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
-export const ms = (v: number | undefined): string => (v === undefined ? '–' : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
+export const num = (v: number | undefined, digits = 0): string =>
+  v === undefined || !Number.isFinite(v) ? '–' : v.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const ms = (v: number | undefined): string =>
+  v === undefined ? '–' : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0);
 export const pct = (v: number | undefined, digits = 1): string => (v === undefined ? '–' : `${v.toFixed(digits)} %`);
-export const ratio = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined || b === 0 ? undefined : a / b);
+export const ratio = (a: number | undefined, b: number | undefined): number | undefined =>
+  a === undefined || b === undefined || b === 0 ? undefined : a / b;
 export const times = (r: number | undefined): string => (r === undefined || !Number.isFinite(r) ? '–' : `${r.toFixed(2)}×`);
 
 /** "✓" or "✗ (short by N %)" for a ratio that must be ≥ goal (or ≤ goal when atMost). */

@@ -59,30 +59,83 @@ function writeCharts(r: Results, dir: string): Record<string, string> {
   };
   for (const g of r.s1 ?? []) {
     const name = `${g.grid.rooms}×${g.grid.members}`;
-    save(`s1-${name}`, lineChart({
-      title: `S1 ${name}: p99 latency by offered load`, xLabel: 'offered deliveries/s', yLabel: 'p99 ms (log)', logY: true, limit: 100,
-      series: Object.entries(g.steps).map(([n, steps]) => ({ ...series(n), points: steps.map((s) => [s.offeredDeliveriesPerSec, Math.max(0.1, s.latency.p99)] as [number, number]) })),
-    }));
+    save(
+      `s1-${name}`,
+      lineChart({
+        title: `S1 ${name}: p99 latency by offered load`,
+        xLabel: 'offered deliveries/s',
+        yLabel: 'p99 ms (log)',
+        logY: true,
+        limit: 100,
+        series: Object.entries(g.steps).map(([n, steps]) => ({
+          ...series(n),
+          points: steps.map((s) => [s.offeredDeliveriesPerSec, Math.max(0.1, s.latency.p99)] as [number, number]),
+        })),
+      }),
+    );
   }
   if (r.s1?.length) {
     const names = Object.keys(r.s1[0]!.steps);
-    save('s1-max', barChart({ title: 'S1: max deliveries/s within p99 ≤ 100 ms', yLabel: 'deliveries/s', groups: r.s1.map((g) => `${g.grid.rooms}×${g.grid.members}`), series: names.map((n) => ({ ...series(n), values: r.s1!.map((g) => g.best[n]?.deliveredPerSec) })) }));
+    save(
+      's1-max',
+      barChart({
+        title: 'S1: max deliveries/s within p99 ≤ 100 ms',
+        yLabel: 'deliveries/s',
+        groups: r.s1.map((g) => `${g.grid.rooms}×${g.grid.members}`),
+        series: names.map((n) => ({ ...series(n), values: r.s1!.map((g) => g.best[n]?.deliveredPerSec) })),
+      }),
+    );
   }
   if (r.s2) {
     const names = Object.keys(r.s2.latency);
-    save('s2', barChart({ title: 'S2: latency at the same offered load', yLabel: 'ms', groups: ['p50', 'p90', 'p99', 'p99.9'], series: names.map((n) => { const l = r.s2!.latency[n]!; return { ...series(n), values: [l.p50, l.p90, l.p99, l.p999] }; }) }));
+    save(
+      's2',
+      barChart({
+        title: 'S2: latency at the same offered load',
+        yLabel: 'ms',
+        groups: ['p50', 'p90', 'p99', 'p99.9'],
+        series: names.map((n) => {
+          const l = r.s2!.latency[n]!;
+          return { ...series(n), values: [l.p50, l.p90, l.p99, l.p999] };
+        }),
+      }),
+    );
   }
   if (r.s3) {
     const names = Object.keys(r.s3.levels);
     const levels = r.s3.levels[names[0]!]?.map((l) => l.connections) ?? [];
-    save('s3', barChart({ title: 'S3: RSS per idle connection', yLabel: 'KB', groups: levels.map((n) => `${num(n)} connections`), series: names.map((n) => ({ ...series(n), values: r.s3!.levels[n]!.map((l) => l.rssPerConnKb) })) }));
+    save(
+      's3',
+      barChart({
+        title: 'S3: RSS per idle connection',
+        yLabel: 'KB',
+        groups: levels.map((n) => `${num(n)} connections`),
+        series: names.map((n) => ({ ...series(n), values: r.s3!.levels[n]!.map((l) => l.rssPerConnKb) })),
+      }),
+    );
   }
   if (r.s4) {
     const names = Object.keys(r.s4.byTarget);
-    save('s4', barChart({ title: 'S4: time to 99 % resumed after the restart', yLabel: 'ms', groups: ['p50', '99 %'], series: names.map((n) => ({ ...series(n), values: [r.s4!.byTarget[n]!.resumedP50Ms, r.s4!.byTarget[n]!.resumedP99Ms] })) }));
+    save(
+      's4',
+      barChart({
+        title: 'S4: time to 99 % resumed after the restart',
+        yLabel: 'ms',
+        groups: ['p50', '99 %'],
+        series: names.map((n) => ({ ...series(n), values: [r.s4!.byTarget[n]!.resumedP50Ms, r.s4!.byTarget[n]!.resumedP99Ms] })),
+      }),
+    );
   }
   if (r.s5?.length) {
-    save('s5', barChart({ title: 'S5: history page p99 by depth', yLabel: 'ms', groups: r.s5[0]!.history.map((h) => `depth ${num(h.depth)}`), series: r.s5.map((d) => ({ name: d.database, color: COLOR[d.database], values: d.history.map((h) => h.latency.p99) })) }));
+    save(
+      's5',
+      barChart({
+        title: 'S5: history page p99 by depth',
+        yLabel: 'ms',
+        groups: r.s5[0]!.history.map((h) => `depth ${num(h.depth)}`),
+        series: r.s5.map((d) => ({ name: d.database, color: COLOR[d.database], values: d.history.map((h) => h.latency.p99) })),
+      }),
+    );
   }
   return out;
 }
@@ -106,7 +159,12 @@ export function writeResults(r: Results, dir: string): { json: string; md: strin
 /** BENCHMARKS.md from a run's report: the tables without the chart images (they stay in bench/results), then the kept sections of other harnesses. */
 export function writeBenchmarksMd(r: Results, report: Report, file: string): void {
   const quick = r.mode === 'quick';
-  const note = quick ? '> This is a **quick** run (`npm run bench -- --quick`): short steps and a small seeded history. A full run (`npm run bench`) replaces it.\n\n' : '';
+  const note = quick
+    ? '> This is a **quick** run (`npm run bench -- --quick`): short steps and a small seeded history. A full run (`npm run bench`) replaces it.\n\n'
+    : '';
   const body = report.markdown.replace(/\n!\[[^\]]*\]\([^)]*\)\n/g, '\n');
-  writeKeepingSections(file, `${note}${body}\nCharts: \`bench/results/charts-${r.mode}/\` after a run (results stay out of git). Reproduce with \`npm run bench${quick ? ' -- --quick' : ''}\`.\n`);
+  writeKeepingSections(
+    file,
+    `${note}${body}\nCharts: \`bench/results/charts-${r.mode}/\` after a run (results stay out of git). Reproduce with \`npm run bench${quick ? ' -- --quick' : ''}\`.\n`,
+  );
 }

@@ -30,10 +30,16 @@ const colorOf = (s: { color?: string }, i: number) => s.color ?? COLORS[i % COLO
 
 function frame(title: string, yLabel: string, y: Scale, body: string, legend: { name: string; color?: string }[]): string {
   const grid = y.ticks
-    .map((t) => `<line x1="${M.left}" x2="${W - M.right}" y1="${y.at(t)}" y2="${y.at(t)}" stroke="#ddd"/><text x="${M.left - 6}" y="${y.at(t) + 4}" text-anchor="end">${fmt(t)}</text>`)
+    .map(
+      (t) =>
+        `<line x1="${M.left}" x2="${W - M.right}" y1="${y.at(t)}" y2="${y.at(t)}" stroke="#ddd"/><text x="${M.left - 6}" y="${y.at(t) + 4}" text-anchor="end">${fmt(t)}</text>`,
+    )
     .join('');
   const keys = legend
-    .map((l, i) => `<rect x="${M.left + i * 150}" y="${H - 18}" width="10" height="10" fill="${colorOf(l, i)}"/><text x="${M.left + 14 + i * 150}" y="${H - 9}">${esc(l.name)}</text>`)
+    .map(
+      (l, i) =>
+        `<rect x="${M.left + i * 150}" y="${H - 18}" width="10" height="10" fill="${colorOf(l, i)}"/><text x="${M.left + 14 + i * 150}" y="${H - 9}">${esc(l.name)}</text>`,
+    )
     .join('');
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">` +
@@ -43,7 +49,13 @@ function frame(title: string, yLabel: string, y: Scale, body: string, legend: { 
 }
 
 /** Grouped bars: one group per label, one bar per series. */
-export function barChart(o: { title: string; yLabel: string; groups: string[]; series: { name: string; color?: string; values: (number | undefined)[] }[]; log?: boolean }): string {
+export function barChart(o: {
+  title: string;
+  yLabel: string;
+  groups: string[];
+  series: { name: string; color?: string; values: (number | undefined)[] }[];
+  log?: boolean;
+}): string {
   const values = o.series.flatMap((s) => s.values.filter((v): v is number => v !== undefined && v > 0));
   const y = scale(Math.min(...values, 1), Math.max(...values, 1), H - M.bottom, M.top, o.log ?? false);
   const gw = (W - M.left - M.right) / Math.max(1, o.groups.length);
@@ -64,19 +76,32 @@ export function barChart(o: { title: string; yLabel: string; groups: string[]; s
 }
 
 /** Lines over a log x axis (offered load), optionally log y, with an optional horizontal limit line. */
-export function lineChart(o: { title: string; xLabel: string; yLabel: string; series: { name: string; color?: string; points: [number, number][] }[]; logY?: boolean; limit?: number }): string {
+export function lineChart(o: {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: { name: string; color?: string; points: [number, number][] }[];
+  logY?: boolean;
+  limit?: number;
+}): string {
   const xs = o.series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = o.series.flatMap((s) => s.points.map((p) => p[1])).concat(o.limit ?? []);
   const x = scale(Math.min(...xs), Math.max(...xs, 10), M.left, W - M.right, true);
   const y = scale(Math.min(...ys, 1), Math.max(...ys, 1), H - M.bottom, M.top, o.logY ?? false);
   let body = x.ticks.map((t) => `<text x="${x.at(t)}" y="${H - M.bottom + 14}" text-anchor="middle">${fmt(t)}</text>`).join('');
   body += `<text x="${(M.left + W - M.right) / 2}" y="${H - M.bottom + 30}" text-anchor="middle">${esc(o.xLabel)}</text>`;
-  if (o.limit !== undefined) body += `<line x1="${M.left}" x2="${W - M.right}" y1="${y.at(o.limit)}" y2="${y.at(o.limit)}" stroke="#c00" stroke-dasharray="4 3"/>`;
+  if (o.limit !== undefined)
+    body += `<line x1="${M.left}" x2="${W - M.right}" y1="${y.at(o.limit)}" y2="${y.at(o.limit)}" stroke="#c00" stroke-dasharray="4 3"/>`;
   o.series.forEach((s, i) => {
     const c = colorOf(s, i);
     const pts = [...s.points].sort((a, b) => a[0] - b[0]);
     body += `<polyline fill="none" stroke="${c}" stroke-width="2" points="${pts.map(([px, py]) => `${x.at(px)},${y.at(py)}`).join(' ')}"/>`;
-    body += pts.map(([px, py]) => `<circle cx="${x.at(px)}" cy="${y.at(py)}" r="3" fill="${c}"><title>${esc(s.name)}: ${fmt(px)} → ${fmt(py)}</title></circle>`).join('');
+    body += pts
+      .map(
+        ([px, py]) =>
+          `<circle cx="${x.at(px)}" cy="${y.at(py)}" r="3" fill="${c}"><title>${esc(s.name)}: ${fmt(px)} → ${fmt(py)}</title></circle>`,
+      )
+      .join('');
   });
   return frame(o.title, o.yLabel, y, body, o.series);
 }

@@ -15,8 +15,10 @@ export function s1Tables(r: Results, goals: Goal[]): Table[] {
     const names = Object.keys(g.steps);
     const best = (n: string) => g.best[n];
     // Where the target stopped: the lowest failing rate above its best pass (a failure retried with success does not count).
-    const firstFail = (n: string) => g.steps[n]!.filter((s) => !s.passed && s.rate > (best(n)?.rate ?? 0)).sort((a, b) => a.rate - b.rate)[0];
-    const why = (s: StepResult | undefined) => (!s ? 'ladder ended' : s.latency.p99 > 100 ? `p99 ${ms(s.latency.p99)} ms` : `delivered ${pct(100 * s.deliveryRatio, 2)}`);
+    const firstFail = (n: string) =>
+      g.steps[n]!.filter((s) => !s.passed && s.rate > (best(n)?.rate ?? 0)).sort((a, b) => a.rate - b.rate)[0];
+    const why = (s: StepResult | undefined) =>
+      !s ? 'ladder ended' : s.latency.p99 > 100 ? `p99 ${ms(s.latency.p99)} ms` : `delivered ${pct(100 * s.deliveryRatio, 2)}`;
     const rows = names.map((n) => {
       const b = best(n);
       return [
@@ -40,19 +42,48 @@ export function s1Tables(r: Results, goals: Goal[]): Table[] {
     const vsB = verdict(ratio(maxOf('rooms'), maxOf('socketio')), 1);
     const cpu = verdict(ratio(g.common?.cpuMsPer1k.rooms, g.common?.cpuMsPer1k.relay), 1.4, true);
     if (names.includes('rooms')) {
-      if (S1_GOAL[name] !== undefined) goals.push({ scenario: `S1 ${name}`, goal: `max msgs/s ≥ ${S1_GOAL[name]}× (a)`, measured: times(ratio(maxOf('rooms'), maxOf('relay'))), met: vsA.met });
-      goals.push({ scenario: `S1 ${name}`, goal: 'max msgs/s ≥ 1× (b)', measured: times(ratio(maxOf('rooms'), maxOf('socketio'))), met: vsB.met });
-      goals.push({ scenario: `S1 ${name}`, goal: 'CPU per 1k deliveries ≤ 1.4× (a) at the same load', measured: times(ratio(g.common?.cpuMsPer1k.rooms, g.common?.cpuMsPer1k.relay)), met: cpu.met });
+      if (S1_GOAL[name] !== undefined)
+        goals.push({
+          scenario: `S1 ${name}`,
+          goal: `max msgs/s ≥ ${S1_GOAL[name]}× (a)`,
+          measured: times(ratio(maxOf('rooms'), maxOf('relay'))),
+          met: vsA.met,
+        });
+      goals.push({
+        scenario: `S1 ${name}`,
+        goal: 'max msgs/s ≥ 1× (b)',
+        measured: times(ratio(maxOf('rooms'), maxOf('socketio'))),
+        met: vsB.met,
+      });
+      goals.push({
+        scenario: `S1 ${name}`,
+        goal: 'CPU per 1k deliveries ≤ 1.4× (a) at the same load',
+        measured: times(ratio(g.common?.cpuMsPer1k.rooms, g.common?.cpuMsPer1k.relay)),
+        met: cpu.met,
+      });
     }
     return {
       chart: `s1-${name}`,
       title: `S1 fan-out ${name} (${g.grid.rooms} rooms of ${g.grid.members}; ${g.grid.rooms * g.grid.members} connections)`,
-      header: ['target', 'max msgs/s (p99 ≤ 100 ms, ≥ 99.9 %)', 'deliveries/s', 'p50 ms', 'p99 ms', 'server CPU', `CPU ms / 1k deliveries @ ${num(g.common?.rate)} msg/s`, 'loop delay p99 ms', 'load-gen CPU', 'failed at msg/s (why)'],
+      header: [
+        'target',
+        'max msgs/s (p99 ≤ 100 ms, ≥ 99.9 %)',
+        'deliveries/s',
+        'p50 ms',
+        'p99 ms',
+        'server CPU',
+        `CPU ms / 1k deliveries @ ${num(g.common?.rate)} msg/s`,
+        'loop delay p99 ms',
+        'load-gen CPU',
+        'failed at msg/s (why)',
+      ],
       rows,
       notes: [
         `Rooms / (a): max ${times(ratio(maxOf('rooms'), maxOf('relay')))} — goal ${S1_GOAL[name] ?? 0.7}×: ${vsA.text}; CPU per 1k deliveries ${times(ratio(g.common?.cpuMsPer1k.rooms, g.common?.cpuMsPer1k.relay))} — goal ≤ 1.4×: ${cpu.text}`,
         `Rooms / (b): max ${times(ratio(maxOf('rooms'), maxOf('socketio')))} — goal ≥ 1×: ${vsB.text}; CPU per 1k deliveries ${times(ratio(g.common?.cpuMsPer1k.rooms, g.common?.cpuMsPer1k.socketio))}`,
-        ...(g.unbounded.length ? [`${g.unbounded.map(label).join(', ')}: still passing at the top of the ladder, so the max shown is a lower bound.`] : []),
+        ...(g.unbounded.length
+          ? [`${g.unbounded.map(label).join(', ')}: still passing at the top of the ladder, so the max shown is a lower bound.`]
+          : []),
       ],
     };
   });
@@ -65,9 +96,30 @@ export function s2Table(r: Results, goals: Goal[]): Table[] {
   const rows = names.map((n) => {
     const l = s.latency[n]!;
     const steps = s.steps[n]!;
-    const delivered = steps.reduce((a, x) => a + x.expected - x.missing, 0) / Math.max(1, steps.reduce((a, x) => a + x.expected, 0));
+    const delivered =
+      steps.reduce((a, x) => a + x.expected - x.missing, 0) /
+      Math.max(
+        1,
+        steps.reduce((a, x) => a + x.expected, 0),
+      );
     const mean = (f: (x: (typeof steps)[number]) => number) => steps.reduce((a, x) => a + f(x), 0) / steps.length;
-    return [label(n), ms(l.p50), ms(l.p90), ms(l.p99), ms(l.p999), ms(l.max), pct(100 * delivered, 2), pct(mean((x) => x.serverCpuPct ?? 0), 0), pct(mean((x) => x.clientCpuPct), 0)];
+    return [
+      label(n),
+      ms(l.p50),
+      ms(l.p90),
+      ms(l.p99),
+      ms(l.p999),
+      ms(l.max),
+      pct(100 * delivered, 2),
+      pct(
+        mean((x) => x.serverCpuPct ?? 0),
+        0,
+      ),
+      pct(
+        mean((x) => x.clientCpuPct),
+        0,
+      ),
+    ];
   });
   const p99 = verdict(ratio(s.latency.rooms?.p99, s.latency.relay?.p99), 1.5, true);
   const p50 = verdict(ratio(s.latency.rooms?.p50, s.latency.relay?.p50), 2, true);
@@ -84,7 +136,7 @@ export function s2Table(r: Results, goals: Goal[]): Table[] {
       notes: [
         `Rooms / (a): p50 ${times(ratio(s.latency.rooms?.p50, s.latency.relay?.p50))} (goal ≤ 2×: ${p50.text}), p99 ${times(ratio(s.latency.rooms?.p99, s.latency.relay?.p99))} (goal ≤ 1.5×: ${p99.text})`,
         `Rooms / (b): p50 ${times(ratio(s.latency.rooms?.p50, s.latency.socketio?.p50))}, p99 ${times(ratio(s.latency.rooms?.p99, s.latency.socketio?.p99))}`,
-        'The load generator runs on the cores the servers do not (one, on a two-core machine); near its own limit its queueing is part of every target\'s latency.',
+        "The load generator runs on the cores the servers do not (one, on a two-core machine); near its own limit its queueing is part of every target's latency.",
       ],
     },
   ];
@@ -94,7 +146,16 @@ export function s3Table(r: Results, goals: Goal[]): Table[] {
   const s = r.s3;
   if (!s) return [];
   const rows = Object.entries(s.levels).flatMap(([n, levels]) =>
-    levels.map((l) => [label(n), num(l.connections), num(l.rssMb), num(l.rssPerConnKb, 1), l.heapPerConnKb === undefined ? '–' : num(l.heapPerConnKb, 1), pct(l.idleCpuPct, 2), num(l.connectSeconds, 1), num(l.dropped)]),
+    levels.map((l) => [
+      label(n),
+      num(l.connections),
+      num(l.rssMb),
+      num(l.rssPerConnKb, 1),
+      l.heapPerConnKb === undefined ? '–' : num(l.heapPerConnKb, 1),
+      pct(l.idleCpuPct, 2),
+      num(l.connectSeconds, 1),
+      num(l.dropped),
+    ]),
   );
   const notes: string[] = [];
   for (const [i, l] of (s.levels.rooms ?? []).entries()) {
@@ -102,30 +163,95 @@ export function s3Table(r: Results, goals: Goal[]): Table[] {
     const b = s.levels.socketio?.[i]?.rssPerConnKb;
     const va = verdict(ratio(l.rssPerConnKb, a), 1.2, true);
     const vb = verdict(ratio(l.rssPerConnKb, b), 0.7, true);
-    notes.push(`${num(l.connections)} connections — Rooms / (a): ${times(ratio(l.rssPerConnKb, a))} (goal ≤ 1.2×: ${va.text}); Rooms / (b): ${times(ratio(l.rssPerConnKb, b))} (goal ≤ 0.7×: ${vb.text})`);
-    goals.push({ scenario: `S3 ${num(l.connections)}`, goal: 'RSS per idle connection ≤ 1.2× (a)', measured: times(ratio(l.rssPerConnKb, a)), met: va.met });
-    goals.push({ scenario: `S3 ${num(l.connections)}`, goal: 'RSS per idle connection ≤ 0.7× (b)', measured: times(ratio(l.rssPerConnKb, b)), met: vb.met });
+    notes.push(
+      `${num(l.connections)} connections — Rooms / (a): ${times(ratio(l.rssPerConnKb, a))} (goal ≤ 1.2×: ${va.text}); Rooms / (b): ${times(ratio(l.rssPerConnKb, b))} (goal ≤ 0.7×: ${vb.text})`,
+    );
+    goals.push({
+      scenario: `S3 ${num(l.connections)}`,
+      goal: 'RSS per idle connection ≤ 1.2× (a)',
+      measured: times(ratio(l.rssPerConnKb, a)),
+      met: va.met,
+    });
+    goals.push({
+      scenario: `S3 ${num(l.connections)}`,
+      goal: 'RSS per idle connection ≤ 0.7× (b)',
+      measured: times(ratio(l.rssPerConnKb, b)),
+      met: vb.met,
+    });
   }
-  notes.push(`Base RSS before any connection: ${Object.entries(s.baseRssMb).map(([n, v]) => `${label(n)} ${num(v)} MB`).join(', ')}; per-connection figures are the growth over it.`);
-  return [{ chart: 's3', title: 'S3 idle connections (rooms of 100 members)', header: ['target', 'connections', 'RSS MB', 'RSS KB / connection', 'of which JS heap KB', 'idle CPU (one core)', 'connect s', 'dropped'], rows, notes }];
+  notes.push(
+    `Base RSS before any connection: ${Object.entries(s.baseRssMb)
+      .map(([n, v]) => `${label(n)} ${num(v)} MB`)
+      .join(', ')}; per-connection figures are the growth over it.`,
+  );
+  return [
+    {
+      chart: 's3',
+      title: 'S3 idle connections (rooms of 100 members)',
+      header: [
+        'target',
+        'connections',
+        'RSS MB',
+        'RSS KB / connection',
+        'of which JS heap KB',
+        'idle CPU (one core)',
+        'connect s',
+        'dropped',
+      ],
+      rows,
+      notes,
+    },
+  ];
 }
 
 export function s4Table(r: Results, goals: Goal[]): Table[] {
   const s = r.s4;
   if (!s) return [];
   const rows = Object.entries(s.byTarget).map(([n, t]) => [
-    label(n), num(t.clients), num(t.reconnected), ms(t.resumedP50Ms), ms(t.resumedP99Ms), ms(t.resumedMaxMs), num(t.step.acked), num(t.step.missing), num(t.step.duplicates), num(t.step.skipped), num(t.failedReconnects),
+    label(n),
+    num(t.clients),
+    num(t.reconnected),
+    ms(t.resumedP50Ms),
+    ms(t.resumedP99Ms),
+    ms(t.resumedMaxMs),
+    num(t.step.acked),
+    num(t.step.missing),
+    num(t.step.duplicates),
+    num(t.step.skipped),
+    num(t.failedReconnects),
   ]);
   const rooms = s.byTarget.rooms;
   if (rooms) {
-    goals.push({ scenario: 'S4', goal: '0 lost, 0 duplicated', measured: `${rooms.step.missing} lost, ${rooms.step.duplicates} duplicated`, met: rooms.step.missing === 0 && rooms.step.duplicates === 0 });
-    goals.push({ scenario: 'S4', goal: '99 % resumed within 10 s of the restart', measured: `${ms(rooms.resumedP99Ms)} ms`, met: rooms.resumedP99Ms <= 10_000 && rooms.reconnected >= 0.99 * rooms.clients });
+    goals.push({
+      scenario: 'S4',
+      goal: '0 lost, 0 duplicated',
+      measured: `${rooms.step.missing} lost, ${rooms.step.duplicates} duplicated`,
+      met: rooms.step.missing === 0 && rooms.step.duplicates === 0,
+    });
+    goals.push({
+      scenario: 'S4',
+      goal: '99 % resumed within 10 s of the restart',
+      measured: `${ms(rooms.resumedP99Ms)} ms`,
+      met: rooms.resumedP99Ms <= 10_000 && rooms.reconnected >= 0.99 * rooms.clients,
+    });
   }
   return [
     {
       chart: 's4',
       title: `S4 reconnect storm: ${gridName(s.grid)}, ${num(s.rate)} msg/s, SIGKILL, back after ${num(s.downMs)} ms, clients return with 0–${num(s.jitterMs)} ms jitter`,
-      header: ['target', 'clients', 'reconnected', 'resumed p50 ms', '99 % resumed ms', 'last ms', 'acked msgs', 'lost deliveries', 'duplicates', 'sends skipped (offline)', 'refused attempts'],
+      header: [
+        'target',
+        'clients',
+        'reconnected',
+        'resumed p50 ms',
+        '99 % resumed ms',
+        'last ms',
+        'acked msgs',
+        'lost deliveries',
+        'duplicates',
+        'sends skipped (offline)',
+        'refused attempts',
+      ],
       rows,
       notes: [
         'Times count from the moment the restarted server listens. Lost: deliveries of acked messages a member never received. The baselines have no resume: whatever was sent while a member was away is lost to it.',
@@ -140,7 +266,12 @@ export function s5Table(r: Results, goals: Goal[]): Table[] {
   const rows = r.s5.map((d) => {
     const flat = ratio(d.history.at(-1)?.latency.p99, d.history[0]?.latency.p99);
     const v = verdict(flat, 1.5, true);
-    goals.push({ scenario: `S5 ${d.database}`, goal: `history p99 at depth ${num(d.history.at(-1)?.depth)} ≤ 1.5× depth 0`, measured: times(flat), met: v.met });
+    goals.push({
+      scenario: `S5 ${d.database}`,
+      goal: `history p99 at depth ${num(d.history.at(-1)?.depth)} ≤ 1.5× depth 0`,
+      measured: times(flat),
+      met: v.met,
+    });
     return [
       d.database,
       `${num(d.seeded)} (${num(d.seedSeconds)} s)`,
@@ -154,9 +285,18 @@ export function s5Table(r: Results, goals: Goal[]): Table[] {
     {
       chart: 's5',
       title: 'S5 storage (Rooms only): history pages of 50 and send→ack',
-      header: ['database', 'messages seeded (time)', ...depths.map((d) => `history p50 / p99 ms at depth ${num(d)}`), 'p99 deepest / depth 0 (goal ≤ 1.5×)', `send→ack p50 / p99 ms at ${num(r.s5[0]!.sendRate)} msg/s`, 'delivery p99 ms'],
+      header: [
+        'database',
+        'messages seeded (time)',
+        ...depths.map((d) => `history p50 / p99 ms at depth ${num(d)}`),
+        'p99 deepest / depth 0 (goal ≤ 1.5×)',
+        `send→ack p50 / p99 ms at ${num(r.s5[0]!.sendRate)} msg/s`,
+        'delivery p99 ms',
+      ],
       rows,
-      notes: [`Half the messages are in one room (the deep one: ${num(r.s5[0]!.deepRoomMessages)}); pages start at a random seq in [depth, depth + 1000) from the newest; one request at a time, the depths interleaved after a warm-up.`],
+      notes: [
+        `Half the messages are in one room (the deep one: ${num(r.s5[0]!.deepRoomMessages)}); pages start at a random seq in [depth, depth + 1000) from the newest; one request at a time, the depths interleaved after a warm-up.`,
+      ],
     },
   ];
 }
@@ -165,12 +305,49 @@ export function s5Table(r: Results, goals: Goal[]): Table[] {
 export function s1StepTables(r: Results): Table[] {
   return (r.s1 ?? []).map((g) => ({
     title: `S1 ${gridName(g.grid)}: every step`,
-    header: ['target', 'msg/s', 'offered deliveries/s', 'delivered/s', 'p50', 'p99', 'p99.9', 'max', 'delivered', 'dup', 'missing', 'closed', 'server CPU', 'CPU ms/1k', 'loop p99', 'RSS MB', 'load-gen CPU', 'pass'],
+    header: [
+      'target',
+      'msg/s',
+      'offered deliveries/s',
+      'delivered/s',
+      'p50',
+      'p99',
+      'p99.9',
+      'max',
+      'delivered',
+      'dup',
+      'missing',
+      'closed',
+      'server CPU',
+      'CPU ms/1k',
+      'loop p99',
+      'RSS MB',
+      'load-gen CPU',
+      'pass',
+    ],
     rows: Object.entries(g.steps).flatMap(([n, steps]) =>
-      [...steps].sort((a, b) => a.rate - b.rate).map((s) => [
-        label(n), num(s.rate), num(s.offeredDeliveriesPerSec), num(s.deliveredPerSec), ms(s.latency.p50), ms(s.latency.p99), ms(s.latency.p999), ms(s.latency.max), pct(100 * s.deliveryRatio, 2),
-        num(s.duplicates), num(s.missing), num(s.closed), pct(s.serverCpuPct, 0), num(s.cpuMsPer1k, 1), ms(s.loopP99Ms), num(s.rssMb), pct(s.clientCpuPct, 0), s.passed ? '✓' : '✗',
-      ]),
+      [...steps]
+        .sort((a, b) => a.rate - b.rate)
+        .map((s) => [
+          label(n),
+          num(s.rate),
+          num(s.offeredDeliveriesPerSec),
+          num(s.deliveredPerSec),
+          ms(s.latency.p50),
+          ms(s.latency.p99),
+          ms(s.latency.p999),
+          ms(s.latency.max),
+          pct(100 * s.deliveryRatio, 2),
+          num(s.duplicates),
+          num(s.missing),
+          num(s.closed),
+          pct(s.serverCpuPct, 0),
+          num(s.cpuMsPer1k, 1),
+          ms(s.loopP99Ms),
+          num(s.rssMb),
+          pct(s.clientCpuPct, 0),
+          s.passed ? '✓' : '✗',
+        ]),
     ),
     notes: [],
   }));

@@ -41,12 +41,20 @@ async function runGrid(ctx: Ctx, grid: Grid): Promise<S1Grid> {
   // Interleaved when every target's clients fit in this process (one socket each, under the
   // open-file limit); larger grids run one target after the other, without the refinement.
   const together = grid.rooms * grid.members * ctx.targets.length <= MAX_CLIENTS;
-  for (const names of together ? [ctx.targets] : ctx.targets.map((n) => [n])) await runGroup(ctx, grid, names, steps, failedAt, !ctx.quick && together);
+  for (const names of together ? [ctx.targets] : ctx.targets.map((n) => [n]))
+    await runGroup(ctx, grid, names, steps, failedAt, !ctx.quick && together);
   const best = Object.fromEntries(ctx.targets.map((n) => [n, bestOf(steps[n]!)]));
   return { grid, steps, best, common: commonLoad(ctx.targets, steps), unbounded: ctx.targets.filter((n) => !failedAt.has(n)) };
 }
 
-async function runGroup(ctx: Ctx, grid: Grid, names: TargetName[], steps: Record<string, StepResult[]>, failedAt: Map<TargetName, number>, refine: boolean): Promise<void> {
+async function runGroup(
+  ctx: Ctx,
+  grid: Grid,
+  names: TargetName[],
+  steps: Record<string, StepResult[]>,
+  failedAt: Map<TargetName, number>,
+  refine: boolean,
+): Promise<void> {
   const label = `${grid.rooms}×${grid.members}`;
   const seconds = ctx.quick ? 1.25 : 3;
   const drainMs = ctx.quick ? 1000 : 2000;
@@ -62,7 +70,8 @@ async function runGroup(ctx: Ctx, grid: Grid, names: TargetName[], steps: Record
     }
     await sleep(ctx.quick ? 500 : 1000);
     // Warm-up (JIT, caches) at half the first rung.
-    for (const { target, gen } of runs.values()) await gen.run(target, { rate: start / grid.members / 2, seconds: ctx.quick ? 1 : 2, sendersPerRoom: SENDERS_PER_ROOM, drainMs: 500 });
+    for (const { target, gen } of runs.values())
+      await gen.run(target, { rate: start / grid.members / 2, seconds: ctx.quick ? 1 : 2, sendersPerRoom: SENDERS_PER_ROOM, drainMs: 500 });
 
     const step = async (name: TargetName, rate: number) => {
       const { target, gen } = runs.get(name)!;

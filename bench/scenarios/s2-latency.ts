@@ -32,12 +32,15 @@ export async function runS2(ctx: Ctx, grid: Grid, relaySaturation: number | unde
     await sleep(1000);
     const saturation = relaySaturation ?? (await findSaturation(ctx, runs.get('relay'), grid));
     const rate = saturation / 2;
-    ctx.log(`S2 ${grid.rooms}×${grid.members}: relay saturates at ${Math.round(saturation)} msg/s; all targets at ${Math.round(rate)} msg/s`);
+    ctx.log(
+      `S2 ${grid.rooms}×${grid.members}: relay saturates at ${Math.round(saturation)} msg/s; all targets at ${Math.round(rate)} msg/s`,
+    );
     // Steady state is what S2 measures: each target first runs at the measured rate, unrecorded, so
     // that the first seconds at a new load (code being optimised, the heap growing to its working
     // size and its first full collection) fall outside the rounds. At a quarter of the rate for a
     // second, Rooms' first round still carried a 50-60 ms event-loop stall the later ones never did.
-    for (const { target, gen } of runs.values()) await gen.run(target, { rate, seconds: ctx.quick ? 1 : 3, sendersPerRoom: SENDERS_PER_ROOM, drainMs: 500 });
+    for (const { target, gen } of runs.values())
+      await gen.run(target, { rate, seconds: ctx.quick ? 1 : 3, sendersPerRoom: SENDERS_PER_ROOM, drainMs: 500 });
     const rounds = ctx.quick ? 1 : 3;
     const seconds = ctx.quick ? 3 : 8;
     const steps: Record<string, StepResult[]> = Object.fromEntries(ctx.targets.map((n) => [n, []]));
@@ -45,7 +48,9 @@ export async function runS2(ctx: Ctx, grid: Grid, relaySaturation: number | unde
       for (const [name, { target, gen }] of runs) {
         const r = await gen.run(target, { rate, seconds, sendersPerRoom: SENDERS_PER_ROOM, drainMs: 3000 });
         steps[name]!.push(r);
-        ctx.log(`S2 round ${k + 1} ${name.padEnd(8)} p50 ${r.latency.p50.toFixed(2)} ms  p99 ${r.latency.p99.toFixed(2)} ms  p99.9 ${r.latency.p999.toFixed(2)} ms  delivered ${(100 * r.deliveryRatio).toFixed(2)} %`);
+        ctx.log(
+          `S2 round ${k + 1} ${name.padEnd(8)} p50 ${r.latency.p50.toFixed(2)} ms  p99 ${r.latency.p99.toFixed(2)} ms  p99.9 ${r.latency.p999.toFixed(2)} ms  delivered ${(100 * r.deliveryRatio).toFixed(2)} %`,
+        );
         await sleep(300);
       }
     }

@@ -76,9 +76,19 @@ async function runTarget(ctx: Ctx, name: TargetName, levels: number[]): Promise<
       const idleCpuPct = (100 * (cpuMs(target.pid)! - cpu0)) / (performance.now() - w0);
       const rss = await rssAfterGc();
       const heap = (await memoryUsage(inspect)).heapUsed;
-      const level = { connections: clients.length, rssMb: rss / 2 ** 20, rssPerConnKb: (rss - base) / 1024 / clients.length, heapPerConnKb: (heap - baseHeap) / 1024 / clients.length, idleCpuPct, connectSeconds, dropped };
+      const level = {
+        connections: clients.length,
+        rssMb: rss / 2 ** 20,
+        rssPerConnKb: (rss - base) / 1024 / clients.length,
+        heapPerConnKb: (heap - baseHeap) / 1024 / clients.length,
+        idleCpuPct,
+        connectSeconds,
+        dropped,
+      };
       out.push(level);
-      ctx.log(`S3 ${name.padEnd(8)} ${level.connections} idle: RSS ${level.rssMb.toFixed(0)} MB, ${level.rssPerConnKb.toFixed(1)} KB/connection (JS heap ${level.heapPerConnKb.toFixed(1)}), idle CPU ${idleCpuPct.toFixed(1)} %, connected in ${connectSeconds.toFixed(1)} s`);
+      ctx.log(
+        `S3 ${name.padEnd(8)} ${level.connections} idle: RSS ${level.rssMb.toFixed(0)} MB, ${level.rssPerConnKb.toFixed(1)} KB/connection (JS heap ${level.heapPerConnKb.toFixed(1)}), idle CPU ${idleCpuPct.toFixed(1)} %, connected in ${connectSeconds.toFixed(1)} s`,
+      );
     }
     return { base: base / 2 ** 20, levels: out };
   } finally {

@@ -15,7 +15,18 @@ export interface S4Result {
   rate: number;
   jitterMs: number;
   downMs: number;
-  byTarget: Record<string, { step: StepResult; reconnected: number; clients: number; resumedP50Ms: number; resumedP99Ms: number; resumedMaxMs: number; failedReconnects: number }>;
+  byTarget: Record<
+    string,
+    {
+      step: StepResult;
+      reconnected: number;
+      clients: number;
+      resumedP50Ms: number;
+      resumedP99Ms: number;
+      resumedMaxMs: number;
+      failedReconnects: number;
+    }
+  >;
 }
 
 const SENDERS_PER_ROOM = 10;
@@ -29,7 +40,14 @@ export async function runS4(ctx: Ctx, grid: Grid): Promise<S4Result> {
   return result;
 }
 
-async function runTarget(ctx: Ctx, name: TargetName, grid: Grid, rate: number, jitterMs: number, downMs: number): Promise<S4Result['byTarget'][string]> {
+async function runTarget(
+  ctx: Ctx,
+  name: TargetName,
+  grid: Grid,
+  rate: number,
+  jitterMs: number,
+  downMs: number,
+): Promise<S4Result['byTarget'][string]> {
   const target = await startTarget(name, targetOptions(ctx, name, await freePort()));
   const gen = new LoadGen(grid);
   try {
@@ -84,8 +102,18 @@ async function runTarget(ctx: Ctx, name: TargetName, grid: Grid, rate: number, j
     gen.onClosed = undefined;
     const since = resumedAt.map((t) => Math.max(0, t - (readyAt ?? t))).sort((a, b) => a - b);
     const q = (p: number) => since[Math.min(since.length - 1, Math.ceil(p * since.length) - 1)] ?? 0;
-    const r = { step, reconnected: since.length, clients: gen.clients.length, resumedP50Ms: q(0.5), resumedP99Ms: q(0.99), resumedMaxMs: since.at(-1) ?? 0, failedReconnects };
-    ctx.log(`S4 ${name.padEnd(8)} ${r.reconnected}/${r.clients} back, 99 % within ${r.resumedP99Ms.toFixed(0)} ms of the restart; acked ${step.acked}, lost ${step.missing}, duplicates ${step.duplicates} (${attempts} attempts)`);
+    const r = {
+      step,
+      reconnected: since.length,
+      clients: gen.clients.length,
+      resumedP50Ms: q(0.5),
+      resumedP99Ms: q(0.99),
+      resumedMaxMs: since.at(-1) ?? 0,
+      failedReconnects,
+    };
+    ctx.log(
+      `S4 ${name.padEnd(8)} ${r.reconnected}/${r.clients} back, 99 % within ${r.resumedP99Ms.toFixed(0)} ms of the restart; acked ${step.acked}, lost ${step.missing}, duplicates ${step.duplicates} (${attempts} attempts)`,
+    );
     return r;
   } finally {
     for (const c of gen.clients) c.close();

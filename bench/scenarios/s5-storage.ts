@@ -33,16 +33,30 @@ export async function runS5(ctx: Ctx): Promise<S5Db[]> {
 }
 
 /** Accounts and rooms, then `total` messages: half in room 0 (the deep one), the rest spread over the others. */
-export async function seedHistory(databaseUrl: string | undefined, dataDir: string, secret: string, total: number): Promise<{ fixture: Fixture; deep: number; seconds: number }> {
+export async function seedHistory(
+  databaseUrl: string | undefined,
+  dataDir: string,
+  secret: string,
+  total: number,
+): Promise<{ fixture: Fixture; deep: number; seconds: number }> {
   const { db, close } = openDb(databaseUrl, dataDir);
   try {
     const fixture = await seedGrid(db, secret, 'hist', 10, 10);
     const deep = Math.ceil(total / 2);
     const rest = total - deep;
     const others = fixture.rooms.length - 1;
-    const plan = fixture.rooms.map((r, i) => ({ id: r.id, senders: r.members.map((m) => ({ id: m.userId })), messages: i === 0 ? deep : Math.floor(rest / others) + (i <= rest % others ? 1 : 0) }));
+    const plan = fixture.rooms.map((r, i) => ({
+      id: r.id,
+      senders: r.members.map((m) => ({ id: m.userId })),
+      messages: i === 0 ? deep : Math.floor(rest / others) + (i <= rest % others ? 1 : 0),
+    }));
     const t0 = performance.now();
-    await seedMessages(db, databaseUrl ? 'postgres' : 'sqlite', plan, progressBar(`seeding ${databaseUrl ? 'PostgreSQL' : 'SQLite'}`, total));
+    await seedMessages(
+      db,
+      databaseUrl ? 'postgres' : 'sqlite',
+      plan,
+      progressBar(`seeding ${databaseUrl ? 'PostgreSQL' : 'SQLite'}`, total),
+    );
     return { fixture, deep, seconds: (performance.now() - t0) / 1000 };
   } finally {
     await close();
@@ -50,10 +64,15 @@ export async function seedHistory(databaseUrl: string | undefined, dataDir: stri
 }
 
 async function runDb(ctx: Ctx, database: 'sqlite' | 'postgres'): Promise<S5Db> {
-  const target = await startRooms({ ...targetOptions(ctx, 'rooms'), postgresAdminUrl: database === 'postgres' ? ctx.pgAdminUrl : undefined });
+  const target = await startRooms({
+    ...targetOptions(ctx, 'rooms'),
+    postgresAdminUrl: database === 'postgres' ? ctx.pgAdminUrl : undefined,
+  });
   try {
     const { fixture, deep, seconds } = await seedHistory(target.databaseUrl, target.dataDir, target.secret, ctx.seedMessages);
-    ctx.log(`S5 ${database}: ${ctx.seedMessages.toLocaleString('en')} messages seeded in ${seconds.toFixed(0)} s (${deep.toLocaleString('en')} in the deep room)`);
+    ctx.log(
+      `S5 ${database}: ${ctx.seedMessages.toLocaleString('en')} messages seeded in ${seconds.toFixed(0)} s (${deep.toLocaleString('en')} in the deep room)`,
+    );
     const base = target.url;
     const room = fixture.rooms[0]!;
     const token = room.members[1]!.token;
@@ -65,7 +84,8 @@ async function runDb(ctx: Ctx, database: 'sqlite' | 'postgres'): Promise<S5Db> {
     await pages(base, room.id, token, deep, depths, ctx.quick ? 50 : 200, () => {});
     await pages(base, room.id, token, deep, depths, requests, (i, ms) => recordMs(hists[i]!, ms));
     const history: S5Db['history'] = depths.map((depth, i) => ({ depth, latency: summarize(hists[i]!) }));
-    for (const { depth, latency } of history) ctx.log(`S5 ${database} history depth ${depth.toLocaleString('en')}: p50 ${latency.p50} ms, p99 ${latency.p99} ms`);
+    for (const { depth, latency } of history)
+      ctx.log(`S5 ${database} history depth ${depth.toLocaleString('en')}: p50 ${latency.p50} ms, p99 ${latency.p99} ms`);
     const gen = new LoadGen({ rooms: 10, members: 10 });
     gen.clients = await target.connect({ rooms: 10, members: 10 }, gen);
     await sleep(500);
@@ -84,14 +104,25 @@ async function runDb(ctx: Ctx, database: 'sqlite' | 'postgres'): Promise<S5Db> {
  * Closed loop, one request at a time (latency, not throughput): for each round, a page of 50 at
  * each depth, before a random seq in [depth, depth + JITTER) from the newest.
  */
-async function pages(base: string, roomId: string, token: string, lastSeq: number, depths: number[], rounds: number, record: (depthIndex: number, ms: number) => void): Promise<void> {
+async function pages(
+  base: string,
+  roomId: string,
+  token: string,
+  lastSeq: number,
+  depths: number[],
+  rounds: number,
+  record: (depthIndex: number, ms: number) => void,
+): Promise<void> {
   for (let round = 0; round < rounds; round++) {
     for (const [i, depth] of depths.entries()) {
       const before = lastSeq + 1 - depth - Math.floor(Math.random() * JITTER);
       const t = performance.now();
-      const res = await fetch(`${base}/rooms/${roomId}/messages?limit=${PAGE}&before=${before}`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${base}/rooms/${roomId}/messages?limit=${PAGE}&before=${before}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       const body = (await res.json()) as { items?: unknown[] };
-      if (res.status !== 200 || body.items?.length !== PAGE) throw new Error(`history page: ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
+      if (res.status !== 200 || body.items?.length !== PAGE)
+        throw new Error(`history page: ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
       record(i, performance.now() - t);
     }
   }

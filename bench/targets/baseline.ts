@@ -6,8 +6,19 @@ import { connectAll, type WsClient } from './ws-client.ts';
 
 type ClientFactory = (base: string, room: number, member: number, events: ClientEvents) => WsClient;
 
-export async function startBaseline(name: TargetName, script: string, newClient: ClientFactory, opts: TargetOptions, env: Record<string, string> = {}): Promise<Target> {
-  const start = (port: number) => launch(script, { ...env, PORT: String(port) }, /listening on (http:\S+)/, { cores: opts.cores, nodeFlags: opts.nodeFlags, perfDir: opts.perfDir });
+export async function startBaseline(
+  name: TargetName,
+  script: string,
+  newClient: ClientFactory,
+  opts: TargetOptions,
+  env: Record<string, string> = {},
+): Promise<Target> {
+  const start = (port: number) =>
+    launch(script, { ...env, PORT: String(port) }, /listening on (http:\S+)/, {
+      cores: opts.cores,
+      nodeFlags: opts.nodeFlags,
+      perfDir: opts.perfDir,
+    });
   let server: ChildServer = await start(opts.port ?? 0);
   const port = Number(new URL(server.url).port);
   const ws = () => server.url.replace(/^http/, 'ws');

@@ -26,7 +26,8 @@ export function loopMetricsHandler(): (req: IncomingMessage, res: ServerResponse
 export async function scrapeLoopDelay(baseUrl: string, token?: string): Promise<{ p99: number; max: number } | undefined> {
   try {
     const text = await (await fetch(`${baseUrl}/metrics`, token ? { headers: { authorization: `Bearer ${token}` } } : {})).text();
-    const read = (name: string) => Number(new RegExp(`^\\w*nodejs_eventloop_lag_${name}_seconds(?:\\{[^}]*\\})? ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+    const read = (name: string) =>
+      Number(new RegExp(`^\\w*nodejs_eventloop_lag_${name}_seconds(?:\\{[^}]*\\})? ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
     const p99 = read('p99');
     const max = read('max');
     // monitorEventLoopDelay (prom-client uses it too) records whole timer intervals: take off its 10 ms resolution.

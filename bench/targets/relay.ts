@@ -34,10 +34,21 @@ class RelayClient extends WsClient {
 }
 
 export function startRelay(opts: TargetOptions): Promise<Target> {
-  return startBaseline('relay', join(import.meta.dirname, 'relay-server.ts'), (base, room, member, events) => new RelayClient(base, room, member, events), opts);
+  return startBaseline(
+    'relay',
+    join(import.meta.dirname, 'relay-server.ts'),
+    (base, room, member, events) => new RelayClient(base, room, member, events),
+    opts,
+  );
 }
 
 /** Baseline (a'): the same relay writing each socket's frames of a turn in one syscall (RELAY_BATCH=1). */
 export function startBatchedRelay(opts: TargetOptions): Promise<Target> {
-  return startBaseline('relay-batched', join(import.meta.dirname, 'relay-server.ts'), (base, room, member, events) => new RelayClient(base, room, member, events), opts, { RELAY_BATCH: '1' });
+  return startBaseline(
+    'relay-batched',
+    join(import.meta.dirname, 'relay-server.ts'),
+    (base, room, member, events) => new RelayClient(base, room, member, events),
+    opts,
+    { RELAY_BATCH: '1' },
+  );
 }

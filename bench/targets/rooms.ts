@@ -82,12 +82,27 @@ export interface RoomsOptions extends TargetOptions {
   sqlTimingDir?: string | undefined;
 }
 
-export async function startRooms(opts: RoomsOptions): Promise<Target & { dataDir: string; databaseUrl: string | undefined; secret: string }> {
+export async function startRooms(
+  opts: RoomsOptions,
+): Promise<Target & { dataDir: string; databaseUrl: string | undefined; secret: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rooms-bench-'));
   const database = await freshDatabase(opts.postgresAdminUrl);
   const secret = randomBytes(32).toString('hex');
-  const env = { DATA_DIR: dataDir, DATABASE_URL: database?.url ?? '', JWT_SECRET: secret, BCRYPT_COST: '10', MESSAGE_RATE_LIMIT: String(BENCH_RATE_LIMIT), SQL_TIMING: String(opts.sqlTimingDir !== undefined) };
-  const launchOpts = { cores: opts.cores, nodeFlags: opts.nodeFlags, perfDir: opts.perfDir, verbose: opts.verbose ?? false, ...(opts.sqlTimingDir ? { capture: /"msg":"statement timing"/ } : {}) };
+  const env = {
+    DATA_DIR: dataDir,
+    DATABASE_URL: database?.url ?? '',
+    JWT_SECRET: secret,
+    BCRYPT_COST: '10',
+    MESSAGE_RATE_LIMIT: String(BENCH_RATE_LIMIT),
+    SQL_TIMING: String(opts.sqlTimingDir !== undefined),
+  };
+  const launchOpts = {
+    cores: opts.cores,
+    nodeFlags: opts.nodeFlags,
+    perfDir: opts.perfDir,
+    verbose: opts.verbose ?? false,
+    ...(opts.sqlTimingDir ? { capture: /"msg":"statement timing"/ } : {}),
+  };
   let server: ChildServer = await startServer({ ...env, PORT: String(opts.port ?? 0) }, launchOpts);
   const port = Number(new URL(server.url).port);
   const ws = () => server.url.replace(/^http/, 'ws');
@@ -136,8 +151,19 @@ function writeSqlTiming(dir: string, server: ChildServer): void {
   const line = server.captured.at(-1);
   if (!line) return;
   const { statements } = JSON.parse(line) as { statements: StatementTiming[] };
-  const rows = statements.map((s) => [`\`${s.sql.length > 120 ? `${s.sql.slice(0, 117)}...` : s.sql}\``, num(s.count), num(s.mean_us, 1), num(s.max_us), num(s.total_ms)]);
+  const rows = statements.map((s) => [
+    `\`${s.sql.length > 120 ? `${s.sql.slice(0, 117)}...` : s.sql}\``,
+    num(s.count),
+    num(s.mean_us, 1),
+    num(s.max_us),
+    num(s.total_ms),
+  ]);
   mkdirSync(dir, { recursive: true });
-  const table = markdownTable({ title: `SQL statements by total time (Rooms, pid ${server.pid})`, header: ['statement', 'runs', 'mean µs', 'max µs', 'total ms'], rows, notes: [] });
+  const table = markdownTable({
+    title: `SQL statements by total time (Rooms, pid ${server.pid})`,
+    header: ['statement', 'runs', 'mean µs', 'max µs', 'total ms'],
+    rows,
+    notes: [],
+  });
   writeFileSync(join(dir, `sql-timing-${server.pid}.md`), table);
 }

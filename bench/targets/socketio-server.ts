@@ -9,7 +9,13 @@ import { Server } from 'socket.io';
 import { loopMetricsHandler } from './loop-metrics.ts';
 
 const http = createServer(loopMetricsHandler());
-const io = new Server(http, { transports: ['websocket'], perMessageDeflate: false, httpCompression: false, serveClient: false, maxHttpBufferSize: 64 * 1024 });
+const io = new Server(http, {
+  transports: ['websocket'],
+  perMessageDeflate: false,
+  httpCompression: false,
+  serveClient: false,
+  maxHttpBufferSize: 64 * 1024,
+});
 
 io.on('connection', (socket) => {
   socket.on('join', (room: string, ack?: () => void) => {

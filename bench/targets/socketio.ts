@@ -49,5 +49,10 @@ class SocketIoClient extends WsClient {
 }
 
 export function startSocketIo(opts: TargetOptions): Promise<Target> {
-  return startBaseline('socketio', join(import.meta.dirname, 'socketio-server.ts'), (base, room, member, events) => new SocketIoClient(base, room, member, events), opts);
+  return startBaseline(
+    'socketio',
+    join(import.meta.dirname, 'socketio-server.ts'),
+    (base, room, member, events) => new SocketIoClient(base, room, member, events),
+    opts,
+  );
 }

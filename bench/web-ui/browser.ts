@@ -8,7 +8,13 @@ import { chromium, type Browser, type BrowserContext, type CDPSession, type Page
 import { install, type Watch } from './page.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
 export const VIEWPORT = { width: 1280, height: 800 };
 export const CPU_THROTTLE = 4;
 

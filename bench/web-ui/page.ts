@@ -26,7 +26,9 @@ interface PageWindow {
   setTimeout(cb: () => void, ms: number): number;
   addEventListener(type: string, cb: (e: { timeStamp: number }) => void, capture: boolean): void;
   MutationObserver: new (cb: () => void) => { observe(target: El, o: Record<string, boolean>): void };
-  PerformanceObserver: new (cb: (list: { getEntries(): { startTime: number; duration: number }[] }) => void) => { observe(o: Record<string, unknown>): void };
+  PerformanceObserver: new (cb: (list: { getEntries(): { startTime: number; duration: number }[] }) => void) => {
+    observe(o: Record<string, unknown>): void;
+  };
   fetch(input: unknown, init?: unknown): Promise<{ status: number }>;
   __bench: Bench;
 }
@@ -69,7 +71,18 @@ export interface Bench {
 export function install(first: Watch | null): void {
   const w = globalThis as unknown as PageWindow;
   const doc = w.document;
-  const b: Bench = { marks: {}, found: {}, watches: [], maxArticles: 0, clicks: [], requests: [], longTasks: [], watch: () => {}, onOlder: null, scroll: null };
+  const b: Bench = {
+    marks: {},
+    found: {},
+    watches: [],
+    maxArticles: 0,
+    clicks: [],
+    requests: [],
+    longTasks: [],
+    watch: () => {},
+    onOlder: null,
+    scroll: null,
+  };
   w.__bench = b;
   const check = () => {
     const n = doc.querySelectorAll('article[data-mid]').length;
@@ -128,7 +141,17 @@ export interface ScrollState {
    */
   maxFrameDrift: number;
   /** Frames that moved the top message: content is how far it moved in the log's content, app how far the app's scrollTop writes moved the view, articles the node count before → after. */
-  driftFrames: { at: number; px: number; prepend: boolean; loading: boolean; content: number; app: number; user: number; articles: [number, number]; first: [number, number] }[];
+  driftFrames: {
+    at: number;
+    px: number;
+    prepend: boolean;
+    loading: boolean;
+    content: number;
+    app: number;
+    user: number;
+    articles: [number, number];
+    first: [number, number];
+  }[];
   /** Per fetch of older messages: the top message when the request starts vs once its page is rendered, measured the same way. */
   fetchDrifts: { url: string; start: number; end: number; rendered: number; px: number; scrolledPx: number }[];
   prepends: number;
@@ -159,7 +182,8 @@ export interface ScrollOptions {
 export function startMonitor(o: ScrollOptions): void {
   const w = globalThis as unknown as PageWindow & { Element: { prototype: object } };
   const b = w.__bench;
-  const log = w.document.querySelector(`[role="log"][aria-label="${o.label.replace(/"/g, '\\"')}"]`) as (El & { __appScroll?: number }) | null;
+  const log = w.document.querySelector(`[role="log"][aria-label="${o.label.replace(/"/g, '\\"')}"]`) as
+    (El & { __appScroll?: number }) | null;
   if (!log) throw new Error(`no log named ${o.label}`);
   const proto = w.Element.prototype;
   const d = Object.getOwnPropertyDescriptor(proto, 'scrollTop')!;
@@ -175,7 +199,22 @@ export function startMonitor(o: ScrollOptions): void {
   });
   const appScroll = () => log.__appScroll ?? 0;
   const seqOf = (el: El) => parseInt((el.getAttribute('data-mid') ?? '').slice(-12), 16);
-  const s: ScrollState = { stopped: false, frames: [], maxFrameDrift: 0, driftFrames: [], fetchDrifts: [], prepends: 0, passed: 0, topSeq: o.newestSeq, maxArticles: 0, atBeginning: false, lastProgress: 0, now: 0, ms: 0, longTasks: { count: 0, totalMs: 0, maxMs: 0 } };
+  const s: ScrollState = {
+    stopped: false,
+    frames: [],
+    maxFrameDrift: 0,
+    driftFrames: [],
+    fetchDrifts: [],
+    prepends: 0,
+    passed: 0,
+    topSeq: o.newestSeq,
+    maxArticles: 0,
+    atBeginning: false,
+    lastProgress: 0,
+    now: 0,
+    ms: 0,
+    longTasks: { count: 0, totalMs: 0, maxMs: 0 },
+  };
   b.scroll = s;
   b.maxArticles = log.querySelectorAll('article[data-mid]').length;
 
@@ -237,14 +276,32 @@ export function startMonitor(o: ScrollOptions): void {
       if (el) {
         const px = Math.abs(contentY(el) - prev.y - (appScroll() - prev.app));
         if (px > s.maxFrameDrift) s.maxFrameDrift = px;
-        if (px > 1) s.driftFrames.push({ at: now, px, prepend: prepended, loading: open.length > 0, content: contentY(el) - prev.y, app: appScroll() - prev.app, user, articles: [prev.articles, nodes.length], first: [prev.first, first] });
+        if (px > 1)
+          s.driftFrames.push({
+            at: now,
+            px,
+            prepend: prepended,
+            loading: open.length > 0,
+            content: contentY(el) - prev.y,
+            app: appScroll() - prev.app,
+            user,
+            articles: [prev.articles, nodes.length],
+            first: [prev.first, first],
+          });
       }
     }
     for (const f of open.slice()) {
       if (f.r.end === 0 || !(first < f.firstSeq)) continue;
       open.splice(open.indexOf(f), 1);
       const el = byId(f.id);
-      s.fetchDrifts.push({ url: f.r.url, start: f.r.start, end: f.r.end, rendered: now, px: el ? Math.abs(contentY(el) - f.y - (appScroll() - f.app)) : NaN, scrolledPx: f.scrolled });
+      s.fetchDrifts.push({
+        url: f.r.url,
+        start: f.r.start,
+        end: f.r.end,
+        rendered: now,
+        px: el ? Math.abs(contentY(el) - f.y - (appScroll() - f.app)) : NaN,
+        scrolledPx: f.scrolled,
+      });
     }
     const cur = top(nodes);
     prev = null;
@@ -275,7 +332,11 @@ export function stopMonitor(): ScrollState {
   const t0 = s.now - s.frames.reduce((a, x) => a + x, 0);
   s.ms = s.now - t0;
   const tasks = b.longTasks.filter((x) => x.start >= t0);
-  s.longTasks = { count: tasks.length, totalMs: tasks.reduce((a, x) => a + x.duration, 0), maxMs: tasks.reduce((a, x) => Math.max(a, x.duration), 0) };
+  s.longTasks = {
+    count: tasks.length,
+    totalMs: tasks.reduce((a, x) => a + x.duration, 0),
+    maxMs: tasks.reduce((a, x) => Math.max(a, x.duration), 0),
+  };
   s.maxArticles = Math.max(s.maxArticles, b.maxArticles);
   return s;
 }

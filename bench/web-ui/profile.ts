@@ -47,12 +47,21 @@ function locator(dist: string): (f: Node['callFrame']) => { fn: string; file: st
     }
     return maps.get(m[1]!) ?? null;
   };
-  const short = (src: string) => src.replace(/^(\.\.\/)+/, '').replace(/^node_modules\/((?:@[^/]+\/)?[^/]+).*$/, '$1').replace(/^packages\/web\/src\//, 'web/src/').replace(/^src\//, 'web/src/');
+  const short = (src: string) =>
+    src
+      .replace(/^(\.\.\/)+/, '')
+      .replace(/^node_modules\/((?:@[^/]+\/)?[^/]+).*$/, '$1')
+      .replace(/^packages\/web\/src\//, 'web/src/')
+      .replace(/^src\//, 'web/src/');
   return (f) => {
     if (!f.url) return { fn: f.functionName || '(root)', file: `(${f.functionName || 'native'})` };
     const map = mapOf(f.url);
     const e = map?.findEntry(f.lineNumber, f.columnNumber) as { originalSource?: string; originalLine?: number; name?: string } | undefined;
-    if (!e?.originalSource) return { fn: `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`, file: f.url.split('/').pop() ?? f.url };
+    if (!e?.originalSource)
+      return {
+        fn: `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`,
+        file: f.url.split('/').pop() ?? f.url,
+      };
     const file = short(e.originalSource);
     return { fn: `${e.name || f.functionName || '(anonymous)'} ${file}:${(e.originalLine ?? 0) + 1}`, file };
   };

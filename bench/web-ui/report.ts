@@ -50,7 +50,8 @@ export function figures(r: RunResult) {
     fetchDriftMax: fetchDrift.some((x) => Number.isNaN(x)) ? NaN : max([0, ...fetchDrift]),
     frameDriftMax: r.scroll.maxFrameDrift,
     frameP95: percentile(r.scroll.frames, 95),
-    framesMissedPct: (100 * r.scroll.frames.filter((x) => x > BUDGETS.frameP95Ms + FRAME_SLACK_MS).length) / Math.max(1, r.scroll.frames.length),
+    framesMissedPct:
+      (100 * r.scroll.frames.filter((x) => x > BUDGETS.frameP95Ms + FRAME_SLACK_MS).length) / Math.max(1, r.scroll.frames.length),
     heapAfterMb: r.scroll.heapAfter / MB,
     heapBeforeMb: r.scroll.heapBefore / MB,
   };
@@ -70,20 +71,75 @@ export function renderReport(i: ReportInput): string {
   const initial = i.assets.reduce((a, x) => a + x.gzip, 0);
   const cal = i.runs.map((r) => r.calibration);
   const rows: string[][] = [];
-  const budget = (name: string, limit: string, values: number[], fmt: (v: number) => string, within: (v: number) => boolean, worstOf: (xs: number[]) => number = max) => {
+  const budget = (
+    name: string,
+    limit: string,
+    values: number[],
+    fmt: (v: number) => string,
+    within: (v: number) => boolean,
+    worstOf: (xs: number[]) => number = max,
+  ) => {
     const md = median(values);
     const worst = worstOf(values);
     rows.push([name, limit, fmt(md), fmt(worst), judge(md, worst, within)]);
   };
-  rows.push(['Initial JS + CSS, gzipped (index.html: entry, modulepreloads, stylesheet)', `≤ ${BUDGETS.initialKb} KB`, kb(initial), kb(initial), initial <= BUDGETS.initialKb * 1024 ? '✓ met' : '✗ missed']);
-  budget('Navigation → landing room painted, HTTP cache empty', `≤ ${f1(BUDGETS.navigationMs / 1000)} s`, col('cold'), (v) => `${f0(v)} ms`, (v) => v <= BUDGETS.navigationMs);
-  budget('Navigation → landing room painted, HTTP cache warm', `≤ ${f1(BUDGETS.navigationMs / 1000)} s`, col('warm'), (v) => `${f0(v)} ms`, (v) => v <= BUDGETS.navigationMs);
-  budget('Switch to a room already visited → painted (median of the run\'s switches)', `≤ ${BUDGETS.switchMs} ms`, col('visitedMedian'), (v) => `${f0(v)} ms`, (v) => v <= BUDGETS.switchMs);
+  rows.push([
+    'Initial JS + CSS, gzipped (index.html: entry, modulepreloads, stylesheet)',
+    `≤ ${BUDGETS.initialKb} KB`,
+    kb(initial),
+    kb(initial),
+    initial <= BUDGETS.initialKb * 1024 ? '✓ met' : '✗ missed',
+  ]);
+  budget(
+    'Navigation → landing room painted, HTTP cache empty',
+    `≤ ${f1(BUDGETS.navigationMs / 1000)} s`,
+    col('cold'),
+    (v) => `${f0(v)} ms`,
+    (v) => v <= BUDGETS.navigationMs,
+  );
+  budget(
+    'Navigation → landing room painted, HTTP cache warm',
+    `≤ ${f1(BUDGETS.navigationMs / 1000)} s`,
+    col('warm'),
+    (v) => `${f0(v)} ms`,
+    (v) => v <= BUDGETS.navigationMs,
+  );
+  budget(
+    "Switch to a room already visited → painted (median of the run's switches)",
+    `≤ ${BUDGETS.switchMs} ms`,
+    col('visitedMedian'),
+    (v) => `${f0(v)} ms`,
+    (v) => v <= BUDGETS.switchMs,
+  );
   budget('Scroll back: most message nodes in the DOM at once', `≤ ${BUDGETS.maxNodes}`, col('maxNodes'), f0, (v) => v <= BUDGETS.maxNodes);
-  budget('Scroll back: position drift across a fetch of older messages (max)', `≤ ${BUDGETS.driftPx} px`, col('fetchDriftMax'), (v) => `${f1(v)} px`, (v) => v <= BUDGETS.driftPx);
-  budget('Scroll back: position drift in any frame (max)', `≤ ${BUDGETS.driftPx} px`, col('frameDriftMax'), (v) => `${f1(v)} px`, (v) => v <= BUDGETS.driftPx);
-  budget('Scroll back: p95 frame time (rAF to rAF)', `≤ ${BUDGETS.frameP95Ms} ms`, col('frameP95'), (v) => `${f1(v)} ms`, (v) => v <= BUDGETS.frameP95Ms + FRAME_SLACK_MS);
-  budget('Scroll back: JS heap after, post-GC (JSHeapUsedSize)', `≤ ${BUDGETS.heapMb} MB`, col('heapAfterMb'), (v) => `${f1(v)} MB`, (v) => v <= BUDGETS.heapMb);
+  budget(
+    'Scroll back: position drift across a fetch of older messages (max)',
+    `≤ ${BUDGETS.driftPx} px`,
+    col('fetchDriftMax'),
+    (v) => `${f1(v)} px`,
+    (v) => v <= BUDGETS.driftPx,
+  );
+  budget(
+    'Scroll back: position drift in any frame (max)',
+    `≤ ${BUDGETS.driftPx} px`,
+    col('frameDriftMax'),
+    (v) => `${f1(v)} px`,
+    (v) => v <= BUDGETS.driftPx,
+  );
+  budget(
+    'Scroll back: p95 frame time (rAF to rAF)',
+    `≤ ${BUDGETS.frameP95Ms} ms`,
+    col('frameP95'),
+    (v) => `${f1(v)} ms`,
+    (v) => v <= BUDGETS.frameP95Ms + FRAME_SLACK_MS,
+  );
+  budget(
+    'Scroll back: JS heap after, post-GC (JSHeapUsedSize)',
+    `≤ ${BUDGETS.heapMb} MB`,
+    col('heapAfterMb'),
+    (v) => `${f1(v)} MB`,
+    (v) => v <= BUDGETS.heapMb,
+  );
 
   const runRows = i.runs.map((r, k) => {
     const p = per[k]!;
@@ -106,7 +162,8 @@ export function renderReport(i: ReportInput): string {
   });
 
   const coldRun = i.runs[per.map((p) => p.cold).indexOf(percentile(col('cold'), 50))] ?? i.runs[0]!;
-  const table = (header: string[], body: string[][]) => [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  const table = (header: string[], body: string[][]) =>
+    [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
   const f = i.fixture;
   return [
     `## Web UI — ${i.started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
@@ -124,7 +181,24 @@ export function renderReport(i: ReportInput): string {
     '',
     '### Each run',
     '',
-    table(['run', 'cold ms', 'warm ms', 'first visit ms', 'visited switch median / max ms', 'scrolled back', 'older fetches / prepends', 'max nodes', 'drift px: fetch / frame (frames > 1 px; median px scrolled during a fetch)', 'frame ms p50 / p95 / p99 / max', 'frames > 16.7 ms', 'long tasks: n, total / max ms', 'heap MB before → after'], runRows),
+    table(
+      [
+        'run',
+        'cold ms',
+        'warm ms',
+        'first visit ms',
+        'visited switch median / max ms',
+        'scrolled back',
+        'older fetches / prepends',
+        'max nodes',
+        'drift px: fetch / frame (frames > 1 px; median px scrolled during a fetch)',
+        'frame ms p50 / p95 / p99 / max',
+        'frames > 16.7 ms',
+        'long tasks: n, total / max ms',
+        'heap MB before → after',
+      ],
+      runRows,
+    ),
     '',
     `### First load in detail (the median cold run)`,
     '',
@@ -133,7 +207,7 @@ export function renderReport(i: ReportInput): string {
     '### How it measures',
     '',
     ...[
-      'Each run is a fresh browser context (empty profile and cache) that logs in through the form, so the token is in localStorage; then a navigation to `/r/<landing room>` with the HTTP cache emptied (CDP `Network.clearBrowserCache`) and one with it warm. "Painted": the newest message\'s `article[data-mid]` holds its text (a MutationObserver installed before the app\'s scripts checks after each batch of DOM changes) and a `requestAnimationFrame` after that has run; the time is `performance.now()` in that rAF, from the navigation\'s start.',
+      "Each run is a fresh browser context (empty profile and cache) that logs in through the form, so the token is in localStorage; then a navigation to `/r/<landing room>` with the HTTP cache emptied (CDP `Network.clearBrowserCache`) and one with it warm. \"Painted\": the newest message's `article[data-mid]` holds its text (a MutationObserver installed before the app's scripts checks after each batch of DOM changes) and a `requestAnimationFrame` after that has run; the time is `performance.now()` in that rAF, from the navigation's start.",
       `Room switch: a click on the room's link in the navigation named "Rooms", from the click event's timestamp to the painted newest message in the log named after the room. The first switch visits the second room (it fetches its messages); the next ${Math.max(0, (i.runs[0]?.switches.length ?? 1) - 1)} go back and forth between two visited rooms.`,
       `Scroll back: from a fresh page of the landing room, real input flicks the log upward (CDP \`Input.synthesizeScrollGesture\`, mouse-wheel ticks through the compositor, as Chromium's own smoothness benchmarks drive it) ${i.flick.px} px at ${i.flick.speed.toLocaleString('en')} px/s per flick with ${i.flick.pauseMs} ms between flicks, until 10,000 messages have passed the top of the view. A rAF loop in the page records every frame interval, the most \`article[data-mid]\` nodes, and drift: where the message at the top of the view sits in the log's content, frame to frame, less what the app's own writes to \`scrollTop\` moved (a wrapper of the \`scrollTop\` setter counts them) — content added or removed above it that the scroll position did not follow. The user's scrolling moves the view, not the content, so it does not count. Per fetch of older messages the same is measured from the request's start to the first frame its page is in the DOM.`,
       `Frame time: rAF to rAF at 60 Hz; a frame on time reads 16.6–16.8 ms (performance.now() is coarsened to 0.1 ms), so the p95 budget is judged at ${BUDGETS.frameP95Ms} + ${FRAME_SLACK_MS} ms. Heap: \`Performance.getMetrics\` JSHeapUsedSize after \`HeapProfiler.collectGarbage\`, before and after the scroll (MB = 2^20 bytes).`,
@@ -148,7 +222,9 @@ function loadDetail(r: RunResult, assets: AssetSize[]): string {
   const api = c.requests.filter((q) => !/\.(js|css)$/.test(q.url));
   const path = (u: string) => {
     const url = new URL(u, 'http://x');
-    return `${url.pathname}${url.search}`.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ':id').replace(/cursor=[^&]+/, 'cursor=…');
+    return `${url.pathname}${url.search}`
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ':id')
+      .replace(/cursor=[^&]+/, 'cursor=…');
   };
   const lines = [
     `- HTML received ${f0(c.responseEnd)} ms, DOMContentLoaded ${f0(c.domContentLoaded)} ms; the newest message in the DOM ${f0(c.domMs)} ms, painted ${f0(c.paintMs)} ms.`,

@@ -69,11 +69,18 @@ const watchOf = (key: string, room: RoomTarget): Watch => ({ key, selector: sel(
 /** Waits for a paint watch; a UI that never paints is the bench's one hard failure. */
 async function painted(page: Page, key: string, timeoutMs = 60_000): Promise<{ found: number; mark: number }> {
   try {
-    await page.waitForFunction((k) => (globalThis as unknown as { __bench: { marks: Record<string, number> } }).__bench?.marks[k] !== undefined, key, { timeout: timeoutMs, polling: 50 });
+    await page.waitForFunction(
+      (k) => (globalThis as unknown as { __bench: { marks: Record<string, number> } }).__bench?.marks[k] !== undefined,
+      key,
+      { timeout: timeoutMs, polling: 50 },
+    );
   } catch (err) {
     const shot = `/tmp/rooms-web-ui-${key}-${Date.now()}.png`;
     await page.screenshot({ path: shot }).catch(() => {});
-    throw new Error(`the UI never painted "${key}" within ${timeoutMs / 1000} s (screenshot: ${shot}): ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    throw new Error(
+      `the UI never painted "${key}" within ${timeoutMs / 1000} s (screenshot: ${shot}): ${(err as Error).message.split('\n')[0]}`,
+      { cause: err },
+    );
   }
   return page.evaluate((k) => {
     const b = (globalThis as unknown as { __bench: { marks: Record<string, number>; found: Record<string, number> } }).__bench;
@@ -86,14 +93,23 @@ async function load(page: Page, url: string): Promise<Load> {
   const { found, mark } = await painted(page, 'nav');
   return page.evaluate(
     ({ domMs, paintMs }) => {
-      const perf = performance as unknown as { getEntriesByType(t: string): { name: string; startTime: number; responseEnd: number; domContentLoadedEventEnd: number }[] };
+      const perf = performance as unknown as {
+        getEntriesByType(t: string): { name: string; startTime: number; responseEnd: number; domContentLoadedEventEnd: number }[];
+      };
       const nav = perf.getEntriesByType('navigation')[0]!;
       const b = (globalThis as unknown as { __bench: { requests: Req[] } }).__bench;
       const assets = perf
         .getEntriesByType('resource')
         .filter((e) => e.startTime <= paintMs && /\.(js|css)(\?|$)/.test(e.name))
         .map((e) => new URL(e.name).pathname);
-      return { domMs, paintMs, responseEnd: nav.responseEnd, domContentLoaded: nav.domContentLoadedEventEnd, requests: b.requests.filter((r) => r.start <= paintMs), assets };
+      return {
+        domMs,
+        paintMs,
+        responseEnd: nav.responseEnd,
+        domContentLoaded: nav.domContentLoadedEventEnd,
+        requests: b.requests.filter((r) => r.start <= paintMs),
+        assets,
+      };
     },
     { domMs: found, paintMs: mark },
   );
@@ -108,7 +124,8 @@ async function logIn(page: Page, o: RunOptions): Promise<void> {
   await page.getByLabel('Password').fill(o.password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await painted(page, 'nav');
-  if (!new URL(page.url()).pathname.endsWith(`/r/${o.landing.id}`)) throw new Error(`after login the app opened ${page.url()}, not the landing room`);
+  if (!new URL(page.url()).pathname.endsWith(`/r/${o.landing.id}`))
+    throw new Error(`after login the app opened ${page.url()}, not the landing room`);
 }
 
 export async function runOnce(browser: Browser, o: RunOptions): Promise<RunResult> {
@@ -141,7 +158,8 @@ export async function runOnce(browser: Browser, o: RunOptions): Promise<RunResul
 /** Second room (first visit), then back and forth; each timed from the click event to the painted newest message. */
 async function roomSwitches(page: Page, o: RunOptions, fromSecond = false): Promise<Switch[]> {
   const nav = page.getByRole('navigation', { name: 'Rooms' });
-  const link = (room: RoomTarget) => nav.getByRole('link', { name: new RegExp(`^${room.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(,|$)`) });
+  const link = (room: RoomTarget) =>
+    nav.getByRole('link', { name: new RegExp(`^${room.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(,|$)`) });
   const out: Switch[] = [];
   for (let i = 0; i <= o.switches; i++) {
     const room = (i + (fromSecond ? 1 : 0)) % 2 === 0 ? o.second : o.landing;
@@ -187,13 +205,22 @@ async function scrollBack(page: Page, cdp: CDPSession, o: RunOptions): Promise<R
       lastLog = performance.now();
       o.log(`  scroll: ${p.passed.toLocaleString('en')} messages back after ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     }
-    await cdp.send('Input.synthesizeScrollGesture', { x, y, yDistance: o.flickPx, speed: o.flickSpeed, gestureSourceType: 'mouse', preventFling: true });
+    await cdp.send('Input.synthesizeScrollGesture', {
+      x,
+      y,
+      yDistance: o.flickPx,
+      speed: o.flickSpeed,
+      gestureSourceType: 'mouse',
+      preventFling: true,
+    });
     gestures++;
     await settle(o.flickPauseMs);
   }
   const state = await page.evaluate(stopMonitor);
   const heapAfter = await heapAfterGc(cdp);
-  const olderFetches = await page.evaluate(() => (globalThis as unknown as { __bench: { requests: Req[] } }).__bench.requests.filter((r) => /[?&]before=/.test(r.url)).length);
+  const olderFetches = await page.evaluate(
+    () => (globalThis as unknown as { __bench: { requests: Req[] } }).__bench.requests.filter((r) => /[?&]before=/.test(r.url)).length,
+  );
   o.log(`  scroll: ${reason} in ${(state.ms / 1000).toFixed(0)} s, ${gestures} flicks`);
   return { ...state, heapBefore, heapAfter, olderFetches, gestures, reason };
 }

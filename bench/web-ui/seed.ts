@@ -82,9 +82,92 @@ function rep<T>(items: T[], times: number): T[] {
 
 export const SHAPE: SeedShape = { contents: CONTENTS, spacingMs: 97_000, run: 2 };
 
-const NAMES = ['alice', 'bob', 'carol', 'dana', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'niaj', 'olivia', 'peggy', 'rupert', 'sybil', 'trent', 'uma', 'victor', 'walter', 'xena', 'yusuf', 'zoe', 'amir', 'bea', 'chen', 'diego', 'eli', 'fatima', 'goran', 'hana', 'igor', 'jun', 'kofi', 'lena', 'mateo', 'noor', 'oskar', 'priya', 'quinn'];
-const TEAMS = ['eng', 'design', 'ops', 'sales', 'support', 'product', 'data', 'mobile', 'web', 'infra', 'security', 'qa', 'people', 'finance', 'marketing', 'research', 'legal', 'growth', 'platform', 'release'];
-const TOPICS = ['general', 'standup', 'alerts', 'random', 'review', 'planning', 'help', 'builds', 'incidents', 'launch', 'oncall', 'hiring', 'docs', 'metrics', 'retro', 'social', 'books', 'music', 'travel', 'pets'];
+const NAMES = [
+  'alice',
+  'bob',
+  'carol',
+  'dana',
+  'erin',
+  'frank',
+  'grace',
+  'heidi',
+  'ivan',
+  'judy',
+  'mallory',
+  'niaj',
+  'olivia',
+  'peggy',
+  'rupert',
+  'sybil',
+  'trent',
+  'uma',
+  'victor',
+  'walter',
+  'xena',
+  'yusuf',
+  'zoe',
+  'amir',
+  'bea',
+  'chen',
+  'diego',
+  'eli',
+  'fatima',
+  'goran',
+  'hana',
+  'igor',
+  'jun',
+  'kofi',
+  'lena',
+  'mateo',
+  'noor',
+  'oskar',
+  'priya',
+  'quinn',
+];
+const TEAMS = [
+  'eng',
+  'design',
+  'ops',
+  'sales',
+  'support',
+  'product',
+  'data',
+  'mobile',
+  'web',
+  'infra',
+  'security',
+  'qa',
+  'people',
+  'finance',
+  'marketing',
+  'research',
+  'legal',
+  'growth',
+  'platform',
+  'release',
+];
+const TOPICS = [
+  'general',
+  'standup',
+  'alerts',
+  'random',
+  'review',
+  'planning',
+  'help',
+  'builds',
+  'incidents',
+  'launch',
+  'oncall',
+  'hiring',
+  'docs',
+  'metrics',
+  'retro',
+  'social',
+  'books',
+  'music',
+  'travel',
+  'pets',
+];
 
 /** Room names: "general" for the landing room, then team-topic, numbered past the 400 pairs. */
 function roomName(i: number): string {
@@ -118,7 +201,8 @@ function spread(total: number, rooms: number): number[] {
 export async function seedUi(databaseUrl: string | undefined, dataDir: string, o: UiSeedOptions): Promise<UiFixture> {
   if (o.landingMessages > o.messages) throw new Error('the landing room cannot hold more than all the messages');
   const others = spread(o.messages - o.landingMessages, o.rooms - 1);
-  if (others[0]! >= o.landingMessages) throw new Error(`the landing room (${o.landingMessages}) must be the busiest, so the most recent; the next holds ${others[0]}`);
+  if (others[0]! >= o.landingMessages)
+    throw new Error(`the landing room (${o.landingMessages}) must be the busiest, so the most recent; the next holds ${others[0]}`);
   const counts = [o.landingMessages, ...others];
   const hash = await passwordHash();
   const now = new Date().toISOString();
@@ -150,5 +234,14 @@ export async function seedUi(databaseUrl: string | undefined, dataDir: string, o
     await close();
   }
   const room = (i: number) => ({ id: plan[i]!.id, name: roomName(i), messages: counts[i]! });
-  return { username: reader.username, password: PASSWORD, landing: room(0), second: room(1), rooms: o.rooms, messages: o.messages, users: users.length, seconds: (performance.now() - t0) / 1000 };
+  return {
+    username: reader.username,
+    password: PASSWORD,
+    landing: room(0),
+    second: room(1),
+    rooms: o.rooms,
+    messages: o.messages,
+    users: users.length,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }

@@ -7,7 +7,9 @@ import { API_PATH_PREFIXES } from '../protocol/src/paths.ts';
  * reload and proxies every API path (and the WebSocket) to a local server, ROOMS_API or :8080.
  */
 const api = process.env.ROOMS_API ?? 'http://127.0.0.1:8080';
-const proxy = Object.fromEntries(API_PATH_PREFIXES.map((p) => [`^/${p.replace('.', '\\.')}(/|$|\\?)`, { target: api, ws: p === 'ws', changeOrigin: false }]));
+const proxy = Object.fromEntries(
+  API_PATH_PREFIXES.map((p) => [`^/${p.replace('.', '\\.')}(/|$|\\?)`, { target: api, ws: p === 'ws', changeOrigin: false }]),
+);
 
 export default defineConfig({
   plugins: [react()],

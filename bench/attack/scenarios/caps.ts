@@ -22,7 +22,12 @@ async function perUserCaps(ctx: Ctx): Promise<Row[]> {
     const r0 = performance.now();
     const { latency: roomsLatency } = await probe.during(() =>
       pool(ROOMS, IN_FLIGHT, async (i) => {
-        const a = await t.request('POST', '/rooms', { token: user.token, body: { name: `hoard ${i}`, type: 'public' }, localAddress: ATTACKER, keepBody: i < IN_FLIGHT * 2 });
+        const a = await t.request('POST', '/rooms', {
+          token: user.token,
+          body: { name: `hoard ${i}`, type: 'public' },
+          localAddress: ATTACKER,
+          keepBody: i < IN_FLIGHT * 2,
+        });
         rooms.add(a);
         if (a.status === 201 && a.body && !firstRoom) firstRoom = (JSON.parse(a.body) as { id: string }).id;
       }),
@@ -33,7 +38,9 @@ async function perUserCaps(ctx: Ctx): Promise<Row[]> {
     const invites = new Tally();
     const i0 = performance.now();
     const { latency: invitesLatency } = await probe.during(() =>
-      pool(INVITES, IN_FLIGHT, async () => invites.add(await t.request('POST', `/rooms/${firstRoom}/invites`, { token: user.token, body: {}, localAddress: ATTACKER }))),
+      pool(INVITES, IN_FLIGHT, async () =>
+        invites.add(await t.request('POST', `/rooms/${firstRoom}/invites`, { token: user.token, body: {}, localAddress: ATTACKER })),
+      ),
     );
     const invitesMs = performance.now() - i0;
 
@@ -51,9 +58,35 @@ async function perUserCaps(ctx: Ctx): Promise<Row[]> {
     }
     ctx.log(`g: rooms ${rooms.breakdown()}, invites ${invites.breakdown()}, GET /rooms ${items} items ${mine.bytes} bytes`);
     return [
-      { id: 'g1', attack: `one user creates ${ROOMS.toLocaleString('en')} rooms (${IN_FLIGHT} in flight)`, limits, unit: 'req', tally: rooms, quiet, during: roomsLatency, outcome: [`${(rooms.by.get('201') ?? 0).toLocaleString('en')} created in ${dur(roomsMs)} (${rooms.breakdown()})`] },
-      { id: 'g2', attack: `one user creates ${INVITES.toLocaleString('en')} invites to one room`, limits, unit: 'req', tally: invites, during: invitesLatency, outcome: [`${(invites.by.get('201') ?? 0).toLocaleString('en')} created in ${dur(invitesMs)} (${invites.breakdown()})`] },
-      { id: 'g3', attack: 'GET /rooms of that user', limits, unit: 'req', tally: list, outcome: [`${mine.status}: ${items.toLocaleString('en')} rooms, ${(mine.bytes / 1024 / 1024).toFixed(2)} MB in ${dur(mine.ms)}, next page: ${more}`] },
+      {
+        id: 'g1',
+        attack: `one user creates ${ROOMS.toLocaleString('en')} rooms (${IN_FLIGHT} in flight)`,
+        limits,
+        unit: 'req',
+        tally: rooms,
+        quiet,
+        during: roomsLatency,
+        outcome: [`${(rooms.by.get('201') ?? 0).toLocaleString('en')} created in ${dur(roomsMs)} (${rooms.breakdown()})`],
+      },
+      {
+        id: 'g2',
+        attack: `one user creates ${INVITES.toLocaleString('en')} invites to one room`,
+        limits,
+        unit: 'req',
+        tally: invites,
+        during: invitesLatency,
+        outcome: [`${(invites.by.get('201') ?? 0).toLocaleString('en')} created in ${dur(invitesMs)} (${invites.breakdown()})`],
+      },
+      {
+        id: 'g3',
+        attack: 'GET /rooms of that user',
+        limits,
+        unit: 'req',
+        tally: list,
+        outcome: [
+          `${mine.status}: ${items.toLocaleString('en')} rooms, ${(mine.bytes / 1024 / 1024).toFixed(2)} MB in ${dur(mine.ms)}, next page: ${more}`,
+        ],
+      },
     ];
   });
 }

@@ -49,7 +49,13 @@ async function crash(ctx: Ctx): Promise<Row[]> {
       senders.map(async (s, w) => {
         for (let n = 0; storming; n++) {
           const content = `storm ${w}.${n}`;
-          const a = await t.request('POST', `/rooms/${roomId}/messages`, { token: s.token, body: { content, client_id: `s${w}-${n}` }, localAddress: from[w], keepBody: true, timeoutMs: 10_000 });
+          const a = await t.request('POST', `/rooms/${roomId}/messages`, {
+            token: s.token,
+            body: { content, client_id: `s${w}-${n}` },
+            localAddress: from[w],
+            keepBody: true,
+            timeoutMs: 10_000,
+          });
           tally.add(a);
           if (a.status === 201 || a.status === 200) acked.set((JSON.parse(a.body) as { id: string }).id, content);
           // The server is down (or refusing): a client would back off a little.

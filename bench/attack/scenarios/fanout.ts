@@ -56,7 +56,11 @@ async function fanoutBurst(ctx: Ctx): Promise<Row[]> {
       }
     });
     try {
-      for (let i = 0; i < memberships.length; i += 500) await db.insertInto('memberships').values(memberships.slice(i, i + 500)).execute();
+      for (let i = 0; i < memberships.length; i += 500)
+        await db
+          .insertInto('memberships')
+          .values(memberships.slice(i, i + 500))
+          .execute();
     } finally {
       await close();
     }
@@ -74,11 +78,14 @@ async function fanoutBurst(ctx: Ctx): Promise<Row[]> {
     const sender = room.members[0]!.token;
     const b0 = performance.now();
     const { result: burst, latency } = await probe.during(async () => {
-      await pool(MESSAGES, 8, async (i) => tally.add(await t.request('POST', `/rooms/${room.id}/messages`, { token: sender, body: { content: `burst ${i}` } })));
+      await pool(MESSAGES, 8, async (i) =>
+        tally.add(await t.request('POST', `/rooms/${room.id}/messages`, { token: sender, body: { content: `burst ${i}` } })),
+      );
       const sentMs = performance.now() - b0;
       const expected = (tally.by.get('201') ?? 0) * joined;
       // Deliveries still on their way: until all arrived, or 3 s without one.
-      while (delivered < expected && performance.now() - Math.max(lastDelivery, b0 + sentMs) < 3000 && performance.now() - b0 < 180_000) await sleep(50);
+      while (delivered < expected && performance.now() - Math.max(lastDelivery, b0 + sentMs) < 3000 && performance.now() - b0 < 180_000)
+        await sleep(50);
       return { sentMs, expected };
     });
     const deliveredMs = Math.max(0, lastDelivery - b0);

@@ -22,7 +22,11 @@ function legitimateLogins(t: Target, user: Account, localAddress: string): { sto
   let stopped = false;
   const loop = (async () => {
     do {
-      const a = await t.request('POST', '/auth/login', { body: { username: user.username, password: PASSWORD }, localAddress, timeoutMs: DRAIN_MS });
+      const a = await t.request('POST', '/auth/login', {
+        body: { username: user.username, password: PASSWORD },
+        localAddress,
+        timeoutMs: DRAIN_MS,
+      });
       tally.add(a);
       times.push(a.ms);
       await sleep(Math.max(0, 1000 - a.ms));
@@ -64,7 +68,13 @@ async function loginFlood(ctx: Ctx): Promise<Row[]> {
       const { latency } = await probe.during(async () => {
         await closedLoop(FLOODERS, end, async (w) => {
           const username = `x${randomBytes(6).toString('hex')}`;
-          tally.add(await t.request('POST', '/auth/login', { body: { username, password: 'not the password' }, localAddress: v.from[w], timeoutMs: untilDeadline(end) }));
+          tally.add(
+            await t.request('POST', '/auth/login', {
+              body: { username, password: 'not the password' },
+              localAddress: v.from[w],
+              timeoutMs: untilDeadline(end),
+            }),
+          );
         });
       });
       const elapsed = performance.now() - t0;
@@ -106,7 +116,11 @@ async function emailFanOut(ctx: Ctx): Promise<Row[]> {
     const end = performance.now() + ctx.floodSeconds * 1000;
     const { latency } = await probe.during(() =>
       closedLoop(EMAIL_LOGINS, end, async (w) => {
-        const a: Answer = await t.request('POST', '/auth/login', { body: { email, password: PASSWORD }, localAddress: from[w], timeoutMs: untilDeadline(end) });
+        const a: Answer = await t.request('POST', '/auth/login', {
+          body: { email, password: PASSWORD },
+          localAddress: from[w],
+          timeoutMs: untilDeadline(end),
+        });
         tally.add(a);
         times.push(a.ms);
       }),
@@ -122,7 +136,12 @@ async function emailFanOut(ctx: Ctx): Promise<Row[]> {
         tally,
         quiet,
         during: latency,
-        outcome: [`login by email p50 ${dur(percentile(times, 50))}, max ${dur(Math.max(0, ...times))} (${tally.breakdown()})`, legitOutcome(l), probeOutcome(latency.p99), `set-up: ${SHARED_ACCOUNTS} sign-ups from ${SHARED_ACCOUNTS} addresses in ${dur(signupMs)}`],
+        outcome: [
+          `login by email p50 ${dur(percentile(times, 50))}, max ${dur(Math.max(0, ...times))} (${tally.breakdown()})`,
+          legitOutcome(l),
+          probeOutcome(latency.p99),
+          `set-up: ${SHARED_ACCOUNTS} sign-ups from ${SHARED_ACCOUNTS} addresses in ${dur(signupMs)}`,
+        ],
         figures: { emailLoginMs: times, legitimateLoginMs: l.times },
       },
     ];
@@ -143,7 +162,13 @@ async function signupFlood(ctx: Ctx): Promise<Row[]> {
       closedLoop(SIGNUP_CLIENTS, end, async () => {
         // An attacker has no setup token: the server already has its admin.
         const username = `flood_${n++}`;
-        tally.add(await t.request('POST', '/auth/signup', { body: { username, email: `${username}@attack.test`, password: PASSWORD }, localAddress: ATTACKER, timeoutMs: untilDeadline(end) }));
+        tally.add(
+          await t.request('POST', '/auth/signup', {
+            body: { username, email: `${username}@attack.test`, password: PASSWORD },
+            localAddress: ATTACKER,
+            timeoutMs: untilDeadline(end),
+          }),
+        );
       }),
     );
     const seconds = (performance.now() - t0) / 1000;
@@ -158,7 +183,9 @@ async function signupFlood(ctx: Ctx): Promise<Row[]> {
         tally,
         quiet,
         during: latency,
-        outcome: [`${created} accounts created in ${seconds.toFixed(1)} s = ${Math.round((created / seconds) * 60).toLocaleString('en')} per minute (${tally.breakdown()})`],
+        outcome: [
+          `${created} accounts created in ${seconds.toFixed(1)} s = ${Math.round((created / seconds) * 60).toLocaleString('en')} per minute (${tally.breakdown()})`,
+        ],
       },
     ];
   });

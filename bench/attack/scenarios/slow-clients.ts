@@ -33,7 +33,9 @@ function openSlow(host: string, port: number, slows: Slow[]): Promise<void> {
     slows.push(s);
     s.socket.setNoDelay(true);
     s.socket.on('connect', () => {
-      s.socket.write(`POST /auth/login HTTP/1.1\r\nHost: ${host}:${port}\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{`);
+      s.socket.write(
+        `POST /auth/login HTTP/1.1\r\nHost: ${host}:${port}\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{`,
+      );
       resolve();
     });
     s.socket.on('data', (d: Buffer) => {

@@ -37,37 +37,80 @@ async function wsOutcome(open: () => Promise<Peer>, holdMs = 2000): Promise<{ st
 async function tricks(ctx: Ctx): Promise<Row[]> {
   return withTarget(ctx, {}, async (t, limits) => {
     const rows: Row[] = [];
-    const row = (id: string, attack: string, tally: Tally, outcome: string) => rows.push({ id, attack, limits, unit: 'req', tally, outcome: [outcome] });
+    const row = (id: string, attack: string, tally: Tally, outcome: string) =>
+      rows.push({ id, attack, limits, unit: 'req', tally, outcome: [outcome] });
 
     // Before anyone else: is the fresh server anyone's?
-    const first = await t.request('POST', '/auth/signup', { body: { username: 'squatter', email: 'squatter@attack.test', password: PASSWORD }, localAddress: ATTACKER, keepBody: true });
-    row('i1', 'first sign-up on a fresh server without the setup token', one(first), `${describe(first)} (expected after the fix: 403 setup_required)`);
+    const first = await t.request('POST', '/auth/signup', {
+      body: { username: 'squatter', email: 'squatter@attack.test', password: PASSWORD },
+      localAddress: ATTACKER,
+      keepBody: true,
+    });
+    row(
+      'i1',
+      'first sign-up on a fresh server without the setup token',
+      one(first),
+      `${describe(first)} (expected after the fix: 403 setup_required)`,
+    );
 
     const user = await t.signup('victim');
     const now = Math.floor(Date.now() / 1000);
-    const forever = await new SignJWT({ tv: 0 }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(user.id).setIssuer('rooms').setIssuedAt(now).sign(new TextEncoder().encode(t.secret));
+    const forever = await new SignJWT({ tv: 0 })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(user.id)
+      .setIssuer('rooms')
+      .setIssuedAt(now)
+      .sign(new TextEncoder().encode(t.secret));
     const noExp = await t.request('GET', '/auth/me', { token: forever, keepBody: true });
     row('i2', 'GET /auth/me with a correctly signed token without `exp`', one(noExp), `${describe(noExp)} (expected after the fix: 401)`);
 
     const ticket = await t.request('POST', '/auth/ws-ticket', { token: user.token, keepBody: true });
     if (ticket.status !== 201) throw new Error(`ws-ticket: ${ticket.status}`);
-    const changed = await t.request('PUT', '/users/me/password', { token: user.token, body: { current_password: PASSWORD, new_password: `${PASSWORD} 2` } });
+    const changed = await t.request('PUT', '/users/me/password', {
+      token: user.token,
+      body: { current_password: PASSWORD, new_password: `${PASSWORD} 2` },
+    });
     const oldToken = await t.request('GET', '/auth/me', { token: user.token });
     await sleep(1000);
-    const redeemed = await wsOutcome(() => Peer.connect(t.wsUrl, { ticket: (JSON.parse(ticket.body) as { ticket: string }).ticket, localAddress: ATTACKER }));
-    row('i3', 'WS ticket minted before a password change, redeemed 1 s after it', one({ status: redeemed.status }), `${redeemed.text} (password change ${changed.status}, old token now ${oldToken.status}; expected after the fix: refused 401)`);
+    const redeemed = await wsOutcome(() =>
+      Peer.connect(t.wsUrl, { ticket: (JSON.parse(ticket.body) as { ticket: string }).ticket, localAddress: ATTACKER }),
+    );
+    row(
+      'i3',
+      'WS ticket minted before a password change, redeemed 1 s after it',
+      one({ status: redeemed.status }),
+      `${redeemed.text} (password change ${changed.status}, old token now ${oldToken.status}; expected after the fix: refused 401)`,
+    );
 
     const metrics = await t.request('GET', '/metrics', { localAddress: ATTACKER });
-    row('i4', 'GET /metrics without a token', one(metrics), `${metrics.status} (expected after the fix: 404 without METRICS_TOKEN, 401 with it)`);
+    row(
+      'i4',
+      'GET /metrics without a token',
+      one(metrics),
+      `${metrics.status} (expected after the fix: 404 without METRICS_TOKEN, 401 with it)`,
+    );
 
     const fresh = await t.request('POST', '/auth/login', { body: { username: 'victim', password: `${PASSWORD} 2` }, keepBody: true });
     const token = fresh.status === 200 ? (JSON.parse(fresh.body) as { token: string }).token : user.token;
     const host = new URL(t.url).host;
-    const origin = await wsOutcome(() => Peer.connect(t.wsUrl, { token, localAddress: ATTACKER, headers: { origin: `https://${host}` } }), 500);
-    row('i5', `WS handshake with Origin https://${host} (the server is http)`, one({ status: origin.status }), `${origin.text} (expected after the fix: refused 403)`);
+    const origin = await wsOutcome(
+      () => Peer.connect(t.wsUrl, { token, localAddress: ATTACKER, headers: { origin: `https://${host}` } }),
+      500,
+    );
+    row(
+      'i5',
+      `WS handshake with Origin https://${host} (the server is http)`,
+      one({ status: origin.status }),
+      `${origin.text} (expected after the fix: refused 403)`,
+    );
 
     const notifications = await t.request('GET', '/notifications?limit=abc', { localAddress: ATTACKER, keepBody: true });
-    row('i6', 'GET /notifications?limit=abc without a token', one(notifications), `${describe(notifications)} (expected after the fix: 401 first)`);
+    row(
+      'i6',
+      'GET /notifications?limit=abc without a token',
+      one(notifications),
+      `${describe(notifications)} (expected after the fix: 401 first)`,
+    );
     ctx.log(`i: ${rows.map((r) => `${r.id} ${r.outcome[0]}`).join(' | ')}`);
     return rows;
   });

@@ -62,7 +62,7 @@ async function typingFlood(t: Target, token: string, roomId: string, watcher: Pe
   let skipped = 0;
   const t0 = performance.now();
   // Pairs are due evenly over TYPING_MS; each tick sends the ones due since the last.
-  for (let i = 0; i < TYPING_PAIRS && peer.open; ) {
+  for (let i = 0; i < TYPING_PAIRS && peer.open;) {
     const due = Math.min(TYPING_PAIRS, Math.floor(((performance.now() - t0) / TYPING_MS) * TYPING_PAIRS) + 1);
     for (; i < due && peer.open; i++) {
       for (const frame of [start, stop]) {
@@ -102,7 +102,14 @@ async function guarded(id: string, attack: string, f: Flood, run: () => Promise<
   try {
     return await run();
   } catch (err) {
-    return { id, attack, limits: f.limits, unit: 'frames', tally: new Tally(), outcome: [`the attacker's socket: ${(err as Error).message}`] };
+    return {
+      id,
+      attack,
+      limits: f.limits,
+      unit: 'frames',
+      tally: new Tally(),
+      outcome: [`the attacker's socket: ${(err as Error).message}`],
+    };
   }
 }
 
@@ -120,7 +127,9 @@ async function typingRow(f: Flood): Promise<Row> {
     during: latency,
     outcome: [
       `another member received ${typing.received.toLocaleString('en')} user_typing frames`,
-      typing.pingAnsweredMs !== undefined ? `sent in ${dur(typing.sendMs)}, a ping after it answered at ${dur(typing.pingAnsweredMs)}` : `sending stopped after ${dur(typing.sendMs)}, a ping after it never answered`,
+      typing.pingAnsweredMs !== undefined
+        ? `sent in ${dur(typing.sendMs)}, a ping after it answered at ${dur(typing.pingAnsweredMs)}`
+        : `sending stopped after ${dur(typing.sendMs)}, a ping after it never answered`,
       typing.peer.describeClose(typing.t0),
       ...(typing.skipped ? [`${typing.skipped.toLocaleString('en')} frames not sent (socket closed or backed up)`] : []),
     ],

@@ -9,7 +9,10 @@ export async function serveCommand(args: string[]): Promise<void> {
   try {
     ({ values } = parseArgs({
       args,
-      options: { help: { type: 'boolean', short: 'h' }, ...Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' as const }])) },
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        ...Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' as const }])),
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -19,7 +22,9 @@ export async function serveCommand(args: string[]): Promise<void> {
     return;
   }
   if (values.help) return void process.stdout.write(`${SERVE_HELP}\n`);
-  const overrides = Object.fromEntries(Object.entries(FLAGS).flatMap(([flag, key]) => (values[flag] === undefined ? [] : [[key, values[flag]]])));
+  const overrides = Object.fromEntries(
+    Object.entries(FLAGS).flatMap(([flag, key]) => (values[flag] === undefined ? [] : [[key, values[flag]]])),
+  );
   // As npm start's prestart: rebuild the web app first if its sources changed since the last build.
   const web = await import('../../../scripts/web-build.ts');
   if (web.servesThisBuild()) {

@@ -24,7 +24,11 @@ function rooms(args: string[], dataDir: string): Promise<{ code: number | null; 
 }
 
 /** An SQLite server on an existing DATA_DIR (the restored one). */
-const onDir = (dataDir: string): Backend => ({ name: 'sqlite', available: true, provision: async () => ({ databaseUrl: undefined, dataDir, cleanup: async () => {} }) });
+const onDir = (dataDir: string): Backend => ({
+  name: 'sqlite',
+  available: true,
+  provision: async () => ({ databaseUrl: undefined, dataDir, cleanup: async () => {} }),
+});
 
 describe('rooms backup / restore (SQLite): a consistent copy while the server writes', () => {
   const sqlite = backends()[0]!;
@@ -114,7 +118,10 @@ describe('rooms backup / restore (SQLite): a consistent copy while the server wr
     seqs.sort((a, b) => a - b);
     assert.equal(seqs.length, manifest.counts.messages, 'every message the backup counted is served');
     for (let i = 1; i < seqs.length; i++) assert.equal(seqs[i], seqs[i - 1]! + 1, `no gap in the room's log at seq ${seqs[i - 1]}`);
-    assert.ok(seqs.length > sentBefore && seqs.length < sent + 1, `${seqs.length} messages: more than before the backup (${sentBefore}), fewer than in all (${sent + 1})`);
+    assert.ok(
+      seqs.length > sentBefore && seqs.length < sent + 1,
+      `${seqs.length} messages: more than before the backup (${sentBefore}), fewer than in all (${sent + 1})`,
+    );
     for (const id of files) {
       const info = await api.get(`/attachments/${id}/info`);
       assert.equal(info.status, 200, JSON.stringify(info.body));

@@ -22,7 +22,9 @@ describe('rooms chat: files', () => {
   let dir: string;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rooms-chat-files-'));
-    await sharp({ create: { width: 120, height: 80, channels: 3, background: '#3366cc' } }).jpeg().toFile(join(dir, 'cat.jpg'));
+    await sharp({ create: { width: 120, height: 80, channels: 3, background: '#3366cc' } })
+      .jpeg()
+      .toFile(join(dir, 'cat.jpg'));
     writeFileSync(join(dir, 'notes v2.pdf'), PDF);
     writeFileSync(join(dir, 'eicar.png'), EICAR);
   });
@@ -47,7 +49,9 @@ describe('rooms chat: files', () => {
     await a.expect('(2 files waiting)');
     a.type('say the cat and the notes');
     const [, catUrl, pdfUrl] = await b.expect(
-      new RegExp(`\\[${name}\\] ${alice.username}: the cat and the notes\\n\\s+\\[image: cat\\.jpg [\\d.]+ K?B\\] (http://\\S+)\\n\\s+\\[document: notes v2\\.pdf \\d+ B\\] (http://\\S+)`),
+      new RegExp(
+        `\\[${name}\\] ${alice.username}: the cat and the notes\\n\\s+\\[image: cat\\.jpg [\\d.]+ K?B\\] (http://\\S+)\\n\\s+\\[document: notes v2\\.pdf \\d+ B\\] (http://\\S+)`,
+      ),
     );
     const cat = await fetch(catUrl!);
     assert.equal(cat.status, 200);
@@ -60,7 +64,9 @@ describe('rooms chat: files', () => {
     a.type('say');
     await b.expect(new RegExp(`\\[${name}\\] ${alice.username}: \\[image: cat\\.jpg [\\d.]+ K?B\\] http://`));
     b.type('history 2');
-    await b.expect(new RegExp(`Last 2 in ${name}:\\n\\s+\\[\\d\\d:\\d\\d\\] ${alice.username}: the cat and the notes\\n\\s+\\[image: cat\\.jpg`));
+    await b.expect(
+      new RegExp(`Last 2 in ${name}:\\n\\s+\\[\\d\\d:\\d\\d\\] ${alice.username}: the cat and the notes\\n\\s+\\[image: cat\\.jpg`),
+    );
     a.type('say');
     await a.expect('Usage: say MSG');
   });

@@ -25,7 +25,12 @@ export function terminals() {
       return pty;
     },
     /** Spawns and logs in with username and password; resolves once the commands are ready. */
-    async login(srv: TestServer, user: { username: string; password: string }, args: string[] = [], env: Record<string, string> = {}): Promise<Pty> {
+    async login(
+      srv: TestServer,
+      user: { username: string; password: string },
+      args: string[] = [],
+      env: Record<string, string> = {},
+    ): Promise<Pty> {
       const pty = this.spawn(srv, args, env);
       await pty.expect('Username or email:');
       pty.type(user.username);

@@ -30,9 +30,13 @@ describe('rooms chat: logging in and out', () => {
       const again = new Pty(['chat', suite.srv.url], h.env);
       await again.expect(`Logged in as ${alice.username} (saved session).`);
       await again.expect('Type help for the commands.');
-      const saved = (Object.values(JSON.parse(readFileSync(h.file, 'utf8')) as Record<string, { token: string }>)[0]!).token;
+      const saved = Object.values(JSON.parse(readFileSync(h.file, 'utf8')) as Record<string, { token: string }>)[0]!.token;
       const sessions = await client(suite.srv.url, saved).get('/auth/sessions');
-      assert.equal(sessions.body.sessions.find((x: { current: boolean }) => x.current).client, 'rooms chat', 'the terminal client names itself');
+      assert.equal(
+        sessions.body.sessions.find((x: { current: boolean }) => x.current).client,
+        'rooms chat',
+        'the terminal client names itself',
+      );
       again.type('logout');
       await again.expect('Logged out.');
       assert.equal(await again.exited, 0);

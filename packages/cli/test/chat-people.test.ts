@@ -23,14 +23,25 @@ describe('rooms chat: people', () => {
     a.type('active 60');
     const { 0: active } = await a.expect(/Active in the last 60 min: .*\n/);
     assert.ok(active.includes(ben.username), active);
-    for (const [typed, usage] of [['last 0', 'Usage: last N   (users who connected in the last N minutes, 0 < N ≤ 60)'], ['last 61', 'Usage: last N'], ['last', 'Usage: last N'], ['active x', 'Usage: active N   (users active in the last N minutes, 0 < N ≤ 60)'], ['who is there', 'Usage: who']] as const) {
+    for (const [typed, usage] of [
+      ['last 0', 'Usage: last N   (users who connected in the last N minutes, 0 < N ≤ 60)'],
+      ['last 61', 'Usage: last N'],
+      ['last', 'Usage: last N'],
+      ['active x', 'Usage: active N   (users active in the last N minutes, 0 < N ≤ 60)'],
+      ['who is there', 'Usage: who'],
+    ] as const) {
       a.type(typed);
       await a.expect(usage);
     }
   });
 
   it('send (U1 U2 ...) MSG: one direct message each, with a result per person', async () => {
-    const [sam, on, off, blocker] = [await person(suite.srv, 'sam'), await person(suite.srv, 'on'), await person(suite.srv, 'off'), await person(suite.srv, 'blocker')];
+    const [sam, on, off, blocker] = [
+      await person(suite.srv, 'sam'),
+      await person(suite.srv, 'on'),
+      await person(suite.srv, 'off'),
+      await person(suite.srv, 'blocker'),
+    ];
     assert.equal((await blocker.api.post(`/users/${sam.id}/block`)).status, 204);
     const s = await terms.login(suite.srv, sam);
     const o = await terms.login(suite.srv, on);
@@ -76,7 +87,10 @@ describe('rooms chat: people', () => {
 
   it('check shows my profile, what I may see of another, and who does not exist', async () => {
     const [me, her] = [await person(suite.srv, 'me'), await person(suite.srv, 'her')];
-    await her.api.patch('/users/me', { bio: 'Hello from her', profile: { country: { value: 'France', visibility: 'public' }, gender: { value: 'hidden', visibility: 'private' } } });
+    await her.api.patch('/users/me', {
+      bio: 'Hello from her',
+      profile: { country: { value: 'France', visibility: 'public' }, gender: { value: 'hidden', visibility: 'private' } },
+    });
     const m = await terms.login(suite.srv, me);
     m.type('check');
     await m.expect(new RegExp(`${me.username} \\(you\\)\\n\\s+status: online`));

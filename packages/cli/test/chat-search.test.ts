@@ -11,7 +11,8 @@ describe('rooms chat: search', () => {
     const [ann, ben] = [await person(suite.srv, 'ann'), await person(suite.srv, 'ben')];
     const room = (await ann.api.post('/rooms', { name: `ops ${ann.username.slice(-6)}`, type: 'public' })).body;
     assert.equal((await ben.api.post(`/rooms/${room.id}/join`)).status, 200);
-    const say = async (who: typeof ann, content: string) => assert.equal((await who.api.post(`/rooms/${room.id}/messages`, { content })).status, 201);
+    const say = async (who: typeof ann, content: string) =>
+      assert.equal((await who.api.post(`/rooms/${room.id}/messages`, { content })).status, 201);
     await say(ben, 'what about the release?');
     await say(ann, 'we should redeploy on friday');
     await say(ben, 'fine by me');
@@ -21,7 +22,9 @@ describe('rooms chat: search', () => {
     const plain = await terms.login(suite.srv, ben, [], { NO_COLOR: '1' });
     plain.type('search deploy');
     await plain.expect('1 result for "deploy":');
-    await plain.expect(`    · ${ben.username}: what about the release?\n[${room.name}] ${ann.username}: we should re[[deploy]] on friday  (`);
+    await plain.expect(
+      `    · ${ben.username}: what about the release?\n[${room.name}] ${ann.username}: we should re[[deploy]] on friday  (`,
+    );
     await plain.expect(`    · ${ben.username}: fine by me`);
     plain.type('search standup');
     await plain.expect('12 results for "standup":');
@@ -32,7 +35,9 @@ describe('rooms chat: search', () => {
     plain.type('search');
     await plain.expect('No more results for "standup".');
     plain.type('search --recent standup');
-    await plain.expect(new RegExp(`12 results for "standup", newest first:\\n(.*\\n)?\\[${room.name}\\] ${ann.username}: \\[\\[standup\\]\\] note 12 `));
+    await plain.expect(
+      new RegExp(`12 results for "standup", newest first:\\n(.*\\n)?\\[${room.name}\\] ${ann.username}: \\[\\[standup\\]\\] note 12 `),
+    );
     plain.type('search nothingmatchesthis');
     await plain.expect('No results for "nothingmatchesthis".');
     plain.type('search deploy bogus:thing');

@@ -34,7 +34,8 @@ describe('rooms chat: a server shutdown', () => {
     const a = await terms.login(suite.srv, one);
     const b = await terms.login(suite.srv, two);
     await suite.srv.stopApp();
-    for (const t of [a, b]) await t.expect('*** The server is shutting down (server shutting down). Reconnecting when it is back; Ctrl+C to quit.');
+    for (const t of [a, b])
+      await t.expect('*** The server is shutting down (server shutting down). Reconnecting when it is back; Ctrl+C to quit.');
     await suite.srv.startApp();
     for (const t of [a, b]) await t.expect('*** Reconnected.', 10_000);
     a.type(`send ${two.username} still here`);

@@ -34,7 +34,11 @@ describe('rooms chat: talking', () => {
     b.type('ne');
     await a.expect(`[${name}] ${bob.username}: half a line`);
     b.type('history 2');
-    await b.expect(new RegExp(`Last 2 in ${name}:\\n\\s+\\[\\d\\d:\\d\\d\\] ${alice.username}: are you typing\\?\\n\\s+\\[\\d\\d:\\d\\d\\] ${bob.username}: half a line`));
+    await b.expect(
+      new RegExp(
+        `Last 2 in ${name}:\\n\\s+\\[\\d\\d:\\d\\d\\] ${alice.username}: are you typing\\?\\n\\s+\\[\\d\\d:\\d\\d\\] ${bob.username}: half a line`,
+      ),
+    );
     b.type('history 0');
     await b.expect('Usage: history [N]');
     b.type('join no such room here');
@@ -66,7 +70,12 @@ describe('rooms chat: talking', () => {
     a.type(`send ${carol.username} call me maybe`);
     await a.expect(`${carol.username}: stored for when they come back.`);
     const c = await terms.login(suite.srv, carol);
-    assert.match(c.screen(), new RegExp(`While you were away:\\n\\s+\\[\\d\\d:\\d\\d\\] ${alice.username}: are you there\\?\\n\\s+\\[\\d\\d:\\d\\d\\] ${alice.username}: call me maybe`));
+    assert.match(
+      c.screen(),
+      new RegExp(
+        `While you were away:\\n\\s+\\[\\d\\d:\\d\\d\\] ${alice.username}: are you there\\?\\n\\s+\\[\\d\\d:\\d\\d\\] ${alice.username}: call me maybe`,
+      ),
+    );
     a.type(`send ${carol.username} now you are here`);
     await a.expect(`${carol.username}: sent.`);
     await c.expect(`(dm) ${alice.username}: now you are here`);
@@ -81,7 +90,26 @@ describe('rooms chat: talking', () => {
     const t = await terms.login(suite.srv, u);
     t.type('help');
     const { 0: list } = await t.expect(/Commands:\n(.*\n){17}/);
-    for (const c of ['who', 'last N', 'active N', 'send USER MSG', 'hide USER', 'broadcast MSG', 'blacklist USER', 'whitelist USER', 'check [USER]', 'rooms', 'join ROOM', 'upload PATH', 'say MSG', 'history [N]', 'search [--recent] QUERY', 'logout', 'help']) assert.ok(list.includes(`  ${c}`), c);
+    for (const c of [
+      'who',
+      'last N',
+      'active N',
+      'send USER MSG',
+      'hide USER',
+      'broadcast MSG',
+      'blacklist USER',
+      'whitelist USER',
+      'check [USER]',
+      'rooms',
+      'join ROOM',
+      'upload PATH',
+      'say MSG',
+      'history [N]',
+      'search [--recent] QUERY',
+      'logout',
+      'help',
+    ])
+      assert.ok(list.includes(`  ${c}`), c);
     t.type('dance');
     await t.expect('Unknown command "dance": type help for the commands.');
   });

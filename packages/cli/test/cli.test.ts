@@ -36,7 +36,13 @@ describe('rooms: help', () => {
     assert.equal(top.code, 0);
     for (const c of ['serve', 'migrate', 'admin', 'chat']) assert.match(top.stdout, new RegExp(`^  ${c} `, 'm'));
     assert.match(top.stdout, /Examples:\n\s+rooms serve/);
-    for (const [args, usage] of [[['serve', '--help'], /Usage: rooms serve \[--port N\][\s\S]*Examples:/], [['migrate', '--help'], /Usage: rooms migrate[\s\S]*Examples:/], [['admin', '--help'], /create <username> <email> \[--admin\][\s\S]*reset-password[\s\S]*Examples:/], [['chat', '--help'], /Usage: rooms chat[\s\S]*Examples:/], [['help', 'admin'], /Usage: rooms admin/]] as const) {
+    for (const [args, usage] of [
+      [['serve', '--help'], /Usage: rooms serve \[--port N\][\s\S]*Examples:/],
+      [['migrate', '--help'], /Usage: rooms migrate[\s\S]*Examples:/],
+      [['admin', '--help'], /create <username> <email> \[--admin\][\s\S]*reset-password[\s\S]*Examples:/],
+      [['chat', '--help'], /Usage: rooms chat[\s\S]*Examples:/],
+      [['help', 'admin'], /Usage: rooms admin/],
+    ] as const) {
       const r = await rooms([...args]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, usage);
@@ -80,7 +86,11 @@ for (const backend of backends()) {
         const dataDir = backend.name === 'sqlite' ? join(fresh.dataDir, 'typo') : fresh.dataDir;
         const freshEnv = { DATA_DIR: dataDir, DATABASE_URL: fresh.databaseUrl, BCRYPT_COST: '10' };
         const where = describeDatabase({ databaseUrl: fresh.databaseUrl, dataDir });
-        for (const args of [['promote', 'alice'], ['deactivate', 'alice'], ['create', 'alice', 'alice@example.test']]) {
+        for (const args of [
+          ['promote', 'alice'],
+          ['deactivate', 'alice'],
+          ['create', 'alice', 'alice@example.test'],
+        ]) {
           const r = await rooms(['admin', ...args], freshEnv, 'correct horse battery\n');
           assert.equal(r.code, 1, `${args.join(' ')}: ${r.stdout}`);
           assert.ok(r.stderr.includes(`Database: ${where}`), r.stderr);
@@ -92,7 +102,9 @@ for (const backend of backends()) {
         } else {
           const dialect = openDialect({ databaseUrl: fresh.databaseUrl, dataDir });
           try {
-            const { rows } = await sql<{ n: string }>`select count(*) as n from information_schema.tables where table_schema = 'public'`.execute(dialect.db);
+            const { rows } = await sql<{
+              n: string;
+            }>`select count(*) as n from information_schema.tables where table_schema = 'public'`.execute(dialect.db);
             assert.equal(Number(rows[0]!.n), 0, 'no table was created');
           } finally {
             await dialect.close();
@@ -107,14 +119,20 @@ for (const backend of backends()) {
       } finally {
         await fresh.cleanup();
       }
-      assert.equal(describeDatabase({ databaseUrl: 'postgres://rooms:s3cret-pw@db:5432/rooms', dataDir: '/x' }), 'PostgreSQL postgres://rooms@db:5432/rooms');
+      assert.equal(
+        describeDatabase({ databaseUrl: 'postgres://rooms:s3cret-pw@db:5432/rooms', dataDir: '/x' }),
+        'PostgreSQL postgres://rooms@db:5432/rooms',
+      );
     });
 
     it('migrate brings a fresh database up to date, one line per step and a summary; a second run changes nothing', async () => {
       const first = await rooms(['migrate'], env);
       assert.equal(first.code, 0, first.stderr);
       const lines = first.stdout.trim().split('\n');
-      assert.deepEqual(lines.slice(0, -1), MIGRATION_NAMES.map((name, i) => `migrating ${i + 1}/${MIGRATION_NAMES.length} ${name}`));
+      assert.deepEqual(
+        lines.slice(0, -1),
+        MIGRATION_NAMES.map((name, i) => `migrating ${i + 1}/${MIGRATION_NAMES.length} ${name}`),
+      );
       assert.match(lines.at(-1)!, new RegExp(`^schema up to date \\(${MIGRATION_NAMES.length} migrations in \\d+\\.\\d s\\)$`));
       if (backend.name === 'sqlite') assert.ok(existsSync(join(db.dataDir, 'rooms.sqlite')));
       const second = await rooms(['migrate'], env);
@@ -200,7 +218,10 @@ for (const backend of backends()) {
       const store = await openStore({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
       const audit = await store.audit.list({ action: 'account_deactivated' }, { limit: 10 });
       await store.close();
-      assert.deepEqual(audit.items.filter((e) => e.target_user_id === row.id).map((e) => e.actor_id), [null]);
+      assert.deepEqual(
+        audit.items.filter((e) => e.target_user_id === row.id).map((e) => e.actor_id),
+        [null],
+      );
     });
 
     it('an unknown username exits 1 naming it; a bad setting exits 2 naming the variable', async () => {
@@ -216,7 +237,21 @@ for (const backend of backends()) {
     });
 
     it('serve runs the server with the flags given, and stops cleanly on SIGTERM', async () => {
-      const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', db.dataDir, ...(db.databaseUrl ? ['--database-url', db.databaseUrl] : [])], { cwd: ROOT, env: childEnv({ BCRYPT_COST: '10' }) });
+      const child = spawn(
+        process.execPath,
+        [
+          BIN,
+          'serve',
+          '--port',
+          '0',
+          '--host',
+          '127.0.0.1',
+          '--data-dir',
+          db.dataDir,
+          ...(db.databaseUrl ? ['--database-url', db.databaseUrl] : []),
+        ],
+        { cwd: ROOT, env: childEnv({ BCRYPT_COST: '10' }) },
+      );
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
       const exited = new Promise<number | null>((resolve) => child.on('close', resolve));

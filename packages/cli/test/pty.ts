@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 export const BIN = fileURLToPath(new URL('../bin/rooms.js', import.meta.url));
 
 /** Escape sequences (cursor moves, clears, colours) and carriage returns: what a reader never sees. */
-const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\x1b[()][A-Z0-9]/g, '').replace(/\r/g, '');
+const strip = (s: string) =>
+  s
+    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    .replace(/\x1b[()][A-Z0-9]/g, '')
+    .replace(/\r/g, '');
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
@@ -22,7 +26,10 @@ export class Pty {
 
   constructor(args: string[], env: Record<string, string>) {
     const command = `stty cols 200 rows 50; exec ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}`;
-    this.child = spawn('script', ['-qfec', command, '/dev/null'], { env: { PATH: process.env.PATH!, TERM: 'xterm', LANG: 'C.UTF-8', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn('script', ['-qfec', command, '/dev/null'], {
+      env: { PATH: process.env.PATH!, TERM: 'xterm', LANG: 'C.UTF-8', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.child.stdout!.setEncoding('utf8').on('data', (d: string) => (this.raw += d));
     this.child.stderr!.setEncoding('utf8').on('data', (d: string) => (this.raw += d));
     this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));

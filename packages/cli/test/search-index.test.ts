@@ -39,7 +39,10 @@ for (const backend of backends()) {
       const r = await insertRoom(store);
       await join(store, r.id, u.id, 'owner');
       for (const content of ['lighthouse keeper', 'harbour lights', 'ships']) await post(store, r.id, u.id, { content });
-      const find = async (q: string) => (await store.messages.search(u.id, parseSearchQuery(q, { now: new Date() }), { sort: 'recent', limit: 10, budgetMs: 5000 })).items.map((m) => m.content);
+      const find = async (q: string) =>
+        (
+          await store.messages.search(u.id, parseSearchQuery(q, { now: new Date() }), { sort: 'recent', limit: 10, budgetMs: 5000 })
+        ).items.map((m) => m.content);
       try {
         assert.deepEqual(await find('light'), ['harbour lights', 'lighthouse keeper']);
         // The index is lost (a restore that left it out, a bug): nothing is found any more.

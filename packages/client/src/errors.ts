@@ -26,7 +26,12 @@ export class RoomsApiError extends Error {
   /** Seconds to wait before retrying (429: rate limit, login lockout). */
   readonly retryAfter: number | undefined;
 
-  constructor(status: number, code: ErrorCode | ClientErrorCode, message: string, opts: { details?: unknown; retryAfter?: number | undefined } = {}) {
+  constructor(
+    status: number,
+    code: ErrorCode | ClientErrorCode,
+    message: string,
+    opts: { details?: unknown; retryAfter?: number | undefined } = {},
+  ) {
     super(message);
     this.name = 'RoomsApiError';
     this.status = status;

@@ -40,9 +40,17 @@ describe('highlightRanges', () => {
     assert.equal(show(highlightRanges('abcdef', [r(1, 5), r(2, 3)])), 'a[bcde]f', 'nested');
     assert.equal(show(highlightRanges('abcdef', [r(4, 2), r(3, 3), r(10, 12)])), 'abcdef', 'reversed, empty, past the end');
     assert.equal(show(highlightRanges('abcdef', [r(1.7, 3.2)])), 'a[bc]def', 'fractions');
-    const junk = [{ start: Number.NaN, end: 3 }, { start: 0, end: Infinity }, null, { start: '1', end: '2' }] as unknown as { start: number; end: number }[];
+    const junk = [{ start: Number.NaN, end: 3 }, { start: 0, end: Infinity }, null, { start: '1', end: '2' }] as unknown as {
+      start: number;
+      end: number;
+    }[];
     assert.doesNotThrow(() => highlightRanges('abcdef', junk));
-    assert.equal(highlightRanges('abcdef', junk).map((s) => s.text).join(''), 'abcdef');
+    assert.equal(
+      highlightRanges('abcdef', junk)
+        .map((s) => s.text)
+        .join(''),
+      'abcdef',
+    );
   });
 
   it('never cuts a surrogate pair: a range edge inside one widens to the whole character', () => {

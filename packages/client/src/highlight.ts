@@ -109,7 +109,9 @@ export function highlightExcerpt(content: string, matches: readonly SearchRange[
     if (space > first.end && to - space < 20) to = space;
     to = snap(content, to, edges, true);
   }
-  const inside = ranges.filter((r) => r.end > from && r.start < to).map((r) => ({ start: Math.max(r.start, from) - from, end: Math.min(r.end, to) - from }));
+  const inside = ranges
+    .filter((r) => r.end > from && r.start < to)
+    .map((r) => ({ start: Math.max(r.start, from) - from, end: Math.min(r.end, to) - from }));
   const segments = highlightRanges(content.slice(from, to), inside);
   if (from > 0) segments.unshift({ text: ELLIPSIS, match: false });
   if (to < content.length) segments.push({ text: ELLIPSIS, match: false });

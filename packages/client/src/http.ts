@@ -40,7 +40,11 @@ export class Http {
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await this.fetchFn(this.url(path, opts.query), { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+      res = await this.fetchFn(this.url(path, opts.query), {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      });
     } catch (err) {
       throw new RoomsApiError(0, 'network_error', `Cannot reach ${this.baseUrl}: ${(err as Error).message}`);
     }
@@ -58,10 +62,15 @@ export class Http {
     if ((status >= 200 && status < 300) || accept?.includes(status)) return { status, body: body as T };
     const error = (body as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
     const retry = Number(retryAfter);
-    throw new RoomsApiError(status, (error?.code ?? 'unexpected_response') as RoomsApiError['code'], error?.message ?? `${method} ${path} failed with ${status}.`, {
-      details: error?.details,
-      retryAfter: Number.isFinite(retry) && retry > 0 ? retry : undefined,
-    });
+    throw new RoomsApiError(
+      status,
+      (error?.code ?? 'unexpected_response') as RoomsApiError['code'],
+      error?.message ?? `${method} ${path} failed with ${status}.`,
+      {
+        details: error?.details,
+        retryAfter: Number.isFinite(retry) && retry > 0 ? retry : undefined,
+      },
+    );
   }
 
   get<T>(path: string, query?: Query): Promise<T> {

@@ -13,6 +13,13 @@ export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './live/backo
 export { LiveConnection, type ClosedInfo, type LiveEvents, type LiveOptions, type LiveStatus } from './live/connection.ts';
 export type { EventDataMap, EventMessage, ServerEvent, ServerFrame } from './live/events.ts';
 export { MemoryOutbox, type OutboxItem, type OutboxStore } from './live/outbox.ts';
-export { defaultSockets, globalSockets, setDefaultSockets, type LiveSocket, type SocketFactory, type SocketHandlers } from './live/socket.ts';
+export {
+  defaultSockets,
+  globalSockets,
+  setDefaultSockets,
+  type LiveSocket,
+  type SocketFactory,
+  type SocketHandlers,
+} from './live/socket.ts';
 export type { SearchHit, SearchOptions, SearchPage } from './api/search.ts';
 export { ELLIPSIS, highlightExcerpt, highlightRanges, normalizeRanges, type Segment } from './highlight.ts';

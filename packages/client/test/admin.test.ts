@@ -32,9 +32,15 @@ for (const setup of wsSetups()) {
       await assert.rejects(bob.client.admin.deactivateUser(owner.id), { status: 403, code: 'forbidden' });
 
       const log = await admin.client.admin.audit({ limit: 10 });
-      assert.deepEqual(log.items.map((e) => e.action), ['account_deactivated', 'report_resolved', 'member_muted', 'message_deleted']);
+      assert.deepEqual(
+        log.items.map((e) => e.action),
+        ['account_deactivated', 'report_resolved', 'member_muted', 'message_deleted'],
+      );
       const resolved = log.items[1]!;
-      assert.deepEqual([resolved.actor_id, resolved.room_id, resolved.target_message_id, resolved.target_user_id, resolved.reason], [admin.id, room.id, message.id, alice.id, 'deleted and muted']);
+      assert.deepEqual(
+        [resolved.actor_id, resolved.room_id, resolved.target_message_id, resolved.target_user_id, resolved.reason],
+        [admin.id, room.id, message.id, alice.id, 'deleted and muted'],
+      );
       assert.deepEqual(resolved.details, { report_id: report.id });
       assert.equal((await admin.client.admin.audit({ room_id: room.id })).items.length, 3);
       assert.equal((await admin.client.admin.audit({ action: 'account_deactivated' })).items[0]?.reason, 'spammer');

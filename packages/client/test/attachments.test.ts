@@ -14,7 +14,9 @@ const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$
 /** A real PNG of w×h noise (noise does not compress: the file is big enough for several progress steps). */
 async function png(w: number, h: number): Promise<Buffer> {
   const raw = randomBytes(w * h * 3);
-  return sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
+  return sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 // Uploads through the SDK against the real server: every source (bytes, a file streamed from disk,
@@ -80,8 +82,14 @@ describe(`client attachments: ${setup.name}`, () => {
     });
     const pe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62), Buffer.from('PE\0\0'), Buffer.alloc(200)]);
     pe.writeUInt32LE(64, 0x3c);
-    await assert.rejects(alice.client.attachments.upload(pe, { filename: 'cat.png' }), (e) => e instanceof RoomsApiError && e.status >= 415 && e.status <= 422);
-    await assert.rejects(alice.client.attachments.upload(new TextEncoder().encode('just some words'), { filename: 'notes.txt' }), { status: 415, code: 'unsupported_type' });
+    await assert.rejects(
+      alice.client.attachments.upload(pe, { filename: 'cat.png' }),
+      (e) => e instanceof RoomsApiError && e.status >= 415 && e.status <= 422,
+    );
+    await assert.rejects(alice.client.attachments.upload(new TextEncoder().encode('just some words'), { filename: 'notes.txt' }), {
+      status: 415,
+      code: 'unsupported_type',
+    });
   });
 
   it('one byte over the limit is refused while streaming: 413 payload_too_large, not a cut connection', async () => {
@@ -113,7 +121,10 @@ describe(`client attachments: ${setup.name}`, () => {
     const att = await alice.client.attachments.upload(image, { filename: 'cat.png' });
     const { message } = await alice.client.messages.send(roomId, { content: 'look', attachments: [att.id] });
     assert.equal(message.type, 'image');
-    assert.deepEqual(message.attachments?.map((a) => a.id), [att.id]);
+    assert.deepEqual(
+      message.attachments?.map((a) => a.id),
+      [att.id],
+    );
     const seen = await bob.client.messages.get(message.id);
     assert.equal(seen.attachments?.[0]?.filename, 'cat.png');
 
@@ -128,11 +139,21 @@ describe(`client attachments: ${setup.name}`, () => {
     assert.equal(sent.content, '');
     const refused = alice.client.attachments.upload(new TextEncoder().encode(EICAR), { filename: 'x.txt' }).then((a) => [a.id]);
     await assert.rejects(la.send(roomId, 'with malware', { attachments: refused }), { code: 'malware_detected' });
-    assert.deepEqual(failed.map((i) => i.content), ['with malware']);
+    assert.deepEqual(
+      failed.map((i) => i.content),
+      ['with malware'],
+    );
     assert.equal(await la.queued(), 0);
   });
 
   it('formatBytes reads like people write sizes', () => {
-    assert.deepEqual([0, 532, 1024, 1_258_291, 10_485_760, 3 * 1024 ** 3].map(formatBytes), ['0 B', '532 B', '1.0 KB', '1.2 MB', '10 MB', '3.0 GB']);
+    assert.deepEqual([0, 532, 1024, 1_258_291, 10_485_760, 3 * 1024 ** 3].map(formatBytes), [
+      '0 B',
+      '532 B',
+      '1.0 KB',
+      '1.2 MB',
+      '10 MB',
+      '3.0 GB',
+    ]);
   });
 });

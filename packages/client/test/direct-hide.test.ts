@@ -18,7 +18,10 @@ for (const setup of wsSetups().slice(0, 1)) {
 
     it('sendToUser by id and by username reaches one room; hide and unhide change only my list; live events tell me', async () => {
       const first = await alice.client.messages.sendToUser({ username: bob.username }, { content: 'hi', client_id: 'c-1' });
-      assert.deepEqual([first.created, first.room_created, first.message.content, first.message.room_id], [true, true, 'hi', first.room_id]);
+      assert.deepEqual(
+        [first.created, first.room_created, first.message.content, first.message.room_id],
+        [true, true, 'hi', first.room_id],
+      );
       const again = await alice.client.messages.sendToUser(bob.id, { content: 'hi', client_id: 'c-1' });
       assert.deepEqual([again.created, again.room_created, again.message.id], [false, false, first.message.id]);
 
@@ -39,7 +42,10 @@ for (const setup of wsSetups().slice(0, 1)) {
       } finally {
         live.stop();
       }
-      await assert.rejects(alice.client.messages.sendToUser(alice.id, { content: 'me' }), (err) => isRoomsApiError(err) && err.code === 'cannot_target_self');
+      await assert.rejects(
+        alice.client.messages.sendToUser(alice.id, { content: 'me' }),
+        (err) => isRoomsApiError(err) && err.code === 'cannot_target_self',
+      );
     });
   });
 }

@@ -24,7 +24,10 @@ for (const setup of wsSetups()) {
       const roomId = await roomOf(alice, bob);
       const la = track(alice.client.live(FAST));
       const ra = await connected(la);
-      assert.deepEqual(ra.statuses.map((s) => s.status), ['connecting', 'connected']);
+      assert.deepEqual(
+        ra.statuses.map((s) => s.status),
+        ['connecting', 'connected'],
+      );
       assert.equal(la.userId, alice.id);
       await bob.client.messages.send(roomId, { content: 'live from REST' });
       await ra.until(() => ra.messages().some((m) => m.content === 'live from REST'), 'the message');
@@ -95,7 +98,10 @@ for (const setup of wsSetups()) {
       const fine = la.send(roomId, 'my room');
       await assert.rejects(refused, { name: 'RoomsApiError', code: 'room_not_found', status: 404 });
       assert.equal((await fine).content, 'my room');
-      assert.deepEqual(failed.map((i) => i.content), ['not my room']);
+      assert.deepEqual(
+        failed.map((i) => i.content),
+        ['not my room'],
+      );
     });
 
     it('a burst over the rate limit waits for retry_after and still arrives in order', async () => {
@@ -105,7 +111,10 @@ for (const setup of wsSetups()) {
       await connected(la);
       const started = Date.now();
       const stored = await Promise.all(Array.from({ length: 12 }, (_, i) => la.send(roomId, `fast ${i}`)));
-      assert.deepEqual(stored.map((m) => m.content), Array.from({ length: 12 }, (_, i) => `fast ${i}`));
+      assert.deepEqual(
+        stored.map((m) => m.content),
+        Array.from({ length: 12 }, (_, i) => `fast ${i}`),
+      );
       assert.ok(Date.now() - started >= 1000, 'the limit (5 per second) was honoured');
       const page = await alice.client.messages.list(roomId, { limit: 20 });
       assert.equal(page.items.length, 12);

@@ -47,10 +47,18 @@ describe('@rooms/client packed and used outside the repository', { timeout: 300_
 
   it('npm pack builds JavaScript and declarations; plain Node imports it from a temp dir and talks to a server', async () => {
     const before = { client: manifest('client'), protocol: manifest('protocol') };
-    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir, '-w', '@rooms/protocol', '-w', '@rooms/client'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir, '-w', '@rooms/protocol', '-w', '@rooms/client'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const packed = JSON.parse(out.slice(out.indexOf('['))) as { name: string; filename: string; files: { path: string }[] }[];
     assert.deepEqual(packed.map((p) => p.name).sort(), ['@rooms/client', '@rooms/protocol']);
-    assert.deepEqual({ client: manifest('client'), protocol: manifest('protocol') }, before, 'the repository keeps its manifests (exports to the sources)');
+    assert.deepEqual(
+      { client: manifest('client'), protocol: manifest('protocol') },
+      before,
+      'the repository keeps its manifests (exports to the sources)',
+    );
 
     const client = packed.find((p) => p.name === '@rooms/client')!;
     const files = client.files.map((f) => f.path);
@@ -71,7 +79,17 @@ describe('@rooms/client packed and used outside the repository', { timeout: 300_
 
     writeFileSync(join(dir, 'main.mjs'), SCRIPT);
     // Not execFileSync: the server runs in this process and must keep answering.
-    const { stdout } = await promisify(execFile)(process.execPath, ['--no-experimental-strip-types', 'main.mjs', srv.url, TEST_SETUP_TOKEN], { cwd: dir, encoding: 'utf8' });
-    assert.deepEqual(JSON.parse(stdout.trim()), { kind: 'session', sent: 'hello from plain node', listed: 1, first: true, refused: 'user_not_found' });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--no-experimental-strip-types', 'main.mjs', srv.url, TEST_SETUP_TOKEN],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    assert.deepEqual(JSON.parse(stdout.trim()), {
+      kind: 'session',
+      sent: 'hello from plain node',
+      listed: 1,
+      first: true,
+      refused: 'user_not_found',
+    });
   });
 });

@@ -24,7 +24,8 @@ for (const setup of wsSetups().slice(0, 1)) {
       for await (const u of allPages((cursor) => {
         calls++;
         return alice.client.users.followers(alice.id, { limit: 2, cursor });
-      })) ids.push(u.id);
+      }))
+        ids.push(u.id);
       assert.equal(calls, 3);
       assert.deepEqual([...ids].sort(), fans.map((f) => f.id).sort());
       const blocks = await everyItem((cursor) => alice.client.users.blocks({ limit: 1, cursor }));
@@ -34,7 +35,10 @@ for (const setup of wsSetups().slice(0, 1)) {
     it('byName, members.add, rooms.openDirect, users.block and members.ban take a username', async () => {
       const [bob, carol, dave] = fans as [Member, Member, Member];
       assert.equal((await alice.client.users.byName(bob.username)).id, bob.id);
-      await assert.rejects(alice.client.users.byName('nobody_named_so'), (err) => isRoomsApiError(err) && err.status === 404 && err.code === 'user_not_found');
+      await assert.rejects(
+        alice.client.users.byName('nobody_named_so'),
+        (err) => isRoomsApiError(err) && err.status === 404 && err.code === 'user_not_found',
+      );
       const room = await alice.client.rooms.create({ name: 'by name', type: 'private' });
       const added = await alice.client.members.add(room.id, { username: bob.username });
       assert.deepEqual([added.created, added.member.user.id], [true, bob.id]);
@@ -42,9 +46,15 @@ for (const setup of wsSetups().slice(0, 1)) {
       assert.deepEqual([direct.created, direct.room.peer?.id], [true, carol.id]);
       assert.equal((await alice.client.rooms.openDirect(carol.id)).room.id, direct.room.id);
       await alice.client.users.block({ username: dave.username });
-      assert.deepEqual((await alice.client.users.blocks()).items.map((u) => u.id), [dave.id]);
+      assert.deepEqual(
+        (await alice.client.users.blocks()).items.map((u) => u.id),
+        [dave.id],
+      );
       await alice.client.members.ban(room.id, { username: bob.username }, 'testing');
-      assert.deepEqual((await alice.client.members.bans(room.id)).items.map((b) => b.user.id), [bob.id]);
+      assert.deepEqual(
+        (await alice.client.members.bans(room.id)).items.map((b) => b.user.id),
+        [bob.id],
+      );
     });
   });
 }

@@ -53,7 +53,10 @@ for (const setup of wsSetups()) {
       }
       await srv.stopApp();
       const down = await ra.reached('disconnected', 0);
-      const queued = [...Array.from({ length: 5 }, (_, i) => la.send(roomId, `alice offline ${i}`)), ...Array.from({ length: 5 }, (_, i) => lb.send(roomId, `bob offline ${i}`))];
+      const queued = [
+        ...Array.from({ length: 5 }, (_, i) => la.send(roomId, `alice offline ${i}`)),
+        ...Array.from({ length: 5 }, (_, i) => lb.send(roomId, `bob offline ${i}`)),
+      ];
       // From the recorded status changes, not by polling: a refused attempt is "connecting" only for a moment.
       await ra.reached('connecting', down);
       assert.equal((await la.queued()) + (await lb.queued()), 10);
@@ -67,14 +70,28 @@ for (const setup of wsSetups()) {
       for (const r of [ra, rb]) {
         const ids = r.messages().map((m) => m.id);
         assert.equal(duplicates(ids), 0);
-        assert.deepEqual(r.messages().map((m) => m.seq), [...r.messages().map((m) => m.seq)].sort((a, b) => a - b), 'in seq order');
+        assert.deepEqual(
+          r.messages().map((m) => m.seq),
+          [...r.messages().map((m) => m.seq)].sort((a, b) => a - b),
+          'in seq order',
+        );
       }
       const page = await alice.client.messages.list(roomId, { limit: 100 });
-      assert.equal(page.items.filter((m) => m.type !== 'system').length, 20, 'nothing stored twice (the join is a system message beside them)');
+      assert.equal(
+        page.items.filter((m) => m.type !== 'system').length,
+        20,
+        'nothing stored twice (the join is a system message beside them)',
+      );
       const offline = stored.filter((m) => m.sender.id === alice.id).map((m) => m.content);
-      assert.deepEqual(offline, [0, 1, 2, 3, 4].map((i) => `alice offline ${i}`));
+      assert.deepEqual(
+        offline,
+        [0, 1, 2, 3, 4].map((i) => `alice offline ${i}`),
+      );
       assert.equal(la.stats.reconnects, 1);
-      report(t, `server restart: reconnected ${ms(reconnected - up)} after the server was back (${ms(reconnected - restart)} after the restart began); queued 10, delivered ${stored.length} (flushed ${ms(flushed - reconnected)} after reconnecting); duplicates ${duplicates(ra.messages().map((m) => m.id)) + duplicates(rb.messages().map((m) => m.id))}, dropped by seq ${la.stats.duplicatesDropped + lb.stats.duplicatesDropped}`);
+      report(
+        t,
+        `server restart: reconnected ${ms(reconnected - up)} after the server was back (${ms(reconnected - restart)} after the restart began); queued 10, delivered ${stored.length} (flushed ${ms(flushed - reconnected)} after reconnecting); duplicates ${duplicates(ra.messages().map((m) => m.id)) + duplicates(rb.messages().map((m) => m.id))}, dropped by seq ${la.stats.duplicatesDropped + lb.stats.duplicatesDropped}`,
+      );
     });
 
     it('the network cut mid-burst: the sender reconnects, resends what was in flight with its client_id, nothing is lost or doubled', async (t) => {
@@ -89,14 +106,20 @@ for (const setup of wsSetups()) {
       proxy.cut();
       const back = await ra.reached('connected', cut);
       const stored = await Promise.all(sends);
-      assert.deepEqual(stored.map((m) => m.content), Array.from({ length: 40 }, (_, i) => `burst ${i}`));
+      assert.deepEqual(
+        stored.map((m) => m.content),
+        Array.from({ length: 40 }, (_, i) => `burst ${i}`),
+      );
       await rb.until(() => rb.messages().filter((m) => m.sender.id === alice.id).length === 40, 'bob has all 40');
       await ra.until(() => ra.messages().some((m) => m.content === 'bob during the cut'), 'alice resumed bob’s message');
       const page = await bob.client.messages.list(roomId, { limit: 100 });
       assert.equal(page.items.filter((m) => m.sender.id === alice.id).length, 40, 'each stored once');
       const dupes = duplicates(rb.messages().map((m) => m.id)) + duplicates(ra.messages().map((m) => m.id));
       assert.equal(dupes, 0);
-      report(t, `network cut: reconnected ${ms(back - cut)} after the cut; 40 sent, ${40 - ackedBefore} of them queued or in flight at the cut, delivered ${stored.length}; duplicates ${dupes}, dropped by seq ${la.stats.duplicatesDropped}`);
+      report(
+        t,
+        `network cut: reconnected ${ms(back - cut)} after the cut; 40 sent, ${40 - ackedBefore} of them queued or in flight at the cut, delivered ${stored.length}; duplicates ${dupes}, dropped by seq ${la.stats.duplicatesDropped}`,
+      );
     });
 
     it('a send whose ack was lost is resent with the same client_id after the reconnect: the server answers with the original', async (t) => {
@@ -123,7 +146,10 @@ for (const setup of wsSetups()) {
       const noticed = await ra.reached('disconnected', dead, 5000);
       const back = await ra.reached('connected', dead, 5000);
       assert.ok(noticed - dead < 1000, `noticed after ${ms(noticed - dead)}`);
-      report(t, `silent drop: noticed ${ms(noticed - dead)} after the network died (heartbeat 300 ms), reconnected ${ms(back - dead)} after`);
+      report(
+        t,
+        `silent drop: noticed ${ms(noticed - dead)} after the network died (heartbeat 300 ms), reconnected ${ms(back - dead)} after`,
+      );
     });
 
     it('a burst queued offline is flushed in order once the network is back', async (t) => {
@@ -139,14 +165,28 @@ for (const setup of wsSetups()) {
       const back = await ra.reached('connected', restored, 5000);
       const stored = await Promise.all(sends);
       const flushed = performance.now();
-      assert.deepEqual(stored.map((m) => m.content), Array.from({ length: 50 }, (_, i) => `offline ${i}`));
-      assert.deepEqual(stored.map((m) => m.seq), [...stored.map((m) => m.seq)].sort((a, b) => a - b), 'stored in the order queued');
+      assert.deepEqual(
+        stored.map((m) => m.content),
+        Array.from({ length: 50 }, (_, i) => `offline ${i}`),
+      );
+      assert.deepEqual(
+        stored.map((m) => m.seq),
+        [...stored.map((m) => m.seq)].sort((a, b) => a - b),
+        'stored in the order queued',
+      );
       await rb.until(() => rb.messages().length === 50, 'bob got all 50');
-      assert.deepEqual(rb.messages().map((m) => m.content), stored.map((m) => m.content), 'delivered in order');
+      assert.deepEqual(
+        rb.messages().map((m) => m.content),
+        stored.map((m) => m.content),
+        'delivered in order',
+      );
       assert.equal(await la.queued(), 0);
       const dupes = duplicates(rb.messages().map((m) => m.id));
       assert.equal(dupes, 0);
-      report(t, `offline burst: reconnected ${ms(back - restored)} after the network came back; queued 50, delivered ${rb.messages().length} in order in ${ms(flushed - back)}; duplicates ${dupes}`);
+      report(
+        t,
+        `offline burst: reconnected ${ms(back - restored)} after the network came back; queued 50, delivered ${rb.messages().length} in order in ${ms(flushed - back)}; duplicates ${dupes}`,
+      );
     });
   });
 }

@@ -28,7 +28,10 @@ for (const setup of wsSetups()) {
       assert.equal(typeof (await c.auth.wsTicket()).ticket, 'string');
       const twin = new RoomsClient({ baseUrl: srv.url });
       await twin.auth.signup({ username: `${alice.username}x`, email: `${alice.username}@example.test`, password: alice.password });
-      const choose = await new RoomsClient({ baseUrl: srv.url }).auth.login({ email: `${alice.username}@example.test`, password: alice.password });
+      const choose = await new RoomsClient({ baseUrl: srv.url }).auth.login({
+        email: `${alice.username}@example.test`,
+        password: alice.password,
+      });
       assert.equal(choose.kind, 'choose');
       assert.equal(choose.kind === 'choose' && choose.accounts.length, 2);
       const old = c.token;
@@ -37,13 +40,19 @@ for (const setup of wsSetups()) {
       alice.client.token = c.token; // every other session of alice's is over
       await assert.rejects(new RoomsClient({ baseUrl: srv.url, token: old }).auth.me(), { status: 401, code: 'token_revoked' });
       const guess = new RoomsClient({ baseUrl: srv.url });
-      await assert.rejects(guess.auth.login({ username: bob.username, password: 'wrong one' }), { status: 401, code: 'invalid_credentials' });
+      await assert.rejects(guess.auth.login({ username: bob.username, password: 'wrong one' }), {
+        status: 401,
+        code: 'invalid_credentials',
+      });
       await assert.rejects(guess.auth.login({ username: bob.username, password: 'wrong one' }), { status: 401 });
       const blocked = await guess.auth.login({ username: bob.username, password: bob.password }).catch((e: unknown) => e);
       assert.ok(blocked instanceof RoomsApiError);
       assert.equal(blocked.code, 'login_blocked');
       assert.ok(blocked.retryAfter! > 0);
-      await assert.rejects(alice.client.auth.signup({ username: alice.username, email: 'a@b.test', password: 'long enough' }), { status: 409, code: 'username_taken' });
+      await assert.rejects(alice.client.auth.signup({ username: alice.username, email: 'a@b.test', password: 'long enough' }), {
+        status: 409,
+        code: 'username_taken',
+      });
       await assert.rejects(new RoomsClient({ baseUrl: 'http://127.0.0.1:1' }).health(), { status: 0, code: 'network_error' });
     });
 
@@ -70,11 +79,20 @@ for (const setup of wsSetups()) {
       assert.equal((await bob.client.users.get(alice.id)).display_name, 'Alice ✨');
       assert.ok((await bob.client.users.search({ q: alice.username })).items.some((u) => u.id === alice.id));
       await bob.client.users.follow(alice.id);
-      assert.deepEqual((await alice.client.users.followers(alice.id)).items.map((u) => u.id), [bob.id]);
-      assert.deepEqual((await bob.client.users.following(bob.id, { limit: 5 })).items.map((u) => u.id), [alice.id]);
+      assert.deepEqual(
+        (await alice.client.users.followers(alice.id)).items.map((u) => u.id),
+        [bob.id],
+      );
+      assert.deepEqual(
+        (await bob.client.users.following(bob.id, { limit: 5 })).items.map((u) => u.id),
+        [alice.id],
+      );
       await bob.client.users.unfollow(alice.id);
       await alice.client.users.block(bob.id);
-      assert.deepEqual((await alice.client.users.blocks()).items.map((u) => u.id), [bob.id]);
+      assert.deepEqual(
+        (await alice.client.users.blocks()).items.map((u) => u.id),
+        [bob.id],
+      );
       await assert.rejects(bob.client.rooms.openDirect(alice.id), { status: 403, code: 'blocked' });
       await alice.client.users.unblock(bob.id);
       await assert.rejects(alice.client.users.block(alice.id), { status: 400, code: 'cannot_target_self' });
@@ -122,13 +140,19 @@ for (const setup of wsSetups()) {
       assert.equal((await bob.client.messages.react(first.message.id, '👍')).reactions[0]?.count, 1);
       await bob.client.messages.unreact(first.message.id, '👍');
       assert.equal((await bob.client.messages.markRead(room.id, { message_id: first.message.id })).unread_count, 0);
-      assert.deepEqual((await alice.client.messages.readers(first.message.id)).items.map((r) => r.user.id), [bob.id]);
+      assert.deepEqual(
+        (await alice.client.messages.readers(first.message.id)).items.map((r) => r.user.id),
+        [bob.id],
+      );
       await alice.client.messages.pin(first.message.id);
       assert.equal((await bob.client.messages.pins(room.id)).items.length, 1);
       await alice.client.messages.unpin(first.message.id);
       const page = await bob.client.messages.list(room.id, { limit: 10 });
       // Bob's join is in the room's log as a system message (issue 19), older than Alice's message.
-      assert.deepEqual(page.items.map((m) => (m.type === 'system' ? m.content : m.id)), [first.message.id, 'joined']);
+      assert.deepEqual(
+        page.items.map((m) => (m.type === 'system' ? m.content : m.id)),
+        [first.message.id, 'joined'],
+      );
       assert.equal((await bob.client.messages.get(first.message.id)).content, `hello @${bob.username}`);
       const notes = await bob.client.notifications.list({ unread: 'true' });
       assert.ok(notes.items.some((n) => n.type === 'mention' && n.message_id === first.message.id));

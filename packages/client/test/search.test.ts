@@ -4,7 +4,10 @@ import { highlightRanges, RoomsApiError, type SearchHit } from '../src/node.ts';
 import { member, type Member, roomOf, type TestServer, wsSetups } from './helpers.ts';
 
 /** The marked text of a hit, as a client shows it: "we [re]deploy…" with the matches in brackets. */
-const marked = (h: SearchHit) => highlightRanges(h.message.content, h.matches).map((s) => (s.match ? `[${s.text}]` : s.text)).join('');
+const marked = (h: SearchHit) =>
+  highlightRanges(h.message.content, h.matches)
+    .map((s) => (s.match ? `[${s.text}]` : s.text))
+    .join('');
 
 // client.search against the real GET /search, on both databases: typed pages, the options, the
 // cursor, and a query the server cannot read as a RoomsApiError that names the problem.
@@ -42,15 +45,21 @@ for (const setup of wsSetups()) {
       assert.deepEqual(only.items.map(marked), ['A [deploy] freeze starts on Friday.']);
       const first = await bob.client.search('pagination marker', { limit: 2, sort: 'recent' });
       assert.equal(first.total, 5);
-      assert.deepEqual(first.items.map((h) => h.message.content), ['pagination marker 5', 'pagination marker 4']);
+      assert.deepEqual(
+        first.items.map((h) => h.message.content),
+        ['pagination marker 5', 'pagination marker 4'],
+      );
       assert.ok(first.next_cursor);
       const seen = [...first.items];
-      for (let cursor: string | null = first.next_cursor; cursor; ) {
+      for (let cursor: string | null = first.next_cursor; cursor;) {
         const next = await bob.client.search('pagination marker', { limit: 2, sort: 'recent', cursor });
         seen.push(...next.items);
         cursor = next.next_cursor;
       }
-      assert.deepEqual(seen.map((h) => h.message.content), [5, 4, 3, 2, 1].map((i) => `pagination marker ${i}`));
+      assert.deepEqual(
+        seen.map((h) => h.message.content),
+        [5, 4, 3, 2, 1].map((i) => `pagination marker ${i}`),
+      );
     });
 
     it('a query the server cannot read rejects with invalid_query naming it; nothing of a room I am not in', async () => {

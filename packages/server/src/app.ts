@@ -52,7 +52,12 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   // Created private (as the files in it); an existing one keeps its modes, with a warning below.
   mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
   warnIfDataDirExposed(config.DATA_DIR, logger);
-  const core = await openCore(config, { clock, logger, onMigration: (name, i, total, detail) => logger.info({ migration: name }, `migrating ${i}/${total}${detail === undefined ? '' : `: ${detail}`}`) });
+  const core = await openCore(config, {
+    clock,
+    logger,
+    onMigration: (name, i, total, detail) =>
+      logger.info({ migration: name }, `migrating ${i}/${total}${detail === undefined ? '' : `: ${detail}`}`),
+  });
   const { store, ports, services } = core;
   const { bus } = ports;
   const { accounts } = services;
@@ -111,22 +116,42 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   });
   // The namespace gateway (issue 18, GATEWAYS.md §2): the original Rooms app's clients, on its own path.
   const namespaceGateway = config.NAMESPACE_GATEWAY
-    ? attachNamespaceGateway({ upgrades, services, logger, path: config.NAMESPACE_GATEWAY_PATH, trustProxy: config.TRUST_PROXY, limits: serverLimits(config) })
+    ? attachNamespaceGateway({
+        upgrades,
+        services,
+        logger,
+        path: config.NAMESPACE_GATEWAY_PATH,
+        trustProxy: config.TRUST_PROXY,
+        limits: serverLimits(config),
+      })
     : undefined;
   // The simple chatroom's TCP protocol (issue 18 §3), when TCP_GATEWAY_PORT is set: its clients' live sessions open here too.
-  const tcpGateway = config.TCP_GATEWAY_PORT === undefined ? undefined : new TcpGateway({
-    services,
-    live,
-    logger,
-    host: config.TCP_GATEWAY_HOST ?? config.HOST,
-    port: config.TCP_GATEWAY_PORT,
-    blockSeconds: config.BLOCK_TIME,
-    maxMessageLength: config.MESSAGE_MAX_LENGTH,
-    idleTimeoutMs: config.TIME_OUT * 1000,
-    readTimeoutMs: config.TCP_GATEWAY_READ_TIMEOUT * 1000,
-  });
+  const tcpGateway =
+    config.TCP_GATEWAY_PORT === undefined
+      ? undefined
+      : new TcpGateway({
+          services,
+          live,
+          logger,
+          host: config.TCP_GATEWAY_HOST ?? config.HOST,
+          port: config.TCP_GATEWAY_PORT,
+          blockSeconds: config.BLOCK_TIME,
+          maxMessageLength: config.MESSAGE_MAX_LENGTH,
+          idleTimeoutMs: config.TIME_OUT * 1000,
+          readTimeoutMs: config.TCP_GATEWAY_READ_TIMEOUT * 1000,
+        });
   // The bubble gateway (issue 18, GATEWAYS.md §1): the bubble app's Socket.IO clients at /socket.io/.
-  const bubble = config.BUBBLE_GATEWAY ? attachBubbleGateway({ http, upgrades, live, services, logger, frameBudget: { rate: config.WS_FRAME_RATE, burst: config.WS_FRAME_BURST }, now: () => clock.now() }) : undefined;
+  const bubble = config.BUBBLE_GATEWAY
+    ? attachBubbleGateway({
+        http,
+        upgrades,
+        live,
+        services,
+        logger,
+        frameBudget: { rate: config.WS_FRAME_RATE, burst: config.WS_FRAME_BURST },
+        now: () => clock.now(),
+      })
+    : undefined;
   // Presence heartbeat: keeps this node's users alive in the shared store and detects idleness, at
   // least four times per AWAY_AFTER (every 30 s at the default 5 minutes), so "away" comes on time.
   const sweepMs = Math.min(30_000, Math.max(500, (config.AWAY_AFTER * 1000) / 4));

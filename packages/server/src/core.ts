@@ -88,7 +88,12 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     files: {
       blobs: ports.blobs,
       scanner: ports.scanner,
-      media: { inspectType, unsupportedTypeMessage, prepareImage: createImagePreparer(config).prepareImage, sanitizeFilename: (name) => sanitizeFilename(name) },
+      media: {
+        inspectType,
+        unsupportedTypeMessage,
+        prepareImage: createImagePreparer(config).prepareImage,
+        sanitizeFilename: (name) => sanitizeFilename(name),
+      },
       uploadRate: ports.uploadRate,
       tmpDir: join(config.DATA_DIR, 'tmp', 'uploads'),
       maxBytes: config.ATTACHMENT_MAX_BYTES,

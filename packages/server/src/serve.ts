@@ -49,7 +49,10 @@ export async function serve(overrides: ConfigOverrides = {}): Promise<void> {
   // Announced only once the handlers are in place: a supervisor that signals as soon as it reads
   // this line (the log is written synchronously) must get a graceful stop, not the default kill.
   await announceSetup(app, config);
-  alwaysShown(app.logger).info({ address, database: app.store.dialect, redis: Boolean(config.REDIS_URL) }, `Rooms is listening on ${address}`);
+  alwaysShown(app.logger).info(
+    { address, database: app.store.dialect, redis: Boolean(config.REDIS_URL) },
+    `Rooms is listening on ${address}`,
+  );
 }
 
 /**

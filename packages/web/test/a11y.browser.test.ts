@@ -48,13 +48,17 @@ async function audit(page: Page): Promise<Violation[]> {
       id: v.id,
       impact: v.impact ?? null,
       help: v.help,
-      nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target.map(String), summary: (n.failureSummary ?? '').split('\n').slice(0, 3).join(' ') })),
+      nodes: v.nodes
+        .slice(0, 5)
+        .map((n) => ({ target: n.target.map(String), summary: (n.failureSummary ?? '').split('\n').slice(0, 3).join(' ') })),
     }));
   });
 }
 
 function report(violations: Violation[]): string {
-  return violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.summary}`).join('\n')}`).join('\n');
+  return violations
+    .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.summary}`).join('\n')}`)
+    .join('\n');
 }
 
 describe('accessibility (axe-core, WCAG 2.1 AA)', { skip }, () => {

@@ -24,7 +24,8 @@ const memberButton = (p: Page, displayName: string) => panel(p, 'Members').getBy
 
 async function logIn(page: Page, path: string, who: Pick<Account, 'username' | 'password'>): Promise<void> {
   await page.goto(path);
-  if (await page.getByRole('heading', { name: 'Create an account' }).isVisible()) await page.getByRole('button', { name: 'Log in' }).click();
+  if (await page.getByRole('heading', { name: 'Create an account' }).isVisible())
+    await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByLabel('Username or email').fill(who.username);
   await page.getByLabel('Password').fill(who.password);
   await page.getByLabel('Password').press('Enter');
@@ -32,7 +33,8 @@ async function logIn(page: Page, path: string, who: Pick<Account, 'username' | '
 
 async function signUp(page: Page, path: string, username: string, displayName: string): Promise<void> {
   await page.goto(path);
-  if (await page.getByRole('heading', { name: 'Log in' }).isVisible()) await page.getByRole('button', { name: 'Create an account' }).click();
+  if (await page.getByRole('heading', { name: 'Log in' }).isVisible())
+    await page.getByRole('button', { name: 'Create an account' }).click();
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Display name').fill(displayName);
   await page.getByLabel('Email').fill(`${username}@example.test`);
@@ -163,7 +165,10 @@ describe('room administration in the browser', { skip }, () => {
     const { page } = annTab;
     await panel(page, 'Members').getByRole('button', { name: 'Manage Ben Baker' }).click();
     await panel(page, 'Members').getByRole('button', { name: 'Make admin' }).click();
-    await panel(page, 'Members').getByRole('region', { name: 'Admins, 1' }).getByRole('button', { name: /^Ben Baker \(Admin, / }).waitFor();
+    await panel(page, 'Members')
+      .getByRole('region', { name: 'Admins, 1' })
+      .getByRole('button', { name: /^Ben Baker \(Admin, / })
+      .waitFor();
 
     await benTab.page.getByRole('button', { name: 'Settings', exact: true }).click();
     await benTab.page.getByRole('menuitem', { name: 'Room settings and invites' }).waitFor();
@@ -172,7 +177,11 @@ describe('room administration in the browser', { skip }, () => {
     await benTab.page.getByRole('button', { name: 'Members' }).click();
     await memberButton(benTab.page, 'Ann Archer').waitFor();
     assert.equal(await panel(benTab.page, 'Members').getByRole('button', { name: 'Manage Ann Archer' }).count(), 0);
-    assert.equal(await panel(benTab.page, 'Members').getByRole('button', { name: 'Manage Cleo Cole' }).count(), 1, 'but he may moderate members');
+    assert.equal(
+      await panel(benTab.page, 'Members').getByRole('button', { name: 'Manage Cleo Cole' }).count(),
+      1,
+      'but he may moderate members',
+    );
     await benTab.page.getByRole('button', { name: 'Close panel' }).click();
   });
 
@@ -210,7 +219,12 @@ describe('room administration in the browser', { skip }, () => {
       ['Board games', false],
       ['Zebra crossings', true],
     ] as const) {
-      const created = await serverAdmin.api.post('/rooms', { name, type: 'public', description: `All about ${name.toLowerCase()}`, categories: ['social'] });
+      const created = await serverAdmin.api.post('/rooms', {
+        name,
+        type: 'public',
+        description: `All about ${name.toLowerCase()}`,
+        categories: ['social'],
+      });
       assert.equal(created.status, 201);
       if (featured) assert.equal((await serverAdmin.api.put(`/rooms/${created.body.id}/flags`, { featured: true })).status, 200);
     }

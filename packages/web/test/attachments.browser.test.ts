@@ -49,7 +49,14 @@ async function attach(page: Page, files: FileSpec[]): Promise<void> {
 
 /** Waits until every upload in the tray has finished (its progress bar says uploaded). */
 async function uploaded(page: Page, names: string[]): Promise<void> {
-  for (const name of names) await page.waitForFunction((n) => [...document.querySelectorAll('progress')].some((p) => p.getAttribute('aria-label') === n && p.getAttribute('aria-valuetext') === 'uploaded'), name);
+  for (const name of names)
+    await page.waitForFunction(
+      (n) =>
+        [...document.querySelectorAll('progress')].some(
+          (p) => p.getAttribute('aria-label') === n && p.getAttribute('aria-valuetext') === 'uploaded',
+        ),
+      name,
+    );
 }
 
 describe('attachments in the browser', { skip }, () => {
@@ -77,10 +84,15 @@ describe('attachments in the browser', { skip }, () => {
     ben = await signedIn(b);
     // 640×480 of noise (incompressible: a PNG of about 900 KB, so the upload takes a few progress steps).
     const raw = randomBytes(640 * 480 * 3);
-    photo = await sharp(raw, { raw: { width: 640, height: 480, channels: 3 } }).png().toBuffer();
+    photo = await sharp(raw, { raw: { width: 640, height: 480, channels: 3 } })
+      .png()
+      .toBuffer();
     for (const t of [ann, ben]) {
       await t.page.goto('/');
-      await t.page.getByRole('navigation', { name: 'Rooms' }).getByRole('link', { name: new RegExp(roomName) }).click();
+      await t.page
+        .getByRole('navigation', { name: 'Rooms' })
+        .getByRole('link', { name: new RegExp(roomName) })
+        .click();
       await room(t.page, roomName).getByRole('log').waitFor();
     }
   });
@@ -111,9 +123,14 @@ describe('attachments in the browser', { skip }, () => {
     const img = msg.getByRole('img', { name: 'beach.png' });
     // Sized from the stored dimensions: 640×480 fits 320×240, before a byte of the image arrived.
     assert.deepEqual([await img.getAttribute('width'), await img.getAttribute('height')], ['320', '240']);
-    await ben.page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('img[alt="beach.png"]')].some((i) => i.complete && i.naturalWidth > 0));
+    await ben.page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('img[alt="beach.png"]')].some((i) => i.complete && i.naturalWidth > 0),
+    );
     const shown = await img.boundingBox();
-    assert.ok(shown && Math.abs(shown.width / shown.height - 4 / 3) < 0.02, `shown at the image's proportions (${shown?.width}×${shown?.height})`);
+    assert.ok(
+      shown && Math.abs(shown.width / shown.height - 4 / 3) < 0.02,
+      `shown at the image's proportions (${shown?.width}×${shown?.height})`,
+    );
     // The name the server kept (it sanitises names: the angle brackets may be replaced), as text.
     const card = msg.getByRole('group', { name: /^File tickets & / });
     const pdfName = (await card.locator('.file-name').textContent())!;
@@ -134,7 +151,10 @@ describe('attachments in the browser', { skip }, () => {
     await dialog.waitFor({ state: 'detached' });
     assert.equal(await opener.evaluate((el) => el === document.activeElement), true, 'focus is back on the thumbnail');
 
-    const [download] = await Promise.all([ben.page.waitForEvent('download'), card.getByRole('link', { name: `Download ${pdfName}` }).click()]);
+    const [download] = await Promise.all([
+      ben.page.waitForEvent('download'),
+      card.getByRole('link', { name: `Download ${pdfName}` }).click(),
+    ]);
     assert.equal(download.suggestedFilename(), pdfName);
     assert.equal(readFileSync((await download.path())!, 'utf8'), PDF);
     assert.deepEqual(ben.problems.all(), []);
@@ -147,11 +167,16 @@ describe('attachments in the browser', { skip }, () => {
     ]);
     const alerts = tray(ann.page).getByRole('alert');
     await alerts.filter({ hasText: 'eicar.txt' }).filter({ hasText: 'looks like malware' }).waitFor();
-    await alerts.filter({ hasText: 'cute cat.png' }).filter({ hasText: /malware|cannot be shared/ }).waitFor();
+    await alerts
+      .filter({ hasText: 'cute cat.png' })
+      .filter({ hasText: /malware|cannot be shared/ })
+      .waitFor();
     await ann.page.getByRole('button', { name: 'Remove eicar.txt' }).click();
     await ann.page.getByRole('button', { name: 'Remove cute cat.png' }).click();
     // One byte over 10 MiB: the server ends it while it streams, and the reason still shows.
-    await attach(ann.page, [{ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.concat([photo, Buffer.alloc(10 * 1024 * 1024 + 1 - photo.length)]) }]);
+    await attach(ann.page, [
+      { name: 'huge.png', mimeType: 'image/png', buffer: Buffer.concat([photo, Buffer.alloc(10 * 1024 * 1024 + 1 - photo.length)]) },
+    ]);
     await tray(ann.page).getByRole('alert').filter({ hasText: 'huge.png' }).filter({ hasText: 'Too large' }).waitFor();
     await ann.page.getByRole('button', { name: 'Remove huge.png' }).click();
     await tray(ann.page).waitFor({ state: 'detached' });
@@ -161,8 +186,15 @@ describe('attachments in the browser', { skip }, () => {
     // A slow uplink (about 200 KB/s), so the upload is still going when Cancel is pressed.
     const cdp = await ann.context.newCDPSession(ann.page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 200 * 1024 });
-    const aborted = new Promise<string>((resolve) => ann.page.on('requestfailed', (r) => r.url().includes('/attachments/upload') && resolve(r.failure()?.errorText ?? '')));
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 200 * 1024,
+    });
+    const aborted = new Promise<string>((resolve) =>
+      ann.page.on('requestfailed', (r) => r.url().includes('/attachments/upload') && resolve(r.failure()?.errorText ?? '')),
+    );
     await attach(ann.page, [{ name: 'big beach.png', mimeType: 'image/png', buffer: Buffer.concat([photo, photo, photo]) }]);
     const bar = tray(ann.page).getByRole('progressbar', { name: 'big beach.png' });
     await ann.page.waitForFunction(() => Number(document.querySelector('progress')?.value ?? 0) > 0);
@@ -179,7 +211,12 @@ describe('attachments in the browser', { skip }, () => {
   it('Send during an upload: the message waits as pending (with its file named) and goes once the upload ends', async () => {
     const cdp = await ann.context.newCDPSession(ann.page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 600 * 1024 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 600 * 1024,
+    });
     await attach(ann.page, [{ name: 'slow beach.png', mimeType: 'image/png', buffer: photo }]);
     await ann.page.waitForFunction(() => Number(document.querySelector('progress')?.value ?? 0) > 0);
     const box = ann.page.getByRole('textbox', { name: 'Message', exact: true });
@@ -201,7 +238,8 @@ describe('attachments in the browser', { skip }, () => {
       const dt = new DataTransfer();
       dt.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
       const target = document.querySelector('.room-body')!;
-      for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      for (const type of ['dragenter', 'dragover', 'drop'])
+        target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
     }, b64);
     await uploaded(page, ['dropped.png']);
     await page.getByRole('textbox', { name: 'Message', exact: true }).focus();
@@ -213,7 +251,9 @@ describe('attachments in the browser', { skip }, () => {
     }, b64);
     await uploaded(page, ['dropped.png', 'pasted.png']);
     await page.getByRole('button', { name: 'Send' }).click();
-    const msg = room(ben.page, roomName).getByRole('article').filter({ has: ben.page.getByRole('img', { name: 'pasted.png' }) });
+    const msg = room(ben.page, roomName)
+      .getByRole('article')
+      .filter({ has: ben.page.getByRole('img', { name: 'pasted.png' }) });
     await msg.getByRole('img', { name: 'dropped.png' }).waitFor();
     assert.equal(await msg.locator('.message-body').count(), 0);
   });
@@ -224,7 +264,11 @@ describe('attachments in the browser', { skip }, () => {
     for (const f of [corpus.mp3, corpus.mp4, corpus.docx, corpus.zip]) {
       const form = new FormData();
       form.append('file', new Blob([new Uint8Array(f.data)]), f.name);
-      const res = await fetch(`${server.url}/attachments/upload`, { method: 'POST', headers: { authorization: `Bearer ${ann.user.token}` }, body: form });
+      const res = await fetch(`${server.url}/attachments/upload`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ann.user.token}` },
+        body: form,
+      });
       assert.equal(res.status, 201);
       ids.push((await res.json()).attachment.id);
     }
@@ -236,7 +280,11 @@ describe('attachments in the browser', { skip }, () => {
     assert.equal(await msg.locator('audio[controls]').getAttribute('aria-label'), 'voice.mp3');
     const video = msg.locator('video[controls]');
     assert.equal(await video.getAttribute('aria-label'), 'clip.mp4');
-    assert.deepEqual([await video.getAttribute('width'), await video.getAttribute('height')], ['320', '180'], '1280×720 fitted into 320×240');
+    assert.deepEqual(
+      [await video.getAttribute('width'), await video.getAttribute('height')],
+      ['320', '180'],
+      '1280×720 fitted into 320×240',
+    );
     await msg.getByRole('group', { name: 'File letter.docx' }).getByText('document', { exact: false }).waitFor();
     await msg.getByRole('group', { name: 'File bundle.zip' }).getByRole('link', { name: 'Download bundle.zip' }).waitFor();
   });
@@ -245,8 +293,13 @@ describe('attachments in the browser', { skip }, () => {
     const page = ann.page;
     await page.getByRole('button', { name: 'Settings: Ann Archer' }).click();
     const account = page.getByRole('complementary', { name: 'Your account' });
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), account.getByRole('button', { name: 'Upload a picture…' }).click()]);
-    const face = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#cc6633' } }).png().toBuffer();
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      account.getByRole('button', { name: 'Upload a picture…' }).click(),
+    ]);
+    const face = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#cc6633' } })
+      .png()
+      .toBuffer();
     await chooser.setFiles({ name: 'me.png', mimeType: 'image/png', buffer: face });
     await account.getByRole('status').filter({ hasText: 'Picture updated.' }).waitFor();
     await page.waitForFunction(() => {
@@ -281,31 +334,40 @@ describe('attachments in the browser', { skip }, () => {
     });
   });
 
-  it('dark and phone-sized: the message with files and the lightbox fit', { skip: !SHOTS && 'screenshots only (ATTACHMENT_SCREENSHOTS=dir)' }, async () => {
-    for (const [label, opts] of [
-      ['dark', { colorScheme: 'dark' as const }],
-      ['360', { mobile: true }],
-    ] as const) {
-      const tab = await signedIn(ben.user, opts);
-      await tab.page.goto('/');
-      if (label === '360') await tab.page.getByRole('button', { name: 'Open the room list' }).click();
-      await tab.page.getByRole('navigation', { name: 'Rooms' }).getByRole('link', { name: new RegExp(roomName) }).click();
-      const msg = room(tab.page, roomName).getByRole('article').filter({ hasText: 'Our beach' });
-      await msg.waitFor();
-      await tab.page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('img[alt="beach.png"]')].every((i) => i.complete && i.naturalWidth > 0));
-      await attach(tab.page, [
-        { name: 'a rather long file name for a phone screen.pdf', mimeType: 'application/pdf', buffer: Buffer.from(PDF) },
-        { name: 'eicar.txt', mimeType: 'text/plain', buffer: Buffer.from(EICAR) },
-      ]);
-      await tray(tab.page).getByRole('alert').waitFor();
-      await uploaded(tab.page, ['a rather long file name for a phone screen.pdf']);
-      await msg.scrollIntoViewIfNeeded();
-      await tab.page.screenshot({ path: join(SHOTS!, `message-${label}.png`) });
-      await msg.getByRole('button', { name: 'Open image beach.png' }).click();
-      await tab.page.getByRole('dialog', { name: 'beach.png' }).waitFor();
-      await tab.page.waitForFunction(() => (document.querySelector<HTMLImageElement>('dialog.lightbox img')?.naturalWidth ?? 0) > 0);
-      await tab.page.screenshot({ path: join(SHOTS!, `lightbox-${label}.png`) });
-      await tab.context.close();
-    }
-  });
+  it(
+    'dark and phone-sized: the message with files and the lightbox fit',
+    { skip: !SHOTS && 'screenshots only (ATTACHMENT_SCREENSHOTS=dir)' },
+    async () => {
+      for (const [label, opts] of [
+        ['dark', { colorScheme: 'dark' as const }],
+        ['360', { mobile: true }],
+      ] as const) {
+        const tab = await signedIn(ben.user, opts);
+        await tab.page.goto('/');
+        if (label === '360') await tab.page.getByRole('button', { name: 'Open the room list' }).click();
+        await tab.page
+          .getByRole('navigation', { name: 'Rooms' })
+          .getByRole('link', { name: new RegExp(roomName) })
+          .click();
+        const msg = room(tab.page, roomName).getByRole('article').filter({ hasText: 'Our beach' });
+        await msg.waitFor();
+        await tab.page.waitForFunction(() =>
+          [...document.querySelectorAll<HTMLImageElement>('img[alt="beach.png"]')].every((i) => i.complete && i.naturalWidth > 0),
+        );
+        await attach(tab.page, [
+          { name: 'a rather long file name for a phone screen.pdf', mimeType: 'application/pdf', buffer: Buffer.from(PDF) },
+          { name: 'eicar.txt', mimeType: 'text/plain', buffer: Buffer.from(EICAR) },
+        ]);
+        await tray(tab.page).getByRole('alert').waitFor();
+        await uploaded(tab.page, ['a rather long file name for a phone screen.pdf']);
+        await msg.scrollIntoViewIfNeeded();
+        await tab.page.screenshot({ path: join(SHOTS!, `message-${label}.png`) });
+        await msg.getByRole('button', { name: 'Open image beach.png' }).click();
+        await tab.page.getByRole('dialog', { name: 'beach.png' }).waitFor();
+        await tab.page.waitForFunction(() => (document.querySelector<HTMLImageElement>('dialog.lightbox img')?.naturalWidth ?? 0) > 0);
+        await tab.page.screenshot({ path: join(SHOTS!, `lightbox-${label}.png`) });
+        await tab.context.close();
+      }
+    },
+  );
 });

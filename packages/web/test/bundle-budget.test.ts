@@ -18,7 +18,12 @@ const html = readFileSync(join(dist, 'index.html'), 'utf8');
 /** The tags of a kind in the page, each as a map of its attributes. */
 function tags(name: 'script' | 'link'): Record<string, string>[] {
   return [...html.matchAll(new RegExp(`<${name}\\b([^>]*)>`, 'gi'))].map((m) =>
-    Object.fromEntries([...(m[1] ?? '').matchAll(/([\w-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g)].map((a) => [a[1]!.toLowerCase(), a[2] ?? a[3] ?? a[4] ?? ''])),
+    Object.fromEntries(
+      [...(m[1] ?? '').matchAll(/([\w-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g)].map((a) => [
+        a[1]!.toLowerCase(),
+        a[2] ?? a[3] ?? a[4] ?? '',
+      ]),
+    ),
   );
 }
 
@@ -62,7 +67,10 @@ function initialFiles(): string[] {
 describe('the web build', () => {
   it(`loads at most ${BUDGET_BYTES / 1024} KB gzipped before the app runs`, (t) => {
     const files = initialFiles();
-    assert.ok(files.some((f) => f.endsWith('.js')), `index.html loads a script (${files.join(', ')})`);
+    assert.ok(
+      files.some((f) => f.endsWith('.js')),
+      `index.html loads a script (${files.join(', ')})`,
+    );
     let total = 0;
     for (const f of files) {
       const gz = gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
@@ -70,19 +78,28 @@ describe('the web build', () => {
       t.diagnostic(`${f}: ${(gz / 1024).toFixed(1)} KB gzipped`);
     }
     t.diagnostic(`initial load: ${(total / 1024).toFixed(1)} KB gzipped of a ${BUDGET_BYTES / 1024} KB budget (${files.length} files)`);
-    assert.ok(total <= BUDGET_BYTES, `the initial load is ${(total / 1024).toFixed(1)} KB gzipped, over the ${BUDGET_BYTES / 1024} KB budget: split a chunk off with import(), or drop a dependency`);
+    assert.ok(
+      total <= BUDGET_BYTES,
+      `the initial load is ${(total / 1024).toFixed(1)} KB gzipped, over the ${BUDGET_BYTES / 1024} KB budget: split a chunk off with import(), or drop a dependency`,
+    );
   });
 
   it('has no inline script in index.html (the Content-Security-Policy would refuse it)', () => {
-    const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)].filter((m) => !/\bsrc\s*=/.test(m[1] ?? '') || (m[2] ?? '').trim() !== '');
-    assert.deepEqual(inline.map((m) => m[0].slice(0, 120)), []);
+    const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)].filter(
+      (m) => !/\bsrc\s*=/.test(m[1] ?? '') || (m[2] ?? '').trim() !== '',
+    );
+    assert.deepEqual(
+      inline.map((m) => m[0].slice(0, 120)),
+      [],
+    );
     assert.doesNotMatch(html, /\son[a-z]+\s*=/i, 'no inline event handler attribute');
   });
 });
 
 describe('staticImports', () => {
   it('reads the hoisted imports of a chunk, not its dynamic ones', () => {
-    const code = '/*! license */import{a as e,b}from"./vendor-1.js";import"./side-2.js";import*as n from\'./ns-3.js\';const x=()=>import("./lazy-4.js");import{c}from"./not-hoisted.js"';
+    const code =
+      '/*! license */import{a as e,b}from"./vendor-1.js";import"./side-2.js";import*as n from\'./ns-3.js\';const x=()=>import("./lazy-4.js");import{c}from"./not-hoisted.js"';
     assert.deepEqual(staticImports(code), ['./vendor-1.js', './side-2.js', './ns-3.js']);
   });
 });

@@ -18,7 +18,8 @@ const message = (p: Page, room: string, text: string) => timeline(p, room).getBy
 
 async function signUpInUi(page: Page, path: string, username: string, password: string): Promise<void> {
   await page.goto(path);
-  if (await page.getByRole('heading', { name: 'Log in' }).isVisible()) await page.getByRole('button', { name: 'Create an account' }).click();
+  if (await page.getByRole('heading', { name: 'Log in' }).isVisible())
+    await page.getByRole('button', { name: 'Create an account' }).click();
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Display name').fill(username === 'ann' ? 'Ann Archer' : 'Ben Baker');
   await page.getByLabel('Email').fill(`${username}@example.test`);
@@ -133,7 +134,10 @@ describe('chat in the browser: two people', { skip }, () => {
 
   it('the server restarts mid-conversation: what Ben typed meanwhile arrives once, in order', async () => {
     await server.stopApp();
-    await ben.page.getByRole('status').filter({ hasText: /Disconnected|Connecting/ }).waitFor();
+    await ben.page
+      .getByRole('status')
+      .filter({ hasText: /Disconnected|Connecting/ })
+      .waitFor();
     for (const text of ['while down 1', 'while down 2', 'while down 3']) await send(ben.page, text);
     await timeline(ben.page, roomName).getByText('Sending…').first().waitFor();
     await server.startApp();

@@ -8,8 +8,14 @@ import { rgi } from '../src/lib/emoji-data.ts';
 const require = createRequire(import.meta.url);
 
 it('every emoji the picker offers (and each skin tone) is one the server accepts as a reaction', () => {
-  const data = JSON.parse(readFileSync(require.resolve('emojibase-data/en/compact.json'), 'utf8')) as { unicode: string; group?: number; skins?: { unicode: string }[] }[];
-  const offered = data.filter((e) => e.group !== undefined && e.group !== 2).flatMap((e) => [e.unicode, ...(e.skins ?? []).map((s) => s.unicode)]);
+  const data = JSON.parse(readFileSync(require.resolve('emojibase-data/en/compact.json'), 'utf8')) as {
+    unicode: string;
+    group?: number;
+    skins?: { unicode: string }[];
+  }[];
+  const offered = data
+    .filter((e) => e.group !== undefined && e.group !== 2)
+    .flatMap((e) => [e.unicode, ...(e.skins ?? []).map((s) => s.unicode)]);
   assert.ok(offered.length > 3000, `${offered.length} emoji`);
   const refused = offered.map(rgi).filter((u) => !Emoji.safeParse(u).success);
   assert.deepEqual(refused, []);

@@ -32,7 +32,10 @@ describe('layout and keyboard', { skip }, () => {
       await bob.api.post(`/rooms/${room.id}/join`);
       rooms.push({ id: room.id, name });
     }
-    for (let i = 0; i < 30; i++) await bob.api.post(`/rooms/${rooms[0]!.id}/messages`, { content: `line ${i} of a conversation that is long enough to wrap on a phone screen` });
+    for (let i = 0; i < 30; i++)
+      await bob.api.post(`/rooms/${rooms[0]!.id}/messages`, {
+        content: `line ${i} of a conversation that is long enough to wrap on a phone screen`,
+      });
     await bob.api.post(`/rooms/${rooms[1]!.id}/messages`, { content: 'unread in bravo' });
   });
   after(async () => {
@@ -98,17 +101,28 @@ describe('layout and keyboard', { skip }, () => {
     await page.keyboard.press('/');
     await page.keyboard.type('an earlier message');
     await page.keyboard.press('Enter');
-    await log.getByRole('article', { name: /Bob Builder(?!, sending)/ }).filter({ hasText: 'an earlier message' }).waitFor();
+    await log
+      .getByRole('article', { name: /Bob Builder(?!, sending)/ })
+      .filter({ hasText: 'an earlier message' })
+      .waitFor();
     await page.keyboard.type('sent on a slow line');
     await page.keyboard.press('Enter');
     await page.keyboard.press('ArrowUp');
     await page.getByText('Editing message').waitFor();
-    assert.equal(await page.getByRole('textbox', { name: 'Message', exact: true }).inputValue(), 'sent on a slow line', 'the composer holds the message just sent, not the one before');
+    assert.equal(
+      await page.getByRole('textbox', { name: 'Message', exact: true }).inputValue(),
+      'sent on a slow line',
+      'the composer holds the message just sent, not the one before',
+    );
     await page.keyboard.press('End');
     await page.keyboard.type(', fixed');
     await page.keyboard.press('Enter');
     await log.getByRole('article').filter({ hasText: 'sent on a slow line, fixed' }).getByText('(edited)').waitFor();
-    assert.equal(await log.getByRole('article').filter({ hasText: 'an earlier message' }).getByText('(edited)').count(), 0, 'the earlier message is untouched');
+    assert.equal(
+      await log.getByRole('article').filter({ hasText: 'an earlier message' }).getByText('(edited)').count(),
+      0,
+      'the earlier message is untouched',
+    );
     assert.deepEqual(problems.pageErrors, []);
     await context.close();
   });

@@ -42,23 +42,38 @@ describe('the outbox in the browser', { skip }, () => {
     });
     await page.reload();
     await log.waitFor();
-    await page.getByRole('status').filter({ hasText: /Disconnected|Connecting/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Disconnected|Connecting/ })
+      .waitFor();
     const box = page.getByRole('textbox', { name: 'Message', exact: true });
     for (const text of ['queued one', 'queued two']) {
       await box.fill(text);
       await box.press('Enter');
     }
-    await log.getByRole('article', { name: /sending/ }).nth(1).waitFor();
+    await log
+      .getByRole('article', { name: /sending/ })
+      .nth(1)
+      .waitFor();
 
     await page.reload();
     await log.waitFor();
-    await log.getByRole('article', { name: /sending/ }).filter({ hasText: 'queued two' }).waitFor();
+    await log
+      .getByRole('article', { name: /sending/ })
+      .filter({ hasText: 'queued two' })
+      .waitFor();
     assert.equal(await log.getByRole('article', { name: /sending/ }).count(), 2, 'both survived the reload');
 
     blocked = false;
     // Reconnecting waits out the backoff: then both go out, and the pending copies give way to the stored ones.
-    await log.getByRole('article', { name: /sending/ }).first().waitFor({ state: 'detached', timeout: 60_000 });
-    await log.getByRole('article', { name: /^Ann, \d/ }).filter({ hasText: 'queued two' }).waitFor();
+    await log
+      .getByRole('article', { name: /sending/ })
+      .first()
+      .waitFor({ state: 'detached', timeout: 60_000 });
+    await log
+      .getByRole('article', { name: /^Ann, \d/ })
+      .filter({ hasText: 'queued two' })
+      .waitFor();
     await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ state: 'attached' });
     const stored = (await ann.api.get(`/rooms/${room.id}/messages`)).body.items.map((m: { content: string }) => m.content).reverse();
     assert.deepEqual(stored, ['queued one', 'queued two'], 'stored once each, in order');

@@ -26,7 +26,13 @@ async function signIn(browser: Browser, server: TestServer, username: string): P
 
 async function signUp(api: string, username: string, displayName: string, setup = false) {
   const client = new RoomsClient({ baseUrl: api });
-  const session = await client.auth.signup({ username, email: `${username}@example.test`, password: PASSWORD, display_name: displayName, ...(setup ? { setup_token: TEST_SETUP_TOKEN } : {}) });
+  const session = await client.auth.signup({
+    username,
+    email: `${username}@example.test`,
+    password: PASSWORD,
+    display_name: displayName,
+    ...(setup ? { setup_token: TEST_SETUP_TOKEN } : {}),
+  });
   return { client, id: session.user.id };
 }
 
@@ -90,7 +96,10 @@ test('people, notifications and the account across two people', { skip, timeout:
   await t.test("B's notification centre shows A's mention live; clicking it lands on the message", async () => {
     await B.page.getByRole('button', { name: 'Notifications' }).click();
     const centre = panel(B.page, 'Notifications');
-    await centre.getByRole('status').filter({ hasText: /unread|caught up/ }).waitFor();
+    await centre
+      .getByRole('status')
+      .filter({ hasText: /unread|caught up/ })
+      .waitFor();
 
     await roomLink(A.page, /lobby/).click();
     await send(A.page, 'lobby', '@bob please look at this');
@@ -141,7 +150,11 @@ test('people, notifications and the account across two people', { skip, timeout:
     await account.getByRole('button', { name: 'Change password' }).click();
     await account.getByRole('status').filter({ hasText: 'Password changed.' }).waitFor();
 
-    await B2.page.getByText('You were signed out: this session was ended from another device, your password was changed, or you logged out everywhere.').waitFor();
+    await B2.page
+      .getByText(
+        'You were signed out: this session was ended from another device, your password was changed, or you logged out everywhere.',
+      )
+      .waitFor();
     await B2.page.getByRole('button', { name: 'Log in' }).waitFor();
 
     // This tab went on with the fresh token: live (a message goes out) and after a reload.

@@ -27,7 +27,16 @@ const room = (over: Partial<Room> = {}): Room => ({
   last_message_at: null,
   last_seq: 1,
   unread_count: 0,
-  membership: { role: 'owner', joined_at: '2026-01-01T00:00:00.000Z', last_read_seq: 1, last_read_message_id: null, notification_level: 'all', muted: false, muted_until: null, hidden: false },
+  membership: {
+    role: 'owner',
+    joined_at: '2026-01-01T00:00:00.000Z',
+    last_read_seq: 1,
+    last_read_message_id: null,
+    notification_level: 'all',
+    muted: false,
+    muted_until: null,
+    hidden: false,
+  },
   peer: null,
   ...over,
 });
@@ -60,7 +69,22 @@ function base(): State {
   return {
     ...initialState,
     auth: 'signed-in',
-    me: { ...me, bio: null, website: null, status_message: null, created_at: '', last_seen: null, followers_count: 0, following_count: 0, followed_by_me: false, profile: {}, email: 'me@x', is_admin: false, profile_visibility: {}, deactivated_at: null },
+    me: {
+      ...me,
+      bio: null,
+      website: null,
+      status_message: null,
+      created_at: '',
+      last_seen: null,
+      followers_count: 0,
+      following_count: 0,
+      followed_by_me: false,
+      profile: {},
+      email: 'me@x',
+      is_admin: false,
+      profile_visibility: {},
+      deactivated_at: null,
+    },
     rooms: { r1: room() },
     messages: { m1 },
     timelines: { r1: { ids: ['m1'], hasOlder: false, atLatest: true, loadingOlder: false, loadingNewer: false } },
@@ -72,7 +96,11 @@ const ev = (type: string, data: unknown, extra: Partial<ServerEvent> = {}) => ({
 describe('reducers: one per event kind', () => {
   it('message_created appends in seq order, counts unread for others, replaces my pending copy, ends typing', () => {
     let s = base();
-    s = { ...s, pending: { c1: { client_id: 'c1', room_id: 'r1', parent_id: null, content: 'hi', queued_at: '', failed: null } }, typing: { r1: { bob: Date.now() + 5000 } } };
+    s = {
+      ...s,
+      pending: { c1: { client_id: 'c1', room_id: 'r1', parent_id: null, content: 'hi', queued_at: '', failed: null } },
+      typing: { r1: { bob: Date.now() + 5000 } },
+    };
     s = reduceEvent(s, ev('message_created', { message: msg('m3', 3) }));
     s = reduceEvent(s, ev('message_created', { message: msg('m2', 2) }));
     assert.deepEqual(s.timelines.r1!.ids, ['m1', 'm2', 'm3']);
@@ -110,7 +138,10 @@ describe('reducers: one per event kind', () => {
   it('a system message ("bob joined") joins the timeline but is not unread and does not move the room up', () => {
     let s = base();
     const before = s.rooms.r1!.last_message_at;
-    s = reduceEvent(s, ev('message_created', { message: msg('j', 2, { type: 'system', content: 'bob joined', created_at: '2027-01-01T00:00:00.000Z' }) }));
+    s = reduceEvent(
+      s,
+      ev('message_created', { message: msg('j', 2, { type: 'system', content: 'bob joined', created_at: '2027-01-01T00:00:00.000Z' }) }),
+    );
     assert.deepEqual(s.timelines.r1!.ids, ['m1', 'j']);
     assert.equal(s.rooms.r1!.unread_count, 0);
     assert.equal(s.rooms.r1!.last_seq, 2);
@@ -128,7 +159,13 @@ describe('reducers: one per event kind', () => {
     let s = base();
     s = { ...s, messages: { m1: msg('m1', 1, { reactions: [{ emoji: '👍', count: 1, me: true }] }) } };
     // Events carry no per-reader fields (reactions, read counts, receipt, pinned).
-    const { reactions: _r, read_by_count: _c, receipt: _t, pinned: _p, ...event } = msg('m1', 1, { content: 'edited', edited_at: '2026-01-02T00:00:00.000Z' });
+    const {
+      reactions: _r,
+      read_by_count: _c,
+      receipt: _t,
+      pinned: _p,
+      ...event
+    } = msg('m1', 1, { content: 'edited', edited_at: '2026-01-02T00:00:00.000Z' });
     s = reduceEvent(s, ev('message_updated', { message: event }));
     assert.equal(s.messages.m1!.content, 'edited');
     assert.deepEqual(s.messages.m1!.reactions, [{ emoji: '👍', count: 1, me: true }]);
@@ -194,17 +231,37 @@ describe('reducers: one per event kind', () => {
 
   it("delivered_updated: the peer's client received my direct messages up to a seq: 'sent' becomes 'delivered', 'read' stays", () => {
     let d = base();
-    d = { ...d, rooms: { r1: room({ type: 'direct' }) }, messages: { m1: msg('m1', 1, { sender: me, receipt: 'sent' }), m2: msg('m2', 2, { sender: me, receipt: 'sent' }), m3: msg('m3', 3, { sender: me, receipt: 'sent' }) } };
+    d = {
+      ...d,
+      rooms: { r1: room({ type: 'direct' }) },
+      messages: {
+        m1: msg('m1', 1, { sender: me, receipt: 'sent' }),
+        m2: msg('m2', 2, { sender: me, receipt: 'sent' }),
+        m3: msg('m3', 3, { sender: me, receipt: 'sent' }),
+      },
+    };
     d = { ...d, timelines: { r1: { ...d.timelines.r1!, ids: ['m1', 'm2', 'm3'] } } };
     d = { ...d, messages: { ...d.messages, m1: { ...d.messages.m1!, receipt: 'read' } } };
     d = reduceEvent(d, ev('delivered_updated', { room_id: 'r1', user_id: 'bob', delivered_seq: 2 }));
-    assert.deepEqual(['m1', 'm2', 'm3'].map((id) => d.messages[id]!.receipt), ['read', 'delivered', 'sent']);
+    assert.deepEqual(
+      ['m1', 'm2', 'm3'].map((id) => d.messages[id]!.receipt),
+      ['read', 'delivered', 'sent'],
+    );
     const mine = reduceEvent(d, ev('delivered_updated', { room_id: 'r1', user_id: 'me', delivered_seq: 3 }));
     assert.equal(mine.messages.m3!.receipt, 'sent', 'my own client receiving is no receipt');
   });
 
   it('notification: counted once, per room too', () => {
-    const n = { id: 'n1', type: 'mention' as const, room_id: 'r1', message_id: 'm1', actor: bob, payload: {}, created_at: '', read_at: null };
+    const n = {
+      id: 'n1',
+      type: 'mention' as const,
+      room_id: 'r1',
+      message_id: 'm1',
+      actor: bob,
+      payload: {},
+      created_at: '',
+      read_at: null,
+    };
     let s = reduceEvent(base(), { type: 'notification', data: n } as ServerEvent);
     s = reduceEvent(s, { type: 'notification', data: n } as ServerEvent);
     assert.equal(s.notifications.unread, 1);

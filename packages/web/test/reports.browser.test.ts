@@ -20,7 +20,8 @@ const panel = (p: Page, name: string) => p.getByRole('complementary', { name });
 
 async function logIn(page: Page, who: Account): Promise<void> {
   await page.goto('/');
-  if (await page.getByRole('heading', { name: 'Create an account' }).isVisible()) await page.getByRole('button', { name: 'Log in' }).click();
+  if (await page.getByRole('heading', { name: 'Create an account' }).isVisible())
+    await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByLabel('Username or email').fill(who.username);
   await page.getByLabel('Password').fill(who.password);
   await page.getByLabel('Password').press('Enter');
@@ -88,14 +89,25 @@ describe('reports in the browser', { skip }, () => {
   });
 
   it('a co-member’s new display name shows at once, without a reload (user_updated)', async () => {
-    await (await ben.api.post(`/rooms/${roomId}/messages`, { content: 'a fresh hello' })).body;
+    await (
+      await ben.api.post(`/rooms/${roomId}/messages`, { content: 'a fresh hello' })
+    ).body;
     await roomLink(annTab.page, /Garden club/).click();
     const hello = message(annTab.page, room, 'a fresh hello');
     await hello.waitFor();
     assert.match((await hello.getAttribute('aria-label')) ?? '', /^Ben Baker,/);
     assert.equal((await ben.api.patch('/users/me', { display_name: 'Benjamin B' })).status, 200);
-    await timeline(annTab.page, room).getByRole('article', { name: /^Benjamin B,/ }).first().waitFor();
+    await timeline(annTab.page, room)
+      .getByRole('article', { name: /^Benjamin B,/ })
+      .first()
+      .waitFor();
     assert.match((await hello.getAttribute('aria-label')) ?? '', /^Benjamin B,/);
-    assert.equal(await timeline(annTab.page, room).getByRole('article', { name: /^Ben Baker,/ }).count(), 0, 'no stale name left on screen');
+    assert.equal(
+      await timeline(annTab.page, room)
+        .getByRole('article', { name: /^Ben Baker,/ })
+        .count(),
+      0,
+      'no stale name left on screen',
+    );
   });
 });

@@ -29,7 +29,10 @@ async function search(p: Page, q: string): Promise<void> {
   await panel(p).getByText('Searching…').waitFor({ state: 'detached' });
 }
 
-const status = (p: Page, text: string) => panel(p).getByRole('status').filter({ hasText: new RegExp(`^${text}$`) });
+const status = (p: Page, text: string) =>
+  panel(p)
+    .getByRole('status')
+    .filter({ hasText: new RegExp(`^${text}$`) });
 
 const marks = (p: Page, text: string) => hit(p, text).locator('mark').allTextContents();
 
@@ -129,7 +132,9 @@ describe('message search in the browser', { skip }, () => {
     await box(p).press('Enter'); // takes the first completion
     assert.equal(await box(p).inputValue(), `deploy from:${ann.user.username} `);
     await box(p).pressSequentially(`in:${plans.name.slice(0, 4)}`);
-    await panel(p).getByRole('option', { name: new RegExp(plans.name) }).click();
+    await panel(p)
+      .getByRole('option', { name: new RegExp(plans.name) })
+      .click();
     assert.equal(await box(p).inputValue(), `deploy from:${ann.user.username} in:${plans.name} `);
     await box(p).press('Enter');
     await status(p, '1 result').waitFor();

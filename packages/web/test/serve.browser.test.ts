@@ -30,12 +30,18 @@ describe('the built app in Chromium', { skip: browserSkip() }, () => {
     return { ...tab, scripts, title: await tab.page.title(), rootText: await tab.page.locator('#root').innerText() };
   }
 
-  for (const [label, opts] of [['desktop, light', {}], ['360×640, dark', { mobile: true, colorScheme: 'dark' }]] as [string, ContextOptions][]) {
+  for (const [label, opts] of [
+    ['desktop, light', {}],
+    ['360×640, dark', { mobile: true, colorScheme: 'dark' }],
+  ] as [string, ContextOptions][]) {
     it(`loads at / (${label}) with no console error, page error, failed request or CSP violation`, async () => {
       const app = await load('/', opts);
       assert.match(app.title, /Rooms/);
       assert.ok(app.rootText.trim().length > 0, '#root has content');
-      assert.ok(app.scripts.some((s) => s.startsWith('/assets/')), `the entry script came from /assets/ (${app.scripts.join(', ')})`);
+      assert.ok(
+        app.scripts.some((s) => s.startsWith('/assets/')),
+        `the entry script came from /assets/ (${app.scripts.join(', ')})`,
+      );
       await app.page.waitForLoadState('networkidle');
       assert.deepEqual(app.problems.all(), []);
       await app.context.close();

@@ -7,7 +7,8 @@ import { browserSkip, launchBrowser, openTab, startRoomsServer } from './helpers
 
 /** Account settings, "Sessions": where I am signed in, and signing one of them out. */
 const skip = browserSkip();
-const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+const IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
 
 describe('my sessions in the browser', { skip }, () => {
   let server: TestServer;
@@ -23,7 +24,11 @@ describe('my sessions in the browser', { skip }, () => {
 
   it('lists where I am signed in, signs another session out at once, and log out ends this one on the server', async () => {
     const u = await signup(server.url, { display_name: 'Sess Ion' });
-    const phone = await client(server.url).post('/auth/login', { username: u.username, password: u.password }, { 'user-agent': IPHONE, 'x-rooms-client': 'Rooms iOS' });
+    const phone = await client(server.url).post(
+      '/auth/login',
+      { username: u.username, password: u.password },
+      { 'user-agent': IPHONE, 'x-rooms-client': 'Rooms iOS' },
+    );
     assert.equal(phone.status, 200);
 
     const { page, context } = await openTab(browser, server);

@@ -85,7 +85,8 @@ describe('timeline with a long history', { skip }, () => {
         const node = el.querySelector<HTMLElement>(`[data-mid="${id}"]`);
         return node ? Math.round(node.getBoundingClientRect().top - el.getBoundingClientRect().top) : null;
       }, before!.id);
-      if (moved !== null && (await log.evaluate((el) => el.scrollTop)) > 0) worstDrift = Math.max(worstDrift, Math.abs(moved - (before!.offset + 400)));
+      if (moved !== null && (await log.evaluate((el) => el.scrollTop)) > 0)
+        worstDrift = Math.max(worstDrift, Math.abs(moved - (before!.offset + 400)));
       maxNodes = Math.max(maxNodes, await nodes(page));
       if (after && after.id === firstId && (await log.getByText('This is the beginning of long.').isVisible())) break;
     }
@@ -100,7 +101,10 @@ describe('timeline with a long history', { skip }, () => {
     await log.evaluate((el) => el.scrollBy(0, 1500));
     await page.waitForTimeout(200);
     const before = await topVisible(page, 'long');
-    await page.getByRole('navigation', { name: 'Rooms' }).getByRole('link', { name: /^other/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Rooms' })
+      .getByRole('link', { name: /^other/ })
+      .click();
     await page.getByRole('log', { name: 'other' }).getByText('in the other room').waitFor();
     await page.getByRole('navigation', { name: 'Rooms' }).getByRole('link', { name: /^long/ }).click();
     await log.waitFor();
@@ -123,7 +127,10 @@ describe('timeline with a long history', { skip }, () => {
     const box = await article.boundingBox();
     assert.ok(box && box.y > 0 && box.y < 800, 'in view');
     await page.getByRole('button', { name: /Jump to latest/ }).click();
-    await page.getByRole('log', { name: 'long' }).getByText(`number ${COUNT - 1}`, { exact: true }).waitFor();
+    await page
+      .getByRole('log', { name: 'long' })
+      .getByText(`number ${COUNT - 1}`, { exact: true })
+      .waitFor();
     await page.getByRole('button', { name: /Jump to latest/ }).waitFor({ state: 'detached' });
     // Forwards after a jump: scrolling down from an old message reaches the newest.
     await page.goto(`/r/${longId}/m/${ids[300]}`);

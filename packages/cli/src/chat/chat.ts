@@ -10,7 +10,12 @@ import { ChatSession } from './session.ts';
 export async function chatCommand(args: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { user: { type: 'string' }, login: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args,
+      options: { user: { type: 'string' }, login: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n\n${CHAT_HELP}\n`);
     return 1;

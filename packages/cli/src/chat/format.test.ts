@@ -6,7 +6,18 @@ import { ANSI_MARKS, PLAIN_MARKS } from './search-format.ts';
 
 const at = '2026-12-05T14:03:00.000Z';
 const message = (over: Partial<Message>): Message =>
-  ({ id: 'm1', room_id: 'r1', seq: 1, sender: { id: 'u1', username: 'alice', display_name: 'Alice', avatar_url: null }, type: 'text', content: 'hello', created_at: at, deleted_at: null, attachments: [], ...over }) as unknown as Message;
+  ({
+    id: 'm1',
+    room_id: 'r1',
+    seq: 1,
+    sender: { id: 'u1', username: 'alice', display_name: 'Alice', avatar_url: null },
+    type: 'text',
+    content: 'hello',
+    created_at: at,
+    deleted_at: null,
+    attachments: [],
+    ...over,
+  }) as unknown as Message;
 
 describe('message lines on a terminal', () => {
   it('a system message is "* what happened", dimmed on a colour terminal, plain elsewhere', () => {
@@ -17,7 +28,11 @@ describe('message lines on a terminal', () => {
   });
 
   it('a name with control characters cannot reach the terminal through a system message', () => {
-    const evil = message({ type: 'system', content: 'joined', sender: { id: 'u2', username: null, display_name: 'Ev\x1b]0;pwned\x07e\nX', avatar_url: null } } as Partial<Message>);
+    const evil = message({
+      type: 'system',
+      content: 'joined',
+      sender: { id: 'u2', username: null, display_name: 'Ev\x1b]0;pwned\x07e\nX', avatar_url: null },
+    } as Partial<Message>);
     assert.equal(historyLine(evil), `[${clock(at)}] * Ev?]0;pwned?e X joined`);
   });
 

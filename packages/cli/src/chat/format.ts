@@ -65,7 +65,10 @@ export function names(entries: { user: { username: string | null; display_name: 
 export function parseTargets(args: string): { targets: string[]; rest: string } | undefined {
   const group = /^\(([^)]*)\)\s*(.*)$/s.exec(args);
   if (group) {
-    const targets = group[1]!.split(/[\s,]+/).filter(Boolean).map((t) => t.toLowerCase());
+    const targets = group[1]!
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((t) => t.toLowerCase());
     return targets.length > 0 ? { targets: [...new Set(targets)], rest: group[2]!.trim() } : undefined;
   }
   const single = /^(\S+)\s*(.*)$/s.exec(args);

@@ -63,7 +63,9 @@ export async function logIn(term: Terminal, client: RoomsClient, file: SessionFi
     try {
       const result = await client.auth.login({ username, password });
       if (result.kind !== 'session') {
-        term.print(`Several accounts use this email and password: ${result.accounts.map((a) => a.username).join(', ')}. Log in with one of these usernames.`);
+        term.print(
+          `Several accounts use this email and password: ${result.accounts.map((a) => a.username).join(', ')}. Log in with one of these usernames.`,
+        );
         username = '';
         continue;
       }
@@ -100,6 +102,10 @@ export async function logIn(term: Terminal, client: RoomsClient, file: SessionFi
 }
 
 function unreachable(term: Terminal, server: string, err: unknown): LoginFailed {
-  term.print(isRoomsApiError(err) && err.code === 'network_error' ? `Cannot reach ${server}: is the server running?` : `Login failed: ${(err as Error).message}`);
+  term.print(
+    isRoomsApiError(err) && err.code === 'network_error'
+      ? `Cannot reach ${server}: is the server running?`
+      : `Login failed: ${(err as Error).message}`,
+  );
   return new LoginFailed('unreachable');
 }

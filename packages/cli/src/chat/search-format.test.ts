@@ -6,16 +6,45 @@ import { ANSI_MARKS, hitLines, marksFor, oneLine, PLAIN_MARKS, resultCount } fro
 const user = (username: string) => ({ id: `u_${username}`, username, display_name: username, avatar_url: null, deleted: false });
 
 function message(content: string, over: Partial<Message> = {}): Message {
-  return { id: 'm1', room_id: 'r1', seq: 1, sender: user('bob'), content, created_at: '2026-12-05T14:03:00.000Z', deleted_at: null, attachments: [], ...over } as unknown as Message;
+  return {
+    id: 'm1',
+    room_id: 'r1',
+    seq: 1,
+    sender: user('bob'),
+    content,
+    created_at: '2026-12-05T14:03:00.000Z',
+    deleted_at: null,
+    attachments: [],
+    ...over,
+  } as unknown as Message;
 }
 
-function hit(content: string, matches: { start: number; end: number }[], before: Message | null = null, after: Message | null = null): SearchHit {
-  return { message: message(content), room: { id: 'r1', name: 'general', type: 'public' }, matches, context: { before, after } } as SearchHit;
+function hit(
+  content: string,
+  matches: { start: number; end: number }[],
+  before: Message | null = null,
+  after: Message | null = null,
+): SearchHit {
+  return {
+    message: message(content),
+    room: { id: 'r1', name: 'general', type: 'public' },
+    matches,
+    context: { before, after },
+  } as SearchHit;
 }
 
 describe('search lines on a terminal', () => {
   it('plain (pipes, NO_COLOR): [room] sender: text with [[matches]], the context around it', () => {
-    const lines = hitLines(hit('we should deploy on friday', [{ start: 10, end: 16 }], message('what about the release?', { sender: user('alice') }), message('fine by me', { sender: user('carol') })), '[general]', PLAIN_MARKS);
+    const lines = hitLines(
+      hit(
+        'we should deploy on friday',
+        [{ start: 10, end: 16 }],
+        message('what about the release?', { sender: user('alice') }),
+        message('fine by me', { sender: user('carol') }),
+      ),
+      '[general]',
+      PLAIN_MARKS,
+    );
     assert.equal(lines.length, 3);
     assert.equal(lines[0], '    · alice: what about the release?');
     assert.match(lines[1]!, /^\[general\] bob: we should \[\[deploy\]\] on friday {2}\(\d{4}-\d\d-\d\d \d\d:\d\d\)$/);
@@ -45,7 +74,16 @@ describe('search lines on a terminal', () => {
   it('a long message shows an excerpt around the match; deleted context and files-only messages say so', () => {
     const long = `${'lorem ipsum '.repeat(40)}deploy ${'dolor sit '.repeat(40)}`;
     const at = long.indexOf('deploy');
-    const lines = hitLines(hit(long, [{ start: at, end: at + 6 }], message('gone', { deleted_at: '2026-12-05T14:00:00.000Z' }), message('', { attachments: [{}, {}] as Message['attachments'] })), '[general]', PLAIN_MARKS);
+    const lines = hitLines(
+      hit(
+        long,
+        [{ start: at, end: at + 6 }],
+        message('gone', { deleted_at: '2026-12-05T14:00:00.000Z' }),
+        message('', { attachments: [{}, {}] as Message['attachments'] }),
+      ),
+      '[general]',
+      PLAIN_MARKS,
+    );
     assert.equal(lines[0], '    · bob: (deleted)');
     assert.match(lines[1]!, /^\[general\] bob: …lorem .*\[\[deploy\]\] dolor .*… {2}\(/);
     assert.ok(lines[1]!.length < 220, `${lines[1]!.length}`);

@@ -18,7 +18,8 @@ export const PLAIN_MARKS: Marks = {
 };
 
 /** ANSI on a terminal that takes it; https://no-color.org turns colour off. */
-export const marksFor = (tty: boolean, env: NodeJS.ProcessEnv = process.env): Marks => (tty && !env.NO_COLOR && env.TERM !== 'dumb' ? ANSI_MARKS : PLAIN_MARKS);
+export const marksFor = (tty: boolean, env: NodeJS.ProcessEnv = process.env): Marks =>
+  tty && !env.NO_COLOR && env.TERM !== 'dumb' ? ANSI_MARKS : PLAIN_MARKS;
 
 /**
  * What someone typed, safe on one terminal line: line breaks become ⏎, and control characters
@@ -36,7 +37,8 @@ export function stamp(iso: string): string {
 }
 
 /** Segments as one line of text, the matches marked. */
-const render = (segments: Segment[], marks: Marks) => segments.map((s) => (s.match ? marks.match(oneLine(s.text)) : oneLine(s.text))).join('');
+const render = (segments: Segment[], marks: Marks) =>
+  segments.map((s) => (s.match ? marks.match(oneLine(s.text)) : oneLine(s.text))).join('');
 
 /** A message's text for a line: an excerpt of it, "(deleted)", or its files when it has no text. */
 function gist(m: Message, segments: Segment[], marks: Marks): string {
@@ -57,7 +59,9 @@ export function hitLines(hit: SearchHit, roomLabel: string, marks: Marks): strin
   const m = hit.message;
   const lines: string[] = [];
   if (hit.context.before) lines.push(contextLine(hit.context.before, marks));
-  lines.push(`${roomLabel} ${who(m)}: ${gist(m, highlightExcerpt(m.content, hit.matches, 160), marks)}  ${marks.dim(`(${stamp(m.created_at)})`)}`);
+  lines.push(
+    `${roomLabel} ${who(m)}: ${gist(m, highlightExcerpt(m.content, hit.matches, 160), marks)}  ${marks.dim(`(${stamp(m.created_at)})`)}`,
+  );
   if (hit.context.after) lines.push(contextLine(hit.context.after, marks));
   return lines;
 }

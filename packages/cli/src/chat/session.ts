@@ -56,7 +56,10 @@ export class ChatSession {
   /** Runs until logout, Ctrl+C, the end of input or a final close; resolves with the exit code. */
   async run(): Promise<number> {
     const done = new Promise<number>((resolve) => (this.finish = resolve));
-    this.live.on('event', (e) => void this.onEvent(e).catch((err: unknown) => this.print(`(could not show an event: ${(err as Error).message})`)));
+    this.live.on(
+      'event',
+      (e) => void this.onEvent(e).catch((err: unknown) => this.print(`(could not show an event: ${(err as Error).message})`)),
+    );
     this.live.on('closed', (c) => this.onClosed(c));
     this.live.on('status', (s) => {
       if (s !== 'connected' || !this.lost) return;
@@ -100,7 +103,12 @@ export class ChatSession {
 
   async refreshRooms(): Promise<RoomRef[]> {
     const { items } = await this.client.rooms.list();
-    for (const r of items) this.rooms.set(r.id, { id: r.id, direct: r.type === 'direct', name: r.type === 'direct' ? (r.peer?.username ?? 'deleted user') : r.name });
+    for (const r of items)
+      this.rooms.set(r.id, {
+        id: r.id,
+        direct: r.type === 'direct',
+        name: r.type === 'direct' ? (r.peer?.username ?? 'deleted user') : r.name,
+      });
     return items.map((r) => this.rooms.get(r.id)!);
   }
 
@@ -147,7 +155,11 @@ export class ChatSession {
     if (c.willReconnect) {
       if (this.lost) return;
       this.lost = true;
-      this.print(c.code === 1001 ? `*** The server is shutting down (${c.reason || 'going away'}). Reconnecting when it is back; Ctrl+C to quit.` : '*** Connection lost. Reconnecting…');
+      this.print(
+        c.code === 1001
+          ? `*** The server is shutting down (${c.reason || 'going away'}). Reconnecting when it is back; Ctrl+C to quit.`
+          : '*** Connection lost. Reconnecting…',
+      );
       return;
     }
     if (!this.finish || c.code === 1000) return;

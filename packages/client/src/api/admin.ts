@@ -11,7 +11,8 @@ export type AuditEntryView = Out<typeof AuditPage>['items'][number];
 export function adminApi(http: Http) {
   return {
     /** Deactivate an account: hidden, signed out everywhere, purged later unless its owner logs back in. */
-    deactivateUser: (userId: string, body: In<typeof DeactivateUserBody> = {}) => http.post<void>(`/admin/users/${seg(userId)}/deactivate`, body),
+    deactivateUser: (userId: string, body: In<typeof DeactivateUserBody> = {}) =>
+      http.post<void>(`/admin/users/${seg(userId)}/deactivate`, body),
     /** The moderation audit log, newest first; filter by room_id, actor_id, action. */
     audit: (query: QueryIn<typeof AuditQuery> = {}) => http.get<Out<typeof AuditPage>>('/admin/audit', query),
   };

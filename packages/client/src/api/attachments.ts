@@ -71,7 +71,9 @@ async function uploadWithFetch(http: Http, source: UploadSource, opts: UploadOpt
   const total = sizeOf(source, opts.size);
   const boundary = `----rooms${globalThis.crypto.randomUUID().replace(/-/g, '')}`;
   const enc = new TextEncoder();
-  const head = enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoted(filename)}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const head = enc.encode(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoted(filename)}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
   const tail = enc.encode(`\r\n--${boundary}--\r\n`);
   const chunks = chunksOf(source);
   let loaded = 0;
@@ -127,7 +129,12 @@ function uploadWithXhr(http: Http, source: UploadSource, opts: UploadOptions): P
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(aborted());
     const filename = nameOf(source, opts.filename);
-    const blob = source instanceof Blob ? source : source instanceof Uint8Array || source instanceof ArrayBuffer ? new Blob([source as BlobPart]) : null;
+    const blob =
+      source instanceof Blob
+        ? source
+        : source instanceof Uint8Array || source instanceof ArrayBuffer
+          ? new Blob([source as BlobPart])
+          : null;
     if (!blob) return reject(new RoomsApiError(0, 'unexpected_response', 'In a browser, upload a Blob, a File or bytes.'));
     const xhr = new XMLHttpRequest();
     xhr.open('POST', http.url(PATH));
@@ -140,7 +147,10 @@ function uploadWithXhr(http: Http, source: UploadSource, opts: UploadOptions): P
     xhr.onload = () => {
       done();
       try {
-        resolve(http.answer<{ attachment: Attachment }>('POST', PATH, xhr.status, xhr.responseText, xhr.getResponseHeader('retry-after')).body.attachment);
+        resolve(
+          http.answer<{ attachment: Attachment }>('POST', PATH, xhr.status, xhr.responseText, xhr.getResponseHeader('retry-after')).body
+            .attachment,
+        );
       } catch (err) {
         reject(err);
       }

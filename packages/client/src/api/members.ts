@@ -1,4 +1,14 @@
-import type { BanList, CreateInviteBody, Invite, InviteList, InvitePreview, Member, MemberPage, MuteBody, PageQuery } from '@rooms/protocol';
+import type {
+  BanList,
+  CreateInviteBody,
+  Invite,
+  InviteList,
+  InvitePreview,
+  Member,
+  MemberPage,
+  MuteBody,
+  PageQuery,
+} from '@rooms/protocol';
 import { seg, type Http } from '../http.ts';
 import { userRefBody, type UserRef } from './pages.ts';
 import type { Room } from './rooms.ts';
@@ -21,7 +31,8 @@ export function membersApi(http: Http) {
     mute: (roomId: string, userId: string, body: In<typeof MuteBody>) => http.patch<M>(at(roomId, userId), body),
     transfer: (roomId: string, userId: string) => http.post<M>(`/rooms/${seg(roomId)}/transfer`, { user_id: userId }),
     /** Room admins ban a user (an id, or { username }). */
-    ban: (roomId: string, who: UserRef, reason?: string) => http.post<void>(`/rooms/${seg(roomId)}/bans`, { ...userRefBody(who), ...(reason === undefined ? {} : { reason }) }),
+    ban: (roomId: string, who: UserRef, reason?: string) =>
+      http.post<void>(`/rooms/${seg(roomId)}/bans`, { ...userRefBody(who), ...(reason === undefined ? {} : { reason }) }),
     bans: (roomId: string, page: QueryIn<typeof PageQuery> = {}) => http.get<Out<typeof BanList>>(`/rooms/${seg(roomId)}/bans`, page),
     unban: (roomId: string, userId: string) => http.delete(`/rooms/${seg(roomId)}/bans/${seg(userId)}`),
   };
@@ -30,7 +41,8 @@ export function membersApi(http: Http) {
 /** Invite codes: admins create and revoke; anyone with the code previews and joins. */
 export function invitesApi(http: Http) {
   return {
-    create: (roomId: string, body: In<typeof CreateInviteBody> = {}) => http.post<Out<typeof Invite>>(`/rooms/${seg(roomId)}/invites`, body),
+    create: (roomId: string, body: In<typeof CreateInviteBody> = {}) =>
+      http.post<Out<typeof Invite>>(`/rooms/${seg(roomId)}/invites`, body),
     /** Room admins: the room's invites that can still be used, newest first. */
     list: (roomId: string, page: QueryIn<typeof PageQuery> = {}) => http.get<Out<typeof InviteList>>(`/rooms/${seg(roomId)}/invites`, page),
     preview: (code: string) => http.get<Out<typeof InvitePreview>>(`/invites/${seg(code)}`),

@@ -1,4 +1,17 @@
-import type { DirectSendResult, PageQuery, MessageListQuery, MessagePage, MessageView, PinList, ReactionGroup, ReactorList, ReadBody, ReaderList, ReadState, SendMessageBody } from '@rooms/protocol';
+import type {
+  DirectSendResult,
+  PageQuery,
+  MessageListQuery,
+  MessagePage,
+  MessageView,
+  PinList,
+  ReactionGroup,
+  ReactorList,
+  ReadBody,
+  ReaderList,
+  ReadState,
+  SendMessageBody,
+} from '@rooms/protocol';
 import { seg, type Http } from '../http.ts';
 import { userRefBody, type UserRef } from './pages.ts';
 import type { In, Out, QueryIn } from './types.ts';
@@ -13,7 +26,8 @@ export function messagesApi(http: Http) {
   const msg = (id: string) => `/messages/${seg(id)}`;
   return {
     /** Newest first; before= / after= take a message id or a seq (after: oldest first); cursor= a page's next_cursor. */
-    list: (roomId: string, query: QueryIn<typeof MessageListQuery> = {}) => http.get<Out<typeof MessagePage>>(`/rooms/${seg(roomId)}/messages`, query),
+    list: (roomId: string, query: QueryIn<typeof MessageListQuery> = {}) =>
+      http.get<Out<typeof MessagePage>>(`/rooms/${seg(roomId)}/messages`, query),
     /** created: false when this client_id was already used: the original comes back, nothing is stored twice. */
     send: async (roomId: string, body: SendBody) => {
       const res = await http.request<Message>('POST', `/rooms/${seg(roomId)}/messages`, { body });

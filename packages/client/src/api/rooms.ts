@@ -1,4 +1,16 @@
-import { LIMITS, type CreateRoomBody, type MyRoomsQuery, type NotificationLevel, type PublicRoomsQuery, type RoomFlagsBody, type RoomList, type RoomPreview, type RoomPreviewPage, type RoomView, type UpdateRoomBody } from '@rooms/protocol';
+import {
+  LIMITS,
+  type CreateRoomBody,
+  type MyRoomsQuery,
+  type NotificationLevel,
+  type PublicRoomsQuery,
+  type RoomFlagsBody,
+  type RoomList,
+  type RoomPreview,
+  type RoomPreviewPage,
+  type RoomView,
+  type UpdateRoomBody,
+} from '@rooms/protocol';
 import { seg, type Http } from '../http.ts';
 import { userRefBody, type UserRef } from './pages.ts';
 import type { In, Out, QueryIn } from './types.ts';
@@ -9,7 +21,8 @@ type RoomPage = Out<typeof RoomList>;
 
 /** Where a room stands in my list: its latest message, else its creation. */
 const activity = (r: Room): string => r.last_message_at ?? r.created_at;
-const newestFirst = (a: Room, b: Room): number => (activity(a) === activity(b) ? (a.id < b.id ? 1 : -1) : activity(a) < activity(b) ? 1 : -1);
+const newestFirst = (a: Room, b: Room): number =>
+  activity(a) === activity(b) ? (a.id < b.id ? 1 : -1) : activity(a) < activity(b) ? 1 : -1;
 
 /**
  * Every page of my rooms, as one list. A room written to (or created) while the pages are read
@@ -20,7 +33,8 @@ async function allMyRooms(page: (cursor?: string) => Promise<RoomPage>): Promise
   const first = await page();
   if (!first.next_cursor) return first;
   const byId = new Map<string, Room>();
-  for (let p: RoomPage | undefined = first; p; p = p.next_cursor ? await page(p.next_cursor) : undefined) for (const r of p.items) byId.set(r.id, r);
+  for (let p: RoomPage | undefined = first; p; p = p.next_cursor ? await page(p.next_cursor) : undefined)
+    for (const r of p.items) byId.set(r.id, r);
   const since = first.items[0] ? activity(first.items[0]) : '';
   for (let p: RoomPage | undefined = await page(); p; p = p.next_cursor ? await page(p.next_cursor) : undefined) {
     const fresh = p.items.filter((r) => activity(r) >= since);
@@ -51,10 +65,14 @@ export function roomsApi(http: Http) {
     /** Direct rooms: out of my list (rooms.list) until a message arrives in it, I open it again or unhide it. */
     hide: (id: string) => http.post<void>(`/rooms/${seg(id)}/hide`),
     unhide: (id: string) => http.delete(`/rooms/${seg(id)}/hide`),
-    setNotificationLevel: (id: string, level: Out<typeof NotificationLevel>) => http.put<void>(`/rooms/${seg(id)}/notifications`, { level }),
+    setNotificationLevel: (id: string, level: Out<typeof NotificationLevel>) =>
+      http.put<void>(`/rooms/${seg(id)}/notifications`, { level }),
     /** Opens (created: true) or returns the one direct room with this user (an id, or { username }). */
     openDirect: async (who: UserRef) => {
-      const res = typeof who === 'string' ? await http.request<Room>('POST', `/direct/${seg(who)}`) : await http.request<Room>('POST', '/direct', { body: userRefBody(who) });
+      const res =
+        typeof who === 'string'
+          ? await http.request<Room>('POST', `/direct/${seg(who)}`)
+          : await http.request<Room>('POST', '/direct', { body: userRefBody(who) });
       return { room: res.body, created: res.status === 201 };
     },
   };

@@ -25,5 +25,11 @@ export interface SearchOptions {
  */
 export function searchApi(http: Http) {
   return (query: string, options: SearchOptions = {}): Promise<SearchPage> =>
-    http.get<SearchPage>('/search', { q: query, room_id: options.roomId, limit: options.limit, cursor: options.cursor, sort: options.sort });
+    http.get<SearchPage>('/search', {
+      q: query,
+      room_id: options.roomId,
+      limit: options.limit,
+      cursor: options.cursor,
+      sort: options.sort,
+    });
 }

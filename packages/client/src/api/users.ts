@@ -31,7 +31,8 @@ export function usersApi(http: Http) {
     following: (id: string, page: QueryIn<typeof PageQuery> = {}) => http.get<Out<typeof UserPage>>(`/users/${seg(id)}/following`, page),
     blocks: (page: QueryIn<typeof PageQuery> = {}) => http.get<Out<typeof BlockList>>('/users/me/blocks', page),
     /** A blocked user cannot open a direct room with you or message you there. */
-    block: (who: UserRef) => (typeof who === 'string' ? http.post<void>(`/users/${seg(who)}/block`) : http.post<void>('/users/me/blocks', userRefBody(who))),
+    block: (who: UserRef) =>
+      typeof who === 'string' ? http.post<void>(`/users/${seg(who)}/block`) : http.post<void>('/users/me/blocks', userRefBody(who)),
     unblock: (id: string) => http.delete(`/users/${seg(id)}/block`),
   };
 }

@@ -37,8 +37,21 @@ describe('live connection (fake sockets)', () => {
     assert.equal(opened[0]!.url, 'ws://chat.test:8080/ws?client=terminal');
     assert.equal(opened[0]!.headers.authorization, 'Bearer tok');
     assert.deepEqual(opened[0]!.sent, [], 'nothing before ready');
-    frame(0, { type: 'ready', data: { user_id: 'u', rooms: [{ room_id: 'r1', last_seq: 9 }, { room_id: 'r2', last_seq: 3 }] } });
-    assert.deepEqual(opened[0]!.sent, [{ type: 'resume', id: '1', data: { rooms: { r1: 4, r2: 3 } } }], 'known rooms from their last seq, new rooms from now');
+    frame(0, {
+      type: 'ready',
+      data: {
+        user_id: 'u',
+        rooms: [
+          { room_id: 'r1', last_seq: 9 },
+          { room_id: 'r2', last_seq: 3 },
+        ],
+      },
+    });
+    assert.deepEqual(
+      opened[0]!.sent,
+      [{ type: 'resume', id: '1', data: { rooms: { r1: 4, r2: 3 } } }],
+      'known rooms from their last seq, new rooms from now',
+    );
     assert.deepEqual(statuses, ['connecting']);
     frame(0, { type: 'ack', id: '1', data: { rooms: { r1: 9, r2: 3 }, not_member: [] } });
     await tick();
@@ -59,7 +72,10 @@ describe('live connection (fake sockets)', () => {
     frame(0, { type: 'ack', id: '1', data: {} });
     for (const seq of [1, 2, 2, 1, 3]) frame(0, msg('r', seq));
     frame(0, { type: 'user_typing', room_id: 'r', data: {} });
-    assert.deepEqual(seen.filter((e) => e.type === 'message_created').map((e) => e.seq), [1, 2, 3]);
+    assert.deepEqual(
+      seen.filter((e) => e.type === 'message_created').map((e) => e.seq),
+      [1, 2, 3],
+    );
     assert.equal(seen.filter((e) => e.type === 'user_typing').length, 1, 'events without a seq always pass');
     assert.equal(live.stats.duplicatesDropped, 2);
     assert.deepEqual(live.lastSeqs(), { r: 3 });
@@ -134,7 +150,11 @@ describe('live connection (fake sockets)', () => {
     while (sent() < 10) await tick();
     const elapsed = Date.now() - started;
     assert.ok(elapsed >= 130 && elapsed < 600, `the 3 others waited for the refill (~167 ms), took ${elapsed} ms`);
-    assert.deepEqual(opened[0]!.sent.slice(1).map((f) => (f as { id: string }).id), ['2', '3', '4', '5', '6', '7', '8', '9', '10', '11'], 'in order');
+    assert.deepEqual(
+      opened[0]!.sent.slice(1).map((f) => (f as { id: string }).id),
+      ['2', '3', '4', '5', '6', '7', '8', '9', '10', '11'],
+      'in order',
+    );
     live.stop();
   });
 });

@@ -95,7 +95,14 @@ export class LiveConnection extends Emitter<LiveEvents> {
   constructor(http: Http, opts: LiveOptions = {}) {
     super();
     this.http = http;
-    this.opts = { heartbeat: { intervalMs: 15_000 }, connectTimeoutMs: 10_000, requestTimeoutMs: 15_000, sockets: defaultSockets(), backoff: {}, ...opts };
+    this.opts = {
+      heartbeat: { intervalMs: 15_000 },
+      connectTimeoutMs: 10_000,
+      requestTimeoutMs: 15_000,
+      sockets: defaultSockets(),
+      backoff: {},
+      ...opts,
+    };
     this.backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
     this.seqs = new Map(Object.entries(opts.lastSeqs ?? {}));
     this.outbox = new OutboxSender(opts.outbox ?? new MemoryOutbox(), {
@@ -127,7 +134,11 @@ export class LiveConnection extends Emitter<LiveEvents> {
   }
 
   /** Queues a message (sent now when connected; with attachments, once their uploads are done); resolves with the stored message or rejects with why it was refused. */
-  send(roomId: string, content: string, opts: { parentId?: string; clientId?: string; attachments?: string[] | Promise<string[]> } = {}): Promise<Message> {
+  send(
+    roomId: string,
+    content: string,
+    opts: { parentId?: string; clientId?: string; attachments?: string[] | Promise<string[]> } = {},
+  ): Promise<Message> {
     return this.outbox.send(roomId, content, opts);
   }
 
@@ -140,7 +151,8 @@ export class LiveConnection extends Emitter<LiveEvents> {
   request<T = unknown>(type: string, data: unknown = {}, duringHandshake = false): Promise<T> {
     const att = this.current;
     const socket = att?.socket;
-    if (!att || !socket || (!duringHandshake && this.status !== 'connected')) return Promise.reject(new RoomsApiError(0, 'disconnected', 'Not connected: nothing was sent.'));
+    if (!att || !socket || (!duringHandshake && this.status !== 'connected'))
+      return Promise.reject(new RoomsApiError(0, 'disconnected', 'Not connected: nothing was sent.'));
     const id = String(++this.nextId);
     return new Promise<T>((resolve, reject) => {
       const p: Pending = { resolve: resolve as (d: unknown) => void, reject, timer: undefined };
@@ -321,8 +333,15 @@ export class LiveConnection extends Emitter<LiveEvents> {
     this.setStatus('disconnected');
     const refusal = att.refused ? `the server refused the connection (HTTP ${att.refused})` : '';
     const retryInMs = willReconnect ? backoffDelay(this.failures++, this.backoff) : undefined;
-    this.emit('closed', { code, reason: reason || refusal, willReconnect, ...(att.refused ? { httpStatus: att.refused } : {}), ...(retryInMs === undefined ? {} : { retryInMs }) });
-    if (retryInMs === undefined) this.outbox.abandon(new RoomsApiError(0, 'connection_closed', `The live connection ended: ${reason || refusal || code}.`));
+    this.emit('closed', {
+      code,
+      reason: reason || refusal,
+      willReconnect,
+      ...(att.refused ? { httpStatus: att.refused } : {}),
+      ...(retryInMs === undefined ? {} : { retryInMs }),
+    });
+    if (retryInMs === undefined)
+      this.outbox.abandon(new RoomsApiError(0, 'connection_closed', `The live connection ended: ${reason || refusal || code}.`));
     else this.retryTimer = setTimeout(() => void this.connect(), retryInMs);
   }
 

@@ -6,7 +6,9 @@ export type { EventMessage };
 export type EventDataMap = { [N in EventName]: EventData<N> } & { ready: ReadyData };
 
 /** A server event: narrow on `type`. Room events carry room_id, and durable ones their seq. */
-export type ServerEvent = { [K in keyof EventDataMap]: { type: K; room_id?: string; seq?: number; data: EventDataMap[K] } }[keyof EventDataMap];
+export type ServerEvent = {
+  [K in keyof EventDataMap]: { type: K; room_id?: string; seq?: number; data: EventDataMap[K] };
+}[keyof EventDataMap];
 
 /** The answer to a client frame that carried an id. */
 export type AnswerFrame =

@@ -59,12 +59,18 @@ export class OutboxSender {
       if (ids?.length) item.attachments = ids;
       this.store.put(item).then(
         () => this.flush(),
-        (err: unknown) => this.settle(item, new RoomsApiError(0, 'unexpected_response', `The outbox could not keep the message: ${String(err)}`)),
+        (err: unknown) =>
+          this.settle(item, new RoomsApiError(0, 'unexpected_response', `The outbox could not keep the message: ${String(err)}`)),
       );
     };
     // Queued at once unless uploads are still under way (a caller may count the queue right after).
     if (opts.attachments instanceof Promise) {
-      opts.attachments.then(queue, (err: unknown) => this.settle(item, err instanceof RoomsApiError ? err : new RoomsApiError(0, 'unexpected_response', `An upload failed: ${String(err)}`)));
+      opts.attachments.then(queue, (err: unknown) =>
+        this.settle(
+          item,
+          err instanceof RoomsApiError ? err : new RoomsApiError(0, 'unexpected_response', `An upload failed: ${String(err)}`),
+        ),
+      );
     } else queue(opts.attachments);
     return done;
   }

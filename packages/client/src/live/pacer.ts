@@ -67,10 +67,13 @@ export class FramePacer {
     if (!head) return;
     this.refill();
     const wait = Math.ceil(((head.weight - this.tokens) * 1000) / this.rate);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      while (this.queue.length > 0 && this.take(this.queue[0]!.weight)) this.queue.shift()!.send();
-      this.schedule();
-    }, Math.max(1, wait));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        while (this.queue.length > 0 && this.take(this.queue[0]!.weight)) this.queue.shift()!.send();
+        this.schedule();
+      },
+      Math.max(1, wait),
+    );
   }
 }

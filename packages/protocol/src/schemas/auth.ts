@@ -61,4 +61,3 @@ export const SessionView = z.object({
   current: z.boolean(),
 });
 export const SessionList = z.object({ sessions: z.array(SessionView) });
-

@@ -32,7 +32,8 @@ describe('text fields', () => {
 describe('account fields', () => {
   it('lower-cases usernames and allows only a-z 0-9 _', () => {
     assert.equal(Username.parse(' Alice_1 '), 'alice_1');
-    for (const bad of ['', 'a'.repeat(LIMIT_CEILINGS.username.max + 1), 'al-ice', 'al ice', 'ålice']) assert.equal(Username.safeParse(bad).success, false, bad);
+    for (const bad of ['', 'a'.repeat(LIMIT_CEILINGS.username.max + 1), 'al-ice', 'al ice', 'ålice'])
+      assert.equal(Username.safeParse(bad).success, false, bad);
     for (const ok of ['abc', 'a'.repeat(LIMIT_CEILINGS.username.max), '___', '007']) assert.equal(Username.safeParse(ok).success, true, ok);
   });
   it('holds passwords to the ceiling a server may configure (the server checks its own 8-128)', () => {
@@ -62,7 +63,8 @@ describe('storable strings (PostgreSQL cannot hold NUL; UTF-8 cannot encode a lo
   });
   it('single-line fields refuse every control character as well', () => {
     const line = singleLine(z.string().trim());
-    for (const bad of ['a\u0000', 'a\nb', 'a\tb', 'a\u001b', 'a\u007f', '\ud800']) assert.equal(line.safeParse(bad).success, false, JSON.stringify(bad));
+    for (const bad of ['a\u0000', 'a\nb', 'a\tb', 'a\u001b', 'a\u007f', '\ud800'])
+      assert.equal(line.safeParse(bad).success, false, JSON.stringify(bad));
     assert.equal(line.parse('  trimmed first\n'), 'trimmed first');
   });
   it('text fields, passwords and login names refuse lone surrogates', () => {
@@ -88,7 +90,8 @@ describe('numbers and times bounded to what both databases hold', () => {
   it('before/after take a seq in range or a message id', () => {
     assert.equal(MessageListQuery.safeParse({ before: '2147483647' }).success, true);
     assert.equal(MessageListQuery.safeParse({ after: '0190a0a0-0000-7000-8000-000000000000' }).success, true);
-    for (const bad of ['2147483648', '999999999999999', '-1', '-'.repeat(36), '1.5']) assert.equal(MessageListQuery.safeParse({ before: bad }).success, false, bad);
+    for (const bad of ['2147483648', '999999999999999', '-1', '-'.repeat(36), '1.5'])
+      assert.equal(MessageListQuery.safeParse({ before: bad }).success, false, bad);
   });
   it('a client time has at most milliseconds and a year from 0001', () => {
     assert.equal(Instant.safeParse('2030-01-02T03:04:05.678Z').success, true);

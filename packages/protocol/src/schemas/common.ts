@@ -80,10 +80,15 @@ export const Email = singleLine(z.string().trim().toLowerCase().max(LIMITS.email
 export const Password = storable(z.string())
   .refine((s) => codePoints(s) >= LIMIT_CEILINGS.password.min, { message: 'is required' })
   .refine((s) => codePoints(s) <= LIMIT_CEILINGS.password.max, { message: `must be at most ${LIMIT_CEILINGS.password.max} characters` })
-  .meta({ minLength: LIMIT_CEILINGS.password.min, maxLength: LIMIT_CEILINGS.password.max, description: "the server's PASSWORD_MIN..PASSWORD_MAX (GET /limits; 8-128 by default)" });
+  .meta({
+    minLength: LIMIT_CEILINGS.password.min,
+    maxLength: LIMIT_CEILINGS.password.max,
+    description: "the server's PASSWORD_MIN..PASSWORD_MAX (GET /limits; 8-128 by default)",
+  });
 
-export const HttpUrl = singleLine(z.string().trim().max(LIMITS.website.max))
-  .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }));
+export const HttpUrl = singleLine(z.string().trim().max(LIMITS.website.max)).pipe(
+  z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }),
+);
 
 export const IdParams = z.strictObject({ id: Id });
 
@@ -92,14 +97,25 @@ export const IdParams = z.strictObject({ id: Id });
  * previous page. A list with its own bounds (or extra filters) spreads these fields into its query.
  */
 export const pageQueryFields = (bounds: { max: number; default: number } = LIMITS.page) => ({
-  limit: z.coerce.number().int().min(1).max(bounds.max).default(bounds.default).meta({ description: `page size (1-${bounds.max}, default ${bounds.default})` }),
-  cursor: singleLine(z.string().max(300)).optional().meta({ description: 'the next_cursor of the previous page; absent for the first page' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(bounds.max)
+    .default(bounds.default)
+    .meta({ description: `page size (1-${bounds.max}, default ${bounds.default})` }),
+  cursor: singleLine(z.string().max(300))
+    .optional()
+    .meta({ description: 'the next_cursor of the previous page; absent for the first page' }),
 });
 export const PageQuery = z.strictObject(pageQueryFields());
 
 /** The one shape every list answers: a page of items and the cursor of the next one (null on the last). */
 export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), next_cursor: z.string().nullable().meta({ description: 'pass as ?cursor= for the next page; null on the last one' }) });
+  z.object({
+    items: z.array(item),
+    next_cursor: z.string().nullable().meta({ description: 'pass as ?cursor= for the next page; null on the last one' }),
+  });
 
 export const ErrorResponse = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),

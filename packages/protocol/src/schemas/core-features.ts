@@ -19,7 +19,11 @@ const action = text({ min: 1, max: ROOM_LIMITS.reportReason.max, multiline: true
 /** Report a message (its room comes with it) or a user (optionally in the room where it happened). */
 export const CreateReportBody = z.union([
   z.strictObject({ message_id: Id, reason }),
-  z.strictObject({ user_id: Id, room_id: Id.optional().meta({ description: 'where it happened: that room’s admins review it too' }), reason }),
+  z.strictObject({
+    user_id: Id,
+    room_id: Id.optional().meta({ description: 'where it happened: that room’s admins review it too' }),
+    reason,
+  }),
 ]);
 
 /** Resolve (with the action taken) or dismiss an open report. */

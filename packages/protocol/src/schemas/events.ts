@@ -44,7 +44,16 @@ export const DurableRoomEvents = z.discriminatedUnion('type', [
 export const EphemeralRoomEvents = z.discriminatedUnion('type', [
   /** The room's log goes with it. */
   event('room_deleted', z.object({ room_id: Id })),
-  event('read_updated', z.object({ room_id: Id, user_id: Id, last_read_seq: z.number().int(), last_read_message_id: Id.nullable(), read_at: Timestamp.nullable() })),
+  event(
+    'read_updated',
+    z.object({
+      room_id: Id,
+      user_id: Id,
+      last_read_seq: z.number().int(),
+      last_read_message_id: Id.nullable(),
+      read_at: Timestamp.nullable(),
+    }),
+  ),
   event('user_typing', z.object({ room_id: Id, user_id: Id, typing: z.boolean(), expires_in_ms: z.number().int() })),
   /** Direct rooms: the user's client received the room's messages up to delivered_seq (their senders' receipts become `delivered`). */
   event('delivered_updated', z.object({ room_id: Id, user_id: Id, delivered_seq: z.number().int() })),
@@ -67,7 +76,11 @@ export const UsersEvents = z.discriminatedUnion('type', [
 ]);
 
 /** Events for every connection (or the terminal sessions that asked for login/logout notices). */
-export const EveryoneEvents = z.discriminatedUnion('type', [event('user_online', SessionEvent), event('user_offline', SessionEvent), event('broadcast', BroadcastEvent)]);
+export const EveryoneEvents = z.discriminatedUnion('type', [
+  event('user_online', SessionEvent),
+  event('user_offline', SessionEvent),
+  event('broadcast', BroadcastEvent),
+]);
 
 /** Every event the server sends: `{ type, data }`, narrowed by type. */
 export const ServerEvents = z.discriminatedUnion('type', [

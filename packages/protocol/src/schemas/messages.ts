@@ -27,13 +27,22 @@ export const MessageAttachmentIds = z
 /** What a send carries, over REST and WebSocket alike: text, attachments, or both. */
 export const SendMessageFields = {
   content: MessageCaption.default(''),
-  parent_id: Id.optional().meta({ description: 'reply in a thread: threads are one level deep, so a reply to a reply joins its root\'s thread (the answer\'s parent_id says where it went)' }),
-  client_id: z.string().min(1).max(ROOM_LIMITS.clientId.max).regex(/^[\w.:-]+$/, 'may contain only letters, digits and . _ : -').optional(),
+  parent_id: Id.optional().meta({
+    description:
+      "reply in a thread: threads are one level deep, so a reply to a reply joins its root's thread (the answer's parent_id says where it went)",
+  }),
+  client_id: z
+    .string()
+    .min(1)
+    .max(ROOM_LIMITS.clientId.max)
+    .regex(/^[\w.:-]+$/, 'may contain only letters, digits and . _ : -')
+    .optional(),
   attachments: MessageAttachmentIds.optional(),
 };
 
 /** Content must not be blank unless the message has attachments. */
-export const hasContentOrAttachments = (b: { content: string; attachments?: string[] | undefined }): boolean => b.content.trim().length > 0 || (b.attachments?.length ?? 0) > 0;
+export const hasContentOrAttachments = (b: { content: string; attachments?: string[] | undefined }): boolean =>
+  b.content.trim().length > 0 || (b.attachments?.length ?? 0) > 0;
 const BLANK = { message: 'must not be blank (unless the message has attachments)', path: ['content'] };
 
 export const SendMessageBody = z.strictObject(SendMessageFields).refine(hasContentOrAttachments, BLANK);
@@ -78,7 +87,9 @@ export type MessageView = z.infer<typeof MessageView>;
 const Position = z
   .string()
   .max(64)
-  .refine((s) => (/^\d{1,10}$/.test(s) ? Number(s) <= SEQ_MAX : Id.safeParse(s).success), { message: `must be a seq (0 to ${SEQ_MAX}) or a message id` });
+  .refine((s) => (/^\d{1,10}$/.test(s) ? Number(s) <= SEQ_MAX : Id.safeParse(s).success), {
+    message: `must be a seq (0 to ${SEQ_MAX}) or a message id`,
+  });
 
 /** Position by message id or seq; newest first unless `after` is given. */
 export const MessageListQuery = z
@@ -86,10 +97,15 @@ export const MessageListQuery = z
     limit: z.coerce.number().int().min(1).max(LIMITS.page.max).default(LIMITS.page.default),
     before: Position.optional().meta({ description: 'message id or seq: messages older than it' }),
     after: Position.optional().meta({ description: 'message id or seq: messages newer than it, oldest first' }),
-    cursor: singleLine(z.string().max(300)).optional().meta({ description: 'the next_cursor of the previous page: continues in its direction' }),
+    cursor: singleLine(z.string().max(300))
+      .optional()
+      .meta({ description: 'the next_cursor of the previous page: continues in its direction' }),
     parent_id: Id.optional().meta({ description: 'list the replies of this thread' }),
   })
-  .refine((q) => [q.before, q.after, q.cursor].filter((v) => v !== undefined).length <= 1, { message: 'give at most one of before, after and cursor', path: ['before'] });
+  .refine((q) => [q.before, q.after, q.cursor].filter((v) => v !== undefined).length <= 1, {
+    message: 'give at most one of before, after and cursor',
+    path: ['before'],
+  });
 
 export const MessagePage = pageOf(MessageView).extend({
   /** The seq to pass as before= (or after=) for the next page; null when there is none. next_cursor says the same as ?cursor=. */
@@ -99,7 +115,12 @@ export const MessagePage = pageOf(MessageView).extend({
 export const ReadBody = z
   .strictObject({ message_id: Id.optional(), seq: Seq.optional() })
   .refine((b) => (b.message_id === undefined) !== (b.seq === undefined), { message: 'give message_id or seq', path: ['message_id'] });
-export const ReadState = z.object({ last_read_seq: z.number().int(), last_read_message_id: Id.nullable(), last_read_at: Timestamp.nullable(), unread_count: z.number().int() });
+export const ReadState = z.object({
+  last_read_seq: z.number().int(),
+  last_read_message_id: Id.nullable(),
+  last_read_at: Timestamp.nullable(),
+  unread_count: z.number().int(),
+});
 
 export const Reader = z.object({ user: UserSummary, read_at: Timestamp.nullable() });
 export const ReaderList = pageOf(Reader);

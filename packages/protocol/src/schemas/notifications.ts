@@ -15,7 +15,10 @@ export const NotificationView = z.object({
 
 export const NotificationListQuery = z.strictObject({
   ...pageQueryFields(),
-  unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  unread: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 });
 
 const Counts = { unread_count: z.number().int(), unread_by_room: z.record(z.string(), z.number().int()) };

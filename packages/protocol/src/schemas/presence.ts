@@ -7,7 +7,13 @@ import { UserSummary } from './users.ts';
 export const PresenceQuery = z
   .strictObject({
     state: z.enum(['online', 'connected', 'active']).default('online'),
-    minutes: z.coerce.number().int().min(1).max(60).optional().meta({ description: 'connected / active: within the last N minutes (1-60)' }),
+    minutes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .optional()
+      .meta({ description: 'connected / active: within the last N minutes (1-60)' }),
     ...pageQueryFields({ max: 1000, default: 200 }),
   })
   .refine((q) => (q.state === 'online') === (q.minutes === undefined), {

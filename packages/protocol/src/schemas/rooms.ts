@@ -84,7 +84,10 @@ export const RoomPreviewPage = pageOf(RoomPreview);
 export const PublicRoomsQuery = z.strictObject({
   q: singleLine(z.string().trim().max(ROOM_LIMITS.name.max)).optional(),
   category: category.optional(),
-  featured: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  featured: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   ...pageQueryFields(),
 });
 
@@ -105,13 +108,21 @@ export const MuteBody = z.strictObject({
   muted: z.boolean(),
   muted_until: Instant.nullable().optional().meta({ description: 'absent or null: until unmuted' }),
 });
-export const BanBody = z.strictObject({ ...userRefFields, reason: text({ max: ROOM_LIMITS.reportReason.max, multiline: true }).optional() }).refine(hasOneUserRef, ONE_USER_REF);
+export const BanBody = z
+  .strictObject({ ...userRefFields, reason: text({ max: ROOM_LIMITS.reportReason.max, multiline: true }).optional() })
+  .refine(hasOneUserRef, ONE_USER_REF);
 export const Ban = z.object({ user: UserSummary, banned_by: Id.nullable(), reason: z.string().nullable(), created_at: Timestamp });
 export const BanList = pageOf(Ban);
 export const NotificationLevelBody = z.strictObject({ level: NotificationLevel });
 
 export const CreateInviteBody = z.strictObject({
-  expires_in: z.number().int().min(60).max(ROOM_LIMITS.inviteMaxSeconds).optional().meta({ description: "seconds; default the server's INVITE_EXPIRY (7 days unless configured)" }),
+  expires_in: z
+    .number()
+    .int()
+    .min(60)
+    .max(ROOM_LIMITS.inviteMaxSeconds)
+    .optional()
+    .meta({ description: "seconds; default the server's INVITE_EXPIRY (7 days unless configured)" }),
   max_uses: z.number().int().min(1).max(1_000_000).nullable().default(1).meta({ description: '1 = single use, null = unlimited' }),
 });
 export const InviteCodeParams = z.strictObject({ code: singleLine(z.string().min(1).max(64)) });

@@ -108,7 +108,8 @@ export const userRefFields = {
   username: Username.optional().meta({ description: "the user's username (case-insensitive); or give user_id instead" }),
 };
 /** Exactly one of user_id and username. */
-export const hasOneUserRef = (b: { user_id?: string | undefined; username?: string | undefined }): boolean => (b.user_id === undefined) !== (b.username === undefined);
+export const hasOneUserRef = (b: { user_id?: string | undefined; username?: string | undefined }): boolean =>
+  (b.user_id === undefined) !== (b.username === undefined);
 export const ONE_USER_REF = { message: 'give either user_id or username (exactly one of them)', path: ['user_id'] };
 export const UserRefBody = z.strictObject(userRefFields).refine(hasOneUserRef, ONE_USER_REF);
 export type UserRef = z.infer<typeof UserRefBody>;

@@ -102,7 +102,8 @@ async function setAdmin(core: Core, user: UserRow, admin: boolean): Promise<void
 
 async function setCounsellor(core: Core, user: UserRow, counsellor: boolean): Promise<void> {
   const name = user.username!;
-  if ((await core.services.counsellors.status(user.id)).counsellor === counsellor) return say(`${name} ${counsellor ? 'is already' : 'was not'} a counsellor: nothing to do`);
+  if ((await core.services.counsellors.status(user.id)).counsellor === counsellor)
+    return say(`${name} ${counsellor ? 'is already' : 'was not'} a counsellor: nothing to do`);
   await core.services.counsellors.setFlag(null, user.id, counsellor);
   say(counsellor ? `${name} is now a counsellor` : `${name} is no longer a counsellor`);
 }
@@ -116,18 +117,28 @@ async function deactivate(core: Core, user: UserRow): Promise<void> {
 /** Signing keys live in the database unless JWT_SECRET is configured: then that one is the key. */
 async function rotate(): Promise<void> {
   await withCore(async (core, config) => {
-    if (config.JWT_SECRET) throw new CliError('JWT_SECRET is configured: tokens are signed with it, not with keys kept in the database. To rotate, change JWT_SECRET on every node (every session then ends), or remove it to use rotating keys.');
+    if (config.JWT_SECRET)
+      throw new CliError(
+        'JWT_SECRET is configured: tokens are signed with it, not with keys kept in the database. To rotate, change JWT_SECRET on every node (every session then ends), or remove it to use rotating keys.',
+      );
     const { id, retired, deleted } = await rotateKeys(core.store, systemClock, config.TOKEN_TTL);
-    say(`new signing key ${id} signs from now on (running nodes switch within a minute); ${retired} older key${retired === 1 ? '' : 's'} still verify until their tokens expire${deleted ? `; ${deleted} expired key${deleted === 1 ? '' : 's'} deleted` : ''}`);
+    say(
+      `new signing key ${id} signs from now on (running nodes switch within a minute); ${retired} older key${retired === 1 ? '' : 's'} still verify until their tokens expire${deleted ? `; ${deleted} expired key${deleted === 1 ? '' : 's'} deleted` : ''}`,
+    );
   });
 }
 
 /** The server's configured limits (checked by the service) refused a value: said as the schema's refusals are. */
 function explainRefusal(err: unknown): never {
   if (isDomainError(err) && err.code === 'validation_failed' && Array.isArray(err.details)) {
-    throw new CliError(invalid((err.details as { field: string; message: string }[]).map((d) => ({ path: [d.field.replace(/^body\./, '')], message: d.message }))));
+    throw new CliError(
+      invalid(
+        (err.details as { field: string; message: string }[]).map((d) => ({ path: [d.field.replace(/^body\./, '')], message: d.message })),
+      ),
+    );
   }
   throw err;
 }
 
-const invalid = (issues: { path: PropertyKey[]; message: string }[]) => `Invalid ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+const invalid = (issues: { path: PropertyKey[]; message: string }[]) =>
+  `Invalid ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;

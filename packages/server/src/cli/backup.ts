@@ -47,7 +47,10 @@ interface Manifest {
 const sha256 = (file: string): Promise<string> =>
   new Promise((ok, fail) => {
     const h = createHash('sha256');
-    createReadStream(file).on('data', (c) => h.update(c)).on('end', () => ok(h.digest('hex'))).on('error', fail);
+    createReadStream(file)
+      .on('data', (c) => h.update(c))
+      .on('end', () => ok(h.digest('hex')))
+      .on('error', fail);
   });
 
 function blobKeys(db: Database.Database): string[] {
@@ -122,7 +125,9 @@ export async function backupCommand(args: string[]): Promise<void> {
   } finally {
     copy.close();
   }
-  say(`database: ${manifestCounts.messages.toLocaleString('en')} messages, ${manifestCounts.rooms.toLocaleString('en')} rooms, ${manifestCounts.users.toLocaleString('en')} accounts`);
+  say(
+    `database: ${manifestCounts.messages.toLocaleString('en')} messages, ${manifestCounts.rooms.toLocaleString('en')} rooms, ${manifestCounts.users.toLocaleString('en')} accounts`,
+  );
 
   const storage = config.STORAGE ?? (config.S3_BUCKET ? 's3' : 'disk');
   let blobs = { copied: 0, missing: [] as string[] };
@@ -189,15 +194,20 @@ export async function restoreCommand(args: string[]): Promise<void> {
   }
   if (manifest.format !== 'rooms-backup-1') throw new CliError(`${from}: unknown backup format ${String(manifest.format)}.`);
   const copy = join(from, manifest.database.file);
-  if ((await sha256(copy)) !== manifest.database.sha256) throw new CliError(`${copy} does not match the SHA-256 in its manifest: the backup is damaged.`);
+  if ((await sha256(copy)) !== manifest.database.sha256)
+    throw new CliError(`${copy} does not match the SHA-256 in its manifest: the backup is damaged.`);
   const unknown = manifest.database.migrations.filter((m) => !MIGRATION_NAMES.includes(m));
-  if (unknown.length) throw new CliError(`The backup comes from a newer Rooms (migrations ${unknown.join(', ')}): restore it with that version.`);
+  if (unknown.length)
+    throw new CliError(`The backup comes from a newer Rooms (migrations ${unknown.join(', ')}): restore it with that version.`);
   const before = await checkDatabase(copy);
   if (before.length) throw new CliError(`The backup's database fails its checks:\n  ${before.join('\n  ')}`);
 
   const dataDir = resolve(config.DATA_DIR);
   const target = join(dataDir, DB_FILE);
-  if (existsSync(target)) throw new CliError(`${target} exists: restore into a DATA_DIR without a database (move the old one aside, with its -wal and -shm files).`);
+  if (existsSync(target))
+    throw new CliError(
+      `${target} exists: restore into a DATA_DIR without a database (move the old one aside, with its -wal and -shm files).`,
+    );
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   copyFileSync(copy, target);
   const keys = (() => {
@@ -209,14 +219,20 @@ export async function restoreCommand(args: string[]): Promise<void> {
     }
   })();
   const blobs = manifest.attachments.storage === 'disk' ? await copyBlobs(keys, from, dataDir) : { copied: 0, missing: [] };
-  if (existsSync(join(from, SECRETS_FILE)) && !existsSync(join(dataDir, SECRETS_FILE))) copyFileSync(join(from, SECRETS_FILE), join(dataDir, SECRETS_FILE));
+  if (existsSync(join(from, SECRETS_FILE)) && !existsSync(join(dataDir, SECRETS_FILE)))
+    copyFileSync(join(from, SECRETS_FILE), join(dataDir, SECRETS_FILE));
   // The schema of this version (a no-op when the backup is from it).
   const store = await openStore({ dataDir, onMigration: (name) => say(`migrating ${name}`) });
   await store.close();
   const after = await checkDatabase(target, manifest.attachments.storage === 'disk' ? dataDir : undefined, manifest.attachments.missing);
   const c = manifest.counts;
-  say(`restored ${c.messages.toLocaleString('en')} messages, ${c.rooms.toLocaleString('en')} rooms, ${c.users.toLocaleString('en')} accounts and ${blobs.copied} attachment file(s) into ${dataDir}`);
+  say(
+    `restored ${c.messages.toLocaleString('en')} messages, ${c.rooms.toLocaleString('en')} rooms, ${c.users.toLocaleString('en')} accounts and ${blobs.copied} attachment file(s) into ${dataDir}`,
+  );
   if (after.length) throw new CliError(`Restored, but the result fails its checks:\n  ${after.join('\n  ')}`);
-  if (manifest.attachments.missing.length) say(`${manifest.attachments.missing.length} attachment file(s) were deleted while the backup ran (manifest.json): those attachments show as missing`);
+  if (manifest.attachments.missing.length)
+    say(
+      `${manifest.attachments.missing.length} attachment file(s) were deleted while the backup ran (manifest.json): those attachments show as missing`,
+    );
   say('checks passed: integrity, foreign keys, attachment files');
 }

@@ -23,7 +23,8 @@ export type MigrationSummary = string | undefined;
 function migrationProgress() {
   const progress = new Progress();
   return {
-    onMigration: (name: string, i: number, total: number, detail?: string) => (detail === undefined ? progress.step(`migrating ${i}/${total} ${name}`) : progress.detail(detail)),
+    onMigration: (name: string, i: number, total: number, detail?: string) =>
+      detail === undefined ? progress.step(`migrating ${i}/${total} ${name}`) : progress.detail(detail),
     done: (): MigrationSummary => {
       const took = progress.finish();
       return progress.steps === 0 ? undefined : `${progress.steps} migration${progress.steps === 1 ? '' : 's'} in ${took}`;
@@ -57,10 +58,12 @@ export async function withCore<T>(fn: (core: Core, config: Config) => Promise<T>
   const config = loadConfig();
   sayDatabase(config);
   const progress = migrationProgress();
-  const core = await openCore(config, { clock: systemClock, onMigration: progress.onMigration, mustBeSetUp: true }).catch((err: unknown) => {
-    if (err instanceof DatabaseNotSetUpError) throw new CliError(err.message);
-    throw err;
-  });
+  const core = await openCore(config, { clock: systemClock, onMigration: progress.onMigration, mustBeSetUp: true }).catch(
+    (err: unknown) => {
+      if (err instanceof DatabaseNotSetUpError) throw new CliError(err.message);
+      throw err;
+    },
+  );
   progress.done();
   try {
     return await fn(core, config);

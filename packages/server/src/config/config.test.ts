@@ -56,7 +56,10 @@ describe('config', () => {
     assert.equal(c.PORT, 9100);
     assert.equal(c.BLOCK_TIME, 45);
     writeFileSync(file, '{ nope');
-    assert.throws(() => loadConfig({ ROOMS_CONFIG: file }), (e: unknown) => e instanceof ConfigError && e.message.includes(file));
+    assert.throws(
+      () => loadConfig({ ROOMS_CONFIG: file }),
+      (e: unknown) => e instanceof ConfigError && e.message.includes(file),
+    );
     assert.throws(() => loadConfig({ ROOMS_CONFIG: join(dir, 'missing.json') }), ConfigError);
   });
 

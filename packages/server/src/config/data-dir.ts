@@ -19,7 +19,10 @@ export function warnIfDataDirExposed(dataDir: string, logger: Logger): void {
     const mode = stat.mode & 0o777;
     if ((mode & 0o077) === 0) return;
     const octal = `0${mode.toString(8)}`;
-    logger.warn({ path, mode: octal }, `${path} has mode ${octal}: group or others can reach its private data; chmod ${stat.isDirectory() ? '700' : '600'} it`);
+    logger.warn(
+      { path, mode: octal },
+      `${path} has mode ${octal}: group or others can reach its private data; chmod ${stat.isDirectory() ? '700' : '600'} it`,
+    );
   };
   check(dataDir);
   let entries: string[] = [];

@@ -133,7 +133,9 @@ describe('search query: operators alone', () => {
 
 describe('search query: combined', () => {
   it('every operator together with words, phrases and exclusions', () => {
-    const q = parse('deploy "prod db" -staging -"dry run" from:bob from:me in:ops mentions:me after:2026-01-31 before:2026-03-01 has:link has:file is:thread is:pinned');
+    const q = parse(
+      'deploy "prod db" -staging -"dry run" from:bob from:me in:ops mentions:me after:2026-01-31 before:2026-03-01 has:link has:file is:thread is:pinned',
+    );
     assert.deepEqual(q, {
       words: ['deploy'],
       phrases: ['prod db'],
@@ -233,7 +235,33 @@ describe('search query: what counts as a word', () => {
 
 describe('search query: robustness', () => {
   it('random input either parses or is refused with invalid_query, never anything else', () => {
-    const alphabet = ['a', 'B', 'é', '東', '👍', ' ', ' ', '-', '"', '“', ':', '/', 'from', 'in', 'has', 'is', 'me', 'foo', '2026-02-', '1', '#', '@', '_', '.', '\n'];
+    const alphabet = [
+      'a',
+      'B',
+      'é',
+      '東',
+      '👍',
+      ' ',
+      ' ',
+      '-',
+      '"',
+      '“',
+      ':',
+      '/',
+      'from',
+      'in',
+      'has',
+      'is',
+      'me',
+      'foo',
+      '2026-02-',
+      '1',
+      '#',
+      '@',
+      '_',
+      '.',
+      '\n',
+    ];
     let seed = 17;
     const random = (n: number): number => {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
@@ -274,7 +302,8 @@ describe('searchTokens', () => {
   });
   it('splits URLs into their words', () => {
     const tokens = searchTokens('see https://Example.com/Deploy-Guide?x=1');
-    for (const t of ['see', 'https', 'example.com', 'example', 'com', 'deploy', 'guide', 'x', '1']) assert.ok(tokens.includes(t), `${t} in ${tokens.join('|')}`);
+    for (const t of ['see', 'https', 'example.com', 'example', 'com', 'deploy', 'guide', 'x', '1'])
+      assert.ok(tokens.includes(t), `${t} in ${tokens.join('|')}`);
   });
   it('normalises accents and case and keeps emoji', () => {
     assert.deepEqual(searchTokens('Café, naïve! 👍'), ['cafe', 'naive', '👍']);

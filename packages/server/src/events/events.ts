@@ -41,7 +41,11 @@ export interface InternalUserEvents {
 }
 type ClientUserEventName = EventNameTo<'user'>;
 type UserEventName = ClientUserEventName | keyof InternalUserEvents;
-type UserEventData<T extends UserEventName> = T extends ClientUserEventName ? EventData<T> : T extends keyof InternalUserEvents ? InternalUserEvents[T] : never;
+type UserEventData<T extends UserEventName> = T extends ClientUserEventName
+  ? EventData<T>
+  : T extends keyof InternalUserEvents
+    ? InternalUserEvents[T]
+    : never;
 /** A durable room event as it was published and is replayed: under its seq. */
 export type LoggedRoomEvent = RoomEvent & { seq: number };
 

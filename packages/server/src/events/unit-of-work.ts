@@ -26,7 +26,11 @@ export interface Work {
    * (rows a concurrent send also locks, such as a thread parent, must be written after it: the
    * same lock order everywhere, or PostgreSQL deadlocks).
    */
-  record(roomId: string, event: (seq: number, messageAt: string) => RoomEventDraft | Promise<RoomEventDraft>, opts?: { messageAt?: string; alsoTo?: string[] }): Promise<number>;
+  record(
+    roomId: string,
+    event: (seq: number, messageAt: string) => RoomEventDraft | Promise<RoomEventDraft>,
+    opts?: { messageAt?: string; alsoTo?: string[] },
+  ): Promise<number>;
   /** Queues an event that is not stored (read points, deleted rooms, user events). */
   emit(event: DomainEvent): void;
 }
@@ -44,11 +48,15 @@ export async function inTransaction<T>(store: Store, bus: EventBus, now: Date, f
       tx,
       now: nowIso,
       async record(roomId, describe, opts = {}) {
-        const taken = opts.messageAt === undefined ? { seq: await tx.rooms.nextSeq(roomId), at: nowIso } : await tx.rooms.nextMessageSeq(roomId, opts.messageAt);
+        const taken =
+          opts.messageAt === undefined
+            ? { seq: await tx.rooms.nextSeq(roomId), at: nowIso }
+            : await tx.rooms.nextMessageSeq(roomId, opts.messageAt);
         if (taken === undefined) throw new DomainError('room_archived', 'This room is archived: it is read-only.');
         const { seq } = taken;
         const draft = await describe(seq, taken.at);
-        if (!LOGGED_BY_THEIR_ROW.has(draft.type)) await tx.events.append({ room_id: roomId, seq, type: draft.type, payload: draft.data, created_at: nowIso });
+        if (!LOGGED_BY_THEIR_ROW.has(draft.type))
+          await tx.events.append({ room_id: roomId, seq, type: draft.type, payload: draft.data, created_at: nowIso });
         const event: RoomEvent = { kind: 'room', room_id: roomId, seq, ...draft, ...(opts.alsoTo ? { also_to: opts.alsoTo } : {}) };
         queued.push(event);
         return seq;

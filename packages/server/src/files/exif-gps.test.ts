@@ -75,7 +75,10 @@ describe('GPS removal', () => {
 
   it('drops PNG raw EXIF profiles (ImageMagick) whole', async () => {
     const png = corpus.png.data;
-    const text = Buffer.concat([Buffer.from('Raw profile type exif\0', 'latin1'), Buffer.from(`\nexif\n  ${bigEndianExif().length}\n${bigEndianExif().toString('hex')}\n`)]);
+    const text = Buffer.concat([
+      Buffer.from('Raw profile type exif\0', 'latin1'),
+      Buffer.from(`\nexif\n  ${bigEndianExif().length}\n${bigEndianExif().toString('hex')}\n`),
+    ]);
     const chunk = Buffer.alloc(12 + text.length);
     chunk.writeUInt32BE(text.length, 0);
     chunk.write('tEXt', 4, 'latin1');

@@ -159,7 +159,7 @@ const PNG_SIGNATURE = Buffer.from('89504e470d0a1a0a', 'hex');
 function stripPng(file: Buffer): Buffer {
   if (!file.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error('not PNG');
   const parts: Buffer[] = [PNG_SIGNATURE];
-  for (let pos = 8; pos < file.length; ) {
+  for (let pos = 8; pos < file.length;) {
     if (pos + 12 > file.length) throw new Error('chunk past the end');
     const length = file.readUInt32BE(pos);
     const end = pos + 12 + length;
@@ -185,7 +185,7 @@ function stripWebp(file: Buffer): Buffer {
   if (file.toString('latin1', 0, 4) !== 'RIFF' || file.toString('latin1', 8, 12) !== 'WEBP') throw new Error('not WebP');
   const parts: Buffer[] = [];
   let droppedXmp = false;
-  for (let pos = 12; pos + 8 <= file.length; ) {
+  for (let pos = 12; pos + 8 <= file.length;) {
     const type = file.toString('latin1', pos, pos + 4);
     const size = file.readUInt32LE(pos + 4);
     const end = pos + 8 + size + (size % 2);

@@ -28,7 +28,20 @@ describe('sanitizeFilename', () => {
   it('removes bidi overrides, isolates and marks: gpj.exe no longer reads reversed', () => {
     const shown = 'photo\u202egpj.exe'; // displays as "photoexe.jpg"
     assert.equal(sanitizeFilename(shown), 'photogpj.exe');
-    for (const c of ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c']) {
+    for (const c of [
+      '\u202a',
+      '\u202b',
+      '\u202c',
+      '\u202d',
+      '\u202e',
+      '\u2066',
+      '\u2067',
+      '\u2068',
+      '\u2069',
+      '\u200e',
+      '\u200f',
+      '\u061c',
+    ]) {
       assert.equal(sanitizeFilename(`a${c}b.pdf`), 'ab.pdf', `U+${c.codePointAt(0)!.toString(16)}`);
     }
   });

@@ -24,7 +24,8 @@ const write = async (name: string, data: Buffer) => {
   await writeFile(path, data);
   return path;
 };
-const images = () => (['jpeg', 'png', 'gif', 'gifAnimated', 'webp', 'webpAnimated', 'jpegGps', 'jpegTruncated'] as const).map((k) => [k, corpus[k]] as const);
+const images = () =>
+  (['jpeg', 'png', 'gif', 'gifAnimated', 'webp', 'webpAnimated', 'jpegGps', 'jpegTruncated'] as const).map((k) => [k, corpus[k]] as const);
 const raw = (input: Buffer | string) => sharp(input).raw().toBuffer();
 
 before(async () => {
@@ -37,7 +38,10 @@ describe('prepareImage', () => {
   it('derives the pixel limit from the decode memory budget (400 MiB, 2 decodes → 52,428,800 pixels)', () => {
     const opts = imageOptions(loadConfig({}));
     assert.deepEqual(opts, { maxPixels: 52_428_800, concurrency: 2, keepGps: false });
-    assert.equal(imageOptions(loadConfig({ IMAGE_DECODE_MEMORY_MB: '100', IMAGE_DECODE_CONCURRENCY: '1', IMAGE_KEEP_GPS: 'true' })).maxPixels, 26_214_400);
+    assert.equal(
+      imageOptions(loadConfig({ IMAGE_DECODE_MEMORY_MB: '100', IMAGE_DECODE_CONCURRENCY: '1', IMAGE_KEEP_GPS: 'true' })).maxPixels,
+      26_214_400,
+    );
   });
 
   it('gives the displayed dimensions and a WebP thumbnail within the box, never enlarged, aspect kept, without metadata', async () => {
@@ -47,10 +51,17 @@ describe('prepareImage', () => {
       const t = r.thumbnail;
       assert.ok(t, `${key}: a thumbnail`);
       assert.ok(t.width <= BOX && t.height <= BOX && t.width <= r.width && t.height <= r.height, `${key}: ${t.width}×${t.height}`);
-      assert.ok(Math.max(t.width, t.height) === Math.min(BOX, Math.max(r.width, r.height)), `${key}: fills the box on its long side when large enough`);
+      assert.ok(
+        Math.max(t.width, t.height) === Math.min(BOX, Math.max(r.width, r.height)),
+        `${key}: fills the box on its long side when large enough`,
+      );
       assert.ok(Math.abs(t.width / t.height - r.width / r.height) < 2 / Math.min(t.width, t.height), `${key}: aspect kept`);
       const m = await sharp(t.data).metadata();
-      assert.deepEqual([m.format, m.width, m.height, m.exif, m.xmp, m.pages ?? 1], ['webp', t.width, t.height, undefined, undefined, 1], key);
+      assert.deepEqual(
+        [m.format, m.width, m.height, m.exif, m.xmp, m.pages ?? 1],
+        ['webp', t.width, t.height, undefined, undefined, 1],
+        key,
+      );
     }
   });
 
@@ -58,7 +69,10 @@ describe('prepareImage', () => {
     for (const f of [corpus.gifAnimated, corpus.webpAnimated]) {
       const r = await preparer.prepareImage(await write(f.name, f.data), f.expect.mime);
       const { channels } = await sharp(r.thumbnail!.data).stats();
-      assert.ok(channels[0]!.mean > 200 && channels[1]!.mean < 90 && channels[2]!.mean < 90, `${f.name}: ${channels.map((c) => Math.round(c.mean))}`);
+      assert.ok(
+        channels[0]!.mean > 200 && channels[1]!.mean < 90 && channels[2]!.mean < 90,
+        `${f.name}: ${channels.map((c) => Math.round(c.mean))}`,
+      );
     }
   });
 
@@ -83,10 +97,28 @@ describe('prepareImage', () => {
   });
 
   it('removes GPS from PNG (eXIf) and WebP (EXIF chunk) with identical pixels, and XMP GPS from a JPEG', async () => {
-    const base = sharp({ create: { width: 500, height: 300, channels: 3, background: '#48c', noise: { type: 'gaussian', mean: 100, sigma: 30 } } });
+    const base = sharp({
+      create: { width: 500, height: 300, channels: 3, background: '#48c', noise: { type: 'gaussian', mean: 100, sigma: 30 } },
+    });
     const cases: [string, AttachmentMime, Buffer][] = [
-      ['gps.png', 'image/png', await base.clone().png().withExifMerge({ IFD0: { Make: 'Rooms' }, IFD3: GPS }).toBuffer()],
-      ['gps.webp', 'image/webp', await base.clone().webp({ lossless: true }).withExifMerge({ IFD0: { Make: 'Rooms' }, IFD3: GPS }).toBuffer()],
+      [
+        'gps.png',
+        'image/png',
+        await base
+          .clone()
+          .png()
+          .withExifMerge({ IFD0: { Make: 'Rooms' }, IFD3: GPS })
+          .toBuffer(),
+      ],
+      [
+        'gps.webp',
+        'image/webp',
+        await base
+          .clone()
+          .webp({ lossless: true })
+          .withExifMerge({ IFD0: { Make: 'Rooms' }, IFD3: GPS })
+          .toBuffer(),
+      ],
       ['xmp.jpg', 'image/jpeg', await base.clone().jpeg().withXmp(XMP_WITH_GPS).toBuffer()],
     ];
     for (const [name, mime, data] of cases) {
@@ -140,13 +172,17 @@ describe('prepareImage', () => {
       ['junk.jpg', 'image/jpeg', Buffer.concat([Buffer.from('ffd8ffe0', 'hex'), Buffer.alloc(200, 7)])],
       ['junk.png', 'image/png', Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(40, 1)])],
     ] as const) {
-      await assert.rejects(preparer.prepareImage(await write(name, data), mime), (e: unknown) => e instanceof DomainError && e.code === 'unsupported_type', name);
+      await assert.rejects(
+        preparer.prepareImage(await write(name, data), mime),
+        (e: unknown) => e instanceof DomainError && e.code === 'unsupported_type',
+        name,
+      );
     }
   });
 
   it('answers damaged images with a result or a 415, never another error', async () => {
     let seed = 11;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (const [key, f] of images()) {
       const variants = [100, 400, Math.floor(f.data.length / 3)].map((n) => f.data.subarray(0, n));
       for (let i = 0; i < 4; i++) {
@@ -179,7 +215,10 @@ describe('prepareImage', () => {
       clearInterval(sampler);
       assert.ok(results.every((r) => r.thumbnail?.width === 400));
       assert.equal(p.decoding.peak, concurrency, 'the bound was reached and never passed');
-      assert.ok(maxRunning <= concurrency && maxWaiting > 0, `running ≤ ${concurrency} (saw ${maxRunning}), others waited (saw ${maxWaiting})`);
+      assert.ok(
+        maxRunning <= concurrency && maxWaiting > 0,
+        `running ≤ ${concurrency} (saw ${maxRunning}), others waited (saw ${maxWaiting})`,
+      );
       assert.deepEqual({ running: p.decoding.running, waiting: p.decoding.waiting }, { running: 0, waiting: 0 });
     }
   });
@@ -188,7 +227,11 @@ describe('prepareImage', () => {
     const data = await photo(4000, 3000);
     const path = await write('12mp.jpg', data);
     const sharpAlone = () =>
-      sharp(path).autoOrient().resize({ width: BOX, height: BOX, fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
+      sharp(path)
+        .autoOrient()
+        .resize({ width: BOX, height: BOX, fit: 'inside', withoutEnlargement: true })
+        .webp({ quality: 80 })
+        .toBuffer();
     const timed = async (fn: () => Promise<unknown>) => {
       const s = performance.now();
       await fn();
@@ -203,7 +246,9 @@ describe('prepareImage', () => {
       runs.ours.push(await timed(() => preparer.prepareImage(path, 'image/jpeg')));
     }
     const [alone, ours] = [median(runs.alone), median(runs.ours)];
-    t.diagnostic(`12 MP JPEG (${(data.length / 1e6).toFixed(1)} MB) → thumbnail, median of 5 interleaved: prepareImage ${ours.toFixed(0)} ms, sharp alone ${alone.toFixed(0)} ms`);
+    t.diagnostic(
+      `12 MP JPEG (${(data.length / 1e6).toFixed(1)} MB) → thumbnail, median of 5 interleaved: prepareImage ${ours.toFixed(0)} ms, sharp alone ${alone.toFixed(0)} ms`,
+    );
     assert.ok(ours < alone * 2 + 100, `${ours} ms vs ${alone} ms`);
   });
 });

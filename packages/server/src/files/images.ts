@@ -72,16 +72,22 @@ export class ImagePreparer {
   }
 
   readonly prepareImage = async (path: string, mime: AttachmentMime): Promise<PreparedImage> => {
-    const meta = await sharp(path, { failOn: 'none', limitInputPixels: false }).metadata().catch(() => {
-      throw new DomainError('unsupported_type', `the ${mime} image could not be read`);
-    });
+    const meta = await sharp(path, { failOn: 'none', limitInputPixels: false })
+      .metadata()
+      .catch(() => {
+        throw new DomainError('unsupported_type', `the ${mime} image could not be read`);
+      });
     const frameWidth = meta.width;
     const frameHeight = meta.pageHeight ?? meta.height;
     if (!frameWidth || !frameHeight) throw new DomainError('unsupported_type', `the ${mime} image has no dimensions`);
     if (frameWidth * frameHeight > this.opts.maxPixels) {
-      throw new DomainError('unsupported_type', `image too large: ${frameWidth}×${frameHeight} pixels (at most ${this.opts.maxPixels.toLocaleString('en')} pixels)`, {
-        details: { width: frameWidth, height: frameHeight, max_pixels: this.opts.maxPixels },
-      });
+      throw new DomainError(
+        'unsupported_type',
+        `image too large: ${frameWidth}×${frameHeight} pixels (at most ${this.opts.maxPixels.toLocaleString('en')} pixels)`,
+        {
+          details: { width: frameWidth, height: frameHeight, max_pixels: this.opts.maxPixels },
+        },
+      );
     }
     const rotated = (meta.orientation ?? 1) >= 5;
     const width = rotated ? frameHeight : frameWidth;
@@ -140,7 +146,10 @@ async function writeOrRemove(path: string, data: Buffer): Promise<string> {
 
 /** Re-encodes without any metadata (orientation applied to the pixels), every frame kept. */
 async function reencode(path: string, mime: AttachmentMime, maxPixels: number): Promise<Buffer> {
-  const img = sharp(path, { failOn: 'none', animated: true, limitInputPixels: maxPixels }).autoOrient().keepIccProfile().timeout({ seconds: DECODE_TIMEOUT_SECONDS });
+  const img = sharp(path, { failOn: 'none', animated: true, limitInputPixels: maxPixels })
+    .autoOrient()
+    .keepIccProfile()
+    .timeout({ seconds: DECODE_TIMEOUT_SECONDS });
   switch (mime) {
     case 'image/png':
       return img.png().toBuffer();
@@ -183,6 +192,8 @@ class Semaphore {
 }
 
 /** The image preparer the composition root builds from config. */
-export function createImagePreparer(config: Pick<Config, 'IMAGE_DECODE_MEMORY_MB' | 'IMAGE_DECODE_CONCURRENCY' | 'IMAGE_KEEP_GPS'>): ImagePreparer {
+export function createImagePreparer(
+  config: Pick<Config, 'IMAGE_DECODE_MEMORY_MB' | 'IMAGE_DECODE_CONCURRENCY' | 'IMAGE_KEEP_GPS'>,
+): ImagePreparer {
   return new ImagePreparer(imageOptions(config));
 }

@@ -51,7 +51,15 @@ describe('detectType', () => {
   });
 
   it('accepts a Compound File only when it holds a WordDocument stream', async () => {
-    const word = await detectType(await write('w.doc', cfb([{ name: 'Data', data: Buffer.alloc(4096) }, { name: 'WordDocument', data: Buffer.alloc(4096) }])));
+    const word = await detectType(
+      await write(
+        'w.doc',
+        cfb([
+          { name: 'Data', data: Buffer.alloc(4096) },
+          { name: 'WordDocument', data: Buffer.alloc(4096) },
+        ]),
+      ),
+    );
     assert.equal(word?.mime, 'application/msword');
     for (const other of ['Workbook', 'PowerPoint Document', 'WordDocumentX', 'Book']) {
       const got = await inspectType(await write('o.doc', cfb([{ name: other, data: Buffer.alloc(4096) }])));
@@ -90,7 +98,7 @@ describe('detectType', () => {
 
   it('never throws on damaged files: every corpus file cut short or with bytes flipped is typed or refused', async () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (const [key, f] of files.filter(([, f]) => f.data.length > 0)) {
       const variants = [8, 64, 300, 700, Math.floor(f.data.length / 2)].map((n) => f.data.subarray(0, n));
       for (let i = 0; i < 5; i++) {

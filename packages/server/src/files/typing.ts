@@ -28,7 +28,8 @@ const DIRECT: Record<string, AttachmentMime> = {
   'image/gif': 'image/gif',
   'image/webp': 'image/webp',
   'application/pdf': 'application/pdf',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document':
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   'application/zip': 'application/zip',
   'audio/mpeg': 'audio/mpeg',
   'audio/ogg': 'audio/ogg', // Vorbis, FLAC or Speex in Ogg
@@ -73,7 +74,10 @@ export async function inspectType(path: string): Promise<TypeInspection> {
   }
   if (found.mime === 'video/webm') {
     const tracks = await withFile(path, webmTracks);
-    return { type: !tracks.video && tracks.audio ? allowed('audio/webm') : allowed('video/webm', knownDims(tracks.video)), detected: found.mime };
+    return {
+      type: !tracks.video && tracks.audio ? allowed('audio/webm') : allowed('video/webm', knownDims(tracks.video)),
+      detected: found.mime,
+    };
   }
   return refused(found.mime);
 }
@@ -275,7 +279,7 @@ function readTrak(trak: Buffer, tracks: Tracks): void {
 /** The payloads of the direct child boxes of `type` in a box payload. */
 function children(buf: Buffer, type: string): Buffer[] {
   const out: Buffer[] = [];
-  for (let pos = 0; pos + 8 <= buf.length; ) {
+  for (let pos = 0; pos + 8 <= buf.length;) {
     let size = buf.readUInt32BE(pos);
     let header = 8;
     if (size === 1 && pos + 16 <= buf.length) {
@@ -292,7 +296,16 @@ function children(buf: Buffer, type: string): Buffer[] {
 // --- WebM (EBML): tracks from Segment/Tracks/TrackEntry ---
 
 const WEBM_HEAD = 256 * 1024;
-const EBML = { segment: 0x18538067, tracks: 0x1654ae6b, trackEntry: 0xae, trackType: 0x83, video: 0xe0, pixelWidth: 0xb0, pixelHeight: 0xba, cluster: 0x1f43b675 };
+const EBML = {
+  segment: 0x18538067,
+  tracks: 0x1654ae6b,
+  trackEntry: 0xae,
+  trackType: 0x83,
+  video: 0xe0,
+  pixelWidth: 0xb0,
+  pixelHeight: 0xba,
+  cluster: 0x1f43b675,
+};
 
 async function webmTracks(f: RandomAccess): Promise<Tracks> {
   const buf = await f.read(0, WEBM_HEAD);
@@ -334,7 +347,7 @@ interface Element {
 
 /** The elements between start and end; an unknown or overlong size is cut at end (the head was read, not the file). */
 function* elements(buf: Buffer, start: number, end: number): Generator<Element> {
-  for (let pos = start; pos < end; ) {
+  for (let pos = start; pos < end;) {
     const id = vint(buf, pos, 4, true);
     if (!id) return;
     const size = vint(buf, pos + id.length, 8, false);
@@ -347,7 +360,12 @@ function* elements(buf: Buffer, start: number, end: number): Generator<Element> 
   }
 }
 
-function vint(buf: Buffer, pos: number, maxLength: number, keepMarker: boolean): { value: number; length: number; unknown: boolean } | null {
+function vint(
+  buf: Buffer,
+  pos: number,
+  maxLength: number,
+  keepMarker: boolean,
+): { value: number; length: number; unknown: boolean } | null {
   const first = buf[pos];
   if (first === undefined || first === 0) return null;
   const length = Math.clz32(first) - 23;

@@ -49,12 +49,15 @@ describe('BoundedQueue', () => {
     const log: string[] = [];
     const gates = [gate(log, 'a'), gate(log, 'b'), gate(log, 'c')];
     const runs = gates.map((g) => q.run(g.task));
-    await assert.rejects(q.run(async () => 'never'), (err: unknown) => {
-      assert.ok(err instanceof DomainError && err.code === 'server_busy');
-      // Three in line at 1.5 s each, one at a time: 4.5 s → 5.
-      assert.equal(err.retryAfterSeconds, 5);
-      return true;
-    });
+    await assert.rejects(
+      q.run(async () => 'never'),
+      (err: unknown) => {
+        assert.ok(err instanceof DomainError && err.code === 'server_busy');
+        // Three in line at 1.5 s each, one at a time: 4.5 s → 5.
+        assert.equal(err.retryAfterSeconds, 5);
+        return true;
+      },
+    );
     for (const g of gates) g.open();
     await Promise.all(runs);
     assert.equal(await q.run(async () => 'ran'), 'ran', 'the line takes work again once it moved');
@@ -62,7 +65,10 @@ describe('BoundedQueue', () => {
 
   it('a failing task frees its slot', async () => {
     const q = new BoundedQueue({ concurrency: 1, maxWaiting: 0, busy });
-    await assert.rejects(q.run(async () => Promise.reject(new Error('boom'))), /boom/);
+    await assert.rejects(
+      q.run(async () => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
     assert.equal(await q.run(async () => 1), 1);
   });
 
@@ -89,14 +95,18 @@ describe('BoundedQueue', () => {
     const running = q.run(first.task);
     const flood = ['f1', 'f2'].map((n) => gate(log, n));
     const floods = flood.map((g) => q.run(g.task, { client: 'flooder' }));
-    await assert.rejects(q.run(async () => 'never', { client: 'flooder' }), (e: unknown) => e instanceof DomainError && e.code === 'server_busy', 'a third waiter of one client is refused');
+    await assert.rejects(
+      q.run(async () => 'never', { client: 'flooder' }),
+      (e: unknown) => e instanceof DomainError && e.code === 'server_busy',
+      'a third waiter of one client is refused',
+    );
     const other = gate(log, 'other');
     const others = q.run(other.task, { client: 'someone' });
     first.open();
     await tick();
     flood[0]!.open();
     await tick();
-    assert.deepEqual(log, ['running', 'f1', 'other'], 'the other client goes before the flooder\'s second');
+    assert.deepEqual(log, ['running', 'f1', 'other'], "the other client goes before the flooder's second");
     other.open();
     await tick();
     flood[1]!.open();

@@ -73,7 +73,8 @@ export class BoundedQueue {
     const mine = this.waiting.get(client);
     // Work of no client in particular (the operator's commands) is not capped per client.
     const perClient = client === '' ? Infinity : Math.max(1, Math.floor(this.opts.maxWaiting / 4));
-    if (this.waitingCount >= this.opts.maxWaiting || (mine?.length ?? 0) >= perClient) return Promise.reject(this.opts.busy(this.retryAfterSeconds()));
+    if (this.waitingCount >= this.opts.maxWaiting || (mine?.length ?? 0) >= perClient)
+      return Promise.reject(this.opts.busy(this.retryAfterSeconds()));
     // The slot is handed over by release(): `running` stays as it is.
     return new Promise<void>((resolve) => {
       if (mine) mine.push(resolve);

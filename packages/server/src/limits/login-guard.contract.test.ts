@@ -55,7 +55,10 @@ async function failOnce(guard: LoginGuard, key: string): Promise<boolean> {
 async function assertBlocked(guard: LoginGuard, key: string, blockSeconds: number): Promise<void> {
   const permit = await guard.begin(key);
   assert.equal(permit.allowed, false, `${key} should be blocked`);
-  assert.ok(!permit.allowed && permit.retryAfterSeconds >= blockSeconds - 1 && permit.retryAfterSeconds <= blockSeconds, `retryAfterSeconds ${JSON.stringify(permit)} ≈ ${blockSeconds}`);
+  assert.ok(
+    !permit.allowed && permit.retryAfterSeconds >= blockSeconds - 1 && permit.retryAfterSeconds <= blockSeconds,
+    `retryAfterSeconds ${JSON.stringify(permit)} ≈ ${blockSeconds}`,
+  );
 }
 
 for (const h of [memoryHarness(), redisHarness()]) {

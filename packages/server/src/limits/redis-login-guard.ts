@@ -43,7 +43,9 @@ export class RedisLoginGuard implements LoginGuard {
   }
 
   async fail(key: string): Promise<boolean> {
-    const n = Number(await this.redis.eval(FAIL, 2, this.countKey(key), this.blockKey(key), this.opts.maxFailures, this.opts.blockSeconds * 1000));
+    const n = Number(
+      await this.redis.eval(FAIL, 2, this.countKey(key), this.blockKey(key), this.opts.maxFailures, this.opts.blockSeconds * 1000),
+    );
     return n >= this.opts.maxFailures;
   }
 

@@ -20,16 +20,31 @@ export const redactUrl = (url: string): string => url.replace(SECRET_QUERY, '$1[
  */
 export function createLogger(level: string, format: LogFormat = 'auto'): Logger {
   const readable = format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true);
-  return pino({
-    level,
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.ticket', '*.jwtSecret', 'password', 'token'],
-      censor: '[redacted]',
+  return pino(
+    {
+      level,
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.ticket', '*.jwtSecret', 'password', 'token'],
+        censor: '[redacted]',
+      },
+      serializers: {
+        req: (req: { method: string; url: string; ip?: string; id?: string }) => ({
+          method: req.method,
+          url: redactUrl(req.url),
+          ip: req.ip,
+        }),
+      },
     },
-    serializers: {
-      req: (req: { method: string; url: string; ip?: string; id?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }),
-    },
-  }, readable ? pretty({ destination: 1, sync: true, colorize: process.stdout.isTTY === true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' }) : pino.destination({ fd: 1, sync: true }));
+    readable
+      ? pretty({
+          destination: 1,
+          sync: true,
+          colorize: process.stdout.isTTY === true,
+          ignore: 'pid,hostname',
+          translateTime: 'SYS:HH:MM:ss.l',
+        })
+      : pino.destination({ fd: 1, sync: true }),
+  );
 }
 
 /**

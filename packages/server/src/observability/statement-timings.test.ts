@@ -25,8 +25,14 @@ describe('StatementTimings (SQL_TIMING)', () => {
     try {
       await store.transaction((tx) => insertUser(tx));
       const seen = t.top(100);
-      assert.ok(seen.some((s) => s.sql.startsWith('insert into "users"') && s.count === 1), 'the insert');
-      assert.ok(seen.some((s) => s.sql === 'commit' && s.count >= 1), 'the commit');
+      assert.ok(
+        seen.some((s) => s.sql.startsWith('insert into "users"') && s.count === 1),
+        'the insert',
+      );
+      assert.ok(
+        seen.some((s) => s.sql === 'commit' && s.count >= 1),
+        'the commit',
+      );
     } finally {
       await store.close();
       dir.remove();

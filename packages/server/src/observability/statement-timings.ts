@@ -33,6 +33,12 @@ export class StatementTimings {
     return [...this.bySql]
       .sort((a, b) => b[1].ms - a[1].ms)
       .slice(0, n)
-      .map(([sql, t]) => ({ sql, count: t.count, mean_us: Math.round((t.ms / t.count) * 10_000) / 10, max_us: Math.round(t.maxMs * 1000), total_ms: Math.round(t.ms) }));
+      .map(([sql, t]) => ({
+        sql,
+        count: t.count,
+        mean_us: Math.round((t.ms / t.count) * 10_000) / 10,
+        max_us: Math.round(t.maxMs * 1000),
+        total_ms: Math.round(t.ms),
+      }));
   }
 }

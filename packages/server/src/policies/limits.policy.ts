@@ -16,7 +16,10 @@ export function checkLength(field: string, value: string, bounds: { min?: number
 }
 
 /** A profile's display name and status message (signup and profile updates). */
-export function checkProfileText(limits: ServerLimits, update: { display_name?: string | undefined; status_message?: string | null | undefined }): void {
+export function checkProfileText(
+  limits: ServerLimits,
+  update: { display_name?: string | undefined; status_message?: string | null | undefined },
+): void {
   if (update.display_name !== undefined) checkLength('body.display_name', update.display_name, limits.display_name, 'A display name');
   if (update.status_message) checkLength('body.status_message', update.status_message, limits.status_message, 'A status message');
 }

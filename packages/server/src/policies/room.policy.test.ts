@@ -43,7 +43,8 @@ const membership = (role: RoomRole, muted = false, mutedUntil: string | null = n
 
 type Who = 'outsider' | 'member' | 'muted' | 'admin' | 'owner';
 const WHO: readonly Who[] = ['outsider', 'member', 'muted', 'admin', 'owner'];
-const membershipOf = (who: Who): MembershipRow | undefined => (who === 'outsider' ? undefined : who === 'muted' ? membership('member', true) : membership(who));
+const membershipOf = (who: Who): MembershipRow | undefined =>
+  who === 'outsider' ? undefined : who === 'muted' ? membership('member', true) : membership(who);
 
 /** One letter per answer, so the table below reads like a grid. */
 const CODE: Record<string, 'ok' | ErrorCode> = {
@@ -108,7 +109,8 @@ describe('room policy: decide()', () => {
             let expected = CODE[letter]!;
             // Archiving hides nothing and adds one refusal: writes, for whoever may otherwise be refused
             // only by role or mute (an outsider still hears "join first").
-            if (archived && WRITES.includes(action) && !['room_not_found', 'not_allowed_here', 'not_a_member'].includes(expected)) expected = 'room_archived';
+            if (archived && WRITES.includes(action) && !['room_not_found', 'not_allowed_here', 'not_a_member'].includes(expected))
+              expected = 'room_archived';
             assert.equal(answer(action, room(type, archived), membershipOf(who)), expected, `${who}`);
           });
         });
@@ -119,7 +121,8 @@ describe('room policy: decide()', () => {
   it('a server admin sets flags on any group room, member or not, archived or not; never on a direct room', () => {
     for (const type of ['public', 'private'] as const) {
       for (const archived of [false, true]) {
-        for (const m of [undefined, membership('member')]) assert.equal(answer('set_flags', room(type, archived), m, true), 'ok', `${type} archived=${archived}`);
+        for (const m of [undefined, membership('member')])
+          assert.equal(answer('set_flags', room(type, archived), m, true), 'ok', `${type} archived=${archived}`);
       }
     }
     assert.equal(answer('set_flags', room('direct'), undefined, true), 'not_allowed_here');
@@ -157,7 +160,11 @@ describe('room policy: decide()', () => {
     assert.equal(at('2026-03-01T12:00:00.001Z'), 'muted');
     assert.equal(at('2026-03-01T12:00:00.000Z'), 'ok', 'a mute ending now has ended');
     assert.equal(at('2026-02-01T00:00:00.000Z'), 'ok');
-    assert.equal(answer('send', room('public'), membership('member', false, '2027-01-01T00:00:00.000Z')), 'ok', 'muted_until without muted means nothing');
+    assert.equal(
+      answer('send', room('public'), membership('member', false, '2027-01-01T00:00:00.000Z')),
+      'ok',
+      'muted_until without muted means nothing',
+    );
   });
 
   it('a muted admin or owner still moderates, and still cannot speak', () => {
@@ -177,7 +184,8 @@ describe('room policy: decide()', () => {
     assert.equal(answer('send', r, membership('member', true)), 'room_archived');
     for (const action of ['read', 'leave', 'preview'] as const) assert.equal(answer(action, r, membership('member')), 'ok', action);
     assert.equal(answer('moderate_messages', r, membership('owner')), 'room_archived');
-    for (const action of ['delete', 'ban', 'mute', 'remove_member', 'transfer', 'change_role'] as const) assert.equal(answer(action, r, membership('owner')), 'ok', action);
+    for (const action of ['delete', 'ban', 'mute', 'remove_member', 'transfer', 'change_role'] as const)
+      assert.equal(answer(action, r, membership('owner')), 'ok', action);
   });
 });
 

@@ -96,10 +96,16 @@ export function decide(action: RoomAction, s: RoomSubject): Decision {
   // Direct rooms have no moderation: they stay invisible to server admins too.
   const globalModerator = rule.moderation === true && s.isServerAdmin && rule.types.includes(room.type);
   // Existence first: a private or direct room is invisible to anyone outside it (server admins aside, for their powers).
-  if (!member && room.type !== 'public' && !(rule.serverAdmin && s.isServerAdmin) && !globalModerator) return { ok: false, code: 'room_not_found', message: 'No such room.' };
-  if (!rule.types.includes(room.type)) return { ok: false, code: 'not_allowed_here', message: `You cannot do that in a ${room.type} room.` };
-  if (rule.serverAdmin) return s.isServerAdmin ? { ok: true } : { ok: false, code: 'forbidden', message: 'Only server admins may do that.' };
-  if (globalModerator) return rule.writes && room.archived ? { ok: false, code: 'room_archived', message: 'This room is archived: it is read-only.' } : { ok: true };
+  if (!member && room.type !== 'public' && !(rule.serverAdmin && s.isServerAdmin) && !globalModerator)
+    return { ok: false, code: 'room_not_found', message: 'No such room.' };
+  if (!rule.types.includes(room.type))
+    return { ok: false, code: 'not_allowed_here', message: `You cannot do that in a ${room.type} room.` };
+  if (rule.serverAdmin)
+    return s.isServerAdmin ? { ok: true } : { ok: false, code: 'forbidden', message: 'Only server admins may do that.' };
+  if (globalModerator)
+    return rule.writes && room.archived
+      ? { ok: false, code: 'room_archived', message: 'This room is archived: it is read-only.' }
+      : { ok: true };
   if (rule.minRole !== 'none' && !membership) return { ok: false, code: 'not_a_member', message: 'Join the room first.' };
   if (rule.writes && room.archived) return { ok: false, code: 'room_archived', message: 'This room is archived: it is read-only.' };
   // Joining twice is harmless: the service answers with the room.

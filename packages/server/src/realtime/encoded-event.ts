@@ -18,8 +18,13 @@ export interface EncodedEvent {
 /** Encodes an event once, for every recipient on every transport. */
 export function encodeEvent(e: SentEvent): EncodedEvent {
   if (e.kind === 'room') {
-    const json = JSON.stringify(e.seq === undefined ? { type: e.type, room_id: e.room_id, data: e.data } : { type: e.type, room_id: e.room_id, seq: e.seq, data: e.data });
-    if (e.type === 'message_created' && e.seq !== undefined) return { json, message: { room_id: e.room_id, seq: e.seq, sender_id: e.data.message.sender.id } };
+    const json = JSON.stringify(
+      e.seq === undefined
+        ? { type: e.type, room_id: e.room_id, data: e.data }
+        : { type: e.type, room_id: e.room_id, seq: e.seq, data: e.data },
+    );
+    if (e.type === 'message_created' && e.seq !== undefined)
+      return { json, message: { room_id: e.room_id, seq: e.seq, sender_id: e.data.message.sender.id } };
     return { json };
   }
   return { json: JSON.stringify({ type: e.type, data: e.data }) };

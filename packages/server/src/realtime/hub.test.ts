@@ -27,18 +27,38 @@ function subscriber(userId: string): Subscriber & { got: Got[] } {
   };
 }
 
-const presence = (userId: string, status: 'online' | 'away' | 'offline', to: string[]): DomainEvent => ({ kind: 'users', user_ids: to, type: 'presence_updated', data: { user_id: userId, status, last_active: null } });
+const presence = (userId: string, status: 'online' | 'away' | 'offline', to: string[]): DomainEvent => ({
+  kind: 'users',
+  user_ids: to,
+  type: 'presence_updated',
+  data: { user_id: userId, status, last_active: null },
+});
 const notification = (userId: string): DomainEvent => ({
   kind: 'user',
   user_id: userId,
   type: 'notification',
-  data: { id: 'n1', type: 'mention', room_id: null, message_id: null, actor: null, payload: null, created_at: '2026-01-01T00:00:00.000Z', read_at: null },
+  data: {
+    id: 'n1',
+    type: 'mention',
+    room_id: null,
+    message_id: null,
+    actor: null,
+    payload: null,
+    created_at: '2026-01-01T00:00:00.000Z',
+    read_at: null,
+  },
 });
 /** A durable room event (a pin: any would do) whose message id says which it is. */
-const pinned = (n: number, seq?: number): RoomEvent => ({ kind: 'room', room_id: 'r', type: 'message_pinned', data: { room_id: 'r', message_id: `m${n}`, pinned_by: 'u' }, ...(seq === undefined ? {} : { seq }) });
+const pinned = (n: number, seq?: number): RoomEvent => ({
+  kind: 'room',
+  room_id: 'r',
+  type: 'message_pinned',
+  data: { room_id: 'r', message_id: `m${n}`, pinned_by: 'u' },
+  ...(seq === undefined ? {} : { seq }),
+});
 
 describe('Hub: presence changes are coalesced per recipient', () => {
-  it('holds them for the flush interval, then sends each user\'s latest state once, in the order of the latest changes', async () => {
+  it("holds them for the flush interval, then sends each user's latest state once, in the order of the latest changes", async () => {
     const bus = new MemoryBus();
     const hub = new Hub(bus, { presenceFlushMs: 30 });
     const x = subscriber('x');
@@ -49,12 +69,26 @@ describe('Hub: presence changes are coalesced per recipient', () => {
     await bus.publish(presence('a', 'online', ['x']));
     await bus.publish(notification('x'));
     await sleep(5);
-    assert.deepEqual(x.got.map((f) => f.type), ['notification'], 'other events are not held');
+    assert.deepEqual(
+      x.got.map((f) => f.type),
+      ['notification'],
+      'other events are not held',
+    );
     await sleep(60);
-    assert.deepEqual(x.got.slice(1).map((f) => [f.data.user_id, f.data.status]), [['b', 'online'], ['a', 'online']]);
+    assert.deepEqual(
+      x.got.slice(1).map((f) => [f.data.user_id, f.data.status]),
+      [
+        ['b', 'online'],
+        ['a', 'online'],
+      ],
+    );
     await bus.publish(presence('b', 'offline', ['x']));
     await sleep(60);
-    assert.deepEqual(x.got.slice(3).map((f) => [f.data.user_id, f.data.status]), [['b', 'offline']], 'a later change is sent in a later flush');
+    assert.deepEqual(
+      x.got.slice(3).map((f) => [f.data.user_id, f.data.status]),
+      [['b', 'offline']],
+      'a later change is sent in a later flush',
+    );
     hub.close();
   });
 
@@ -83,9 +117,18 @@ describe('Hub: presence changes are coalesced per recipient', () => {
     hub.addToRoom('r1', b!);
     hub.addToRoom('r2', b!);
     hub.addToRoom('r2', c!);
-    await bus.publish({ kind: 'users', user_ids: ['a'], room_ids: ['r1', 'r2'], type: 'presence_updated', data: { user_id: 'a', status: 'online', last_active: null } });
+    await bus.publish({
+      kind: 'users',
+      user_ids: ['a'],
+      room_ids: ['r1', 'r2'],
+      type: 'presence_updated',
+      data: { user_id: 'a', status: 'online', last_active: null },
+    });
     await sleep(40);
-    assert.deepEqual([a!, b!, c!, outsider!].map((s) => s.got.length), [1, 1, 1, 0]);
+    assert.deepEqual(
+      [a!, b!, c!, outsider!].map((s) => s.got.length),
+      [1, 1, 1, 0],
+    );
     hub.close();
   });
 });
@@ -97,7 +140,12 @@ describe('Hub: the last seq it saw of each room', () => {
     assert.equal(hub.lastSeqSeen('r'), undefined);
     await bus.publish(pinned(1, 7));
     await bus.publish(pinned(2, 5)); // late, out of order
-    await bus.publish({ kind: 'room', room_id: 'r', type: 'user_typing', data: { room_id: 'r', user_id: 'u', typing: true, expires_in_ms: 5000 } });
+    await bus.publish({
+      kind: 'room',
+      room_id: 'r',
+      type: 'user_typing',
+      data: { room_id: 'r', user_id: 'u', typing: true, expires_in_ms: 5000 },
+    });
     await sleep(1);
     assert.equal(hub.lastSeqSeen('r'), 7);
     await bus.publish({ kind: 'room', room_id: 'r', type: 'room_deleted', data: { room_id: 'r' } });
@@ -108,7 +156,7 @@ describe('Hub: the last seq it saw of each room', () => {
 });
 
 describe('Hub: internal user events', () => {
-  it('never sends an event meant for the server\'s caches (profile_changed) to the user\'s connections', async () => {
+  it("never sends an event meant for the server's caches (profile_changed) to the user's connections", async () => {
     const bus = new MemoryBus();
     const hub = new Hub(bus, { presenceFlushMs: 30 });
     const u = subscriber('u');
@@ -116,7 +164,10 @@ describe('Hub: internal user events', () => {
     await bus.publish(profileChanged('u'));
     await bus.publish(notification('u'));
     await sleep(5);
-    assert.deepEqual(u.got.map((f) => f.type), ['notification']);
+    assert.deepEqual(
+      u.got.map((f) => f.type),
+      ['notification'],
+    );
     hub.close();
   });
 });
@@ -140,7 +191,11 @@ describe('Hub: a large fan-out yields to other work', () => {
     while (delivered() < 5000) await new Promise((r) => setImmediate(r));
     clearInterval(other);
     assert.ok(ticks > 0, 'a timer ran while the fan-out went on');
-    for (const s of subs) assert.deepEqual(s.got.map((f) => f.data.message_id), ['m1', 'm2']);
+    for (const s of subs)
+      assert.deepEqual(
+        s.got.map((f) => f.data.message_id),
+        ['m1', 'm2'],
+      );
     hub.close();
   });
 });

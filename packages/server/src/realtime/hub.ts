@@ -55,7 +55,12 @@ interface FanOut {
  * per turn, not one per event (socket writes are most of a busy server's CPU).
  */
 const batchable = (e: DomainEvent | undefined, roomId: string): boolean =>
-  e?.kind === 'room' && e.room_id === roomId && !e.also_to?.length && e.type !== 'user_joined' && e.type !== 'user_left' && e.type !== 'room_deleted';
+  e?.kind === 'room' &&
+  e.room_id === roomId &&
+  !e.also_to?.length &&
+  e.type !== 'user_joined' &&
+  e.type !== 'user_left' &&
+  e.type !== 'room_deleted';
 /** The same, as a guard: an event waiting behind a batch joins it. */
 const joinsBatch = (e: DomainEvent | undefined, roomId: string): e is RoomEvent => batchable(e, roomId);
 
@@ -261,7 +266,7 @@ export class Hub {
   /** This event and the batchable ones of its room right behind it, written to each follower together, in order. */
   private roomBatch(first: RoomEvent): FanOut {
     const batch: { e: RoomEvent; encoded: EncodedEvent }[] = [];
-    for (let e = first; ; ) {
+    for (let e = first; ;) {
       this.saw(e);
       batch.push({ e, encoded: encodeEvent(e) });
       const next = this.pending[0];
@@ -322,7 +327,9 @@ export class Hub {
     if (e.type === 'session_revoked') {
       const { token_version, deactivated, session_id } = e.data;
       // Every session older than the version (password change, log out everywhere), or the one ended.
-      for (const s of [...conns]) if (s.tokenVersion < (token_version ?? 0) || (session_id !== undefined && s.sessionId === session_id)) s.close(deactivated ? 4003 : 4001, deactivated ? 'account deactivated' : 'session revoked');
+      for (const s of [...conns])
+        if (s.tokenVersion < (token_version ?? 0) || (session_id !== undefined && s.sessionId === session_id))
+          s.close(deactivated ? 4003 : 4001, deactivated ? 'account deactivated' : 'session revoked');
       return undefined;
     }
     // For the server's own caches on every node: never sent to a client.

@@ -1,5 +1,11 @@
 import type { Clock } from '../ports/clock.ts';
-import { PRESENCE_HISTORY_MS, type PresenceEntry, type PresenceState, type PresenceStatus, type PresenceStore } from '../ports/presence-store.ts';
+import {
+  PRESENCE_HISTORY_MS,
+  type PresenceEntry,
+  type PresenceState,
+  type PresenceStatus,
+  type PresenceStore,
+} from '../ports/presence-store.ts';
 
 interface Entry {
   /** The user's connection ids: an array, as a user has a handful at most (a Set costs ~300 bytes per online user). */

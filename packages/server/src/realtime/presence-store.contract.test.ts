@@ -18,7 +18,13 @@ interface Harness {
 
 function memoryHarness(): Harness {
   const clock = new ManualClock(new Date());
-  return { name: 'memory', skip: false, setUp: async () => new MemoryPresenceStore(clock), tearDown: async () => {}, now: () => clock.now().getTime() };
+  return {
+    name: 'memory',
+    skip: false,
+    setUp: async () => new MemoryPresenceStore(clock),
+    tearDown: async () => {},
+    now: () => clock.now().getTime(),
+  };
 }
 
 function redisHarness(): Harness {

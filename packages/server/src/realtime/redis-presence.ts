@@ -1,5 +1,12 @@
 import type { Redis } from 'ioredis';
-import { PRESENCE_HISTORY_MS, PRESENCE_TTL_MS, type PresenceEntry, type PresenceState, type PresenceStatus, type PresenceStore } from '../ports/presence-store.ts';
+import {
+  PRESENCE_HISTORY_MS,
+  PRESENCE_TTL_MS,
+  type PresenceEntry,
+  type PresenceState,
+  type PresenceStatus,
+  type PresenceStore,
+} from '../ports/presence-store.ts';
 
 // Per user: a sorted set of connection ids scored by their expiry, and a hash with status and
 // last activity. Both expire with the TTL unless a node refreshes them, so a node that dies takes
@@ -74,14 +81,18 @@ export class RedisPresenceStore implements PresenceStore {
     const out = new Map<string, PresenceState>();
     if (userIds.length === 0) return out;
     const m = this.redis.multi();
-    for (const id of userIds) m.zcount(this.conns(id), Date.now(), '+inf').hmget(this.state(id), 'status', 'last_active').get(this.seen(id));
+    for (const id of userIds)
+      m.zcount(this.conns(id), Date.now(), '+inf').hmget(this.state(id), 'status', 'last_active').get(this.seen(id));
     const res = (await m.exec()) ?? [];
     userIds.forEach((id, i) => {
       const count = Number(res[i * 3]?.[1] ?? 0);
       const [status, active] = (res[i * 3 + 1]?.[1] as (string | null)[]) ?? [];
       const seen = res[i * 3 + 2]?.[1] as string | null;
       const last = count > 0 ? active : seen;
-      out.set(id, { status: count > 0 ? ((status as PresenceStatus) ?? 'online') : 'offline', last_active: last ? new Date(Number(last)).toISOString() : null });
+      out.set(id, {
+        status: count > 0 ? ((status as PresenceStatus) ?? 'online') : 'offline',
+        last_active: last ? new Date(Number(last)).toISOString() : null,
+      });
     });
     return out;
   }
@@ -103,12 +114,21 @@ export class RedisPresenceStore implements PresenceStore {
     if (userIds.length === 0) return [];
     const [states, scores] = await Promise.all([
       this.get(userIds),
-      this.redis.multi().zmscore(this.index('connected'), ...userIds).zmscore(this.index('active'), ...userIds).exec(),
+      this.redis
+        .multi()
+        .zmscore(this.index('connected'), ...userIds)
+        .zmscore(this.index('active'), ...userIds)
+        .exec(),
     ]);
     const connected = (scores?.[0]?.[1] as (string | null)[] | undefined) ?? [];
     const active = (scores?.[1]?.[1] as (string | null)[] | undefined) ?? [];
     const ms = (v: string | null | undefined) => (v === null || v === undefined ? null : Number(v));
-    return userIds.map((userId, i) => ({ userId, status: states.get(userId)?.status ?? 'offline', connectedAt: ms(connected[i]), lastActive: ms(active[i]) }));
+    return userIds.map((userId, i) => ({
+      userId,
+      status: states.get(userId)?.status ?? 'offline',
+      connectedAt: ms(connected[i]),
+      lastActive: ms(active[i]),
+    }));
   }
 
   private conns(id: string): string {

@@ -2,8 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RoomStream, type RoomStreamOwner, type StoredEvent } from './room-stream.ts';
 
-const ids = { room_id: '0190f7a6-0000-7000-8000-000000000001', message_id: '0190f7a6-0000-7000-8000-000000000002', pinned_by: '0190f7a6-0000-7000-8000-000000000003' };
-const event = (seq: number): StoredEvent => ({ event: { kind: 'room', room_id: ids.room_id, seq, type: 'message_pinned', data: ids }, encoded: { json: String(seq) } });
+const ids = {
+  room_id: '0190f7a6-0000-7000-8000-000000000001',
+  message_id: '0190f7a6-0000-7000-8000-000000000002',
+  pinned_by: '0190f7a6-0000-7000-8000-000000000003',
+};
+const event = (seq: number): StoredEvent => ({
+  event: { kind: 'room', room_id: ids.room_id, seq, type: 'message_pinned', data: ids },
+  encoded: { json: String(seq) },
+});
 
 /** A subscriber whose socket takes `capacity` frames until drain() makes room for more; the room's log holds seqs 1..n. */
 function subscriber(n: number, capacity: number) {
@@ -47,7 +54,10 @@ describe('RoomStream: held events and replays go out as the subscriber has room'
       sub.drain(100);
       await settle();
     }
-    assert.deepEqual(sub.sent, sub.log.map((e) => e.event.seq));
+    assert.deepEqual(
+      sub.sent,
+      sub.log.map((e) => e.event.seq),
+    );
   });
 
   it('live events that arrive while a replay waits for room are held and follow it in order', async () => {
@@ -64,6 +74,9 @@ describe('RoomStream: held events and replays go out as the subscriber has room'
       sub.drain(100);
       await settle();
     }
-    assert.deepEqual(sub.sent, Array.from({ length: 610 }, (_, i) => i + 1));
+    assert.deepEqual(
+      sub.sent,
+      Array.from({ length: 610 }, (_, i) => i + 1),
+    );
   });
 });

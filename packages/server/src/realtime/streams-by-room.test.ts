@@ -6,7 +6,7 @@ import { StreamsByRoom } from './streams-by-room.ts';
 const owner = {} as RoomStreamOwner;
 const stream = (roomId: string, lastSeq = 0) => new RoomStream(roomId, lastSeq, owner);
 
-describe('StreamsByRoom: a connection\'s streams by room', () => {
+describe("StreamsByRoom: a connection's streams by room", () => {
   for (const rooms of [3, 20]) {
     it(`finds, replaces and forgets streams by room, with ${rooms} rooms (${rooms > 8 ? 'past the array, in a Map' : 'in the array'})`, () => {
       const streams = new StreamsByRoom();

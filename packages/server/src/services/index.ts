@@ -123,7 +123,13 @@ export function createServices(d: ServiceDeps): Services {
   const { store, bus, clock } = d;
   const background = d.onBackgroundError ? { onBackgroundError: d.onBackgroundError } : {};
   const { urlTtlSeconds, ...files } = d.files;
-  const attachments = new AttachmentsService({ store, clock, ...files, signer: new UrlSigner(d.jwtSecret, clock, urlTtlSeconds), ...background });
+  const attachments = new AttachmentsService({
+    store,
+    clock,
+    ...files,
+    signer: new UrlSigner(d.jwtSecret, clock, urlTtlSeconds),
+    ...background,
+  });
   const { limits } = d;
   const rooms = new RoomsService({ store, bus, clock, categories: d.categories, caps: d.caps, attachments, limits });
   const invites = new InvitesService({ store, bus, clock, rooms, caps: d.caps, defaultExpirySeconds: limits.invite_default_seconds });
@@ -143,7 +149,15 @@ export function createServices(d: ServiceDeps): Services {
     limits,
     activity: new SessionActivity(store, clock, (err) => d.onBackgroundError?.(err, 'recording when sessions were last used')),
   });
-  const messages = new MessagesService({ store, bus, clock, rateLimiter: d.messageRate, editWindowSeconds: d.editWindowSeconds, maxLength: limits.message.max, attachments });
+  const messages = new MessagesService({
+    store,
+    bus,
+    clock,
+    rateLimiter: d.messageRate,
+    editWindowSeconds: d.editWindowSeconds,
+    maxLength: limits.message.max,
+    attachments,
+  });
   const coreFeatures = {
     roomLikes: new RoomLikesService({ store, clock, attachments }),
     guests: new GuestsService({ store, clock, idleDays: d.coreFeatures.guestIdleDays }),
@@ -164,8 +178,22 @@ export function createServices(d: ServiceDeps): Services {
     reads: new ReadsService({ store, bus, clock, messages }),
     live: new LiveSessionsService({ store, clock, bus, attachments }),
     typing: new TypingService({ store, bus, clock, expireMs: limits.typing_seconds * 1000, ...background }),
-    presence: new PresenceService({ store, presence: d.presence, bus, clock, awayAfterMs: limits.away_after_seconds * 1000, ...background }),
-    broadcasts: new BroadcastService({ store, bus, clock, presence: d.presence, rateLimiter: d.messageRate, maxLength: limits.message.max }),
+    presence: new PresenceService({
+      store,
+      presence: d.presence,
+      bus,
+      clock,
+      awayAfterMs: limits.away_after_seconds * 1000,
+      ...background,
+    }),
+    broadcasts: new BroadcastService({
+      store,
+      bus,
+      clock,
+      presence: d.presence,
+      rateLimiter: d.messageRate,
+      maxLength: limits.message.max,
+    }),
     notifications: new NotificationsService({ store, clock, retentionDays: d.notificationRetentionDays }),
     attachments,
     search: new SearchService({ store, clock, attachments, rate: d.search.rate, budgetMs: d.search.budgetMs }),

@@ -120,8 +120,17 @@ export interface ReportRepository {
   file(r: NewReport, reporterId: string, reason: string, at: IsoTime): Promise<{ report: ReportRow; added: boolean }>;
   findById(id: string): Promise<ReportRow | undefined>;
   /** Closes an open report; undefined when it was not open. */
-  review(id: string, status: 'resolved' | 'dismissed', action: string | null, reviewerId: string, at: IsoTime): Promise<ReportRow | undefined>;
-  list(scope: ReportScope, filter: { status?: ReportStatus | undefined; limit: number; cursor?: string | undefined }): Promise<Page<ReportRow>>;
+  review(
+    id: string,
+    status: 'resolved' | 'dismissed',
+    action: string | null,
+    reviewerId: string,
+    at: IsoTime,
+  ): Promise<ReportRow | undefined>;
+  list(
+    scope: ReportScope,
+    filter: { status?: ReportStatus | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<Page<ReportRow>>;
   /** The filings of these reports, oldest first (reporterId: only that reporter's). */
   filings(reportIds: string[], reporterId?: string): Promise<ReportFilingRow[]>;
 }

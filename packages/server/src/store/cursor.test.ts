@@ -14,7 +14,15 @@ describe('cursors: only what the server wrote', () => {
   });
 
   it('refuses a time that is not the store’s form or not a date, a bad id, extra parts', () => {
-    for (const text of [`1|${ID}`, `0000-01-01T00:00:00.000Z|${ID}`, `2026-02-30T00:00:00.000Z|${ID}`, `2026-01-02T03:04:05Z|${ID}`, '2026-01-02T03:04:05.678Z|x', `2026-01-02T03:04:05.678Z|${ID}|x`, '']) {
+    for (const text of [
+      `1|${ID}`,
+      `0000-01-01T00:00:00.000Z|${ID}`,
+      `2026-02-30T00:00:00.000Z|${ID}`,
+      `2026-01-02T03:04:05Z|${ID}`,
+      '2026-01-02T03:04:05.678Z|x',
+      `2026-01-02T03:04:05.678Z|${ID}|x`,
+      '',
+    ]) {
       refused(() => decodeCursor(b64(text)));
     }
     refused(() => decodeCursor(''));
@@ -23,7 +31,16 @@ describe('cursors: only what the server wrote', () => {
 
   it('round-trips a sort key of the given kinds and refuses any other shape', () => {
     assert.deepEqual(decodeKey(encodeKey(['general', ID]), ['text', 'uuid']), ['general', ID]);
-    for (const parts of ['["a",2]', '[1,2]', '["a","b"]', `["a","${ID}",3]`, `["a\\u0000","${ID}"]`, `["\\ud800","${ID}"]`, '{}', 'not json']) {
+    for (const parts of [
+      '["a",2]',
+      '[1,2]',
+      '["a","b"]',
+      `["a","${ID}",3]`,
+      `["a\\u0000","${ID}"]`,
+      `["\\ud800","${ID}"]`,
+      '{}',
+      'not json',
+    ]) {
       refused(() => decodeKey(b64(parts), ['text', 'uuid']));
     }
   });

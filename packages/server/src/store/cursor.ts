@@ -28,7 +28,8 @@ export const encodeCursor = (at: string, id: string): string => toBase64url(`${a
 export function decodeCursor(cursor: string | undefined): { at: string; id: string } | undefined {
   if (cursor === undefined) return undefined;
   const [at, id, extra] = fromBase64url(cursor).split('|');
-  if (at === undefined || id === undefined || extra !== undefined || !isStoreTime(at) || !UUID.test(id) || encodeCursor(at, id) !== cursor) throw invalidCursor();
+  if (at === undefined || id === undefined || extra !== undefined || !isStoreTime(at) || !UUID.test(id) || encodeCursor(at, id) !== cursor)
+    throw invalidCursor();
   return { at, id };
 }
 
@@ -48,7 +49,10 @@ const KEY_PART_OK: Record<KeyPart, (v: unknown) => boolean> = {
 export const encodeKey = (parts: string[]): string => toBase64url(JSON.stringify(parts));
 
 /** The sort key a cursor encodes, of exactly the given kinds; undefined without one, invalid_cursor otherwise. */
-export function decodeKey<const K extends readonly KeyPart[]>(cursor: string | undefined, kinds: K): { [I in keyof K]: string } | undefined {
+export function decodeKey<const K extends readonly KeyPart[]>(
+  cursor: string | undefined,
+  kinds: K,
+): { [I in keyof K]: string } | undefined {
   if (cursor === undefined) return undefined;
   let parts: unknown;
   try {
@@ -56,6 +60,12 @@ export function decodeKey<const K extends readonly KeyPart[]>(cursor: string | u
   } catch {
     throw invalidCursor();
   }
-  if (!Array.isArray(parts) || parts.length !== kinds.length || !kinds.every((k, i) => KEY_PART_OK[k](parts[i])) || encodeKey(parts as string[]) !== cursor) throw invalidCursor();
+  if (
+    !Array.isArray(parts) ||
+    parts.length !== kinds.length ||
+    !kinds.every((k, i) => KEY_PART_OK[k](parts[i])) ||
+    encodeKey(parts as string[]) !== cursor
+  )
+    throw invalidCursor();
   return parts as { [I in keyof K]: string };
 }

@@ -28,8 +28,13 @@ export interface RoomRow {
   like_count: number;
 }
 
-export type NewRoom = Omit<RoomRow, 'member_count' | 'featured' | 'archived' | 'last_seq' | 'last_message_at' | 'cover_attachment_id' | 'like_count'>;
-export type RoomPatch = Partial<Pick<RoomRow, 'name' | 'description' | 'topic_kind' | 'categories' | 'member_limit' | 'featured' | 'archived' | 'cover_attachment_id'>>;
+export type NewRoom = Omit<
+  RoomRow,
+  'member_count' | 'featured' | 'archived' | 'last_seq' | 'last_message_at' | 'cover_attachment_id' | 'like_count'
+>;
+export type RoomPatch = Partial<
+  Pick<RoomRow, 'name' | 'description' | 'topic_kind' | 'categories' | 'member_limit' | 'featured' | 'archived' | 'cover_attachment_id'>
+>;
 
 export interface MembershipRow {
   room_id: string;

@@ -19,7 +19,18 @@ import type { AuditRepository } from './audit-types.ts';
 import type { SearchQuery } from '../domain/search-query.ts';
 import type { MessageSearchOptions, MessageSearchPage } from './search-types.ts';
 import type { CounsellorRepository, GuestRepository, ReportRepository, RoomLikeRepository } from './core-features-store.ts';
-import type { FollowEntry, IsoTime, NewUser, Page, PageRequest, ProfileFieldRow, SessionRow, SigningKeyRow, UserPatch, UserRow } from './types.ts';
+import type {
+  FollowEntry,
+  IsoTime,
+  NewUser,
+  Page,
+  PageRequest,
+  ProfileFieldRow,
+  SessionRow,
+  SigningKeyRow,
+  UserPatch,
+  UserRow,
+} from './types.ts';
 
 /**
  * The one storage interface every service talks to. Implemented once in SQL (Kysely) for both
@@ -198,7 +209,9 @@ export interface RoomRepository {
 export interface MembershipRepository {
   get(roomId: string, userId: string): Promise<MembershipRow | undefined>;
   /** Inserts; false when already a member. */
-  add(m: Pick<MembershipRow, 'room_id' | 'user_id' | 'role' | 'joined_at'> & Partial<Pick<MembershipRow, 'last_read_seq'>>): Promise<boolean>;
+  add(
+    m: Pick<MembershipRow, 'room_id' | 'user_id' | 'role' | 'joined_at'> & Partial<Pick<MembershipRow, 'last_read_seq'>>,
+  ): Promise<boolean>;
   /** Deletes; false when not a member. */
   remove(roomId: string, userId: string): Promise<boolean>;
   update(roomId: string, userId: string, patch: MembershipPatch): Promise<MembershipRow | undefined>;
@@ -272,7 +285,10 @@ export interface MessageRepository {
   findBySeq(roomId: string, seq: number): Promise<MessageRow | undefined>;
   findByClientId(senderId: string, clientId: string): Promise<MessageRow | undefined>;
   /** Changes a live message; a tombstone never changes (undefined when the message is deleted or unknown). */
-  update(id: string, patch: Partial<Pick<MessageRow, 'content' | 'edited_at' | 'deleted_at' | 'mentions' | 'mentions_room'>>): Promise<MessageRow | undefined>;
+  update(
+    id: string,
+    patch: Partial<Pick<MessageRow, 'content' | 'edited_at' | 'deleted_at' | 'mentions' | 'mentions_room'>>,
+  ): Promise<MessageRow | undefined>;
   /** Newest first with beforeSeq (or none); oldest first with afterSeq. */
   list(roomId: string, range: MessageRange): Promise<MessageRow[]>;
   incrementReplies(parentId: string): Promise<void>;

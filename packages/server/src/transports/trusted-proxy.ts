@@ -11,6 +11,11 @@ export function proxyTrust(setting: boolean | number | string): (peer: string | 
   if (setting === true) return () => true;
   if (setting === false) return () => false;
   if (typeof setting === 'number') return () => setting >= 1;
-  const trusted = proxyAddr.compile(setting.split(',').map((s) => s.trim()).filter(Boolean));
+  const trusted = proxyAddr.compile(
+    setting
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   return (peer) => peer !== undefined && trusted(peer, 0);
 }

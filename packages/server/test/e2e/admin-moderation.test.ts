@@ -31,7 +31,14 @@ for (const backend of backends()) {
     before(async () => {
       srv = await startServer(backend);
       root = await signup(srv.url); // the first account: a server admin, and never a member of the room below
-      [owner, alice, bob, carol, dave, mallory] = [await signup(srv.url), await signup(srv.url), await signup(srv.url), await signup(srv.url), await signup(srv.url), await signup(srv.url)];
+      [owner, alice, bob, carol, dave, mallory] = [
+        await signup(srv.url),
+        await signup(srv.url),
+        await signup(srv.url),
+        await signup(srv.url),
+        await signup(srv.url),
+        await signup(srv.url),
+      ];
       roomId = await makeRoom(owner, [alice, bob, carol, dave], { type: 'private' });
     });
     after(async () => {
@@ -49,14 +56,18 @@ for (const backend of backends()) {
       refused(await bob.api.patch(`/rooms/${roomId}/members/${carol.id}`, { muted: true }), 403, 'forbidden');
       refused(await bob.api.post(`/rooms/${roomId}/bans`, { user_id: dave.id }), 403, 'forbidden');
       refused(await mallory.api.post(`/admin/users/${alice.id}/deactivate`), 403, 'forbidden');
-      refused(await owner.api.post(`/admin/users/${alice.id}/deactivate`, { reason: 'room owners are not server admins' }), 403, 'forbidden');
+      refused(
+        await owner.api.post(`/admin/users/${alice.id}/deactivate`, { reason: 'room owners are not server admins' }),
+        403,
+        'forbidden',
+      );
       refused(await mallory.api.get('/admin/audit'), 403, 'forbidden');
       refused(await client(srv.url).get('/admin/audit'), 401, 'unauthenticated');
       assert.equal((await alice.api.get('/auth/me')).status, 200, 'still active');
       assert.deepEqual(await auditAll(root), [], 'nothing refused was audited');
     });
 
-    it("a server admin who is not a member deletes a message, mutes, removes and bans in a private room (reading stays members-only), and deactivates an account; each is audited once", async () => {
+    it('a server admin who is not a member deletes a message, mutes, removes and bans in a private room (reading stays members-only), and deactivates an account; each is audited once', async () => {
       // Reading rules stay: the room's log and members are still not the admin's to read.
       refused(await root.api.get(`/rooms/${roomId}/messages`), 404, 'room_not_found');
       const msg = await send(alice.api, roomId, 'spam spam spam');
@@ -76,7 +87,10 @@ for (const backend of backends()) {
 
       assert.equal((await root.api.post(`/rooms/${roomId}/bans`, { user_id: dave.id, reason: 'harassment' })).status, 204);
       const bans = await root.api.get(`/rooms/${roomId}/bans`);
-      assert.deepEqual(bans.body.items.map((b: any) => [b.user.id, b.reason]), [[dave.id, 'harassment']]);
+      assert.deepEqual(
+        bans.body.items.map((b: any) => [b.user.id, b.reason]),
+        [[dave.id, 'harassment']],
+      );
       refused(await owner.api.post(`/rooms/${roomId}/members`, { user_id: dave.id }), 403);
 
       // The owner stays out of reach: the room keeps its one owner.
@@ -106,11 +120,17 @@ for (const backend of backends()) {
       assert.deepEqual([mutedEntry.room_id, mutedEntry.target_user_id, mutedEntry.details], [roomId, bob.id, { muted_until: null }]);
       assert.deepEqual([removed.room_id, removed.target_user_id, removed.reason], [roomId, carol.id, null]);
       assert.deepEqual([banned.room_id, banned.target_user_id, banned.reason], [roomId, dave.id, 'harassment']);
-      assert.deepEqual([deactivated.room_id, deactivated.target_user_id, deactivated.reason, deactivated.target_message_id], [null, alice.id, 'spam account', null]);
+      assert.deepEqual(
+        [deactivated.room_id, deactivated.target_user_id, deactivated.reason, deactivated.target_message_id],
+        [null, alice.id, 'spam account', null],
+      );
 
       // Filters.
       assert.equal((await auditAll(root, `&room_id=${roomId}`)).length, 4);
-      assert.deepEqual((await auditAll(root, '&action=member_banned')).map((e) => e.id), [banned.id]);
+      assert.deepEqual(
+        (await auditAll(root, '&action=member_banned')).map((e) => e.id),
+        [banned.id],
+      );
       assert.equal((await auditAll(root, `&actor_id=${owner.id}`)).length, 0);
     });
 
@@ -123,11 +143,14 @@ for (const backend of backends()) {
       assert.equal((await owner.api.delete(`/messages/${own.id}`)).status, 204);
       assert.equal((await mallory.api.delete('/users/me', { password: mallory.password })).status, 204);
       const byOwner = await auditAll(root, `&actor_id=${owner.id}`);
-      assert.deepEqual(byOwner.map((e) => [e.action, e.target_user_id, e.room_id]), [
-        ['member_role_changed', bob.id, roomId],
-        ['member_unmuted', bob.id, roomId],
-        ['member_unbanned', dave.id, roomId],
-      ]);
+      assert.deepEqual(
+        byOwner.map((e) => [e.action, e.target_user_id, e.room_id]),
+        [
+          ['member_role_changed', bob.id, roomId],
+          ['member_unmuted', bob.id, roomId],
+          ['member_unbanned', dave.id, roomId],
+        ],
+      );
       assert.deepEqual(byOwner[0].details, { from: 'member', to: 'admin' });
       assert.equal((await auditAll(root, `&actor_id=${mallory.id}`)).length, 0);
     });

@@ -39,7 +39,10 @@ describe('one consistent API: methods, empty bodies, messages, users by name', (
     const bare = await fetch(`${srv.url}/rooms/${room.id}/invites`, { method: 'POST', headers: { authorization: `Bearer ${u.token}` } });
     assert.equal(bare.status, 201, await bare.clone().text());
     assert.equal(((await bare.json()) as any).max_uses, 1, 'the defaults');
-    const empty = await fetch(`${srv.url}/rooms/${room.id}/invites`, { method: 'POST', headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/json' } });
+    const empty = await fetch(`${srv.url}/rooms/${room.id}/invites`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/json' },
+    });
     assert.equal(empty.status, 201, await empty.clone().text());
     // A required field is named, not "the body".
     const noName = await fetch(`${srv.url}/rooms`, { method: 'POST', headers: { authorization: `Bearer ${u.token}` } });
@@ -82,7 +85,12 @@ describe('one consistent API: methods, empty bodies, messages, users by name', (
     assert.equal(added.status, 201, JSON.stringify(added.body));
     assert.equal(added.body.user.id, bob.id);
     assert.equal((await alice.api.post(`/rooms/${room.id}/members`, { user_id: bob.id })).status, 200, 'user_id still works');
-    assertRefused(await alice.api.post(`/rooms/${room.id}/members`, { user_id: bob.id, username: bob.username }), 400, 'validation_failed', 'body.user_id');
+    assertRefused(
+      await alice.api.post(`/rooms/${room.id}/members`, { user_id: bob.id, username: bob.username }),
+      400,
+      'validation_failed',
+      'body.user_id',
+    );
     assertRefused(await alice.api.post(`/rooms/${room.id}/members`, {}), 400, 'validation_failed', 'body.user_id');
     assertRefused(await alice.api.post(`/rooms/${room.id}/members`, { username: 'nobody_here' }), 404, 'user_not_found');
 
@@ -93,10 +101,16 @@ describe('one consistent API: methods, empty bodies, messages, users by name', (
     assert.equal((await alice.api.post('/direct', { user_id: carol.id })).status, 200);
 
     assert.equal((await alice.api.post('/users/me/blocks', { username: carol.username })).status, 204);
-    assert.deepEqual((await alice.api.get('/users/me/blocks')).body.items.map((x: any) => x.id), [carol.id]);
+    assert.deepEqual(
+      (await alice.api.get('/users/me/blocks')).body.items.map((x: any) => x.id),
+      [carol.id],
+    );
     assertRefused(await carol.api.post('/direct', { username: alice.username }), 403, 'blocked');
 
     assert.equal((await alice.api.post(`/rooms/${room.id}/bans`, { username: bob.username })).status, 204);
-    assert.deepEqual((await alice.api.get(`/rooms/${room.id}/bans`)).body.items.map((x: any) => x.user.id), [bob.id]);
+    assert.deepEqual(
+      (await alice.api.get(`/rooms/${room.id}/bans`)).body.items.map((x: any) => x.user.id),
+      [bob.id],
+    );
   });
 });

@@ -18,7 +18,9 @@ async function walk(api: Client, path: string, key: (item: any) => string, limit
   let pages = 0;
   do {
     const sep = path.includes('?') ? '&' : '?';
-    const res: { status: number; body: any } = await api.get(`${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const res: { status: number; body: any } = await api.get(
+      `${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
     assert.equal(res.status, 200, `${path}: ${JSON.stringify(res.body)}`);
     assert.ok(Array.isArray(res.body.items), `${path}: items`);
     assert.ok('next_cursor' in res.body, `${path}: next_cursor`);
@@ -107,8 +109,15 @@ for (const setup of wsSetups()) {
       // Oldest first with after=: the cursor keeps that direction.
       const first = await owner.api.get(`/rooms/${roomId}/messages?after=0&limit=2`);
       const second = await owner.api.get(`/rooms/${roomId}/messages?cursor=${encodeURIComponent(first.body.next_cursor)}&limit=2`);
-      assert.deepEqual([...first.body.items, ...second.body.items].map((m: any) => m.id), older.slice(-4).reverse());
-      assert.equal((await owner.api.get(`/rooms/${roomId}/messages?before=5&cursor=${encodeURIComponent(first.body.next_cursor)}`)).status, 400, 'one of before, after, cursor');
+      assert.deepEqual(
+        [...first.body.items, ...second.body.items].map((m: any) => m.id),
+        older.slice(-4).reverse(),
+      );
+      assert.equal(
+        (await owner.api.get(`/rooms/${roomId}/messages?before=5&cursor=${encodeURIComponent(first.body.next_cursor)}`)).status,
+        400,
+        'one of before, after, cursor',
+      );
     });
 
     it('presence', async () => {

@@ -22,9 +22,21 @@ describe('attachments on S3 storage', () => {
   before(async () => {
     s3 = await testS3();
     srv = await startServer(backends()[0]!, {
-      config: { STORAGE: 's3', S3_ENDPOINT: s3.url, S3_BUCKET: bucket, S3_ACCESS_KEY_ID: s3.accessKeyId, S3_SECRET_ACCESS_KEY: s3.secretAccessKey, S3_CREATE_BUCKET: 'true' },
+      config: {
+        STORAGE: 's3',
+        S3_ENDPOINT: s3.url,
+        S3_BUCKET: bucket,
+        S3_ACCESS_KEY_ID: s3.accessKeyId,
+        S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        S3_CREATE_BUCKET: 'true',
+      },
     });
-    client = new S3Client({ endpoint: s3.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+    client = new S3Client({
+      endpoint: s3.url,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
     user = await signup(srv.url);
   });
   after(async () => {

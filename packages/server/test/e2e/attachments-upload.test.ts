@@ -54,7 +54,10 @@ for (const backend of backends()) {
         assert.deepEqual([a.mime_type, a.kind, a.filename], [f.expect.mime, f.expect.kind, f.name], key);
         if (f.width !== undefined) assert.deepEqual([a.width, a.height], [f.width, f.height], `${key}: dimensions`);
         if (a.kind === 'image') {
-          assert.ok(a.thumbnail && a.thumbnail.width <= 400 && a.thumbnail.height <= 400, `${key}: thumbnail ${JSON.stringify(a.thumbnail)}`);
+          assert.ok(
+            a.thumbnail && a.thumbnail.width <= 400 && a.thumbnail.height <= 400,
+            `${key}: thumbnail ${JSON.stringify(a.thumbnail)}`,
+          );
         } else assert.equal(a.thumbnail, null, key);
         const got = await download(srv.url, a.url);
         assert.equal(got.status, 200, key);
@@ -95,7 +98,10 @@ for (const backend of backends()) {
       const long = await name(`${'a'.repeat(300)}.pdf`);
       assert.ok([...long].length <= 255 && long.endsWith('.pdf'), long);
       const got = await download(srv.url, (await upload(srv.url, user.token, 'rapport été.pdf', pdf)).body.attachment.url);
-      assert.match(got.headers.get('content-disposition') ?? '', /^attachment; filename="rapport _t_.pdf"; filename\*=UTF-8''rapport%20%C3%A9t%C3%A9.pdf$/);
+      assert.match(
+        got.headers.get('content-disposition') ?? '',
+        /^attachment; filename="rapport _t_.pdf"; filename\*=UTF-8''rapport%20%C3%A9t%C3%A9.pdf$/,
+      );
     });
 
     it('refuses anonymous uploads, a missing file part and a JSON body, keeping nothing', async () => {

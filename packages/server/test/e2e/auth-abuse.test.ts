@@ -15,7 +15,12 @@ const REAL_LIMITS = { LOGIN_IP_LIMIT: 30, SIGNUP_IP_LIMIT: 10, PASSWORD_HASH_QUE
 /** Signs up from a source address of its own (sign-ups are limited per IP). */
 async function signupFrom(srv: TestServer, ip: string, over: Record<string, unknown> = {}) {
   const username = (over.username as string | undefined) ?? name('u');
-  const res = await requestFrom(ip, srv.url, 'POST', '/auth/signup', { username, email: `${username}@example.test`, password: pw, ...over });
+  const res = await requestFrom(ip, srv.url, 'POST', '/auth/signup', {
+    username,
+    email: `${username}@example.test`,
+    password: pw,
+    ...over,
+  });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return { id: res.body.user.id as string, username, token: res.body.token as string };
 }
@@ -40,7 +45,12 @@ for (const backend of backends()) {
       assert.equal(owner.me.is_admin, true);
       const room = (await owner.api.post('/rooms', { name: 'invite-only club', type: 'private' })).body;
       const code = (await owner.api.post(`/rooms/${room.id}/invites`, { max_uses: 1 })).body.code as string;
-      const body = (username: string, extra: Record<string, unknown> = {}) => ({ username, email: `${username}@example.test`, password: pw, ...extra });
+      const body = (username: string, extra: Record<string, unknown> = {}) => ({
+        username,
+        email: `${username}@example.test`,
+        password: pw,
+        ...extra,
+      });
       const anon = client(invite.url);
 
       const bare = await anon.post('/auth/signup', body('newcomer'));
@@ -53,18 +63,31 @@ for (const backend of backends()) {
       const joined = await anon.post('/auth/signup', body('newcomer', { invite_code: code.toUpperCase() }));
       assert.equal(joined.status, 201);
       const rooms = (await client(invite.url, joined.body.token).get('/rooms')).body.items as { id: string }[];
-      assert.deepEqual(rooms.map((r) => r.id), [room.id], 'the new account is a member of the invite\'s room');
+      assert.deepEqual(
+        rooms.map((r) => r.id),
+        [room.id],
+        "the new account is a member of the invite's room",
+      );
 
       const usedUp = await anon.post('/auth/signup', body('latecomer', { invite_code: code }));
       assert.equal(usedUp.status, 410);
       assert.equal(usedUp.body.error.code, 'invite_used_up');
-      assert.equal((await anon.post('/auth/login', { username: 'latecomer', password: pw })).status, 401, 'a refused sign-up creates nothing');
+      assert.equal(
+        (await anon.post('/auth/login', { username: 'latecomer', password: pw })).status,
+        401,
+        'a refused sign-up creates nothing',
+      );
     });
 
     it('SIGNUP=closed: after the first account nobody signs up; an admin makes accounts', async () => {
       const owner = await signup(closed.url);
       assert.equal(owner.me.is_admin, true);
-      const res = await client(closed.url).post('/auth/signup', { username: 'walkin', email: 'walkin@example.test', password: pw, setup_token: TEST_SETUP_TOKEN });
+      const res = await client(closed.url).post('/auth/signup', {
+        username: 'walkin',
+        email: 'walkin@example.test',
+        password: pw,
+        setup_token: TEST_SETUP_TOKEN,
+      });
       assert.equal(res.status, 403);
       assert.equal(res.body.error.code, 'signup_closed');
       assert.equal((await client(closed.url).post('/auth/login', { username: 'walkin', password: pw })).status, 401);
@@ -84,7 +107,10 @@ for (const backend of backends()) {
     it('one address gets LOGIN_IP_LIMIT login attempts, whatever names it types; another address is not affected', async () => {
       const u = await signupFrom(srv, '127.0.2.9');
       for (let i = 0; i < 5; i++) {
-        assert.equal((await requestFrom('127.0.2.1', srv.url, 'POST', '/auth/login', { username: name('nobody'), password: pw })).status, 401);
+        assert.equal(
+          (await requestFrom('127.0.2.1', srv.url, 'POST', '/auth/login', { username: name('nobody'), password: pw })).status,
+          401,
+        );
       }
       const refusedAt = performance.now();
       const sixth = await requestFrom('127.0.2.1', srv.url, 'POST', '/auth/login', { username: u.username, password: pw });
@@ -98,7 +124,11 @@ for (const backend of backends()) {
 
     it('one address gets SIGNUP_IP_LIMIT sign-ups; the next is 429 and creates nothing', async () => {
       for (let i = 0; i < 3; i++) await signupFrom(srv, '127.0.3.1');
-      const fourth = await requestFrom('127.0.3.1', srv.url, 'POST', '/auth/signup', { username: 'fourth_one', email: 'f@example.test', password: pw });
+      const fourth = await requestFrom('127.0.3.1', srv.url, 'POST', '/auth/signup', {
+        username: 'fourth_one',
+        email: 'f@example.test',
+        password: pw,
+      });
       assert.equal(fourth.status, 429);
       assert.equal(fourth.body.error.code, 'rate_limited');
       assert.equal((await requestFrom('127.0.3.2', srv.url, 'POST', '/auth/login', { username: 'fourth_one', password: pw })).status, 401);
@@ -115,7 +145,11 @@ for (const backend of backends()) {
       const blocked = await attempt({ email, password: pw });
       assert.equal(blocked.status, 429, 'three failures, by either identifier, block the account from that address');
       assert.equal(blocked.body.error.code, 'login_blocked');
-      assert.equal((await requestFrom('127.0.4.2', srv.url, 'POST', '/auth/login', { email, password: pw })).status, 200, 'not from another address');
+      assert.equal(
+        (await requestFrom('127.0.4.2', srv.url, 'POST', '/auth/login', { email, password: pw })).status,
+        200,
+        'not from another address',
+      );
     });
 
     it('a login by email checks at most LOGIN_EMAIL_MAX_ACCOUNTS accounts, the most recently seen first', async () => {
@@ -123,7 +157,10 @@ for (const backend of backends()) {
       const accounts = [];
       for (let i = 0; i < 5; i++) accounts.push(await signupFrom(srv, `127.0.5.${i + 1}`, { email }));
       for (const seen of [accounts[0]!, accounts[3]!]) {
-        assert.equal((await requestFrom('127.0.5.9', srv.url, 'POST', '/auth/login', { username: seen.username, password: pw })).status, 200);
+        assert.equal(
+          (await requestFrom('127.0.5.9', srv.url, 'POST', '/auth/login', { username: seen.username, password: pw })).status,
+          200,
+        );
       }
       const res = await requestFrom('127.0.5.10', srv.url, 'POST', '/auth/login', { email, password: pw });
       assert.equal(res.status, 300);
@@ -136,20 +173,27 @@ for (const backend of backends()) {
   describe(`password hashing has a bounded line: ${backend.name}`, { skip }, () => {
     let srv: TestServer;
     before(async () => {
-      srv = await startServer(backend, { config: { ...REAL_LIMITS, BCRYPT_COST: 12, PASSWORD_HASH_CONCURRENCY: 1, PASSWORD_HASH_QUEUE: 2 } });
+      srv = await startServer(backend, {
+        config: { ...REAL_LIMITS, BCRYPT_COST: 12, PASSWORD_HASH_CONCURRENCY: 1, PASSWORD_HASH_QUEUE: 2 },
+      });
     });
     after(() => srv?.stop());
 
     it('logins past the line are refused at once with 503 server_busy and a Retry-After; the others succeed', async () => {
       const u = await signup(srv.url);
       const answers = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => requestFrom(`127.0.6.${i + 1}`, srv.url, 'POST', '/auth/login', { username: u.username, password: pw })),
+        Array.from({ length: 10 }, (_, i) =>
+          requestFrom(`127.0.6.${i + 1}`, srv.url, 'POST', '/auth/login', { username: u.username, password: pw }),
+        ),
       );
       const statuses = answers.map((a) => a.status);
       const shed = answers.filter((a) => a.status === 503);
       assert.ok(shed.length >= 1, `some were shed: ${statuses.join(',')}`);
       assert.ok(statuses.filter((s) => s === 200).length >= 3, `one running and two waiting got through: ${statuses.join(',')}`);
-      assert.ok(statuses.every((s) => s === 200 || s === 503), statuses.join(','));
+      assert.ok(
+        statuses.every((s) => s === 200 || s === 503),
+        statuses.join(','),
+      );
       for (const a of shed) {
         assert.equal(a.body.error.code, 'server_busy');
         assert.ok(Number(a.headers.get('retry-after')) >= 1);

@@ -59,7 +59,8 @@ for (const backend of backends()) {
       for (const { method, path } of operations) {
         for (const authorization of [undefined, 'Bearer not.a.token']) {
           const got = await send(method, path, authorization);
-          if (got.status !== 401) wrong.push(`${method} ${path} (${authorization ? 'forged token' : 'no token'}): ${got.status} ${got.code}`);
+          if (got.status !== 401)
+            wrong.push(`${method} ${path} (${authorization ? 'forged token' : 'no token'}): ${got.status} ${got.code}`);
         }
       }
       assert.deepEqual(wrong, []);

@@ -48,7 +48,11 @@ for (const backend of backends()) {
       const byEmail = await client(srv.url).post('/auth/login', { email: `${u.username}@EXAMPLE.test`, password: pw });
       assert.equal(byEmail.status, 200);
       assert.equal(byEmail.body.user.id, u.id);
-      const wrong = await client(srv.url).post('/auth/login', { username: u.username, password: 'wrong password' }, { 'x-forwarded-for': '10.0.0.1' });
+      const wrong = await client(srv.url).post(
+        '/auth/login',
+        { username: u.username, password: 'wrong password' },
+        { 'x-forwarded-for': '10.0.0.1' },
+      );
       const unknown = await client(srv.url).post('/auth/login', { username: 'nobody_here', password: 'wrong password' });
       assert.equal(wrong.status, 401);
       assert.deepEqual(wrong.body, unknown.body);
@@ -60,7 +64,11 @@ for (const backend of backends()) {
       const res = await client(srv.url).post('/auth/login', { username: ` ${u.username}@Example.TEST `, password: pw });
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.equal(res.body.user.id, u.id);
-      const wrong = await client(srv.url).post('/auth/login', { username: `${u.username}@example.test`, password: 'wrong password' }, { 'x-forwarded-for': '10.0.0.2' });
+      const wrong = await client(srv.url).post(
+        '/auth/login',
+        { username: `${u.username}@example.test`, password: 'wrong password' },
+        { 'x-forwarded-for': '10.0.0.2' },
+      );
       assert.equal(wrong.status, 401);
       assert.equal(wrong.body.error.code, 'invalid_credentials');
       const email = `shared-field-${Date.now()}@example.test`;
@@ -96,7 +104,11 @@ for (const backend of backends()) {
       assert.equal(blocked.status, 429);
       assert.equal(blocked.body.error.code, 'login_blocked');
       assert.ok(Number(blocked.headers.get('retry-after')) > 0 && Number(blocked.headers.get('retry-after')) <= 60);
-      assert.equal((await requestFrom('127.0.0.2', srv.url, 'POST', '/auth/login', { username: u.username, password: pw })).status, 200, 'another IP is not blocked');
+      assert.equal(
+        (await requestFrom('127.0.0.2', srv.url, 'POST', '/auth/login', { username: u.username, password: pw })).status,
+        200,
+        'another IP is not blocked',
+      );
       clock.advance(59_000);
       assert.equal((await client(srv.url).post('/auth/login', { username: u.username, password: pw })).status, 429);
       clock.advance(1_001);
@@ -105,7 +117,8 @@ for (const backend of backends()) {
 
     it('blocks unknown usernames the same way (the lockout reveals nothing)', async () => {
       const statuses = [];
-      for (let i = 0; i < 4; i++) statuses.push((await client(srv.url).post('/auth/login', { username: 'ghost_user', password: 'bad guess' })).status);
+      for (let i = 0; i < 4; i++)
+        statuses.push((await client(srv.url).post('/auth/login', { username: 'ghost_user', password: 'bad guess' })).status);
       assert.deepEqual(statuses, [401, 401, 401, 429]);
     });
 
@@ -113,7 +126,14 @@ for (const backend of backends()) {
       const u = await signup(srv.url);
       const attempt = (password: string) => client(srv.url).post('/auth/login', { username: u.username, password });
       assert.deepEqual(
-        [(await attempt('bad 1')).status, (await attempt('bad 2')).status, (await attempt(pw)).status, (await attempt('bad 3')).status, (await attempt('bad 4')).status, (await attempt(pw)).status],
+        [
+          (await attempt('bad 1')).status,
+          (await attempt('bad 2')).status,
+          (await attempt(pw)).status,
+          (await attempt('bad 3')).status,
+          (await attempt('bad 4')).status,
+          (await attempt(pw)).status,
+        ],
         [401, 401, 200, 401, 401, 200],
       );
     });
@@ -170,9 +190,15 @@ for (const backend of backends()) {
       assert.equal((await u.api.get('/auth/me')).body.error.code, 'token_revoked');
       assert.equal((await client(srv.url).post('/auth/login', { username: u.username, password: pw })).status, 401);
       assert.equal((await client(srv.url).post('/auth/login', { username: u.username, password: 'a brand new secret' })).status, 200);
-      const same = await client(srv.url, res.body.token).put('/users/me/password', { current_password: 'a brand new secret', new_password: 'a brand new secret' });
+      const same = await client(srv.url, res.body.token).put('/users/me/password', {
+        current_password: 'a brand new secret',
+        new_password: 'a brand new secret',
+      });
       assert.equal(same.status, 409);
-      const wrong = await client(srv.url, res.body.token).put('/users/me/password', { current_password: 'not it at all', new_password: 'whatever else 1' });
+      const wrong = await client(srv.url, res.body.token).put('/users/me/password', {
+        current_password: 'not it at all',
+        new_password: 'whatever else 1',
+      });
       assert.equal(wrong.status, 403);
       assert.equal(wrong.body.error.code, 'wrong_password');
     });

@@ -104,7 +104,19 @@ export class World {
       clock.advance(25 * 60 * 60 * 1000);
       const login = await client(server.url).post('/auth/login', { username: admin0.username, password: admin0.password });
       assert.equal(login.status, 200, JSON.stringify(login.body));
-      const names = ['owner', 'admin', 'member', 'muted', 'blocked', 'banned', 'invited', 'outsider', 'revoked_token', 'deactivated', ...EXTRAS] as const;
+      const names = [
+        'owner',
+        'admin',
+        'member',
+        'muted',
+        'blocked',
+        'banned',
+        'invited',
+        'outsider',
+        'revoked_token',
+        'deactivated',
+        ...EXTRAS,
+      ] as const;
       const users = await Promise.all(names.map((username) => signup(server.url, { username })));
       const accounts = Object.fromEntries([
         ['server_admin', { ...acct(admin0), token: login.body.token as string }],
@@ -201,7 +213,9 @@ export class World {
     const attachmentId = await this.postImage('victim', roomId);
     await this.expect(owner.patch(`/rooms/${roomId}/members/${this.id('muted')}`, { muted: true }), 200);
     await this.expect(owner.post(`/rooms/${roomId}/bans`, { user_id: this.id('banned') }), 204);
-    const [invite, spare] = await Promise.all((full ? [1, 2] : [1]).map(() => this.expect(this.as('admin').post(`/rooms/${roomId}/invites`, {}), 201)));
+    const [invite, spare] = await Promise.all(
+      (full ? [1, 2] : [1]).map(() => this.expect(this.as('admin').post(`/rooms/${roomId}/invites`, {}), 201)),
+    );
     if (kind.endsWith('archived')) await this.expect(this.as('server_admin').put(`/rooms/${roomId}/flags`, { archived: true }), 200);
     const fx: Fixture = {
       kind,
@@ -231,7 +245,14 @@ export class World {
     const [ownerMsg, blockedMsg] = [await this.send('owner', withBlock.id, 'hi'), await this.send('blocked', withBlock.id, 'hi owner')];
     const [plainImage, blockedImage] = [await this.postImage('peer', plain.id), await this.postImage('owner', withBlock.id)];
     await this.expect(this.as('owner').post(`/users/${this.id('blocked')}/block`), 204);
-    const direct = (roomId: string, victim: Name, target: string, own: Partial<Record<Actor, string>>, blocked: Actor[], attachmentId: string): Fixture => ({
+    const direct = (
+      roomId: string,
+      victim: Name,
+      target: string,
+      own: Partial<Record<Actor, string>>,
+      blocked: Actor[],
+      attachmentId: string,
+    ): Fixture => ({
       kind: 'direct',
       roomId,
       victimId: this.id(victim),
@@ -276,7 +297,10 @@ export class World {
       members: members.items.map((m) => m.membership),
       bans: bans.map((b) => b.ban),
       messages,
-      reactions: await s.reactions.groups(messages.map((m) => m.id), this.id('owner')),
+      reactions: await s.reactions.groups(
+        messages.map((m) => m.id),
+        this.id('owner'),
+      ),
       pins,
       events: events.map((e) => `${e.seq}:${e.type}`),
       invites,

@@ -5,7 +5,19 @@ import { ERROR_STATUS, type ErrorCode } from '@rooms/protocol';
 import { decide, ROOM_POLICY, type RoomAction } from '../../src/policies/room.policy.ts';
 import type { Answer } from '../helpers/server.ts';
 import { backends } from '../helpers/services.ts';
-import { ACTORS, type Actor, applies, ROOM_ACTORS, AUTH_FAILURES, type Fixture, isAuthFailure, ROOM_KINDS, type RoomKind, typeOf, World } from './authz-cast.ts';
+import {
+  ACTORS,
+  type Actor,
+  applies,
+  ROOM_ACTORS,
+  AUTH_FAILURES,
+  type Fixture,
+  isAuthFailure,
+  ROOM_KINDS,
+  type RoomKind,
+  typeOf,
+  World,
+} from './authz-cast.ts';
 
 /**
  * The authorization matrix: every room endpoint × every kind of caller × every kind of room. The
@@ -60,7 +72,9 @@ const ENDPOINTS: readonly Endpoint[] = [
     call: (c) => ({ method: 'GET', path: room(c) }),
     check: (res, c) => {
       // Outsiders of a public room see its discovery fields only.
-      if (!c.member) for (const key of ['membership', 'last_seq', 'created_by', 'unread_count']) assert.ok(!(key in res.body), `a non-member sees ${key}`);
+      if (!c.member)
+        for (const key of ['membership', 'last_seq', 'created_by', 'unread_count'])
+          assert.ok(!(key in res.body), `a non-member sees ${key}`);
       else assert.ok(res.body.membership, 'a member sees their membership');
     },
   },
@@ -73,7 +87,13 @@ const ENDPOINTS: readonly Endpoint[] = [
     // SPEC 2 and 8: nobody messages across a block in a direct room.
     refine: (c, e) => (e.ok && c.fx.blockedFromPeer.has(c.actor) ? refused('blocked') : e),
   },
-  { route: 'GET /messages/:id', action: 'read', ok: [200], messageScoped: true, call: (c) => ({ method: 'GET', path: `/messages/${msg(c)}` }) },
+  {
+    route: 'GET /messages/:id',
+    action: 'read',
+    ok: [200],
+    messageScoped: true,
+    call: (c) => ({ method: 'GET', path: `/messages/${msg(c)}` }),
+  },
   {
     route: 'PUT /messages/:id (own message)',
     action: 'send',
@@ -89,31 +109,132 @@ const ENDPOINTS: readonly Endpoint[] = [
     destructive: true,
     call: (c) => ({ method: 'DELETE', path: `/messages/${msg(c)}` }),
   },
-  { route: 'POST /messages/:id/reactions', action: 'react', ok: [200, 201], messageScoped: true, call: (c) => ({ method: 'POST', path: `/messages/${msg(c)}/reactions`, body: { emoji: '👍🏽' } }) },
-  { route: 'DELETE /messages/:id/reactions/:emoji', action: 'react', ok: [204], messageScoped: true, call: (c) => ({ method: 'DELETE', path: `/messages/${msg(c)}/reactions/${encodeURIComponent('👍🏽')}` }) },
-  { route: 'GET /messages/:id/readers', action: 'read', ok: [200], messageScoped: true, call: (c) => ({ method: 'GET', path: `/messages/${msg(c)}/readers` }) },
-  { route: 'POST /rooms/:id/read', action: 'read', ok: [200], call: (c) => ({ method: 'POST', path: room(c, '/read'), body: { message_id: msg(c) } }) },
-  { route: 'PUT /rooms/:id/notifications', action: 'read', ok: [204], call: (c) => ({ method: 'PUT', path: room(c, '/notifications'), body: { level: 'mentions' } }) },
+  {
+    route: 'POST /messages/:id/reactions',
+    action: 'react',
+    ok: [200, 201],
+    messageScoped: true,
+    call: (c) => ({ method: 'POST', path: `/messages/${msg(c)}/reactions`, body: { emoji: '👍🏽' } }),
+  },
+  {
+    route: 'DELETE /messages/:id/reactions/:emoji',
+    action: 'react',
+    ok: [204],
+    messageScoped: true,
+    call: (c) => ({ method: 'DELETE', path: `/messages/${msg(c)}/reactions/${encodeURIComponent('👍🏽')}` }),
+  },
+  {
+    route: 'GET /messages/:id/readers',
+    action: 'read',
+    ok: [200],
+    messageScoped: true,
+    call: (c) => ({ method: 'GET', path: `/messages/${msg(c)}/readers` }),
+  },
+  {
+    route: 'POST /rooms/:id/read',
+    action: 'read',
+    ok: [200],
+    call: (c) => ({ method: 'POST', path: room(c, '/read'), body: { message_id: msg(c) } }),
+  },
+  {
+    route: 'PUT /rooms/:id/notifications',
+    action: 'read',
+    ok: [204],
+    call: (c) => ({ method: 'PUT', path: room(c, '/notifications'), body: { level: 'mentions' } }),
+  },
   // Hiding changes only the actor's own list, which no other endpoint here reads.
   { route: 'POST /rooms/:id/hide', action: 'hide', ok: [204], call: (c) => ({ method: 'POST', path: room(c, '/hide') }) },
   { route: 'DELETE /rooms/:id/hide', action: 'hide', ok: [204], call: (c) => ({ method: 'DELETE', path: room(c, '/hide') }) },
   { route: 'GET /rooms/:id/pins', action: 'read', ok: [200], call: (c) => ({ method: 'GET', path: room(c, '/pins') }) },
-  { route: 'POST /messages/:id/pin', action: 'pin', ok: [204], messageScoped: true, call: (c) => ({ method: 'POST', path: `/messages/${msg(c)}/pin` }) },
-  { route: 'DELETE /messages/:id/pin', action: 'pin', ok: [204], messageScoped: true, call: (c) => ({ method: 'DELETE', path: `/messages/${msg(c)}/pin` }) },
+  {
+    route: 'POST /messages/:id/pin',
+    action: 'pin',
+    ok: [204],
+    messageScoped: true,
+    call: (c) => ({ method: 'POST', path: `/messages/${msg(c)}/pin` }),
+  },
+  {
+    route: 'DELETE /messages/:id/pin',
+    action: 'pin',
+    ok: [204],
+    messageScoped: true,
+    call: (c) => ({ method: 'DELETE', path: `/messages/${msg(c)}/pin` }),
+  },
   { route: 'GET /rooms/:id/members', action: 'read', ok: [200], call: (c) => ({ method: 'GET', path: room(c, '/members') }) },
-  { route: 'POST /rooms/:id/members', action: 'invite', ok: [200, 201], call: (c) => ({ method: 'POST', path: room(c, '/members'), body: { user_id: c.w.id('addee') } }) },
-  { route: 'DELETE /rooms/:id/members/:userId', action: 'remove_member', ok: [204], destructive: true, call: (c) => ({ method: 'DELETE', path: room(c, `/members/${c.fx.victimId}`) }) },
-  { route: 'PATCH /rooms/:id/members/:userId (mute)', action: 'mute', ok: [200], call: (c) => ({ method: 'PATCH', path: room(c, `/members/${c.fx.victimId}`), body: { muted: true } }) },
-  { route: 'PATCH /rooms/:id/members/:userId/role', action: 'change_role', ok: [200], destructive: true, call: (c) => ({ method: 'PATCH', path: room(c, `/members/${c.fx.victimId}/role`), body: { role: 'admin' } }) },
-  { route: 'POST /rooms/:id/transfer', action: 'transfer', ok: [200], destructive: true, call: (c) => ({ method: 'POST', path: room(c, '/transfer'), body: { user_id: c.fx.victimId } }) },
-  { route: 'POST /rooms/:id/bans', action: 'ban', ok: [204], destructive: true, call: (c) => ({ method: 'POST', path: room(c, '/bans'), body: { user_id: c.fx.victimId, reason: 'matrix' } }) },
+  {
+    route: 'POST /rooms/:id/members',
+    action: 'invite',
+    ok: [200, 201],
+    call: (c) => ({ method: 'POST', path: room(c, '/members'), body: { user_id: c.w.id('addee') } }),
+  },
+  {
+    route: 'DELETE /rooms/:id/members/:userId',
+    action: 'remove_member',
+    ok: [204],
+    destructive: true,
+    call: (c) => ({ method: 'DELETE', path: room(c, `/members/${c.fx.victimId}`) }),
+  },
+  {
+    route: 'PATCH /rooms/:id/members/:userId (mute)',
+    action: 'mute',
+    ok: [200],
+    call: (c) => ({ method: 'PATCH', path: room(c, `/members/${c.fx.victimId}`), body: { muted: true } }),
+  },
+  {
+    route: 'PATCH /rooms/:id/members/:userId/role',
+    action: 'change_role',
+    ok: [200],
+    destructive: true,
+    call: (c) => ({ method: 'PATCH', path: room(c, `/members/${c.fx.victimId}/role`), body: { role: 'admin' } }),
+  },
+  {
+    route: 'POST /rooms/:id/transfer',
+    action: 'transfer',
+    ok: [200],
+    destructive: true,
+    call: (c) => ({ method: 'POST', path: room(c, '/transfer'), body: { user_id: c.fx.victimId } }),
+  },
+  {
+    route: 'POST /rooms/:id/bans',
+    action: 'ban',
+    ok: [204],
+    destructive: true,
+    call: (c) => ({ method: 'POST', path: room(c, '/bans'), body: { user_id: c.fx.victimId, reason: 'matrix' } }),
+  },
   { route: 'GET /rooms/:id/bans', action: 'ban', ok: [200], call: (c) => ({ method: 'GET', path: room(c, '/bans') }) },
-  { route: 'DELETE /rooms/:id/bans/:userId', action: 'ban', ok: [204], destructive: true, call: (c) => ({ method: 'DELETE', path: room(c, `/bans/${c.fx.bannedId}`) }) },
-  { route: 'POST /rooms/:id/invites', action: 'invite', ok: [201], call: (c) => ({ method: 'POST', path: room(c, '/invites'), body: { max_uses: 1 } }) },
+  {
+    route: 'DELETE /rooms/:id/bans/:userId',
+    action: 'ban',
+    ok: [204],
+    destructive: true,
+    call: (c) => ({ method: 'DELETE', path: room(c, `/bans/${c.fx.bannedId}`) }),
+  },
+  {
+    route: 'POST /rooms/:id/invites',
+    action: 'invite',
+    ok: [201],
+    call: (c) => ({ method: 'POST', path: room(c, '/invites'), body: { max_uses: 1 } }),
+  },
   { route: 'GET /rooms/:id/invites', action: 'list_invites', ok: [200], call: (c) => ({ method: 'GET', path: room(c, '/invites') }) },
-  { route: 'DELETE /invites/:code', action: 'invite', ok: [204], groupsOnly: true, call: (c) => ({ method: 'DELETE', path: `/invites/${c.fx.spareCode}` }) },
-  { route: 'PUT /rooms/:id', action: 'update', ok: [200], call: (c) => ({ method: 'PUT', path: room(c), body: { description: `edited by ${c.actor}` } }) },
-  { route: 'PUT /rooms/:id/flags', action: 'set_flags', ok: [200], call: (c) => ({ method: 'PUT', path: room(c, '/flags'), body: { featured: true } }) },
+  {
+    route: 'DELETE /invites/:code',
+    action: 'invite',
+    ok: [204],
+    groupsOnly: true,
+    call: (c) => ({ method: 'DELETE', path: `/invites/${c.fx.spareCode}` }),
+  },
+  {
+    route: 'PUT /rooms/:id',
+    action: 'update',
+    ok: [200],
+    call: (c) => ({ method: 'PUT', path: room(c), body: { description: `edited by ${c.actor}` } }),
+  },
+  {
+    route: 'PUT /rooms/:id/flags',
+    action: 'set_flags',
+    ok: [200],
+    call: (c) => ({ method: 'PUT', path: room(c, '/flags'), body: { featured: true } }),
+  },
   {
     route: 'POST /rooms/:id/join',
     action: 'join',
@@ -133,9 +254,27 @@ const ENDPOINTS: readonly Endpoint[] = [
     // A room always has exactly one owner: an owner who is not the last member transfers first.
     refine: (c, e) => (e.ok && c.actor === 'owner' ? refused('owner_must_transfer') : e),
   },
-  { route: 'GET /attachments/:id (posted in the room)', action: 'read', ok: [200], attachmentScoped: true, call: (c) => ({ method: 'GET', path: `/attachments/${c.fx.attachmentId}` }) },
-  { route: 'GET /attachments/:id/thumbnail', action: 'read', ok: [200], attachmentScoped: true, call: (c) => ({ method: 'GET', path: `/attachments/${c.fx.attachmentId}/thumbnail` }) },
-  { route: 'GET /attachments/:id/info', action: 'read', ok: [200], attachmentScoped: true, call: (c) => ({ method: 'GET', path: `/attachments/${c.fx.attachmentId}/info` }) },
+  {
+    route: 'GET /attachments/:id (posted in the room)',
+    action: 'read',
+    ok: [200],
+    attachmentScoped: true,
+    call: (c) => ({ method: 'GET', path: `/attachments/${c.fx.attachmentId}` }),
+  },
+  {
+    route: 'GET /attachments/:id/thumbnail',
+    action: 'read',
+    ok: [200],
+    attachmentScoped: true,
+    call: (c) => ({ method: 'GET', path: `/attachments/${c.fx.attachmentId}/thumbnail` }),
+  },
+  {
+    route: 'GET /attachments/:id/info',
+    action: 'read',
+    ok: [200],
+    attachmentScoped: true,
+    call: (c) => ({ method: 'GET', path: `/attachments/${c.fx.attachmentId}/info` }),
+  },
   { route: 'DELETE /rooms/:id', action: 'delete', ok: [204], destructive: true, call: (c) => ({ method: 'DELETE', path: room(c) }) },
 ];
 
@@ -143,7 +282,11 @@ const ENDPOINTS: readonly Endpoint[] = [
 async function expected(ep: Endpoint, c: Ctx): Promise<Expected> {
   if (isAuthFailure(c.actor)) return refused(AUTH_FAILURES[c.actor]);
   const userId = c.w.id(c.actor);
-  const [roomRow, membership, user] = await Promise.all([c.w.store.rooms.findById(c.fx.roomId), c.w.store.members.get(c.fx.roomId, userId), c.w.store.users.findById(userId)]);
+  const [roomRow, membership, user] = await Promise.all([
+    c.w.store.rooms.findById(c.fx.roomId),
+    c.w.store.members.get(c.fx.roomId, userId),
+    c.w.store.users.findById(userId),
+  ]);
   assert.ok(roomRow, 'the fixture room exists');
   c.member = membership !== undefined;
   const d = decide(ep.action, { room: roomRow, membership, isServerAdmin: user?.is_admin === true, now: c.w.clock.now() });
@@ -213,7 +356,8 @@ async function check(ep: Endpoint, c: Ctx, want: Expected): Promise<string | und
   const after = await w.snapshot(c.fx);
   w.known.set(c.fx.roomId, after);
   const changed = Object.keys(before).filter((k) => !isDeepStrictEqual(before[k], after[k]));
-  if (changed.length > 0) return `refused as expected, but the room changed: ${changed.map((k) => `${k}: ${difference(before[k], after[k])}`).join('; ')}`;
+  if (changed.length > 0)
+    return `refused as expected, but the room changed: ${changed.map((k) => `${k}: ${difference(before[k], after[k])}`).join('; ')}`;
   return undefined;
 }
 
@@ -230,7 +374,10 @@ for (const backend of backends()) {
 
     it('every action of the policy table is exercised by some endpoint', () => {
       const used = new Set(ENDPOINTS.map((e) => e.action));
-      assert.deepEqual(Object.keys(ROOM_POLICY).filter((a) => !used.has(a as RoomAction)), []);
+      assert.deepEqual(
+        Object.keys(ROOM_POLICY).filter((a) => !used.has(a as RoomAction)),
+        [],
+      );
     });
 
     for (const kind of ROOM_KINDS) {
@@ -260,7 +407,11 @@ for (const backend of backends()) {
         assert.equal(preview.status, 200, JSON.stringify(preview.body));
         assert.equal(preview.body.room.id, fx.roomId);
         assert.equal((await invited.get(`/rooms/${fx.roomId}/messages`)).status, 404);
-        assert.equal((await invited.post(`/invites/${fx.inviteCode.toUpperCase()}/accept`)).status, 201, 'codes typed in capitals work too');
+        assert.equal(
+          (await invited.post(`/invites/${fx.inviteCode.toUpperCase()}/accept`)).status,
+          201,
+          'codes typed in capitals work too',
+        );
         assert.equal((await invited.get(`/rooms/${fx.roomId}/messages`)).status, 200);
         assert.equal((await invited.post(`/invites/${fx.inviteCode}/accept`)).status, 200);
         assert.equal((await w.store.invites.find(fx.inviteCode))?.uses, 1);

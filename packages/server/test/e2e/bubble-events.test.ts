@@ -102,14 +102,17 @@ for (const backend of backends()) {
       assert.equal((await other.request('view_room', { roomId: room.roomId })).numUsers, 1);
     });
 
-    it('errors in bubble\'s order, to the sender only', async () => {
+    it("errors in bubble's order, to the sender only", async () => {
       const a = await connect();
       const b = await connect('v4-websocket');
       const err = async (event: string, data: unknown) => (await a.request(event, data, `never-${event}`)).error;
       assert.equal((await err('join_room', {})).code, 'no_room_id');
       assert.equal((await err('join_room', { roomId: 'invalidroomid' })).code, 'invalid_room_id');
       const missing = randomUUID();
-      assert.deepEqual(await err('add_message', { roomId: missing }), { code: 'room_id_not_found', message: `Room ${missing} cannot be found.` });
+      assert.deepEqual(await err('add_message', { roomId: missing }), {
+        code: 'room_id_not_found',
+        message: `Room ${missing} cannot be found.`,
+      });
       assert.equal((await err('create_room', {})).code, 'no_room_name');
       assert.equal((await err('create_room', { roomName: 'x', userLimit: 1 })).message, 'User limit must be between 2 and 100, got 1.');
       assert.equal((await err('create_room', { roomName: 'x', userLimit: 'abc' })).code, 'invalid_user_limit');
@@ -131,7 +134,10 @@ for (const backend of backends()) {
       assert.equal((await err('add_reaction', { roomId: room.roomId, reaction: 'THANK' })).code, 'no_target_user');
       assert.equal((await err('report_user', { roomId: room.roomId })).code, 'no_user_to_report');
       const c = await connect();
-      assert.deepEqual((await c.request('join_room', { roomId: room.roomId })).error, { code: 'room_full', message: `Room ${room.roomId} is at user limit of 2.` });
+      assert.deepEqual((await c.request('join_room', { roomId: room.roomId })).error, {
+        code: 'room_full',
+        message: `Room ${room.roomId} is at user limit of 2.`,
+      });
       assert.equal(b.received.filter((r) => r.event === 'bubble_error').length, 0, 'errors go to the sender only');
     });
 
@@ -165,16 +171,23 @@ for (const backend of backends()) {
       await all;
       const view = await a.request('view_room', { roomId: room.roomId });
       assert.equal(view.messages.length, 40);
-      for (let i = 1; i < view.messages.length; i++) assert.ok(view.messages[i - 1].createdAt > view.messages[i].createdAt, `${view.messages[i - 1].createdAt} > ${view.messages[i].createdAt}`);
+      for (let i = 1; i < view.messages.length; i++)
+        assert.ok(
+          view.messages[i - 1].createdAt > view.messages[i].createdAt,
+          `${view.messages[i - 1].createdAt} > ${view.messages[i].createdAt}`,
+        );
       const live = a.received.filter((r) => r.event === 'add_message' && r.data.roomRoomId === room.roomId).map((r) => r.data.createdAt);
       for (let i = 1; i < live.length; i++) assert.ok(live[i - 1] < live[i], 'live in order too');
     });
 
-    it('counsellors: counsellor_online (an admin\'s counsellor), find_counsellor to both, messages between them, list_issues', async () => {
+    it("counsellors: counsellor_online (an admin's counsellor), find_counsellor to both, messages between them, list_issues", async () => {
       const user = await connect();
       assert.equal((await user.request('find_counsellor', {}, 'never')).error.code, 'counsellor_unavailable');
       const counsellor = await connect('v4-websocket');
-      assert.equal((await counsellor.request('counsellor_online', { counsellorId: 'c1', counsellorName: 'Carol' }, 'never')).error.code, 'not_a_counsellor');
+      assert.equal(
+        (await counsellor.request('counsellor_online', { counsellorId: 'c1', counsellorName: 'Carol' }, 'never')).error.code,
+        'not_a_counsellor',
+      );
       const counsellorId = counsellor.received.find((r) => r.event === 'my_id')!.data;
       await srv.app.services.counsellors.setFlag(null, counsellorId, true);
       assert.deepEqual(await counsellor.request('counsellor_online', { counsellorId: 'c1', counsellorName: 'Carol' }), {});

@@ -5,10 +5,41 @@ import { backends } from '../helpers/services.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 const EVENTS = [
-  'create_room', 'join_room', 'exit_room', 'list_rooms', 'view_room', 'typing', 'stop_typing', 'add_message', 'add_reaction',
-  'set_user_name', 'report_user', 'my_rooms', 'my_id', 'register_push', 'counsellor_online', 'find_counsellor', 'list_issues',
+  'create_room',
+  'join_room',
+  'exit_room',
+  'list_rooms',
+  'view_room',
+  'typing',
+  'stop_typing',
+  'add_message',
+  'add_reaction',
+  'set_user_name',
+  'report_user',
+  'my_rooms',
+  'my_id',
+  'register_push',
+  'counsellor_online',
+  'find_counsellor',
+  'list_issues',
 ];
-const FIELDS = ['roomId', 'roomName', 'roomDescription', 'userLimit', 'categories', 'message', 'reaction', 'targetUser', 'targetUserBubbleId', 'newName', 'userToReport', 'reason', 'pushToken', 'counsellorId', 'counsellorName'];
+const FIELDS = [
+  'roomId',
+  'roomName',
+  'roomDescription',
+  'userLimit',
+  'categories',
+  'message',
+  'reaction',
+  'targetUser',
+  'targetUserBubbleId',
+  'newName',
+  'userToReport',
+  'reason',
+  'pushToken',
+  'counsellorId',
+  'counsellorName',
+];
 
 /** A small deterministic PRNG (mulberry32): a failing case can be replayed from its seed. */
 function rng(seed: number) {
@@ -23,22 +54,38 @@ function rng(seed: number) {
 function value(r: () => number, roomId: string, depth = 0): unknown {
   const pick = Math.floor(r() * 16);
   switch (pick) {
-    case 0: return null;
-    case 1: return undefined;
-    case 2: return Math.floor(r() * 1e6) - 5e5;
-    case 3: return r() < 0.5 ? NaN : Infinity;
-    case 4: return '';
-    case 5: return 'x'.repeat(Math.floor(r() * 5000));
-    case 6: return roomId;
-    case 7: return roomId.toUpperCase();
-    case 8: return '\u0000\u202e\ud800 bad';
-    case 9: return true;
-    case 10: return depth < 3 ? [value(r, roomId, depth + 1), value(r, roomId, depth + 1)] : [];
-    case 11: return depth < 3 ? { roomId: value(r, roomId, depth + 1), toString: 'x', __proto__: { a: 1 } } : {};
-    case 12: return ['Funny', 'Rant'];
-    case 13: return '00000000-0000-4000-8000-000000000000';
-    case 14: return '12';
-    default: return 'hello';
+    case 0:
+      return null;
+    case 1:
+      return undefined;
+    case 2:
+      return Math.floor(r() * 1e6) - 5e5;
+    case 3:
+      return r() < 0.5 ? NaN : Infinity;
+    case 4:
+      return '';
+    case 5:
+      return 'x'.repeat(Math.floor(r() * 5000));
+    case 6:
+      return roomId;
+    case 7:
+      return roomId.toUpperCase();
+    case 8:
+      return '\u0000\u202e\ud800 bad';
+    case 9:
+      return true;
+    case 10:
+      return depth < 3 ? [value(r, roomId, depth + 1), value(r, roomId, depth + 1)] : [];
+    case 11:
+      return depth < 3 ? { roomId: value(r, roomId, depth + 1), toString: 'x', __proto__: { a: 1 } } : {};
+    case 12:
+      return ['Funny', 'Rant'];
+    case 13:
+      return '00000000-0000-4000-8000-000000000000';
+    case 14:
+      return '12';
+    default:
+      return 'hello';
   }
 }
 
@@ -82,14 +129,16 @@ for (const backend of backends()) {
           c.emit('my_id');
           myIds++;
           const until = Date.now() + 10_000;
-          while (c.received.filter((x) => x.event === 'my_id').length < myIds && Date.now() < until) await new Promise((res) => setTimeout(res, 10));
+          while (c.received.filter((x) => x.event === 'my_id').length < myIds && Date.now() < until)
+            await new Promise((res) => setTimeout(res, 10));
           assert.equal(c.received.filter((x) => x.event === 'my_id').length, myIds, `batch ${batch}: the socket still answers`);
         }
         const internal = c.received.filter((x) => x.event === 'bubble_error' && x.data.code === 'internal');
         assert.deepEqual(internal, [], 'no request failed inside the server');
         const codes = new Set(c.received.filter((x) => x.event === 'bubble_error').map((x) => x.data.code));
         assert.ok(codes.size >= 8, `many refusals: ${[...codes].join(', ')}`);
-        for (const e of c.received.filter((x) => x.event === 'bubble_error')) assert.deepEqual(Object.keys(e.data).sort(), ['code', 'message']);
+        for (const e of c.received.filter((x) => x.event === 'bubble_error'))
+          assert.deepEqual(Object.keys(e.data).sort(), ['code', 'message']);
         // Still a working chat (the fuzz may have left the room: back in).
         assert.equal((await c.request('join_room', { roomId: room.roomId })).roomId, room.roomId);
         const got = other.next('add_message', (d) => d.content === 'still here');
@@ -114,8 +163,10 @@ for (const backend of backends()) {
       d.close();
     });
 
-    it('the services\' limits reach bubble as bubble_error (the message rate limit), and a flood of requests is refused at receipt', async () => {
-      const srv2 = await startServer(backend, { config: { ...bubbleConfig(backend), MESSAGE_RATE_LIMIT: 3, WS_FRAME_RATE: 1, WS_FRAME_BURST: 10 } });
+    it("the services' limits reach bubble as bubble_error (the message rate limit), and a flood of requests is refused at receipt", async () => {
+      const srv2 = await startServer(backend, {
+        config: { ...bubbleConfig(backend), MESSAGE_RATE_LIMIT: 3, WS_FRAME_RATE: 1, WS_FRAME_BURST: 10 },
+      });
       try {
         const c = await BubbleClient.connect(srv2.url, 'v1-websocket');
         const room = await c.request('create_room', { roomName: 'limits' });

@@ -74,7 +74,12 @@ for (const backend of backends()) {
 
     it('the SDK (packages/client) and a bubble client (4.x, polling) talk in one room', async () => {
       const sdk = new RoomsClient({ baseUrl: srv.url });
-      await sdk.auth.signup({ username: `sdk_${Date.now().toString(36)}`, email: `sdk${Date.now()}@example.test`, password: 'correct horse battery', setup_token: 'test-setup-token-0123456789' } as never);
+      await sdk.auth.signup({
+        username: `sdk_${Date.now().toString(36)}`,
+        email: `sdk${Date.now()}@example.test`,
+        password: 'correct horse battery',
+        setup_token: 'test-setup-token-0123456789',
+      } as never);
       const bubble = await BubbleClient.connect(srv.url, 'v4-polling');
       const live = sdk.live();
       const seen: string[] = [];
@@ -102,50 +107,61 @@ for (const backend of backends()) {
 
 const pgUrl = serviceUrl('TEST_DATABASE_URL');
 const redisUrl = serviceUrl('TEST_REDIS_URL');
-describe('bubble on node A, /ws on node B (PostgreSQL + Redis)', { skip: pgUrl && redisUrl ? false : 'needs TEST_DATABASE_URL and TEST_REDIS_URL' }, () => {
-  const launcher = nodeLauncher();
-  const prefix = freshRedisPrefix();
-  let drop: (() => Promise<void>) | undefined;
-  let A = '';
-  let B = '';
+describe(
+  'bubble on node A, /ws on node B (PostgreSQL + Redis)',
+  { skip: pgUrl && redisUrl ? false : 'needs TEST_DATABASE_URL and TEST_REDIS_URL' },
+  () => {
+    const launcher = nodeLauncher();
+    const prefix = freshRedisPrefix();
+    let drop: (() => Promise<void>) | undefined;
+    let A = '';
+    let B = '';
 
-  before(async () => {
-    const db = await freshPostgresDatabase(pgUrl!);
-    drop = db.drop;
-    const env = { DATABASE_URL: db.url, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, JWT_SECRET: sharedSecret(), BUBBLE_GATEWAY: 'true', ROOM_CATEGORIES: BUBBLE_ROOM_CATEGORIES };
-    const [a, b] = await Promise.all([launcher.start(env), launcher.start(env)]);
-    A = a.url;
-    B = b.url;
-  });
-  after(async () => {
-    await launcher.cleanup();
-    await drop?.();
-    if (redisUrl) await dropRedisPrefix(redisUrl, prefix);
-  });
+    before(async () => {
+      const db = await freshPostgresDatabase(pgUrl!);
+      drop = db.drop;
+      const env = {
+        DATABASE_URL: db.url,
+        REDIS_URL: redisUrl,
+        REDIS_PREFIX: prefix,
+        JWT_SECRET: sharedSecret(),
+        BUBBLE_GATEWAY: 'true',
+        ROOM_CATEGORIES: BUBBLE_ROOM_CATEGORIES,
+      };
+      const [a, b] = await Promise.all([launcher.start(env), launcher.start(env)]);
+      A = a.url;
+      B = b.url;
+    });
+    after(async () => {
+      await launcher.cleanup();
+      await drop?.();
+      if (redisUrl) await dropRedisPrefix(redisUrl, prefix);
+    });
 
-  it('messages, joins, names and typing go both ways across the nodes', async () => {
-    await bothWays(A, B);
-  });
+    it('messages, joins, names and typing go both ways across the nodes', async () => {
+      await bothWays(A, B);
+    });
 
-  it('two bubble clients on two nodes: messages, participants and exits', async () => {
-    const a = await BubbleClient.connect(A, 'v1-polling');
-    const b = await BubbleClient.connect(B, 'v4-websocket');
-    try {
-      const room = await a.request('create_room', { roomName: 'two nodes' });
-      const joinSeen = a.next('join_room', (d) => d.userId !== a.id, WAIT);
-      const joined = await b.request('join_room', { roomId: room.roomId });
-      assert.equal(joined.participants.length, 2);
-      await joinSeen;
-      const got = a.next('add_message', (d) => d.content === 'across', WAIT);
-      b.emit('add_message', { roomId: room.roomId, message: 'across' });
-      assert.equal((await got).userId, b.id, 'the sending socket is named on the other node too (client_id)');
-      const exit = a.next('exit_room', () => true, WAIT);
-      b.close();
-      await exit;
-      assert.equal((await a.request('view_room', { roomId: room.roomId })).numUsers, 1);
-    } finally {
-      a.close();
-      b.close();
-    }
-  });
-});
+    it('two bubble clients on two nodes: messages, participants and exits', async () => {
+      const a = await BubbleClient.connect(A, 'v1-polling');
+      const b = await BubbleClient.connect(B, 'v4-websocket');
+      try {
+        const room = await a.request('create_room', { roomName: 'two nodes' });
+        const joinSeen = a.next('join_room', (d) => d.userId !== a.id, WAIT);
+        const joined = await b.request('join_room', { roomId: room.roomId });
+        assert.equal(joined.participants.length, 2);
+        await joinSeen;
+        const got = a.next('add_message', (d) => d.content === 'across', WAIT);
+        b.emit('add_message', { roomId: room.roomId, message: 'across' });
+        assert.equal((await got).userId, b.id, 'the sending socket is named on the other node too (client_id)');
+        const exit = a.next('exit_room', () => true, WAIT);
+        b.close();
+        await exit;
+        assert.equal((await a.request('view_room', { roomId: room.roomId })).numUsers, 1);
+      } finally {
+        a.close();
+        b.close();
+      }
+    });
+  },
+);

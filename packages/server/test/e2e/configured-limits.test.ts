@@ -53,21 +53,49 @@ for (const backend of backends()) {
       assert.equal(ok.me.username, 'x'.repeat(30), 'past the default 20');
       assert.equal((await signup(server.url, { username: 'ab', password: 'p'.repeat(12) })).me.username, 'ab', 'below the default 3');
       const anon = client(server.url);
-      const body = (over: Record<string, unknown>) => ({ username: 'newbie', email: 'newbie@example.test', password: 'long enough!', ...over });
+      const body = (over: Record<string, unknown>) => ({
+        username: 'newbie',
+        email: 'newbie@example.test',
+        password: 'long enough!',
+        ...over,
+      });
       assertRefused(await anon.post('/auth/signup', body({ username: 'y'.repeat(31) })), 400, 'validation_failed', 'body.username');
       assertRefused(await anon.post('/auth/signup', body({ password: 'p'.repeat(11) })), 400, 'validation_failed', 'body.password');
       assertRefused(await anon.post('/auth/signup', body({ password: 'p'.repeat(41) })), 400, 'validation_failed', 'body.password');
-      assert.equal((await anon.post('/auth/login', { username: 'newbie', password: 'long enough!' })).status, 401, 'no account came of the refusals');
+      assert.equal(
+        (await anon.post('/auth/login', { username: 'newbie', password: 'long enough!' })).status,
+        401,
+        'no account came of the refusals',
+      );
       assertRefused(await alice.api.put('/users/me/username', { username: 'z'.repeat(31) }), 400, 'validation_failed', 'body.username');
-      assertRefused(await alice.api.put('/users/me/password', { current_password: alice.password, new_password: 'elevenchars' }), 400, 'validation_failed', 'body.new_password');
-      assert.equal((await client(server.url).post('/auth/login', { username: alice.username, password: alice.password })).status, 200, 'the password is unchanged');
+      assertRefused(
+        await alice.api.put('/users/me/password', { current_password: alice.password, new_password: 'elevenchars' }),
+        400,
+        'validation_failed',
+        'body.new_password',
+      );
+      assert.equal(
+        (await client(server.url).post('/auth/login', { username: alice.username, password: alice.password })).status,
+        200,
+        'the password is unchanged',
+      );
     });
 
     it('display name and status message: the configured maximum on every profile update', async () => {
       assertRefused(await alice.api.patch('/users/me', { display_name: 'n'.repeat(11) }), 400, 'validation_failed', 'body.display_name');
       assertRefused(await alice.api.patch('/users/me', { status_message: 'busy!!' }), 400, 'validation_failed', 'body.status_message');
       assert.equal((await alice.api.patch('/users/me', { display_name: 'n'.repeat(10), status_message: 'busy!' })).status, 200);
-      assertRefused(await client(server.url).post('/auth/signup', { username: 'longname', email: 'ln@example.test', password: 'long enough!', display_name: 'd'.repeat(11) }), 400, 'validation_failed', 'body.display_name');
+      assertRefused(
+        await client(server.url).post('/auth/signup', {
+          username: 'longname',
+          email: 'ln@example.test',
+          password: 'long enough!',
+          display_name: 'd'.repeat(11),
+        }),
+        400,
+        'validation_failed',
+        'body.display_name',
+      );
     });
 
     it('room names: the configured maximum on create and rename', async () => {
@@ -79,7 +107,12 @@ for (const backend of backends()) {
     it('messages: past the default 10,000 up to the configured 20,000, over REST and the WebSocket; one more is refused on both', async () => {
       const long = (await alice.api.post(`/rooms/${room.id}/messages`, { content: 'm'.repeat(20_000) })).body;
       assert.equal(long.content.length, 20_000);
-      assertRefused(await alice.api.post(`/rooms/${room.id}/messages`, { content: 'm'.repeat(20_001) }), 400, 'validation_failed', 'body.content');
+      assertRefused(
+        await alice.api.post(`/rooms/${room.id}/messages`, { content: 'm'.repeat(20_001) }),
+        400,
+        'validation_failed',
+        'body.content',
+      );
       assertRefused(await alice.api.put(`/messages/${long.id}`, { content: 'm'.repeat(20_001) }), 400, 'validation_failed', 'body.content');
       const s = await TestSocket.open(server.url, { token: alice.token });
       try {

@@ -47,13 +47,20 @@ for (const backend of backends()) {
         assert.equal(first.body.message.content, 'buy cheap pills');
         assert.equal(first.body.message.sender.id, bob.id);
         assert.equal(first.body.reported_user.id, bob.id);
-        assert.deepEqual(first.body.filings.map((f: { reason: string }) => f.reason), ['spam']);
+        assert.deepEqual(
+          first.body.filings.map((f: { reason: string }) => f.reason),
+          ['spam'],
+        );
 
         assert.equal((await bob.api.put(`/messages/${msg}`, { content: 'hello everyone' })).status, 200);
         const second = await dave.api.post('/reports', { message_id: msg, reason: 'scam' });
         assert.equal(second.body.id, first.body.id, 'merged into the open report');
         assert.equal(second.body.report_count, 2);
-        assert.equal((await alice.api.post('/reports', { message_id: msg, reason: 'again' })).body.report_count, 2, 'one reporter counts once');
+        assert.equal(
+          (await alice.api.post('/reports', { message_id: msg, reason: 'again' })).body.report_count,
+          2,
+          'one reporter counts once',
+        );
         assert.equal((await bob.api.delete(`/messages/${msg}`)).status, 204);
 
         const queue = await carol.api.get('/reports?status=open');
@@ -63,7 +70,10 @@ for (const backend of backends()) {
         assert.equal(seen.message.content, 'buy cheap pills', 'the evidence survives the edit and the delete');
         assert.equal(seen.report_count, 2);
         assert.deepEqual(seen.filings.map((f: { reporter: { id: string } }) => f.reporter.id).sort(), [alice.id, dave.id].sort());
-        assert.ok((await admin.api.get('/reports')).body.items.some((r: { id: string }) => r.id === first.body.id), 'server admins see every report');
+        assert.ok(
+          (await admin.api.get('/reports')).body.items.some((r: { id: string }) => r.id === first.body.id),
+          'server admins see every report',
+        );
       });
 
       it('refuses what the reporter cannot read (404), their own message, and overlong reasons, storing nothing', async () => {
@@ -73,12 +83,20 @@ for (const backend of backends()) {
         const own = await say(alice, publicRoom, 'mine');
         assertRefused(await alice.api.post('/reports', { message_id: own, reason: 'x' }), 400, 'cannot_target_self');
         const other = await say(bob, publicRoom, 'fine words');
-        assertRefused(await alice.api.post('/reports', { message_id: other, reason: 'y'.repeat(1001) }), 400, 'validation_failed', 'body.reason');
+        assertRefused(
+          await alice.api.post('/reports', { message_id: other, reason: 'y'.repeat(1001) }),
+          400,
+          'validation_failed',
+          'body.reason',
+        );
         assertRefused(await alice.api.post('/reports', { message_id: other, reason: '' }), 400, 'validation_failed');
         assertRefused(await alice.api.post('/reports', { user_id: alice.id, reason: 'me' }), 400, 'cannot_target_self');
         assertRefused(await alice.api.post('/reports', { user_id: bob.id, room_id: privateRoom, reason: 'x' }), 404, 'room_not_found');
         const mine = await alice.api.get('/reports?scope=mine');
-        assert.ok(!mine.body.items.some((r: { message: { id: string } | null }) => r.message?.id === other || r.message?.id === secret), 'nothing stored');
+        assert.ok(
+          !mine.body.items.some((r: { message: { id: string } | null }) => r.message?.id === other || r.message?.id === secret),
+          'nothing stored',
+        );
       });
 
       it('lets the room’s admins resolve or dismiss with the action taken, and shows the reporter the outcome', async () => {
@@ -101,7 +119,11 @@ for (const backend of backends()) {
         assert.equal(outcome.action, 'message deleted, bob warned');
         assert.equal(outcome.filings.length, 1);
         assert.deepEqual((await alice.api.get('/reports')).body.items, [], 'alice reviews nothing');
-        assert.equal((await carol.api.get('/reports?status=open')).body.items.some((r: { id: string }) => r.id === filed.id), false, 'status filter');
+        assert.equal(
+          (await carol.api.get('/reports?status=open')).body.items.some((r: { id: string }) => r.id === filed.id),
+          false,
+          'status filter',
+        );
       });
 
       it('queues a report of a user for server admins, and for the room’s admins when it names the room', async () => {
@@ -162,7 +184,11 @@ for (const backend of backends()) {
         assert.equal((await fan.api.post(`/users/${carol.id}/follow`)).status, 204);
         const res = await fan.api.get('/rooms/following');
         assert.equal(res.status, 200);
-        assert.deepEqual(res.body.items.map((i: { room: { id: string } }) => i.room.id), [publicRoom], 'the private room stays hidden');
+        assert.deepEqual(
+          res.body.items.map((i: { room: { id: string } }) => i.room.id),
+          [publicRoom],
+          'the private room stays hidden',
+        );
         assert.equal(res.body.items[0].author.id, carol.id);
         const page = await fan.api.get('/rooms/following?limit=1');
         assert.equal(page.body.items.length, 1);
@@ -181,7 +207,12 @@ for (const backend of backends()) {
         assertRefused(await carol.api.put(`/counsellors/${c1.id}`, { counsellor: true }), 403, 'forbidden');
         assertRefused(await c1.api.post('/counsellors/availability', { available: true }), 403, 'not_a_counsellor');
         assertRefused(await admin.api.put(`/counsellors/${randomUUID()}`, { counsellor: true }), 404, 'user_not_found');
-        for (const c of [c1, c2]) assert.deepEqual((await admin.api.put(`/counsellors/${c.id}`, { counsellor: true })).body, { user_id: c.id, counsellor: true, available: false });
+        for (const c of [c1, c2])
+          assert.deepEqual((await admin.api.put(`/counsellors/${c.id}`, { counsellor: true })).body, {
+            user_id: c.id,
+            counsellor: true,
+            available: false,
+          });
         assert.equal((await c1.api.get('/counsellors/requests')).status, 200);
         assertRefused(await carol.api.get('/counsellors/requests'), 403, 'not_a_counsellor');
       });
@@ -214,9 +245,15 @@ for (const backend of backends()) {
         const counsellor = m1.body.counsellor.id === c1.id ? c1 : c2;
         assert.equal((await counsellor.api.get(`/rooms/${room.id}`)).body.membership.role, 'admin');
         assertRefused(await u2.api.get(`/rooms/${room.id}`), 404, 'room_not_found');
-        for (const [u, other] of [[u1, counsellor.id], [counsellor, u1.id]] as const) {
+        for (const [u, other] of [
+          [u1, counsellor.id],
+          [counsellor, u1.id],
+        ] as const) {
           const notes = (await u.api.get('/notifications')).body.items;
-          assert.ok(notes.some((n: { room_id: string; actor: { id: string } }) => n.room_id === room.id && n.actor.id === other), 'both are notified');
+          assert.ok(
+            notes.some((n: { room_id: string; actor: { id: string } }) => n.room_id === room.id && n.actor.id === other),
+            'both are notified',
+          );
         }
         const listed = (await counsellor.api.get('/counsellors/requests')).body.items;
         assert.ok(listed.some((r: { id: string; status: string }) => r.id === m1.body.request.id && r.status === 'matched'));
@@ -249,7 +286,9 @@ for (const backend of backends()) {
         assert.equal(again.actor.id, first.actor.id, 'same account on reconnect');
         assert.equal(first.actor.isAdmin, false);
         assert.equal(first.user.guest, true);
-        await assert.rejects(server.app.services.guests.getOrCreate('no gateway named', { ip: '127.0.0.1' }), { code: 'validation_failed' });
+        await assert.rejects(server.app.services.guests.getOrCreate('no gateway named', { ip: '127.0.0.1' }), {
+          code: 'validation_failed',
+        });
         const username = first.user.username!;
         for (const password of ['', 'correct horse battery', 'x'.repeat(8)]) {
           const res = await client(server.url).post('/auth/login', { username, password });
@@ -263,7 +302,9 @@ for (const backend of backends()) {
 
       it('makes one account when the same identity arrives on several connections at once', async () => {
         const identity = `bubble:${randomUUID()}`;
-        const all = await Promise.all(Array.from({ length: 5 }, () => server.app.services.guests.getOrCreate(identity, { ip: '127.0.0.1' })));
+        const all = await Promise.all(
+          Array.from({ length: 5 }, () => server.app.services.guests.getOrCreate(identity, { ip: '127.0.0.1' })),
+        );
         assert.equal(new Set(all.map((g) => g.actor.id)).size, 1);
         assert.equal(all.filter((g) => g.created).length, 1);
       });
@@ -288,12 +329,20 @@ for (const backend of backends()) {
       it('purges guests idle past GUEST_IDLE_DAYS; the identity then gets a new account', async () => {
         const identity = `bubble:${randomUUID()}`;
         const { actor } = await server.app.services.guests.getOrCreate(identity, { ip: '127.0.0.1' });
-        const later = new GuestsService({ store: server.app.store, clock: { now: () => new Date(Date.now() + 31 * 24 * 3600 * 1000) }, idleDays: 30 });
+        const later = new GuestsService({
+          store: server.app.store,
+          clock: { now: () => new Date(Date.now() + 31 * 24 * 3600 * 1000) },
+          idleDays: 30,
+        });
         assert.ok((await later.purgeIdle()) >= 1);
         assertRefused(await admin.api.get(`/users/${actor.id}`), 404, 'user_not_found');
         const fresh = await server.app.services.guests.getOrCreate(identity, { ip: '127.0.0.1' });
         assert.notEqual(fresh.actor.id, actor.id);
-        const soon = new GuestsService({ store: server.app.store, clock: { now: () => new Date(Date.now() + 29 * 24 * 3600 * 1000) }, idleDays: 30 });
+        const soon = new GuestsService({
+          store: server.app.store,
+          clock: { now: () => new Date(Date.now() + 29 * 24 * 3600 * 1000) },
+          idleDays: 30,
+        });
         await soon.purgeIdle();
         assert.equal((await admin.api.get(`/users/${fresh.actor.id}`)).status, 200, 'not idle long enough');
       });

@@ -100,7 +100,8 @@ class Listener {
   async caughtUp(target: Map<string, number>): Promise<void> {
     const deadline = Date.now() + WAIT;
     while ([...target].some(([room, seq]) => (this.lastSeen.get(room) ?? 0) < seq)) {
-      if (Date.now() > deadline) throw new Error(`listener stuck at ${JSON.stringify([...this.lastSeen])}, expected ${JSON.stringify([...target])}`);
+      if (Date.now() > deadline)
+        throw new Error(`listener stuck at ${JSON.stringify([...this.lastSeen])}, expected ${JSON.stringify([...target])}`);
       await sleep(20);
     }
   }
@@ -159,13 +160,17 @@ for (const target of targets) {
       for (const c of cleanups) await c();
     });
 
-    it(`SIGKILL ${KILLS} times during acked sends: every acked message is stored once, resumes replay exactly what was missed`, { timeout: 180_000 }, async (t) => {
-      const { env: baseEnv, cleanup } = await target.env();
-      cleanups.push(cleanup);
-      const env = { ...baseEnv, MESSAGE_RATE_LIMIT: '100000' };
-      const dataDir = launcher.freshDir();
-      await runCrashRounds(t, () => launcher.start(env, dataDir));
-    });
+    it(
+      `SIGKILL ${KILLS} times during acked sends: every acked message is stored once, resumes replay exactly what was missed`,
+      { timeout: 180_000 },
+      async (t) => {
+        const { env: baseEnv, cleanup } = await target.env();
+        cleanups.push(cleanup);
+        const env = { ...baseEnv, MESSAGE_RATE_LIMIT: '100000' };
+        const dataDir = launcher.freshDir();
+        await runCrashRounds(t, () => launcher.start(env, dataDir));
+      },
+    );
   });
 }
 
@@ -282,7 +287,7 @@ async function runCrashRounds(t: TestContext, boot: () => Promise<Node>): Promis
   // What the database holds, read back through the API.
   const stored = new Map<string, { id: string; seq: number; content: string }[]>();
   for (const roomId of rooms) {
-    for (let after = '0'; ; ) {
+    for (let after = '0'; ;) {
       const page = await client(node.url, owner.token).get(`/rooms/${roomId}/messages?after=${after}&limit=100`);
       assert.equal(page.status, 200);
       for (const m of page.body.items) {

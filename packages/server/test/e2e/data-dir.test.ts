@@ -32,14 +32,19 @@ for (const backend of backends()) {
         assert.equal((await u.api.post('/rooms', { name: `private-${Date.now()}` })).status, 201);
         const files = readdirSync(dataDir);
         assert.ok(!files.includes('secrets.json'), 'signing keys live in the database, not in DATA_DIR');
-        if (backend.name === 'sqlite') for (const f of ['rooms.sqlite', 'rooms.sqlite-wal', 'rooms.sqlite-shm']) assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
+        if (backend.name === 'sqlite')
+          for (const f of ['rooms.sqlite', 'rooms.sqlite-wal', 'rooms.sqlite-shm'])
+            assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
         assert.equal(modeOf(dataDir), '0700');
         // Uploads too: their temporary files and stored bytes (folders 0700, files 0600).
         assert.equal((await upload(srv.url, u.token, 'a.pdf', Buffer.from('%PDF-1.4\n%%EOF\n'))).status, 201);
         const entries = walk(dataDir);
         assert.ok(entries.some((e) => e.startsWith('attachments/')) && entries.includes('tmp/uploads'), entries.join(', '));
         const want = (e: string) => (statSync(join(dataDir, e)).isDirectory() ? '0700' : '0600');
-        assert.deepEqual(Object.fromEntries(entries.map((e) => [e, modeOf(join(dataDir, e))])), Object.fromEntries(entries.map((e) => [e, want(e)])));
+        assert.deepEqual(
+          Object.fromEntries(entries.map((e) => [e, modeOf(join(dataDir, e))])),
+          Object.fromEntries(entries.map((e) => [e, want(e)])),
+        );
       } finally {
         await srv.stop();
         parent.remove();
@@ -60,7 +65,10 @@ for (const backend of backends()) {
           done();
         },
       });
-      const config = loadConfig({}, { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: db.databaseUrl, BCRYPT_COST: 10, SETUP_TOKEN: TEST_SETUP_TOKEN });
+      const config = loadConfig(
+        {},
+        { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: db.databaseUrl, BCRYPT_COST: 10, SETUP_TOKEN: TEST_SETUP_TOKEN },
+      );
       const app = await createApp(config, { logger: pino({ level: 'warn' }, sink) });
       try {
         const warned = lines.filter((l) => l.level === 40 && l.path !== undefined).map((l) => ({ path: l.path, mode: l.mode }));

@@ -11,7 +11,8 @@ import { createRoom, describeWs, say, signup, sleep, type User } from '../helper
  * PostgreSQL + Redis.
  */
 
-const directRooms = async (u: User): Promise<any[]> => (await u.api.get('/rooms?limit=100')).body.items.filter((r: any) => r.type === 'direct');
+const directRooms = async (u: User): Promise<any[]> =>
+  (await u.api.get('/rooms?limit=100')).body.items.filter((r: any) => r.type === 'direct');
 const listedIds = async (u: User): Promise<string[]> => (await u.api.get('/rooms?limit=100')).body.items.map((r: any) => r.id);
 
 async function sendTo(from: User, to: User, content: string, extra: Record<string, unknown> = {}): Promise<any> {
@@ -43,7 +44,11 @@ describeWs('messaging a user, and hiding direct rooms', {}, (t) => {
 
     for (const u of [alice, bob]) {
       const rooms = await directRooms(u);
-      assert.deepEqual(rooms.map((r) => r.id), [first.room_id], 'one direct room each');
+      assert.deepEqual(
+        rooms.map((r) => r.id),
+        [first.room_id],
+        'one direct room each',
+      );
       assert.equal(rooms[0].member_count, 2);
       assert.equal(rooms[0].membership.hidden, false);
     }
@@ -70,7 +75,10 @@ describeWs('messaging a user, and hiding direct rooms', {}, (t) => {
     const sent = await sendTo(alice, bob, '', { attachments: [up.body.attachment.id] });
     assert.equal(sent.room_created, true);
     assert.equal(sent.message.type, 'image');
-    assert.deepEqual(sent.message.attachments.map((a: any) => a.id), [up.body.attachment.id]);
+    assert.deepEqual(
+      sent.message.attachments.map((a: any) => a.id),
+      [up.body.attachment.id],
+    );
     const seen = await bob.api.get(`/attachments/${up.body.attachment.id}/info`);
     assert.equal(seen.status, 200, 'the other person may see it: it is posted in their room');
   });
@@ -79,12 +87,21 @@ describeWs('messaging a user, and hiding direct rooms', {}, (t) => {
     for (let round = 0; round < 4; round++) {
       const a = await signup(t.srv.url);
       const b = await signup(t.srv.url);
-      const [x, y] = await Promise.all([a.api.post(`/users/${b.id}/messages`, { content: 'a first' }), b.api.post(`/users/${a.id}/messages`, { content: 'b first' })]);
+      const [x, y] = await Promise.all([
+        a.api.post(`/users/${b.id}/messages`, { content: 'a first' }),
+        b.api.post(`/users/${a.id}/messages`, { content: 'b first' }),
+      ]);
       assert.deepEqual([x.status, y.status], [201, 201], JSON.stringify([x.body, y.body]));
       assert.equal(x.body.room_id, y.body.room_id, 'the same room');
       assert.equal([x.body.room_created, y.body.room_created].filter(Boolean).length, 1, 'opened once');
-      assert.deepEqual((await directRooms(a)).map((r) => r.id), [x.body.room_id]);
-      assert.deepEqual((await directRooms(b)).map((r) => r.id), [x.body.room_id]);
+      assert.deepEqual(
+        (await directRooms(a)).map((r) => r.id),
+        [x.body.room_id],
+      );
+      assert.deepEqual(
+        (await directRooms(b)).map((r) => r.id),
+        [x.body.room_id],
+      );
       const contents = (await a.api.get(`/rooms/${x.body.room_id}/messages`)).body.items.map((m: any) => m.content).sort();
       assert.deepEqual(contents, ['a first', 'b first']);
     }
@@ -94,7 +111,10 @@ describeWs('messaging a user, and hiding direct rooms', {}, (t) => {
     const alice = await signup(t.srv.url);
     const bob = await signup(t.srv.url);
     assert.equal((await bob.api.post(`/users/${alice.id}/block`)).status, 204);
-    for (const [from, to] of [[alice, bob], [bob, alice]] as const) {
+    for (const [from, to] of [
+      [alice, bob],
+      [bob, alice],
+    ] as const) {
       const res = await from.api.post(`/users/${to.id}/messages`, { content: 'let me in' });
       assert.equal(res.status, 403);
       assert.equal(res.body.error.code, 'blocked');
@@ -200,7 +220,7 @@ describeWs('messaging a user, and hiding direct rooms', {}, (t) => {
       const res = await mallory.api[method](`/rooms/${dm}/hide`);
       assert.deepEqual([res.status, res.body.error.code], [404, 'room_not_found'], method);
     }
-    assert.deepEqual(await listedIds(alice), [dm], "nothing changed for alice");
+    assert.deepEqual(await listedIds(alice), [dm], 'nothing changed for alice');
     assert.equal((await mallory.api.post('/rooms/01900000-0000-7000-8000-000000000001/hide')).status, 404);
     const group = await createRoom(alice);
     const refused = await alice.api.post(`/rooms/${group.id}/hide`);

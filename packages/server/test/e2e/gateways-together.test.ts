@@ -34,7 +34,10 @@ for (const backend of backends()) {
       const ns = await NamespaceClient.open(server.url);
       closers.push(() => ns.close());
       const carol = account('carol_gw', 'carol password 1');
-      assert.equal((await ns.send({ namespace: '/signup', account: { ...carol, displayName: 'Carol' } })).result, 'account generated: true');
+      assert.equal(
+        (await ns.send({ namespace: '/signup', account: { ...carol, displayName: 'Carol' } })).result,
+        'account generated: true',
+      );
 
       const tcp = new ChatroomClient(tcpPort);
       closers.push(() => tcp.close());
@@ -47,7 +50,11 @@ for (const backend of backends()) {
       // /ws user → TCP user: one call opens their direct room; the TCP client gets the push.
       const first = await bob.api.post(`/users/by-name/${carol.username}/messages`, { content: 'hello carol, from the web' });
       assert.equal(first.status, 201);
-      assert.deepEqual(await tcp.nextPush((p) => p.command === 'MESSAGE'), { command: 'MESSAGE', from: bob.username, message: 'hello carol, from the web' });
+      assert.deepEqual(await tcp.nextPush((p) => p.command === 'MESSAGE'), {
+        command: 'MESSAGE',
+        from: bob.username,
+        message: 'hello carol, from the web',
+      });
       // TCP user → /ws user, in the same direct room.
       const answered = ws.next((f) => f.type === 'message_created' && f.data.message.content === 'hi bob, from TCP', WAIT);
       assert.equal((await tcp.send([bob.username], 'hi bob, from TCP')).message, `To ${bob.username}: You message has been sent!\n`);
@@ -71,7 +78,9 @@ for (const backend of backends()) {
       assert.equal((await atBubble).bubbleId, bob.id);
 
       // And the room's log, read over REST, holds both, in order.
-      const log = (await bob.api.get(`/rooms/${roomId}/messages`)).body.items.filter((m: { type: string }) => m.type !== 'system').map((m: { content: string }) => m.content);
+      const log = (await bob.api.get(`/rooms/${roomId}/messages`)).body.items
+        .filter((m: { type: string }) => m.type !== 'system')
+        .map((m: { content: string }) => m.content);
       assert.deepEqual(log, ['from the web', 'from bubble']);
     });
   });

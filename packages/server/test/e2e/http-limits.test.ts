@@ -43,7 +43,8 @@ async function answers(raw: Raw, ms = 2000): Promise<boolean> {
 }
 
 /** Resolves with the ms until `raw` closed, or undefined if it is still open after `ms`. */
-const closedWithin = (raw: Raw, ms: number) => Promise.race([raw.closed, new Promise<undefined>((r) => setTimeout(() => r(undefined), ms))]);
+const closedWithin = (raw: Raw, ms: number) =>
+  Promise.race([raw.closed, new Promise<undefined>((r) => setTimeout(() => r(undefined), ms))]);
 
 describe('slow requests are cut after REQUEST_TIMEOUT', () => {
   let srv: TestServer;
@@ -67,7 +68,9 @@ describe('slow requests are cut after REQUEST_TIMEOUT', () => {
   }
 
   it('a body announced as 1 MB and dribbled a byte at a time: 408 and closed within the timeout (plus the 1 s check)', async () => {
-    const raw = await dribble('POST /auth/login HTTP/1.1\r\nHost: rooms\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{');
+    const raw = await dribble(
+      'POST /auth/login HTTP/1.1\r\nHost: rooms\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{',
+    );
     const ms = await closedWithin(raw, 6000);
     assert.ok(ms !== undefined, 'the connection is still open after 6 s');
     assert.ok(ms >= 900 && ms < 4000, `closed after ${Math.round(ms)} ms`);

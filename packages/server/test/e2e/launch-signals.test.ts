@@ -60,7 +60,16 @@ async function startAndSignal(command: string, args: string[], signal: NodeJS.Si
     cwd: ROOT,
     detached: true, // its own process group: the cleanup below can reach whatever it left behind
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: childEnv({ HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir.path, WEB_UI: 'false', BCRYPT_COST: '10', SETUP_TOKEN: TEST_SETUP_TOKEN, SHUTDOWN_GRACE: String(GRACE_S) }),
+    env: childEnv({
+      HOME: process.env.HOME,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dir.path,
+      WEB_UI: 'false',
+      BCRYPT_COST: '10',
+      SETUP_TOKEN: TEST_SETUP_TOKEN,
+      SHUTDOWN_GRACE: String(GRACE_S),
+    }),
   });
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -85,7 +94,10 @@ async function startAndSignal(command: string, args: string[], signal: NodeJS.Si
       const left = [child.pid!, ...tree].filter(alive);
       const open = await portOpen(port);
       if (left.length === 0 && !open) break;
-      assert.ok(Date.now() - signalled < GRACE_S * 1000, `${GRACE_S} s after ${signal}: processes ${left.join(', ') || 'none'} left, port ${open ? 'still' : 'not'} open\n${out}`);
+      assert.ok(
+        Date.now() - signalled < GRACE_S * 1000,
+        `${GRACE_S} s after ${signal}: processes ${left.join(', ') || 'none'} left, port ${open ? 'still' : 'not'} open\n${out}`,
+      );
       await new Promise((r) => setTimeout(r, 100));
     }
     await exited;

@@ -11,7 +11,11 @@ const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace
 
 /** The server on a terminal (util-linux `script` gives it one), as an operator running `npm start` by hand sees it. */
 function onTerminal(env: Record<string, string>) {
-  const child = spawn('script', ['-qfec', `exec ${quote(process.execPath)} ${SERVER_MAIN}`, '/dev/null'], { cwd: ROOT, env: childEnv({ TERM: 'xterm', ...env }), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qfec', `exec ${quote(process.execPath)} ${SERVER_MAIN}`, '/dev/null'], {
+    cwd: ROOT,
+    env: childEnv({ TERM: 'xterm', ...env }),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -77,7 +81,8 @@ describe('what the server logs', () => {
       assert.doesNotMatch(listening, /^\s*\{/, 'not a JSON line');
       assert.match(listening, /INFO/);
       assert.match(screen, /\/auth\/me\?token=\[redacted\]/);
-      for (const secret of [password, user.token, login.body.token as string, ticket.body.ticket as string]) assert.ok(!screen.includes(secret), 'a secret reached the terminal');
+      for (const secret of [password, user.token, login.body.token as string, ticket.body.ticket as string])
+        assert.ok(!screen.includes(secret), 'a secret reached the terminal');
     } finally {
       await term.stop();
     }
@@ -85,7 +90,10 @@ describe('what the server logs', () => {
     const json = onTerminal({ ...BASE_ENV, DATA_DIR: dir(), LOG_FORMAT: 'json' });
     try {
       await json.listening();
-      const line = json.screen().split('\n').find((l) => l.includes('Rooms is listening on'))!;
+      const line = json
+        .screen()
+        .split('\n')
+        .find((l) => l.includes('Rooms is listening on'))!;
       assert.equal((JSON.parse(line) as { msg: string }).msg.startsWith('Rooms is listening on'), true);
     } finally {
       await json.stop();
@@ -106,7 +114,10 @@ describe('what the server logs', () => {
       assert.ok(Date.now() < deadline, readable.stdout() + readable.stderr());
       await new Promise((r) => setTimeout(r, 100));
     }
-    const line = readable.stdout().split('\n').find((l) => l.includes('Rooms is listening on'))!;
+    const line = readable
+      .stdout()
+      .split('\n')
+      .find((l) => l.includes('Rooms is listening on'))!;
     assert.throws(() => JSON.parse(line));
     assert.equal((await readable.stop()).code, 0);
   });

@@ -24,8 +24,9 @@ for (const backend of backends()) {
     };
     /** The room's messages as its log replays them, oldest first. */
     const storedMessages = async (room: string) =>
-      (await roomLogAfter(srv.app.store, room, 0, 10_000))
-        .flatMap((e) => (e.type === 'message_created' ? [{ id: e.data.message.id, seq: e.data.message.seq }] : []));
+      (await roomLogAfter(srv.app.store, room, 0, 10_000)).flatMap((e) =>
+        e.type === 'message_created' ? [{ id: e.data.message.id, seq: e.data.message.seq }] : [],
+      );
 
     before(async () => {
       srv = await startServer(backend, { config: { MESSAGE_RATE_LIMIT: 10_000 } });
@@ -35,7 +36,9 @@ for (const backend of backends()) {
       otherMessage = await send(carol.api, otherRoom, 'elsewhere');
       const answered: { id: string; seq: number }[] = [];
       for (let i = 0; i < TOTAL; i += 10) {
-        const batch = await Promise.all(Array.from({ length: 10 }, (_, j) => send((i + j) % 3 ? alice.api : bob.api, roomId, `message ${i + j}`)));
+        const batch = await Promise.all(
+          Array.from({ length: 10 }, (_, j) => send((i + j) % 3 ? alice.api : bob.api, roomId, `message ${i + j}`)),
+        );
         answered.push(...batch.map((m: { id: string; seq: number }) => ({ id: m.id, seq: m.seq })));
       }
       // Besides them the room holds one system message, "alice added bob", before them all.
@@ -54,25 +57,44 @@ for (const backend of backends()) {
       assert.equal(dflt.items.length, 50);
       assert.deepEqual(
         dflt.items.map((m) => m.id),
-        truth.slice(-50).reverse().map((m) => m.id),
+        truth
+          .slice(-50)
+          .reverse()
+          .map((m) => m.id),
       );
       assert.equal(dflt.next, String(dflt.items.at(-1).seq));
       assert.equal((await page(alice, '?limit=1')).items.length, 1);
       const hundred = await page(alice, '?limit=100');
       assert.equal(hundred.items.length, 100);
       assert.equal(hundred.items[0].id, truth.at(-1)!.id);
-      for (const bad of ['0', '101', '-1', 'ten', '1.5']) refused(await alice.api.get(`/rooms/${roomId}/messages?limit=${bad}`), 400, 'validation_failed');
+      for (const bad of ['0', '101', '-1', 'ten', '1.5'])
+        refused(await alice.api.get(`/rooms/${roomId}/messages?limit=${bad}`), 400, 'validation_failed');
     });
 
     it('before and after take a seq or a message id: older ones newest first, newer ones oldest first', async () => {
       const pivot = truth[60]!;
-      const older = truth.filter((m) => m.seq < pivot.seq).reverse().slice(0, 10).map((m) => m.id);
-      const newer = truth.filter((m) => m.seq > pivot.seq).slice(0, 10).map((m) => m.id);
+      const older = truth
+        .filter((m) => m.seq < pivot.seq)
+        .reverse()
+        .slice(0, 10)
+        .map((m) => m.id);
+      const newer = truth
+        .filter((m) => m.seq > pivot.seq)
+        .slice(0, 10)
+        .map((m) => m.id);
       for (const ref of [String(pivot.seq), pivot.id]) {
         const b = await page(bob, `?limit=10&before=${ref}`);
-        assert.deepEqual(b.items.map((m) => m.id), older, `before=${ref}`);
+        assert.deepEqual(
+          b.items.map((m) => m.id),
+          older,
+          `before=${ref}`,
+        );
         const a = await page(bob, `?limit=10&after=${ref}`);
-        assert.deepEqual(a.items.map((m) => m.id), newer, `after=${ref}`);
+        assert.deepEqual(
+          a.items.map((m) => m.id),
+          newer,
+          `after=${ref}`,
+        );
       }
       assert.deepEqual((await page(bob, `?before=${truth[0]!.id}`)).items, [], 'nothing before the first');
       assert.deepEqual((await page(bob, `?after=${truth.at(-1)!.seq}`)).items, [], 'nothing after the last');
@@ -100,7 +122,11 @@ for (const backend of backends()) {
           forward.push(...p.items.map((m) => m.id));
           cursor = p.next;
         } while (cursor);
-        assert.deepEqual(forward, truth.map((m) => m.id), `oldest first, limit ${limit}`);
+        assert.deepEqual(
+          forward,
+          truth.map((m) => m.id),
+          `oldest first, limit ${limit}`,
+        );
       }
     });
 
@@ -145,7 +171,14 @@ for (const backend of backends()) {
       const after = await storedMessages(room);
       assert.equal(after.length, 61 + inserted);
       const startSeq = seen[0].seq as number;
-      assert.deepEqual(ids, after.filter((m) => m.seq <= startSeq).map((m) => m.id).reverse(), 'no gaps below the start');
+      assert.deepEqual(
+        ids,
+        after
+          .filter((m) => m.seq <= startSeq)
+          .map((m) => m.id)
+          .reverse(),
+        'no gaps below the start',
+      );
     });
 
     it('lists a thread by parent_id: only its replies, each with parent_id; a parent elsewhere is 404', async () => {
@@ -153,7 +186,8 @@ for (const backend of backends()) {
       const root = await send(alice.api, room, 'root');
       const other = await send(alice.api, room, 'another root');
       const replies: any[] = [];
-      for (let i = 0; i < 5; i++) replies.push(await send(i % 2 ? alice.api : bob.api, room, `reply ${i}`, { parent_id: i === 4 ? replies[0].id : root.id }));
+      for (let i = 0; i < 5; i++)
+        replies.push(await send(i % 2 ? alice.api : bob.api, room, `reply ${i}`, { parent_id: i === 4 ? replies[0].id : root.id }));
       await send(bob.api, room, 'other thread', { parent_id: other.id });
       const thread = await alice.api.get(`/rooms/${room}/messages?parent_id=${root.id}`);
       assert.equal(thread.status, 200);
@@ -179,7 +213,14 @@ for (const backend of backends()) {
       const mid = truth[50]!;
       refused(await alice.api.get(`/rooms/${roomId}/messages?before=${mid.seq}&after=${mid.seq - 5}`), 400, 'validation_failed');
       refused(await alice.api.get(`/rooms/${roomId}/messages?before=${mid.id}&after=${truth[10]!.id}`), 400, 'validation_failed');
-      for (const q of [`before=${otherMessage.id}`, `after=${otherMessage.id}`, 'before=01900000-0000-7000-8000-000000000000', 'before=abc', 'after=-3', 'before=1e3']) {
+      for (const q of [
+        `before=${otherMessage.id}`,
+        `after=${otherMessage.id}`,
+        'before=01900000-0000-7000-8000-000000000000',
+        'before=abc',
+        'after=-3',
+        'before=1e3',
+      ]) {
         refused(await alice.api.get(`/rooms/${roomId}/messages?${q}`), 400, 'validation_failed');
       }
       // cursor= is a next_cursor (every list takes one): anything else is invalid_cursor.

@@ -49,7 +49,8 @@ for (const backend of backends()) {
     });
 
     it('refuses control characters, keeps newlines and tabs, stores the text as typed but NFC-normalised', async () => {
-      for (const c of ['\u0000', '\u0007', '\u001b[31m', '\r', '\u007f', '\u0085']) await refusedSend(alice, { content: `bad${c}text` }, 400, 'validation_failed');
+      for (const c of ['\u0000', '\u0007', '\u001b[31m', '\r', '\u007f', '\u0085'])
+        await refusedSend(alice, { content: `bad${c}text` }, 400, 'validation_failed');
       const multi = await send(alice.api, roomId, '  line one\n\tline two  \n');
       assert.equal(multi.content, '  line one\n\tline two  \n', 'surrounding whitespace kept');
       const decomposed = 'Cafe\u0301 Zo\u0308e';
@@ -68,7 +69,11 @@ for (const backend of backends()) {
     });
 
     it('parses mentions: members by @username (any case), not outsiders, unknown names or myself; @room only for admins and the owner', async () => {
-      const m = await send(alice.api, roomId, `hi @${bob.username.toUpperCase()} and @${outsider.username}, @nobody_here, @${alice.username}, mail@${bob.username}.dev`);
+      const m = await send(
+        alice.api,
+        roomId,
+        `hi @${bob.username.toUpperCase()} and @${outsider.username}, @nobody_here, @${alice.username}, mail@${bob.username}.dev`,
+      );
       assert.deepEqual(m.mentions, [bob.id]);
       assert.equal(m.mentions_room, false);
       assert.equal((await send(alice.api, roomId, 'hey @room')).mentions_room, false, 'a plain member cannot mention the room');
@@ -124,7 +129,9 @@ for (const backend of backends()) {
     it('client_id under 20 concurrent sends: exactly one is stored, every answer carries it', async () => {
       const count = (await listAll(owner.api, roomId)).length;
       const lastSeq = (await getRoom(owner.api, roomId)).last_seq;
-      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => bob.api.post(`/rooms/${roomId}/messages`, { content: `race ${i}`, client_id: 'race-key' })));
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => bob.api.post(`/rooms/${roomId}/messages`, { content: `race ${i}`, client_id: 'race-key' })),
+      );
       assert.deepEqual(
         answers.map((a) => a.status).sort(),
         [...Array<number>(19).fill(200), 201],
@@ -141,7 +148,9 @@ for (const backend of backends()) {
     it('30 concurrent sends from several users: seqs strictly increasing and the room event log 1..N without gaps', async () => {
       const room = await makeRoom(owner, [admin, alice, bob]);
       const senders = [owner, admin, alice, bob];
-      const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => senders[i % senders.length]!.api.post(`/rooms/${room}/messages`, { content: `burst ${i}` })));
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => senders[i % senders.length]!.api.post(`/rooms/${room}/messages`, { content: `burst ${i}` })),
+      );
       assert.deepEqual(
         answers.map((a) => a.status),
         Array<number>(30).fill(201),
@@ -180,7 +189,10 @@ for (const backend of backends()) {
         calls.push(alice.api.put(`/messages/${root.id}`, { content: `edit ${i}` }).then((r) => ['edit', r.status]));
         calls.push(bob.api.post(`/rooms/${room}/messages`, { content: `reply ${i}`, parent_id: root.id }).then((r) => ['reply', r.status]));
         calls.push(bob.api.post(`/messages/${root.id}/reactions`, { emoji: emoji[i] }).then((r) => ['react', r.status]));
-        if (i < 3) calls.push(bob.api.post(`/rooms/${room}/messages`, { content: `late reply ${i}`, parent_id: doomed.id }).then((r) => ['reply', r.status]));
+        if (i < 3)
+          calls.push(
+            bob.api.post(`/rooms/${room}/messages`, { content: `late reply ${i}`, parent_id: doomed.id }).then((r) => ['reply', r.status]),
+          );
       }
       const results = await Promise.all(calls);
       assert.deepEqual(

@@ -15,7 +15,8 @@ const WAIT = 5000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The durable (seq) frames of one room a socket received, in arrival order. */
-const roomSeqs = (s: TestSocket, roomId: string): number[] => s.frames.filter((f) => f.room_id === roomId && f.seq !== undefined).map((f) => f.seq!);
+const roomSeqs = (s: TestSocket, roomId: string): number[] =>
+  s.frames.filter((f) => f.room_id === roomId && f.seq !== undefined).map((f) => f.seq!);
 
 describe('two nodes on one PostgreSQL and one Redis', { skip }, () => {
   const launcher = nodeLauncher();
@@ -31,7 +32,8 @@ describe('two nodes on one PostgreSQL and one Redis', { skip }, () => {
     return s;
   };
   /** Waits for the same frame on both sockets; returns both. */
-  const onAll = ([x, y]: [TestSocket, TestSocket], match: (f: Frame) => boolean): Promise<[Frame, Frame]> => Promise.all([x.next(match, WAIT), y.next(match, WAIT)]);
+  const onAll = ([x, y]: [TestSocket, TestSocket], match: (f: Frame) => boolean): Promise<[Frame, Frame]> =>
+    Promise.all([x.next(match, WAIT), y.next(match, WAIT)]);
 
   before(async () => {
     const db = await freshPostgresDatabase(pgUrl!);
@@ -108,13 +110,22 @@ describe('two nodes on one PostgreSQL and one Redis', { skip }, () => {
     const after = await sa.request('send_message', { room_id: roomId, content: 'bob is gone' });
     await sa.next((f) => f.type === 'message_created' && f.data.message.id === after.message.id, WAIT);
     await sleep(300);
-    assert.ok(!sb.frames.some((f) => f.type === 'message_created' && f.data.message.id === after.message.id), 'a member who left hears nothing more');
+    assert.ok(
+      !sb.frames.some((f) => f.type === 'message_created' && f.data.message.id === after.message.id),
+      'a member who left hears nothing more',
+    );
 
     // Every durable event, seen from both nodes: contiguous, in order, once; bob's is the slice of his membership.
     const aSeqs = roomSeqs(sa, roomId);
     const bSeqs = roomSeqs(sb, roomId);
-    assert.deepEqual(aSeqs, Array.from({ length: aSeqs.length }, (_, i) => aSeqs[0]! + i));
-    assert.deepEqual(bSeqs, aSeqs.filter((s) => s >= joined[1].seq! && s <= left[1].seq!));
+    assert.deepEqual(
+      aSeqs,
+      Array.from({ length: aSeqs.length }, (_, i) => aSeqs[0]! + i),
+    );
+    assert.deepEqual(
+      bSeqs,
+      aSeqs.filter((s) => s >= joined[1].seq! && s <= left[1].seq!),
+    );
   });
 
   it('presence set on one node is seen on the other: online when a socket opens, offline after the last closes', async () => {
@@ -148,7 +159,8 @@ describe('two nodes on one PostgreSQL and one Redis', { skip }, () => {
     await sb.closed();
 
     const missed: number[] = [];
-    for (let i = 0; i < 5; i++) missed.push((await client(A, alice.token).post(`/rooms/${roomId}/messages`, { content: `missed ${i}` })).body.seq);
+    for (let i = 0; i < 5; i++)
+      missed.push((await client(A, alice.token).post(`/rooms/${roomId}/messages`, { content: `missed ${i}` })).body.seq);
 
     const again = await open(A, bob.token);
     const resumed = await again.request('resume', { rooms: { [roomId]: lastSeen } });
@@ -158,10 +170,13 @@ describe('two nodes on one PostgreSQL and one Redis', { skip }, () => {
     assert.deepEqual(roomSeqs(again, roomId), [...missed, live.body.seq]);
   });
 
-  it('a password change on node A closes the account\'s socket on node B (4001)', async () => {
+  it("a password change on node A closes the account's socket on node B (4001)", async () => {
     const dave = await signup(A);
     const sb = await open(B, dave.token);
-    const changed = await client(A, dave.token).put('/users/me/password', { current_password: dave.password, new_password: 'another long passphrase' });
+    const changed = await client(A, dave.token).put('/users/me/password', {
+      current_password: dave.password,
+      new_password: 'another long passphrase',
+    });
     assert.equal(changed.status, 200);
     const closed = await sb.closed(WAIT);
     assert.equal(closed.code, 4001);

@@ -5,8 +5,20 @@ import { client, signup, startServer, type TestServer } from '../helpers/server.
 import { backends } from '../helpers/services.ts';
 
 const NAMESPACES = [
-  '/signup', '/login', '/update/displayname', '/update/username', '/update/password', '/deactivate', '/room/new', '/room/delete',
-  '/room/like', '/search/room/title', '/search/room/id', '/search/user/id', '/search/friend/rooms', '/follow/user',
+  '/signup',
+  '/login',
+  '/update/displayname',
+  '/update/username',
+  '/update/password',
+  '/deactivate',
+  '/room/new',
+  '/room/delete',
+  '/room/like',
+  '/search/room/title',
+  '/search/room/id',
+  '/search/user/id',
+  '/search/friend/rooms',
+  '/follow/user',
 ];
 const FIELDS = ['room', 'roomId', 'userId', 'roomTitle', 'updateUsername', 'updatePassword', 'updateDisplayName'];
 const ACCOUNT_FIELDS = ['displayName', 'phone', 'website', 'bio', 'personalInfo', 'basicInfo', 'setupToken', 'inviteCode'];
@@ -31,8 +43,31 @@ type Rng = ReturnType<typeof rng>;
 /** Values of every JSON type, and strings Rooms refuses (NUL, lone surrogates, controls, huge). */
 function value(r: Rng, ids: string[], depth = 0): unknown {
   const scalars: unknown[] = [
-    null, true, false, 0, -1, 1.5, 1e308, Number.MAX_SAFE_INTEGER, '', ' ', 'x', 'ab', 'Ünïcode 🐍', '\u0000', '\ud800', 'a\nb\tc',
-    'x'.repeat(300), '__proto__', 'constructor', 'toString', '00000000-0000-7000-8000-000000000000', 'room-1', '2001/05/12', 'not a date', '48.0',
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1.5,
+    1e308,
+    Number.MAX_SAFE_INTEGER,
+    '',
+    ' ',
+    'x',
+    'ab',
+    'Ünïcode 🐍',
+    '\u0000',
+    '\ud800',
+    'a\nb\tc',
+    'x'.repeat(300),
+    '__proto__',
+    'constructor',
+    'toString',
+    '00000000-0000-7000-8000-000000000000',
+    'room-1',
+    '2001/05/12',
+    'not a date',
+    '48.0',
   ];
   switch (depth < 3 ? r.int(5) : 0) {
     case 0:
@@ -40,7 +75,27 @@ function value(r: Rng, ids: string[], depth = 0): unknown {
     case 1:
       return Array.from({ length: r.int(4) }, () => value(r, ids, depth + 1));
     case 2:
-      return Object.fromEntries(Array.from({ length: r.int(4) }, () => [r.pick(['title', 'description', 'type', 'categories', 'memberLimit', 'topicKind', 'health', 'hobbies', 'sex', 'height', 'weight', 'birthDate', '__proto__', 'x']), value(r, ids, depth + 1)]));
+      return Object.fromEntries(
+        Array.from({ length: r.int(4) }, () => [
+          r.pick([
+            'title',
+            'description',
+            'type',
+            'categories',
+            'memberLimit',
+            'topicKind',
+            'health',
+            'hobbies',
+            'sex',
+            'height',
+            'weight',
+            'birthDate',
+            '__proto__',
+            'x',
+          ]),
+          value(r, ids, depth + 1),
+        ]),
+      );
     default:
       return r.pick(ids.length > 0 ? ids : scalars);
   }
@@ -49,11 +104,26 @@ function value(r: Rng, ids: string[], depth = 0): unknown {
 /** One frame: raw text that is no request, a request with junk in it, or a well-formed request with junk fields. */
 function frame(r: Rng, ids: string[], me: { username: string; password: string }): string | Buffer {
   const kind = r.int(10);
-  if (kind === 0) return r.pick(['', '{', '}', 'null', '[]', '"x"', '42', '{"namespace":', '\u0000', '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[', '['.repeat(5000) + ']'.repeat(5000), '{"namespace":"/login","account":{"email":"","password":"","username":"\\ud800"}}']);
+  if (kind === 0)
+    return r.pick([
+      '',
+      '{',
+      '}',
+      'null',
+      '[]',
+      '"x"',
+      '42',
+      '{"namespace":',
+      '\u0000',
+      '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[',
+      '['.repeat(5000) + ']'.repeat(5000),
+      '{"namespace":"/login","account":{"email":"","password":"","username":"\\ud800"}}',
+    ]);
   if (kind === 1) return Buffer.from(Array.from({ length: r.int(64) }, () => r.int(256)));
   const packet: Record<string, unknown> = {};
   if (r.int(12) > 0) packet.namespace = r.int(8) > 0 ? r.pick(NAMESPACES) : value(r, ids);
-  const acct: Record<string, unknown> = kind < 6 ? { ...account(me.username, me.password) } : { email: value(r, ids), username: value(r, ids), password: value(r, ids) };
+  const acct: Record<string, unknown> =
+    kind < 6 ? { ...account(me.username, me.password) } : { email: value(r, ids), username: value(r, ids), password: value(r, ids) };
   for (const f of ACCOUNT_FIELDS) if (r.int(3) === 0) acct[f] = value(r, ids);
   if (r.int(15) > 0) packet.account = r.int(20) > 0 ? acct : value(r, ids);
   for (const f of FIELDS) if (r.int(2) === 0) packet[f] = value(r, ids);
@@ -77,7 +147,10 @@ for (const backend of backends()) {
       const other = await signup(server.url);
       const room = (await other.api.post('/rooms', { name: 'fuzz target' })).body.id as string;
       const ns = { c: await NamespaceClient.open(server.url) };
-      assert.equal((await ns.c.send({ namespace: '/signup', account: { ...account(me.username, me.password), displayName: 'Fuzzer' } })).result, 'account generated: true');
+      assert.equal(
+        (await ns.c.send({ namespace: '/signup', account: { ...account(me.username, me.password), displayName: 'Fuzzer' } })).result,
+        'account generated: true',
+      );
       const myId = (await ns.c.send({ namespace: '/login', account: account(me.username, me.password) })).account._id as string;
       const ids = [other.id, room, myId];
       const results = new Map<string, number>();
@@ -93,7 +166,8 @@ for (const backend of backends()) {
         // Keep the fuzzer's own account usable when a frame happened to change it.
         if (reply.result === 'password updated: true') me.password = (JSON.parse(f as string) as { updatePassword: string }).updatePassword;
         if (reply.result === 'username updated: true') me.username = reply.account.username as string;
-        if (reply.result === 'account deactivate: true') await ns.c.send({ namespace: '/login', account: account(me.username, me.password) });
+        if (reply.result === 'account deactivate: true')
+          await ns.c.send({ namespace: '/login', account: account(me.username, me.password) });
         if (ns.c.ws.readyState !== ns.c.ws.OPEN) {
           assert.equal((await ns.c.closed).code, 1000, where);
           ns.c = await NamespaceClient.open(server.url);
@@ -117,7 +191,10 @@ for (const backend of backends()) {
         c.send({ namespace: '/room/new', account: account('nobody_at_all', 'password-x') }),
         c.send({ namespace: '/search/friend/rooms', account: { email: '', username: '', password: 'x' } }),
       ]);
-      assert.deepEqual(replies.map((x) => x.result), ['unknown namespace', 'access denied: incorrect password', 'room is required', 'account exists: false']);
+      assert.deepEqual(
+        replies.map((x) => x.result),
+        ['unknown namespace', 'access denied: incorrect password', 'room is required', 'account exists: false'],
+      );
       for (let i = 0; i < 40; i++) c.ws.send(JSON.stringify({ namespace: '/login', account: account('nobody_at_all', 'password-x') }));
       assert.equal((await c.closed).code, 1008);
     });

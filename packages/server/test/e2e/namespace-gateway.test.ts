@@ -39,8 +39,12 @@ for (const backend of backends()) {
   describe(`namespace gateway e2e: ${backend.name}`, { skip: !backend.available && 'TEST_DATABASE_URL not set' }, () => {
     let server: TestServer;
     let ns: NamespaceClient;
-    const as = (username: string, password: string, extra: Record<string, unknown> = {}) => ({ account: account(username, password), ...extra });
-    const req = (namespace: string, username: string, password: string, extra: Record<string, unknown> = {}) => ns.send({ namespace, ...as(username, password, extra) });
+    const as = (username: string, password: string, extra: Record<string, unknown> = {}) => ({
+      account: account(username, password),
+      ...extra,
+    });
+    const req = (namespace: string, username: string, password: string, extra: Record<string, unknown> = {}) =>
+      ns.send({ namespace, ...as(username, password, extra) });
     const gwSignup = (username: string, password = 'password-1', extra: Record<string, unknown> = {}) =>
       ns.send({ namespace: '/signup', account: { ...account(username, password), displayName: username.toUpperCase(), ...extra } });
 
@@ -81,12 +85,24 @@ for (const backend of backends()) {
         assert.equal((await ns.send(WILSON_SIGNUP)).result, 'account exists: true');
         assert.equal((await gwSignup('emptymail', 'password-1', { email: '' })).result, 'email is empty');
         assert.equal((await gwSignup('shortpass', '1234567')).result, 'password is length less than 8');
-        assert.equal((await ns.send({ namespace: '/signup', account: account('nodisplay', 'password-1') })).result, 'displayName is required');
+        assert.equal(
+          (await ns.send({ namespace: '/signup', account: account('nodisplay', 'password-1') })).result,
+          'displayName is required',
+        );
         assert.equal((await gwSignup('ab')).result, 'username is length less than 3');
         assert.equal((await gwSignup('a'.repeat(21))).result, 'username is length greater than 20');
-        assert.equal((await gwSignup('bademail', 'password-1', { email: 'not an address' })).result, 'email is invalid: must be a valid email address');
-        assert.equal((await gwSignup('longname', 'password-1', { displayName: 'x'.repeat(51) })).result, 'displayName is invalid: must be at most 50 characters');
-        assert.equal((await gwSignup('badheight', 'password-1', { basicInfo: { height: 'tall' } })).result.startsWith('basicInfo.height is invalid: '), true);
+        assert.equal(
+          (await gwSignup('bademail', 'password-1', { email: 'not an address' })).result,
+          'email is invalid: must be a valid email address',
+        );
+        assert.equal(
+          (await gwSignup('longname', 'password-1', { displayName: 'x'.repeat(51) })).result,
+          'displayName is invalid: must be at most 50 characters',
+        );
+        assert.equal(
+          (await gwSignup('badheight', 'password-1', { basicInfo: { height: 'tall' } })).result.startsWith('basicInfo.height is invalid: '),
+          true,
+        );
         // None of them made an account.
         for (const u of ['emptymail', 'shortpass', 'nodisplay', 'bademail', 'longname', 'badheight']) {
           assert.equal((await client(server.url).post('/auth/login', { username: u, password: 'password-1' })).status, 401, u);
@@ -106,7 +122,9 @@ for (const backend of backends()) {
         assert.equal(leaksPassword(granted), false);
         assert.deepEqual(await req('/login', 'wilson', 'wrong-password'), { result: 'access denied: incorrect password' });
         assert.deepEqual(await req('/login', 'nobody_here', 'whatever-1'), { result: 'access denied: incorrect password' });
-        assert.deepEqual(await ns.send({ namespace: '/login', account: { email: '', username: '', password: 'x' } }), { result: 'account exists: false' });
+        assert.deepEqual(await ns.send({ namespace: '/login', account: { email: '', username: '', password: 'x' } }), {
+          result: 'account exists: false',
+        });
         // The socket lived through all of it.
         assert.equal((await req('/login', 'wilson', '12345678')).result, 'access granted');
       });
@@ -120,31 +138,45 @@ for (const backend of backends()) {
         await gwSignup('shared_a', 'same-password', { email: 'shared@example.test' });
         await gwSignup('shared_b', 'same-password', { email: 'shared@example.test' });
         await gwSignup('shared_c', 'other-password', { email: 'shared@example.test' });
-        const many = await ns.send({ namespace: '/login', account: { email: 'shared@example.test', username: '', password: 'same-password' } });
+        const many = await ns.send({
+          namespace: '/login',
+          account: { email: 'shared@example.test', username: '', password: 'same-password' },
+        });
         assert.equal(many.result, 'multiple accounts with this email');
         assert.deepEqual(many.account.map((a: { username: string }) => a.username).sort(), ['shared_a', 'shared_b']);
         for (const a of many.account) {
           assert.deepEqual(Object.keys(a).sort(), ['_id', 'displayName', 'email', 'username']);
           assert.equal(a.email, 'shared@example.test');
         }
-        const third = await ns.send({ namespace: '/login', account: { email: 'shared@example.test', username: '', password: 'other-password' } });
+        const third = await ns.send({
+          namespace: '/login',
+          account: { email: 'shared@example.test', username: '', password: 'other-password' },
+        });
         assert.equal(third.result, 'access granted');
         assert.equal(third.account.username, 'shared_c');
       });
 
       it('applies the login lockout: three wrong passwords block the account from this address, on the gateway and over REST', async () => {
         await gwSignup('locked_out', 'right-password');
-        for (let i = 0; i < 3; i++) assert.equal((await req('/login', 'locked_out', 'wrong-password')).result, 'access denied: incorrect password');
+        for (let i = 0; i < 3; i++)
+          assert.equal((await req('/login', 'locked_out', 'wrong-password')).result, 'access denied: incorrect password');
         const blocked = await req('/room/new', 'locked_out', 'right-password', { room: { title: 'nope' } });
         assert.match(blocked.result, /^access denied: too many failed logins, try again in \d+ seconds$/);
         assert.equal((await client(server.url).post('/auth/login', { username: 'locked_out', password: 'right-password' })).status, 429);
       });
 
       it('updates the display name (the seed frame), refusing an empty one', async () => {
-        const updated = await ns.send({ namespace: '/update/displayname', updateDisplayName: 'Wilson Python Dev 🐍', account: { email: 'wilson@example.test', username: 'wilson', password: '12345678', displayName: 'Wilson Wick' } });
+        const updated = await ns.send({
+          namespace: '/update/displayname',
+          updateDisplayName: 'Wilson Python Dev 🐍',
+          account: { email: 'wilson@example.test', username: 'wilson', password: '12345678', displayName: 'Wilson Wick' },
+        });
         assert.equal(updated.result, 'displayName updated: true');
         assert.equal(updated.account.displayName, 'Wilson Python Dev 🐍');
-        assert.equal((await req('/update/displayname', 'wilson', '12345678', { updateDisplayName: '   ' })).result, 'updateDisplayName is empty');
+        assert.equal(
+          (await req('/update/displayname', 'wilson', '12345678', { updateDisplayName: '   ' })).result,
+          'updateDisplayName is empty',
+        );
         assert.equal((await req('/update/displayname', 'wilson', '12345678')).result, 'updateDisplayName is required');
         const rest = await client(server.url).post('/auth/login', { username: 'wilson', password: '12345678' });
         assert.equal(rest.body.user.display_name, 'Wilson Python Dev 🐍');
@@ -152,12 +184,27 @@ for (const backend of backends()) {
 
       it('updates the username, and never renames after reporting an error (the original did)', async () => {
         await gwSignup('rename_me', 'password-1');
-        assert.equal((await req('/update/username', 'rename_me', 'password-1', { updateUsername: 'wilson' })).result, 'account updateUsername exists: true');
-        assert.equal((await req('/update/username', 'rename_me', 'password-1', { updateUsername: 'rename_me' })).result, 'account updateUsername exists: true');
-        assert.equal((await req('/update/username', 'rename_me', 'password-1', { updateUsername: 'ab' })).result, 'updateUsername is length less than 3');
-        assert.equal((await req('/update/username', 'rename_me', 'password-1', { updateUsername: 'bad name!' })).result, 'unwanted character in username');
+        assert.equal(
+          (await req('/update/username', 'rename_me', 'password-1', { updateUsername: 'wilson' })).result,
+          'account updateUsername exists: true',
+        );
+        assert.equal(
+          (await req('/update/username', 'rename_me', 'password-1', { updateUsername: 'rename_me' })).result,
+          'account updateUsername exists: true',
+        );
+        assert.equal(
+          (await req('/update/username', 'rename_me', 'password-1', { updateUsername: 'ab' })).result,
+          'updateUsername is length less than 3',
+        );
+        assert.equal(
+          (await req('/update/username', 'rename_me', 'password-1', { updateUsername: 'bad name!' })).result,
+          'unwanted character in username',
+        );
         assert.equal((await req('/update/username', 'rename_me', 'password-1')).result, 'updateUsername is required');
-        assert.equal((await req('/update/username', 'rename_me', 'wrong-pass', { updateUsername: 'renamed_ok' })).result, 'access denied: incorrect password');
+        assert.equal(
+          (await req('/update/username', 'rename_me', 'wrong-pass', { updateUsername: 'renamed_ok' })).result,
+          'access denied: incorrect password',
+        );
         // Still named rename_me after every refusal.
         assert.equal((await req('/login', 'rename_me', 'password-1')).result, 'access granted');
         const done = await req('/update/username', 'rename_me', 'password-1', { updateUsername: 'Renamed_OK' });
@@ -170,10 +217,20 @@ for (const backend of backends()) {
       it('updates the password: refuses the same one and a short one; the new one works over REST', async () => {
         await gwSignup('pw_changer', 'password-1');
         // The seed document's own frame names the field updateUsername: the original then crashed; here it is a missing field.
-        const seedFrame = { namespace: '/update/password', updateUsername: '12345678wilson', account: { email: 'pw_changer@example.test', username: 'pw_changer', password: 'password-1' } };
+        const seedFrame = {
+          namespace: '/update/password',
+          updateUsername: '12345678wilson',
+          account: { email: 'pw_changer@example.test', username: 'pw_changer', password: 'password-1' },
+        };
         assert.deepEqual(await ns.send(seedFrame), { result: 'updatePassword is required' });
-        assert.equal((await req('/update/password', 'pw_changer', 'password-1', { updatePassword: 'password-1' })).result, 'password update: updatePassword match oldPassword');
-        assert.equal((await req('/update/password', 'pw_changer', 'password-1', { updatePassword: 'short' })).result, 'updatePassword is length less than 8');
+        assert.equal(
+          (await req('/update/password', 'pw_changer', 'password-1', { updatePassword: 'password-1' })).result,
+          'password update: updatePassword match oldPassword',
+        );
+        assert.equal(
+          (await req('/update/password', 'pw_changer', 'password-1', { updatePassword: 'short' })).result,
+          'updatePassword is length less than 8',
+        );
         const done = await req('/update/password', 'pw_changer', 'password-1', { updatePassword: 'password-2' });
         assert.equal(done.result, 'password updated: true');
         assert.equal(done.account.username, 'pw_changer');
@@ -187,7 +244,9 @@ for (const backend of backends()) {
         assert.deepEqual(await req('/deactivate', 'leaving', 'password-1'), { result: 'account deactivate: true' });
         assert.equal((await other.api.get(`/users/${u.id}`)).status, 404, 'hidden at once');
         assert.equal((await u.api.get('/auth/me')).status, 401, 'signed out everywhere');
-        assert.deepEqual(await req('/room/new', 'leaving', 'password-1', { room: { title: 'ghost room' } }), { result: 'account exists: false' });
+        assert.deepEqual(await req('/room/new', 'leaving', 'password-1', { room: { title: 'ghost room' } }), {
+          result: 'account exists: false',
+        });
         const purge = await server.app.store.users.findById(u.id);
         assert.ok(purge?.purge_after, 'scheduled for deletion');
         const days = (Date.parse(purge.purge_after) - Date.parse(purge.deactivated_at!)) / 86_400_000;
@@ -202,10 +261,21 @@ for (const backend of backends()) {
       it('creates real Rooms rooms (visible over REST), lists own rooms, deletes only own rooms', async () => {
         await gwSignup('roomer', 'password-1');
         assert.equal((await req('/room/new', 'roomer', 'password-1')).result, 'room is required');
-        assert.equal((await req('/room/new', 'roomer', 'password-1', { room: { description: 'no title' } })).result, 'room title is required');
-        assert.equal((await req('/room/new', 'roomer', 'password-1', { room: { title: 'x'.repeat(101) } })).result, 'room.title is invalid: must be at most 100 characters');
-        const made = await req('/room/new', 'roomer', 'password-1', { room: { title: 'Python Devs', description: 'talk code', categories: ['study'] } });
-        assert.deepEqual((await req('/login', 'roomer', 'password-1')).account.rooms.map((r: { title: string }) => r.title), ['Python Devs']);
+        assert.equal(
+          (await req('/room/new', 'roomer', 'password-1', { room: { description: 'no title' } })).result,
+          'room title is required',
+        );
+        assert.equal(
+          (await req('/room/new', 'roomer', 'password-1', { room: { title: 'x'.repeat(101) } })).result,
+          'room.title is invalid: must be at most 100 characters',
+        );
+        const made = await req('/room/new', 'roomer', 'password-1', {
+          room: { title: 'Python Devs', description: 'talk code', categories: ['study'] },
+        });
+        assert.deepEqual(
+          (await req('/login', 'roomer', 'password-1')).account.rooms.map((r: { title: string }) => r.title),
+          ['Python Devs'],
+        );
         assert.equal(made.result, 'room generated: true');
         assert.equal(made.rooms.length, 1);
         const room = made.rooms[0];
@@ -220,7 +290,9 @@ for (const backend of backends()) {
         assert.deepEqual(rest.body.categories, ['study']);
         const login = await client(server.url).post('/auth/login', { username: 'roomer', password: 'password-1' });
         const mine = await client(server.url, login.body.token).get('/rooms');
-        assert.ok(mine.body.items.some((r: { id: string; membership: { role: string } }) => r.id === room._id && r.membership.role === 'owner'));
+        assert.ok(
+          mine.body.items.some((r: { id: string; membership: { role: string } }) => r.id === room._id && r.membership.role === 'owner'),
+        );
 
         // Another's room, a made-up id, no id: "room exists: false" / required; the room is untouched.
         const other = await viewer.api.post('/rooms', { name: 'Not yours' });
@@ -230,7 +302,10 @@ for (const backend of backends()) {
         assert.equal((await viewer.api.get(`/rooms/${other.body.id}`)).status, 200);
         const deleted = await req('/room/delete', 'roomer', 'password-1', { roomId: room._id });
         assert.equal(deleted.result, 'room deleted: true');
-        assert.deepEqual(deleted.rooms.map((r: { title: string }) => r.title), ['Second']);
+        assert.deepEqual(
+          deleted.rooms.map((r: { title: string }) => r.title),
+          ['Second'],
+        );
         assert.equal((await viewer.api.get(`/rooms/${room._id}`)).status, 404);
       });
 
@@ -244,9 +319,15 @@ for (const backend of backends()) {
         assert.equal((await owner.api.get(`/rooms/${room.id}`)).body.like_count, 0);
         const own = (await req('/room/new', 'liker', 'password-1', { room: { title: 'My own' } })).rooms[0];
         assert.deepEqual(await req('/room/like', 'liker', 'password-1', { roomId: own._id }), { result: 'you can not like your own room' });
-        assert.deepEqual(await req('/room/like', 'liker', 'password-1', { roomId: '00000000-0000-7000-8000-000000000000' }), { result: 'room exists: false' });
+        assert.deepEqual(await req('/room/like', 'liker', 'password-1', { roomId: '00000000-0000-7000-8000-000000000000' }), {
+          result: 'room exists: false',
+        });
         const secret = (await owner.api.post('/rooms', { name: 'Secret', type: 'private' })).body;
-        assert.deepEqual(await req('/room/like', 'liker', 'password-1', { roomId: secret.id }), { result: 'room exists: false' }, 'a private room is not there for outsiders');
+        assert.deepEqual(
+          await req('/room/like', 'liker', 'password-1', { roomId: secret.id }),
+          { result: 'room exists: false' },
+          'a private room is not there for outsiders',
+        );
       });
 
       it('searches rooms by title and by id (with the author, whose email stays private)', async () => {
@@ -255,8 +336,13 @@ for (const backend of backends()) {
         const room = (await author.api.post('/rooms', { name: 'Zebra Crossing' })).body;
         const byTitle = await req('/search/room/title', 'searcher', 'password-1', { roomTitle: 'zebra' });
         assert.equal(byTitle.result, 'room match found: true');
-        assert.deepEqual(byTitle.rooms.map((r: { _id: string }) => r._id), [room.id]);
-        assert.deepEqual(await req('/search/room/title', 'searcher', 'password-1', { roomTitle: 'no such title anywhere' }), { result: 'room exists: false' });
+        assert.deepEqual(
+          byTitle.rooms.map((r: { _id: string }) => r._id),
+          [room.id],
+        );
+        assert.deepEqual(await req('/search/room/title', 'searcher', 'password-1', { roomTitle: 'no such title anywhere' }), {
+          result: 'room exists: false',
+        });
         assert.equal((await req('/search/room/title', 'searcher', 'password-1')).result, 'roomTitle is required');
 
         const byId = await req('/search/room/id', 'searcher', 'password-1', { roomId: room.id });
@@ -265,12 +351,17 @@ for (const backend of backends()) {
         assert.deepEqual(byId.room.author, { _id: author.id, username: author.username, email: null, displayName: 'The Author' });
         assert.deepEqual(await req('/search/room/id', 'searcher', 'password-1', { roomId: 'nope' }), { result: 'room exists: false' });
         const own = (await req('/room/new', 'searcher', 'password-1', { room: { title: 'Mine' } })).rooms[0];
-        assert.equal((await req('/search/room/id', 'searcher', 'password-1', { roomId: own._id })).room.author.email, 'searcher@example.test');
+        assert.equal(
+          (await req('/search/room/id', 'searcher', 'password-1', { roomId: own._id })).room.author.email,
+          'searcher@example.test',
+        );
       });
 
       it('searches users by id with Rooms visibility rules', async () => {
         await gwSignup('looker', 'password-1');
-        const target = await signup(server.url, { profile: { hobbies: { value: ['chess'], visibility: 'private' }, country: { value: 'Kenya', visibility: 'public' } } });
+        const target = await signup(server.url, {
+          profile: { hobbies: { value: ['chess'], visibility: 'private' }, country: { value: 'Kenya', visibility: 'public' } },
+        });
         const found = await req('/search/user/id', 'looker', 'password-1', { userId: target.id });
         assert.equal(found.result, 'user match found: true');
         assert.equal(found.account.username, target.username);
@@ -278,10 +369,16 @@ for (const backend of backends()) {
         assert.equal(found.account.basicInfo.country, 'Kenya');
         assert.equal(found.account.personalInfo.hobbies, undefined, 'a private field is not shown');
         assert.equal(leaksPassword(found), false);
-        assert.deepEqual(await req('/search/user/id', 'looker', 'password-1', { userId: '00000000-0000-7000-8000-000000000000' }), { result: 'user match found: false' });
-        assert.deepEqual(await req('/search/user/id', 'looker', 'password-1', { userId: 'user-abc' }), { result: 'user match found: false' });
+        assert.deepEqual(await req('/search/user/id', 'looker', 'password-1', { userId: '00000000-0000-7000-8000-000000000000' }), {
+          result: 'user match found: false',
+        });
+        assert.deepEqual(await req('/search/user/id', 'looker', 'password-1', { userId: 'user-abc' }), {
+          result: 'user match found: false',
+        });
         await target.api.delete('/users/me', { password: target.password });
-        assert.deepEqual(await req('/search/user/id', 'looker', 'password-1', { userId: target.id }), { result: 'user match found: false' });
+        assert.deepEqual(await req('/search/user/id', 'looker', 'password-1', { userId: target.id }), {
+          result: 'user match found: false',
+        });
       });
 
       it('follows and unfollows (a toggle), and lists the rooms of the people I follow', async () => {
@@ -298,10 +395,17 @@ for (const backend of backends()) {
         const room = (await star.api.post('/rooms', { name: 'Star room' })).body;
         const rooms = await req('/search/friend/rooms', 'follower', 'password-1');
         assert.equal(rooms.result, 'rooms found: true');
-        assert.deepEqual(rooms.rooms.map((r: { _id: string }) => r._id), [room.id]);
+        assert.deepEqual(
+          rooms.rooms.map((r: { _id: string }) => r._id),
+          [room.id],
+        );
         assert.equal(rooms.rooms[0].author._id, star.id);
-        assert.deepEqual(await req('/follow/user', 'follower', 'password-1', { userId: me._id }), { result: 'userId matches current user id' });
-        assert.deepEqual(await req('/follow/user', 'follower', 'password-1', { userId: '00000000-0000-7000-8000-000000000000' }), { result: 'following account exists: false' });
+        assert.deepEqual(await req('/follow/user', 'follower', 'password-1', { userId: me._id }), {
+          result: 'userId matches current user id',
+        });
+        assert.deepEqual(await req('/follow/user', 'follower', 'password-1', { userId: '00000000-0000-7000-8000-000000000000' }), {
+          result: 'following account exists: false',
+        });
         assert.deepEqual(await req('/follow/user', 'follower', 'password-1', { userId: star.id }), { result: 'unfollowed user' });
         assert.equal((await star.api.get(`/users/${star.id}/followers`)).body.items.length, 0);
       });

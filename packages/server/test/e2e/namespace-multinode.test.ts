@@ -65,13 +65,20 @@ describe('namespace gateway on two nodes (PostgreSQL + Redis)', { skip }, () => 
     // Alice's socket on A hears the gateway user's rename made on B, and the like she can see on B.
     const socket = await TestSocket.open(A, { token: alice.token });
     clients.push({ close: () => socket.close() });
-    const renamed = await gwB.send({ namespace: '/update/displayname', account: account('nodal', 'password-1'), updateDisplayName: 'Nodal Renamed' });
+    const renamed = await gwB.send({
+      namespace: '/update/displayname',
+      account: account('nodal', 'password-1'),
+      updateDisplayName: 'Nodal Renamed',
+    });
     assert.equal(renamed.result, 'displayName updated: true');
     const updated = await socket.next((f) => f.type === 'user_updated' && f.data.user.id === nodalId, WAIT);
     assert.equal(updated.data.user.display_name, 'Nodal Renamed');
 
     const bob = await signup(B);
-    assert.equal((await gwA.send({ namespace: '/signup', account: { ...account('liker_a', 'password-1'), displayName: 'Liker' } })).result, 'account generated: true');
+    assert.equal(
+      (await gwA.send({ namespace: '/signup', account: { ...account('liker_a', 'password-1'), displayName: 'Liker' } })).result,
+      'account generated: true',
+    );
     assert.equal((await gwA.send({ namespace: '/room/like', account: account('liker_a', 'password-1'), roomId })).result, 'liked room');
     assert.equal((await bob.api.get(`/rooms/${roomId}`)).body.like_count, 1);
   });
@@ -79,7 +86,11 @@ describe('namespace gateway on two nodes (PostgreSQL + Redis)', { skip }, () => 
   it('shares the login lockout between the nodes (Redis): three wrong passwords on A block the right one on B', async () => {
     const [gwA, gwB] = [await gateway(A), await gateway(B)];
     await gwA.send({ namespace: '/signup', account: { ...account('locked_mn', 'password-1'), displayName: 'L' } });
-    for (let i = 0; i < 3; i++) assert.equal((await gwA.send({ namespace: '/login', account: account('locked_mn', 'wrong-password') })).result, 'access denied: incorrect password');
+    for (let i = 0; i < 3; i++)
+      assert.equal(
+        (await gwA.send({ namespace: '/login', account: account('locked_mn', 'wrong-password') })).result,
+        'access denied: incorrect password',
+      );
     const blocked = await gwB.send({ namespace: '/login', account: account('locked_mn', 'password-1') });
     assert.match(blocked.result, /^access denied: too many failed logins, try again in \d+ seconds$/);
     assert.equal((await client(B).post('/auth/login', { username: 'locked_mn', password: 'password-1' })).status, 429);

@@ -11,7 +11,10 @@ import { backends } from '../helpers/services.ts';
 
 const [sqlite] = backends();
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const ops = (doc: any): [string, any][] => Object.entries<any>(doc.paths).flatMap(([p, o]) => Object.entries<any>(o).map(([m, op]) => [`${m.toUpperCase()} ${p}`, op] as [string, any]));
+const ops = (doc: any): [string, any][] =>
+  Object.entries<any>(doc.paths).flatMap(([p, o]) =>
+    Object.entries<any>(o).map(([m, op]) => [`${m.toUpperCase()} ${p}`, op] as [string, any]),
+  );
 
 describe('the OpenAPI document describes what the server does', () => {
   let srv: TestServer;
@@ -26,12 +29,23 @@ describe('the OpenAPI document describes what the server does', () => {
     for (const [name, op] of ops(doc)) {
       assert.ok(op.summary && !op.summary.startsWith(name.split(' ')[0]!), `${name}: a summary of its own`);
       assert.ok(op.responses.default?.content?.['application/json'], `${name}: the error shape`);
-      for (const [status, r] of Object.entries<any>(op.responses)) assert.notEqual(r.description, 'Default Response', `${name} ${status}: a placeholder`);
+      for (const [status, r] of Object.entries<any>(op.responses))
+        assert.notEqual(r.description, 'Default Response', `${name} ${status}: a placeholder`);
       if (op.security) assert.ok(op.responses['401'], `${name}: 401`);
     }
-    for (const name of ['DELETE /rooms/{id}', 'POST /users/{id}/follow', 'POST /rooms/{id}/bans', 'DELETE /messages/{id}/pin', 'PATCH /notifications/{id}/read']) {
+    for (const name of [
+      'DELETE /rooms/{id}',
+      'POST /users/{id}/follow',
+      'POST /rooms/{id}/bans',
+      'DELETE /messages/{id}/pin',
+      'PATCH /notifications/{id}/read',
+    ]) {
       const op = ops(doc).find(([n]) => n === name)![1];
-      assert.deepEqual(Object.keys(op.responses).filter((s) => s.startsWith('2')), ['204'], name);
+      assert.deepEqual(
+        Object.keys(op.responses).filter((s) => s.startsWith('2')),
+        ['204'],
+        name,
+      );
     }
   });
 
@@ -41,7 +55,16 @@ describe('the OpenAPI document describes what the server does', () => {
       const body = op.requestBody?.content?.['application/json'];
       if (!body) continue;
       assert.ok(body.example !== undefined, `${name}: an example`);
-      const nullable = (s: any): any => (Array.isArray(s) ? s.map(nullable) : s && typeof s === 'object' ? Object.fromEntries(Object.entries(s).filter(([k]) => k !== 'nullable').map(([k, v]) => [k, nullable(v)])) : s);
+      const nullable = (s: any): any =>
+        Array.isArray(s)
+          ? s.map(nullable)
+          : s && typeof s === 'object'
+            ? Object.fromEntries(
+                Object.entries(s)
+                  .filter(([k]) => k !== 'nullable')
+                  .map(([k, v]) => [k, nullable(v)]),
+              )
+            : s;
       const validate = ajv.compile(nullable(body.schema));
       assert.ok(validate(body.example), `${name}: ${ajv.errorsText(validate.errors)}`);
     }
@@ -80,7 +103,8 @@ describe('the OpenAPI document describes what the server does', () => {
   it('the WebSocket protocol is described: every client frame, server event and close code, and the thread rule', () => {
     assert.match(doc.info.description, /docs\/websocket\.md/);
     const page = readFileSync(new URL('../../../../docs/websocket.md', import.meta.url), 'utf8');
-    for (const option of ClientFrame.options) assert.ok(page.includes(`\`${option.shape.type.value}\``), `client frame ${option.shape.type.value}`);
+    for (const option of ClientFrame.options)
+      assert.ok(page.includes(`\`${option.shape.type.value}\``), `client frame ${option.shape.type.value}`);
     for (const type of EVENT_NAMES) assert.ok(page.includes(`\`${type}\``), `server event ${type}`);
     for (const code of Object.values(CLOSE_CODES)) assert.ok(page.includes(`| ${code} |`), `close code ${code}`);
     assert.match(page, /joins the thread of that reply's root/);

@@ -31,7 +31,14 @@ describe('/metrics with METRICS_TOKEN', () => {
   after(() => srv.stop());
 
   it('answers 401 without the token, with another token, or with it in another scheme', async () => {
-    const tries: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-token' }, { authorization: `Bearer ${TOKEN}x` }, { authorization: `Bearer ${TOKEN.slice(0, -1)}` }, { authorization: `Basic ${TOKEN}` }, { authorization: TOKEN }];
+    const tries: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer wrong-token' },
+      { authorization: `Bearer ${TOKEN}x` },
+      { authorization: `Bearer ${TOKEN.slice(0, -1)}` },
+      { authorization: `Basic ${TOKEN}` },
+      { authorization: TOKEN },
+    ];
     for (const headers of tries) {
       const res = await client(srv.url).get('/metrics', headers);
       assert.equal(res.status, 401, JSON.stringify(headers));

@@ -21,13 +21,25 @@ for (const setup of wsSetups()) {
 
     it('GET /presence needs a token and valid parameters: minutes (1-60) with connected/active only', async () => {
       assertRefused(await client(srv.url).get('/presence'), 401, 'unauthenticated');
-      for (const q of ['state=connected', 'state=active', 'state=online&minutes=5', 'state=connected&minutes=0', 'state=active&minutes=61', 'state=later', 'limit=0']) {
+      for (const q of [
+        'state=connected',
+        'state=active',
+        'state=online&minutes=5',
+        'state=connected&minutes=0',
+        'state=active&minutes=61',
+        'state=later',
+        'limit=0',
+      ]) {
         assertRefused(await admin.api.get(`/presence?${q}`), 400, 'validation_failed');
       }
     });
 
     it('who is online: users with a live socket, sorted by username, with when they connected and were last active', async () => {
-      const [zed, amy, off] = [await signup(srv.url, { username: `zz${Date.now() % 1e6}` }), await signup(srv.url, { username: `aa${Date.now() % 1e6}` }), await signup(srv.url)];
+      const [zed, amy, off] = [
+        await signup(srv.url, { username: `zz${Date.now() % 1e6}` }),
+        await signup(srv.url, { username: `aa${Date.now() % 1e6}` }),
+        await signup(srv.url),
+      ];
       await pool.connect(srv, zed);
       await pool.connect(srv, amy);
       const res = await off.api.get('/presence');
@@ -61,14 +73,17 @@ for (const setup of wsSetups()) {
       const gone = await signup(srv.url);
       await pool.connect(srv, gone);
       assert.equal((await gone.api.delete('/users/me', { password: gone.password })).status, 204);
-      for (const q of ['', '?state=connected&minutes=5', '?state=active&minutes=5']) assert.ok(!names((await admin.api.get(`/presence${q}`)).body).includes(gone.username), q);
+      for (const q of ['', '?state=connected&minutes=5', '?state=active&minutes=5'])
+        assert.ok(!names((await admin.api.get(`/presence${q}`)).body).includes(gone.username), q);
     });
 
     it('logging in and out is announced to every terminal session online, strangers included, never to the user', async () => {
       const watcher = await signup(srv.url);
       const webUser = await signup(srv.url);
       const comer = await signup(srv.url);
-      const ws = pool.track(await TestSocket.open(srv.url, { token: watcher.token, query: { client: 'terminal' }, first: { type: 'ping', id: 'p' } }));
+      const ws = pool.track(
+        await TestSocket.open(srv.url, { token: watcher.token, query: { client: 'terminal' }, first: { type: 'ping', id: 'p' } }),
+      );
       // A web client (no ?client=terminal) hears about co-members' presence only.
       const web = await pool.connect(srv, webUser);
       const first = await pool.connect(srv, comer);
@@ -83,7 +98,11 @@ for (const setup of wsSetups()) {
       assert.ok(Date.now() - closedAt >= 4000, 'after the reconnect grace');
       assert.equal(ws.frames.filter(sessionOf('user_online', comer.id)).length, 1, 'a second socket is not a second login');
       assert.deepEqual([...first.frames, ...second.frames].filter(sessionOf('user_online', comer.id)), []);
-      assert.deepEqual(web.frames.filter((f) => f.type === 'user_online' || f.type === 'user_offline'), [], 'only terminal sessions ask for login notices');
+      assert.deepEqual(
+        web.frames.filter((f) => f.type === 'user_online' || f.type === 'user_offline'),
+        [],
+        'only terminal sessions ask for login notices',
+      );
     });
 
     it('broadcast: server admins reach every online user (themselves included) once; others get 403; nothing is stored', async () => {
@@ -108,7 +127,7 @@ for (const setup of wsSetups()) {
       assert.deepEqual(later.ofType('broadcast'), [], 'not replayed to those who come later');
     });
 
-    it('broadcasts count against the sender\'s message rate limit', async () => {
+    it("broadcasts count against the sender's message rate limit", async () => {
       let last;
       for (let i = 0; i < 4; i++) last = await admin.api.post('/broadcasts', { content: `tick ${i}` });
       assertRefused(last!, 429, 'rate_limited');

@@ -23,7 +23,10 @@ for (const backend of backends()) {
     after(() => server.stop());
 
     const statusOf = (s: TestSocket, userId: string, status: string, from = 0, timeoutMs = 6000) =>
-      s.next((f) => s.frames.indexOf(f) >= from && f.type === 'presence_updated' && f.data.user_id === userId && f.data.status === status, timeoutMs);
+      s.next(
+        (f) => s.frames.indexOf(f) >= from && f.type === 'presence_updated' && f.data.user_id === userId && f.data.status === status,
+        timeoutMs,
+      );
 
     it('a connected user who does nothing shows as away to co-members after AWAY_AFTER, and online again at their next frame', async () => {
       const b = await TestSocket.open(server.url, { token: bob.token });
@@ -83,7 +86,10 @@ for (const backend of backends()) {
       const old = (await alice.api.post(`/rooms/${room.id}/messages`, { content: `@${bob.username} first` })).body;
       clock.advance(20 * DAY);
       const young = (await alice.api.post(`/rooms/${room.id}/messages`, { content: `@${bob.username} second` })).body;
-      const listed = async () => ((await bob.api.get('/notifications')).body.items as { message_id?: string; message?: { id: string } }[]).map((n) => n.message_id ?? n.message?.id);
+      const listed = async () =>
+        ((await bob.api.get('/notifications')).body.items as { message_id?: string; message?: { id: string } }[]).map(
+          (n) => n.message_id ?? n.message?.id,
+        );
       assert.deepEqual((await listed()).sort(), [old.id, young.id].sort());
 
       clock.advance(11 * DAY); // the first is 31 days old, the second 11

@@ -58,7 +58,12 @@ describe('the server as a process (embedded mode)', () => {
     const url = await srv.listening();
     const n = 8;
     const requests = Array.from({ length: n }, (_, i) =>
-      client(url).post('/auth/signup', { username: `graceful_${i}`, email: `g${i}@example.test`, password: 'correct horse battery', setup_token: TEST_SETUP_TOKEN }),
+      client(url).post('/auth/signup', {
+        username: `graceful_${i}`,
+        email: `g${i}@example.test`,
+        password: 'correct horse battery',
+        setup_token: TEST_SETUP_TOKEN,
+      }),
     );
     await srv.waitForLog(isIncoming('/auth/signup'), { count: n });
     srv.child.kill('SIGTERM');
@@ -78,8 +83,14 @@ describe('the server as a process (embedded mode)', () => {
     assert.ok(shuttingDown >= 0 && complete > shuttingDown, `shutdown logged in order: ${JSON.stringify(msgs)}`);
     const completedAt = srv.logs().flatMap((l, i) => (l.msg === 'request completed' && l.res ? [i] : []));
     assert.equal(completedAt.length, n);
-    assert.ok(completedAt.some((i) => i > shuttingDown), 'at least one signup was still in flight when SIGTERM arrived');
-    assert.ok(completedAt.every((i) => i < complete), 'every request completed before the process said it was done');
+    assert.ok(
+      completedAt.some((i) => i > shuttingDown),
+      'at least one signup was still in flight when SIGTERM arrived',
+    );
+    assert.ok(
+      completedAt.every((i) => i < complete),
+      'every request completed before the process said it was done',
+    );
   });
 
   for (const [name, value] of [
@@ -127,11 +138,22 @@ describe('the server as a process (embedded mode)', () => {
     assert.equal((await srv.stop()).code, 0);
 
     const output = srv.stdout() + srv.stderr();
-    assert.ok(srv.logs().some((l) => reqUrl(l) === '/auth/me?token=[redacted]'), 'the URL is logged, its token redacted');
+    assert.ok(
+      srv.logs().some((l) => reqUrl(l) === '/auth/me?token=[redacted]'),
+      'the URL is logged, its token redacted',
+    );
     const store = await openStore({ dataDir: dir });
     const jwtSecret = (await store.signingKeys.list())[0]!.secret;
     await store.close();
-    const secrets = { password, wrongPassword, signupToken: user.token, loginToken: login.body.token as string, ticket: ticket.body.ticket as string, jwtSecret, setupToken: TEST_SETUP_TOKEN };
+    const secrets = {
+      password,
+      wrongPassword,
+      signupToken: user.token,
+      loginToken: login.body.token as string,
+      ticket: ticket.body.ticket as string,
+      jwtSecret,
+      setupToken: TEST_SETUP_TOKEN,
+    };
     for (const [what, secret] of Object.entries(secrets)) {
       assert.ok(secret.length >= 16, `${what} is a real value`);
       assert.ok(!output.includes(secret), `the logs contain the ${what}`);
@@ -148,7 +170,12 @@ describe('the server as a process (embedded mode)', () => {
     assert.ok(notice, 'the start-up log gives the setup token');
     const token = notice.setup_token as string;
     assert.match(String(notice.msg), /rooms admin create/);
-    const body = (username: string, extra: Record<string, unknown> = {}) => ({ username, email: `${username}@example.test`, password: 'correct horse battery', ...extra });
+    const body = (username: string, extra: Record<string, unknown> = {}) => ({
+      username,
+      email: `${username}@example.test`,
+      password: 'correct horse battery',
+      ...extra,
+    });
 
     const squatter = await client(url).post('/auth/signup', body('squatter'));
     assert.equal(squatter.status, 403);
@@ -162,14 +189,21 @@ describe('the server as a process (embedded mode)', () => {
     const next = await client(url).post('/auth/signup', body('second'));
     assert.equal(next.status, 201, 'after the first account, sign-up follows SIGNUP (open by default)');
     assert.equal(next.body.user.is_admin, false);
-    assert.equal((await client(url).post('/auth/signup', body('late', { setup_token: token }))).body.user.is_admin, false, 'the token is spent');
+    assert.equal(
+      (await client(url).post('/auth/signup', body('late', { setup_token: token }))).body.user.is_admin,
+      false,
+      'the token is spent',
+    );
 
     // A restart on the same database: no notice, the token is of no more use.
     assert.equal((await srv.stop()).code, 0);
     const again = spawnServer({ ...env, DATA_DIR: dir });
     procs.push(again);
     await again.listening();
-    assert.equal(again.logs().some((l) => l.setup_token !== undefined || /No account yet/.test(String(l.msg))), false);
+    assert.equal(
+      again.logs().some((l) => l.setup_token !== undefined || /No account yet/.test(String(l.msg))),
+      false,
+    );
   });
 
   it('SIGTERM still stops the server when whatever read its log has gone (a broken stdout pipe)', async () => {

@@ -11,7 +11,16 @@
 import assert from 'node:assert/strict';
 import { ERROR_STATUS } from '@rooms/protocol';
 import { after, before, describe, it } from 'node:test';
-import { casesFor, fuzzClient, operationsOf, prng, type Fixture, type FuzzCase, type OpenApiDoc, type Operation } from '../helpers/rest-fuzz.ts';
+import {
+  casesFor,
+  fuzzClient,
+  operationsOf,
+  prng,
+  type Fixture,
+  type FuzzCase,
+  type OpenApiDoc,
+  type Operation,
+} from '../helpers/rest-fuzz.ts';
 import { client, signup, startServer, type TestServer } from '../helpers/server.ts';
 import { backends } from '../helpers/services.ts';
 import { changedTables, openStateDigest, type StateDigest } from '../helpers/state-digest.ts';
@@ -31,14 +40,34 @@ async function seed(url: string): Promise<Fixture> {
   await owner.api.post(`/messages/${message.body.id}/reactions`, { emoji: '👍' });
   const invite = await owner.api.post(`/rooms/${room.body.id}/invites`, { max_uses: null });
   for (const r of [room, message, invite]) assert.ok(r.status < 300, JSON.stringify(r.body));
-  return { token: owner.token, password: owner.password, otherUserId: other.id, roomId: room.body.id, messageId: message.body.id, inviteCode: invite.body.code, emoji: '👍' };
+  return {
+    token: owner.token,
+    password: owner.password,
+    otherUserId: other.id,
+    roomId: room.body.id,
+    messageId: message.body.id,
+    inviteCode: invite.body.code,
+    emoji: '👍',
+  };
 }
 
 /** Whether a case that succeeded left the fixture usable (it may have logged out, left, deleted …). */
 async function intact(url: string, fx: Fixture): Promise<boolean> {
   const api = client(url, fx.token);
-  const [me, room, message, invite] = await Promise.all([api.get('/auth/me'), api.get(`/rooms/${fx.roomId}`), api.get(`/messages/${fx.messageId}`), api.get(`/invites/${fx.inviteCode}`)]);
-  return me.status === 200 && room.status === 200 && room.body.membership?.role === 'owner' && message.status === 200 && message.body.deleted_at === null && invite.status === 200;
+  const [me, room, message, invite] = await Promise.all([
+    api.get('/auth/me'),
+    api.get(`/rooms/${fx.roomId}`),
+    api.get(`/messages/${fx.messageId}`),
+    api.get(`/invites/${fx.inviteCode}`),
+  ]);
+  return (
+    me.status === 200 &&
+    room.status === 200 &&
+    room.body.membership?.role === 'owner' &&
+    message.status === 200 &&
+    message.body.deleted_at === null &&
+    invite.status === 200
+  );
 }
 
 /** An error answer as the API documents it: { error: { code, message } }, the code's status being the one answered. */
@@ -85,7 +114,8 @@ for (const backend of backends()) {
       let reseeds = 0;
       const http = fuzzClient(srv.url);
       t.after(() => http.close());
-      const casesOf = (op: Operation, i: number): FuzzCase[] => casesFor(op, fx, prng(SEED * 1000 + i), { perOperation: PER_OPERATION, bodyLimit: srv.app.config.BODY_LIMIT });
+      const casesOf = (op: Operation, i: number): FuzzCase[] =>
+        casesFor(op, fx, prng(SEED * 1000 + i), { perOperation: PER_OPERATION, bodyLimit: srv.app.config.BODY_LIMIT });
 
       for (const [i, op] of ops.entries()) {
         let cases = casesOf(op, i);
@@ -105,8 +135,10 @@ for (const backend of backends()) {
           const now = await digest.take();
           if (res.status >= 500) fail(res.status, res.body.slice(0, 200));
           if (res.status < 400 && c.mustRefuse) fail(res.status, 'accepted a NUL or a lone surrogate');
-          if (res.status >= 400 && !isErrorBody(res.status, res.body)) fail(res.status, `not an error of the catalogue: ${res.body.slice(0, 200)}`);
-          if (res.status >= 400 && changedTables(state, now).length > 0) fail(res.status, `refused, yet changed ${changedTables(state, now).join(', ')}`);
+          if (res.status >= 400 && !isErrorBody(res.status, res.body))
+            fail(res.status, `not an error of the catalogue: ${res.body.slice(0, 200)}`);
+          if (res.status >= 400 && changedTables(state, now).length > 0)
+            fail(res.status, `refused, yet changed ${changedTables(state, now).join(', ')}`);
           state = now;
           if (res.status < 400 && c.method !== 'GET' && !(await intact(srv.url, fx))) {
             fx = await seed(srv.url);
@@ -119,7 +151,9 @@ for (const backend of backends()) {
 
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       const byStatus = JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])));
-      t.diagnostic(`${backend.name}: ${sent} requests to ${ops.length} operations in ${seconds} s (seed ${SEED}, ${reseeds} re-seeds); statuses ${byStatus}`);
+      t.diagnostic(
+        `${backend.name}: ${sent} requests to ${ops.length} operations in ${seconds} s (seed ${SEED}, ${reseeds} re-seeds); statuses ${byStatus}`,
+      );
       assert.deepEqual(failures, [], `${failures.length} of ${sent} requests failed`);
     });
   });

@@ -20,7 +20,11 @@ const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
 const pgUrl = serviceUrl('TEST_DATABASE_URL');
 const redisUrl = serviceUrl('TEST_REDIS_URL');
 if (!NGINX && process.env.CI) throw new Error('nginx is not installed, and CI must not skip the reverse-proxy suite (.ci/run installs it)');
-const skip = !NGINX ? 'nginx is not installed (apt-get install nginx-light)' : !(pgUrl && redisUrl) ? 'TEST_DATABASE_URL / TEST_REDIS_URL not set' : false;
+const skip = !NGINX
+  ? 'nginx is not installed (apt-get install nginx-light)'
+  : !(pgUrl && redisUrl)
+    ? 'TEST_DATABASE_URL / TEST_REDIS_URL not set'
+    : false;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -58,12 +62,40 @@ describe('behind nginx with TLS: two nodes, REST and WebSocket, a node killed', 
     // A self-signed certificate for localhost, trusted by this process only.
     const cert = join(dir.path, 'cert.pem');
     const key = join(dir.path, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost',
+      ],
+      { stdio: 'ignore' },
+    );
     setDefaultCACertificates([...getCACertificates('default'), readFileSync(cert, 'utf8')]);
 
     const db = await freshPostgresDatabase(pgUrl!);
     dropDb = db.drop;
-    const env = { DATABASE_URL: db.url, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, JWT_SECRET: sharedSecret(), TRUST_PROXY: 'loopback', SETUP_TOKEN: TEST_SETUP_TOKEN, MESSAGE_RATE_LIMIT: '100000' };
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      JWT_SECRET: sharedSecret(),
+      TRUST_PROXY: 'loopback',
+      SETUP_TOKEN: TEST_SETUP_TOKEN,
+      MESSAGE_RATE_LIMIT: '100000',
+    };
     nodeEnv = env;
     nodes = [await launcher.start(env), await launcher.start(env)];
 
@@ -77,7 +109,11 @@ describe('behind nginx with TLS: two nodes, REST and WebSocket, a node killed', 
       .replaceAll('chat.example.com', 'localhost')
       .replace('/etc/ssl/rooms/fullchain.pem', cert)
       .replace('/etc/ssl/rooms/privkey.pem', key);
-    assert.doesNotMatch(site, /:8080|:8081|listen 80;|listen 443|example\.com|\/etc\/ssl/, 'every placeholder was replaced: the recipe is what runs');
+    assert.doesNotMatch(
+      site,
+      /:8080|:8081|listen 80;|listen 443|example\.com|\/etc\/ssl/,
+      'every placeholder was replaced: the recipe is what runs',
+    );
     const tmp = join(dir.path, 'tmp');
     mkdirSync(tmp);
     const main = `daemon off;
@@ -111,7 +147,12 @@ http {
     assert.equal(plain.status, 301);
     assert.equal(plain.headers.get('location'), `https://localhost/healthz`);
     const alice = new RoomsClient({ baseUrl: base });
-    await alice.auth.signup({ username: 'alice_proxy', email: 'alice@example.test', password: 'correct horse battery', setup_token: TEST_SETUP_TOKEN });
+    await alice.auth.signup({
+      username: 'alice_proxy',
+      email: 'alice@example.test',
+      password: 'correct horse battery',
+      setup_token: TEST_SETUP_TOKEN,
+    });
     // Round-robin: several requests reach both nodes, and each accepts the other's token.
     for (let i = 0; i < 6; i++) assert.equal((await alice.auth.me()).username, 'alice_proxy');
   });
@@ -127,7 +168,11 @@ http {
         ws.once('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));
         ws.once('error', reject);
       });
-    assert.equal(await open(`https://localhost:${httpsPort}`), 101, 'same origin through the proxy: X-Forwarded-Proto and -Host are believed');
+    assert.equal(
+      await open(`https://localhost:${httpsPort}`),
+      101,
+      'same origin through the proxy: X-Forwarded-Proto and -Host are believed',
+    );
     assert.equal(await open(`http://localhost:${httpsPort}`), 403, 'an http page may not open the https socket');
     assert.equal(await open('https://evil.example.test'), 403);
   });
@@ -143,7 +188,8 @@ http {
     const seen: { seq: number; content: string }[] = [];
     const bobLive = bob.live({ heartbeat: { intervalMs: 1000 }, backoff: { baseMs: 50, maxMs: 500 } });
     bobLive.on('event', (e) => {
-      if (e.type === 'message_created' && e.room_id === room.id) seen.push({ seq: e.seq!, content: (e.data as { message: { content: string } }).message.content });
+      if (e.type === 'message_created' && e.room_id === room.id)
+        seen.push({ seq: e.seq!, content: (e.data as { message: { content: string } }).message.content });
     });
     const aliceLive = alice.live({ heartbeat: { intervalMs: 1000 }, backoff: { baseMs: 50, maxMs: 500 } });
     const statuses: string[] = [];
@@ -151,7 +197,6 @@ http {
     bobLive.start();
     aliceLive.start();
     try {
-
       const sends: Promise<unknown>[] = [];
       const send = (i: number) => sends.push(aliceLive.send(room.id, `m${i}`));
       for (let i = 0; i < 20; i++) send(i);
@@ -181,11 +226,19 @@ http {
       await Promise.all(sends);
       await waitFor('every message after the kill', () => seen.length >= 60, 30_000);
       await sleep(300);
-      assert.deepEqual(seen.map((s) => s.content), Array.from({ length: 60 }, (_, i) => `m${i}`), 'every message, once, in order');
+      assert.deepEqual(
+        seen.map((s) => s.content),
+        Array.from({ length: 60 }, (_, i) => `m${i}`),
+        'every message, once, in order',
+      );
       for (let i = 1; i < seen.length; i++) assert.equal(seen[i]!.seq, seen[i - 1]!.seq + 1, 'no gap in the room log');
       assert.ok(statuses.filter((x) => x === 'connected').length >= 2, `bob reconnected after losing his node (${statuses.join(' → ')})`);
       const stored = await bob.messages.list(room.id, { limit: 100 });
-      assert.equal(stored.items.filter((m) => m.type !== 'system').length, 60, 'stored once each (beside the system message of Bob\'s join)');
+      assert.equal(
+        stored.items.filter((m) => m.type !== 'system').length,
+        60,
+        "stored once each (beside the system message of Bob's join)",
+      );
     } finally {
       bobLive.stop();
       aliceLive.stop();

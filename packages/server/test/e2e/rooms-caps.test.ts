@@ -58,7 +58,10 @@ for (const backend of backends()) {
       const refused = await owner.api.post(`/rooms/${room}/transfer`, { user_id: full.id });
       assertLimit(refused, 3, 'owned_rooms');
       assert.match(refused.body.error.message, /That member owns 3 rooms/);
-      const roles = (await owner.api.get(`/rooms/${room}/members`)).body.items.map((m: { user: { id: string }; role: string }) => [m.user.id, m.role]);
+      const roles = (await owner.api.get(`/rooms/${room}/members`)).body.items.map((m: { user: { id: string }; role: string }) => [
+        m.user.id,
+        m.role,
+      ]);
       assert.deepEqual(new Map(roles).get(owner.id), 'owner');
       assert.deepEqual(new Map(roles).get(full.id), 'member');
     });
@@ -107,7 +110,15 @@ for (const backend of backends()) {
 
     it('a burst of 20 parallel joins by one user stops at MAX_JOINED_ROOMS', async () => {
       const host = await signup(srv.url);
-      const hosts = [host, await signup(srv.url), await signup(srv.url), await signup(srv.url), await signup(srv.url), await signup(srv.url), await signup(srv.url)];
+      const hosts = [
+        host,
+        await signup(srv.url),
+        await signup(srv.url),
+        await signup(srv.url),
+        await signup(srv.url),
+        await signup(srv.url),
+        await signup(srv.url),
+      ];
       const rooms: string[] = [];
       for (const h of hosts) for (let i = 0; i < 3; i++) rooms.push(await createRoom(h.api));
       const u = await signup(srv.url);

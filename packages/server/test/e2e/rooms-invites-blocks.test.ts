@@ -159,7 +159,11 @@ for (const backend of backends()) {
           assert.equal(res.body.error.code, 'invite_revoked');
         }
         assert.deepEqual(await memberIds(owner.api, id), [owner.id, a.id].sort());
-        for (const res of [await b.api.get('/invites/nosuchcode'), await b.api.post('/invites/nosuchcode/accept'), await owner.api.delete('/invites/nosuchcode')]) {
+        for (const res of [
+          await b.api.get('/invites/nosuchcode'),
+          await b.api.post('/invites/nosuchcode/accept'),
+          await owner.api.delete('/invites/nosuchcode'),
+        ]) {
           assert.equal(res.status, 404);
           assert.equal(res.body.error.code, 'invite_not_found');
         }
@@ -170,7 +174,14 @@ for (const backend of backends()) {
         const list = async (api: Client = owner.api) => {
           const res = await api.get(`/rooms/${id}/invites`);
           assert.equal(res.status, 200, JSON.stringify(res.body));
-          return res.body.items as { code: string; room_id: string; max_uses: number | null; uses: number; revoked: boolean; created_by: string }[];
+          return res.body.items as {
+            code: string;
+            room_id: string;
+            max_uses: number | null;
+            uses: number;
+            revoked: boolean;
+            created_by: string;
+          }[];
         };
         assert.deepEqual(await list(), []);
         const single = await invite(owner.api, id, { max_uses: 1 });
@@ -181,7 +192,10 @@ for (const backend of backends()) {
         clock.advance(1_000);
         const open = await invite(owner.api, id, { max_uses: null, expires_in: 3600 });
         const all = await list();
-        assert.deepEqual(all.map((i) => i.code), [open, revoked, short, single]);
+        assert.deepEqual(
+          all.map((i) => i.code),
+          [open, revoked, short, single],
+        );
         assert.deepEqual(all[0], { ...all[0], room_id: id, created_by: owner.id, max_uses: null, uses: 0, revoked: false });
 
         assert.equal((await a.api.post(`/invites/${single}/accept`)).status, 201);
@@ -189,7 +203,11 @@ for (const backend of backends()) {
         clock.advance(60_000);
         assert.equal((await b.api.post(`/invites/${open}/accept`)).status, 201);
         const left = await list();
-        assert.deepEqual(left.map((i) => i.code), [open], 'used up, revoked and expired codes are gone');
+        assert.deepEqual(
+          left.map((i) => i.code),
+          [open],
+          'used up, revoked and expired codes are gone',
+        );
         assert.equal(left[0]!.uses, 1);
 
         const byMember = await a.api.get(`/rooms/${id}/invites`);
@@ -197,10 +215,17 @@ for (const backend of backends()) {
         assert.equal(byMember.body.error.code, 'forbidden');
         assert.equal((await c.api.get(`/rooms/${id}/invites`)).status, 404, 'an outsider of the private room');
         await owner.api.patch(`/rooms/${id}/members/${a.id}/role`, { role: 'admin' });
-        assert.deepEqual((await list(a.api)).map((i) => i.code), [open], 'room admins may');
+        assert.deepEqual(
+          (await list(a.api)).map((i) => i.code),
+          [open],
+          'room admins may',
+        );
         // Archiving makes the room read-only, not its invites secret: admins still see them.
         assert.equal((await serverAdmin.api.put(`/rooms/${id}/flags`, { archived: true })).status, 200);
-        assert.deepEqual((await list()).map((i) => i.code), [open]);
+        assert.deepEqual(
+          (await list()).map((i) => i.code),
+          [open],
+        );
         assert.equal((await serverAdmin.api.put(`/rooms/${id}/flags`, { archived: false })).status, 200);
       });
 
@@ -244,7 +269,10 @@ for (const backend of backends()) {
         assert.equal((await a.api.post(`/users/${randomUUID()}/block`)).status, 404);
         assert.equal((await a.api.delete(`/users/${c.id}/block`)).status, 204);
         assert.equal((await a.api.delete(`/users/${c.id}/block`)).status, 204, 'unblocking twice is harmless');
-        assert.deepEqual((await a.api.get('/users/me/blocks')).body.items.map((u: { id: string }) => u.id), [b.id]);
+        assert.deepEqual(
+          (await a.api.get('/users/me/blocks')).body.items.map((u: { id: string }) => u.id),
+          [b.id],
+        );
         assert.equal((await a.api.delete(`/users/${b.id}/block`)).status, 204);
         assert.deepEqual((await a.api.get('/users/me/blocks')).body.items, []);
       });
@@ -252,7 +280,10 @@ for (const backend of backends()) {
       it('blocked either way: POST /direct/:userId is 403 blocked from both sides and creates nothing; unblocking allows it', async () => {
         const before = { c: await directRooms(c.api), d: await directRooms(d.api) };
         assert.equal((await c.api.post(`/users/${d.id}/block`)).status, 204);
-        for (const [from, to] of [[c, d], [d, c]] as const) {
+        for (const [from, to] of [
+          [c, d],
+          [d, c],
+        ] as const) {
           const res = await from.api.post(`/direct/${to.id}`);
           assert.equal(res.status, 403);
           assert.equal(res.body.error.code, 'blocked');
@@ -272,7 +303,11 @@ for (const backend of backends()) {
           assert.equal(res.body.error.code, 'blocked');
           const read = await u.api.get(`/rooms/${room}/messages`);
           assert.equal(read.status, 200);
-          assert.deepEqual(read.body.items.map((m: { content: string }) => m.content), ['hello'], 'nothing was stored');
+          assert.deepEqual(
+            read.body.items.map((m: { content: string }) => m.content),
+            ['hello'],
+            'nothing was stored',
+          );
         }
         const reopen = await e.api.post(`/direct/${a.id}`);
         assert.equal(reopen.status, 403);

@@ -7,7 +7,22 @@ import { backends } from '../helpers/services.ts';
 
 type User = Awaited<ReturnType<typeof signup>>;
 
-const PREVIEW_KEYS = ['archived', 'categories', 'cover', 'created_at', 'description', 'featured', 'id', 'last_message_at', 'like_count', 'member_count', 'member_limit', 'name', 'topic_kind', 'type'];
+const PREVIEW_KEYS = [
+  'archived',
+  'categories',
+  'cover',
+  'created_at',
+  'description',
+  'featured',
+  'id',
+  'last_message_at',
+  'like_count',
+  'member_count',
+  'member_limit',
+  'name',
+  'topic_kind',
+  'type',
+];
 
 let n = 0;
 /** A name no other test of the file uses, so discovery filters see only this test's rooms. */
@@ -54,7 +69,10 @@ for (const backend of backends()) {
           assert.equal(res.body.featured, false);
           assert.equal(res.body.archived, false);
           const members = await owner.api.get(`/rooms/${res.body.id}/members`);
-          assert.deepEqual(members.body.items.map((m: { user: { id: string }; role: string }) => [m.user.id, m.role]), [[owner.id, 'owner']]);
+          assert.deepEqual(
+            members.body.items.map((m: { user: { id: string }; role: string }) => [m.user.id, m.role]),
+            [[owner.id, 'owner']],
+          );
         }
         const dflt = await owner.api.post('/rooms', { name: 'Defaults' });
         assert.equal(dflt.body.type, 'public');
@@ -80,14 +98,26 @@ for (const backend of backends()) {
       });
 
       it('checks name 1-100, description <= 1000 and member_limit 2-10000 at both sides of each boundary', async () => {
-        const ok = [{ name: 'x' }, { name: 'n'.repeat(100) }, { description: 'd'.repeat(1000) }, { member_limit: 2 }, { member_limit: 10_000 }];
+        const ok = [
+          { name: 'x' },
+          { name: 'n'.repeat(100) },
+          { description: 'd'.repeat(1000) },
+          { member_limit: 2 },
+          { member_limit: 10_000 },
+        ];
         for (const body of ok) {
           const res = await carol.api.post('/rooms', { name: uniq(), ...body });
           assert.equal(res.status, 201, JSON.stringify(body));
           for (const [k, v] of Object.entries(body)) assert.equal(res.body[k], v);
         }
         const before = await myRoomIds(carol.api);
-        const bad = [{ name: '' }, { name: 'n'.repeat(101) }, { description: 'd'.repeat(1001) }, { member_limit: 1 }, { member_limit: 10_001 }];
+        const bad = [
+          { name: '' },
+          { name: 'n'.repeat(101) },
+          { description: 'd'.repeat(1001) },
+          { member_limit: 1 },
+          { member_limit: 10_001 },
+        ];
         for (const body of bad) {
           const res = await carol.api.post('/rooms', { name: uniq(), ...body });
           assert.equal(res.status, 400, JSON.stringify(body));
@@ -103,7 +133,8 @@ for (const backend of backends()) {
         const priv = await createRoom(owner.api, { type: 'private' });
         const full = await owner.api.get(`/rooms/${pub}`);
         assert.equal(full.status, 200);
-        for (const k of ['membership', 'last_seq', 'unread_count', 'created_at', 'created_by', 'last_message_at', 'peer']) assert.ok(k in full.body, k);
+        for (const k of ['membership', 'last_seq', 'unread_count', 'created_at', 'created_by', 'last_message_at', 'peer'])
+          assert.ok(k in full.body, k);
         const preview = await alice.api.get(`/rooms/${pub}`);
         assert.equal(preview.status, 200);
         assert.deepEqual(Object.keys(preview.body).sort(), PREVIEW_KEYS);
@@ -176,11 +207,24 @@ for (const backend of backends()) {
         await send(r2);
         await send(r2);
         const mine = (await bob.api.get('/rooms')).body.items.filter((r: { id: string }) => [r1, r2, r3].includes(r.id));
-        assert.deepEqual(mine.map((r: { id: string }) => r.id), [r2, r3, r1]);
-        assert.deepEqual(mine.map((r: { unread_count: number }) => r.unread_count), [2, 1, 1]);
-        assert.ok(mine.every((r: { last_seq: number; membership: { last_read_seq: number } }) => r.membership.last_read_seq < r.last_seq), 'my last-read point is behind');
+        assert.deepEqual(
+          mine.map((r: { id: string }) => r.id),
+          [r2, r3, r1],
+        );
+        assert.deepEqual(
+          mine.map((r: { unread_count: number }) => r.unread_count),
+          [2, 1, 1],
+        );
+        assert.ok(
+          mine.every((r: { last_seq: number; membership: { last_read_seq: number } }) => r.membership.last_read_seq < r.last_seq),
+          'my last-read point is behind',
+        );
         const ownerView = (await owner.api.get('/rooms')).body.items.filter((r: { id: string }) => [r1, r2, r3].includes(r.id));
-        assert.deepEqual(ownerView.map((r: { unread_count: number }) => r.unread_count), [0, 0, 0], 'my own messages are not unread');
+        assert.deepEqual(
+          ownerView.map((r: { unread_count: number }) => r.unread_count),
+          [0, 0, 0],
+          'my own messages are not unread',
+        );
         clock.advance(1000);
         await owner.api.post(`/rooms/${r1}/messages`, { content: 'again' });
         assert.equal((await bob.api.get('/rooms')).body.items[0].id, r1, 'a new message moves the room to the top');
@@ -189,13 +233,16 @@ for (const backend of backends()) {
       it('GET /rooms/public: q (substring, any case), category, featured, pagination without duplicates; private rooms never listed', async () => {
         const tag = uniq('Disc').replace(/-/g, '');
         const ids = new Set<string>();
-        for (let i = 0; i < 5; i++) ids.add(await createRoom(owner.api, { name: `${i % 2 ? 'alpha' : 'Beta'} ${tag}`, categories: i < 2 ? ['gaming'] : ['social'] }));
+        for (let i = 0; i < 5; i++)
+          ids.add(await createRoom(owner.api, { name: `${i % 2 ? 'alpha' : 'Beta'} ${tag}`, categories: i < 2 ? ['gaming'] : ['social'] }));
         const priv = await createRoom(owner.api, { name: `Secret ${tag}`, type: 'private', categories: ['gaming'] });
         const q = tag.toUpperCase().slice(2, -1); // names repeat: pages must break ties by id
         const all: string[] = [];
         let cursor: string | null = null;
         do {
-          const page: { status: number; body: { items: { id: string }[]; next_cursor: string | null } } = await carol.api.get(`/rooms/public?q=${encodeURIComponent(q)}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+          const page: { status: number; body: { items: { id: string }[]; next_cursor: string | null } } = await carol.api.get(
+            `/rooms/public?q=${encodeURIComponent(q)}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          );
           assert.equal(page.status, 200);
           assert.ok(page.body.items.length <= 2);
           all.push(...page.body.items.map((r) => r.id));
@@ -208,19 +255,31 @@ for (const backend of backends()) {
         assert.equal(alphaOnly.body.items.length, 2);
         const gaming = await carol.api.get(`/rooms/public?q=${tag}&category=gaming`);
         assert.equal(gaming.body.items.length, 2);
-        assert.ok(gaming.body.items.every((r: { categories: string[]; type: string }) => r.categories.includes('gaming') && r.type === 'public'));
-        assert.ok(gaming.body.items.every((r: object) => !('membership' in r)), 'discovery fields only');
+        assert.ok(
+          gaming.body.items.every((r: { categories: string[]; type: string }) => r.categories.includes('gaming') && r.type === 'public'),
+        );
+        assert.ok(
+          gaming.body.items.every((r: object) => !('membership' in r)),
+          'discovery fields only',
+        );
         const featuredId = [...ids][3]!;
         assert.equal((await serverAdmin.api.put(`/rooms/${featuredId}/flags`, { featured: true })).status, 200);
         const featured = await carol.api.get(`/rooms/public?q=${tag}&featured=true`);
-        assert.deepEqual(featured.body.items.map((r: { id: string }) => r.id), [featuredId]);
+        assert.deepEqual(
+          featured.body.items.map((r: { id: string }) => r.id),
+          [featuredId],
+        );
         assert.equal((await carol.api.get(`/rooms/public?q=${tag}&featured=false`)).body.items.length, 4);
         assert.equal((await carol.api.get('/rooms/public?cursor=garbage')).status, 400);
         assert.equal((await carol.api.get('/rooms/public?q=no-such-room-name-anywhere')).body.items.length, 0);
         const pct = await createRoom(owner.api, { name: `Sale 100%_off ${tag}` });
         for (const lit of ['%', '_', '0%_O']) {
           const r = await carol.api.get(`/rooms/public?q=${encodeURIComponent(lit)}`);
-          assert.deepEqual(r.body.items.map((x: { id: string }) => x.id), [pct], `"${lit}" is matched literally`);
+          assert.deepEqual(
+            r.body.items.map((x: { id: string }) => x.id),
+            [pct],
+            `"${lit}" is matched literally`,
+          );
         }
       });
     });
@@ -249,7 +308,14 @@ for (const backend of backends()) {
         assert.equal(join.body.error.code, 'room_archived');
         const read = await alice.api.get(`/rooms/${id}/messages`);
         assert.equal(read.status, 200);
-        assert.deepEqual(read.body.items.map((m: { content: string; type: string }) => [m.type, m.content]), [['text', 'before'], ['system', 'joined']], 'and "alice joined"');
+        assert.deepEqual(
+          read.body.items.map((m: { content: string; type: string }) => [m.type, m.content]),
+          [
+            ['text', 'before'],
+            ['system', 'joined'],
+          ],
+          'and "alice joined"',
+        );
         assert.equal((await alice.api.get(`/rooms/${id}`)).body.member_count, 2);
         assert.equal((await serverAdmin.api.put(`/rooms/${id}/flags`, { archived: false })).status, 200);
         assert.equal((await alice.api.post(`/rooms/${id}/messages`, { content: 'thawed' })).status, 201);

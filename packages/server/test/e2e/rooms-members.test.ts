@@ -59,13 +59,20 @@ for (const backend of backends()) {
     async function staffedRoom(type: 'public' | 'private' = 'public'): Promise<string> {
       const id = await createRoom(owner.api, { type });
       for (const u of [adm, adm2, m1, m2]) assert.equal((await owner.api.post(`/rooms/${id}/members`, { user_id: u.id })).status, 201);
-      for (const u of [adm, adm2]) assert.equal((await owner.api.patch(`/rooms/${id}/members/${u.id}/role`, { role: 'admin' })).status, 200);
+      for (const u of [adm, adm2])
+        assert.equal((await owner.api.patch(`/rooms/${id}/members/${u.id}/role`, { role: 'admin' })).status, 200);
       return id;
     }
 
     it('lists members with their roles; only members may list (outsiders: 403 on public, 404 on private)', async () => {
       const id = await staffedRoom();
-      assert.deepEqual(await roles(m1.api, id), { [owner.id]: 'owner', [adm.id]: 'admin', [adm2.id]: 'admin', [m1.id]: 'member', [m2.id]: 'member' });
+      assert.deepEqual(await roles(m1.api, id), {
+        [owner.id]: 'owner',
+        [adm.id]: 'admin',
+        [adm2.id]: 'admin',
+        [m1.id]: 'member',
+        [m2.id]: 'member',
+      });
       const pub = await outsider.api.get(`/rooms/${id}/members`);
       assert.equal(pub.status, 403);
       assert.equal(pub.body.error.code, 'not_a_member');
@@ -126,7 +133,11 @@ for (const backend of backends()) {
       assert.equal(byAdmin.status, 403);
       assert.equal(byAdmin.body.error.code, 'forbidden');
       assert.equal((await m1.api.patch(`/rooms/${id}/members/${m2.id}/role`, { role: 'admin' })).status, 403);
-      assert.equal((await owner.api.patch(`/rooms/${id}/members/${m1.id}/role`, { role: 'owner' })).status, 400, 'ownership moves only by transfer');
+      assert.equal(
+        (await owner.api.patch(`/rooms/${id}/members/${m1.id}/role`, { role: 'owner' })).status,
+        400,
+        'ownership moves only by transfer',
+      );
       assert.equal((await owner.api.patch(`/rooms/${id}/members/${owner.id}/role`, { role: 'member' })).status, 400);
       assert.equal((await roles(owner.api, id))[m1.id], 'member');
       const up = await owner.api.patch(`/rooms/${id}/members/${m1.id}/role`, { role: 'admin' });
@@ -154,14 +165,21 @@ for (const backend of backends()) {
       assert.equal(r[m1.id], 'owner');
       assert.equal(r[owner.id], 'admin');
       assert.equal(Object.values(r).filter((x) => x === 'owner').length, 1);
-      assert.equal((await owner.api.post(`/rooms/${id}/transfer`, { user_id: adm.id })).status, 403, 'the former owner cannot transfer any more');
+      assert.equal(
+        (await owner.api.post(`/rooms/${id}/transfer`, { user_id: adm.id })).status,
+        403,
+        'the former owner cannot transfer any more',
+      );
       assert.equal((await owner.api.delete(`/rooms/${id}`)).status, 403, 'nor delete the room');
       assert.equal((await m1.api.post(`/rooms/${id}/transfer`, { user_id: adm.id })).status, 200);
       r = await roles(owner.api, id);
-      assert.deepEqual(Object.entries(r).filter(([, x]) => x === 'owner'), [[adm.id, 'owner']]);
+      assert.deepEqual(
+        Object.entries(r).filter(([, x]) => x === 'owner'),
+        [[adm.id, 'owner']],
+      );
       assert.equal(r[m1.id], 'admin');
       assert.equal((await m1.api.post(`/rooms/${id}/leave`)).status, 204, 'the former owner may leave now');
-      assert.equal((await (await adm.api.get(`/rooms/${id}`)).body.membership.role), 'owner');
+      assert.equal(await (await adm.api.get(`/rooms/${id}`)).body.membership.role, 'owner');
     });
 
     it('mute: a muted member cannot send or react (403 muted) but can read; unmute restores; a past time is 400', async () => {
@@ -186,14 +204,21 @@ for (const backend of backends()) {
       assert.equal(read.status, 200);
       // Besides the system messages of the room's staffing ("… added …").
       const said = read.body.items.filter((m: { type: string }) => m.type !== 'system');
-      assert.deepEqual(said.map((m: { content: string }) => m.content), ['react to me'], 'refused sends stored nothing');
+      assert.deepEqual(
+        said.map((m: { content: string }) => m.content),
+        ['react to me'],
+        'refused sends stored nothing',
+      );
       assert.deepEqual(said[0].reactions, []);
       assert.equal((await m1.api.get(`/rooms/${id}`)).body.membership.muted, true);
       const unmuted = await adm.api.patch(`/rooms/${id}/members/${m1.id}`, { muted: false });
       assert.equal(unmuted.body.muted, false);
       assert.equal((await m1.api.post(`/rooms/${id}/messages`, { content: 'thanks' })).status, 201);
       assert.equal((await m1.api.post(`/messages/${msg.body.id}/reactions`, { emoji: '👍' })).status, 201);
-      const past = await adm.api.patch(`/rooms/${id}/members/${m2.id}`, { muted: true, muted_until: new Date(clock.now().getTime() - 1000).toISOString() });
+      const past = await adm.api.patch(`/rooms/${id}/members/${m2.id}`, {
+        muted: true,
+        muted_until: new Date(clock.now().getTime() - 1000).toISOString(),
+      });
       assert.equal(past.status, 400);
       assert.equal(past.body.error.code, 'validation_failed');
       const m2row = (await members(owner.api, id)).find((m) => m.user.id === m2.id)!;
@@ -212,7 +237,12 @@ for (const backend of backends()) {
       clock.advance(31_000);
       const later = await m2.api.post(`/rooms/${id}/messages`, { content: 'free again' });
       assert.equal(later.status, 201);
-      assert.deepEqual((await m2.api.get(`/rooms/${id}/messages`)).body.items.filter((m: { type: string }) => m.type !== 'system').map((m: { content: string }) => m.content), ['free again']);
+      assert.deepEqual(
+        (await m2.api.get(`/rooms/${id}/messages`)).body.items
+          .filter((m: { type: string }) => m.type !== 'system')
+          .map((m: { content: string }) => m.content),
+        ['free again'],
+      );
     });
 
     it('ban: removed at once; join, invite and being added are refused (403 banned); unban lets them back', async () => {
@@ -237,19 +267,28 @@ for (const backend of backends()) {
       assert.equal(add.status, 403);
       assert.equal(add.body.error.code, 'banned');
       assert.equal(await assertCountMatches(owner.api, id), 4, 'no refusal let them in');
-      assert.equal((await outsider.api.post(`/invites/${invite.body.code}/accept`)).status, 201, 'the refused accept used nothing of the single-use invite');
+      assert.equal(
+        (await outsider.api.post(`/invites/${invite.body.code}/accept`)).status,
+        201,
+        'the refused accept used nothing of the single-use invite',
+      );
       assert.equal((await adm.api.post(`/rooms/${id}/bans`, { user_id: m1.id })).status, 204);
       assert.equal(await assertCountMatches(owner.api, id), 4);
       const list = await adm.api.get(`/rooms/${id}/bans`);
       assert.equal(list.status, 200);
-      const byUser = Object.fromEntries(list.body.items.map((b: { user: { id: string }; reason: string | null; banned_by: string }) => [b.user.id, b]));
+      const byUser = Object.fromEntries(
+        list.body.items.map((b: { user: { id: string }; reason: string | null; banned_by: string }) => [b.user.id, b]),
+      );
       assert.deepEqual(Object.keys(byUser).sort(), [m1.id, m2.id].sort());
       assert.equal(byUser[m2.id].reason, 'spam');
       assert.equal(byUser[m2.id].banned_by, adm.id);
       assert.equal((await outsider.api.get(`/rooms/${id}/bans`)).status, 403, 'members cannot list bans');
       assert.equal((await outsider.api.delete(`/rooms/${id}/bans/${m2.id}`)).status, 403, 'nor unban');
       assert.equal((await adm.api.delete(`/rooms/${id}/bans/${m2.id}`)).status, 204);
-      assert.deepEqual((await adm.api.get(`/rooms/${id}/bans`)).body.items.map((b: { user: { id: string } }) => b.user.id), [m1.id]);
+      assert.deepEqual(
+        (await adm.api.get(`/rooms/${id}/bans`)).body.items.map((b: { user: { id: string } }) => b.user.id),
+        [m1.id],
+      );
       const back = await m2.api.post(`/rooms/${id}/join`);
       assert.equal(back.status, 200);
       assert.equal(back.body.membership.role, 'member');

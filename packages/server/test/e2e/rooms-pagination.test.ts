@@ -10,7 +10,9 @@ async function createRooms(api: Client, n: number): Promise<string[]> {
   const ids: string[] = [];
   // A few at a time: the order they are created in does not matter here.
   for (let i = 0; i < n; i += 10) {
-    const batch = await Promise.all(Array.from({ length: Math.min(10, n - i) }, () => api.post('/rooms', { name: `page ${randomUUID().slice(0, 8)}` })));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(10, n - i) }, () => api.post('/rooms', { name: `page ${randomUUID().slice(0, 8)}` })),
+    );
     for (const res of batch) {
       assert.equal(res.status, 201, JSON.stringify(res.body));
       ids.push(res.body.id);
@@ -64,7 +66,13 @@ for (const backend of backends()) {
         assert.equal(res.status, 400, q);
         assert.equal(res.body.error.code, 'validation_failed', q);
       }
-      for (const cursor of ['nope', b64(`1|${randomUUID()}`), b64(`99999-01-01T00:00:00.000Z|${randomUUID()}`), b64('["a",2]'), b64(`2026-01-01T00:00:00.000Z|not-an-id`)]) {
+      for (const cursor of [
+        'nope',
+        b64(`1|${randomUUID()}`),
+        b64(`99999-01-01T00:00:00.000Z|${randomUUID()}`),
+        b64('["a",2]'),
+        b64(`2026-01-01T00:00:00.000Z|not-an-id`),
+      ]) {
         const res = await u.api.get(`/rooms?cursor=${cursor}`);
         assert.equal(res.status, 400, cursor);
         assert.equal(res.body.error.code, 'invalid_cursor', cursor);

@@ -18,9 +18,11 @@ for (const backend of backends()) {
       assert.equal(r.status, 200, JSON.stringify(r.body));
       return r.body as { items: any[]; next_cursor: string | null; total: number; total_exact: boolean };
     };
-    const contents = async (u: User, q: string, extra: Record<string, string> = {}) => (await search(u, { q, ...extra })).items.map((h) => h.message.content);
+    const contents = async (u: User, q: string, extra: Record<string, string> = {}) =>
+      (await search(u, { q, ...extra })).items.map((h) => h.message.content);
     /** The pieces of a hit's content its match ranges mark. */
-    const marked = (hit: any): string[] => hit.matches.map((r: { start: number; end: number }) => hit.message.content.slice(r.start, r.end));
+    const marked = (hit: any): string[] =>
+      hit.matches.map((r: { start: number; end: number }) => hit.message.content.slice(r.start, r.end));
 
     before(async () => {
       srv = await startServer(backend, { config: { MESSAGE_RATE_LIMIT: 10_000, SEARCH_RATE_LIMIT: 10_000, UPLOAD_RATE_LIMIT: 10_000 } });
@@ -39,7 +41,11 @@ for (const backend of backends()) {
       assert.equal(page.next_cursor, null);
       const [h] = page.items;
       assert.equal(h.message.id, hit.id);
-      assert.equal(h.message.content, 'The <b>Redeployment</b> of Café 東京タワー is done', 'text as typed: the server sends no HTML of its own');
+      assert.equal(
+        h.message.content,
+        'The <b>Redeployment</b> of Café 東京タワー is done',
+        'text as typed: the server sends no HTML of its own',
+      );
       assert.equal(h.message.sender.id, bob.id);
       assert.deepEqual(h.room, { id: roomId, name: 'Release Crew', type: 'public' });
       assert.deepEqual(marked(h), ['deploy', 'Café', '東京']);
@@ -77,10 +83,16 @@ for (const backend of backends()) {
       const root = await send(alice.api, room, 'incident report: disk full');
       await send(bob.api, room, `@${alice.username} incident follow-up`, { parent_id: root.id });
       await send(bob.api, room, 'see https://status.example.com/incident');
-      assert.deepEqual(await contents(alice, `incident from:${bob.username} in:ops-room`), ['see https://status.example.com/incident', `@${alice.username} incident follow-up`]);
+      assert.deepEqual(await contents(alice, `incident from:${bob.username} in:ops-room`), [
+        'see https://status.example.com/incident',
+        `@${alice.username} incident follow-up`,
+      ]);
       assert.deepEqual(await contents(alice, 'incident is:thread mentions:me'), [`@${alice.username} incident follow-up`]);
       assert.deepEqual(await contents(alice, 'incident has:link -"follow-up"'), ['see https://status.example.com/incident']);
-      assert.deepEqual(await contents(alice, `from:${bob.username} in:ops-room`), ['see https://status.example.com/incident', `@${alice.username} incident follow-up`]);
+      assert.deepEqual(await contents(alice, `from:${bob.username} in:ops-room`), [
+        'see https://status.example.com/incident',
+        `@${alice.username} incident follow-up`,
+      ]);
       assert.deepEqual(await contents(alice, `incident during:2000-01`), []);
     });
 
@@ -95,7 +107,10 @@ for (const backend of backends()) {
         cursor = page.next_cursor;
         await send(bob.api, room, 'walrus late');
       } while (cursor);
-      assert.deepEqual(seen, Array.from({ length: 9 }, (_, i) => `walrus ${8 - i}`));
+      assert.deepEqual(
+        seen,
+        Array.from({ length: 9 }, (_, i) => `walrus ${8 - i}`),
+      );
       refused(await alice.api.get('/search?q=walrus&cursor=garbage'), 400, 'invalid_cursor');
     });
 

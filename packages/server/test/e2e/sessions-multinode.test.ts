@@ -79,7 +79,11 @@ describe('sessions and signing keys across two nodes (no JWT_SECRET)', { skip },
       assert.equal((await client(node.url, fresh.body.token).get('/auth/me')).status, 200, `new key on ${node.url}`);
       assert.equal((await client(node.url, u.token).get('/auth/me')).status, 200, `old key on ${node.url}`);
     }
-    const withSecret = await runNode('packages/cli/bin/rooms.js', ['admin', 'rotate-keys'], { ...env, DATA_DIR: a.dataDir, JWT_SECRET: 'x'.repeat(48) });
+    const withSecret = await runNode('packages/cli/bin/rooms.js', ['admin', 'rotate-keys'], {
+      ...env,
+      DATA_DIR: a.dataDir,
+      JWT_SECRET: 'x'.repeat(48),
+    });
     assert.equal(withSecret.code, 1);
     assert.match(withSecret.stderr, /JWT_SECRET is configured/);
   });

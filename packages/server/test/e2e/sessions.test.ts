@@ -6,7 +6,8 @@ import { backends } from '../helpers/services.ts';
 import { TestSocket } from '../helpers/ws.ts';
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
-const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+const IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
 
 for (const backend of backends()) {
   describe(`sessions: ${backend.name}`, { skip: !backend.available && 'TEST_DATABASE_URL not set' }, () => {
@@ -51,7 +52,10 @@ for (const backend of backends()) {
         assert.match(s.last_used_at, /^\d{4}-\d\d-\d\dT/);
         assert.ok(Date.parse(s.expires_at) > Date.parse(s.created_at));
       }
-      assert.equal((await client(srv.url, phone).get('/auth/sessions')).body.sessions.find((s: { current: boolean }) => s.current).id, other.id);
+      assert.equal(
+        (await client(srv.url, phone).get('/auth/sessions')).body.sessions.find((s: { current: boolean }) => s.current).id,
+        other.id,
+      );
       // Another account's sessions are not mine to see.
       const stranger = await signup(srv.url);
       assert.equal((await stranger.api.get('/auth/sessions')).body.sessions.length, 1);
@@ -109,11 +113,20 @@ for (const backend of backends()) {
       const fresh = await u.api.post('/auth/logout-all');
       assert.equal(fresh.status, 200);
       const after = (await client(srv.url, fresh.body.token).get('/auth/sessions')).body.sessions;
-      assert.deepEqual(after.map((s: { id: string; current: boolean }) => [s.id, s.current]), [[before.id, true]]);
+      assert.deepEqual(
+        after.map((s: { id: string; current: boolean }) => [s.id, s.current]),
+        [[before.id, true]],
+      );
       await login(u.username, u.password);
-      const changed = await client(srv.url, fresh.body.token).put('/users/me/password', { current_password: u.password, new_password: 'a brand new secret' });
+      const changed = await client(srv.url, fresh.body.token).put('/users/me/password', {
+        current_password: u.password,
+        new_password: 'a brand new secret',
+      });
       assert.equal(changed.status, 200);
-      assert.deepEqual((await client(srv.url, changed.body.token).get('/auth/sessions')).body.sessions.map((s: { id: string }) => s.id), [before.id]);
+      assert.deepEqual(
+        (await client(srv.url, changed.body.token).get('/auth/sessions')).body.sessions.map((s: { id: string }) => s.id),
+        [before.id],
+      );
     });
 
     it('last use is recorded to the minute, written together (not once per request), and survives a restart', async () => {
@@ -123,7 +136,11 @@ for (const backend of backends()) {
       for (let i = 0; i < 5; i++) await u.api.get('/auth/me');
       await srv.stopApp(); // writes what is due
       await srv.startApp();
-      assert.equal((await u.api.get('/auth/sessions')).body.sessions[0].last_used_at, first.last_used_at, 'within the minute: not rewritten');
+      assert.equal(
+        (await u.api.get('/auth/sessions')).body.sessions[0].last_used_at,
+        first.last_used_at,
+        'within the minute: not rewritten',
+      );
       clock.advance(60_000);
       for (let i = 0; i < 5; i++) await u.api.get('/auth/me');
       await srv.stopApp();

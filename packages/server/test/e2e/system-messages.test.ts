@@ -47,20 +47,37 @@ describeWs('System messages', {}, (t) => {
       [carol.id, 'became the owner'],
     ];
     const rest = await systemLog(alice, room.id);
-    assert.deepEqual(rest.map((m) => [m.sender, m.content]), expected);
+    assert.deepEqual(
+      rest.map((m) => [m.sender, m.content]),
+      expected,
+    );
 
     // Live: the same messages as message_created, each right after the room event it describes.
     await barrier(as, alice, room.id);
     const frames = durable(as, room.id);
     const live = frames.filter((f) => f.type === 'message_created' && f.data.message.type === 'system');
-    assert.deepEqual(live.map((f) => [f.data.message.sender.id, f.data.message.content]), expected);
-    assert.deepEqual(live.map((f) => f.seq), rest.map((m) => m.seq));
+    assert.deepEqual(
+      live.map((f) => [f.data.message.sender.id, f.data.message.content]),
+      expected,
+    );
+    assert.deepEqual(
+      live.map((f) => f.seq),
+      rest.map((m) => m.seq),
+    );
     const before = (f: (typeof frames)[number]) => frames[frames.indexOf(f) - 1]!.type;
-    assert.deepEqual(live.map(before).slice(0, 7), ['user_joined', 'user_joined', 'user_joined', 'user_joined', 'user_left', 'user_left', 'user_left']);
+    assert.deepEqual(live.map(before).slice(0, 7), [
+      'user_joined',
+      'user_joined',
+      'user_joined',
+      'user_joined',
+      'user_left',
+      'user_left',
+      'user_left',
+    ]);
 
     // Nobody is notified or has them unread; nobody may edit, delete, react to, pin or reply to them.
     const carolRoom = await carol.api.get(`/rooms/${room.id}`);
-    assert.equal(carolRoom.body.unread_count, 1, 'only the barrier\'s message is unread: system messages never are');
+    assert.equal(carolRoom.body.unread_count, 1, "only the barrier's message is unread: system messages never are");
     const notes = await carol.api.get('/notifications');
     assert.equal(notes.status, 200);
     assert.equal(notes.body.items.filter((n: any) => n.room_id === room.id && n.type !== 'room_invite').length, 0);
@@ -79,7 +96,11 @@ describeWs('System messages', {}, (t) => {
       assert.equal(res.body.error.code, 'not_allowed_here', what);
       assert.match(res.body.error.message, /System messages cannot be/);
     }
-    assert.deepEqual((await systemLog(alice, room.id)).map((m) => [m.sender, m.content]), expected, 'nothing changed');
+    assert.deepEqual(
+      (await systemLog(alice, room.id)).map((m) => [m.sender, m.content]),
+      expected,
+      'nothing changed',
+    );
   });
 
   it('a direct room has none: not at its creation, and messages there are counted as before', async () => {

@@ -40,17 +40,31 @@ for (const setup of wsSetups()) {
     });
     after(() => srv.stop());
 
-    it('LOGIN: OK with the address and push port, or the seed\'s refusals; the third wrong password says the account is locked', async () => {
+    it("LOGIN: OK with the address and push port, or the seed's refusals; the third wrong password says the account is locked", async () => {
       const u = await signup(srv.url);
       const tcp = new ChatroomClient(port);
       tcpClients.push(tcp);
       const wrong = { command: 'WRONG_PASSWORD', response: { message: 'The input password is not correct.' } };
       assert.deepEqual(await tcp.login(u.username, 'not the password 1'), wrong);
       assert.deepEqual(await tcp.login(u.username, 'not the password 2'), wrong);
-      assert.deepEqual(await tcp.login(u.username, 'not the password 3'), { command: 'WRONG_PASSWORD', response: { message: `The input password is not correct.\n${LOCKED}` } });
-      assert.deepEqual(await tcp.login(u.username, u.password), { command: 'LOCKED', response: { message: LOCKED } }, 'the right password is refused while locked');
-      assert.deepEqual(await tcp.login('no such name!', 'whatever'), { command: 'USER_NOT_FOUND', response: { message: 'User "no such name!" is not found.' } });
-      assert.deepEqual(await tcp.login('nobody_here_at_all', 'whatever pw'), wrong, 'a well-formed unknown name is not told apart from a wrong password');
+      assert.deepEqual(await tcp.login(u.username, 'not the password 3'), {
+        command: 'WRONG_PASSWORD',
+        response: { message: `The input password is not correct.\n${LOCKED}` },
+      });
+      assert.deepEqual(
+        await tcp.login(u.username, u.password),
+        { command: 'LOCKED', response: { message: LOCKED } },
+        'the right password is refused while locked',
+      );
+      assert.deepEqual(await tcp.login('no such name!', 'whatever'), {
+        command: 'USER_NOT_FOUND',
+        response: { message: 'User "no such name!" is not found.' },
+      });
+      assert.deepEqual(
+        await tcp.login('nobody_here_at_all', 'whatever pw'),
+        wrong,
+        'a well-formed unknown name is not told apart from a wrong password',
+      );
 
       const fine = await signup(srv.url);
       const ok = await tcp.login(fine.username, fine.password);
@@ -60,7 +74,10 @@ for (const setup of wsSetups()) {
       assert.equal(ok.response.message, OK_LOGIN);
       assert.deepEqual(ok.response.offline_messages, []);
       const sessions = await fine.api.get('/auth/sessions');
-      assert.ok(sessions.body.sessions.some((s: { client: string | null }) => s.client === 'tcp-gateway'), 'a Rooms session of its own');
+      assert.ok(
+        sessions.body.sessions.some((s: { client: string | null }) => s.client === 'tcp-gateway'),
+        'a Rooms session of its own',
+      );
     });
 
     it('a TCP client and a /ws client exchange direct messages both ways', async () => {
@@ -100,7 +117,11 @@ for (const setup of wsSetups()) {
       live.start();
       try {
         await live.send(room.id, 'from the sdk');
-        assert.deepEqual(await tcp.nextPush((p) => p.command === 'MESSAGE'), { command: 'MESSAGE', from: b.username, message: 'from the sdk' });
+        assert.deepEqual(await tcp.nextPush((p) => p.command === 'MESSAGE'), {
+          command: 'MESSAGE',
+          from: b.username,
+          message: 'from the sdk',
+        });
         assert.equal((await tcp.send([b.username], 'from tcp to the sdk')).message, `To ${b.username}: You message has been sent!\n`);
         for (let i = 0; i < 100 && !seen.includes('from tcp to the sdk'); i++) await sleep(50);
         assert.ok(seen.includes('from tcp to the sdk'), JSON.stringify(seen));
@@ -135,7 +156,10 @@ for (const setup of wsSetups()) {
       const login = await c.login(carol.username, carol.password);
       assert.deepEqual(
         login.response.offline_messages.sort((x: { sender: string }, y: { sender: string }) => x.sender.localeCompare(y.sender)),
-        [{ sender: alice.username, message: 'are you there?' }, { sender: web.username, message: 'web says hi' }].sort((x, y) => x.sender.localeCompare(y.sender)),
+        [
+          { sender: alice.username, message: 'are you there?' },
+          { sender: web.username, message: 'web says hi' },
+        ].sort((x, y) => x.sender.localeCompare(y.sender)),
       );
       await c.close();
       const c2 = new ChatroomClient(port);
@@ -157,11 +181,14 @@ for (const setup of wsSetups()) {
       assert.deepEqual(login.response.offline_messages, [{ sender: bob.username, message: 'while your port was closed' }]);
     });
 
-    it('the message limits are the services\': too long, blank', async () => {
+    it("the message limits are the services': too long, blank", async () => {
       const { tcp } = await tcpUser();
       const bob = await signup(srv.url);
       const long = await tcp.send([bob.username], 'x'.repeat(10_001));
-      assert.match(long.message, new RegExp(`^To ${bob.username}: You message has failed to be sent! (The|A) message .*at most 10000 characters`));
+      assert.match(
+        long.message,
+        new RegExp(`^To ${bob.username}: You message has failed to be sent! (The|A) message .*at most 10000 characters`),
+      );
       const blank = await tcp.send([bob.username], '   ');
       assert.match(blank.message, /failed to be sent/);
       assert.equal((await bob.api.get('/rooms')).body.items.length, 0, 'nothing was stored');
@@ -173,7 +200,8 @@ for (const setup of wsSetups()) {
       assert.equal(who.command, 'OK');
       assert.equal(who.from, alice.username);
       assert.ok(who.message.includes(alice.username), JSON.stringify(who));
-      for (const r of [await tcp.last(5), await tcp.active(5)]) assert.ok(r.command === 'OK' && r.message.includes(alice.username), JSON.stringify(r));
+      for (const r of [await tcp.last(5), await tcp.active(5)])
+        assert.ok(r.command === 'OK' && r.message.includes(alice.username), JSON.stringify(r));
       const checked = await tcp.check(admin.username);
       assert.equal(checked.command, 'OK');
       const record = JSON.parse(checked.message);
@@ -185,7 +213,7 @@ for (const setup of wsSetups()) {
       assert.equal(badLast.command, 'PROTOCOL_ERROR');
     });
 
-    it('BLACKLIST / WHITELIST are Rooms blocks, with the seed\'s lines', async () => {
+    it("BLACKLIST / WHITELIST are Rooms blocks, with the seed's lines", async () => {
       const { user: alice, tcp } = await tcpUser();
       const bob = await signup(srv.url);
       const added = await tcp.blacklist([bob.username, bob.username, alice.username, 'ghost_user_z']);
@@ -193,10 +221,16 @@ for (const setup of wsSetups()) {
         added.message,
         `User ${bob.username} has been added in your blacklist.\nUser ${bob.username} is already in your blacklist.\nFor user ${alice.username}: You cannot blacklist yourself.\nUser ghost_user_z is not found.\n`,
       );
-      assert.deepEqual((await alice.api.get('/users/me/blocks')).body.items.map((u: { id: string }) => u.id), [bob.id]);
+      assert.deepEqual(
+        (await alice.api.get('/users/me/blocks')).body.items.map((u: { id: string }) => u.id),
+        [bob.id],
+      );
       assert.equal((await bob.api.post(`/direct/${alice.id}`)).status, 403, 'bob can no longer message alice');
       const removed = await tcp.blacklist([bob.username, bob.username], 'whitelist');
-      assert.equal(removed.message, `User ${bob.username} has been removed from your blacklist.\nUser ${bob.username} is not in your blacklist.\n`);
+      assert.equal(
+        removed.message,
+        `User ${bob.username} has been removed from your blacklist.\nUser ${bob.username} is not in your blacklist.\n`,
+      );
       assert.equal((await alice.api.get('/users/me/blocks')).body.items.length, 0);
     });
 
@@ -209,7 +243,11 @@ for (const setup of wsSetups()) {
       const webUser = await signup(srv.url);
       const ws = await pool.connect(srv, webUser);
       assert.deepEqual(await boss.broadcast('hello everyone'), { command: 'OK', message: 'You message has been broadcast!' });
-      assert.deepEqual(await plain.nextPush((p) => p.command === 'MESSAGE'), { command: 'MESSAGE', from: admin.username, message: 'hello everyone' });
+      assert.deepEqual(await plain.nextPush((p) => p.command === 'MESSAGE'), {
+        command: 'MESSAGE',
+        from: admin.username,
+        message: 'hello everyone',
+      });
       assert.equal((await ws.next((f) => f.type === 'broadcast')).data.content, 'hello everyone');
       await sleep(300);
       assert.ok(!boss.pushes.some((p) => p.command === 'MESSAGE'), 'not to the sender');
@@ -218,9 +256,17 @@ for (const setup of wsSetups()) {
     it('others are told of a login and a logout; LOGOUT gets no answer and ends the Rooms session', async () => {
       const { tcp: watcher } = await tcpUser();
       const { user: comer, tcp } = await tcpUser();
-      assert.deepEqual(await watcher.nextPush((p) => p.command === 'NOTIFICATION' && p.from === comer.username), { command: 'NOTIFICATION', from: comer.username, message: `${comer.username} has logged in.` });
+      assert.deepEqual(await watcher.nextPush((p) => p.command === 'NOTIFICATION' && p.from === comer.username), {
+        command: 'NOTIFICATION',
+        from: comer.username,
+        message: `${comer.username} has logged in.`,
+      });
       assert.equal(await tcp.logout(), undefined);
-      assert.deepEqual(await watcher.nextPush((p) => p.command === 'NOTIFICATION' && p.from === comer.username, 15_000), { command: 'NOTIFICATION', from: comer.username, message: `${comer.username} has logged out.` });
+      assert.deepEqual(await watcher.nextPush((p) => p.command === 'NOTIFICATION' && p.from === comer.username, 15_000), {
+        command: 'NOTIFICATION',
+        from: comer.username,
+        message: `${comer.username} has logged out.`,
+      });
       assert.equal((await tcp.who()).command, 'NOT_LOGGED_IN', 'logged out');
       const sessions = await comer.api.get('/auth/sessions');
       assert.ok(!sessions.body.sessions.some((s: { client: string | null }) => s.client === 'tcp-gateway'), 'its Rooms session ended');
@@ -239,7 +285,11 @@ for (const setup of wsSetups()) {
       });
       assert.match(answer, /"command":"NOT_LOGGED_IN"/);
       const stranger = await signup(srv.url);
-      assert.equal((await tcp.request('SEND', { message_to: [alice.username], message: 'spoofed' }, stranger.username)).command, 'NOT_LOGGED_IN', 'a user not logged in');
+      assert.equal(
+        (await tcp.request('SEND', { message_to: [alice.username], message: 'spoofed' }, stranger.username)).command,
+        'NOT_LOGGED_IN',
+        'a user not logged in',
+      );
       assert.equal((await tcp.who()).command, 'OK', 'the real client still is');
     });
 
@@ -248,7 +298,10 @@ for (const setup of wsSetups()) {
       const second = new ChatroomClient(port);
       tcpClients.push(second);
       assert.equal((await second.login(alice.username, alice.password)).command, 'OK');
-      assert.deepEqual(await first.nextPush((p) => p.command === 'LOGOUT'), { command: 'LOGOUT', message: `${alice.username} has connected from address: 127.0.0.1. You will be disconnected.` });
+      assert.deepEqual(await first.nextPush((p) => p.command === 'LOGOUT'), {
+        command: 'LOGOUT',
+        message: `${alice.username} has connected from address: 127.0.0.1. You will be disconnected.`,
+      });
       const bob = await signup(srv.url);
       const room = await directRoom(bob, alice);
       await bob.api.post(`/rooms/${room}/messages`, { content: 'to the new one' });
@@ -258,7 +311,8 @@ for (const setup of wsSetups()) {
     });
 
     it('malformed input gets a protocol error and never a crash (fuzz); a huge length is refused before its body; a slow sender is cut off', async () => {
-      const refused = (r: { command: string; message: string }) => typeof r.command === 'string' && r.command !== 'OK' && typeof r.message === 'string';
+      const refused = (r: { command: string; message: string }) =>
+        typeof r.command === 'string' && r.command !== 'OK' && typeof r.message === 'string';
       const cases: (string | Buffer)[][] = [
         ['abc\n{}'],
         ['\n{}'],
@@ -270,16 +324,24 @@ for (const setup of wsSetups()) {
         ['40\n{"from": 1, "instruction": "WHO", "data": 3}'.slice(0, 43)],
         [`${'{"from": "x", "instruction": "NOPE", "data": {}}'.length}\n{"from": "x", "instruction": "NOPE", "data": {}}`],
         [`${'{"from": "x", "instruction": "LOGIN", "data": {}}'.length}\n{"from": "x", "instruction": "LOGIN", "data": {}}`],
-        [`${'{"from": "x", "instruction": "SEND", "data": {"message_to": "bob"}}'.length}\n{"from": "x", "instruction": "SEND", "data": {"message_to": "bob"}}`],
+        [
+          `${'{"from": "x", "instruction": "SEND", "data": {"message_to": "bob"}}'.length}\n{"from": "x", "instruction": "SEND", "data": {"message_to": "bob"}}`,
+        ],
         [Buffer.from([0x33, 0x0a, 0xff, 0xfe, 0xfd])],
       ];
       let seed = 42;
-      const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
       for (let i = 0; i < 60; i++) {
         const bytes = Buffer.from(Array.from({ length: 1 + Math.floor(rand() * 40) }, () => Math.floor(rand() * 256)));
         const n = Math.floor(rand() * 3);
         // Random bodies behind a right length, and random bytes where the length should be.
-        cases.push(n === 0 ? [Buffer.concat([Buffer.from(`${bytes.length}\n`), bytes])] : n === 1 ? [bytes, '\n'] : [`${bytes.length}\n`, bytes.subarray(0, 1), bytes.subarray(1)]);
+        cases.push(
+          n === 0
+            ? [Buffer.concat([Buffer.from(`${bytes.length}\n`), bytes])]
+            : n === 1
+              ? [bytes, '\n']
+              : [`${bytes.length}\n`, bytes.subarray(0, 1), bytes.subarray(1)],
+        );
       }
       for (const c of cases) {
         const answer = await rawExchange(port, c, { timeoutMs: 5000 });
@@ -316,7 +378,7 @@ for (const setup of wsSetups()) {
 }
 
 describe('the test client writes what Client.py writes', () => {
-  it('request bodies are byte for byte those of Python 2.7.18\'s json.dumps (captured from it)', () => {
+  it("request bodies are byte for byte those of Python 2.7.18's json.dumps (captured from it)", () => {
     const expected: [string, Record<string, unknown>, string][] = [
       ['LOGIN', { password: 'pw' }, '{"data": {"password": "pw"}, "instruction": "LOGIN", "from": "alice"}'],
       ['WHO', {}, '{"data": {}, "instruction": "WHO", "from": "alice"}'],

@@ -34,7 +34,11 @@ for (const setup of wsSetups()) {
       const started = Date.now();
       assert.equal((await tcp.who()).command, 'OK', 'a request restarts the idle clock');
       const push = await tcp.nextPush((p) => p.command === 'LOGOUT', 6000);
-      assert.deepEqual(push, { command: 'LOGOUT', from: 'SERVER', message: 'You have been disconnected by the server due to being inactive.' });
+      assert.deepEqual(push, {
+        command: 'LOGOUT',
+        from: 'SERVER',
+        message: 'You have been disconnected by the server due to being inactive.',
+      });
       assert.ok(Date.now() - started >= 1500, 'not before TIME_OUT');
       assert.equal((await tcp.who()).command, 'NOT_LOGGED_IN');
     });
@@ -51,7 +55,11 @@ for (const setup of wsSetups()) {
     it('the server stopping tells every client, and stop waits for it', async () => {
       const { tcp } = await loggedIn();
       await srv.stopApp();
-      assert.deepEqual(await tcp.nextPush((p) => p.command === 'LOGOUT', 100), { command: 'LOGOUT', from: 'SERVER', message: 'You have been disconnected by the server because the server is shutting down.' });
+      assert.deepEqual(await tcp.nextPush((p) => p.command === 'LOGOUT', 100), {
+        command: 'LOGOUT',
+        from: 'SERVER',
+        message: 'You have been disconnected by the server because the server is shutting down.',
+      });
       await srv.startApp();
       const again = await loggedIn();
       assert.equal((await again.tcp.who()).command, 'OK', 'the restarted server listens again');

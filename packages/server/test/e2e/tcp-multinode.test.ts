@@ -53,14 +53,18 @@ describe('TCP gateway on two nodes', { skip }, () => {
 
     const room = (await bob.api.post(`/direct/${alice.id}`)).body.id as string;
     assert.equal((await bob.api.post(`/rooms/${room}/messages`, { content: 'from node B' })).status, 201);
-    assert.deepEqual(await tcp.nextPush((p) => p.command === 'MESSAGE'), { command: 'MESSAGE', from: bob.username, message: 'from node B' });
+    assert.deepEqual(await tcp.nextPush((p) => p.command === 'MESSAGE'), {
+      command: 'MESSAGE',
+      from: bob.username,
+      message: 'from node B',
+    });
 
     assert.equal((await tcp.send([bob.username], 'from node A over tcp')).message, `To ${bob.username}: You message has been sent!\n`);
     const frame = await ws.next((f) => f.type === 'message_created' && f.data.message.content === 'from node A over tcp', 5000);
     assert.equal(frame.room_id, room);
   });
 
-  it('logging in on node B\'s gateway ends the login on node A (its Rooms session is revoked there)', async () => {
+  it("logging in on node B's gateway ends the login on node A (its Rooms session is revoked there)", async () => {
     const carol = await signup(A);
     const first = new ChatroomClient(tcpA);
     const second = new ChatroomClient(tcpB);

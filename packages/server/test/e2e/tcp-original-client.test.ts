@@ -12,7 +12,12 @@ import { signup, type TestServer, wsSetups } from '../helpers/ws-suite.ts';
 const dir = process.env.SIMPLECHATROOM_DIR;
 const python2 = process.env.PYTHON2 ?? 'python2';
 const hasPython2 = spawnSync(python2, ['-c', 'import sys; sys.exit(0 if sys.version_info[0] == 2 else 1)']).status === 0;
-const skip = !dir || !existsSync(join(dir, 'Client.py')) ? 'SIMPLECHATROOM_DIR (a checkout of cyrexin/simplechatroom) is not set' : !hasPython2 ? `${python2} is not Python 2` : false;
+const skip =
+  !dir || !existsSync(join(dir, 'Client.py'))
+    ? 'SIMPLECHATROOM_DIR (a checkout of cyrexin/simplechatroom) is not set'
+    : !hasPython2
+      ? `${python2} is not Python 2`
+      : false;
 
 /** Client.py as a user runs it, its screen captured: unbuffered (-u), in a session of its own (no terminal, so getpass reads stdin). */
 class OriginalClient {
@@ -20,7 +25,11 @@ class OriginalClient {
   screen = '';
 
   constructor(port: number) {
-    this.proc = spawn(python2, ['-u', 'Client.py', '127.0.0.1', String(port)], { cwd: dir, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(python2, ['-u', 'Client.py', '127.0.0.1', String(port)], {
+      cwd: dir,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.proc.stdout!.on('data', (d: Buffer) => (this.screen += d.toString('utf8')));
     this.proc.stderr!.on('data', (d: Buffer) => (this.screen += d.toString('utf8')));
   }
@@ -30,7 +39,7 @@ class OriginalClient {
   }
 
   async sees(text: string, timeoutMs = 10_000): Promise<void> {
-    for (const end = Date.now() + timeoutMs; Date.now() < end; ) {
+    for (const end = Date.now() + timeoutMs; Date.now() < end;) {
       if (this.screen.includes(text)) return;
       await new Promise((r) => setTimeout(r, 50));
     }

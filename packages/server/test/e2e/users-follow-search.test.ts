@@ -5,7 +5,6 @@ import { type Answer, type Client, signup, startServer, type TestServer } from '
 import { assertRefused, type User } from '../helpers/assertions.ts';
 import { backends } from '../helpers/services.ts';
 
-
 const ids = (res: Answer): string[] => {
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return (res.body.items as { id: string }[]).map((u) => u.id);
@@ -110,7 +109,13 @@ for (const backend of backends()) {
         assert.deepEqual(seen, newestFirst());
         assert.equal(pages, 3);
         const following = await walk(alice.api, `/users/${star.id}/following`, 1);
-        assert.deepEqual(following.seen, fans.slice(0, 3).map((f) => f.id).reverse());
+        assert.deepEqual(
+          following.seen,
+          fans
+            .slice(0, 3)
+            .map((f) => f.id)
+            .reverse(),
+        );
         assert.equal(following.pages, 3);
       });
 
@@ -145,8 +150,13 @@ for (const backend of backends()) {
         const path = `/users/${star.id}/followers`;
         assert.equal(ids(await alice.api.get(`${path}?limit=1`)).length, 1);
         assert.equal(ids(await alice.api.get(`${path}?limit=100`)).length, 5);
-        for (const bad of ['0', '101', '-1', '2.5', 'ten']) assertRefused(await alice.api.get(`${path}?limit=${bad}`), 400, 'validation_failed', 'querystring.limit');
-        for (const bad of ['abc', Buffer.from('yesterday|nobody').toString('base64url'), Buffer.from(`2026-01-01T00:00:00.000Z|${star.id}|x`).toString('base64url')]) {
+        for (const bad of ['0', '101', '-1', '2.5', 'ten'])
+          assertRefused(await alice.api.get(`${path}?limit=${bad}`), 400, 'validation_failed', 'querystring.limit');
+        for (const bad of [
+          'abc',
+          Buffer.from('yesterday|nobody').toString('base64url'),
+          Buffer.from(`2026-01-01T00:00:00.000Z|${star.id}|x`).toString('base64url'),
+        ]) {
           assertRefused(await alice.api.get(`${path}?cursor=${bad}`), 400, 'invalid_cursor');
         }
         assertRefused(await alice.api.get(`${path}?cursor=${'a'.repeat(301)}`), 400, 'validation_failed', 'querystring.cursor');
@@ -181,7 +191,8 @@ for (const backend of backends()) {
       });
 
       it('matches a prefix of the display name, case-insensitively, non-ASCII included', async () => {
-        for (const s of ['Émile', 'émile', 'ÉMILE', 'ém', 'E\u0301mile', 'émile zola']) assert.deepEqual(ids(await bob.api.get(q(s))), [emile.id], s);
+        for (const s of ['Émile', 'émile', 'ÉMILE', 'ém', 'E\u0301mile', 'émile zola'])
+          assert.deepEqual(ids(await bob.api.get(q(s))), [emile.id], s);
         assert.deepEqual(ids(await bob.api.get(q('emile'))), [], 'accents are not folded away');
         assert.deepEqual(ids(await bob.api.get(q('zola'))), [], 'a prefix, not a later word');
         assert.deepEqual(ids(await bob.api.get(q('  alice liddell  '))), [alice.id], 'the query is trimmed');
@@ -217,7 +228,8 @@ for (const backend of backends()) {
         assert.deepEqual(ids(await bob.api.get(`${q('fan')}&limit=2`)), ids(await bob.api.get(q('fan'))).slice(0, 2));
         assert.equal(ids(await bob.api.get(`${q('fan')}&limit=1`)).length, 1);
         assert.equal(ids(await bob.api.get(`${q('fan')}&limit=100`)).length, 5);
-        for (const bad of ['0', '101', 'x']) assertRefused(await bob.api.get(`${q('fan')}&limit=${bad}`), 400, 'validation_failed', 'querystring.limit');
+        for (const bad of ['0', '101', 'x'])
+          assertRefused(await bob.api.get(`${q('fan')}&limit=${bad}`), 400, 'validation_failed', 'querystring.limit');
         assertRefused(await bob.api.get(`${q('fan')}&sort=name`), 400, 'validation_failed', 'querystring.sort');
       });
     });

@@ -4,7 +4,6 @@ import { type Answer, client, signup, startServer, type TestServer } from '../he
 import { assertRefused, type User } from '../helpers/assertions.ts';
 import { backends } from '../helpers/services.ts';
 
-
 const EMOJI = '😀'; // one code point, two UTF-16 units
 const E_ACUTE_NFD = 'e\u0301'; // two code points, one after NFC
 
@@ -32,7 +31,12 @@ for (const backend of backends()) {
       assert.deepEqual(await me(), snapshot);
     };
     const anon = () => client(server.url);
-    const signupBody = (over: Record<string, unknown>) => ({ username: 'newcomer', email: 'newcomer@example.test', password: 'long enough', ...over });
+    const signupBody = (over: Record<string, unknown>) => ({
+      username: 'newcomer',
+      email: 'newcomer@example.test',
+      password: 'long enough',
+      ...over,
+    });
     /** No account came out of a refused signup: its name is not found. */
     const noAccount = async (username: string) => {
       const res = await subject.api.get(`/users/search?q=${encodeURIComponent(username.toLowerCase().slice(0, 50))}`);
@@ -48,7 +52,11 @@ for (const backend of backends()) {
         assert.equal((await anon().post('/auth/login', { username: 'abc', password: 'p'.repeat(8) })).status, 200);
         assert.equal((await anon().post('/auth/login', { username: long.username, password: 'P'.repeat(127) + '!' })).status, 200);
         // Every one of the 128 characters counts: a different last one is a wrong password.
-        assertRefused(await anon().post('/auth/login', { username: long.username, password: 'P'.repeat(127) + '?' }), 401, 'invalid_credentials');
+        assertRefused(
+          await anon().post('/auth/login', { username: long.username, password: 'P'.repeat(127) + '?' }),
+          401,
+          'invalid_credentials',
+        );
       });
 
       it('signup refuses 2 and 21 characters and anything outside [a-z0-9_]', async () => {
@@ -65,7 +73,11 @@ for (const backend of backends()) {
       });
 
       it('PUT /users/me/username accepts 3 and 20 characters and lower-cases', async () => {
-        for (const [sent, stored] of [['xyz', 'xyz'], ['z'.repeat(20), 'z'.repeat(20)], ['  New_Name_2  ', 'new_name_2']]) {
+        for (const [sent, stored] of [
+          ['xyz', 'xyz'],
+          ['z'.repeat(20), 'z'.repeat(20)],
+          ['  New_Name_2  ', 'new_name_2'],
+        ]) {
           const res = await subject.api.put('/users/me/username', { username: sent });
           assert.equal(res.status, 200, JSON.stringify(res.body));
           assert.equal(res.body.username, stored);
@@ -89,7 +101,10 @@ for (const backend of backends()) {
 
     describe('password: 8..128', () => {
       it('signup refuses 7 and 129 characters', async () => {
-        for (const [username, password] of [['pw_short', 'x'.repeat(7)], ['pw_long', 'x'.repeat(129)]]) {
+        for (const [username, password] of [
+          ['pw_short', 'x'.repeat(7)],
+          ['pw_long', 'x'.repeat(129)],
+        ]) {
           assertRefused(await anon().post('/auth/signup', signupBody({ username, password })), 400, 'validation_failed', 'body.password');
           await noAccount(username!);
         }
@@ -116,8 +131,18 @@ for (const backend of backends()) {
       it('PUT /users/me/password refuses 7 and 129 characters, a wrong current one and the same one', async () => {
         const send = (body: unknown) => () => subject.api.put('/users/me/password', body);
         const current = subject.password;
-        await refusedAndUnchanged(send({ current_password: current, new_password: 'x'.repeat(7) }), 400, 'validation_failed', 'body.new_password');
-        await refusedAndUnchanged(send({ current_password: current, new_password: 'x'.repeat(129) }), 400, 'validation_failed', 'body.new_password');
+        await refusedAndUnchanged(
+          send({ current_password: current, new_password: 'x'.repeat(7) }),
+          400,
+          'validation_failed',
+          'body.new_password',
+        );
+        await refusedAndUnchanged(
+          send({ current_password: current, new_password: 'x'.repeat(129) }),
+          400,
+          'validation_failed',
+          'body.new_password',
+        );
         await refusedAndUnchanged(send({ current_password: 'wrong password', new_password: 'x'.repeat(10) }), 403, 'wrong_password');
         await refusedAndUnchanged(send({ current_password: current, new_password: current }), 409, 'same_value');
         await refusedAndUnchanged(send({ new_password: 'x'.repeat(10) }), 400, 'validation_failed', 'body.current_password');
@@ -161,7 +186,12 @@ for (const backend of backends()) {
           [{ display_name: 42 }, 'body.display_name'],
         ];
         for (const [over, field] of cases) {
-          assertRefused(await anon().post('/auth/signup', signupBody({ username: 'refused_one', ...over })), 400, 'validation_failed', field);
+          assertRefused(
+            await anon().post('/auth/signup', signupBody({ username: 'refused_one', ...over })),
+            400,
+            'validation_failed',
+            field,
+          );
         }
         await noAccount('refused_one');
       });
@@ -201,17 +231,43 @@ for (const backend of backends()) {
           [{ bio: 'c1\u0085' }, 'body.bio'],
           [{ bio: 'ok', status_message: 's'.repeat(101) }, 'body.status_message'],
         ];
-        for (const [patch, field] of cases) await refusedAndUnchanged(() => subject.api.patch('/users/me', patch), 400, 'validation_failed', field);
+        for (const [patch, field] of cases)
+          await refusedAndUnchanged(() => subject.api.patch('/users/me', patch), 400, 'validation_failed', field);
       });
     });
 
     describe('request shape', () => {
       it('unknown fields are refused, each named in the details', async () => {
-        await refusedAndUnchanged(() => subject.api.patch('/users/me', { display_name: 'Ok', is_admin: true }), 400, 'validation_failed', 'body.is_admin');
-        await refusedAndUnchanged(() => subject.api.patch('/users/me', { email: 'x@example.test' }), 400, 'validation_failed', 'body.email');
-        await refusedAndUnchanged(() => subject.api.patch('/users/me', { profile: { shoe_size: { value: 44 } } }), 400, 'validation_failed', 'body.profile.shoe_size');
-        await refusedAndUnchanged(() => subject.api.patch('/users/me', { profile: { phone: { value: '123', shown: true } } }), 400, 'validation_failed', 'body.profile.phone.shown');
-        await refusedAndUnchanged(() => subject.api.put('/users/me/username', { username: 'fine_name', force: true }), 400, 'validation_failed', 'body.force');
+        await refusedAndUnchanged(
+          () => subject.api.patch('/users/me', { display_name: 'Ok', is_admin: true }),
+          400,
+          'validation_failed',
+          'body.is_admin',
+        );
+        await refusedAndUnchanged(
+          () => subject.api.patch('/users/me', { email: 'x@example.test' }),
+          400,
+          'validation_failed',
+          'body.email',
+        );
+        await refusedAndUnchanged(
+          () => subject.api.patch('/users/me', { profile: { shoe_size: { value: 44 } } }),
+          400,
+          'validation_failed',
+          'body.profile.shoe_size',
+        );
+        await refusedAndUnchanged(
+          () => subject.api.patch('/users/me', { profile: { phone: { value: '123', shown: true } } }),
+          400,
+          'validation_failed',
+          'body.profile.phone.shown',
+        );
+        await refusedAndUnchanged(
+          () => subject.api.put('/users/me/username', { username: 'fine_name', force: true }),
+          400,
+          'validation_failed',
+          'body.force',
+        );
       });
 
       it('wrong types are 400 on the field', async () => {
@@ -225,12 +281,19 @@ for (const backend of backends()) {
           [[], 'body'],
           ['"just a string"', 'body'],
         ];
-        for (const [body, field] of cases) await refusedAndUnchanged(() => subject.api.patch('/users/me', body), 400, 'validation_failed', field);
-        await refusedAndUnchanged(() => subject.api.put('/users/me/username', { username: 123 }), 400, 'validation_failed', 'body.username');
+        for (const [body, field] of cases)
+          await refusedAndUnchanged(() => subject.api.patch('/users/me', body), 400, 'validation_failed', field);
+        await refusedAndUnchanged(
+          () => subject.api.put('/users/me/username', { username: 123 }),
+          400,
+          'validation_failed',
+          'body.username',
+        );
       });
 
       it('malformed JSON is 400 invalid_json', async () => {
-        for (const raw of ['{"bio":', "{'bio': 'x'}", '{"bio":"x"}}', 'nope']) await refusedAndUnchanged(() => subject.api.patch('/users/me', raw), 400, 'invalid_json');
+        for (const raw of ['{"bio":', "{'bio': 'x'}", '{"bio":"x"}}', 'nope'])
+          await refusedAndUnchanged(() => subject.api.patch('/users/me', raw), 400, 'invalid_json');
         assertRefused(await anon().post('/auth/signup', '{"username":"x",'), 400, 'invalid_json');
       });
 
@@ -239,15 +302,27 @@ for (const backend of backends()) {
         const under = { bio: 'x'.repeat(1024 * 1024 - envelope) };
         assert.equal(JSON.stringify(under).length, 1024 * 1024);
         await refusedAndUnchanged(() => subject.api.patch('/users/me', under), 400, 'validation_failed', 'body.bio');
-        await refusedAndUnchanged(() => subject.api.patch('/users/me', { bio: 'x'.repeat(1024 * 1024 - envelope + 1) }), 413, 'payload_too_large');
+        await refusedAndUnchanged(
+          () => subject.api.patch('/users/me', { bio: 'x'.repeat(1024 * 1024 - envelope + 1) }),
+          413,
+          'payload_too_large',
+        );
         assertRefused(await anon().post('/auth/signup', signupBody({ bio: 'x'.repeat(2 * 1024 * 1024) })), 413, 'payload_too_large');
       });
 
       it('a body that is not application/json is 415 unsupported_media_type', async () => {
         for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x']) {
-          await refusedAndUnchanged(() => subject.api.patch('/users/me', '{"bio":"typed"}', { 'content-type': type }), 415, 'unsupported_media_type');
+          await refusedAndUnchanged(
+            () => subject.api.patch('/users/me', '{"bio":"typed"}', { 'content-type': type }),
+            415,
+            'unsupported_media_type',
+          );
         }
-        assertRefused(await anon().post('/auth/signup', JSON.stringify(signupBody({ username: 'plain_text' })), { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
+        assertRefused(
+          await anon().post('/auth/signup', JSON.stringify(signupBody({ username: 'plain_text' })), { 'content-type': 'text/plain' }),
+          415,
+          'unsupported_media_type',
+        );
         await noAccount('plain_text');
         const charset = await subject.api.patch('/users/me', '{"bio":"typed"}', { 'content-type': 'application/json; charset=utf-8' });
         assert.equal(charset.status, 200, JSON.stringify(charset.body));

@@ -4,7 +4,6 @@ import { type Answer, client, signup, startServer, type TestServer } from '../he
 import { assertRefused, type User } from '../helpers/assertions.ts';
 import { backends } from '../helpers/services.ts';
 
-
 /** Born on 1 January: the age is the difference of years whatever today is. */
 const BIRTH_DATE = '1990-01-01';
 const expectedAge = () => new Date().getUTCFullYear() - 1990;
@@ -59,8 +58,10 @@ for (const backend of backends()) {
         const res = await stranger.api.get(`/users/${owner.id}`);
         assert.equal(res.status, 200);
         assert.deepEqual(res.body.profile, publicFields());
-        for (const hidden of ['hobbies', 'height_cm', 'phone', 'weight_kg', 'languages']) assert.ok(!(hidden in res.body.profile), `${hidden} must be absent`);
-        for (const own of ['email', 'profile_visibility', 'is_admin', 'deactivated_at']) assert.ok(!(own in res.body), `${own} is the owner's only`);
+        for (const hidden of ['hobbies', 'height_cm', 'phone', 'weight_kg', 'languages'])
+          assert.ok(!(hidden in res.body.profile), `${hidden} must be absent`);
+        for (const own of ['email', 'profile_visibility', 'is_admin', 'deactivated_at'])
+          assert.ok(!(own in res.body), `${own} is the owner's only`);
         const raw = JSON.stringify(res.body);
         assert.ok(!raw.includes('7946') && !raw.includes('chess') && !raw.includes('private'), raw);
         assert.equal(res.body.display_name, 'Olive Owner');
@@ -96,7 +97,16 @@ for (const backend of backends()) {
       it('the owner reading GET /users/:id of themselves sees every field', async () => {
         const res = await owner.api.get(`/users/${owner.id}`);
         assert.equal(res.status, 200);
-        assert.deepEqual(Object.keys(res.body.profile).sort(), ['age', 'birth_date', 'country', 'height_cm', 'hobbies', 'languages', 'phone', 'weight_kg']);
+        assert.deepEqual(Object.keys(res.body.profile).sort(), [
+          'age',
+          'birth_date',
+          'country',
+          'height_cm',
+          'hobbies',
+          'languages',
+          'phone',
+          'weight_kg',
+        ]);
       });
 
       it('hiding birth_date hides the derived age too; making it public shows both again', async () => {

@@ -53,7 +53,15 @@ function fakeBuild() {
 
 function assertSecurityHeaders(r: Raw, what: string): void {
   const csp = String(r.headers['content-security-policy']);
-  for (const directive of ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'", "connect-src 'self'"]) {
+  for (const directive of [
+    "default-src 'self'",
+    "script-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+    "connect-src 'self'",
+  ]) {
     assert.ok(csp.split(/;\s*/).includes(directive), `${what}: CSP has ${directive} (got ${csp})`);
   }
   assert.doesNotMatch(csp, /unsafe-eval/, what);
@@ -185,7 +193,11 @@ describe('the web app at /', () => {
   });
 
   it('answers HEAD like GET, without a body', async () => {
-    for (const [path, cache] of [['/', 'no-cache'], ['/r/abc/m/def', 'no-cache'], ['/assets/app-abc123.js', 'public, max-age=31536000, immutable']] as const) {
+    for (const [path, cache] of [
+      ['/', 'no-cache'],
+      ['/r/abc/m/def', 'no-cache'],
+      ['/assets/app-abc123.js', 'public, max-age=31536000, immutable'],
+    ] as const) {
       const r = await raw(srv.url, path, { method: 'HEAD', headers: { accept: HTML } });
       assert.equal(r.status, 200, path);
       assert.equal(r.body, '', path);
@@ -241,7 +253,11 @@ describe('the web app not built', () => {
   });
 
   it('still starts, and / and navigations get a page saying how to build it', async () => {
-    for (const [path, accept] of [['/', '*/*'], ['/', HTML], ['/r/abc', HTML]]) {
+    for (const [path, accept] of [
+      ['/', '*/*'],
+      ['/', HTML],
+      ['/r/abc', HTML],
+    ]) {
       const r = await get(srv.url, path!, { accept: accept! });
       assert.equal(r.status, 503, path);
       assert.match(String(r.headers['content-type']), /^text\/html/, path);

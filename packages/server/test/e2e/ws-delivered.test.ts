@@ -31,7 +31,10 @@ describeWs('delivered in direct rooms, over the WebSocket', {}, (t) => {
     const reply = await say(bob, dm, 'hi');
     await sleep(400);
     assert.equal(await receipt(bob, reply.id), 'delivered', "alice's connection received it");
-    assert.ok(!bs.frames.some((f) => f.type === 'delivered_updated' && f.data.user_id === bob.id && f.data.delivered_seq >= reply.seq), 'not by his own connection');
+    assert.ok(
+      !bs.frames.some((f) => f.type === 'delivered_updated' && f.data.user_id === bob.id && f.data.delivered_seq >= reply.seq),
+      'not by his own connection',
+    );
   });
 
   it('a resume that replays missed messages marks them delivered; a group room never has receipts', async () => {

@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { addMembers, assertSeqsIncrease, barrier, createRoom, durable, say, signup, type TestSocket, type User, describeWs } from '../helpers/ws-suite.ts';
+import {
+  addMembers,
+  assertSeqsIncrease,
+  barrier,
+  createRoom,
+  durable,
+  say,
+  signup,
+  type TestSocket,
+  type User,
+  describeWs,
+} from '../helpers/ws-suite.ts';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -9,7 +20,6 @@ const event = (s: TestSocket, roomId: string, type: string, extra: (data: Record
   s.next((f) => f.room_id === roomId && f.type === type && extra(f.data));
 
 describeWs('WebSocket room events', {}, (t) => {
-
   it('delivers every room event of REST actions to the members, each with room_id and the next seq', async () => {
     const owner = await signup(t.srv.url);
     const member = await signup(t.srv.url);
@@ -37,15 +47,57 @@ describeWs('WebSocket room events', {}, (t) => {
     const last = await say(owner, room.id, 'bye');
 
     // Each change of the room or its members is followed by its system message (a message_created).
-    const expected = ['message_created', 'message_created', 'message_updated', 'reaction_added', 'reaction_removed', 'message_pinned', 'message_unpinned', 'message_deleted', 'room_updated', 'message_created', 'member_updated', 'user_joined', 'message_created', 'message_created', 'user_left', 'message_created', 'message_created'];
+    const expected = [
+      'message_created',
+      'message_created',
+      'message_updated',
+      'reaction_added',
+      'reaction_removed',
+      'message_pinned',
+      'message_unpinned',
+      'message_deleted',
+      'room_updated',
+      'message_created',
+      'member_updated',
+      'user_joined',
+      'message_created',
+      'message_created',
+      'user_left',
+      'message_created',
+      'message_created',
+    ];
     for (const s of [os, ms]) {
       await event(s, room.id, 'message_created', (d) => (d.message as { id: string }).id === last.id);
       const got = durable(s, room.id);
-      assert.deepEqual(got.map((f) => f.type), expected);
-      assert.deepEqual(got.map((f) => f.seq), range(4, 20), 'gap-free, strictly increasing (1-3: the setup, with "owner added member")');
+      assert.deepEqual(
+        got.map((f) => f.type),
+        expected,
+      );
+      assert.deepEqual(
+        got.map((f) => f.seq),
+        range(4, 20),
+        'gap-free, strictly increasing (1-3: the setup, with "owner added member")',
+      );
       assert.ok(got.every((f) => f.room_id === room.id));
     }
-    const [created, , updated, added, removed, pinned, , deleted, roomUpdated, described, memberUpdated, joined, joinedSays, , left, leftSays] = durable(os, room.id);
+    const [
+      created,
+      ,
+      updated,
+      added,
+      removed,
+      pinned,
+      ,
+      deleted,
+      roomUpdated,
+      described,
+      memberUpdated,
+      joined,
+      joinedSays,
+      ,
+      left,
+      leftSays,
+    ] = durable(os, room.id);
     assert.equal(created!.data.message.id, hello.id);
     assert.equal(created!.data.message.content, 'hello');
     assert.equal(updated!.data.message.content, 'mine, edited');
@@ -56,13 +108,20 @@ describeWs('WebSocket room events', {}, (t) => {
     assert.deepEqual([memberUpdated!.data.user_id, memberUpdated!.data.role], [member.id, 'admin']);
     assert.equal(joined!.data.user.id, joiner.id);
     assert.deepEqual([left!.data.user_id, left!.data.reason], [joiner.id, 'left']);
-    for (const [sys, who] of [[described, owner], [joinedSays, joiner], [leftSays, joiner]] as const) {
+    for (const [sys, who] of [
+      [described, owner],
+      [joinedSays, joiner],
+      [leftSays, joiner],
+    ] as const) {
       assert.deepEqual([sys!.data.message.type, sys!.data.message.sender.id], ['system', who.id]);
     }
 
     // The joiner heard the room from its own user_joined to its own user_left, and nothing after.
     await barrier(js, joiner, home.id);
-    assert.deepEqual(durable(js, room.id).map((f) => f.type), ['user_joined', 'message_created', 'message_created', 'user_left']);
+    assert.deepEqual(
+      durable(js, room.id).map((f) => f.type),
+      ['user_joined', 'message_created', 'message_created', 'user_left'],
+    );
     assert.equal(durable(js, room.id)[2]!.data.message.id, afterJoin.id);
     for (const s of [os, ms, js]) assertSeqsIncrease(s);
   });
@@ -81,7 +140,10 @@ describeWs('WebSocket room events', {}, (t) => {
     await os.request('read_message', { room_id: room.id, message_id: ack.message.id });
     const read = await ms.next((f) => f.type === 'read_updated' && f.room_id === room.id);
     assert.equal(read.seq, undefined, 'read points are not durable room events');
-    assert.deepEqual([read.data.user_id, read.data.last_read_seq, read.data.last_read_message_id], [owner.id, ack.message.seq, ack.message.id]);
+    assert.deepEqual(
+      [read.data.user_id, read.data.last_read_seq, read.data.last_read_message_id],
+      [owner.id, ack.message.seq, ack.message.id],
+    );
     const rest = await member.api.post(`/rooms/${room.id}/read`, { seq: ack.message.seq });
     assert.equal(rest.status, 200);
     const restRead = await os.next((f) => f.type === 'read_updated' && f.data.user_id === member.id);
@@ -106,7 +168,10 @@ describeWs('WebSocket room events', {}, (t) => {
     await member.api.post(`/rooms/${secret.id}/read`, { seq: m.seq });
     await barrier(xs, owner, shared.id);
     const events = xs.frames.filter((f) => f.type !== 'ack' && f.type !== 'error');
-    assert.deepEqual(events.filter((f) => f.room_id === secret.id || JSON.stringify(f.data ?? {}).includes(secret.id)), []);
+    assert.deepEqual(
+      events.filter((f) => f.room_id === secret.id || JSON.stringify(f.data ?? {}).includes(secret.id)),
+      [],
+    );
   });
 
   for (const how of ['left', 'removed', 'banned'] as const) {
@@ -132,7 +197,11 @@ describeWs('WebSocket room events', {}, (t) => {
       for (const s of [us, us2]) {
         await barrier(s, user, home.id);
         const seen = s.frames.filter((f) => f.room_id === room.id);
-        assert.deepEqual(seen.map((f) => f.type), ['message_created', 'user_left'], `socket saw ${seen.map((f) => f.type)}`);
+        assert.deepEqual(
+          seen.map((f) => f.type),
+          ['message_created', 'user_left'],
+          `socket saw ${seen.map((f) => f.type)}`,
+        );
         assert.deepEqual([seen[1]!.data.user_id, seen[1]!.data.reason], [user.id, how]);
         assertSeqsIncrease(s);
       }
@@ -167,7 +236,10 @@ describeWs('WebSocket room events', {}, (t) => {
       const joined = await event(s, roomId, 'user_joined', (d) => (d.user as { id: string }).id === u.id);
       const message = await event(s, roomId, 'message_created', (d) => (d.message as { id: string }).id === messageId);
       assert.ok(message.seq! > joined.seq!);
-      assert.ok(durable(s, roomId).every((f) => f.seq! >= joined.seq!), 'nothing from before the join');
+      assert.ok(
+        durable(s, roomId).every((f) => f.seq! >= joined.seq!),
+        'nothing from before the join',
+      );
       assertSeqsIncrease(s);
       const typing = await s.request('typing_start', { room_id: roomId });
       assert.equal(typing.expires_in_ms, 5000, 'and may act in it at once');

@@ -58,10 +58,16 @@ describeWs('WebSocket frame budget', { config: BUDGET }, (t) => {
     assert.ok(!s.frames.some((f) => f.id === 'again'), 'the second resume was not run');
   });
 
-  it('a resume of 1,000 rooms fits in a fresh connection\'s budget, with room to spare', async () => {
+  it("a resume of 1,000 rooms fits in a fresh connection's budget, with room to spare", async () => {
     const u = await signup(t.srv.url);
     const s = t.pool.track(await TestSocket.open(t.srv.url, { token: u.token }));
-    s.sendRaw(JSON.stringify({ type: 'resume', id: 'r', data: { rooms: Object.fromEntries(Array.from({ length: 1000 }, () => [randomUUID(), 0])) } }));
+    s.sendRaw(
+      JSON.stringify({
+        type: 'resume',
+        id: 'r',
+        data: { rooms: Object.fromEntries(Array.from({ length: 1000 }, () => [randomUUID(), 0])) },
+      }),
+    );
     for (let i = 0; i < 45; i++) s.sendRaw(ping(`p${i}`));
     const ack = await s.next((f) => f.id === 'r', 10_000);
     assert.equal(ack.data.not_member.length, 1000);

@@ -26,7 +26,6 @@ async function stillOpen(s: TestSocket): Promise<void> {
 }
 
 describeWs('WebSocket frames', {}, (t) => {
-
   it('answers every client frame with an ack carrying its id', async () => {
     const u = await signup(t.srv.url);
     const room = await createRoom(u);
@@ -135,7 +134,11 @@ describeWs('WebSocket frames', {}, (t) => {
     const restParent = await u.api.post(`/rooms/${room.id}/messages`, { content: 'reply', parent_id: elsewhere.id });
     assert.equal(badParent.code, restParent.body.error.code);
     const page = await u.api.get(`/rooms/${room.id}/messages`);
-    assert.deepEqual(page.body.items.map((m: { seq: number }) => m.seq), [ok.message.seq], 'nothing refused was stored');
+    assert.deepEqual(
+      page.body.items.map((m: { seq: number }) => m.seq),
+      [ok.message.seq],
+      'nothing refused was stored',
+    );
     await stillOpen(s);
   });
 
@@ -153,8 +156,15 @@ describeWs('WebSocket frames', {}, (t) => {
     const other = await signup(t.srv.url);
     await addMembers(u, room.id, other);
     const os = await t.pool.connect(t.srv, other);
-    assert.ok((await os.request('send_message', { room_id: room.id, content: 'others may still talk' })).message.id, 'the limit is per user');
-    assert.equal((await u.api.get(`/rooms/${room.id}/messages?limit=100`)).body.items.filter((m: { sender: { id: string } }) => m.sender.id === u.id).length, 10);
+    assert.ok(
+      (await os.request('send_message', { room_id: room.id, content: 'others may still talk' })).message.id,
+      'the limit is per user',
+    );
+    assert.equal(
+      (await u.api.get(`/rooms/${room.id}/messages?limit=100`)).body.items.filter((m: { sender: { id: string } }) => m.sender.id === u.id)
+        .length,
+      10,
+    );
     await stillOpen(s);
   });
 
@@ -175,8 +185,15 @@ describeWs('WebSocket frames', {}, (t) => {
     const pubErr = await refused(os, 'send_message', { room_id: pub.id, content: 'hi' });
     assert.equal(pubErr.code, (await outsider.api.post(`/rooms/${pub.id}/messages`, { content: 'hi' })).body.error.code);
     assert.equal(pubErr.code, 'not_a_member');
-    assert.equal((await refused(os, 'send_message', { room_id: '00000000-0000-7000-8000-000000000000', content: 'hi' })).code, 'room_not_found');
-    assert.deepEqual((await owner.api.get(`/rooms/${priv.id}/messages`)).body.items.map((m: { type: string; content: string }) => [m.type, m.content]), [['system', 'was added']], 'nothing but "member was added"');
+    assert.equal(
+      (await refused(os, 'send_message', { room_id: '00000000-0000-7000-8000-000000000000', content: 'hi' })).code,
+      'room_not_found',
+    );
+    assert.deepEqual(
+      (await owner.api.get(`/rooms/${priv.id}/messages`)).body.items.map((m: { type: string; content: string }) => [m.type, m.content]),
+      [['system', 'was added']],
+      'nothing but "member was added"',
+    );
   });
 
   it('acknowledges send_message after the commit, with the message id and seq', async () => {
@@ -213,7 +230,9 @@ describeWs('WebSocket frames', {}, (t) => {
     const rest = await u.api.post(`/rooms/${room.id}/messages`, { content: 'once', client_id: 'c-1' });
     assert.equal(rest.status, 200);
     assert.equal(rest.body.id, first.message.id);
-    const racing = await Promise.all([1, 2, 3].map(() => s.request('send_message', { room_id: room.id, content: 'raced', client_id: 'c-2' })));
+    const racing = await Promise.all(
+      [1, 2, 3].map(() => s.request('send_message', { room_id: room.id, content: 'raced', client_id: 'c-2' })),
+    );
     assert.equal(new Set(racing.map((r) => r.message.id)).size, 1, 'concurrent resends agree');
     assert.equal(racing.filter((r) => r.created).length, 1);
     await barrier(s, u, room.id);

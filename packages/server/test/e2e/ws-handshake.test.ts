@@ -54,8 +54,13 @@ for (const setup of wsSetups()) {
       await createRoom(other, { type: 'private' }); // not mine: never listed
       const listed = (await me.api.get('/rooms')).body.items as { id: string; last_seq: number }[];
       const s = pool.track(await TestSocket.open(srv.url, { token: me.token }));
-      const rooms = (s.ofType('ready')[0]!.data.rooms as { room_id: string; last_seq: number }[]).toSorted((a, b) => a.room_id.localeCompare(b.room_id));
-      assert.deepEqual(rooms, listed.map((r) => ({ room_id: r.id, last_seq: r.last_seq })).toSorted((a, b) => a.room_id.localeCompare(b.room_id)));
+      const rooms = (s.ofType('ready')[0]!.data.rooms as { room_id: string; last_seq: number }[]).toSorted((a, b) =>
+        a.room_id.localeCompare(b.room_id),
+      );
+      assert.deepEqual(
+        rooms,
+        listed.map((r) => ({ room_id: r.id, last_seq: r.last_seq })).toSorted((a, b) => a.room_id.localeCompare(b.room_id)),
+      );
       assert.equal(rooms.length, 3);
       assert.equal(rooms.find((r) => r.room_id === mine.id)?.last_seq, 3, 'user_joined + two messages');
       assert.equal(rooms.find((r) => r.room_id === joined.id)?.last_seq, 3, 'user_joined of the owner and of me, and "me joined"');
@@ -88,7 +93,10 @@ for (const setup of wsSetups()) {
       const fresh = await client(srv.url, changed.body.token).post('/auth/ws-ticket');
       const s = pool.track(await TestSocket.open(srv.url, { ticket: fresh.body.ticket }));
       assert.equal(s.ofType('ready')[0]!.data.user_id, u.id);
-      const again = await client(srv.url, changed.body.token).put('/users/me/password', { current_password: 'a brand new secret', new_password: 'yet another secret' });
+      const again = await client(srv.url, changed.body.token).put('/users/me/password', {
+        current_password: 'a brand new secret',
+        new_password: 'yet another secret',
+      });
       assert.equal(again.status, 200);
       assert.equal((await s.closed()).code, 4001, 'the ticket-opened socket is closed with its session');
     });

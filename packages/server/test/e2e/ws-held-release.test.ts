@@ -29,7 +29,11 @@ describeWs('WebSocket: events held for the resume window', { config: CONFIG }, (
     }
     for (const r of rooms) {
       const got = await waitCount(rs, (f) => f.type === 'message_created' && f.room_id === r.id, per, 20_000);
-      assert.deepEqual(got.map((f) => Number(f.data.message.content.split(' ')[0])).sort((a, b) => a - b), Array.from({ length: per }, (_, i) => i), 'every message once');
+      assert.deepEqual(
+        got.map((f) => Number(f.data.message.content.split(' ')[0])).sort((a, b) => a - b),
+        Array.from({ length: per }, (_, i) => i),
+        'every message once',
+      );
     }
     assertSeqsIncrease(rs);
     assert.equal(rs.closeCode, undefined, `closed: ${rs.closeCode} ${rs.closeReason}`);

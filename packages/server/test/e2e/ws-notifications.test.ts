@@ -6,7 +6,6 @@ const notificationOf = (type: string, messageId?: string) => (f: Frame) =>
   f.type === 'notification' && f.data.type === type && (messageId === undefined || f.data.message_id === messageId);
 
 describeWs('WebSocket notifications', {}, (t) => {
-
   /** Two members of a public room, the reader connected; the reader's own room serves as a barrier. */
   async function pair(): Promise<{ author: User; reader: User; room: { id: string }; rs: TestSocket; settle: () => Promise<void> }> {
     const author = await signup(t.srv.url);
@@ -35,7 +34,10 @@ describeWs('WebSocket notifications', {}, (t) => {
     assert.match(live.data.payload.excerpt, /look/);
     assert.equal(live.data.payload.seq, m.seq);
     const listed = await list(reader);
-    assert.deepEqual(listed.items.map((n: { id: string }) => n.id), [live.data.id]);
+    assert.deepEqual(
+      listed.items.map((n: { id: string }) => n.id),
+      [live.data.id],
+    );
     assert.equal(listed.unread_count, 1);
     assert.deepEqual(listed.unread_by_room, { [room.id]: 1 });
     await barrier(as, author, room.id);
@@ -53,8 +55,18 @@ describeWs('WebSocket notifications', {}, (t) => {
     await rs.next(notificationOf('reply', reply.id));
     await rs.next(notificationOf('mention', both.id));
     await settle();
-    assert.deepEqual(rs.ofType('notification').map((f) => [f.data.type, f.data.message_id]), [['reply', reply.id], ['mention', both.id]]);
-    assert.deepEqual((await list(reader)).items.map((n: { type: string }) => n.type), ['mention', 'reply'], 'newest first');
+    assert.deepEqual(
+      rs.ofType('notification').map((f) => [f.data.type, f.data.message_id]),
+      [
+        ['reply', reply.id],
+        ['mention', both.id],
+      ],
+    );
+    assert.deepEqual(
+      (await list(reader)).items.map((n: { type: string }) => n.type),
+      ['mention', 'reply'],
+      'newest first',
+    );
     const home = await createRoom(outsider);
     await barrier(xs, outsider, home.id);
     assert.deepEqual(xs.ofType('notification'), []);
@@ -75,7 +87,10 @@ describeWs('WebSocket notifications', {}, (t) => {
     const invite = await bs.next(notificationOf('room_invite'));
     assert.deepEqual([invite.data.room_id, invite.data.payload.room_name, invite.data.actor.id], [priv.id, 'the club', alice.id]);
     const listed = await list(bob);
-    assert.deepEqual(listed.items.map((n: { type: string }) => n.type), ['room_invite', 'direct_message']);
+    assert.deepEqual(
+      listed.items.map((n: { type: string }) => n.type),
+      ['room_invite', 'direct_message'],
+    );
     assert.equal(listed.unread_count, 2);
     assert.deepEqual(listed.unread_by_room, { [direct.body.id]: 1, [priv.id]: 1 });
   });
@@ -122,7 +137,13 @@ describeWs('WebSocket notifications', {}, (t) => {
     const reply = await say(author, room.id, 'another reply', { parent_id: mine.id });
     await say(author, room.id, 'just chatting');
     await settle();
-    assert.deepEqual(rs.ofType('notification').map((f) => [f.data.type, f.data.message_id]), [['mention', mention.id], ['reply', reply.id]]);
+    assert.deepEqual(
+      rs.ofType('notification').map((f) => [f.data.type, f.data.message_id]),
+      [
+        ['mention', mention.id],
+        ['reply', reply.id],
+      ],
+    );
     assert.equal((await put('all')).status, 204);
     const again = await say(author, room.id, `@${reader.username} back`);
     await rs.next(notificationOf('mention', again.id));
@@ -144,7 +165,10 @@ describeWs('WebSocket notifications', {}, (t) => {
     const mention = await say(alice, direct.id, `@${bob.username} look`);
     await bs.next(notificationOf('mention', mention.id));
     await barrier(bs, bob, home.id);
-    assert.deepEqual(bs.ofType('notification').map((f) => f.data.type), ['mention']);
+    assert.deepEqual(
+      bs.ofType('notification').map((f) => f.data.type),
+      ['mention'],
+    );
     assert.equal((await bob.api.put(`/rooms/${direct.id}/notifications`, { level: 'muted' })).status, 204);
     await say(alice, direct.id, `@${bob.username} hello?`);
     await barrier(bs, bob, home.id);
@@ -161,7 +185,10 @@ describeWs('WebSocket notifications', {}, (t) => {
     const loud = await say(owner, room.id, '@room meeting now');
     for (const s of [as, bs]) await s.next(notificationOf('mention', loud.id));
     await barrier(bs, owner, room.id);
-    assert.deepEqual(bs.ofType('notification').map((f) => f.data.message_id), [loud.id]);
+    assert.deepEqual(
+      bs.ofType('notification').map((f) => f.data.message_id),
+      [loud.id],
+    );
     assert.ok(!as.ofType('notification').some((f) => f.data.message_id === plain.id));
   });
 });

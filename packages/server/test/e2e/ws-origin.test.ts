@@ -36,7 +36,11 @@ for (const setup of wsSetups()) {
       const host = new URL(direct.url).host;
       assert.equal(await upgrade(direct.url, u.token, { origin: `http://${host}` }), 101);
       assert.equal(await upgrade(direct.url, u.token, { origin: `https://${host}` }), 403);
-      assert.equal(await upgrade(direct.url, u.token, { origin: `https://${host}`, 'x-forwarded-proto': 'https' }), 403, 'TRUST_PROXY is off: the header is not believed');
+      assert.equal(
+        await upgrade(direct.url, u.token, { origin: `https://${host}`, 'x-forwarded-proto': 'https' }),
+        403,
+        'TRUST_PROXY is off: the header is not believed',
+      );
     });
 
     it('behind a trusted proxy that says https, the https origin is the same origin and the http one is not', async () => {
@@ -44,8 +48,12 @@ for (const setup of wsSetups()) {
       const host = new URL(proxied.url).host;
       assert.equal(await upgrade(proxied.url, u.token, { origin: `https://${host}`, 'x-forwarded-proto': 'https' }), 101);
       assert.equal(await upgrade(proxied.url, u.token, { origin: `http://${host}`, 'x-forwarded-proto': 'https' }), 403);
-      assert.equal(await upgrade(proxied.url, u.token, { origin: `https://${host}`, 'x-forwarded-proto': 'http, https' }), 101, 'the last hop counts');
-      assert.equal(await upgrade(proxied.url, u.token, { origin: `http://${host}` }), 101, 'no header: the request\'s own scheme');
+      assert.equal(
+        await upgrade(proxied.url, u.token, { origin: `https://${host}`, 'x-forwarded-proto': 'http, https' }),
+        101,
+        'the last hop counts',
+      );
+      assert.equal(await upgrade(proxied.url, u.token, { origin: `http://${host}` }), 101, "no header: the request's own scheme");
     });
 
     it('a proxy that passes its upstream name as Host: X-Forwarded-Host names the origin, from a trusted proxy only', async () => {
@@ -53,8 +61,16 @@ for (const setup of wsSetups()) {
       const publicHost = 'chat.example.test:8443';
       const asked = { origin: `https://${publicHost}`, 'x-forwarded-proto': 'https', 'x-forwarded-host': publicHost };
       assert.equal(await upgrade(proxied.url, u.token, asked), 101);
-      assert.equal(await upgrade(proxied.url, u.token, { ...asked, 'x-forwarded-host': `evil.example.test, ${publicHost}` }), 101, 'the last hop counts');
-      assert.equal(await upgrade(proxied.url, u.token, { ...asked, origin: 'https://evil.example.test' }), 403, 'another origin is still refused');
+      assert.equal(
+        await upgrade(proxied.url, u.token, { ...asked, 'x-forwarded-host': `evil.example.test, ${publicHost}` }),
+        101,
+        'the last hop counts',
+      );
+      assert.equal(
+        await upgrade(proxied.url, u.token, { ...asked, origin: 'https://evil.example.test' }),
+        403,
+        'another origin is still refused',
+      );
       assert.equal(await upgrade(direct.url, u.token, asked), 403, 'TRUST_PROXY is off: the header is not believed');
     });
   });

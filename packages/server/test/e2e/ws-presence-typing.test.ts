@@ -4,10 +4,10 @@ import { addMembers, barrier, createRoom, type Frame, signup, sleep, waitCount, 
 
 const typingOf = (roomId: string, userId: string, typing: boolean) => (f: Frame) =>
   f.type === 'user_typing' && f.room_id === roomId && f.data.user_id === userId && f.data.typing === typing;
-const presenceOf = (userId: string, status?: string) => (f: Frame) => f.type === 'presence_updated' && f.data.user_id === userId && (status === undefined || f.data.status === status);
+const presenceOf = (userId: string, status?: string) => (f: Frame) =>
+  f.type === 'presence_updated' && f.data.user_id === userId && (status === undefined || f.data.status === status);
 
 describeWs('WebSocket typing and presence', {}, (t) => {
-
   /** A private room of three: a typist, a watcher and the owner. */
   async function trio() {
     const owner = await signup(t.srv.url);
@@ -48,7 +48,10 @@ describeWs('WebSocket typing and presence', {}, (t) => {
     await ts.request('send_message', { room_id: room.id, content: 'done typing' });
     await ws.next(typingOf(room.id, typist.id, false));
     await ws.next((f) => f.type === 'message_created' && f.room_id === room.id);
-    assert.deepEqual(ws.ofType('user_typing').map((f) => f.data.typing), [true, false]);
+    assert.deepEqual(
+      ws.ofType('user_typing').map((f) => f.data.typing),
+      [true, false],
+    );
   });
 
   it('typing expires 5 s after the last typing_start', async () => {
@@ -89,7 +92,10 @@ describeWs('WebSocket typing and presence', {}, (t) => {
     await us.next(presenceOf(user.id, 'busy'));
     await us.request('set_status', { status: 'online' });
     const seen = await waitCount(os, presenceOf(user.id), 3);
-    assert.deepEqual(seen.map((f) => f.data.status), ['online', 'busy', 'online']);
+    assert.deepEqual(
+      seen.map((f) => f.data.status),
+      ['online', 'busy', 'online'],
+    );
     // Someone who shares no room with them hears none of it.
     await barrier(xs, stranger, strangerRoom.id);
     assert.deepEqual(xs.frames.filter(presenceOf(user.id)), []);
@@ -116,7 +122,11 @@ describeWs('WebSocket typing and presence', {}, (t) => {
     assert.ok(after >= 4500, `offline ${after} ms after the last socket closed: the first socket's grace must not end it`);
     assert.ok(after < 8000, `offline after ${after} ms`);
     assert.equal(typeof offline.data.last_active, 'string');
-    assert.deepEqual(os.frames.filter(presenceOf(user.id)).map((f) => f.data.status), ['online', 'offline'], 'no offline/online flap for the reconnect');
+    assert.deepEqual(
+      os.frames.filter(presenceOf(user.id)).map((f) => f.data.status),
+      ['online', 'offline'],
+      'no offline/online flap for the reconnect',
+    );
     await t.pool.connect(t.srv, user);
     const gone = os.frames.indexOf(offline);
     await os.next((f) => presenceOf(user.id, 'online')(f) && os.frames.indexOf(f) > gone);

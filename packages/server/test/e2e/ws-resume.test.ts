@@ -1,14 +1,27 @@
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
-import { addMembers, assertSeqsIncrease, connect, createRoom, durable, say, signup, sleep, TestSocket, type User, waitCount, describeWs } from '../helpers/ws-suite.ts';
+import {
+  addMembers,
+  assertSeqsIncrease,
+  connect,
+  createRoom,
+  durable,
+  say,
+  signup,
+  sleep,
+  TestSocket,
+  type User,
+  waitCount,
+  describeWs,
+} from '../helpers/ws-suite.ts';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 /** Waits until the socket has seen the room's events up to a seq. */
-const reach = (s: TestSocket, roomId: string, seq: number, timeoutMs = 10_000) => s.next((f) => f.room_id === roomId && f.seq === seq, timeoutMs);
+const reach = (s: TestSocket, roomId: string, seq: number, timeoutMs = 10_000) =>
+  s.next((f) => f.room_id === roomId && f.seq === seq, timeoutMs);
 
 describeWs('WebSocket resume', { config: { MESSAGE_RATE_LIMIT: 100_000 } }, (t) => {
-
   /** An owner, a reader with a socket that saw the room up to now, and the room. */
   async function scene(): Promise<{ owner: User; reader: User; room: { id: string }; first: TestSocket; lastSeq: number }> {
     const owner = await signup(t.srv.url);
@@ -37,14 +50,27 @@ describeWs('WebSocket resume', { config: { MESSAGE_RATE_LIMIT: 100_000 } }, (t) 
     const ack = await s.request('resume', { rooms: { [room.id]: lastSeq } });
     assert.deepEqual(ack, { rooms: { [room.id]: lastSeq + 7 }, not_member: [] });
     const replayed = durable(s, room.id);
-    assert.deepEqual(replayed.map((f) => f.seq), range(lastSeq + 1, lastSeq + 7));
-    assert.deepEqual(replayed.map((f) => f.type), [...Array(4).fill('message_created'), 'message_updated', 'reaction_added', 'message_deleted']);
-    assert.deepEqual(replayed.slice(0, 4).map((f) => f.data.message.id), missed.map((m) => m.id));
+    assert.deepEqual(
+      replayed.map((f) => f.seq),
+      range(lastSeq + 1, lastSeq + 7),
+    );
+    assert.deepEqual(
+      replayed.map((f) => f.type),
+      [...Array(4).fill('message_created'), 'message_updated', 'reaction_added', 'message_deleted'],
+    );
+    assert.deepEqual(
+      replayed.slice(0, 4).map((f) => f.data.message.id),
+      missed.map((m) => m.id),
+    );
     assert.equal(replayed[4]!.data.message.content, 'edited');
     const live = await say(owner, room.id, 'live');
     const next = await reach(s, room.id, lastSeq + 8);
     assert.equal(next.data.message.id, live.id);
-    assert.deepEqual(durable(s, room.id).map((f) => f.seq), range(lastSeq + 1, lastSeq + 8), 'no duplicate at the seam');
+    assert.deepEqual(
+      durable(s, room.id).map((f) => f.seq),
+      range(lastSeq + 1, lastSeq + 8),
+      'no duplicate at the seam',
+    );
   });
 
   it('sends nothing when nothing was missed, and replays over several rooms at once', async () => {
@@ -55,7 +81,15 @@ describeWs('WebSocket resume', { config: { MESSAGE_RATE_LIMIT: 100_000 } }, (t) 
     const ack = await s.request('resume', { rooms: { [room.id]: lastSeq, [other.id]: 0 } });
     assert.deepEqual(ack.rooms, { [room.id]: lastSeq, [other.id]: 3 });
     assert.deepEqual(durable(s, room.id), []);
-    assert.deepEqual(durable(s, other.id).map((f) => [f.seq, f.type]), [[1, 'user_joined'], [2, 'user_joined'], [3, 'message_created']], 'the reader joined, and "reader joined"');
+    assert.deepEqual(
+      durable(s, other.id).map((f) => [f.seq, f.type]),
+      [
+        [1, 'user_joined'],
+        [2, 'user_joined'],
+        [3, 'message_created'],
+      ],
+      'the reader joined, and "reader joined"',
+    );
   });
 
   it('keeps the seam exact while messages keep arriving during the resume', async () => {
@@ -85,8 +119,14 @@ describeWs('WebSocket resume', { config: { MESSAGE_RATE_LIMIT: 100_000 } }, (t) 
     const last = base + 20 + total;
     await reach(s, room.id, last);
     await sleep(100);
-    assert.deepEqual(durable(s, room.id).map((f) => f.seq), range(lastSeq + 1, last), 'every seq once, in order');
-    const ids = durable(s, room.id).filter((f) => f.type === 'message_created').map((f) => f.data.message.id);
+    assert.deepEqual(
+      durable(s, room.id).map((f) => f.seq),
+      range(lastSeq + 1, last),
+      'every seq once, in order',
+    );
+    const ids = durable(s, room.id)
+      .filter((f) => f.type === 'message_created')
+      .map((f) => f.data.message.id);
     assert.equal(new Set(ids).size, ids.length);
   });
 
@@ -113,7 +153,12 @@ describeWs('WebSocket resume', { config: { MESSAGE_RATE_LIMIT: 100_000 } }, (t) 
       }
     })();
     while (said < 6) await sleep(2);
-    const s = t.pool.track(await TestSocket.open(t.srv.url, { token: reader.token, first: { type: 'resume', id: 'first', data: { rooms: { [room.id]: lastSeq } } } }));
+    const s = t.pool.track(
+      await TestSocket.open(t.srv.url, {
+        token: reader.token,
+        first: { type: 'resume', id: 'first', data: { rooms: { [room.id]: lastSeq } } },
+      }),
+    );
     rooms.seqsForUser = seqsForUser;
     const ack = await s.next((f) => f.id === 'first', 5000);
     assert.equal(ack.type, 'ack');
@@ -123,7 +168,11 @@ describeWs('WebSocket resume', { config: { MESSAGE_RATE_LIMIT: 100_000 } }, (t) 
     const last = lastSeq + 5 + said;
     await reach(s, room.id, last);
     await sleep(100);
-    assert.deepEqual(durable(s, room.id).map((f) => f.seq), range(lastSeq + 1, last), 'every seq once, in order');
+    assert.deepEqual(
+      durable(s, room.id).map((f) => f.seq),
+      range(lastSeq + 1, last),
+      'every seq once, in order',
+    );
   });
 
   it('holds live events of the rooms followed from connect until the first frame (or a second), then sends them in order', async () => {
@@ -133,14 +182,20 @@ describeWs('WebSocket resume', { config: { MESSAGE_RATE_LIMIT: 100_000 } }, (t) 
     for (let i = 0; i < 3; i++) await say(owner, room.id, `early ${i}`);
     await reach(passive, room.id, lastSeq + 3, 3000);
     assert.ok(Date.now() - opened >= 500, 'held for the resume window');
-    assert.deepEqual(durable(passive, room.id).map((f) => f.seq), range(lastSeq + 1, lastSeq + 3));
+    assert.deepEqual(
+      durable(passive, room.id).map((f) => f.seq),
+      range(lastSeq + 1, lastSeq + 3),
+    );
     const active = await t.pool.reconnect(t.srv, reader);
     await say(owner, room.id, 'while waiting');
     await sleep(100);
     assert.deepEqual(durable(active, room.id), [], 'not yet: a resume may come');
     await active.request('ping');
     await reach(active, room.id, lastSeq + 4, 500);
-    assert.deepEqual(durable(active, room.id).map((f) => f.seq), [lastSeq + 4]);
+    assert.deepEqual(
+      durable(active, room.id).map((f) => f.seq),
+      [lastSeq + 4],
+    );
   });
 
   it('lists rooms I no longer belong to as not_member and replays nothing of them', async () => {
@@ -155,7 +210,10 @@ describeWs('WebSocket resume', { config: { MESSAGE_RATE_LIMIT: 100_000 } }, (t) 
     assert.deepEqual(ack.not_member.toSorted(), [room.id, stranger.id, missing].toSorted());
     await say(owner, room.id, 'still talking');
     await sleep(150);
-    assert.deepEqual(s.frames.filter((f) => f.room_id === room.id || f.room_id === stranger.id), []);
+    assert.deepEqual(
+      s.frames.filter((f) => f.room_id === room.id || f.room_id === stranger.id),
+      [],
+    );
   });
 
   it('join_room with last_seq replays from there; join_room without it follows from now', async () => {
@@ -167,7 +225,10 @@ describeWs('WebSocket resume', { config: { MESSAGE_RATE_LIMIT: 100_000 } }, (t) 
     assert.deepEqual(durable(s, room.id), [], 'leave_room stops the events');
     const ack = await s.request('join_room', { room_id: room.id, last_seq: lastSeq });
     assert.equal(ack.last_seq, lastSeq + 2);
-    assert.deepEqual(durable(s, room.id).map((f) => f.data.message.content), ['missed', 'while unsubscribed']);
+    assert.deepEqual(
+      durable(s, room.id).map((f) => f.data.message.content),
+      ['missed', 'while unsubscribed'],
+    );
     const future = await s.request('join_room', { room_id: room.id, last_seq: lastSeq + 100 });
     assert.equal(future.last_seq, lastSeq + 2, 'a seq from the future is capped at the room’s');
     await say(owner, room.id, 'live');
@@ -178,7 +239,10 @@ describeWs('WebSocket resume', { config: { MESSAGE_RATE_LIMIT: 100_000 } }, (t) 
     assert.equal((await fresh.request('join_room', { room_id: room.id })).last_seq, lastSeq + 3);
     await say(owner, room.id, 'next');
     await reach(fresh, room.id, lastSeq + 4);
-    assert.deepEqual(durable(fresh, room.id).map((f) => f.seq), [lastSeq + 4]);
+    assert.deepEqual(
+      durable(fresh, room.id).map((f) => f.seq),
+      [lastSeq + 4],
+    );
   });
 
   it('closes a client that stops reading with 4008 while the others keep receiving', async () => {
@@ -204,7 +268,12 @@ describeWs('WebSocket resume', { config: { MESSAGE_RATE_LIMIT: 100_000 } }, (t) 
       }
       for (let k = 0; k < 5; k++) last = (await say(owner, room.id, `after ${k}`)).seq;
       await reach(fs, room.id, last, 2000);
-      assert.deepEqual(durable(fs, room.id).filter((f) => f.type === 'message_created').map((f) => f.seq), range(6, last));
+      assert.deepEqual(
+        durable(fs, room.id)
+          .filter((f) => f.type === 'message_created')
+          .map((f) => f.seq),
+        range(6, last),
+      );
       socket.resume();
       const closed = await ss.closed(10_000);
       assert.equal(closed.code, 4008);
@@ -213,7 +282,11 @@ describeWs('WebSocket resume', { config: { MESSAGE_RATE_LIMIT: 100_000 } }, (t) 
       const seen = Math.max(0, ...durable(ss, room.id).map((f) => f.seq!));
       await again.request('resume', { rooms: { [room.id]: seen } });
       await waitCount(again, (f) => f.room_id === room.id && f.seq !== undefined, last - seen, 10_000);
-      assert.deepEqual(durable(again, room.id).map((f) => f.seq), range(seen + 1, last), 'it resumes where it stopped');
+      assert.deepEqual(
+        durable(again, room.id).map((f) => f.seq),
+        range(seen + 1, last),
+        'it resumes where it stopped',
+      );
     } finally {
       t.pool.closeAll();
       await slowSrv.stop();

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { addMembers, createRoom, describeWs, type Frame, signup, sleep } from '../helpers/ws-suite.ts';
 
-const typingOf = (roomId: string, userId: string) => (f: Frame) => f.type === 'user_typing' && f.room_id === roomId && f.data.user_id === userId;
+const typingOf = (roomId: string, userId: string) => (f: Frame) =>
+  f.type === 'user_typing' && f.room_id === roomId && f.data.user_id === userId;
 
 describeWs('WebSocket typing: throttled, and kept from blocks', {}, (t) => {
   it('a flood of typing_start/stop pairs reaches another member as a few frames, the last one the final state', async () => {
@@ -29,7 +30,10 @@ describeWs('WebSocket typing: throttled, and kept from blocks', {}, (t) => {
     while (ws.frames.filter(typingOf(room.id, typist.id)).at(-1)?.data.typing !== false && Date.now() < deadline) await sleep(50);
     const frames = ws.frames.filter(typingOf(room.id, typist.id));
     // One start and one stop a second at most (the old code sent one frame per pair: 1,000).
-    assert.ok(frames.length <= 2 * Math.ceil(seconds) + 4, `${frames.length} user_typing frames for 1,000 pairs in ${seconds.toFixed(1)} s`);
+    assert.ok(
+      frames.length <= 2 * Math.ceil(seconds) + 4,
+      `${frames.length} user_typing frames for 1,000 pairs in ${seconds.toFixed(1)} s`,
+    );
     assert.equal(frames.at(-1)!.data.typing, false, 'the watcher is not left seeing "typing"');
     assert.equal(ts.closeCode, undefined);
   });

@@ -20,7 +20,13 @@ describeWs('WebSocket user_updated', {}, (t) => {
     assert.equal((await renamer.api.patch('/users/me', { display_name: 'Zed Zebra' })).status, 200);
     for (const s of [ms, own]) {
       const f = await s.next(updatedOf(renamer.id));
-      assert.deepEqual(f.data.user, { id: renamer.id, username: renamer.username, display_name: 'Zed Zebra', avatar_url: null, deleted: false });
+      assert.deepEqual(f.data.user, {
+        id: renamer.id,
+        username: renamer.username,
+        display_name: 'Zed Zebra',
+        avatar_url: null,
+        deleted: false,
+      });
       assert.equal(f.seq, undefined, 'not a durable room event');
     }
     assert.equal((await renamer.api.patch('/users/me', { bio: 'only the bio' })).status, 200);

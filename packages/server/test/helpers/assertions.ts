@@ -11,6 +11,9 @@ export function assertRefused(res: Answer, status: number, code: string, field?:
   assert.equal(typeof res.body.error.message, 'string');
   if (field !== undefined) {
     const details = res.body.error.details as Detail[] | undefined;
-    assert.ok(details?.some((d) => d.field === field && d.message.length > 0), `expected a details entry for ${field}, got ${JSON.stringify(details)}`);
+    assert.ok(
+      details?.some((d) => d.field === field && d.message.length > 0),
+      `expected a details entry for ${field}, got ${JSON.stringify(details)}`,
+    );
   }
 }

@@ -71,7 +71,10 @@ export class BubbleClient {
       return Promise.resolve(seen.data);
     }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms; got ${this.received.map((r) => r.event).join(', ')}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no ${event} within ${timeoutMs} ms; got ${this.received.map((r) => r.event).join(', ')}`)),
+        timeoutMs,
+      );
       this.waiters.push({
         match: m,
         resolve: (r) => {
@@ -110,5 +113,10 @@ export const BUBBLE_ROOM_CATEGORIES = 'general,rant,funny,nostalgia,relationship
 /** The bubble gateway switched on; on PostgreSQL with Redis as well when TEST_REDIS_URL is set (scaled mode). */
 export function bubbleConfig(backend: Backend): Record<string, unknown> {
   const redis = serviceUrl('TEST_REDIS_URL');
-  return { BUBBLE_GATEWAY: 'true', ROOM_CATEGORIES: BUBBLE_ROOM_CATEGORIES, MESSAGE_RATE_LIMIT: 1000, ...(backend.name === 'postgres' && redis ? { REDIS_URL: redis, REDIS_PREFIX: freshRedisPrefix() } : {}) };
+  return {
+    BUBBLE_GATEWAY: 'true',
+    ROOM_CATEGORIES: BUBBLE_ROOM_CATEGORIES,
+    MESSAGE_RATE_LIMIT: 1000,
+    ...(backend.name === 'postgres' && redis ? { REDIS_URL: redis, REDIS_PREFIX: freshRedisPrefix() } : {}),
+  };
 }

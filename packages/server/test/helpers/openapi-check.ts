@@ -28,7 +28,8 @@ function toJsonSchema(s: unknown): unknown {
   if (Array.isArray(s)) return s.map(toJsonSchema);
   if (s === null || typeof s !== 'object') return s;
   const out: Schema = {};
-  for (const [k, v] of Object.entries(s)) if (k !== 'nullable' && k !== 'example' && k !== 'examples') out[k] = k === 'enum' || k === 'default' ? v : toJsonSchema(v);
+  for (const [k, v] of Object.entries(s))
+    if (k !== 'nullable' && k !== 'example' && k !== 'examples') out[k] = k === 'enum' || k === 'default' ? v : toJsonSchema(v);
   if ((s as Schema).nullable === true) {
     if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
     return { anyOf: [out, { type: 'null' }] };
@@ -44,7 +45,8 @@ class Checker {
   constructor(doc: { paths: Record<string, Record<string, Operation>> }) {
     for (const [template, ops] of Object.entries(doc.paths)) {
       const pattern = new RegExp(`^${template.replace(/[.+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
-      for (const [method, op] of Object.entries(ops)) this.routes.push({ method: method.toUpperCase(), template, pattern, params: (template.match(/\{/g) ?? []).length, op });
+      for (const [method, op] of Object.entries(ops))
+        this.routes.push({ method: method.toUpperCase(), template, pattern, params: (template.match(/\{/g) ?? []).length, op });
     }
     // The most literal path first: /users/search before /users/{id}.
     this.routes.sort((a, b) => a.params - b.params);
@@ -87,7 +89,14 @@ function checkerFor(base: string): Promise<Checker | undefined> {
 }
 
 /** Throws when an answer disagrees with the server's published document. */
-export async function checkAnswer(base: string, method: string, path: string, status: number, body: unknown, contentType: string | null): Promise<void> {
+export async function checkAnswer(
+  base: string,
+  method: string,
+  path: string,
+  status: number,
+  body: unknown,
+  contentType: string | null,
+): Promise<void> {
   const checker = await checkerFor(base);
   const problem = checker?.problem(method, path.split('?', 1)[0] ?? path, status, body, contentType);
   if (problem) throw new Error(`OpenAPI drift: ${problem}`);

@@ -77,7 +77,10 @@ export function spawnServer(env: Record<string, string | undefined>): ServerProc
 
   const waitForLog = (pred: (l: LogLine) => boolean, { count = 1, timeoutMs = 15_000 } = {}): Promise<LogLine> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => finish(new Error(`no matching log line within ${timeoutMs} ms; stdout:\n${out}\nstderr:\n${err}`)), timeoutMs);
+      const timer = setTimeout(
+        () => finish(new Error(`no matching log line within ${timeoutMs} ms; stdout:\n${out}\nstderr:\n${err}`)),
+        timeoutMs,
+      );
       const check = () => {
         const hits = lines.filter(pred);
         if (hits.length >= count) finish(undefined, hits[count - 1]);

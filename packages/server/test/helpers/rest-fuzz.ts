@@ -41,7 +41,17 @@ export interface Operation {
 }
 
 export interface OpenApiDoc {
-  paths: Record<string, Record<string, { parameters?: (Param & { required?: boolean })[]; requestBody?: { content?: Record<string, { schema: Schema }> }; security?: unknown[] }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: (Param & { required?: boolean })[];
+        requestBody?: { content?: Record<string, { schema: Schema }> };
+        security?: unknown[];
+      }
+    >
+  >;
 }
 
 /** Every operation of the document. */
@@ -119,7 +129,14 @@ function sampleString(schema: Schema, name: string, fx: Fixture, opPath: string)
     if (name === 'user_id' || name === 'userId') return fx.otherUserId;
     if (name === 'message_id' || name === 'parent_id') return fx.messageId;
     if (name === 'room_id') return fx.roomId;
-    if (name === 'id') return opPath.startsWith('/messages') ? fx.messageId : opPath.startsWith('/users') ? fx.otherUserId : opPath.startsWith('/rooms') ? fx.roomId : UNKNOWN_ID;
+    if (name === 'id')
+      return opPath.startsWith('/messages')
+        ? fx.messageId
+        : opPath.startsWith('/users')
+          ? fx.otherUserId
+          : opPath.startsWith('/rooms')
+            ? fx.roomId
+            : UNKNOWN_ID;
     return UNKNOWN_ID;
   }
   if (schema.format === 'date-time') return new Date(Date.now() + 3600_000).toISOString();
@@ -268,7 +285,9 @@ function encodeText(s: string): string {
   let out = '';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
-    if (c >= 0xd800 && c <= 0xdfff) out += `%${(0xe0 | (c >> 12)).toString(16)}%${(0x80 | ((c >> 6) & 0x3f)).toString(16)}%${(0x80 | (c & 0x3f)).toString(16)}`.toUpperCase();
+    if (c >= 0xd800 && c <= 0xdfff)
+      out +=
+        `%${(0xe0 | (c >> 12)).toString(16)}%${(0x80 | ((c >> 6) & 0x3f)).toString(16)}%${(0x80 | (c & 0x3f)).toString(16)}`.toUpperCase();
     else out += encodeURIComponent(ch);
   }
   return out;
@@ -341,9 +360,11 @@ function fieldMutations(slot: Slot, valid: Json): [string, Value, boolean][] {
   if (type === 'string' || type === 'enum') {
     const v = typeof valid === 'string' ? valid : 'x';
     const isTime = slot.schema.format === 'date-time' || slot.schema.anyOf?.some((b) => b.format === 'date-time');
-    for (const [label, make] of BAD_STRINGS) out.push([label, make(v, max), /NUL|surrogate/.test(label) || (isTime === true && /year/.test(label))]);
+    for (const [label, make] of BAD_STRINGS)
+      out.push([label, make(v, max), /NUL|surrogate/.test(label) || (isTime === true && /year/.test(label))]);
   }
-  if (type === 'integer' || type === 'number') for (const [label, v] of BAD_NUMBERS) out.push([label, v, label === 'past int32' || label === '15-digit']);
+  if (type === 'integer' || type === 'number')
+    for (const [label, v] of BAD_NUMBERS) out.push([label, v, label === 'past int32' || label === '15-digit']);
   if (type === 'array') out.push(['10k items', Array.from({ length: 10_000 }, () => 'x'), false]);
   return out;
 }
@@ -358,7 +379,9 @@ export interface CaseOptions {
 export function casesFor(op: Operation, fx: Fixture, rand: () => number, opts: CaseOptions): FuzzCase[] {
   const pathParams = op.params.filter((p) => p.in === 'path');
   const queryParams = op.params.filter((p) => p.in === 'query');
-  const validPath = Object.fromEntries(pathParams.map((p) => [p.name, { text: String(sample(p.schema, p.name, fx, op.path)) } as UrlValue]));
+  const validPath = Object.fromEntries(
+    pathParams.map((p) => [p.name, { text: String(sample(p.schema, p.name, fx, op.path)) } as UrlValue]),
+  );
   const validBody = op.body ? sample(op.body, '', fx, op.path) : undefined;
   const auth = { authorization: `Bearer ${fx.token}` };
   const json = { 'content-type': 'application/json' };
@@ -374,19 +397,38 @@ export function casesFor(op: Operation, fx: Fixture, rand: () => number, opts: C
     const query = (parts.query ?? []).map(([k, v]) => `${encodeText(k)}=${urlValue(v)}`).join('&');
     const body = 'body' in parts ? parts.body : validBody !== undefined ? Buffer.from(stringify(validBody)) : undefined;
     const headers = { ...(op.secured ? auth : {}), ...(body !== undefined ? json : {}), ...parts.headers };
-    return { label: `${op.method} ${op.path} ${label}`, method: op.method, path: query ? `${path}?${query}` : path, headers, body, priority, mustRefuse };
+    return {
+      label: `${op.method} ${op.path} ${label}`,
+      method: op.method,
+      path: query ? `${path}?${query}` : path,
+      headers,
+      body,
+      priority,
+      mustRefuse,
+    };
   };
   const jsonBody = (v: Value) => Buffer.from(stringify(v));
 
   const cases: FuzzCase[] = [];
   // A NUL decodes from a URL; a lone surrogate cannot (its bytes are invalid UTF-8), so only NUL must be refused there.
   const carriesNul = (label: string) => /%00|NUL/.test(label);
-  for (const p of pathParams) for (const [label, v] of BAD_PATH) cases.push(make(`path ${p.name}: ${label}`, { path: { [p.name]: v } }, /00|NUL|surrogate/.test(label), carriesNul(label)));
+  for (const p of pathParams)
+    for (const [label, v] of BAD_PATH)
+      cases.push(make(`path ${p.name}: ${label}`, { path: { [p.name]: v } }, /00|NUL|surrogate/.test(label), carriesNul(label)));
   for (const p of queryParams) {
     const positional = /cursor|before|after/.test(p.name);
-    const priority = (label: string) => /00|surrogate|2147483648|999999999999999/.test(label) || (positional && label.startsWith('forged cursor'));
-    for (const [label, v] of BAD_QUERY) cases.push(make(`query ${p.name}: ${label}`, { query: [[p.name, v]] }, priority(label), carriesNul(label)));
-    cases.push(make(`query ${p.name}: repeated`, { query: [[p.name, { text: '1' }], [p.name, { text: '2' }]] }));
+    const priority = (label: string) =>
+      /00|surrogate|2147483648|999999999999999/.test(label) || (positional && label.startsWith('forged cursor'));
+    for (const [label, v] of BAD_QUERY)
+      cases.push(make(`query ${p.name}: ${label}`, { query: [[p.name, v]] }, priority(label), carriesNul(label)));
+    cases.push(
+      make(`query ${p.name}: repeated`, {
+        query: [
+          [p.name, { text: '1' }],
+          [p.name, { text: '2' }],
+        ],
+      }),
+    );
     cases.push(make(`query ${p.name}: bracket`, { query: [[`${p.name}[]`, { text: '1' }]] }));
     cases.push(make(`query ${p.name}: NUL in text`, { query: [[p.name, { text: `a\u0000` }]] }, true));
   }
@@ -432,7 +474,8 @@ export function casesFor(op: Operation, fx: Fixture, rand: () => number, opts: C
       ['JSON as latin1', jsonBody(v), { 'content-type': 'application/json; charset=latin1' }],
       ['no content type', jsonBody(v), { 'content-type': '' }],
     ];
-    for (const [label, body, headers] of bodies) cases.push(make(`body: ${label}`, { body, ...(headers ? { headers } : {}) }, label === 'NUL key' || label === 'lone surrogate key'));
+    for (const [label, body, headers] of bodies)
+      cases.push(make(`body: ${label}`, { body, ...(headers ? { headers } : {}) }, label === 'NUL key' || label === 'lone surrogate key'));
   } else {
     // Not a must-refuse: a GET's body is not read at all.
     cases.push(make('unexpected JSON body with NUL', { body: jsonBody({ zz: '\u0000' }) }, false, false));

@@ -26,7 +26,11 @@ export async function testS3(): Promise<TestS3> {
       stop: async () => {},
     };
   }
-  const child = spawn(process.execPath, ['packages/server/test/helpers/s3-server.ts'], { cwd: ROOT, env: childEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['packages/server/test/helpers/s3-server.ts'], {
+    cwd: ROOT,
+    env: childEnv({}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));

@@ -43,7 +43,10 @@ export const RELAXED_LIMITS = {
  * fresh database of the given backend. Settings mirror the defaults except bcrypt's cost (the
  * minimum, 10), logging (silent) and the RELAXED_LIMITS.
  */
-export async function startServer(backend: Backend, opts: { config?: Partial<Record<keyof Config, unknown>>; clock?: Clock } = {}): Promise<TestServer> {
+export async function startServer(
+  backend: Backend,
+  opts: { config?: Partial<Record<keyof Config, unknown>>; clock?: Clock } = {},
+): Promise<TestServer> {
   const db = await backend.provision();
   const config = loadConfig(
     {},
@@ -128,7 +131,20 @@ export async function signup(base: string, over: Record<string, unknown> = {}) {
   seq++;
   const username = (over.username as string) ?? `u${seq}_${Math.random().toString(36).slice(2, 8)}`;
   const password = (over.password as string) ?? 'correct horse battery';
-  const res = await client(base).post('/auth/signup', { username, email: `${username}@example.test`, password, setup_token: TEST_SETUP_TOKEN, ...over });
+  const res = await client(base).post('/auth/signup', {
+    username,
+    email: `${username}@example.test`,
+    password,
+    setup_token: TEST_SETUP_TOKEN,
+    ...over,
+  });
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { api: client(base, res.body.token), id: res.body.user.id as string, username, password, token: res.body.token as string, me: res.body.user };
+  return {
+    api: client(base, res.body.token),
+    id: res.body.user.id as string,
+    username,
+    password,
+    token: res.body.token as string,
+    me: res.body.user,
+  };
 }

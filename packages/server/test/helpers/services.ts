@@ -71,7 +71,14 @@ export function backends(): Backend[] {
   const pgUrl = serviceUrl('TEST_DATABASE_URL');
   const withDir = async (databaseUrl: string | undefined, dropDb: () => Promise<void>) => {
     const dir = tempDir();
-    return { databaseUrl, dataDir: dir.path, cleanup: async () => { await dropDb(); dir.remove(); } };
+    return {
+      databaseUrl,
+      dataDir: dir.path,
+      cleanup: async () => {
+        await dropDb();
+        dir.remove();
+      },
+    };
   };
   return [
     { name: 'sqlite', available: true, provision: () => withDir(undefined, async () => {}) },
@@ -90,5 +97,11 @@ export function backends(): Backend[] {
 export async function openTestStore(backend: Backend): Promise<{ store: Store; cleanup: () => Promise<void> }> {
   const p = await backend.provision();
   const store = await openStore({ databaseUrl: p.databaseUrl, dataDir: p.dataDir });
-  return { store, cleanup: async () => { await store.close(); await p.cleanup(); } };
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await p.cleanup();
+    },
+  };
 }

@@ -6,7 +6,14 @@ import type { Answer } from './server.ts';
  * A JSON request from another source address of the loopback network (127.0.0.0/8): how a test
  * looks like a second client IP to the server (fetch cannot choose its source address).
  */
-export function requestFrom<T = any>(localAddress: string, base: string, method: string, path: string, body?: unknown, token?: string): Promise<Answer<T>> {
+export function requestFrom<T = any>(
+  localAddress: string,
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<Answer<T>> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -31,7 +31,9 @@ export async function openStateDigest(db: { databaseUrl: string | undefined; dat
 
 function openSqliteDigest(file: string): StateDigest {
   const conn = new Database(file, { readonly: true, fileMustExist: true });
-  const tables = (conn.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`).all() as { name: string }[])
+  const tables = (
+    conn.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`).all() as { name: string }[]
+  )
     .map((r) => r.name)
     .filter((t) => !EXCLUDED.has(t));
   const reads = tables.map((t) => [t, conn.prepare(`select * from "${t}"`).raw(true)] as const);
@@ -62,11 +64,15 @@ function openSqliteDigest(file: string): StateDigest {
 async function openPostgresDigest(url: string): Promise<StateDigest> {
   const conn = new pg.Client({ connectionString: url });
   await conn.connect();
-  const { rows } = await conn.query<{ table_name: string }>(`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`);
+  const { rows } = await conn.query<{ table_name: string }>(
+    `select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
+  );
   const tables = rows.map((r) => r.table_name).filter((t) => !EXCLUDED.has(t));
   // One prepared statement, so one snapshot and one round trip, planned once: per table, its row
   // count and the sum of a hash of each row's text (order-independent, no sort).
-  const text = tables.map((t) => `select '${t}' as t, count(*) || ':' || coalesce(sum(hashtext(x::text)::bigint), 0) as h from "${t}" x`).join(' union all ');
+  const text = tables
+    .map((t) => `select '${t}' as t, count(*) || ':' || coalesce(sum(hashtext(x::text)::bigint), 0) as h from "${t}" x`)
+    .join(' union all ');
   return {
     take: async () => new Map((await conn.query<{ t: string; h: string }>({ name: 'state-digest', text })).rows.map((r) => [r.t, r.h])),
     close: () => conn.end(),

@@ -15,7 +15,9 @@ export function pyDumps(value: unknown): string {
   if (typeof value === 'string') return `"${value.replace(/[\\"]|[^ -~]/g, escapeChar)}"`;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `[${value.map(pyDumps).join(', ')}]`;
-  return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pyDumps(k)}: ${pyDumps(v)}`).join(', ')}}`;
+  return `{${Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => `${pyDumps(k)}: ${pyDumps(v)}`)
+    .join(', ')}}`;
 }
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
@@ -61,7 +63,11 @@ export function readFrame(socket: Socket, timeoutMs = 10_000): Promise<any> {
 }
 
 /** Opens a connection, writes raw bytes (in the pieces given), and reads the answer frame (or undefined when the server just closes). */
-export async function rawExchange(port: number, pieces: (string | Buffer)[], opts: { expectReply?: boolean; timeoutMs?: number } = {}): Promise<any> {
+export async function rawExchange(
+  port: number,
+  pieces: (string | Buffer)[],
+  opts: { expectReply?: boolean; timeoutMs?: number } = {},
+): Promise<any> {
   const socket = await open(port);
   try {
     for (const p of pieces) socket.write(p);

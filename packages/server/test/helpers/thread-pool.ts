@@ -38,6 +38,8 @@ export function blockThreadPool(threads = 4): { done: () => number; release: () 
 /** Resolves with work's result, or fails if it takes longer than ms (work that waits for a blocked pool never ends). */
 export function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms: it waited for the thread pool`)), ms)));
+  const late = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms: it waited for the thread pool`)), ms)),
+  );
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

@@ -4,10 +4,20 @@ import { join, relative } from 'node:path';
 import type { Answer } from './server.ts';
 
 /** Uploads bytes as a browser would (multipart/form-data, one part named `file`, by default). */
-export async function upload(base: string, token: string | undefined, filename: string, data: Buffer | Uint8Array, opts: { field?: string; type?: string } = {}): Promise<Answer> {
+export async function upload(
+  base: string,
+  token: string | undefined,
+  filename: string,
+  data: Buffer | Uint8Array,
+  opts: { field?: string; type?: string } = {},
+): Promise<Answer> {
   const form = new FormData();
   form.append(opts.field ?? 'file', new Blob([new Uint8Array(data)], { type: opts.type ?? 'application/octet-stream' }), filename);
-  const res = await fetch(`${base}/attachments/upload`, { method: 'POST', body: form, headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const res = await fetch(`${base}/attachments/upload`, {
+    method: 'POST',
+    body: form,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
   const text = await res.text();
   let body: any = text;
   try {
@@ -19,7 +29,11 @@ export async function upload(base: string, token: string | undefined, filename: 
 }
 
 /** A GET that keeps the bytes (downloads). */
-export async function download(base: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; bytes: Buffer; json: any }> {
+export async function download(
+  base: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; bytes: Buffer; json: any }> {
   const res = await fetch(base + path, { headers });
   const bytes = Buffer.from(await res.arrayBuffer());
   let json: any;

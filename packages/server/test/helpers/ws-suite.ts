@@ -31,7 +31,10 @@ export function wsSetups(): WsSetup[] {
       name: 'postgres + redis',
       skip: !(postgres.available && redisUrl) && 'TEST_DATABASE_URL / TEST_REDIS_URL not set',
       start: (opts = {}) =>
-        startServer(postgres, { ...opts, config: { REDIS_URL: redisUrl, REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:`, ...opts.config } }),
+        startServer(postgres, {
+          ...opts,
+          config: { REDIS_URL: redisUrl, REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:`, ...opts.config },
+        }),
     },
   ];
 }

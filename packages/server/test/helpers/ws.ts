@@ -40,7 +40,10 @@ export class TestSocket {
   }
 
   /** Opens a socket and waits for `ready`; `first` is sent the moment the socket opens, before `ready`. */
-  static async open(base: string, auth: { token?: string; ticket?: string; header?: boolean; origin?: string; query?: Record<string, string>; first?: unknown } = {}): Promise<TestSocket> {
+  static async open(
+    base: string,
+    auth: { token?: string; ticket?: string; header?: boolean; origin?: string; query?: Record<string, string>; first?: unknown } = {},
+  ): Promise<TestSocket> {
     const url = new URL('/ws', base.replace(/^http/, 'ws'));
     for (const [k, v] of Object.entries(auth.query ?? {})) url.searchParams.set(k, v);
     if (auth.ticket) url.searchParams.set('ticket', auth.ticket);
@@ -55,7 +58,9 @@ export class TestSocket {
         if (auth.first !== undefined) ws.send(JSON.stringify(auth.first));
         resolve();
       });
-      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));
+      ws.once('unexpected-response', (_req, res) =>
+        reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })),
+      );
       ws.once('error', reject);
     });
     await s.next((f) => f.type === 'ready');
@@ -67,7 +72,10 @@ export class TestSocket {
     const seen = this.frames.find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; got: ${this.frames.map((f) => f.type).join(', ')}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no matching frame within ${timeoutMs} ms; got: ${this.frames.map((f) => f.type).join(', ')}`)),
+        timeoutMs,
+      );
       this.waiters.push({ match, resolve: (f) => (clearTimeout(timer), resolve(f)) });
     });
   }

@@ -12,7 +12,18 @@ export interface EmojiEntry {
   skins: string[] | null;
 }
 
-export const GROUPS = ['Smileys & emotion', 'People & body', 'Component', 'Animals & nature', 'Food & drink', 'Travel & places', 'Activities', 'Objects', 'Symbols', 'Flags'];
+export const GROUPS = [
+  'Smileys & emotion',
+  'People & body',
+  'Component',
+  'Animals & nature',
+  'Food & drink',
+  'Travel & places',
+  'Activities',
+  'Objects',
+  'Symbols',
+  'Flags',
+];
 
 let loading: Promise<EmojiEntry[]> | null = null;
 
@@ -29,15 +40,33 @@ export function rgi(u: string): string {
 }
 
 export function loadEmoji(): Promise<EmojiEntry[]> {
-  loading ??= Promise.all([import('emojibase-data/en/compact.json'), import('emojibase-data/en/shortcodes/github.json')]).then(([compact, github]) => {
-    const codes = github.default as Record<string, string | string[]>;
-    return (compact.default as { unicode: string; label: string; group?: number; hexcode: string; tags?: string[]; skins?: { unicode: string }[] }[])
-      .filter((e) => e.group !== undefined && e.group !== 2)
-      .map((e) => {
-        const sc = codes[e.hexcode];
-        return { unicode: rgi(e.unicode), label: e.label, group: e.group!, tags: e.tags ?? [], shortcodes: sc === undefined ? [] : Array.isArray(sc) ? sc : [sc], skins: e.skins ? e.skins.map((s) => rgi(s.unicode)) : null };
-      });
-  });
+  loading ??= Promise.all([import('emojibase-data/en/compact.json'), import('emojibase-data/en/shortcodes/github.json')]).then(
+    ([compact, github]) => {
+      const codes = github.default as Record<string, string | string[]>;
+      return (
+        compact.default as {
+          unicode: string;
+          label: string;
+          group?: number;
+          hexcode: string;
+          tags?: string[];
+          skins?: { unicode: string }[];
+        }[]
+      )
+        .filter((e) => e.group !== undefined && e.group !== 2)
+        .map((e) => {
+          const sc = codes[e.hexcode];
+          return {
+            unicode: rgi(e.unicode),
+            label: e.label,
+            group: e.group!,
+            tags: e.tags ?? [],
+            shortcodes: sc === undefined ? [] : Array.isArray(sc) ? sc : [sc],
+            skins: e.skins ? e.skins.map((s) => rgi(s.unicode)) : null,
+          };
+        });
+    },
+  );
   return loading;
 }
 
@@ -48,7 +77,8 @@ export function searchEmoji(all: EmojiEntry[], q: string, limit = 60): EmojiEntr
   const contains: EmojiEntry[] = [];
   for (const e of all) {
     if (e.shortcodes.some((s) => s.startsWith(query)) || e.label.startsWith(query)) starts.push(e);
-    else if (e.shortcodes.some((s) => s.includes(query)) || e.label.includes(query) || e.tags.some((t) => t.startsWith(query))) contains.push(e);
+    else if (e.shortcodes.some((s) => s.includes(query)) || e.label.includes(query) || e.tags.some((t) => t.startsWith(query)))
+      contains.push(e);
     if (starts.length >= limit) break;
   }
   return [...starts, ...contains].slice(0, limit);

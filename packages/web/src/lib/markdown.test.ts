@@ -11,14 +11,57 @@ const bareParagraph = (s: string) => {
 };
 
 describe('markdown: the plain-text fast path', () => {
-  const plain = ['hello', 'Is the new web app ready?', "It's fine, thanks (really).", 'ok 👍', 'line with — dashes - and 1. numbers 2) inside', 'twenty-one', '東京タワーに行った', 'a', '42', 'e.g. this, that; those: these', 'Price: 3 + 4 % 5'];
-  const markup = [
-    '*em*', '**strong**', '_x_', '`code`', '~~del~~', '[a](http://x)', 'see http://example.com', 'www.example.com', 'mail me a@b.co', '@alice hi', '<b>x</b>', '&amp;', '# title', '> quote', '- item',
-    '+ item', '1. first', '2) second', 'two\nlines', '    indented code', ' leading space', 'trailing space ', 'tab\there', 'a\\b', 'x | y', '![i](http://x/i.png)', 'a = b', 'x^2', 'costs $5', '---', '-5 degrees', '1.5 million',
+  const plain = [
+    'hello',
+    'Is the new web app ready?',
+    "It's fine, thanks (really).",
+    'ok 👍',
+    'line with — dashes - and 1. numbers 2) inside',
+    'twenty-one',
+    '東京タワーに行った',
+    'a',
+    '42',
+    'e.g. this, that; those: these',
+    'Price: 3 + 4 % 5',
   ];
-  for (const s of plain) it(`plain: ${JSON.stringify(s)}`, () => {
-    assert.equal(isPlain(s), true);
-    assert.ok(bareParagraph(s), 'marked agrees: one bare paragraph');
-  });
+  const markup = [
+    '*em*',
+    '**strong**',
+    '_x_',
+    '`code`',
+    '~~del~~',
+    '[a](http://x)',
+    'see http://example.com',
+    'www.example.com',
+    'mail me a@b.co',
+    '@alice hi',
+    '<b>x</b>',
+    '&amp;',
+    '# title',
+    '> quote',
+    '- item',
+    '+ item',
+    '1. first',
+    '2) second',
+    'two\nlines',
+    '    indented code',
+    ' leading space',
+    'trailing space ',
+    'tab\there',
+    'a\\b',
+    'x | y',
+    '![i](http://x/i.png)',
+    'a = b',
+    'x^2',
+    'costs $5',
+    '---',
+    '-5 degrees',
+    '1.5 million',
+  ];
+  for (const s of plain)
+    it(`plain: ${JSON.stringify(s)}`, () => {
+      assert.equal(isPlain(s), true);
+      assert.ok(bareParagraph(s), 'marked agrees: one bare paragraph');
+    });
   for (const s of markup) it(`not plain: ${JSON.stringify(s)}`, () => assert.equal(isPlain(s), false));
 });

@@ -33,7 +33,8 @@ function link(href: string, inner: string, plainText: string): string {
   }
   const shown = plainText.trim();
   // A link whose text is not its own address says where it really goes.
-  const reveal = host && shown !== url && shown !== href.trim() && !shown.includes(host) ? ` <span class="link-host">(${escape(host)})</span>` : '';
+  const reveal =
+    host && shown !== url && shown !== href.trim() && !shown.includes(host) ? ` <span class="link-host">(${escape(host)})</span>` : '';
   return `<a href="${escape(url)}" title="${escape(url)}" target="_blank" rel="noopener noreferrer">${inner}</a>${reveal}`;
 }
 
@@ -54,7 +55,29 @@ const marked = new Marked({
   },
 });
 
-const ALLOWED_TAGS = ['a', 'p', 'br', 'strong', 'em', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'hr', 'span', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'input'];
+const ALLOWED_TAGS = [
+  'a',
+  'p',
+  'br',
+  'strong',
+  'em',
+  'del',
+  'code',
+  'pre',
+  'blockquote',
+  'ul',
+  'ol',
+  'li',
+  'hr',
+  'span',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'input',
+];
 const ALLOWED_ATTR = ['href', 'title', 'target', 'rel', 'class', 'type', 'checked', 'disabled', 'start'];
 
 let hooked = false;
@@ -72,7 +95,8 @@ function purify(html: string): string {
       // A code block scrolls sideways when its lines are long: keyboard users reach it with Tab.
       // (Set here, after sanitising: a tabindex written in a message is never kept.)
       if (node.tagName === 'PRE') node.setAttribute('tabindex', '0');
-      if (node.hasAttribute('class') && !/^(link-host|mention|mention-me|language-[\w-]+)$/.test(node.getAttribute('class') ?? '')) node.removeAttribute('class');
+      if (node.hasAttribute('class') && !/^(link-host|mention|mention-me|language-[\w-]+)$/.test(node.getAttribute('class') ?? ''))
+        node.removeAttribute('class');
     });
   }
   return DOMPurify.sanitize(html, { ALLOWED_TAGS, ALLOWED_ATTR, ALLOW_DATA_ATTR: false, ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i });
@@ -106,7 +130,10 @@ export function renderMarkdown(content: string, myUsername?: string | null): str
  * mentions, lists, quotes, headings, breaks, indented code) takes the full parse and sanitiser.
  */
 export function isPlain(content: string): boolean {
-  return /^[^\s\\`*_~[\]<>#|&!=@^$]([^\n\r\t\\`*_~[\]<>#|&!=@^$]*[^\s\\`*_~[\]<>#|&!=@^$])?$/.test(content) && !/:\/\/|www\.|^[-+>]|^\d+[.)]/i.test(content);
+  return (
+    /^[^\s\\`*_~[\]<>#|&!=@^$]([^\n\r\t\\`*_~[\]<>#|&!=@^$]*[^\s\\`*_~[\]<>#|&!=@^$])?$/.test(content) &&
+    !/:\/\/|www\.|^[-+>]|^\d+[.)]/i.test(content)
+  );
 }
 
 /** Wraps @mentions outside tags and code in spans (runs on escaped HTML text only). */

@@ -2,19 +2,19 @@ import { useSyncExternalStore } from 'react';
 
 /** The app's routes: a room, a message in a room (deep link), an invite, or the home screen. */
 export type Route =
-  | { name: 'home' }
-  | { name: 'room'; roomId: string; messageId: string | null }
-  | { name: 'invite'; code: string }
-  | { name: 'signup' };
+  { name: 'home' } | { name: 'room'; roomId: string; messageId: string | null } | { name: 'invite'; code: string } | { name: 'signup' };
 
 export function parse(path: string): Route {
-  const parts = path.split('/').filter(Boolean).map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
+  const parts = path
+    .split('/')
+    .filter(Boolean)
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
   if (parts[0] === 'r' && parts[1]) return { name: 'room', roomId: parts[1], messageId: parts[2] === 'm' && parts[3] ? parts[3] : null };
   if (parts[0] === 'invite' && parts[1]) return { name: 'invite', code: parts[1] };
   if (parts[0] === 'signup') return { name: 'signup' };

@@ -3,7 +3,11 @@ import { type LiveConnection, RoomsClient } from '@rooms/client';
 const TOKEN_KEY = 'rooms.token';
 
 /** The one SDK client of the app: every REST call and the live connection go through it. */
-export const client = new RoomsClient({ baseUrl: location.origin, clientName: 'Rooms web', token: localStorage.getItem(TOKEN_KEY) ?? undefined });
+export const client = new RoomsClient({
+  baseUrl: location.origin,
+  clientName: 'Rooms web',
+  token: localStorage.getItem(TOKEN_KEY) ?? undefined,
+});
 
 export function saveToken(token: string | undefined): void {
   client.token = token;

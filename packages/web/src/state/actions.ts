@@ -33,7 +33,14 @@ export async function login(identity: string, password: string): Promise<LoginRe
   return result;
 }
 
-export async function signup(body: { username: string; email: string; password: string; display_name?: string; invite_code?: string; setup_token?: string }): Promise<void> {
+export async function signup(body: {
+  username: string;
+  email: string;
+  password: string;
+  display_name?: string;
+  invite_code?: string;
+  setup_token?: string;
+}): Promise<void> {
   const session = await client.auth.signup(body);
   await begin(session.token);
 }
@@ -46,7 +53,10 @@ async function begin(token: string): Promise<void> {
 async function startSession(): Promise<void> {
   const route = parse(currentPath());
   // A link to a room: its data is asked for beside /auth/me (same token), one round trip sooner.
-  const landing = route.name === 'room' && !route.messageId ? Promise.all([client.rooms.get(route.roomId), client.messages.list(route.roomId, { limit: PAGE })]).catch(() => null) : null;
+  const landing =
+    route.name === 'room' && !route.messageId
+      ? Promise.all([client.rooms.get(route.roomId), client.messages.list(route.roomId, { limit: PAGE })]).catch(() => null)
+      : null;
   const me = await client.auth.me();
   store.reset({ auth: 'signed-in', me, users: { [me.id]: me } });
   connectLive(me.id);
@@ -100,7 +110,8 @@ function signedOut(reason: string | null): void {
 }
 
 const CLOSE_REASONS: Record<number, string> = {
-  [CLOSE_CODES.sessionRevoked]: 'You were signed out: this session was ended from another device, your password was changed, or you logged out everywhere.',
+  [CLOSE_CODES.sessionRevoked]:
+    'You were signed out: this session was ended from another device, your password was changed, or you logged out everywhere.',
   [CLOSE_CODES.accountDeactivated]: 'This account was deactivated.',
 };
 
@@ -123,15 +134,23 @@ function connectLive(userId: string): void {
       if (n.room_id && !store.get().rooms[n.room_id]) void loadRooms().catch(() => {});
     }
   });
-  live.on('status', (status) => set((s) => ({ ...s, connection: { status, nextRetryAt: status === 'disconnected' ? s.connection.nextRetryAt : null } })));
+  live.on('status', (status) =>
+    set((s) => ({ ...s, connection: { status, nextRetryAt: status === 'disconnected' ? s.connection.nextRetryAt : null } })),
+  );
   live.on('closed', (info) => {
     // A connection replaced by a renewed session, or revoked by this tab's own renewal, ends quietly.
     if (getLive() !== live || (renewing && info.code === CLOSE_CODES.sessionRevoked)) return;
     if (!info.willReconnect && info.code !== 1000) {
-      signedOut(CLOSE_REASONS[info.code] ?? (info.httpStatus === 401 ? 'Your session ended. Please log in again.' : 'The connection to the server ended.'));
+      signedOut(
+        CLOSE_REASONS[info.code] ??
+          (info.httpStatus === 401 ? 'Your session ended. Please log in again.' : 'The connection to the server ended.'),
+      );
       return;
     }
-    set((s) => ({ ...s, connection: { status: 'disconnected', nextRetryAt: info.retryInMs === undefined ? null : Date.now() + info.retryInMs } }));
+    set((s) => ({
+      ...s,
+      connection: { status: 'disconnected', nextRetryAt: info.retryInMs === undefined ? null : Date.now() + info.retryInMs },
+    }));
   });
   live.on('sent', (item, message) => set((s) => placeSent(s, item, message)));
   live.on('failed', (item, err) => set((s) => markFailed(s, item, err)));
@@ -153,7 +172,9 @@ const toPending = (i: OutboxItem): PendingMessage => ({
   content: i.content,
   queued_at: i.queued_at,
   failed: null,
-  ...(i.attachments?.length ? { upload: { files: i.attachments.map(() => ({ name: 'attachment', size: 0 })), ids: Promise.resolve(i.attachments) } } : {}),
+  ...(i.attachments?.length
+    ? { upload: { files: i.attachments.map(() => ({ name: 'attachment', size: 0 })), ids: Promise.resolve(i.attachments) } }
+    : {}),
 });
 
 function placeSent(s: State, item: OutboxItem, message: Message): State {
@@ -178,7 +199,12 @@ function markFailed(s: State, item: OutboxItem, err: RoomsApiError): State {
 export async function loadRooms(): Promise<void> {
   const first = await client.rooms.page({ limit: LIMITS.roomPage.max });
   const show = (rooms: Room[], replace: boolean) =>
-    set((s) => ({ ...s, roomsLoaded: true, rooms: { ...(replace ? {} : s.rooms), ...Object.fromEntries(rooms.map((r) => [r.id, r])) }, users: withPeers(s.users, rooms) }));
+    set((s) => ({
+      ...s,
+      roomsLoaded: true,
+      rooms: { ...(replace ? {} : s.rooms), ...Object.fromEntries(rooms.map((r) => [r.id, r])) },
+      users: withPeers(s.users, rooms),
+    }));
   show(first.items, false);
   if (first.next_cursor) show((await client.rooms.list()).items, true);
 }
@@ -274,7 +300,17 @@ function showLatest(roomId: string, page: { items: Message[]; next: string | nul
     ...s,
     messages: indexed(s, items),
     users: usersOf(s, items),
-    timelines: { ...s.timelines, [roomId]: { ids: roots(items), hasOlder: page.next !== null, atLatest: true, loadingOlder: false, loadingNewer: false, olderCursor: page.next } },
+    timelines: {
+      ...s.timelines,
+      [roomId]: {
+        ids: roots(items),
+        hasOlder: page.next !== null,
+        atLatest: true,
+        loadingOlder: false,
+        loadingNewer: false,
+        olderCursor: page.next,
+      },
+    },
   }));
 }
 
@@ -291,7 +327,18 @@ export async function loadAround(roomId: string, messageId: string): Promise<voi
     ...s,
     messages: indexed(s, items),
     users: usersOf(s, items),
-    timelines: { ...s.timelines, [roomId]: { ids: roots(items), hasOlder: before.next !== null, atLatest: after.next === null, loadingOlder: false, loadingNewer: false, olderCursor: before.next, newerCursor: after.next } },
+    timelines: {
+      ...s.timelines,
+      [roomId]: {
+        ids: roots(items),
+        hasOlder: before.next !== null,
+        atLatest: after.next === null,
+        loadingOlder: false,
+        loadingNewer: false,
+        olderCursor: before.next,
+        newerCursor: after.next,
+      },
+    },
   }));
 }
 
@@ -307,7 +354,15 @@ export async function loadOlder(roomId: string): Promise<number> {
       const cur = s.timelines[roomId]!;
       const seen = new Set(cur.ids);
       const add = roots(items.filter((m) => !seen.has(m.id)));
-      return { ...s, messages: indexed(s, items), users: usersOf(s, items), timelines: { ...s.timelines, [roomId]: { ...cur, ids: [...add, ...cur.ids], hasOlder: page.next !== null, loadingOlder: false, olderCursor: page.next } } };
+      return {
+        ...s,
+        messages: indexed(s, items),
+        users: usersOf(s, items),
+        timelines: {
+          ...s.timelines,
+          [roomId]: { ...cur, ids: [...add, ...cur.ids], hasOlder: page.next !== null, loadingOlder: false, olderCursor: page.next },
+        },
+      };
     });
     return items.length;
   } catch (err) {
@@ -327,7 +382,15 @@ export async function loadNewer(roomId: string): Promise<number> {
       const cur = s.timelines[roomId]!;
       const seen = new Set(cur.ids);
       const add = roots(page.items.filter((m) => !seen.has(m.id)));
-      return { ...s, messages: indexed(s, page.items), users: usersOf(s, page.items), timelines: { ...s.timelines, [roomId]: { ...cur, ids: [...cur.ids, ...add], atLatest: page.next === null, loadingNewer: false, newerCursor: page.next } } };
+      return {
+        ...s,
+        messages: indexed(s, page.items),
+        users: usersOf(s, page.items),
+        timelines: {
+          ...s.timelines,
+          [roomId]: { ...cur, ids: [...cur.ids, ...add], atLatest: page.next === null, loadingNewer: false, newerCursor: page.next },
+        },
+      };
     });
     return page.items.length;
   } catch (err) {
@@ -358,7 +421,8 @@ export async function refreshLatest(roomId: string): Promise<void> {
     const messages = { ...s.messages };
     for (const m of page.items) {
       const known = messages[m.id];
-      if (known) messages[m.id] = { ...known, read_by_count: m.read_by_count, receipt: m.receipt, reactions: m.reactions, pinned: m.pinned };
+      if (known)
+        messages[m.id] = { ...known, read_by_count: m.read_by_count, receipt: m.receipt, reactions: m.reactions, pinned: m.pinned };
     }
     return { ...s, messages };
   });
@@ -369,9 +433,19 @@ export function sendMessage(roomId: string, content: string, parentId?: string, 
   const live = getLive();
   if (!live) return;
   const clientId = crypto.randomUUID();
-  const p: PendingMessage = { client_id: clientId, room_id: roomId, parent_id: parentId ?? null, content, queued_at: new Date().toISOString(), failed: null, upload };
+  const p: PendingMessage = {
+    client_id: clientId,
+    room_id: roomId,
+    parent_id: parentId ?? null,
+    content,
+    queued_at: new Date().toISOString(),
+    failed: null,
+    upload,
+  };
   set((s) => ({ ...s, pending: { ...s.pending, [clientId]: p } }));
-  live.send(roomId, content, { clientId, ...(parentId ? { parentId } : {}), ...(upload ? { attachments: upload.ids } : {}) }).catch(() => {});
+  live
+    .send(roomId, content, { clientId, ...(parentId ? { parentId } : {}), ...(upload ? { attachments: upload.ids } : {}) })
+    .catch(() => {});
 }
 
 export function retryPending(clientId: string): void {
@@ -401,7 +475,12 @@ export async function editMessage(id: string, content: string): Promise<void> {
 
 export async function deleteMessage(id: string): Promise<void> {
   await client.messages.remove(id);
-  set((s) => reduceEvent(s, { type: 'message_deleted', data: { message_id: id, room_id: s.messages[id]?.room_id ?? '', deleted_by: s.me?.id ?? '' } }));
+  set((s) =>
+    reduceEvent(s, {
+      type: 'message_deleted',
+      data: { message_id: id, room_id: s.messages[id]?.room_id ?? '', deleted_by: s.me?.id ?? '' },
+    }),
+  );
 }
 
 export async function toggleReaction(id: string, emoji: string): Promise<void> {
@@ -412,7 +491,9 @@ export async function toggleReaction(id: string, emoji: string): Promise<void> {
     const cur = s.messages[id];
     if (!cur) return s;
     if (res) return { ...s, messages: { ...s.messages, [id]: { ...cur, reactions: res.reactions } } };
-    const reactions = cur.reactions.map((r) => (r.emoji === emoji && r.me ? { ...r, me: false, count: r.count - 1 } : r)).filter((r) => r.count > 0);
+    const reactions = cur.reactions
+      .map((r) => (r.emoji === emoji && r.me ? { ...r, me: false, count: r.count - 1 } : r))
+      .filter((r) => r.count > 0);
     return { ...s, messages: { ...s.messages, [id]: { ...cur, reactions } } };
   });
 }
@@ -432,7 +513,14 @@ export async function markRead(roomId: string): Promise<void> {
   if (room.unread_count === 0 && room.membership.last_read_seq >= room.last_seq && !hadMentions) return;
   set((st) => ({
     ...st,
-    rooms: { ...st.rooms, [roomId]: { ...room, unread_count: 0, membership: { ...room.membership!, last_read_seq: Math.max(room.membership!.last_read_seq, room.last_seq) } } },
+    rooms: {
+      ...st.rooms,
+      [roomId]: {
+        ...room,
+        unread_count: 0,
+        membership: { ...room.membership!, last_read_seq: Math.max(room.membership!.last_read_seq, room.last_seq) },
+      },
+    },
   }));
   await client.messages.markRead(roomId, { seq: room.last_seq });
   if (hadMentions) await readRoomNotifications(roomId);
@@ -474,7 +562,15 @@ export async function readNotification(id: string): Promise<void> {
 
 export async function readAllNotifications(): Promise<void> {
   const now = new Date().toISOString();
-  set((s) => ({ ...s, notifications: { ...s.notifications, items: s.notifications.items.map((x) => ({ ...x, read_at: x.read_at ?? now })), unread: 0, unreadByRoom: {} } }));
+  set((s) => ({
+    ...s,
+    notifications: {
+      ...s.notifications,
+      items: s.notifications.items.map((x) => ({ ...x, read_at: x.read_at ?? now })),
+      unread: 0,
+      unreadByRoom: {},
+    },
+  }));
   await client.notifications.markAllRead();
 }
 
@@ -517,7 +613,14 @@ export function ensureUser(id: string): void {
   if (store.get().users[id] || fetchingUsers.has(id)) return;
   fetchingUsers.add(id);
   client.users.get(id).then(
-    (u) => set((s) => ({ ...s, users: { ...s.users, [u.id]: { id: u.id, username: u.username, display_name: u.display_name, avatar_url: u.avatar_url, deleted: u.deleted } } })),
+    (u) =>
+      set((s) => ({
+        ...s,
+        users: {
+          ...s.users,
+          [u.id]: { id: u.id, username: u.username, display_name: u.display_name, avatar_url: u.avatar_url, deleted: u.deleted },
+        },
+      })),
     () => fetchingUsers.delete(id),
   );
 }

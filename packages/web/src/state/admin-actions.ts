@@ -67,10 +67,19 @@ export async function revokeInvite(code: string): Promise<void> {
 function putMember(roomId: string, member: RoomMember): void {
   set((s) => {
     const list = s.members[roomId];
-    let next: State = list ? { ...s, members: { ...s.members, [roomId]: list.map((m) => (m.user.id === member.user.id ? member : m)) } } : s;
+    let next: State = list
+      ? { ...s, members: { ...s.members, [roomId]: list.map((m) => (m.user.id === member.user.id ? member : m)) } }
+      : s;
     if (member.user.id === s.me?.id) {
       const r = next.rooms[roomId];
-      if (r?.membership) next = { ...next, rooms: { ...next.rooms, [roomId]: { ...r, membership: { ...r.membership, role: member.role, muted: member.muted, muted_until: member.muted_until } } } };
+      if (r?.membership)
+        next = {
+          ...next,
+          rooms: {
+            ...next.rooms,
+            [roomId]: { ...r, membership: { ...r.membership, role: member.role, muted: member.muted, muted_until: member.muted_until } },
+          },
+        };
     }
     return next;
   });

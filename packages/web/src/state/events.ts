@@ -33,7 +33,8 @@ const withRoom = (s: State, id: string, fn: (r: Room) => Room): State => {
   return r ? { ...s, rooms: { ...s.rooms, [id]: fn(r) } } : s;
 };
 
-const remember = (s: State, u: User | null | undefined): State => (u && s.users[u.id] !== u ? { ...s, users: { ...s.users, [u.id]: u } } : s);
+const remember = (s: State, u: User | null | undefined): State =>
+  u && s.users[u.id] !== u ? { ...s, users: { ...s.users, [u.id]: u } } : s;
 
 /** A message from an event: the reader-specific fields keep what we knew, or start empty. */
 function fromEvent(prev: Message | undefined, m: EventMessage): Message {
@@ -47,7 +48,8 @@ function place(s: State, m: Message): State {
     const parent = s.messages[m.parent_id];
     let next = s;
     if (t && !t.ids.includes(m.id)) next = { ...next, threads: { ...next.threads, [m.parent_id]: { ...t, ids: [...t.ids, m.id] } } };
-    if (parent && !t?.ids.includes(m.id)) next = { ...next, messages: { ...next.messages, [parent.id]: { ...parent, reply_count: parent.reply_count + 1 } } };
+    if (parent && !t?.ids.includes(m.id))
+      next = { ...next, messages: { ...next.messages, [parent.id]: { ...parent, reply_count: parent.reply_count + 1 } } };
     return next;
   }
   const tl = s.timelines[m.room_id];
@@ -93,7 +95,13 @@ const messageUpdated: Reducer<{ message: EventMessage }> = (s, { message }) => {
 };
 
 const messageDeleted: Reducer<{ message_id: string; room_id: string }> = (s, { message_id }) =>
-  withMessage(s, message_id, (m) => ({ ...m, content: '', deleted_at: m.deleted_at ?? new Date().toISOString(), reactions: [], pinned: false }));
+  withMessage(s, message_id, (m) => ({
+    ...m,
+    content: '',
+    deleted_at: m.deleted_at ?? new Date().toISOString(),
+    reactions: [],
+    pinned: false,
+  }));
 
 const reaction =
   (added: boolean): Reducer<Data['reaction_added']> =>
@@ -158,7 +166,9 @@ const memberUpdated: Reducer<Data['member_updated']> = (s, d) => {
     next = { ...next, members: { ...next.members, [d.room_id]: members } };
   }
   if (d.user_id === s.me?.id) {
-    next = withRoom(next, d.room_id, (r) => (r.membership ? { ...r, membership: { ...r.membership, role: d.role, muted: d.muted, muted_until: d.muted_until } } : r));
+    next = withRoom(next, d.room_id, (r) =>
+      r.membership ? { ...r, membership: { ...r.membership, role: d.role, muted: d.muted, muted_until: d.muted_until } } : r,
+    );
   }
   return next;
 };
@@ -171,7 +181,11 @@ const readUpdated: Reducer<Data['read_updated']> = (s, d) => {
     return withRoom(s, d.room_id, (r) => {
       if (!r.membership || r.membership.last_read_seq >= d.last_read_seq) return r;
       const unread = d.last_read_seq >= r.last_seq ? 0 : r.unread_count;
-      return { ...r, unread_count: unread, membership: { ...r.membership, last_read_seq: d.last_read_seq, last_read_message_id: d.last_read_message_id } };
+      return {
+        ...r,
+        unread_count: unread,
+        membership: { ...r.membership, last_read_seq: d.last_read_seq, last_read_message_id: d.last_read_message_id },
+      };
     });
   }
   // Direct rooms: my messages up to the peer's read point are read.
@@ -200,11 +214,16 @@ const deliveredUpdated: Reducer<Data['delivered_updated']> = (s, d) => {
   return { ...s, messages };
 };
 
-const presenceUpdated: Reducer<{ user_id: string; status: Presence }> = (s, d) => ({ ...s, presence: { ...s.presence, [d.user_id]: d.status } });
+const presenceUpdated: Reducer<{ user_id: string; status: Presence }> = (s, d) => ({
+  ...s,
+  presence: { ...s.presence, [d.user_id]: d.status },
+});
 // user_online / user_offline carry the user (SessionEvent); presence_updated carries user_id.
 const online: Reducer<{ user: User }> = (s, d) => {
   const next = remember(s, d.user);
-  return next.presence[d.user.id] && next.presence[d.user.id] !== 'offline' ? next : { ...next, presence: { ...next.presence, [d.user.id]: 'online' } };
+  return next.presence[d.user.id] && next.presence[d.user.id] !== 'offline'
+    ? next
+    : { ...next, presence: { ...next.presence, [d.user.id]: 'online' } };
 };
 const offline: Reducer<{ user: User }> = (s, d) => ({ ...remember(s, d.user), presence: { ...s.presence, [d.user.id]: 'offline' } });
 
@@ -212,7 +231,15 @@ const notification: Reducer<Notification> = (s, n) => {
   if (s.notifications.items.some((x) => x.id === n.id)) return s;
   const byRoom = { ...s.notifications.unreadByRoom };
   if (n.room_id && !n.read_at) byRoom[n.room_id] = (byRoom[n.room_id] ?? 0) + 1;
-  return { ...s, notifications: { ...s.notifications, items: [n, ...s.notifications.items], unread: s.notifications.unread + (n.read_at ? 0 : 1), unreadByRoom: byRoom } };
+  return {
+    ...s,
+    notifications: {
+      ...s.notifications,
+      items: [n, ...s.notifications.items],
+      unread: s.notifications.unread + (n.read_at ? 0 : 1),
+      unreadByRoom: byRoom,
+    },
+  };
 };
 
 /**
@@ -220,14 +247,23 @@ const notification: Reducer<Notification> = (s, n) => {
  * people we know, member lists, their messages, a direct room named after them, and my own account.
  */
 const userUpdated: Reducer<Data['user_updated']> = (s, { user }) => {
-  const same = (u: User) => ({ ...u, username: user.username, display_name: user.display_name, avatar_url: user.avatar_url, deleted: user.deleted });
+  const same = (u: User) => ({
+    ...u,
+    username: user.username,
+    display_name: user.display_name,
+    avatar_url: user.avatar_url,
+    deleted: user.deleted,
+  });
   const messages: State['messages'] = {};
   for (const [id, m] of Object.entries(s.messages)) messages[id] = m.sender.id === user.id ? { ...m, sender: same(m.sender) } : m;
   const members: State['members'] = {};
-  for (const [roomId, list] of Object.entries(s.members)) members[roomId] = list.map((m) => (m.user.id === user.id ? { ...m, user: same(m.user) } : m));
+  for (const [roomId, list] of Object.entries(s.members))
+    members[roomId] = list.map((m) => (m.user.id === user.id ? { ...m, user: same(m.user) } : m));
   const rooms: State['rooms'] = {};
-  for (const [id, r] of Object.entries(s.rooms)) rooms[id] = r.peer?.id === user.id ? { ...r, peer: same(r.peer), name: user.display_name } : r;
-  const me = s.me?.id === user.id ? { ...s.me, username: user.username, display_name: user.display_name, avatar_url: user.avatar_url } : s.me;
+  for (const [id, r] of Object.entries(s.rooms))
+    rooms[id] = r.peer?.id === user.id ? { ...r, peer: same(r.peer), name: user.display_name } : r;
+  const me =
+    s.me?.id === user.id ? { ...s.me, username: user.username, display_name: user.display_name, avatar_url: user.avatar_url } : s.me;
   return { ...s, users: { ...s.users, [user.id]: user }, messages, members, rooms, me };
 };
 

@@ -59,7 +59,13 @@ export function usePeople<T>(select: (s: PeopleState) => T): T {
   );
 }
 
-const summaryOf = (u: User): User => ({ id: u.id, username: u.username, display_name: u.display_name, avatar_url: u.avatar_url, deleted: u.deleted });
+const summaryOf = (u: User): User => ({
+  id: u.id,
+  username: u.username,
+  display_name: u.display_name,
+  avatar_url: u.avatar_url,
+  deleted: u.deleted,
+});
 const sameSummary = (a: User | undefined, b: User) =>
   !!a && a.username === b.username && a.display_name === b.display_name && a.avatar_url === b.avatar_url && a.deleted === b.deleted;
 
@@ -165,7 +171,10 @@ const NOTIFICATIONS_PAGE = 50;
 /** The newest page of notifications, and where the next page starts. */
 export async function refreshNotifications(): Promise<void> {
   const page = await client.notifications.list({ limit: NOTIFICATIONS_PAGE });
-  store.update((s) => ({ ...s, notifications: { items: page.items, unread: page.unread_count, unreadByRoom: page.unread_by_room, loaded: true } }));
+  store.update((s) => ({
+    ...s,
+    notifications: { items: page.items, unread: page.unread_count, unreadByRoom: page.unread_by_room, loaded: true },
+  }));
   setPeople((s) => ({ ...s, notificationsCursor: page.next_cursor }));
 }
 

@@ -29,7 +29,19 @@ export interface SearchState {
   error: { code: string; message: string } | null;
 }
 
-const empty: SearchState = { draft: '', roomId: null, sort: 'relevance', ran: null, loading: false, loadingMore: false, items: [], nextCursor: null, total: 0, totalExact: true, error: null };
+const empty: SearchState = {
+  draft: '',
+  roomId: null,
+  sort: 'relevance',
+  ran: null,
+  loading: false,
+  loadingMore: false,
+  items: [],
+  nextCursor: null,
+  total: 0,
+  totalExact: true,
+  error: null,
+};
 let state = empty;
 const listeners = new Set<() => void>();
 
@@ -69,7 +81,10 @@ export function useSearch<T>(select: (s: SearchState) => T): T {
 
 const HITS_PER_PAGE = 20;
 
-const errorOf = (err: unknown) => (isRoomsApiError(err) ? { code: err.code, message: err.message } : { code: 'unexpected', message: err instanceof Error ? err.message : String(err) });
+const errorOf = (err: unknown) =>
+  isRoomsApiError(err)
+    ? { code: err.code, message: err.message }
+    : { code: 'unexpected', message: err instanceof Error ? err.message : String(err) };
 
 export function setSearchDraft(draft: string): void {
   set((s) => (s.draft === draft ? s : { ...s, draft }));
@@ -81,12 +96,33 @@ export async function runSearch(q: string, opts: { roomId?: string | null; sort?
   const roomId = opts.roomId === undefined ? state.roomId : opts.roomId;
   const sort = opts.sort ?? state.sort;
   const mine = ++generation;
-  if (!query) return set((s) => ({ ...s, draft: q, roomId, sort, ran: null, loading: false, loadingMore: false, items: [], nextCursor: null, total: 0, error: null }));
+  if (!query)
+    return set((s) => ({
+      ...s,
+      draft: q,
+      roomId,
+      sort,
+      ran: null,
+      loading: false,
+      loadingMore: false,
+      items: [],
+      nextCursor: null,
+      total: 0,
+      error: null,
+    }));
   set((s) => ({ ...s, draft: q, roomId, sort, loading: true, loadingMore: false, error: null }));
   try {
     const page = await client.search(query, { roomId: roomId ?? undefined, sort, limit: HITS_PER_PAGE });
     if (mine !== generation) return;
-    set((s) => ({ ...s, loading: false, ran: { q: query, roomId, sort }, items: page.items, nextCursor: page.next_cursor, total: page.total, totalExact: page.total_exact }));
+    set((s) => ({
+      ...s,
+      loading: false,
+      ran: { q: query, roomId, sort },
+      items: page.items,
+      nextCursor: page.next_cursor,
+      total: page.total,
+      totalExact: page.total_exact,
+    }));
   } catch (err) {
     if (mine !== generation) return;
     set((s) => ({ ...s, loading: false, ran: { q: query, roomId, sort }, items: [], nextCursor: null, total: 0, error: errorOf(err) }));
@@ -104,7 +140,14 @@ export async function loadMoreResults(): Promise<void> {
     if (mine !== generation) return;
     set((s) => {
       const seen = new Set(s.items.map((h) => h.message.id));
-      return { ...s, loadingMore: false, items: [...s.items, ...page.items.filter((h) => !seen.has(h.message.id))], nextCursor: page.next_cursor, total: page.total, totalExact: page.total_exact };
+      return {
+        ...s,
+        loadingMore: false,
+        items: [...s.items, ...page.items.filter((h) => !seen.has(h.message.id))],
+        nextCursor: page.next_cursor,
+        total: page.total,
+        totalExact: page.total_exact,
+      };
     });
   } catch (err) {
     if (mine !== generation) return;

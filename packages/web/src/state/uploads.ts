@@ -31,7 +31,8 @@ function change(key: string, f: (list: PendingUpload[]) => PendingUpload[]): voi
   for (const l of listeners) l();
 }
 
-const patch = (trayKey: string, key: string, p: Partial<PendingUpload>) => change(trayKey, (list) => list.map((u) => (u.key === key ? { ...u, ...p } : u)));
+const patch = (trayKey: string, key: string, p: Partial<PendingUpload>) =>
+  change(trayKey, (list) => list.map((u) => (u.key === key ? { ...u, ...p } : u)));
 
 /** The reason of a refused upload, as the person who tried reads it. */
 export function uploadErrorText(err: unknown): string {
@@ -71,7 +72,18 @@ export function addFiles(trayKey: string, files: Iterable<File>): void {
     const preview = /^image\/(png|jpeg|gif|webp)$/.test(file.type) ? URL.createObjectURL(file) : null;
     change(trayKey, (list) => [
       ...list,
-      { key, name: file.name || 'pasted', size: file.size, loaded: 0, status: 'uploading', preview, attachment: null, error: null, done, abort: () => ctl.abort() },
+      {
+        key,
+        name: file.name || 'pasted',
+        size: file.size,
+        loaded: 0,
+        status: 'uploading',
+        preview,
+        attachment: null,
+        error: null,
+        done,
+        abort: () => ctl.abort(),
+      },
     ]);
     done.then(
       (attachment) => patch(trayKey, key, { status: 'done', attachment, loaded: file.size }),

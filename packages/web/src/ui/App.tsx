@@ -55,7 +55,10 @@ function Shell() {
     idle(() => preloadDialogs());
   }, []);
 
-  useEffect(() => installShortcuts(() => (parse(currentPath()).name === 'room' ? (parse(currentPath()) as { roomId: string }).roomId : null)), []);
+  useEffect(
+    () => installShortcuts(() => (parse(currentPath()).name === 'room' ? (parse(currentPath()) as { roomId: string }).roomId : null)),
+    [],
+  );
 
   // Home: open the most recent room.
   useEffect(() => {
@@ -101,7 +104,12 @@ function Shell() {
 function Empty() {
   return (
     <section className="empty-state" aria-label="Welcome">
-      <button type="button" className="icon-button drawer-toggle" aria-label="Open the room list" onClick={() => ui.set({ drawerOpen: true })}>
+      <button
+        type="button"
+        className="icon-button drawer-toggle"
+        aria-label="Open the room list"
+        onClick={() => ui.set({ drawerOpen: true })}
+      >
         ☰
       </button>
       <h2>Welcome to Rooms</h2>

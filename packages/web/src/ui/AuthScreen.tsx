@@ -42,7 +42,12 @@ export function InvitePreview({ code }: { code: string }) {
   useEffect(() => {
     client.invites.preview(code).then(setRoom, (e) => setError(errorText(e)));
   }, [code]);
-  if (error) return <p className="error" role="alert">This invite cannot be used: {error}</p>;
+  if (error)
+    return (
+      <p className="error" role="alert">
+        This invite cannot be used: {error}
+      </p>
+    );
   if (!room) return <p className="muted">Loading the invite…</p>;
   return (
     <section className="invite-preview" aria-label="Invitation">
@@ -88,7 +93,11 @@ function LoginForm() {
             </li>
           ))}
         </ul>
-        {error && <p className="error" role="alert">{error}</p>}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
         <button type="button" className="link-button" onClick={() => setChoice(null)}>
           Back
         </button>
@@ -111,9 +120,20 @@ function LoginForm() {
       </label>
       <label>
         Password
-        <input name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <input
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
       </label>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <button type="submit" className="primary" disabled={busy}>
         {busy ? 'Logging in…' : 'Log in'}
       </button>
@@ -126,7 +146,10 @@ function SignupForm({ invite }: { invite: string | null }) {
   const [needsSetup, setNeedsSetup] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const field = (k: keyof typeof f) => ({ value: f[k], onChange: (e: React.ChangeEvent<HTMLInputElement>) => setF({ ...f, [k]: e.target.value }) });
+  const field = (k: keyof typeof f) => ({
+    value: f[k],
+    onChange: (e: React.ChangeEvent<HTMLInputElement>) => setF({ ...f, [k]: e.target.value }),
+  });
 
   async function submit() {
     setBusy(true);
@@ -142,7 +165,12 @@ function SignupForm({ invite }: { invite: string | null }) {
       });
       // Signing up with an invite joined its room: open it. Accepting again answers with the room
       // and uses nothing, even when the sign-up took the code's last use (a preview would say 410).
-      const target = invite ? await client.invites.accept(invite).then(({ room }) => (putRoom(room), roomPath(room.id)), () => '/') : '/';
+      const target = invite
+        ? await client.invites.accept(invite).then(
+            ({ room }) => (putRoom(room), roomPath(room.id)),
+            () => '/',
+          )
+        : '/';
       navigate(target, { replace: true });
     } catch (err) {
       const code = (err as { code?: string }).code;
@@ -164,7 +192,17 @@ function SignupForm({ invite }: { invite: string | null }) {
       <h2>Create an account</h2>
       <label>
         Username
-        <input name="username" autoComplete="username" required minLength={limits().username.min} maxLength={limits().username.max} pattern="[a-z0-9_]+" title={`${limits().username.min}–${limits().username.max} lowercase letters, digits or _`} {...field('username')} autoFocus />
+        <input
+          name="username"
+          autoComplete="username"
+          required
+          minLength={limits().username.min}
+          maxLength={limits().username.max}
+          pattern="[a-z0-9_]+"
+          title={`${limits().username.min}–${limits().username.max} lowercase letters, digits or _`}
+          {...field('username')}
+          autoFocus
+        />
       </label>
       <label>
         Display name <span className="muted">(optional)</span>
@@ -176,7 +214,15 @@ function SignupForm({ invite }: { invite: string | null }) {
       </label>
       <label>
         Password
-        <input name="password" type="password" autoComplete="new-password" required minLength={limits().password.min} maxLength={limits().password.max} {...field('password')} />
+        <input
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={limits().password.min}
+          maxLength={limits().password.max}
+          {...field('password')}
+        />
       </label>
       {needsSetup && (
         <label>
@@ -184,7 +230,11 @@ function SignupForm({ invite }: { invite: string | null }) {
           <input name="setup_token" autoComplete="off" {...field('setup_token')} />
         </label>
       )}
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <button type="submit" className="primary" disabled={busy}>
         {busy ? 'Creating…' : 'Create account'}
       </button>

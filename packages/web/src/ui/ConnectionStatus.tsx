@@ -11,7 +11,14 @@ export function ConnectionStatus() {
     return () => clearInterval(t);
   }, [status, nextRetryAt]);
   const secs = nextRetryAt ? Math.max(0, Math.ceil((nextRetryAt - Date.now()) / 1000)) : null;
-  const text = status === 'connected' ? 'Connected' : status === 'connecting' ? 'Connecting…' : secs ? `Disconnected. Trying again in ${secs} s…` : 'Disconnected.';
+  const text =
+    status === 'connected'
+      ? 'Connected'
+      : status === 'connecting'
+        ? 'Connecting…'
+        : secs
+          ? `Disconnected. Trying again in ${secs} s…`
+          : 'Disconnected.';
   return (
     <div className={`connection connection-${status}`} role="status" aria-live="polite">
       <span className="connection-dot" aria-hidden="true" />

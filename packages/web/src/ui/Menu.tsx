@@ -4,7 +4,17 @@ import { type ReactNode, useEffect, useRef, useState } from 'react';
  * A button that opens a small menu: Esc or a click outside closes it, ↑/↓ move between its items,
  * and choosing an item closes it.
  */
-export function Menu({ label, icon, children, className = '' }: { label: string; icon: ReactNode; children: ReactNode; className?: string }) {
+export function Menu({
+  label,
+  icon,
+  children,
+  className = '',
+}: {
+  label: string;
+  icon: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -32,11 +42,24 @@ export function Menu({ label, icon, children, className = '' }: { label: string;
   };
   return (
     <div ref={root} className={`menu ${className}`} onKeyDown={onKeyDown}>
-      <button type="button" className="icon-button" aria-label={label} title={label} aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={label}
+        title={label}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+      >
         <span aria-hidden="true">{icon}</span>
       </button>
       {open && (
-        <div className="menu-items" role="menu" aria-label={label} onClick={(e) => (e.target as HTMLElement).closest('[role="menuitem"]') && setOpen(false)}>
+        <div
+          className="menu-items"
+          role="menu"
+          aria-label={label}
+          onClick={(e) => (e.target as HTMLElement).closest('[role="menuitem"]') && setOpen(false)}
+        >
           {children}
         </div>
       )}

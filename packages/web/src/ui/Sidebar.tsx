@@ -21,7 +21,13 @@ export function Sidebar({ activeRoomId }: { activeRoomId: string | null }) {
     <aside className={`sidebar ${open ? 'open' : ''}`} aria-label="Sidebar">
       <header className="sidebar-head">
         <span className="brand">Rooms</span>
-        <button type="button" className="icon-button" aria-label="Notifications" title="Notifications" onClick={() => ui.set({ panel: { kind: 'notifications' }, drawerOpen: false })}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Notifications"
+          title="Notifications"
+          onClick={() => ui.set({ panel: { kind: 'notifications' }, drawerOpen: false })}
+        >
           <span aria-hidden="true">🔔</span>
           {notifications > 0 && <span className="dot-count">{notifications > 99 ? '99+' : notifications}</span>}
         </button>
@@ -49,7 +55,13 @@ export function Sidebar({ activeRoomId }: { activeRoomId: string | null }) {
       </nav>
       {me && (
         <footer className="sidebar-foot">
-          <button type="button" className="me-button" onClick={() => ui.set({ panel: { kind: 'me' }, drawerOpen: false })} aria-label={`Settings: ${me.display_name}`} title="Settings">
+          <button
+            type="button"
+            className="me-button"
+            onClick={() => ui.set({ panel: { kind: 'me' }, drawerOpen: false })}
+            aria-label={`Settings: ${me.display_name}`}
+            title="Settings"
+          >
             <Avatar user={me} size={28} />
             <span className="ellipsis">{me.display_name}</span>
             <PresenceDot userId={me.id} />
@@ -114,7 +126,13 @@ function ThemeToggle() {
   const next = theme === 'system' ? 'dark' : theme === 'dark' ? 'light' : 'system';
   const icon = theme === 'dark' ? '🌙' : theme === 'light' ? '☀️' : '🖥️';
   return (
-    <button type="button" className="icon-button" aria-label={`Theme: ${theme}. Switch to ${next}`} title={`Theme: ${theme}`} onClick={() => ui.set({ theme: next })}>
+    <button
+      type="button"
+      className="icon-button"
+      aria-label={`Theme: ${theme}. Switch to ${next}`}
+      title={`Theme: ${theme}`}
+      onClick={() => ui.set({ theme: next })}
+    >
       <span aria-hidden="true">{icon}</span>
     </button>
   );

@@ -26,9 +26,28 @@ export function PresenceDot({ userId }: { userId: string }) {
 }
 
 /** A button with only an icon: the name is for screen readers and the tooltip. */
-export function IconButton({ label, icon, onClick, pressed, className }: { label: string; icon: string; onClick: () => void; pressed?: boolean; className?: string }) {
+export function IconButton({
+  label,
+  icon,
+  onClick,
+  pressed,
+  className,
+}: {
+  label: string;
+  icon: string;
+  onClick: () => void;
+  pressed?: boolean;
+  className?: string;
+}) {
   return (
-    <button type="button" className={`icon-button ${className ?? ''}`} aria-label={label} title={label} onClick={onClick} {...(pressed === undefined ? {} : { 'aria-pressed': pressed })}>
+    <button
+      type="button"
+      className={`icon-button ${className ?? ''}`}
+      aria-label={label}
+      title={label}
+      onClick={onClick}
+      {...(pressed === undefined ? {} : { 'aria-pressed': pressed })}
+    >
       <span aria-hidden="true">{icon}</span>
     </button>
   );

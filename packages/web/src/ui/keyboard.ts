@@ -5,7 +5,8 @@ import { store } from '../state/store.ts';
 import { ui } from '../state/ui.ts';
 import { preloadSearch } from './panels/PanelHost.tsx';
 
-const typingIn = (el: EventTarget | null) => el instanceof HTMLElement && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+const typingIn = (el: EventTarget | null) =>
+  el instanceof HTMLElement && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
 
 /** App-wide shortcuts (listed in the `?` overlay). */
 export function installShortcuts(currentRoom: () => string | null): () => void {
@@ -27,7 +28,11 @@ export function installShortcuts(currentRoom: () => string | null): () => void {
       const rooms = sortedRooms(store.get().rooms);
       const i = rooms.findIndex((r) => r.id === currentRoom());
       let target;
-      if (e.shiftKey) target = e.key === 'ArrowDown' ? [...rooms.slice(i + 1), ...rooms.slice(0, i + 1)].find((r) => r.unread_count > 0 && r.id !== currentRoom()) : undefined;
+      if (e.shiftKey)
+        target =
+          e.key === 'ArrowDown'
+            ? [...rooms.slice(i + 1), ...rooms.slice(0, i + 1)].find((r) => r.unread_count > 0 && r.id !== currentRoom())
+            : undefined;
       else target = rooms[(i + (e.key === 'ArrowDown' ? 1 : rooms.length - 1)) % rooms.length];
       if (target) navigate(roomPath(target.id));
       return;

@@ -12,7 +12,15 @@ import { webBuild } from './build.ts';
 export const CHROMIUM = process.env.TEST_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Quiet, deterministic Chromium: no sandbox (containers, root), no GPU, nothing fetched on its own. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-sync',
+];
 
 /**
  * Why the browser suites cannot run here (a message for `skip`), or false when they can. In CI a
@@ -93,7 +101,12 @@ export async function openTab(browser: Browser, server: Pick<TestServer, 'url'>,
     cspViolations: [],
     failedRequests: [],
     all() {
-      return [...this.consoleErrors.map((e) => `console: ${e}`), ...this.pageErrors.map((e) => `page: ${e}`), ...this.cspViolations.map((e) => `csp: ${e}`), ...this.failedRequests.map((e) => `request: ${e}`)];
+      return [
+        ...this.consoleErrors.map((e) => `console: ${e}`),
+        ...this.pageErrors.map((e) => `page: ${e}`),
+        ...this.cspViolations.map((e) => `csp: ${e}`),
+        ...this.failedRequests.map((e) => `request: ${e}`),
+      ];
     },
   };
   await context.exposeBinding('__roomsCspViolation', (_source, line: string) => void problems.cspViolations.push(line));
@@ -107,7 +120,8 @@ export async function openTab(browser: Browser, server: Pick<TestServer, 'url'>,
     if (r.url().startsWith(server.url)) problems.failedRequests.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText ?? 'failed'}`);
   });
   page.on('response', (r) => {
-    if (r.status() >= 400 && r.url().startsWith(server.url)) problems.failedRequests.push(`${r.request().method()} ${r.url()}: ${r.status()}`);
+    if (r.status() >= 400 && r.url().startsWith(server.url))
+      problems.failedRequests.push(`${r.request().method()} ${r.url()}: ${r.status()}`);
   });
   return { context, page, problems };
 }
@@ -122,7 +136,12 @@ export interface Person extends Tab {
  * admin) and a browser context of their own. The pages are blank: log in through the app as the
  * test needs (the app decides how a session is kept).
  */
-export async function openPeople(browser: Browser, server: Pick<TestServer, 'url'>, n: number, opts: ContextOptions = {}): Promise<Person[]> {
+export async function openPeople(
+  browser: Browser,
+  server: Pick<TestServer, 'url'>,
+  n: number,
+  opts: ContextOptions = {},
+): Promise<Person[]> {
   const people: Person[] = [];
   for (let i = 0; i < n; i++) {
     const user = await signup(server.url);

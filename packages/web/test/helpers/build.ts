@@ -9,7 +9,8 @@ import { ensureWebBuild, WEB_DIST } from '../../../../scripts/web-build.ts';
  */
 export function webBuild(): string {
   if (process.env.CI) {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`${WEB_DIST} has no index.html: npm ci should have built it (npm run build:web)`);
+    if (!existsSync(join(WEB_DIST, 'index.html')))
+      throw new Error(`${WEB_DIST} has no index.html: npm ci should have built it (npm run build:web)`);
   } else {
     ensureWebBuild();
   }

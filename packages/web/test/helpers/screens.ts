@@ -31,20 +31,32 @@ export interface Seed {
 export async function seed(baseUrl: string): Promise<Seed> {
   const person = async (username: string, displayName: string) => {
     const client = new RoomsClient({ baseUrl });
-    const { user, token } = await client.auth.signup({ username, email: `${username}@example.test`, password: PASSWORD, setup_token: TEST_SETUP_TOKEN, display_name: displayName });
+    const { user, token } = await client.auth.signup({
+      username,
+      email: `${username}@example.test`,
+      password: PASSWORD,
+      setup_token: TEST_SETUP_TOKEN,
+      display_name: displayName,
+    });
     return { client: new RoomsClient({ baseUrl, token }), user: { id: user.id, username, password: PASSWORD, token } };
   };
   const alice = await person('alice', 'Alice Liddell');
   const bob = await person('bob', 'Bob Builder');
   const carol = await person('carol', 'Carol Danvers');
   await bob.client.users.updateMe({ status_message: 'Building things', bio: 'I fix what breaks.' });
-  const general = await alice.client.rooms.create({ name: 'general', type: 'public', description: 'Everything and nothing', categories: ['general'] });
+  const general = await alice.client.rooms.create({
+    name: 'general',
+    type: 'public',
+    description: 'Everything and nothing',
+    categories: ['general'],
+  });
   await bob.client.rooms.join(general.id);
   await carol.client.rooms.join(general.id);
   await alice.client.rooms.create({ name: 'random', type: 'public', description: 'Off topic', categories: ['social'] });
   const design = await alice.client.rooms.create({ name: 'design', type: 'private', description: 'Sketches and mock-ups' });
   const { room: direct } = await alice.client.rooms.openDirect(bob.user.id);
-  const say = async (who: typeof alice, roomId: string, content: string, parent_id?: string) => (await who.client.messages.send(roomId, { content, ...(parent_id ? { parent_id } : {}) })).message;
+  const say = async (who: typeof alice, roomId: string, content: string, parent_id?: string) =>
+    (await who.client.messages.send(roomId, { content, ...(parent_id ? { parent_id } : {}) })).message;
   const welcome = await say(alice, general.id, 'Welcome to **Rooms** 👋 Say hello, and read the [guide](https://example.com/guide).');
   await bob.client.messages.react(welcome.id, '👍');
   await carol.client.messages.react(welcome.id, '🎉');
@@ -68,7 +80,11 @@ export async function logIn(page: Page, user: SeedUser): Promise<void> {
   await page.getByLabel('Username or email').fill(user.username);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('navigation', { name: 'Rooms' }).or(page.getByRole('button', { name: 'Open the room list' })).first().waitFor();
+  await page
+    .getByRole('navigation', { name: 'Rooms' })
+    .or(page.getByRole('button', { name: 'Open the room list' }))
+    .first()
+    .waitFor();
 }
 
 export interface Screen {
@@ -94,8 +110,16 @@ const room = async (page: Page, id: string) => {
 const panel = (page: Page, name: string) => page.getByRole('complementary', { name, exact: true });
 
 export const SCREENS: Screen[] = [
-  { name: 'login', as: null, open: async (page) => void (await goto(page, '/'), await page.getByRole('button', { name: 'Log in' }).waitFor()) },
-  { name: 'signup', as: null, open: async (page) => void (await goto(page, '/signup'), await page.getByRole('button', { name: 'Create account' }).waitFor()) },
+  {
+    name: 'login',
+    as: null,
+    open: async (page) => void (await goto(page, '/'), await page.getByRole('button', { name: 'Log in' }).waitFor()),
+  },
+  {
+    name: 'signup',
+    as: null,
+    open: async (page) => void (await goto(page, '/signup'), await page.getByRole('button', { name: 'Create account' }).waitFor()),
+  },
   { name: 'room', as: 'alice', open: (page, s) => room(page, s.rooms.general.id) },
   {
     name: 'thread',

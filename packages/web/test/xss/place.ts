@@ -98,7 +98,10 @@ export async function placePayloads(base: string, payloads: readonly string[] = 
   const stranger = await signup(base, { username: 'stranger', display_name: 'Stranger' });
   const blocker = await signup(base, { username: 'blocker', display_name: 'Blocker' });
 
-  const shared = await must('shared room', v.api.post('/rooms', { name: SHARED_ROOM, type: 'public', description: 'Every payload as a message, a reply and a pin' }));
+  const shared = await must(
+    'shared room',
+    v.api.post('/rooms', { name: SHARED_ROOM, type: 'public', description: 'Every payload as a message, a reply and a pin' }),
+  );
   const bans = await must('bans room', v.api.post('/rooms', { name: BANS_ROOM, type: 'private' }));
 
   // One person per payload, carrying it in every personal field that takes it.
@@ -114,7 +117,11 @@ export async function placePayloads(base: string, payloads: readonly string[] = 
       bio: payload,
       website: payload,
       avatar_url: payload,
-      ...Object.fromEntries([...TEXT_FIELDS.map((f) => [`profile.${f}`, payload]), ...LIST_FIELDS.map((f) => [`profile.${f}`, [payload]]), ['profile.phone', payload]]),
+      ...Object.fromEntries([
+        ...TEXT_FIELDS.map((f) => [`profile.${f}`, payload]),
+        ...LIST_FIELDS.map((f) => [`profile.${f}`, [payload]]),
+        ['profile.phone', payload],
+      ]),
     };
     const bodyOf = (entries: [string, unknown][]) => {
       const body: Record<string, unknown> = {};
@@ -131,7 +138,10 @@ export async function placePayloads(base: string, payloads: readonly string[] = 
       const parsed = ProfileUpdate.safeParse(body);
       if (!parsed.success) return false;
       const { display_name: name, status_message: status } = parsed.data;
-      return (name === undefined || codePoints(name) <= DEFAULT_SERVER_LIMITS.display_name.max) && (!status || codePoints(status) <= DEFAULT_SERVER_LIMITS.status_message.max);
+      return (
+        (name === undefined || codePoints(name) <= DEFAULT_SERVER_LIMITS.display_name.max) &&
+        (!status || codePoints(status) <= DEFAULT_SERVER_LIMITS.status_message.max)
+      );
     };
     const valid = Object.entries(fields).filter(([k, value]) => takes(bodyOf([[k, value]])));
     const invalid = Object.entries(fields).filter(([k]) => !valid.some(([v]) => v === k));
@@ -153,7 +163,10 @@ export async function placePayloads(base: string, payloads: readonly string[] = 
     count('avatar URL (as is)', stored.avatar_url !== null);
     // A picture from another origin is a remote load by design (the CSP's img-src refuses it): the
     // payload rides in the fragment of an address on the test server, so any foreign load is a leak.
-    const urls = { avatar_url: `${base}/no-such-avatar.png#${payload}`, ...(website === null ? { website: `https://site.example/#${payload}` } : {}) };
+    const urls = {
+      avatar_url: `${base}/no-such-avatar.png#${payload}`,
+      ...(website === null ? { website: `https://site.example/#${payload}` } : {}),
+    };
     const withUrls = ProfileUpdate.safeParse(urls).success ? await tryCall(`#${n} urls`, api.patch('/users/me', urls)) : null;
     count('avatar URL (in a URL)', withUrls !== null);
     if (website === null) {
@@ -176,10 +189,17 @@ export async function placePayloads(base: string, payloads: readonly string[] = 
 
     // A public room named and described by the payload, owned by this person, who adds the viewer
     // (a room_invite notification naming the room) and mentions them in it.
-    let room = await tryCall(`#${n} room`, api.post('/rooms', { name: payload, type: 'public', description: payload, categories: ['general'] }));
+    let room = await tryCall(
+      `#${n} room`,
+      api.post('/rooms', { name: payload, type: 'public', description: payload, categories: ['general'] }),
+    );
     const nameIsPayload = room !== null;
     count('room name', nameIsPayload);
-    if (!room) room = await must(`#${n} room (plain name)`, api.post('/rooms', { name: `Room ${n}`, type: 'public', description: payload, categories: ['general'] }));
+    if (!room)
+      room = await must(
+        `#${n} room (plain name)`,
+        api.post('/rooms', { name: `Room ${n}`, type: 'public', description: payload, categories: ['general'] }),
+      );
     count('room description', room.description !== null);
     count('room category', (await tryCall(`#${n} category`, api.put(`/rooms/${room.id}`, { categories: [payload] }))) !== null);
     await must(`#${n} add viewer`, api.post(`/rooms/${room.id}/members`, { user_id: v.id }));
@@ -220,12 +240,16 @@ export async function placePayloads(base: string, payloads: readonly string[] = 
     (await must('thread 2', v.api.post(`/rooms/${shared.id}/messages`, { content: 'Thread two: replies carry payloads' }))).id as string,
   ];
   await pool(carriers, 12, async (c, i) => {
-    const reply = await must(`#${c.n} reply`, c.user.api.post(`/rooms/${shared.id}/messages`, { content: c.payload, parent_id: threads[i % 2] }));
+    const reply = await must(
+      `#${c.n} reply`,
+      c.user.api.post(`/rooms/${shared.id}/messages`, { content: c.payload, parent_id: threads[i % 2] }),
+    );
     c.replyId = reply.id;
     count('thread reply (reply notification excerpt)', true);
   });
   // The viewer's newest message: everyone reacts (three emoji) and reads it (receipts name them).
-  const reactTo = (await must('react to', v.api.post(`/rooms/${shared.id}/messages`, { content: 'React to this and read it' }))).id as string;
+  const reactTo = (await must('react to', v.api.post(`/rooms/${shared.id}/messages`, { content: 'React to this and read it' })))
+    .id as string;
   const last = await must('shared room', v.api.get(`/rooms/${shared.id}`));
   await pool(carriers, 12, async (c, i) => {
     await must(`#${c.n} react`, c.user.api.post(`/messages/${reactTo}/reactions`, { emoji: EMOJI[i % EMOJI.length] }));
@@ -236,7 +260,10 @@ export async function placePayloads(base: string, payloads: readonly string[] = 
   await pool(carriers, 8, async (c) => {
     await must(`#${c.n} pin`, v.api.post(`/messages/${c.messageId}/pin`));
     count('pinned message', true);
-    count('ban reason', (await tryCall(`#${c.n} ban`, v.api.post(`/rooms/${bans.id}/bans`, { user_id: c.user.id, reason: c.payload }))) !== null);
+    count(
+      'ban reason',
+      (await tryCall(`#${c.n} ban`, v.api.post(`/rooms/${bans.id}/bans`, { user_id: c.user.id, reason: c.payload }))) !== null,
+    );
   });
 
   // Someone who blocks the viewer: messages to them are refused and stay on screen as failed.
@@ -244,7 +271,7 @@ export async function placePayloads(base: string, payloads: readonly string[] = 
   await must('block', blocker.api.post(`/users/${v.id}/block`));
 
   const refused: Record<string, string> = {
-    'room category': 'categories come from the server\'s ROOM_CATEGORIES (1-30 of a-z 0-9 _ -, checked at start); the API refuses any other',
+    'room category': "categories come from the server's ROOM_CATEGORIES (1-30 of a-z 0-9 _ -, checked at start); the API refuses any other",
     username: 'a-z, 0-9 and _ only',
     'profile phone': 'digits, spaces and + ( ) - . only',
     'birth date, height, weight': 'a date and numbers',

@@ -94,7 +94,8 @@ export async function openWatched(browser: Browser, server: TestServer, opts: Om
   const popups: string[] = [];
   /** The app's own tabs, each with the screen it shows; any other page is a popup. */
   const tabs = new Map<Page, string>();
-  const add = (kind: Finding['kind'], detail: string, page: Page | null) => findings.push({ kind, detail, screen: (page && tabs.get(page)) ?? 'a popup' });
+  const add = (kind: Finding['kind'], detail: string, page: Page | null) =>
+    findings.push({ kind, detail, screen: (page && tabs.get(page)) ?? 'a popup' });
 
   // The trap counts in any page (a popup too); the DOM check only in the app's tabs (a popup
   // showing a browser error page has markup of its own).
@@ -180,4 +181,3 @@ export async function poke(scope: Locator): Promise<void> {
   for (const at of await centres()) await page.mouse.click(at.x, at.y);
   await page.mouse.move(0, 0);
 }
-

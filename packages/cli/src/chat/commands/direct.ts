@@ -32,10 +32,12 @@ export const send: Command = {
         if (s.live.status === 'connected') {
           // One call: the server opens the direct room if there is none, and sends.
           const files = takeAttachments(s);
-          await s.client.messages.sendToUser(person.id, { content: parsed.rest, ...(files.ids.length ? { attachments: files.ids } : {}) }).catch((err: unknown) => {
-            files.restore();
-            throw err;
-          });
+          await s.client.messages
+            .sendToUser(person.id, { content: parsed.rest, ...(files.ids.length ? { attachments: files.ids } : {}) })
+            .catch((err: unknown) => {
+              files.restore();
+              throw err;
+            });
           return online.has(person.id) ? 'sent.' : 'stored for when they come back.';
         }
         // The connection is down: the outbox sends it once it is back.

@@ -27,7 +27,25 @@ const help: Command = {
   },
 };
 
-export const COMMANDS: Command[] = [who, last, active, send, hide, broadcast, blacklist, whitelist, check, rooms, join, upload, say, history, search, logout, help];
+export const COMMANDS: Command[] = [
+  who,
+  last,
+  active,
+  send,
+  hide,
+  broadcast,
+  blacklist,
+  whitelist,
+  check,
+  rooms,
+  join,
+  upload,
+  say,
+  history,
+  search,
+  logout,
+  help,
+];
 const BY_NAME = new Map(COMMANDS.map((c) => [c.name, c]));
 
 /** Runs one typed line; every failure becomes a line of explanation, never a crash. */

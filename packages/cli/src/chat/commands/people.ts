@@ -4,7 +4,11 @@ import type { ChatSession } from '../session.ts';
 import { type Command, count, none, text, UsageError } from './types.ts';
 
 /** "alice (you), bob (away) … and 3 more", and how many there are. */
-async function listing(s: ChatSession, state: 'online' | 'connected' | 'active', minutes?: number): Promise<{ text: string; total: number }> {
+async function listing(
+  s: ChatSession,
+  state: 'online' | 'connected' | 'active',
+  minutes?: number,
+): Promise<{ text: string; total: number }> {
   const { items, total } = await s.client.presence.list(minutes === undefined ? { state } : { state, minutes });
   const more = total > items.length ? ` … and ${total - items.length} more` : '';
   return { text: total === 0 ? 'nobody' : `${names(items, s.me.username)}${more}`, total };
@@ -62,15 +66,24 @@ export const check: Command = {
     if (!target) return s.print(`${name}: unknown user.`);
     const [view, online] = await Promise.all([s.client.users.get(target.id), s.client.presence.list({ state: 'active', minutes: 60 })]);
     const presence = online.items.find((e) => e.user.id === target.id);
-    const status = presence ? `${presence.status}${presence.last_active ? `, last active ${clock(presence.last_active)}` : ''}` : `offline${view.last_seen ? `, last seen ${view.last_seen.slice(0, 16).replace('T', ' ')} UTC` : ''}`;
+    const status = presence
+      ? `${presence.status}${presence.last_active ? `, last active ${clock(presence.last_active)}` : ''}`
+      : `offline${view.last_seen ? `, last seen ${view.last_seen.slice(0, 16).replace('T', ' ')} UTC` : ''}`;
     const lines = [
       `${view.username}${view.display_name !== view.username ? ` — ${view.display_name}` : ''}${target.id === s.me.id ? ' (you)' : ''}`,
       `  status: ${status}`,
       `  member since ${view.created_at.slice(0, 10)} · ${view.followers_count} followers · ${view.following_count} following`,
     ];
-    for (const [label, value] of [['status message', view.status_message], ['bio', view.bio], ['website', view.website]] as const) if (value) lines.push(`  ${label}: ${value}`);
+    for (const [label, value] of [
+      ['status message', view.status_message],
+      ['bio', view.bio],
+      ['website', view.website],
+    ] as const)
+      if (value) lines.push(`  ${label}: ${value}`);
     const profile = Object.entries(view.profile).map(([k, v]) => `${k.replace(/_/g, ' ')}: ${Array.isArray(v) ? v.join(', ') : String(v)}`);
-    lines.push(profile.length > 0 ? `  ${profile.join(' · ')}` : `  no personal details ${target.id === s.me.id ? 'set' : 'visible to you'}`);
+    lines.push(
+      profile.length > 0 ? `  ${profile.join(' · ')}` : `  no personal details ${target.id === s.me.id ? 'set' : 'visible to you'}`,
+    );
     s.print(lines.join('\n'));
   },
 };

@@ -19,7 +19,11 @@ export const rooms: Command = {
     }
     if (mine.length === 0) lines.push('    none yet');
     const joinable = open.filter((r) => !mine.some((m) => m.id === r.id));
-    if (joinable.length > 0) lines.push('Public rooms to join:', ...joinable.map((r) => `    ${r.name} — ${r.member_count} member${r.member_count === 1 ? '' : 's'}`));
+    if (joinable.length > 0)
+      lines.push(
+        'Public rooms to join:',
+        ...joinable.map((r) => `    ${r.name} — ${r.member_count} member${r.member_count === 1 ? '' : 's'}`),
+      );
     s.print(lines.join('\n'));
   },
 };
@@ -79,6 +83,13 @@ export const history: Command = {
     const room = s.room;
     if (!room) return s.print('You are in no room: join one first (rooms lists them).');
     const { items } = await s.client.messages.list(room.id, { limit: n });
-    s.print(items.length === 0 ? `Nothing was said in ${room.name} yet.` : [`Last ${items.length} in ${room.name}:`, ...items.reverse().map((m) => historyLine(m, '  ', s.client.http.baseUrl, marksFor(s.term.tty).dim))].join('\n'));
+    s.print(
+      items.length === 0
+        ? `Nothing was said in ${room.name} yet.`
+        : [
+            `Last ${items.length} in ${room.name}:`,
+            ...items.reverse().map((m) => historyLine(m, '  ', s.client.http.baseUrl, marksFor(s.term.tty).dim)),
+          ].join('\n'),
+    );
   },
 };

@@ -26,11 +26,16 @@ async function roomLabel(s: ChatSession, room: SearchPage['items'][number]['room
 async function showPage(s: ChatSession, search: LastSearch): Promise<void> {
   let page: SearchPage;
   try {
-    page = await s.client.search(search.query, { limit: SEARCH_PAGE_SIZE, sort: search.sort, ...(search.cursor ? { cursor: search.cursor } : {}) });
+    page = await s.client.search(search.query, {
+      limit: SEARCH_PAGE_SIZE,
+      sort: search.sort,
+      ...(search.cursor ? { cursor: search.cursor } : {}),
+    });
   } catch (err) {
     // The server names what it could not read (an unknown operator, a bad date) or why it gave up
     // (a query too broad for its time budget): said as it is.
-    if (isRoomsApiError(err) && (err.code === 'invalid_query' || err.code === 'query_too_broad')) return s.print(`Cannot search for that: ${err.message}`);
+    if (isRoomsApiError(err) && (err.code === 'invalid_query' || err.code === 'query_too_broad'))
+      return s.print(`Cannot search for that: ${err.message}`);
     throw err;
   }
   const marks = marksFor(s.term.tty);
@@ -40,21 +45,28 @@ async function showPage(s: ChatSession, search: LastSearch): Promise<void> {
   last.set(s, search);
   const quoted = `"${oneLine(search.query)}"`;
   if (page.items.length === 0) return s.print(first === 1 ? `No results for ${quoted}.` : `No more results for ${quoted}.`);
-  const heading = first === 1 ? `${resultCount(page.total, page.total_exact)} for ${quoted}${search.sort === 'recent' ? ', newest first' : ''}:` : `Results ${first}–${search.shown} for ${quoted}:`;
+  const heading =
+    first === 1
+      ? `${resultCount(page.total, page.total_exact)} for ${quoted}${search.sort === 'recent' ? ', newest first' : ''}:`
+      : `Results ${first}–${search.shown} for ${quoted}:`;
   const lines = [heading];
   for (const [i, hit] of page.items.entries()) {
     // A blank line between hits: each is read with the context around it.
     if (i > 0) lines.push('');
     lines.push(...hitLines(hit, await roomLabel(s, hit.room), marks));
   }
-  if (page.next_cursor) lines.push(`Showing ${search.shown} of ${page.total_exact ? '' : 'about '}${Math.max(page.total, search.shown)}: type search for the next ${SEARCH_PAGE_SIZE}.`);
+  if (page.next_cursor)
+    lines.push(
+      `Showing ${search.shown} of ${page.total_exact ? '' : 'about '}${Math.max(page.total, search.shown)}: type search for the next ${SEARCH_PAGE_SIZE}.`,
+    );
   else if (first > 1) lines.push('That is all.');
   s.print(lines.join('\n'));
 }
 
 export const search: Command = {
   name: 'search',
-  usage: 'search [--recent] QUERY   (words, "a phrase", -word, from:USER, in:ROOM, before:/after:/during:DATE, has:link|image|file; search alone: the next page)',
+  usage:
+    'search [--recent] QUERY   (words, "a phrase", -word, from:USER, in:ROOM, before:/after:/during:DATE, has:link|image|file; search alone: the next page)',
   summary: 'find messages in your rooms, the matches marked',
   async run(s, args) {
     const typed = args.trim();

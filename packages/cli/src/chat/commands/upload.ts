@@ -36,14 +36,21 @@ export const upload: Command = {
     const arg = args.trim();
     if (arg === '') {
       if (s.attachments.length === 0) return s.print('No files waiting: upload PATH adds one.');
-      return s.print([`Waiting to go with your next say or send:`, ...s.attachments.map((a) => `  ${attachmentLine(a, s.client.http.baseUrl)}`)].join('\n'));
+      return s.print(
+        [`Waiting to go with your next say or send:`, ...s.attachments.map((a) => `  ${attachmentLine(a, s.client.http.baseUrl)}`)].join(
+          '\n',
+        ),
+      );
     }
     if (arg === '--clear') {
       const n = s.attachments.length;
       s.attachments = [];
-      return s.print(n === 0 ? 'No files were waiting.' : `Dropped ${n} ${n === 1 ? 'file' : 'files'} (they are deleted from the server within a day).`);
+      return s.print(
+        n === 0 ? 'No files were waiting.' : `Dropped ${n} ${n === 1 ? 'file' : 'files'} (they are deleted from the server within a day).`,
+      );
     }
-    if (s.attachments.length >= ATTACHMENT_LIMITS.perMessage) return s.print(`A message carries at most ${ATTACHMENT_LIMITS.perMessage} files: say or send first.`);
+    if (s.attachments.length >= ATTACHMENT_LIMITS.perMessage)
+      return s.print(`A message carries at most ${ATTACHMENT_LIMITS.perMessage} files: say or send first.`);
     const path = pathOf(arg);
     const info = await stat(path).catch(() => null);
     if (!info?.isFile()) return s.print(`No file at ${path}.`);

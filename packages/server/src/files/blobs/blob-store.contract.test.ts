@@ -182,11 +182,29 @@ function blobStoreContract(store: () => BlobStore, { atomicPuts }: { atomicPuts:
     await Promise.all(rivals.map((d) => put(store(), 'c/contended.bin', d)));
     if (!atomicPuts) return;
     const final = (await read(store(), 'c/contended.bin'))!.data;
-    assert.ok(rivals.some((d) => d.equals(final)), 'the stored bytes are exactly one of the puts');
+    assert.ok(
+      rivals.some((d) => d.equals(final)),
+      'the stored bytes are exactly one of the puts',
+    );
   });
 
   it('refuses keys outside [a-z0-9/._-], with dot segments, empty segments or too long, in every operation', async () => {
-    const bad = ['', '../x', 'a/../b', 'a/./b', '/abs', 'a//b', 'a/', '.hidden', 'A.png', 'a b', 'a\0b', 'caf\u00e9', 'a\\b', 'x'.repeat(201)];
+    const bad = [
+      '',
+      '../x',
+      'a/../b',
+      'a/./b',
+      '/abs',
+      'a//b',
+      'a/',
+      '.hidden',
+      'A.png',
+      'a b',
+      'a\0b',
+      'caf\u00e9',
+      'a\\b',
+      'x'.repeat(201),
+    ];
     for (const key of bad) {
       await assert.rejects(put(store(), key, Buffer.from('x')), BlobKeyError, JSON.stringify(key));
       await assert.rejects(store().get(key), BlobKeyError);

@@ -27,7 +27,9 @@ const MAX_KEY_LENGTH = 200;
  */
 export function assertBlobKey(key: string): void {
   if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH || !key.split('/').every((s) => SEGMENT.test(s))) {
-    throw new BlobKeyError(`invalid blob key ${JSON.stringify(String(key).slice(0, 80))}: segments of [a-z0-9._-] starting with a letter or digit`);
+    throw new BlobKeyError(
+      `invalid blob key ${JSON.stringify(String(key).slice(0, 80))}: segments of [a-z0-9._-] starting with a letter or digit`,
+    );
   }
 }
 

@@ -28,7 +28,8 @@ export const RATIO_FLOOR = 4 * 1024 * 1024;
 export const NESTED_ARCHIVE_MAX = 16 * 1024 * 1024;
 
 /** Entry names Windows runs when they are opened: what email gateways refuse inside archives. */
-const RUNNABLE = /\.(exe|dll|scr|com|pif|cpl|msi|msp|msc|sys|bat|cmd|vbs|vbe|jse|wsf|wsh|wsc|hta|ps1|psm1|lnk|sct|reg|application|gadget)$/i;
+const RUNNABLE =
+  /\.(exe|dll|scr|com|pif|cpl|msi|msp|msc|sys|bat|cmd|vbs|vbe|jse|wsf|wsh|wsc|hta|ps1|psm1|lnk|sct|reg|application|gadget)$/i;
 /** Names that claim to be data; a script behind one of them is disguised. */
 const DATA_NAME = /\.(jpe?g|png|gif|webp|bmp|tiff?|heic|pdf|docx?|xlsx?|pptx?|odt|ods|rtf|mp3|mp4|m4a|ogg|webm|wav|mov|avi|zip)$/i;
 /** Scripts have no place among an Office document's parts (an archive of source code may hold them). */
@@ -43,7 +44,10 @@ const OFFICE_SCRIPT_MARKERS: [RegExp, string][] = [
   [/<script[\s>]/i, 'a <script> element'],
   [/<hta:application/i, 'an HTML application'],
   [/=\s*["'](javascript|vbscript|livescript|mhtml|ms-msdt|search-ms|ms-officecmd|ms-excel|ms-word):/i, 'a script or protocol-handler link'],
-  [/Target\s*=\s*["'](?!https?:|mailto:|#|[^"':]*["'])[^"']*["'][^>]*TargetMode\s*=\s*["']External/i, 'an external link to a non-web protocol'],
+  [
+    /Target\s*=\s*["'](?!https?:|mailto:|#|[^"':]*["'])[^"']*["'][^>]*TargetMode\s*=\s*["']External/i,
+    'an external link to a non-web protocol',
+  ],
   [/relationships\/attachedTemplate["'][^>]*TargetMode\s*=\s*["']External/i, 'a remote template'],
 ];
 
@@ -90,7 +94,10 @@ async function inspect(source: string | Buffer, label: string, depth: number, li
   }
   try {
     if (budget.entries + zip.entryCount > limits.maxEntries) {
-      throw new Refused({ code: 'unsafe_archive', reason: `${label} has ${zip.entryCount} entries, more than the ${limits.maxEntries} allowed` });
+      throw new Refused({
+        code: 'unsafe_archive',
+        reason: `${label} has ${zip.entryCount} entries, more than the ${limits.maxEntries} allowed`,
+      });
     }
     const entries = await readDirectory(zip, label, limits, budget);
     checkOverlaps(entries, label);
@@ -117,16 +124,23 @@ async function readDirectory(zip: ZipFile, label: string, limits: ArchiveLimits,
     budget.entries += 1;
     budget.declared += entry.uncompressedSize;
     if (budget.declared > limits.maxExpandedBytes) {
-      throw new Refused({ code: 'unsafe_archive', reason: `${label} declares more than ${limits.maxExpandedBytes} bytes once expanded (a zip bomb)` });
+      throw new Refused({
+        code: 'unsafe_archive',
+        reason: `${label} declares more than ${limits.maxExpandedBytes} bytes once expanded (a zip bomb)`,
+      });
     }
     if (entry.uncompressedSize > RATIO_FLOOR && entry.uncompressedSize / Math.max(1, entry.compressedSize) > limits.maxRatio) {
       throw new Refused({ code: 'unsafe_archive', reason: `${name} declares a compression ratio above ${limits.maxRatio}:1 (a zip bomb)` });
     }
     if (entry.isEncrypted()) throw new Refused({ code: 'unsafe_archive', reason: `${name} is encrypted and cannot be inspected` });
     if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
-      throw new Refused({ code: 'unsafe_archive', reason: `${name} uses compression method ${entry.compressionMethod}, which cannot be inspected` });
+      throw new Refused({
+        code: 'unsafe_archive',
+        reason: `${name} uses compression method ${entry.compressionMethod}, which cannot be inspected`,
+      });
     }
-    if (RUNNABLE.test(entry.fileName)) throw new Refused({ code: 'malware_detected', reason: `${name} is a program or script Windows would run` });
+    if (RUNNABLE.test(entry.fileName))
+      throw new Refused({ code: 'malware_detected', reason: `${name} is a program or script Windows would run` });
     if (OFFICE_CODE.test(entry.fileName)) throw new Refused({ code: 'malware_detected', reason: `${name} carries macros or ActiveX code` });
     entries.push(entry);
   }
@@ -144,7 +158,15 @@ function checkOverlaps(entries: Entry[], label: string): void {
   }
 }
 
-async function inspectEntry(zip: ZipFile, entry: Entry, name: string, office: boolean, depth: number, limits: ArchiveLimits, budget: Budget): Promise<void> {
+async function inspectEntry(
+  zip: ZipFile,
+  entry: Entry,
+  name: string,
+  office: boolean,
+  depth: number,
+  limits: ArchiveLimits,
+  budget: Budget,
+): Promise<void> {
   const signatures = new SignatureSearch();
   const markup = office && /\.(xml|rels|vml)$/i.test(entry.fileName) ? new MarkupSearch() : null;
   const headParts: Buffer[] = [];
@@ -161,7 +183,10 @@ async function inspectEntry(zip: ZipFile, entry: Entry, name: string, office: bo
       size += chunk.length;
       budget.expanded += chunk.length;
       if (budget.expanded > limits.maxExpandedBytes) {
-        throw new Refused({ code: 'unsafe_archive', reason: `the archive expands to more than ${limits.maxExpandedBytes} bytes (a zip bomb)` });
+        throw new Refused({
+          code: 'unsafe_archive',
+          reason: `the archive expands to more than ${limits.maxExpandedBytes} bytes (a zip bomb)`,
+        });
       }
       if (size > RATIO_FLOOR && size / Math.max(1, entry.compressedSize) > limits.maxRatio) {
         throw new Refused({ code: 'unsafe_archive', reason: `${name} expands more than ${limits.maxRatio} times (a zip bomb)` });
@@ -182,7 +207,8 @@ async function inspectEntry(zip: ZipFile, entry: Entry, name: string, office: bo
         if (headLength >= 4) {
           decided = true;
           if (startsLikeZip(Buffer.concat(headParts))) {
-            if (depth + 1 > limits.maxDepth) throw new Refused({ code: 'unsafe_archive', reason: `archives are nested more than ${limits.maxDepth} deep (${name})` });
+            if (depth + 1 > limits.maxDepth)
+              throw new Refused({ code: 'unsafe_archive', reason: `archives are nested more than ${limits.maxDepth} deep (${name})` });
             [nested, nestedLength] = [early, size];
           }
           early = [];
@@ -201,7 +227,8 @@ async function inspectEntry(zip: ZipFile, entry: Entry, name: string, office: bo
   const found = signatures.end();
   if (found) throw new Refused({ code: found.code, reason: `${name}: ${found.reason}` });
   const script = scriptAtStart(Buffer.concat(headParts));
-  if (script && DATA_NAME.test(entry.fileName)) throw new Refused({ code: 'malware_detected', reason: `${name} is ${script} disguised by its name` });
+  if (script && DATA_NAME.test(entry.fileName))
+    throw new Refused({ code: 'malware_detected', reason: `${name} is ${script} disguised by its name` });
   if (nested) {
     await inspect(Buffer.concat(nested, nestedLength), name, depth + 1, limits, budget);
   }

@@ -43,14 +43,21 @@ describe('built-in scanner: valid files are accepted', () => {
     'a PNG (sharp)': async () => (await smallImages()).png,
     'a JPEG (sharp)': async () => (await smallImages()).jpeg,
     'a progressive JPEG of noise': () =>
-      sharp(randomBytes(256 * 256 * 3), { raw: { width: 256, height: 256, channels: 3 } }).jpeg({ progressive: true, quality: 95 }).toBuffer(),
+      sharp(randomBytes(256 * 256 * 3), { raw: { width: 256, height: 256, channels: 3 } })
+        .jpeg({ progressive: true, quality: 95 })
+        .toBuffer(),
     'a JPEG with a second JPEG after EOI (MPF preview)': async () => {
       const { jpeg } = await smallImages();
       return Buffer.concat([jpeg, jpeg]);
     },
     'an animated GIF (sharp)': () =>
-      sharp(randomBytes(32 * 64 * 4), { raw: { width: 32, height: 64, channels: 4, pageHeight: 32 } as never }).gif().toBuffer(),
-    'a WebP (sharp)': () => sharp({ create: { width: 40, height: 30, channels: 3, background: '#08f' } }).webp().toBuffer(),
+      sharp(randomBytes(32 * 64 * 4), { raw: { width: 32, height: 64, channels: 4, pageHeight: 32 } as never })
+        .gif()
+        .toBuffer(),
+    'a WebP (sharp)': () =>
+      sharp({ create: { width: 40, height: 30, channels: 3, background: '#08f' } })
+        .webp()
+        .toBuffer(),
     'a PDF that talks about scripts': () => pdf('Put the <script> tag in the head; javascript: URLs are risky'),
     'a PDF with a trailing newline pad': () => Buffer.concat([pdf(), Buffer.from('\r\n\r\n  \0\0')]),
     'plain text with the word script': () => Buffer.from('The script of the play, and a #! in the middle of a line.\n'),
@@ -68,7 +75,8 @@ describe('built-in scanner: valid files are accepted', () => {
     'a normal docx with a hyperlink and text about <script>': () =>
       docx({
         body: '<w:p><w:r><w:t>Use &lt;script&gt; tags; javascript: URLs; the script was long.</w:t></w:r></w:p>',
-        documentRels: '<Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://example.com/a?b=c" TargetMode="External"/>',
+        documentRels:
+          '<Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://example.com/a?b=c" TargetMode="External"/>',
       }),
     'a docx with an embedded picture': async () => docx({ extra: [{ name: 'word/media/image1.jpeg', data: (await smallImages()).jpeg }] }),
     'a zip of 4 MiB runs of zeros (entries at the ratio floor, like test tensors in a wheel)': () =>
@@ -95,7 +103,21 @@ describe('built-in scanner: the valid-file corpus (every allowed type) passes', 
 describe('built-in scanner: data appended to each allowed format', async () => {
   const files = Object.fromEntries(await validCorpusFiles());
   const payload = Buffer.from('<?php system($_GET["c"]); ?>\n<script>alert(1)</script>\n');
-  for (const key of ['png', 'jpeg', 'gif', 'gifAnimated', 'webp', 'pdf', 'm4a', 'mp4', 'mp4MoovLast', 'ogg', 'oggVorbis', 'webmAudio', 'webmVideo']) {
+  for (const key of [
+    'png',
+    'jpeg',
+    'gif',
+    'gifAnimated',
+    'webp',
+    'pdf',
+    'm4a',
+    'mp4',
+    'mp4MoovLast',
+    'ogg',
+    'oggVorbis',
+    'webmAudio',
+    'webmVideo',
+  ]) {
     it(`refuses ${key} with a script appended`, async () => {
       const verdict = await scan(Buffer.concat([files[key]!.data, payload]));
       assert.equal(verdict.ok, false);
@@ -146,7 +168,18 @@ describe('createScanner', () => {
     assert.equal(verdict.ok, false);
     if (!verdict.ok) assert.match(verdict.reason, /nested more than 1 deep/);
     const few = createScanner(loadConfig({ ARCHIVE_MAX_ENTRIES: '1' }));
-    assert.equal((await scan(buildZip([{ name: 'a', data: Buffer.from('1') }, { name: 'b', data: Buffer.from('2') }]), few)).ok, false);
+    assert.equal(
+      (
+        await scan(
+          buildZip([
+            { name: 'a', data: Buffer.from('1') },
+            { name: 'b', data: Buffer.from('2') },
+          ]),
+          few,
+        )
+      ).ok,
+      false,
+    );
   });
 });
 
@@ -186,7 +219,13 @@ describe('built-in scanner: bounds', () => {
     const s = new BuiltinScanner({ ...limits, maxEntries: 10 });
     const six = buildZip(Array.from({ length: 6 }, (_, i) => ({ name: `${i}.txt`, data: Buffer.from('x') })));
     assert.deepEqual(await scan(six, s), { ok: true });
-    const verdict = await scan(buildZip([{ name: 'a.zip', data: six }, { name: 'b.zip', data: six }]), s);
+    const verdict = await scan(
+      buildZip([
+        { name: 'a.zip', data: six },
+        { name: 'b.zip', data: six },
+      ]),
+      s,
+    );
     assert.equal(verdict.ok, false);
   });
 
@@ -213,9 +252,15 @@ describe('built-in scanner: bounds', () => {
 
   it('scans 10 MB files quickly', async (t) => {
     const noise = randomBytes(10 * 1024 * 1024);
-    const png = await sharp(randomBytes(1800 * 1800 * 3), { raw: { width: 1800, height: 1800, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+    const png = await sharp(randomBytes(1800 * 1800 * 3), { raw: { width: 1800, height: 1800, channels: 3 } })
+      .png({ compressionLevel: 0 })
+      .toBuffer();
     const zip = buildZip(Array.from({ length: 10 }, (_, i) => ({ name: `${i}.bin`, data: randomBytes(1024 * 1024), store: true })));
-    for (const [name, data] of [['random bytes', noise], ['PNG', png], ['zip of 10 x 1 MiB', zip]] as const) {
+    for (const [name, data] of [
+      ['random bytes', noise],
+      ['PNG', png],
+      ['zip of 10 x 1 MiB', zip],
+    ] as const) {
       const path = write(data);
       const start = performance.now();
       const verdict = await scanner.scan(path, { mimeType: null, size: data.length });

@@ -31,7 +31,7 @@ export class BuiltinScanner implements Scanner {
 
       const signatures = new SignatureSearch();
       const buf = Buffer.alloc(Math.min(CHUNK, Math.max(size, 1)));
-      for (let pos = 0; pos < size; ) {
+      for (let pos = 0; pos < size;) {
         const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
         if (bytesRead === 0) break;
         pos += bytesRead;
@@ -49,7 +49,11 @@ export class BuiltinScanner implements Scanner {
 
       if (startsLikeZip(head)) {
         if (!(await findZipEnd(fh, size))) {
-          return { ok: false, code: 'unsafe_archive', reason: 'the zip archive has no end record where it should be (truncated, or data appended after it)' };
+          return {
+            ok: false,
+            code: 'unsafe_archive',
+            reason: 'the zip archive has no end record where it should be (truncated, or data appended after it)',
+          };
         }
         const refusal = await inspectZip(path, this.limits);
         if (refusal) return { ok: false, ...refusal };

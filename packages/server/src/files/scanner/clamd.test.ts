@@ -18,7 +18,8 @@ import { ClamdScanner, createScanner, parseClamdUrl } from './index.ts';
  */
 const clamdUrl = process.env.TEST_CLAMD_URL || undefined;
 const clamdSocketUrl = process.env.TEST_CLAMD_SOCKET_URL || undefined;
-if (!clamdUrl && process.env.CI) throw new Error('TEST_CLAMD_URL is not set, and CI must not skip the clamd suite (scripts/clamd-test.sh starts clamd)');
+if (!clamdUrl && process.env.CI)
+  throw new Error('TEST_CLAMD_URL is not set, and CI must not skip the clamd suite (scripts/clamd-test.sh starts clamd)');
 
 /** A string only the test signature database knows (the built-in scanner lets it through). */
 const MARKER = Buffer.from('ROOMS-CLAMD-TEST-MARKER-5f3c9a');
@@ -109,7 +110,10 @@ describe('clamd scanner fails closed', () => {
 
   it('throws ScannerUnavailableError when clamd does not answer in time', async () => {
     const sockets: Socket[] = [];
-    const server = await listen((s) => { sockets.push(s); s.resume(); });
+    const server = await listen((s) => {
+      sockets.push(s);
+      s.resume();
+    });
     const start = performance.now();
     await assert.rejects(scanWith(new ClamdScanner(`tcp://127.0.0.1:${portOf(server)}`, 300), Buffer.from('x')), ScannerUnavailableError);
     assert.ok(performance.now() - start < 2000);
@@ -118,10 +122,19 @@ describe('clamd scanner fails closed', () => {
   });
 
   it('throws ScannerUnavailableError on an ERROR answer or a dropped connection', async () => {
-    const erroring = await listen((s) => { s.once('data', () => s.end('INSTREAM size limit exceeded. ERROR\0')); s.on('error', () => {}); });
-    await assert.rejects(scanWith(new ClamdScanner(`tcp://127.0.0.1:${portOf(erroring)}`, 2000), randomBytes(1024 * 1024)), ScannerUnavailableError);
+    const erroring = await listen((s) => {
+      s.once('data', () => s.end('INSTREAM size limit exceeded. ERROR\0'));
+      s.on('error', () => {});
+    });
+    await assert.rejects(
+      scanWith(new ClamdScanner(`tcp://127.0.0.1:${portOf(erroring)}`, 2000), randomBytes(1024 * 1024)),
+      ScannerUnavailableError,
+    );
     const dropping = await listen((s) => s.destroy());
-    await assert.rejects(scanWith(new ClamdScanner(`tcp://127.0.0.1:${portOf(dropping)}`, 2000), Buffer.from('x')), ScannerUnavailableError);
+    await assert.rejects(
+      scanWith(new ClamdScanner(`tcp://127.0.0.1:${portOf(dropping)}`, 2000), Buffer.from('x')),
+      ScannerUnavailableError,
+    );
     await new Promise((r) => erroring.close(r));
     await new Promise((r) => dropping.close(r));
   });

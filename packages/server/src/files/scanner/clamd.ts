@@ -96,8 +96,14 @@ export class ClamdScanner implements Scanner {
 
 function waitDrain(socket: Socket): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onDrain = () => { socket.off('close', onClose); resolve(); };
-    const onClose = () => { socket.off('drain', onDrain); reject(new Error('connection closed while sending')); };
+    const onDrain = () => {
+      socket.off('close', onClose);
+      resolve();
+    };
+    const onClose = () => {
+      socket.off('drain', onDrain);
+      reject(new Error('connection closed while sending'));
+    };
     socket.once('drain', onDrain);
     socket.once('close', onClose);
   });

@@ -150,7 +150,8 @@ async function jpegEnd(c: Cursor, start = 0): Promise<number | null> {
       const chunk = await c.peek(64 * 1024);
       if (chunk.length < 2) return null;
       let i = chunk.indexOf(0xff);
-      while (i !== -1 && i + 1 < chunk.length && (chunk[i + 1] === 0 || (chunk[i + 1]! >= 0xd0 && chunk[i + 1]! <= 0xd7))) i = chunk.indexOf(0xff, i + 2);
+      while (i !== -1 && i + 1 < chunk.length && (chunk[i + 1] === 0 || (chunk[i + 1]! >= 0xd0 && chunk[i + 1]! <= 0xd7)))
+        i = chunk.indexOf(0xff, i + 2);
       if (i !== -1 && i + 1 < chunk.length) {
         c.pos += i;
         break;
@@ -211,7 +212,9 @@ function vint(b: Buffer, at: number, keepMarker: boolean): { length: number; val
 }
 
 /** Matroska Segment children (level 1, plus Void and CRC-32) and Cluster children. */
-const SEGMENT_CHILDREN = new Set([0x114d9b74, 0x1549a966, 0x1654ae6b, 0x1f43b675, 0x1c53bb6b, 0x1941a469, 0x1043a770, 0x1254c367, 0xec, 0xbf]);
+const SEGMENT_CHILDREN = new Set([
+  0x114d9b74, 0x1549a966, 0x1654ae6b, 0x1f43b675, 0x1c53bb6b, 0x1941a469, 0x1043a770, 0x1254c367, 0xec, 0xbf,
+]);
 const CLUSTER_CHILDREN = new Set([0xe7, 0x5854, 0xa7, 0xab, 0xa3, 0xa0, 0xaf, 0xec, 0xbf]);
 const CLUSTER = 0x1f43b675;
 const SEGMENT = 0x18538067;
@@ -269,12 +272,22 @@ export async function findZipEnd(fh: FileHandle, size: number): Promise<{ eocdAt
   const base = size - tail.length;
   for (let i = tail.lastIndexOf(ZIP_EOCD); i !== -1; i = i > 0 ? tail.lastIndexOf(ZIP_EOCD, i - 1) : -1) {
     if (i + 22 > tail.length) continue;
-    if (i + 22 + tail.readUInt16LE(i + 20) === tail.length) return { eocdAt: base + i, cdSize: tail.readUInt32LE(i + 12), cdOffset: tail.readUInt32LE(i + 16) };
+    if (i + 22 + tail.readUInt16LE(i + 20) === tail.length)
+      return { eocdAt: base + i, cdSize: tail.readUInt32LE(i + 12), cdOffset: tail.readUInt32LE(i + 16) };
   }
   return null;
 }
 
-const NAMES = { png: 'PNG image', gif: 'GIF image', jpeg: 'JPEG image', webp: 'WebP image', pdf: 'PDF', mp4: 'MP4/M4A file', ogg: 'Ogg file', webm: 'WebM file' } as const;
+const NAMES = {
+  png: 'PNG image',
+  gif: 'GIF image',
+  jpeg: 'JPEG image',
+  webp: 'WebP image',
+  pdf: 'PDF',
+  mp4: 'MP4/M4A file',
+  ogg: 'Ogg file',
+  webm: 'WebM file',
+} as const;
 
 /** The format whose structure this scanner walks, from the first bytes (null: none of them). */
 export function walkableFormat(head: Buffer): keyof typeof NAMES | null {
@@ -309,9 +322,13 @@ export async function findPolyglot(fh: FileHandle, size: number, head: Buffer): 
     // A file whose structure cannot be walked is not an image a reader would show; the type check
     // and the image pipeline refuse it. Only data past a well-formed end is judged here.
     if (end !== null && end < size && !(await isHarmlessTail(fh, end, size, format !== 'pdf'))) {
-      return { code: 'malware_detected', reason: `${size - end} bytes of other data are appended after the end of the ${NAMES[format]} (a polyglot file)` };
+      return {
+        code: 'malware_detected',
+        reason: `${size - end} bytes of other data are appended after the end of the ${NAMES[format]} (a polyglot file)`,
+      };
     }
-    if (end === null && format === 'pdf') return { code: 'malware_detected', reason: 'data is appended after the end of the PDF (no %%EOF near the end of the file)' };
+    if (end === null && format === 'pdf')
+      return { code: 'malware_detected', reason: 'data is appended after the end of the PDF (no %%EOF near the end of the file)' };
   }
   const zip = await findZipEnd(fh, size);
   if (zip) {

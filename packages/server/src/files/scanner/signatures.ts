@@ -35,7 +35,9 @@ const checks: { magic: Buffer; check: Check }[] = [
 
 function elfAt(b: Buffer, at: number): string | null {
   if (at + 24 > b.length) return null;
-  const cls = b[at + 4]!, data = b[at + 5]!, version = b[at + 6]!;
+  const cls = b[at + 4]!,
+    data = b[at + 5]!,
+    version = b[at + 6]!;
   if ((cls !== 1 && cls !== 2) || (data !== 1 && data !== 2) || version !== 1) return null;
   const le = data === 1;
   const type = le ? b.readUInt16LE(at + 16) : b.readUInt16BE(at + 16);
@@ -56,7 +58,10 @@ function machOAt(b: Buffer, at: number): string | null {
   if (at + 28 > b.length) return null;
   const le = b[at] === 0xce || b[at] === 0xcf;
   const u32 = (o: number) => (le ? b.readUInt32LE(at + o) : b.readUInt32BE(at + o));
-  const cpu = u32(4), fileType = u32(12), ncmds = u32(16), sizeofcmds = u32(20);
+  const cpu = u32(4),
+    fileType = u32(12),
+    ncmds = u32(16),
+    sizeofcmds = u32(20);
   if (!MACHO_CPUS.has(cpu) || fileType < 1 || fileType > 12 || ncmds < 1 || ncmds > 4096 || sizeofcmds > 1 << 24) return null;
   return 'a Mach-O executable';
 }
@@ -105,7 +110,8 @@ export function searchWindow(b: Buffer, limit: number): Finding | null {
   for (const { magic, check } of checks) {
     for (let at = b.indexOf(magic); at !== -1 && at < limit; at = b.indexOf(magic, at + 1)) {
       const what = check(b, at);
-      if (what) return { code: 'malware_detected', reason: at === 0 ? `the file is ${what}` : `${what} is hidden inside the file (at byte ${at})` };
+      if (what)
+        return { code: 'malware_detected', reason: at === 0 ? `the file is ${what}` : `${what} is hidden inside the file (at byte ${at})` };
     }
   }
   return null;
@@ -120,7 +126,10 @@ const SCRIPT_STARTS: [RegExp, string][] = [
   [/^<(job|package|scriptlet)[\s>]/i, 'a Windows Script Host file'],
   [/^@?echo\s+off\b/i, 'a batch script'],
   [/^(option\s+explicit|set\s+\w+\s*=\s*(wscript\.)?createobject\s*\()/i, 'a VBScript'],
-  [/^(\$\w+\s*=|param\s*\(|function\s+[\w-]+\s*\{)[\s\S]{0,2000}?\b(invoke-expression|iex|new-object\s+(system\.)?net\.webclient|start-process|downloadstring)\b/i, 'a PowerShell script'],
+  [
+    /^(\$\w+\s*=|param\s*\(|function\s+[\w-]+\s*\{)[\s\S]{0,2000}?\b(invoke-expression|iex|new-object\s+(system\.)?net\.webclient|start-process|downloadstring)\b/i,
+    'a PowerShell script',
+  ],
 ];
 
 /**
@@ -130,7 +139,11 @@ const SCRIPT_STARTS: [RegExp, string][] = [
 export function scriptAtStart(head: Buffer): string | null {
   let text = head.subarray(0, 8192).toString('latin1');
   if (text.startsWith('\xef\xbb\xbf')) text = text.slice(3);
-  else if (text.startsWith('\xff\xfe') || text.startsWith('\xfe\xff')) text = head.subarray(2, 8192).toString(text.startsWith('\xff\xfe') ? 'utf16le' : 'latin1').replace(/\0/g, '');
+  else if (text.startsWith('\xff\xfe') || text.startsWith('\xfe\xff'))
+    text = head
+      .subarray(2, 8192)
+      .toString(text.startsWith('\xff\xfe') ? 'utf16le' : 'latin1')
+      .replace(/\0/g, '');
   text = text.replace(/^\s+/, '');
   for (const [re, what] of SCRIPT_STARTS) if (re.test(text)) return what;
   return null;

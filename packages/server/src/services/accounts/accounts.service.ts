@@ -100,7 +100,10 @@ const hashTicket = (ticket: string) => createHash('sha256').update(ticket).diges
 const signedOut = () => new DomainError('token_revoked', 'This session was signed out. Log in again.');
 /** Text a client sent about itself, kept short and on one line. */
 const clip = (v: string | undefined, max = 100): string | null => {
-  const t = v?.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, max);
+  const t = v
+    ?.replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .trim()
+    .slice(0, max);
   return t ? t : null;
 };
 
@@ -220,7 +223,10 @@ export class AccountsService {
   async authenticate(token: string, ip: string): Promise<Actor> {
     const claims = await this.d.tokens.verify(token);
     // Both reads at once: the session check adds no round trip to a request.
-    const [user, session] = await Promise.all([this.d.store.users.findById(claims.userId), this.d.store.sessions.find(claims.sessionId, this.nowIso())]);
+    const [user, session] = await Promise.all([
+      this.d.store.users.findById(claims.userId),
+      this.d.store.sessions.find(claims.sessionId, this.nowIso()),
+    ]);
     if (!user || !isActive(user)) throw new DomainError('unauthenticated', 'The token is not valid.');
     if (user.token_version !== claims.tokenVersion || !session || session.user_id !== user.id) throw signedOut();
     this.d.activity.used(session);
@@ -289,7 +295,12 @@ export class AccountsService {
    */
   async redeemWsTicket(ticket: string, ip: string): Promise<Actor> {
     const found = await this.d.store.tickets.consume(hashTicket(ticket), this.nowIso());
-    const [user, session] = found ? await Promise.all([this.d.store.users.findById(found.userId), found.sessionId ? this.d.store.sessions.find(found.sessionId, this.nowIso()) : undefined]) : [];
+    const [user, session] = found
+      ? await Promise.all([
+          this.d.store.users.findById(found.userId),
+          found.sessionId ? this.d.store.sessions.find(found.sessionId, this.nowIso()) : undefined,
+        ])
+      : [];
     if (!found || !user || !isActive(user) || user.token_version !== found.tokenVersion || session?.user_id !== user.id) {
       throw new DomainError('ticket_invalid', 'The ticket is not valid or has expired.');
     }
@@ -300,7 +311,8 @@ export class AccountsService {
   async changePassword(actor: Actor, current: string, next: string): Promise<Session> {
     checkPassword(this.limits, next, 'body.new_password');
     const user = await this.checkPassword(actor, current);
-    if (await this.d.hasher.verify(next, user.password_hash)) throw new DomainError('same_value', 'The new password must differ from the current one.');
+    if (await this.d.hasher.verify(next, user.password_hash))
+      throw new DomainError('same_value', 'The new password must differ from the current one.');
     await this.setPassword(actor.id, next, actor.sessionId);
     return this.continueSession(await this.load(actor.id), actor);
   }
@@ -352,10 +364,19 @@ export class AccountsService {
    * An operator's deactivation (`rooms admin deactivate`, or a server admin over the API): as
    * deactivate, without the password, and written to the audit log (actor null: the command line).
    */
-  async deactivateAccount(userId: string, by: { actorId: string | null; reason?: string | null } | null = { actorId: null }): Promise<void> {
+  async deactivateAccount(
+    userId: string,
+    by: { actorId: string | null; reason?: string | null } | null = { actorId: null },
+  ): Promise<void> {
     const now = this.d.clock.now();
     const version = await this.d.store.transaction(async (tx) => {
-      if (by) await writeAudit(tx, now.toISOString(), { actorId: by.actorId, action: 'account_deactivated', targetUserId: userId, reason: by.reason ?? null });
+      if (by)
+        await writeAudit(tx, now.toISOString(), {
+          actorId: by.actorId,
+          action: 'account_deactivated',
+          targetUserId: userId,
+          reason: by.reason ?? null,
+        });
       await tx.users.update(userId, {
         deactivated_at: now.toISOString(),
         purge_after: new Date(now.getTime() + this.d.deactivationDays * DAY_MS).toISOString(),
@@ -416,14 +437,20 @@ export class AccountsService {
 
   /** Live connections holding an older token version are closed, on every node. */
   private revoked(userId: string, tokenVersion: number, deactivated = false): Promise<void> {
-    return this.d.bus.publish({ kind: 'user', user_id: userId, type: 'session_revoked', data: { token_version: tokenVersion, deactivated } });
+    return this.d.bus.publish({
+      kind: 'user',
+      user_id: userId,
+      type: 'session_revoked',
+      data: { token_version: tokenVersion, deactivated },
+    });
   }
 
   /** Checks the caller's password, with the same per-IP lockout as login so it cannot be guessed here either. */
   private async checkPassword(actor: Actor, password: string): Promise<UserRow> {
     const key = `${actor.ip}|id:${actor.id}`;
     const permit = await this.d.loginGuard.begin(key);
-    if (!permit.allowed) throw new DomainError('login_blocked', 'Too many wrong passwords. Try again later.', { retryAfterSeconds: permit.retryAfterSeconds });
+    if (!permit.allowed)
+      throw new DomainError('login_blocked', 'Too many wrong passwords. Try again later.', { retryAfterSeconds: permit.retryAfterSeconds });
     const user = await this.load(actor.id);
     if (!(await this.d.hasher.verify(password, user.password_hash))) {
       await this.d.loginGuard.fail(key);
@@ -444,7 +471,16 @@ export class AccountsService {
     const now = this.nowIso();
     const id = newId();
     const { token, expiresAt } = this.d.tokens.issue({ userId: user.id, tokenVersion: user.token_version, sessionId: id });
-    const row: SessionRow = { id, user_id: user.id, client: clip(from.client), user_agent: clip(from.userAgent, 256), ip: from.ip, created_at: now, last_used_at: now, expires_at: expiresAt };
+    const row: SessionRow = {
+      id,
+      user_id: user.id,
+      client: clip(from.client),
+      user_agent: clip(from.userAgent, 256),
+      ip: from.ip,
+      created_at: now,
+      last_used_at: now,
+      expires_at: expiresAt,
+    };
     await this.d.store.sessions.create(row);
     return { token, expires_at: expiresAt, user: await this.present(user) };
   }

@@ -64,9 +64,14 @@ export class LoginAttempts {
     await this.reserve(keys);
     let ok: boolean[];
     try {
-      ok = candidates.length > 0
-        ? await this.d.hasher.verifyEach(input.password, candidates.map((u) => u.password_hash), ip)
-        : [await this.d.hasher.verifyNothing(input.password, ip)];
+      ok =
+        candidates.length > 0
+          ? await this.d.hasher.verifyEach(
+              input.password,
+              candidates.map((u) => u.password_hash),
+              ip,
+            )
+          : [await this.d.hasher.verifyNothing(input.password, ip)];
     } catch (err) {
       // Not checked (the server was too busy): the attempt is given back.
       await Promise.all(keys.map((k) => this.d.loginGuard.release(k)));
@@ -84,9 +89,10 @@ export class LoginAttempts {
 
   /** The accounts a login names: one by username, or the most recently seen few sharing an email. */
   private async candidates(input: LoginInput): Promise<UserRow[]> {
-    const found = input.username !== undefined
-      ? [await this.d.store.users.findByUsername(input.username)].filter((u): u is UserRow => u !== undefined)
-      : await this.d.store.users.findByEmail(input.email!, this.d.emailLoginMaxAccounts);
+    const found =
+      input.username !== undefined
+        ? [await this.d.store.users.findByUsername(input.username)].filter((u): u is UserRow => u !== undefined)
+        : await this.d.store.users.findByEmail(input.email!, this.d.emailLoginMaxAccounts);
     return found.filter((u) => u.deleted_at === null);
   }
 

@@ -26,20 +26,31 @@ describe('PasswordHasher', () => {
     assert.equal(await hasher.verifyNothing('anything'), false);
   });
 
-  it('does not wait for libuv\'s thread pool, which file and DNS work share', async () => {
+  it("does not wait for libuv's thread pool, which file and DNS work share", async () => {
     const pool = blockThreadPool();
     try {
-      assert.equal(await within(5000, 'a hash and a check', hasher.hash('x').then((h) => hasher.verify('x', h))), true);
+      assert.equal(
+        await within(
+          5000,
+          'a hash and a check',
+          hasher.hash('x').then((h) => hasher.verify('x', h)),
+        ),
+        true,
+      );
       assert.equal(pool.done(), 0, 'the hash was done while every pool thread was busy');
     } finally {
       await pool.release();
     }
   });
 
-  it('runs bcrypt on threads of lower CPU priority than the event loop', { skip: !existsSync('/proc/self/task') && 'needs Linux /proc' }, async () => {
-    await hasher.hash('warm the threads up');
-    const nice = threadNiceValues();
-    assert.ok(nice.includes(10), `a bcrypt thread at nice 10: ${nice.join(',')}`);
-    assert.equal(nice[0], 0, 'the main thread keeps its priority');
-  });
+  it(
+    'runs bcrypt on threads of lower CPU priority than the event loop',
+    { skip: !existsSync('/proc/self/task') && 'needs Linux /proc' },
+    async () => {
+      await hasher.hash('warm the threads up');
+      const nice = threadNiceValues();
+      assert.ok(nice.includes(10), `a bcrypt thread at nice 10: ${nice.join(',')}`);
+      assert.equal(nice[0], 0, 'the main thread keeps its priority');
+    },
+  );
 });

@@ -15,7 +15,16 @@ function recordingStore() {
   return { store: store as unknown as Store, writes };
 }
 
-const session = (id: string, lastUsed: Date): SessionRow => ({ id, user_id: 'u', client: null, user_agent: null, ip: null, created_at: lastUsed.toISOString(), last_used_at: lastUsed.toISOString(), expires_at: '2099-01-01T00:00:00.000Z' });
+const session = (id: string, lastUsed: Date): SessionRow => ({
+  id,
+  user_id: 'u',
+  client: null,
+  user_agent: null,
+  ip: null,
+  created_at: lastUsed.toISOString(),
+  last_used_at: lastUsed.toISOString(),
+  expires_at: '2099-01-01T00:00:00.000Z',
+});
 
 describe('session last use', () => {
   it('is written at most once a minute per session, many sessions in one write, never once per request', async () => {
@@ -34,9 +43,20 @@ describe('session last use', () => {
   });
 
   it('names the device a User-Agent describes', () => {
-    assert.equal(describeDevice('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 Edg/131.0'), 'Edge on Windows');
-    assert.equal(describeDevice('Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15'), 'Safari on macOS');
-    assert.equal(describeDevice('Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36'), 'Chrome on Android');
+    assert.equal(
+      describeDevice(
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 Edg/131.0',
+      ),
+      'Edge on Windows',
+    );
+    assert.equal(
+      describeDevice('Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15'),
+      'Safari on macOS',
+    );
+    assert.equal(
+      describeDevice('Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36'),
+      'Chrome on Android',
+    );
     assert.equal(describeDevice('curl/8.5.0'), 'curl');
     assert.equal(describeDevice(undefined), null);
   });

@@ -16,7 +16,12 @@ const REFRESH_MS = 60_000;
 
 const FIRST_KEY_ID = 'k0';
 
-const newKey = (now: string): SigningKeyRow => ({ id: randomBytes(12).toString('base64url'), secret: randomBytes(48).toString('base64url'), created_at: now, retired_at: null });
+const newKey = (now: string): SigningKeyRow => ({
+  id: randomBytes(12).toString('base64url'),
+  secret: randomBytes(48).toString('base64url'),
+  created_at: now,
+  retired_at: null,
+});
 
 /**
  * The keys that sign and verify session tokens. With JWT_SECRET configured, that one key. Without,
@@ -40,7 +45,9 @@ export class KeyRing {
   /** The ring of one configured secret (JWT_SECRET): its kid is derived from it, so nodes sharing it agree. */
   static fixed(secret: string): KeyRing {
     const ring = new KeyRing(undefined);
-    ring.use([{ id: `c${createHash('sha256').update(secret).digest('base64url').slice(0, 15)}`, secret, created_at: '', retired_at: null }]);
+    ring.use([
+      { id: `c${createHash('sha256').update(secret).digest('base64url').slice(0, 15)}`, secret, created_at: '', retired_at: null },
+    ]);
     return ring;
   }
 
@@ -102,14 +109,20 @@ export class KeyRing {
  * the tokens they signed until those expire (tokenTtlSeconds); keys retired longer ago than that
  * are deleted.
  */
-export async function rotateKeys(store: Store, clock: Clock, tokenTtlSeconds: number): Promise<{ id: string; retired: number; deleted: number }> {
+export async function rotateKeys(
+  store: Store,
+  clock: Clock,
+  tokenTtlSeconds: number,
+): Promise<{ id: string; retired: number; deleted: number }> {
   const now = clock.now();
   const key = newKey(now.toISOString());
   return store.transaction(async (tx) => {
     await tx.signingKeys.add(key);
     const retired = await tx.signingKeys.retireAllBut(key.id, key.created_at);
     // A node signs with a retired key until it rereads the keys (REFRESH_MS): margin for that.
-    const deleted = await tx.signingKeys.deleteRetiredBefore(new Date(now.getTime() - tokenTtlSeconds * 1000 - 2 * REFRESH_MS).toISOString());
+    const deleted = await tx.signingKeys.deleteRetiredBefore(
+      new Date(now.getTime() - tokenTtlSeconds * 1000 - 2 * REFRESH_MS).toISOString(),
+    );
     return { id: key.id, retired, deleted };
   });
 }

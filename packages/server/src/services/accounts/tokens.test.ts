@@ -24,7 +24,8 @@ const code = async (fn: () => Promise<unknown>): Promise<string | undefined> => 
 };
 
 /** A token signed by an independent JWT library (jose) with our secret and these claims. */
-const standard = (claims: Record<string, unknown>, alg = 'HS256') => new SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT', kid }).sign(key);
+const standard = (claims: Record<string, unknown>, alg = 'HS256') =>
+  new SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT', kid }).sign(key);
 
 describe('session tokens', () => {
   it('verifies what it issues, naming its key (kid) and its session (sid)', async () => {
@@ -37,8 +38,14 @@ describe('session tokens', () => {
     const token = await standard({ sub: 'u2', tv: 0, sid: 's2', iss: 'rooms', iat: nowSeconds, exp: nowSeconds + 60 });
     assert.deepEqual(await tokens.verify(token), { userId: 'u2', tokenVersion: 0, sessionId: 's2' });
     const noSession = await standard({ sub: 'u2', tv: 0, iss: 'rooms', iat: nowSeconds, exp: nowSeconds + 60 });
-    assert.equal(await code(() => tokens.verify(noSession)), 'unauthenticated', 'a token of no session (issued before sessions) is refused');
-    const unknownKey = new SignJWT({ sub: 'u2', tv: 0, sid: 's2', iss: 'rooms', exp: nowSeconds + 60 }).setProtectedHeader({ alg: 'HS256', kid: 'another' }).sign(key);
+    assert.equal(
+      await code(() => tokens.verify(noSession)),
+      'unauthenticated',
+      'a token of no session (issued before sessions) is refused',
+    );
+    const unknownKey = new SignJWT({ sub: 'u2', tv: 0, sid: 's2', iss: 'rooms', exp: nowSeconds + 60 })
+      .setProtectedHeader({ alg: 'HS256', kid: 'another' })
+      .sign(key);
     assert.equal(await code(async () => tokens.verify(await unknownKey)), 'unauthenticated');
   });
 
@@ -48,7 +55,11 @@ describe('session tokens', () => {
   });
 
   it('refuses expired, not-yet-valid, foreign-issuer and claim-less tokens', async () => {
-    const expired = new TokenService(ring, 60, { now: () => new Date(NOW.getTime() - 61_000) }).issue({ userId: 'u', tokenVersion: 0, sessionId: 's-u' }).token;
+    const expired = new TokenService(ring, 60, { now: () => new Date(NOW.getTime() - 61_000) }).issue({
+      userId: 'u',
+      tokenVersion: 0,
+      sessionId: 's-u',
+    }).token;
     assert.equal(await code(() => tokens.verify(expired)), 'token_expired');
     const later = await standard({ sub: 'u', tv: 0, sid: 's', iss: 'rooms', exp: nowSeconds + 60, nbf: nowSeconds + 30 });
     assert.equal(await code(() => tokens.verify(later)), 'unauthenticated');

@@ -42,7 +42,9 @@ export class TokenService {
     const exp = now + this.ttlSeconds;
     const key = this.keys.current();
     const header = Buffer.from(JSON.stringify({ alg: ALGORITHM, typ: 'JWT', kid: key.id })).toString('base64url');
-    const payload = Buffer.from(JSON.stringify({ tv: claims.tokenVersion, sub: claims.userId, sid: claims.sessionId, iss: ISSUER, iat: now, exp })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ tv: claims.tokenVersion, sub: claims.userId, sid: claims.sessionId, iss: ISSUER, iat: now, exp }),
+    ).toString('base64url');
     const signed = `${header}.${payload}`;
     return { token: `${signed}.${sign(key.secret, signed)}`, expiresAt: new Date(exp * 1000).toISOString() };
   }
@@ -70,7 +72,15 @@ export class TokenService {
     const h = parseJson(header);
     if (h?.alg !== ALGORITHM || h.crit !== undefined) throw invalid();
     const p = parseJson(payload);
-    if (!p || typeof p.sub !== 'string' || typeof p.tv !== 'number' || typeof p.sid !== 'string' || p.iss !== ISSUER || typeof p.exp !== 'number') throw invalid();
+    if (
+      !p ||
+      typeof p.sub !== 'string' ||
+      typeof p.tv !== 'number' ||
+      typeof p.sid !== 'string' ||
+      p.iss !== ISSUER ||
+      typeof p.exp !== 'number'
+    )
+      throw invalid();
     const now = this.clock.now().getTime() / 1000;
     if (typeof p.nbf === 'number' && p.nbf > now) throw invalid();
     if (p.exp <= now) throw new DomainError('token_expired', 'Your session has expired. Log in again.');

@@ -13,7 +13,10 @@ export function toAttachmentView(a: AttachmentRow, signer: UrlSigner, subject: U
     kind: a.kind,
     width: a.width,
     height: a.height,
-    thumbnail: a.thumb_key && a.thumb_width !== null && a.thumb_height !== null ? { width: a.thumb_width, height: a.thumb_height, url: signer.url(a.id, 'thumbnail', subject, expiresAt) } : null,
+    thumbnail:
+      a.thumb_key && a.thumb_width !== null && a.thumb_height !== null
+        ? { width: a.thumb_width, height: a.thumb_height, url: signer.url(a.id, 'thumbnail', subject, expiresAt) }
+        : null,
     url: signer.url(a.id, 'original', subject, expiresAt),
     urls_expire_at: expiresAt.toISOString(),
     created_at: a.created_at,

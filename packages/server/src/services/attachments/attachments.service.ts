@@ -21,11 +21,16 @@ import type { UrlSigner, UrlSubject, Variant } from './signed-urls.ts';
 /** The file tools of the upload pipeline (files/typing.ts, files/images.ts, files/filename.ts). */
 export interface MediaTools {
   /** The allowed type of the bytes at path (null when not allowed), and what was recognised. */
-  inspectType(path: string): Promise<{ type: { mime: AttachmentMime; kind: AttachmentKind; width?: number; height?: number } | null; detected: string | null }>;
+  inspectType(
+    path: string,
+  ): Promise<{ type: { mime: AttachmentMime; kind: AttachmentKind; width?: number; height?: number } | null; detected: string | null }>;
   /** Why a file of the recognised type (or of none) is refused. */
   unsupportedTypeMessage(detected: string | null): string;
   /** Dimensions and a WebP thumbnail; cleanedPath: a copy without location metadata to store instead. Throws a DomainError to refuse. */
-  prepareImage(path: string, mime: AttachmentMime): Promise<{ width: number; height: number; thumbnail: { data: Buffer; width: number; height: number } | null; cleanedPath?: string }>;
+  prepareImage(
+    path: string,
+    mime: AttachmentMime,
+  ): Promise<{ width: number; height: number; thumbnail: { data: Buffer; width: number; height: number } | null; cleanedPath?: string }>;
   sanitizeFilename(name: string): string;
 }
 
@@ -147,7 +152,9 @@ export class AttachmentsService {
       return this.view(row, { user: actor.id });
     } catch (err) {
       input.stream.resume();
-      await Promise.all(stored.map((k) => this.d.blobs.delete(k).catch((e: unknown) => this.d.onBackgroundError?.(e, 'removing a refused upload'))));
+      await Promise.all(
+        stored.map((k) => this.d.blobs.delete(k).catch((e: unknown) => this.d.onBackgroundError?.(e, 'removing a refused upload'))),
+      );
       throw err;
     } finally {
       await Promise.all(temps.map((p) => rm(p, { force: true })));
@@ -166,7 +173,12 @@ export class AttachmentsService {
   }
 
   /** Bytes for a signed URL: the grant is checked again against what the database says now. */
-  async downloadSigned(id: string, variant: Variant, query: { sub?: string; exp?: string; sig?: string }, range?: ByteRange): Promise<Download> {
+  async downloadSigned(
+    id: string,
+    variant: Variant,
+    query: { sub?: string; exp?: string; sig?: string },
+    range?: ByteRange,
+  ): Promise<Download> {
     const grant = this.d.signer.verify(id, variant, query);
     if (!grant) throw attachmentNotFound();
     let row: AttachmentRow;
@@ -205,7 +217,9 @@ export class AttachmentsService {
   /** Removes the bytes of attachments whose rows are gone (after the commit that deleted them). */
   async removeBytes(rows: AttachmentRow[]): Promise<void> {
     const keys = rows.flatMap((r) => (r.thumb_key ? [r.blob_key, r.thumb_key] : [r.blob_key]));
-    await Promise.all(keys.map((k) => this.d.blobs.delete(k).catch((e: unknown) => this.d.onBackgroundError?.(e, `removing attachment bytes ${k}`))));
+    await Promise.all(
+      keys.map((k) => this.d.blobs.delete(k).catch((e: unknown) => this.d.onBackgroundError?.(e, `removing attachment bytes ${k}`))),
+    );
   }
 
   /** The cleanup job: unposted uploads past their day, and attachments whose room was deleted; returns how many went. */
@@ -245,13 +259,25 @@ export class AttachmentsService {
     if (!key) throw attachmentNotFound();
     const size = variant === 'thumbnail' ? await this.sizeOf(key) : row.size;
     // A suffix range (start < 0) is the last -start bytes.
-    const r = range && (range.start < 0 ? { start: Math.max(0, size + range.start), end: size - 1 } : { start: range.start, end: Math.min(range.end, size - 1) });
+    const r =
+      range &&
+      (range.start < 0
+        ? { start: Math.max(0, size + range.start), end: size - 1 }
+        : { start: range.start, end: Math.min(range.end, size - 1) });
     if (r && (r.start >= size || r.end < r.start)) {
       throw new DomainError('range_not_satisfiable', 'The range is outside the file.', { details: { size } });
     }
     const blob = await this.d.blobs.get(key, r);
     if (!blob) throw attachmentNotFound();
-    return { attachment: row, variant, mimeType: variant === 'thumbnail' ? 'image/webp' : row.mime_type, size, etag: `"${row.id}.${variant}"`, range: r ?? null, body: blob.body };
+    return {
+      attachment: row,
+      variant,
+      mimeType: variant === 'thumbnail' ? 'image/webp' : row.mime_type,
+      size,
+      etag: `"${row.id}.${variant}"`,
+      range: r ?? null,
+      body: blob.body,
+    };
   }
 
   private async sizeOf(key: string): Promise<number> {
@@ -281,11 +307,21 @@ export class AttachmentsService {
     try {
       verdict = await this.d.scanner.scan(path, { mimeType, size });
     } catch (err) {
-      if (err instanceof ScannerUnavailableError) throw new DomainError('scanner_unavailable', 'Files cannot be checked for malware right now: try again later.', { retryAfterSeconds: 30 });
+      if (err instanceof ScannerUnavailableError)
+        throw new DomainError('scanner_unavailable', 'Files cannot be checked for malware right now: try again later.', {
+          retryAfterSeconds: 30,
+        });
       throw err;
     }
-    if (!verdict.ok) throw new DomainError(verdict.code, verdict.code === 'malware_detected' ? `This file was refused as malware (${verdict.reason}).` : `This archive was refused as unsafe (${verdict.reason}).`);
+    if (!verdict.ok)
+      throw new DomainError(
+        verdict.code,
+        verdict.code === 'malware_detected'
+          ? `This file was refused as malware (${verdict.reason}).`
+          : `This archive was refused as unsafe (${verdict.reason}).`,
+      );
   }
 }
 
-const quotaReached = () => new DomainError('limit_reached', 'Your uploads have reached your storage quota: delete some messages with attachments first.');
+const quotaReached = () =>
+  new DomainError('limit_reached', 'Your uploads have reached your storage quota: delete some messages with attachments first.');

@@ -22,7 +22,11 @@ describe('signed attachment URLs', () => {
     assert.equal(signer.verify(newId(), 'original', query(url)), null, 'another attachment');
     assert.equal(signer.verify(id, 'original', { ...query(url), sub: `u.${newId()}` }), null, 'another reader');
     assert.equal(signer.verify(id, 'original', { ...query(url), exp: String(Number(query(url).exp) + 3600) }), null, 'a longer life');
-    assert.equal(signer.verify(id, 'original', { ...query(url), sig: query(url).sig!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }), null, 'a forged signature');
+    assert.equal(
+      signer.verify(id, 'original', { ...query(url), sig: query(url).sig!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }),
+      null,
+      'a forged signature',
+    );
     assert.equal(signer.verify(id, 'original', { sub: query(url).sub }), null, 'missing parts');
     const other = new UrlSigner('another-server-secret-of-32-characters!!', clock, 3600);
     assert.equal(other.verify(id, 'original', query(url)), null, "another server's key");

@@ -49,7 +49,11 @@ export class UrlSigner {
   }
 
   /** The grant a URL's query carries, or null when it is forged, malformed or expired. */
-  verify(id: string, variant: Variant, q: { sub?: string | undefined; exp?: string | undefined; sig?: string | undefined }): SignedGrant | null {
+  verify(
+    id: string,
+    variant: Variant,
+    q: { sub?: string | undefined; exp?: string | undefined; sig?: string | undefined },
+  ): SignedGrant | null {
     if (!q.sub || !q.exp || !q.sig || !/^\d{1,12}$/.test(q.exp)) return null;
     const subject = parseSubject(q.sub);
     if (!subject) return null;

@@ -66,7 +66,15 @@ export class CounsellorsService {
     const now = this.d.clock.now();
     if (!counsellorId) {
       const at = now.toISOString();
-      await this.d.store.counsellors.insertRequest({ id: newId(), user_id: actor.id, counsellor_id: null, room_id: null, status: 'missed', created_at: at, updated_at: at });
+      await this.d.store.counsellors.insertRequest({
+        id: newId(),
+        user_id: actor.id,
+        counsellor_id: null,
+        room_id: null,
+        status: 'missed',
+        created_at: at,
+        updated_at: at,
+      });
       throw new DomainError('counsellor_unavailable', 'No counsellors are available. Please try again later.');
     }
     const counsellor = await requireActiveUser(this.d.store, counsellorId);
@@ -88,14 +96,40 @@ export class CounsellorsService {
       const ctx = { caps: this.d.caps, actorId: actor.id, quiet: true };
       await addMember(work, room, actor.id, 'owner', actor.id, ctx);
       await addMember(work, room, counsellorId, 'admin', actor.id, ctx);
-      const row: CounsellorRequestRow = { id: newId(), user_id: actor.id, counsellor_id: counsellorId, room_id: room.id, status: 'matched', created_at: work.now, updated_at: work.now };
+      const row: CounsellorRequestRow = {
+        id: newId(),
+        user_id: actor.id,
+        counsellor_id: counsellorId,
+        room_id: room.id,
+        status: 'matched',
+        created_at: work.now,
+        updated_at: work.now,
+      };
       await work.tx.counsellors.insertRequest(row);
       const payload = { room_name: room.name, counsellor_match: true, request_id: row.id };
-      await notify(work, { user_id: counsellorId, type: 'room_invite', room_id: room.id, message_id: null, actor_id: actor.id, payload }, user);
-      await notify(work, { user_id: actor.id, type: 'room_invite', room_id: room.id, message_id: null, actor_id: counsellorId, payload }, counsellor);
+      await notify(
+        work,
+        { user_id: counsellorId, type: 'room_invite', room_id: room.id, message_id: null, actor_id: actor.id, payload },
+        user,
+      );
+      await notify(
+        work,
+        { user_id: actor.id, type: 'room_invite', room_id: room.id, message_id: null, actor_id: counsellorId, payload },
+        counsellor,
+      );
       return row;
     });
-    return { request: this.present(request, new Map([[user.id, user], [counsellor.id, counsellor]])), counsellor: toSummary(counsellor), room: await this.d.rooms.view(actor, request.room_id!) };
+    return {
+      request: this.present(
+        request,
+        new Map([
+          [user.id, user],
+          [counsellor.id, counsellor],
+        ]),
+      ),
+      counsellor: toSummary(counsellor),
+      room: await this.d.rooms.view(actor, request.room_id!),
+    };
   }
 
   /** A counsellor's matches and every missed request (bubble's list_issues), newest first. */

@@ -21,7 +21,8 @@ const IDENTITY = /^[a-z][a-z0-9_-]{0,19}:[\w.:-]{1,200}$/;
 const GUEST_NAME_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const DAY_MS = 24 * 3600 * 1000;
 
-const guestUsername = (): string => `guest_${[...randomBytes(12)].map((b) => GUEST_NAME_ALPHABET[b % GUEST_NAME_ALPHABET.length]).join('')}`;
+const guestUsername = (): string =>
+  `guest_${[...randomBytes(12)].map((b) => GUEST_NAME_ALPHABET[b % GUEST_NAME_ALPHABET.length]).join('')}`;
 
 /** Thrown inside the transaction to roll back when another node made the same guest first. */
 class IdentityTaken extends Error {}
@@ -42,7 +43,10 @@ export class GuestsService {
    * The guest of this identity (e.g. "bubble:<uuid>"), made on first sight; the same account on
    * every reconnect, which also counts as activity. The actor acts as that user through any service.
    */
-  async getOrCreate(identity: string, opts: { ip: string; displayName?: string }): Promise<{ actor: Actor; user: MeView; created: boolean }> {
+  async getOrCreate(
+    identity: string,
+    opts: { ip: string; displayName?: string },
+  ): Promise<{ actor: Actor; user: MeView; created: boolean }> {
     if (!IDENTITY.test(identity)) throw new DomainError('validation_failed', 'A guest identity is "<gateway>:<token>".');
     const now = this.d.clock.now().toISOString();
     let created = false;
@@ -52,7 +56,18 @@ export class GuestsService {
         user = await this.d.store.transaction(async (tx) => {
           const username = guestUsername();
           const made = await tx.guests.create(
-            { id: newId(), username, email: null, password_hash: null, display_name: opts.displayName ?? username, avatar_url: null, bio: null, website: null, status_message: null, created_at: now },
+            {
+              id: newId(),
+              username,
+              email: null,
+              password_hash: null,
+              display_name: opts.displayName ?? username,
+              avatar_url: null,
+              bio: null,
+              website: null,
+              status_message: null,
+              created_at: now,
+            },
             identity,
             now,
           );

@@ -48,8 +48,21 @@ export class DirectSendService {
 
     const draft = newDirectRoom(actor.id, peer.id, this.d.clock.now().toISOString());
     // What the send's checks see before the transaction stores it (the transaction replaces it with the stored row).
-    const room: RoomRow = { ...draft, member_count: 2, featured: false, archived: false, last_seq: 0, last_message_at: null, cover_attachment_id: null, like_count: 0 };
-    const opening = { room, memberIds: [actor.id, peer.id], open: (work: Parameters<typeof insertDirectRoom>[0]) => insertDirectRoom(work, draft, actor.id, peer.id, this.d.caps) };
+    const room: RoomRow = {
+      ...draft,
+      member_count: 2,
+      featured: false,
+      archived: false,
+      last_seq: 0,
+      last_message_at: null,
+      cover_attachment_id: null,
+      like_count: 0,
+    };
+    const opening = {
+      room,
+      memberIds: [actor.id, peer.id],
+      open: (work: Parameters<typeof insertDirectRoom>[0]) => insertDirectRoom(work, draft, actor.id, peer.id, this.d.caps),
+    };
     try {
       // Through send itself, so every check a send makes before its transaction applies here too.
       return { room_id: room.id, room_created: true, ...(await this.d.messages.send(actor, room.id, input, { opening })) };

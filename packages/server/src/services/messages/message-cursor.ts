@@ -15,6 +15,7 @@ export const encodeMessageCursor = (dir: 'before' | 'after', seq: number): strin
 export function decodeMessageCursor(cursor: string): MessagePosition {
   const [dir, seq] = decodeKey(cursor, ['text', 'text'] as const)!;
   const n = /^\d{1,10}$/.test(seq) ? Number(seq) : NaN;
-  if (!(n <= SEQ_MAX) || (dir !== 'before' && dir !== 'after')) throw new DomainError('invalid_cursor', 'The cursor is not valid: pass a next_cursor as given.');
+  if (!(n <= SEQ_MAX) || (dir !== 'before' && dir !== 'after'))
+    throw new DomainError('invalid_cursor', 'The cursor is not valid: pass a next_cursor as given.');
   return dir === 'before' ? { before: n } : { after: n };
 }

@@ -18,7 +18,11 @@ const DELETED_CONTENT = '[deleted]';
  * encoded once for every subscriber, so their attachment URLs are signed for the room's members,
  * not for one reader (see AttachmentsService.downloadSigned).
  */
-export function toEventMessage(m: MessageRow, sender: UserRow | undefined, attachments: AttachmentView[] = []): Omit<MessageView, 'reactions' | 'read_by_count' | 'receipt' | 'pinned'> {
+export function toEventMessage(
+  m: MessageRow,
+  sender: UserRow | undefined,
+  attachments: AttachmentView[] = [],
+): Omit<MessageView, 'reactions' | 'read_by_count' | 'receipt' | 'pinned'> {
   const deleted = m.deleted_at !== null;
   return {
     id: m.id,
@@ -53,7 +57,13 @@ export function presentNewMessage(m: MessageRow, sender: UserRow | undefined, at
  * and — on my own messages in a direct room — sent / delivered / read. Batched: a page costs a
  * fixed number of queries whatever its size.
  */
-export async function presentMessages(store: Store, viewer: AttachmentViewer, viewerId: string, room: RoomRow, messages: MessageRow[]): Promise<MessageView[]> {
+export async function presentMessages(
+  store: Store,
+  viewer: AttachmentViewer,
+  viewerId: string,
+  room: RoomRow,
+  messages: MessageRow[],
+): Promise<MessageView[]> {
   if (messages.length === 0) return [];
   const ids = messages.map((m) => m.id);
   const [senders, reactions, readCounts, pinned, peer, attachments] = await Promise.all([

@@ -77,7 +77,14 @@ export interface MessagesDeps {
 const messageNotFound = () => new DomainError('message_not_found', 'No such message.');
 const mayMentionRoom = (m: MembershipRow | undefined) => m?.role === 'owner' || m?.role === 'admin';
 /** Refusals that mean the room or the sender's place in it changed (see send). */
-const ACCESS_CODES: ReadonlySet<string> = new Set(['room_not_found', 'not_a_member', 'room_archived', 'muted', 'forbidden', 'not_allowed_here']);
+const ACCESS_CODES: ReadonlySet<string> = new Set([
+  'room_not_found',
+  'not_a_member',
+  'room_archived',
+  'muted',
+  'forbidden',
+  'not_allowed_here',
+]);
 
 /** Sending, listing, editing and deleting messages. The same methods serve REST, WebSocket and gateways. */
 export class MessagesService {
@@ -125,7 +132,14 @@ export class MessagesService {
    * statements, for the rare resend. Whatever else refuses a resend (a rate limit, a block since),
    * the message it resends was stored, and the answer is that message.
    */
-  private async sendWith(actor: Actor, roomId: string, input: SendInput, access: RoomAccess, now: Date, opts: SendOptions): Promise<{ message: MessageView; created: boolean }> {
+  private async sendWith(
+    actor: Actor,
+    roomId: string,
+    input: SendInput,
+    access: RoomAccess,
+    now: Date,
+    opts: SendOptions,
+  ): Promise<{ message: MessageView; created: boolean }> {
     try {
       return await this.create(actor, roomId, input, access, now, opts);
     } catch (err) {
@@ -138,14 +152,22 @@ export class MessagesService {
   }
 
   /** Stores a new message (the checks after access, the transaction, the sender's view of it). */
-  private async create(actor: Actor, roomId: string, input: SendInput, access: RoomAccess, now: Date, opts: SendOptions): Promise<{ message: MessageView; created: boolean }> {
+  private async create(
+    actor: Actor,
+    roomId: string,
+    input: SendInput,
+    access: RoomAccess,
+    now: Date,
+    opts: SendOptions,
+  ): Promise<{ message: MessageView; created: boolean }> {
     const { opening } = opts;
     // An opening's caller checked the pair (active, no block) before building it.
     if (!opening) await this.checkDirectBlock(access, actor);
     const parentId = input.parent_id ? await this.threadRoot(roomId, input.parent_id) : null;
     if (!opts.rateCounted) {
       const limit = await this.d.rateLimiter.hit(actor.id);
-      if (!limit.allowed) throw new DomainError('rate_limited', 'You are sending too fast. Slow down.', { retryAfterSeconds: limit.retryAfterSeconds });
+      if (!limit.allowed)
+        throw new DomainError('rate_limited', 'You are sending too fast. Slow down.', { retryAfterSeconds: limit.retryAfterSeconds });
     }
 
     const { mentions: mentionIds, room: wantsRoom } = await this.mentions(access, actor, input.content, opening?.memberIds);
@@ -168,7 +190,22 @@ export class MessagesService {
           assertAllowed('send', { room: access.room, membership }, actor, now);
           // @room is an admin's or owner's right at the moment of sending.
           const mentionsRoom = wantsRoom && mayMentionRoom(membership);
-          row = { id: newId(), room_id: roomId, seq, sender_id: actor.id, type, content: input.content, parent_id: parentId, client_id: input.client_id ?? null, mentions: mentionIds, mentions_room: mentionsRoom, reply_count: 0, created_at: at, edited_at: null, deleted_at: null };
+          row = {
+            id: newId(),
+            room_id: roomId,
+            seq,
+            sender_id: actor.id,
+            type,
+            content: input.content,
+            parent_id: parentId,
+            client_id: input.client_id ?? null,
+            mentions: mentionIds,
+            mentions_room: mentionsRoom,
+            reply_count: 0,
+            created_at: at,
+            edited_at: null,
+            deleted_at: null,
+          };
           return { type: 'message_created', data: { message: toEventMessage(row, sender, this.viewsFor(files, row, { room: roomId })) } };
         },
         { messageAt: work.now },
@@ -176,8 +213,18 @@ export class MessagesService {
       // A resend's client_id is refused here, by the unique index: the transaction rolls back (its seq too).
       const saved = await work.tx.messages.insert(row);
       // Linked in the message's transaction; an upload another send took meanwhile rolls this one back.
-      if (files.length > 0 && (await work.tx.attachments.post(actor.id, files.map((f) => f.id), row, work.now)) !== files.length) {
-        throw new DomainError('validation_failed', 'An attachment was just posted with another message.', { details: [{ field: 'body.attachments', message: 'is already posted' }] });
+      if (
+        files.length > 0 &&
+        (await work.tx.attachments.post(
+          actor.id,
+          files.map((f) => f.id),
+          row,
+          work.now,
+        )) !== files.length
+      ) {
+        throw new DomainError('validation_failed', 'An attachment was just posted with another message.', {
+          details: [{ field: 'body.attachments', message: 'is already posted' }],
+        });
       }
       if (parentId) await work.tx.messages.incrementReplies(parentId);
       // A direct room someone hid comes back to their list with this message (a new room has no one to show it to).
@@ -185,12 +232,17 @@ export class MessagesService {
       await notifyForMessage(work, access.room, saved, sender);
       return saved;
     });
-    if (access.room.type !== 'direct') return { message: presentNewMessage(stored, sender, this.viewsFor(files, stored, { user: actor.id })), created: true };
+    if (access.room.type !== 'direct')
+      return { message: presentNewMessage(stored, sender, this.viewsFor(files, stored, { user: actor.id })), created: true };
     return { message: await this.presentOne(actor, access.room, stored, roomId), created: true };
   }
 
   /** A page of messages, newest first (or oldest first after a point); stable while new ones arrive. */
-  async list(actor: Actor, roomId: string, q: ListInput): Promise<{ items: MessageView[]; next: string | null; next_cursor: string | null }> {
+  async list(
+    actor: Actor,
+    roomId: string,
+    q: ListInput,
+  ): Promise<{ items: MessageView[]; next: string | null; next_cursor: string | null }> {
     const { room } = await authorize(this.d.store, actor, roomId, 'read', this.d.clock.now());
     const at = q.cursor !== undefined ? decodeMessageCursor(q.cursor) : undefined;
     const before = at && 'before' in at ? at.before : q.before !== undefined ? await this.position(roomId, q.before) : undefined;
@@ -199,17 +251,31 @@ export class MessagesService {
       const parent = await this.d.store.messages.findById(q.parent_id);
       if (!parent || parent.room_id !== roomId) throw messageNotFound();
     }
-    const rows = await this.d.store.messages.list(roomId, { limit: q.limit, beforeSeq: before, afterSeq: after, ...(q.parent_id ? { parentId: q.parent_id } : {}) });
+    const rows = await this.d.store.messages.list(roomId, {
+      limit: q.limit,
+      beforeSeq: before,
+      afterSeq: after,
+      ...(q.parent_id ? { parentId: q.parent_id } : {}),
+    });
     if (room.type === 'direct' && rows.length > 0) {
       const seq = Math.max(...rows.map((r) => r.seq));
       // Told to the sender as when a live connection receives them (services/realtime/deliveries.ts).
       if (await this.d.store.members.markDelivered(roomId, actor.id, seq)) {
-        await this.d.bus.publish({ kind: 'room', room_id: roomId, type: 'delivered_updated', data: { room_id: roomId, user_id: actor.id, delivered_seq: seq } });
+        await this.d.bus.publish({
+          kind: 'room',
+          room_id: roomId,
+          type: 'delivered_updated',
+          data: { room_id: roomId, user_id: actor.id, delivered_seq: seq },
+        });
       }
     }
     const items = await presentMessages(this.d.store, this.d.attachments, actor.id, room, rows);
     const last = rows.length === q.limit ? rows.at(-1)!.seq : undefined;
-    return { items, next: last === undefined ? null : String(last), next_cursor: last === undefined ? null : encodeMessageCursor(after !== undefined ? 'after' : 'before', last) };
+    return {
+      items,
+      next: last === undefined ? null : String(last),
+      next_cursor: last === undefined ? null : encodeMessageCursor(after !== undefined ? 'after' : 'before', last),
+    };
   }
 
   async get(actor: Actor, messageId: string): Promise<MessageView> {
@@ -230,7 +296,8 @@ export class MessagesService {
     if (message.sender_id !== actor.id) throw new DomainError('forbidden', 'Only the sender may edit a message.');
     if (message.deleted_at) throw messageNotFound();
     const windowMs = (this.d.editWindowSeconds ?? ROOM_LIMITS.editWindowSeconds) * 1000;
-    if (now.getTime() - Date.parse(message.created_at) > windowMs) throw new DomainError('edit_window_passed', 'Messages can only be edited for 15 minutes.');
+    if (now.getTime() - Date.parse(message.created_at) > windowMs)
+      throw new DomainError('edit_window_passed', 'Messages can only be edited for 15 minutes.');
     const { mentions: ids, room: wantsRoom } = await this.mentions(access, actor, content);
     const mentions = { mentions: ids, mentions_room: wantsRoom && mayMentionRoom(access.membership) };
     const files = await this.d.store.attachments.forMessages([messageId]);
@@ -243,7 +310,10 @@ export class MessagesService {
         // Deleted meanwhile: roll back (the seq is returned with the transaction).
         if (!edited) throw messageNotFound();
         row = edited;
-        return { type: 'message_updated', data: { message: toEventMessage(row, sender, this.viewsFor(files, row, { room: row.room_id })) } };
+        return {
+          type: 'message_updated',
+          data: { message: toEventMessage(row, sender, this.viewsFor(files, row, { room: row.room_id })) },
+        };
       });
       return row;
     });
@@ -255,7 +325,8 @@ export class MessagesService {
     const now = this.d.clock.now();
     // A server admin moderates rooms they cannot read (global moderation, issue 19).
     const { message, access } = await this.load(actor, messageId, 'read').catch((err: unknown) => {
-      if (actor.isAdmin && err instanceof DomainError && err.code === 'message_not_found') return this.load(actor, messageId, 'moderate_messages');
+      if (actor.isAdmin && err instanceof DomainError && err.code === 'message_not_found')
+        return this.load(actor, messageId, 'moderate_messages');
       throw err;
     });
     refuseSystemMessage(message, 'deleted');
@@ -275,7 +346,14 @@ export class MessagesService {
           return { type: 'message_deleted', data: { message_id: messageId, room_id: message.room_id, deleted_by: actor.id } };
         });
         await work.tx.pins.unpin(message.room_id, messageId);
-        if (moderating) await writeAudit(work.tx, work.now, { actorId: actor.id, action: 'message_deleted', targetUserId: message.sender_id, targetMessageId: messageId, roomId: message.room_id });
+        if (moderating)
+          await writeAudit(work.tx, work.now, {
+            actorId: actor.id,
+            action: 'message_deleted',
+            targetUserId: message.sender_id,
+            targetMessageId: messageId,
+            roomId: message.room_id,
+          });
         // The tombstone keeps no attachment: rows now, bytes once this has committed.
         removed = await work.tx.attachments.deleteForMessage(messageId);
       });
@@ -292,10 +370,14 @@ export class MessagesService {
     return ids.map((id, i) => {
       const row = rows.get(id);
       if (!row || row.uploader_id !== actor.id) {
-        throw new DomainError('attachment_not_found', `No such upload: ${id}. Attach files you uploaded yourself.`, { details: [{ field: `body.attachments.${i}`, message: 'is not one of your uploads' }] });
+        throw new DomainError('attachment_not_found', `No such upload: ${id}. Attach files you uploaded yourself.`, {
+          details: [{ field: `body.attachments.${i}`, message: 'is not one of your uploads' }],
+        });
       }
       if (row.posted_at !== null) {
-        throw new DomainError('validation_failed', 'An attachment can be posted with one message only: upload the file again.', { details: [{ field: `body.attachments.${i}`, message: 'is already posted' }] });
+        throw new DomainError('validation_failed', 'An attachment can be posted with one message only: upload the file again.', {
+          details: [{ field: `body.attachments.${i}`, message: 'is already posted' }],
+        });
       }
       return row;
     });
@@ -303,11 +385,17 @@ export class MessagesService {
 
   /** Views of a message's uploads (given before they are linked: the link is made in the same transaction). */
   private viewsFor(files: AttachmentRow[], m: MessageRow, subject: { user: string } | { room: string }): AttachmentView[] {
-    return files.map((f, position) => this.d.attachments.view({ ...f, room_id: m.room_id, message_id: m.id, position, posted_at: m.created_at }, subject));
+    return files.map((f, position) =>
+      this.d.attachments.view({ ...f, room_id: m.room_id, message_id: m.id, position, posted_at: m.created_at }, subject),
+    );
   }
 
   /** Loads a message the actor may act on in its room; outsiders of private rooms get 404 for the message. */
-  async load(actor: Actor, messageId: string, action: 'read' | 'send' | 'react' | 'pin' | 'moderate_messages'): Promise<{ message: MessageRow; access: RoomAccess }> {
+  async load(
+    actor: Actor,
+    messageId: string,
+    action: 'read' | 'send' | 'react' | 'pin' | 'moderate_messages',
+  ): Promise<{ message: MessageRow; access: RoomAccess }> {
     const message = await this.d.store.messages.findById(messageId);
     if (!message) throw messageNotFound();
     try {
@@ -326,11 +414,18 @@ export class MessagesService {
 
   /** Members mentioned by @username (not the sender), and whether @room is in the text (who may use it is the caller's). */
   /** `members`: the members of a room not stored yet (an opening), instead of the room's. */
-  private async mentions(access: RoomAccess, actor: Actor, content: string, members?: string[]): Promise<{ mentions: string[]; room: boolean }> {
+  private async mentions(
+    access: RoomAccess,
+    actor: Actor,
+    content: string,
+    members?: string[],
+  ): Promise<{ mentions: string[]; room: boolean }> {
     const parsed = parseMentions(content);
     const named = parsed.usernames.length > 0 ? await this.d.store.users.findByUsernames(parsed.usernames) : [];
     const candidates = named.map((u) => u.id).filter((id) => id !== actor.id);
-    const ids = members ? candidates.filter((id) => members.includes(id)) : await this.d.store.members.whichAreMembers(access.room.id, candidates);
+    const ids = members
+      ? candidates.filter((id) => members.includes(id))
+      : await this.d.store.members.whichAreMembers(access.room.id, candidates);
     return { mentions: ids, room: parsed.room };
   }
 
@@ -356,7 +451,9 @@ export class MessagesService {
     if (/^\d{1,15}$/.test(ref)) return Number(ref);
     const m = /^[0-9a-f-]{36}$/i.test(ref) ? await this.d.store.messages.findById(ref) : undefined;
     if (!m || m.room_id !== roomId) {
-      throw new DomainError('validation_failed', 'before/after must be a seq or the id of a message in this room.', { details: [{ field: 'querystring.before', message: 'is not a message of this room' }] });
+      throw new DomainError('validation_failed', 'before/after must be a seq or the id of a message in this room.', {
+        details: [{ field: 'querystring.before', message: 'is not a message of this room' }],
+      });
     }
     return m.seq;
   }

@@ -26,7 +26,10 @@ export class PinsService {
     if (message.deleted_at) throw new DomainError('message_not_found', 'No such message.');
     await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
       if (!(await work.tx.pins.pin({ room_id: message.room_id, message_id: messageId, pinned_by: actor.id, pinned_at: work.now }))) return;
-      await work.record(message.room_id, () => ({ type: 'message_pinned', data: { room_id: message.room_id, message_id: messageId, pinned_by: actor.id } }));
+      await work.record(message.room_id, () => ({
+        type: 'message_pinned',
+        data: { room_id: message.room_id, message_id: messageId, pinned_by: actor.id },
+      }));
     });
   }
 
@@ -34,7 +37,10 @@ export class PinsService {
     const { message } = await this.d.messages.load(actor, messageId, 'pin');
     await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
       if (!(await work.tx.pins.unpin(message.room_id, messageId))) return;
-      await work.record(message.room_id, () => ({ type: 'message_unpinned', data: { room_id: message.room_id, message_id: messageId, unpinned_by: actor.id } }));
+      await work.record(message.room_id, () => ({
+        type: 'message_unpinned',
+        data: { room_id: message.room_id, message_id: messageId, unpinned_by: actor.id },
+      }));
     });
   }
 

@@ -25,7 +25,10 @@ export class ReactionsService {
     if (message.deleted_at) throw new DomainError('message_not_found', 'No such message.');
     const added = await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
       if (!(await work.tx.reactions.add(messageId, actor.id, emoji, work.now))) return false;
-      await work.record(message.room_id, () => ({ type: 'reaction_added', data: { room_id: message.room_id, message_id: messageId, user_id: actor.id, emoji } }));
+      await work.record(message.room_id, () => ({
+        type: 'reaction_added',
+        data: { room_id: message.room_id, message_id: messageId, user_id: actor.id, emoji },
+      }));
       return true;
     });
     return { reactions: await this.groups(actor, messageId), added };
@@ -35,7 +38,10 @@ export class ReactionsService {
     const { message } = await this.d.messages.load(actor, messageId, 'react');
     await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
       if (!(await work.tx.reactions.remove(messageId, actor.id, emoji))) return;
-      await work.record(message.room_id, () => ({ type: 'reaction_removed', data: { room_id: message.room_id, message_id: messageId, user_id: actor.id, emoji } }));
+      await work.record(message.room_id, () => ({
+        type: 'reaction_removed',
+        data: { room_id: message.room_id, message_id: messageId, user_id: actor.id, emoji },
+      }));
     });
   }
 

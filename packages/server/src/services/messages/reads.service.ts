@@ -20,7 +20,11 @@ export class ReadsService {
   }
 
   /** Marks the room read up to a message (by id or seq); an older point than the current one changes nothing. */
-  async markRead(actor: Actor, roomId: string, to: { message_id?: string | undefined; seq?: number | undefined }): Promise<z.infer<typeof ReadState>> {
+  async markRead(
+    actor: Actor,
+    roomId: string,
+    to: { message_id?: string | undefined; seq?: number | undefined },
+  ): Promise<z.infer<typeof ReadState>> {
     const now = this.d.clock.now();
     const { room } = await authorize(this.d.store, actor, roomId, 'read', now);
     let target;
@@ -38,7 +42,13 @@ export class ReadsService {
         kind: 'room',
         room_id: roomId,
         type: 'read_updated',
-        data: { room_id: roomId, user_id: actor.id, last_read_seq: after.last_read_seq, last_read_message_id: after.last_read_message_id, read_at: after.last_read_at },
+        data: {
+          room_id: roomId,
+          user_id: actor.id,
+          last_read_seq: after.last_read_seq,
+          last_read_message_id: after.last_read_message_id,
+          read_at: after.last_read_at,
+        },
       });
     }
     return {
@@ -56,6 +66,8 @@ export class ReadsService {
     // Keyset over the reader's id: a member who reads between pages lands after the cursor or before it, never twice.
     const after = decodeKey(page.cursor, ['uuid'] as const)?.[0];
     const sorted = rows.map((r) => ({ user: toSummary(r.user), read_at: r.read_at })).sort((a, b) => (a.user.id < b.user.id ? -1 : 1));
-    return pageFrom(after === undefined ? sorted : sorted.filter((r) => r.user.id > after), page.limit, (last) => encodeKey([last.user.id]));
+    return pageFrom(after === undefined ? sorted : sorted.filter((r) => r.user.id > after), page.limit, (last) =>
+      encodeKey([last.user.id]),
+    );
   }
 }

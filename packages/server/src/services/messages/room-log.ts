@@ -10,7 +10,8 @@ import { groupAttachments, toEventMessage, type AttachmentViewer } from './messa
  */
 function fromLog(row: RoomEventRow): LoggedRoomEvent {
   const parsed = DurableRoomEvents.safeParse({ type: row.type, data: row.payload });
-  if (!parsed.success) throw new Error(`room ${row.room_id}: the event at seq ${row.seq} (${row.type}) does not match the event map: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new Error(`room ${row.room_id}: the event at seq ${row.seq} (${row.type}) does not match the event map: ${parsed.error.message}`);
   return { kind: 'room', room_id: row.room_id, seq: row.seq, ...parsed.data };
 }
 
@@ -23,9 +24,21 @@ function fromLog(row: RoomEventRow): LoggedRoomEvent {
  * as the tombstone, which is what a client reading the history would see. Without a viewer (tests
  * of the log's order) attachments are left out.
  */
-export async function roomLogAfter(store: Store, roomId: string, after: number, limit: number, viewer?: AttachmentViewer): Promise<LoggedRoomEvent[]> {
-  const [events, messages] = await Promise.all([store.events.listAfter(roomId, after, limit), store.messages.list(roomId, { afterSeq: after, limit })]);
-  const [senderRows, attachments] = await Promise.all([store.users.findByIds(messages.map((m) => m.sender_id)), viewer ? store.attachments.forMessages(messages.map((m) => m.id)) : []]);
+export async function roomLogAfter(
+  store: Store,
+  roomId: string,
+  after: number,
+  limit: number,
+  viewer?: AttachmentViewer,
+): Promise<LoggedRoomEvent[]> {
+  const [events, messages] = await Promise.all([
+    store.events.listAfter(roomId, after, limit),
+    store.messages.list(roomId, { afterSeq: after, limit }),
+  ]);
+  const [senderRows, attachments] = await Promise.all([
+    store.users.findByIds(messages.map((m) => m.sender_id)),
+    viewer ? store.attachments.forMessages(messages.map((m) => m.id)) : [],
+  ]);
   const senders = new Map(senderRows.map((u) => [u.id, u]));
   // Replayed as it was published: URLs for the room's members (see toEventMessage).
   const filesOf = groupAttachments(attachments, (a) => viewer!.view(a, { room: roomId }));
@@ -36,7 +49,13 @@ export async function roomLogAfter(store: Store, roomId: string, after: number, 
     const event = events[e];
     const message = messages[m];
     if (message && (!event || message.seq < event.seq)) {
-      out.push({ kind: 'room', room_id: roomId, seq: message.seq, type: 'message_created', data: { message: toEventMessage(message, senders.get(message.sender_id), filesOf.get(message.id)) } });
+      out.push({
+        kind: 'room',
+        room_id: roomId,
+        seq: message.seq,
+        type: 'message_created',
+        data: { message: toEventMessage(message, senders.get(message.sender_id), filesOf.get(message.id)) },
+      });
       m++;
     } else {
       out.push(fromLog(event!));

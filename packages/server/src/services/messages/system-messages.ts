@@ -21,7 +21,22 @@ export async function recordSystemMessage(work: Work, roomId: string, senderId: 
   const sender = await work.tx.users.findById(senderId);
   let row!: MessageRow;
   await work.record(roomId, (seq) => {
-    row = { id: newId(), room_id: roomId, seq, sender_id: senderId, type: 'system', content, parent_id: null, client_id: null, mentions: [], mentions_room: false, reply_count: 0, created_at: work.now, edited_at: null, deleted_at: null };
+    row = {
+      id: newId(),
+      room_id: roomId,
+      seq,
+      sender_id: senderId,
+      type: 'system',
+      content,
+      parent_id: null,
+      client_id: null,
+      mentions: [],
+      mentions_room: false,
+      reply_count: 0,
+      created_at: work.now,
+      edited_at: null,
+      deleted_at: null,
+    };
     return { type: 'message_created', data: { message: toEventMessage(row, sender) } };
   });
   await work.tx.messages.insert(row);
@@ -33,7 +48,10 @@ export function refuseSystemMessage(message: Pick<MessageRow, 'type'>, what: str
 }
 
 /** What a room update changed that its members should read in the log, each the content of a system message from who changed it. */
-export function roomChangeSentences(before: Pick<RoomRow, 'name' | 'description' | 'topic_kind'>, after: Pick<RoomRow, 'name' | 'description' | 'topic_kind'>): string[] {
+export function roomChangeSentences(
+  before: Pick<RoomRow, 'name' | 'description' | 'topic_kind'>,
+  after: Pick<RoomRow, 'name' | 'description' | 'topic_kind'>,
+): string[] {
   const out: string[] = [];
   if (after.name !== before.name) out.push(`renamed the room to “${after.name}”`);
   if (after.description !== before.description) out.push(after.description ? 'changed the description' : 'removed the description');

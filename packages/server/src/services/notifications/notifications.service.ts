@@ -15,8 +15,14 @@ export class NotificationsService {
   }
 
   async list(actor: Actor, opts: { limit: number; cursor?: string | undefined; unread?: boolean | undefined }) {
-    const page = await this.d.store.notifications.list(actor.id, { limit: opts.limit, cursor: opts.cursor, unreadOnly: opts.unread === true });
-    const actors = new Map((await this.d.store.users.findByIds(page.items.flatMap((n) => (n.actor_id ? [n.actor_id] : [])))).map((u) => [u.id, u]));
+    const page = await this.d.store.notifications.list(actor.id, {
+      limit: opts.limit,
+      cursor: opts.cursor,
+      unreadOnly: opts.unread === true,
+    });
+    const actors = new Map(
+      (await this.d.store.users.findByIds(page.items.flatMap((n) => (n.actor_id ? [n.actor_id] : [])))).map((u) => [u.id, u]),
+    );
     return {
       items: page.items.map((n) => toNotificationView(n, n.actor_id ? actors.get(n.actor_id) : undefined)),
       next_cursor: page.next_cursor,

@@ -7,7 +7,11 @@ import { toSummary } from '../users/user-presenter.ts';
 const EXCERPT = 140;
 
 /** Stores one notification in the unit of work and queues its live delivery for after the commit. */
-export async function notify(work: Work, n: Omit<NotificationRow, 'id' | 'created_at' | 'read_at'>, actor: UserRow | undefined): Promise<void> {
+export async function notify(
+  work: Work,
+  n: Omit<NotificationRow, 'id' | 'created_at' | 'read_at'>,
+  actor: UserRow | undefined,
+): Promise<void> {
   const row: NotificationRow = { ...n, id: newId(), created_at: work.now, read_at: null };
   await work.tx.notifications.insert(row);
   work.emit({ kind: 'user', user_id: n.user_id, type: 'notification', data: toNotificationView(row, actor) });

@@ -36,10 +36,15 @@ export class BroadcastService {
     if (!actor.isAdmin) throw new DomainError('forbidden', 'Only server admins may broadcast.');
     checkMessage({ message: { min: 1, max: this.d.maxLength ?? ROOM_LIMITS.message.max } }, content);
     const limit = await this.d.rateLimiter.hit(actor.id);
-    if (!limit.allowed) throw new DomainError('rate_limited', 'You are sending too fast. Slow down.', { retryAfterSeconds: limit.retryAfterSeconds });
+    if (!limit.allowed)
+      throw new DomainError('rate_limited', 'You are sending too fast. Slow down.', { retryAfterSeconds: limit.retryAfterSeconds });
     const sender = await requireActiveUser(this.d.store, actor.id);
     const online = await this.d.presence.online();
-    await this.d.bus.publish({ kind: 'all', type: 'broadcast', data: { from: toSummary(sender), content, sent_at: this.d.clock.now().toISOString() } });
+    await this.d.bus.publish({
+      kind: 'all',
+      type: 'broadcast',
+      data: { from: toSummary(sender), content, sent_at: this.d.clock.now().toISOString() },
+    });
     return { delivered_to: online.length };
   }
 }

@@ -31,7 +31,10 @@ describe('Deliveries', () => {
     deliveries.received('dm', 'bob', 7); // out of order: never lowers
     deliveries.received('dm', 'carol', 3);
     await deliveries.flush();
-    assert.deepEqual(writes, [['dm', 'bob', 500], ['dm', 'carol', 3]]);
+    assert.deepEqual(writes, [
+      ['dm', 'bob', 500],
+      ['dm', 'carol', 3],
+    ]);
     assert.deepEqual(published, [
       { kind: 'room', room_id: 'dm', type: 'delivered_updated', data: { room_id: 'dm', user_id: 'bob', delivered_seq: 500 } },
       { kind: 'room', room_id: 'dm', type: 'delivered_updated', data: { room_id: 'dm', user_id: 'carol', delivered_seq: 3 } },

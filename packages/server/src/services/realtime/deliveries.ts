@@ -43,7 +43,12 @@ export class Deliveries {
         if (!(await this.isDirect(roomId))) continue;
         for (const [userId, seq] of readers) {
           if (!(await this.d.store.members.markDelivered(roomId, userId, seq))) continue;
-          await this.d.bus.publish({ kind: 'room', room_id: roomId, type: 'delivered_updated', data: { room_id: roomId, user_id: userId, delivered_seq: seq } });
+          await this.d.bus.publish({
+            kind: 'room',
+            room_id: roomId,
+            type: 'delivered_updated',
+            data: { room_id: roomId, user_id: userId, delivered_seq: seq },
+          });
         }
       } catch {
         // Best effort (the store closing at shutdown, a room just deleted): listing the

@@ -11,8 +11,20 @@ const ME = '0190f7a6-0000-7000-8000-00000000000b';
 const actor = { id: ME, isAdmin: false, tokenVersion: 0, ip: '127.0.0.1' };
 
 /** A pin of message m<n> under seq n: a durable event whose data says which it is. */
-const pinned = (seq: number): LoggedRoomEvent => ({ kind: 'room', room_id: ROOM, seq, type: 'message_pinned', data: { room_id: ROOM, message_id: `m${seq}`, pinned_by: ME } });
-const left = (seq: number): RoomEvent => ({ kind: 'room', room_id: ROOM, seq, type: 'user_left', data: { room_id: ROOM, user_id: ME, reason: 'left', by: null } });
+const pinned = (seq: number): LoggedRoomEvent => ({
+  kind: 'room',
+  room_id: ROOM,
+  seq,
+  type: 'message_pinned',
+  data: { room_id: ROOM, message_id: `m${seq}`, pinned_by: ME },
+});
+const left = (seq: number): RoomEvent => ({
+  kind: 'room',
+  room_id: ROOM,
+  seq,
+  type: 'user_left',
+  data: { room_id: ROOM, user_id: ME, reason: 'left', by: null },
+});
 
 /** A transport that is not a WebSocket: it keeps the JSON it is handed. */
 class RecordingSink implements LiveSink {
@@ -45,7 +57,10 @@ function node(logged: number) {
       followFrom: async (_actor, _room, lastSeq) => Math.min(lastSeq ?? log.length, log.length),
       eventsAfter: async (_room, after, limit) => log.filter((e) => e.seq > after).slice(0, limit),
     },
-    presence: { connected: async (userId) => void presence.push(`on ${userId}`), disconnected: (userId) => void presence.push(`off ${userId}`) },
+    presence: {
+      connected: async (userId) => void presence.push(`on ${userId}`),
+      disconnected: (userId) => void presence.push(`off ${userId}`),
+    },
     logger: { error: (obj: unknown) => assert.fail(String(obj)) },
   });
   const publish = async (e: LoggedRoomEvent | RoomEvent) => {
@@ -58,7 +73,7 @@ function node(logged: number) {
 const settle = () => new Promise((r) => setTimeout(r, 5));
 
 describe('LiveSession: one realtime core any transport can use', () => {
-  it('follows the user\'s rooms at start, holds their live events until release, and counts the user connected', async () => {
+  it("follows the user's rooms at start, holds their live events until release, and counts the user connected", async () => {
     const n = node(3);
     const sink = new RecordingSink();
     const session = n.live.open(actor, sink);
@@ -79,7 +94,7 @@ describe('LiveSession: one realtime core any transport can use', () => {
     n.hub.close();
   });
 
-  it('resumes from the client\'s seq: the log replayed, then live events, each once and in order', async () => {
+  it("resumes from the client's seq: the log replayed, then live events, each once and in order", async () => {
     const n = node(5);
     const sink = new RecordingSink();
     const session = n.live.open(actor, sink);
@@ -103,7 +118,10 @@ describe('LiveSession: one realtime core any transport can use', () => {
     await n.publish(left(2));
     await n.publish(pinned(3));
     await settle();
-    assert.deepEqual(sink.sent.map((f) => f.type), ['user_left']);
+    assert.deepEqual(
+      sink.sent.map((f) => f.type),
+      ['user_left'],
+    );
     assert.equal(session.streams.size, 0);
     n.hub.close();
   });

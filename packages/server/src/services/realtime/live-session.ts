@@ -181,7 +181,8 @@ export class LiveSession implements Subscriber, RoomStreamOwner {
   send(event: EncodedEvent): void {
     if (this.ended) return;
     this.sink.send(event);
-    if (event.message && event.message.sender_id !== this.actor.id) this.host.d.live.received?.(event.message.room_id, this.actor.id, event.message.seq);
+    if (event.message && event.message.sender_id !== this.actor.id)
+      this.host.d.live.received?.(event.message.room_id, this.actor.id, event.message.seq);
   }
 
   hasRoom(): boolean {

@@ -20,7 +20,11 @@ export class LiveSessionsService {
 
   constructor(deps: { store: Store; clock: Clock; bus: EventBus; attachments: AttachmentViewer; deliveryFlushMs?: number }) {
     this.d = deps;
-    this.deliveries = new Deliveries({ store: deps.store, bus: deps.bus, ...(deps.deliveryFlushMs !== undefined ? { flushMs: deps.deliveryFlushMs } : {}) });
+    this.deliveries = new Deliveries({
+      store: deps.store,
+      bus: deps.bus,
+      ...(deps.deliveryFlushMs !== undefined ? { flushMs: deps.deliveryFlushMs } : {}),
+    });
   }
 
   /** A connection of userId was sent someone else's message: delivered, in a direct room (batched: see Deliveries). */

@@ -15,7 +15,14 @@ describe('PresenceService: going offline after the grace', () => {
     const presence = new MemoryPresenceStore(systemClock);
     presence.disconnect = () => Promise.reject(new Error('Connection is closed.'));
     const reported: { err: unknown; what: string }[] = [];
-    const svc = new PresenceService({ store: unusedStore, presence, bus: new MemoryBus(), clock: systemClock, offlineGraceMs: 5, onBackgroundError: (err, what) => reported.push({ err, what }) });
+    const svc = new PresenceService({
+      store: unusedStore,
+      presence,
+      bus: new MemoryBus(),
+      clock: systemClock,
+      offlineGraceMs: 5,
+      onBackgroundError: (err, what) => reported.push({ err, what }),
+    });
     svc.disconnected('u1', 'c1');
     await sleep(30);
     assert.equal(reported.length, 1);

@@ -69,7 +69,12 @@ export class PresenceService {
     const before = (a: readonly [string, string], b: readonly [string, string]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
     const all = entries
       .filter((e) => users.has(e.userId))
-      .map((e) => ({ user: toSummary(users.get(e.userId)!), status: e.status, connected_at: iso(e.connectedAt), last_active: iso(e.lastActive) }))
+      .map((e) => ({
+        user: toSummary(users.get(e.userId)!),
+        status: e.status,
+        connected_at: iso(e.connectedAt),
+        last_active: iso(e.lastActive),
+      }))
       .sort((a, b) => (before(key(a), key(b)) ? -1 : 1));
     const after = decodeKey(q.cursor, ['text', 'uuid'] as const);
     const rest = after ? all.filter((v) => before(after, key(v))) : all;
@@ -140,7 +145,13 @@ export class PresenceService {
   private async session(userId: string, type: 'user_online' | 'user_offline'): Promise<void> {
     const user = await this.d.store.users.findById(userId);
     if (!user) return;
-    await this.d.bus.publish({ kind: 'all', type, data: { user: toSummary(user), at: this.d.clock.now().toISOString() }, exclude: userId, watchersOnly: true });
+    await this.d.bus.publish({
+      kind: 'all',
+      type,
+      data: { user: toSummary(user), at: this.d.clock.now().toISOString() },
+      exclude: userId,
+      watchersOnly: true,
+    });
   }
 
   private async announce(userId: string): Promise<void> {
@@ -148,6 +159,12 @@ export class PresenceService {
     // Addressed to the user's rooms, not to a list of co-members: that list took a self-join of
     // memberships per announcement (150 us at 5,000 connects), and each hub knows who follows a room.
     const rooms = await this.d.store.members.roomIdsOf(userId);
-    await this.d.bus.publish({ kind: 'users', user_ids: [userId], room_ids: rooms, type: 'presence_updated', data: { user_id: userId, ...state } });
+    await this.d.bus.publish({
+      kind: 'users',
+      user_ids: [userId],
+      room_ids: rooms,
+      type: 'presence_updated',
+      data: { user_id: userId, ...state },
+    });
   }
 }

@@ -19,7 +19,23 @@ export interface ReportsDeps {
   /** Reports per user per window (REPORT_RATE_LIMIT / REPORT_RATE_WINDOW). */
   rateLimiter: RateLimiter;
   /** Loads a message the actor may read (404 otherwise): MessagesService.load. */
-  messages: { load(actor: Actor, messageId: string, action: 'read'): Promise<{ message: { id: string; room_id: string; sender_id: string; content: string; created_at: string; edited_at: string | null; deleted_at: string | null } }> };
+  messages: {
+    load(
+      actor: Actor,
+      messageId: string,
+      action: 'read',
+    ): Promise<{
+      message: {
+        id: string;
+        room_id: string;
+        sender_id: string;
+        content: string;
+        created_at: string;
+        edited_at: string | null;
+        deleted_at: string | null;
+      };
+    }>;
+  };
 }
 
 const reportNotFound = () => new DomainError('report_not_found', 'No such report.');
@@ -38,7 +54,8 @@ export class ReportsService {
 
   async file(actor: Actor, input: z.output<typeof CreateReportBody>): Promise<ReportView> {
     const limit = await this.d.rateLimiter.hit(actor.id);
-    if (!limit.allowed) throw new DomainError('rate_limited', 'Too many reports. Try again later.', { retryAfterSeconds: limit.retryAfterSeconds });
+    if (!limit.allowed)
+      throw new DomainError('rate_limited', 'Too many reports. Try again later.', { retryAfterSeconds: limit.retryAfterSeconds });
     const now = this.d.clock.now();
     let report: NewReport;
     if ('message_id' in input) {
@@ -52,14 +69,29 @@ export class ReportsService {
         room_id: m.room_id,
         reported_user_id: m.sender_id,
         message_id: m.id,
-        snapshot: { id: m.id, room_id: m.room_id, sender_id: m.sender_id, content: m.content, attachment_ids: attachments.map((a) => a.id), created_at: m.created_at, edited_at: m.edited_at },
+        snapshot: {
+          id: m.id,
+          room_id: m.room_id,
+          sender_id: m.sender_id,
+          content: m.content,
+          attachment_ids: attachments.map((a) => a.id),
+          created_at: m.created_at,
+          edited_at: m.edited_at,
+        },
       };
     } else {
       if (input.user_id === actor.id) throw new DomainError('cannot_target_self', 'You cannot report yourself.');
       await requireActiveUser(this.d.store, input.user_id);
       // The room it happened in, if given, must be one the reporter can read: its admins will review it.
       if (input.room_id !== undefined) await authorize(this.d.store, actor, input.room_id, 'read', now);
-      report = { id: newId(), kind: 'user', room_id: input.room_id ?? null, reported_user_id: input.user_id, message_id: null, snapshot: null };
+      report = {
+        id: newId(),
+        kind: 'user',
+        room_id: input.room_id ?? null,
+        reported_user_id: input.user_id,
+        message_id: null,
+        snapshot: null,
+      };
     }
     const { report: row } = await this.d.store.transaction((tx) => tx.reports.file(report, actor.id, input.reason, now.toISOString()));
     return (await this.present([row], actor, { reviewer: await this.canReview(actor, row) }))[0]!;
@@ -85,7 +117,8 @@ export class ReportsService {
     const row = await this.d.store.reports.findById(id);
     if (!row) throw reportNotFound();
     if (!(await this.canReview(actor, row))) {
-      if ((await this.d.store.reports.filings([id], actor.id)).length > 0) throw new DomainError('forbidden', 'Only the room’s admins and server admins review reports.');
+      if ((await this.d.store.reports.filings([id], actor.id)).length > 0)
+        throw new DomainError('forbidden', 'Only the room’s admins and server admins review reports.');
       throw reportNotFound();
     }
     const now = this.d.clock.now().toISOString();
@@ -150,7 +183,9 @@ export class ReportsService {
         edited_at: r.snapshot.edited_at,
       },
       report_count: r.report_count,
-      filings: filings.filter((f) => f.report_id === r.id).map((f) => ({ reporter: summary(f.reporter_id), reason: f.reason, created_at: f.created_at })),
+      filings: filings
+        .filter((f) => f.report_id === r.id)
+        .map((f) => ({ reporter: summary(f.reporter_id), reason: f.reason, created_at: f.created_at })),
       action: r.action,
       reviewed_by: r.reviewed_by ? summary(r.reviewed_by) : null,
       reviewed_at: r.reviewed_at,

@@ -20,7 +20,12 @@ const limitReached = (message: string, limit: number, resource: 'owned_rooms' | 
  * requests for one user then count one after the other, so a burst cannot overshoot.
  * `self` says whether the user asked for it (the message speaks to them) or someone else did.
  */
-export async function checkMembershipCaps(tx: Store, caps: RoomCaps, userId: string, opts: { owner: boolean; self: boolean }): Promise<void> {
+export async function checkMembershipCaps(
+  tx: Store,
+  caps: RoomCaps,
+  userId: string,
+  opts: { owner: boolean; self: boolean },
+): Promise<void> {
   await tx.users.lock(userId);
   const { joined, owned } = await tx.members.countsOf(userId);
   if (joined >= caps.maxJoinedRooms) {
@@ -50,6 +55,10 @@ function assertOwnedBelowCap(caps: RoomCaps, owned: number, self: boolean): void
 export async function checkInvitesCap(tx: Store, caps: RoomCaps, roomId: string, now: string): Promise<void> {
   await tx.rooms.lock(roomId);
   if ((await tx.invites.countUsable(roomId, now)) >= caps.maxRoomInvites) {
-    throw limitReached(`This room has ${caps.maxRoomInvites} usable invites, the most allowed: revoke one first.`, caps.maxRoomInvites, 'room_invites');
+    throw limitReached(
+      `This room has ${caps.maxRoomInvites} usable invites, the most allowed: revoke one first.`,
+      caps.maxRoomInvites,
+      'room_invites',
+    );
   }
 }

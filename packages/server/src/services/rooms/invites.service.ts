@@ -47,7 +47,11 @@ export class InvitesService {
   }
 
   /** An admin's new code; refused past MAX_ROOM_INVITES usable codes of the room. */
-  async create(actor: Actor, roomId: string, opts: { expires_in?: number | undefined; max_uses: number | null }): Promise<z.infer<typeof Invite>> {
+  async create(
+    actor: Actor,
+    roomId: string,
+    opts: { expires_in?: number | undefined; max_uses: number | null },
+  ): Promise<z.infer<typeof Invite>> {
     const now = this.d.clock.now();
     await authorize(this.d.store, actor, roomId, 'invite', now);
     const invite: InviteRow = {
@@ -55,7 +59,9 @@ export class InvitesService {
       room_id: roomId,
       created_by: actor.id,
       created_at: now.toISOString(),
-      expires_at: new Date(now.getTime() + (opts.expires_in ?? this.d.defaultExpirySeconds ?? ROOM_LIMITS.inviteDefaultSeconds) * 1000).toISOString(),
+      expires_at: new Date(
+        now.getTime() + (opts.expires_in ?? this.d.defaultExpirySeconds ?? ROOM_LIMITS.inviteDefaultSeconds) * 1000,
+      ).toISOString(),
       max_uses: opts.max_uses,
       uses: 0,
       revoked_at: null,
@@ -82,13 +88,22 @@ export class InvitesService {
     return {
       code: invite.code,
       expires_at: invite.expires_at,
-      room: { id: room.id, name: room.name, type: room.type, description: room.description, member_count: room.member_count, topic_kind: room.topic_kind },
+      room: {
+        id: room.id,
+        name: room.name,
+        type: room.type,
+        description: room.description,
+        member_count: room.member_count,
+        topic_kind: room.topic_kind,
+      },
     };
   }
 
   /** Joins the room with the code; a member accepting again changes nothing and uses nothing. */
   async accept(actor: Actor, typed: string): Promise<{ room: z.infer<typeof RoomView>; joined: boolean }> {
-    const { roomId, joined } = await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), (work) => this.useIn(work, actor.id, typed));
+    const { roomId, joined } = await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), (work) =>
+      this.useIn(work, actor.id, typed),
+    );
     return { room: await this.d.rooms.view(actor, roomId), joined };
   }
 
@@ -111,7 +126,10 @@ export class InvitesService {
     const room = (await work.tx.rooms.findById(invite.room_id))!;
     if (room.archived) throw new DomainError('room_archived', 'This room is archived: it is read-only.');
     if (!(await work.tx.invites.use(code, work.now))) throw this.deadReason((await work.tx.invites.find(code))!);
-    return { roomId: room.id, joined: await addMember(work, room, userId, 'member', invite.created_by, { caps: this.d.caps, actorId: userId }) };
+    return {
+      roomId: room.id,
+      joined: await addMember(work, room, userId, 'member', invite.created_by, { caps: this.d.caps, actorId: userId }),
+    };
   }
 
   async revoke(actor: Actor, typed: string): Promise<void> {
@@ -133,7 +151,8 @@ export class InvitesService {
   private deadReason(invite: InviteRow): DomainError | undefined {
     if (invite.revoked_at !== null) return new DomainError('invite_revoked', 'This invite was revoked.');
     if (Date.parse(invite.expires_at) <= this.d.clock.now().getTime()) return new DomainError('invite_expired', 'This invite has expired.');
-    if (invite.max_uses !== null && invite.uses >= invite.max_uses) return new DomainError('invite_used_up', 'This invite has been used up.');
+    if (invite.max_uses !== null && invite.uses >= invite.max_uses)
+      return new DomainError('invite_used_up', 'This invite has been used up.');
     return undefined;
   }
 }

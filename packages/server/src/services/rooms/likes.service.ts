@@ -40,7 +40,10 @@ export class RoomLikesService {
    * A room the actor may see (as GET /rooms/:id allows), with its creator: seed 000's search by
    * id. The creator shows as any user does where mentioned (a hidden account without its name).
    */
-  async withAuthor(actor: Actor, roomId: string): Promise<{ room: z.infer<typeof RoomPreview>; author: UserSummary | null; created_at: string }> {
+  async withAuthor(
+    actor: Actor,
+    roomId: string,
+  ): Promise<{ room: z.infer<typeof RoomPreview>; author: UserSummary | null; created_at: string }> {
     const { room } = await authorize(this.d.store, actor, roomId, 'preview', this.d.clock.now());
     const [author] = room.created_by ? await this.d.store.users.findByIds([room.created_by]) : [];
     const [preview] = await this.previews([room]);
@@ -51,7 +54,10 @@ export class RoomLikesService {
   async followingRooms(actor: Actor, page: { limit: number; cursor?: string | undefined }): Promise<z.infer<typeof FollowedRoomPage>> {
     const { items, next_cursor } = await this.d.store.roomLikes.roomsOfFollowed(actor.id, page.limit, page.cursor);
     const previews = await this.previews(items.map((i) => i.room));
-    return { items: items.map(({ room, author }, i) => ({ room: previews[i]!, author: toSummary(author), created_at: room.created_at })), next_cursor };
+    return {
+      items: items.map(({ room, author }, i) => ({ room: previews[i]!, author: toSummary(author), created_at: room.created_at })),
+      next_cursor,
+    };
   }
 
   /** Rooms' discovery fields, with their covers signed for each room. */

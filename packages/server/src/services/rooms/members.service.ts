@@ -42,7 +42,18 @@ export class MembersService {
       const created = await addMember(work, room, userId, 'member', actor.id, { caps: this.d.caps, actorId: actor.id });
       if (created) {
         const by = await work.tx.users.findById(actor.id);
-        await notify(work, { user_id: userId, type: 'room_invite', room_id: roomId, message_id: null, actor_id: actor.id, payload: { room_name: room.name } }, by);
+        await notify(
+          work,
+          {
+            user_id: userId,
+            type: 'room_invite',
+            room_id: roomId,
+            message_id: null,
+            actor_id: actor.id,
+            payload: { room_name: room.name },
+          },
+          by,
+        );
       }
       return { member: toMember((await work.tx.members.get(roomId, userId))!, user), created };
     });
@@ -64,7 +75,13 @@ export class MembersService {
       const updated = target.role === role ? target : (await work.tx.members.update(roomId, userId, { role }))!;
       if (updated !== target) {
         await this.recordMember(work, updated);
-        await writeAudit(work.tx, work.now, { actorId: actor.id, action: 'member_role_changed', targetUserId: userId, roomId, details: { from: target.role, to: role } });
+        await writeAudit(work.tx, work.now, {
+          actorId: actor.id,
+          action: 'member_role_changed',
+          targetUserId: userId,
+          roomId,
+          details: { from: target.role, to: role },
+        });
       }
       return this.present(work, updated);
     });
@@ -83,16 +100,30 @@ export class MembersService {
       const oldOwner = (await work.tx.members.update(roomId, actor.id, { role: 'admin' }))!;
       await this.recordMember(work, newOwner);
       await this.recordMember(work, oldOwner);
-      await writeAudit(work.tx, work.now, { actorId: actor.id, action: 'member_role_changed', targetUserId: userId, roomId, details: { to: 'owner', transfer: true } });
+      await writeAudit(work.tx, work.now, {
+        actorId: actor.id,
+        action: 'member_role_changed',
+        targetUserId: userId,
+        roomId,
+        details: { to: 'owner', transfer: true },
+      });
       await recordSystemMessage(work, roomId, userId, 'became the owner');
       return this.present(work, newOwner);
     });
   }
 
   /** Mutes (optionally until a time) or unmutes a member: they can still read, not send or react. */
-  async mute(actor: Actor, roomId: string, userId: string, muted: boolean, until: string | null | undefined): Promise<z.infer<typeof Member>> {
+  async mute(
+    actor: Actor,
+    roomId: string,
+    userId: string,
+    muted: boolean,
+    until: string | null | undefined,
+  ): Promise<z.infer<typeof Member>> {
     if (muted && until && Date.parse(until) <= this.now().getTime()) {
-      throw new DomainError('validation_failed', 'muted_until must be in the future.', { details: [{ field: 'body.muted_until', message: 'must be in the future' }] });
+      throw new DomainError('validation_failed', 'muted_until must be in the future.', {
+        details: [{ field: 'body.muted_until', message: 'must be in the future' }],
+      });
     }
     return this.tx(async (work) => {
       await this.target(work, actor, roomId, userId, 'mute');
@@ -119,7 +150,13 @@ export class MembersService {
       if (target) this.assertOutranks(actor, access, target);
       await work.tx.bans.add({ room_id: roomId, user_id: userId, banned_by: actor.id, reason: reason ?? null, created_at: work.now });
       if (target) await removeMember(work, roomId, userId, 'banned', actor.id);
-      await writeAudit(work.tx, work.now, { actorId: actor.id, action: 'member_banned', targetUserId: userId, roomId, reason: reason ?? null });
+      await writeAudit(work.tx, work.now, {
+        actorId: actor.id,
+        action: 'member_banned',
+        targetUserId: userId,
+        roomId,
+        reason: reason ?? null,
+      });
     });
   }
 
@@ -127,18 +164,33 @@ export class MembersService {
     await this.tx(async (work) => {
       await authorize(work.tx, actor, roomId, 'ban', this.now());
       // Only a ban that was there is audited: unbanning twice records one action.
-      if (await work.tx.bans.remove(roomId, userId)) await writeAudit(work.tx, work.now, { actorId: actor.id, action: 'member_unbanned', targetUserId: userId, roomId });
+      if (await work.tx.bans.remove(roomId, userId))
+        await writeAudit(work.tx, work.now, { actorId: actor.id, action: 'member_unbanned', targetUserId: userId, roomId });
     });
   }
 
   async listBans(actor: Actor, roomId: string, page: PageRequest): Promise<z.infer<typeof BanList>> {
     await authorize(this.d.store, actor, roomId, 'ban', this.now());
     const bans = await this.d.store.bans.list(roomId, page);
-    return { items: bans.items.map((b) => ({ user: toSummary(b.user), banned_by: b.ban.banned_by, reason: b.ban.reason, created_at: b.ban.created_at })), next_cursor: bans.next_cursor };
+    return {
+      items: bans.items.map((b) => ({
+        user: toSummary(b.user),
+        banned_by: b.ban.banned_by,
+        reason: b.ban.reason,
+        created_at: b.ban.created_at,
+      })),
+      next_cursor: bans.next_cursor,
+    };
   }
 
   /** Authorises a moderation action on another member; the actor must outrank the target. */
-  private async target(work: Work, actor: Actor, roomId: string, userId: string, action: RoomAction): Promise<{ access: RoomAccess; target: MembershipRow }> {
+  private async target(
+    work: Work,
+    actor: Actor,
+    roomId: string,
+    userId: string,
+    action: RoomAction,
+  ): Promise<{ access: RoomAccess; target: MembershipRow }> {
     const access = await authorize(work.tx, actor, roomId, action, this.now());
     if (userId === actor.id) throw new DomainError('cannot_target_self', 'You cannot do that to yourself.');
     const target = await work.tx.members.get(roomId, userId);
@@ -155,7 +207,10 @@ export class MembersService {
   private assertOutranks(actor: Actor, access: RoomAccess, target: MembershipRow): void {
     if (access.membership && outranks(access.membership.role, target.role)) return;
     if (actor.isAdmin && target.role !== 'owner') return;
-    throw new DomainError('forbidden', actor.isAdmin ? "Not even a server admin may moderate a room's owner." : 'You can only moderate members below your own role.');
+    throw new DomainError(
+      'forbidden',
+      actor.isAdmin ? "Not even a server admin may moderate a room's owner." : 'You can only moderate members below your own role.',
+    );
   }
 
   private async recordMember(work: Work, m: MembershipRow): Promise<void> {

@@ -14,7 +14,14 @@ import { checkMembershipCaps, type RoomCaps } from './caps.ts';
  * members, at its creation) or the room is direct.
  */
 /** `by`: who the user_joined event names as having added them; ctx.actorId: who asked (the caps speak to them). */
-export async function addMember(work: Work, room: RoomRow, userId: string, role: RoomRole, by: string | null, ctx: { caps: RoomCaps; actorId: string; quiet?: boolean }): Promise<boolean> {
+export async function addMember(
+  work: Work,
+  room: RoomRow,
+  userId: string,
+  role: RoomRole,
+  by: string | null,
+  ctx: { caps: RoomCaps; actorId: string; quiet?: boolean },
+): Promise<boolean> {
   const { tx } = work;
   if (await tx.members.get(room.id, userId)) return false;
   if (await tx.bans.isBanned(room.id, userId)) throw new DomainError('banned', 'You are banned from this room.');
@@ -24,7 +31,10 @@ export async function addMember(work: Work, room: RoomRow, userId: string, role:
   const fresh = await tx.rooms.findById(room.id);
   await tx.members.add({ room_id: room.id, user_id: userId, role, joined_at: work.now, last_read_seq: fresh?.last_seq ?? room.last_seq });
   const user = await tx.users.findById(userId);
-  await work.record(room.id, () => ({ type: 'user_joined', data: { room_id: room.id, user: user ? toSummary(user) : null, role, added_by: by } }));
+  await work.record(room.id, () => ({
+    type: 'user_joined',
+    data: { room_id: room.id, user: user ? toSummary(user) : null, role, added_by: by },
+  }));
   if (!ctx.quiet && room.type !== 'direct') {
     await recordSystemMessage(work, room.id, userId, ctx.actorId === userId ? 'joined' : 'was added');
   }
@@ -32,7 +42,13 @@ export async function addMember(work: Work, room: RoomRow, userId: string, role:
 }
 
 /** Removes a member and records user_left (the removed user still hears about it) and a system message. */
-export async function removeMember(work: Work, roomId: string, userId: string, reason: 'left' | 'removed' | 'banned', by: string | null): Promise<void> {
+export async function removeMember(
+  work: Work,
+  roomId: string,
+  userId: string,
+  reason: 'left' | 'removed' | 'banned',
+  by: string | null,
+): Promise<void> {
   const { tx } = work;
   if (!(await tx.members.remove(roomId, userId))) return;
   await tx.rooms.releaseSeat(roomId);

@@ -38,7 +38,13 @@ export function toMyMembership(m: MembershipRow): z.infer<typeof MyMembership> {
 }
 
 /** A room as one member sees it; a direct room is named after the other person. */
-export function toRoomView(r: RoomRow, cover: AttachmentView | null, m: MembershipRow | undefined, unread: number, peer?: UserRow): z.infer<typeof RoomView> {
+export function toRoomView(
+  r: RoomRow,
+  cover: AttachmentView | null,
+  m: MembershipRow | undefined,
+  unread: number,
+  peer?: UserRow,
+): z.infer<typeof RoomView> {
   const peerSummary = peer ? toSummary(peer) : null;
   return {
     ...toPreview(r, cover),

@@ -47,7 +47,8 @@ export class RoomVisibilityService {
     const now = this.d.clock.now();
     await inTransaction(this.d.store, this.d.bus, now, async (work) => {
       await authorize(work.tx, actor, roomId, 'hide', now);
-      if (await work.tx.members.setHidden(roomId, actor.id, work.now)) work.emit({ kind: 'user', user_id: actor.id, type: 'room_hidden', data: { room_id: roomId } });
+      if (await work.tx.members.setHidden(roomId, actor.id, work.now))
+        work.emit({ kind: 'user', user_id: actor.id, type: 'room_hidden', data: { room_id: roomId } });
     });
   }
 

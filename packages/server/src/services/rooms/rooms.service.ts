@@ -1,5 +1,14 @@
 import type { z } from 'zod';
-import { DEFAULT_SERVER_LIMITS, type AttachmentView, type CreateRoomBody, type RoomFlagsBody, type RoomPreview, type RoomView, type ServerLimits, type UpdateRoomBody } from '@rooms/protocol';
+import {
+  DEFAULT_SERVER_LIMITS,
+  type AttachmentView,
+  type CreateRoomBody,
+  type RoomFlagsBody,
+  type RoomPreview,
+  type RoomView,
+  type ServerLimits,
+  type UpdateRoomBody,
+} from '@rooms/protocol';
 import { checkRoomName } from '../../policies/limits.policy.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -87,7 +96,10 @@ export class RoomsService {
       }
       if (patch.cover_attachment_id) await this.checkCover(work.tx, actor, patch.cover_attachment_id, patch.topic_kind ?? room.topic_kind);
       else if (patch.topic_kind === 'text' && room.cover_attachment_id) patch = { ...patch, cover_attachment_id: null };
-      const updated = (await work.tx.rooms.update(roomId, { ...patch, ...(patch.categories ? { categories: [...new Set(patch.categories)] } : {}) }))!;
+      const updated = (await work.tx.rooms.update(roomId, {
+        ...patch,
+        ...(patch.categories ? { categories: [...new Set(patch.categories)] } : {}),
+      }))!;
       const cover = await this.cover(updated, work.tx);
       await work.record(roomId, () => ({ type: 'room_updated', data: { room: toPreview(updated, cover) } }));
       for (const said of roomChangeSentences(room, updated)) await recordSystemMessage(work, roomId, actor.id, said);
@@ -110,20 +122,36 @@ export class RoomsService {
     await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
       const { room } = await authorize(work.tx, actor, roomId, 'delete', this.d.clock.now());
       const members = await work.tx.members.list(roomId, 10_000);
-      await deleteRoom(work, room, members.items.map((m) => m.user.id));
+      await deleteRoom(
+        work,
+        room,
+        members.items.map((m) => m.user.id),
+      );
     });
   }
 
   /** A page of my rooms, most recent activity first, each with my unread count. */
-  async listMine(actor: Actor, page: { limit: number; cursor?: string | undefined }): Promise<{ items: View[]; next_cursor: string | null }> {
+  async listMine(
+    actor: Actor,
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<{ items: View[]; next_cursor: string | null }> {
     const { items: rows, next_cursor } = await this.d.store.rooms.listForUser(actor.id, page);
     const directIds = rows.filter((r) => r.room.type === 'direct').map((r) => r.room.id);
     const [peers, covers, unread] = await Promise.all([
       this.d.store.members.peers(directIds, actor.id),
       this.covers(rows.map((r) => r.room)),
-      Promise.all(rows.map((r) => (r.room.last_seq > r.membership.last_read_seq ? this.d.store.messages.countUnread(r.room.id, actor.id, r.membership.last_read_seq) : 0))),
+      Promise.all(
+        rows.map((r) =>
+          r.room.last_seq > r.membership.last_read_seq
+            ? this.d.store.messages.countUnread(r.room.id, actor.id, r.membership.last_read_seq)
+            : 0,
+        ),
+      ),
     ]);
-    return { items: rows.map((r, i) => toRoomView(r.room, covers.get(r.room.id) ?? null, r.membership, unread[i]!, peers.get(r.room.id))), next_cursor };
+    return {
+      items: rows.map((r, i) => toRoomView(r.room, covers.get(r.room.id) ?? null, r.membership, unread[i]!, peers.get(r.room.id))),
+      next_cursor,
+    };
   }
 
   async listPublic(_actor: Actor, filter: RoomFilter): Promise<Page<Preview>> {
@@ -149,7 +177,8 @@ export class RoomsService {
     return inTransaction(this.d.store, this.d.bus, this.d.clock.now(), async (work) => {
       const access = await authorize(work.tx, actor, roomId, 'leave', this.d.clock.now());
       if (access.membership?.role === 'owner') {
-        if (access.room.member_count > 1) throw new DomainError('owner_must_transfer', 'Transfer ownership before leaving (or delete the room).');
+        if (access.room.member_count > 1)
+          throw new DomainError('owner_must_transfer', 'Transfer ownership before leaving (or delete the room).');
         await deleteRoom(work, access.room, [actor.id]);
         return { deleted: true };
       }
@@ -187,7 +216,8 @@ export class RoomsService {
   /** An existing direct room, opened: listed for the actor again if they had hidden it. */
   private async reopen(actor: Actor, roomId: string): Promise<View> {
     const mine = await this.d.store.members.get(roomId, actor.id);
-    if (mine?.hidden_at) await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), (work) => showTo(work, actor.id, roomId, 'opened'));
+    if (mine?.hidden_at)
+      await inTransaction(this.d.store, this.d.bus, this.d.clock.now(), (work) => showTo(work, actor.id, roomId, 'opened'));
     return this.view(actor, roomId);
   }
 
@@ -201,7 +231,8 @@ export class RoomsService {
     const room = await this.d.store.rooms.findById(roomId);
     const membership = room && (await this.d.store.members.get(roomId, actor.id));
     if (!room || !membership) throw new DomainError('room_not_found', 'No such room.');
-    const unread = room.last_seq > membership.last_read_seq ? await this.d.store.messages.countUnread(roomId, actor.id, membership.last_read_seq) : 0;
+    const unread =
+      room.last_seq > membership.last_read_seq ? await this.d.store.messages.countUnread(roomId, actor.id, membership.last_read_seq) : 0;
     const peer = room.type === 'direct' ? (await this.d.store.members.peers([roomId], actor.id)).get(roomId) : undefined;
     return toRoomView(room, await this.cover(room), membership, unread, peer);
   }
@@ -229,19 +260,31 @@ export class RoomsService {
   /** A cover is an image or a video the admin setting it uploaded, for an image or video room. */
   private async checkCover(store: Store, actor: Actor, id: string, topicKind: RoomRow['topic_kind']): Promise<void> {
     const field = 'body.cover_attachment_id';
-    if (topicKind === 'text') throw new DomainError('validation_failed', 'Only image and video rooms have a cover.', { details: [{ field, message: 'needs topic_kind image or video' }] });
+    if (topicKind === 'text')
+      throw new DomainError('validation_failed', 'Only image and video rooms have a cover.', {
+        details: [{ field, message: 'needs topic_kind image or video' }],
+      });
     const a = await store.attachments.findById(id);
-    if (!a || a.uploader_id !== actor.id) throw new DomainError('attachment_not_found', 'No such upload: a cover must be an image or video you uploaded.', { details: [{ field, message: 'is not one of your uploads' }] });
-    if (a.kind !== 'image' && a.kind !== 'video') throw new DomainError('validation_failed', 'A cover must be an image or a video.', { details: [{ field, message: 'is not an image or a video' }] });
+    if (!a || a.uploader_id !== actor.id)
+      throw new DomainError('attachment_not_found', 'No such upload: a cover must be an image or video you uploaded.', {
+        details: [{ field, message: 'is not one of your uploads' }],
+      });
+    if (a.kind !== 'image' && a.kind !== 'video')
+      throw new DomainError('validation_failed', 'A cover must be an image or a video.', {
+        details: [{ field, message: 'is not an image or a video' }],
+      });
   }
 
   private checkCategories(categories: string[]): void {
     const unknown = categories.filter((c) => !this.d.categories.includes(c));
     if (unknown.length > 0) {
-      throw new DomainError('invalid_category', `Unknown categories: ${unknown.join(', ')}. Choose from: ${this.d.categories.join(', ')}.`, {
-        details: unknown.map((c) => ({ field: 'body.categories', message: `"${c}" is not a category` })),
-      });
+      throw new DomainError(
+        'invalid_category',
+        `Unknown categories: ${unknown.join(', ')}. Choose from: ${this.d.categories.join(', ')}.`,
+        {
+          details: unknown.map((c) => ({ field: 'body.categories', message: `"${c}" is not a category` })),
+        },
+      );
     }
   }
 }
-

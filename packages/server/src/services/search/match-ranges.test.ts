@@ -28,7 +28,11 @@ describe('match ranges', () => {
 
   it('merges overlapping and touching matches, sorted', () => {
     assert.deepEqual(matchRanges('deployment', ['deploy', 'ploy', 'ment']), [{ start: 0, end: 10 }]);
-    assert.deepEqual(matchRanges('b a b', ['b', 'a']), [{ start: 0, end: 1 }, { start: 2, end: 3 }, { start: 4, end: 5 }]);
+    assert.deepEqual(matchRanges('b a b', ['b', 'a']), [
+      { start: 0, end: 1 },
+      { start: 2, end: 3 },
+      { start: 4, end: 5 },
+    ]);
   });
 
   it('marks nothing for no terms, or terms that do not occur', () => {

@@ -40,7 +40,8 @@ export class SearchService {
   /** One page of hits. invalid_query names what is wrong with q; a room_id the actor cannot read is 404 (or 403 as for its messages). */
   async search(actor: Actor, params: SearchParams): Promise<SearchPage> {
     const limit = await this.d.rate.hit(actor.id);
-    if (!limit.allowed) throw new DomainError('rate_limited', 'You are searching too fast. Slow down.', { retryAfterSeconds: limit.retryAfterSeconds });
+    if (!limit.allowed)
+      throw new DomainError('rate_limited', 'You are searching too fast. Slow down.', { retryAfterSeconds: limit.retryAfterSeconds });
     const now = this.d.clock.now();
     const query = parseSearchQuery(params.q, { now });
     if (params.room_id !== undefined) await authorize(this.d.store, actor, params.room_id, 'read', now);
@@ -59,7 +60,10 @@ export class SearchService {
     if (hits.length === 0) return [];
     const { store } = this.d;
     const roomIds = [...new Set(hits.map((m) => m.room_id))];
-    const [rooms, peers] = await Promise.all([Promise.all(roomIds.map((id) => store.rooms.findById(id))), store.members.peers(roomIds, actor.id)]);
+    const [rooms, peers] = await Promise.all([
+      Promise.all(roomIds.map((id) => store.rooms.findById(id))),
+      store.members.peers(roomIds, actor.id),
+    ]);
     const roomById = new Map(rooms.filter((r): r is RoomRow => r !== undefined).map((r) => [r.id, r]));
     const contexts = await Promise.all(hits.map((m) => this.neighbours(m)));
     // One presentation per room for the hits and their neighbours together (a fixed number of queries per room).

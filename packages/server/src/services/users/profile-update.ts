@@ -37,7 +37,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** An avatar given as an upload's id: the user's own image, then served at its avatar path to anyone who sees the profile. */
 async function uploadedAvatar(tx: Store, userId: string, id: string): Promise<string> {
   const a = await tx.attachments.findById(id.toLowerCase());
-  if (!a || a.uploader_id !== userId) throw new DomainError('attachment_not_found', 'No such upload: an avatar must be an image you uploaded.', { details: [{ field: 'body.avatar_url', message: 'is not one of your uploads' }] });
-  if (a.kind !== 'image') throw new DomainError('validation_failed', 'An avatar must be an image.', { details: [{ field: 'body.avatar_url', message: 'is not an image' }] });
+  if (!a || a.uploader_id !== userId)
+    throw new DomainError('attachment_not_found', 'No such upload: an avatar must be an image you uploaded.', {
+      details: [{ field: 'body.avatar_url', message: 'is not one of your uploads' }],
+    });
+  if (a.kind !== 'image')
+    throw new DomainError('validation_failed', 'An avatar must be an image.', {
+      details: [{ field: 'body.avatar_url', message: 'is not an image' }],
+    });
   return avatarPath(a.id);
 }

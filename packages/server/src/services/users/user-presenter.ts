@@ -16,7 +16,13 @@ export function toSummary(u: UserRow): UserSummary {
 }
 
 /** An account that is gone, or hidden: its id only. */
-export const hiddenSummary = (id: string, displayName = 'Deleted user'): UserSummary => ({ id, username: null, display_name: displayName, avatar_url: null, deleted: true });
+export const hiddenSummary = (id: string, displayName = 'Deleted user'): UserSummary => ({
+  id,
+  username: null,
+  display_name: displayName,
+  avatar_url: null,
+  deleted: true,
+});
 
 /** The personal fields the audience may see, with age derived from a visible birth date. */
 export function visibleProfile(fields: ProfileFieldRow[], audience: Audience, today: Date): Record<string, unknown> {

@@ -13,6 +13,12 @@ export async function publishUserUpdated(store: Store, bus: EventBus, before: Us
   const summary = toSummary(after);
   const old = toSummary(before);
   if (summary.display_name === old.display_name && summary.username === old.username && summary.avatar_url === old.avatar_url) return;
-  const event: UsersEvent = { kind: 'users', user_ids: [after.id], room_ids: await store.members.roomIdsOf(after.id), type: 'user_updated', data: { user: summary } };
+  const event: UsersEvent = {
+    kind: 'users',
+    user_ids: [after.id],
+    room_ids: await store.members.roomIdsOf(after.id),
+    type: 'user_updated',
+    data: { user: summary },
+  };
   await bus.publish(event);
 }

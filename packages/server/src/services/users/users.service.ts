@@ -1,4 +1,12 @@
-import { DEFAULT_SERVER_LIMITS, type MeView, type ProfileUpdate, type ServerLimits, type UserRef, type UserSummary, type UserView } from '@rooms/protocol';
+import {
+  DEFAULT_SERVER_LIMITS,
+  type MeView,
+  type ProfileUpdate,
+  type ServerLimits,
+  type UserRef,
+  type UserSummary,
+  type UserView,
+} from '@rooms/protocol';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Audience } from '../../domain/profile.ts';

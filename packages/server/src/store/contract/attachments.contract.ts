@@ -31,7 +31,17 @@ export function attachmentContract(store: () => Store): void {
   describe('attachments', () => {
     it('round-trips every field, unposted until a message carries it', async () => {
       const u = await insertUser(store());
-      const a = anAttachment(u.id, { filename: 'héllo wörld.pdf', size: 10_485_760, mime_type: 'application/pdf', kind: 'document', width: null, height: null, thumb_width: null, thumb_height: null, thumb_key: null });
+      const a = anAttachment(u.id, {
+        filename: 'héllo wörld.pdf',
+        size: 10_485_760,
+        mime_type: 'application/pdf',
+        kind: 'document',
+        width: null,
+        height: null,
+        thumb_width: null,
+        thumb_height: null,
+        thumb_key: null,
+      });
       const inserted = await store().attachments.insert(a);
       const expected = { ...a, room_id: null, message_id: null, position: null, posted_at: null };
       assert.deepEqual(inserted, expected);
@@ -50,10 +60,13 @@ export function attachmentContract(store: () => Store): void {
       const m = await post(store(), r.id, a.id);
       assert.equal(await store().attachments.post(a.id, [y.id, x.id, theirs.id], m, at(20)), 2, "b's upload is not a's to post");
       const listed = await store().attachments.forMessages([m.id, newId()]);
-      assert.deepEqual(listed.map((l) => [l.id, l.position, l.room_id, l.message_id, l.posted_at]), [
-        [y.id, 0, r.id, m.id, at(20)],
-        [x.id, 1, r.id, m.id, at(20)],
-      ]);
+      assert.deepEqual(
+        listed.map((l) => [l.id, l.position, l.room_id, l.message_id, l.posted_at]),
+        [
+          [y.id, 0, r.id, m.id, at(20)],
+          [x.id, 1, r.id, m.id, at(20)],
+        ],
+      );
       const m2 = await post(store(), r.id, a.id);
       assert.equal(await store().attachments.post(a.id, [x.id], m2, at(30)), 0, 'a posted upload is not posted again');
       assert.deepEqual(await store().attachments.forMessages([m2.id]), []);
@@ -82,7 +95,7 @@ export function attachmentContract(store: () => Store): void {
       assert.equal(await store().attachments.delete(z.id), undefined);
     });
 
-    it("lists expired uploads: unposted past the cutoff unless a cover or an avatar, and posted ones whose room is gone", async () => {
+    it('lists expired uploads: unposted past the cutoff unless a cover or an avatar, and posted ones whose room is gone', async () => {
       const u = await insertUser(store());
       const r = await insertRoom(store());
       await join(store(), r.id, u.id);
@@ -101,7 +114,10 @@ export function attachmentContract(store: () => Store): void {
       await store().attachments.post(u.id, [orphan.id], await post(store(), doomed.id, u.id), at(5));
       await store().rooms.delete(doomed.id);
       const expired = (await store().attachments.listExpired(at(50), 100)).map((a) => a.id);
-      assert.deepEqual(expired.filter((id) => [old, fresh, cover, avatar, posted, orphan].some((a) => a.id === id)).sort(), [old.id, orphan.id].sort());
+      assert.deepEqual(
+        expired.filter((id) => [old, fresh, cover, avatar, posted, orphan].some((a) => a.id === id)).sort(),
+        [old.id, orphan.id].sort(),
+      );
       const orphanRow = await store().attachments.findById(orphan.id);
       assert.deepEqual([orphanRow?.room_id, orphanRow?.message_id], [null, null], 'the room took its messages, not the attachment rows');
     });

@@ -26,7 +26,13 @@ export function auditContract(store: () => Store): void {
     it('stores an entry as given (details as an object, nulls kept) and lists the newest first', async () => {
       const actor = newId();
       const room = newId();
-      const first = anEntry({ actor_id: actor, room_id: room, action: 'member_banned', reason: 'spam, «again» 🙄', details: { until: null, n: 2 } });
+      const first = anEntry({
+        actor_id: actor,
+        room_id: room,
+        action: 'member_banned',
+        reason: 'spam, «again» 🙄',
+        details: { until: null, n: 2 },
+      });
       const second = anEntry({ actor_id: actor, room_id: room, action: 'message_deleted', target_message_id: newId(), created_at: at(1) });
       for (const e of [first, second]) await store().audit.add(e);
       const page = await store().audit.list({ actorId: actor }, { limit: 10 });
@@ -62,7 +68,9 @@ export function auditContract(store: () => Store): void {
         cursor = page.next_cursor;
       }
       assert.deepEqual(seen, entries.map((e) => e.id).reverse());
-      await assert.rejects(store().audit.list({}, { limit: 2, cursor: Buffer.from('["x"]').toString('base64url') }), { code: 'invalid_cursor' });
+      await assert.rejects(store().audit.list({}, { limit: 2, cursor: Buffer.from('["x"]').toString('base64url') }), {
+        code: 'invalid_cursor',
+      });
     });
 
     it('an entry written in a transaction that rolls back is gone with it', async () => {

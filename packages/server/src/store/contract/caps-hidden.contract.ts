@@ -43,8 +43,15 @@ export function capsAndHiddenContract(store: () => Store): void {
       await store().invites.insert({ ...base, code: 'listused', created_at: at(2), max_uses: 2, uses: 2 });
       await store().invites.insert({ ...base, code: 'listrevk', created_at: at(2), revoked_at: at(4) });
       await store().invites.insert({ ...base, code: 'listothr', created_at: at(2), room_id: other.id });
-      assert.deepEqual((await store().invites.listUsable(r.id, at(5), { limit: 100 })).items.map((i) => i.code), ['listnew1', 'listmid1', 'listold1']);
-      assert.deepEqual((await store().invites.listUsable(r.id, at(20), { limit: 100 })).items.map((i) => i.code), ['listnew1', 'listold1'], 'after one expired');
+      assert.deepEqual(
+        (await store().invites.listUsable(r.id, at(5), { limit: 100 })).items.map((i) => i.code),
+        ['listnew1', 'listmid1', 'listold1'],
+      );
+      assert.deepEqual(
+        (await store().invites.listUsable(r.id, at(20), { limit: 100 })).items.map((i) => i.code),
+        ['listnew1', 'listold1'],
+        'after one expired',
+      );
       const [row] = (await store().invites.listUsable(r.id, at(20), { limit: 100 })).items;
       assert.deepEqual(row, { ...base, code: 'listnew1', created_at: at(3), max_uses: null, uses: 7 }, 'every column, as stored');
       assert.deepEqual(await store().invites.listUsable(newId(), at(5), { limit: 100 }), { items: [], next_cursor: null });
@@ -76,7 +83,16 @@ export function capsAndHiddenContract(store: () => Store): void {
             await tx.rooms.lock(r.id);
             if ((await tx.invites.countUsable(r.id, at(1))) >= 4) return false;
             await sleep(5);
-            await tx.invites.insert({ code: `c${Math.random().toString(36).slice(2, 12)}`, room_id: r.id, created_by: null, created_at: at(0), expires_at: at(100), max_uses: 1, uses: 0, revoked_at: null });
+            await tx.invites.insert({
+              code: `c${Math.random().toString(36).slice(2, 12)}`,
+              room_id: r.id,
+              created_by: null,
+              created_at: at(0),
+              expires_at: at(100),
+              max_uses: 1,
+              uses: 0,
+              revoked_at: null,
+            });
             return true;
           }),
         ),
@@ -142,7 +158,10 @@ export function capsAndHiddenContract(store: () => Store): void {
 
       await store().users.update(gone.id, { deactivated_at: at(5), purge_after: at(99) });
       await store().users.purge(purged.id, at(6));
-      assert.deepEqual((await store().members.list(r.id, 10)).items.map((x) => x.user.id), [a.id]);
+      assert.deepEqual(
+        (await store().members.list(r.id, 10)).items.map((x) => x.user.id),
+        [a.id],
+      );
       assert.deepEqual(await store().members.readers(r.id, m.seq, a.id), []);
       assert.equal((await store().members.readCounts(r.id, [m])).get(m.seq), 0);
       assert.deepEqual(await store().reactions.groups([m.id], a.id), [{ message_id: m.id, emoji: '👍', count: 1, me: true }]);

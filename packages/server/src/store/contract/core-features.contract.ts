@@ -92,10 +92,18 @@ export function coreFeaturesContract(store: () => Store): void {
       assert.equal(await store().counsellors.setAvailable(c2.id, true, at(3)), true);
       // Whoever else the shared database holds is made unavailable by being out-ranked: c1 and c2 have no matches.
       const room = await insertRoom(store(), { type: 'private' });
-      await store().counsellors.insertRequest({ id: newId(), user_id: asker.id, counsellor_id: c1.id, room_id: room.id, status: 'matched', created_at: at(4), updated_at: at(4) });
+      await store().counsellors.insertRequest({
+        id: newId(),
+        user_id: asker.id,
+        counsellor_id: c1.id,
+        room_id: room.id,
+        status: 'matched',
+        created_at: at(4),
+        updated_at: at(4),
+      });
       const pick = await store().counsellors.leastBusy(asker.id);
       assert.notEqual(pick, c1.id, 'c1 has an open match');
-      assert.equal(await store().counsellors.leastBusy(c2.id) === c2.id, false, 'never matched with themself');
+      assert.equal((await store().counsellors.leastBusy(c2.id)) === c2.id, false, 'never matched with themself');
       await store().counsellors.setFlag(c2.id, false, at(5));
       assert.equal(await store().counsellors.get(c2.id), undefined);
     });
@@ -104,8 +112,24 @@ export function coreFeaturesContract(store: () => Store): void {
       const c = await insertUser(store());
       const u = await insertUser(store());
       await store().counsellors.setFlag(c.id, true, at(1));
-      const mine = { id: newId(), user_id: u.id, counsellor_id: c.id, room_id: null, status: 'matched' as const, created_at: at(10), updated_at: at(10) };
-      const missed = { id: newId(), user_id: u.id, counsellor_id: null, room_id: null, status: 'missed' as const, created_at: at(11), updated_at: at(11) };
+      const mine = {
+        id: newId(),
+        user_id: u.id,
+        counsellor_id: c.id,
+        room_id: null,
+        status: 'matched' as const,
+        created_at: at(10),
+        updated_at: at(10),
+      };
+      const missed = {
+        id: newId(),
+        user_id: u.id,
+        counsellor_id: null,
+        room_id: null,
+        status: 'missed' as const,
+        created_at: at(11),
+        updated_at: at(11),
+      };
       await store().counsellors.insertRequest(mine);
       await store().counsellors.insertRequest(missed);
       const page = await store().counsellors.requestsFor(c.id, 100);
@@ -130,7 +154,15 @@ export function coreFeaturesContract(store: () => Store): void {
         room_id: room.id,
         reported_user_id: sender.id,
         message_id: m.id,
-        snapshot: { id: m.id, room_id: room.id, sender_id: sender.id, content: m.content, attachment_ids: [], created_at: m.created_at, edited_at: null },
+        snapshot: {
+          id: m.id,
+          room_id: room.id,
+          sender_id: sender.id,
+          content: m.content,
+          attachment_ids: [],
+          created_at: m.created_at,
+          edited_at: null,
+        },
       });
       return { sender, room, m, report };
     }
@@ -153,8 +185,14 @@ export function coreFeaturesContract(store: () => Store): void {
       assert.equal(again.added, false);
       assert.equal(again.report.report_count, 2);
       const filings = await store().reports.filings([a.report.id]);
-      assert.deepEqual(filings.map((f) => f.reason), ['spam', 'abuse']);
-      assert.deepEqual((await store().reports.filings([a.report.id], r2.id)).map((f) => f.reason), ['abuse']);
+      assert.deepEqual(
+        filings.map((f) => f.reason),
+        ['spam', 'abuse'],
+      );
+      assert.deepEqual(
+        (await store().reports.filings([a.report.id], r2.id)).map((f) => f.reason),
+        ['abuse'],
+      );
     });
 
     it('merges concurrent first reports of one message into one report', async () => {
@@ -189,7 +227,14 @@ export function coreFeaturesContract(store: () => Store): void {
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
         const target = await insertUser(store());
-        const r = await store().transaction((tx) => tx.reports.file({ ...report(), kind: 'user', message_id: null, snapshot: null, reported_user_id: target.id }, reporter.id, 'x', at(40 + i)));
+        const r = await store().transaction((tx) =>
+          tx.reports.file(
+            { ...report(), kind: 'user', message_id: null, snapshot: null, reported_user_id: target.id },
+            reporter.id,
+            'x',
+            at(40 + i),
+          ),
+        );
         ids.push(r.report.id);
       }
       await store().reports.review(ids[0]!, 'dismissed', null, admin.id, at(50));

@@ -44,7 +44,10 @@ export function followContract(store: () => Store): void {
       assert.equal(seen[0], fans[6]!.id > fans[5]!.id ? fans[6]!.id : fans[5]!.id);
       assert.deepEqual(await store().follows.counts(star.id), { followers: 6, following: 0 });
       const following = await store().follows.following(fans[3]!.id, 10);
-      assert.deepEqual(following.items.map((e) => e.user.id), [star.id]);
+      assert.deepEqual(
+        following.items.map((e) => e.user.id),
+        [star.id],
+      );
     });
   });
 }

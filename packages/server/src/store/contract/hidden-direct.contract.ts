@@ -10,7 +10,12 @@ export function hiddenDirectContract(store: () => Store): void {
   describe('hidden direct rooms', () => {
     async function pair() {
       const [a, b] = [await insertUser(store()), await insertUser(store())];
-      const room = await insertRoom(store(), { type: 'direct', name: 'direct', member_limit: 2, direct_key: [a.id, b.id].sort().join(':') });
+      const room = await insertRoom(store(), {
+        type: 'direct',
+        name: 'direct',
+        member_limit: 2,
+        direct_key: [a.id, b.id].sort().join(':'),
+      });
       await join(store(), room.id, a.id);
       await join(store(), room.id, b.id);
       return { a, b, room };
@@ -36,9 +41,18 @@ export function hiddenDirectContract(store: () => Store): void {
       await store().members.setHidden(room.id, a.id, at(10));
       assert.deepEqual(await listed(a.id), [group.id]);
       assert.deepEqual(await listed(b.id), [room.id], 'the other person is unaffected');
-      assert.ok((await store().rooms.seqsForUser(a.id)).some((r) => r.room_id === room.id), 'a live connection still follows it');
+      assert.ok(
+        (await store().rooms.seqsForUser(a.id)).some((r) => r.room_id === room.id),
+        'a live connection still follows it',
+      );
       const members = (await store().members.list(room.id, 10)).items;
-      assert.deepEqual(members.map((m) => [m.user.id, m.membership.hidden_at]).sort(), [[a.id, at(10)], [b.id, null]].sort());
+      assert.deepEqual(
+        members.map((m) => [m.user.id, m.membership.hidden_at]).sort(),
+        [
+          [a.id, at(10)],
+          [b.id, null],
+        ].sort(),
+      );
     });
 
     it('unhideAll lists the room again for everyone who hid it, names them, and is a no-op after', async () => {

@@ -21,7 +21,13 @@ export function messageContract(store: () => Store): void {
   describe('messages', () => {
     it('round-trips every field and finds a message by id, by seq and by (sender, client_id)', async () => {
       const { r, a, b } = await room();
-      const m = await post(store(), r.id, a.id, { content: 'héllo **you** 👋🏽', client_id: 'k-1', mentions: [b.id], mentions_room: true, created_at: at(5) });
+      const m = await post(store(), r.id, a.id, {
+        content: 'héllo **you** 👋🏽',
+        client_id: 'k-1',
+        mentions: [b.id],
+        mentions_room: true,
+        created_at: at(5),
+      });
       assert.deepEqual(m, {
         id: m.id,
         room_id: r.id,
@@ -107,7 +113,10 @@ export function messageContract(store: () => Store): void {
         await Promise.all([post(store(), r.id, a.id), post(store(), r.id, b.id)]);
         page = await store().messages.list(r.id, { limit: 4, beforeSeq: page.at(-1)!.seq });
       }
-      assert.deepEqual(back, Array.from({ length: 25 }, (_, i) => 25 - i));
+      assert.deepEqual(
+        back,
+        Array.from({ length: 25 }, (_, i) => 25 - i),
+      );
       // Walk forwards from the start: ends at the newest, in order, with no gap.
       const fwd: number[] = [];
       let after = 0;
@@ -118,7 +127,10 @@ export function messageContract(store: () => Store): void {
         after = p.at(-1)!.seq;
       }
       const last = (await store().rooms.findById(r.id))!.last_seq;
-      assert.deepEqual(fwd, Array.from({ length: last }, (_, i) => i + 1));
+      assert.deepEqual(
+        fwd,
+        Array.from({ length: last }, (_, i) => i + 1),
+      );
     });
 
     it('edits and deletes by patch, and counts thread replies', async () => {
@@ -220,23 +232,48 @@ export function messageContract(store: () => Store): void {
       assert.equal((await store().pins.pinnedAmong(r.id, [])).size, 0);
       assert.equal(await store().pins.unpin(r.id, m1.id), true);
       assert.equal(await store().pins.unpin(r.id, m1.id), false);
-      assert.deepEqual((await store().pins.list(r.id, { limit: 100 })).items.map((p) => p.message_id), [m2.id]);
+      assert.deepEqual(
+        (await store().pins.list(r.id, { limit: 100 })).items.map((p) => p.message_id),
+        [m2.id],
+      );
     });
   });
 
   describe('room events', () => {
     it('appends under the seq, lists after a seq in order up to a limit, and never stores two events under one seq', async () => {
       const { r } = await room();
-      const seqList = await Promise.all([1, 2, 3, 4, 5].map(() => store().transaction(async (tx) => {
-        const seq = await tx.rooms.nextSeq(r.id);
-        await tx.events.append({ room_id: r.id, seq, type: 'room_updated', payload: { n: seq, nested: { ok: true }, list: [1, 'two'] }, created_at: at(seq) });
-        return seq;
-      })));
+      const seqList = await Promise.all(
+        [1, 2, 3, 4, 5].map(() =>
+          store().transaction(async (tx) => {
+            const seq = await tx.rooms.nextSeq(r.id);
+            await tx.events.append({
+              room_id: r.id,
+              seq,
+              type: 'room_updated',
+              payload: { n: seq, nested: { ok: true }, list: [1, 'two'] },
+              created_at: at(seq),
+            });
+            return seq;
+          }),
+        ),
+      );
       assert.deepEqual([...seqList].sort(), [1, 2, 3, 4, 5]);
       const all = await store().events.listAfter(r.id, 0, 100);
-      assert.deepEqual(all.map((e) => e.seq), [1, 2, 3, 4, 5]);
-      assert.deepEqual(all[2], { room_id: r.id, seq: 3, type: 'room_updated', payload: { n: 3, nested: { ok: true }, list: [1, 'two'] }, created_at: at(3) });
-      assert.deepEqual((await store().events.listAfter(r.id, 2, 2)).map((e) => e.seq), [3, 4]);
+      assert.deepEqual(
+        all.map((e) => e.seq),
+        [1, 2, 3, 4, 5],
+      );
+      assert.deepEqual(all[2], {
+        room_id: r.id,
+        seq: 3,
+        type: 'room_updated',
+        payload: { n: 3, nested: { ok: true }, list: [1, 'two'] },
+        created_at: at(3),
+      });
+      assert.deepEqual(
+        (await store().events.listAfter(r.id, 2, 2)).map((e) => e.seq),
+        [3, 4],
+      );
       assert.deepEqual(await store().events.listAfter(r.id, 5, 10), []);
       await assert.rejects(store().events.append({ room_id: r.id, seq: 3, type: 'room_updated', payload: {}, created_at: at(9) }));
     });

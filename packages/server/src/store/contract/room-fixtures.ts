@@ -27,7 +27,13 @@ export function aRoom(over: Partial<NewRoom> = {}): NewRoom {
 export const insertRoom = (store: Store, over: Partial<NewRoom> = {}): Promise<RoomRow> => store.rooms.insert(aRoom(over));
 
 /** Adds a member the way the services do: a seat, then the membership row. */
-export async function join(store: Store, roomId: string, userId: string, role: RoomRole = 'member', joinedAt = at(0)): Promise<MembershipRow> {
+export async function join(
+  store: Store,
+  roomId: string,
+  userId: string,
+  role: RoomRole = 'member',
+  joinedAt = at(0),
+): Promise<MembershipRow> {
   await store.transaction(async (tx) => {
     if (!(await tx.rooms.takeSeat(roomId))) throw new Error('room full');
     await tx.members.add({ room_id: roomId, user_id: userId, role, joined_at: joinedAt });

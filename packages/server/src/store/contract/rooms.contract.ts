@@ -13,9 +13,25 @@ export function roomContract(store: () => Store): void {
   describe('rooms', () => {
     it('round-trips every field, and finds a direct room by its pair key', async () => {
       const u = await insertUser(store());
-      const input = aRoom({ type: 'private', description: 'about', topic_kind: 'image', categories: ['general', 'music'], member_limit: 50, created_by: u.id });
+      const input = aRoom({
+        type: 'private',
+        description: 'about',
+        topic_kind: 'image',
+        categories: ['general', 'music'],
+        member_limit: 50,
+        created_by: u.id,
+      });
       const r = await store().rooms.insert(input);
-      assert.deepEqual(r, { ...input, cover_attachment_id: null, member_count: 0, featured: false, archived: false, last_seq: 0, last_message_at: null, like_count: 0 });
+      assert.deepEqual(r, {
+        ...input,
+        cover_attachment_id: null,
+        member_count: 0,
+        featured: false,
+        archived: false,
+        last_seq: 0,
+        last_message_at: null,
+        like_count: 0,
+      });
       assert.deepEqual(await store().rooms.findById(r.id), r);
       assert.equal(await store().rooms.findById(newId()), undefined);
 
@@ -28,17 +44,41 @@ export function roomContract(store: () => Store): void {
 
     it('updates a patch (flags as booleans, categories as a list), and an empty patch returns the row', async () => {
       const r = await insertRoom(store());
-      const u = await store().rooms.update(r.id, { name: 'Renamed', description: 'd', categories: ['study'], featured: true, archived: true, member_limit: 10 });
-      assert.deepEqual(u, { ...r, name: 'Renamed', description: 'd', categories: ['study'], featured: true, archived: true, member_limit: 10 });
+      const u = await store().rooms.update(r.id, {
+        name: 'Renamed',
+        description: 'd',
+        categories: ['study'],
+        featured: true,
+        archived: true,
+        member_limit: 10,
+      });
+      assert.deepEqual(u, {
+        ...r,
+        name: 'Renamed',
+        description: 'd',
+        categories: ['study'],
+        featured: true,
+        archived: true,
+        member_limit: 10,
+      });
       assert.deepEqual(await store().rooms.update(r.id, {}), u);
-      assert.deepEqual(await store().rooms.update(r.id, { featured: false, archived: false, member_limit: null, description: null }), { ...u, featured: false, archived: false, member_limit: null, description: null });
+      assert.deepEqual(await store().rooms.update(r.id, { featured: false, archived: false, member_limit: null, description: null }), {
+        ...u,
+        featured: false,
+        archived: false,
+        member_limit: null,
+        description: null,
+      });
       assert.equal(await store().rooms.update(newId(), { name: 'x' }), undefined);
     });
 
     it('nextSeq is +1 per call under 20 concurrent transactions: exactly 1..20, no gaps, no duplicates', async () => {
       const r = await insertRoom(store());
       const seqs = await Promise.all(range(20).map(() => store().transaction((tx) => tx.rooms.nextSeq(r.id))));
-      assert.deepEqual([...seqs].sort((a, b) => a - b), range(20));
+      assert.deepEqual(
+        [...seqs].sort((a, b) => a - b),
+        range(20),
+      );
       const after = (await store().rooms.findById(r.id))!;
       assert.equal(after.last_seq, 20);
       assert.equal(after.last_message_at, null, 'only a message moves last_message_at');
@@ -111,8 +151,14 @@ export function roomContract(store: () => Store): void {
       await post(store(), busy.id, other.id, { created_at: at(55) });
       const { items: rows, next_cursor } = await store().rooms.listForUser(u.id, { limit: 10 });
       assert.equal(next_cursor, null, 'one page holds them all');
-      assert.deepEqual(rows.map((r) => r.room.id), [newest.id, busy.id, quiet.id]);
-      assert.deepEqual(rows.map((r) => r.membership.role), ['member', 'admin', 'owner']);
+      assert.deepEqual(
+        rows.map((r) => r.room.id),
+        [newest.id, busy.id, quiet.id],
+      );
+      assert.deepEqual(
+        rows.map((r) => r.membership.role),
+        ['member', 'admin', 'owner'],
+      );
       assert.ok(rows.every((r) => r.membership.user_id === u.id && r.membership.room_id === r.room.id));
       assert.equal(rows[1]!.room.last_seq, 1);
       const seqs = await store().rooms.seqsForUser(u.id);
@@ -127,7 +173,8 @@ export function roomContract(store: () => Store): void {
       const tag = Math.random().toString(36).slice(2, 8);
       const names = ['Alpha', 'beta', 'Gamma', 'delta', '100% real', 'under_score', 'Epsilon', 'zeta'].map((x) => `${tag} ${x}`);
       const rooms: RoomRow[] = [];
-      for (const [i, name] of names.entries()) rooms.push(await insertRoom(store(), { name, categories: i % 2 === 0 ? ['music'] : ['study', 'general'] }));
+      for (const [i, name] of names.entries())
+        rooms.push(await insertRoom(store(), { name, categories: i % 2 === 0 ? ['music'] : ['study', 'general'] }));
       await insertRoom(store(), { name: `${tag} hidden`, type: 'private', categories: ['music'] });
       await store().rooms.update(rooms[2]!.id, { featured: true });
 
@@ -141,9 +188,13 @@ export function roomContract(store: () => Store): void {
         cursor = page.next_cursor ?? undefined;
         assert.ok(++pages < 10);
       } while (cursor);
-      assert.deepEqual(seen, [...names].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)));
+      assert.deepEqual(
+        seen,
+        [...names].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)),
+      );
 
-      const q = async (f: Partial<Parameters<Store['rooms']['listPublic']>[0]>) => (await store().rooms.listPublic({ limit: 50, ...f })).items.map((r) => r.name);
+      const q = async (f: Partial<Parameters<Store['rooms']['listPublic']>[0]>) =>
+        (await store().rooms.listPublic({ limit: 50, ...f })).items.map((r) => r.name);
       assert.deepEqual(await q({ q: `${tag} ALPHA` }), [`${tag} Alpha`]);
       assert.deepEqual(await q({ q: `${tag} 100%` }), [`${tag} 100% real`], '% is a character, not a wildcard');
       assert.deepEqual(await q({ q: `${tag} under_` }), [`${tag} under_score`], '_ is a character, not a wildcard');
@@ -177,7 +228,12 @@ export function roomContract(store: () => Store): void {
         muted_until: null,
         hidden_at: null,
       });
-      const patched = await store().members.update(r.id, u.id, { role: 'admin', muted: true, muted_until: at(99), notification_level: 'mentions' });
+      const patched = await store().members.update(r.id, u.id, {
+        role: 'admin',
+        muted: true,
+        muted_until: at(99),
+        notification_level: 'mentions',
+      });
       assert.deepEqual(patched, { ...m, role: 'admin', muted: true, muted_until: at(99), notification_level: 'mentions' });
       assert.equal(await store().members.update(r.id, newId(), { role: 'admin' }), undefined);
       assert.equal(await store().members.count(r.id), 1);
@@ -204,7 +260,10 @@ export function roomContract(store: () => Store): void {
         seen.push(...page.items.map((i) => i.user.id));
         cursor = page.next_cursor ?? undefined;
       } while (cursor);
-      const tied = users.slice(4).map((u) => u.id).sort();
+      const tied = users
+        .slice(4)
+        .map((u) => u.id)
+        .sort();
       assert.deepEqual(seen, [...users.slice(0, 4).map((u) => u.id), ...tied]);
     });
 
@@ -229,7 +288,11 @@ export function roomContract(store: () => Store): void {
       let row = await store().members.markRead(r.id, u.id, 5, m[4]!.id, at(10));
       assert.deepEqual([row?.last_read_seq, row?.last_read_message_id, row?.last_read_at, row?.delivered_seq], [5, m[4]!.id, at(10), 5]);
       row = await store().members.markRead(r.id, u.id, 3, m[2]!.id, at(11));
-      assert.deepEqual([row?.last_read_seq, row?.last_read_message_id, row?.last_read_at], [5, m[4]!.id, at(10)], 'an older point changes nothing');
+      assert.deepEqual(
+        [row?.last_read_seq, row?.last_read_message_id, row?.last_read_at],
+        [5, m[4]!.id, at(10)],
+        'an older point changes nothing',
+      );
       row = await store().members.markRead(r.id, u.id, 5, m[4]!.id, at(12));
       assert.equal(row?.last_read_at, at(10), 'the same point again changes nothing');
       await Promise.all([1, 6, 2, 4].map((s) => store().members.markRead(r.id, u.id, s, m[s - 1]!.id, at(20 + s))));
@@ -254,9 +317,18 @@ export function roomContract(store: () => Store): void {
       const m3 = await post(store(), r.id, a.id);
       await store().members.markRead(r.id, a.id, 3, m3.id, at(1));
       await store().members.markRead(r.id, b.id, 2, m2.id, at(2));
-      assert.deepEqual((await store().members.readers(r.id, m1.seq, a.id)).map((x) => x.user.id), [b.id]);
-      assert.deepEqual((await store().members.readers(r.id, m2.seq, b.id)).map((x) => x.user.id), [a.id]);
-      assert.deepEqual((await store().members.readers(r.id, m3.seq, a.id)).map((x) => x.user.id), []);
+      assert.deepEqual(
+        (await store().members.readers(r.id, m1.seq, a.id)).map((x) => x.user.id),
+        [b.id],
+      );
+      assert.deepEqual(
+        (await store().members.readers(r.id, m2.seq, b.id)).map((x) => x.user.id),
+        [a.id],
+      );
+      assert.deepEqual(
+        (await store().members.readers(r.id, m3.seq, a.id)).map((x) => x.user.id),
+        [],
+      );
       assert.equal((await store().members.readers(r.id, m1.seq, a.id))[0]!.read_at, at(2));
       const counts = await store().members.readCounts(r.id, [m1, m2, m3]);
       assert.deepEqual([...counts.entries()].sort(), [
@@ -361,10 +433,13 @@ export function roomContract(store: () => Store): void {
       assert.equal(await store().blocks.between(a.id, b.id), true);
       assert.equal(await store().blocks.between(b.id, a.id), true);
       assert.equal(await store().blocks.between(b.id, c.id), false);
-      assert.deepEqual((await store().blocks.list(a.id, { limit: 100 })).items.map((x) => [x.user.id, x.blocked_at]), [
-        [c.id, at(2)],
-        [b.id, at(1)],
-      ]);
+      assert.deepEqual(
+        (await store().blocks.list(a.id, { limit: 100 })).items.map((x) => [x.user.id, x.blocked_at]),
+        [
+          [c.id, at(2)],
+          [b.id, at(1)],
+        ],
+      );
       assert.deepEqual((await store().blocks.list(b.id, { limit: 100 })).items, []);
       await assert.rejects(store().blocks.block(a.id, a.id, at(3)), 'nobody blocks themselves');
       assert.deepEqual(await store().blocks.blockersOf(b.id, [a.id, c.id, newId()]), [a.id], 'who among these blocks b');
@@ -392,7 +467,16 @@ export function roomContract(store: () => Store): void {
       await store().pins.pin({ room_id: r.id, message_id: root.id, pinned_by: a.id, pinned_at: at(1) });
       await store().events.append({ room_id: r.id, seq: 3, type: 'room_updated', payload: { x: 1 }, created_at: at(1) });
       const code = `del${Math.random().toString(36).slice(2, 10)}`;
-      await store().invites.insert({ code, room_id: r.id, created_by: a.id, created_at: at(0), expires_at: at(999), max_uses: null, uses: 0, revoked_at: null });
+      await store().invites.insert({
+        code,
+        room_id: r.id,
+        created_by: a.id,
+        created_at: at(0),
+        expires_at: at(999),
+        max_uses: null,
+        uses: 0,
+        revoked_at: null,
+      });
       await store().bans.add({ room_id: r.id, user_id: (await insertUser(store())).id, banned_by: a.id, reason: null, created_at: at(1) });
       const kept = await post(store(), keep.id, a.id);
 
@@ -409,7 +493,10 @@ export function roomContract(store: () => Store): void {
       assert.deepEqual(await store().events.listAfter(r.id, 0, 100), []);
       assert.deepEqual((await store().bans.list(r.id, { limit: 100 })).items, []);
       assert.equal(await store().invites.find(code), undefined);
-      assert.deepEqual((await store().rooms.listForUser(a.id, { limit: 10 })).items.map((x) => x.room.id), [keep.id]);
+      assert.deepEqual(
+        (await store().rooms.listForUser(a.id, { limit: 10 })).items.map((x) => x.room.id),
+        [keep.id],
+      );
       // Nothing outside the room was touched.
       assert.equal(await store().members.count(keep.id), 2);
       assert.deepEqual(await store().messages.findById(kept.id), kept);

@@ -31,8 +31,10 @@ export function searchContract(store: () => Store): void {
   const search = (user: UserRow, q: string, opts: Partial<MessageSearchOptions> = {}) =>
     store().messages.search(user.id, parseSearchQuery(q, { now: NOW }), { sort: 'relevance', limit: 50, budgetMs: 10_000, ...opts });
   /** The contents found, in order. */
-  const find = async (user: UserRow, q: string, opts: Partial<MessageSearchOptions> = {}): Promise<string[]> => (await search(user, q, opts)).items.map((m) => m.content);
-  const same = (actual: string[], expected: string[], message?: string) => assert.deepEqual([...actual].sort(), [...expected].sort(), message);
+  const find = async (user: UserRow, q: string, opts: Partial<MessageSearchOptions> = {}): Promise<string[]> =>
+    (await search(user, q, opts)).items.map((m) => m.content);
+  const same = (actual: string[], expected: string[], message?: string) =>
+    assert.deepEqual([...actual].sort(), [...expected].sort(), message);
 
   describe('message search', () => {
     it('needs every word, in any order and anywhere, case and accents aside', async () => {
@@ -115,7 +117,10 @@ export function searchContract(store: () => Store): void {
       const all = await find(a, 'deploy');
       for (const q of ['deploy -staging', 'deploy -"to staging"', 'deploy -nothing']) {
         const some = await find(a, q);
-        assert.ok(some.every((c) => all.includes(c)), `${q} ⊆ deploy`);
+        assert.ok(
+          some.every((c) => all.includes(c)),
+          `${q} ⊆ deploy`,
+        );
       }
       same(await find(a, 'deploy -nothing'), all);
     });
@@ -141,7 +146,14 @@ export function searchContract(store: () => Store): void {
       await store().pins.pin({ room_id: r.id, message_id: link.id, pinned_by: a.id, pinned_at: at(2) });
 
       same(await find(a, 'note from:me'), [mine.content, elsewhere.content]);
-      same(await find(a, `note from:${b.username}`), [theirs.content, everyone.content, reply.content, link.content, pic.content, doc.content]);
+      same(await find(a, `note from:${b.username}`), [
+        theirs.content,
+        everyone.content,
+        reply.content,
+        link.content,
+        pic.content,
+        doc.content,
+      ]);
       same(await find(a, `note from:me from:@${b.username} in:"Other ${tag}"`), [elsewhere.content]);
       same(await find(a, `note in:${other.id}`), [elsewhere.content]);
       same(await find(a, 'note', { roomId: other.id }), [elsewhere.content]);
@@ -195,7 +207,13 @@ export function searchContract(store: () => Store): void {
       same(await find(a, word), [`${word} in a shared room`]);
       same(await find(a, `${word} in:${privateRoom.id}`), []);
       same(await find(a, word, { roomId: direct.id }), []);
-      same(await find(b, word), [`${word} in a shared room`, `${word} in their private room`, `${word} in their direct room`, `${word} in a room a left`, `${word} in a room a was banned from`]);
+      same(await find(b, word), [
+        `${word} in a shared room`,
+        `${word} in their private room`,
+        `${word} in their direct room`,
+        `${word} in a room a left`,
+        `${word} in a room a was banned from`,
+      ]);
     });
 
     it('reflects edits and deletes at once, and never returns a deleted message', async () => {
@@ -215,11 +233,19 @@ export function searchContract(store: () => Store): void {
       await say(r, b, 'server went down after the deploy');
       await say(r, b, 'deploy server tonight');
       await say(r, b, 'redeployed the webserver');
-      assert.deepEqual(await find(a, 'deploy server'), ['deploy server tonight', 'server went down after the deploy', 'redeployed the webserver']);
+      assert.deepEqual(await find(a, 'deploy server'), [
+        'deploy server tonight',
+        'server went down after the deploy',
+        'redeployed the webserver',
+      ]);
       await say(r, b, 'old cat picture', { created_at: at(10) });
       await say(r, b, 'new cat picture', { created_at: at(20) });
       assert.deepEqual(await find(a, 'cat picture'), ['new cat picture', 'old cat picture']);
-      assert.deepEqual(await find(a, 'deploy', { sort: 'recent' }), ['redeployed the webserver', 'deploy server tonight', 'server went down after the deploy']);
+      assert.deepEqual(await find(a, 'deploy', { sort: 'recent' }), [
+        'redeployed the webserver',
+        'deploy server tonight',
+        'server went down after the deploy',
+      ]);
     });
 
     it('pages with a cursor that stays stable while messages arrive, with the total on every page', async () => {
@@ -238,8 +264,14 @@ export function searchContract(store: () => Store): void {
         await say(r, b, `page word new ${pages++}`);
       } while (cursor);
       assert.equal(new Set(seen).size, seen.length, 'no hit twice');
-      same(seen, Array.from({ length: 7 }, (_, i) => (i % 2 === 0 ? `page word ${i}` : `page wording ${i}`)));
-      await assert.rejects(search(a, 'page', { cursor: 'not-a-cursor' }), (e: unknown) => e instanceof DomainError && e.code === 'invalid_cursor');
+      same(
+        seen,
+        Array.from({ length: 7 }, (_, i) => (i % 2 === 0 ? `page word ${i}` : `page wording ${i}`)),
+      );
+      await assert.rejects(
+        search(a, 'page', { cursor: 'not-a-cursor' }),
+        (e: unknown) => e instanceof DomainError && e.code === 'invalid_cursor',
+      );
     });
 
     it('ends a query that runs past its time budget with query_too_broad, and answers in time', async () => {

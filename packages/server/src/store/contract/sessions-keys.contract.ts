@@ -22,7 +22,7 @@ const aSession = (userId: string, over: Partial<SessionRow> = {}): SessionRow =>
 
 export function sessionAndKeyContract(store: () => Store): void {
   describe('sessions', () => {
-    it('finds a live session, lists a user\'s sessions by last use, and never an expired one', async () => {
+    it("finds a live session, lists a user's sessions by last use, and never an expired one", async () => {
       const u = await insertUser(store());
       const other = await insertUser(store());
       const a = aSession(u.id);
@@ -32,7 +32,10 @@ export function sessionAndKeyContract(store: () => Store): void {
       assert.deepEqual(await store().sessions.find(a.id, at(2)), a);
       assert.equal(await store().sessions.find(expired.id, at(2)), undefined);
       assert.equal(await store().sessions.find(newId(), at(2)), undefined);
-      assert.deepEqual((await store().sessions.listForUser(u.id, at(2))).map((s) => s.id), [b.id, a.id]);
+      assert.deepEqual(
+        (await store().sessions.listForUser(u.id, at(2))).map((s) => s.id),
+        [b.id, a.id],
+      );
     });
 
     it("deletes one of a user's sessions (not another user's), all but one, or the expired", async () => {
@@ -46,10 +49,16 @@ export function sessionAndKeyContract(store: () => Store): void {
       assert.equal(await store().sessions.delete(u.id, a.id), true);
       assert.equal(await store().sessions.delete(u.id, a.id), false);
       assert.ok((await store().sessions.deleteExpired(at(2))) >= 1);
-      assert.deepEqual((await store().sessions.listForUser(u.id, T0)).map((s) => s.id), [b.id]);
+      assert.deepEqual(
+        (await store().sessions.listForUser(u.id, T0)).map((s) => s.id),
+        [b.id],
+      );
       await store().sessions.create(a);
       assert.equal(await store().sessions.deleteAllBut(u.id, b.id), 1);
-      assert.deepEqual((await store().sessions.listForUser(u.id, T0)).map((s) => s.id), [b.id]);
+      assert.deepEqual(
+        (await store().sessions.listForUser(u.id, T0)).map((s) => s.id),
+        [b.id],
+      );
       assert.equal(await store().sessions.deleteAllBut(u.id), 1);
       assert.deepEqual(await store().sessions.listForUser(u.id, T0), []);
     });
@@ -58,7 +67,10 @@ export function sessionAndKeyContract(store: () => Store): void {
       const u = await insertUser(store());
       const [a, b] = [aSession(u.id), aSession(u.id)];
       for (const s of [a, b]) await store().sessions.create(s);
-      await store().sessions.touch([{ id: a.id, lastUsedAt: at(3) }, { id: b.id, lastUsedAt: at(4) }]);
+      await store().sessions.touch([
+        { id: a.id, lastUsedAt: at(3) },
+        { id: b.id, lastUsedAt: at(4) },
+      ]);
       await store().sessions.touch([{ id: a.id, lastUsedAt: at(2) }]);
       assert.equal((await store().sessions.find(a.id, T0))!.last_used_at, at(3));
       assert.equal((await store().sessions.find(b.id, T0))!.last_used_at, at(4));
@@ -83,7 +95,10 @@ export function sessionAndKeyContract(store: () => Store): void {
       assert.equal(now.find((k) => k.id === k2.id)!.retired_at, null);
       assert.equal(await store().signingKeys.retireAllBut(k2.id, at(1)), 0, 'a retired key keeps its retirement time');
       assert.ok((await store().signingKeys.deleteRetiredBefore(at(1))) >= 1);
-      assert.deepEqual((await store().signingKeys.list()).map((k) => k.id).filter((id) => id === k1.id || id === k2.id), [k2.id]);
+      assert.deepEqual(
+        (await store().signingKeys.list()).map((k) => k.id).filter((id) => id === k1.id || id === k2.id),
+        [k2.id],
+      );
     });
   });
 }

@@ -34,7 +34,11 @@ for (const backend of backends()) {
       try {
         const s1 = await openStore({ databaseUrl: p.databaseUrl, dataDir: p.dataDir });
         await s1.close();
-        const s2 = await openStore({ databaseUrl: p.databaseUrl, dataDir: p.dataDir, onMigration: (name) => assert.fail(`re-ran ${name}`) });
+        const s2 = await openStore({
+          databaseUrl: p.databaseUrl,
+          dataDir: p.dataDir,
+          onMigration: (name) => assert.fail(`re-ran ${name}`),
+        });
         await s2.ping();
         await s2.close();
       } finally {

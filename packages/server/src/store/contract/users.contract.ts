@@ -15,7 +15,12 @@ export function userContract(store: () => Store): void {
     });
 
     it('round-trips every field, with ISO timestamps', async () => {
-      const input = aUser({ bio: 'line one\nline two 🎉', website: 'https://example.test', status_message: 'busy', avatar_url: 'https://a.test/x.png' });
+      const input = aUser({
+        bio: 'line one\nline two 🎉',
+        website: 'https://example.test',
+        status_message: 'busy',
+        avatar_url: 'https://a.test/x.png',
+      });
       const saved = await store().users.insert(input);
       const found = await store().users.findById(input.id);
       assert.deepEqual(found, saved);
@@ -26,9 +31,15 @@ export function userContract(store: () => Store): void {
 
     it('refuses a duplicate username with username_taken, on insert and on rename', async () => {
       const a = await insertUser(store());
-      await assert.rejects(store().users.insert(aUser({ username: a.username })), (e: unknown) => e instanceof DomainError && e.code === 'username_taken');
+      await assert.rejects(
+        store().users.insert(aUser({ username: a.username })),
+        (e: unknown) => e instanceof DomainError && e.code === 'username_taken',
+      );
       const b = await insertUser(store());
-      await assert.rejects(store().users.update(b.id, { username: a.username }), (e: unknown) => e instanceof DomainError && e.code === 'username_taken');
+      await assert.rejects(
+        store().users.update(b.id, { username: a.username }),
+        (e: unknown) => e instanceof DomainError && e.code === 'username_taken',
+      );
       assert.equal((await store().users.findById(b.id))?.username, b.username);
     });
 
@@ -49,7 +60,10 @@ export function userContract(store: () => Store): void {
       await store().users.update(users[3]!.id, { last_seen: '2026-01-03T00:00:00.000Z' });
       const found = await store().users.findByEmail(email, 3);
       assert.equal(found.length, 3);
-      assert.deepEqual(found.slice(0, 2).map((u) => u.id), [users[3]!.id, users[1]!.id]);
+      assert.deepEqual(
+        found.slice(0, 2).map((u) => u.id),
+        [users[3]!.id, users[1]!.id],
+      );
       assert.equal(await store().users.hasAny(), true);
     });
 

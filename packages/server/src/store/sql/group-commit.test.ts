@@ -20,16 +20,28 @@ describe('GroupCommit: transactions that queue on SQLite commit together, each s
     const commits: string[] = [];
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, n) =>
-        group.run(async (trx) => {
-          await insert(trx, n);
-          await Promise.resolve();
-          return n * 2;
-        }).then((r) => (commits.push(String(n)), r)),
+        group
+          .run(async (trx) => {
+            await insert(trx, n);
+            await Promise.resolve();
+            return n * 2;
+          })
+          .then((r) => (commits.push(String(n)), r)),
       ),
     );
-    assert.deepEqual(results, Array.from({ length: 200 }, (_, n) => n * 2));
-    assert.deepEqual(commits.map(Number), Array.from({ length: 200 }, (_, n) => n), 'resolved in the order they asked');
-    assert.deepEqual(await values(d.db), Array.from({ length: 200 }, (_, n) => n));
+    assert.deepEqual(
+      results,
+      Array.from({ length: 200 }, (_, n) => n * 2),
+    );
+    assert.deepEqual(
+      commits.map(Number),
+      Array.from({ length: 200 }, (_, n) => n),
+      'resolved in the order they asked',
+    );
+    assert.deepEqual(
+      await values(d.db),
+      Array.from({ length: 200 }, (_, n) => n),
+    );
     await sql`delete from t`.execute(d.db);
   });
 
@@ -43,7 +55,10 @@ describe('GroupCommit: transactions that queue on SQLite commit together, each s
       }),
     );
     const settled = await Promise.allSettled(units);
-    assert.deepEqual(settled.map((s) => s.status), Array.from({ length: 10 }, (_, n) => (n === 5 ? 'rejected' : 'fulfilled')));
+    assert.deepEqual(
+      settled.map((s) => s.status),
+      Array.from({ length: 10 }, (_, n) => (n === 5 ? 'rejected' : 'fulfilled')),
+    );
     assert.match(String((settled[5] as PromiseRejectedResult).reason), /UNIQUE/);
     assert.deepEqual(await values(d.db), [100, 101, 102, 103, 104, 106, 107, 108, 109]);
     await sql`delete from t`.execute(d.db);
@@ -63,9 +78,7 @@ describe('GroupCommit: transactions that queue on SQLite commit together, each s
 
   it('resolves a unit only after its batch committed (a reader outside sees the write)', async () => {
     const seen = await Promise.all(
-      Array.from({ length: 5 }, (_, n) =>
-        group.run((trx) => insert(trx, 50 + n)).then(async () => (await values(d.db)).includes(50 + n)),
-      ),
+      Array.from({ length: 5 }, (_, n) => group.run((trx) => insert(trx, 50 + n)).then(async () => (await values(d.db)).includes(50 + n))),
     );
     assert.deepEqual(seen, [true, true, true, true, true]);
     await sql`delete from t`.execute(d.db);
@@ -74,13 +87,18 @@ describe('GroupCommit: transactions that queue on SQLite commit together, each s
   it('when the commit itself fails, every unit of the batch rejects and nothing is stored', async () => {
     // A deferred foreign key fails only at COMMIT.
     await sql`create table parent (id integer primary key)`.execute(d.db);
-    await sql`create table child (id integer primary key, parent_id integer references parent(id) deferrable initially deferred)`.execute(d.db);
+    await sql`create table child (id integer primary key, parent_id integer references parent(id) deferrable initially deferred)`.execute(
+      d.db,
+    );
     await sql`pragma foreign_keys = on`.execute(d.db);
     const ok = group.run((trx) => sql`insert into child (id, parent_id) values (1, null)`.execute(trx));
     const bad = group.run((trx) => sql`insert into child (id, parent_id) values (2, 999)`.execute(trx));
     const settled = await Promise.allSettled([ok, bad]);
     // Both queued before the batch began, so they share its commit, and its failure.
-    assert.deepEqual(settled.map((s) => s.status), ['rejected', 'rejected']);
+    assert.deepEqual(
+      settled.map((s) => s.status),
+      ['rejected', 'rejected'],
+    );
     assert.match(String((settled[0] as PromiseRejectedResult).reason), /FOREIGN KEY/);
     assert.deepEqual((await sql`select id from child`.execute(d.db)).rows, []);
   });

@@ -48,7 +48,10 @@ export function openDialect(opts: Pick<OpenStoreOptions, 'databaseUrl' | 'dataDi
 
 /** Opens the configured database, migrated when asked. The one place that picks a backend. */
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
-  const notSetUp = () => new DatabaseNotSetUpError(`The database (${describeDatabase(opts)}) has never been set up. Check DATA_DIR / DATABASE_URL; to set up a new one, run: rooms migrate`);
+  const notSetUp = () =>
+    new DatabaseNotSetUpError(
+      `The database (${describeDatabase(opts)}) has never been set up. Check DATA_DIR / DATABASE_URL; to set up a new one, run: rooms migrate`,
+    );
   if (opts.mustBeSetUp && !opts.databaseUrl && !existsSync(sqlitePath(opts.dataDir))) throw notSetUp();
   const dialect = openDialect(opts);
   try {

@@ -83,7 +83,12 @@ export function attachBubbleGateway(d: BubbleDeps) {
         if (!(await d.services.counsellors.status(conn.userId)).counsellor) return;
         const room = await d.services.rooms.get(conn.actor, roomId);
         rememberRoomName(room.id, room.name);
-        conn.socket.emit('find_counsellor', { userId: sockets.nameOf(userId), counsellorId: conn.userId, counsellorName: '', ...presentRoom(room, sockets) });
+        conn.socket.emit('find_counsellor', {
+          userId: sockets.nameOf(userId),
+          counsellorId: conn.userId,
+          counsellorName: '',
+          ...presentRoom(room, sockets),
+        });
       })().catch((err: unknown) => d.logger.warn({ err }, 'bubble: telling a counsellor of a match failed'));
     },
   };
@@ -145,7 +150,9 @@ export function attachBubbleGateway(d: BubbleDeps) {
     const mine = await d.services.rooms.listMine(conn.actor, { limit: 100 });
     for (const room of mine.items) {
       if (room.type === 'direct') continue;
-      await leaveRoom(d.services, conn.actor, room.id).catch((err: unknown) => d.logger.warn({ err, roomId: room.id }, 'bubble: leaving a room at disconnect failed'));
+      await leaveRoom(d.services, conn.actor, room.id).catch((err: unknown) =>
+        d.logger.warn({ err, roomId: room.id }, 'bubble: leaving a room at disconnect failed'),
+      );
     }
   }
 
@@ -194,4 +201,3 @@ export function attachBubbleGateway(d: BubbleDeps) {
     },
   };
 }
-

@@ -33,7 +33,13 @@ const packets = new WeakMap<EncodedEvent, Map<string, Packet>>();
 
 function encodePacket(out: readonly [string, unknown]): Packet {
   const text = `2${JSON.stringify(out)}`;
-  const frame = (ws as unknown as { Sender: { frame(data: Buffer, o: object): Buffer[] } }).Sender.frame(Buffer.from(`4${text}`), { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true });
+  const frame = (ws as unknown as { Sender: { frame(data: Buffer, o: object): Buffer[] } }).Sender.frame(Buffer.from(`4${text}`), {
+    readOnly: false,
+    mask: false,
+    rsv1: false,
+    opcode: 1,
+    fin: true,
+  });
   return { text, frame };
 }
 
@@ -120,7 +126,12 @@ export class BubbleConnection implements LiveSink, Recipient, Registered, Bucket
     }
     const ev = decode(event);
     if (ev.type === 'room_updated') rememberRoomName(ev.data.room.id, ev.data.room.name);
-    else if (ev.type === 'notification' && ev.data.room_id && ev.data.actor && (ev.data.payload as { counsellor_match?: unknown } | null)?.counsellor_match === true) {
+    else if (
+      ev.type === 'notification' &&
+      ev.data.room_id &&
+      ev.data.actor &&
+      (ev.data.payload as { counsellor_match?: unknown } | null)?.counsellor_match === true
+    ) {
       this.d.onCounsellorMatch(this, ev.data.room_id, ev.data.actor.id);
     }
   }

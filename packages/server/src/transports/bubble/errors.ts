@@ -49,7 +49,10 @@ export function bubbleError<C extends BubbleCode>(code: C, ...args: Parameters<(
  * A service's refusal in bubble's terms: the few Rooms codes bubble has a name for are renamed
  * (with bubble's message); the rest pass through as they are. Anything else is not a refusal.
  */
-export function fromServiceError(err: unknown, ctx: { roomId?: string; limit?: number | null; userId: string; bubbleId: string }): BubbleError | undefined {
+export function fromServiceError(
+  err: unknown,
+  ctx: { roomId?: string; limit?: number | null; userId: string; bubbleId: string },
+): BubbleError | undefined {
   if (err instanceof BubbleError) return err;
   if (!isDomainError(err)) return undefined;
   const room = ctx.roomId ?? '';

@@ -51,14 +51,30 @@ export function bubbleHandlers(d: HandlerDeps): Record<string, Handler> {
     async create_room(conn, data) {
       const { roomName, roomDescription = '', userLimit = 21, categories = [] } = data;
       if (!roomName) throw bubbleError('no_room_name');
-      const limit = typeof userLimit === 'number' ? userLimit : typeof userLimit === 'string' && /^\s*\d+\s*$/.test(userLimit) ? Number(userLimit) : NaN;
-      if (!Number.isInteger(limit) || limit < 2 || limit > 100) throw bubbleError('invalid_user_limit', typeof userLimit === 'object' ? JSON.stringify(userLimit)?.slice(0, 100) : userLimit);
-      if (!Array.isArray(categories) || !categories.every((c) => typeof c === 'string' && BUBBLE_CATEGORIES.includes(c))) throw bubbleError('invalid_categories');
-      const input = CreateRoomBody.safeParse({ name: roomName, type: 'public', description: roomDescription === '' ? null : roomDescription, categories: categories.map((c: string) => c.toLowerCase()), member_limit: limit });
+      const limit =
+        typeof userLimit === 'number'
+          ? userLimit
+          : typeof userLimit === 'string' && /^\s*\d+\s*$/.test(userLimit)
+            ? Number(userLimit)
+            : NaN;
+      if (!Number.isInteger(limit) || limit < 2 || limit > 100)
+        throw bubbleError('invalid_user_limit', typeof userLimit === 'object' ? JSON.stringify(userLimit)?.slice(0, 100) : userLimit);
+      if (!Array.isArray(categories) || !categories.every((c) => typeof c === 'string' && BUBBLE_CATEGORIES.includes(c)))
+        throw bubbleError('invalid_categories');
+      const input = CreateRoomBody.safeParse({
+        name: roomName,
+        type: 'public',
+        description: roomDescription === '' ? null : roomDescription,
+        categories: categories.map((c: string) => c.toLowerCase()),
+        member_limit: limit,
+      });
       if (!input.success) {
         // A rule only Rooms has (a name's length, control characters): Rooms' code, its message.
         if (typeof roomName !== 'string') throw bubbleError('no_room_name');
-        throw new BubbleError('validation_failed', `Invalid room: ${input.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+        throw new BubbleError(
+          'validation_failed',
+          `Invalid room: ${input.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+        );
       }
       const room = await services.rooms.create(conn.actor, input.data);
       rememberRoomName(room.id, room.name);
@@ -105,10 +121,15 @@ export function bubbleHandlers(d: HandlerDeps): Record<string, Handler> {
       const out = await Promise.all(
         rooms.map(async (preview) => {
           const room = mine.get(preview.id) ?? preview;
-          return { ...presentRoom(room, sockets), messages: await messagesOf(services, conn, { room, member: mine.has(room.id) }, sockets) };
+          return {
+            ...presentRoom(room, sockets),
+            messages: await messagesOf(services, conn, { room, member: mine.has(room.id) }, sockets),
+          };
         }),
       );
-      out.sort((a, b) => Number(b.roomType === 'HOT') - Number(a.roomType === 'HOT') || Date.parse(a.lastActive) - Date.parse(b.lastActive));
+      out.sort(
+        (a, b) => Number(b.roomType === 'HOT') - Number(a.roomType === 'HOT') || Date.parse(a.lastActive) - Date.parse(b.lastActive),
+      );
       emitRoom(conn, 'list_rooms', out);
     },
 
@@ -131,7 +152,10 @@ export function bubbleHandlers(d: HandlerDeps): Record<string, Handler> {
 
     async add_message(conn, data) {
       const { message } = data;
-      const body = typeof message === 'string' && message.length <= MAX_MESSAGE ? SendMessageBody.safeParse({ content: message, client_id: messageClientId(conn.id, ++conn.sends) }) : undefined;
+      const body =
+        typeof message === 'string' && message.length <= MAX_MESSAGE
+          ? SendMessageBody.safeParse({ content: message, client_id: messageClientId(conn.id, ++conn.sends) })
+          : undefined;
       if (!body?.success) {
         // bubble's order: the room first, then the message.
         await findRoom(services, conn, data);
@@ -180,13 +204,22 @@ export function bubbleHandlers(d: HandlerDeps): Record<string, Handler> {
       }
       // bubble told the room's other sockets; Rooms' review queue is where the report goes.
       for (const c of sockets.all()) {
-        if (c !== conn && c.session.streams.has(f.room.id)) c.socket.emit('report_user', { roomId: f.room.id, reportedUserId: userToReport, reason: typeof reason === 'string' ? reason : null });
+        if (c !== conn && c.session.streams.has(f.room.id))
+          c.socket.emit('report_user', {
+            roomId: f.room.id,
+            reportedUserId: userToReport,
+            reason: typeof reason === 'string' ? reason : null,
+          });
       }
     },
 
     async my_rooms(conn) {
       const mine = await services.rooms.listMine(conn.actor, { limit: 100 });
-      emitRoom(conn, 'my_rooms', mine.items.map((r) => r.id));
+      emitRoom(
+        conn,
+        'my_rooms',
+        mine.items.map((r) => r.id),
+      );
     },
 
     async my_id(conn) {
@@ -208,7 +241,11 @@ export function bubbleHandlers(d: HandlerDeps): Record<string, Handler> {
     async find_counsellor(conn) {
       const match = await services.counsellors.match(conn.actor);
       rememberRoomName(match.room.id, match.room.name);
-      emitRoom(conn, 'find_counsellor', { counsellorId: match.counsellor.id, counsellorName: match.counsellor.display_name, ...presentRoom(match.room, sockets) });
+      emitRoom(conn, 'find_counsellor', {
+        counsellorId: match.counsellor.id,
+        counsellorName: match.counsellor.display_name,
+        ...presentRoom(match.room, sockets),
+      });
     },
 
     async list_issues(conn) {
@@ -216,7 +253,14 @@ export function bubbleHandlers(d: HandlerDeps): Record<string, Handler> {
       emitRoom(
         conn,
         'list_issues',
-        page.items.map((r) => ({ id: r.id, userId: r.user.id, counsellorId: r.counsellor?.id ?? null, issueType: r.status === 'missed' ? 'USER_MISSED' : 'USER_REQUESTED', createdAt: r.created_at, updatedAt: r.updated_at })),
+        page.items.map((r) => ({
+          id: r.id,
+          userId: r.user.id,
+          counsellorId: r.counsellor?.id ?? null,
+          issueType: r.status === 'missed' ? 'USER_MISSED' : 'USER_REQUESTED',
+          createdAt: r.created_at,
+          updatedAt: r.updated_at,
+        })),
       );
     },
   };

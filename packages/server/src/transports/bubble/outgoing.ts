@@ -26,9 +26,15 @@ export interface Recipient extends Registered {
 }
 
 /** A Rooms message as bubble's Message, named as this node knows its sender. */
-export function bubbleMessageOf(m: Extract<EventPayload, { type: 'message_created' }>['data']['message'], sockets: BubbleSockets<Registered>): BubbleMessage {
+export function bubbleMessageOf(
+  m: Extract<EventPayload, { type: 'message_created' }>['data']['message'],
+  sockets: BubbleSockets<Registered>,
+): BubbleMessage {
   const origin = originOf(m.client_id);
-  const reaction = origin?.reaction && { targetUser: origin.reaction.targetUser, targetUserBubbleId: sockets.userOf(origin.reaction.targetUser) ?? null };
+  const reaction = origin?.reaction && {
+    targetUser: origin.reaction.targetUser,
+    targetUserBubbleId: sockets.userOf(origin.reaction.targetUser) ?? null,
+  };
   return toBubbleMessage(m, { userId: origin?.socketId ?? sockets.nameOf(m.sender.id), reaction });
 }
 
@@ -87,7 +93,10 @@ export function translate(e: EncodedEvent, to: Recipient, sockets: BubbleSockets
     }
     case 'user_typing': {
       if (ev.data.user_id === to.userId) return undefined;
-      return [ev.data.typing ? 'typing' : 'stop_typing', { roomId: ev.data.room_id, userId: sockets.nameOf(ev.data.user_id), bubbleId: ev.data.user_id }];
+      return [
+        ev.data.typing ? 'typing' : 'stop_typing',
+        { roomId: ev.data.room_id, userId: sockets.nameOf(ev.data.user_id), bubbleId: ev.data.user_id },
+      ];
     }
     case 'user_updated': {
       const user = ev.data.user;

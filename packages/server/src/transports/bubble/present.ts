@@ -71,7 +71,10 @@ export interface BubbleMessage {
  * bubble's own database), told apart by its client_id (origin.ts); system messages (joins) are not
  * bubble messages: the caller leaves them out.
  */
-export function toBubbleMessage(m: EventMessage | MessageView, origin: { userId: string; reaction?: { targetUser: string; targetUserBubbleId: string | null } | undefined }): BubbleMessage {
+export function toBubbleMessage(
+  m: EventMessage | MessageView,
+  origin: { userId: string; reaction?: { targetUser: string; targetUserBubbleId: string | null } | undefined },
+): BubbleMessage {
   return {
     id: m.id,
     userId: origin.userId,

@@ -55,14 +55,24 @@ export function presentRoom(room: Room, sockets: BubbleSockets<BubbleConnection>
 }
 
 /** The room's latest messages, newest first (members only: Rooms' read rule), system messages left out. */
-export async function messagesOf(services: Services, conn: BubbleConnection, f: Found, sockets: BubbleSockets<BubbleConnection>): Promise<BubbleMessage[]> {
+export async function messagesOf(
+  services: Services,
+  conn: BubbleConnection,
+  f: Found,
+  sockets: BubbleSockets<BubbleConnection>,
+): Promise<BubbleMessage[]> {
   if (!f.member) return [];
   const page = await services.messages.list(conn.actor, f.room.id, { limit: MESSAGES });
   return page.items.filter((m) => m.type !== 'system').map((m) => bubbleMessageOf(m, sockets));
 }
 
 /** Who is in the room: their sockets here, by socket id, and the others by user id (members only). */
-export async function participantsOf(services: Services, conn: BubbleConnection, f: Found, sockets: BubbleSockets<BubbleConnection>): Promise<string[]> {
+export async function participantsOf(
+  services: Services,
+  conn: BubbleConnection,
+  f: Found,
+  sockets: BubbleSockets<BubbleConnection>,
+): Promise<string[]> {
   if (!f.member) return [];
   const ids: string[] = [];
   let cursor: string | undefined;

@@ -7,7 +7,14 @@
 import { ErrorResponse } from '@rooms/protocol';
 import { z } from 'zod';
 
-type Operation = { summary?: string; description?: string; parameters?: { in: string }[]; requestBody?: unknown; security?: unknown[]; responses?: Record<string, unknown> };
+type Operation = {
+  summary?: string;
+  description?: string;
+  parameters?: { in: string }[];
+  requestBody?: unknown;
+  security?: unknown[];
+  responses?: Record<string, unknown>;
+};
 type Doc = { info: { description?: string }; paths: Record<string, Record<string, Operation>> };
 
 /** [summary, success statuses when not in the route schema] by "METHOD /path". 204: no body. */
@@ -142,7 +149,15 @@ const EXAMPLES: Record<string, unknown> = {
 };
 
 /** What a status means, where the route schema does not say. */
-const DESCRIPTIONS: Record<string, string> = { 200: 'OK', 201: 'Created', 300: 'Several accounts match: choose one', 403: 'Refused', 409: 'Conflict', 429: 'Too many requests (Retry-After)', 503: 'Unavailable (Retry-After)' };
+const DESCRIPTIONS: Record<string, string> = {
+  200: 'OK',
+  201: 'Created',
+  300: 'Several accounts match: choose one',
+  403: 'Refused',
+  409: 'Conflict',
+  429: 'Too many requests (Retry-After)',
+  503: 'Unavailable (Retry-After)',
+};
 
 const errorSchema = z.toJSONSchema(ErrorResponse, { target: 'openapi-3.0' });
 const error = (description: string) => ({ description, content: { 'application/json': { schema: errorSchema } } });
@@ -159,9 +174,23 @@ export function documentApi(doc: Doc): Doc {
       const responses = (op.responses ??= {});
       const placeholder = responses['200'] as { description?: string; content?: unknown } | undefined;
       if (extra.includes(204) && placeholder && placeholder.content === undefined) delete responses['200'];
-      for (const [status, r] of Object.entries(responses) as [string, { description?: string }][]) if (r.description === 'Default Response') r.description = DESCRIPTIONS[status] ?? 'See the operation.';
-      for (const status of extra) responses[String(status)] ??= { description: status === 204 ? 'Done; no body.' : status === 304 ? 'Not modified (ETag).' : status === 206 ? 'Part of the file (Range).' : 'Range not satisfiable.' };
-      const body = (op.requestBody as { required?: boolean; content?: Record<string, { schema?: { required?: string[] }; example?: unknown }> } | undefined)?.content?.['application/json'];
+      for (const [status, r] of Object.entries(responses) as [string, { description?: string }][])
+        if (r.description === 'Default Response') r.description = DESCRIPTIONS[status] ?? 'See the operation.';
+      for (const status of extra)
+        responses[String(status)] ??= {
+          description:
+            status === 204
+              ? 'Done; no body.'
+              : status === 304
+                ? 'Not modified (ETag).'
+                : status === 206
+                  ? 'Part of the file (Range).'
+                  : 'Range not satisfiable.',
+        };
+      const body = (
+        op.requestBody as
+          { required?: boolean; content?: Record<string, { schema?: { required?: string[] }; example?: unknown }> } | undefined
+      )?.content?.['application/json'];
       if (body) {
         const example = EXAMPLES[`${method.toUpperCase()} ${path}`];
         if (example !== undefined) body.example = example;
@@ -169,10 +198,14 @@ export function documentApi(doc: Doc): Doc {
         if (!body.schema?.required?.length) (op.requestBody as { required?: boolean }).required = false;
       }
       const hasInput = (op.parameters?.length ?? 0) > 0 || op.requestBody !== undefined;
-      if (hasInput) responses['400'] ??= error('Invalid input: error.details names each field (validation_failed, invalid_cursor, invalid_json …).');
+      if (hasInput)
+        responses['400'] ??= error('Invalid input: error.details names each field (validation_failed, invalid_cursor, invalid_json …).');
       if (op.security) responses['401'] ??= error('No valid token (unauthenticated, token_expired, token_revoked).');
-      if (op.parameters?.some((p) => p.in === 'path')) responses['404'] ??= error('Not found, or not yours to see (private things are 404 to outsiders).');
-      responses.default ??= error('Any other refusal, with its code (403 forbidden / not_a_member …, 409, 413, 415, 429 with Retry-After, 503).');
+      if (op.parameters?.some((p) => p.in === 'path'))
+        responses['404'] ??= error('Not found, or not yours to see (private things are 404 to outsiders).');
+      responses.default ??= error(
+        'Any other refusal, with its code (403 forbidden / not_a_member …, 409, 413, 415, 429 with Retry-After, 503).',
+      );
     }
   }
   return doc;

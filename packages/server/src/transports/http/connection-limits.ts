@@ -30,7 +30,10 @@ export function peerKey(address: string): string {
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
   const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /**
@@ -52,7 +55,12 @@ export function limitConnections(server: Server, limits: ConnectionLimits): void
     refusedSinceWarn++;
     const now = Date.now();
     if (now - lastWarn < WARN_EVERY_MS) return;
-    limits.logger.warn({ reason, peer, refused: refusedSinceWarn }, reason === 'per_ip' ? `connections refused: a peer holds MAX_CONNECTIONS_PER_IP (${limits.perPeer})` : `connections refused: the server holds ${server.maxConnections} sockets`);
+    limits.logger.warn(
+      { reason, peer, refused: refusedSinceWarn },
+      reason === 'per_ip'
+        ? `connections refused: a peer holds MAX_CONNECTIONS_PER_IP (${limits.perPeer})`
+        : `connections refused: the server holds ${server.maxConnections} sockets`,
+    );
     lastWarn = now;
     refusedSinceWarn = 0;
   };

@@ -4,7 +4,9 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDomainError } from '../../domain/errors.ts';
 import { humanMessage } from './validation-messages.ts';
 
-const body = (code: ErrorCode, message: string, details?: unknown): ErrorBody => ({ error: details === undefined ? { code, message } : { code, message, details } });
+const body = (code: ErrorCode, message: string, details?: unknown): ErrorBody => ({
+  error: details === undefined ? { code, message } : { code, message, details },
+});
 
 /** Fastify's own failures (before a handler runs, the router's included: see frameworkErrors), by its error code. */
 const FRAMEWORK_ERRORS: Record<string, [ErrorCode, string]> = {
@@ -34,10 +36,13 @@ export function handleError(err: FastifyError, req: FastifyRequest, reply: Fasti
       const field = [where, ...v.instancePath.split('/').filter(Boolean)].join('.');
       // An unknown key is reported on its parent object: name the key itself, one entry per key.
       const keys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: unknown }).keys : undefined;
-      if (Array.isArray(keys) && keys.length > 0) return keys.map((k) => ({ field: `${field}.${String(k)}`, message: 'is not a known field' }));
+      if (Array.isArray(keys) && keys.length > 0)
+        return keys.map((k) => ({ field: `${field}.${String(k)}`, message: 'is not a known field' }));
       return [{ field, message: humanMessage(v) }];
     });
-    return reply.code(400).send(body('validation_failed', `Invalid ${where}: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details));
+    return reply
+      .code(400)
+      .send(body('validation_failed', `Invalid ${where}: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details));
   }
   const known = err.code ? FRAMEWORK_ERRORS[err.code] : undefined;
   if (known) return reply.code(ERROR_STATUS[known[0]]).send(body(known[0], known[1]));
@@ -52,4 +57,5 @@ export function handleError(err: FastifyError, req: FastifyRequest, reply: Fasti
   return reply.code(500).send(body('internal', 'Something went wrong on our side.'));
 }
 
-export const notFound = (_req: FastifyRequest, reply: FastifyReply): FastifyReply => reply.code(404).send(body('not_found', 'No such endpoint.'));
+export const notFound = (_req: FastifyRequest, reply: FastifyReply): FastifyReply =>
+  reply.code(404).send(body('not_found', 'No such endpoint.'));

@@ -6,7 +6,14 @@ type Handler = (req: FastifyRequest, reply: FastifyReply) => unknown;
 
 /** A route's path as a pattern over a request path: `:param` is one segment. Wildcard routes (the web app's) are left out. */
 const patternOf = (url: string): RegExp | undefined =>
-  url.includes('*') ? undefined : new RegExp(`^${url.split('/').map((s) => (s.startsWith(':') ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}/?$`);
+  url.includes('*')
+    ? undefined
+    : new RegExp(
+        `^${url
+          .split('/')
+          .map((s) => (s.startsWith(':') ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+          .join('/')}/?$`,
+      );
 
 /**
  * RFC 9110: a method the path does not take is 405 with `Allow`, not 404. Every route is recorded as
@@ -33,7 +40,9 @@ export function recordRoutes(app: HttpApp): { orNotFound: (fallback: Handler) =>
       return reply
         .code(405)
         .header('allow', methods.join(', '))
-        .send({ error: { code: 'method_not_allowed', message: `${req.method} is not allowed here; this path takes ${methods.join(', ')}.` } });
+        .send({
+          error: { code: 'method_not_allowed', message: `${req.method} is not allowed here; this path takes ${methods.join(', ')}.` },
+        });
     },
   };
 }

@@ -75,7 +75,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
     // without it a client dribbling a large body held its socket forever. Node checks the deadlines
     // every 30 s by default, which lets a socket live up to twice the timeout: every second instead.
     requestTimeout: requestTimeoutMs,
-    http: { requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },
+    http: {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, requestTimeoutMs),
+    },
     keepAliveTimeout: KEEP_ALIVE_MS,
     trustProxy: typeof deps.trustProxy === 'number' ? hops(deps.trustProxy) : deps.trustProxy,
     // Keep-alive connections that are idle are closed at shutdown; busy ones finish their request.
@@ -127,11 +131,16 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Rooms API', version: '0.1.0', description: 'Self-hosted real-time chat. Errors are { "error": { "code", "message", "details"? } }.' },
+      info: {
+        title: 'Rooms API',
+        version: '0.1.0',
+        description: 'Self-hosted real-time chat. Errors are { "error": { "code", "message", "details"? } }.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
     transform: jsonSchemaTransform,
-    transformObject: (d) => documentApi(('openapiObject' in d ? d.openapiObject : d.swaggerObject) as Parameters<typeof documentApi>[0]) as never,
+    transformObject: (d) =>
+      documentApi(('openapiObject' in d ? d.openapiObject : d.swaggerObject) as Parameters<typeof documentApi>[0]) as never,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -152,6 +161,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<HttpApp> {
   limitsRoutes(app, deps.limits);
   directRoutes(app, s);
   // The web app last, and its fallback only as the not-found case: every API route is matched before the app's files.
-  app.setNotFoundHandler(routes.orNotFound(deps.webDir === undefined ? notFound : await serveWebApp(app, { dir: deps.webDir, logger: deps.logger }, notFound)));
+  app.setNotFoundHandler(
+    routes.orNotFound(deps.webDir === undefined ? notFound : await serveWebApp(app, { dir: deps.webDir, logger: deps.logger }, notFound)),
+  );
   return app;
 }

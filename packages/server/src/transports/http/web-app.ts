@@ -52,7 +52,10 @@ export async function serveWebApp(app: HttpApp, opts: WebAppOptions, apiNotFound
   const assets = join(root, 'assets') + sep;
   const indexFile = join(root, 'index.html');
   if (!existsSync(indexFile)) {
-    opts.logger.warn({ web_dir: root }, 'The web UI is not built (no index.html in WEB_DIR): / answers a page saying so. Build it with: npm run build:web');
+    opts.logger.warn(
+      { web_dir: root },
+      'The web UI is not built (no index.html in WEB_DIR): / answers a page saying so. Build it with: npm run build:web',
+    );
   }
 
   await app.register(fastifyStatic, {
@@ -78,7 +81,8 @@ export async function serveWebApp(app: HttpApp, opts: WebAppOptions, apiNotFound
 
   return (req, reply) => {
     if (!wantsTheApp(req)) return apiNotFound(req, reply);
-    if (!existsSync(indexFile)) return reply.code(503).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
+    if (!existsSync(indexFile))
+      return reply.code(503).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
     return reply.sendFile('index.html');
   };
 }

@@ -8,9 +8,17 @@ import type { IncomingMessage } from 'node:http';
  */
 export function clientIpOf(setting: boolean | number | string): (req: IncomingMessage) => string {
   const trust: (addr: string, i: number) => boolean =
-    setting === true ? () => true
-    : setting === false ? () => false
-    : typeof setting === 'number' ? (_addr, i) => i < setting
-    : proxyAddr.compile(setting.split(',').map((s) => s.trim()).filter(Boolean));
+    setting === true
+      ? () => true
+      : setting === false
+        ? () => false
+        : typeof setting === 'number'
+          ? (_addr, i) => i < setting
+          : proxyAddr.compile(
+              setting
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            );
   return (req) => proxyAddr(req, trust) ?? req.socket.remoteAddress ?? '';
 }

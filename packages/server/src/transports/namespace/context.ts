@@ -54,7 +54,9 @@ async function authenticate(services: Services, request: NamespaceRequest, ip: s
   const found = await services.accounts.checkCredentials(parsed.data, ip, { reactivate });
   if (found.kind === 'choose') {
     const address = parsed.data.email ?? parsed.data.username ?? '';
-    return answer(R.multipleAccounts, { account: found.accounts.map((a) => ({ _id: a.id, username: a.username, email: address, displayName: a.display_name })) });
+    return answer(R.multipleAccounts, {
+      account: found.accounts.map((a) => ({ _id: a.id, username: a.username, email: address, displayName: a.display_name })),
+    });
   }
   if (found.deactivated) return answer(R.accountExistsFalse);
   return found.actor;

@@ -1,4 +1,16 @@
-import { ChangeUsernameBody, codePoints, CreateRoomBody, Id, LIMITS, Password, ProfileUpdate, PublicRoomsQuery, SignupBody, type MeView, type UserView } from '@rooms/protocol';
+import {
+  ChangeUsernameBody,
+  codePoints,
+  CreateRoomBody,
+  Id,
+  LIMITS,
+  Password,
+  ProfileUpdate,
+  PublicRoomsQuery,
+  SignupBody,
+  type MeView,
+  type UserView,
+} from '@rooms/protocol';
 import type { Actor } from '../../domain/actor.ts';
 import { answer, translating, type Context, type Reply } from './context.ts';
 import { toAccount, toAuthor, toRoom } from './presenters.ts';
@@ -59,7 +71,8 @@ async function signup(ctx: Context): Promise<Reply> {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     if (issue.path[0] === 'username' && issue.code === 'too_small') return answer(R.tooShort('username', ctx.limits.username.min));
-    if (issue.path[0] === 'username' && issue.code === 'too_big') return answer(`username is length greater than ${ctx.limits.username.max}`);
+    if (issue.path[0] === 'username' && issue.code === 'too_big')
+      return answer(`username is length greater than ${ctx.limits.username.max}`);
     return answer(resultOfIssues(parsed.error.issues));
   }
   // The request schema holds a username only to the ceiling a server may configure: these are this server's.
@@ -103,7 +116,9 @@ async function updatePassword(ctx: Context): Promise<Reply> {
   const parsed = Password.safeParse(next);
   if (!parsed.success) return answer(invalid('updatePassword', parsed.error.issues[0]!.message));
   const actor = await ctx.authenticate();
-  const session = await translating(ctx.services.accounts.changePassword(actor, ctx.request.account.password, parsed.data), { same_value: R.passwordSameAsOld });
+  const session = await translating(ctx.services.accounts.changePassword(actor, ctx.request.account.password, parsed.data), {
+    same_value: R.passwordSameAsOld,
+  });
   return { result: R.passwordUpdated, account: await accountOf(ctx, actor, session.user) };
 }
 
@@ -119,7 +134,14 @@ async function newRoom(ctx: Context): Promise<Reply> {
   if (typeof room !== 'object' || room === null || Array.isArray(room)) return answer(invalid('room', 'must be an object'));
   const r = room as Record<string, unknown>;
   if (r.title === undefined) return answer(R.roomTitleRequired);
-  const body = { name: r.title, description: r.description, type: r.type, topic_kind: r.topicKind, categories: r.categories, member_limit: r.memberLimit };
+  const body = {
+    name: r.title,
+    description: r.description,
+    type: r.type,
+    topic_kind: r.topicKind,
+    categories: r.categories,
+    member_limit: r.memberLimit,
+  };
   const parsed = CreateRoomBody.safeParse(Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)));
   if (!parsed.success) return answer(resultOfIssues(parsed.error.issues));
   const actor = await ctx.authenticate();
@@ -143,7 +165,10 @@ async function likeRoom(ctx: Context): Promise<Reply> {
   const roomId = field(ctx, 'roomId');
   const actor = await ctx.authenticate();
   const id = idOr(roomId, R.roomExistsFalse);
-  const liked = await translating(ctx.services.roomLikes.toggle(actor, id), { room_not_found: R.roomExistsFalse, cannot_like_own_room: R.likeOwnRoom });
+  const liked = await translating(ctx.services.roomLikes.toggle(actor, id), {
+    room_not_found: R.roomExistsFalse,
+    cannot_like_own_room: R.likeOwnRoom,
+  });
   return { result: liked.liked ? R.liked : R.unliked };
 }
 
@@ -160,7 +185,9 @@ async function searchRoomByTitle(ctx: Context): Promise<Reply> {
 async function searchRoomById(ctx: Context): Promise<Reply> {
   const roomId = field(ctx, 'roomId');
   const actor = await ctx.authenticate();
-  const found = await translating(ctx.services.roomLikes.withAuthor(actor, idOr(roomId, R.roomExistsFalse)), { room_not_found: R.roomExistsFalse });
+  const found = await translating(ctx.services.roomLikes.withAuthor(actor, idOr(roomId, R.roomExistsFalse)), {
+    room_not_found: R.roomExistsFalse,
+  });
   const myEmail = found.author?.id === actor.id ? (await ctx.services.accounts.me(actor)).email : null;
   const author = found.author ? toAuthor(found.author, actor.id, myEmail) : null;
   return { result: R.roomMatchFound, room: toRoom(found.room, { author, createdAt: found.created_at }) };
@@ -170,7 +197,10 @@ async function searchUserById(ctx: Context): Promise<Reply> {
   const userId = field(ctx, 'userId');
   const actor = await ctx.authenticate();
   const id = idOr(userId, R.userMatchNotFound);
-  const view = id === actor.id ? await ctx.services.accounts.me(actor) : await translating(ctx.services.users.get(actor, id), { user_not_found: R.userMatchNotFound });
+  const view =
+    id === actor.id
+      ? await ctx.services.accounts.me(actor)
+      : await translating(ctx.services.users.get(actor, id), { user_not_found: R.userMatchNotFound });
   return { result: R.userMatchFound, account: await accountOf(ctx, actor, view) };
 }
 
@@ -180,7 +210,10 @@ async function friendRooms(ctx: Context): Promise<Reply> {
   if (following.items.length === 0) return answer(R.notFollowing);
   const page = await ctx.services.roomLikes.followingRooms(actor, { limit: LIST_MAX });
   if (page.items.length === 0) return answer(R.followedUsersHaveNoRooms);
-  return { result: R.roomsFound, rooms: page.items.map((i) => toRoom(i.room, { author: toAuthor(i.author, actor.id, null), createdAt: i.created_at })) };
+  return {
+    result: R.roomsFound,
+    rooms: page.items.map((i) => toRoom(i.room, { author: toAuthor(i.author, actor.id, null), createdAt: i.created_at })),
+  };
 }
 
 async function followUser(ctx: Context): Promise<Reply> {

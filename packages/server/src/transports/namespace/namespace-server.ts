@@ -63,7 +63,9 @@ export function attachNamespaceGateway(d: NamespaceGatewayDeps) {
     ws.on('message', (data: RawData) => {
       if (++queued > MAX_QUEUED + 1) return ws.close(CLOSE_CODES.policyViolation, 'too many requests waiting');
       // Binary frames too: the original decoded whatever bytes came as JSON.
-      const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8');
+      const text = Buffer.isBuffer(data)
+        ? data.toString('utf8')
+        : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8');
       chain = chain
         .then(async () => {
           const { reply, close } = await answer(text, ip);

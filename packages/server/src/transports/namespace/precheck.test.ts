@@ -18,9 +18,18 @@ describe('namespace pre-checks (the original order)', () => {
     assert.deepEqual(precheck(JSON.stringify({ account: acct }), known), refuse("json error: 'namespace'", true));
     assert.deepEqual(precheck(JSON.stringify({ namespace: '/login' }), known), refuse("json error: 'account'", true));
     assert.deepEqual(precheck(JSON.stringify({ namespace: '/login', account: [] }), known), refuse("json error: 'account'", true));
-    assert.deepEqual(precheck(JSON.stringify({ namespace: '/login', account: { email: '', username: 'a' } }), known), refuse('empty account value', true));
-    assert.deepEqual(precheck(JSON.stringify({ namespace: '/login', account: { ...acct, password: 1 } }), known), refuse('empty account value', true));
-    assert.deepEqual(precheck(JSON.stringify({ namespace: '/login', account: { ...acct, username: 'wil-son' } }), known), refuse('unwanted character in username', true));
+    assert.deepEqual(
+      precheck(JSON.stringify({ namespace: '/login', account: { email: '', username: 'a' } }), known),
+      refuse('empty account value', true),
+    );
+    assert.deepEqual(
+      precheck(JSON.stringify({ namespace: '/login', account: { ...acct, password: 1 } }), known),
+      refuse('empty account value', true),
+    );
+    assert.deepEqual(
+      precheck(JSON.stringify({ namespace: '/login', account: { ...acct, username: 'wil-son' } }), known),
+      refuse('unwanted character in username', true),
+    );
     assert.deepEqual(precheck(JSON.stringify({ namespace: '', account: acct }), known), refuse('unknown namespace', true));
   });
 
@@ -42,7 +51,15 @@ describe('sign-up fields onto the Rooms profile', () => {
       displayName: 'W',
       website: 'wilsonwebsite.com',
       personalInfo: { hobbies: ['coding'] },
-      basicInfo: { sex: 'male', height: '48.0', weight: '12.9', birthDate: '2001/05/12', interestedInMen: 'true', interestedInWomen: true, maritalStatus: 'single' },
+      basicInfo: {
+        sex: 'male',
+        height: '48.0',
+        weight: '12.9',
+        birthDate: '2001/05/12',
+        interestedInMen: 'true',
+        interestedInWomen: true,
+        maritalStatus: 'single',
+      },
     });
     assert.ok('body' in mapped);
     assert.equal(mapped.body.website, 'http://wilsonwebsite.com');

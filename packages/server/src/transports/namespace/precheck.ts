@@ -38,7 +38,8 @@ export function precheck(text: string, known: (namespace: string) => boolean): P
   if (!isObject(packet) || typeof packet.namespace !== 'string') return { kind: 'refuse', result: "json error: 'namespace'", close: true };
   if (!isObject(packet.account)) return { kind: 'refuse', result: "json error: 'account'", close: true };
   const { email, password, username } = packet.account;
-  if (typeof email !== 'string' || typeof password !== 'string' || typeof username !== 'string') return { kind: 'refuse', result: R.emptyAccountValue, close: true };
+  if (typeof email !== 'string' || typeof password !== 'string' || typeof username !== 'string')
+    return { kind: 'refuse', result: R.emptyAccountValue, close: true };
   const account: RequestAccount = { ...packet.account, email, password, username: username.toLowerCase() };
   if (!USERNAME_CHARS.test(account.username)) return { kind: 'refuse', result: R.unwantedCharacter, close: true };
   const namespace = packet.namespace.toLowerCase();

@@ -18,7 +18,10 @@ const pick = (from: Record<string, unknown>, names: Record<string, string>): Rec
  * `links` are the original document's arrays: ids followed and following (Rooms' follows are
  * public), and for one's own account one's rooms.
  */
-export function toAccount(u: UserView | MeView, links: { following: string[]; follower: string[]; rooms?: unknown[] }): Record<string, unknown> {
+export function toAccount(
+  u: UserView | MeView,
+  links: { following: string[]; follower: string[]; rooms?: unknown[] },
+): Record<string, unknown> {
   const profile = u.profile;
   return {
     _id: u.id,
@@ -55,7 +58,10 @@ export function toAuthor(u: UserSummary, viewerId: string, viewerEmail: string |
 }
 
 /** A room: its id, title (Rooms' name) and the rest of what the reader may see of it. */
-export function toRoom(r: z.infer<typeof RoomPreview> | z.infer<typeof RoomView>, extra: { author?: unknown; createdAt?: string } = {}): Record<string, unknown> {
+export function toRoom(
+  r: z.infer<typeof RoomPreview> | z.infer<typeof RoomView>,
+  extra: { author?: unknown; createdAt?: string } = {},
+): Record<string, unknown> {
   const full = 'created_by' in r ? { author: r.created_by, createdAt: r.created_at } : {};
   return {
     _id: r.id,

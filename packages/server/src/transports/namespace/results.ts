@@ -54,7 +54,8 @@ export const required = (field: string): string => `${field} is required`;
 /** Ours: a field of the wrong type or refused by Rooms' rules, with the rule's own words. */
 export const invalid = (field: string, why = 'must be a string'): string => `${field} is invalid: ${why}`;
 
-const retry = (err: { retryAfterSeconds: number | undefined }): string => (err.retryAfterSeconds === undefined ? '' : `, try again in ${err.retryAfterSeconds} seconds`);
+const retry = (err: { retryAfterSeconds: number | undefined }): string =>
+  err.retryAfterSeconds === undefined ? '' : `, try again in ${err.retryAfterSeconds} seconds`;
 
 /**
  * The result for a refusal of Rooms' services that no namespace answers in its own words: the

@@ -27,14 +27,21 @@ export function toSignupBody(a: RequestAccount): { body: Record<string, unknown>
     interested_in: interestedIn(basic),
     country: basic.country,
   };
-  const profile = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, value]) => [k, { value }]));
+  const profile = Object.fromEntries(
+    Object.entries(fields)
+      .filter(([, v]) => v !== undefined && v !== null && v !== '')
+      .map(([k, value]) => [k, { value }]),
+  );
   const body: Record<string, unknown> = {
     username: a.username,
     email: a.email,
     password: a.password,
     display_name: a.displayName,
     bio: a.bio === '' ? undefined : a.bio,
-    website: typeof a.website === 'string' && a.website.trim() !== '' && !/^[a-z][a-z0-9+.-]*:/i.test(a.website.trim()) ? `http://${a.website.trim()}` : a.website || undefined,
+    website:
+      typeof a.website === 'string' && a.website.trim() !== '' && !/^[a-z][a-z0-9+.-]*:/i.test(a.website.trim())
+        ? `http://${a.website.trim()}`
+        : a.website || undefined,
     setup_token: a.setupToken,
     invite_code: a.inviteCode,
     profile: Object.keys(profile).length > 0 ? profile : undefined,

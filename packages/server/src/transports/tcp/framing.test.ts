@@ -23,11 +23,12 @@ describe('TCP gateway framing', () => {
     assert.equal(asciiJson('\u007f'), '"\\u007f"');
   });
 
-  it('reads a frame however the bytes are split (the seed\'s client sends the length and the body in two writes)', () => {
+  it("reads a frame however the bytes are split (the seed's client sends the length and the body in two writes)", () => {
     const body = Buffer.from('{"data": {"password": "p\\u00e4ss"}, "instruction": "LOGIN", "from": "alice"}');
     const bytes = Buffer.concat([Buffer.from(`${body.length}\n`), body]);
     const expected = { data: { password: 'päss' }, instruction: 'LOGIN', from: 'alice' };
-    for (let cut = 0; cut <= bytes.length; cut++) assert.deepEqual(read([bytes.subarray(0, cut), bytes.subarray(cut)]), expected, `cut at ${cut}`);
+    for (let cut = 0; cut <= bytes.length; cut++)
+      assert.deepEqual(read([bytes.subarray(0, cut), bytes.subarray(cut)]), expected, `cut at ${cut}`);
     assert.deepEqual(read([...bytes].map((b) => Buffer.from([b]))), expected, 'one byte at a time');
     assert.deepEqual(read([Buffer.concat([bytes, Buffer.from('trailing garbage')])]), expected, 'bytes past the frame are ignored');
   });
@@ -46,7 +47,7 @@ describe('TCP gateway framing', () => {
 
   it('fuzz: random bytes either wait for more, give a value, or throw a FrameError — never anything else', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 5000; i++) {
       const head = rand() < 0.5 ? Buffer.from(`${Math.floor(rand() * 30)}\n`) : Buffer.alloc(0);
       const junk = Buffer.from(Array.from({ length: Math.floor(rand() * 40) }, () => Math.floor(rand() * 256)));

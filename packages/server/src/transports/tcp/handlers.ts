@@ -55,7 +55,8 @@ export const HANDLERS: { [I in Exclude<Instruction, 'LOGIN' | 'LOGOUT'>]: Handle
    */
   BROADCAST: async (ctx, s, data) => {
     const content = MessageContent.safeParse(data.message);
-    if (!content.success) return { command: 'INVALID_MESSAGE', message: `The message ${content.error.issues[0]?.message ?? 'is not valid'}.` };
+    if (!content.success)
+      return { command: 'INVALID_MESSAGE', message: `The message ${content.error.issues[0]?.message ?? 'is not valid'}.` };
     try {
       await ctx.services.broadcasts.send(s.actor, content.data);
     } catch (err) {
@@ -67,14 +68,17 @@ export const HANDLERS: { [I in Exclude<Instruction, 'LOGIN' | 'LOGOUT'>]: Handle
 
   /** A direct message to each user, through their direct room (opened if new); kept unread for those offline. */
   SEND: async (ctx, s, data) => {
-    const content = MessageContent.refine((m) => codePoints(m) <= ctx.maxMessageLength, { message: `must be at most ${ctx.maxMessageLength} characters` }).safeParse(data.message);
+    const content = MessageContent.refine((m) => codePoints(m) <= ctx.maxMessageLength, {
+      message: `must be at most ${ctx.maxMessageLength} characters`,
+    }).safeParse(data.message);
     const lines: string[] = [];
     for (const name of data.message_to) {
       const to = `To ${name}: `;
       const id = await resolveUser(ctx, name);
       if (id === undefined) lines.push(`${to}User ${name} is not found.`);
       else if (id === s.actor.id) lines.push(`${to}You cannot send message to yourself.`);
-      else if (!content.success) lines.push(`${to}You message has failed to be sent! The message ${content.error.issues[0]?.message ?? 'is not valid'}.`);
+      else if (!content.success)
+        lines.push(`${to}You message has failed to be sent! The message ${content.error.issues[0]?.message ?? 'is not valid'}.`);
       else lines.push(to + (await sendOne(ctx, s.actor, id, name, content.data)));
     }
     return { command: 'OK', message: lines.map((l) => `${l}\n`).join('') };

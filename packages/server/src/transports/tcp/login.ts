@@ -35,7 +35,8 @@ const kickNotice = (username: string, ip: string) => `${username} has connected 
 export async function login(ctx: GatewayContext, from: string, data: DataOf<'LOGIN'>, ip: string): Promise<unknown> {
   const locked = `This account has been locked for ${ctx.blockSeconds} seconds due to too many attempts. Please try later.`;
   const name = from.trim().toLowerCase();
-  const plausible = name.includes('@') || (name.length >= LIMITS.username.min && name.length <= LIMITS.username.max && LIMITS.username.pattern.test(name));
+  const plausible =
+    name.includes('@') || (name.length >= LIMITS.username.min && name.length <= LIMITS.username.max && LIMITS.username.pattern.test(name));
   if (!plausible) return reply('USER_NOT_FOUND', `User "${from}" is not found.`);
 
   let token: string;
@@ -43,12 +44,16 @@ export async function login(ctx: GatewayContext, from: string, data: DataOf<'LOG
   try {
     const result = await ctx.services.accounts.login({ username: name, password: data.password }, ip, { ip, client: TCP_CLIENT_NAME });
     if (result.kind === 'choose') {
-      return reply('WRONG_PASSWORD', `Several accounts share this email and password: log in with a username (${result.accounts.map((a) => a.username).join(', ')}).`);
+      return reply(
+        'WRONG_PASSWORD',
+        `Several accounts share this email and password: log in with a username (${result.accounts.map((a) => a.username).join(', ')}).`,
+      );
     }
     token = result.session.token;
     username = result.session.user.username!;
   } catch (err) {
-    if (err instanceof LoginFailed) return reply('WRONG_PASSWORD', `The input password is not correct.${err.startedBlock ? `\n${locked}` : ''}`);
+    if (err instanceof LoginFailed)
+      return reply('WRONG_PASSWORD', `The input password is not correct.${err.startedBlock ? `\n${locked}` : ''}`);
     if (isDomainError(err) && err.code === 'login_blocked') return reply('LOCKED', locked);
     if (isDomainError(err) && err.code === 'rate_limited') return reply('LOCKED', err.message);
     throw err;
@@ -72,7 +77,10 @@ export async function login(ctx: GatewayContext, from: string, data: DataOf<'LOG
     session.touch(ctx.idleTimeoutMs, () => void ctx.endSession(session, 'You have been disconnected by the server due to being inactive.'));
     session.live.release();
     await session.live.connected();
-    return { command: 'OK', response: { ip, port: session.port, message: 'You have been connected to the chat server!', offline_messages: offline } };
+    return {
+      command: 'OK',
+      response: { ip, port: session.port, message: 'You have been connected to the chat server!', offline_messages: offline },
+    };
   } catch (err) {
     ctx.registry.remove(session);
     session.end();
@@ -96,7 +104,11 @@ async function replacePrevious(ctx: GatewayContext, actor: Actor, ip: string): P
  * The direct messages others sent the user that it has not read, oldest first, up to where the
  * live session took over (seqs), each room's marked read up to the last one shown.
  */
-async function offlineMessages(ctx: GatewayContext, actor: Actor, seqs: Map<string, number>): Promise<{ sender: string; message: string }[]> {
+async function offlineMessages(
+  ctx: GatewayContext,
+  actor: Actor,
+  seqs: Map<string, number>,
+): Promise<{ sender: string; message: string }[]> {
   const { rooms, messages, reads } = ctx.services;
   const out: { sender: string; message: string }[] = [];
   let cursor: string | undefined;

@@ -139,7 +139,10 @@ export class TcpGateway {
     const data = INSTRUCTIONS[instruction].safeParse(req.data.data ?? {});
     if (!data.success) {
       const issue = data.error.issues[0];
-      return protocolError('PROTOCOL_ERROR', `Invalid data for ${instruction}: ${issue ? `${issue.path.join('.') || 'data'} ${issue.message}` : 'not valid'}.`);
+      return protocolError(
+        'PROTOCOL_ERROR',
+        `Invalid data for ${instruction}: ${issue ? `${issue.path.join('.') || 'data'} ${issue.message}` : 'not valid'}.`,
+      );
     }
     if (instruction === 'LOGIN') return login(this.ctx, from, INSTRUCTIONS.LOGIN.parse(data.data), ip);
 
@@ -153,7 +156,10 @@ export class TcpGateway {
       await this.endSession(session, undefined, { rooms: false });
       return protocolError('NOT_LOGGED_IN', 'Your session has ended. Log in again.');
     }
-    session.touch(this.d.idleTimeoutMs, () => void this.endSession(session, 'You have been disconnected by the server due to being inactive.'));
+    session.touch(
+      this.d.idleTimeoutMs,
+      () => void this.endSession(session, 'You have been disconnected by the server due to being inactive.'),
+    );
     if (instruction === 'LOGOUT') {
       await this.endSession(session, undefined);
       return undefined;
@@ -166,11 +172,17 @@ export class TcpGateway {
   private async endSession(s: TcpSession, notice: string | undefined, opts: { from?: boolean; rooms?: boolean } = {}): Promise<void> {
     if (s.ended) return;
     this.registry.remove(s);
-    const pushed = notice === undefined ? undefined : s.push(opts.from === false ? { command: 'LOGOUT', message: notice } : { command: 'LOGOUT', from: 'SERVER', message: notice });
+    const pushed =
+      notice === undefined
+        ? undefined
+        : s.push(opts.from === false ? { command: 'LOGOUT', message: notice } : { command: 'LOGOUT', from: 'SERVER', message: notice });
     // Marked ended before the Rooms session is: its revocation then finds nothing left to tell.
     const actor = s.actor;
     s.end();
-    if (opts.rooms !== false) await this.d.services.accounts.logout(actor).catch((err: unknown) => this.d.logger.warn({ err }, 'tcp gateway: ending a session failed'));
+    if (opts.rooms !== false)
+      await this.d.services.accounts
+        .logout(actor)
+        .catch((err: unknown) => this.d.logger.warn({ err }, 'tcp gateway: ending a session failed'));
     if (pushed) await Promise.race([pushed, new Promise((r) => setTimeout(r, SHUTDOWN_NOTICE_MS))]);
   }
 }

@@ -83,7 +83,11 @@ export class Connection implements LiveSink, Bucket {
     ws.on('close', onSocketClose);
     ws.on('error', onSocketError);
     const idleMs = session.idleTimeoutMs;
-    if (idleMs) this.idleTimer = setTimeout(() => this.close(CLOSE_CODES.idleTimeout, `idle for ${duration(idleMs)} without input (TIME_OUT)`), idleMs);
+    if (idleMs)
+      this.idleTimer = setTimeout(
+        () => this.close(CLOSE_CODES.idleTimeout, `idle for ${duration(idleMs)} without input (TIME_OUT)`),
+        idleMs,
+      );
     this.session = deps.live.open(actor, this, { sessionNotices: session.sessionNotices ?? false });
   }
 
@@ -189,7 +193,7 @@ export class Connection implements LiveSink, Bucket {
     } catch {
       return this.fail(undefined, 'invalid_json', 'Frames are JSON text: { "type", "id"?, "data" }.');
     }
-    const id = typeof (raw as { id?: unknown })?.id === 'string' ? ((raw as { id: string }).id) : undefined;
+    const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : undefined;
     const parsed = ClientFrame.safeParse(raw);
     if (!parsed.success) {
       const details = parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'frame', message: i.message }));
@@ -215,7 +219,10 @@ export class Connection implements LiveSink, Bucket {
     if (this.closed) return false;
     const budget = this.d.frameBudget;
     if (weight <= 0 || spend(this, weight, budget, Date.now())) return true;
-    this.close(CLOSE_CODES.policyViolation, `frame budget spent (WS_FRAME_RATE ${budget.rate}/s, WS_FRAME_BURST ${budget.burst}): slow down`);
+    this.close(
+      CLOSE_CODES.policyViolation,
+      `frame budget spent (WS_FRAME_RATE ${budget.rate}/s, WS_FRAME_BURST ${budget.burst}): slow down`,
+    );
     return false;
   }
 

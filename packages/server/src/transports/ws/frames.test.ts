@@ -4,7 +4,9 @@ import * as wsModule from 'ws';
 import { eventFrame, framePayload, textFrame } from './frames.ts';
 
 // ws's own frame parser (exported by ws, not declared by @types/ws).
-const { Receiver } = wsModule as unknown as { Receiver: new (opts: { isServer: boolean; maxPayload: number }) => NodeJS.EventEmitter & { write(b: Buffer): void } };
+const { Receiver } = wsModule as unknown as {
+  Receiver: new (opts: { isServer: boolean; maxPayload: number }) => NodeJS.EventEmitter & { write(b: Buffer): void };
+};
 
 /** What a real WebSocket client reads from these bytes (ws's own frame parser, as a browser would). */
 function receive(bytes: Buffer): Promise<{ text: string; binary: boolean }> {

@@ -40,7 +40,8 @@ export interface WsDeps {
  */
 function requestScheme(req: IncomingMessage, trusted: (peer: string | undefined) => boolean): string {
   const forwarded = req.headers['x-forwarded-proto'];
-  if (typeof forwarded === 'string' && forwarded && trusted(req.socket.remoteAddress)) return forwarded.split(',').at(-1)!.trim().toLowerCase();
+  if (typeof forwarded === 'string' && forwarded && trusted(req.socket.remoteAddress))
+    return forwarded.split(',').at(-1)!.trim().toLowerCase();
   return (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
 }
 
@@ -50,7 +51,8 @@ function requestScheme(req: IncomingMessage, trusted: (peer: string | undefined)
  */
 function requestHost(req: IncomingMessage, trusted: (peer: string | undefined) => boolean): string | undefined {
   const forwarded = req.headers['x-forwarded-host'];
-  if (typeof forwarded === 'string' && forwarded && trusted(req.socket.remoteAddress)) return forwarded.split(',').at(-1)!.trim().toLowerCase();
+  if (typeof forwarded === 'string' && forwarded && trusted(req.socket.remoteAddress))
+    return forwarded.split(',').at(-1)!.trim().toLowerCase();
   return req.headers.host;
 }
 
@@ -58,7 +60,11 @@ function requestHost(req: IncomingMessage, trusted: (peer: string | undefined) =
  * Same origin (Origin's scheme and host are the request's: an http page may not open the socket of
  * a server reached over https, nor the reverse), an allowed origin, or no Origin at all (not a browser).
  */
-export function originAllowed(req: IncomingMessage, allowed: readonly string[], trusted: (peer: string | undefined) => boolean = () => false): boolean {
+export function originAllowed(
+  req: IncomingMessage,
+  allowed: readonly string[],
+  trusted: (peer: string | undefined) => boolean = () => false,
+): boolean {
   const origin = req.headers.origin;
   if (!origin) return true;
   if (allowed.includes('*') || allowed.includes(origin)) return true;
@@ -92,7 +98,8 @@ export function attachWebSocket(d: WsDeps) {
   }
 
   async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
-    if (!originAllowed(req, d.allowedOrigins, trusted)) return refuse(socket, 403, 'forbidden', 'This origin may not open a WebSocket here.');
+    if (!originAllowed(req, d.allowedOrigins, trusted))
+      return refuse(socket, 403, 'forbidden', 'This origin may not open a WebSocket here.');
     let actor: Actor;
     try {
       actor = await authenticate(req, url);

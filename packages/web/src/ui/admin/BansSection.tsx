@@ -43,7 +43,12 @@ export function BansSection({ roomId, memberCount }: { roomId: string; memberCou
           {bans && bans.length > 0 && (
             <ul className="ban-list">
               {bans.map((b) => (
-                <BanItem key={b.user.id} roomId={roomId} ban={b} onUnbanned={() => setBans((list) => list?.filter((x) => x.user.id !== b.user.id) ?? null)} />
+                <BanItem
+                  key={b.user.id}
+                  roomId={roomId}
+                  ban={b}
+                  onUnbanned={() => setBans((list) => list?.filter((x) => x.user.id !== b.user.id) ?? null)}
+                />
               ))}
             </ul>
           )}
@@ -63,7 +68,13 @@ function BanItem({ roomId, ban: b, onUnbanned }: { roomId: string; ban: Ban; onU
           <span className="ellipsis">{b.user.display_name}</span>
           <span className="muted small-text">Banned {formatShort(b.created_at)}</span>
         </span>
-        <button type="button" className="secondary small" disabled={busy} aria-label={`Unban ${b.user.display_name}`} onClick={() => void run(() => unban(roomId, b.user.id)).then((ok) => ok && onUnbanned())}>
+        <button
+          type="button"
+          className="secondary small"
+          disabled={busy}
+          aria-label={`Unban ${b.user.display_name}`}
+          onClick={() => void run(() => unban(roomId, b.user.id)).then((ok) => ok && onUnbanned())}
+        >
           Unban
         </button>
       </div>

@@ -30,10 +30,21 @@ export function ConfirmButton({
     );
   }
   return (
-    <div className="confirm-box" role="group" aria-label={question} onKeyDown={(e) => e.key === 'Escape' && (e.stopPropagation(), setAsking(false))}>
+    <div
+      className="confirm-box"
+      role="group"
+      aria-label={question}
+      onKeyDown={(e) => e.key === 'Escape' && (e.stopPropagation(), setAsking(false))}
+    >
       <p className="confirm-question">{question}</p>
       <div className="row wrap">
-        <button type="button" className={danger ? 'danger small' : 'primary small'} disabled={busy} autoFocus onClick={() => void run(onConfirm).then((ok) => ok && setAsking(false))}>
+        <button
+          type="button"
+          className={danger ? 'danger small' : 'primary small'}
+          disabled={busy}
+          autoFocus
+          onClick={() => void run(onConfirm).then((ok) => ok && setAsking(false))}
+        >
           {busy ? 'Working…' : confirmLabel}
         </button>
         <button type="button" className="secondary small" onClick={() => setAsking(false)}>

@@ -45,7 +45,10 @@ export function InvitesSection({ roomId, archived, memberCount }: { roomId: stri
   useEffect(load, [load, memberCount]);
 
   async function make() {
-    const invite = await createInvite(roomId, { expires_in: INVITE_EXPIRIES[expiry]?.seconds ?? 7 * 86400, max_uses: USES[uses]?.value ?? 1 });
+    const invite = await createInvite(roomId, {
+      expires_in: INVITE_EXPIRIES[expiry]?.seconds ?? 7 * 86400,
+      max_uses: USES[uses]?.value ?? 1,
+    });
     setFresh(invite);
     setInvites((list) => [invite, ...(list ?? [])]);
   }
@@ -104,7 +107,14 @@ export function InvitesSection({ roomId, archived, memberCount }: { roomId: stri
           <h4 className="group-title">Active links · {invites.length}</h4>
           <ul className="invite-list">
             {invites.map((i) => (
-              <InviteItem key={i.code} invite={i} onRevoked={() => (setInvites((list) => list?.filter((x) => x.code !== i.code) ?? null), setFresh((f) => (f?.code === i.code ? null : f)))} />
+              <InviteItem
+                key={i.code}
+                invite={i}
+                onRevoked={() => (
+                  setInvites((list) => list?.filter((x) => x.code !== i.code) ?? null),
+                  setFresh((f) => (f?.code === i.code ? null : f))
+                )}
+              />
             ))}
           </ul>
         </>
@@ -152,10 +162,21 @@ function InviteItem({ invite: i, onRevoked }: { invite: Invite; onRevoked: () =>
         </span>
       </div>
       <div className="row">
-        <button type="button" className="secondary small" onClick={() => void copy(link, null)} aria-label={`Copy the invite link ${i.code}`}>
+        <button
+          type="button"
+          className="secondary small"
+          onClick={() => void copy(link, null)}
+          aria-label={`Copy the invite link ${i.code}`}
+        >
           Copy
         </button>
-        <button type="button" className="secondary small danger-text" disabled={busy} onClick={() => void run(() => revokeInvite(i.code)).then((ok) => ok && onRevoked())} aria-label={`Revoke the invite ${i.code}`}>
+        <button
+          type="button"
+          className="secondary small danger-text"
+          disabled={busy}
+          onClick={() => void run(() => revokeInvite(i.code)).then((ok) => ok && onRevoked())}
+          aria-label={`Revoke the invite ${i.code}`}
+        >
           Revoke
         </button>
       </div>

@@ -14,7 +14,19 @@ import { useAction } from './useAction.ts';
  * it, a "Manage" toggle with what they may do to this member and nothing else. Whether it is open
  * is the list's state, so a member who changes role (and group) stays open.
  */
-export function MemberRow({ roomId, member: m, viewerRole, open, onToggle }: { roomId: string; member: RoomMember; viewerRole: Role | undefined; open: boolean; onToggle: () => void }) {
+export function MemberRow({
+  roomId,
+  member: m,
+  viewerRole,
+  open,
+  onToggle,
+}: {
+  roomId: string;
+  member: RoomMember;
+  viewerRole: Role | undefined;
+  open: boolean;
+  onToggle: () => void;
+}) {
   const user = useStore((s) => s.users[m.user.id] ?? m.user);
   const meId = useStore((s) => s.me?.id);
   const actionsId = useId();
@@ -28,7 +40,12 @@ export function MemberRow({ roomId, member: m, viewerRole, open, onToggle }: { r
     <li className={`member ${open ? 'open' : ''}`}>
       <div className="member-row">
         {/* The visible text is the accessible name (role and presence added for screen readers), so voice control finds it by what it shows. */}
-        <button type="button" className="member-open" onClick={() => ui.set({ panel: { kind: 'profile', userId: m.user.id } })} title="Open profile">
+        <button
+          type="button"
+          className="member-open"
+          onClick={() => ui.set({ panel: { kind: 'profile', userId: m.user.id } })}
+          title="Open profile"
+        >
           <span className="member-avatar" aria-hidden="true">
             <Avatar user={user} size={32} />
             <PresenceDot userId={m.user.id} />
@@ -51,7 +68,15 @@ export function MemberRow({ roomId, member: m, viewerRole, open, onToggle }: { r
           )}
         </button>
         {canManage && (
-          <button type="button" className="icon-button" aria-label={`Manage ${user.display_name}`} title="Manage" aria-expanded={open} aria-controls={actionsId} onClick={onToggle}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Manage ${user.display_name}`}
+            title="Manage"
+            aria-expanded={open}
+            aria-controls={actionsId}
+            onClick={onToggle}
+          >
             <span aria-hidden="true">⋯</span>
           </button>
         )}
@@ -64,7 +89,13 @@ export function MemberRow({ roomId, member: m, viewerRole, open, onToggle }: { r
             <>
               <MuteControl roomId={roomId} member={m} name={user.display_name} muted={muted} />
               <div className="row wrap">
-                <ConfirmButton label="Remove from room" question={`Remove ${user.display_name} from this room? They can come back if invited again.`} confirmLabel="Remove" danger onConfirm={() => removeMember(roomId, m.user.id)} />
+                <ConfirmButton
+                  label="Remove from room"
+                  question={`Remove ${user.display_name} from this room? They can come back if invited again.`}
+                  confirmLabel="Remove"
+                  danger
+                  onConfirm={() => removeMember(roomId, m.user.id)}
+                />
                 <BanControl roomId={roomId} userId={m.user.id} name={user.display_name} />
               </div>
             </>
@@ -80,16 +111,26 @@ function RoleActions({ roomId, member: m, name }: { roomId: string; member: Room
   const { busy, error, run } = useAction();
   return (
     <div className="row wrap">
-        {m.role === 'member' && (
-          <button type="button" className="secondary small" disabled={busy} onClick={() => void run(() => setRole(roomId, m.user.id, 'admin'))}>
-            Make admin
-          </button>
-        )}
-        {m.role === 'admin' && (
-          <button type="button" className="secondary small" disabled={busy} onClick={() => void run(() => setRole(roomId, m.user.id, 'member'))}>
-            Remove admin role
-          </button>
-        )}
+      {m.role === 'member' && (
+        <button
+          type="button"
+          className="secondary small"
+          disabled={busy}
+          onClick={() => void run(() => setRole(roomId, m.user.id, 'admin'))}
+        >
+          Make admin
+        </button>
+      )}
+      {m.role === 'admin' && (
+        <button
+          type="button"
+          className="secondary small"
+          disabled={busy}
+          onClick={() => void run(() => setRole(roomId, m.user.id, 'member'))}
+        >
+          Remove admin role
+        </button>
+      )}
       <ConfirmButton
         label="Transfer ownership"
         question={`Make ${name} the owner of this room? You will become an admin and can no longer delete the room or change roles.`}
@@ -117,7 +158,12 @@ function MuteControl({ roomId, member: m, name, muted }: { roomId: string; membe
   return (
     <div className="row wrap">
       {muted ? (
-        <button type="button" className="secondary small" disabled={busy} onClick={() => void run(() => muteMember(roomId, m.user.id, false))}>
+        <button
+          type="button"
+          className="secondary small"
+          disabled={busy}
+          onClick={() => void run(() => muteMember(roomId, m.user.id, false))}
+        >
           Unmute
         </button>
       ) : (

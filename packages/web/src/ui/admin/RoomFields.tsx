@@ -68,32 +68,66 @@ export function FieldError({ id, text }: { id: string; text: string | undefined 
  * Name, description, topic kind, categories and member limit: the fields that creating a room and
  * editing its settings share. Errors come from the server, one per field (see formErrors).
  */
-export function RoomFields({ draft, onChange, errors, autoFocus = false }: { draft: RoomDraft; onChange: (d: RoomDraft) => void; errors: Record<string, string>; autoFocus?: boolean }) {
+export function RoomFields({
+  draft,
+  onChange,
+  errors,
+  autoFocus = false,
+}: {
+  draft: RoomDraft;
+  onChange: (d: RoomDraft) => void;
+  errors: Record<string, string>;
+  autoFocus?: boolean;
+}) {
   const id = useId();
   const err = (field: keyof RoomDraft) => ({
     'aria-invalid': errors[field] ? true : undefined,
     'aria-describedby': errors[field] ? `${id}-${field}-error` : undefined,
   });
-  const toggle = (c: string, on: boolean) => onChange({ ...draft, categories: on ? [...draft.categories, c] : draft.categories.filter((x) => x !== c) });
+  const toggle = (c: string, on: boolean) =>
+    onChange({ ...draft, categories: on ? [...draft.categories, c] : draft.categories.filter((x) => x !== c) });
   const full = draft.categories.length >= ROOM_LIMITS.categories.maxItems;
 
   return (
     <>
       <div className="room-field">
         <label htmlFor={`${id}-name`}>Name</label>
-        <input id={`${id}-name`} name="name" value={draft.name} onChange={(e) => onChange({ ...draft, name: e.target.value })} maxLength={limits().room_name.max} autoComplete="off" autoFocus={autoFocus} {...err('name')} />
+        <input
+          id={`${id}-name`}
+          name="name"
+          value={draft.name}
+          onChange={(e) => onChange({ ...draft, name: e.target.value })}
+          maxLength={limits().room_name.max}
+          autoComplete="off"
+          autoFocus={autoFocus}
+          {...err('name')}
+        />
         <FieldError id={`${id}-name-error`} text={errors.name} />
       </div>
       <div className="room-field">
         <label htmlFor={`${id}-description`}>
           Description <span className="muted">(optional)</span>
         </label>
-        <textarea id={`${id}-description`} name="description" rows={3} value={draft.description} onChange={(e) => onChange({ ...draft, description: e.target.value })} maxLength={ROOM_LIMITS.description.max} {...err('description')} />
+        <textarea
+          id={`${id}-description`}
+          name="description"
+          rows={3}
+          value={draft.description}
+          onChange={(e) => onChange({ ...draft, description: e.target.value })}
+          maxLength={ROOM_LIMITS.description.max}
+          {...err('description')}
+        />
         <FieldError id={`${id}-description-error`} text={errors.description} />
       </div>
       <div className="room-field">
         <label htmlFor={`${id}-topic`}>What the room is about</label>
-        <select id={`${id}-topic`} name="topic_kind" value={draft.topic_kind} onChange={(e) => onChange({ ...draft, topic_kind: TOPICS.find((t) => t.value === e.target.value)?.value ?? 'text' })} {...err('topic_kind')}>
+        <select
+          id={`${id}-topic`}
+          name="topic_kind"
+          value={draft.topic_kind}
+          onChange={(e) => onChange({ ...draft, topic_kind: TOPICS.find((t) => t.value === e.target.value)?.value ?? 'text' })}
+          {...err('topic_kind')}
+        >
           {TOPICS.map((t) => (
             <option key={t.value} value={t.value}>
               {t.label}
@@ -111,7 +145,14 @@ export function RoomFields({ draft, onChange, errors, autoFocus = false }: { dra
             const on = draft.categories.includes(c);
             return (
               <label key={c} className={`chip ${on ? 'on' : ''}`}>
-                <input type="checkbox" name="categories" value={c} checked={on} disabled={!on && full} onChange={(e) => toggle(c, e.target.checked)} />
+                <input
+                  type="checkbox"
+                  name="categories"
+                  value={c}
+                  checked={on}
+                  disabled={!on && full}
+                  onChange={(e) => toggle(c, e.target.checked)}
+                />
                 {c}
               </label>
             );
@@ -121,9 +162,21 @@ export function RoomFields({ draft, onChange, errors, autoFocus = false }: { dra
       </fieldset>
       <div className="room-field">
         <label htmlFor={`${id}-limit`}>
-          Member limit <span className="muted">(optional, {ROOM_LIMITS.memberLimit.min}–{ROOM_LIMITS.memberLimit.max.toLocaleString()})</span>
+          Member limit{' '}
+          <span className="muted">
+            (optional, {ROOM_LIMITS.memberLimit.min}–{ROOM_LIMITS.memberLimit.max.toLocaleString()})
+          </span>
         </label>
-        <input id={`${id}-limit`} name="member_limit" type="number" inputMode="numeric" placeholder="No limit" value={draft.member_limit} onChange={(e) => onChange({ ...draft, member_limit: e.target.value })} {...err('member_limit')} />
+        <input
+          id={`${id}-limit`}
+          name="member_limit"
+          type="number"
+          inputMode="numeric"
+          placeholder="No limit"
+          value={draft.member_limit}
+          onChange={(e) => onChange({ ...draft, member_limit: e.target.value })}
+          {...err('member_limit')}
+        />
         <FieldError id={`${id}-member_limit-error`} text={errors.member_limit} />
       </div>
     </>

@@ -45,7 +45,15 @@ export function Attachments({ items, messageId }: { items: Attachment[]; message
                   setOpen(a);
                 }}
               >
-                <img src={a.thumbnail?.url ?? a.url} alt={a.filename} width={size.width} height={size.height} loading="lazy" decoding="async" onError={() => onExpired(a, messageId)} />
+                <img
+                  src={a.thumbnail?.url ?? a.url}
+                  alt={a.filename}
+                  width={size.width}
+                  height={size.height}
+                  loading="lazy"
+                  decoding="async"
+                  onError={() => onExpired(a, messageId)}
+                />
               </button>
             );
           })}

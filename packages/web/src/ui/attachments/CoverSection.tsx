@@ -21,7 +21,9 @@ export function CoverSection({ room }: { room: Room }) {
     setError(null);
     setPct(0);
     try {
-      const att = await client.attachments.upload(file, { onProgress: (p) => setPct(Math.round((100 * p.loaded) / (p.total || file.size || 1))) });
+      const att = await client.attachments.upload(file, {
+        onProgress: (p) => setPct(Math.round((100 * p.loaded) / (p.total || file.size || 1))),
+      });
       await setCover(att.id);
     } catch (err) {
       setError(uploadErrorText(err));
@@ -37,7 +39,12 @@ export function CoverSection({ room }: { room: Room }) {
         cover.kind === 'video' ? (
           <video className="cover-preview" src={cover.url} controls preload="metadata" aria-label="The room's cover" />
         ) : (
-          <img className="cover-preview" src={cover.thumbnail?.url ?? cover.url} alt="The room's cover" {...(cover.thumbnail ? { width: cover.thumbnail.width, height: cover.thumbnail.height } : {})} />
+          <img
+            className="cover-preview"
+            src={cover.thumbnail?.url ?? cover.url}
+            alt="The room's cover"
+            {...(cover.thumbnail ? { width: cover.thumbnail.width, height: cover.thumbnail.height } : {})}
+          />
         )
       ) : (
         <p className="muted">No cover: the room shows its name only.</p>

@@ -8,6 +8,7 @@ export const coverOf = (room: Room): Attachment | null => (room.topic_kind === '
 export function RoomCover({ room, name }: { room: Room; name: string }) {
   const cover = coverOf(room);
   if (!cover) return null;
-  if (cover.kind === 'video') return <video className="room-cover" src={cover.url} preload="metadata" muted playsInline aria-label={`Cover of ${name}`} />;
+  if (cover.kind === 'video')
+    return <video className="room-cover" src={cover.url} preload="metadata" muted playsInline aria-label={`Cover of ${name}`} />;
   return <img className="room-cover" src={cover.thumbnail?.url ?? cover.url} alt={`Cover of ${name}`} width={40} height={40} />;
 }

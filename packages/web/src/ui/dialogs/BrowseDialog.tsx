@@ -43,7 +43,11 @@ async function fetchPage(f: Filter, from: NonNullable<Cursor>, want: number): Pr
       ...(at.cursor ? { cursor: at.cursor } : {}),
     });
     items.push(...page.items);
-    at = page.next_cursor ? { featured: at.featured, cursor: page.next_cursor } : at.featured && !f.featuredOnly ? { featured: false, cursor: undefined } : null;
+    at = page.next_cursor
+      ? { featured: at.featured, cursor: page.next_cursor }
+      : at.featured && !f.featuredOnly
+        ? { featured: false, cursor: undefined }
+        : null;
   }
   return { items, next: at };
 }
@@ -77,7 +81,14 @@ export default function BrowseDialog() {
     const gen = generation.current;
     setResults((r) => ({ ...r, loading: true, error: null }));
     fetchPage(debounced, from, PAGE).then(
-      (page) => gen === generation.current && setResults((r) => ({ items: [...r.items, ...page.items.filter((x) => !r.items.some((y) => y.id === x.id))], next: page.next, loading: false, error: null })),
+      (page) =>
+        gen === generation.current &&
+        setResults((r) => ({
+          items: [...r.items, ...page.items.filter((x) => !r.items.some((y) => y.id === x.id))],
+          next: page.next,
+          loading: false,
+          error: null,
+        })),
       (err) => gen === generation.current && setResults((r) => ({ ...r, loading: false, error: errorText(err) })),
     );
   }
@@ -88,7 +99,13 @@ export default function BrowseDialog() {
       <form className="browse-filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <label className="grow">
           <span className="sr-only">Search rooms by name</span>
-          <input type="search" placeholder="Search rooms by name" value={filter.q} onChange={(e) => setFilter({ ...filter, q: e.target.value })} autoFocus />
+          <input
+            type="search"
+            placeholder="Search rooms by name"
+            value={filter.q}
+            onChange={(e) => setFilter({ ...filter, q: e.target.value })}
+            autoFocus
+          />
         </label>
         <label>
           <span className="sr-only">Category</span>
@@ -182,7 +199,13 @@ function RoomCard({ room: r }: { room: RoomPreview }) {
         // Nothing to press: an archived room takes nobody new, a full one has no place.
         <span className="browse-state muted small-text">{r.archived ? 'Read-only' : 'Full'}</span>
       ) : (
-        <button type="button" className="primary" disabled={busy} aria-label={`${busy ? 'Joining' : 'Join'}: ${r.name}`} onClick={() => void run(() => joinRoom(r.id)).then((ok) => ok && open())}>
+        <button
+          type="button"
+          className="primary"
+          disabled={busy}
+          aria-label={`${busy ? 'Joining' : 'Join'}: ${r.name}`}
+          onClick={() => void run(() => joinRoom(r.id)).then((ok) => ok && open())}
+        >
           {busy ? 'Joining…' : 'Join'}
         </button>
       )}

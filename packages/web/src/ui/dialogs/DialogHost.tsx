@@ -38,7 +38,13 @@ export function DialogHost() {
     if (!dialog && el.open) el.close();
   }, [dialog]);
   return (
-    <dialog ref={ref} className="dialog" aria-label={dialog ? TITLES[dialog] : undefined} onClose={() => ui.set({ dialog: null })} onClick={(e) => e.target === ref.current && ui.set({ dialog: null })}>
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-label={dialog ? TITLES[dialog] : undefined}
+      onClose={() => ui.set({ dialog: null })}
+      onClick={(e) => e.target === ref.current && ui.set({ dialog: null })}
+    >
       {dialog && (
         <div className="dialog-inner">
           <header className="panel-head">

@@ -8,7 +8,15 @@ export function EmojiButton({ label, onPick, icon = '🙂' }: { label: string; o
   const [open, setOpen] = useState(false);
   return (
     <span className="emoji-anchor">
-      <button type="button" className="icon-button small" aria-label={label} title={label} aria-haspopup="dialog" aria-expanded={open} onClick={() => setOpen(!open)}>
+      <button
+        type="button"
+        className="icon-button small"
+        aria-label={label}
+        title={label}
+        aria-haspopup="dialog"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+      >
         <span aria-hidden="true">{icon}</span>
       </button>
       {open && (

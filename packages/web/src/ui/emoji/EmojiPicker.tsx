@@ -1,5 +1,15 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { type EmojiEntry, GROUPS, loadEmoji, recentEmoji, searchEmoji, setSkinTone, skinTone, useEmoji, withSkin } from '../../lib/emoji-data.ts';
+import {
+  type EmojiEntry,
+  GROUPS,
+  loadEmoji,
+  recentEmoji,
+  searchEmoji,
+  setSkinTone,
+  skinTone,
+  useEmoji,
+  withSkin,
+} from '../../lib/emoji-data.ts';
 
 const TONES = ['✋', '✋🏻', '✋🏼', '✋🏽', '✋🏾', '✋🏿'];
 
@@ -24,7 +34,18 @@ export default function EmojiPicker({ onPick, onClose }: { onPick: (emoji: strin
   const list = useMemo(() => {
     if (!all) return [];
     if (q.trim()) return searchEmoji(all, q.trim(), 120);
-    if (group === 'recent') return recentEmoji().map((u) => all.find((e) => e.unicode === u || e.skins?.includes(u)) ?? { unicode: u, label: u, group: 0, tags: [], shortcodes: [], skins: null });
+    if (group === 'recent')
+      return recentEmoji().map(
+        (u) =>
+          all.find((e) => e.unicode === u || e.skins?.includes(u)) ?? {
+            unicode: u,
+            label: u,
+            group: 0,
+            tags: [],
+            shortcodes: [],
+            skins: null,
+          },
+      );
     return all.filter((e) => e.group === group);
   }, [all, q, group]);
 
@@ -56,24 +77,59 @@ export default function EmojiPicker({ onPick, onClose }: { onPick: (emoji: strin
         }
       }}
     >
-      <input className="emoji-search" type="search" placeholder="Search emoji" aria-label="Search emoji" value={q} onChange={(e) => setQ(e.target.value)} autoFocus />
+      <input
+        className="emoji-search"
+        type="search"
+        placeholder="Search emoji"
+        aria-label="Search emoji"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        autoFocus
+      />
       <div className="emoji-tabs" role="tablist" aria-label="Categories">
-        <button type="button" role="tab" aria-selected={group === 'recent' && !q} onClick={() => (setGroup('recent'), setQ(''))} title="Recent">
+        <button
+          type="button"
+          role="tab"
+          aria-selected={group === 'recent' && !q}
+          onClick={() => (setGroup('recent'), setQ(''))}
+          title="Recent"
+        >
           🕘
         </button>
         {GROUPS.map((g, i) =>
           i === 2 ? null : (
-            <button key={g} type="button" role="tab" aria-selected={group === i && !q} title={g} aria-label={g} onClick={() => (setGroup(i), setQ(''))}>
+            <button
+              key={g}
+              type="button"
+              role="tab"
+              aria-selected={group === i && !q}
+              title={g}
+              aria-label={g}
+              onClick={() => (setGroup(i), setQ(''))}
+            >
               {['😀', '👋', '', '🐻', '🍔', '✈️', '⚽', '💡', '🔣', '🏳️'][i]}
             </button>
           ),
         )}
       </div>
-      <div className="emoji-grid" role="listbox" aria-label={q ? 'Search results' : group === 'recent' ? 'Recently used' : GROUPS[group as number]} onKeyDown={onGridKey}>
+      <div
+        className="emoji-grid"
+        role="listbox"
+        aria-label={q ? 'Search results' : group === 'recent' ? 'Recently used' : GROUPS[group as number]}
+        onKeyDown={onGridKey}
+      >
         {!all && <p className="muted">Loading…</p>}
         {all && list.length === 0 && <p className="muted">{q ? 'No emoji found.' : 'Nothing used yet.'}</p>}
         {list.map((e) => (
-          <button key={e.unicode} type="button" role="option" aria-selected={false} title={`${e.label}${e.shortcodes[0] ? ` :${e.shortcodes[0]}:` : ''}`} aria-label={e.label} onClick={() => pick(e)}>
+          <button
+            key={e.unicode}
+            type="button"
+            role="option"
+            aria-selected={false}
+            title={`${e.label}${e.shortcodes[0] ? ` :${e.shortcodes[0]}:` : ''}`}
+            aria-label={e.label}
+            onClick={() => pick(e)}
+          >
             {withSkin(e, tone)}
           </button>
         ))}

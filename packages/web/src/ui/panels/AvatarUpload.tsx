@@ -56,7 +56,11 @@ export function AvatarUpload({ onDone }: { onDone: (avatarUrl: string | null) =>
           </button>
         </>
       )}
-      {done && <span className="muted" role="status">Picture updated.</span>}
+      {done && (
+        <span className="muted" role="status">
+          Picture updated.
+        </span>
+      )}
       {error && (
         <span className="error" role="alert">
           {error}

@@ -2,7 +2,15 @@ import { type FormEvent, type ReactNode, useId, useRef, useState } from 'react';
 import { isRoomsApiError } from '@rooms/client';
 import { LIMITS, type ProfileField, type Visibility } from '@rooms/protocol';
 import { logout, logoutEverywhere } from '../../state/actions.ts';
-import { changeEmail, changePassword, changeUsername, deactivateAccount, type ProfileChanges, setPresence, updateProfile } from '../../state/people-actions.ts';
+import {
+  changeEmail,
+  changePassword,
+  changeUsername,
+  deactivateAccount,
+  type ProfileChanges,
+  setPresence,
+  updateProfile,
+} from '../../state/people-actions.ts';
 import { store, useStore } from '../../state/store.ts';
 import type { Me, Presence } from '../../state/types.ts';
 import { ui } from '../../state/ui.ts';
@@ -92,7 +100,8 @@ function useSubmit(opts: { fields?: readonly string[]; passwordField?: string } 
       setDone(await fn());
     } catch (err) {
       if (onError) return setError(onError(err));
-      if (opts.passwordField && isRoomsApiError(err) && err.code === 'wrong_password') return setFieldErrors({ [opts.passwordField]: err.message });
+      if (opts.passwordField && isRoomsApiError(err) && err.code === 'wrong_password')
+        return setFieldErrors({ [opts.passwordField]: err.message });
       const split = splitErrors(err, opts.fields ?? []);
       setFieldErrors(split.fields);
       setError(split.form);
@@ -126,7 +135,14 @@ function StatusSection({ me }: { me: Me }) {
         <legend>Show me as</legend>
         {CHOICES.map((c) => (
           <label key={c} className="radio">
-            <input type="radio" name="presence" value={c} checked={shown === c} disabled={presence.busy} onChange={() => void presence.submit(null, async () => (await setPresence(c), ''))} />
+            <input
+              type="radio"
+              name="presence"
+              value={c}
+              checked={shown === c}
+              disabled={presence.busy}
+              onChange={() => void presence.submit(null, async () => (await setPresence(c), ''))}
+            />
             <span className={`presence presence-${c}`} aria-hidden="true" /> {PRESENCE_TEXT[c]}
           </label>
         ))}
@@ -214,8 +230,12 @@ function ProfileSection({ me }: { me: Me }) {
     setErrors(next);
     requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
   };
-  const set = <K extends keyof Omit<Draft, 'fields'>>(k: K) => (v: string) => setDraft((d) => ({ ...d, [k]: v }));
-  const setField = (f: ProfileField, part: Partial<Draft['fields'][ProfileField]>) => setDraft((d) => ({ ...d, fields: { ...d.fields, [f]: { ...d.fields[f], ...part } } }));
+  const set =
+    <K extends keyof Omit<Draft, 'fields'>>(k: K) =>
+    (v: string) =>
+      setDraft((d) => ({ ...d, [k]: v }));
+  const setField = (f: ProfileField, part: Partial<Draft['fields'][ProfileField]>) =>
+    setDraft((d) => ({ ...d, fields: { ...d.fields, [f]: { ...d.fields[f], ...part } } }));
 
   function onSubmit(e: FormEvent) {
     const { patch, errors: local } = patchOf(me, draft);
@@ -243,15 +263,51 @@ function ProfileSection({ me }: { me: Me }) {
   return (
     <Section title="Profile">
       <form ref={formRef} className="form" onSubmit={onSubmit} noValidate>
-        <Field label="Display name" value={draft.display_name} onChange={set('display_name')} error={errors.display_name} hint={charsLeft(draft.display_name, limits().display_name.max)} required autoComplete="nickname" />
-        <Field label="Bio" value={draft.bio} onChange={set('bio')} error={errors.bio} hint={charsLeft(draft.bio, LIMITS.bio.max)} multiline />
-        <Field label="Website" type="url" value={draft.website} onChange={set('website')} error={errors.website} hint="An http:// or https:// address." maxLength={LIMITS.website.max} autoComplete="url" inputMode="url" />
-        <Field label="Picture address" type="url" value={draft.avatar_url} onChange={set('avatar_url')} error={errors.avatar_url} hint="An http:// or https:// address of an image, or upload one; empty shows your initials." maxLength={LIMITS.website.max} inputMode="url" />
+        <Field
+          label="Display name"
+          value={draft.display_name}
+          onChange={set('display_name')}
+          error={errors.display_name}
+          hint={charsLeft(draft.display_name, limits().display_name.max)}
+          required
+          autoComplete="nickname"
+        />
+        <Field
+          label="Bio"
+          value={draft.bio}
+          onChange={set('bio')}
+          error={errors.bio}
+          hint={charsLeft(draft.bio, LIMITS.bio.max)}
+          multiline
+        />
+        <Field
+          label="Website"
+          type="url"
+          value={draft.website}
+          onChange={set('website')}
+          error={errors.website}
+          hint="An http:// or https:// address."
+          maxLength={LIMITS.website.max}
+          autoComplete="url"
+          inputMode="url"
+        />
+        <Field
+          label="Picture address"
+          type="url"
+          value={draft.avatar_url}
+          onChange={set('avatar_url')}
+          error={errors.avatar_url}
+          hint="An http:// or https:// address of an image, or upload one; empty shows your initials."
+          maxLength={LIMITS.website.max}
+          inputMode="url"
+        />
         <AvatarUpload onDone={() => setDraft((d) => ({ ...d, avatar_url: store.get().me?.avatar_url ?? '' }))} />
 
         <fieldset className="profile-fieldset">
           <legend>About you</legend>
-          <p className="muted small-print">Each detail has its own audience. Mates are people who share a room with you, and your followers.</p>
+          <p className="muted small-print">
+            Each detail has its own audience. Mates are people who share a room with you, and your followers.
+          </p>
           {FIELD_NAMES.map((f) => {
             const meta = FIELDS[f];
             const kind = meta.kind;
@@ -266,7 +322,13 @@ function ProfileSection({ me }: { me: Me }) {
                 {...(kind === 'list' ? { hint: 'Separate items with commas.' } : {})}
                 {...(kind === 'int' ? { inputMode: 'numeric' as const } : {})}
                 {...(kind === 'number' ? { step: 'any' } : {})}
-                aside={<VisibilitySelect field={meta.label} value={draft.fields[f].visibility} onChange={(visibility) => setField(f, { visibility })} />}
+                aside={
+                  <VisibilitySelect
+                    field={meta.label}
+                    value={draft.fields[f].visibility}
+                    onChange={(visibility) => setField(f, { visibility })}
+                  />
+                }
               />
             );
           })}
@@ -284,7 +346,12 @@ function ProfileSection({ me }: { me: Me }) {
 
 function VisibilitySelect({ field, value, onChange }: { field: string; value: Visibility; onChange: (v: Visibility) => void }) {
   return (
-    <select className="visibility" aria-label={`Who sees your ${field.toLowerCase()}`} value={value} onChange={(e) => onChange(VISIBILITIES.find((v) => v.value === e.target.value)?.value ?? 'private')}>
+    <select
+      className="visibility"
+      aria-label={`Who sees your ${field.toLowerCase()}`}
+      value={value}
+      onChange={(e) => onChange(VISIBILITIES.find((v) => v.value === e.target.value)?.value ?? 'private')}
+    >
       {VISIBILITIES.map((v) => (
         <option key={v.value} value={v.value}>
           {v.label}
@@ -297,7 +364,9 @@ function VisibilitySelect({ field, value, onChange }: { field: string; value: Vi
 // ── Desktop notifications ───────────────────────────────────────────────────────────────────────
 
 function DesktopSection() {
-  const [permission, setPermission] = useState<NotificationPermission | 'unsupported'>(() => (desktopSupported() ? Notification.permission : 'unsupported'));
+  const [permission, setPermission] = useState<NotificationPermission | 'unsupported'>(() =>
+    desktopSupported() ? Notification.permission : 'unsupported',
+  );
   const text: Record<typeof permission, string> = {
     granted: 'On: mentions, replies and direct messages show on your desktop when Rooms is in the background.',
     denied: 'Blocked by this browser. To turn them on, allow notifications for this site in the browser’s site settings.',
@@ -379,8 +448,26 @@ function EmailSection({ me }: { me: Me }) {
         <p className="muted small-print">
           Now: <span className="break">{me.email}</span>
         </p>
-        <Field label="New email" type="email" value={email} onChange={setEmail} error={form.fieldErrors.email} required maxLength={LIMITS.email.max} autoComplete="email" />
-        <Field label="Your password" type="password" value={password} onChange={setPassword} error={form.fieldErrors.password} required autoComplete="current-password" hint="Needed to change your email." />
+        <Field
+          label="New email"
+          type="email"
+          value={email}
+          onChange={setEmail}
+          error={form.fieldErrors.email}
+          required
+          maxLength={LIMITS.email.max}
+          autoComplete="email"
+        />
+        <Field
+          label="Your password"
+          type="password"
+          value={password}
+          onChange={setPassword}
+          error={form.fieldErrors.password}
+          required
+          autoComplete="current-password"
+          hint="Needed to change your email."
+        />
         <div className="form-actions">
           <button type="submit" className="primary" disabled={form.busy || !email || !password}>
             Change email
@@ -413,9 +500,34 @@ function PasswordSection() {
           })
         }
       >
-        <Field label="Current password" type="password" value={current} onChange={setCurrent} error={form.fieldErrors.current_password} required autoComplete="current-password" />
-        <Field label="New password" type="password" value={next} onChange={setNext} required autoComplete="new-password" error={tooShort ?? form.fieldErrors.new_password} hint={`${LIMITS.password.min}–${LIMITS.password.max} characters.`} />
-        <Field label="New password again" type="password" value={again} onChange={setAgain} required autoComplete="new-password" error={mismatch} />
+        <Field
+          label="Current password"
+          type="password"
+          value={current}
+          onChange={setCurrent}
+          error={form.fieldErrors.current_password}
+          required
+          autoComplete="current-password"
+        />
+        <Field
+          label="New password"
+          type="password"
+          value={next}
+          onChange={setNext}
+          required
+          autoComplete="new-password"
+          error={tooShort ?? form.fieldErrors.new_password}
+          hint={`${LIMITS.password.min}–${LIMITS.password.max} characters.`}
+        />
+        <Field
+          label="New password again"
+          type="password"
+          value={again}
+          onChange={setAgain}
+          required
+          autoComplete="new-password"
+          error={mismatch}
+        />
         <p className="muted small-print">Changing it signs you out on every other device and browser.</p>
         <div className="form-actions">
           <button type="submit" className="primary" disabled={form.busy || !current || !next || next !== again || !!tooShort}>
@@ -437,7 +549,12 @@ function SessionsSection() {
         <button type="button" className="secondary" onClick={logout}>
           Log out
         </button>
-        <button type="button" className="secondary" disabled={form.busy} onClick={() => void form.submit(null, async () => (await logoutEverywhere(), ''))}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={form.busy}
+          onClick={() => void form.submit(null, async () => (await logoutEverywhere(), ''))}
+        >
           Log out everywhere
         </button>
       </div>
@@ -466,19 +583,24 @@ function DeactivateSection() {
     );
   return (
     <Section title="Deactivate account">
-      <form
-        className="form danger-zone"
-        onSubmit={(e) =>
-          void form.submit(e, async () => (await deactivateAccount(password), ''))
-        }
-      >
+      <form className="form danger-zone" onSubmit={(e) => void form.submit(e, async () => (await deactivateAccount(password), ''))}>
         <p>
-          Your account is hidden at once: nobody can find you, message you or add you to rooms, and you are signed out everywhere. After 30 days your personal data is deleted, your username becomes
-          free and your messages show as from “Deleted user”. Logging in again before then cancels the deletion.
+          Your account is hidden at once: nobody can find you, message you or add you to rooms, and you are signed out everywhere. After 30
+          days your personal data is deleted, your username becomes free and your messages show as from “Deleted user”. Logging in again
+          before then cancels the deletion.
         </p>
-        <Field label="Your password" type="password" value={password} onChange={setPassword} error={form.fieldErrors.password} required autoComplete="current-password" />
+        <Field
+          label="Your password"
+          type="password"
+          value={password}
+          onChange={setPassword}
+          error={form.fieldErrors.password}
+          required
+          autoComplete="current-password"
+        />
         <label className="checkbox">
-          <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} /> I understand, deactivate my account
+          <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} /> I understand, deactivate my
+          account
         </label>
         <div className="row wrap">
           <button type="submit" className="danger" disabled={form.busy || !password || !understood}>

@@ -68,7 +68,14 @@ export default function MembersPanel({ roomId }: { roomId: string }) {
               </h3>
               <ul className="member-list">
                 {g.items.map((m) => (
-                  <MemberRow key={m.user.id} roomId={roomId} member={m} viewerRole={viewerRole} open={managing === m.user.id} onToggle={() => setManaging(managing === m.user.id ? null : m.user.id)} />
+                  <MemberRow
+                    key={m.user.id}
+                    roomId={roomId}
+                    member={m}
+                    viewerRole={viewerRole}
+                    open={managing === m.user.id}
+                    onToggle={() => setManaging(managing === m.user.id ? null : m.user.id)}
+                  />
                 ))}
               </ul>
             </section>

@@ -118,7 +118,13 @@ function NotificationItem({ n, onError }: { n: Notification; onError: (e: string
   return (
     <li className={`notification ${unread ? 'unread' : ''}`}>
       <button type="button" className="notification-button" onClick={open}>
-        {n.actor ? <ProfileAvatar user={n.actor} size={32} /> : <span className="notification-icon" aria-hidden="true">🔔</span>}
+        {n.actor ? (
+          <ProfileAvatar user={n.actor} size={32} />
+        ) : (
+          <span className="notification-icon" aria-hidden="true">
+            🔔
+          </span>
+        )}
         <span className="notification-main">
           <span className="notification-text">
             {unread && <span className="sr-only">Unread: </span>}

@@ -36,7 +36,8 @@ export default function PinsPanel({ roomId }: { roomId: string }) {
     const live = getLive();
     if (!live) return;
     const offEvent = live.on('event', (ev) => {
-      if ((ev.type === 'message_pinned' || ev.type === 'message_unpinned' || ev.type === 'message_deleted') && ev.room_id === roomId) load();
+      if ((ev.type === 'message_pinned' || ev.type === 'message_unpinned' || ev.type === 'message_deleted') && ev.room_id === roomId)
+        load();
     });
     const offStatus = live.on('status', (status) => status === 'connected' && load());
     return () => {
@@ -56,13 +57,22 @@ export default function PinsPanel({ roomId }: { roomId: string }) {
       {pins?.length === 0 && (
         <div className="pad">
           <p>No pinned messages yet.</p>
-          <p className="muted small-text">{isAdminRole(role) ? 'Pin a message from its actions (📌) to keep it here for everyone.' : 'Admins can pin important messages here.'}</p>
+          <p className="muted small-text">
+            {isAdminRole(role)
+              ? 'Pin a message from its actions (📌) to keep it here for everyone.'
+              : 'Admins can pin important messages here.'}
+          </p>
         </div>
       )}
       {pins && pins.length > 0 && (
         <ul className="pin-list" aria-label="Pinned messages">
           {pins.map((p) => (
-            <PinItem key={p.id} pin={p} canUnpin={isAdminRole(role) && !archived} onUnpinned={() => setPins((list) => list?.filter((x) => x.id !== p.id) ?? null)} />
+            <PinItem
+              key={p.id}
+              pin={p}
+              canUnpin={isAdminRole(role) && !archived}
+              onUnpinned={() => setPins((list) => list?.filter((x) => x.id !== p.id) ?? null)}
+            />
           ))}
         </ul>
       )}
@@ -112,7 +122,13 @@ function PinItem({ pin, canUnpin, onUnpinned }: { pin: Pin; canUnpin: boolean; o
           Jump<span className="sr-only"> to the message from {sender.display_name}</span>
         </a>
         {canUnpin && (
-          <button type="button" className="secondary small" disabled={busy} onClick={() => void run(() => setPinned(pin.id, false)).then((ok) => ok && onUnpinned())} aria-label={`Unpin the message from ${sender.display_name}`}>
+          <button
+            type="button"
+            className="secondary small"
+            disabled={busy}
+            onClick={() => void run(() => setPinned(pin.id, false)).then((ok) => ok && onUnpinned())}
+            aria-label={`Unpin the message from ${sender.display_name}`}
+          >
             Unpin
           </button>
         )}

@@ -26,7 +26,14 @@ export default function ProfilePanel({ userId }: { userId: string }) {
   }, [userId]);
 
   if (profile === 'gone') return <p className="people-empty muted">This account was deactivated or deleted.</p>;
-  if (!profile) return error ? <p className="people-empty error" role="alert">{error}</p> : <p className="people-empty muted">Loading the profile…</p>;
+  if (!profile)
+    return error ? (
+      <p className="people-empty error" role="alert">
+        {error}
+      </p>
+    ) : (
+      <p className="people-empty muted">Loading the profile…</p>
+    );
   return <ProfileView profile={profile} />;
 }
 
@@ -150,11 +157,21 @@ function ProfileActions({ profile: p }: { profile: Profile }) {
         <button type="button" className="primary" disabled={busy !== null} onClick={() => void message()}>
           Message
         </button>
-        <button type="button" className="secondary" disabled={busy !== null} onClick={() => void run('follow', () => setFollowing(p.id, !p.followed_by_me))}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={busy !== null}
+          onClick={() => void run('follow', () => setFollowing(p.id, !p.followed_by_me))}
+        >
           {p.followed_by_me ? 'Unfollow' : 'Follow'}
         </button>
         {blocked ? (
-          <button type="button" className="secondary" disabled={busy !== null} onClick={() => void run('block', () => setBlocked(p.id, false))}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy !== null}
+            onClick={() => void run('block', () => setBlocked(p.id, false))}
+          >
             Unblock
           </button>
         ) : (
@@ -168,10 +185,17 @@ function ProfileActions({ profile: p }: { profile: Profile }) {
       {confirmBlock && !blocked && (
         <div className="profile-confirm" role="group" aria-label={`Block ${p.display_name}?`}>
           <p>
-            Block <strong>{p.display_name}</strong>? They will not be able to message you directly or start a direct conversation with you. You can unblock them at any time.
+            Block <strong>{p.display_name}</strong>? They will not be able to message you directly or start a direct conversation with you.
+            You can unblock them at any time.
           </p>
           <div className="row">
-            <button type="button" className="danger" autoFocus disabled={busy !== null} onClick={() => void run('block', () => setBlocked(p.id, true)).then(() => setConfirmBlock(false))}>
+            <button
+              type="button"
+              className="danger"
+              autoFocus
+              disabled={busy !== null}
+              onClick={() => void run('block', () => setBlocked(p.id, true)).then(() => setConfirmBlock(false))}
+            >
               Block
             </button>
             <button type="button" className="secondary" onClick={() => setConfirmBlock(false)}>

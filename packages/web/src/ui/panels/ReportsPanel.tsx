@@ -56,12 +56,20 @@ function ReportItem({ report: r, reviewer = false, onReviewed }: { report: Repor
   const [action, setAction] = useState('');
   const { busy, error, run } = useAction();
   const review = (status: 'resolved' | 'dismissed') =>
-    void run(() => client.reports.review(r.id, status === 'resolved' ? { status, action: action.trim() } : { status, ...(action.trim() ? { action: action.trim() } : {}) })).then((ok) => ok && onReviewed());
+    void run(() =>
+      client.reports.review(
+        r.id,
+        status === 'resolved' ? { status, action: action.trim() } : { status, ...(action.trim() ? { action: action.trim() } : {}) },
+      ),
+    ).then((ok) => ok && onReviewed());
   const what = r.kind === 'message' ? `Message by ${r.reported_user.display_name}` : `User ${r.reported_user.display_name}`;
   return (
     <li className="report" aria-label={`${what}, ${r.status}`}>
       <p>
-        <strong>{what}</strong> <span className="muted">· {r.report_count === 1 ? '1 report' : `${r.report_count} reports`} · {formatShort(r.created_at)}</span>
+        <strong>{what}</strong>{' '}
+        <span className="muted">
+          · {r.report_count === 1 ? '1 report' : `${r.report_count} reports`} · {formatShort(r.created_at)}
+        </span>
       </p>
       {/* The evidence is text as the sender typed it: React escapes it, it is never rendered as markup. */}
       {r.message && <blockquote className="report-evidence">{r.message.content}</blockquote>}
@@ -75,7 +83,13 @@ function ReportItem({ report: r, reviewer = false, onReviewed }: { report: Repor
       {r.status === 'open' ? (
         reviewer && (
           <div className="row">
-            <input aria-label="Action taken" placeholder="Action taken" value={action} maxLength={ROOM_LIMITS.reportReason.max} onChange={(e) => setAction(e.target.value)} />
+            <input
+              aria-label="Action taken"
+              placeholder="Action taken"
+              value={action}
+              maxLength={ROOM_LIMITS.reportReason.max}
+              onChange={(e) => setAction(e.target.value)}
+            />
             <button type="button" className="primary small" disabled={busy || action.trim() === ''} onClick={() => review('resolved')}>
               Resolve
             </button>

@@ -26,7 +26,11 @@ export default function RoomSettingsPanel({ roomId }: { roomId: string }) {
 
   return (
     <div className="admin-panel">
-      {editing ? <SettingsForm room={room} onDone={() => setEditing(false)} /> : <About room={room} canEdit={admin && !room.archived} onEdit={() => setEditing(true)} />}
+      {editing ? (
+        <SettingsForm room={room} onDone={() => setEditing(false)} />
+      ) : (
+        <About room={room} canEdit={admin && !room.archived} onEdit={() => setEditing(true)} />
+      )}
       {admin && !room.archived && (room.topic_kind === 'image' || room.topic_kind === 'video') && <CoverSection room={room} />}
       {admin && room.type !== 'direct' && <InvitesSection roomId={roomId} archived={room.archived} memberCount={room.member_count} />}
       {isServerAdmin && room.type !== 'direct' && <ServerFlags room={room} />}
@@ -61,7 +65,13 @@ function About({ room, canEdit, onEdit }: { room: Room; canEdit: boolean; onEdit
       <dl className="facts">
         <div>
           <dt>Visibility</dt>
-          <dd>{room.type === 'public' ? 'Public: anyone can find and join it' : room.type === 'private' ? 'Private: by invitation' : 'Direct message'}</dd>
+          <dd>
+            {room.type === 'public'
+              ? 'Public: anyone can find and join it'
+              : room.type === 'private'
+                ? 'Private: by invitation'
+                : 'Direct message'}
+          </dd>
         </div>
         <div>
           <dt>Topic</dt>
@@ -166,13 +176,23 @@ function ServerFlags({ room }: { room: Room }) {
     <section className="admin-section" aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`}>Server administration</h3>
       <label className="checkbox-row">
-        <input type="checkbox" checked={pending.featured ?? room.featured} disabled={busy} onChange={(e) => toggle({ featured: e.target.checked })} />
+        <input
+          type="checkbox"
+          checked={pending.featured ?? room.featured}
+          disabled={busy}
+          onChange={(e) => toggle({ featured: e.target.checked })}
+        />
         <span>
           Featured <span className="muted block small-text">Shown first in Browse, with a “Featured” tag.</span>
         </span>
       </label>
       <label className="checkbox-row">
-        <input type="checkbox" checked={pending.archived ?? room.archived} disabled={busy} onChange={(e) => toggle({ archived: e.target.checked })} />
+        <input
+          type="checkbox"
+          checked={pending.archived ?? room.archived}
+          disabled={busy}
+          onChange={(e) => toggle({ archived: e.target.checked })}
+        />
         <span>
           Archived <span className="muted block small-text">Read-only: nobody can send, react, join or change settings.</span>
         </span>

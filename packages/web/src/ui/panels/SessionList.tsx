@@ -56,7 +56,13 @@ export function SessionList() {
                   {s.ip ? `${s.ip} · ` : ''}signed in {when(s.created_at)} · last active {when(s.last_used_at)}
                 </p>
               </div>
-              <button type="button" className="secondary small" disabled={busy !== null} aria-label={`Sign out ${label(s)}${s.current ? ' (this session)' : `, last active ${when(s.last_used_at)}`}`} onClick={() => void signOut(s)}>
+              <button
+                type="button"
+                className="secondary small"
+                disabled={busy !== null}
+                aria-label={`Sign out ${label(s)}${s.current ? ' (this session)' : `, last active ${when(s.last_used_at)}`}`}
+                onClick={() => void signOut(s)}
+              >
                 Sign out
               </button>
             </li>

@@ -20,7 +20,22 @@ interface FieldProps {
 }
 
 /** A labelled input with its hint and error tied to it for screen readers. */
-export function Field({ label, value, onChange, error, hint, type = 'text', multiline, maxLength, autoComplete, required, step, inputMode, pattern, aside }: FieldProps) {
+export function Field({
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  type = 'text',
+  multiline,
+  maxLength,
+  autoComplete,
+  required,
+  step,
+  inputMode,
+  pattern,
+  aside,
+}: FieldProps) {
   const id = useId();
   const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   const common = {

@@ -22,5 +22,15 @@ export function ProfileAvatar({ user, size }: { user: Pick<User, 'id' | 'display
   const [failed, setFailed] = useState<string | null>(null);
   const url = user.avatar_url;
   if (!isHttpUrl(url) || failed === url) return <Avatar user={user} size={size} />;
-  return <img className="avatar avatar-img" src={url} alt="" width={size} height={size} referrerPolicy="no-referrer" onError={() => setFailed(url)} />;
+  return (
+    <img
+      className="avatar avatar-img"
+      src={url}
+      alt=""
+      width={size}
+      height={size}
+      referrerPolicy="no-referrer"
+      onError={() => setFailed(url)}
+    />
+  );
 }

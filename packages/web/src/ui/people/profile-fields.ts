@@ -65,7 +65,10 @@ export function fromInput(kind: FieldKind, text: string): { value: string | numb
   const t = text.trim();
   if (t === '') return { value: null };
   if (kind === 'list') {
-    const items = t.split(',').map((x) => x.trim()).filter(Boolean);
+    const items = t
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
     return { value: items.length ? items : null };
   }
   if (kind === 'int' || kind === 'number') {

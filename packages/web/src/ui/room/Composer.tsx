@@ -22,7 +22,17 @@ type Suggestion = { key: string; label: string; detail: string; insert: string }
  * The message box: Enter sends, Shift+Enter starts a new line, ↑ in an empty box edits my last
  * message, `@` completes members (and @room for admins), `:` completes emoji shortcodes.
  */
-export function Composer({ roomId, parentId = null, label = 'Message', placeholder }: { roomId: string; parentId?: string | null; label?: string; placeholder: string }) {
+export function Composer({
+  roomId,
+  parentId = null,
+  label = 'Message',
+  placeholder,
+}: {
+  roomId: string;
+  parentId?: string | null;
+  label?: string;
+  placeholder: string;
+}) {
   const draftKey = parentId ? `thread:${parentId}` : roomId;
   const [text, setText] = useState(() => drafts.get(draftKey) ?? '');
   const [sugs, setSugs] = useState<Suggestion[]>([]);
@@ -107,14 +117,24 @@ export function Composer({ roomId, parentId = null, label = 'Message', placehold
       const q = t.word.slice(1).toLowerCase();
       const members = store.get().members[roomId] ?? [];
       const list: Suggestion[] = members
-        .filter((m) => !m.user.deleted && m.user.username && (m.user.username.startsWith(q) || m.user.display_name.toLowerCase().includes(q)))
+        .filter(
+          (m) => !m.user.deleted && m.user.username && (m.user.username.startsWith(q) || m.user.display_name.toLowerCase().includes(q)),
+        )
         .slice(0, 8)
         .map((m) => ({ key: m.user.id, label: m.user.display_name, detail: `@${m.user.username}`, insert: `@${m.user.username} ` }));
-      if (isAdmin && 'room'.startsWith(q)) list.push({ key: '@room', label: '@room', detail: 'notify everyone in this room', insert: '@room ' });
+      if (isAdmin && 'room'.startsWith(q))
+        list.push({ key: '@room', label: '@room', detail: 'notify everyone in this room', insert: '@room ' });
       setSugs(list);
     } else if (t.word.length >= 3) {
       emoji.current ??= await loadEmoji();
-      setSugs(searchEmoji(emoji.current, t.word.slice(1), 8).map((e) => ({ key: e.unicode, label: e.unicode, detail: `:${e.shortcodes[0] ?? e.label}:`, insert: e.unicode })));
+      setSugs(
+        searchEmoji(emoji.current, t.word.slice(1), 8).map((e) => ({
+          key: e.unicode,
+          label: e.unicode,
+          detail: `:${e.shortcodes[0] ?? e.label}:`,
+          insert: e.unicode,
+        })),
+      );
     } else setSugs([]);
     setActive(0);
   }
@@ -167,14 +187,18 @@ export function Composer({ roomId, parentId = null, label = 'Message', placehold
       e.preventDefault();
       // ↑ right after Enter means "the message I just sent": wait for the server to store it
       // rather than edit the one before.
-      if ('sending' in last) void whenSent(last.sending).then((id) => id && !ui.get().editing && ui.set({ editing: { roomId, messageId: id } }));
+      if ('sending' in last)
+        void whenSent(last.sending).then((id) => id && !ui.get().editing && ui.set({ editing: { roomId, messageId: id } }));
       else ui.set({ editing: { roomId, messageId: last.id } });
     }
   }
 
   const listId = `sugs-${draftKey}`;
   const disabled = readOnly || muted;
-  const hint = useMemo(() => (readOnly ? 'This room is archived: it is read-only.' : muted ? 'You are muted in this room.' : null), [readOnly, muted]);
+  const hint = useMemo(
+    () => (readOnly ? 'This room is archived: it is read-only.' : muted ? 'You are muted in this room.' : null),
+    [readOnly, muted],
+  );
 
   return (
     <div className={`composer ${editing ? 'editing' : ''}`}>
@@ -189,7 +213,14 @@ export function Composer({ roomId, parentId = null, label = 'Message', placehold
       {sugs.length > 0 && (
         <ul className="suggestions" id={listId} role="listbox" aria-label="Suggestions">
           {sugs.map((s, i) => (
-            <li key={s.key} id={`${listId}-${i}`} role="option" aria-selected={i === active} className={i === active ? 'active' : ''} onMouseDown={(e) => (e.preventDefault(), accept(s))}>
+            <li
+              key={s.key}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? 'active' : ''}
+              onMouseDown={(e) => (e.preventDefault(), accept(s))}
+            >
               <span className="sug-label">{s.label}</span> <span className="muted">{s.detail}</span>
             </li>
           ))}
@@ -234,7 +265,14 @@ export function Composer({ roomId, parentId = null, label = 'Message', placehold
           />
           {!editing && (
             <>
-              <button type="button" className="icon-button attach" aria-label="Attach files" title="Attach files" disabled={disabled} onClick={() => picker.current?.click()}>
+              <button
+                type="button"
+                className="icon-button attach"
+                aria-label="Attach files"
+                title="Attach files"
+                disabled={disabled}
+                onClick={() => picker.current?.click()}
+              >
                 <span aria-hidden="true">📎</span>
               </button>
               <input

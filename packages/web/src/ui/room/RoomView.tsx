@@ -67,14 +67,20 @@ export function RoomView({ roomId, focusId }: { roomId: string; focusId: string 
         <RoomCover room={room} name={name} />
         <div className="room-title">
           <h2 className="ellipsis">
-            {room.type === 'direct' && room.peer ? <PresenceDot userId={room.peer.id} /> : <span aria-hidden="true">{room.type === 'private' ? '🔒 ' : '# '}</span>}
+            {room.type === 'direct' && room.peer ? (
+              <PresenceDot userId={room.peer.id} />
+            ) : (
+              <span aria-hidden="true">{room.type === 'private' ? '🔒 ' : '# '}</span>
+            )}
             {name}
           </h2>
           {peer ? <PeerStatus userId={peer.id} /> : room.description && <p className="room-desc ellipsis muted">{room.description}</p>}
         </div>
         {room.archived && <span className="tag">Archived</span>}
         {room.type !== 'direct' && <IconButton label="Members" icon="👥" onClick={() => ui.set({ panel: { kind: 'members', roomId } })} />}
-        {peer && <IconButton label={`Profile of ${name}`} icon="👤" onClick={() => ui.set({ panel: { kind: 'profile', userId: peer.id } })} />}
+        {peer && (
+          <IconButton label={`Profile of ${name}`} icon="👤" onClick={() => ui.set({ panel: { kind: 'profile', userId: peer.id } })} />
+        )}
         <IconButton label="Pinned messages" icon="📌" onClick={() => ui.set({ panel: { kind: 'pins', roomId } })} />
         <IconButton label="Search messages" icon="🔍" onClick={openSearch} />
         <RoomMenu room={room} />

@@ -21,15 +21,29 @@ export function UploadTray({ trayKey, uploads }: { trayKey: string; uploads: Pen
                 {u.name}
               </span>
             </span>
-            <span className="upload-size muted">{u.status === 'uploading' ? `${pct}% of ${formatBytes(u.size)}` : formatBytes(u.size)}</span>
+            <span className="upload-size muted">
+              {u.status === 'uploading' ? `${pct}% of ${formatBytes(u.size)}` : formatBytes(u.size)}
+            </span>
             {u.status === 'failed' ? (
               <span className="upload-error" role="alert">
                 {u.name}: {u.error}
               </span>
             ) : (
-              <progress className="upload-progress" max={100} value={pct} aria-label={u.name} aria-valuetext={u.status === 'done' ? 'uploaded' : `${pct}%`} />
+              <progress
+                className="upload-progress"
+                max={100}
+                value={pct}
+                aria-label={u.name}
+                aria-valuetext={u.status === 'done' ? 'uploaded' : `${pct}%`}
+              />
             )}
-            <button type="button" className="icon-button small" aria-label={`${u.status === 'uploading' ? 'Cancel' : 'Remove'} ${u.name}`} title={u.status === 'uploading' ? 'Cancel' : 'Remove'} onClick={() => removeUpload(trayKey, u.key)}>
+            <button
+              type="button"
+              className="icon-button small"
+              aria-label={`${u.status === 'uploading' ? 'Cancel' : 'Remove'} ${u.name}`}
+              title={u.status === 'uploading' ? 'Cancel' : 'Remove'}
+              onClick={() => removeUpload(trayKey, u.key)}
+            >
               <span aria-hidden="true">✕</span>
             </button>
           </li>

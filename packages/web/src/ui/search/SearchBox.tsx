@@ -19,7 +19,17 @@ const QUERY_MAX: typeof SEARCH_QUERY_MAX = 1000;
  * people after from:, rooms after in:, values after has:, is:, mentions: and the dates. Arrows move,
  * Enter or Tab takes a completion, Enter alone searches, Esc closes the list.
  */
-export function SearchBox({ value, invalid, describedBy, onSubmit }: { value: string; invalid: boolean; describedBy: string | undefined; onSubmit: (q: string) => void }) {
+export function SearchBox({
+  value,
+  invalid,
+  describedBy,
+  onSubmit,
+}: {
+  value: string;
+  invalid: boolean;
+  describedBy: string | undefined;
+  onSubmit: (q: string) => void;
+}) {
   const [caret, setCaret] = useState(value.length);
   const [focused, setFocused] = useState(false);
   const [dismissed, setDismissed] = useState(false);

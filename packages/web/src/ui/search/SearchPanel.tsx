@@ -65,13 +65,23 @@ export default function SearchPanel() {
         <div className="search-options">
           {scopeRoomId && scopeName && (
             <label className={`chip ${s.roomId ? 'on' : ''}`}>
-              <input type="checkbox" checked={s.roomId !== null} onChange={(e) => again({ roomId: e.target.checked ? scopeRoomId : null })} />
+              <input
+                type="checkbox"
+                checked={s.roomId !== null}
+                onChange={(e) => again({ roomId: e.target.checked ? scopeRoomId : null })}
+              />
               <span className="ellipsis">Only in {scopeName}</span>
             </label>
           )}
           <div className="search-sort" role="group" aria-label="Order of results">
             {(['relevance', 'recent'] as const).map((sort) => (
-              <button key={sort} type="button" className={`small ${s.sort === sort ? 'on' : ''}`} aria-pressed={s.sort === sort} onClick={() => s.sort !== sort && again({ sort })}>
+              <button
+                key={sort}
+                type="button"
+                className={`small ${s.sort === sort ? 'on' : ''}`}
+                aria-pressed={s.sort === sort}
+                onClick={() => s.sort !== sort && again({ sort })}
+              >
                 {sort === 'relevance' ? 'Best match' : 'Newest'}
               </button>
             ))}
@@ -126,7 +136,12 @@ function FilterChips({ query }: { query: string }) {
       {filters.map((f) => (
         <li key={`${f.start}-${f.text}`} className="chip on">
           <span className="ellipsis">{f.text}</span>
-          <button type="button" className="chip-remove" aria-label={`Remove the filter ${f.text}`} onClick={() => void runSearch(withoutFilter(query, f))}>
+          <button
+            type="button"
+            className="chip-remove"
+            aria-label={`Remove the filter ${f.text}`}
+            onClick={() => void runSearch(withoutFilter(query, f))}
+          >
             <span aria-hidden="true">✕</span>
           </button>
         </li>
@@ -155,11 +170,7 @@ function Hints() {
 
 /** Segments as text nodes, the matches in <mark>: no HTML is ever built from a message. */
 function Highlighted({ content, matches, max }: { content: string; matches: SearchHit['matches']; max: number }) {
-  return (
-    <>
-      {highlightExcerpt(content, matches, max).map((seg, i) => (seg.match ? <mark key={i}>{seg.text}</mark> : seg.text))}
-    </>
-  );
+  return <>{highlightExcerpt(content, matches, max).map((seg, i) => (seg.match ? <mark key={i}>{seg.text}</mark> : seg.text))}</>;
 }
 
 function Hit({ hit }: { hit: SearchHit }) {
@@ -193,7 +204,13 @@ function Hit({ hit }: { hit: SearchHit }) {
       {hit.context.before && <Context m={hit.context.before} which="before" />}
       <a className="search-hit-main" href={href} onClick={open}>
         <span className="search-hit-sender">{sender.display_name}</span>
-        <span className="search-hit-text">{m.content ? <Highlighted content={m.content} matches={hit.matches} max={HIT_CHARS} /> : <span className="muted">{fileCount(m)}</span>}</span>
+        <span className="search-hit-text">
+          {m.content ? (
+            <Highlighted content={m.content} matches={hit.matches} max={HIT_CHARS} />
+          ) : (
+            <span className="muted">{fileCount(m)}</span>
+          )}
+        </span>
       </a>
       {hit.context.after && <Context m={hit.context.after} which="after" />}
     </article>
@@ -208,7 +225,8 @@ function Context({ m, which }: { m: Message; which: 'before' | 'after' }) {
   return (
     <p className={`search-context search-context-${which}`}>
       <span className="sr-only">{which === 'before' ? 'Before: ' : 'After: '}</span>
-      <span className="search-context-sender">{sender.display_name}</span> {m.deleted_at ? <i>deleted</i> : m.content ? <Highlighted content={m.content} matches={[]} max={CONTEXT_CHARS} /> : fileCount(m)}
+      <span className="search-context-sender">{sender.display_name}</span>{' '}
+      {m.deleted_at ? <i>deleted</i> : m.content ? <Highlighted content={m.content} matches={[]} max={CONTEXT_CHARS} /> : fileCount(m)}
     </p>
   );
 }

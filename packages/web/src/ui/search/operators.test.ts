@@ -61,7 +61,10 @@ describe('search box completions', () => {
 
   it('filters as chips, and a query without one', () => {
     const q = 'deploy from:bob "big day" in:general has:image';
-    assert.deepEqual(filtersOf(q).map((f) => f.text), ['from:bob', 'in:general', 'has:image']);
+    assert.deepEqual(
+      filtersOf(q).map((f) => f.text),
+      ['from:bob', 'in:general', 'has:image'],
+    );
     assert.equal(withoutFilter(q, filtersOf(q)[1]!), 'deploy from:bob "big day" has:image');
     assert.deepEqual(filtersOf('see https://example.com now'), [], 'a URL is words, not a filter');
   });

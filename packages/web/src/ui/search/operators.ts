@@ -88,24 +88,47 @@ export const roomOperand = (room: { id: string; name: string }) => (/^[^\s"]+$/.
  */
 export function completions(token: string, src: CompletionSources): Completion[] {
   const lower = token.toLowerCase();
-  if (lower === '') return OPERATORS.map((o) => ({ key: `op-${o.insert}`, kind: 'operator', insert: o.insert, label: o.label, detail: o.hint, done: o.insert.endsWith('me') }));
+  if (lower === '')
+    return OPERATORS.map((o) => ({
+      key: `op-${o.insert}`,
+      kind: 'operator',
+      insert: o.insert,
+      label: o.label,
+      detail: o.hint,
+      done: o.insert.endsWith('me'),
+    }));
   const colon = lower.indexOf(':');
   if (colon === -1) {
     if (!/^[a-z]+$/.test(lower)) return [];
-    return OPERATORS.filter((o) => o.insert.startsWith(lower) && o.insert !== lower).map((o) => ({ key: `op-${o.insert}`, kind: 'operator', insert: o.insert, label: o.label, detail: o.hint, done: o.insert.endsWith('me') }));
+    return OPERATORS.filter((o) => o.insert.startsWith(lower) && o.insert !== lower).map((o) => ({
+      key: `op-${o.insert}`,
+      kind: 'operator',
+      insert: o.insert,
+      label: o.label,
+      detail: o.hint,
+      done: o.insert.endsWith('me'),
+    }));
   }
   const op = lower.slice(0, colon + 1);
   const typed = token.slice(colon + 1);
   const want = typed.toLowerCase();
   if (op === 'from:') {
     const people: Completion[] = [];
-    if ('me'.startsWith(want)) people.push({ key: 'from-me', kind: 'person', insert: 'from:me', label: 'me', detail: 'your own messages', done: true });
+    if ('me'.startsWith(want))
+      people.push({ key: 'from-me', kind: 'person', insert: 'from:me', label: 'me', detail: 'your own messages', done: true });
     const seen = new Set<string>();
     for (const p of src.people) {
       if (!p.username || seen.has(p.id)) continue;
       if (!(p.username.startsWith(want) || p.display_name.toLowerCase().includes(want))) continue;
       seen.add(p.id);
-      people.push({ key: `from-${p.id}`, kind: 'person', insert: `from:${p.username}`, label: p.display_name, detail: `@${p.username}`, done: true });
+      people.push({
+        key: `from-${p.id}`,
+        kind: 'person',
+        insert: `from:${p.username}`,
+        label: p.display_name,
+        detail: `@${p.username}`,
+        done: true,
+      });
     }
     return people.slice(0, MAX);
   }
@@ -117,10 +140,34 @@ export function completions(token: string, src: CompletionSources): Completion[]
   }
   if (op === 'before:' || op === 'after:' || op === 'during:') {
     const today = day(src.today);
-    const options = op === 'during:' ? [{ value: today.slice(0, 7), hint: 'this month' }, { value: today, hint: 'today' }] : [{ value: today, hint: 'today (YYYY-MM-DD)' }];
-    return options.filter((o) => o.value.startsWith(want) && o.value !== want).map((o) => ({ key: `${op}${o.value}`, kind: 'value', insert: `${op}${o.value}`, label: `${op}${o.value}`, detail: o.hint, done: true }));
+    const options =
+      op === 'during:'
+        ? [
+            { value: today.slice(0, 7), hint: 'this month' },
+            { value: today, hint: 'today' },
+          ]
+        : [{ value: today, hint: 'today (YYYY-MM-DD)' }];
+    return options
+      .filter((o) => o.value.startsWith(want) && o.value !== want)
+      .map((o) => ({
+        key: `${op}${o.value}`,
+        kind: 'value',
+        insert: `${op}${o.value}`,
+        label: `${op}${o.value}`,
+        detail: o.hint,
+        done: true,
+      }));
   }
-  return (VALUES[op] ?? []).filter((v) => v.value.startsWith(want)).map((v) => ({ key: `${op}${v.value}`, kind: 'value', insert: `${op}${v.value}`, label: `${op}${v.value}`, detail: v.hint, done: true }));
+  return (VALUES[op] ?? [])
+    .filter((v) => v.value.startsWith(want))
+    .map((v) => ({
+      key: `${op}${v.value}`,
+      kind: 'value',
+      insert: `${op}${v.value}`,
+      label: `${op}${v.value}`,
+      detail: v.hint,
+      done: true,
+    }));
 }
 
 /** The box's text with the token replaced by a completion, and where the caret goes. */

@@ -71,7 +71,13 @@ export const MessageItem = memo(function MessageItem({
             {formatTime(m.created_at)}
           </time>
         ) : (
-          <button type="button" className="avatar-button" onClick={openProfile} aria-label={`Profile of ${sender.display_name}`} tabIndex={-1}>
+          <button
+            type="button"
+            className="avatar-button"
+            onClick={openProfile}
+            aria-label={`Profile of ${sender.display_name}`}
+            tabIndex={-1}
+          >
             <Avatar user={sender} />
           </button>
         )}
@@ -85,7 +91,11 @@ export const MessageItem = memo(function MessageItem({
             <time dateTime={m.created_at} title={formatFull(m.created_at)} className="muted">
               {formatTime(m.created_at)}
             </time>
-            {m.pinned && <span className="pin-mark" title="Pinned">📌</span>}
+            {m.pinned && (
+              <span className="pin-mark" title="Pinned">
+                📌
+              </span>
+            )}
           </header>
         )}
         {deleted ? (
@@ -116,16 +126,25 @@ export const MessageItem = memo(function MessageItem({
       {!deleted && !archived && (
         <div className="message-actions" role="toolbar" aria-label="Message actions">
           <EmojiButton label="React" onPick={(emoji) => void act(toggleReaction(m.id, emoji))} />
-          {!inThread && <ActionButton label="Reply in thread" icon="💬" onClick={() => ui.set({ panel: { kind: 'thread', messageId: m.id } })} />}
+          {!inThread && (
+            <ActionButton label="Reply in thread" icon="💬" onClick={() => ui.set({ panel: { kind: 'thread', messageId: m.id } })} />
+          )}
           {mine && <ActionButton label="Edit" icon="✏️" onClick={() => ui.set({ editing: { roomId: m.room_id, messageId: m.id } })} />}
           {(mine || isAdmin) && <DeleteButton id={m.id} />}
-          {isAdmin && !inThread && <ActionButton label={m.pinned ? 'Unpin' : 'Pin'} icon="📌" onClick={() => void act(setPinned(m.id, !m.pinned))} />}
+          {isAdmin && !inThread && (
+            <ActionButton label={m.pinned ? 'Unpin' : 'Pin'} icon="📌" onClick={() => void act(setPinned(m.id, !m.pinned))} />
+          )}
           {/* Reports go to the room's admins: an admin acts on the message instead (and keeps a toolbar that fits a phone). */}
           {!mine && !isAdmin && <ReportButton messageId={m.id} />}
           <ActionButton
             label="Copy link"
             icon="🔗"
-            onClick={() => void navigator.clipboard?.writeText(`${location.origin}${roomPath(m.room_id, m.id)}`).then(() => toast('Link copied.'), () => navigate(roomPath(m.room_id, m.id)))}
+            onClick={() =>
+              void navigator.clipboard?.writeText(`${location.origin}${roomPath(m.room_id, m.id)}`).then(
+                () => toast('Link copied.'),
+                () => navigate(roomPath(m.room_id, m.id)),
+              )
+            }
           />
         </div>
       )}
@@ -161,7 +180,10 @@ export function PendingItem({ pending: p }: { pending: PendingMessage }) {
   const me = useStore((s) => s.me);
   if (!me) return null;
   return (
-    <article className={`message pending ${p.failed ? 'failed' : ''}`} aria-label={`${me.display_name}, ${p.failed ? 'not sent' : 'sending'}`}>
+    <article
+      className={`message pending ${p.failed ? 'failed' : ''}`}
+      aria-label={`${me.display_name}, ${p.failed ? 'not sent' : 'sending'}`}
+    >
       <div className="message-gutter">
         <Avatar user={me} />
       </div>

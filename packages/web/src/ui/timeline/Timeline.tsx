@@ -25,16 +25,30 @@ interface Anchor {
  * stays exactly where it was whenever content is added or removed above it (measured before the
  * change, restored in a layout effect before the browser paints).
  */
-export function Timeline({ roomId, label, focusId, lastReadSeq }: { roomId: string; label: string; focusId: string | null; lastReadSeq: number }) {
+export function Timeline({
+  roomId,
+  label,
+  focusId,
+  lastReadSeq,
+}: {
+  roomId: string;
+  label: string;
+  focusId: string | null;
+  lastReadSeq: number;
+}) {
   const tl = useStore((s) => s.timelines[roomId]);
   const messages = useStore((s) => s.messages);
   const pendingAll = useStore((s) => s.pending);
   const meId = useStore((s) => s.me?.id);
   const scroller = useRef<HTMLDivElement>(null);
   const remembered = useRef(recallScroll(roomId));
-  const [win, setWin] = useState<Win>(() => initial(store.get().timelines[roomId]?.ids ?? [], remembered.current, initialNodes(innerHeight)));
+  const [win, setWin] = useState<Win>(() =>
+    initial(store.get().timelines[roomId]?.ids ?? [], remembered.current, initialNodes(innerHeight)),
+  );
   const stuck = useRef(remembered.current ? remembered.current.stuck : true);
-  const anchor = useRef<Anchor | null>(remembered.current?.anchorId ? { id: remembered.current.anchorId, offset: remembered.current.offset } : null);
+  const anchor = useRef<Anchor | null>(
+    remembered.current?.anchorId ? { id: remembered.current.anchorId, offset: remembered.current.offset } : null,
+  );
   const [highlight, setHighlight] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const busy = useRef(false);
@@ -143,7 +157,13 @@ export function Timeline({ roomId, label, focusId, lastReadSeq }: { roomId: stri
     // messages load, and the anchor must be where they are when the page arrives, not where they
     // were when it was asked for (that undid up to a screen of their scrolling: bench:ui drift).
     anchor.current = measure();
-    rememberScroll(roomId, { anchorId: anchor.current?.id ?? null, offset: anchor.current?.offset ?? 0, startId: idsNow[cur.start] ?? null, endId: win.endId, stuck: stuck.current });
+    rememberScroll(roomId, {
+      anchorId: anchor.current?.id ?? null,
+      offset: anchor.current?.offset ?? 0,
+      startId: idsNow[cur.start] ?? null,
+      endId: win.endId,
+      stuck: stuck.current,
+    });
     if (!tlNow) return;
     if (el.scrollTop < EDGE) {
       if (cur.start > 0) setWin(up(idsNow, win));
@@ -153,7 +173,8 @@ export function Timeline({ roomId, label, focusId, lastReadSeq }: { roomId: stri
         loadOlder(roomId)
           .then(() => {
             // Grow now if the user is still at the top and nothing was left to show (no scroll event may come).
-            if (cur.start === 0 && (scroller.current?.scrollTop ?? EDGE) < EDGE) setWin((w) => up(store.get().timelines[roomId]?.ids ?? [], w));
+            if (cur.start === 0 && (scroller.current?.scrollTop ?? EDGE) < EDGE)
+              setWin((w) => up(store.get().timelines[roomId]?.ids ?? [], w));
           })
           .catch((err: Error) => setError(err.message))
           .finally(() => (busy.current = false));
@@ -199,10 +220,14 @@ export function Timeline({ roomId, label, focusId, lastReadSeq }: { roomId: stri
     setWin(LATEST);
   }, [roomId]);
 
-  const firstUnread = useMemo(() => ids.find((id) => {
-    const m = messages[id];
-    return m && m.seq > lastReadSeq && m.sender.id !== meId;
-  }), [ids, messages, lastReadSeq, meId]);
+  const firstUnread = useMemo(
+    () =>
+      ids.find((id) => {
+        const m = messages[id];
+        return m && m.seq > lastReadSeq && m.sender.id !== meId;
+      }),
+    [ids, messages, lastReadSeq, meId],
+  );
 
   // Receipts are shown on my newest message only (as Element and WhatsApp do), not on every one.
   const lastMine = useMemo(() => {
@@ -230,7 +255,11 @@ export function Timeline({ roomId, label, focusId, lastReadSeq }: { roomId: stri
     <div className="timeline-wrap">
       <div ref={scroller} className="timeline" role="log" aria-label={label} tabIndex={0} onScroll={onScroll} onKeyDown={onKeyDown}>
         <div className="timeline-top">
-          {tl?.loadingOlder && start === 0 ? <p className="muted">Loading older messages…</p> : tl && !tl.hasOlder && start === 0 ? <p className="muted">This is the beginning of {label}.</p> : null}
+          {tl?.loadingOlder && start === 0 ? (
+            <p className="muted">Loading older messages…</p>
+          ) : tl && !tl.hasOlder && start === 0 ? (
+            <p className="muted">This is the beginning of {label}.</p>
+          ) : null}
         </div>
         {!tl && !error && <p className="muted center">Loading messages…</p>}
         {error && (
@@ -243,7 +272,15 @@ export function Timeline({ roomId, label, focusId, lastReadSeq }: { roomId: stri
           if (!m) return null;
           const prev = i + start > 0 ? messages[ids[i + start - 1]!] : undefined;
           const newDay = !prev || dayKey(prev.created_at) !== dayKey(m.created_at);
-          const grouped = !newDay && !!prev && prev.sender.id === m.sender.id && !prev.deleted_at && m.type !== 'system' && prev.type !== 'system' && Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_MS && id !== firstUnread;
+          const grouped =
+            !newDay &&
+            !!prev &&
+            prev.sender.id === m.sender.id &&
+            !prev.deleted_at &&
+            m.type !== 'system' &&
+            prev.type !== 'system' &&
+            Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_MS &&
+            id !== firstUnread;
           return (
             <Fragment key={id}>
               {newDay && <DaySeparator iso={m.created_at} />}

@@ -20,7 +20,8 @@ export const PREFETCH = 60;
  */
 export const INITIAL_NODES = 40;
 const MIN_ROW_PX = 28;
-export const initialNodes = (viewportHeight: number): number => Math.max(20, Math.min(INITIAL_NODES, Math.ceil(viewportHeight / MIN_ROW_PX) + 4));
+export const initialNodes = (viewportHeight: number): number =>
+  Math.max(20, Math.min(INITIAL_NODES, Math.ceil(viewportHeight / MIN_ROW_PX) + 4));
 
 export interface Win {
   startId: string | null;

@@ -3,7 +3,8 @@ import { DomainError } from '../../../domain/errors.ts';
 import { escapeLike } from '../repositories/sql-helpers.ts';
 import { DEADLINE_MARKER, TRIGRAM_MIN, codePoints, type SearchFragments, type SearchSql } from '../search/search-sql.ts';
 
-const tooBroad = () => new DomainError('query_too_broad', 'This search would take too long: add a longer word, a from:, in: or date filter.');
+const tooBroad = () =>
+  new DomainError('query_too_broad', 'This search would take too long: add a longer word, a from:, in: or date filter.');
 /** PostgreSQL's code for a statement cancelled by statement_timeout. */
 const QUERY_CANCELED = '57014';
 
@@ -17,11 +18,15 @@ export const postgresSearch: SearchSql = {
     const deadline = new Date(deadlineMs).toISOString();
     return {
       // Short texts give pg_trgm no trigram to look up (a scan of the whole index): strpos over the searcher's rooms instead.
-      bodyContains: (text) => (codePoints(text) >= TRIGRAM_MIN ? sql<boolean>`s.body like ${`%${escapeLike(text)}%`} escape '\\'` : sql<boolean>`strpos(s.body, ${text}) > 0`),
+      bodyContains: (text) =>
+        codePoints(text) >= TRIGRAM_MIN
+          ? sql<boolean>`s.body like ${`%${escapeLike(text)}%`} escape '\\'`
+          : sql<boolean>`strpos(s.body, ${text}) > 0`,
       stemMatch: (tokens) => sql<boolean>`s.stems @@ phraseto_tsquery('english', ${tokens})`,
       contains: (column, text) => sql<boolean>`strpos(${column}, ${text}) > 0`,
       // The cast fails at run time only: clock_timestamp() is volatile, so the planner cannot fold it.
-      inTime: () => sql<boolean>`(case when clock_timestamp() > ${deadline}::timestamptz then cast(${`${DEADLINE_MARKER} `} || clock_timestamp()::text as integer) else 1 end) = 1`,
+      inTime: () =>
+        sql<boolean>`(case when clock_timestamp() > ${deadline}::timestamptz then cast(${`${DEADLINE_MARKER} `} || clock_timestamp()::text as integer) else 1 end) = 1`,
     };
   },
 

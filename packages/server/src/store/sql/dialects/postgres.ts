@@ -19,7 +19,12 @@ const types = {
   },
 };
 
-export function openPostgres(connectionString: string, poolSize = 10, onIdleError: (err: Error) => void = () => {}, onQuery?: QueryTimer): SqlDialect {
+export function openPostgres(
+  connectionString: string,
+  poolSize = 10,
+  onIdleError: (err: Error) => void = () => {},
+  onQuery?: QueryTimer,
+): SqlDialect {
   const pool = new pg.Pool({ connectionString, max: poolSize, types, options: '-c timezone=UTC' });
   // An idle connection the server drops (restart, admin termination) must not crash the process:
   // the pool discards it and opens a new one on the next query.

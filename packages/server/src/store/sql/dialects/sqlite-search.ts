@@ -80,12 +80,20 @@ async function planQuery(db: Kysely<DB>, input: PrepareInput): Promise<Plan> {
 }
 
 /** How many messages an FTS query matches, counting no further than `limit`. */
-async function boundedCount(db: Kysely<DB>, table: 'message_search_trigram' | 'message_search_words', match: string, limit: number): Promise<number> {
-  const r = await sql<{ n: number }>`select count(*) as n from (select rowid from ${sql.table(table)} where ${sql.table(table)} match ${match} limit ${limit})`.execute(db);
+async function boundedCount(
+  db: Kysely<DB>,
+  table: 'message_search_trigram' | 'message_search_words',
+  match: string,
+  limit: number,
+): Promise<number> {
+  const r = await sql<{
+    n: number;
+  }>`select count(*) as n from (select rowid from ${sql.table(table)} where ${sql.table(table)} match ${match} limit ${limit})`.execute(db);
   return Number(r.rows[0]?.n ?? 0);
 }
 
-const tooBroad = () => new DomainError('query_too_broad', 'This search would take too long: add a longer word, a from:, in: or date filter.');
+const tooBroad = () =>
+  new DomainError('query_too_broad', 'This search would take too long: add a longer word, a from:, in: or date filter.');
 
 /**
  * SQLite: a table of each message's search form (message_search) is the external content of two
@@ -134,8 +142,12 @@ export const sqliteSearch: SearchSql = {
     // No column sizes (they serve bm25, which is not used: see search-messages.ts), and no positions
     // in the trigram index: it is asked for a few trigrams in any order, instr checks the text.
     // Both make every send's index write cheaper and the index smaller.
-    await sql`create virtual table message_search_words using fts5(words, content='message_search', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', columnsize=0)`.execute(db);
-    await sql`create virtual table message_search_trigram using fts5(body, content='message_search', content_rowid='id', tokenize='trigram', detail=none, columnsize=0)`.execute(db);
+    await sql`create virtual table message_search_words using fts5(words, content='message_search', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', columnsize=0)`.execute(
+      db,
+    );
+    await sql`create virtual table message_search_trigram using fts5(body, content='message_search', content_rowid='id', tokenize='trigram', detail=none, columnsize=0)`.execute(
+      db,
+    );
     // How many messages hold each trigram: what the query planner above looks at.
     await sql`create virtual table message_search_trigram_vocab using fts5vocab(message_search_trigram, 'row')`.execute(db);
     await rebuild(db);
@@ -212,7 +224,11 @@ const ANY_PENDING = CompiledQuery.raw('select 1 from message_search_pending limi
  * message made two index segments, and merging them was most of a send's cost.
  */
 const FLUSH = [
-  CompiledQuery.raw('insert into message_search_words(rowid, words) select s.id, s.words from message_search_pending p join message_search s on s.id = p.id'),
-  CompiledQuery.raw('insert into message_search_trigram(rowid, body) select s.id, s.body from message_search_pending p join message_search s on s.id = p.id'),
+  CompiledQuery.raw(
+    'insert into message_search_words(rowid, words) select s.id, s.words from message_search_pending p join message_search s on s.id = p.id',
+  ),
+  CompiledQuery.raw(
+    'insert into message_search_trigram(rowid, body) select s.id, s.body from message_search_pending p join message_search s on s.id = p.id',
+  ),
   CompiledQuery.raw('delete from message_search_pending'),
 ];

@@ -25,9 +25,16 @@ describe('SQLite dialect: one connection, handed over in order, statements kept 
         }),
       ),
     );
-    assert.deepEqual(order, Array.from({ length: 500 }, (_, n) => n));
+    assert.deepEqual(
+      order,
+      Array.from({ length: 500 }, (_, n) => n),
+    );
     const rows = await sql<{ n: number }>`select n from t order by rowid`.execute(d.db);
-    assert.deepEqual(rows.rows.map((r) => r.n), order.flatMap((n) => [n, -n - 1]), 'each transaction ran whole before the next');
+    assert.deepEqual(
+      rows.rows.map((r) => r.n),
+      order.flatMap((n) => [n, -n - 1]),
+      'each transaction ran whole before the next',
+    );
   });
 
   it('rolls back a failed transaction and goes on with the next', async () => {
@@ -39,11 +46,19 @@ describe('SQLite dialect: one connection, handed over in order, statements kept 
     await assert.rejects(failing, /boom/);
     await next;
     const rows = await sql<{ n: number }>`select n from t where n >= 1000`.execute(d.db);
-    assert.deepEqual(rows.rows.map((r) => r.n), [1001]);
+    assert.deepEqual(
+      rows.rows.map((r) => r.n),
+      [1001],
+    );
   });
 
   it('gives the same answers from a kept statement as from a fresh one, streamed or not', async () => {
-    const query = () => d.db.selectFrom('t' as never).select(sql<number>`n`.as('n')).where(sql.ref('n'), '<', 3).orderBy(sql.ref('n'));
+    const query = () =>
+      d.db
+        .selectFrom('t' as never)
+        .select(sql<number>`n`.as('n'))
+        .where(sql.ref('n'), '<', 3)
+        .orderBy(sql.ref('n'));
     const first = await query().execute();
     const streamed: unknown[] = [];
     for await (const row of query().stream()) streamed.push(row);
@@ -56,7 +71,14 @@ describe('SQLite dialect on a file: reads outside transactions on their own conn
   const dir = mkdtempSync(join(tmpdir(), 'rooms-sqlite-'));
   const d = openSqlite(join(dir, 'db.sqlite'));
   const rows = async () => (await sql<{ n: number }>`select n from t order by n`.execute(d.db)).rows.map((r) => r.n);
-  const select = async () => (await d.db.selectFrom('t' as never).select(sql<number>`n`.as('n')).orderBy(sql.ref('n')).execute()).map((r) => r.n);
+  const select = async () =>
+    (
+      await d.db
+        .selectFrom('t' as never)
+        .select(sql<number>`n`.as('n'))
+        .orderBy(sql.ref('n'))
+        .execute()
+    ).map((r) => r.n);
   before(() => sql`create table t (n integer primary key)`.execute(d.db));
   after(async () => {
     await d.close();
@@ -115,7 +137,9 @@ describe('SQLite dialect on a file: reads outside transactions on their own conn
     };
     const start = performance.now();
     let firstDoneAfter: number | undefined;
-    const units: Promise<unknown>[] = [group.run(async (trx) => sql`insert into t (n) values (100)`.execute(trx)).then(() => (firstDoneAfter = performance.now() - start))];
+    const units: Promise<unknown>[] = [
+      group.run(async (trx) => sql`insert into t (n) values (100)`.execute(trx)).then(() => (firstDoneAfter = performance.now() - start)),
+    ];
     // A unit on each of the next 80 turns, each turn busy for 0.5 ms (40 ms in all), as sends
     // trickling in from sockets would: a batch that waited while units came would hold 40 ms.
     for (let k = 1; k <= 80; k++) {
@@ -124,7 +148,10 @@ describe('SQLite dialect on a file: reads outside transactions on their own conn
       units.push(group.run(async (trx) => sql`insert into t (n) values (${100 + k})`.execute(trx)));
     }
     await Promise.all(units);
-    assert.ok(firstDoneAfter !== undefined && firstDoneAfter < HOLD_MS + 10, `the first unit committed after ${firstDoneAfter?.toFixed(1)} ms`);
+    assert.ok(
+      firstDoneAfter !== undefined && firstDoneAfter < HOLD_MS + 10,
+      `the first unit committed after ${firstDoneAfter?.toFixed(1)} ms`,
+    );
     assert.equal((await select()).length, 82);
   });
 
@@ -134,7 +161,9 @@ describe('SQLite dialect on a file: reads outside transactions on their own conn
     const units: Promise<unknown>[] = [];
     // 30 units 2 ms apart (timers): committed one by one they would resolve at 30 moments.
     for (let k = 0; k < 30; k++) {
-      units.push(group.run(async (trx) => sql`insert into t (n) values (${1000 + k})`.execute(trx)).then(() => resolvedAt.push(performance.now())));
+      units.push(
+        group.run(async (trx) => sql`insert into t (n) values (${1000 + k})`.execute(trx)).then(() => resolvedAt.push(performance.now())),
+      );
       await new Promise((r) => setTimeout(r, 2));
     }
     await Promise.all(units);

@@ -1,7 +1,16 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { CompiledQuery, Kysely, SelectQueryNode, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  SelectQueryNode,
+  SqliteDialect,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+  type SqliteDatabase,
+} from 'kysely';
 import type { DB } from '../schema.ts';
 import { timedLog, type QueryTimer, type SqlDialect } from './dialect.ts';
 import { registerSearchFunctions, sqliteSearch } from './sqlite-search.ts';
@@ -95,7 +104,8 @@ class Session implements DatabaseConnection {
     // once and synchronously (nothing can begin in between): the writer's page cache stays valid
     // across its own commits, where the reader's is dropped after each commit by the writer, so
     // the same lookup cost 2-3x more there. The reader serves the selects that would wait.
-    if (!this.holdsWriter && !this.driver.writerLock.busy && SelectQueryNode.is(q.query)) return run(this.driver.writer, q) as QueryResult<R>;
+    if (!this.holdsWriter && !this.driver.writerLock.busy && SelectQueryNode.is(q.query))
+      return run(this.driver.writer, q) as QueryResult<R>;
     return run(await this.connectionFor(q), q) as QueryResult<R>;
   }
 
@@ -237,8 +247,14 @@ export function openSqlite(file: string, onError: (err: Error) => void = () => {
     types: { uuid: 'text', timestamp: 'text' },
     search: sqliteSearch,
     // Holding a batch open (a turn, or up to HOLD_MS) is only free when reads do not need the writer.
-    groupCommit: { hold: reader !== undefined, runOnWriter: (q) => driver.runOnWriter(q), beforeCommit: (exec) => sqliteSearch.flushPending!(exec) },
-    isUniqueViolation: (err) => (err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT_UNIQUE') === true || (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY',
+    groupCommit: {
+      hold: reader !== undefined,
+      runOnWriter: (q) => driver.runOnWriter(q),
+      beforeCommit: (exec) => sqliteSearch.flushPending!(exec),
+    },
+    isUniqueViolation: (err) =>
+      (err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT_UNIQUE') === true ||
+      (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY',
     close: async () => {
       await checkpointer?.stop();
       await db.destroy();

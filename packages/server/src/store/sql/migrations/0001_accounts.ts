@@ -25,7 +25,12 @@ export async function up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> {
     .execute();
   await db.schema.createIndex('users_email').on('users').column('email').execute();
   await db.schema.createIndex('users_search_name').on('users').column('search_name').execute();
-  await db.schema.createIndex('users_purge_after').on('users').column('purge_after').where(sql.ref('purge_after'), 'is not', null).execute();
+  await db.schema
+    .createIndex('users_purge_after')
+    .on('users')
+    .column('purge_after')
+    .where(sql.ref('purge_after'), 'is not', null)
+    .execute();
 
   await db.schema
     .createTable('profile_fields')

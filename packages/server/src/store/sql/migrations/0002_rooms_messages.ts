@@ -14,7 +14,12 @@ export async function up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('name_lower', 'text', (c) => c.notNull())
     .addColumn('description', 'text')
-    .addColumn('topic_kind', 'text', (c) => c.notNull().defaultTo('text').check(sql`topic_kind in ('text', 'image', 'video')`))
+    .addColumn('topic_kind', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('text')
+        .check(sql`topic_kind in ('text', 'image', 'video')`),
+    )
     .addColumn('cover_attachment_id', t.uuid)
     .addColumn('categories', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('member_limit', 'integer')
@@ -39,7 +44,12 @@ export async function up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> {
     .addColumn('last_read_message_id', t.uuid)
     .addColumn('last_read_at', t.timestamp)
     .addColumn('delivered_seq', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('notification_level', 'text', (c) => c.notNull().defaultTo('all').check(sql`notification_level in ('all', 'mentions', 'muted')`))
+    .addColumn('notification_level', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('all')
+        .check(sql`notification_level in ('all', 'mentions', 'muted')`),
+    )
     .addColumn('muted', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('muted_until', t.timestamp)
     .addPrimaryKeyConstraint('memberships_pk', ['room_id', 'user_id'])
@@ -98,8 +108,19 @@ export async function up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> {
     .addUniqueConstraint('messages_room_seq', ['room_id', 'seq'])
     .execute();
   // One message per (sender, client_id): a resend finds the original instead of creating a copy.
-  await db.schema.createIndex('messages_sender_client').unique().on('messages').columns(['sender_id', 'client_id']).where(sql.ref('client_id'), 'is not', null).execute();
-  await db.schema.createIndex('messages_thread').on('messages').columns(['parent_id', 'seq']).where(sql.ref('parent_id'), 'is not', null).execute();
+  await db.schema
+    .createIndex('messages_sender_client')
+    .unique()
+    .on('messages')
+    .columns(['sender_id', 'client_id'])
+    .where(sql.ref('client_id'), 'is not', null)
+    .execute();
+  await db.schema
+    .createIndex('messages_thread')
+    .on('messages')
+    .columns(['parent_id', 'seq'])
+    .where(sql.ref('parent_id'), 'is not', null)
+    .execute();
 
   await db.schema
     .createTable('reactions')

@@ -29,6 +29,16 @@ export async function up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> {
     .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .execute();
   await db.schema.createIndex('attachments_uploader').on('attachments').columns(['uploader_id', 'created_at']).execute();
-  await db.schema.createIndex('attachments_message').on('attachments').columns(['message_id', 'position']).where(sql.ref('message_id'), 'is not', null).execute();
-  await db.schema.createIndex('attachments_unposted').on('attachments').column('created_at').where(sql.ref('posted_at'), 'is', null).execute();
+  await db.schema
+    .createIndex('attachments_message')
+    .on('attachments')
+    .columns(['message_id', 'position'])
+    .where(sql.ref('message_id'), 'is not', null)
+    .execute();
+  await db.schema
+    .createIndex('attachments_unposted')
+    .on('attachments')
+    .column('created_at')
+    .where(sql.ref('posted_at'), 'is', null)
+    .execute();
 }

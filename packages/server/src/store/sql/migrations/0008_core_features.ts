@@ -7,7 +7,10 @@ import type { ColumnTypes } from '../dialects/dialect.ts';
  * and their match requests, and reports with the filings merged into them.
  */
 export async function up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> {
-  await db.schema.alterTable('rooms').addColumn('like_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('rooms')
+    .addColumn('like_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema
     .createTable('room_likes')
     .addColumn('room_id', t.uuid, (c) => c.notNull().references('rooms.id').onDelete('cascade'))
@@ -42,7 +45,11 @@ export async function up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> {
     .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .addColumn('updated_at', t.timestamp, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('counsellor_requests_counsellor').on('counsellor_requests').columns(['counsellor_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('counsellor_requests_counsellor')
+    .on('counsellor_requests')
+    .columns(['counsellor_id', 'created_at'])
+    .execute();
   await db.schema.createIndex('counsellor_requests_status').on('counsellor_requests').columns(['status', 'created_at']).execute();
 
   // One open report per reported thing (dedupe_key: the message, or the user): later filings merge into it.
@@ -64,7 +71,13 @@ export async function up(db: Kysely<unknown>, t: ColumnTypes): Promise<void> {
     .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .addColumn('updated_at', t.timestamp, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('reports_open_key').on('reports').column('dedupe_key').unique().where(sql.ref('status'), '=', 'open').execute();
+  await db.schema
+    .createIndex('reports_open_key')
+    .on('reports')
+    .column('dedupe_key')
+    .unique()
+    .where(sql.ref('status'), '=', 'open')
+    .execute();
   await db.schema.createIndex('reports_queue').on('reports').columns(['created_at', 'id']).execute();
   await db.schema.createIndex('reports_room').on('reports').columns(['room_id', 'created_at']).execute();
   await db.schema

@@ -44,7 +44,13 @@ export class SqlAttachmentRepository extends SqlRepository implements Attachment
 
   async forMessages(messageIds: string[]): Promise<AttachmentRow[]> {
     if (messageIds.length === 0) return [];
-    const rows = await this.db.selectFrom('attachments').selectAll().where('message_id', 'in', messageIds).orderBy('message_id').orderBy('position').execute();
+    const rows = await this.db
+      .selectFrom('attachments')
+      .selectAll()
+      .where('message_id', 'in', messageIds)
+      .orderBy('message_id')
+      .orderBy('position')
+      .execute();
     return rows.map(toAttachment);
   }
 

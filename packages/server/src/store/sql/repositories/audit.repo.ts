@@ -18,8 +18,15 @@ export class SqlAuditRepository extends SqlRepository implements AuditRepository
     if (filter.actorId !== undefined) q = q.where('actor_id', '=', filter.actorId);
     if (filter.action !== undefined) q = q.where('action', '=', filter.action);
     if (after) q = q.where('id', '<', after[0]);
-    const rows = await q.orderBy('id', 'desc').limit(page.limit + 1).execute();
-    const items = rows.map((r): AuditRow => ({ ...r, action: r.action as AuditAction, details: r.details === null ? null : (JSON.parse(r.details) as Record<string, unknown>) }));
+    const rows = await q
+      .orderBy('id', 'desc')
+      .limit(page.limit + 1)
+      .execute();
+    const items = rows.map((r): AuditRow => ({
+      ...r,
+      action: r.action as AuditAction,
+      details: r.details === null ? null : (JSON.parse(r.details) as Record<string, unknown>),
+    }));
     return pageFrom(items, page.limit, (last) => encodeKey([last.id]));
   }
 }

@@ -25,7 +25,11 @@ export class SqlCounsellorRepository extends SqlRepository implements Counsellor
   }
 
   async setAvailable(userId: string, available: boolean, at: string): Promise<boolean> {
-    const r = await this.db.updateTable('counsellors').set({ available: available ? 1 : 0, updated_at: at }).where('user_id', '=', userId).executeTakeFirst();
+    const r = await this.db
+      .updateTable('counsellors')
+      .set({ available: available ? 1 : 0, updated_at: at })
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 
@@ -56,8 +60,13 @@ export class SqlCounsellorRepository extends SqlRepository implements Counsellor
       .selectFrom('counsellor_requests')
       .selectAll()
       .where((eb) => eb.or([eb('counsellor_id', '=', counsellorId), eb('status', '=', 'missed')]));
-    if (after) q = q.where((eb) => eb.or([eb('created_at', '<', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)])]));
-    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+    if (after)
+      q = q.where((eb) => eb.or([eb('created_at', '<', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)])]));
+    const rows = await q
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit).map((r) => ({ ...r, status: r.status as CounsellorRequestRow['status'] }));
     const last = page.at(-1);
     return { items: page, next_cursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null };

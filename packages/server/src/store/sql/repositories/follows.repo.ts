@@ -6,7 +6,6 @@ import { SqlRepository } from './sql-repository.ts';
 
 type Side = { match: 'follower_id' | 'followee_id'; other: 'follower_id' | 'followee_id' };
 
-
 export class SqlFollowRepository extends SqlRepository implements FollowRepository {
   async follow(followerId: string, followeeId: string, at: string): Promise<void> {
     await this.db
@@ -21,7 +20,12 @@ export class SqlFollowRepository extends SqlRepository implements FollowReposito
   }
 
   async isFollowing(followerId: string, followeeId: string): Promise<boolean> {
-    const r = await this.db.selectFrom('follows').select('created_at').where('follower_id', '=', followerId).where('followee_id', '=', followeeId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('follows')
+      .select('created_at')
+      .where('follower_id', '=', followerId)
+      .where('followee_id', '=', followeeId)
+      .executeTakeFirst();
     return r !== undefined;
   }
 
@@ -66,7 +70,11 @@ export class SqlFollowRepository extends SqlRepository implements FollowReposito
         eb.or([eb('follows.created_at', '<', after.at), eb.and([eb('follows.created_at', '=', after.at), eb('users.id', '<', after.id)])]),
       );
     }
-    const rows = await q.orderBy('follows.created_at', 'desc').orderBy('users.id', 'desc').limit(limit + 1).execute();
+    const rows = await q
+      .orderBy('follows.created_at', 'desc')
+      .orderBy('users.id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {

@@ -33,7 +33,12 @@ export class SqlRoomLikeRepository extends SqlRepository implements RoomLikeRepo
   }
 
   async isLiked(roomId: string, userId: string): Promise<boolean> {
-    const r = await this.db.selectFrom('room_likes').select('user_id').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('room_likes')
+      .select('user_id')
+      .where('room_id', '=', roomId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return r !== undefined;
   }
 
@@ -50,13 +55,25 @@ export class SqlRoomLikeRepository extends SqlRepository implements RoomLikeRepo
       .where((eb) =>
         eb.or([
           eb('rooms.type', '=', 'public'),
-          eb.exists(eb.selectFrom('memberships').select('memberships.user_id').whereRef('memberships.room_id', '=', 'rooms.id').where('memberships.user_id', '=', followerId)),
+          eb.exists(
+            eb
+              .selectFrom('memberships')
+              .select('memberships.user_id')
+              .whereRef('memberships.room_id', '=', 'rooms.id')
+              .where('memberships.user_id', '=', followerId),
+          ),
         ]),
       );
     if (after) {
-      q = q.where((eb) => eb.or([eb('rooms.created_at', '<', after.at), eb.and([eb('rooms.created_at', '=', after.at), eb('rooms.id', '<', after.id)])]));
+      q = q.where((eb) =>
+        eb.or([eb('rooms.created_at', '<', after.at), eb.and([eb('rooms.created_at', '=', after.at), eb('rooms.id', '<', after.id)])]),
+      );
     }
-    const rows = await q.orderBy('rooms.created_at', 'desc').orderBy('rooms.id', 'desc').limit(limit + 1).execute();
+    const rows = await q
+      .orderBy('rooms.created_at', 'desc')
+      .orderBy('rooms.id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit).map(toRoom);
     const authorIds = [...new Set(page.map((r) => r.created_by!))];
     const authors = authorIds.length === 0 ? [] : await this.db.selectFrom('users').selectAll().where('id', 'in', authorIds).execute();
@@ -101,11 +118,22 @@ export class SqlGuestRepository extends SqlRepository implements GuestRepository
   }
 
   async touch(userId: string, at: string): Promise<void> {
-    await this.db.updateTable('guests').set({ last_active_at: at }).where('user_id', '=', userId).where('last_active_at', '<', at).execute();
+    await this.db
+      .updateTable('guests')
+      .set({ last_active_at: at })
+      .where('user_id', '=', userId)
+      .where('last_active_at', '<', at)
+      .execute();
   }
 
   async listIdle(before: string, limit: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('guests').select('user_id').where('last_active_at', '<', before).orderBy('last_active_at').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('guests')
+      .select('user_id')
+      .where('last_active_at', '<', before)
+      .orderBy('last_active_at')
+      .limit(limit)
+      .execute();
     return rows.map((r) => r.user_id);
   }
 

@@ -10,9 +10,18 @@ import { ACTIVE_USER } from './sql-helpers.ts';
 import { SqlRepository } from './sql-repository.ts';
 
 // On every send to a direct room (the next message lists it again for whoever hid it): compiled once.
-const unhideAllOf = prepared((db, roomId: string) => db.updateTable('memberships').set({ hidden_at: null }).where('room_id', '=', roomId).where('hidden_at', 'is not', null).returning('user_id'));
+const unhideAllOf = prepared((db, roomId: string) =>
+  db
+    .updateTable('memberships')
+    .set({ hidden_at: null })
+    .where('room_id', '=', roomId)
+    .where('hidden_at', 'is not', null)
+    .returning('user_id'),
+);
 
-const membershipOf = prepared((db, roomId: string, userId: string) => db.selectFrom('memberships').selectAll().where('room_id', '=', roomId).where('user_id', '=', userId));
+const membershipOf = prepared((db, roomId: string, userId: string) =>
+  db.selectFrom('memberships').selectAll().where('room_id', '=', roomId).where('user_id', '=', userId),
+);
 
 export class SqlMembershipRepository extends SqlRepository implements MembershipRepository {
   async get(roomId: string, userId: string): Promise<MembershipRow | undefined> {
@@ -38,7 +47,13 @@ export class SqlMembershipRepository extends SqlRepository implements Membership
     const { muted, ...rest } = patch;
     const values: Updateable<MembershipsTable> = { ...rest };
     if (muted !== undefined) values.muted = muted ? 1 : 0;
-    const r = await this.db.updateTable('memberships').set(values).where('room_id', '=', roomId).where('user_id', '=', userId).returningAll().executeTakeFirst();
+    const r = await this.db
+      .updateTable('memberships')
+      .set(values)
+      .where('room_id', '=', roomId)
+      .where('user_id', '=', userId)
+      .returningAll()
+      .executeTakeFirst();
     return r && toMembership(r);
   }
 
@@ -48,21 +63,48 @@ export class SqlMembershipRepository extends SqlRepository implements Membership
       .selectFrom('memberships as m')
       .innerJoin('users', 'users.id', 'm.user_id')
       .selectAll('users')
-      .select(['m.room_id as m_room_id', 'm.user_id as m_user_id', 'm.role as m_role', 'm.joined_at as m_joined_at', 'm.last_read_seq as m_last_read_seq', 'm.last_read_message_id as m_last_read_message_id', 'm.last_read_at as m_last_read_at', 'm.delivered_seq as m_delivered_seq', 'm.notification_level as m_notification_level', 'm.muted as m_muted', 'm.muted_until as m_muted_until', 'm.hidden_at as m_hidden_at'])
+      .select([
+        'm.room_id as m_room_id',
+        'm.user_id as m_user_id',
+        'm.role as m_role',
+        'm.joined_at as m_joined_at',
+        'm.last_read_seq as m_last_read_seq',
+        'm.last_read_message_id as m_last_read_message_id',
+        'm.last_read_at as m_last_read_at',
+        'm.delivered_seq as m_delivered_seq',
+        'm.notification_level as m_notification_level',
+        'm.muted as m_muted',
+        'm.muted_until as m_muted_until',
+        'm.hidden_at as m_hidden_at',
+      ])
       .where('m.room_id', '=', roomId)
       .where(ACTIVE_USER);
-    if (after) q = q.where((eb) => eb.or([eb('m.joined_at', '>', after.at), eb.and([eb('m.joined_at', '=', after.at), eb('m.user_id', '>', after.id)])]));
-    const rows = await q.orderBy('m.joined_at').orderBy('m.user_id').limit(limit + 1).execute();
+    if (after)
+      q = q.where((eb) =>
+        eb.or([eb('m.joined_at', '>', after.at), eb.and([eb('m.joined_at', '=', after.at), eb('m.user_id', '>', after.id)])]),
+      );
+    const rows = await q
+      .orderBy('m.joined_at')
+      .orderBy('m.user_id')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
-      items: page.map((r) => ({ membership: toMembership(unprefix<Selectable<MembershipsTable>>(r, 'm_')), user: toUser(r as unknown as Selectable<UsersTable>) })),
+      items: page.map((r) => ({
+        membership: toMembership(unprefix<Selectable<MembershipsTable>>(r, 'm_')),
+        user: toUser(r as unknown as Selectable<UsersTable>),
+      })),
       next_cursor: rows.length > limit && last ? encodeCursor(last.m_joined_at, last.m_user_id) : null,
     };
   }
 
   async count(roomId: string): Promise<number> {
-    const r = await this.db.selectFrom('memberships').select((eb) => eb.fn.countAll<number>().as('n')).where('room_id', '=', roomId).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('memberships')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('room_id', '=', roomId)
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 
@@ -97,7 +139,13 @@ export class SqlMembershipRepository extends SqlRepository implements Membership
   }
 
   async markDelivered(roomId: string, userId: string, seq: number): Promise<boolean> {
-    const r = await this.db.updateTable('memberships').set({ delivered_seq: seq }).where('room_id', '=', roomId).where('user_id', '=', userId).where('delivered_seq', '<', seq).executeTakeFirst();
+    const r = await this.db
+      .updateTable('memberships')
+      .set({ delivered_seq: seq })
+      .where('room_id', '=', roomId)
+      .where('user_id', '=', userId)
+      .where('delivered_seq', '<', seq)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 
@@ -137,7 +185,10 @@ export class SqlMembershipRepository extends SqlRepository implements Membership
   async countsOf(userId: string): Promise<{ joined: number; owned: number }> {
     const r = await this.db
       .selectFrom('memberships')
-      .select((eb) => [eb.fn.countAll<number>().as('joined'), eb.fn.sum<number>(eb.case().when('role', '=', 'owner').then(1).else(0).end()).as('owned')])
+      .select((eb) => [
+        eb.fn.countAll<number>().as('joined'),
+        eb.fn.sum<number>(eb.case().when('role', '=', 'owner').then(1).else(0).end()).as('owned'),
+      ])
       .where('user_id', '=', userId)
       .executeTakeFirstOrThrow();
     return { joined: Number(r.joined), owned: Number(r.owned ?? 0) };
@@ -198,7 +249,12 @@ export class SqlMembershipRepository extends SqlRepository implements Membership
 
   async whichAreMembers(roomId: string, userIds: string[]): Promise<string[]> {
     if (userIds.length === 0) return [];
-    const rows = await this.db.selectFrom('memberships').select('user_id').where('room_id', '=', roomId).where('user_id', 'in', userIds).execute();
+    const rows = await this.db
+      .selectFrom('memberships')
+      .select('user_id')
+      .where('room_id', '=', roomId)
+      .where('user_id', 'in', userIds)
+      .execute();
     return rows.map((r) => r.user_id);
   }
 }

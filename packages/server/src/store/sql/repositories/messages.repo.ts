@@ -16,13 +16,35 @@ import { ACTIVE_USER } from './sql-helpers.ts';
 import { SqlRepository } from './sql-repository.ts';
 
 // The send path and the gap fill run these on every message: compiled once (see prepared.ts).
-const insertMessage = prepared((db, id: string, room_id: string, seq: number, sender_id: string, type: MessageRow['type'], content: string, parent_id: string | null, client_id: string | null, mentions: string, mentions_room: number, created_at: string) =>
-  db.insertInto('messages').values({ id, room_id, seq, sender_id, type, content, parent_id, client_id, mentions, mentions_room, created_at }),
+const insertMessage = prepared(
+  (
+    db,
+    id: string,
+    room_id: string,
+    seq: number,
+    sender_id: string,
+    type: MessageRow['type'],
+    content: string,
+    parent_id: string | null,
+    client_id: string | null,
+    mentions: string,
+    mentions_room: number,
+    created_at: string,
+  ) =>
+    db
+      .insertInto('messages')
+      .values({ id, room_id, seq, sender_id, type, content, parent_id, client_id, mentions, mentions_room, created_at }),
 );
 const messageById = prepared((db, id: string) => db.selectFrom('messages').selectAll().where('id', '=', id));
-const messageByClientId = prepared((db, senderId: string, clientId: string) => db.selectFrom('messages').selectAll().where('sender_id', '=', senderId).where('client_id', '=', clientId));
-const appendEvent = prepared((db, room_id: string, seq: number, type: string, payload: string, created_at: string) => db.insertInto('room_events').values({ room_id, seq, type, payload, created_at }));
-const eventsAfter = prepared((db, roomId: string, afterSeq: number, limit: number) => db.selectFrom('room_events').selectAll().where('room_id', '=', roomId).where('seq', '>', afterSeq).orderBy('seq').limit(limit));
+const messageByClientId = prepared((db, senderId: string, clientId: string) =>
+  db.selectFrom('messages').selectAll().where('sender_id', '=', senderId).where('client_id', '=', clientId),
+);
+const appendEvent = prepared((db, room_id: string, seq: number, type: string, payload: string, created_at: string) =>
+  db.insertInto('room_events').values({ room_id, seq, type, payload, created_at }),
+);
+const eventsAfter = prepared((db, roomId: string, afterSeq: number, limit: number) =>
+  db.selectFrom('room_events').selectAll().where('room_id', '=', roomId).where('seq', '>', afterSeq).orderBy('seq').limit(limit),
+);
 
 export class SqlMessageRepository extends SqlRepository implements MessageRepository {
   private readonly dialect: SqlDialect;
@@ -34,11 +56,39 @@ export class SqlMessageRepository extends SqlRepository implements MessageReposi
 
   /** The stored row is the given one with the columns' defaults: no `returning *` (a third of the insert's cost on SQLite). */
   async insert(m: NewMessage): Promise<MessageRow> {
-    await insertMessage(this.db, m.id, m.room_id, m.seq, m.sender_id, m.type, m.content, m.parent_id, m.client_id, JSON.stringify(m.mentions), m.mentions_room ? 1 : 0, m.created_at);
+    await insertMessage(
+      this.db,
+      m.id,
+      m.room_id,
+      m.seq,
+      m.sender_id,
+      m.type,
+      m.content,
+      m.parent_id,
+      m.client_id,
+      JSON.stringify(m.mentions),
+      m.mentions_room ? 1 : 0,
+      m.created_at,
+    );
     // In the send's transaction: findable the moment the send is acknowledged.
     if (isSearchable({ type: m.type, deleted_at: null })) await indexMessage(this.db, m.id, m.content);
     const { id, room_id, seq, sender_id, type, content, parent_id, client_id, mentions, mentions_room, created_at } = m;
-    return { id, room_id, seq, sender_id, type, content, parent_id, client_id, mentions: [...mentions], mentions_room, reply_count: 0, created_at, edited_at: null, deleted_at: null };
+    return {
+      id,
+      room_id,
+      seq,
+      sender_id,
+      type,
+      content,
+      parent_id,
+      client_id,
+      mentions: [...mentions],
+      mentions_room,
+      reply_count: 0,
+      created_at,
+      edited_at: null,
+      deleted_at: null,
+    };
   }
 
   async findById(id: string): Promise<MessageRow | undefined> {
@@ -56,12 +106,21 @@ export class SqlMessageRepository extends SqlRepository implements MessageReposi
     return r && toMessage(r);
   }
 
-  async update(id: string, patch: Partial<Pick<MessageRow, 'content' | 'edited_at' | 'deleted_at' | 'mentions' | 'mentions_room'>>): Promise<MessageRow | undefined> {
+  async update(
+    id: string,
+    patch: Partial<Pick<MessageRow, 'content' | 'edited_at' | 'deleted_at' | 'mentions' | 'mentions_room'>>,
+  ): Promise<MessageRow | undefined> {
     const { mentions, mentions_room, ...rest } = patch;
     const values: Updateable<MessagesTable> = { ...rest };
     if (mentions !== undefined) values.mentions = JSON.stringify(mentions);
     if (mentions_room !== undefined) values.mentions_room = mentions_room ? 1 : 0;
-    const r = await this.db.updateTable('messages').set(values).where('id', '=', id).where('deleted_at', 'is', null).returningAll().executeTakeFirst();
+    const r = await this.db
+      .updateTable('messages')
+      .set(values)
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
     if (!r) return undefined;
     const row = toMessage(r);
     // The index follows in the same transaction: a deleted message is never found, an edited one by its new text only.
@@ -75,7 +134,8 @@ export class SqlMessageRepository extends SqlRepository implements MessageReposi
   }
 
   async rebuildSearchIndex(onProgress?: (done: number, total: number) => void): Promise<number> {
-    const inTransaction = (fn: (trx: Kysely<DB>) => Promise<void>) => (this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn));
+    const inTransaction = (fn: (trx: Kysely<DB>) => Promise<void>) =>
+      this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn);
     const done = await indexAllMessages(this.db, inTransaction, onProgress);
     await this.dialect.search.reindex(this.db);
     return done;
@@ -117,7 +177,14 @@ export class SqlMessageRepository extends SqlRepository implements MessageReposi
   }
 
   async latestMessageAtOrBefore(roomId: string, seq: number): Promise<MessageRow | undefined> {
-    const r = await this.db.selectFrom('messages').selectAll().where('room_id', '=', roomId).where('seq', '<=', seq).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('room_id', '=', roomId)
+      .where('seq', '<=', seq)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return r && toMessage(r);
   }
 }
@@ -133,7 +200,12 @@ export class SqlReactionRepository extends SqlRepository implements ReactionRepo
   }
 
   async remove(messageId: string, userId: string, emoji: string): Promise<boolean> {
-    const r = await this.db.deleteFrom('reactions').where('message_id', '=', messageId).where('user_id', '=', userId).where('emoji', '=', emoji).executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('reactions')
+      .where('message_id', '=', messageId)
+      .where('user_id', '=', userId)
+      .where('emoji', '=', emoji)
+      .executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
 
@@ -193,14 +265,26 @@ export class SqlPinRepository extends SqlRepository implements PinRepository {
   async list(roomId: string, page: PageRequest): Promise<Page<PinRow>> {
     const after = decodeCursor(page.cursor);
     let q = this.db.selectFrom('pins').selectAll().where('room_id', '=', roomId);
-    if (after) q = q.where((eb) => eb.or([eb('pinned_at', '<', after.at), eb.and([eb('pinned_at', '=', after.at), eb('message_id', '<', after.id)])]));
-    const rows = await q.orderBy('pinned_at', 'desc').orderBy('message_id', 'desc').limit(page.limit + 1).execute();
+    if (after)
+      q = q.where((eb) =>
+        eb.or([eb('pinned_at', '<', after.at), eb.and([eb('pinned_at', '=', after.at), eb('message_id', '<', after.id)])]),
+      );
+    const rows = await q
+      .orderBy('pinned_at', 'desc')
+      .orderBy('message_id', 'desc')
+      .limit(page.limit + 1)
+      .execute();
     return pageFrom(rows, page.limit, (last) => encodeCursor(last.pinned_at, last.message_id));
   }
 
   async pinnedAmong(roomId: string, messageIds: string[]): Promise<Set<string>> {
     if (messageIds.length === 0) return new Set();
-    const rows = await this.db.selectFrom('pins').select('message_id').where('room_id', '=', roomId).where('message_id', 'in', messageIds).execute();
+    const rows = await this.db
+      .selectFrom('pins')
+      .select('message_id')
+      .where('room_id', '=', roomId)
+      .where('message_id', 'in', messageIds)
+      .execute();
     return new Set(rows.map((r) => r.message_id));
   }
 }

@@ -21,7 +21,12 @@ export class SqlBanRepository extends SqlRepository implements BanRepository {
   }
 
   async isBanned(roomId: string, userId: string): Promise<boolean> {
-    const r = await this.db.selectFrom('bans').select('user_id').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('bans')
+      .select('user_id')
+      .where('room_id', '=', roomId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return r !== undefined;
   }
 
@@ -33,8 +38,15 @@ export class SqlBanRepository extends SqlRepository implements BanRepository {
       .selectAll('users')
       .select(['bans.room_id as b_room_id', 'bans.banned_by as b_banned_by', 'bans.reason as b_reason', 'bans.created_at as b_created_at'])
       .where('bans.room_id', '=', roomId);
-    if (after) q = q.where((eb) => eb.or([eb('bans.created_at', '<', after.at), eb.and([eb('bans.created_at', '=', after.at), eb('bans.user_id', '<', after.id)])]));
-    const rows = await q.orderBy('bans.created_at', 'desc').orderBy('bans.user_id', 'desc').limit(page.limit + 1).execute();
+    if (after)
+      q = q.where((eb) =>
+        eb.or([eb('bans.created_at', '<', after.at), eb.and([eb('bans.created_at', '=', after.at), eb('bans.user_id', '<', after.id)])]),
+      );
+    const rows = await q
+      .orderBy('bans.created_at', 'desc')
+      .orderBy('bans.user_id', 'desc')
+      .limit(page.limit + 1)
+      .execute();
     const items = rows.map(({ b_room_id, b_banned_by, b_reason, b_created_at, ...u }) => ({
       ban: { room_id: b_room_id, user_id: u.id, banned_by: b_banned_by, reason: b_reason, created_at: b_created_at },
       user: toUser(u),
@@ -90,7 +102,11 @@ export class SqlInviteRepository extends SqlRepository implements InviteReposito
       const [at, code] = after;
       q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('code', '>', code)])]));
     }
-    const rows = await q.orderBy('created_at', 'desc').orderBy('code').limit(page.limit + 1).execute();
+    const rows = await q
+      .orderBy('created_at', 'desc')
+      .orderBy('code')
+      .limit(page.limit + 1)
+      .execute();
     return pageFrom(rows, page.limit, (last) => encodeKey([last.created_at, last.code]));
   }
 
@@ -116,14 +132,21 @@ export class SqlBlockRepository extends SqlRepository implements BlockRepository
     const r = await this.db
       .selectFrom('blocks')
       .select('blocker_id')
-      .where((eb) => eb.or([eb.and([eb('blocker_id', '=', a), eb('blocked_id', '=', b)]), eb.and([eb('blocker_id', '=', b), eb('blocked_id', '=', a)])]))
+      .where((eb) =>
+        eb.or([eb.and([eb('blocker_id', '=', a), eb('blocked_id', '=', b)]), eb.and([eb('blocker_id', '=', b), eb('blocked_id', '=', a)])]),
+      )
       .executeTakeFirst();
     return r !== undefined;
   }
 
   async blockersOf(blockedId: string, among: string[]): Promise<string[]> {
     if (among.length === 0) return [];
-    const rows = await this.db.selectFrom('blocks').select('blocker_id').where('blocked_id', '=', blockedId).where('blocker_id', 'in', [...new Set(among)]).execute();
+    const rows = await this.db
+      .selectFrom('blocks')
+      .select('blocker_id')
+      .where('blocked_id', '=', blockedId)
+      .where('blocker_id', 'in', [...new Set(among)])
+      .execute();
     return rows.map((r) => r.blocker_id);
   }
 
@@ -136,8 +159,18 @@ export class SqlBlockRepository extends SqlRepository implements BlockRepository
       .select('blocks.created_at as blocked_at')
       .where('blocks.blocker_id', '=', blockerId)
       .where(ACTIVE_USER);
-    if (after) q = q.where((eb) => eb.or([eb('blocks.created_at', '<', after.at), eb.and([eb('blocks.created_at', '=', after.at), eb('blocks.blocked_id', '<', after.id)])]));
-    const rows = await q.orderBy('blocks.created_at', 'desc').orderBy('blocks.blocked_id', 'desc').limit(page.limit + 1).execute();
+    if (after)
+      q = q.where((eb) =>
+        eb.or([
+          eb('blocks.created_at', '<', after.at),
+          eb.and([eb('blocks.created_at', '=', after.at), eb('blocks.blocked_id', '<', after.id)]),
+        ]),
+      );
+    const rows = await q
+      .orderBy('blocks.created_at', 'desc')
+      .orderBy('blocks.blocked_id', 'desc')
+      .limit(page.limit + 1)
+      .execute();
     const items = rows.map(({ blocked_at, ...u }) => ({ user: toUser(u), blocked_at }));
     return pageFrom(items, page.limit, (last) => encodeCursor(last.blocked_at, last.user.id));
   }

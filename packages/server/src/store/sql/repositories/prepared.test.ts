@@ -8,7 +8,7 @@ describe('prepared: a query compiled once and run with new values', () => {
   const d = openSqlite(':memory:');
   after(() => d.close());
 
-  it('runs with each call\'s values and keeps the query\'s own constants', async () => {
+  it("runs with each call's values and keeps the query's own constants", async () => {
     await sql`create table users (id text primary key, username text, is_admin integer)`.execute(d.db);
     await sql`insert into users values ('a', 'ann', 1), ('b', 'bob', 0), ('c', 'cat', 1)`.execute(d.db);
     const admin = prepared((db, id: string) => db.selectFrom('users').select('username').where('id', '=', id).where('is_admin', '=', 1));

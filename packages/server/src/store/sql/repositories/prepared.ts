@@ -40,7 +40,9 @@ interface Compiled {
  * builder receives markers in place of the arguments, so an argument must be used as a plain
  * value exactly once (no `in` lists, no values derived from it: those would change the shape).
  */
-export function prepared<A extends unknown[], R>(build: (db: Kysely<DB>, ...args: A) => Compilable<R>): (db: Kysely<DB>, ...args: A) => Promise<QueryResult<R>> {
+export function prepared<A extends unknown[], R>(
+  build: (db: Kysely<DB>, ...args: A) => Compilable<R>,
+): (db: Kysely<DB>, ...args: A) => Promise<QueryResult<R>> {
   // SQLite and PostgreSQL compile differently: one compiled query per dialect adapter.
   const byAdapter = new WeakMap<object, Compiled>();
   const compile = (db: Kysely<DB>, arity: number): Compiled => {
@@ -48,7 +50,8 @@ export function prepared<A extends unknown[], R>(build: (db: Kysely<DB>, ...args
     const q = build(db, ...markers).compile();
     const slots = q.parameters.map((p) => (typeof p === 'string' && p.startsWith(MARK) ? Number(p.slice(MARK.length)) : -1));
     for (let i = 0; i < arity; i++) {
-      if (slots.filter((s) => s === i).length !== 1) throw new Error(`prepared query: argument ${i} must appear exactly once as a value in: ${q.sql}`);
+      if (slots.filter((s) => s === i).length !== 1)
+        throw new Error(`prepared query: argument ${i} must appear exactly once as a value in: ${q.sql}`);
     }
     return { sql: q.sql, query: q.query, queryId: q.queryId, constants: q.parameters, slots };
   };

@@ -1,5 +1,13 @@
 import { sql, type Selectable } from 'kysely';
-import type { NewReport, ReportFilingRow, ReportRepository, ReportRow, ReportScope, ReportSnapshot, ReportStatus } from '../../core-features-store.ts';
+import type {
+  NewReport,
+  ReportFilingRow,
+  ReportRepository,
+  ReportRow,
+  ReportScope,
+  ReportSnapshot,
+  ReportStatus,
+} from '../../core-features-store.ts';
 import { decodeCursor, encodeCursor } from '../../cursor.ts';
 import type { Page } from '../../types.ts';
 import type { ReportsTable } from '../schema.ts';
@@ -40,9 +48,19 @@ export class SqlReportRepository extends SqlRepository implements ReportReposito
         updated_at: at,
       })
       // The target names the partial index's predicate literally: SQLite matches it by its text, a parameter would not do.
-      .onConflict((oc) => oc.column('dedupe_key').where(sql<boolean>`status = 'open'`).doNothing())
+      .onConflict((oc) =>
+        oc
+          .column('dedupe_key')
+          .where(sql<boolean>`status = 'open'`)
+          .doNothing(),
+      )
       .execute();
-    const open = await this.db.selectFrom('reports').select('id').where('dedupe_key', '=', key).where('status', '=', 'open').executeTakeFirstOrThrow();
+    const open = await this.db
+      .selectFrom('reports')
+      .select('id')
+      .where('dedupe_key', '=', key)
+      .where('status', '=', 'open')
+      .executeTakeFirstOrThrow();
     const filed = await this.db
       .insertInto('report_filings')
       .values({ report_id: open.id, reporter_id: reporterId, reason, created_at: at })
@@ -65,7 +83,13 @@ export class SqlReportRepository extends SqlRepository implements ReportReposito
     return r && toReport(r);
   }
 
-  async review(id: string, status: 'resolved' | 'dismissed', action: string | null, reviewerId: string, at: string): Promise<ReportRow | undefined> {
+  async review(
+    id: string,
+    status: 'resolved' | 'dismissed',
+    action: string | null,
+    reviewerId: string,
+    at: string,
+  ): Promise<ReportRow | undefined> {
     const r = await this.db
       .updateTable('reports')
       .set({ status, action, reviewed_by: reviewerId, reviewed_at: at, updated_at: at })
@@ -76,19 +100,33 @@ export class SqlReportRepository extends SqlRepository implements ReportReposito
     return r && toReport(r);
   }
 
-  async list(scope: ReportScope, filter: { status?: ReportStatus | undefined; limit: number; cursor?: string | undefined }): Promise<Page<ReportRow>> {
+  async list(
+    scope: ReportScope,
+    filter: { status?: ReportStatus | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<Page<ReportRow>> {
     const after = decodeCursor(filter.cursor);
     let q = this.db.selectFrom('reports').selectAll();
     if ('adminOf' in scope) {
       q = q.where('room_id', 'in', (eb) =>
-        eb.selectFrom('memberships').select('memberships.room_id').where('memberships.user_id', '=', scope.adminOf).where('memberships.role', 'in', ['owner', 'admin']),
+        eb
+          .selectFrom('memberships')
+          .select('memberships.room_id')
+          .where('memberships.user_id', '=', scope.adminOf)
+          .where('memberships.role', 'in', ['owner', 'admin']),
       );
     } else if ('reporterId' in scope) {
-      q = q.where('id', 'in', (eb) => eb.selectFrom('report_filings').select('report_filings.report_id').where('report_filings.reporter_id', '=', scope.reporterId));
+      q = q.where('id', 'in', (eb) =>
+        eb.selectFrom('report_filings').select('report_filings.report_id').where('report_filings.reporter_id', '=', scope.reporterId),
+      );
     }
     if (filter.status) q = q.where('status', '=', filter.status);
-    if (after) q = q.where((eb) => eb.or([eb('created_at', '<', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)])]));
-    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
+    if (after)
+      q = q.where((eb) => eb.or([eb('created_at', '<', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)])]));
+    const rows = await q
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit + 1)
+      .execute();
     const page = rows.slice(0, filter.limit).map(toReport);
     const last = page.at(-1);
     return { items: page, next_cursor: rows.length > filter.limit && last ? encodeCursor(last.created_at, last.id) : null };

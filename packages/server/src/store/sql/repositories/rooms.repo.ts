@@ -18,7 +18,10 @@ const roomById = prepared((db, id: string) => db.selectFrom('rooms').selectAll()
 const seqsOfUser = prepared((db, userId: string) =>
   db
     .selectFrom('memberships as m')
-    .select((eb) => ['m.room_id', eb.selectFrom('rooms').select('rooms.last_seq').whereRef('rooms.id', '=', 'm.room_id').$asScalar().as('last_seq')])
+    .select((eb) => [
+      'm.room_id',
+      eb.selectFrom('rooms').select('rooms.last_seq').whereRef('rooms.id', '=', 'm.room_id').$asScalar().as('last_seq'),
+    ])
     .where('m.user_id', '=', userId),
 );
 const takeSeq = prepared((db, id: string) =>
@@ -173,7 +176,11 @@ export class SqlRoomRepository extends SqlRepository implements RoomRepository {
       const at = new Date(after.at).toISOString();
       q = q.where((eb) => eb.or([eb(activity, '<', at), eb.and([eb(activity, '=', at), eb('rooms.id', '<', after.id)])]));
     }
-    const rows = await q.orderBy(activity, 'desc').orderBy('rooms.id', 'desc').limit(page.limit + 1).execute();
+    const rows = await q
+      .orderBy(activity, 'desc')
+      .orderBy('rooms.id', 'desc')
+      .limit(page.limit + 1)
+      .execute();
     const items = rows.slice(0, page.limit).map((r) => ({
       room: toRoom(r as unknown as Selectable<RoomsTable>),
       membership: toMembership(unprefix<Selectable<MembershipsTable>>(r, 'm_')),
@@ -192,8 +199,13 @@ export class SqlRoomRepository extends SqlRepository implements RoomRepository {
     if (filter.q) q = q.where(sql<boolean>`name_lower like ${`%${escapeLike(filter.q.toLowerCase())}%`} escape '\\'`);
     if (filter.category) q = q.where(sql<boolean>`categories like ${`%${escapeLike(JSON.stringify(filter.category))}%`} escape '\\'`);
     if (filter.featured !== undefined) q = q.where('featured', '=', filter.featured ? 1 : 0);
-    if (after) q = q.where((eb) => eb.or([eb('name_lower', '>', after[0]), eb.and([eb('name_lower', '=', after[0]), eb('id', '>', after[1])])]));
-    const rows = await q.orderBy('name_lower').orderBy('id').limit(filter.limit + 1).execute();
+    if (after)
+      q = q.where((eb) => eb.or([eb('name_lower', '>', after[0]), eb.and([eb('name_lower', '=', after[0]), eb('id', '>', after[1])])]));
+    const rows = await q
+      .orderBy('name_lower')
+      .orderBy('id')
+      .limit(filter.limit + 1)
+      .execute();
     const page = rows.slice(0, filter.limit);
     const last = page.at(-1);
     return { items: page.map(toRoom), next_cursor: rows.length > filter.limit && last ? encodeKey([last.name_lower, last.id]) : null };

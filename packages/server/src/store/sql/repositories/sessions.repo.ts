@@ -12,7 +12,14 @@ export class SqlSessionRepository extends SqlRepository implements SessionReposi
   }
 
   async listForUser(userId: string, now: string): Promise<SessionRow[]> {
-    return this.db.selectFrom('sessions').selectAll().where('user_id', '=', userId).where('expires_at', '>', now).orderBy('last_used_at', 'desc').orderBy('id', 'desc').execute();
+    return this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('expires_at', '>', now)
+      .orderBy('last_used_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
   }
 
   async delete(userId: string, id: string): Promise<boolean> {
@@ -32,7 +39,13 @@ export class SqlSessionRepository extends SqlRepository implements SessionReposi
 
   async touch(uses: { id: string; lastUsedAt: string }[]): Promise<void> {
     // Only ever forward: a late batch must not move a session's last use back.
-    for (const u of uses) await this.db.updateTable('sessions').set({ last_used_at: u.lastUsedAt }).where('id', '=', u.id).where('last_used_at', '<', u.lastUsedAt).execute();
+    for (const u of uses)
+      await this.db
+        .updateTable('sessions')
+        .set({ last_used_at: u.lastUsedAt })
+        .where('id', '=', u.id)
+        .where('last_used_at', '<', u.lastUsedAt)
+        .execute();
   }
 
   async deleteExpired(now: string): Promise<number> {
@@ -46,16 +59,29 @@ export class SqlSigningKeyRepository extends SqlRepository implements SigningKey
   }
 
   async add(key: SigningKeyRow): Promise<void> {
-    await this.db.insertInto('signing_keys').values(key).onConflict((oc) => oc.column('id').doNothing()).execute();
+    await this.db
+      .insertInto('signing_keys')
+      .values(key)
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
   }
 
   async retireAllBut(keep: string, at: string): Promise<number> {
-    const r = await this.db.updateTable('signing_keys').set({ retired_at: at }).where('id', '!=', keep).where('retired_at', 'is', null).executeTakeFirst();
+    const r = await this.db
+      .updateTable('signing_keys')
+      .set({ retired_at: at })
+      .where('id', '!=', keep)
+      .where('retired_at', 'is', null)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows);
   }
 
   async deleteRetiredBefore(before: string): Promise<number> {
-    const r = await this.db.deleteFrom('signing_keys').where('retired_at', 'is not', null).where('retired_at', '<', before).executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('signing_keys')
+      .where('retired_at', 'is not', null)
+      .where('retired_at', '<', before)
+      .executeTakeFirst();
     return Number(r.numDeletedRows);
   }
 }

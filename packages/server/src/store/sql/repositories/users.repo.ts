@@ -33,7 +33,8 @@ export class SqlUserRepository extends SqlRepository implements UserRepository {
 
   async insert(user: NewUser): Promise<UserRow> {
     // The lock below lasts as long as the transaction: outside one, make one.
-    if (this.dialect.name === 'postgres' && !this.db.isTransaction) return this.db.transaction().execute((trx) => new SqlUserRepository(trx, this.dialect).insert(user));
+    if (this.dialect.name === 'postgres' && !this.db.isTransaction)
+      return this.db.transaction().execute((trx) => new SqlUserRepository(trx, this.dialect).insert(user));
     try {
       // The first account becomes a server admin: decided in the same statement as the insert.
       if (this.dialect.name === 'postgres') await this.serializeFirstAccounts();
@@ -102,13 +103,22 @@ export class SqlUserRepository extends SqlRepository implements UserRepository {
 
   async findByIds(ids: string[]): Promise<UserRow[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.selectFrom('users').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+    const rows = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
     return rows.map(toUser);
   }
 
   async findByUsernames(usernames: string[]): Promise<UserRow[]> {
     if (usernames.length === 0) return [];
-    const rows = await this.db.selectFrom('users').selectAll().where('username', 'in', [...new Set(usernames)]).where('deactivated_at', 'is', null).execute();
+    const rows = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', 'in', [...new Set(usernames)])
+      .where('deactivated_at', 'is', null)
+      .execute();
     return rows.map(toUser);
   }
 
@@ -174,7 +184,10 @@ export class SqlUserRepository extends SqlRepository implements UserRepository {
 
   async purge(id: string, now: string): Promise<void> {
     await this.db.deleteFrom('profile_fields').where('user_id', '=', id).execute();
-    await this.db.deleteFrom('follows').where((eb) => eb.or([eb('follower_id', '=', id), eb('followee_id', '=', id)])).execute();
+    await this.db
+      .deleteFrom('follows')
+      .where((eb) => eb.or([eb('follower_id', '=', id), eb('followee_id', '=', id)]))
+      .execute();
     await this.db.deleteFrom('ws_tickets').where('user_id', '=', id).execute();
     await this.db
       .updateTable('users')
@@ -199,7 +212,12 @@ export class SqlUserRepository extends SqlRepository implements UserRepository {
   }
 
   async getProfile(userId: string): Promise<ProfileFieldRow[]> {
-    const rows = await this.db.selectFrom('profile_fields').select(['field', 'value', 'visibility']).where('user_id', '=', userId).orderBy('field').execute();
+    const rows = await this.db
+      .selectFrom('profile_fields')
+      .select(['field', 'value', 'visibility'])
+      .where('user_id', '=', userId)
+      .orderBy('field')
+      .execute();
     return rows.map((r) => ({
       field: r.field,
       value: r.value === null ? null : (JSON.parse(r.value) as unknown),
@@ -219,7 +237,11 @@ export class SqlUserRepository extends SqlRepository implements UserRepository {
   }
 
   async isMate(ownerId: string, readerId: string): Promise<boolean> {
-    const follows = this.db.selectFrom('follows').select('follower_id as x').where('follower_id', '=', readerId).where('followee_id', '=', ownerId);
+    const follows = this.db
+      .selectFrom('follows')
+      .select('follower_id as x')
+      .where('follower_id', '=', readerId)
+      .where('followee_id', '=', ownerId);
     const shares = this.db
       .selectFrom('memberships as a')
       .innerJoin('memberships as b', 'b.room_id', 'a.room_id')
@@ -231,7 +253,12 @@ export class SqlUserRepository extends SqlRepository implements UserRepository {
   }
 
   async setAdmin(id: string, isAdmin: boolean): Promise<boolean> {
-    const r = await this.db.updateTable('users').set({ is_admin: isAdmin ? 1 : 0 }).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    const r = await this.db
+      .updateTable('users')
+      .set({ is_admin: isAdmin ? 1 : 0 })
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 }

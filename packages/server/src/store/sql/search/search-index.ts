@@ -11,7 +11,10 @@ import { searchDocument } from '../../../domain/search-document.ts';
 export const isSearchable = (m: Pick<MessageRow, 'type' | 'deleted_at'>): boolean => m.type !== 'system' && m.deleted_at === null;
 
 export async function indexMessage(db: Kysely<DB>, messageId: string, content: string): Promise<void> {
-  await db.insertInto('message_search').values({ message_id: messageId, ...searchDocument(content) }).execute();
+  await db
+    .insertInto('message_search')
+    .values({ message_id: messageId, ...searchDocument(content) })
+    .execute();
 }
 
 export async function reindexMessage(db: Kysely<DB>, messageId: string, content: string): Promise<void> {
@@ -37,7 +40,10 @@ export async function indexAllMessages(
   inTransaction: (fn: (trx: Kysely<DB>) => Promise<void>) => Promise<void>,
   onProgress: (done: number, total: number) => void = () => {},
 ): Promise<number> {
-  const { n } = await db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const { n } = await db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   const total = Number(n);
   let done = 0;
   let after: string | undefined;
@@ -59,7 +65,9 @@ export async function indexAllMessages(
           rows.map((r) => r.id),
         )
         .execute();
-      const docs = rows.filter((r) => isSearchable({ type: r.type as MessageRow['type'], deleted_at: r.deleted_at })).map((r) => ({ message_id: r.id, ...searchDocument(r.content) }));
+      const docs = rows
+        .filter((r) => isSearchable({ type: r.type as MessageRow['type'], deleted_at: r.deleted_at }))
+        .map((r) => ({ message_id: r.id, ...searchDocument(r.content) }));
       if (docs.length > 0) await trx.insertInto('message_search').values(docs).execute();
     });
     if (count === 0) break;
@@ -70,7 +78,10 @@ export async function indexAllMessages(
   }
   // Rows whose message no longer exists (a foreign key cascades, but a repair should not rely on it).
   await inTransaction(async (trx) => {
-    await trx.deleteFrom('message_search').where(sql<boolean>`not exists (select 1 from messages where messages.id = message_search.message_id)`).execute();
+    await trx
+      .deleteFrom('message_search')
+      .where(sql<boolean>`not exists (select 1 from messages where messages.id = message_search.message_id)`)
+      .execute();
   });
   return done;
 }

@@ -10,7 +10,8 @@ import type { SearchFragments, SearchSql } from './search-sql.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HAS_WORD_CHARS = /[\p{L}\p{N}]/u;
-const and = (parts: RawBuilder<unknown>[]): RawBuilder<boolean> => (parts.length === 0 ? sql<boolean>`1 = 1` : sql<boolean>`${sql.join(parts, sql` and `)}`);
+const and = (parts: RawBuilder<unknown>[]): RawBuilder<boolean> =>
+  parts.length === 0 ? sql<boolean>`1 = 1` : sql<boolean>`${sql.join(parts, sql` and `)}`;
 const or = (parts: RawBuilder<unknown>[]): RawBuilder<boolean> => sql<boolean>`(${sql.join(parts, sql` or `)})`;
 
 /**
@@ -30,7 +31,9 @@ function roomScope(userId: string, q: SearchQuery, roomId: string | undefined): 
   if (roomId !== undefined) conds.push(sql`mb.room_id = ${roomId}`);
   if (q.in.length > 0) {
     // An id is compared as an id only when it looks like one (PostgreSQL refuses a malformed uuid).
-    const named = q.in.map((v) => (UUID.test(v) ? sql`(r.id = ${v.toLowerCase()} or r.name_lower = ${v.toLowerCase()})` : sql`r.name_lower = ${v.toLowerCase()}`));
+    const named = q.in.map((v) =>
+      UUID.test(v) ? sql`(r.id = ${v.toLowerCase()} or r.name_lower = ${v.toLowerCase()})` : sql`r.name_lower = ${v.toLowerCase()}`,
+    );
     conds.push(sql`mb.room_id in (select r.id from rooms r where ${or(named)})`);
   }
   return sql`select mb.room_id from memberships mb where ${and(conds)}`;
@@ -73,7 +76,8 @@ function relevance(f: SearchFragments, q: SearchQuery): RawBuilder<number> {
     const t = searchWordTokens(w);
     return sql`(case when ${f.contains(words, ` ${t} `)} then 3 when ${f.contains(words, ` ${t}`)} then 2 else 1 end)`;
   });
-  if (q.words.length >= 2) parts.push(sql`(case when ${f.contains(sql.ref('s.body'), q.words.map(searchBody).join(' '))} then 4 else 0 end)`);
+  if (q.words.length >= 2)
+    parts.push(sql`(case when ${f.contains(sql.ref('s.body'), q.words.map(searchBody).join(' '))} then 4 else 0 end)`);
   return parts.length === 0 ? sql<number>`0` : sql<number>`(${sql.join(parts, sql` + `)})`;
 }
 
@@ -83,14 +87,21 @@ function decodeCursor(cursor: string | undefined): { score: number; at: string; 
   const key = decodeKey(cursor, ['text', 'time', 'uuid'] as const);
   if (!key) return undefined;
   const [score, at, id] = key;
-  if (!/^\d{1,6}$/.test(score) || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(at)) throw new DomainError('invalid_cursor', 'The cursor is not valid: pass a next_cursor as given.');
+  if (!/^\d{1,6}$/.test(score) || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(at))
+    throw new DomainError('invalid_cursor', 'The cursor is not valid: pass a next_cursor as given.');
   return { score: Number(score), at, id };
 }
 
 type HitRow = Selectable<MessagesTable> & { score: number | string; total: number | string };
 
 /** Compiles the query for the dialect and runs it under the time budget (see MessageRepository.search). */
-export async function searchMessages(db: Kysely<DB>, search: SearchSql, userId: string, q: SearchQuery, opts: MessageSearchOptions): Promise<MessageSearchPage> {
+export async function searchMessages(
+  db: Kysely<DB>,
+  search: SearchSql,
+  userId: string,
+  q: SearchQuery,
+  opts: MessageSearchOptions,
+): Promise<MessageSearchPage> {
   const after = decodeCursor(opts.cursor);
   const deadlineMs = Date.now() + opts.budgetMs;
   const scope = roomScope(userId, q, opts.roomId);
@@ -109,7 +120,9 @@ export async function searchMessages(db: Kysely<DB>, search: SearchSql, userId: 
     ...[...q.excludeWords, ...q.excludePhrases].map((x) => sql`not ${f.contains(sql.ref('s.body'), searchBody(x))}`),
   ];
   const score = opts.sort === 'relevance' && !q.filterOnly ? relevance(f, q) : sql<number>`0`;
-  const position = after ? sql`where h.score < ${after.score} or (h.score = ${after.score} and (h.created_at < ${after.at} or (h.created_at = ${after.at} and h.id < ${after.id})))` : sql``;
+  const position = after
+    ? sql`where h.score < ${after.score} or (h.score = ${after.score} and (h.created_at < ${after.at} or (h.created_at = ${after.at} and h.id < ${after.id})))`
+    : sql``;
   const query = sql<HitRow>`
     select h.* from (
       select m.*, ${score} as score, count(*) over () as total

@@ -18,7 +18,8 @@ export function adminRoutes(app: HttpApp, s: Pick<Services, 'accounts' | 'audit'
       ...common,
       schema: {
         ...admin,
-        description: 'Server admins: deactivate an account (hidden, every session and socket ended, purged after DEACTIVATION_DAYS unless its owner logs in again). 204 also when it already was.',
+        description:
+          'Server admins: deactivate an account (hidden, every session and socket ended, purged after DEACTIVATION_DAYS unless its owner logs in again). 204 also when it already was.',
         params: IdParams,
         body: DeactivateUserBody,
       },
@@ -31,7 +32,15 @@ export function adminRoutes(app: HttpApp, s: Pick<Services, 'accounts' | 'audit'
 
   app.get(
     '/admin/audit',
-    { ...common, schema: { ...admin, description: 'Server admins: the moderation audit log, newest first, filtered by room, actor or action.', querystring: AuditQuery, response: { 200: AuditPage } } },
+    {
+      ...common,
+      schema: {
+        ...admin,
+        description: 'Server admins: the moderation audit log, newest first, filtered by room, actor or action.',
+        querystring: AuditQuery,
+        response: { 200: AuditPage },
+      },
+    },
     async (req) => {
       const q = req.query;
       return s.audit.list(actorOf(req), { roomId: q.room_id, actorId: q.actor_id, action: q.action }, { limit: q.limit, cursor: q.cursor });

@@ -34,7 +34,10 @@ export async function attachmentRoutes(app: HttpApp, attachments: AttachmentsSer
   const security = BEARER;
 
   await app.register(async (scope) => {
-    await scope.register(multipart, { throwFileSizeLimit: false, limits: { files: 1, fields: 10, parts: 11, fieldSize: 1024, headerPairs: 100 } });
+    await scope.register(multipart, {
+      throwFileSizeLimit: false,
+      limits: { files: 1, fields: 10, parts: 11, fieldSize: 1024, headerPairs: 100 },
+    });
     scope.post(
       '/attachments/upload',
       {
@@ -48,12 +51,15 @@ export async function attachmentRoutes(app: HttpApp, attachments: AttachmentsSer
         },
       },
       async (req, reply) => {
-        if (!req.isMultipart()) throw new DomainError('unsupported_media_type', 'Send the file as multipart/form-data, in a part named "file".');
+        if (!req.isMultipart())
+          throw new DomainError('unsupported_media_type', 'Send the file as multipart/form-data, in a part named "file".');
         // One byte past the limit is enough to refuse: busboy reads (and drops) the rest of the body so the client hears the answer.
         const file = await req.file({ limits: { fileSize: attachments.maxBytes + 1 } }).catch(multipartError);
         if (!file || file.fieldname !== 'file') {
           file?.file.resume();
-          throw new DomainError('validation_failed', 'Send the file in a multipart part named "file".', { details: [{ field: 'body.file', message: 'is required' }] });
+          throw new DomainError('validation_failed', 'Send the file in a multipart part named "file".', {
+            details: [{ field: 'body.file', message: 'is required' }],
+          });
         }
         const attachment = await attachments.upload(actorOf(req), { stream: file.file, filename: file.filename });
         return reply.code(201).send({ attachment });
@@ -63,7 +69,16 @@ export async function attachmentRoutes(app: HttpApp, attachments: AttachmentsSer
 
   app.get(
     '/attachments/:id/info',
-    { onRequest: auth, schema: { tags, security, description: 'The attachment view (its URLs signed for you).', params: IdParams, response: { 200: z.object({ attachment: AttachmentView }) } } },
+    {
+      onRequest: auth,
+      schema: {
+        tags,
+        security,
+        description: 'The attachment view (its URLs signed for you).',
+        params: IdParams,
+        response: { 200: z.object({ attachment: AttachmentView }) },
+      },
+    },
     async (req) => ({ attachment: await attachments.get(actorOf(req), req.params.id) }),
   );
 
@@ -82,16 +97,33 @@ export async function attachmentRoutes(app: HttpApp, attachments: AttachmentsSer
   };
   const description = (what: string) =>
     `${what}, for a bearer token or a signed URL (?sub&exp&sig, from an attachment view). Only readers of the room it was posted in, or its uploader while it is unposted (404 otherwise). Range requests (206/416), ETag / If-None-Match (304).`;
-  app.get('/attachments/:id', { onRequest: tokenOrSignature, schema: { tags, security, description: description('The bytes of the file'), params: IdParams, querystring: SignedQuery } }, async (req, reply) =>
-    download('original', req.params.id, req.query, req, reply),
+  app.get(
+    '/attachments/:id',
+    {
+      onRequest: tokenOrSignature,
+      schema: { tags, security, description: description('The bytes of the file'), params: IdParams, querystring: SignedQuery },
+    },
+    async (req, reply) => download('original', req.params.id, req.query, req, reply),
   );
   app.get(
     '/attachments/:id/avatar',
-    { schema: { tags, description: "A user's avatar uploaded as an attachment (avatar_url points here): served without a token while it is an active account's avatar.", params: IdParams } },
+    {
+      schema: {
+        tags,
+        description:
+          "A user's avatar uploaded as an attachment (avatar_url points here): served without a token while it is an active account's avatar.",
+        params: IdParams,
+      },
+    },
     async (req, reply) => sendDownload(req, reply, await attachments.avatar(req.params.id)),
   );
-  app.get('/attachments/:id/thumbnail', { onRequest: tokenOrSignature, schema: { tags, security, description: description('The WebP thumbnail of an image'), params: IdParams, querystring: SignedQuery } }, async (req, reply) =>
-    download('thumbnail', req.params.id, req.query, req, reply),
+  app.get(
+    '/attachments/:id/thumbnail',
+    {
+      onRequest: tokenOrSignature,
+      schema: { tags, security, description: description('The WebP thumbnail of an image'), params: IdParams, querystring: SignedQuery },
+    },
+    async (req, reply) => download('thumbnail', req.params.id, req.query, req, reply),
   );
 }
 
@@ -130,10 +162,13 @@ export function parseRange(header: string | undefined): ByteRange | null {
 }
 
 /** 416 answers say the file's size in Content-Range. */
-const rangeError = (reply: FastifyReply) => (err: unknown): never => {
-  if (err instanceof DomainError && err.code === 'range_not_satisfiable') reply.header('content-range', `bytes */${(err.details as { size: number }).size}`);
-  throw err;
-};
+const rangeError =
+  (reply: FastifyReply) =>
+  (err: unknown): never => {
+    if (err instanceof DomainError && err.code === 'range_not_satisfiable')
+      reply.header('content-range', `bytes */${(err.details as { size: number }).size}`);
+    throw err;
+  };
 
 function etagMatches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
@@ -152,7 +187,9 @@ function dispositionFilename(name: string): string {
 /** The multipart plugin's refusals, in the API's terms. */
 function multipartError(err: unknown): never {
   const code = (err as { code?: string }).code;
-  if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') throw new DomainError('unsupported_media_type', 'Send the file as multipart/form-data.');
-  if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') throw new DomainError('validation_failed', 'Send one file per upload.');
+  if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE')
+    throw new DomainError('unsupported_media_type', 'Send the file as multipart/form-data.');
+  if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT')
+    throw new DomainError('validation_failed', 'Send one file per upload.');
   throw err;
 }

@@ -1,4 +1,15 @@
-import { AccountChoice, AuthResult, CLIENT_NAME_HEADER, ErrorResponse, IdParams, LoginBody, MeView, SessionList, SignupBody, WsTicket } from '@rooms/protocol';
+import {
+  AccountChoice,
+  AuthResult,
+  CLIENT_NAME_HEADER,
+  ErrorResponse,
+  IdParams,
+  LoginBody,
+  MeView,
+  SessionList,
+  SignupBody,
+  WsTicket,
+} from '@rooms/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { AccountsService, ClientInfo } from '../../../services/accounts/accounts.service.ts';
 import { actorOf, requireAuth } from '../auth.ts';
@@ -48,18 +59,35 @@ export function authRoutes(app: HttpApp, accounts: AccountsService): void {
     },
   );
 
-  app.get('/auth/me', { onRequest: auth, schema: { tags, security: BEARER, response: { 200: MeView } } }, async (req) => accounts.me(actorOf(req)));
+  app.get('/auth/me', { onRequest: auth, schema: { tags, security: BEARER, response: { 200: MeView } } }, async (req) =>
+    accounts.me(actorOf(req)),
+  );
 
   app.post(
     '/auth/logout-all',
-    { onRequest: auth, schema: { tags, security: BEARER, description: 'Signs out every other session; the caller gets a fresh token.', response: { 200: AuthResult } } },
+    {
+      onRequest: auth,
+      schema: {
+        tags,
+        security: BEARER,
+        description: 'Signs out every other session; the caller gets a fresh token.',
+        response: { 200: AuthResult },
+      },
+    },
     async (req) => accounts.logoutAll(actorOf(req)),
   );
 
   // Sessions (issue 19): end this one, list mine, end another.
   app.post(
     '/auth/logout',
-    { onRequest: auth, schema: { tags, security: BEARER, description: "Ends this token's session on the server: the token stops working and the session's WebSockets close, on every node." } },
+    {
+      onRequest: auth,
+      schema: {
+        tags,
+        security: BEARER,
+        description: "Ends this token's session on the server: the token stops working and the session's WebSockets close, on every node.",
+      },
+    },
     async (req, reply) => {
       await accounts.logout(actorOf(req));
       return reply.code(204).send();
@@ -68,13 +96,31 @@ export function authRoutes(app: HttpApp, accounts: AccountsService): void {
 
   app.get(
     '/auth/sessions',
-    { onRequest: auth, schema: { tags, security: BEARER, description: 'My sessions (one per login, until it expires or is ended), the most recently used first; `current` is this token\'s. Last use is recorded to the minute.', response: { 200: SessionList } } },
+    {
+      onRequest: auth,
+      schema: {
+        tags,
+        security: BEARER,
+        description:
+          "My sessions (one per login, until it expires or is ended), the most recently used first; `current` is this token's. Last use is recorded to the minute.",
+        response: { 200: SessionList },
+      },
+    },
     async (req) => ({ sessions: await accounts.listSessions(actorOf(req)) }),
   );
 
   app.delete(
     '/auth/sessions/:id',
-    { onRequest: auth, schema: { tags, security: BEARER, description: 'Ends one of my sessions (any, this one included): its token stops working and its WebSockets close at once, on every node.', params: IdParams } },
+    {
+      onRequest: auth,
+      schema: {
+        tags,
+        security: BEARER,
+        description:
+          'Ends one of my sessions (any, this one included): its token stops working and its WebSockets close at once, on every node.',
+        params: IdParams,
+      },
+    },
     async (req, reply) => {
       await accounts.revokeSession(actorOf(req), req.params.id);
       return reply.code(204).send();
@@ -83,7 +129,10 @@ export function authRoutes(app: HttpApp, accounts: AccountsService): void {
 
   app.post(
     '/auth/ws-ticket',
-    { onRequest: auth, schema: { tags, security: BEARER, description: 'A one-time ticket (30 s) for the WebSocket handshake.', response: { 201: WsTicket } } },
+    {
+      onRequest: auth,
+      schema: { tags, security: BEARER, description: 'A one-time ticket (30 s) for the WebSocket handshake.', response: { 201: WsTicket } },
+    },
     async (req, reply) => reply.code(201).send(await accounts.createWsTicket(actorOf(req))),
   );
 }

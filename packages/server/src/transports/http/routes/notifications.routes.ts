@@ -9,11 +9,15 @@ export function notificationRoutes(app: HttpApp, notifications: NotificationsSer
   const tags = ['notifications'];
   const security = BEARER;
 
-  app.get('/notifications', { ...common, schema: { tags, security, querystring: NotificationListQuery, response: { 200: NotificationPage } } }, async (req) =>
-    notifications.list(actorOf(req), req.query),
+  app.get(
+    '/notifications',
+    { ...common, schema: { tags, security, querystring: NotificationListQuery, response: { 200: NotificationPage } } },
+    async (req) => notifications.list(actorOf(req), req.query),
   );
 
-  app.patch('/notifications/read-all', { ...common, schema: { tags, security, response: { 200: MarkedCount } } }, async (req) => notifications.markAllRead(actorOf(req)));
+  app.patch('/notifications/read-all', { ...common, schema: { tags, security, response: { 200: MarkedCount } } }, async (req) =>
+    notifications.markAllRead(actorOf(req)),
+  );
 
   app.patch('/notifications/:id/read', { ...common, schema: { tags, security, params: IdParams } }, async (req, reply) => {
     await notifications.markRead(actorOf(req), req.params.id);

@@ -18,7 +18,8 @@ export function presenceRoutes(app: HttpApp, presence: PresenceService, broadcas
       schema: {
         tags,
         security,
-        description: 'state=online: users connected now; state=connected&minutes=N: users whose latest connection opened in the last N minutes; state=active&minutes=N: users active in the last N minutes.',
+        description:
+          'state=online: users connected now; state=connected&minutes=N: users whose latest connection opened in the last N minutes; state=active&minutes=N: users active in the last N minutes.',
         querystring: PresenceQuery,
         response: { 200: PresenceList },
       },
@@ -28,7 +29,16 @@ export function presenceRoutes(app: HttpApp, presence: PresenceService, broadcas
 
   app.post(
     '/broadcasts',
-    { ...common, schema: { tags, security, description: 'Server admins: an announcement every online user receives as a `broadcast` event (not stored).', body: BroadcastBody, response: { 200: BroadcastResult } } },
+    {
+      ...common,
+      schema: {
+        tags,
+        security,
+        description: 'Server admins: an announcement every online user receives as a `broadcast` event (not stored).',
+        body: BroadcastBody,
+        response: { 200: BroadcastResult },
+      },
+    },
     async (req) => broadcasts.send(actorOf(req), req.body.content),
   );
 }

@@ -1,4 +1,17 @@
-import { UserRefBody, CreateRoomBody, IdParams, MyRoomsQuery, NotificationLevelBody, PublicRoomsQuery, RoomFlagsBody, RoomList, RoomPreview, RoomPreviewPage, RoomView, UpdateRoomBody } from '@rooms/protocol';
+import {
+  UserRefBody,
+  CreateRoomBody,
+  IdParams,
+  MyRoomsQuery,
+  NotificationLevelBody,
+  PublicRoomsQuery,
+  RoomFlagsBody,
+  RoomList,
+  RoomPreview,
+  RoomPreviewPage,
+  RoomView,
+  UpdateRoomBody,
+} from '@rooms/protocol';
 import { z } from 'zod';
 import type { AccountsService } from '../../../services/accounts/accounts.service.ts';
 import type { RoomsService } from '../../../services/rooms/rooms.service.ts';
@@ -18,7 +31,8 @@ export function roomRoutes(app: HttpApp, rooms: RoomsService, accounts: Accounts
       schema: {
         tags,
         security,
-        description: 'My rooms, most recent activity first, with unread counts; a page at a time (follow next_cursor). A room created or written to while you page moves to the front: it never comes twice.',
+        description:
+          'My rooms, most recent activity first, with unread counts; a page at a time (follow next_cursor). A room created or written to while you page moves to the front: it never comes twice.',
         querystring: MyRoomsQuery,
         response: { 200: RoomList },
       },
@@ -26,8 +40,19 @@ export function roomRoutes(app: HttpApp, rooms: RoomsService, accounts: Accounts
     async (req) => rooms.listMine(actorOf(req), req.query),
   );
 
-  app.get('/rooms/public', { ...common, schema: { tags, security, description: 'Discover public rooms by name and category.', querystring: PublicRoomsQuery, response: { 200: RoomPreviewPage } } }, async (req) =>
-    rooms.listPublic(actorOf(req), req.query),
+  app.get(
+    '/rooms/public',
+    {
+      ...common,
+      schema: {
+        tags,
+        security,
+        description: 'Discover public rooms by name and category.',
+        querystring: PublicRoomsQuery,
+        response: { 200: RoomPreviewPage },
+      },
+    },
+    async (req) => rooms.listPublic(actorOf(req), req.query),
   );
 
   app.post('/rooms', { ...common, schema: { tags, security, body: CreateRoomBody, response: { 201: RoomView } } }, async (req, reply) =>
@@ -36,38 +61,102 @@ export function roomRoutes(app: HttpApp, rooms: RoomsService, accounts: Accounts
 
   app.get(
     '/rooms/:id',
-    { ...common, schema: { tags, security, description: 'Members see the room; others see a public room’s discovery fields; private rooms are 404 to outsiders.', params: IdParams, response: { 200: z.union([RoomView, RoomPreview]) } } },
+    {
+      ...common,
+      schema: {
+        tags,
+        security,
+        description: 'Members see the room; others see a public room’s discovery fields; private rooms are 404 to outsiders.',
+        params: IdParams,
+        response: { 200: z.union([RoomView, RoomPreview]) },
+      },
+    },
     async (req) => rooms.get(actorOf(req), req.params.id),
   );
 
-  app.put('/rooms/:id', { ...common, schema: { tags, security, description: 'Room admins edit settings.', params: IdParams, body: UpdateRoomBody, response: { 200: RoomView } } }, async (req) =>
-    rooms.update(actorOf(req), req.params.id, req.body),
+  app.put(
+    '/rooms/:id',
+    {
+      ...common,
+      schema: {
+        tags,
+        security,
+        description: 'Room admins edit settings.',
+        params: IdParams,
+        body: UpdateRoomBody,
+        response: { 200: RoomView },
+      },
+    },
+    async (req) => rooms.update(actorOf(req), req.params.id, req.body),
   );
 
-  app.delete('/rooms/:id', { ...common, schema: { tags, security, description: 'The owner deletes the room.', params: IdParams } }, async (req, reply) => {
-    await rooms.delete(actorOf(req), req.params.id);
-    return reply.code(204).send();
-  });
-
-  app.put('/rooms/:id/flags', { ...common, schema: { tags, security, description: 'Server admins: featured (promoted) and archived (read-only).', params: IdParams, body: RoomFlagsBody, response: { 200: RoomPreview } } }, async (req) =>
-    rooms.setFlags(actorOf(req), req.params.id, req.body),
+  app.delete(
+    '/rooms/:id',
+    { ...common, schema: { tags, security, description: 'The owner deletes the room.', params: IdParams } },
+    async (req, reply) => {
+      await rooms.delete(actorOf(req), req.params.id);
+      return reply.code(204).send();
+    },
   );
 
-  app.post('/rooms/:id/join', { ...common, schema: { tags, security, params: IdParams, response: { 200: RoomView } } }, async (req) => rooms.join(actorOf(req), req.params.id));
+  app.put(
+    '/rooms/:id/flags',
+    {
+      ...common,
+      schema: {
+        tags,
+        security,
+        description: 'Server admins: featured (promoted) and archived (read-only).',
+        params: IdParams,
+        body: RoomFlagsBody,
+        response: { 200: RoomPreview },
+      },
+    },
+    async (req) => rooms.setFlags(actorOf(req), req.params.id, req.body),
+  );
 
-  app.post('/rooms/:id/leave', { ...common, schema: { tags, security, description: 'An owner transfers ownership first, unless they are the last member (the room is then deleted).', params: IdParams } }, async (req, reply) => {
-    await rooms.leave(actorOf(req), req.params.id);
-    return reply.code(204).send();
-  });
+  app.post('/rooms/:id/join', { ...common, schema: { tags, security, params: IdParams, response: { 200: RoomView } } }, async (req) =>
+    rooms.join(actorOf(req), req.params.id),
+  );
 
-  app.put('/rooms/:id/notifications', { ...common, schema: { tags, security, params: IdParams, body: NotificationLevelBody } }, async (req, reply) => {
-    await rooms.setNotificationLevel(actorOf(req), req.params.id, req.body.level);
-    return reply.code(204).send();
-  });
+  app.post(
+    '/rooms/:id/leave',
+    {
+      ...common,
+      schema: {
+        tags,
+        security,
+        description: 'An owner transfers ownership first, unless they are the last member (the room is then deleted).',
+        params: IdParams,
+      },
+    },
+    async (req, reply) => {
+      await rooms.leave(actorOf(req), req.params.id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.put(
+    '/rooms/:id/notifications',
+    { ...common, schema: { tags, security, params: IdParams, body: NotificationLevelBody } },
+    async (req, reply) => {
+      await rooms.setNotificationLevel(actorOf(req), req.params.id, req.body.level);
+      return reply.code(204).send();
+    },
+  );
 
   app.post(
     '/direct/:userId',
-    { ...common, schema: { tags, security, description: 'Opens (201) or returns (200) the one direct room with this user.', params: z.strictObject({ userId: z.uuid() }), response: { 200: RoomView, 201: RoomView } } },
+    {
+      ...common,
+      schema: {
+        tags,
+        security,
+        description: 'Opens (201) or returns (200) the one direct room with this user.',
+        params: z.strictObject({ userId: z.uuid() }),
+        response: { 200: RoomView, 201: RoomView },
+      },
+    },
     async (req, reply) => {
       const { room, created } = await rooms.openDirect(actorOf(req), req.params.userId);
       return reply.code(created ? 201 : 200).send(room);
@@ -76,7 +165,17 @@ export function roomRoutes(app: HttpApp, rooms: RoomsService, accounts: Accounts
 
   app.post(
     '/direct',
-    { ...common, schema: { tags, security, summary: 'Open a direct room by username or id', description: 'Opens (201) or returns (200) the one direct room with the user named by user_id or username (exactly one).', body: UserRefBody, response: { 200: RoomView, 201: RoomView } } },
+    {
+      ...common,
+      schema: {
+        tags,
+        security,
+        summary: 'Open a direct room by username or id',
+        description: 'Opens (201) or returns (200) the one direct room with the user named by user_id or username (exactly one).',
+        body: UserRefBody,
+        response: { 200: RoomView, 201: RoomView },
+      },
+    },
     async (req, reply) => {
       const { room, created } = await rooms.openDirect(actorOf(req), await users.resolve(req.body));
       return reply.code(created ? 201 : 200).send(room);

@@ -14,7 +14,12 @@ const DESCRIPTION = [
 ].join(' ');
 
 export function searchRoutes(app: HttpApp, search: SearchService, accounts: AccountsService): void {
-  app.get('/search', { onRequest: requireAuth(accounts), schema: { tags: ['search'], security: BEARER, description: DESCRIPTION, querystring: SearchParams, response: { 200: SearchPage } } }, async (req) =>
-    search.search(actorOf(req), req.query),
+  app.get(
+    '/search',
+    {
+      onRequest: requireAuth(accounts),
+      schema: { tags: ['search'], security: BEARER, description: DESCRIPTION, querystring: SearchParams, response: { 200: SearchPage } },
+    },
+    async (req) => search.search(actorOf(req), req.query),
   );
 }
