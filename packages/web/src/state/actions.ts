@@ -126,6 +126,12 @@ function connectLive(userId: string): void {
     // message in a room we do not know (its room_unhidden missed while reconnecting, replayed by the resume) does the same.
     if (ev.type === 'room_unhidden') fetchUnknownRoom(ev.data.room_id);
     if (ev.type === 'message_created') fetchUnknownRoom(ev.data.message.room_id);
+    if (ev.type === 'ready') {
+      for (const r of ev.data.rooms) {
+        readySeqs.set(r.room_id, r.last_seq);
+        void catchUp(r.room_id).catch(() => {});
+      }
+    }
     if (ev.type === 'notification') {
       const route = parse(currentPath());
       const n = ev.data as Notification;
@@ -288,6 +294,33 @@ const usersOf = (s: State, items: Message[]): State['users'] => {
 /** Thread replies are shown in their thread, not in the room's timeline. */
 const roots = (items: Message[]) => items.filter((m) => !m.parent_id).map((m) => m.id);
 
+/**
+ * Each room's last seq when the live connection started (its `ready`). The connection delivers
+ * what comes after it; a page read before then may end earlier (a message sent between the page
+ * and the connection: a reload's landing room reads its page beside /auth/me), and that stretch
+ * would be in neither: it is fetched here.
+ */
+const readySeqs = new Map<string, number>();
+
+async function catchUp(roomId: string): Promise<void> {
+  const s = store.get();
+  const tl = s.timelines[roomId];
+  const since = readySeqs.get(roomId);
+  if (!tl || !tl.atLatest || since === undefined) return;
+  const newest = tl.ids.length > 0 ? s.messages[tl.ids[tl.ids.length - 1]!] : undefined;
+  if (newest && newest.seq >= since) return;
+  const page = await client.messages.list(roomId, { ...(newest ? { after: newest.id } : {}), limit: PAGE });
+  set((st) => {
+    const cur = st.timelines[roomId];
+    if (!cur) return st;
+    const messages = indexed(st, page.items);
+    const seen = new Set(cur.ids);
+    // Live messages may have arrived meanwhile: the stretch stays in the room's order.
+    const ids = [...cur.ids, ...roots(page.items).filter((id) => !seen.has(id))].sort((a, b) => messages[a]!.seq - messages[b]!.seq);
+    return { ...st, messages, users: usersOf(st, page.items), timelines: { ...st.timelines, [roomId]: { ...cur, ids } } };
+  });
+}
+
 /** The latest page of a room: the timeline becomes that stretch (live messages append to it). */
 export async function loadLatest(roomId: string): Promise<void> {
   showLatest(roomId, await client.messages.list(roomId, { limit: PAGE }));
@@ -312,6 +345,7 @@ function showLatest(roomId: string, page: { items: Message[]; next: string | nul
       },
     },
   }));
+  void catchUp(roomId).catch(() => {});
 }
 
 /** A stretch around one message (a deep link, a notification, a pin). */
