@@ -5,6 +5,7 @@ import type { Actor } from '../../domain/actor.ts';
 import type { EncodedEvent } from '../../realtime/encoded-event.ts';
 import type { LiveSession, LiveSessions, LiveSink } from '../../services/realtime/live-session.ts';
 import { spend, type Bucket, type FrameBudget } from '../ws/frame-budget.ts';
+import { backlog, writeFrame } from '../ws/write-batching.ts';
 import { decode, translate, variantOf, type Recipient } from './outgoing.ts';
 import type { BubbleSockets, Registered } from './sockets.ts';
 
@@ -28,6 +29,8 @@ export interface ConnectionDeps {
 interface Packet {
   text: string;
   frame: Buffer[];
+  /** The frame as one buffer, for a direct write (see send). */
+  wire: Buffer;
 }
 const packets = new WeakMap<EncodedEvent, Map<string, Packet>>();
 
@@ -40,8 +43,18 @@ function encodePacket(out: readonly [string, unknown]): Packet {
     opcode: 1,
     fin: true,
   });
-  return { text, frame };
+  return { text, frame, wire: Buffer.concat(frame) };
 }
+
+/** What a websocket-transport engine.io socket holds: ws's socket, and whether it may write now. */
+interface EngineTransport {
+  name: string;
+  writable: boolean;
+  socket?: ws.WebSocket;
+}
+
+/** Bytes a websocket client may be behind before replays wait for it (as the queue bound for polling). */
+const MAX_BACKLOG_BYTES = 1024 * 1024;
 
 /** Room names this node has seen, for add_message's roomName (events carry the room id only). */
 export const roomNames = new Map<string, string>();
@@ -121,7 +134,20 @@ export class BubbleConnection implements LiveSink, Recipient, Registered, Bucket
       }
     }
     if (packet !== undefined) {
-      if (this.socket.conn.readyState === 'open') this.socket.conn.write(packet.text, { wsPreEncodedFrame: packet.frame } as never);
+      const conn = this.socket.conn as unknown as {
+        readyState: string;
+        writeBuffer: unknown[];
+        transport: EngineTransport;
+        write(text: string, o: object): void;
+      };
+      if (conn.readyState !== 'open') return;
+      const t = conn.transport;
+      // A websocket client with nothing queued in engine.io: the frame goes straight to its socket,
+      // corked with the rest of this turn's frames for it (as /ws writes), one write per socket per
+      // turn instead of one per event. engine.io's queue holds a packet only while an earlier write
+      // of its own is unfinished: then this one waits behind it, in order.
+      if (t.name === 'websocket' && t.writable && conn.writeBuffer.length === 0 && t.socket) writeFrame(t.socket, packet.wire);
+      else conn.write(packet.text, { wsPreEncodedFrame: packet.frame });
       return;
     }
     const ev = decode(event);
@@ -138,7 +164,9 @@ export class BubbleConnection implements LiveSink, Recipient, Registered, Bucket
 
   /** LiveSink: replays wait while the socket's queue is long. */
   hasRoom(): boolean {
-    return !this.closed && (this.socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length < this.d.maxQueuedPackets;
+    const conn = this.socket.conn as unknown as { writeBuffer: unknown[]; transport: EngineTransport };
+    const socket = conn.transport.name === 'websocket' ? conn.transport.socket : undefined;
+    return !this.closed && conn.writeBuffer.length < this.d.maxQueuedPackets && (!socket || backlog(socket) < MAX_BACKLOG_BYTES);
   }
 
   /** LiveSink: the session was revoked (the guest account closed by an admin). */
