@@ -13,10 +13,19 @@ export interface MessageSearchOptions {
   budgetMs: number;
 }
 
+/**
+ * How many matches a search counts exactly; past it, `total` is an estimate (total_exact false).
+ * A count reads every match, and a broad query ("the", a single letter in a busy server) matches
+ * a large share of the searcher's rooms: counting them all cost more than finding the page. A
+ * thousand is more than anyone pages through (50 pages of 20), and a client says "about N" past it.
+ */
+export const SEARCH_TOTAL_EXACT_MAX = 1000;
+
 export interface MessageSearchPage {
   items: MessageRow[];
   next_cursor: string | null;
-  /** Every message that matches (not only this page). */
+  /** How many messages match (not only this page): exact up to SEARCH_TOTAL_EXACT_MAX, then an estimate above it. */
   total: number;
+  /** False when `total` is an estimate (more than SEARCH_TOTAL_EXACT_MAX match). */
   total_exact: boolean;
 }

@@ -5,6 +5,8 @@ import { makeRoom, refused, send, signupMany, type User } from '../helpers/messa
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { backends } from '../helpers/services.ts';
 import { validCorpus } from '../helpers/corpus/valid.ts';
+import { SEARCH_TOTAL_EXACT_MAX } from '../../src/store/search-types.ts';
+import { at, post } from '../../src/store/contract/room-fixtures.ts';
 import { download, upload } from '../helpers/uploads.ts';
 
 for (const backend of backends()) {
@@ -112,6 +114,20 @@ for (const backend of backends()) {
         Array.from({ length: 9 }, (_, i) => `walrus ${8 - i}`),
       );
       refused(await alice.api.get('/search?q=walrus&cursor=garbage'), 400, 'invalid_cursor');
+    });
+
+    it(`answers an estimated total past ${SEARCH_TOTAL_EXACT_MAX} matches with total_exact false, in the documented shape`, async () => {
+      const room = await makeRoom(alice, [bob]);
+      // Stored directly (a thousand sends would hit nothing new), then searched over HTTP.
+      await srv.app.store.transaction(async (tx) => {
+        for (let i = 0; i <= SEARCH_TOTAL_EXACT_MAX + 5; i++) await post(tx, room, bob.id, { content: `narwhal ${i}`, created_at: at(i) });
+      });
+      const page = await search(alice, { q: 'narwhal', room_id: room, limit: '5' });
+      assert.equal(page.total_exact, false);
+      assert.ok(page.total > SEARCH_TOTAL_EXACT_MAX, String(page.total));
+      assert.equal(page.items.length, 5);
+      const narrow = await search(alice, { q: 'narwhal 100', room_id: room, limit: '5' });
+      assert.deepEqual([narrow.total, narrow.total_exact], [7, true], 'narwhal 100, and 1000 to 1005');
     });
 
     it('carries attachments as the messages routes do, with URLs signed for the searcher; has:image / has:file', async () => {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { DomainError } from '../../domain/errors.ts';
 import { parseSearchQuery } from '../../domain/search-query.ts';
 import type { MessageRow, NewMessage, RoomRow } from '../room-types.ts';
-import type { MessageSearchOptions } from '../search-types.ts';
+import { SEARCH_TOTAL_EXACT_MAX, type MessageSearchOptions } from '../search-types.ts';
 import type { Store } from '../store.ts';
 import type { UserRow } from '../types.ts';
 import { anAttachment } from './attachments.contract.ts';
@@ -271,6 +271,41 @@ export function searchContract(store: () => Store): void {
       await assert.rejects(
         search(a, 'page', { cursor: 'not-a-cursor' }),
         (e: unknown) => e instanceof DomainError && e.code === 'invalid_cursor',
+      );
+    });
+
+    it(`counts the total exactly up to ${SEARCH_TOTAL_EXACT_MAX} matches, and past that estimates it, flagged`, async () => {
+      const { a, b, r, tag } = await world();
+      const over = 30;
+      // One transaction: a thousand sends one by one would take seconds on PostgreSQL.
+      await store().transaction(async (tx) => {
+        for (let i = 0; i < SEARCH_TOTAL_EXACT_MAX + over; i++)
+          await post(tx, r.id, b.id, { content: `bulk${tag} ${i < SEARCH_TOTAL_EXACT_MAX ? 'under' : 'over'} ${i}`, created_at: at(i) });
+        for (let i = 0; i < 40; i++) await post(tx, r.id, b.id, { content: `other ${i}`, created_at: at(i) });
+      });
+      const exact = await search(a, `bulk${tag} under`, { limit: 10 });
+      assert.deepEqual([exact.total, exact.total_exact], [SEARCH_TOTAL_EXACT_MAX, true], 'at the bound: exact');
+      const few = await search(a, `bulk${tag} over`, { limit: 10 });
+      assert.deepEqual([few.total, few.total_exact, few.items.length], [over, true, 10], 'past the page: counted');
+      const second = await search(a, `bulk${tag} over`, { limit: 10, cursor: few.next_cursor! });
+      assert.deepEqual([second.total, second.total_exact], [over, true], 'every page counts');
+
+      const all = SEARCH_TOTAL_EXACT_MAX + over;
+      for (const sort of ['relevance', 'recent'] as const) {
+        const broad = await search(a, `bulk${tag}`, { limit: 10, sort });
+        assert.equal(broad.total_exact, false, 'past the bound: an estimate');
+        assert.ok(broad.total > SEARCH_TOTAL_EXACT_MAX, `never below the bound + 1 (${broad.total})`);
+        assert.ok(broad.total >= all * 0.8 && broad.total <= all * 1.25, `close to the ${all} matches: ${broad.total}`);
+        assert.equal(broad.items.length, 10);
+        assert.ok(broad.next_cursor);
+      }
+      const filters = await search(a, `from:${b.username}`, { limit: 5 });
+      assert.equal(filters.total_exact, false, 'a query of filters only too');
+      assert.ok(filters.total > SEARCH_TOTAL_EXACT_MAX && filters.total <= (all + 40) * 1.25, `${filters.total}`);
+      assert.deepEqual(
+        [(await search(a, `bulk${tag} -bulk${tag}`)).total, (await search(b, `bulk${tag} zzz${tag}`)).total],
+        [0, 0],
+        'nothing matches: 0, exact',
       );
     });
 

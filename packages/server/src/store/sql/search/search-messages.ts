@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { DomainError } from '../../../domain/errors.ts';
 import type { SearchQuery } from '../../../domain/search-query.ts';
 import { decodeKey, encodeKey } from '../../cursor.ts';
-import type { MessageSearchOptions, MessageSearchPage } from '../../search-types.ts';
+import { SEARCH_TOTAL_EXACT_MAX, type MessageSearchOptions, type MessageSearchPage } from '../../search-types.ts';
 import { toMessage } from '../repositories/mappers.ts';
 import type { DB, MessagesTable } from '../schema.ts';
 import { searchBody, searchWordTokens } from '../../../domain/search-document.ts';
@@ -92,7 +92,14 @@ function decodeCursor(cursor: string | undefined): { score: number; at: string; 
   return { score: Number(score), at, id };
 }
 
-type HitRow = Selectable<MessagesTable> & { score: number | string; total: number | string };
+type HitRow = Selectable<MessagesTable> & { score: number | string };
+
+/** What every hit must contain, and must not: the query's words, phrases and exclusions. */
+const textTerms = (f: SearchFragments, q: SearchQuery): RawBuilder<unknown>[] => [
+  ...q.words.map((w) => wordMatches(f, w)),
+  ...q.phrases.map((p) => f.bodyContains(searchBody(p))),
+  ...[...q.excludeWords, ...q.excludePhrases].map((x) => sql`not ${f.contains(sql.ref('s.body'), searchBody(x))}`),
+];
 
 /** Compiles the query for the dialect and runs it under the time budget (see MessageRepository.search). */
 export async function searchMessages(
@@ -114,37 +121,99 @@ export async function searchMessages(
       return Number(r.rows[0]?.n ?? 0);
     },
   });
-  const text: RawBuilder<unknown>[] = [
-    ...q.words.map((w) => wordMatches(f, w)),
-    ...q.phrases.map((p) => f.bodyContains(searchBody(p))),
-    ...[...q.excludeWords, ...q.excludePhrases].map((x) => sql`not ${f.contains(sql.ref('s.body'), searchBody(x))}`),
-  ];
+  const matches = sql<boolean>`${f.inTime()}
+        and m.room_id in (${scope})
+        and m.deleted_at is null
+        and ${and([...filters(f, userId, q), ...textTerms(f, q)])}`;
   const score = opts.sort === 'relevance' && !q.filterOnly ? relevance(f, q) : sql<number>`0`;
   const position = after
     ? sql`where h.score < ${after.score} or (h.score = ${after.score} and (h.created_at < ${after.at} or (h.created_at = ${after.at} and h.id < ${after.id})))`
     : sql``;
+  // No count of every match beside the page (a window over all of them): the database keeps only
+  // the best limit + 1 as it sorts, and the total is counted apart, up to its bound (countTotal).
   const query = sql<HitRow>`
     select h.* from (
-      select m.*, ${score} as score, count(*) over () as total
+      select m.*, ${score} as score
       from messages m
       join message_search s on s.message_id = m.id
-      where ${f.inTime()}
-        and m.room_id in (${scope})
-        and m.deleted_at is null
-        and ${and([...filters(f, userId, q), ...text])}
+      where ${matches}
     ) h
     ${position}
     order by h.score desc, h.created_at desc, h.id desc
     limit ${opts.limit + 1}`;
-  const rows = await search.withBudget(db, opts.budgetMs, async (d) => (await query.execute(d)).rows);
-  const page = rows.slice(0, opts.limit);
-  const last = page.at(-1);
-  // Every row carries the count of all matches (the window runs before the cursor's filter).
-  const total = rows.length > 0 ? Number(rows[0]!.total) : 0;
-  return {
-    items: page.map(({ score: _s, total: _t, ...m }) => toMessage(m)),
-    next_cursor: rows.length > opts.limit && last ? encodeCursor(Number(last.score), last.created_at, last.id) : null,
-    total,
-    total_exact: true,
-  };
+  return search.withBudget(db, opts.budgetMs, async (d) => {
+    const rows = (await query.execute(d)).rows;
+    const page = rows.slice(0, opts.limit);
+    const last = page.at(-1);
+    // A first page that holds every match is its own count.
+    const total =
+      !after && rows.length <= opts.limit
+        ? { total: rows.length, total_exact: true }
+        : await countTotal(d, matches, () => estimateTotal(d, f, userId, q, scope));
+    return {
+      items: page.map(({ score: _s, ...m }) => toMessage(m)),
+      next_cursor: rows.length > opts.limit && last ? encodeCursor(Number(last.score), last.created_at, last.id) : null,
+      ...total,
+    };
+  });
+}
+
+/**
+ * The total: counted exactly while there are at most SEARCH_TOTAL_EXACT_MAX matches (a count that
+ * stops at the bound + 1, so a broad query reads no more than that many matches), estimated past it.
+ */
+async function countTotal(
+  db: Kysely<DB>,
+  matches: RawBuilder<boolean>,
+  estimate: () => Promise<number>,
+): Promise<{ total: number; total_exact: boolean }> {
+  const r = await sql<{ n: number | string }>`select count(*) as n from (
+      select 1 as one from messages m
+      join message_search s on s.message_id = m.id
+      where ${matches}
+      limit ${SEARCH_TOTAL_EXACT_MAX + 1}
+    ) c`.execute(db);
+  const n = Number(r.rows[0]?.n ?? 0);
+  if (n <= SEARCH_TOTAL_EXACT_MAX) return { total: n, total_exact: true };
+  // Never below what was counted: past the bound, whatever the sample says.
+  return { total: Math.max(SEARCH_TOTAL_EXACT_MAX + 1, Math.round(await estimate())), total_exact: false };
+}
+
+/** Messages the estimate reads in all (spread over the searcher's rooms), and at least this many per room. */
+const ESTIMATE_SAMPLE = 5000;
+const ESTIMATE_PER_ROOM_MIN = 10;
+
+/**
+ * An estimate of how many messages match, the same on both databases and cheap on both: a
+ * sample of each room's newest messages (seq > last_seq − k, a range of the (room_id, seq)
+ * index: at most ESTIMATE_SAMPLE rows in all, whatever the size of the rooms) is checked row by
+ * row, and each room's share of matches is scaled to the room (last_seq messages):
+ * Σ rooms hits × last_seq ÷ sampled. No index is asked (a common term's doclist is what the
+ * bound avoids reading) and no statistics are needed (SQLite keeps none for FTS5, PostgreSQL's
+ * planner guesses badly at a text match inside a membership subquery). The sample checks the
+ * text by substring only (what finds nearly every match: a stem alone is rare), and is the
+ * rooms' recent past, so a query of old dates (before:) is underestimated: the total then says
+ * the bound + 1, still flagged as an estimate.
+ */
+async function estimateTotal(
+  db: Kysely<DB>,
+  f: SearchFragments,
+  userId: string,
+  q: SearchQuery,
+  scope: RawBuilder<unknown>,
+): Promise<number> {
+  const rooms = await sql<{ n: number | string }>`select count(*) as n from (${scope}) sc`.execute(db);
+  const perRoom = Math.max(ESTIMATE_PER_ROOM_MIN, Math.ceil(ESTIMATE_SAMPLE / Math.max(1, Number(rooms.rows[0]?.n ?? 1))));
+  const perRow: SearchFragments = { ...f, bodyContains: (t) => f.contains(sql.ref('s.body'), t), stemMatch: () => sql<boolean>`1 = 0` };
+  // A message without a search row (a system message) is in the room's seqs, never a match.
+  const hit = and([sql`s.message_id is not null`, sql`m.deleted_at is null`, ...filters(perRow, userId, q), ...textTerms(perRow, q)]);
+  const r = await sql<{ est: number | string | null }>`select sum(x.hits * 1.0 * x.size / x.n) as est from (
+      select max(rs.last_seq) as size, count(*) as n, sum(case when ${hit} then 1 else 0 end) as hits
+      from rooms rs
+      join messages m on m.room_id = rs.id and m.seq > rs.last_seq - ${perRoom}
+      left join message_search s on s.message_id = m.id
+      where rs.id in (${scope}) and ${f.inTime()}
+      group by rs.id
+    ) x`.execute(db);
+  return Number(r.rows[0]?.est ?? 0);
 }
