@@ -5,7 +5,8 @@
  * run also rewrites BENCHMARKS.md. Options:
  *   --quick              under 5 minutes: short steps, fewer rounds, 200k seeded messages
  *   --only S1,S4         run some scenarios
- *   --targets relay,rooms
+ *   --targets relay,rooms   (rooms-noindex: Rooms without search index writes; with rooms too, S1 prints
+ *                        the index's cost: max msgs/s with ÷ without, issue 17's goal ≥ 0.85×)
  *   --grids 10x100,2x500 S1 grids (default: 10×100, 2×500, 100×10; full adds 1000×10, 100×100, 10×1000)
  *   --messages 10000000  S5 seed size
  *   --rooms-db postgres  Rooms on PostgreSQL in S1–S4 (a fresh database at BENCH_DATABASE_URL's server)
@@ -21,6 +22,7 @@ import { perfRunDir, summarizePerfDir } from './lib/perf.ts';
 import { summarizeProfile } from './lib/profile-summary.ts';
 import { coreSplit, loadAvg, machine, pin } from './lib/proc.ts';
 import { markdownTable } from './report/format.ts';
+import { searchIndexCost } from './report/tables.ts';
 import { writeBenchmarksMd, writeResults } from './report/markdown.ts';
 import type { Results } from './report/results.ts';
 import type { Ctx } from './scenarios/context.ts';
@@ -132,6 +134,11 @@ console.log(
     notes: [],
   }),
 );
+// Issue 17: the search index's cost on the send path, when S1 ran Rooms with and without it.
+for (const g of results.s1 ?? []) {
+  const cost = searchIndexCost(g);
+  if (cost) console.log(cost.line);
+}
 if (profileDir) {
   for (const f of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')))
     writeFileSync(join(profileDir, `${f}.txt`), summarizeProfile(join(profileDir, f), 40));

@@ -132,10 +132,15 @@ function keepLines(stream: NodeJS.ReadableStream, re: RegExp, into: string[]): v
   });
 }
 
-/** Starts packages/server/src/main.ts with the given settings (PORT 0 unless set) and waits for its address. */
-export function startServer(env: Record<string, string>, opts: LaunchOptions = {}): Promise<ChildServer> {
+/** The server's own entry (`npm start`). */
+export const ROOMS_MAIN = join(import.meta.dirname, '../../packages/server/src/main.ts');
+/** The same server without search index writes (the rooms-noindex target). */
+export const ROOMS_NOINDEX_MAIN = join(import.meta.dirname, '../rooms-noindex-server.ts');
+
+/** Starts the Rooms server (packages/server/src/main.ts, or another entry) with the given settings (PORT 0 unless set) and waits for its address. */
+export function startServer(env: Record<string, string>, opts: LaunchOptions = {}, script = ROOMS_MAIN): Promise<ChildServer> {
   return launch(
-    join(import.meta.dirname, '../../packages/server/src/main.ts'),
+    script,
     { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', METRICS_TOKEN: BENCH_METRICS_TOKEN, ...BENCH_LIMITS, ...env },
     /"address":"(http:[^"]+)"/,
     opts,

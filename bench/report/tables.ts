@@ -2,12 +2,41 @@
 import type { StepResult } from '../lib/loadgen.ts';
 import { TARGET_LABELS, type TargetName } from '../targets/types.ts';
 import { ms, num, pct, ratio, times, verdict } from './format.ts';
+import type { S1Grid } from '../scenarios/s1-fanout.ts';
 import type { Goal, Results, Table } from './results.ts';
 
 const label = (n: string) => TARGET_LABELS[n as TargetName] ?? n;
 const gridName = (g: { rooms: number; members: number }) => `${g.rooms}×${g.members}`;
 /** The issue's S1 goal per grid: Rooms' max msgs/s as a share of the relay's. */
 const S1_GOAL: Record<string, number> = { '10×100': 0.7, '2×500': 0.7, '100×10': 0.5 };
+
+/** Issue 17: S1 max throughput with the search index ≥ this share of the same server without it (rooms ÷ rooms-noindex). */
+export const SEARCH_INDEX_GOAL = 0.85;
+
+/**
+ * What the search index costs the send path in one S1 grid: Rooms' max msgs/s over that of the
+ * same server without index writes (the rooms-noindex target), both on the same interleaved
+ * ladder; undefined unless both ran.
+ */
+export function searchIndexCost(g: S1Grid): { line: string; goal: Goal } | undefined {
+  if (!('rooms' in g.steps) || !('rooms-noindex' in g.steps)) return undefined;
+  const name = gridName(g.grid);
+  const withIndex = g.best.rooms?.rate;
+  const without = g.best['rooms-noindex']?.rate;
+  const r = ratio(withIndex, without);
+  const v = verdict(r, SEARCH_INDEX_GOAL);
+  const open = ['rooms', 'rooms-noindex'].filter((n) => g.unbounded.includes(n));
+  const bound = open.length ? ` (${open.join(', ')} still passing at the top of the ladder: a bound, not a ratio)` : '';
+  return {
+    line: `S1 ${name} search index cost: max ${num(withIndex)} msg/s with the index, ${num(without)} without: ${times(r)} — goal ≥ ${SEARCH_INDEX_GOAL}×: ${v.text}${bound}`,
+    goal: {
+      scenario: `S1 ${name}`,
+      goal: `max msgs/s with the search index ≥ ${SEARCH_INDEX_GOAL}× without (issue 17)`,
+      measured: times(r),
+      met: v.met,
+    },
+  };
+}
 
 export function s1Tables(r: Results, goals: Goal[]): Table[] {
   return (r.s1 ?? []).map((g) => {
@@ -41,6 +70,8 @@ export function s1Tables(r: Results, goals: Goal[]): Table[] {
     const vsA = verdict(ratio(maxOf('rooms'), maxOf('relay')), S1_GOAL[name] ?? 0.7);
     const vsB = verdict(ratio(maxOf('rooms'), maxOf('socketio')), 1);
     const cpu = verdict(ratio(g.common?.cpuMsPer1k.rooms, g.common?.cpuMsPer1k.relay), 1.4, true);
+    const indexCost = searchIndexCost(g);
+    if (indexCost) goals.push(indexCost.goal);
     if (names.includes('rooms')) {
       if (S1_GOAL[name] !== undefined)
         goals.push({
@@ -81,6 +112,7 @@ export function s1Tables(r: Results, goals: Goal[]): Table[] {
       notes: [
         `Rooms / (a): max ${times(ratio(maxOf('rooms'), maxOf('relay')))} — goal ${S1_GOAL[name] ?? 0.7}×: ${vsA.text}; CPU per 1k deliveries ${times(ratio(g.common?.cpuMsPer1k.rooms, g.common?.cpuMsPer1k.relay))} — goal ≤ 1.4×: ${cpu.text}`,
         `Rooms / (b): max ${times(ratio(maxOf('rooms'), maxOf('socketio')))} — goal ≥ 1×: ${vsB.text}; CPU per 1k deliveries ${times(ratio(g.common?.cpuMsPer1k.rooms, g.common?.cpuMsPer1k.socketio))}`,
+        ...(indexCost ? [indexCost.line] : []),
         ...(g.unbounded.length
           ? [`${g.unbounded.map(label).join(', ')}: still passing at the top of the ladder, so the max shown is a lower bound.`]
           : []),

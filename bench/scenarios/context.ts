@@ -24,13 +24,14 @@ export interface Ctx {
 
 /** Options for starting a target: pinned to the server cores, profiled if asked (Rooms only). */
 export function targetOptions(ctx: Ctx, name: TargetName, port?: number): RoomsOptions {
-  const nodeFlags = ctx.profileDir && (name === 'rooms' || name === 'bubble') ? ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`] : [];
+  const rooms = name === 'rooms' || name === 'rooms-noindex';
+  const nodeFlags = ctx.profileDir && (rooms || name === 'bubble') ? ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`] : [];
   return {
     cores: ctx.cores?.server,
     nodeFlags,
     ...(port ? { port } : {}),
     postgresAdminUrl: ctx.roomsOnPostgres ? ctx.pgAdminUrl : undefined,
-    sqlTimingDir: name === 'rooms' ? ctx.sqlTimingDir : undefined,
+    sqlTimingDir: rooms ? ctx.sqlTimingDir : undefined,
     perfDir: ctx.perfDir,
   };
 }

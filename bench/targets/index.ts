@@ -13,5 +13,6 @@ export function startTarget(name: TargetName, opts: TargetOptions & Omit<RoomsOp
   if (name === 'relay-batched') return startBatchedRelay(opts);
   if (name === 'socketio') return startSocketIo(opts);
   if (name === 'bubble') return startBubble(opts);
+  if (name === 'rooms-noindex') return startRooms({ ...opts, searchIndex: false });
   return startRooms(opts);
 }

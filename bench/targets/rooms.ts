@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StatementTiming } from '../../packages/server/src/observability/statement-timings.ts';
 import { openDb, seedGrid } from '../lib/rooms-fixture.ts';
-import { BENCH_METRICS_TOKEN, freshDatabase, startServer, type ChildServer } from '../lib/server.ts';
+import { BENCH_METRICS_TOKEN, freshDatabase, ROOMS_MAIN, ROOMS_NOINDEX_MAIN, startServer, type ChildServer } from '../lib/server.ts';
 import { markdownTable, num } from '../report/format.ts';
 import { scrapeLoopDelay } from './loop-metrics.ts';
 import type { ClientEvents, Grid, Target, TargetOptions } from './types.ts';
@@ -80,6 +80,8 @@ export interface RoomsOptions extends TargetOptions {
   verbose?: boolean;
   /** Run with SQL_TIMING and write its per-statement totals here when the server stops. */
   sqlTimingDir?: string | undefined;
+  /** false: the same server without search index writes (bench/rooms-noindex-server.ts), the target rooms-noindex. */
+  searchIndex?: boolean;
 }
 
 export async function startRooms(
@@ -103,12 +105,13 @@ export async function startRooms(
     verbose: opts.verbose ?? false,
     ...(opts.sqlTimingDir ? { capture: /"msg":"statement timing"/ } : {}),
   };
-  let server: ChildServer = await startServer({ ...env, PORT: String(opts.port ?? 0) }, launchOpts);
+  const script = opts.searchIndex === false ? ROOMS_NOINDEX_MAIN : ROOMS_MAIN;
+  let server: ChildServer = await startServer({ ...env, PORT: String(opts.port ?? 0) }, launchOpts, script);
   const port = Number(new URL(server.url).port);
   const ws = () => server.url.replace(/^http/, 'ws');
   let prefix = 0;
   return {
-    name: 'rooms',
+    name: opts.searchIndex === false ? 'rooms-noindex' : 'rooms',
     dataDir,
     databaseUrl: database?.url,
     secret,
@@ -134,7 +137,7 @@ export async function startRooms(
     async crashAndRestart(downMs) {
       await server.kill();
       await new Promise((r) => setTimeout(r, downMs));
-      server = await startServer({ ...env, PORT: String(port) }, launchOpts);
+      server = await startServer({ ...env, PORT: String(port) }, launchOpts, script);
       return { readyAt: performance.now() };
     },
     async stop() {

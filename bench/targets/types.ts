@@ -60,7 +60,7 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-export type TargetName = 'relay' | 'relay-batched' | 'socketio' | 'rooms' | 'bubble';
+export type TargetName = 'relay' | 'relay-batched' | 'socketio' | 'rooms' | 'rooms-noindex' | 'bubble';
 
 export interface ConnectOptions {
   /** Sockets opening at once. */
@@ -74,5 +74,6 @@ export const TARGET_LABELS: Record<TargetName, string> = {
   'relay-batched': "(a') relay, per-turn batching",
   socketio: '(b) Socket.IO 4',
   rooms: 'Rooms',
+  'rooms-noindex': 'Rooms without the search index',
   bubble: 'Rooms via the bubble gateway (Socket.IO)',
 };

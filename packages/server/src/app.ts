@@ -26,6 +26,8 @@ const LISTEN_BACKLOG = 4096;
 export interface AppOptions {
   clock?: Clock;
   logger?: Logger;
+  /** false: no search index writes, for bench/rooms-noindex-server.ts only (not a setting: see OpenStoreOptions.searchIndex). */
+  searchIndex?: boolean;
 }
 
 export interface App {
@@ -55,6 +57,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const core = await openCore(config, {
     clock,
     logger,
+    ...(opts.searchIndex === false ? { searchIndex: false } : {}),
     onMigration: (name, i, total, detail) =>
       logger.info({ migration: name }, `migrating ${i}/${total}${detail === undefined ? '' : `: ${detail}`}`),
   });

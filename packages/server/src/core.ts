@@ -22,6 +22,8 @@ export interface CoreOptions {
   /** Each migration as it starts (the server logs it, `rooms migrate` prints progress). */
   onMigration?: (name: string, index: number, total: number, detail?: string) => void;
   logger?: Logger;
+  /** false: no search index writes (the benchmark's Rooms without the index only: see OpenStoreOptions.searchIndex). */
+  searchIndex?: boolean;
 }
 
 /** The store, the ports and the services: everything but the transports and the jobs. */
@@ -47,6 +49,7 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     dataDir: config.DATA_DIR,
     ...(opts.onMigration ? { onMigration: opts.onMigration } : {}),
     ...(opts.mustBeSetUp ? { mustBeSetUp: true } : {}),
+    ...(opts.searchIndex === false ? { searchIndex: false } : {}),
     ...(logger ? { onConnectionError: (err: Error) => logger.warn({ err }, 'database connection error (retried)') } : {}),
   });
   let keys: KeyRing;

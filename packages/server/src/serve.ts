@@ -1,4 +1,4 @@
-import { createApp, type App } from './app.ts';
+import { createApp, type App, type AppOptions } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/config.ts';
 import { alwaysShown } from './observability/logger.ts';
 
@@ -6,9 +6,10 @@ export type ConfigOverrides = Partial<Record<keyof Config, unknown>>;
 
 /**
  * Runs the server until SIGTERM/SIGINT (`npm start`, `rooms serve`): loads the configuration
- * (overrides beat the environment), starts, and stops gracefully. A bad setting exits 2.
+ * (overrides beat the environment), starts, and stops gracefully. A bad setting exits 2. `options`:
+ * composition options for an entry point other than the server's own (bench/rooms-noindex-server.ts).
  */
-export async function serve(overrides: ConfigOverrides = {}): Promise<void> {
+export async function serve(overrides: ConfigOverrides = {}, options: Pick<AppOptions, 'searchIndex'> = {}): Promise<void> {
   let config;
   try {
     config = loadConfig(process.env, overrides);
@@ -19,7 +20,7 @@ export async function serve(overrides: ConfigOverrides = {}): Promise<void> {
     }
     throw err;
   }
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   const address = await app.start();
 
   let stopping = false;

@@ -6,6 +6,7 @@ import type { QueryTimer, SqlDialect } from './dialects/dialect.ts';
 import { openPostgres } from './dialects/postgres.ts';
 import { openSqlite } from './dialects/sqlite.ts';
 import { hasBeenMigrated, migrateToLatest, type MigrationListener } from './migrations/index.ts';
+import { NO_SEARCH_INDEX_WRITES } from './search/search-index.ts';
 import { SqlStore } from './sql-store.ts';
 
 export interface OpenStoreOptions {
@@ -26,6 +27,12 @@ export interface OpenStoreOptions {
   onConnectionError?: (err: Error) => void;
   /** Times every statement (a diagnostic: SQL_TIMING). */
   onQuery?: QueryTimer;
+  /**
+   * false: messages are not written to the search index (nor is its pending list flushed at each
+   * group commit). Not a setting: only the benchmark's Rooms without the index opens a store so
+   * (bench/rooms-noindex-server.ts), to measure what indexing costs the send path in the same run.
+   */
+  searchIndex?: boolean;
 }
 
 /** A database that was never set up (no migration ever ran on it), refused by mustBeSetUp. */
@@ -46,6 +53,13 @@ export function openDialect(opts: Pick<OpenStoreOptions, 'databaseUrl' | 'dataDi
   return openSqlite(opts.dataDir === ':memory:' ? ':memory:' : sqlitePath(opts.dataDir), opts.onConnectionError, opts.onQuery);
 }
 
+/** The dialect with no search index writes: chosen here once, so a send with the index pays no check for it. */
+function withoutSearchIndex(dialect: SqlDialect): SqlDialect {
+  const { groupCommit, ...rest } = dialect;
+  const noFlush = groupCommit && { hold: groupCommit.hold, ...(groupCommit.runOnWriter ? { runOnWriter: groupCommit.runOnWriter } : {}) };
+  return { ...rest, ...(noFlush ? { groupCommit: noFlush } : {}), searchIndexWrites: NO_SEARCH_INDEX_WRITES };
+}
+
 /** Opens the configured database, migrated when asked. The one place that picks a backend. */
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const notSetUp = () =>
@@ -53,7 +67,8 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       `The database (${describeDatabase(opts)}) has never been set up. Check DATA_DIR / DATABASE_URL; to set up a new one, run: rooms migrate`,
     );
   if (opts.mustBeSetUp && !opts.databaseUrl && !existsSync(sqlitePath(opts.dataDir))) throw notSetUp();
-  const dialect = openDialect(opts);
+  const opened = openDialect(opts);
+  const dialect = opts.searchIndex === false ? withoutSearchIndex(opened) : opened;
   try {
     if (opts.mustBeSetUp && !(await hasBeenMigrated(dialect.db as Kysely<unknown>))) throw notSetUp();
     if (opts.migrate !== false) await migrateToLatest(dialect.db as Kysely<unknown>, dialect, opts.onMigration);

@@ -1,5 +1,6 @@
 import type { CompiledQuery, Kysely, LogEvent, QueryResult } from 'kysely';
 import type { DB } from '../schema.ts';
+import type { SearchIndexWrites } from '../search/search-index.ts';
 import type { SearchSql } from '../search/search-sql.ts';
 
 /** Column types that differ by database; migrations ask the dialect instead of branching. */
@@ -17,6 +18,8 @@ export interface SqlDialect {
   readonly groupCommit?: GroupCommitOptions;
   /** Message search: the index and how queries use it. */
   readonly search: SearchSql;
+  /** How messages reach the search index; absent: in their own transactions (SEARCH_INDEX_WRITES). Set by openStore's searchIndex only. */
+  readonly searchIndexWrites?: SearchIndexWrites;
   isUniqueViolation(err: unknown): boolean;
   close(): Promise<void>;
 }

@@ -7,7 +7,7 @@ import type { SearchQuery } from '../../../domain/search-query.ts';
 import type { MessageSearchOptions, MessageSearchPage } from '../../search-types.ts';
 import type { SqlDialect } from '../dialects/dialect.ts';
 import type { DB, MessagesTable } from '../schema.ts';
-import { indexAllMessages, indexMessage, isSearchable, reindexMessage, unindexMessage } from '../search/search-index.ts';
+import { indexAllMessages, isSearchable, SEARCH_INDEX_WRITES, type SearchIndexWrites } from '../search/search-index.ts';
 import { searchMessages } from '../search/search-messages.ts';
 import type { Kysely } from 'kysely';
 import { toMessage, toUser } from './mappers.ts';
@@ -48,10 +48,12 @@ const eventsAfter = prepared((db, roomId: string, afterSeq: number, limit: numbe
 
 export class SqlMessageRepository extends SqlRepository implements MessageRepository {
   private readonly dialect: SqlDialect;
+  private readonly searchIndex: SearchIndexWrites;
 
   constructor(db: Kysely<DB>, dialect: SqlDialect) {
     super(db);
     this.dialect = dialect;
+    this.searchIndex = dialect.searchIndexWrites ?? SEARCH_INDEX_WRITES;
   }
 
   /** The stored row is the given one with the columns' defaults: no `returning *` (a third of the insert's cost on SQLite). */
@@ -71,7 +73,7 @@ export class SqlMessageRepository extends SqlRepository implements MessageReposi
       m.created_at,
     );
     // In the send's transaction: findable the moment the send is acknowledged.
-    if (isSearchable({ type: m.type, deleted_at: null })) await indexMessage(this.db, m.id, m.content);
+    if (isSearchable({ type: m.type, deleted_at: null })) await this.searchIndex.index(this.db, m.id, m.content);
     const { id, room_id, seq, sender_id, type, content, parent_id, client_id, mentions, mentions_room, created_at } = m;
     return {
       id,
@@ -124,8 +126,8 @@ export class SqlMessageRepository extends SqlRepository implements MessageReposi
     if (!r) return undefined;
     const row = toMessage(r);
     // The index follows in the same transaction: a deleted message is never found, an edited one by its new text only.
-    if (!isSearchable(row)) await unindexMessage(this.db, id);
-    else if (patch.content !== undefined) await reindexMessage(this.db, id, row.content);
+    if (!isSearchable(row)) await this.searchIndex.unindex(this.db, id);
+    else if (patch.content !== undefined) await this.searchIndex.reindex(this.db, id, row.content);
     return row;
   }
 

@@ -25,6 +25,23 @@ export async function unindexMessage(db: Kysely<DB>, messageId: string): Promise
   await db.deleteFrom('message_search').where('message_id', '=', messageId).execute();
 }
 
+/** The index writes a message repository makes (chosen once, when the store is opened: see openStore's searchIndex). */
+export interface SearchIndexWrites {
+  index(db: Kysely<DB>, messageId: string, content: string): Promise<void>;
+  reindex(db: Kysely<DB>, messageId: string, content: string): Promise<void>;
+  unindex(db: Kysely<DB>, messageId: string): Promise<void>;
+}
+
+export const SEARCH_INDEX_WRITES: SearchIndexWrites = { index: indexMessage, reindex: reindexMessage, unindex: unindexMessage };
+
+const DONE = Promise.resolve();
+/**
+ * No index writes: a store opened with searchIndex false, which only the benchmark's Rooms without
+ * the index starts (bench/rooms-noindex-server.ts), to measure what the index costs a send. Its
+ * searches find nothing newer than the index.
+ */
+export const NO_SEARCH_INDEX_WRITES: SearchIndexWrites = { index: () => DONE, reindex: () => DONE, unindex: () => DONE };
+
 /** Messages indexed per transaction by the backfill: small enough not to hold the writer long. */
 const BATCH = 500;
 
