@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { highlightRanges, RoomsApiError, type SearchHit } from '../src/node.ts';
+import { at, post } from '../../server/src/store/contract/room-fixtures.ts';
+import { SEARCH_TOTAL_EXACT_MAX } from '../../server/src/store/search-types.ts';
+import { highlightRanges, RoomsApiError, type SearchHit, type SearchPage } from '../src/node.ts';
 import { member, type Member, roomOf, type TestServer, wsSetups } from './helpers.ts';
 
 /** The marked text of a hit, as a client shows it: "we [re]deploy…" with the matches in brackets. */
@@ -60,6 +62,20 @@ for (const setup of wsSetups()) {
         seen.map((h) => h.message.content),
         [5, 4, 3, 2, 1].map((i) => `pagination marker ${i}`),
       );
+    });
+
+    it(`past ${SEARCH_TOTAL_EXACT_MAX} matches, total is an estimate: total_exact is false`, async () => {
+      const bulk = await roomOf(alice, bob);
+      // Stored through the server's store (a thousand sends would test nothing more), searched through the client.
+      await srv.app.store.transaction(async (tx) => {
+        for (let i = 0; i <= SEARCH_TOTAL_EXACT_MAX + 5; i++) await post(tx, bulk, bob.id, { content: `lemming ${i}`, created_at: at(i) });
+      });
+      const page: SearchPage = await alice.client.search('lemming', { roomId: bulk, limit: 3 });
+      assert.equal(page.total_exact, false);
+      assert.ok(page.total > SEARCH_TOTAL_EXACT_MAX, String(page.total));
+      assert.equal(page.items.length, 3);
+      const exact = await alice.client.search('lemming 99', { roomId: bulk });
+      assert.deepEqual([exact.total, exact.total_exact], [19, true], 'every lemming with 99 in its number');
     });
 
     it('a query the server cannot read rejects with invalid_query naming it; nothing of a room I am not in', async () => {
