@@ -92,7 +92,7 @@ function decodeCursor(cursor: string | undefined): { score: number; at: string; 
   return { score: Number(score), at, id };
 }
 
-type HitRow = Selectable<MessagesTable> & { score: number | string };
+type HitRow = Selectable<MessagesTable> & { score: number | string; counted: number | string };
 
 /** What every hit must contain, and must not: the query's words, phrases and exclusions. */
 const textTerms = (f: SearchFragments, q: SearchQuery): RawBuilder<unknown>[] => [
@@ -129,54 +129,54 @@ export async function searchMessages(
   const position = after
     ? sql`where h.score < ${after.score} or (h.score = ${after.score} and (h.created_at < ${after.at} or (h.created_at = ${after.at} and h.id < ${after.id})))`
     : sql``;
-  // No count of every match beside the page (a window over all of them): the database keeps only
-  // the best limit + 1 as it sorts, and the total is counted apart, up to its bound (countTotal).
+  // One pass over the matches: their sort keys only (not whole rows, as a window count over them
+  // kept) are written once, then the page's best limit + 1 are joined to their messages, and the
+  // count stops past its bound (SEARCH_TOTAL_EXACT_MAX): the text is checked once per message.
   const query = sql<HitRow>`
-    select h.* from (
-      select m.*, ${score} as score
+    with hits as materialized (
+      select m.id, m.created_at, ${score} as score
       from messages m
       join message_search s on s.message_id = m.id
       where ${matches}
-    ) h
-    ${position}
-    order by h.score desc, h.created_at desc, h.id desc
-    limit ${opts.limit + 1}`;
+    )
+    select m.*, p.score, (select count(*) from (select 1 as one from hits limit ${SEARCH_TOTAL_EXACT_MAX + 1}) c) as counted
+    from (
+      select h.* from hits h
+      ${position}
+      order by h.score desc, h.created_at desc, h.id desc
+      limit ${opts.limit + 1}
+    ) p
+    join messages m on m.id = p.id
+    order by p.score desc, p.created_at desc, p.id desc`;
   return search.withBudget(db, opts.budgetMs, async (d) => {
     const rows = (await query.execute(d)).rows;
     const page = rows.slice(0, opts.limit);
     const last = page.at(-1);
-    // A first page that holds every match is its own count.
-    const total =
-      !after && rows.length <= opts.limit
-        ? { total: rows.length, total_exact: true }
-        : await countTotal(d, matches, () => estimateTotal(d, f, userId, q, scope));
+    // Every row carries the count (it ran before the cursor's filter); a page past the end has no row to carry it.
+    const counted = rows[0] ? Number(rows[0].counted) : after ? await countMatches(d, matches) : 0;
     return {
-      items: page.map(({ score: _s, ...m }) => toMessage(m)),
+      items: page.map(({ score: _s, counted: _c, ...m }) => toMessage(m)),
       next_cursor: rows.length > opts.limit && last ? encodeCursor(Number(last.score), last.created_at, last.id) : null,
-      ...total,
+      ...(counted <= SEARCH_TOTAL_EXACT_MAX
+        ? { total: counted, total_exact: true }
+        : // Never below what was counted, whatever the sample says.
+          {
+            total: Math.max(SEARCH_TOTAL_EXACT_MAX + 1, Math.round(await estimateTotal(d, f, userId, q, scope))),
+            total_exact: false,
+          }),
     };
   });
 }
 
-/**
- * The total: counted exactly while there are at most SEARCH_TOTAL_EXACT_MAX matches (a count that
- * stops at the bound + 1, so a broad query reads no more than that many matches), estimated past it.
- */
-async function countTotal(
-  db: Kysely<DB>,
-  matches: RawBuilder<boolean>,
-  estimate: () => Promise<number>,
-): Promise<{ total: number; total_exact: boolean }> {
+/** How many messages match, counting no further than SEARCH_TOTAL_EXACT_MAX + 1. */
+async function countMatches(db: Kysely<DB>, matches: RawBuilder<boolean>): Promise<number> {
   const r = await sql<{ n: number | string }>`select count(*) as n from (
       select 1 as one from messages m
       join message_search s on s.message_id = m.id
       where ${matches}
       limit ${SEARCH_TOTAL_EXACT_MAX + 1}
     ) c`.execute(db);
-  const n = Number(r.rows[0]?.n ?? 0);
-  if (n <= SEARCH_TOTAL_EXACT_MAX) return { total: n, total_exact: true };
-  // Never below what was counted: past the bound, whatever the sample says.
-  return { total: Math.max(SEARCH_TOTAL_EXACT_MAX + 1, Math.round(await estimate())), total_exact: false };
+  return Number(r.rows[0]?.n ?? 0);
 }
 
 /** Messages the estimate reads in all (spread over the searcher's rooms), and at least this many per room. */
