@@ -15,9 +15,10 @@ export interface MessageSearchOptions {
 
 /**
  * How many matches a search counts exactly; past it, `total` is an estimate (total_exact false).
- * A count reads every match, and a broad query ("the", a single letter in a busy server) matches
- * a large share of the searcher's rooms: counting them all cost more than finding the page. A
- * thousand is more than anyone pages through (50 pages of 20), and a client says "about N" past it.
+ * A broad query ("the", a single letter in a busy server) matches a large share of the searcher's
+ * rooms: the total's own cost stays bounded whatever the query (a count that stops at the bound
+ * + 1, then a sample of fixed size), where a count of every match kept them all beside the page.
+ * A thousand is more than anyone pages through (50 pages of 20); clients say "about N" past it.
  */
 export const SEARCH_TOTAL_EXACT_MAX = 1000;
 

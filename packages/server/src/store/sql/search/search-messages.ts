@@ -186,11 +186,12 @@ const ESTIMATE_PER_ROOM_MIN = 10;
 /**
  * An estimate of how many messages match, the same on both databases and cheap on both: a
  * sample of each room's newest messages (seq > last_seq − k, a range of the (room_id, seq)
- * index: at most ESTIMATE_SAMPLE rows in all, whatever the size of the rooms) is checked row by
- * row, and each room's share of matches is scaled to the room (last_seq messages):
- * Σ rooms hits × last_seq ÷ sampled. No index is asked (a common term's doclist is what the
- * bound avoids reading) and no statistics are needed (SQLite keeps none for FTS5, PostgreSQL's
- * planner guesses badly at a text match inside a membership subquery). The sample checks the
+ * index: ESTIMATE_SAMPLE rows in all, or ESTIMATE_PER_ROOM_MIN a room for a searcher in more than
+ * 500 rooms; never more, whatever the size of the rooms) is checked row by row, and each room's
+ * share of matches is scaled to the room (last_seq messages): Σ rooms hits × last_seq ÷ sampled.
+ * No text index is asked (it knows one term's messages everywhere, not the query's in these
+ * rooms) and no statistics are needed (SQLite keeps none for FTS5; PostgreSQL's planner guesses
+ * badly at a text match inside a membership subquery). The sample checks the
  * text by substring only (what finds nearly every match: a stem alone is rare), and is the
  * rooms' recent past, so a query of old dates (before:) is underestimated: the total then says
  * the bound + 1, still flagged as an estimate.
