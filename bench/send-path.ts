@@ -1,7 +1,8 @@
 /**
  * The send path without sockets: MessagesService.send in-process on a fresh database, with C sends
  * in flight at once, so the cost of storing a message (queries, transaction, commit) is measured
- * apart from fan-out. `node bench/send-path.ts [--messages 20000] [--concurrency 64] [--database-url postgres://…]`
+ * apart from fan-out. `node bench/send-path.ts [--messages 20000] [--concurrency 64] [--database-url postgres://…] [--no-index]`
+ * (--no-index: the store writes no search index, as the rooms-noindex bench target: the index's cost per send)
  * (SQL_TIMING=1 in the environment: time per SQL statement, printed at the end)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     'database-url': { type: 'string' },
     rooms: { type: 'string', default: '10' },
+    'no-index': { type: 'boolean', default: false },
   },
 });
 const total = Number(values.messages);
@@ -37,7 +39,11 @@ const timingLog = {
   warn() {},
   error() {},
 };
-const core = await openCore(config, { clock: systemClock, ...(config.SQL_TIMING ? { logger: timingLog as never } : {}) });
+const core = await openCore(config, {
+  clock: systemClock,
+  ...(config.SQL_TIMING ? { logger: timingLog as never } : {}),
+  ...(values['no-index'] ? { searchIndex: false } : {}),
+});
 const { services } = core;
 const roomsN = Number(values.rooms);
 const senders: { actor: { id: string; isAdmin: boolean; tokenVersion: number; ip: string }; roomId: string }[] = [];
@@ -67,7 +73,7 @@ await Promise.all(
 const secs = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 console.log(
-  `${total} sends, ${concurrency} in flight, ${config.DATABASE_URL ? 'postgres' : 'sqlite'}: ${Math.round(total / secs)} sends/s, ${(((cpu.user + cpu.system) / 1000 / total) * 1000).toFixed(0)} µs CPU per send`,
+  `${total} sends, ${concurrency} in flight, ${config.DATABASE_URL ? 'postgres' : 'sqlite'}${values['no-index'] ? ' without the search index' : ''}: ${Math.round(total / secs)} sends/s, ${(((cpu.user + cpu.system) / 1000 / total) * 1000).toFixed(0)} µs CPU per send`,
 );
 await core.close();
 rmSync(dataDir, { recursive: true, force: true });
