@@ -42,7 +42,7 @@ export const SearchPage = z.object({
   items: z.array(SearchHit),
   /** The next page, stable while new messages arrive; null on the last one. */
   next_cursor: z.string().nullable(),
-  /** How many messages match: exact up to a bound, then an estimate (`total_exact` false). */
+  /** How many messages match: exact up to 1,000, then an estimate (`total_exact` false: show it as "about N"). */
   total: z.number().int().min(0),
   total_exact: z.boolean(),
 });
