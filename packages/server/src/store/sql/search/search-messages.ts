@@ -109,6 +109,7 @@ export async function searchMessages(
     deadlineMs,
     texts: [...q.words, ...q.phrases].map(searchBody),
     stems: q.words.map(searchWordTokens).filter((t) => HAS_WORD_CHARS.test(t)),
+    stemOf: new Map(q.words.map((w) => [searchBody(w), searchWordTokens(w)])),
     scopeSize: async () => {
       const r = await sql<{ n: number | string | null }>`select sum(rs.last_seq) as n from rooms rs where rs.id in (${scope})`.execute(db);
       return Number(r.rows[0]?.n ?? 0);
@@ -126,8 +127,11 @@ export async function searchMessages(
   const query = sql<HitRow>`
     select h.* from (
       select m.*, ${score} as score, count(*) over () as total
-      from messages m
-      join message_search s on s.message_id = m.id
+      from ${
+        f.candidates
+          ? sql`(${f.candidates}) c cross join message_search s on s.id = c.id cross join messages m on m.id = s.message_id`
+          : sql`messages m join message_search s on s.message_id = m.id`
+      }
       where ${f.inTime()}
         and m.room_id in (${scope})
         and m.deleted_at is null
