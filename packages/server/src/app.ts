@@ -79,6 +79,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   });
 
   const metrics = createMetrics();
+  // SPEC §12's limits as configured: served at GET /limits, and named by the namespace gateway's refusals.
+  const limits = serverLimits(config);
   const http = await buildHttpServer({
     logger,
     metrics,
@@ -89,7 +91,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     refusalDelayMs: config.REFUSAL_DELAY_MS,
     metricsToken: config.METRICS_TOKEN,
     webDir: config.WEB_UI ? config.WEB_DIR : undefined,
-    limits: serverLimits(config),
+    limits,
     services,
     ready: async () => {
       await store.ping();
@@ -122,7 +124,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         logger,
         path: config.NAMESPACE_GATEWAY_PATH,
         trustProxy: config.TRUST_PROXY,
-        limits: serverLimits(config),
+        limits,
       })
     : undefined;
   // The simple chatroom's TCP protocol (issue 18 §3), when TCP_GATEWAY_PORT is set: its clients' live sessions open here too.
