@@ -2,14 +2,14 @@
  * Message search latency (issue 17), in-process against the store, on a fresh database.
  *
  *   npm run bench:search -- [--messages 100000] [--rooms 1000] [--users 1000] [--member-of 50]
- *                           [--queries 40] [--database-url postgres://…/postgres] [--words FILE] [--keep]
+ *                           [--queries 100] [--database-url postgres://…/postgres] [--words FILE] [--keep]
  *
  * Loads N messages (default 100,000; the issue's corpus is `--messages 1000000`) over R rooms and
  * U users through the store's own insert (so the index is written as a send writes it), text drawn
  * from a Zipf distribution over a vocabulary (FILE, one word a line, e.g. Debian's
  * /usr/share/dict/words; else a synthetic one), with some CJK and URLs. Then, for a user who is a
  * member of `--member-of` rooms, it times each query kind and a plain indexed lookup (a room's
- * newest page, what opening a room costs) in the same run, and prints p50/p95 and their ratio to
+ * newest page, what opening a room costs) in the same run, and prints p50/p95/p99 and their ratio to
  * that lookup, the load rate, and the index size as a ratio to the message text.
  * With --database-url (an admin URL) it creates a database for the run and drops it after
  * (--keep: keeps the database, or the SQLite data dir, and prints where it is).
@@ -31,7 +31,7 @@ const { values } = parseArgs({
     rooms: { type: 'string', default: '1000' },
     users: { type: 'string', default: '1000' },
     'member-of': { type: 'string', default: '50' },
-    queries: { type: 'string', default: '40' },
+    queries: { type: 'string', default: '100' },
     'database-url': { type: 'string' },
     words: { type: 'string' },
     keep: { type: 'boolean', default: false },
@@ -232,6 +232,7 @@ const rows: Record<string, string | number>[] = [
     hits: 20,
     p50_ms: base50.toFixed(2),
     p95_ms: base95.toFixed(2),
+    p99_ms: quantile(baseline, 0.99).toFixed(2),
     p50_ratio: 1,
     p95_ratio: 1,
   },
@@ -250,6 +251,7 @@ for (const [label, q] of kinds) {
     hits,
     p50_ms: p50.toFixed(2),
     p95_ms: p95.toFixed(2),
+    p99_ms: quantile(ms, 0.99).toFixed(2),
     p50_ratio: Math.round(p50 / base50),
     p95_ratio: Math.round(p95 / base95),
   });

@@ -82,6 +82,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   });
 
   const metrics = createMetrics();
+  // SPEC §12's limits as configured: served at GET /limits, and named by the namespace gateway's refusals.
+  const limits = serverLimits(config);
   const http = await buildHttpServer({
     logger,
     metrics,
@@ -92,7 +94,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     refusalDelayMs: config.REFUSAL_DELAY_MS,
     metricsToken: config.METRICS_TOKEN,
     webDir: config.WEB_UI ? config.WEB_DIR : undefined,
-    limits: serverLimits(config),
+    limits,
     services,
     ready: async () => {
       await store.ping();
@@ -125,7 +127,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         logger,
         path: config.NAMESPACE_GATEWAY_PATH,
         trustProxy: config.TRUST_PROXY,
-        limits: serverLimits(config),
+        limits,
       })
     : undefined;
   // The simple chatroom's TCP protocol (issue 18 §3), when TCP_GATEWAY_PORT is set: its clients' live sessions open here too.

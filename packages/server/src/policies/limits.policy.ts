@@ -36,5 +36,5 @@ export const checkRoomName = (limits: ServerLimits, name: string | undefined): v
 
 /** A message's text; an empty caption beside attachments is the schema's business, not a length. */
 export const checkMessage = (limits: Pick<ServerLimits, 'message'>, content: string | undefined): void => {
-  if (content) checkLength('body.content', content, { max: limits.message.max }, 'A message');
+  if (content) checkLength('body.content', content, limits.message, 'A message');
 };

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ATTACHMENT_LIMITS } from '@rooms/protocol';
 import { maliciousCorpus } from '../helpers/corpus/malicious.ts';
@@ -113,6 +115,31 @@ for (const backend of backends()) {
       const json = await user.api.post('/attachments/upload', { file: 'x' });
       assert.deepEqual([json.status, json.body.error.code], [415, 'unsupported_media_type']);
       assert.deepEqual(storedFiles(dataDir), files);
+    });
+  });
+
+  describe(`attachments: temp files a crash left: ${backend.name}`, { skip: !backend.available && 'TEST_DATABASE_URL not set' }, () => {
+    let srv: TestServer;
+    before(async () => {
+      srv = await startServer(backend);
+    });
+    after(() => srv.stop());
+
+    it('removes upload temp files untouched for an hour (a crash mid-upload), keeping recent ones', async () => {
+      const tmp = join(srv.app.config.DATA_DIR, 'tmp', 'uploads');
+      mkdirSync(tmp, { recursive: true });
+      const stale = join(tmp, '01900000-0000-7000-8000-00000000dead');
+      const staleClean = `${stale}.clean`;
+      const recent = join(tmp, '01900000-0000-7000-8000-00000000beef');
+      for (const p of [stale, staleClean, recent]) writeFileSync(p, 'X'.repeat(1000));
+      const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+      for (const p of [stale, staleClean]) utimesSync(p, twoHoursAgo, twoHoursAgo);
+      const rel = (p: string) => p.slice(srv.app.config.DATA_DIR.length + 1);
+      const user = await signup(srv.url);
+      assert.equal((await upload(srv.url, user.token, 'a.pdf', pdfOfSize(500))).status, 201);
+      const left = storedFiles(srv.app.config.DATA_DIR);
+      assert.ok(!left.includes(rel(stale)) && !left.includes(rel(staleClean)), `stale temp files removed: ${left.join(', ')}`);
+      assert.ok(left.includes(rel(recent)), 'a recent one may be an upload under way: kept');
     });
   });
 

@@ -1,6 +1,7 @@
+import type { FileHandle } from 'node:fs/promises';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { SignatureSearch, scriptAtStart } from './signatures.ts';
-import { startsLikeZip } from './formats.ts';
+import { findPolyglot, startsLikeZip, walkableFormat } from './formats.ts';
 
 /** How far the scanner follows an archive before calling it a bomb. */
 export interface ArchiveLimits {
@@ -26,6 +27,15 @@ export interface Refusal {
 export const RATIO_FLOOR = 4 * 1024 * 1024;
 /** A nested archive is inflated into memory to be opened; never more than this. */
 export const NESTED_ARCHIVE_MAX = 16 * 1024 * 1024;
+
+/**
+ * An entry in a format whose end the scanner can find (images, PDF, MP4, Ogg, WebM) is held in
+ * memory up to this size so that data glued after its end (a polyglot) is found as in an upload;
+ * larger ones (rare inside a 10 MiB upload: media does not compress) get the signature checks only.
+ */
+export const MEDIA_ENTRY_MAX = 16 * 1024 * 1024;
+/** Bytes of an entry's start that tell its format (walkableFormat reads up to 12, startsLikeZip 4). */
+const FORMAT_HEAD = 12;
 
 /** Entry names Windows runs when they are opened: what email gateways refuse inside archives. */
 const RUNNABLE =
@@ -171,10 +181,11 @@ async function inspectEntry(
   const markup = office && /\.(xml|rels|vml)$/i.test(entry.fileName) ? new MarkupSearch() : null;
   const headParts: Buffer[] = [];
   let headLength = 0;
-  // The first chunks are kept until the entry shows whether it is itself an archive.
+  // The first chunks are kept until the entry shows whether it is itself an archive, or media.
   let early: Buffer[] = [];
   let nested: Buffer[] | null = null;
   let nestedLength = 0;
+  let media: Buffer[] | null = null;
   let decided = false;
   let size = 0;
   const stream = await zip.openReadStreamPromise(entry);
@@ -202,15 +213,19 @@ async function inspectEntry(
       if (nested) {
         nested.push(chunk);
         nestedLength += chunk.length;
+      } else if (media) {
+        media.push(chunk);
+        if (size > MEDIA_ENTRY_MAX) media = null;
       } else if (!decided) {
         early.push(chunk);
-        if (headLength >= 4) {
+        if (headLength >= FORMAT_HEAD) {
           decided = true;
-          if (startsLikeZip(Buffer.concat(headParts))) {
+          const head = Buffer.concat(headParts);
+          if (startsLikeZip(head)) {
             if (depth + 1 > limits.maxDepth)
               throw new Refused({ code: 'unsafe_archive', reason: `archives are nested more than ${limits.maxDepth} deep (${name})` });
             [nested, nestedLength] = [early, size];
-          }
+          } else if (walkableFormat(head) && size <= MEDIA_ENTRY_MAX) media = early;
           early = [];
         }
       }
@@ -226,12 +241,29 @@ async function inspectEntry(
   }
   const found = signatures.end();
   if (found) throw new Refused({ code: found.code, reason: `${name}: ${found.reason}` });
-  const script = scriptAtStart(Buffer.concat(headParts));
+  const head = Buffer.concat(headParts);
+  const script = scriptAtStart(head);
   if (script && DATA_NAME.test(entry.fileName))
     throw new Refused({ code: 'malware_detected', reason: `${name} is ${script} disguised by its name` });
+  // Entries shorter than FORMAT_HEAD never reached the decision above.
+  if (!decided && walkableFormat(head)) media = early;
+  if (media) {
+    const bytes = Buffer.concat(media, size);
+    const polyglot = await findPolyglot(inMemory(bytes), bytes.length, bytes.subarray(0, 8192));
+    if (polyglot) throw new Refused({ code: polyglot.code, reason: `${name}: ${polyglot.reason}` });
+  }
   if (nested) {
     await inspect(Buffer.concat(nested, nestedLength), name, depth + 1, limits, budget);
   }
+}
+
+/** Bytes in memory read the way findPolyglot reads a file (positional reads; nothing past the end). */
+function inMemory(bytes: Buffer): FileHandle {
+  const read = async (buffer: Buffer, offset: number, length: number, position: number) => ({
+    bytesRead: position >= bytes.length ? 0 : bytes.copy(buffer, offset, position, Math.min(bytes.length, position + length)),
+    buffer,
+  });
+  return { read } as unknown as FileHandle;
 }
 
 /** Searches XML text for script markers, across chunk boundaries. */

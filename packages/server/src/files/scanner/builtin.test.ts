@@ -100,6 +100,17 @@ describe('built-in scanner: the valid-file corpus (every allowed type) passes', 
   }
 });
 
+describe('built-in scanner: archives of valid media pass', async () => {
+  it('accepts a zip and a docx holding every valid file of the corpus (their ends are found inside the archive too)', async () => {
+    const entries = (await validCorpusFiles())
+      .filter(([key, f]) => !('refused' in f.expect) && key !== 'pngBomb' && key !== 'zip' && key !== 'docx')
+      .map(([key, f]) => ({ name: `media/${key}-${f.name}`, data: f.data }));
+    assert.ok(entries.length >= 20, `${entries.length} files`);
+    assert.deepEqual(await scan(buildZip(entries)), { ok: true });
+    assert.deepEqual(await scan(docx({ extra: entries.map((e) => ({ ...e, name: `word/${e.name}` })) })), { ok: true });
+  });
+});
+
 describe('built-in scanner: data appended to each allowed format', async () => {
   const files = Object.fromEntries(await validCorpusFiles());
   const payload = Buffer.from('<?php system($_GET["c"]); ?>\n<script>alert(1)</script>\n');

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -70,11 +70,20 @@ export interface Download {
   body: Readable;
 }
 
+/**
+ * Temp files of uploads that a crash or a kill interrupted are removed once nobody has written them
+ * for this long (file times are real time, not the injected clock): an upload under way writes its
+ * file as its bytes arrive, and what follows (scan, a decode turn, the store) takes seconds to minutes.
+ */
+export const STALE_UPLOAD_TEMP_MS = 60 * 60 * 1000;
+
 export const attachmentNotFound = () => new DomainError('attachment_not_found', 'No such attachment.');
 
 /** Uploads (streamed, scanned, typed by their bytes), downloads for those who may read them, and cleanup. */
 export class AttachmentsService {
   private readonly d: AttachmentsDeps;
+  /** When this process last swept stale upload temp files (0: not yet). */
+  private lastSweep = 0;
 
   constructor(deps: AttachmentsDeps) {
     this.d = deps;
@@ -98,6 +107,7 @@ export class AttachmentsService {
     const id = newId();
     // Private like the rest of DATA_DIR.
     await mkdir(this.d.tmpDir, { recursive: true, mode: 0o700 });
+    await this.sweepStaleTemps();
     const tmp = join(this.d.tmpDir, id);
     const temps = [tmp];
     const stored: string[] = [];
@@ -235,6 +245,31 @@ export class AttachmentsService {
       }
       total += rows.length;
     }
+  }
+
+  /**
+   * Removes upload temp files left by a crash (untouched for STALE_UPLOAD_TEMP_MS): at the first
+   * upload a process takes, then at most hourly. Per process, not a job: the job runs on one node,
+   * and each node that takes uploads has its own temp folder. Returns how many went.
+   */
+  async sweepStaleTemps(): Promise<number> {
+    const now = Date.now();
+    if (now - this.lastSweep < STALE_UPLOAD_TEMP_MS) return 0;
+    this.lastSweep = now;
+    let removed = 0;
+    try {
+      for (const name of await readdir(this.d.tmpDir)) {
+        const path = join(this.d.tmpDir, name);
+        const s = await stat(path).catch(() => null);
+        if (s?.isFile() && s.mtimeMs < now - STALE_UPLOAD_TEMP_MS) {
+          await rm(path, { force: true });
+          removed++;
+        }
+      }
+    } catch (err) {
+      this.d.onBackgroundError?.(err, 'removing stale upload temp files');
+    }
+    return removed;
   }
 
   /**

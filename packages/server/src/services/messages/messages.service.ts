@@ -1,4 +1,4 @@
-import { ROOM_LIMITS, type AttachmentView, type MessageView } from '@rooms/protocol';
+import { ROOM_LIMITS, type AttachmentView, type MessageView, type ServerLimits } from '@rooms/protocol';
 import { checkMessage } from '../../policies/limits.policy.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -90,10 +90,13 @@ const ACCESS_CODES: ReadonlySet<string> = new Set([
 export class MessagesService {
   private readonly d: MessagesDeps;
   private readonly access: SendAccessCache;
+  /** The configured message length, built once: checked on every send and edit. */
+  private readonly lengthLimits: Pick<ServerLimits, 'message'>;
 
   constructor(deps: MessagesDeps) {
     this.d = deps;
     this.access = new SendAccessCache(deps.bus);
+    this.lengthLimits = { message: { min: ROOM_LIMITS.message.min, max: deps.maxLength ?? ROOM_LIMITS.message.max } };
   }
 
   /**
@@ -284,7 +287,7 @@ export class MessagesService {
   }
 
   private checkLength(content: string | undefined): void {
-    checkMessage({ message: { min: ROOM_LIMITS.message.min, max: this.d.maxLength ?? ROOM_LIMITS.message.max } }, content);
+    checkMessage(this.lengthLimits, content);
   }
 
   /** Only the sender, within the edit window, and never a deleted message. */

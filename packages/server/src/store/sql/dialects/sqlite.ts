@@ -209,6 +209,13 @@ class OneWriterSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * Each connection's page cache, in KiB (SQLite's default is 2 MiB). A search or a history page
+ * reads pages all over a large database; with 2 MiB nearly every one was a read() from the OS,
+ * several per row, and a search over a million messages spent most of its time there.
+ */
+const PAGE_CACHE_KIB = 64 * 1024;
+
 /** SQLite through better-sqlite3: WAL for concurrent readers, foreign keys on, a busy timeout for the CLI beside the server. */
 export function openSqlite(file: string, onError: (err: Error) => void = () => {}, onQuery?: QueryTimer): SqlDialect {
   if (file !== ':memory:') {
@@ -224,6 +231,7 @@ export function openSqlite(file: string, onError: (err: Error) => void = () => {
   conn.pragma('synchronous = NORMAL');
   conn.pragma('foreign_keys = ON');
   conn.pragma('busy_timeout = 5000');
+  conn.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   registerSearchFunctions(conn);
   // A second connection for reads, and a thread for checkpoints; an in-memory database is private
   // to its connection, so it has neither.
@@ -232,6 +240,7 @@ export function openSqlite(file: string, onError: (err: Error) => void = () => {
   if (file !== ':memory:') {
     reader = new Database(file, { readonly: true });
     reader.pragma('busy_timeout = 5000');
+    reader.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     registerSearchFunctions(reader);
     // The commits only append to the WAL; the checkpointer's thread copies it into the file. The
     // writer checkpoints itself only if the WAL grows past this (~40 MB): a bound, should the thread lag.

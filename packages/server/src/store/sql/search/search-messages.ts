@@ -116,6 +116,7 @@ export async function searchMessages(
     deadlineMs,
     texts: [...q.words, ...q.phrases].map(searchBody),
     stems: q.words.map(searchWordTokens).filter((t) => HAS_WORD_CHARS.test(t)),
+    stemOf: new Map(q.words.map((w) => [searchBody(w), searchWordTokens(w)])),
     scopeSize: async () => {
       const r = await sql<{ n: number | string | null }>`select sum(rs.last_seq) as n from rooms rs where rs.id in (${scope})`.execute(db);
       return Number(r.rows[0]?.n ?? 0);
@@ -132,14 +133,17 @@ export async function searchMessages(
   // One pass over the matches: their sort keys only (not whole rows, as a window count over them
   // kept) are written once, then the page's best limit + 1 are joined to their messages, and the
   // count stops past its bound (SEARCH_TOTAL_EXACT_MAX): the text is checked once per message.
+  // The messages to check: a rare term's candidates first when the dialect has them (see SearchFragments.candidates).
+  const source = f.candidates
+    ? sql`(${f.candidates}) c cross join message_search s on s.id = c.id cross join messages m on m.id = s.message_id`
+    : sql`messages m join message_search s on s.message_id = m.id`;
   const query = sql<HitRow>`
     with hits as materialized (
       select m.id, m.created_at, ${score} as score
-      from messages m
-      join message_search s on s.message_id = m.id
+      from ${source}
       where ${matches}
     )
-    select m.*, p.score, (select count(*) from (select 1 as one from hits limit ${SEARCH_TOTAL_EXACT_MAX + 1}) c) as counted
+    select m.*, p.score, (select count(*) from (select 1 as one from hits limit ${SEARCH_TOTAL_EXACT_MAX + 1}) bounded) as counted
     from (
       select h.* from hits h
       ${position}
@@ -153,7 +157,7 @@ export async function searchMessages(
     const page = rows.slice(0, opts.limit);
     const last = page.at(-1);
     // Every row carries the count (it ran before the cursor's filter); a page past the end has no row to carry it.
-    const counted = rows[0] ? Number(rows[0].counted) : after ? await countMatches(d, matches) : 0;
+    const counted = rows[0] ? Number(rows[0].counted) : after ? await countMatches(d, source, matches) : 0;
     return {
       items: page.map(({ score: _s, counted: _c, ...m }) => toMessage(m)),
       next_cursor: rows.length > opts.limit && last ? encodeCursor(Number(last.score), last.created_at, last.id) : null,
@@ -169,10 +173,9 @@ export async function searchMessages(
 }
 
 /** How many messages match, counting no further than SEARCH_TOTAL_EXACT_MAX + 1. */
-async function countMatches(db: Kysely<DB>, matches: RawBuilder<boolean>): Promise<number> {
+async function countMatches(db: Kysely<DB>, source: RawBuilder<unknown>, matches: RawBuilder<boolean>): Promise<number> {
   const r = await sql<{ n: number | string }>`select count(*) as n from (
-      select 1 as one from messages m
-      join message_search s on s.message_id = m.id
+      select 1 as one from ${source}
       where ${matches}
       limit ${SEARCH_TOTAL_EXACT_MAX + 1}
     ) c`.execute(db);

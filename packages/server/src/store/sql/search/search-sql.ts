@@ -35,6 +35,8 @@ export interface PrepareInput {
   texts: string[];
   /** The token strings stemMatch will be asked about. */
   stems: string[];
+  /** The tokens of each query word, by the word's text (body form): a word also matches by its stem. */
+  stemOf: ReadonlyMap<string, string>;
   /** How many messages the searcher's rooms hold (at most): what a scan would read. */
   scopeSize: () => Promise<number>;
 }
@@ -48,6 +50,12 @@ export interface SearchFragments {
   contains(column: RawBuilder<unknown>, text: string): RawBuilder<boolean>;
   /** True while the deadline is ahead; past it the statement fails (evaluated for each row scanned). */
   inTime(): RawBuilder<boolean>;
+  /**
+   * When one term is rare enough to start from: a subquery of `id`s of message_search rows that
+   * holds every hit (the rows the index finds for that term). The query then reads those rows
+   * first, and the searcher's rooms only for them.
+   */
+  candidates?: RawBuilder<unknown>;
 }
 
 /** The marker a statement that ran past its deadline fails with, on either database. */
