@@ -113,7 +113,10 @@ function inline(t: Token, ctx: Ctx, out: Item[]): void {
   }
 }
 
-/** A link to a safe target, with its host beside it when the text does not show it; else just its content. */
+/**
+ * A link to a safe target, with its host beside it when the text does not show it; else just its
+ * content. No link in a link: an image in a link's text reads as its description.
+ */
 function link(href: string, text: string, content: (ctx: Ctx) => Item[], ctx: Ctx, out: Item[]): void {
   const url = ctx.inLink ? null : safeHref(href);
   if (!url) {
