@@ -13,12 +13,12 @@ import { Reactions } from './Reactions.tsx';
 import { ReadReceipt } from './ReadReceipt.tsx';
 import { ReportButton } from './ReportButton.tsx';
 
-/** A message's content as safe HTML (Markdown through the sanitiser). */
-export function MessageBody({ content }: { content: string }) {
+/** A message's content: its Markdown as elements, the text always as text (lib/markdown.ts). */
+export const MessageBody = memo(function MessageBody({ content }: { content: string }) {
   const me = useStore((s) => s.me?.username);
-  const html = useMemo(() => renderMarkdown(content, me), [content, me]);
-  return <div className="message-body" dangerouslySetInnerHTML={{ __html: html }} />;
-}
+  const body = useMemo(() => renderMarkdown(content, me), [content, me]);
+  return <div className="message-body">{body}</div>;
+});
 
 /** One message: sender, time, body, reactions, thread summary, and its actions on hover or focus. */
 export const MessageItem = memo(function MessageItem({
