@@ -62,7 +62,8 @@ try {
       cores: cores?.server,
       sqlTimingDir,
       perfDir,
-      nodeFlags: name === 'rooms' ? [...roomsFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])] : [],
+      nodeFlags:
+        name === 'rooms' || name === 'bubble' ? [...roomsFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])] : [],
     });
     const gen = new LoadGen(grid);
     // Listed before connecting, so that a failed connect still stops the server (finally, below).

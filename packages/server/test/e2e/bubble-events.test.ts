@@ -27,7 +27,7 @@ for (const backend of backends()) {
     });
 
     for (const kind of CLIENT_KINDS) {
-      it(`${kind}: create, join (with participants, twice), message both ways, typing, exit`, async () => {
+      it(`${kind}: create, join (with participants, twice), message both ways, stop_typing and typing, exit`, async () => {
         const a = await connect(kind);
         const b = await connect(kind);
         const room = await a.request('create_room', { roomName: `room ${kind}`, userLimit: '3', categories: ['Funny'] });
@@ -58,6 +58,10 @@ for (const backend of backends()) {
         assert.equal(seen.roomName, `room ${kind}`);
         assert.equal(seen.messageType, 'MESSAGE');
 
+        // bubble relayed every stop_typing, typing before it or not (the original suite's test).
+        const stopped = a.next('stop_typing', (d) => d.userId === b.id);
+        b.emit('stop_typing', { roomId });
+        assert.equal((await stopped).roomId, roomId);
         const typing = a.next('typing', (d) => d.userId === b.id);
         b.emit('typing', { roomId });
         assert.equal((await typing).roomId, roomId);

@@ -96,6 +96,32 @@ describe('TypingService: announcements', () => {
     typing.close();
   });
 
+  it('a stop from someone not typing is silent, unless asked for (bubble), then at most once a second', async () => {
+    const typing = new TypingService({ store: storeWith('public'), bus, clock: systemClock });
+    await typing.stop(alice, 'r');
+    assert.deepEqual(bus.published, [], '/ws: nothing changed, nothing sent');
+    await typing.stop(alice, 'r', { evenIfNotTyping: true });
+    assert.deepEqual(announced(), [false], 'bubble: the stop is told to the room');
+    assert.equal((bus.published as { exclude?: string }[])[0]!.exclude, 'alice', 'to the others');
+    await typing.stop(alice, 'r', { evenIfNotTyping: true });
+    await tick(999);
+    await typing.stop(alice, 'r', { evenIfNotTyping: true });
+    assert.deepEqual(announced(), [false], 'once a second at most');
+    await tick(1);
+    await typing.stop(alice, 'r', { evenIfNotTyping: true });
+    assert.deepEqual(announced(), [false, false]);
+    await tick(1000);
+    // Typing, then a stop: the ordinary stop, once.
+    await typing.start(alice, 'r');
+    await typing.stop(alice, 'r', { evenIfNotTyping: true });
+    assert.deepEqual(announced(), [false, false, true, false]);
+    typing.close();
+    const blocked = new TypingService({ store: storeWith('direct', true), bus: (bus = new RecordingBus()), clock: systemClock });
+    await blocked.stop(alice, 'd', { evenIfNotTyping: true });
+    assert.deepEqual(bus.published, [], 'never across a block');
+    blocked.close();
+  });
+
   it('is silent in a direct room whose members are separated by a block, including the end of typing', async () => {
     const typing = new TypingService({ store: storeWith('direct', true), bus, clock: systemClock });
     await typing.start(alice, 'd');

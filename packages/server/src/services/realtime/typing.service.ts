@@ -47,6 +47,8 @@ interface Typist {
 /** Typing indicators: ephemeral, expire 5 s after the last typing_start, seen by the other members only. */
 export class TypingService {
   private readonly typists = new Map<string, Typist>();
+  /** Stops announced for someone not typing (stop's evenIfNotTyping), each remembered for MIN_INTERVAL_MS. */
+  private readonly stopsAgain = new Map<string, NodeJS.Timeout>();
   private readonly d: Required<TypingDeps>;
 
   constructor(deps: TypingDeps) {
@@ -75,9 +77,19 @@ export class TypingService {
     return { expires_in_ms: this.d.expireMs };
   }
 
-  async stop(actor: Actor, roomId: string): Promise<{ expires_in_ms: number }> {
-    const t = this.typists.get(`${roomId}:${actor.id}`);
-    if (t) await this.stopTyping(t);
+  /**
+   * The typist stopped. Others hear of it only if they were told it was typing: /ws clients say
+   * typing_stop after every message they send, and an unconditional stop would double a room's
+   * frames. With `evenIfNotTyping` (bubble's stop_typing, which its server relayed to the room
+   * whatever came before) a stop from someone the room does not see typing is announced too, as
+   * a member's action (the same access as a start), at most once a second per user and room.
+   */
+  async stop(actor: Actor, roomId: string, opts: { evenIfNotTyping?: boolean } = {}): Promise<{ expires_in_ms: number }> {
+    const key = `${roomId}:${actor.id}`;
+    const t = this.typists.get(key);
+    if (t && (t.typing || t.announced)) await this.stopTyping(t);
+    else if (opts.evenIfNotTyping) await this.stopAgain(actor, roomId, key);
+    else if (t) await this.stopTyping(t);
     return { expires_in_ms: 0 };
   }
 
@@ -87,6 +99,26 @@ export class TypingService {
       clearTimeout(t.interval);
     }
     this.typists.clear();
+    for (const timer of this.stopsAgain.values()) clearTimeout(timer);
+    this.stopsAgain.clear();
+  }
+
+  /** A stop from someone not shown as typing (see stop): announced unless one was within MIN_INTERVAL_MS. */
+  private async stopAgain(actor: Actor, roomId: string, key: string): Promise<void> {
+    if (this.stopsAgain.has(key)) return;
+    const { room } = await authorize(this.d.store, actor, roomId, 'send', this.d.clock.now());
+    if (room.type === 'direct' && (await this.blockedInDirectRoom(roomId, actor.id))) return;
+    if (this.stopsAgain.has(key)) return;
+    const timer = setTimeout(() => this.stopsAgain.delete(key), MIN_INTERVAL_MS);
+    timer.unref();
+    this.stopsAgain.set(key, timer);
+    await this.d.bus.publish({
+      kind: 'room',
+      room_id: roomId,
+      type: 'user_typing',
+      data: { room_id: roomId, user_id: actor.id, typing: false, expires_in_ms: 0 },
+      exclude: actor.id,
+    });
   }
 
   private stopTyping(t: Typist): Promise<void> {

@@ -6,7 +6,7 @@ import type { EncodedEvent } from '../../realtime/encoded-event.ts';
 import type { LiveSession, LiveSessions, LiveSink } from '../../services/realtime/live-session.ts';
 import { spend, type Bucket, type FrameBudget } from '../ws/frame-budget.ts';
 import { backlog, writeFrame } from '../ws/write-batching.ts';
-import { decode, translate, variantOf, type Recipient } from './outgoing.ts';
+import { decode, sharedPacketOf, translate, type Decoded, type Recipient } from './outgoing.ts';
 import type { BubbleSockets, Registered } from './sockets.ts';
 
 export interface ConnectionDeps {
@@ -32,7 +32,31 @@ interface Packet {
   /** The frame as one buffer, for a direct write (see send). */
   wire: Buffer;
 }
-const packets = new WeakMap<EncodedEvent, Map<string, Packet>>();
+
+/**
+ * An event as bubble's sockets see it, worked out by its first recipient and shared by the others
+ * (the hub hands every session the same EncodedEvent): one lookup per delivery.
+ */
+interface Outgoing {
+  ev: Decoded;
+  /** Every recipient but the subject's sockets gets the same packet (see sharedPacketOf). */
+  shared: boolean;
+  subject: string | undefined;
+  /** That packet, built by the first recipient that needs it; null when it says nothing to them. */
+  others: Packet | null | undefined;
+}
+const outgoing = new WeakMap<EncodedEvent, Outgoing>();
+
+function outgoingOf(event: EncodedEvent): Outgoing {
+  let o = outgoing.get(event);
+  if (o === undefined) {
+    const ev = decode(event);
+    const shared = sharedPacketOf(ev);
+    o = { ev, shared: shared !== undefined, subject: shared?.subject, others: undefined };
+    outgoing.set(event, o);
+  }
+  return o;
+}
 
 function encodePacket(out: readonly [string, unknown]): Packet {
   const text = `2${JSON.stringify(out)}`;
@@ -51,6 +75,14 @@ interface EngineTransport {
   name: string;
   writable: boolean;
   socket?: ws.WebSocket;
+}
+
+/** The engine.io connection under a socket.io socket (the same one for the socket's life; its transport changes on upgrade). */
+interface EngineConnection {
+  readyState: string;
+  writeBuffer: unknown[];
+  transport: EngineTransport;
+  write(text: string, o: object): void;
 }
 
 /** Bytes a websocket client may be behind before replays wait for it (as the queue bound for polling). */
@@ -80,11 +112,13 @@ export class BubbleConnection implements LiveSink, Recipient, Registered, Bucket
   /** Sends so far: makes each message's client_id unique (origin.ts). */
   sends = 0;
   private readonly d: ConnectionDeps;
+  private readonly engine: EngineConnection;
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
 
   constructor(socket: Socket, actor: Actor, deps: ConnectionDeps) {
     this.socket = socket;
+    this.engine = socket.conn as unknown as EngineConnection;
     this.actor = actor;
     this.d = deps;
     this.tokens = deps.frameBudget.burst;
@@ -115,42 +149,44 @@ export class BubbleConnection implements LiveSink, Recipient, Registered, Bucket
 
   /**
    * LiveSink: the event in bubble's terms, if it means something to bubble. The Socket.IO packet
-   * is encoded once per event and variant (see variantOf) and written to each socket's engine.io
-   * connection as socket.emit would write it: a room's members do not each re-encode it.
+   * that all recipients but the event's subject share is encoded once per event (see
+   * sharedPacketOf) and written to each socket's engine.io connection as socket.emit would write
+   * it: a room's members do not each re-encode it. This runs once per recipient of every event:
+   * one lookup, a comparison and a write.
    */
   send(event: EncodedEvent): void {
     if (this.closed) return;
-    const variant = variantOf(event, this);
-    let packet = variant === undefined ? undefined : packets.get(event)?.get(variant);
-    if (packet === undefined) {
-      const out = translate(event, this, this.d.sockets);
-      if (out) {
-        packet = encodePacket(out);
-        if (variant !== undefined) {
-          let byVariant = packets.get(event);
-          if (!byVariant) packets.set(event, (byVariant = new Map()));
-          byVariant.set(variant, packet);
-        }
+    const o = outgoingOf(event);
+    if (o.shared && o.subject !== this.actor.id) {
+      let packet = o.others;
+      if (packet === undefined) {
+        const out = translate(o.ev, this, this.d.sockets);
+        packet = o.others = out ? encodePacket(out) : null;
       }
-    }
-    if (packet !== undefined) {
-      const conn = this.socket.conn as unknown as {
-        readyState: string;
-        writeBuffer: unknown[];
-        transport: EngineTransport;
-        write(text: string, o: object): void;
-      };
-      if (conn.readyState !== 'open') return;
-      const t = conn.transport;
-      // A websocket client with nothing queued in engine.io: the frame goes straight to its socket,
-      // corked with the rest of this turn's frames for it (as /ws writes), one write per socket per
-      // turn instead of one per event. engine.io's queue holds a packet only while an earlier write
-      // of its own is unfinished: then this one waits behind it, in order.
-      if (t.name === 'websocket' && t.writable && conn.writeBuffer.length === 0 && t.socket) writeFrame(t.socket, packet.wire);
-      else conn.write(packet.text, { wsPreEncodedFrame: packet.frame });
+      if (packet !== null) this.write(packet);
       return;
     }
-    const ev = decode(event);
+    const out = translate(o.ev, this, this.d.sockets);
+    if (out) this.write(encodePacket(out));
+    else this.sideEffects(o.ev);
+  }
+
+  /**
+   * Writes a packet. A websocket client with nothing queued in engine.io: the frame goes straight
+   * to its socket, corked with the rest of this turn's frames for it (as /ws writes), one write
+   * per socket per turn instead of one per event. engine.io's queue holds a packet only while an
+   * earlier write of its own is unfinished: then this one waits behind it, in order.
+   */
+  private write(packet: Packet): void {
+    const conn = this.engine;
+    if (conn.readyState !== 'open') return;
+    const t = conn.transport;
+    if (t.writable && conn.writeBuffer.length === 0 && t.socket !== undefined && t.name === 'websocket') writeFrame(t.socket, packet.wire);
+    else conn.write(packet.text, { wsPreEncodedFrame: packet.frame });
+  }
+
+  /** What an event that says nothing to bubble's clients still tells the gateway. */
+  private sideEffects(ev: Decoded): void {
     if (ev.type === 'room_updated') rememberRoomName(ev.data.room.id, ev.data.room.name);
     else if (
       ev.type === 'notification' &&
@@ -164,7 +200,7 @@ export class BubbleConnection implements LiveSink, Recipient, Registered, Bucket
 
   /** LiveSink: replays wait while the socket's queue is long. */
   hasRoom(): boolean {
-    const conn = this.socket.conn as unknown as { writeBuffer: unknown[]; transport: EngineTransport };
+    const conn = this.engine;
     const socket = conn.transport.name === 'websocket' ? conn.transport.socket : undefined;
     return !this.closed && conn.writeBuffer.length < this.d.maxQueuedPackets && (!socket || backlog(socket) < MAX_BACKLOG_BYTES);
   }

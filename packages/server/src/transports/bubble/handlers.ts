@@ -147,7 +147,8 @@ export function bubbleHandlers(d: HandlerDeps): Record<string, Handler> {
     async stop_typing(conn, data) {
       const f = await findRoom(services, conn, data);
       requireMember(conn, f);
-      await services.typing.stop(conn.actor, f.room.id);
+      // bubble's server relayed every stop_typing to the room, typing before it or not.
+      await services.typing.stop(conn.actor, f.room.id, { evenIfNotTyping: true });
     },
 
     async add_message(conn, data) {

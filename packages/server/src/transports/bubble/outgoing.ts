@@ -4,16 +4,11 @@ import { originOf } from './origin.ts';
 import { toBubbleMessage, type BubbleMessage } from './present.ts';
 import type { BubbleSockets, Registered } from './sockets.ts';
 
-/** An event's wire JSON, parsed once per event whoever receives it (the hub hands every session the same object). */
-const parsed = new WeakMap<EncodedEvent, EventPayload & { room_id?: string }>();
+/** An event's wire JSON as bubble reads it (once per event: see connection.ts). */
+export type Decoded = EventPayload & { room_id?: string };
 
-export function decode(e: EncodedEvent): EventPayload & { room_id?: string } {
-  let p = parsed.get(e);
-  if (!p) {
-    p = JSON.parse(e.json) as EventPayload & { room_id?: string };
-    parsed.set(e, p);
-  }
-  return p;
+export function decode(e: EncodedEvent): Decoded {
+  return JSON.parse(e.json) as Decoded;
 }
 
 /** One emit to one socket: the event name and its payload. */
@@ -39,25 +34,24 @@ export function bubbleMessageOf(
 }
 
 /**
- * Recipients of an event that get the same bubble packet share it: the key of their variant
- * (e.g. a message's sender sees sentByMe true, everyone else false), or undefined when the packet
- * is the recipient's own (i_exit names the socket) or the event says nothing to bubble.
+ * Recipients of an event that get the same bubble packet share it: for the events that say
+ * something to bubble, everyone but one user (the subject) gets the same packet; the subject's own
+ * sockets get their own (a message's sender sees sentByMe true, the user who left gets i_exit, and
+ * one's own join, typing and name are not repeated to them). Undefined for the other events: each
+ * recipient's packet, if any, is its own.
  */
-export function variantOf(e: EncodedEvent, to: Recipient): string | undefined {
-  const ev = decode(e);
+export function sharedPacketOf(ev: EventPayload): { subject: string | undefined } | undefined {
   switch (ev.type) {
-    case 'message_created': {
-      const m = ev.data.message;
-      return m.sender.id === to.userId ? undefined : 'others';
-    }
+    case 'message_created':
+      return { subject: ev.data.message.sender.id };
     case 'user_left':
-      return ev.data.user_id === to.userId ? undefined : 'others';
+      return { subject: ev.data.user_id };
     case 'user_typing':
-      return ev.data.user_id === to.userId ? undefined : 'others';
+      return { subject: ev.data.user_id };
     case 'user_joined':
-      return ev.data.user?.id === to.userId ? undefined : 'others';
+      return { subject: ev.data.user?.id };
     case 'user_updated':
-      return ev.data.user.id === to.userId ? undefined : 'others';
+      return { subject: ev.data.user.id };
     default:
       return undefined;
   }
@@ -69,8 +63,7 @@ export function variantOf(e: EncodedEvent, to: Recipient): string | undefined {
  * socket of the identity, on any node); those it already answered itself (its join, its typing,
  * its name) are not repeated to it.
  */
-export function translate(e: EncodedEvent, to: Recipient, sockets: BubbleSockets<Registered>): Emit | undefined {
-  const ev = decode(e);
+export function translate(ev: Decoded, to: Recipient, sockets: BubbleSockets<Registered>): Emit | undefined {
   switch (ev.type) {
     case 'message_created': {
       const m = ev.data.message;
