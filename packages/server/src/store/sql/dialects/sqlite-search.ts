@@ -107,7 +107,8 @@ function candidatesOf(plan: Plan, stem: string | undefined, inTime: RawBuilder<b
   ];
   if (stem !== undefined && plan.stems.has(stem))
     parts.push(sql`select rowid as id from message_search_words where message_search_words match ${ftsPhrase(stem)} and ${inTime}`);
-  parts.push(sql`select id from message_search_pending`);
+  // Rows the trigram index does not hold yet (migration 0016: at most a batch of them).
+  parts.push(sql`select id from message_search_trigram_pending`);
   return sql.join(parts, sql` union `);
 }
 
@@ -134,7 +135,7 @@ export const sqliteSearch: SearchSql = {
         if (text !== plan.driver?.text) return scan;
         // The driver: candidates from the index by its rarest trigrams (any order), each checked for
         // the whole text; and any row not indexed yet (written outside a group commit: a repair).
-        return sql<boolean>`((s.id in (select rowid from message_search_trigram where message_search_trigram match ${plan.driver.match} and ${inTime}) or s.id in (select id from message_search_pending)) and ${scan})`;
+        return sql<boolean>`((s.id in (select rowid from message_search_trigram where message_search_trigram match ${plan.driver.match} and ${inTime}) or s.id in (select id from message_search_trigram_pending)) and ${scan})`;
       },
       stemMatch: (tokens) =>
         plan.stems.has(tokens)
@@ -199,6 +200,7 @@ export const sqliteSearch: SearchSql = {
     await rebuild(db);
     // Every row is in the rebuilt indexes: none is pending any more (it would be indexed twice).
     await sql`delete from message_search_pending`.execute(db);
+    await sql`delete from message_search_trigram_pending`.execute(db);
   },
 
   async batchIndexWrites(db) {
@@ -224,19 +226,56 @@ export const sqliteSearch: SearchSql = {
     end`.execute(db);
   },
 
+  async deferTrigramWrites(db) {
+    await sql`create table message_search_trigram_pending (id integer primary key)`.execute(db);
+    // What waits for the word index waits for the trigram index too (in the migration's own transaction: nothing does).
+    await sql`insert into message_search_trigram_pending(id) select id from message_search_pending`.execute(db);
+    for (const t of ['ai', 'ad', 'au']) await sql`drop trigger ${sql.raw(`message_search_${t}`)}`.execute(db);
+    // Each index is told of an update or delete only for a row it holds (see batchIndexWrites).
+    const inWords = sql.raw('not exists (select 1 from message_search_pending where id = old.id)');
+    const inTrigrams = sql.raw('not exists (select 1 from message_search_trigram_pending where id = old.id)');
+    await sql`create trigger message_search_ai after insert on message_search begin
+      insert into message_search_pending(id) values (new.id);
+      insert into message_search_trigram_pending(id) values (new.id);
+    end`.execute(db);
+    await sql`create trigger message_search_ad after delete on message_search begin
+      insert into message_search_words(message_search_words, rowid, words) select 'delete', old.id, old.words where ${inWords};
+      insert into message_search_trigram(message_search_trigram, rowid, body) select 'delete', old.id, old.body where ${inTrigrams};
+      delete from message_search_pending where id = old.id;
+      delete from message_search_trigram_pending where id = old.id;
+    end`.execute(db);
+    await sql`create trigger message_search_au after update on message_search begin
+      insert into message_search_words(message_search_words, rowid, words) select 'delete', old.id, old.words where ${inWords};
+      insert into message_search_words(rowid, words) select new.id, new.words where ${inWords};
+      insert into message_search_trigram(message_search_trigram, rowid, body) select 'delete', old.id, old.body where ${inTrigrams};
+      insert into message_search_trigram(rowid, body) select new.id, new.body where ${inTrigrams};
+    end`.execute(db);
+  },
+
   async flushPending(exec) {
-    let any: boolean;
+    let waiting: number;
     try {
-      any = (await exec(ANY_PENDING)).rows.length > 0;
+      waiting = Number((await exec(TRIGRAMS_WAITING)).rows.map((r) => (r as { n: number }).n)[0] ?? 0);
     } catch (err) {
-      // A database not yet migrated to 0015 (a migration's test) has no pending list: its triggers index at once.
-      if (err instanceof Error && /no such table/.test(err.message)) return;
-      throw err;
+      if (!(err instanceof Error && /no such table/.test(err.message))) throw err;
+      return flushBefore0016(exec);
     }
-    if (!any) return;
-    for (const q of FLUSH) await exec(q);
+    if ((await exec(ANY_PENDING)).rows.length > 0) for (const q of FLUSH_WORDS) await exec(q);
+    if (waiting >= TRIGRAM_BATCH) for (const q of FLUSH_TRIGRAMS) await exec(q);
   },
 };
+
+/** A database migrated to 0015 but not 0016 (a migration's test): both indexes from the one list, at every commit. */
+async function flushBefore0016(exec: Parameters<NonNullable<SearchSql['flushPending']>>[0]): Promise<void> {
+  try {
+    if ((await exec(ANY_PENDING)).rows.length === 0) return;
+  } catch (err) {
+    // Not yet migrated to 0015 either: its triggers index at once.
+    if (err instanceof Error && /no such table/.test(err.message)) return;
+    throw err;
+  }
+  for (const q of FLUSH) await exec(q);
+}
 
 /** The FTS5 indexes rebuilt from message_search, every row. */
 async function rebuild(db: Kysely<unknown> | Kysely<DB>): Promise<void> {
@@ -245,6 +284,27 @@ async function rebuild(db: Kysely<unknown> | Kysely<DB>): Promise<void> {
 }
 
 const ANY_PENDING = CompiledQuery.raw('select 1 from message_search_pending limit 1');
+/**
+ * Rows written to the trigram index at once (migration 0016). A message's trigrams are most of
+ * its index cost, and one small segment per commit kept FTS5 merging: batches this size cut the
+ * segments a hundredfold. A search checks the rows still waiting one by one (a few hundred at most).
+ */
+const TRIGRAM_BATCH = 256;
+const TRIGRAMS_WAITING = CompiledQuery.raw(
+  `select count(*) as n from (select 1 from message_search_trigram_pending limit ${TRIGRAM_BATCH})`,
+);
+const FLUSH_WORDS = [
+  CompiledQuery.raw(
+    'insert into message_search_words(rowid, words) select s.id, s.words from message_search_pending p join message_search s on s.id = p.id',
+  ),
+  CompiledQuery.raw('delete from message_search_pending'),
+];
+const FLUSH_TRIGRAMS = [
+  CompiledQuery.raw(
+    'insert into message_search_trigram(rowid, body) select s.id, s.body from message_search_trigram_pending p join message_search s on s.id = p.id',
+  ),
+  CompiledQuery.raw('delete from message_search_trigram_pending'),
+];
 /**
  * The rows written since the last flush, into both indexes at once. FTS5 writes its pending terms
  * to disk at every savepoint's end: indexed in each send's own savepoint (group commit), every

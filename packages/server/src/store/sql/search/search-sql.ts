@@ -25,6 +25,8 @@ export interface SearchSql {
    * commit (flushPending, before the commit), not once per message; absent on PostgreSQL.
    */
   batchIndexWrites?(db: Kysely<unknown>): Promise<void>;
+  /** SQLite (migration 0016): the trigram index is written once enough rows wait, not at every commit. */
+  deferTrigramWrites?(db: Kysely<unknown>): Promise<void>;
   /** Indexes the pending rows: run in the transaction that wrote them, before it commits. */
   flushPending?(exec: (q: CompiledQuery) => Promise<QueryResult<unknown>> | QueryResult<unknown>): Promise<void>;
 }
