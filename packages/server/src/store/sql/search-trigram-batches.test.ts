@@ -41,7 +41,7 @@ describe('SQLite search: trigrams written in batches', () => {
         await store.messages.search(a.id, parseSearchQuery(q, { now: new Date() }), { sort: 'recent', limit: 50, budgetMs: 5000 })
       ).items.map((m) => m.content);
     const word = (i: number) => `zebra${String(i).padStart(3, '0')}quartz`;
-    const sent = [];
+    const sent: { id: string }[] = [];
     for (let i = 1; i <= 300; i++) sent.push(await post(store, r.id, a.id, { content: `note ${word(i)} here` }));
     assert.equal(await waiting(), 300 - 256, 'one batch of 256 written, the rest waiting');
     assert.deepEqual(await find(word(10)), [`note ${word(10)} here`], 'an indexed message');
