@@ -34,13 +34,26 @@ export async function leaveRoom(services: Services, actor: Actor, roomId: string
   } catch (err) {
     if (!isDomainError(err) || err.code !== 'owner_must_transfer') throw err;
   }
-  const members = await services.members.list(actor, roomId, 2);
-  const heir = members.items.find((m) => m.user.id !== actor.id);
-  if (!heir) return false;
-  await services.members.transfer(actor, roomId, heir.user.id);
-  await services.rooms.leave(actor, roomId);
-  return true;
+  // The owner hands the room to another member first. That member may be leaving at the same
+  // moment (both clients of a room closing at once): then the next one is asked, a few times.
+  for (let attempt = 0; attempt < HEIR_ATTEMPTS; attempt++) {
+    const members = await services.members.list(actor, roomId, 2);
+    const heir = members.items.find((m) => m.user.id !== actor.id);
+    if (!heir) return false;
+    try {
+      await services.members.transfer(actor, roomId, heir.user.id);
+    } catch (err) {
+      if (isDomainError(err) && err.code === 'user_not_found') continue;
+      throw err;
+    }
+    await services.rooms.leave(actor, roomId);
+    return true;
+  }
+  return false;
 }
+
+/** How many members an owner leaving at disconnect tries in turn, should each be leaving too. */
+const HEIR_ATTEMPTS = 3;
 
 /** One handler per bubble event (GATEWAYS.md §1): each checks bubble's input, then calls the services. */
 export function bubbleHandlers(d: HandlerDeps): Record<string, Handler> {
