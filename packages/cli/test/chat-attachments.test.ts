@@ -93,3 +93,20 @@ describe('rooms chat: files', () => {
     await b.expect(new RegExp(`\\(dm\\) ${alice.username}: \\[document: notes v2\\.pdf \\d+ B\\] http://`));
   });
 });
+
+describe('rooms chat: a file over the server limit', () => {
+  const suite = chatSuite({ ATTACHMENT_MAX_BYTES: 2048 });
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rooms-chat-big-'));
+    // A valid PDF made larger than this server's limit by a comment.
+    writeFileSync(join(dir, 'big.pdf'), PDF.replace('%%EOF', `%${'x'.repeat(4000)}\n%%EOF`));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("names the server's own limit, not the default", async () => {
+    const a = await suite.terms.login(suite.srv, await person(suite.srv, 'alice'));
+    a.type(`upload ${join(dir, 'big.pdf')}`);
+    await a.expect('Refused: too large (at most 2.0 KB).');
+  });
+});

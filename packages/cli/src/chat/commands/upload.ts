@@ -17,8 +17,13 @@ const waiting = (s: ChatSession) => `${s.attachments.length} ${s.attachments.len
 /** Why the server refused a file, in words. */
 function refusal(err: unknown): string | null {
   if (!isRoomsApiError(err)) return null;
+  // The server names its own limit (ATTACHMENT_MAX_BYTES); the default stands in for an older server.
+  const max = (err.details as { max_bytes?: unknown } | undefined)?.max_bytes;
   const reasons: Record<string, string> = {
-    payload_too_large: `too large (at most ${formatBytes(ATTACHMENT_LIMITS.maxBytesDefault)} by default)`,
+    payload_too_large:
+      typeof max === 'number'
+        ? `too large (at most ${formatBytes(max)})`
+        : `too large (at most ${formatBytes(ATTACHMENT_LIMITS.maxBytesDefault)} by default)`,
     unsupported_type: 'this type of file cannot be shared (images, PDF and Word documents, zip, audio and video only)',
     malware_detected: 'it looks like malware',
     unsafe_archive: 'the archive is unsafe (too large unpacked, or it holds programs)',
