@@ -293,16 +293,14 @@ const TRIGRAM_BATCH = 256;
 const TRIGRAMS_WAITING = CompiledQuery.raw(
   `select count(*) as n from (select 1 from message_search_trigram_pending limit ${TRIGRAM_BATCH})`,
 );
-const FLUSH_WORDS = [
+/** One index's rows from a pending list: the rows as they are now (an edit while waiting is already in them). */
+const indexFrom = (index: 'words' | 'trigram', pending: string): CompiledQuery =>
   CompiledQuery.raw(
-    'insert into message_search_words(rowid, words) select s.id, s.words from message_search_pending p join message_search s on s.id = p.id',
-  ),
-  CompiledQuery.raw('delete from message_search_pending'),
-];
+    `insert into message_search_${index}(rowid, ${index === 'words' ? 'words' : 'body'}) select s.id, s.${index === 'words' ? 'words' : 'body'} from ${pending} p join message_search s on s.id = p.id`,
+  );
+const FLUSH_WORDS = [indexFrom('words', 'message_search_pending'), CompiledQuery.raw('delete from message_search_pending')];
 const FLUSH_TRIGRAMS = [
-  CompiledQuery.raw(
-    'insert into message_search_trigram(rowid, body) select s.id, s.body from message_search_trigram_pending p join message_search s on s.id = p.id',
-  ),
+  indexFrom('trigram', 'message_search_trigram_pending'),
   CompiledQuery.raw('delete from message_search_trigram_pending'),
 ];
 /**
@@ -311,11 +309,7 @@ const FLUSH_TRIGRAMS = [
  * message made two index segments, and merging them was most of a send's cost.
  */
 const FLUSH = [
-  CompiledQuery.raw(
-    'insert into message_search_words(rowid, words) select s.id, s.words from message_search_pending p join message_search s on s.id = p.id',
-  ),
-  CompiledQuery.raw(
-    'insert into message_search_trigram(rowid, body) select s.id, s.body from message_search_pending p join message_search s on s.id = p.id',
-  ),
+  indexFrom('words', 'message_search_pending'),
+  indexFrom('trigram', 'message_search_pending'),
   CompiledQuery.raw('delete from message_search_pending'),
 ];
