@@ -147,28 +147,20 @@ export function completions(token: string, src: CompletionSources): Completion[]
             { value: today, hint: 'today' },
           ]
         : [{ value: today, hint: 'today (YYYY-MM-DD)' }];
-    return options
-      .filter((o) => o.value.startsWith(want) && o.value !== want)
-      .map((o) => ({
-        key: `${op}${o.value}`,
-        kind: 'value',
-        insert: `${op}${o.value}`,
-        label: `${op}${o.value}`,
-        detail: o.hint,
-        done: true,
-      }));
+    return options.filter((o) => o.value.startsWith(want) && o.value !== want).map((o) => valueSuggestion(op, o));
   }
-  return (VALUES[op] ?? [])
-    .filter((v) => v.value.startsWith(want))
-    .map((v) => ({
-      key: `${op}${v.value}`,
-      kind: 'value',
-      insert: `${op}${v.value}`,
-      label: `${op}${v.value}`,
-      detail: v.hint,
-      done: true,
-    }));
+  return (VALUES[op] ?? []).filter((v) => v.value.startsWith(want)).map((v) => valueSuggestion(op, v));
 }
+
+/** A complete value for an operator (`has:image`, `during:2026-05`). */
+const valueSuggestion = (op: string, v: { value: string; hint: string }) => ({
+  key: `${op}${v.value}`,
+  kind: 'value' as const,
+  insert: `${op}${v.value}`,
+  label: `${op}${v.value}`,
+  detail: v.hint,
+  done: true,
+});
 
 /** The box's text with the token replaced by a completion, and where the caret goes. */
 export function applyCompletion(text: string, token: Token, c: Completion): { text: string; caret: number } {
