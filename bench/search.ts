@@ -3,6 +3,7 @@
  *
  *   npm run bench:search -- [--messages 100000] [--rooms 1000] [--users 1000] [--member-of 50]
  *                           [--queries 100] [--database-url postgres://…/postgres] [--words FILE] [--keep]
+ *                           [--corpus postgres://…/search_bench_pg | DIR] [--bulk] [--only 'rare word,phrase'] [--explain]
  *
  * Loads N messages (default 100,000; the issue's corpus is `--messages 1000000`) over R rooms and
  * U users through the store's own insert (so the index is written as a send writes it), text drawn
@@ -13,15 +14,29 @@
  * that lookup, the load rate, and the index size as a ratio to the message text.
  * With --database-url (an admin URL) it creates a database for the run and drops it after
  * (--keep: keeps the database, or the SQLite data dir, and prints where it is).
+ *
+ * --corpus: a database of your own (PostgreSQL URL of an existing database, or an SQLite data dir)
+ * that is loaded on the first run and reused as it is on the next ones (never dropped): loading 1M
+ * messages takes far longer than the queries. The same seed gives the same words to query.
+ * --bulk (PostgreSQL): the messages and their search rows inserted 1,000 at a time by SQL, not one
+ * by one through the store (the same rows and indexes; ~10× faster on a busy machine); then VACUUM
+ * ANALYZE, as autovacuum would have done on a server that has been running.
+ * --only: the query kinds to time (by label). --explain (PostgreSQL): prints EXPLAIN (ANALYZE,
+ * BUFFERS) of each kind's search statement, run under the same budget settings as a search.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql, type Insertable } from 'kysely';
+import pg from 'pg';
 import { newId } from '../packages/server/src/domain/ids.ts';
 import { parseSearchQuery } from '../packages/server/src/domain/search-query.ts';
+import { searchDocument } from '../packages/server/src/domain/search-document.ts';
 import { openDialect, openStore } from '../packages/server/src/store/sql/open.ts';
+import { postgresSearch } from '../packages/server/src/store/sql/dialects/postgres-search.ts';
+import type { DB, MessagesTable } from '../packages/server/src/store/sql/schema.ts';
+import { searchMessages } from '../packages/server/src/store/sql/search/search-messages.ts';
 import type { Store } from '../packages/server/src/store/store.ts';
 import { freshPostgresDatabase } from '../packages/server/test/helpers/services.ts';
 
@@ -35,9 +50,13 @@ const { values } = parseArgs({
     'database-url': { type: 'string' },
     words: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    corpus: { type: 'string' },
+    bulk: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    explain: { type: 'boolean', default: false },
   },
 });
-const N = Number(values.messages);
+let N = Number(values.messages);
 const ROOMS = Number(values.rooms);
 const USERS = Number(values.users);
 const MEMBER_OF = Math.min(Number(values['member-of']), ROOMS);
@@ -117,85 +136,152 @@ function text(): string {
   return words.join(' ');
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'rooms-search-bench-'));
-const pgDb = values['database-url'] ? await freshPostgresDatabase(values['database-url']) : undefined;
-const where = { databaseUrl: pgDb?.url, dataDir };
+const corpus = values.corpus;
+const corpusOnPg = corpus?.startsWith('postgres') ?? false;
+const dataDir = corpus !== undefined && !corpusOnPg ? corpus : mkdtempSync(join(tmpdir(), 'rooms-search-bench-'));
+const pgDb = corpus === undefined && values['database-url'] ? await freshPostgresDatabase(values['database-url']) : undefined;
+const where = { databaseUrl: corpusOnPg ? corpus : pgDb?.url, dataDir };
 const store: Store = await openStore(where);
 process.stderr.write(`opened ${store.dialect}\n`);
 const kind = store.dialect;
+const dialect = openDialect(where);
 
-// Users, rooms, and the searcher's memberships.
 const at = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 30_000).toISOString();
 const users: string[] = [];
 const usernames: string[] = [];
-for (let i = 0; i < USERS; i++) {
-  const id = newId();
-  usernames.push(`user${i}`);
-  users.push(id);
-  await store.users.insert({
-    id,
-    username: `user${i}`,
-    email: `u${i}@bench.test`,
-    password_hash: 'x',
-    display_name: `User ${i}`,
-    avatar_url: null,
-    bio: null,
-    website: null,
-    status_message: null,
-    created_at: at(0),
-  });
-}
 const rooms: string[] = [];
-for (let i = 0; i < ROOMS; i++) {
-  const id = newId();
-  rooms.push(id);
-  await store.rooms.insert({
-    id,
-    type: 'public',
-    name: `room-${i}`,
-    description: null,
-    topic_kind: 'text',
-    categories: [],
-    member_limit: null,
-    direct_key: null,
-    created_by: null,
-    created_at: at(0),
-  });
-}
-process.stderr.write(`users and rooms\n`);
-const searcher = users[0]!;
-for (let i = 0; i < MEMBER_OF; i++) await store.members.add({ room_id: rooms[i]!, user_id: searcher, role: 'member', joined_at: at(0) });
-
-// The messages, through the store's insert: the index is written in the same transactions.
-const BATCH = 500;
 let textBytes = 0;
-const t0 = performance.now();
-for (let done = 0; done < N; done += BATCH) {
-  await store.transaction(async (tx) => {
+let loadSecs = 0;
+const reused = corpus !== undefined && (await store.users.findByUsername('user0')) !== undefined;
+if (reused) {
+  // An earlier run's corpus: its users and rooms by their names, its text size from the messages.
+  const byName = async (table: 'users' | 'rooms', column: 'username' | 'name', prefix: string, into: string[]) => {
+    const r = await sql<{ id: string; n: string }>`select id, ${sql.ref(column)} as n from ${sql.table(table)}`.execute(dialect.db);
+    for (const row of r.rows) if (row.n.startsWith(prefix)) into[Number(row.n.slice(prefix.length))] = row.id;
+  };
+  await byName('users', 'username', 'user', users);
+  await byName('rooms', 'name', 'room-', rooms);
+  usernames.push(...users.map((_id, i) => `user${i}`));
+  const bytes = kind === 'sqlite' ? sql`length(cast(content as blob))` : sql`octet_length(content)`;
+  const r = await sql<{ b: number | string; n: number | string }>`select sum(${bytes}) as b, count(*) as n from messages`.execute(
+    dialect.db,
+  );
+  textBytes = Number(r.rows[0]?.b ?? 0);
+  N = Number(r.rows[0]?.n ?? 0);
+  process.stderr.write(`reusing the corpus in ${corpus}: ${users.length} users, ${rooms.length} rooms\n`);
+} else {
+  await load();
+  process.stderr.write(`loaded ${N} in ${loadSecs.toFixed(1)} s\n`);
+}
+const searcher = users[0]!;
+
+async function load(): Promise<void> {
+  // Users, rooms, and the searcher's memberships.
+  for (let i = 0; i < USERS; i++) {
+    const id = newId();
+    usernames.push(`user${i}`);
+    users.push(id);
+    await store.users.insert({
+      id,
+      username: `user${i}`,
+      email: `u${i}@bench.test`,
+      password_hash: 'x',
+      display_name: `User ${i}`,
+      avatar_url: null,
+      bio: null,
+      website: null,
+      status_message: null,
+      created_at: at(0),
+    });
+  }
+  for (let i = 0; i < ROOMS; i++) {
+    const id = newId();
+    rooms.push(id);
+    await store.rooms.insert({
+      id,
+      type: 'public',
+      name: `room-${i}`,
+      description: null,
+      topic_kind: 'text',
+      categories: [],
+      member_limit: null,
+      direct_key: null,
+      created_by: null,
+      created_at: at(0),
+    });
+  }
+  process.stderr.write(`users and rooms\n`);
+  for (let i = 0; i < MEMBER_OF; i++) await store.members.add({ room_id: rooms[i]!, user_id: users[0]!, role: 'member', joined_at: at(0) });
+  const t0 = performance.now();
+  if (values.bulk && kind === 'postgres') await loadBulk();
+  else await loadThroughStore();
+  loadSecs = (performance.now() - t0) / 1000;
+}
+
+/** The messages, through the store's insert: the index is written in the same transactions. */
+async function loadThroughStore(): Promise<void> {
+  const BATCH = 500;
+  for (let done = 0; done < N; done += BATCH) {
+    await store.transaction(async (tx) => {
+      for (let i = done; i < Math.min(N, done + BATCH); i++) {
+        const room = rooms[i % ROOMS]!;
+        const content = text();
+        textBytes += Buffer.byteLength(content);
+        const seq = (await tx.rooms.nextMessageSeq(room, at(i)))?.seq;
+        await tx.messages.insert({
+          id: newId(),
+          room_id: room,
+          seq: seq!,
+          sender_id: users[i % USERS]!,
+          type: 'text',
+          content,
+          parent_id: null,
+          client_id: null,
+          mentions: [],
+          mentions_room: false,
+          created_at: at(i),
+        });
+      }
+    });
+    if (done % 50_000 === 0 && done > 0) process.stderr.write(`loaded ${done}\n`);
+  }
+}
+
+/** The same messages and search rows as loadThroughStore, 1,000 to a statement (PostgreSQL). */
+async function loadBulk(): Promise<void> {
+  const BATCH = 1000;
+  for (let done = 0; done < N; done += BATCH) {
+    const msgs: Insertable<MessagesTable>[] = [];
     for (let i = done; i < Math.min(N, done + BATCH); i++) {
-      const room = rooms[i % ROOMS]!;
       const content = text();
       textBytes += Buffer.byteLength(content);
-      const seq = (await tx.rooms.nextMessageSeq(room, at(i)))?.seq;
-      await tx.messages.insert({
+      msgs.push({
         id: newId(),
-        room_id: room,
-        seq: seq!,
+        room_id: rooms[i % ROOMS]!,
+        seq: Math.floor(i / ROOMS) + 1,
         sender_id: users[i % USERS]!,
         type: 'text',
         content,
-        parent_id: null,
-        client_id: null,
-        mentions: [],
-        mentions_room: false,
+        mentions: '[]',
+        mentions_room: 0,
         created_at: at(i),
       });
     }
-  });
-  if (done % 50_000 === 0 && done > 0) process.stderr.write(`loaded ${done}\n`);
+    await dialect.db.transaction().execute(async (trx) => {
+      await trx.insertInto('messages').values(msgs).execute();
+      await trx
+        .insertInto('message_search')
+        .values(msgs.map((m) => ({ message_id: m.id, ...searchDocument(m.content) })))
+        .execute();
+    });
+    if (done % 50_000 === 0 && done > 0) process.stderr.write(`loaded ${done}\n`);
+  }
+  await sql`update rooms set last_seq = x.n, last_message_at = x.at
+    from (select room_id, max(seq) as n, max(created_at) as at from messages group by room_id) x
+    where rooms.id = x.room_id`.execute(dialect.db);
+  // What autovacuum does on a running server: the GIN pending lists merged, statistics taken.
+  await sql`vacuum analyze`.execute(dialect.db);
 }
-const loadSecs = (performance.now() - t0) / 1000;
-process.stderr.write(`loaded ${N} in ${loadSecs.toFixed(1)} s\n`);
 
 // Query kinds: the words chosen from the corpus's own distribution.
 const rare = WORDS[Math.min(WORDS.length - 1, 5000)]!;
@@ -237,8 +323,11 @@ const rows: Record<string, string | number>[] = [
     p95_ratio: 1,
   },
 ];
+const only = values.only?.split(',').map((x) => x.trim());
 for (const [label, q] of kinds) {
+  if (only && !only.includes(label)) continue;
   const ast = parseSearchQuery(q, { now: new Date() });
+  if (values.explain && kind === 'postgres') await explain(label, q, ast);
   let hits = 0;
   const ms = await time(async () => {
     hits = (await store.messages.search(searcher, ast, { sort: 'relevance', limit: 20, budgetMs: 30_000 })).total;
@@ -257,8 +346,36 @@ for (const [label, q] of kinds) {
   });
 }
 
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) of the statements one search runs (PostgreSQL): the search is run once
+ * through a Kysely that records them, then each is explained in a transaction under the dialect's
+ * budget (its settings apply).
+ */
+async function explain(label: string, q: string, ast: ReturnType<typeof parseSearchQuery>): Promise<void> {
+  const seen: CompiledQuery[] = [];
+  const pool = new pg.Pool({ connectionString: where.databaseUrl, max: 1, options: '-c timezone=UTC' });
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool }),
+    log: (e) => {
+      if (e.level === 'query' && /^\s*(with|select)/i.test(e.query.sql) && !/set_config/.test(e.query.sql))
+        seen.push(CompiledQuery.raw(e.query.sql, [...e.query.parameters]));
+    },
+  });
+  try {
+    await searchMessages(db, postgresSearch, searcher, ast, { sort: 'relevance', limit: 20, budgetMs: 30_000 });
+    for (const c of seen) {
+      const plan = await postgresSearch.withBudget(db, 30_000, (trx) =>
+        trx.executeQuery<Record<string, string>>(CompiledQuery.raw(`explain (analyze, buffers) ${c.sql}`, [...c.parameters])),
+      );
+      console.log(`\n--- ${label} (${q}): ${c.sql.replace(/\s+/g, ' ').slice(0, 100)}…`);
+      console.log(plan.rows.map((r) => r['QUERY PLAN']).join('\n'));
+    }
+  } finally {
+    await db.destroy();
+  }
+}
+
 // Index size against the text it indexes.
-const dialect = openDialect(where);
 const sizeQuery =
   kind === 'sqlite'
     ? sql<{
@@ -271,14 +388,18 @@ await dialect.close();
 console.log(
   `\n${kind}: ${N} messages, ${ROOMS} rooms, ${USERS} users; the searcher is in ${MEMBER_OF} rooms (~${Math.round((N * MEMBER_OF) / ROOMS)} messages); ${REPEAT} runs per query`,
 );
-console.log(`load: ${Math.round(N / loadSecs)} messages/s through the store (indexed in the same transactions)`);
+if (!reused)
+  console.log(
+    `load: ${Math.round(N / loadSecs)} messages/s ${values.bulk && kind === 'postgres' ? 'by bulk INSERT' : 'through the store (indexed in the same transactions)'}`,
+  );
 console.log(
   `index: ${(indexBytes / 2 ** 20).toFixed(1)} MiB for ${(textBytes / 2 ** 20).toFixed(1)} MiB of text (${(indexBytes / textBytes).toFixed(1)}×)`,
 );
 console.table(rows);
 
 await store.close();
-if (values.keep) console.log(`kept: ${pgDb?.url ?? dataDir}`);
+if (corpus !== undefined) console.log(`corpus kept: ${corpus}`);
+else if (values.keep) console.log(`kept: ${pgDb?.url ?? dataDir}`);
 else {
   await pgDb?.drop();
   rmSync(dataDir, { recursive: true, force: true });
