@@ -325,7 +325,7 @@ const rows: Record<string, string | number>[] = [
 ];
 const only = values.only?.split(',').map((x) => x.trim());
 for (const [label, q] of kinds) {
-  if (only && !only.includes(label)) continue;
+  if (only && !only.some((o) => o !== '' && label.startsWith(o))) continue;
   const ast = parseSearchQuery(q, { now: new Date() });
   if (values.explain && kind === 'postgres') await explain(label, q, ast);
   let hits = 0;

@@ -27,6 +27,11 @@ export interface SearchSql {
   batchIndexWrites?(db: Kysely<unknown>): Promise<void>;
   /** SQLite (migration 0016): the trigram index is written once enough rows wait, not at every commit. */
   deferTrigramWrites?(db: Kysely<unknown>): Promise<void>;
+  /**
+   * PostgreSQL (migration 0018): the indexes its planner needs for the search's filters (messages
+   * by sender, for from:); absent on SQLite, whose query reads the searcher's rooms anyway.
+   */
+  indexFilters?(db: Kysely<unknown>): Promise<void>;
   /** Indexes the pending rows: run in the transaction that wrote them, before it commits. */
   flushPending?(exec: (q: CompiledQuery) => Promise<QueryResult<unknown>> | QueryResult<unknown>): Promise<void>;
 }
