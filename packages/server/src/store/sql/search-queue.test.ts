@@ -60,7 +60,7 @@ describe('SQLite search: messages indexed after their sends', () => {
     assert.deepEqual([await count('message_search_queue'), await count('message_search')], [0, 1], 'the search indexed it');
 
     // Queued messages edited and deleted before their batch: read as they are when indexed.
-    const queued = [];
+    const queued: { id: string }[] = [];
     for (let i = 2; i <= 5; i++) queued.push(await post(store, r.id, a.id, { content: `note ${word(i)} here` }));
     const now = new Date().toISOString();
     await store.transaction((tx) => tx.messages.update(queued[0]!.id, { content: 'changed walrusqueued', edited_at: now }));

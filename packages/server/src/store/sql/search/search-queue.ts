@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { MessageRow } from '../../room-types.ts';
 import type { DB } from '../schema.ts';
 import { searchDocument } from '../../../domain/search-document.ts';
+import { prepared } from '../repositories/prepared.ts';
 import { isSearchable, reindexMessage, unindexMessage, type SearchIndexWrites } from './search-index.ts';
 
 /** Messages indexed per transaction: a few milliseconds of the writer, and one small segment of each FTS5 index. */
@@ -91,9 +92,8 @@ export class SearchQueue {
   }
 }
 
-async function queueMessage(db: Kysely<DB>, messageId: string): Promise<void> {
-  await sql`insert into message_search_queue(message_id) values (${messageId})`.execute(db);
-}
+/** On every send: compiled once (see prepared.ts). */
+const queueMessage = prepared((db, message_id: string) => db.insertInto('message_search_queue').values({ message_id }));
 
 async function lastQueued(db: Kysely<DB>): Promise<number | undefined> {
   const r = await sql<{ id: number | null }>`select max(id) as id from message_search_queue`.execute(db);
