@@ -129,9 +129,7 @@ export async function indexQueued(trx: Kysely<DB>, limit: number): Promise<numbe
     await trx
       .insertInto('message_search')
       .values(docs)
-      .onConflict((oc) =>
-        oc.column('message_id').doUpdateSet((eb) => ({ body: eb.ref('excluded.body'), words: eb.ref('excluded.words') })),
-      )
+      .onConflict((oc) => oc.column('message_id').doUpdateSet((eb) => ({ body: eb.ref('excluded.body'), words: eb.ref('excluded.words') })))
       .execute();
   return rows.length;
 }
