@@ -1,4 +1,4 @@
-import { normaliseForSearch, searchTokens } from './search-query.ts';
+import { normaliseForSearch, searchTokens, tokensOfNormalised } from './search-query.ts';
 
 /**
  * What the search index holds for one message, derived from its content in JavaScript (the
@@ -16,11 +16,15 @@ export interface SearchDocument {
 }
 
 export function searchDocument(content: string): SearchDocument {
-  return { body: searchBody(content), words: ` ${searchTokens(content).join(' ')} ` };
+  // Normalised once for both: the form is most of a message's index cost after the segmenter.
+  const normalised = normaliseForSearch(content);
+  return { body: bodyOf(normalised), words: ` ${tokensOfNormalised(normalised).join(' ')} ` };
 }
 
+const bodyOf = (normalised: string): string => normalised.replace(/\s+/gu, ' ').trim();
+
 /** A text (content, phrase, word) in the form `body` holds. */
-export const searchBody = (text: string): string => normaliseForSearch(text).replace(/\s+/gu, ' ').trim();
+export const searchBody = (text: string): string => bodyOf(normaliseForSearch(text));
 
 /**
  * A query word in the form of `words`: its tokens joined by one space, without the parts an

@@ -120,6 +120,9 @@ const VARIATION_SELECTORS = /[\ufe0e\ufe0f]/gu;
  * so match ranges for the original text must be found by mapping, not by offset.
  */
 export function normaliseForSearch(text: string): string {
+  // ASCII (most messages) needs only the lower-casing: every other step leaves it as it is (no
+  // compatibility forms, marks, selectors or FOLD letters). The index computes this per message.
+  if (ASCII.test(text)) return text.toLowerCase();
   return text
     .normalize('NFKC')
     .toLowerCase()
@@ -130,10 +133,13 @@ export function normaliseForSearch(text: string): string {
     .normalize('NFC');
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 const segmenter = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter('und', { granularity: 'word' }) : undefined;
 const PICTOGRAPHIC = /\p{Extended_Pictographic}/u;
 /** Separators inside identifiers and URLs: snake_case, dot.separated, a/b, a-b, a:b. */
 const IDENT_SEPARATORS = /[_./\-:]+/u;
+const IDENT_SEPARATOR = /[_./\-:]/u;
 /** Fallback word pattern (no Intl.Segmenter): letters, numbers, marks, identifier glue, or emoji runs. */
 const FALLBACK_WORD = /[\p{L}\p{N}\p{M}_.\-:/]+|(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\u20e3)+/gu;
 
@@ -144,24 +150,31 @@ const FALLBACK_WORD = /[\p{L}\p{N}\p{M}_.\-:/]+|(?:\p{Extended_Pictographic}|\p{
  * `snake`, `case`). Tokens come in text order, duplicates kept (the indexer may count them).
  */
 export function searchTokens(text: string): string[] {
-  const normalised = normaliseForSearch(text);
-  const pieces: string[] = [];
+  return tokensOfNormalised(normaliseForSearch(text));
+}
+
+/** {@link searchTokens} of a text already in search form (the indexer normalises each message once for its body and its tokens). */
+export function tokensOfNormalised(normalised: string): string[] {
+  const tokens: string[] = [];
+  const add = (piece: string): void => {
+    // Most pieces hold no separator: the split, the filter and their arrays are for the few that do.
+    if (!IDENT_SEPARATOR.test(piece)) {
+      tokens.push(piece);
+      return;
+    }
+    const parts = piece.split(IDENT_SEPARATORS).filter((p) => p !== '');
+    if (parts.length === 0) return;
+    if (parts.length === 1) tokens.push(parts[0]!);
+    else tokens.push(piece.replace(/^[_./\-:]+|[_./\-:]+$/gu, ''), ...parts);
+  };
   if (segmenter) {
     for (const s of segmenter.segment(normalised)) {
-      if (s.isWordLike || PICTOGRAPHIC.test(s.segment)) pieces.push(s.segment);
+      // A single ASCII character (a space, a comma) is never a pictograph: no regex for those.
+      const seg = s.segment;
+      if (s.isWordLike || ((seg.length > 1 || seg.charCodeAt(0) > 0x7f) && PICTOGRAPHIC.test(seg))) add(seg);
     }
   } else {
-    for (const m of normalised.matchAll(FALLBACK_WORD)) pieces.push(m[0]);
-  }
-  const tokens: string[] = [];
-  for (const piece of pieces) {
-    const parts = piece.split(IDENT_SEPARATORS).filter((p) => p !== '');
-    if (parts.length === 0) continue;
-    if (parts.length === 1) {
-      tokens.push(parts[0]!);
-    } else {
-      tokens.push(piece.replace(/^[_./\-:]+|[_./\-:]+$/gu, ''), ...parts);
-    }
+    for (const m of normalised.matchAll(FALLBACK_WORD)) add(m[0]);
   }
   return tokens;
 }

@@ -57,13 +57,11 @@ export class GroupCommit {
   private lastArrival = 0;
 
   private readonly runOnWriter: GroupCommitOptions['runOnWriter'];
-  private readonly beforeCommit: GroupCommitOptions['beforeCommit'];
 
   constructor(db: Kysely<DB>, opts: Partial<GroupCommitOptions> & { holdMs?: number } = {}) {
     this.db = db;
     this.holdMs = opts.hold ? (opts.holdMs ?? HOLD_MS) : 0;
     this.runOnWriter = opts.runOnWriter;
-    this.beforeCommit = opts.beforeCommit;
   }
 
   run<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
@@ -127,7 +125,5 @@ export class GroupCommit {
         settled.push({ unit, ok: false, value: err });
       }
     }
-    // Work the units left for the batch as a whole (a failure here fails them all: nothing commits).
-    if (this.beforeCommit) await this.beforeCommit(exec);
   }
 }

@@ -28,8 +28,7 @@ export interface OpenStoreOptions {
   /** Times every statement (a diagnostic: SQL_TIMING). */
   onQuery?: QueryTimer;
   /**
-   * false: messages are not written to the search index (nor is its pending list flushed at each
-   * group commit). Not a setting: only the benchmark's Rooms without the index opens a store so
+   * false: messages are not written to the search index (nor queued for it). Not a setting: only the benchmark's Rooms without the index opens a store so
    * (bench/rooms-noindex-server.ts), to measure what indexing costs the send path in the same run.
    */
   searchIndex?: boolean;
@@ -55,9 +54,7 @@ export function openDialect(opts: Pick<OpenStoreOptions, 'databaseUrl' | 'dataDi
 
 /** The dialect with no search index writes: chosen here once, so a send with the index pays no check for it. */
 function withoutSearchIndex(dialect: SqlDialect): SqlDialect {
-  const { groupCommit, ...rest } = dialect;
-  const noFlush = groupCommit && { hold: groupCommit.hold, ...(groupCommit.runOnWriter ? { runOnWriter: groupCommit.runOnWriter } : {}) };
-  return { ...rest, ...(noFlush ? { groupCommit: noFlush } : {}), searchIndexWrites: NO_SEARCH_INDEX_WRITES };
+  return { ...dialect, searchIndexWrites: NO_SEARCH_INDEX_WRITES, searchIndexLater: false };
 }
 
 /** Opens the configured database, migrated when asked. The one place that picks a backend. */

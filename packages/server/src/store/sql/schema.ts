@@ -223,6 +223,12 @@ export interface MessageSearchTable {
   words: string;
 }
 
+/** SQLite only (migration 0017): messages whose sends were acknowledged, waiting for the search index. */
+export interface MessageSearchQueueTable {
+  id: Generated<number>;
+  message_id: string;
+}
+
 // Core features for the gateways (issue 18, migration 0008).
 export interface RoomLikesTable {
   room_id: string;
@@ -302,6 +308,7 @@ export interface DB {
   ws_tickets: WsTicketsTable;
   job_locks: JobLocksTable;
   message_search: MessageSearchTable;
+  message_search_queue: MessageSearchQueueTable;
   sessions: SessionsTable;
   signing_keys: SigningKeysTable;
   audit_log: AuditLogTable;

@@ -22,6 +22,7 @@ import type {
 import type { CounsellorRepository, GuestRepository, ReportRepository, RoomLikeRepository } from '../core-features-store.ts';
 import type { SqlDialect } from './dialects/dialect.ts';
 import { GroupCommit } from './group-commit.ts';
+import { SearchQueue } from './search/search-queue.ts';
 import { SqlAttachmentRepository } from './repositories/attachments.repo.ts';
 import { SqlFollowRepository } from './repositories/follows.repo.ts';
 import { SqlJobLockRepository } from './repositories/job-locks.repo.ts';
@@ -70,12 +71,16 @@ export class SqlStore implements Store {
   private readonly inTransaction: boolean;
   /** SQLite's one connection runs transactions one at a time: those that queue commit together. */
   private readonly group: GroupCommit | undefined;
+  /** SQLite: new messages wait here for the search index (see search-queue.ts); one per store, shared by its transactions. */
+  private readonly searchQueue: SearchQueue | undefined;
 
-  constructor(sqlDialect: SqlDialect, db: Kysely<DB> = sqlDialect.db, inTransaction = false) {
+  constructor(sqlDialect: SqlDialect, db: Kysely<DB> = sqlDialect.db, inTransaction = false, searchQueue?: SearchQueue) {
     this.sqlDialect = sqlDialect;
     this.db = db;
     this.inTransaction = inTransaction;
     this.group = !inTransaction && sqlDialect.groupCommit ? new GroupCommit(db, sqlDialect.groupCommit) : undefined;
+    this.searchQueue =
+      searchQueue ?? (!inTransaction && sqlDialect.searchIndexLater ? new SearchQueue(db, (fn) => this.write(fn)) : undefined);
     this.users = new SqlUserRepository(db, sqlDialect);
     this.follows = new SqlFollowRepository(db);
     this.tickets = new SqlTicketRepository(db);
@@ -85,7 +90,7 @@ export class SqlStore implements Store {
     this.bans = new SqlBanRepository(db);
     this.invites = new SqlInviteRepository(db);
     this.blocks = new SqlBlockRepository(db);
-    this.messages = new SqlMessageRepository(db, sqlDialect);
+    this.messages = new SqlMessageRepository(db, sqlDialect, this.searchQueue);
     this.reactions = new SqlReactionRepository(db);
     this.pins = new SqlPinRepository(db);
     this.events = new SqlRoomEventRepository(db);
@@ -106,8 +111,13 @@ export class SqlStore implements Store {
 
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
-    if (this.group) return this.group.run((trx) => fn(new SqlStore(this.sqlDialect, trx, true)));
-    return this.db.transaction().execute((trx) => fn(new SqlStore(this.sqlDialect, trx, true)));
+    return this.write((trx) => fn(new SqlStore(this.sqlDialect, trx, true, this.searchQueue)));
+  }
+
+  /** A write transaction on the writer: in a group commit where the database has one writer. */
+  private write<T>(fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+    if (this.group) return this.group.run(fn);
+    return this.db.transaction().execute(fn);
   }
 
   async ping(): Promise<void> {
@@ -115,6 +125,7 @@ export class SqlStore implements Store {
   }
 
   close(): Promise<void> {
+    this.searchQueue?.close();
     return this.sqlDialect.close();
   }
 }

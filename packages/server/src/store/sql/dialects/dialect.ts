@@ -20,6 +20,8 @@ export interface SqlDialect {
   readonly search: SearchSql;
   /** How messages reach the search index; absent: in their own transactions (SEARCH_INDEX_WRITES). Set by openStore's searchIndex only. */
   readonly searchIndexWrites?: SearchIndexWrites;
+  /** New messages are queued and indexed in batches after their sends (SQLite, migration 0017: search-queue.ts). */
+  readonly searchIndexLater?: boolean;
   isUniqueViolation(err: unknown): boolean;
   close(): Promise<void>;
 }
@@ -29,8 +31,6 @@ export interface GroupCommitOptions {
   hold: boolean;
   /** Runs a statement at once on the connection a batch's transaction holds (timed like Kysely's own). */
   runOnWriter?: (q: CompiledQuery) => QueryResult<unknown>;
-  /** Runs last in every batch's transaction, outside the units' savepoints (the search index's pending rows). */
-  beforeCommit?: (exec: (q: CompiledQuery) => Promise<QueryResult<unknown>> | QueryResult<unknown>) => Promise<void>;
 }
 
 /** Told each statement's SQL text and how long it ran (SQL_TIMING). */

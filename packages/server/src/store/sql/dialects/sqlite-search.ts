@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { DomainError } from '../../../domain/errors.ts';
 import type { DB } from '../schema.ts';
 import { DEADLINE_MARKER, TRIGRAM_MIN, codePoints, type PrepareInput, type SearchFragments, type SearchSql } from '../search/search-sql.ts';
@@ -95,8 +95,8 @@ async function boundedCount(
 }
 
 /**
- * Every row the driving term can match: its trigram candidates, the messages its stem matches
- * (when the stem is looked up at all), and rows not indexed yet. The query reads these first
+ * Every row the driving term can match: its trigram candidates and the messages its stem matches
+ * (when the stem is looked up at all). The query reads these first
  * (CROSS JOIN fixes the order): SQLite's planner cannot tell that they are few, and given a
  * choice it read every message of the searcher's rooms and checked each against them, which
  * took a second at a million messages for a word found seven times.
@@ -107,8 +107,6 @@ function candidatesOf(plan: Plan, stem: string | undefined, inTime: RawBuilder<b
   ];
   if (stem !== undefined && plan.stems.has(stem))
     parts.push(sql`select rowid as id from message_search_words where message_search_words match ${ftsPhrase(stem)} and ${inTime}`);
-  // Rows the trigram index does not hold yet (migration 0016: at most a batch of them).
-  parts.push(sql`select id from message_search_trigram_pending`);
   return sql.join(parts, sql` union `);
 }
 
@@ -133,13 +131,12 @@ export const sqliteSearch: SearchSql = {
       bodyContains: (text) => {
         const scan = sql<boolean>`instr(s.body, ${text}) > 0`;
         if (text !== plan.driver?.text) return scan;
-        // The driver: candidates from the index by its rarest trigrams (any order), each checked for
-        // the whole text; and any row not indexed yet (written outside a group commit: a repair).
-        return sql<boolean>`((s.id in (select rowid from message_search_trigram where message_search_trigram match ${plan.driver.match} and ${inTime}) or s.id in (select id from message_search_trigram_pending)) and ${scan})`;
+        // The driver: candidates from the index by its rarest trigrams (any order), each checked for the whole text.
+        return sql<boolean>`(s.id in (select rowid from message_search_trigram where message_search_trigram match ${plan.driver.match} and ${inTime}) and ${scan})`;
       },
       stemMatch: (tokens) =>
         plan.stems.has(tokens)
-          ? sql<boolean>`(s.id in (select rowid from message_search_words where message_search_words match ${ftsPhrase(tokens)} and ${inTime}) or (s.id in (select id from message_search_pending) and instr(s.words, ${tokens}) > 0))`
+          ? sql<boolean>`s.id in (select rowid from message_search_words where message_search_words match ${ftsPhrase(tokens)} and ${inTime})`
           : sql<boolean>`0 = 1`,
       contains: (column, text) => sql<boolean>`instr(${column}, ${text}) > 0`,
       inTime: () => inTimeRow,
@@ -179,28 +176,11 @@ export const sqliteSearch: SearchSql = {
     // How many messages hold each trigram: what the query planner above looks at.
     await sql`create virtual table message_search_trigram_vocab using fts5vocab(message_search_trigram, 'row')`.execute(db);
     await rebuild(db);
-    // The FTS5 external-content triggers: every write to message_search (in the message's own transaction) reaches both indexes.
-    await sql`create trigger message_search_ai after insert on message_search begin
-      insert into message_search_words(rowid, words) values (new.id, new.words);
-      insert into message_search_trigram(rowid, body) values (new.id, new.body);
-    end`.execute(db);
-    await sql`create trigger message_search_ad after delete on message_search begin
-      insert into message_search_words(message_search_words, rowid, words) values ('delete', old.id, old.words);
-      insert into message_search_trigram(message_search_trigram, rowid, body) values ('delete', old.id, old.body);
-    end`.execute(db);
-    await sql`create trigger message_search_au after update on message_search begin
-      insert into message_search_words(message_search_words, rowid, words) values ('delete', old.id, old.words);
-      insert into message_search_trigram(message_search_trigram, rowid, body) values ('delete', old.id, old.body);
-      insert into message_search_words(rowid, words) values (new.id, new.words);
-      insert into message_search_trigram(rowid, body) values (new.id, new.body);
-    end`.execute(db);
+    await indexOnWrite(db);
   },
 
   async reindex(db) {
     await rebuild(db);
-    // Every row is in the rebuilt indexes: none is pending any more (it would be indexed twice).
-    await sql`delete from message_search_pending`.execute(db);
-    await sql`delete from message_search_trigram_pending`.execute(db);
   },
 
   async batchIndexWrites(db) {
@@ -252,29 +232,35 @@ export const sqliteSearch: SearchSql = {
     end`.execute(db);
   },
 
-  async flushPending(exec) {
-    let waiting: number;
-    try {
-      waiting = Number((await exec(TRIGRAMS_WAITING)).rows.map((r) => (r as { n: number }).n)[0] ?? 0);
-    } catch (err) {
-      if (!(err instanceof Error && /no such table/.test(err.message))) throw err;
-      return flushBefore0016(exec);
-    }
-    if ((await exec(ANY_PENDING)).rows.length > 0) for (const q of FLUSH_WORDS) await exec(q);
-    if (waiting >= TRIGRAM_BATCH) for (const q of FLUSH_TRIGRAMS) await exec(q);
+  async indexLater(db) {
+    // What still waits in the lists of 0015 and 0016 reaches the indexes now; the lists go.
+    await sql.raw(indexFrom('words', 'message_search_pending')).execute(db);
+    await sql.raw(indexFrom('trigram', 'message_search_trigram_pending')).execute(db);
+    for (const t of ['ai', 'ad', 'au']) await sql`drop trigger ${sql.raw(`message_search_${t}`)}`.execute(db);
+    await sql`drop table message_search_pending`.execute(db);
+    await sql`drop table message_search_trigram_pending`.execute(db);
+    // Rows are now written a batch at a time, off the send path (search-queue.ts): each write reaches both indexes at once.
+    await indexOnWrite(db);
+    await sql`create table message_search_queue (id integer primary key, message_id text not null)`.execute(db);
   },
 };
 
-/** A database migrated to 0015 but not 0016 (a migration's test): both indexes from the one list, at every commit. */
-async function flushBefore0016(exec: Parameters<NonNullable<SearchSql['flushPending']>>[0]): Promise<void> {
-  try {
-    if ((await exec(ANY_PENDING)).rows.length === 0) return;
-  } catch (err) {
-    // Not yet migrated to 0015 either: its triggers index at once.
-    if (err instanceof Error && /no such table/.test(err.message)) return;
-    throw err;
-  }
-  for (const q of FLUSH) await exec(q);
+/** The FTS5 external-content triggers: every write to message_search reaches both indexes in its transaction. */
+async function indexOnWrite(db: Kysely<unknown>): Promise<void> {
+  await sql`create trigger message_search_ai after insert on message_search begin
+      insert into message_search_words(rowid, words) values (new.id, new.words);
+      insert into message_search_trigram(rowid, body) values (new.id, new.body);
+    end`.execute(db);
+  await sql`create trigger message_search_ad after delete on message_search begin
+      insert into message_search_words(message_search_words, rowid, words) values ('delete', old.id, old.words);
+      insert into message_search_trigram(message_search_trigram, rowid, body) values ('delete', old.id, old.body);
+    end`.execute(db);
+  await sql`create trigger message_search_au after update on message_search begin
+      insert into message_search_words(message_search_words, rowid, words) values ('delete', old.id, old.words);
+      insert into message_search_trigram(message_search_trigram, rowid, body) values ('delete', old.id, old.body);
+      insert into message_search_words(rowid, words) values (new.id, new.words);
+      insert into message_search_trigram(rowid, body) values (new.id, new.body);
+    end`.execute(db);
 }
 
 /** The FTS5 indexes rebuilt from message_search, every row. */
@@ -283,33 +269,6 @@ async function rebuild(db: Kysely<unknown> | Kysely<DB>): Promise<void> {
   await sql`insert into message_search_trigram(message_search_trigram) values ('rebuild')`.execute(db);
 }
 
-const ANY_PENDING = CompiledQuery.raw('select 1 from message_search_pending limit 1');
-/**
- * Rows written to the trigram index at once (migration 0016). A message's trigrams are most of
- * its index cost, and one small segment per commit kept FTS5 merging: batches this size cut the
- * segments a hundredfold. A search checks the rows still waiting one by one (a few hundred at most).
- */
-const TRIGRAM_BATCH = 256;
-const TRIGRAMS_WAITING = CompiledQuery.raw(
-  `select count(*) as n from (select 1 from message_search_trigram_pending limit ${TRIGRAM_BATCH})`,
-);
-/** One index's rows from a pending list: the rows as they are now (an edit while waiting is already in them). */
-const indexFrom = (index: 'words' | 'trigram', pending: string): CompiledQuery =>
-  CompiledQuery.raw(
-    `insert into message_search_${index}(rowid, ${index === 'words' ? 'words' : 'body'}) select s.id, s.${index === 'words' ? 'words' : 'body'} from ${pending} p join message_search s on s.id = p.id`,
-  );
-const FLUSH_WORDS = [indexFrom('words', 'message_search_pending'), CompiledQuery.raw('delete from message_search_pending')];
-const FLUSH_TRIGRAMS = [
-  indexFrom('trigram', 'message_search_trigram_pending'),
-  CompiledQuery.raw('delete from message_search_trigram_pending'),
-];
-/**
- * The rows written since the last flush, into both indexes at once. FTS5 writes its pending terms
- * to disk at every savepoint's end: indexed in each send's own savepoint (group commit), every
- * message made two index segments, and merging them was most of a send's cost.
- */
-const FLUSH = [
-  indexFrom('words', 'message_search_pending'),
-  indexFrom('trigram', 'message_search_pending'),
-  CompiledQuery.raw('delete from message_search_pending'),
-];
+/** One index's rows from a pending list of 0015/0016: the rows as they are now. */
+const indexFrom = (index: 'words' | 'trigram', pending: string): string =>
+  `insert into message_search_${index}(rowid, ${index === 'words' ? 'words' : 'body'}) select s.id, s.${index === 'words' ? 'words' : 'body'} from ${pending} p join message_search s on s.id = p.id`;

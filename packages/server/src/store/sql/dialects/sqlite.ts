@@ -259,8 +259,8 @@ export function openSqlite(file: string, onError: (err: Error) => void = () => {
     groupCommit: {
       hold: reader !== undefined,
       runOnWriter: (q) => driver.runOnWriter(q),
-      beforeCommit: (exec) => sqliteSearch.flushPending!(exec),
     },
+    searchIndexLater: true,
     isUniqueViolation: (err) =>
       (err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT_UNIQUE') === true ||
       (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY',

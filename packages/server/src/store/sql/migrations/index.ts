@@ -14,6 +14,7 @@ import * as m0010 from './0010_audit_log.ts';
 import * as m0014 from './0014_hidden_direct_rooms.ts';
 import * as m0015 from './0015_search_pending.ts';
 import * as m0016 from './0016_search_trigram_later.ts';
+import * as m0017 from './0017_search_index_later.ts';
 import * as m0018 from './0018_search_sender_index.ts';
 
 /** What a migration may need besides the column types: the dialect's search DDL, and a way to report progress. */
@@ -43,6 +44,7 @@ const STEPS: Record<string, Step> = {
   '0014_hidden_direct_rooms': m0014,
   '0015_search_pending': m0015,
   '0016_search_trigram_later': m0016,
+  '0017_search_index_later': m0017,
   '0018_search_sender_index': m0018,
 };
 

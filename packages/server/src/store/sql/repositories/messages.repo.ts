@@ -9,6 +9,7 @@ import type { SqlDialect } from '../dialects/dialect.ts';
 import type { DB, MessagesTable } from '../schema.ts';
 import { indexAllMessages, isSearchable, SEARCH_INDEX_WRITES, type SearchIndexWrites } from '../search/search-index.ts';
 import { searchMessages } from '../search/search-messages.ts';
+import type { SearchQueue } from '../search/search-queue.ts';
 import type { Kysely } from 'kysely';
 import { toMessage, toUser } from './mappers.ts';
 import { prepared } from './prepared.ts';
@@ -49,11 +50,14 @@ const eventsAfter = prepared((db, roomId: string, afterSeq: number, limit: numbe
 export class SqlMessageRepository extends SqlRepository implements MessageRepository {
   private readonly dialect: SqlDialect;
   private readonly searchIndex: SearchIndexWrites;
+  /** The store's search queue (SQLite), when new messages are indexed after their sends: a search catches up with it first. */
+  private readonly searchQueue: SearchQueue | undefined;
 
-  constructor(db: Kysely<DB>, dialect: SqlDialect) {
+  constructor(db: Kysely<DB>, dialect: SqlDialect, searchQueue?: SearchQueue) {
     super(db);
     this.dialect = dialect;
-    this.searchIndex = dialect.searchIndexWrites ?? SEARCH_INDEX_WRITES;
+    this.searchQueue = searchQueue;
+    this.searchIndex = searchQueue?.writes ?? dialect.searchIndexWrites ?? SEARCH_INDEX_WRITES;
   }
 
   /** The stored row is the given one with the columns' defaults: no `returning *` (a third of the insert's cost on SQLite). */
@@ -72,7 +76,7 @@ export class SqlMessageRepository extends SqlRepository implements MessageReposi
       m.mentions_room ? 1 : 0,
       m.created_at,
     );
-    // In the send's transaction: findable the moment the send is acknowledged.
+    // In the send's transaction (indexed, or queued for the index: see search-queue.ts): findable the moment the send is acknowledged.
     if (isSearchable({ type: m.type, deleted_at: null })) await this.searchIndex.index(this.db, m.id, m.content);
     const { id, room_id, seq, sender_id, type, content, parent_id, client_id, mentions, mentions_room, created_at } = m;
     return {
@@ -131,7 +135,9 @@ export class SqlMessageRepository extends SqlRepository implements MessageReposi
     return row;
   }
 
-  search(userId: string, query: SearchQuery, opts: MessageSearchOptions): Promise<MessageSearchPage> {
+  async search(userId: string, query: SearchQuery, opts: MessageSearchOptions): Promise<MessageSearchPage> {
+    // Inside a transaction the queue cannot be written (its batch would wait for this one): a search is never made there.
+    if (!this.db.isTransaction) await this.searchQueue?.catchUp();
     return searchMessages(this.db, this.dialect.search, userId, query, opts);
   }
 

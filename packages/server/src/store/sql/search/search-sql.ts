@@ -1,4 +1,4 @@
-import type { CompiledQuery, Kysely, QueryResult, RawBuilder } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import type { DB } from '../schema.ts';
 
 /**
@@ -28,12 +28,15 @@ export interface SearchSql {
   /** SQLite (migration 0016): the trigram index is written once enough rows wait, not at every commit. */
   deferTrigramWrites?(db: Kysely<unknown>): Promise<void>;
   /**
+   * SQLite (migration 0017): messages are queued by their send and indexed in batches off the send
+   * path (search-queue.ts), replacing the lists of 0015 and 0016; absent on PostgreSQL.
+   */
+  indexLater?(db: Kysely<unknown>): Promise<void>;
+  /**
    * PostgreSQL (migration 0018): the indexes its planner needs for the search's filters (messages
    * by sender, for from:); absent on SQLite, whose query reads the searcher's rooms anyway.
    */
   indexFilters?(db: Kysely<unknown>): Promise<void>;
-  /** Indexes the pending rows: run in the transaction that wrote them, before it commits. */
-  flushPending?(exec: (q: CompiledQuery) => Promise<QueryResult<unknown>> | QueryResult<unknown>): Promise<void>;
 }
 
 export interface PrepareInput {

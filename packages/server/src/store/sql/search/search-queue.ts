@@ -1,0 +1,135 @@
+import { sql, type Kysely } from 'kysely';
+import type { MessageRow } from '../../room-types.ts';
+import type { DB } from '../schema.ts';
+import { searchDocument } from '../../../domain/search-document.ts';
+import { prepared } from '../repositories/prepared.ts';
+import { isSearchable, reindexMessage, unindexMessage, type SearchIndexWrites } from './search-index.ts';
+
+/** Messages indexed per transaction: a few milliseconds of the writer, and one small segment of each FTS5 index. */
+export const QUEUE_BATCH = 128;
+/** How long a queued message may wait when fewer than a batch arrive (a search never waits: it catches up first). */
+export const QUEUE_IDLE_MS = 1000;
+
+/** Runs a write transaction on the store's writer (its group commit on SQLite). */
+export type RunWrite = (fn: (trx: Kysely<DB>) => Promise<number>) => Promise<number>;
+
+/**
+ * SQLite (migration 0017): a send queues its message for the search index (one row of integers
+ * and an id) and this indexes the queue in batches, off the send's path. Computing a message's
+ * search form and writing its search row and both FTS5 indexes had cost a send as much as the
+ * rest of it. A message is still found the moment its send is acknowledged: a search first
+ * indexes every message queued before it began (`catchUp`), usually a few rows. Edits and deletes
+ * of indexed messages still reach the index in their own transaction; a queued message is read
+ * as it is when its batch is written (edited: its new text; deleted: not indexed).
+ */
+export class SearchQueue {
+  private readonly db: Kysely<DB>;
+  private readonly runWrite: RunWrite;
+  private queued = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(db: Kysely<DB>, runWrite: RunWrite) {
+    this.db = db;
+    this.runWrite = runWrite;
+    // Messages a previous run queued and did not index (a crash, a kill) are indexed soon after
+    // start. (A store opened on a database not migrated to 0017 yet has no queue: nothing to do.)
+    void lastQueued(db).then(
+      (last) => last !== undefined && this.arm(),
+      () => {},
+    );
+  }
+
+  /** The writes a message repository makes: a new message is queued; edits and deletes go to the index at once. */
+  readonly writes: SearchIndexWrites = {
+    index: async (db, messageId) => {
+      await queueMessage(db, messageId);
+      if (++this.queued >= QUEUE_BATCH) this.soon();
+      else this.arm();
+    },
+    reindex: reindexMessage,
+    unindex: unindexMessage,
+  };
+
+  /** Every message queued when this is called is in the index when it resolves. */
+  async catchUp(): Promise<void> {
+    const last = await lastQueued(this.db);
+    if (last === undefined) return;
+    // Bounded: each pass indexes the oldest batch, and only ids up to `last` keep it going.
+    while (await queuedUpTo(this.db, last)) await this.drain();
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm(): void {
+    if (this.timer !== undefined || this.closed) return;
+    this.timer = setTimeout(() => this.soon(), QUEUE_IDLE_MS);
+    this.timer.unref();
+  }
+
+  private soon(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.closed) void this.drain().catch(() => this.arm());
+  }
+
+  /** Indexes the queue a batch at a time until a batch comes back short; one drain at a time. */
+  private drain(): Promise<void> {
+    this.draining ??= (async () => {
+      try {
+        this.queued = 0;
+        while (!this.closed && (await this.runWrite((trx) => indexQueued(trx, QUEUE_BATCH))) === QUEUE_BATCH);
+      } finally {
+        this.draining = undefined;
+      }
+    })();
+    return this.draining;
+  }
+}
+
+/** On every send: compiled once (see prepared.ts). */
+const queueMessage = prepared((db, message_id: string) => db.insertInto('message_search_queue').values({ message_id }));
+
+async function lastQueued(db: Kysely<DB>): Promise<number | undefined> {
+  const r = await sql<{ id: number | null }>`select max(id) as id from message_search_queue`.execute(db);
+  return r.rows[0]?.id ?? undefined;
+}
+
+async function queuedUpTo(db: Kysely<DB>, last: number): Promise<boolean> {
+  return (await sql`select 1 from message_search_queue where id <= ${last} limit 1`.execute(db)).rows.length > 0;
+}
+
+/**
+ * Indexes the oldest `limit` queued messages, as they are now, in the caller's transaction:
+ * their search rows are written (replaced, should a rebuild have written one meanwhile) and the
+ * triggers carry them to both FTS5 indexes. Returns how many queue rows it took.
+ */
+export async function indexQueued(trx: Kysely<DB>, limit: number): Promise<number> {
+  const rows = (
+    await sql<{
+      qid: number;
+      id: string | null;
+      type: MessageRow['type'];
+      content: string;
+      deleted_at: string | null;
+    }>`select q.id as qid, m.id, m.type, m.content, m.deleted_at
+       from message_search_queue q left join messages m on m.id = q.message_id
+       order by q.id limit ${limit}`.execute(trx)
+  ).rows;
+  const last = rows.at(-1);
+  if (last === undefined) return 0;
+  await sql`delete from message_search_queue where id <= ${last.qid}`.execute(trx);
+  const docs = rows.flatMap((r) => (r.id !== null && isSearchable(r) ? [{ message_id: r.id, ...searchDocument(r.content) }] : []));
+  if (docs.length > 0)
+    await trx
+      .insertInto('message_search')
+      .values(docs)
+      .onConflict((oc) => oc.column('message_id').doUpdateSet((eb) => ({ body: eb.ref('excluded.body'), words: eb.ref('excluded.words') })))
+      .execute();
+  return rows.length;
+}
