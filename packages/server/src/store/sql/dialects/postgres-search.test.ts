@@ -27,17 +27,25 @@ describe('PostgreSQL search planning', { skip: !postgres.available && 'TEST_DATA
     }
   });
 
-  it('indexes messages by sender for from: (migration 0018)', async () => {
+  it('indexes messages by sender, and the live messages of each room, for search (migration 0018)', async () => {
     const p = await postgres.provision();
     const dialect = openDialect(p);
     try {
-      const senderIndex = async () =>
-        (await sql<{ d: string }>`select indexdef as d from pg_indexes where indexname = 'messages_sender_created'`.execute(dialect.db))
-          .rows[0]?.d;
+      const indexes = async () =>
+        (
+          await sql<{
+            d: string;
+          }>`select indexdef as d from pg_indexes where indexname in ('messages_sender_created', 'messages_room_live') order by indexname`.execute(
+            dialect.db,
+          )
+        ).rows.map((r) => r.d.replace(/^.* USING /, ''));
       await migrateToLatest(dialect.db as Kysely<unknown>, dialect, () => {}, '0017_search_index_later');
-      assert.equal(await senderIndex(), undefined);
+      assert.deepEqual(await indexes(), []);
       await migrateToLatest(dialect.db as Kysely<unknown>, dialect);
-      assert.match((await senderIndex()) ?? '', /\(sender_id, created_at\)/);
+      assert.deepEqual(await indexes(), [
+        'btree (room_id, seq) INCLUDE (id, created_at) WHERE (deleted_at IS NULL)',
+        'btree (sender_id, created_at)',
+      ]);
     } finally {
       await dialect.close();
       await p.cleanup();

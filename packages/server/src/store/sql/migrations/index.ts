@@ -15,7 +15,7 @@ import * as m0014 from './0014_hidden_direct_rooms.ts';
 import * as m0015 from './0015_search_pending.ts';
 import * as m0016 from './0016_search_trigram_later.ts';
 import * as m0017 from './0017_search_index_later.ts';
-import * as m0018 from './0018_search_sender_index.ts';
+import * as m0018 from './0018_search_message_indexes.ts';
 
 /** What a migration may need besides the column types: the dialect's search DDL, and a way to report progress. */
 export interface MigrationContext {
@@ -45,7 +45,7 @@ const STEPS: Record<string, Step> = {
   '0015_search_pending': m0015,
   '0016_search_trigram_later': m0016,
   '0017_search_index_later': m0017,
-  '0018_search_sender_index': m0018,
+  '0018_search_message_indexes': m0018,
 };
 
 export const MIGRATION_NAMES = Object.keys(STEPS);

@@ -33,10 +33,11 @@ export interface SearchSql {
    */
   indexLater?(db: Kysely<unknown>): Promise<void>;
   /**
-   * PostgreSQL (migration 0018): the indexes its planner needs for the search's filters (messages
-   * by sender, for from:); absent on SQLite, whose query reads the searcher's rooms anyway.
+   * PostgreSQL (migration 0018): the indexes on messages its search plans need (by sender, for
+   * from:; each room's live messages with their ids and times, for a scan of the searcher's rooms
+   * that reads no message row); absent on SQLite.
    */
-  indexFilters?(db: Kysely<unknown>): Promise<void>;
+  indexMessagesForSearch?(db: Kysely<unknown>): Promise<void>;
 }
 
 export interface PrepareInput {
