@@ -7,7 +7,19 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import type { Req, ScrollState, Watch } from './page.ts';
 import { progress, startMonitor, stopMonitor } from './page.ts';
 import { calibrate, heapAfterGc, openTab, VIEWPORT } from './browser.ts';
+import { join } from 'node:path';
 import { startProfile, stopProfile, type Profile } from './profile.ts';
+
+/** DevTools' own timeline categories: main-thread tasks with Blink's style/layout/paint, V8's GC, frames. */
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.frame',
+  'v8',
+  'blink.user_timing',
+  'benchmark',
+  'cc',
+];
 
 /** A room as the bench knows it: what its newest message shows once painted. */
 export interface RoomTarget {
@@ -227,9 +239,16 @@ async function scrollBack(page: Page, cdp: CDPSession, o: RunOptions): Promise<R
 
 /**
  * A diagnostic pass, not counted in the figures (the profiler slows the page): CPU profiles of a
- * cold load, of the room switches, and of the first `scrollMessages` of the scroll back.
+ * cold load, of the room switches, and of the first `scrollMessages` of the scroll back. With
+ * traceDir, also a Chromium performance trace of the switches and of the scroll (what the CPU
+ * profile cannot show: style, layout, paint and GC as Blink's own events, and the compositor's
+ * frames), to open in DevTools' Performance panel or summarise with web-ui/trace.ts.
  */
-export async function profileRun(browser: Browser, o: RunOptions): Promise<Record<'load' | 'switches' | 'scroll', Profile>> {
+export async function profileRun(
+  browser: Browser,
+  o: RunOptions,
+  traceDir?: string,
+): Promise<Record<'load' | 'switches' | 'scroll', Profile>> {
   const tab = await openTab(browser, watchOf('nav', o.landing));
   const { page, cdp } = tab;
   try {
@@ -241,14 +260,18 @@ export async function profileRun(browser: Browser, o: RunOptions): Promise<Recor
     await settle(1000);
     // The first visit is left out: the profile is of switches to visited rooms.
     await roomSwitches(page, { ...o, switches: 0 });
+    if (traceDir) await browser.startTracing(page, { path: join(traceDir, 'switches.trace.json'), categories: TRACE_CATEGORIES });
     await startProfile(cdp);
     await roomSwitches(page, o, true).then((s) => o.log(`  profiled switches: ${s.map((x) => x.ms.toFixed(0)).join(', ')} ms`));
     const switches = await stopProfile(cdp);
+    if (traceDir) await browser.stopTracing();
     await load(page, `${o.ui}/r/${o.landing.id}`);
     await settle(1000);
+    if (traceDir) await browser.startTracing(page, { path: join(traceDir, 'scroll.trace.json'), categories: TRACE_CATEGORIES });
     await startProfile(cdp);
     await scrollBack(page, cdp, o);
     const scroll = await stopProfile(cdp);
+    if (traceDir) await browser.stopTracing();
     return { load: loadProfile, switches, scroll };
   } finally {
     await tab.close();
