@@ -73,6 +73,8 @@ export interface RunResult {
   warm: Load;
   switches: Switch[];
   scroll: ScrollState & { heapBefore: number; heapAfter: number; olderFetches: number; gestures: number; reason: string };
+  /** Frame intervals of a static page (no script but the rAF loop) flicked the same way just before the scroll: what the machine allows at that moment. */
+  control: { frames: number[] };
 }
 
 const sel = (room: RoomTarget) => `[role="log"][aria-label="${room.name}"] article[data-mid="${room.newestId}"]`;
@@ -157,11 +159,14 @@ export async function runOnce(browser: Browser, o: RunOptions): Promise<RunResul
     const switches = await roomSwitches(page, o);
     o.log(`  switches: ${switches.map((s) => `${s.ms.toFixed(0)}${s.firstVisit ? ' (first visit)' : ''}`).join(', ')} ms`);
 
+    const control = await controlScroll(browser, o);
+    o.log(`  control: a static page flicked the same way, p95 frame ${percentileOf(control.frames, 95).toFixed(1)} ms`);
+
     // The scroll test starts from a fresh page of the landing room.
     await load(page, `${o.ui}/r/${o.landing.id}`);
     await settle(1000);
     const scroll = await scrollBack(page, cdp, o);
-    return { calibration, cold, warm, switches, scroll };
+    return { calibration, cold, warm, switches, scroll, control };
   } finally {
     await tab.close();
   }
@@ -235,6 +240,64 @@ async function scrollBack(page: Page, cdp: CDPSession, o: RunOptions): Promise<R
   );
   o.log(`  scroll: ${reason} in ${(state.ms / 1000).toFixed(0)} s, ${gestures} flicks`);
   return { ...state, heapBefore, heapAfter, olderFetches, gestures, reason };
+}
+
+const percentileOf = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
+
+/**
+ * The frame metric's floor on this machine at this moment: a page with no app (3,000 static
+ * messages as plain elements, nothing virtualised, no script but the rAF loop) in a fresh tab of
+ * the same browser, throttled the same, flicked the same way for CONTROL_MS. Its frames are late
+ * only when the machine (other processes, the browser's own threads) makes them late, so the
+ * app's p95 reads against it: on a shared 2-core machine the control alone has read 33-100 ms.
+ */
+const CONTROL_MS = 10_000;
+async function controlScroll(browser: Browser, o: RunOptions): Promise<{ frames: number[] }> {
+  const tab = await openTab(browser, null);
+  const { page, cdp } = tab;
+  try {
+    const rows = Array.from(
+      { length: 3000 },
+      (_, i) =>
+        `<article><b>Person ${i % 7}</b> <time>12:${String(i % 60).padStart(2, '0')}</time><p>Message ${i}: a line or two of plain text, about as long as chat messages are, so that it wraps now and then in the view.</p></article>`,
+    ).join('');
+    await page.setContent(
+      `<style>body{margin:0;font:15px sans-serif}#log{height:${VIEWPORT.height - 100}px;overflow-y:auto}article{padding:4px 16px}p{margin:0}</style><div id="log">${rows}</div>`,
+    );
+    await page.evaluate(() => {
+      const w = globalThis as unknown as {
+        document: { getElementById(id: string): { scrollTop: number; scrollHeight: number } };
+        requestAnimationFrame(cb: (t: number) => void): number;
+        __control: number[];
+      };
+      const log = w.document.getElementById('log');
+      log.scrollTop = log.scrollHeight;
+      w.__control = [];
+      let prev = 0;
+      const frame = (t: number) => {
+        if (prev) w.__control.push(t - prev);
+        prev = t;
+        w.requestAnimationFrame(frame);
+      };
+      w.requestAnimationFrame(frame);
+    });
+    const t0 = performance.now();
+    while (performance.now() - t0 < CONTROL_MS) {
+      await cdp.send('Input.synthesizeScrollGesture', {
+        x: VIEWPORT.width / 2,
+        y: Math.round(VIEWPORT.height / 2),
+        yDistance: o.flickPx,
+        speed: o.flickSpeed,
+        gestureSourceType: 'mouse',
+        preventFling: true,
+      });
+      await settle(o.flickPauseMs);
+    }
+    const frames = await page.evaluate(() => (globalThis as unknown as { __control: number[] }).__control);
+    return { frames };
+  } finally {
+    await tab.close();
+  }
 }
 
 /**
