@@ -245,19 +245,21 @@ async function scrollBack(page: Page, cdp: CDPSession, o: RunOptions): Promise<R
 const percentileOf = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
 
 /**
- * The frame metric's floor on this machine at this moment: a page with no app (3,000 static
- * messages as plain elements, nothing virtualised, no script but the rAF loop) in a fresh tab of
- * the same browser, throttled the same, flicked the same way for CONTROL_MS. Its frames are late
- * only when the machine (other processes, the browser's own threads) makes them late, so the
- * app's p95 reads against it: on a shared 2-core machine the control alone has read 33-100 ms.
+ * The frame metric on this machine at this moment without the app: a static page (plain
+ * messages, no script but the rAF loop) in a fresh tab of the same browser, throttled the same,
+ * flicked the same way for CONTROL_MS. What makes its frames late is the machine (other processes
+ * on the same cores) and the browser's own work for a scroll, not the app, so the app's p95 reads
+ * against it: on a shared 2-core machine the control alone has read 33-100 ms.
  */
 const CONTROL_MS = 10_000;
+/** Enough for 10 s of the default flicks (~30,000 px), few enough to stay a light page. */
+const CONTROL_MESSAGES = 800;
 async function controlScroll(browser: Browser, o: RunOptions): Promise<{ frames: number[] }> {
   const tab = await openTab(browser, null);
   const { page, cdp } = tab;
   try {
     const rows = Array.from(
-      { length: 3000 },
+      { length: CONTROL_MESSAGES },
       (_, i) =>
         `<article><b>Person ${i % 7}</b> <time>12:${String(i % 60).padStart(2, '0')}</time><p>Message ${i}: a line or two of plain text, about as long as chat messages are, so that it wraps now and then in the view.</p></article>`,
     ).join('');
