@@ -7,7 +7,7 @@
  * reported, not thrown; a UI that never paints fails the run (non-zero exit). Usage:
  *   npm run bench:ui -- [--runs 5] [--rooms 1000] [--messages 100000] [--landing 12000]
  *                       [--scroll-messages 10000] [--ui-from server|bench] [--dist packages/web/dist]
- *                       [--profile] [--write] [--verbose]
+ *                       [--profile [--trace]] [--write] [--verbose]
  * --write puts the report into BENCHMARKS.md (its own kept section, which full bench runs keep).
  */
 import { randomBytes } from 'node:crypto';
@@ -42,6 +42,7 @@ const { values } = parseArgs({
     'ui-from': { type: 'string', default: 'server' },
     dist: { type: 'string', default: join(import.meta.dirname, '../packages/web/dist') },
     profile: { type: 'boolean', default: false },
+    trace: { type: 'boolean', default: false },
     write: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
   },
@@ -134,9 +135,13 @@ try {
     if (values.profile) {
       // Profiles of a separate pass (profiling slows the page), the scroll cut to 1,000 messages.
       log('profiled pass');
-      const profiles = await profileRun(browser, { ...options, scrollMessages: Math.min(1000, options.scrollMessages) });
       const dir = join(import.meta.dirname, 'results', `web-ui-profile-${started.toISOString().replace(/[:.]/g, '-')}`);
       mkdirSync(dir, { recursive: true });
+      const profiles = await profileRun(
+        browser,
+        { ...options, scrollMessages: Math.min(1000, options.scrollMessages) },
+        values.trace ? dir : undefined,
+      );
       for (const [name, p] of Object.entries(profiles)) {
         writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(p));
         const text = summarizeProfile(p, dist);

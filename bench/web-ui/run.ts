@@ -7,7 +7,19 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import type { Req, ScrollState, Watch } from './page.ts';
 import { progress, startMonitor, stopMonitor } from './page.ts';
 import { calibrate, heapAfterGc, openTab, VIEWPORT } from './browser.ts';
+import { join } from 'node:path';
 import { startProfile, stopProfile, type Profile } from './profile.ts';
+
+/** DevTools' own timeline categories: main-thread tasks with Blink's style/layout/paint, V8's GC, frames. */
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.frame',
+  'v8',
+  'blink.user_timing',
+  'benchmark',
+  'cc',
+];
 
 /** A room as the bench knows it: what its newest message shows once painted. */
 export interface RoomTarget {
@@ -61,6 +73,8 @@ export interface RunResult {
   warm: Load;
   switches: Switch[];
   scroll: ScrollState & { heapBefore: number; heapAfter: number; olderFetches: number; gestures: number; reason: string };
+  /** Frame intervals of a static page (no script but the rAF loop) flicked the same way just before the scroll: what the machine allows at that moment. */
+  control: { frames: number[] };
 }
 
 const sel = (room: RoomTarget) => `[role="log"][aria-label="${room.name}"] article[data-mid="${room.newestId}"]`;
@@ -145,11 +159,14 @@ export async function runOnce(browser: Browser, o: RunOptions): Promise<RunResul
     const switches = await roomSwitches(page, o);
     o.log(`  switches: ${switches.map((s) => `${s.ms.toFixed(0)}${s.firstVisit ? ' (first visit)' : ''}`).join(', ')} ms`);
 
+    const control = await controlScroll(browser, o);
+    o.log(`  control: a static page flicked the same way, p95 frame ${percentileOf(control.frames, 95).toFixed(1)} ms`);
+
     // The scroll test starts from a fresh page of the landing room.
     await load(page, `${o.ui}/r/${o.landing.id}`);
     await settle(1000);
     const scroll = await scrollBack(page, cdp, o);
-    return { calibration, cold, warm, switches, scroll };
+    return { calibration, cold, warm, switches, scroll, control };
   } finally {
     await tab.close();
   }
@@ -225,11 +242,78 @@ async function scrollBack(page: Page, cdp: CDPSession, o: RunOptions): Promise<R
   return { ...state, heapBefore, heapAfter, olderFetches, gestures, reason };
 }
 
+const percentileOf = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
+
+/**
+ * The frame metric on this machine at this moment without the app: a static page (plain
+ * messages, no script but the rAF loop) in a fresh tab of the same browser, throttled the same,
+ * flicked the same way for CONTROL_MS. What makes its frames late is the machine (other processes
+ * on the same cores) and the browser's own work for a scroll, not the app, so the app's p95 reads
+ * against it: on a shared 2-core machine the control alone has read 33-100 ms.
+ */
+const CONTROL_MS = 10_000;
+/** Enough for 10 s of the default flicks (~30,000 px), few enough to stay a light page. */
+const CONTROL_MESSAGES = 800;
+async function controlScroll(browser: Browser, o: RunOptions): Promise<{ frames: number[] }> {
+  const tab = await openTab(browser, null);
+  const { page, cdp } = tab;
+  try {
+    const rows = Array.from(
+      { length: CONTROL_MESSAGES },
+      (_, i) =>
+        `<article><b>Person ${i % 7}</b> <time>12:${String(i % 60).padStart(2, '0')}</time><p>Message ${i}: a line or two of plain text, about as long as chat messages are, so that it wraps now and then in the view.</p></article>`,
+    ).join('');
+    await page.setContent(
+      `<style>body{margin:0;font:15px sans-serif}#log{height:${VIEWPORT.height - 100}px;overflow-y:auto}article{padding:4px 16px}p{margin:0}</style><div id="log">${rows}</div>`,
+    );
+    await page.evaluate(() => {
+      const w = globalThis as unknown as {
+        document: { getElementById(id: string): { scrollTop: number; scrollHeight: number } };
+        requestAnimationFrame(cb: (t: number) => void): number;
+        __control: number[];
+      };
+      const log = w.document.getElementById('log');
+      log.scrollTop = log.scrollHeight;
+      w.__control = [];
+      let prev = 0;
+      const frame = (t: number) => {
+        if (prev) w.__control.push(t - prev);
+        prev = t;
+        w.requestAnimationFrame(frame);
+      };
+      w.requestAnimationFrame(frame);
+    });
+    const t0 = performance.now();
+    while (performance.now() - t0 < CONTROL_MS) {
+      await cdp.send('Input.synthesizeScrollGesture', {
+        x: VIEWPORT.width / 2,
+        y: Math.round(VIEWPORT.height / 2),
+        yDistance: o.flickPx,
+        speed: o.flickSpeed,
+        gestureSourceType: 'mouse',
+        preventFling: true,
+      });
+      await settle(o.flickPauseMs);
+    }
+    const frames = await page.evaluate(() => (globalThis as unknown as { __control: number[] }).__control);
+    return { frames };
+  } finally {
+    await tab.close();
+  }
+}
+
 /**
  * A diagnostic pass, not counted in the figures (the profiler slows the page): CPU profiles of a
- * cold load, of the room switches, and of the first `scrollMessages` of the scroll back.
+ * cold load, of the room switches, and of the first `scrollMessages` of the scroll back. With
+ * traceDir, also a Chromium performance trace of the switches and of the scroll (what the CPU
+ * profile cannot show: style, layout, paint and GC as Blink's own events, and the compositor's
+ * frames), to open in DevTools' Performance panel or summarise with web-ui/trace.ts.
  */
-export async function profileRun(browser: Browser, o: RunOptions): Promise<Record<'load' | 'switches' | 'scroll', Profile>> {
+export async function profileRun(
+  browser: Browser,
+  o: RunOptions,
+  traceDir?: string,
+): Promise<Record<'load' | 'switches' | 'scroll', Profile>> {
   const tab = await openTab(browser, watchOf('nav', o.landing));
   const { page, cdp } = tab;
   try {
@@ -241,14 +325,18 @@ export async function profileRun(browser: Browser, o: RunOptions): Promise<Recor
     await settle(1000);
     // The first visit is left out: the profile is of switches to visited rooms.
     await roomSwitches(page, { ...o, switches: 0 });
+    if (traceDir) await browser.startTracing(page, { path: join(traceDir, 'switches.trace.json'), categories: TRACE_CATEGORIES });
     await startProfile(cdp);
     await roomSwitches(page, o, true).then((s) => o.log(`  profiled switches: ${s.map((x) => x.ms.toFixed(0)).join(', ')} ms`));
     const switches = await stopProfile(cdp);
+    if (traceDir) await browser.stopTracing();
     await load(page, `${o.ui}/r/${o.landing.id}`);
     await settle(1000);
+    if (traceDir) await browser.startTracing(page, { path: join(traceDir, 'scroll.trace.json'), categories: TRACE_CATEGORIES });
     await startProfile(cdp);
     await scrollBack(page, cdp, o);
     const scroll = await stopProfile(cdp);
+    if (traceDir) await browser.stopTracing();
     return { load: loadProfile, switches, scroll };
   } finally {
     await tab.close();

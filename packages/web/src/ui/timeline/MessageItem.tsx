@@ -43,6 +43,12 @@ export const MessageItem = memo(function MessageItem({
   const isAdmin = role === 'owner' || role === 'admin';
   const archived = !!room?.archived;
   const deleted = !!m.deleted_at;
+  // The actions toolbar is built the first time the pointer or focus comes to the message, and
+  // kept: most messages are never hovered, and its buttons (five components and a dozen elements)
+  // were most of what a message cost to render when a room opens or the timeline grows
+  // (bench:ui). CSS still shows it only on hover or focus, as before.
+  const [wanted, setWanted] = useState(false);
+  const want = wanted ? undefined : () => setWanted(true);
 
   if (m.type === 'system') {
     return (
@@ -63,6 +69,8 @@ export const MessageItem = memo(function MessageItem({
       className={`message ${grouped ? 'grouped' : ''} ${highlighted ? 'highlighted' : ''} ${mine ? 'mine' : ''}`}
       data-mid={m.id}
       tabIndex={-1}
+      onPointerEnter={want}
+      onFocus={want}
       aria-label={`${sender.display_name}, ${formatTime(m.created_at)}${m.edited_at ? ', edited' : ''}`}
     >
       <div className="message-gutter">
@@ -123,7 +131,7 @@ export const MessageItem = memo(function MessageItem({
           </div>
         )}
       </div>
-      {!deleted && !archived && (
+      {wanted && !deleted && !archived && (
         <div className="message-actions" role="toolbar" aria-label="Message actions">
           <EmojiButton label="React" onPick={(emoji) => void act(toggleReaction(m.id, emoji))} />
           {!inThread && (
