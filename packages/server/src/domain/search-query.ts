@@ -32,6 +32,7 @@
  * `invalid_query` whose message names the offending operator or value.
  */
 import { LIMITS } from '@rooms/protocol';
+import { asciiWords } from './ascii-words.ts';
 import { DomainError } from './errors.ts';
 
 export const MAX_QUERY_LENGTH = 1000;
@@ -167,7 +168,9 @@ export function tokensOfNormalised(normalised: string): string[] {
     if (parts.length === 1) tokens.push(parts[0]!);
     else tokens.push(piece.replace(/^[_./\-:]+|[_./\-:]+$/gu, ''), ...parts);
   };
-  if (segmenter) {
+  if (ASCII.test(normalised)) {
+    asciiWords(normalised, add);
+  } else if (segmenter) {
     for (const s of segmenter.segment(normalised)) {
       // A single ASCII character (a space, a comma) is never a pictograph: no regex for those.
       const seg = s.segment;
