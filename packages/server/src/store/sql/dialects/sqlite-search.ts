@@ -59,10 +59,13 @@ async function planQuery(db: Kysely<DB>, input: PrepareInput): Promise<Plan> {
     // Each trigram's messages counted no further than a scan would read: fts5vocab's `doc` reads a
     // term's whole doclist, 15–30 ms for a common trigram at a million messages (four of them were
     // a phrase's first 90 ms), where a count that stops at the scope's size takes 2.
+    // Only the two rarest are used: past the second rarest so far, a count stops there too.
     const counted: { t: string; doc: number }[] = [];
-    for (const t of trigramsOf(text))
-      counted.push({ t, doc: await boundedCount(db, 'message_search_trigram', ftsPhrase(t), (await scopeSize()) + 1) });
-    counted.sort((a, b) => a.doc - b.doc);
+    for (const t of trigramsOf(text)) {
+      const cap = Math.min(await scopeSize(), counted[DRIVER_TRIGRAMS - 1]?.doc ?? Infinity) + 1;
+      counted.push({ t, doc: await boundedCount(db, 'message_search_trigram', ftsPhrase(t), cap) });
+      counted.sort((a, b) => a.doc - b.doc);
+    }
     const est = counted[0]?.doc ?? 0;
     if (!best || est < best.est) best = { text, est, trigrams: counted.slice(0, DRIVER_TRIGRAMS).map((c) => c.t) };
   }

@@ -149,6 +149,25 @@ export async function searchMessages(
     ) p
     join messages m on m.id = p.id
     order by p.score desc, p.created_at desc, p.id desc`;
+  // The same over a part of the rooms' messages (newestFirst), with its count on a row of its own
+  // even when no hit is past the cursor (then the message's columns are null).
+  const partOf = (source: RawBuilder<unknown>) => sql<HitRow>`
+    with hits as materialized (
+      select m.id, m.created_at, ${score} as score
+      from ${source}
+      where ${matches}
+    ),
+    page as (
+      select h.* from hits h
+      ${position}
+      order by h.score desc, h.created_at desc, h.id desc
+      limit ${opts.limit + 1}
+    )
+    select m.*, p.score, c.counted
+    from (select count(*) as counted from (select 1 as one from hits limit ${SEARCH_TOTAL_EXACT_MAX + 1}) bounded) c
+    left join page p on 1 = 1
+    left join messages m on m.id = p.id
+    order by p.score desc, p.created_at desc, p.id desc`;
   // The messages to check: a rare term's candidates first when the dialect has them (see SearchFragments.candidates).
   const source = f.candidates
     ? sql`(${f.candidates}) c cross join message_search s on s.id = c.id cross join messages m on m.id = s.message_id`
@@ -161,7 +180,9 @@ export async function searchMessages(
     // Without a rare term to start from, each room's newest messages first: enough when they hold
     // the page (a common word, a phrase); before: looks at the past, where they never do.
     const early =
-      f.candidates || q.createdBefore !== undefined ? undefined : await newestFirst(d, scope, pageOf, matches, opts.limit, best);
+      !search.newestFirst || f.candidates || q.createdBefore !== undefined
+        ? undefined
+        : await newestFirst(d, scope, partOf, matches, opts.limit, best);
     const rows = early?.rows ?? (await pageOf(source).execute(d)).rows;
     const page = rows.slice(0, opts.limit);
     const last = page.at(-1);
@@ -190,19 +211,21 @@ export async function searchMessages(
 export const searchWindow = { rows: 4000, perRoomMin: 16, proven: 0 };
 
 /**
- * The page from each room's newest messages, when they prove it: a scan of the searcher's rooms
- * costs 4–6 µs a message (50 ms for 10,000), and a common word's or a phrase's page is among the
- * newest few. Times strictly increase with seqs in a room (RoomRepository.nextMessageSeq), so a
- * room's messages left out (seq ≤ last_seq − k) are no newer than its newest one left out; when
- * the window's page is full and its last hit has the best score a hit can have and is newer than
- * every message left out in every room, no message left out can come before it. The count goes on
- * past the window (stopping at its bound) only when the window holds no more than the bound.
- * Undefined when the window holds every message (the whole query is as cheap) or proves nothing.
+ * The page from each room's newest messages first: a scan of the searcher's rooms costs 4–6 µs a
+ * message (50 ms for 10,000), and a common word's or a phrase's page is among the newest few.
+ * Times strictly increase with seqs in a room (RoomRepository.nextMessageSeq), so a room's
+ * messages left out of the window (seq ≤ last_seq − k) are no newer than its newest one left out;
+ * when the window's page is full and its last hit has the best score a hit can have and is newer
+ * than every message left out in every room, no message left out can come before it, and the count
+ * goes on past the window only while under its bound. Otherwise the messages left out are read
+ * too, and the page is the best of the two parts' pages (each holds its part's best limit + 1): a
+ * window that proves nothing costs nothing but its boundary's seeks. Undefined when the window
+ * holds every message (the whole query at once).
  */
 async function newestFirst(
   d: Kysely<DB>,
   scope: RawBuilder<unknown>,
-  pageOf: (source: RawBuilder<unknown>) => RawBuilder<HitRow>,
+  partOf: (source: RawBuilder<unknown>) => RawBuilder<HitRow>,
   matches: RawBuilder<boolean>,
   limit: number,
   best: number,
@@ -218,17 +241,30 @@ async function newestFirst(
   if (boundary === null) return undefined;
   const inRooms = (seq: RawBuilder<boolean>) =>
     sql`(select rs.id, rs.last_seq from rooms rs where rs.id in (${scope})) rs join messages m on m.room_id = rs.id and ${seq} join message_search s on s.message_id = m.id`;
-  const rows = (await pageOf(inRooms(sql`m.seq > rs.last_seq - ${k}`)).execute(d)).rows;
-  const last = rows[limit - 1];
-  if (rows.length <= limit || !last || Number(last.score) < best || !(Date.parse(last.created_at) > Date.parse(boundary))) return undefined;
-  searchWindow.proven++;
-  const inWindow = Number(rows[0]!.counted);
-  const counted =
-    inWindow > SEARCH_TOTAL_EXACT_MAX
-      ? inWindow
-      : inWindow + (await countMatches(d, inRooms(sql`m.seq <= rs.last_seq - ${k}`), matches, SEARCH_TOTAL_EXACT_MAX + 1 - inWindow));
-  return { rows, counted };
+  const part = async (seq: RawBuilder<boolean>) => {
+    const got = (await partOf(inRooms(seq)).execute(d)).rows;
+    return { rows: got.filter((r) => r.id !== null), counted: Number(got[0]?.counted ?? 0) };
+  };
+  const win = await part(sql`m.seq > rs.last_seq - ${k}`);
+  const last = win.rows[limit - 1];
+  if (win.rows.length > limit && last && Number(last.score) >= best && Date.parse(last.created_at) > Date.parse(boundary)) {
+    searchWindow.proven++;
+    const counted =
+      win.counted > SEARCH_TOTAL_EXACT_MAX
+        ? win.counted
+        : win.counted +
+          (await countMatches(d, inRooms(sql`m.seq <= rs.last_seq - ${k}`), matches, SEARCH_TOTAL_EXACT_MAX + 1 - win.counted));
+    return { rows: win.rows, counted };
+  }
+  const rest = await part(sql`m.seq <= rs.last_seq - ${k}`);
+  // Each part's count stops past the bound: their sum is exact up to it, and past it only says so.
+  return { rows: [...win.rows, ...rest.rows].sort(hitOrder).slice(0, limit + 1), counted: win.counted + rest.counted };
 }
+
+/** The page's order (score, then newest, then id, all descending), as the query sorts: SQLite compares these ASCII texts bytewise, as JavaScript does. */
+const hitOrder = (a: HitRow, b: HitRow): number =>
+  Number(b.score) - Number(a.score) ||
+  (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 /** How many messages match, counting no further than `bound` (SEARCH_TOTAL_EXACT_MAX + 1). */
 async function countMatches(
