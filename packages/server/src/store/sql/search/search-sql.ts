@@ -38,6 +38,11 @@ export interface SearchSql {
    * that reads no message row); absent on SQLite.
    */
   indexMessagesForSearch?(db: Kysely<unknown>): Promise<void>;
+  /**
+   * A query that no rare term drives first reads each room's newest messages, and stops there when
+   * they prove the page (search-messages.ts: newestFirst). SQLite; absent (false): the whole query at once.
+   */
+  newestFirst?: boolean;
 }
 
 export interface PrepareInput {
