@@ -390,7 +390,7 @@ console.log(
 );
 if (!reused)
   console.log(
-    `load: ${Math.round(N / loadSecs)} messages/s ${values.bulk && kind === 'postgres' ? 'by bulk INSERT' : 'through the store (indexed in the same transactions)'}`,
+    `load: ${Math.round(N / loadSecs)} messages/s ${values.bulk && kind === 'postgres' ? 'by bulk INSERT' : `through the store (${kind === 'postgres' ? 'indexed in the same transactions' : 'queued in the same transactions, indexed in batches'})`}`,
   );
 console.log(
   `index: ${(indexBytes / 2 ** 20).toFixed(1)} MiB for ${(textBytes / 2 ** 20).toFixed(1)} MiB of text (${(indexBytes / textBytes).toFixed(1)}×)`,
