@@ -13,6 +13,9 @@ const QUERY_CANCELED = '57014';
  * its words (GIN: stems), and a pg_trgm GIN index on the body (substrings, CJK: LIKE uses it).
  */
 export const postgresSearch: SearchSql = {
+  // Each room's newest messages first (search-messages.ts): a common word's or a phrase's page is
+  // among them, and its GIN lookups found every match in every room before the rooms were looked at.
+  newestFirst: true,
   // PostgreSQL's planner weighs the trigram index against the membership scan itself (pg_trgm keeps statistics).
   async prepare(_db, { deadlineMs }): Promise<SearchFragments> {
     const deadline = new Date(deadlineMs).toISOString();

@@ -40,7 +40,7 @@ export interface SearchSql {
   indexMessagesForSearch?(db: Kysely<unknown>): Promise<void>;
   /**
    * A query that no rare term drives first reads each room's newest messages, and stops there when
-   * they prove the page (search-messages.ts: newestFirst). SQLite; absent (false): the whole query at once.
+   * they prove the page (search-messages.ts: newestFirst). Both databases; absent (false): the whole query at once.
    */
   newestFirst?: boolean;
 }
