@@ -14,8 +14,9 @@ const QUERY_CANCELED = '57014';
  */
 export const postgresSearch: SearchSql = {
   // Each room's newest messages first (search-messages.ts): a common word's or a phrase's page is
-  // among them, and its GIN lookups found every match in every room before the rooms were looked at.
-  newestFirst: true,
+  // among them, where its GIN lookups found every match in every room (1M messages: 160-220 ms p50
+  // against 40-50). A window that proves nothing gives way to the whole query: a rare word's plan.
+  newestFirst: 'whole',
   // PostgreSQL's planner weighs the trigram index against the membership scan itself (pg_trgm keeps statistics).
   async prepare(_db, { deadlineMs }): Promise<SearchFragments> {
     const deadline = new Date(deadlineMs).toISOString();

@@ -125,7 +125,7 @@ const tooBroad = () =>
  */
 export const sqliteSearch: SearchSql = {
   // A scan of the searcher's rooms reads every message; a common term's page is among the newest.
-  newestFirst: true,
+  newestFirst: 'rest',
 
   async prepare(db, input): Promise<SearchFragments> {
     // The clock is read on one row in DEADLINE_EVERY (by its id): a call into JavaScript for every

@@ -179,10 +179,10 @@ export async function searchMessages(
   return search.withBudget(db, opts.budgetMs, async (d) => {
     // Without a rare term to start from, each room's newest messages first: enough when they hold
     // the page (a common word, a phrase); before: looks at the past, where they never do.
-    const early =
-      !search.newestFirst || f.candidates || q.createdBefore !== undefined
-        ? undefined
-        : await newestFirst(d, scope, partOf, matches, opts.limit, best);
+    const mode = search.newestFirst;
+    const windowed =
+      mode !== undefined && !f.candidates && q.createdBefore === undefined && !(mode === 'whole' && (q.from.length > 0 || q.filterOnly));
+    const early = windowed ? await newestFirst(d, scope, partOf, matches, opts.limit, best, mode) : undefined;
     const rows = early?.rows ?? (await pageOf(source).execute(d)).rows;
     const page = rows.slice(0, opts.limit);
     const last = page.at(-1);
@@ -220,7 +220,7 @@ export const searchWindow = { rows: 4000, perRoomMin: 16, proven: 0 };
  * goes on past the window only while under its bound. Otherwise the messages left out are read
  * too, and the page is the best of the two parts' pages (each holds its part's best limit + 1): a
  * window that proves nothing costs nothing but its boundary's seeks. Undefined when the window
- * holds every message (the whole query at once).
+ * holds every message, or proves nothing and `onMiss` is 'whole': the whole query at once.
  */
 async function newestFirst(
   d: Kysely<DB>,
@@ -229,6 +229,7 @@ async function newestFirst(
   matches: RawBuilder<boolean>,
   limit: number,
   best: number,
+  onMiss: 'rest' | 'whole',
 ): Promise<{ rows: HitRow[]; counted: number } | undefined> {
   const rooms = await sql<{ n: number | string }>`select count(*) as n from (${scope}) sc`.execute(d);
   const k = Math.max(searchWindow.perRoomMin, Math.ceil(searchWindow.rows / Math.max(1, Number(rooms.rows[0]?.n ?? 1))));
@@ -256,6 +257,7 @@ async function newestFirst(
           (await countMatches(d, inRooms(sql`m.seq <= rs.last_seq - ${k}`), matches, SEARCH_TOTAL_EXACT_MAX + 1 - win.counted));
     return { rows: win.rows, counted };
   }
+  if (onMiss === 'whole') return undefined;
   const rest = await part(sql`m.seq <= rs.last_seq - ${k}`);
   // Each part's count stops past the bound: their sum is exact up to it, and past it only says so.
   return { rows: [...win.rows, ...rest.rows].sort(hitOrder).slice(0, limit + 1), counted: win.counted + rest.counted };

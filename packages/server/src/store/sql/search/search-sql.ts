@@ -40,9 +40,13 @@ export interface SearchSql {
   indexMessagesForSearch?(db: Kysely<unknown>): Promise<void>;
   /**
    * A query that no rare term drives first reads each room's newest messages, and stops there when
-   * they prove the page (search-messages.ts: newestFirst). Both databases; absent (false): the whole query at once.
+   * they prove the page (search-messages.ts: newestFirst); absent: the whole query at once. When the
+   * window proves nothing, 'rest' reads the messages it left out (SQLite: a scan of the rooms either
+   * way), 'whole' runs the whole query (PostgreSQL: its planner may drive a rare word through the
+   * index, which a part of the rooms' messages hides from it), and with 'whole' a query with `from:`
+   * or of filters only runs whole from the start (the sender's index narrows it better than a window).
    */
-  newestFirst?: boolean;
+  newestFirst?: 'rest' | 'whole';
 }
 
 export interface PrepareInput {
