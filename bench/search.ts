@@ -39,6 +39,8 @@ import type { DB, MessagesTable } from '../packages/server/src/store/sql/schema.
 import { searchMessages } from '../packages/server/src/store/sql/search/search-messages.ts';
 import type { Store } from '../packages/server/src/store/store.ts';
 import { freshPostgresDatabase } from '../packages/server/test/helpers/services.ts';
+import { aUser } from '../packages/server/src/store/contract/fixtures.ts';
+import { aRoom } from '../packages/server/src/store/contract/room-fixtures.ts';
 
 const { values } = parseArgs({
   options: {
@@ -181,34 +183,12 @@ async function load(): Promise<void> {
     const id = newId();
     usernames.push(`user${i}`);
     users.push(id);
-    await store.users.insert({
-      id,
-      username: `user${i}`,
-      email: `u${i}@bench.test`,
-      password_hash: 'x',
-      display_name: `User ${i}`,
-      avatar_url: null,
-      bio: null,
-      website: null,
-      status_message: null,
-      created_at: at(0),
-    });
+    await store.users.insert(aUser({ id, username: `user${i}`, email: `u${i}@bench.test`, display_name: `User ${i}`, created_at: at(0) }));
   }
   for (let i = 0; i < ROOMS; i++) {
     const id = newId();
     rooms.push(id);
-    await store.rooms.insert({
-      id,
-      type: 'public',
-      name: `room-${i}`,
-      description: null,
-      topic_kind: 'text',
-      categories: [],
-      member_limit: null,
-      direct_key: null,
-      created_by: null,
-      created_at: at(0),
-    });
+    await store.rooms.insert(aRoom({ id, name: `room-${i}`, created_at: at(0) }));
   }
   process.stderr.write(`users and rooms\n`);
   for (let i = 0; i < MEMBER_OF; i++) await store.members.add({ room_id: rooms[i]!, user_id: users[0]!, role: 'member', joined_at: at(0) });

@@ -5,8 +5,9 @@ import { searchDocument } from '../../../domain/search-document.ts';
 
 /**
  * Writes of the search index, made by the message repository in the transaction that writes the
- * message: a message is findable when its send is acknowledged, and an edit or a delete shows in
- * the next search. System messages ("alice joined") are not indexed.
+ * message (on SQLite a new message is queued there instead and indexed in a batch: search-queue.ts):
+ * a message is findable when its send is acknowledged, and an edit or a delete shows in the next
+ * search. System messages ("alice joined") are not indexed.
  */
 export const isSearchable = (m: Pick<MessageRow, 'type' | 'deleted_at'>): boolean => m.type !== 'system' && m.deleted_at === null;
 
