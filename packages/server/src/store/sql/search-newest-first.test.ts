@@ -122,15 +122,16 @@ for (const backend of backends()) {
       const each = (room: number, word: string, n: number): [number, string][] =>
         Array.from({ length: n }, (_, i) => [room, `${word} ${room}.${i}`]);
       const proven = searchWindow.proven;
-      // Two-character words: no trigram to start from, so each is a scan of the rooms (a common word's path).
+      // One-character words: no index can start from them (on SQLite, a rare two-character word can), so
+      // each is a scan of the rooms (a common word's path).
       // Each room's newest four hold the word inside others: older whole words come first all the same.
-      const scores = await world(2, [...each(0, 'qz', 6), ...each(1, 'qz', 6), ...each(0, 'xqzy', 4), ...each(1, 'xqzy', 4)]);
-      assert.deepEqual(await scores('qz', 'relevance'), ['qz 1.5', 'qz 1.4', 'qz 1.3']);
+      const scores = await world(2, [...each(0, 'q', 6), ...each(1, 'q', 6), ...each(0, 'xqy', 4), ...each(1, 'xqy', 4)]);
+      assert.deepEqual(await scores('q', 'relevance'), ['q 1.5', 'q 1.4', 'q 1.3']);
       // The third room's hits are older than its newest four, yet newer than every hit of the others.
-      const times = await world(3, [...each(0, 'qz', 10), ...each(1, 'qz', 10), ...each(2, 'qz', 3), ...each(2, 'kw', 5)]);
-      assert.deepEqual(await times('qz', 'recent'), ['qz 2.2', 'qz 2.1', 'qz 2.0']);
+      const times = await world(3, [...each(0, 'q', 10), ...each(1, 'q', 10), ...each(2, 'q', 3), ...each(2, 'k', 5)]);
+      assert.deepEqual(await times('q', 'recent'), ['q 2.2', 'q 2.1', 'q 2.0']);
       // And where the newest four hold the page, it comes from them.
-      assert.deepEqual(await times('kw', 'recent'), ['kw 2.4', 'kw 2.3', 'kw 2.2']);
+      assert.deepEqual(await times('k', 'recent'), ['k 2.4', 'k 2.3', 'k 2.2']);
       assert.equal(searchWindow.proven, proven + 1, 'only the last page came from a window');
     });
   });

@@ -24,12 +24,39 @@ export function registerSearchFunctions(conn: Database.Database): void {
 const STEM_SET_MAX = 2000;
 /** The deadline is checked on one row in this many (a power of two). */
 const DEADLINE_EVERY = 128;
-/** Trigrams of the driving term given to the index (the rarest ones): each more costs its doclist, and instr checks the rest. */
-const DRIVER_TRIGRAMS = 2;
+/**
+ * A term drives the query through the trigram index when its candidates in the searcher's rooms
+ * are at most this many: each costs a few microseconds (its rows read, the text checked, scored,
+ * sorted), where the newest-first scan finds a common term's page in its first few thousand rows.
+ */
+const CANDIDATES_MAX = 4000;
+/**
+ * More candidates than that, but at most this share of the rooms' messages (and BROAD_MAX): they
+ * count the hits past the newest messages (SearchFragments.broadCandidates), at a few index seeks
+ * each where a scan reads every message the window left out.
+ */
+const BROAD_SHARE = 0.25;
+const BROAD_MAX = 20_000;
+/** Trigrams of a term given to the index at most (spread over the term): each more costs its doclist in each room, and instr checks the rest. */
+const TRIGRAMS_MAX = 3;
+/**
+ * A 1–2-character text has no trigram of its own: its candidates are the messages that hold a
+ * trigram it begins (the index holds each text with a space after it, so every occurrence has
+ * one). They are listed from the index's vocabulary, which reads each one's messages in every
+ * room: only when the text is not common, as a sample of the newest messages says (at most this
+ * share of them), and never more than PREFIX_TERMS_MAX trigrams.
+ */
+const PREFIX_SAMPLE = 2000;
+const PREFIX_SAMPLE_SHARE = 0.02;
+const PREFIX_TERMS_MAX = 64;
+/** A room's rows in the trigram index: its number times this, plus the message's seq. */
+const ROOM_KEY = 4294967296;
 
 interface Plan {
-  /** The term the query starts from through the trigram index, when that reads fewer rows than a scan of the searcher's rooms. */
-  driver: { text: string; match: string } | undefined;
+  /** The term the query starts from through the trigram index (its candidates in the searcher's rooms). */
+  driver: { text: string; match: string | null } | undefined;
+  /** Whether the driver's candidates are few enough to be the whole query, or only to count past the newest messages. */
+  broad: boolean;
   /** The stems looked up in the word index (uncommon enough). */
   stems: Set<string>;
 }
@@ -41,74 +68,83 @@ const trigramsOf = (text: string): string[] => {
   return [...out];
 };
 
+/** At most `n` of `xs`, spread from the first to the last. */
+const spread = <T>(xs: T[], n: number): T[] =>
+  xs.length <= n ? xs : Array.from({ length: n }, (_x, i) => xs[Math.round((i * (xs.length - 1)) / (n - 1))]!);
+
 /**
- * SQLite's planner cannot tell a rare word from a common one: it started every query from the
- * trigram index, and a common word ("the") read most of the index, across every room, before the
- * rooms of the searcher were looked at (half a second at 60k messages). So this looks first: how
- * many messages the searcher's rooms hold, and how many messages hold each trigram, counted no
- * further than that. The rarest term drives through its two rarest trigrams when they yield
- * no more messages than the rooms hold (a count that stops there); otherwise the query scans the
- * rooms and checks the text per message.
+ * The rowids of the trigram index that match `match` in the searcher's rooms: one range of the
+ * index per room (its number × ROOM_KEY …), read by FTS5 alone. CROSS JOIN: the rooms first.
  */
-async function planQuery(db: Kysely<DB>, input: PrepareInput): Promise<Plan> {
-  let scope: number | undefined;
-  const scopeSize = async (): Promise<number> => (scope ??= await input.scopeSize());
-  let best: { text: string; est: number; trigrams: string[] } | undefined;
-  for (const text of input.texts) {
-    if (codePoints(text) < TRIGRAM_MIN) continue;
-    // Each trigram's messages counted no further than a scan would read: fts5vocab's `doc` reads a
-    // term's whole doclist, 15–30 ms for a common trigram at a million messages (four of them were
-    // a phrase's first 90 ms), where a count that stops at the scope's size takes 2.
-    // Only the two rarest are used: past the second rarest so far, a count stops there too.
-    const counted: { t: string; doc: number }[] = [];
-    for (const t of trigramsOf(text)) {
-      const cap = Math.min(await scopeSize(), counted[DRIVER_TRIGRAMS - 1]?.doc ?? Infinity) + 1;
-      counted.push({ t, doc: await boundedCount(db, 'message_search_trigram', ftsPhrase(t), cap) });
-      counted.sort((a, b) => a.doc - b.doc);
-    }
-    const est = counted[0]?.doc ?? 0;
-    if (!best || est < best.est) best = { text, est, trigrams: counted.slice(0, DRIVER_TRIGRAMS).map((c) => c.t) };
-  }
-  let driver: Plan['driver'];
-  if (best !== undefined) {
-    const match = best.trigrams.map(ftsPhrase).join(' ');
-    // The rarest trigram alone may be common while the two together are rare (the trigrams of one
-    // word are far from independent, so no estimate from the counts held): count the candidates,
-    // stopping as soon as there are more than a scan would read.
-    const rooms = await scopeSize();
-    const yields = best.est <= rooms ? best.est : await boundedCount(db, 'message_search_trigram', match, rooms + 1);
-    if (yields <= rooms) driver = { text: best.text, match };
-  }
-  const stems = new Set<string>();
-  for (const tokens of input.stems) {
-    if ((await boundedCount(db, 'message_search_words', ftsPhrase(tokens), STEM_SET_MAX + 1)) <= STEM_SET_MAX) stems.add(tokens);
-  }
-  return { driver, stems };
+const inRooms = (scope: RawBuilder<unknown>, match: string | null, deadlineMs: number): RawBuilder<unknown> =>
+  match === null
+    ? sql`select null as k where 0 = 1`
+    : sql`select t.rowid as k from message_search_rooms r cross join message_search_trigram t
+      where r.room_id in (${scope}) and t.rowid >= r.ordinal * ${sql.lit(ROOM_KEY)} and t.rowid < (r.ordinal + 1) * ${sql.lit(ROOM_KEY)}
+        and message_search_trigram match ${match} and ((t.rowid & ${sql.lit(DEADLINE_EVERY - 1)}) <> 0 or rooms_search_deadline(${deadlineMs}))`;
+
+/**
+ * The FTS5 query a text's candidates are found by; null when no message can hold it (no trigram
+ * begins with it), undefined when it has none worth reading (see PREFIX_SAMPLE).
+ */
+async function matchOf(db: Kysely<DB>, text: string): Promise<string | null | undefined> {
+  if (codePoints(text) >= TRIGRAM_MIN) return spread(trigramsOf(text), TRIGRAMS_MAX).map(ftsPhrase).join(' ');
+  if (codePoints(text) < 2) return undefined;
+  // Counted against the sample's full size: a small index is cheap to list from, however common the text.
+  const sample = await sql<{ hits: number }>`select count(*) as hits from (
+      select body from message_search order by id desc limit ${PREFIX_SAMPLE}) x where instr(x.body, ${text}) > 0`.execute(db);
+  if (Number(sample.rows[0]?.hits ?? 0) > PREFIX_SAMPLE * PREFIX_SAMPLE_SHARE) return undefined;
+  const terms = await sql<{ term: string }>`select term from message_search_trigram_vocab
+      where term >= ${text} and term <= ${text} || char(1114111) limit ${PREFIX_TERMS_MAX + 1}`.execute(db);
+  if (terms.rows.length > PREFIX_TERMS_MAX) return undefined;
+  return terms.rows.length === 0 ? null : terms.rows.map((r) => ftsPhrase(r.term)).join(' OR ');
 }
 
-/** How many messages an FTS query matches, counting no further than `limit`. */
-async function boundedCount(
-  db: Kysely<DB>,
-  table: 'message_search_trigram' | 'message_search_words',
-  match: string,
-  limit: number,
-): Promise<number> {
-  const r = await sql<{
-    n: number;
-  }>`select count(*) as n from (select rowid from ${sql.table(table)} where ${sql.table(table)} match ${match} limit ${limit})`.execute(db);
+/**
+ * SQLite's planner cannot tell a rare term from a common one, so this looks first: how many
+ * candidates each text has in the searcher's rooms (the trigram index keyed by room reads only
+ * theirs, not those of every room as before 0019), counted no further than the broad bound. The
+ * text with the fewest drives the whole query when they are at most CANDIDATES_MAX; up to the
+ * broad bound, they count the hits past the newest messages (broadCandidates); more, and the query
+ * scans the rooms, newest first, and checks the text per message.
+ */
+async function planQuery(db: Kysely<DB>, input: PrepareInput): Promise<Plan> {
+  let driver: Plan['driver'];
+  const broadMax = Math.min(BROAD_MAX, Math.floor((await input.scopeSize()) * BROAD_SHARE));
+  let fewest = Math.max(CANDIDATES_MAX, broadMax) + 1;
+  for (const text of input.texts) {
+    const match = await matchOf(db, text);
+    if (match === undefined) continue;
+    const n = await boundedCount(db, inRooms(input.scope, match, input.deadlineMs), fewest);
+    if (n < fewest) {
+      fewest = n;
+      driver = { text, match };
+    }
+  }
+  const broad = fewest > CANDIDATES_MAX;
+  if (broad && fewest > broadMax) driver = undefined;
+  const stems = new Set<string>();
+  for (const tokens of input.stems) {
+    const words = sql`select rowid from message_search_words where message_search_words match ${ftsPhrase(tokens)}`;
+    if ((await boundedCount(db, words, STEM_SET_MAX + 1)) <= STEM_SET_MAX) stems.add(tokens);
+  }
+  return { driver, broad, stems };
+}
+
+/** How many rows a query yields, counting no further than `limit`. */
+async function boundedCount(db: Kysely<DB>, rows: RawBuilder<unknown>, limit: number): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*) as n from (${rows} limit ${limit}) x`.execute(db);
   return Number(r.rows[0]?.n ?? 0);
 }
 
 /**
- * Every row the driving term can match: its trigram candidates and the messages its stem matches
- * (when the stem is looked up at all). The query reads these first
- * (CROSS JOIN fixes the order): SQLite's planner cannot tell that they are few, and given a
- * choice it read every message of the searcher's rooms and checked each against them, which
- * took a second at a million messages for a word found seven times.
+ * Every row the driving term can match: its trigram candidates in the searcher's rooms and the
+ * messages its stem matches (when the stem is looked up at all), as message_search ids. The query
+ * reads these first (CROSS JOIN fixes the order): SQLite's planner cannot tell that they are few.
  */
-function candidatesOf(plan: Plan, stem: string | undefined, inTime: RawBuilder<boolean>): RawBuilder<unknown> {
+function candidatesOf(plan: Plan, input: PrepareInput, stem: string | undefined, inTime: RawBuilder<boolean>): RawBuilder<unknown> {
   const parts = [
-    sql`select rowid as id from message_search_trigram where message_search_trigram match ${plan.driver!.match} and ${inTime}`,
+    sql`select s.id from (${inRooms(input.scope, plan.driver!.match, input.deadlineMs)}) c cross join message_search s on s.key = c.k`,
   ];
   if (stem !== undefined && plan.stems.has(stem))
     parts.push(sql`select rowid as id from message_search_words where message_search_words match ${ftsPhrase(stem)} and ${inTime}`);
@@ -133,22 +169,19 @@ export const sqliteSearch: SearchSql = {
     const every = DEADLINE_EVERY - 1;
     const inTimeFts = sql<boolean>`((rowid & ${sql.lit(every)}) <> 0 or rooms_search_deadline(${input.deadlineMs}))`;
     const inTimeRow = sql<boolean>`((s.id & ${sql.lit(every)}) <> 0 or rooms_search_deadline(${input.deadlineMs}))`;
-    const inTime = inTimeFts;
     const plan = await planQuery(db, input);
     return {
-      bodyContains: (text) => {
-        const scan = sql<boolean>`instr(s.body, ${text}) > 0`;
-        if (text !== plan.driver?.text) return scan;
-        // The driver: candidates from the index by its rarest trigrams (any order), each checked for the whole text.
-        return sql<boolean>`(s.id in (select rowid from message_search_trigram where message_search_trigram match ${plan.driver.match} and ${inTime}) and ${scan})`;
-      },
+      // The text itself decides; the index only finds the candidates (see candidates).
+      bodyContains: (text) => sql<boolean>`instr(s.body, ${text}) > 0`,
       stemMatch: (tokens) =>
         plan.stems.has(tokens)
-          ? sql<boolean>`s.id in (select rowid from message_search_words where message_search_words match ${ftsPhrase(tokens)} and ${inTime})`
+          ? sql<boolean>`s.id in (select rowid from message_search_words where message_search_words match ${ftsPhrase(tokens)} and ${inTimeFts})`
           : sql<boolean>`0 = 1`,
       contains: (column, text) => sql<boolean>`instr(${column}, ${text}) > 0`,
       inTime: () => inTimeRow,
-      candidates: plan.driver && candidatesOf(plan, input.stemOf.get(plan.driver.text), inTime),
+      ...(plan.driver && {
+        [plan.broad ? 'broadCandidates' : 'candidates']: candidatesOf(plan, input, input.stemOf.get(plan.driver.text), inTimeFts),
+      }),
     };
   },
 
@@ -188,7 +221,12 @@ export const sqliteSearch: SearchSql = {
   },
 
   async reindex(db) {
-    await rebuild(db);
+    // The word index from message_search; the trigram index (contentless since 0019) from its rows' keys and text.
+    await sql`insert into message_search_words(message_search_words) values ('rebuild')`.execute(db);
+    await sql`insert into message_search_trigram(message_search_trigram) values ('delete-all')`.execute(db);
+    await sql
+      .raw(`insert into message_search_trigram(rowid, body) select key, ${INDEXED_BODY('body')} from message_search where key is not null`)
+      .execute(db);
   },
 
   async batchIndexWrites(db) {
@@ -251,7 +289,95 @@ export const sqliteSearch: SearchSql = {
     await indexOnWrite(db);
     await sql`create table message_search_queue (id integer primary key, message_id text not null)`.execute(db);
   },
+
+  async trigramsByRoom(db, progress) {
+    // Each room's number (never reused: a room's rows go with it, its number stays).
+    await sql`create table message_search_rooms (ordinal integer primary key, room_id text not null unique)`.execute(db);
+    await sql`insert into message_search_rooms(room_id) select id from rooms order by created_at, id`.execute(db);
+    await sql`alter table message_search add column key integer`.execute(db);
+    for (const t of ['ai', 'ad', 'au']) await sql`drop trigger ${sql.raw(`message_search_${t}`)}`.execute(db);
+    await sql`drop table message_search_trigram_vocab`.execute(db);
+    await sql`drop table message_search_trigram`.execute(db);
+    const r = await sql<{ lo: number | null; hi: number | null }>`select min(id) as lo, max(id) as hi from message_search`.execute(db);
+    const lo = Number(r.rows[0]?.lo ?? 0);
+    const hi = Number(r.rows[0]?.hi ?? -1);
+    const STEP = 100_000;
+    for (let from = lo; from <= hi; from += STEP) {
+      await sql`update message_search set key = ${sql.raw(KEY_OF('message_search.message_id'))} where id >= ${from} and id < ${from + STEP}`.execute(
+        db,
+      );
+      progress(`keyed ${Math.min(hi, from + STEP - 1) - lo + 1}/${hi - lo + 1} search rows by room`);
+    }
+    await sql`create unique index message_search_key on message_search(key)`.execute(db);
+    await createKeyedTrigramIndex(db);
+    for (let from = lo; from <= hi; from += STEP) {
+      await sql
+        .raw(
+          `insert into message_search_trigram(rowid, body) select key, ${INDEXED_BODY('body')} from message_search where id >= ${from} and id < ${from + STEP} and key is not null`,
+        )
+        .execute(db);
+      progress(`indexed the trigrams of ${Math.min(hi, from + STEP - 1) - lo + 1}/${hi - lo + 1} search rows`);
+    }
+    await indexOnWriteByRoom(db);
+  },
 };
+
+/** A message's key in the trigram index: its room's number × ROOM_KEY + its seq (SQL, over a message id). */
+const KEY_OF = (messageId: string): string =>
+  `(select r.ordinal * ${ROOM_KEY} + m.seq from messages m join message_search_rooms r on r.room_id = m.room_id where m.id = ${messageId})`;
+/**
+ * What the trigram index holds of a body: the text and a space, so that every occurrence of a
+ * 1–2-character text, even at the end, begins a trigram (see matchOf).
+ */
+const INDEXED_BODY = (body: string): string => `${body} || ' '`;
+
+/**
+ * The trigram index since 0019: contentless (its rows are keyed by room, not by message_search's
+ * id; the triggers give a removed row's text back to it), exact case (the text is in search form
+ * already, and its vocabulary's terms must compare with it as they are), no positions.
+ */
+async function createKeyedTrigramIndex(db: Kysely<unknown>): Promise<void> {
+  await sql`create virtual table message_search_trigram using fts5(body, content='', tokenize='trigram case_sensitive 1', detail=none, columnsize=0)`.execute(
+    db,
+  );
+  await sql`create virtual table message_search_trigram_vocab using fts5vocab(message_search_trigram, 'row')`.execute(db);
+}
+
+/**
+ * The triggers since 0019: a new search row gets its key (its room numbered first if new), and
+ * every write reaches both indexes in its transaction (the search queue's batch, for a new message).
+ */
+async function indexOnWriteByRoom(db: Kysely<unknown>): Promise<void> {
+  await sql
+    .raw(
+      `create trigger message_search_ai after insert on message_search begin
+      insert or ignore into message_search_rooms(room_id) select room_id from messages where id = new.message_id;
+      update message_search set key = ${KEY_OF('new.message_id')} where id = new.id;
+      insert into message_search_words(rowid, words) values (new.id, new.words);
+      insert into message_search_trigram(rowid, body) select key, ${INDEXED_BODY('body')} from message_search where id = new.id;
+    end`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `create trigger message_search_ad after delete on message_search begin
+      insert into message_search_words(message_search_words, rowid, words) values ('delete', old.id, old.words);
+      insert into message_search_trigram(message_search_trigram, rowid, body) select 'delete', old.key, ${INDEXED_BODY('old.body')} where old.key is not null;
+    end`,
+    )
+    .execute(db);
+  // Only a change of the text: setting a new row's key (above) is no change of the indexes.
+  await sql
+    .raw(
+      `create trigger message_search_au after update of body, words on message_search begin
+      insert into message_search_words(message_search_words, rowid, words) values ('delete', old.id, old.words);
+      insert into message_search_words(rowid, words) values (new.id, new.words);
+      insert into message_search_trigram(message_search_trigram, rowid, body) select 'delete', old.key, ${INDEXED_BODY('old.body')} where old.key is not null;
+      insert into message_search_trigram(rowid, body) select new.key, ${INDEXED_BODY('new.body')} where new.key is not null;
+    end`,
+    )
+    .execute(db);
+}
 
 /** The FTS5 external-content triggers: every write to message_search reaches both indexes in its transaction. */
 async function indexOnWrite(db: Kysely<unknown>): Promise<void> {

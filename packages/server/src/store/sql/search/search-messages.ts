@@ -117,6 +117,7 @@ export async function searchMessages(
     texts: [...q.words, ...q.phrases].map(searchBody),
     stems: q.words.map(searchWordTokens).filter((t) => HAS_WORD_CHARS.test(t)),
     stemOf: new Map(q.words.map((w) => [searchBody(w), searchWordTokens(w)])),
+    scope,
     scopeSize: async () => {
       const r = await sql<{ n: number | string | null }>`select sum(rs.last_seq) as n from rooms rs where rs.id in (${scope})`.execute(db);
       return Number(r.rows[0]?.n ?? 0);
@@ -168,9 +169,10 @@ export async function searchMessages(
     left join page p on 1 = 1
     left join messages m on m.id = p.id
     order by p.score desc, p.created_at desc, p.id desc`;
-  // The messages to check: a rare term's candidates first when the dialect has them (see SearchFragments.candidates).
-  const source = f.candidates
-    ? sql`(${f.candidates}) c cross join message_search s on s.id = c.id cross join messages m on m.id = s.message_id`
+  // The messages to check: a term's candidates first when the dialect has them (see SearchFragments.candidates).
+  const cands = f.candidates ?? f.broadCandidates;
+  const source = cands
+    ? sql`(${cands}) c cross join message_search s on s.id = c.id cross join messages m on m.id = s.message_id`
     : sql`messages m join message_search s on s.message_id = m.id`;
   // The best score a hit past the cursor can have: a page of hits that all have it, and are newer
   // than every message a window left out, is the page (see newestFirst).
@@ -182,7 +184,8 @@ export async function searchMessages(
     const mode = search.newestFirst;
     const windowed =
       mode !== undefined && !f.candidates && q.createdBefore === undefined && !(mode === 'whole' && (q.from.length > 0 || q.filterOnly));
-    const early = windowed ? await newestFirst(d, scope, partOf, matches, opts.limit, best, mode) : undefined;
+    const counter = f.broadCandidates ? source : undefined;
+    const early = windowed ? await newestFirst(d, scope, partOf, matches, opts.limit, best, mode, counter) : undefined;
     const rows = early?.rows ?? (await pageOf(source).execute(d)).rows;
     const page = rows.slice(0, opts.limit);
     const last = page.at(-1);
@@ -220,7 +223,9 @@ export const searchWindow = { rows: 4000, perRoomMin: 16, proven: 0 };
  * goes on past the window only while under its bound. Otherwise the messages left out are read
  * too, and the page is the best of the two parts' pages (each holds its part's best limit + 1): a
  * window that proves nothing costs nothing but its boundary's seeks. Undefined when the window
- * holds every message, or proves nothing and `onMiss` is 'whole': the whole query at once.
+ * holds every message, or proves nothing and `onMiss` is 'whole' or there is a `counter`: the whole
+ * query at once. `counter` (SearchFragments.broadCandidates): the source that counts every match
+ * at less cost than the messages the window left out.
  */
 async function newestFirst(
   d: Kysely<DB>,
@@ -230,6 +235,7 @@ async function newestFirst(
   limit: number,
   best: number,
   onMiss: 'rest' | 'whole',
+  counter?: RawBuilder<unknown>,
 ): Promise<{ rows: HitRow[]; counted: number } | undefined> {
   const rooms = await sql<{ n: number | string }>`select count(*) as n from (${scope}) sc`.execute(d);
   const k = Math.max(searchWindow.perRoomMin, Math.ceil(searchWindow.rows / Math.max(1, Number(rooms.rows[0]?.n ?? 1))));
@@ -253,11 +259,13 @@ async function newestFirst(
     const counted =
       win.counted > SEARCH_TOTAL_EXACT_MAX
         ? win.counted
-        : win.counted +
-          (await countMatches(d, inRooms(sql`m.seq <= rs.last_seq - ${k}`), matches, SEARCH_TOTAL_EXACT_MAX + 1 - win.counted));
+        : counter
+          ? await countMatches(d, counter, matches)
+          : win.counted +
+            (await countMatches(d, inRooms(sql`m.seq <= rs.last_seq - ${k}`), matches, SEARCH_TOTAL_EXACT_MAX + 1 - win.counted));
     return { rows: win.rows, counted };
   }
-  if (onMiss === 'whole') return undefined;
+  if (onMiss === 'whole' || counter) return undefined;
   const rest = await part(sql`m.seq <= rs.last_seq - ${k}`);
   // Each part's count stops past the bound: their sum is exact up to it, and past it only says so.
   return { rows: [...win.rows, ...rest.rows].sort(hitOrder).slice(0, limit + 1), counted: win.counted + rest.counted };

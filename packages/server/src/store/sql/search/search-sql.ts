@@ -39,6 +39,11 @@ export interface SearchSql {
    */
   indexMessagesForSearch?(db: Kysely<unknown>): Promise<void>;
   /**
+   * SQLite (migration 0019): the trigram index keyed by room and seq, so that a term's candidates
+   * in the searcher's rooms are read without those of every other room; absent on PostgreSQL.
+   */
+  trigramsByRoom?(db: Kysely<unknown>, progress: (detail: string) => void): Promise<void>;
+  /**
    * A query that no rare term drives first reads each room's newest messages, and stops there when
    * they prove the page (search-messages.ts: newestFirst); absent: the whole query at once. When the
    * window proves nothing, 'rest' reads the messages it left out (SQLite: a scan of the rooms either
@@ -57,6 +62,8 @@ export interface PrepareInput {
   stems: string[];
   /** The tokens of each query word, by the word's text (body form): a word also matches by its stem. */
   stemOf: ReadonlyMap<string, string>;
+  /** The rooms searched: a subquery of room ids (the searcher's memberships, narrowed by room_id and in:). */
+  scope: RawBuilder<unknown>;
   /** How many messages the searcher's rooms hold (at most): what a scan would read. */
   scopeSize: () => Promise<number>;
 }
@@ -76,6 +83,12 @@ export interface SearchFragments {
    * first, and the searcher's rooms only for them.
    */
   candidates?: RawBuilder<unknown>;
+  /**
+   * When no term is rare enough for that, yet one's candidates are far fewer than the searcher's
+   * messages: the same kind of subquery. The newest messages are still read first for the page;
+   * these count the hits past them, and are the query when the newest prove nothing.
+   */
+  broadCandidates?: RawBuilder<unknown>;
 }
 
 /** The marker a statement that ran past its deadline fails with, on either database. */
