@@ -6,6 +6,7 @@ import { parseSearchQuery } from '../../domain/search-query.ts';
 import { insertUser } from '../contract/fixtures.ts';
 import { insertRoom, join, post } from '../contract/room-fixtures.ts';
 import { migrateToLatest } from './migrations/index.ts';
+import { trigramRooms } from './dialects/sqlite-search.ts';
 import { openDialect } from './open.ts';
 import { indexQueued } from './search/search-queue.ts';
 import { SqlStore } from './sql-store.ts';
@@ -54,10 +55,22 @@ describe('SQLite search: the trigram index keyed by room (0019)', () => {
           '0019_search_trigrams_by_room: indexed the trigrams of 8/8 search rows',
         ],
       );
-      const find = async (q: string) =>
+      // Each room's range of the index on its own, and the whole index (a searcher in many rooms): the same hits.
+      const saved = trigramRooms.perRoomMax;
+      const once = async (q: string) =>
         (await store.messages.search(a.id, parseSearchQuery(q, { now: new Date() }), { sort: 'recent', limit: 10, budgetMs: 5000 })).items
           .map((m) => m.content)
           .sort();
+      const find = async (q: string) => {
+        const hits = await once(q);
+        try {
+          trigramRooms.perRoomMax = 0;
+          assert.deepEqual(await once(q), hits, `${q}, across every room`);
+        } finally {
+          trigramRooms.perRoomMax = saved;
+        }
+        return hits;
+      };
       assert.deepEqual(await find('ylo'), ['a pylon that will be deleted', 'the pylon by the river']);
       assert.deepEqual(await find('"pylon by"'), ['the pylon by the river']);
       // Two characters: in the middle, at the very end, and the whole message (phrases: no stem finds them).

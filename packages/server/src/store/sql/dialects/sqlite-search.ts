@@ -57,6 +57,8 @@ interface Plan {
   driver: { text: string; match: string | null } | undefined;
   /** Whether the driver's candidates are few enough to be the whole query, or only to count past the newest messages. */
   broad: boolean;
+  /** Whether the trigram index is read a room at a time (see trigramRooms). */
+  perRoom: boolean;
   /** The stems looked up in the word index (uncommon enough). */
   stems: Set<string>;
 }
@@ -73,15 +75,28 @@ const spread = <T>(xs: T[], n: number): T[] =>
   xs.length <= n ? xs : Array.from({ length: n }, (_x, i) => xs[Math.round((i * (xs.length - 1)) / (n - 1))]!);
 
 /**
- * The rowids of the trigram index that match `match` in the searcher's rooms: one range of the
- * index per room (its number × ROOM_KEY …), read by FTS5 alone. CROSS JOIN: the rooms first.
+ * A searcher in at most this many rooms has each room's range of the trigram index read on its
+ * own (one FTS5 query a room, each a few seeks); in more, the index is read once, across every
+ * room, and its rows are kept by their room's number. Tests set it to 0 to take the second form.
  */
-const inRooms = (scope: RawBuilder<unknown>, match: string | null, deadlineMs: number): RawBuilder<unknown> =>
-  match === null
-    ? sql`select null as k where 0 = 1`
-    : sql`select t.rowid as k from message_search_rooms r cross join message_search_trigram t
+export const trigramRooms = { perRoomMax: 100 };
+
+/**
+ * The rowids of the trigram index that match `match` in the searcher's rooms: one range of the
+ * index per room (its number × ROOM_KEY …), read by FTS5 alone (CROSS JOIN: the rooms first), or
+ * for a searcher in many rooms, the whole index's matches of their rooms.
+ */
+const inRooms = (scope: RawBuilder<unknown>, match: string | null, deadlineMs: number, perRoom: boolean): RawBuilder<unknown> => {
+  if (match === null) return sql`select null as k where 0 = 1`;
+  const inTime = sql`((t.rowid & ${sql.lit(DEADLINE_EVERY - 1)}) <> 0 or rooms_search_deadline(${deadlineMs}))`;
+  return perRoom
+    ? sql`select t.rowid as k from message_search_rooms r cross join message_search_trigram t
       where r.room_id in (${scope}) and t.rowid >= r.ordinal * ${sql.lit(ROOM_KEY)} and t.rowid < (r.ordinal + 1) * ${sql.lit(ROOM_KEY)}
-        and message_search_trigram match ${match} and ((t.rowid & ${sql.lit(DEADLINE_EVERY - 1)}) <> 0 or rooms_search_deadline(${deadlineMs}))`;
+        and message_search_trigram match ${match} and ${inTime}`
+    : sql`select t.rowid as k from message_search_trigram t
+      where message_search_trigram match ${match}
+        and t.rowid / ${sql.lit(ROOM_KEY)} in (select r.ordinal from message_search_rooms r where r.room_id in (${scope})) and ${inTime}`;
+};
 
 /**
  * The FTS5 query a text's candidates are found by; null when no message can hold it (no trigram
@@ -110,12 +125,14 @@ async function matchOf(db: Kysely<DB>, text: string): Promise<string | null | un
  */
 async function planQuery(db: Kysely<DB>, input: PrepareInput): Promise<Plan> {
   let driver: Plan['driver'];
+  const rooms = await sql<{ n: number }>`select count(*) as n from (${input.scope}) sc`.execute(db);
+  const perRoom = Number(rooms.rows[0]?.n ?? 0) <= trigramRooms.perRoomMax;
   const broadMax = Math.min(BROAD_MAX, Math.floor((await input.scopeSize()) * BROAD_SHARE));
   let fewest = Math.max(CANDIDATES_MAX, broadMax) + 1;
   for (const text of input.texts) {
     const match = await matchOf(db, text);
     if (match === undefined) continue;
-    const n = await boundedCount(db, inRooms(input.scope, match, input.deadlineMs), fewest);
+    const n = await boundedCount(db, inRooms(input.scope, match, input.deadlineMs, perRoom), fewest);
     if (n < fewest) {
       fewest = n;
       driver = { text, match };
@@ -128,7 +145,7 @@ async function planQuery(db: Kysely<DB>, input: PrepareInput): Promise<Plan> {
     const words = sql`select rowid from message_search_words where message_search_words match ${ftsPhrase(tokens)}`;
     if ((await boundedCount(db, words, STEM_SET_MAX + 1)) <= STEM_SET_MAX) stems.add(tokens);
   }
-  return { driver, broad, stems };
+  return { driver, broad, perRoom, stems };
 }
 
 /** How many rows a query yields, counting no further than `limit`. */
@@ -144,7 +161,7 @@ async function boundedCount(db: Kysely<DB>, rows: RawBuilder<unknown>, limit: nu
  */
 function candidatesOf(plan: Plan, input: PrepareInput, stem: string | undefined, inTime: RawBuilder<boolean>): RawBuilder<unknown> {
   const parts = [
-    sql`select s.id from (${inRooms(input.scope, plan.driver!.match, input.deadlineMs)}) c cross join message_search s on s.key = c.k`,
+    sql`select s.id from (${inRooms(input.scope, plan.driver!.match, input.deadlineMs, plan.perRoom)}) c cross join message_search s on s.key = c.k`,
   ];
   if (stem !== undefined && plan.stems.has(stem))
     parts.push(sql`select rowid as id from message_search_words where message_search_words match ${ftsPhrase(stem)} and ${inTime}`);
