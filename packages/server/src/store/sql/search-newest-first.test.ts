@@ -7,6 +7,7 @@ import { insertRoom, join, post } from '../contract/room-fixtures.ts';
 import type { MessageSearchOptions } from '../search-types.ts';
 import type { Store } from '../store.ts';
 import { openStore } from './open.ts';
+import { trigramPlan } from './dialects/sqlite-search.ts';
 import { searchWindow } from './search/search-messages.ts';
 
 /**
@@ -95,6 +96,23 @@ for (const backend of backends()) {
             assert.deepEqual(await all(q, { sort, limit }), whole, `${q} (${sort}, ${limit} a page)`);
             Object.assign(searchWindow, { rows: 30, perRoomMin: 2 });
             assert.deepEqual(await all(q, { sort, limit }), whole, `${q} (${sort}, ${limit} a page, a larger window)`);
+            if (backend.name === 'sqlite') {
+              // SQLite: every term's candidates as broad ones (counting past the window, or the query when it proves nothing).
+              const plan = { ...trigramPlan };
+              try {
+                Object.assign(trigramPlan, { candidatesMax: 0, broadShare: 1, broadMax: 1e9 });
+                for (const rows of [6, 30]) {
+                  Object.assign(searchWindow, { rows, perRoomMin: 2 });
+                  assert.deepEqual(
+                    await all(q, { sort, limit }),
+                    whole,
+                    `${q} (${sort}, ${limit} a page, broad candidates, window ${rows})`,
+                  );
+                }
+              } finally {
+                Object.assign(trigramPlan, plan);
+              }
+            }
           }
       // First pages mostly (a later page is rarely among the newest few).
       assert.ok(searchWindow.proven >= 15, `pages from a window: ${searchWindow.proven}`);

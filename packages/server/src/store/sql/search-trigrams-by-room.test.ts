@@ -6,7 +6,7 @@ import { parseSearchQuery } from '../../domain/search-query.ts';
 import { insertUser } from '../contract/fixtures.ts';
 import { insertRoom, join, post } from '../contract/room-fixtures.ts';
 import { migrateToLatest } from './migrations/index.ts';
-import { trigramRooms } from './dialects/sqlite-search.ts';
+import { trigramPlan } from './dialects/sqlite-search.ts';
 import { openDialect } from './open.ts';
 import { indexQueued } from './search/search-queue.ts';
 import { SqlStore } from './sql-store.ts';
@@ -56,7 +56,7 @@ describe('SQLite search: the trigram index keyed by room (0019)', () => {
         ],
       );
       // Each room's range of the index on its own, and the whole index (a searcher in many rooms): the same hits.
-      const saved = trigramRooms.perRoomMax;
+      const saved = trigramPlan.perRoomMax;
       const once = async (q: string) =>
         (await store.messages.search(a.id, parseSearchQuery(q, { now: new Date() }), { sort: 'recent', limit: 10, budgetMs: 5000 })).items
           .map((m) => m.content)
@@ -64,10 +64,10 @@ describe('SQLite search: the trigram index keyed by room (0019)', () => {
       const find = async (q: string) => {
         const hits = await once(q);
         try {
-          trigramRooms.perRoomMax = 0;
+          trigramPlan.perRoomMax = 0;
           assert.deepEqual(await once(q), hits, `${q}, across every room`);
         } finally {
-          trigramRooms.perRoomMax = saved;
+          trigramPlan.perRoomMax = saved;
         }
         return hits;
       };

@@ -25,18 +25,19 @@ const STEM_SET_MAX = 2000;
 /** The deadline is checked on one row in this many (a power of two). */
 const DEADLINE_EVERY = 128;
 /**
- * A term drives the query through the trigram index when its candidates in the searcher's rooms
- * are at most this many: each costs a few microseconds (its rows read, the text checked, scored,
- * sorted), where the newest-first scan finds a common term's page in its first few thousand rows.
+ * How the planner reads the trigram index, tunable by tests:
+ * - candidatesMax: a term drives the whole query through the index when its candidates in the
+ *   searcher's rooms are at most this many: each costs a few microseconds (its rows read, the text
+ *   checked, scored, sorted), where the newest-first scan finds a common term's page in its first
+ *   few thousand rows;
+ * - broadShare, broadMax: more candidates than that, but at most this share of the rooms' messages
+ *   (and broadMax): they count the hits past the newest messages (SearchFragments.broadCandidates),
+ *   at a few index seeks each where a scan reads every message the window left out;
+ * - perRoomMax: a searcher in at most this many rooms has each room's range of the index read on
+ *   its own (one FTS5 query a room, each a few seeks); in more, the index is read once, across
+ *   every room, and its rows are kept by their room's number.
  */
-const CANDIDATES_MAX = 4000;
-/**
- * More candidates than that, but at most this share of the rooms' messages (and BROAD_MAX): they
- * count the hits past the newest messages (SearchFragments.broadCandidates), at a few index seeks
- * each where a scan reads every message the window left out.
- */
-const BROAD_SHARE = 0.25;
-const BROAD_MAX = 20_000;
+export const trigramPlan = { candidatesMax: 4000, broadShare: 0.25, broadMax: 20_000, perRoomMax: 100 };
 /** Trigrams of a term given to the index at most (spread over the term): each more costs its doclist in each room, and instr checks the rest. */
 const TRIGRAMS_MAX = 3;
 /**
@@ -57,7 +58,7 @@ interface Plan {
   driver: { text: string; match: string | null } | undefined;
   /** Whether the driver's candidates are few enough to be the whole query, or only to count past the newest messages. */
   broad: boolean;
-  /** Whether the trigram index is read a room at a time (see trigramRooms). */
+  /** Whether the trigram index is read a room at a time (see trigramPlan.perRoomMax). */
   perRoom: boolean;
   /** The stems looked up in the word index (uncommon enough). */
   stems: Set<string>;
@@ -73,13 +74,6 @@ const trigramsOf = (text: string): string[] => {
 /** At most `n` of `xs`, spread from the first to the last. */
 const spread = <T>(xs: T[], n: number): T[] =>
   xs.length <= n ? xs : Array.from({ length: n }, (_x, i) => xs[Math.round((i * (xs.length - 1)) / (n - 1))]!);
-
-/**
- * A searcher in at most this many rooms has each room's range of the trigram index read on its
- * own (one FTS5 query a room, each a few seeks); in more, the index is read once, across every
- * room, and its rows are kept by their room's number. Tests set it to 0 to take the second form.
- */
-export const trigramRooms = { perRoomMax: 100 };
 
 /**
  * The rowids of the trigram index that match `match` in the searcher's rooms: one range of the
@@ -119,16 +113,16 @@ async function matchOf(db: Kysely<DB>, text: string): Promise<string | null | un
  * SQLite's planner cannot tell a rare term from a common one, so this looks first: how many
  * candidates each text has in the searcher's rooms (the trigram index keyed by room reads only
  * theirs, not those of every room as before 0019), counted no further than the broad bound. The
- * text with the fewest drives the whole query when they are at most CANDIDATES_MAX; up to the
+ * text with the fewest drives the whole query when they are at most trigramPlan.candidatesMax; up to the
  * broad bound, they count the hits past the newest messages (broadCandidates); more, and the query
  * scans the rooms, newest first, and checks the text per message.
  */
 async function planQuery(db: Kysely<DB>, input: PrepareInput): Promise<Plan> {
   let driver: Plan['driver'];
   const rooms = await sql<{ n: number }>`select count(*) as n from (${input.scope}) sc`.execute(db);
-  const perRoom = Number(rooms.rows[0]?.n ?? 0) <= trigramRooms.perRoomMax;
-  const broadMax = Math.min(BROAD_MAX, Math.floor((await input.scopeSize()) * BROAD_SHARE));
-  let fewest = Math.max(CANDIDATES_MAX, broadMax) + 1;
+  const perRoom = Number(rooms.rows[0]?.n ?? 0) <= trigramPlan.perRoomMax;
+  const broadMax = Math.min(trigramPlan.broadMax, Math.floor((await input.scopeSize()) * trigramPlan.broadShare));
+  let fewest = Math.max(trigramPlan.candidatesMax, broadMax) + 1;
   for (const text of input.texts) {
     const match = await matchOf(db, text);
     if (match === undefined) continue;
@@ -138,7 +132,7 @@ async function planQuery(db: Kysely<DB>, input: PrepareInput): Promise<Plan> {
       driver = { text, match };
     }
   }
-  const broad = fewest > CANDIDATES_MAX;
+  const broad = fewest > trigramPlan.candidatesMax;
   if (broad && fewest > broadMax) driver = undefined;
   const stems = new Set<string>();
   for (const tokens of input.stems) {
