@@ -33,11 +33,12 @@ const DEADLINE_EVERY = 128;
  * - broadShare, broadMax: more candidates than that, but at most this share of the rooms' messages
  *   (and broadMax): they count the hits past the newest messages (SearchFragments.broadCandidates),
  *   at a few index seeks each where a scan reads every message the window left out;
- * - perRoomMax: a searcher in at most this many rooms has each room's range of the index read on
- *   its own (one FTS5 query a room, each a few seeks); in more, the index is read once, across
- *   every room, and its rows are kept by their room's number.
+ * - perRoomMax, globalMax: a searcher in at most perRoomMax rooms has each room's range of the
+ *   index read on its own (one FTS5 query a room, each a few seeks per segment of the index), unless
+ *   the term matches at most globalMax rows in every room: then, as for a searcher in more rooms,
+ *   the index is read once, across every room, and its rows are kept by their room's number.
  */
-export const trigramPlan = { candidatesMax: 4000, broadShare: 0.25, broadMax: 20_000, perRoomMax: 100 };
+export const trigramPlan = { candidatesMax: 4000, broadShare: 0.25, broadMax: 20_000, perRoomMax: 100, globalMax: 20_000 };
 /** Trigrams of a term given to the index at most (spread over the term): each more costs its doclist in each room, and instr checks the rest. */
 const TRIGRAMS_MAX = 3;
 /**
@@ -58,7 +59,7 @@ interface Plan {
   driver: { text: string; match: string | null } | undefined;
   /** Whether the driver's candidates are few enough to be the whole query, or only to count past the newest messages. */
   broad: boolean;
-  /** Whether the trigram index is read a room at a time (see trigramPlan.perRoomMax). */
+  /** Whether the driver's candidates are read a room at a time (see trigramPlan.perRoomMax). */
   perRoom: boolean;
   /** The stems looked up in the word index (uncommon enough). */
   stems: Set<string>;
@@ -120,16 +121,27 @@ async function matchOf(db: Kysely<DB>, text: string): Promise<string | null | un
 async function planQuery(db: Kysely<DB>, input: PrepareInput): Promise<Plan> {
   let driver: Plan['driver'];
   const rooms = await sql<{ n: number }>`select count(*) as n from (${input.scope}) sc`.execute(db);
-  const perRoom = Number(rooms.rows[0]?.n ?? 0) <= trigramPlan.perRoomMax;
+  const fewRooms = Number(rooms.rows[0]?.n ?? 0) <= trigramPlan.perRoomMax;
+  let perRoom = false;
   const broadMax = Math.min(trigramPlan.broadMax, Math.floor((await input.scopeSize()) * trigramPlan.broadShare));
   let fewest = Math.max(trigramPlan.candidatesMax, broadMax) + 1;
   for (const text of input.texts) {
     const match = await matchOf(db, text);
     if (match === undefined) continue;
-    const n = await boundedCount(db, inRooms(input.scope, match, input.deadlineMs, perRoom), fewest);
+    // A rare term's rows in every room cost less to read at once than a query per room.
+    const each =
+      fewRooms &&
+      match !== null &&
+      (await boundedCount(
+        db,
+        sql`select rowid from message_search_trigram where message_search_trigram match ${match}`,
+        trigramPlan.globalMax + 1,
+      )) > trigramPlan.globalMax;
+    const n = await boundedCount(db, inRooms(input.scope, match, input.deadlineMs, each), fewest);
     if (n < fewest) {
       fewest = n;
       driver = { text, match };
+      perRoom = each;
     }
   }
   const broad = fewest > trigramPlan.candidatesMax;
