@@ -114,17 +114,24 @@ export async function indexQueued(trx: Kysely<DB>, limit: number): Promise<numbe
     await sql<{
       qid: number;
       id: string | null;
+      room_id: string | null;
+      seq: number | null;
       type: MessageRow['type'];
       content: string;
       deleted_at: string | null;
-    }>`select q.id as qid, m.id, m.type, m.content, m.deleted_at
+    }>`select q.id as qid, m.id, m.room_id, m.seq, m.type, m.content, m.deleted_at
        from message_search_queue q left join messages m on m.id = q.message_id
        order by q.id limit ${limit}`.execute(trx)
   ).rows;
   const last = rows.at(-1);
   if (last === undefined) return 0;
   await sql`delete from message_search_queue where id <= ${last.qid}`.execute(trx);
-  const docs = rows.flatMap((r) => (r.id !== null && isSearchable(r) ? [{ message_id: r.id, ...searchDocument(r.content) }] : []));
+  // A room's messages together, in seq order: the trigram index is keyed by room and seq (0019), and
+  // FTS5 writes out what it holds whenever a row's key is not above the last one's (a segment each).
+  const docs = rows
+    .filter((r) => r.id !== null && isSearchable(r))
+    .sort((a, b) => (a.room_id! < b.room_id! ? -1 : a.room_id! > b.room_id! ? 1 : a.seq! - b.seq!))
+    .map((r) => ({ message_id: r.id!, ...searchDocument(r.content) }));
   if (docs.length > 0)
     await trx
       .insertInto('message_search')
