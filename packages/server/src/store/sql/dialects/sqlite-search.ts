@@ -52,7 +52,7 @@ const PREFIX_SAMPLE = 2000;
 const PREFIX_SAMPLE_SHARE = 0.02;
 const PREFIX_TERMS_MAX = 64;
 /** A room's rows in the trigram index: its number times this, plus the message's seq. */
-const ROOM_KEY = 4294967296;
+export const ROOM_KEY = 4294967296;
 
 interface Plan {
   /** The term the query starts from through the trigram index (its candidates in the searcher's rooms). */
@@ -367,15 +367,16 @@ async function createKeyedTrigramIndex(db: Kysely<unknown>): Promise<void> {
 }
 
 /**
- * The triggers since 0019: a new search row gets its key (its room numbered first if new), and
+ * The triggers since 0019: a new search row without a key gets one (its room numbered first if
+ * new; the search queue's batches key their rows themselves, in key order), and
  * every write reaches both indexes in its transaction (the search queue's batch, for a new message).
  */
 async function indexOnWriteByRoom(db: Kysely<unknown>): Promise<void> {
   await sql
     .raw(
       `create trigger message_search_ai after insert on message_search begin
-      insert or ignore into message_search_rooms(room_id) select room_id from messages where id = new.message_id;
-      update message_search set key = ${KEY_OF('new.message_id')} where id = new.id;
+      insert or ignore into message_search_rooms(room_id) select room_id from messages where id = new.message_id and new.key is null;
+      update message_search set key = ${KEY_OF('new.message_id')} where id = new.id and new.key is null;
       insert into message_search_words(rowid, words) values (new.id, new.words);
       insert into message_search_trigram(rowid, body) select key, ${INDEXED_BODY('body')} from message_search where id = new.id;
     end`,

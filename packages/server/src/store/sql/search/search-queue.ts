@@ -3,6 +3,7 @@ import type { MessageRow } from '../../room-types.ts';
 import type { DB } from '../schema.ts';
 import { searchDocument } from '../../../domain/search-document.ts';
 import { prepared } from '../repositories/prepared.ts';
+import { ROOM_KEY } from '../dialects/sqlite-search.ts';
 import { isSearchable, reindexMessage, unindexMessage, type SearchIndexWrites } from './search-index.ts';
 
 /** Messages indexed per transaction: a few milliseconds of the writer, and one small segment of each FTS5 index. */
@@ -100,6 +101,10 @@ async function lastQueued(db: Kysely<DB>): Promise<number | undefined> {
   return r.rows[0]?.id ?? undefined;
 }
 
+async function keyedByRoom(db: Kysely<DB>): Promise<boolean> {
+  return (await sql`select 1 from sqlite_master where type = 'table' and name = 'message_search_rooms'`.execute(db)).rows.length > 0;
+}
+
 async function queuedUpTo(db: Kysely<DB>, last: number): Promise<boolean> {
   return (await sql`select 1 from message_search_queue where id <= ${last} limit 1`.execute(db)).rows.length > 0;
 }
@@ -126,17 +131,35 @@ export async function indexQueued(trx: Kysely<DB>, limit: number): Promise<numbe
   const last = rows.at(-1);
   if (last === undefined) return 0;
   await sql`delete from message_search_queue where id <= ${last.qid}`.execute(trx);
-  // A room's messages together, in seq order: the trigram index is keyed by room and seq (0019), and
-  // FTS5 writes out what it holds whenever a row's key is not above the last one's (a segment each).
-  const docs = rows
-    .filter((r) => r.id !== null && isSearchable(r))
-    .sort((a, b) => (a.room_id! < b.room_id! ? -1 : a.room_id! > b.room_id! ? 1 : a.seq! - b.seq!))
-    .map((r) => ({ message_id: r.id!, ...searchDocument(r.content) }));
-  if (docs.length > 0)
+  const searchable = rows.filter((r) => r.id !== null && isSearchable(r));
+  // Before 0019 (a database migrating through 0017-0018 indexes its queue too) rows have no key.
+  if (searchable.length > 0 && !(await keyedByRoom(trx)))
     await trx
       .insertInto('message_search')
-      .values(docs)
+      .values(searchable.map((r) => ({ message_id: r.id!, ...searchDocument(r.content) })))
       .onConflict((oc) => oc.column('message_id').doUpdateSet((eb) => ({ body: eb.ref('excluded.body'), words: eb.ref('excluded.words') })))
       .execute();
+  else if (searchable.length > 0) {
+    // Each row keyed here, and written in key order (room, then seq): the trigram index is keyed by
+    // room and seq (0019), and FTS5 writes out what it holds whenever a key is not above the last
+    // one's. Keying in the trigger instead cost each row an UPDATE of itself and two lookups.
+    const roomIds = [...new Set(searchable.map((r) => r.room_id!))];
+    const ids = sql.join(roomIds);
+    await sql`insert or ignore into message_search_rooms(room_id) values ${sql.join(roomIds.map((id) => sql`(${id})`))}`.execute(trx);
+    const ordinals = new Map(
+      (
+        await sql<{
+          ordinal: number;
+          room_id: string;
+        }>`select ordinal, room_id from message_search_rooms where room_id in (${ids})`.execute(trx)
+      ).rows.map((r) => [r.room_id, r.ordinal]),
+    );
+    const docs = searchable
+      .map((r) => ({ message_id: r.id!, key: ordinals.get(r.room_id!)! * ROOM_KEY + r.seq!, ...searchDocument(r.content) }))
+      .sort((a, b) => a.key - b.key);
+    await sql`insert into message_search (message_id, body, words, key)
+      values ${sql.join(docs.map((d) => sql`(${d.message_id}, ${d.body}, ${d.words}, ${d.key})`))}
+      on conflict (message_id) do update set body = excluded.body, words = excluded.words`.execute(trx);
+  }
   return rows.length;
 }
