@@ -41,6 +41,8 @@ const { values } = parseArgs({
     'trace-gc': { type: 'boolean', default: false },
     /** What the set-up leaves alive: live objects by where they were allocated, after the warm-up and a full GC (then exits). */
     retained: { type: 'boolean', default: false },
+    /** Everything the set-up (connect and warm-up) allocated, live or collected, per socket, by allocation site (then exits). */
+    'setup-heap': { type: 'boolean', default: false },
   },
 });
 const [rooms, members] = values.grid.split(/[x×]/).map(Number) as [number, number];
@@ -119,10 +121,14 @@ const target = await startTarget(values.target as TargetName, {
 });
 const gen = new LoadGen({ rooms, members });
 try {
-  const early = values.retained ? await devtools() : undefined;
+  const early = values.retained || values['setup-heap'] ? await devtools() : undefined;
   if (early) {
     await early.call('HeapProfiler.enable');
-    await early.call('HeapProfiler.startSampling', { samplingInterval: 4096 });
+    await early.call('HeapProfiler.startSampling', {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: values['setup-heap'],
+      includeObjectsCollectedByMinorGC: values['setup-heap'],
+    });
   }
   gen.clients = await target.connect({ rooms, members }, gen, { concurrency: 100 });
   await gen.run(target, { rate, seconds: 3, sendersPerRoom: 10, drainMs: 500 });
@@ -140,7 +146,7 @@ try {
       heap,
       rooms * members,
       'socket',
-      `${values.target}: heap used after a full GC ${(used / 2 ** 20).toFixed(1)} MiB; live, by allocation site`,
+      `${values.target}: heap used after a full GC ${(used / 2 ** 20).toFixed(1)} MiB; ${values.retained ? 'live' : 'allocated by the set-up'}, by allocation site`,
     );
     throw new Done();
   }
