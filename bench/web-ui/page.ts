@@ -14,6 +14,7 @@ interface El {
   querySelectorAll(s: string): ArrayLike<El> & Iterable<El>;
   getAttribute(name: string): string | null;
   getClientRects(): ArrayLike<unknown>;
+  checkVisibility?(o: Record<string, boolean>): boolean;
   textContent: string | null;
   scrollTop: number;
   scrollHeight: number;
@@ -36,10 +37,11 @@ interface PageWindow {
 }
 
 /**
- * A paint to wait for: the element `selector` is rendered (a box: no `display: none` on it or above
- * it, as React's <Activity mode="hidden"> leaves a room kept in the background) and holds `probe`
- * in its text, then a rAF has run (the frame that paints it is being made), then a task after it
- * (that frame has been handed to the compositor: post-paint).
+ * A paint to wait for: the element `selector` is rendered (checkVisibility: no `display: none`,
+ * `content-visibility: hidden` or `visibility: hidden` on it or above it, as a room kept mounted
+ * in the background has) and holds `probe` in its text, then a rAF has run (the frame that paints
+ * it is being made), then a task after it (that frame has been handed to the compositor:
+ * post-paint).
  */
 export interface Watch {
   key: string;
@@ -94,12 +96,16 @@ export function install(first: Watch | null): void {
     scroll: null,
   };
   w.__bench = b;
+  // Rendered: a box, and no ancestor that skips its contents (display: none, content-visibility:
+  // hidden) or hides it (visibility): a room kept mounted behind the one shown is not painted.
+  const rendered = (el: El) =>
+    el.checkVisibility ? el.checkVisibility({ contentVisibilityAuto: false, visibilityProperty: true }) : el.getClientRects().length > 0;
   const check = () => {
     const n = doc.querySelectorAll('article[data-mid]').length;
     if (n > b.maxArticles) b.maxArticles = n;
     for (const x of b.watches.slice()) {
       const el = doc.querySelector(x.selector);
-      if (!el || el.getClientRects().length === 0 || !(el.textContent ?? '').includes(x.probe)) continue;
+      if (!el || !rendered(el) || !(el.textContent ?? '').includes(x.probe)) continue;
       b.watches.splice(b.watches.indexOf(x), 1);
       b.found[x.key] = w.performance.now();
       w.requestAnimationFrame(() => {
