@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_METRICS_TOKEN, freshDatabase, startServer, type ChildServer } from '../lib/server.ts';
 import { scrapeLoopDelay } from './loop-metrics.ts';
-import { BENCH_RATE_LIMIT, type RoomsOptions } from './rooms.ts';
+import { BENCH_RATE_LIMIT, writeSqlTiming, type RoomsOptions } from './rooms.ts';
 import type { ClientEvents, Grid, Target } from './types.ts';
 import { connectAll, WsClient } from './ws-client.ts';
 
@@ -95,8 +95,15 @@ export async function startBubble(opts: RoomsOptions): Promise<Target> {
     MESSAGE_RATE_LIMIT: String(BENCH_RATE_LIMIT),
     BUBBLE_GATEWAY: 'true',
     WEB_UI: 'false',
+    SQL_TIMING: String(opts.sqlTimingDir !== undefined),
   };
-  const launchOpts = { cores: opts.cores, nodeFlags: opts.nodeFlags, perfDir: opts.perfDir, verbose: opts.verbose ?? false };
+  const launchOpts = {
+    cores: opts.cores,
+    nodeFlags: opts.nodeFlags,
+    perfDir: opts.perfDir,
+    verbose: opts.verbose ?? false,
+    ...(opts.sqlTimingDir ? { capture: /"msg":"statement timing"/ } : {}),
+  };
   const server: ChildServer = await startServer({ ...env, PORT: String(opts.port ?? 0) }, launchOpts);
   const ws = () => server.url.replace(/^http/, 'ws');
   return {
@@ -126,6 +133,7 @@ export async function startBubble(opts: RoomsOptions): Promise<Target> {
     crashAndRestart: () => Promise.reject(new Error('not for the bubble target')),
     async stop() {
       await server.stop();
+      if (opts.sqlTimingDir) writeSqlTiming(opts.sqlTimingDir, server);
       await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },

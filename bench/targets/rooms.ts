@@ -150,7 +150,7 @@ export async function startRooms(
 }
 
 /** The server's per-statement totals (its "statement timing" log line at shutdown) as a Markdown table. */
-function writeSqlTiming(dir: string, server: ChildServer): void {
+export function writeSqlTiming(dir: string, server: ChildServer): void {
   const line = server.captured.at(-1);
   if (!line) return;
   const { statements } = JSON.parse(line) as { statements: StatementTiming[] };
