@@ -16,6 +16,7 @@ import * as m0015 from './0015_search_pending.ts';
 import * as m0016 from './0016_search_trigram_later.ts';
 import * as m0017 from './0017_search_index_later.ts';
 import * as m0018 from './0018_search_message_indexes.ts';
+import * as m0020 from './0020_search_index_by_room.ts';
 
 /** What a migration may need besides the column types: the dialect's search DDL, and a way to report progress. */
 export interface MigrationContext {
@@ -46,6 +47,7 @@ const STEPS: Record<string, Step> = {
   '0016_search_trigram_later': m0016,
   '0017_search_index_later': m0017,
   '0018_search_message_indexes': m0018,
+  '0020_search_index_by_room': m0020,
 };
 
 export const MIGRATION_NAMES = Object.keys(STEPS);

@@ -121,6 +121,7 @@ export async function searchMessages(
       const r = await sql<{ n: number | string | null }>`select sum(rs.last_seq) as n from rooms rs where rs.id in (${scope})`.execute(db);
       return Number(r.rows[0]?.n ?? 0);
     },
+    rooms: scope,
   });
   const matches = sql<boolean>`${f.inTime()}
         and m.room_id in (${scope})
