@@ -17,6 +17,7 @@ import * as m0016 from './0016_search_trigram_later.ts';
 import * as m0017 from './0017_search_index_later.ts';
 import * as m0018 from './0018_search_message_indexes.ts';
 import * as m0019 from './0019_search_trigrams_by_room.ts';
+import * as m0020 from './0020_search_index_by_room.ts';
 
 /** What a migration may need besides the column types: the dialect's search DDL, and a way to report progress. */
 export interface MigrationContext {
@@ -48,6 +49,7 @@ const STEPS: Record<string, Step> = {
   '0017_search_index_later': m0017,
   '0018_search_message_indexes': m0018,
   '0019_search_trigrams_by_room': m0019,
+  '0020_search_index_by_room': m0020,
 };
 
 export const MIGRATION_NAMES = Object.keys(STEPS);

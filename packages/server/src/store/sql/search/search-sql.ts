@@ -44,6 +44,12 @@ export interface SearchSql {
    */
   trigramsByRoom?(db: Kysely<unknown>, progress: (detail: string) => void): Promise<void>;
   /**
+   * PostgreSQL (migration 0020): each search row's room, indexed, so that a text index's lookup
+   * (a substring, a 1–2-character CJK text) is narrowed to the searcher's rooms before any row is
+   * read; absent on SQLite.
+   */
+  indexByRoom?(db: Kysely<unknown>): Promise<void>;
+  /**
    * A query that no rare term drives first reads each room's newest messages, and stops there when
    * they prove the page (search-messages.ts: newestFirst); absent: the whole query at once. When the
    * window proves nothing, 'rest' reads the messages it left out (SQLite: a scan of the rooms either
