@@ -11,8 +11,7 @@ import { parseArgs } from 'node:util';
 import { LoadGen } from './lib/loadgen.ts';
 import { perfRunDir, summarizePerfDir } from './lib/perf.ts';
 import { coreSplit, cpuMsByThread, machine, pin } from './lib/proc.ts';
-import { collectGarbage } from './lib/inspector.ts';
-import { freePort, sleep } from './scenarios/context.ts';
+import { sleep } from './scenarios/context.ts';
 import { startTarget, type Target, type TargetName } from './targets/index.ts';
 
 const { values } = parseArgs({
@@ -55,35 +54,23 @@ const cores = coreSplit();
 if (cores) pin(process.pid, cores.load);
 
 /** Each target with its clients and the CPU µs per message of each of its rounds. */
-const runs: { name: TargetName; target: Target; gen: LoadGen; perMessage: number[]; inspect: number }[] = [];
+const runs: { name: TargetName; target: Target; gen: LoadGen; perMessage: number[] }[] = [];
 try {
   for (const name of names) {
-    // Every target listens for the inspector, only to be told to collect its garbage before the rounds.
-    const inspect = await freePort();
     const target = await startTarget(name, {
       verbose: values.verbose,
       cores: cores?.server,
       sqlTimingDir,
       perfDir,
-      nodeFlags: [
-        `--inspect=127.0.0.1:${inspect}`,
-        ...(name === 'rooms' || name === 'bubble'
-          ? [...roomsFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])]
-          : []),
-      ],
+      nodeFlags:
+        name === 'rooms' || name === 'bubble' ? [...roomsFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])] : [],
     });
     const gen = new LoadGen(grid);
     // Listed before connecting, so that a failed connect still stops the server (finally, below).
-    runs.push({ name, target, gen, perMessage: [], inspect });
+    runs.push({ name, target, gen, perMessage: [] });
     gen.clients = await target.connect(grid, gen, { concurrency: 100 });
   }
   for (const { target, gen } of runs) await gen.run(target, { rate, seconds: 3, sendersPerRoom: 10, drainMs: 500 });
-  // What a message costs, not what setting up did: the bubble gateway's set-up (1,000 guests, each
-  // join listing the room's members) leaves ~1.7 MB of garbage per socket, and its full collection
-  // landed inside bubble's rounds and not in the others' (whose set-up goes straight to the
-  // database). Every target collects once here, alike.
-  for (const { inspect } of runs) await collectGarbage(inspect);
-  await sleep(500);
   for (let round = 1; round <= Number(values.rounds); round++) {
     for (const { name, target, gen, perMessage } of runs) {
       const threads0 = cpuMsByThread(target.pid);
