@@ -13,8 +13,6 @@ interface El {
   querySelector(s: string): El | null;
   querySelectorAll(s: string): ArrayLike<El> & Iterable<El>;
   getAttribute(name: string): string | null;
-  getClientRects(): ArrayLike<unknown>;
-  checkVisibility?(o: Record<string, boolean>): boolean;
   textContent: string | null;
   scrollTop: number;
   scrollHeight: number;
@@ -26,9 +24,8 @@ interface PageWindow {
   performance: { now(): number };
   requestAnimationFrame(cb: (t: number) => void): number;
   setTimeout(cb: () => void, ms: number): number;
-  MessageChannel: new () => { port1: { onmessage: (() => void) | null }; port2: { postMessage(m: unknown): void } };
   addEventListener(type: string, cb: (e: { timeStamp: number }) => void, capture: boolean): void;
-  MutationObserver: new (cb: () => void) => { observe(target: El, o: Record<string, boolean | string[]>): void };
+  MutationObserver: new (cb: () => void) => { observe(target: El, o: Record<string, boolean>): void };
   PerformanceObserver: new (cb: (list: { getEntries(): { startTime: number; duration: number }[] }) => void) => {
     observe(o: Record<string, unknown>): void;
   };
@@ -36,13 +33,7 @@ interface PageWindow {
   __bench: Bench;
 }
 
-/**
- * A paint to wait for: the element `selector` is rendered (checkVisibility: no `display: none`,
- * `content-visibility: hidden` or `visibility: hidden` on it or above it, as a room kept mounted
- * in the background has) and holds `probe` in its text, then a rAF has run (the frame that paints
- * it is being made), then a task after it (that frame has been handed to the compositor:
- * post-paint).
- */
+/** A paint to wait for: the element `selector` holds `probe` in its text, then a rAF has run. */
 export interface Watch {
   key: string;
   selector: string;
@@ -59,8 +50,6 @@ export interface Req {
 
 export interface Bench {
   marks: Record<string, number>;
-  /** A task after the rAF of `marks` (a MessageChannel message posted from it): after that frame's paint. */
-  post: Record<string, number>;
   found: Record<string, number>;
   watches: Watch[];
   maxArticles: number;
@@ -84,7 +73,6 @@ export function install(first: Watch | null): void {
   const doc = w.document;
   const b: Bench = {
     marks: {},
-    post: {},
     found: {},
     watches: [],
     maxArticles: 0,
@@ -96,24 +84,15 @@ export function install(first: Watch | null): void {
     scroll: null,
   };
   w.__bench = b;
-  // Rendered: a box, and no ancestor that skips its contents (display: none, content-visibility:
-  // hidden) or hides it (visibility): a room kept mounted behind the one shown is not painted.
-  const rendered = (el: El) =>
-    el.checkVisibility ? el.checkVisibility({ contentVisibilityAuto: false, visibilityProperty: true }) : el.getClientRects().length > 0;
   const check = () => {
     const n = doc.querySelectorAll('article[data-mid]').length;
     if (n > b.maxArticles) b.maxArticles = n;
     for (const x of b.watches.slice()) {
       const el = doc.querySelector(x.selector);
-      if (!el || !rendered(el) || !(el.textContent ?? '').includes(x.probe)) continue;
+      if (!el || !(el.textContent ?? '').includes(x.probe)) continue;
       b.watches.splice(b.watches.indexOf(x), 1);
       b.found[x.key] = w.performance.now();
-      w.requestAnimationFrame(() => {
-        b.marks[x.key] = w.performance.now();
-        const ch = new w.MessageChannel();
-        ch.port1.onmessage = () => (b.post[x.key] = w.performance.now());
-        ch.port2.postMessage(0);
-      });
+      w.requestAnimationFrame(() => (b.marks[x.key] = w.performance.now()));
     }
   };
   b.watch = (x) => {
@@ -121,14 +100,7 @@ export function install(first: Watch | null): void {
     check();
   };
   if (first) b.watches.push(first);
-  // Attributes too: a room kept mounted but hidden is shown again by a style change, no node added.
-  new w.MutationObserver(check).observe(doc, {
-    childList: true,
-    subtree: true,
-    characterData: true,
-    attributes: true,
-    attributeFilter: ['style', 'hidden', 'class'],
-  });
+  new w.MutationObserver(check).observe(doc, { childList: true, subtree: true, characterData: true });
   w.addEventListener('click', (e) => b.clicks.push(e.timeStamp), true);
   const fetch = w.fetch.bind(w);
   w.fetch = (input: unknown, init?: unknown) => {

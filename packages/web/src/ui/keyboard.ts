@@ -51,8 +51,7 @@ export function installShortcuts(currentRoom: () => string | null): () => void {
       ui.set({ dialog: 'shortcuts' });
     } else if (e.key === '/') {
       e.preventDefault();
-      // The room shown, not one kept mounted behind it (App.tsx).
-      document.querySelector<HTMLTextAreaElement>('.room:not(.kept) .composer-input')?.focus();
+      document.querySelector<HTMLTextAreaElement>('.room .composer-input')?.focus();
     }
   };
   addEventListener('keydown', onKey);
