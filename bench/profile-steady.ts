@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { LoadGen } from './lib/loadgen.ts';
+import { frameName, selfTimeTables, type Node, type Profile } from './lib/profile-summary.ts';
 import { startTarget, type TargetName } from './targets/index.ts';
 
 const { values } = parseArgs({
@@ -56,7 +57,7 @@ function printHeap(heap: { head: HeapNode }, units: number, unit: string, title:
   const fnBytes = new Map<string, number>();
   let bytes = 0;
   const walk = (n: HeapNode) => {
-    const name = `${n.callFrame.functionName || '(anonymous)'} ${where(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+    const name = frameName(n);
     fnBytes.set(name, (fnBytes.get(name) ?? 0) + n.selfSize);
     bytes += n.selfSize;
     for (const c of n.children) walk(c);
@@ -103,16 +104,6 @@ interface HeapNode {
   selfSize: number;
   children: HeapNode[];
 }
-interface Node {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-}
-const where = (url: string): string => {
-  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (m) return m[1]!;
-  const s = /(packages\/[^/]+\/src\/.*|bench\/.*)$/.exec(url);
-  return s ? s[1]! : url === '' ? '(native/gc)' : url;
-};
 
 const target = await startTarget(values.target as TargetName, {
   cores: undefined,
@@ -203,22 +194,13 @@ try {
     dt.close();
   } else if (values.heap) {
     const { profile: heap } = await dt.call<{ profile: { head: HeapNode } }>('HeapProfiler.stopSampling');
-    const fnBytes = new Map<string, number>();
-    let bytes = 0;
-    const walk = (n: HeapNode) => {
-      const name = `${n.callFrame.functionName || '(anonymous)'} ${where(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
-      fnBytes.set(name, (fnBytes.get(name) ?? 0) + n.selfSize);
-      bytes += n.selfSize;
-      for (const c of n.children) walk(c);
-    };
-    walk(heap.head);
-    console.log(`${values.target}: ${(bytes / r.acked / 1024).toFixed(1)} KiB allocated per message (sampled), ${r.acked} messages`);
-    for (const [k, v] of [...fnBytes].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top)))
-      console.log(`${(v / r.acked).toFixed(0).padStart(8)} B/msg  ${k}`);
-    writeFileSync(`/tmp/bubble-cpu/heap-${values.target}-${Date.now()}.heapprofile`, JSON.stringify(heap));
+    printHeap(heap, r.acked, 'msg', `${values.target}: allocated, ${r.acked} messages`);
+    const dir = join(import.meta.dirname, 'results', 'profiles');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `heap-${values.target}-${Date.now()}.heapprofile`), JSON.stringify(heap));
     dt.close();
   } else {
-    const { profile } = await dt.call<{ profile: { nodes: Node[]; samples: number[]; timeDeltas: number[] } }>('Profiler.stop');
+    const { profile } = await dt.call<{ profile: Profile }>('Profiler.stop');
     dt.close();
     const dir = join(import.meta.dirname, 'results', 'profiles');
     mkdirSync(dir, { recursive: true });
@@ -228,29 +210,8 @@ try {
       `${values.target} ${rate} msg/s on ${rooms}×${members}: ${((1000 * r.serverCpuMs!) / r.acked).toFixed(0)} µs CPU per message (profiler on), ` +
         `p50 ${r.latency.p50.toFixed(1)} ms, delivered ${(100 * r.deliveryRatio).toFixed(2)} %`,
     );
-    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-    const fn = new Map<string, number>();
-    const pkg = new Map<string, number>();
-    let total = 0;
-    profile.samples.forEach((id, i) => {
-      const n = byId.get(id)!;
-      if (n.callFrame.functionName === '(idle)') return;
-      const ms = (profile.timeDeltas[i] ?? 0) / 1000;
-      const name = `${n.callFrame.functionName || '(anonymous)'} ${where(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
-      fn.set(name, (fn.get(name) ?? 0) + ms);
-      const w = where(n.callFrame.url).split('/').slice(0, 4).join('/');
-      pkg.set(w, (pkg.get(w) ?? 0) + ms);
-      total += ms;
-    });
-    const list = (m: Map<string, number>) =>
-      [...m]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, Number(values.top))
-        .map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)} %  ${v.toFixed(0).padStart(7)} ms  ${k}`)
-        .join('\n');
-    console.log(
-      `busy ${total.toFixed(0)} ms (sampled wall time)\n\nby function (self):\n${list(fn)}\n\nby package / file (self):\n${list(pkg)}`,
-    );
+    const { totalMs, tables } = selfTimeTables(profile, Number(values.top), (_i, n) => n.callFrame.functionName !== '(idle)');
+    console.log(`busy ${totalMs.toFixed(0)} ms (sampled wall time)\n\n${tables}`);
     console.log(`profile: ${file}`);
   }
 } catch (err) {

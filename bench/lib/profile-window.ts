@@ -8,17 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-
-interface Node {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-}
-interface Profile {
-  nodes: Node[];
-  samples: number[];
-  timeDeltas: number[];
-  startTime: number;
-}
+import { selfTimeTables, type Profile } from './profile-summary.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -31,7 +21,6 @@ const { values, positionals } = parseArgs({
   },
 });
 const p = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as Profile;
-const byId = new Map(p.nodes.map((n) => [n.id, n]));
 const idle = new Set(p.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
 // Sample times (ms from the start) and each sample's weight (its delta).
 const t: number[] = [];
@@ -64,37 +53,10 @@ stretches.forEach((s, i) =>
 const from = values.from ? Number(values.from) - 1 : Math.max(0, stretches.length - 3);
 const chosen = stretches.slice(from);
 const inWindow = (ms: number) => chosen.some((s) => ms >= s.from * binMs && ms < (s.to + 1) * binMs);
-const where = (url: string): string => {
-  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (m) return m[1]!;
-  const s = /(packages\/[^/]+\/src\/.*|bench\/.*)$/.exec(url);
-  return s ? s[1]! : url === '' ? '(native/gc)' : url;
-};
-const fn = new Map<string, number>();
-const pkg = new Map<string, number>();
-let total = 0;
 let idleMs = 0;
-p.samples.forEach((id, i) => {
-  if (!inWindow(t[i]!)) return;
-  const ms = (p.timeDeltas[i] ?? 0) / 1000;
-  if (idle.has(id)) {
-    idleMs += ms;
-    return;
-  }
-  const n = byId.get(id)!;
-  const name = `${n.callFrame.functionName || '(anonymous)'} ${where(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
-  fn.set(name, (fn.get(name) ?? 0) + ms);
-  const w = where(n.callFrame.url).split('/').slice(0, 4).join('/');
-  pkg.set(w, (pkg.get(w) ?? 0) + ms);
-  total += ms;
+const { totalMs, tables } = selfTimeTables(p, Number(values.top), (i, n) => {
+  if (!inWindow(t[i]!)) return false;
+  if (idle.has(n.id)) idleMs += (p.timeDeltas[i] ?? 0) / 1000;
+  return !idle.has(n.id);
 });
-const top = Number(values.top);
-const list = (m: Map<string, number>) =>
-  [...m]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, top)
-    .map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)} %  ${v.toFixed(0).padStart(7)} ms  ${k}`)
-    .join('\n');
-console.log(
-  `\nstretches ${from + 1}–${stretches.length}: busy ${total.toFixed(0)} ms, idle ${idleMs.toFixed(0)} ms\n\nby function (self):\n${list(fn)}\n\nby package / file (self):\n${list(pkg)}`,
-);
+console.log(`\nstretches ${from + 1}–${stretches.length}: busy ${totalMs.toFixed(0)} ms, idle ${idleMs.toFixed(0)} ms\n\n${tables}`);
