@@ -188,14 +188,23 @@ describe('SQLite dialect: checkpoints on a thread of their own', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('leaves a few commits in the WAL: a checkpoint by the clock made the next commit sync the restarted WAL on the event loop', async () => {
+    await sql`create table notes (id integer primary key, body text not null)`.execute(d.db);
+    const before = statSync(file).size;
+    for (let i = 0; i < 20; i++) await d.db.transaction().execute((tx) => sql`insert into notes (body) values (${'note'})`.execute(tx));
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(statSync(file).size, before, 'nothing was copied into the file yet');
+  });
+
   it('copies committed pages into the database file while the writer only appends, and stops on close', async () => {
     await sql`create table blobs (id integer primary key, body blob not null)`.execute(d.db);
     const fileBytes = () => statSync(file).size;
     const before = fileBytes();
-    // ~8 MB in 400 commits: far below the writer's own threshold (10,000 pages, ~40 MB), so only
-    // the checkpointer can have moved these pages into the file.
+    // ~12 MB in 600 commits: past the checkpointer's threshold (CHECKPOINT_FRAMES, ~8 MB) and far
+    // below the writer's own (10,000 pages, ~40 MB), so only the checkpointer can have moved these
+    // pages into the file.
     const body = Buffer.alloc(20_000, 7);
-    for (let i = 0; i < 400; i++) await d.db.transaction().execute((tx) => sql`insert into blobs (body) values (${body})`.execute(tx));
+    for (let i = 0; i < 600; i++) await d.db.transaction().execute((tx) => sql`insert into blobs (body) values (${body})`.execute(tx));
     const deadline = Date.now() + 5000;
     while (fileBytes() - before < 7_000_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.ok(fileBytes() - before >= 7_000_000, `the database file grew by ${fileBytes() - before} bytes only`);
