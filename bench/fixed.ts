@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LoadGen } from './lib/loadgen.ts';
 import { perfRunDir, summarizePerfDir } from './lib/perf.ts';
-import { coreSplit, cpuMsByThread, machine, pin } from './lib/proc.ts';
+import { coreSplit, cpuMsByThread, machine, pin, schedulingWarning } from './lib/proc.ts';
 import { sleep } from './scenarios/context.ts';
 import { startTarget, type Target, type TargetName } from './targets/index.ts';
 
@@ -52,6 +52,8 @@ if (openFiles > 0 && sockets + 100 > openFiles) {
 }
 const cores = coreSplit();
 if (cores) pin(process.pid, cores.load);
+const schedWarning = schedulingWarning();
+if (schedWarning) console.error(`warning: ${schedWarning}`);
 
 /** Each target with its clients and the CPU µs per message of each of its rounds. */
 const runs: { name: TargetName; target: Target; gen: LoadGen; perMessage: number[] }[] = [];

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { perfRunDir, summarizePerfDir } from './lib/perf.ts';
 import { summarizeProfile } from './lib/profile-summary.ts';
-import { coreSplit, loadAvg, machine, pin } from './lib/proc.ts';
+import { coreSplit, loadAvg, machine, pin, schedulingWarning } from './lib/proc.ts';
 import { markdownTable } from './report/format.ts';
 import { searchIndexCost } from './report/tables.ts';
 import { writeBenchmarksMd, writeResults } from './report/markdown.ts';
@@ -100,6 +100,8 @@ const results: Results = {
 };
 
 log(`${results.mode} run: ${ctx.targets.join(', ')}; ${results.settings.pinning}; scenarios ${[...only].join(', ')}`);
+const schedWarning = schedulingWarning();
+if (schedWarning) log(`warning: ${schedWarning}`);
 const scenario = async (name: string, fn: () => Promise<void>) => {
   if (!only.has(name)) return;
   try {

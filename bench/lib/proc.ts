@@ -99,6 +99,22 @@ export function machine(): { cpu: string; cores: number; memGb: number; kernel: 
   };
 }
 
+/**
+ * A warning when `nice` cannot shield a bench from the rest of the machine: with the kernel's
+ * autogroup scheduling on, every session (each terminal, each agent's shell) gets an equal share
+ * of the CPU whatever its processes' nice values, so a `nice -n -20` bench still shares its cores
+ * with a `nice -n 19` test suite started from another session. `echo 0 >
+ * /proc/sys/kernel/sched_autogroup_enabled` (root) makes nice values count across sessions.
+ */
+export function schedulingWarning(): string | undefined {
+  try {
+    if (readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() !== '1') return undefined;
+  } catch {
+    return undefined;
+  }
+  return "kernel autogroup scheduling is on: nice values do not count across sessions, so other sessions' work shares these cores whatever its niceness (echo 0 > /proc/sys/kernel/sched_autogroup_enabled)";
+}
+
 /** 1-minute load average, as a hint of other work on a shared machine. */
 export function loadAvg(): number {
   try {
