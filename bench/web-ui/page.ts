@@ -13,6 +13,8 @@ interface El {
   querySelector(s: string): El | null;
   querySelectorAll(s: string): ArrayLike<El> & Iterable<El>;
   getAttribute(name: string): string | null;
+  getClientRects(): ArrayLike<unknown>;
+  checkVisibility?(o: Record<string, boolean>): boolean;
   textContent: string | null;
   scrollTop: number;
   scrollHeight: number;
@@ -24,8 +26,9 @@ interface PageWindow {
   performance: { now(): number };
   requestAnimationFrame(cb: (t: number) => void): number;
   setTimeout(cb: () => void, ms: number): number;
+  MessageChannel: new () => { port1: { onmessage: (() => void) | null }; port2: { postMessage(m: unknown): void } };
   addEventListener(type: string, cb: (e: { timeStamp: number }) => void, capture: boolean): void;
-  MutationObserver: new (cb: () => void) => { observe(target: El, o: Record<string, boolean>): void };
+  MutationObserver: new (cb: () => void) => { observe(target: El, o: Record<string, boolean | string[]>): void };
   PerformanceObserver: new (cb: (list: { getEntries(): { startTime: number; duration: number }[] }) => void) => {
     observe(o: Record<string, unknown>): void;
   };
@@ -33,7 +36,13 @@ interface PageWindow {
   __bench: Bench;
 }
 
-/** A paint to wait for: the element `selector` holds `probe` in its text, then a rAF has run. */
+/**
+ * A paint to wait for: the element `selector` is rendered (checkVisibility: no `display: none`,
+ * `content-visibility: hidden` or `visibility: hidden` on it or above it, as a room kept mounted
+ * in the background has) and holds `probe` in its text, then a rAF has run (the frame that paints
+ * it is being made), then a task after it (that frame has been handed to the compositor:
+ * post-paint).
+ */
 export interface Watch {
   key: string;
   selector: string;
@@ -50,6 +59,8 @@ export interface Req {
 
 export interface Bench {
   marks: Record<string, number>;
+  /** A task after the rAF of `marks` (a MessageChannel message posted from it): after that frame's paint. */
+  post: Record<string, number>;
   found: Record<string, number>;
   watches: Watch[];
   maxArticles: number;
@@ -73,6 +84,7 @@ export function install(first: Watch | null): void {
   const doc = w.document;
   const b: Bench = {
     marks: {},
+    post: {},
     found: {},
     watches: [],
     maxArticles: 0,
@@ -84,15 +96,24 @@ export function install(first: Watch | null): void {
     scroll: null,
   };
   w.__bench = b;
+  // Rendered: a box, and no ancestor that skips its contents (display: none, content-visibility:
+  // hidden) or hides it (visibility): a room kept mounted behind the one shown is not painted.
+  const rendered = (el: El) =>
+    el.checkVisibility ? el.checkVisibility({ contentVisibilityAuto: false, visibilityProperty: true }) : el.getClientRects().length > 0;
   const check = () => {
     const n = doc.querySelectorAll('article[data-mid]').length;
     if (n > b.maxArticles) b.maxArticles = n;
     for (const x of b.watches.slice()) {
       const el = doc.querySelector(x.selector);
-      if (!el || !(el.textContent ?? '').includes(x.probe)) continue;
+      if (!el || !rendered(el) || !(el.textContent ?? '').includes(x.probe)) continue;
       b.watches.splice(b.watches.indexOf(x), 1);
       b.found[x.key] = w.performance.now();
-      w.requestAnimationFrame(() => (b.marks[x.key] = w.performance.now()));
+      w.requestAnimationFrame(() => {
+        b.marks[x.key] = w.performance.now();
+        const ch = new w.MessageChannel();
+        ch.port1.onmessage = () => (b.post[x.key] = w.performance.now());
+        ch.port2.postMessage(0);
+      });
     }
   };
   b.watch = (x) => {
@@ -100,7 +121,14 @@ export function install(first: Watch | null): void {
     check();
   };
   if (first) b.watches.push(first);
-  new w.MutationObserver(check).observe(doc, { childList: true, subtree: true, characterData: true });
+  // Attributes too: a room kept mounted but hidden is shown again by a style change, no node added.
+  new w.MutationObserver(check).observe(doc, {
+    childList: true,
+    subtree: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: ['style', 'hidden', 'class'],
+  });
   w.addEventListener('click', (e) => b.clicks.push(e.timeStamp), true);
   const fetch = w.fetch.bind(w);
   w.fetch = (input: unknown, init?: unknown) => {

@@ -34,6 +34,7 @@ describe('timeline with a long history', { skip }, () => {
   let longId = '';
   let firstId = '';
   let otherId = '';
+  let bobPost: (content: string) => Promise<unknown> = async () => {};
 
   before(async () => {
     server = await startRoomsServer({ MESSAGE_RATE_LIMIT: 100_000 });
@@ -43,6 +44,7 @@ describe('timeline with a long history', { skip }, () => {
     longId = (await alice.api.post('/rooms', { name: 'long', type: 'public' })).body.id;
     otherId = (await alice.api.post('/rooms', { name: 'other', type: 'public' })).body.id;
     await bob.api.post(`/rooms/${longId}/join`);
+    bobPost = (content) => bob.api.post(`/rooms/${longId}/messages`, { content });
     // The room's first message is the system message "Bob joined".
     const joined = (await alice.api.get(`/rooms/${longId}/messages?after=0&limit=1`)).body.items[0];
     assert.equal(joined.type, 'system');
@@ -114,6 +116,41 @@ describe('timeline with a long history', { skip }, () => {
     const back = await topVisible(page, 'long');
     assert.equal(back?.id, before?.id);
     assert.ok(Math.abs(back!.offset - before!.offset) <= 1, `offset ${back?.offset}, was ${before?.offset}`);
+  });
+
+  it('a room left stays mounted but hidden: out of the accessibility tree, fed live, trimmed, and back at the exact position', async () => {
+    const { page } = tab;
+    const nav = page.getByRole('navigation', { name: 'Rooms' });
+    const log = page.getByRole('log', { name: 'long' });
+    await page.goto(`/r/${longId}`);
+    await log.getByText(`number ${COUNT - 1}`, { exact: true }).waitFor();
+    await log.evaluate((el) => el.scrollBy(0, -700));
+    await page.waitForTimeout(200);
+    const before = await topVisible(page, 'long');
+    await nav.getByRole('link', { name: /^other/ }).click();
+    await page.getByRole('log', { name: 'other' }).getByText('in the other room').waitFor();
+    // Kept (App.tsx), not unmounted, yet neither seen nor found by role.
+    assert.equal(await page.locator('section.room.kept[aria-label="long"]').count(), 1, 'long is kept mounted');
+    assert.equal(await log.count(), 0, 'the hidden room is out of the accessibility tree');
+    assert.equal(await page.locator('section.room.kept').getByRole('article').count(), 0);
+    // A message while it is hidden, and long enough hidden to be trimmed to a screenful (Timeline).
+    await bobPost('sent while long was hidden');
+    await page.waitForTimeout(3500);
+    const keptNodes = await page.locator('section.room.kept article[data-mid]').count();
+    assert.ok(keptNodes <= 40, `the hidden room holds a screenful of messages (${keptNodes})`);
+    await nav.getByRole('link', { name: /^long/ }).click();
+    await log.waitFor();
+    await page.evaluate(() => new Promise(requestAnimationFrame));
+    const back = await topVisible(page, 'long');
+    assert.equal(back?.id, before?.id);
+    assert.ok(Math.abs(back!.offset - before!.offset) <= 1, `offset ${back?.offset}, was ${before?.offset}`);
+    // Down to the newest: the message sent meanwhile is there.
+    const live = log.getByText('sent while long was hidden');
+    for (let i = 0; i < 50 && !(await live.isVisible()); i++) {
+      await log.evaluate((el) => el.scrollBy(0, 1200));
+      await page.waitForTimeout(60);
+    }
+    assert.ok(await live.isVisible(), 'the message sent while the room was hidden is in it');
   });
 
   it('a deep link scrolls to the message and highlights it; newer messages load forwards; jump to latest', async () => {

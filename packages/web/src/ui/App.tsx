@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect } from 'react';
+import { useEffect, useLayoutEffect, useState } from 'react';
 import { currentPath, navigate, parse, roomPath, usePath } from '../lib/router.ts';
 import { client } from '../lib/sdk.ts';
 import { errorText, putRoom, restoreSession } from '../state/actions.ts';
@@ -69,6 +69,8 @@ function Shell() {
   }, [route.name, loaded]);
 
   const known = roomId ? rooms[roomId] : undefined;
+  const kept = useKeptRooms(known ? roomId : null, rooms);
+  const focusId = route.name === 'room' ? route.messageId : null;
   return (
     <div className={`shell ${panel ? 'with-panel' : ''} ${drawer ? 'drawer-open' : ''}`}>
       <a className="skip-link" href="#main">
@@ -77,11 +79,22 @@ function Shell() {
       <Sidebar activeRoomId={roomId} />
       {drawer && <div className="scrim" onClick={() => ui.set({ drawerOpen: false })} aria-hidden="true" />}
       <main id="main" className="main">
+        {kept.rooms.length > 0 && (
+          <div className={`rooms ${kept.shown ? '' : 'none-shown'}`}>
+            {kept.rooms.map((id) => (
+              <RoomView
+                key={id}
+                roomId={id}
+                shown={id === kept.shown}
+                visit={kept.visits[id]!}
+                focusId={id === kept.shown ? focusId : null}
+              />
+            ))}
+          </div>
+        )}
         {route.name === 'invite' ? (
           <InviteScreen code={route.code} />
-        ) : roomId && known ? (
-          <RoomView key={roomId} roomId={roomId} focusId={route.name === 'room' ? route.messageId : null} />
-        ) : roomId && loaded ? (
+        ) : roomId && known ? null : roomId && loaded ? (
           <NotAMember roomId={roomId} />
         ) : loaded ? (
           <Empty />
@@ -99,6 +112,50 @@ function Shell() {
       )}
     </div>
   );
+}
+
+/** Rooms kept mounted but hidden besides the one shown (each trimmed to a screenful of messages a while after it is left: Timeline). */
+export const KEEP_HIDDEN = 3;
+
+interface Kept {
+  /** Mounted rooms, in the order they were first opened (never reordered: moving a node loses its layout). */
+  rooms: string[];
+  shown: string | null;
+  /** Per room, how many times it has been opened: a new visit resets what "opened" means (the new-messages line). */
+  visits: Record<string, number>;
+  /** Per room, when it was last shown (a counter): the least recent is dropped past KEEP_HIDDEN. */
+  used: Record<string, number>;
+  clock: number;
+}
+
+/**
+ * The rooms to keep mounted: the one shown and the KEEP_HIDDEN last shown before it. A room left
+ * stays in the page, hidden with `content-visibility: hidden` (styles.css: `.room.kept`), which
+ * skips its style, layout and paint but keeps them (display: none, as React's <Activity> hides,
+ * throws the layout away: showing the room again laid out every message anew, ~100 ms of a switch
+ * at bench:ui's 4x throttle), and with `inert` and `aria-hidden` (out of the tab order and the
+ * accessibility tree). Switching back shows it as it was left. The issue's budget: 100 ms from the
+ * click to a room already visited painted.
+ */
+function useKeptRooms(shown: string | null, rooms: Record<string, unknown>): Kept {
+  const [kept, setKept] = useState<Kept>({ rooms: [], shown: null, visits: {}, used: {}, clock: 0 });
+  const gone = kept.rooms.some((id) => !rooms[id]);
+  if (kept.shown !== shown || gone) {
+    // Updated while rendering (React's pattern for state derived from props): the switch renders once.
+    const clock = kept.clock + 1;
+    const used = shown ? { ...kept.used, [shown]: clock } : kept.used;
+    let list = kept.rooms.filter((id) => rooms[id]);
+    if (shown && !list.includes(shown)) list.push(shown);
+    while (list.length > KEEP_HIDDEN + 1) {
+      const oldest = list.filter((id) => id !== shown).reduce((a, b) => ((used[a] ?? 0) <= (used[b] ?? 0) ? a : b));
+      list = list.filter((id) => id !== oldest);
+    }
+    const visits = shown && kept.shown !== shown ? { ...kept.visits, [shown]: (kept.visits[shown] ?? 0) + 1 } : kept.visits;
+    const next = { rooms: list, shown, visits, used, clock };
+    setKept(next);
+    return next;
+  }
+  return kept;
 }
 
 function Empty() {

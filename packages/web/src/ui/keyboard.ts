@@ -51,7 +51,8 @@ export function installShortcuts(currentRoom: () => string | null): () => void {
       ui.set({ dialog: 'shortcuts' });
     } else if (e.key === '/') {
       e.preventDefault();
-      document.querySelector<HTMLTextAreaElement>('.room .composer-input')?.focus();
+      // The room shown, not one kept mounted behind it (App.tsx).
+      document.querySelector<HTMLTextAreaElement>('.room:not(.kept) .composer-input')?.focus();
     }
   };
   addEventListener('keydown', onKey);

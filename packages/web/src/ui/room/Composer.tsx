@@ -27,11 +27,14 @@ export function Composer({
   parentId = null,
   label = 'Message',
   placeholder,
+  shown = true,
 }: {
   roomId: string;
   parentId?: string | null;
   label?: string;
   placeholder: string;
+  /** False while its room is kept mounted but hidden (App.tsx). */
+  shown?: boolean;
 }) {
   const draftKey = parentId ? `thread:${parentId}` : roomId;
   const [text, setText] = useState(() => drafts.get(draftKey) ?? '');
@@ -69,6 +72,10 @@ export function Composer({
     typing.current.last = 0;
   };
   useEffect(() => stopTyping, [roomId]);
+  // The room is left (kept mounted, hidden): the others stop seeing me type, as when it unmounted.
+  useEffect(() => {
+    if (!shown) stopTyping();
+  }, [shown]);
 
   const noteTyping = () => {
     const now = Date.now();

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { typingText } from '../../lib/format.ts';
 import { ensureUser } from '../../state/actions.ts';
 import { roomName } from '../../state/selectors.ts';
@@ -14,19 +14,35 @@ import { Composer } from './Composer.tsx';
 import { RoomMenu } from './RoomMenu.tsx';
 import { useMutedNow } from './useMutedNow.ts';
 
-/** A room: its header, timeline, who is typing, and the composer. */
-export function RoomView({ roomId, focusId }: { roomId: string; focusId: string | null }) {
+/**
+ * A room: its header, timeline, who is typing, and the composer. It stays mounted, hidden (not
+ * `shown`), for a while after the user leaves it (App.tsx, useKeptRooms); `visit` counts the times
+ * it was opened.
+ */
+export const RoomView = memo(function RoomView({
+  roomId,
+  focusId,
+  shown,
+  visit,
+}: {
+  roomId: string;
+  focusId: string | null;
+  shown: boolean;
+  visit: number;
+}) {
   const room = useStore((s) => s.rooms[roomId]);
   const name = useStore((s) => (room ? roomName(s, room) : ''));
-  // The read point when the room was opened: the "new messages" line stays there while it is open.
-  const lastRead = useRef<{ room: string; seq: number } | null>(null);
-  if (room && lastRead.current?.room !== roomId) lastRead.current = { room: roomId, seq: room.membership?.last_read_seq ?? room.last_seq };
+  // The read point when the room was opened (this visit): the "new messages" line stays there while it is open.
+  const lastRead = useRef<{ room: string; visit: number; seq: number } | null>(null);
+  if (room && (lastRead.current?.room !== roomId || lastRead.current.visit !== visit))
+    lastRead.current = { room: roomId, visit, seq: room.membership?.last_read_seq ?? room.last_seq };
 
   // After the room is painted: a title change is a synchronous round trip to Chromium's browser
   // process (about 10 ms per room switch at bench:ui's 4x throttle), and it ran before the paint
   // (a click's effects are flushed before the browser paints).
   // A hidden tab has no frames: there it is set at once.
   useEffect(() => {
+    if (!shown) return;
     const set = () => void (document.title = name ? `${name} · Rooms` : 'Rooms');
     if (document.hidden) return set();
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -35,7 +51,7 @@ export function RoomView({ roomId, focusId }: { roomId: string; focusId: string 
       cancelAnimationFrame(frame);
       clearTimeout(timer);
     };
-  }, [name]);
+  }, [name, shown]);
 
   // Files dragged over the room: a drop zone over the timeline, the files go to the composer's tray.
   const [dragging, setDragging] = useState(false);
@@ -72,7 +88,7 @@ export function RoomView({ roomId, focusId }: { roomId: string; focusId: string 
   if (!room) return null;
   const peer = room.type === 'direct' ? room.peer : null;
   return (
-    <section className="room" aria-label={name}>
+    <section className={shown ? 'room' : 'room kept'} aria-label={name} inert={!shown} aria-hidden={shown ? undefined : true}>
       <header className="room-head">
         <IconButton label="Open the room list" icon="☰" className="drawer-toggle" onClick={() => ui.set({ drawerOpen: true })} />
         <RoomCover room={room} name={name} />
@@ -97,7 +113,7 @@ export function RoomView({ roomId, focusId }: { roomId: string; focusId: string 
         <RoomMenu room={room} />
       </header>
       <div className={`room-body ${dragging ? 'dragging' : ''}`} {...drop}>
-        <Timeline roomId={roomId} label={name} focusId={focusId} lastReadSeq={lastRead.current?.seq ?? 0} />
+        <Timeline roomId={roomId} label={name} focusId={focusId} lastReadSeq={lastRead.current?.seq ?? 0} visible={shown} />
         {dragging && (
           <div className="drop-zone" aria-hidden="true">
             Drop files to attach them
@@ -105,10 +121,10 @@ export function RoomView({ roomId, focusId }: { roomId: string; focusId: string 
         )}
       </div>
       <TypingLine roomId={roomId} />
-      <Composer roomId={roomId} placeholder={`Message ${room.type === 'direct' ? name : `#${name}`}`} />
+      <Composer roomId={roomId} placeholder={`Message ${room.type === 'direct' ? name : `#${name}`}`} shown={shown} />
     </section>
   );
-}
+});
 
 /** "alice is typing…": entries expire on their own if the stop never comes. */
 export function TypingLine({ roomId }: { roomId: string }) {

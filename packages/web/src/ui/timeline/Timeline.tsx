@@ -30,11 +30,14 @@ export function Timeline({
   label,
   focusId,
   lastReadSeq,
+  visible = true,
 }: {
   roomId: string;
   label: string;
   focusId: string | null;
   lastReadSeq: number;
+  /** False while the room is kept mounted but hidden (App.tsx): nothing reads or moves its boxes then. */
+  visible?: boolean;
 }) {
   const tl = useStore((s) => s.timelines[roomId]);
   const messages = useStore((s) => s.messages);
@@ -109,7 +112,7 @@ export function Timeline({
   // (bench:ui drift: 58-72 px in one frame at a prepend during a fast flick).
   const shownKey = `${ids[start] ?? ''}|${ids[end] ?? ''}|${tl?.loadingOlder ?? ''}|${tl?.loadingNewer ?? ''}`;
   const committedKey = useRef<string | null>(null);
-  if (committedKey.current !== null && committedKey.current !== shownKey && !stuck.current && !highlight) {
+  if (visible && committedKey.current !== null && committedKey.current !== shownKey && !stuck.current && !highlight) {
     const fresh = measure();
     if (fresh) anchor.current = fresh;
   }
@@ -118,7 +121,9 @@ export function Timeline({
   useLayoutEffect(() => {
     committedKey.current = shownKey;
     const el = scroller.current;
-    if (!el) return;
+    // Hidden: its layout is skipped (content-visibility), and reading a box would force it. Shown
+    // again, this runs (visible changed) and puts the anchor back, or the bottom.
+    if (!el || !visible) return;
     if (highlight && focusId === highlight) {
       const node = el.querySelector<HTMLElement>(`[data-mid="${CSS.escape(highlight)}"]`);
       if (node) {
@@ -137,7 +142,20 @@ export function Timeline({
     if (node) el.scrollTop += node.getBoundingClientRect().top - el.getBoundingClientRect().top - a.offset;
     // Only when what the log shows changed: reading positions forces a layout of the whole page,
     // and the room list, presence and notifications re-render this component many times at sign-in.
-  }, [tl, messages, start, end, highlight, focusId, showPending, pending]);
+  }, [tl, messages, start, end, highlight, focusId, showPending, pending, visible]);
+
+  // Left, kept hidden: a while later (not in the switch's frame) the window shrinks to what a
+  // fresh mount would show around the same place (scroll-memory.ts), so a hidden room holds a
+  // screenful of messages, not up to MAX_NODES; the layout effect above restores the anchor once
+  // it is shown again.
+  useEffect(() => {
+    if (visible) return;
+    const t = setTimeout(
+      () => setWin(initial(store.get().timelines[roomId]?.ids ?? [], recallScroll(roomId), initialNodes(innerHeight))),
+      3000,
+    );
+    return () => clearTimeout(t);
+  }, [visible, roomId]);
 
   useEffect(() => {
     if (!highlight) return;
@@ -147,7 +165,7 @@ export function Timeline({
 
   const onScroll = useCallback(() => {
     const el = scroller.current;
-    if (!el) return;
+    if (!el || !visible) return;
     const fromBottom = el.scrollHeight - el.scrollTop - el.clientHeight;
     const tlNow = store.get().timelines[roomId];
     const idsNow = tlNow?.ids ?? [];
@@ -189,19 +207,20 @@ export function Timeline({
           .finally(() => (busy.current = false));
       }
     }
-  }, [roomId, win, measure]);
+  }, [roomId, win, measure, visible]);
 
   // Content that does not fill the view cannot be scrolled, so no scroll would ever ask for more:
   // a page of a busy thread's replies holds few timeline messages, or none. Ask now, until it fills.
   useEffect(() => {
     const el = scroller.current;
-    if (el && tl && !tl.loadingOlder && !busy.current && el.scrollHeight <= el.clientHeight && (start > 0 || tl.hasOlder)) onScroll();
-  }, [tl, start, onScroll]);
+    if (visible && el && tl && !tl.loadingOlder && !busy.current && el.scrollHeight <= el.clientHeight && (start > 0 || tl.hasOlder))
+      onScroll();
+  }, [tl, start, onScroll, visible]);
 
   // The newest message is on screen, the window has focus: the room is read.
   const room = useStore((s) => s.rooms[roomId]);
   useEffect(() => {
-    if (!room || !stuck.current || !tl?.atLatest) return;
+    if (!visible || !room || !stuck.current || !tl?.atLatest) return;
     const read = () => {
       if (document.visibilityState === 'visible' && document.hasFocus() && stuck.current) void markRead(roomId).catch(() => {});
     };
@@ -211,7 +230,7 @@ export function Timeline({
       clearTimeout(t);
       removeEventListener('focus', read);
     };
-  }, [room, roomId, tl?.atLatest, ids.length]);
+  }, [room, roomId, tl?.atLatest, ids.length, visible]);
 
   const jumpToLatest = useCallback(async () => {
     if (!store.get().timelines[roomId]?.atLatest) await loadLatest(roomId);
