@@ -164,8 +164,10 @@ export class MessagesService {
     opts: SendOptions,
   ): Promise<{ message: MessageView; created: boolean }> {
     const { opening } = opts;
-    // An opening's caller checked the pair (active, no block) before building it.
-    if (!opening) await this.checkDirectBlock(access, actor);
+    // An opening's caller checked the pair (active, no block) before building it. Only a direct
+    // room has a pair: other sends skip the call (an await, however empty, costs every send a turn
+    // of the microtask queue).
+    if (!opening && access.room.type === 'direct') await this.checkDirectBlock(access, actor);
     const parentId = input.parent_id ? await this.threadRoot(roomId, input.parent_id) : null;
     if (!opts.rateCounted) {
       const limit = await this.d.rateLimiter.hit(actor.id);
@@ -173,8 +175,11 @@ export class MessagesService {
         throw new DomainError('rate_limited', 'You are sending too fast. Slow down.', { retryAfterSeconds: limit.retryAfterSeconds });
     }
 
-    const { mentions: mentionIds, room: wantsRoom } = await this.mentions(access, actor, input.content, opening?.memberIds);
-    const files = await this.uploadsToPost(actor, input.attachments ?? []);
+    // Text without an @ mentions nobody, and most sends attach nothing: neither is awaited then.
+    const { mentions: mentionIds, room: wantsRoom } = input.content.includes('@')
+      ? await this.mentions(access, actor, input.content, opening?.memberIds)
+      : { mentions: [], room: false };
+    const files = input.attachments?.length ? await this.uploadsToPost(actor, input.attachments) : [];
     const type = messageTypeOf(files);
 
     let sender: UserRow | undefined;

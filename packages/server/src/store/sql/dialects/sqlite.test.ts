@@ -110,6 +110,45 @@ describe('SQLite dialect on a file: reads outside transactions on their own conn
     assert.deepEqual(await select(), [1, 2]);
   });
 
+  it('a select asked for while a stream still reads the same select runs beside it, on a statement of its own', async () => {
+    await sql`delete from t`.execute(d.db);
+    await sql`insert into t (n) values (1), (2), (3)`.execute(d.db);
+    // With the writer held, the stream and the selects all go to the reader: the same SQL, so the
+    // same kept statement, which the stream is iterating (busy) while the selects ask for it.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let began!: () => void;
+    const didBegin = new Promise<void>((r) => (began = r));
+    const tx = d.db.transaction().execute(async (trx) => {
+      await sql`select 1`.execute(trx);
+      began();
+      await held;
+    });
+    await didBegin;
+    const streamed: number[] = [];
+    const during: number[][] = [];
+    try {
+      for await (const row of d.db
+        .selectFrom('t' as never)
+        .select(sql<number>`n`.as('n'))
+        .orderBy(sql.ref('n'))
+        .stream()) {
+        streamed.push(row.n);
+        during.push(await select());
+      }
+    } finally {
+      release();
+      await tx;
+    }
+    assert.deepEqual(streamed, [1, 2, 3]);
+    assert.deepEqual(during, [
+      [1, 2, 3],
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
+    assert.deepEqual(await select(), [1, 2, 3], 'and the kept statement serves again once the stream is done');
+  });
+
   it('group commit holds a batch open for a turn, so units from other callbacks of the turn join it', async () => {
     const group = new GroupCommit(d.db, { hold: true });
     await sql`delete from t`.execute(d.db);

@@ -24,6 +24,9 @@ const WAL_SIZE_LIMIT = 16 * 2 ** 20;
 /** Compiled statements kept per SQL text; past this, the oldest is dropped (the server runs far fewer distinct statements). */
 const STATEMENT_CACHE = 500;
 
+/** Statements handed to a streamed query (Session.streamQuery): the only ones that can be busy, iterating, when asked for again. */
+const streamed = new WeakSet<object>();
+
 /**
  * Kysely prepares every query it runs, and better-sqlite3 compiles SQL on every prepare: a send
  * spent more time compiling its dozen statements than running them. This keeps the compiled
@@ -35,7 +38,9 @@ function cachingStatements(conn: Database.Database, max = STATEMENT_CACHE): Sqli
     close: () => conn.close(),
     prepare(sql: string) {
       const hit = cache.get(sql);
-      if (hit && !hit.busy) return hit;
+      // Only a statement a stream iterated can still be busy: the others are not asked (`busy` is
+      // a call into the addon, and it was ~5 % of a send's profile samples, for every statement).
+      if (hit && !(streamed.has(hit) && hit.busy)) return hit;
       const stmt = conn.prepare(sql);
       cache.set(sql, stmt);
       if (cache.size > max) cache.delete(cache.keys().next().value!);
@@ -111,7 +116,9 @@ class Session implements DatabaseConnection {
 
   async *streamQuery<R>(q: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     if (!SelectQueryNode.is(q.query)) throw new Error('SQLite streams select queries only');
-    for (const row of (await this.connectionFor(q)).prepare(q.sql).iterate(q.parameters)) yield { rows: [row as R] };
+    const stmt = (await this.connectionFor(q)).prepare(q.sql);
+    streamed.add(stmt);
+    for (const row of stmt.iterate(q.parameters)) yield { rows: [row as R] };
   }
 
   /** The reader for a select outside a transaction; the writer (taken, if not yet) for anything else. */
