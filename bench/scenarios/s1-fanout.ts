@@ -7,6 +7,7 @@
  * server's CPU ms per 1000 deliveries.
  */
 import { LoadGen, type StepResult } from '../lib/loadgen.ts';
+import { cpuMs } from '../lib/proc.ts';
 import { startTarget, type Target, type TargetName } from '../targets/index.ts';
 import type { Grid } from '../targets/types.ts';
 import { sleep, targetOptions, type Ctx } from './context.ts';
@@ -82,6 +83,7 @@ async function runGroup(
           `delivered ${(100 * r.deliveryRatio).toFixed(2)} %  server ${r.serverCpuPct?.toFixed(0)} %  load ${r.clientCpuPct.toFixed(0)} %${r.passed ? '' : '  ✗'}`,
       );
       await sleep(200);
+      if (!r.passed) await settle(target);
       return r;
     };
 
@@ -115,6 +117,30 @@ async function runGroup(
       for (const c of gen.clients) c.close();
       await target.stop();
     }
+  }
+}
+
+/** A server is idle again below this share of a core over one SETTLE_POLL_MS window. */
+const SETTLE_IDLE_SHARE = 0.05;
+const SETTLE_POLL_MS = 250;
+const SETTLE_MAX_MS = 30_000;
+
+/**
+ * Waits until a server that failed a step has worked off its backlog. An overloaded step leaves
+ * seconds of queued frames (p99 of 2-5 s) that the server goes on writing after the drain
+ * window; every server is pinned to the same core, so the next target's step ran beside that
+ * backlog and failed too (a Socket.IO step at 566 msg/s on 49 % of the core, p99 4.3 s, right
+ * after bubble's 3,200 msg/s step). The refinement's steps, taken just after a failure, read those
+ * neighbours' backlogs as their own limit.
+ */
+async function settle(target: Target): Promise<void> {
+  const deadline = performance.now() + SETTLE_MAX_MS;
+  let last = cpuMs(target.pid);
+  while (last !== undefined && performance.now() < deadline) {
+    await sleep(SETTLE_POLL_MS);
+    const now = cpuMs(target.pid);
+    if (now === undefined || now - last < SETTLE_IDLE_SHARE * SETTLE_POLL_MS) return;
+    last = now;
   }
 }
 
