@@ -240,7 +240,7 @@ describe('SQLite dialect: checkpoints on a thread of their own', () => {
     const fileBytes = () => statSync(file).size;
     const before = fileBytes();
     // ~12 MB in 600 commits: past the checkpointer's threshold (CHECKPOINT_FRAMES, ~8 MB) and far
-    // below the writer's own (10,000 pages, ~40 MB), so only the checkpointer can have moved these
+    // below the writer's own (40,000 pages, ~160 MB), so only the checkpointer can have moved these
     // pages into the file.
     const body = Buffer.alloc(20_000, 7);
     for (let i = 0; i < 600; i++) await d.db.transaction().execute((tx) => sql`insert into blobs (body) values (${body})`.execute(tx));
