@@ -239,12 +239,14 @@ describe('SQLite dialect: checkpoints on a thread of their own', () => {
     await sql`create table blobs (id integer primary key, body blob not null)`.execute(d.db);
     const fileBytes = () => statSync(file).size;
     const before = fileBytes();
-    // ~12 MB in 600 commits: past the checkpointer's threshold (CHECKPOINT_FRAMES, ~8 MB) and far
-    // below the writer's own (40,000 pages, ~160 MB), so only the checkpointer can have moved these
-    // pages into the file.
+    // ~20 MB in 1,000 commits (~6,500 frames): at least three of the checkpointer's thresholds
+    // (CHECKPOINT_FRAMES, 2,000 frames, ~8 MB), so well over 7 MB reach the file however the
+    // thread's polls fall, and far below the writer's own (40,000 pages, ~160 MB): only the
+    // checkpointer can have moved these pages into the file. (With 600 commits, one threshold
+    // crossed could copy a little under 7 MB, depending on when the poll came.)
     const body = Buffer.alloc(20_000, 7);
-    for (let i = 0; i < 600; i++) await d.db.transaction().execute((tx) => sql`insert into blobs (body) values (${body})`.execute(tx));
-    const deadline = Date.now() + 5000;
+    for (let i = 0; i < 1000; i++) await d.db.transaction().execute((tx) => sql`insert into blobs (body) values (${body})`.execute(tx));
+    const deadline = Date.now() + 8000;
     while (fileBytes() - before < 7_000_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.ok(fileBytes() - before >= 7_000_000, `the database file grew by ${fileBytes() - before} bytes only`);
     assert.ok(statSync(`${file}-wal`).size < 40 * 2 ** 20, 'the WAL stayed below the writer threshold');
