@@ -437,8 +437,8 @@ export class MessagesService {
     return { mentions: ids, room: parsed.room };
   }
 
+  /** A direct room's pair: the caller calls this for direct rooms only (an await costs every other send a turn). */
   private async checkDirectBlock(access: RoomAccess, actor: Actor): Promise<void> {
-    if (access.room.type !== 'direct') return;
     const peer = (await this.d.store.members.peers([access.room.id], actor.id)).get(access.room.id);
     if (!peer) return;
     // A deactivated account cannot be messaged (SPEC 1), even in a room you already share with it.
