@@ -78,7 +78,7 @@ async function runLevel(
       const r = await gen.run(target, { rate, seconds, sendersPerRoom: SENDERS_PER_ROOM, drainMs: 3000 });
       steps[name]!.push(r);
       ctx.log(
-        `S2 ${Math.round(rate)} msg/s round ${k + 1} ${name.padEnd(8)} p50 ${r.latency.p50.toFixed(2)} ms  p99 ${r.latency.p99.toFixed(2)} ms  p99.9 ${r.latency.p999.toFixed(2)} ms  delivered ${(100 * r.deliveryRatio).toFixed(2)} %`,
+        `S2 ${Math.round(rate)} msg/s round ${k + 1} ${name.padEnd(8)} p50 ${r.latency.p50.toFixed(2)} ms  p99 ${r.latency.p99.toFixed(2)} ms  p99.9 ${r.latency.p999.toFixed(2)} ms  delivered ${(100 * r.deliveryRatio).toFixed(2)} %  load-gen loop max ${r.clientLoopMaxMs.toFixed(1)} ms`,
       );
       await sleep(300);
     }
