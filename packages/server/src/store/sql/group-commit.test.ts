@@ -121,4 +121,29 @@ describe('GroupCommit: transactions that queue on SQLite commit together, each s
     assert.deepEqual(await values(d.db), [7]);
     await sql`delete from t`.execute(d.db);
   });
+
+  it("with the dialect's own transactions, a transaction kept past its batch runs nothing, committed or rolled back", async () => {
+    assert.ok(d.groupCommit?.transaction, "SQLite runs a batch's transaction itself");
+    let committed: Kysely<DB> | undefined;
+    await group.run(async (trx) => {
+      committed = trx;
+      await insert(trx, 1);
+    });
+    let rolledBack: Kysely<DB> | undefined;
+    await assert.rejects(
+      group.run(async (trx) => {
+        rolledBack = trx;
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    await assert.rejects(insert(committed!, 2), /committed/);
+    await assert.rejects(insert(rolledBack!, 3), /rolled back/);
+    // Nor while another batch holds the writer: the statement would join that batch's transaction.
+    await group.run(async () => {
+      await assert.rejects(insert(committed!, 4), /committed/);
+    });
+    assert.deepEqual(await values(d.db), [1]);
+    await sql`delete from t`.execute(d.db);
+  });
 });

@@ -48,7 +48,6 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * the gaps between them), so that the sends of the next milliseconds join it.
  */
 export class GroupCommit {
-  private readonly db: Kysely<DB>;
   private readonly queue: Unit[] = [];
   private running = false;
   private readonly holdMs: number;
@@ -57,11 +56,13 @@ export class GroupCommit {
   private lastArrival = 0;
 
   private readonly runOnWriter: GroupCommitOptions['runOnWriter'];
+  /** A batch's transaction: the dialect's own (SQLite's writer), or Kysely's. */
+  private readonly transaction: NonNullable<GroupCommitOptions['transaction']>;
 
   constructor(db: Kysely<DB>, opts: Partial<GroupCommitOptions> & { holdMs?: number } = {}) {
-    this.db = db;
     this.holdMs = opts.hold ? (opts.holdMs ?? HOLD_MS) : 0;
     this.runOnWriter = opts.runOnWriter;
+    this.transaction = opts.transaction ?? ((fn) => db.transaction().execute(fn));
   }
 
   run<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
@@ -88,7 +89,7 @@ export class GroupCommit {
     const began = performance.now();
     try {
       const units = (trx: Transaction<DB>) => this.units(trx, settled, began);
-      await this.db.transaction().execute((trx) => (this.runOnWriter ? runDirectly(trx, this.runOnWriter, () => units(trx)) : units(trx)));
+      await this.transaction((trx) => (this.runOnWriter ? runDirectly(trx, this.runOnWriter, () => units(trx)) : units(trx)));
     } catch (err) {
       // The first unit failed, or the batch could not commit: nothing of it was stored.
       for (const s of settled) s.unit.reject(s.ok ? err : s.value);

@@ -8,6 +8,7 @@ import type { LiveSession, LiveSessions, LiveSink } from '../../services/realtim
 import { type Bucket, type FrameBudget, spend } from './frame-budget.ts';
 import { encodeFrame, eventFrame } from './frames.ts';
 import { backlog, writeFrame } from './write-batching.ts';
+import { plainSendFrame } from './plain-send-frame.ts';
 
 export interface ConnectionDeps {
   live: LiveSessions;
@@ -194,7 +195,9 @@ export class Connection implements LiveSink, Bucket {
       return this.fail(undefined, 'invalid_json', 'Frames are JSON text: { "type", "id"?, "data" }.');
     }
     const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : undefined;
-    const parsed = ClientFrame.safeParse(raw);
+    // The common send_message frame without zod; anything else (and every refusal) through it.
+    const plain = plainSendFrame(raw);
+    const parsed = plain ? { success: true as const, data: plain } : ClientFrame.safeParse(raw);
     if (!parsed.success) {
       const details = parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'frame', message: i.message }));
       return this.fail(id, 'validation_failed', `Invalid frame: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details);

@@ -1,4 +1,4 @@
-import type { CompiledQuery, Kysely, LogEvent, QueryResult } from 'kysely';
+import type { CompiledQuery, Kysely, LogEvent, QueryResult, Transaction } from 'kysely';
 import type { DB } from '../schema.ts';
 import type { SearchIndexWrites } from '../search/search-index.ts';
 import type { SearchSql } from '../search/search-sql.ts';
@@ -31,6 +31,8 @@ export interface GroupCommitOptions {
   hold: boolean;
   /** Runs a statement at once on the connection a batch's transaction holds (timed like Kysely's own). */
   runOnWriter?: (q: CompiledQuery) => QueryResult<unknown>;
+  /** Runs fn in a transaction on the writer, without Kysely's transaction machinery (a batch's transaction). */
+  transaction?: <T>(fn: (trx: Transaction<DB>) => Promise<T>) => Promise<T>;
 }
 
 /** Told each statement's SQL text and how long it ran (SQL_TIMING). */
