@@ -177,7 +177,8 @@ export async function indexQueued(trx: Kysely<DB>, limit: number, known: RoomNum
       .sort((a, b) => a.key - b.key);
     // One statement of one parameter, whatever the batch's size: a row of VALUES a message had
     // made a statement (and its triggers' programs) per batch size, compiled and cached each, and
-    // its 4 parameters a message built and bound through Kysely.
+    // its 4 parameters a message built and bound through Kysely. (The texts are read from the
+    // database: well-formed, so JSON carries them exactly as a bound parameter would.)
     const batch = JSON.stringify(docs.map((d) => [d.message_id, d.body, d.words, d.key]));
     await sql`insert into message_search (message_id, body, words, key)
       select value ->> 0, value ->> 1, value ->> 2, value ->> 3 from json_each(${batch}) where true
