@@ -167,7 +167,11 @@ async function boundedCount(db: Kysely<DB>, rows: RawBuilder<unknown>, limit: nu
  */
 function candidatesOf(plan: Plan, input: PrepareInput, stem: string | undefined, inTime: RawBuilder<boolean>): RawBuilder<unknown> {
   const parts = [
-    sql`select s.id from (${inRooms(input.scope, plan.driver!.match, input.deadlineMs, plan.perRoom)}) c cross join message_search s on s.key = c.k`,
+    // A key is its room's number and the message's seq (no index of the keys since 0021: see unindexTrigramKeys).
+    sql`select s.id from (${inRooms(input.scope, plan.driver!.match, input.deadlineMs, plan.perRoom)}) c
+      cross join message_search_rooms r on r.ordinal = c.k / ${sql.lit(ROOM_KEY)}
+      cross join messages m on m.room_id = r.room_id and m.seq = c.k % ${sql.lit(ROOM_KEY)}
+      cross join message_search s on s.message_id = m.id`,
   ];
   if (stem !== undefined && plan.stems.has(stem))
     parts.push(sql`select rowid as id from message_search_words where message_search_words match ${ftsPhrase(stem)} and ${inTime}`);
@@ -342,6 +346,10 @@ export const sqliteSearch: SearchSql = {
       progress(`indexed the trigrams of ${Math.min(hi, from + STEP - 1) - lo + 1}/${hi - lo + 1} search rows`);
     }
     await indexOnWriteByRoom(db);
+  },
+
+  async unindexTrigramKeys(db) {
+    await sql`drop index message_search_key`.execute(db);
   },
 };
 

@@ -18,6 +18,7 @@ import * as m0017 from './0017_search_index_later.ts';
 import * as m0018 from './0018_search_message_indexes.ts';
 import * as m0019 from './0019_search_trigrams_by_room.ts';
 import * as m0020 from './0020_search_index_by_room.ts';
+import * as m0021 from './0021_search_keys_unindexed.ts';
 
 /** What a migration may need besides the column types: the dialect's search DDL, and a way to report progress. */
 export interface MigrationContext {
@@ -50,6 +51,7 @@ const STEPS: Record<string, Step> = {
   '0018_search_message_indexes': m0018,
   '0019_search_trigrams_by_room': m0019,
   '0020_search_index_by_room': m0020,
+  '0021_search_keys_unindexed': m0021,
 };
 
 export const MIGRATION_NAMES = Object.keys(STEPS);

@@ -50,6 +50,11 @@ export interface SearchSql {
    */
   indexByRoom?(db: Kysely<unknown>): Promise<void>;
   /**
+   * SQLite (migration 0021): the search rows' trigram keys lose their index (it cost every batch of
+   * the search queue a page a room); candidates reach their rows through messages; absent on PostgreSQL.
+   */
+  unindexTrigramKeys?(db: Kysely<unknown>): Promise<void>;
+  /**
    * A query that no rare term drives first reads each room's newest messages, and stops there when
    * they prove the page (search-messages.ts: newestFirst); absent: the whole query at once. When the
    * window proves nothing, 'rest' reads the messages it left out (SQLite: a scan of the rooms either
