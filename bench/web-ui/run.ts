@@ -81,7 +81,7 @@ export interface RunResult {
 }
 
 const sel = (room: RoomTarget) => `[role="log"][aria-label="${room.name}"] article[data-mid="${room.newestId}"]`;
-const watchOf = (key: string, room: RoomTarget): Watch => ({ key, selector: sel(room), probe: room.probe });
+export const watchOf = (key: string, room: RoomTarget): Watch => ({ key, selector: sel(room), probe: room.probe });
 
 /** Waits for a paint watch; a UI that never paints is the bench's one hard failure. */
 async function painted(page: Page, key: string, timeoutMs = 60_000): Promise<{ found: number; mark: number; post: number }> {
@@ -139,7 +139,7 @@ async function load(page: Page, url: string): Promise<Load> {
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Log in through the form: the token lands in localStorage as a user's would; the app then opens the most recent room. */
-async function logIn(page: Page, o: RunOptions): Promise<void> {
+export async function logIn(page: Page, o: RunOptions): Promise<void> {
   await page.goto(`${o.ui}/`);
   await page.getByLabel('Username or email').fill(o.username);
   await page.getByLabel('Password').fill(o.password);
@@ -210,7 +210,7 @@ async function roomSwitches(page: Page, o: RunOptions, fromSecond = false): Prom
  * gestures Chromium's own smoothness benchmarks use: mouse-wheel ticks at the given speed, through
  * the compositor as a user's), a pause between flicks, while the page monitor measures.
  */
-async function scrollBack(page: Page, cdp: CDPSession, o: RunOptions): Promise<RunResult['scroll']> {
+export async function scrollBack(page: Page, cdp: CDPSession, o: RunOptions): Promise<RunResult['scroll']> {
   const heapBefore = await heapAfterGc(cdp);
   const box = await page.locator(`[role="log"][aria-label="${o.landing.name}"]`).boundingBox();
   if (!box) throw new Error('the landing room has no log on screen');

@@ -34,7 +34,8 @@ const RGI = /^\p{RGI_Emoji}$/v;
  * with a variation selector the fully-qualified sequence does not have (👍 + U+FE0F).
  */
 export function rgi(u: string): string {
-  if (RGI.test(u)) return u;
+  // Without a variation selector there is nothing to take out: u is the answer either way.
+  if (!u.includes('\uFE0F') || RGI.test(u)) return u;
   const bare = u.replace(/\uFE0F/g, '');
   return RGI.test(bare) ? bare : u;
 }
@@ -57,12 +58,14 @@ export function loadEmoji(): Promise<EmojiEntry[]> {
         .map((e) => {
           const sc = codes[e.hexcode];
           return {
-            unicode: rgi(e.unicode),
+            // As emojibase writes them: rgi() is applied to the one picked (EmojiPicker), not to all
+            // 4,000 here (its expression over every RGI sequence is slow to build on a phone).
+            unicode: e.unicode,
             label: e.label,
             group: e.group!,
             tags: e.tags ?? [],
             shortcodes: sc === undefined ? [] : Array.isArray(sc) ? sc : [sc],
-            skins: e.skins ? e.skins.map((s) => rgi(s.unicode)) : null,
+            skins: e.skins ? e.skins.map((s) => s.unicode) : null,
           };
         });
     },
@@ -102,5 +105,8 @@ export function useEmoji(unicode: string): void {
 export const skinTone = () => Number(localStorage.getItem(SKIN_KEY) ?? '0');
 export const setSkinTone = (n: number) => localStorage.setItem(SKIN_KEY, String(n));
 
-/** The emoji in the chosen skin tone (0: the default yellow). */
+/** The emoji in the chosen skin tone (0: the default yellow), as emojibase writes it (rgi() makes it a reaction). */
 export const withSkin = (e: EmojiEntry, tone: number) => (tone > 0 && e.skins?.[tone - 1]) || e.unicode;
+
+/** An emoji without variation selectors: what the forms rgi() takes and gives have in common. */
+export const bareEmoji = (u: string) => u.replace(/\uFE0F/g, '');

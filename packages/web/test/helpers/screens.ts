@@ -169,6 +169,21 @@ export const SCREENS: Screen[] = [
   },
   { name: 'direct', as: 'alice', open: (page, s) => room(page, s.rooms.direct.id) },
   {
+    // The picker of a message's React button, opened from the keyboard's way in (focus shows the
+    // toolbar on a phone too), on the People & body category (skin tones apply there).
+    name: 'emoji-picker',
+    as: 'alice',
+    open: async (page, s) => {
+      await room(page, s.rooms.general.id);
+      const message = page.locator('.timeline article.message:not(.system)').nth(1);
+      await message.focus();
+      await message.getByRole('button', { name: 'React' }).click();
+      const picker = page.getByRole('dialog', { name: 'Emoji picker' });
+      await picker.getByRole('tab', { name: 'People & body' }).click();
+      await picker.getByRole('option').first().waitFor();
+    },
+  },
+  {
     name: 'account',
     as: 'alice',
     open: async (page, s, mobile) => {

@@ -87,6 +87,14 @@ export function Timeline({
     };
   }, [roomId, focusId]);
 
+  // The message nodes in DOM order, looked up again only after a commit of the log (which is what
+  // adds or removes them), not on every scroll event: querySelectorAll over the log was a tenth of
+  // the main thread's script time during bench:ui's scroll-back.
+  const nodeList = useRef<NodeListOf<HTMLElement> | null>(null);
+  useLayoutEffect(() => {
+    nodeList.current = null;
+  });
+
   /** The first message whose bottom is below the top of the view, and its distance from that top. */
   const measure = useCallback((): Anchor | null => {
     const el = scroller.current;
@@ -94,7 +102,7 @@ export function Timeline({
     const top = el.getBoundingClientRect().top;
     // Messages are stacked in DOM order: a binary search reads a handful of boxes, not every one
     // above the view (this runs on every scroll event).
-    const nodes = el.querySelectorAll<HTMLElement>('[data-mid]');
+    const nodes = (nodeList.current ??= el.querySelectorAll<HTMLElement>('[data-mid]'));
     let lo = 0;
     let hi = nodes.length;
     while (lo < hi) {
