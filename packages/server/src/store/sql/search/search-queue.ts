@@ -7,12 +7,14 @@ import { ROOM_KEY } from '../dialects/sqlite-search.ts';
 import { isSearchable, reindexMessage, unindexMessage, type SearchIndexWrites } from './search-index.ts';
 
 /**
- * Messages indexed per transaction: one segment of each FTS5 index, and ~5-10 ms of the writer.
- * Each batch has costs of its own (the segments' flush, their merges later, the statements), and
- * 512 a batch cost each message ~25 % less CPU than 128 did (bench/index-batch.ts: 18 against
- * 24.5 µs; 1,024 was no better). A batch is written when this many are queued, or after QUEUE_IDLE_MS.
+ * Messages indexed per transaction: one segment of each FTS5 index, and ~2-3 ms of the writer.
+ * Each batch has costs of its own (the segments' flush, their merges later, the statements):
+ * 512 a batch cost each message ~25 % less CPU than 128 (bench/index-batch.ts: 18 against 24.5
+ * µs), but its one statement held the event loop ~4× longer, and every send and delivery waited
+ * behind it: S1 100×10 with 512 failed at 4,757 msg/s on p99 (118-122 ms at 92-95 % of a core)
+ * where 128 had passed 5,657. A batch is written when this many are queued, or after QUEUE_IDLE_MS.
  */
-export const QUEUE_BATCH = 512;
+export const QUEUE_BATCH = 128;
 /** How long a queued message may wait when fewer than a batch arrive (a search never waits: it catches up first). */
 export const QUEUE_IDLE_MS = 1000;
 
