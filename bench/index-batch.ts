@@ -5,14 +5,10 @@
  * process, so the index grows as it would (FTS5 merges included).
  * `node bench/index-batch.ts [--messages 10000] [--rounds 4] [--rooms 100]`
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sql as rawSql } from 'kysely';
-import { loadConfig } from '../packages/server/src/config/config.ts';
-import { openCore } from '../packages/server/src/core.ts';
-import { systemClock } from '../packages/server/src/ports/clock.ts';
+import { openSendCore, ownRoomSenders, PADDING } from './lib/send-core.ts';
 
 const { values } = parseArgs({
   options: {
@@ -23,25 +19,10 @@ const { values } = parseArgs({
   },
 });
 const total = Number(values.messages);
-const dataDir = mkdtempSync(join(tmpdir(), 'rooms-idxbatch-'));
-const config = loadConfig({ DATA_DIR: dataDir, BCRYPT_COST: '10', MESSAGE_RATE_LIMIT: '100000' });
-const core = await openCore(config, { clock: systemClock });
+const { core, dataDir } = await openSendCore({ name: 'idxbatch' });
 const { services } = core;
 for (const q of values.sql) await rawSql.raw(q).execute((core.store as unknown as { db: never }).db);
-const senders: { actor: { id: string; isAdmin: boolean; tokenVersion: number; ip: string }; roomId: string }[] = [];
-for (let i = 0; i < Number(values.rooms); i++) {
-  const s = await services.accounts.createAccount({
-    username: `sender${i}`,
-    email: `s${i}@x.test`,
-    password: 'correct horse battery',
-    display_name: `Sender ${i}`,
-  } as never);
-  const actor = { id: s.user.id, isAdmin: false, tokenVersion: 0, ip: '127.0.0.1' };
-  const room = await services.rooms.create(actor, { name: `room-${i}`, type: 'public', categories: [] } as never);
-  senders.push({ actor, roomId: room.id });
-}
-const FILLER = ' the quick brown fox jumps over the lazy dog while the bench keeps counting every single message';
-const padding = FILLER.repeat(2).slice(0, 60);
+const senders = await ownRoomSenders(core, Number(values.rooms));
 const queue = (core.store as unknown as { searchQueue: { catchUp(): Promise<void>; closed: boolean } }).searchQueue;
 let seq = 0;
 const results: number[] = [];
@@ -54,7 +35,7 @@ for (let round = 0; round < Number(values.rounds); round++) {
         next++;
         const i = seq++;
         const s = senders[i % senders.length]!;
-        await services.messages.send(s.actor, s.roomId, { content: `~${i % 100}.${i}.${Date.now()}~${padding}`, client_id: `c-${i}` });
+        await services.messages.send(s.actor, s.roomId, { content: `~${i % 100}.${i}.${Date.now()}~${PADDING}`, client_id: `c-${i}` });
       }
     }),
   );

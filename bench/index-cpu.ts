@@ -7,14 +7,10 @@
  * `node bench/index-cpu.ts [--messages 20000] [--rate 2000] [--rooms 100] [--no-index]`
  * (SQL_TIMING=1: time per SQL statement, printed at the end)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig } from '../packages/server/src/config/config.ts';
-import { openCore } from '../packages/server/src/core.ts';
-import { systemClock } from '../packages/server/src/ports/clock.ts';
+import { openSendCore, ownRoomSenders, PADDING } from './lib/send-core.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,39 +24,9 @@ const { values } = parseArgs({
 const total = Number(values.messages);
 const rate = Number(values.rate);
 const warmup = Number(values.warmup);
-const dataDir = mkdtempSync(join(tmpdir(), 'rooms-idxcpu-'));
-const config = loadConfig({
-  DATA_DIR: dataDir,
-  BCRYPT_COST: '10',
-  MESSAGE_RATE_LIMIT: '100000',
-  ...(process.env.SQL_TIMING ? { SQL_TIMING: 'true' } : {}),
-});
-const timingLog = {
-  info: (o: { statements?: { sql: string; count: number; mean_us: number; max_us: number; total_ms: number }[] }) =>
-    o.statements && console.table(o.statements.map((t) => ({ ...t, sql: t.sql.slice(0, 90) }))),
-  warn() {},
-  error() {},
-};
-const core = await openCore(config, {
-  clock: systemClock,
-  ...(config.SQL_TIMING ? { logger: timingLog as never } : {}),
-  ...(values['no-index'] ? { searchIndex: false } : {}),
-});
+const { core, dataDir } = await openSendCore({ name: 'idxcpu', searchIndex: !values['no-index'] });
 const { services } = core;
-const senders: { actor: { id: string; isAdmin: boolean; tokenVersion: number; ip: string }; roomId: string }[] = [];
-for (let i = 0; i < Number(values.rooms); i++) {
-  const s = await services.accounts.createAccount({
-    username: `sender${i}`,
-    email: `s${i}@x.test`,
-    password: 'correct horse battery',
-    display_name: `Sender ${i}`,
-  } as never);
-  const actor = { id: s.user.id, isAdmin: false, tokenVersion: 0, ip: '127.0.0.1' };
-  const room = await services.rooms.create(actor, { name: `room-${i}`, type: 'public', categories: [] } as never);
-  senders.push({ actor, roomId: room.id });
-}
-const FILLER = ' the quick brown fox jumps over the lazy dog while the bench keeps counting every single message';
-const padding = FILLER.repeat(2).slice(0, 60);
+const senders = await ownRoomSenders(core, Number(values.rooms));
 const queue = (core.store as unknown as { searchQueue?: { catchUp(): Promise<void> } }).searchQueue;
 
 let seq = 0;
@@ -74,7 +40,7 @@ async function run(n: number): Promise<void> {
     for (; sent < due; sent++) {
       const i = seq++;
       const s = senders[i % senders.length]!;
-      const p = services.messages.send(s.actor, s.roomId, { content: `~${i % 100}.${i}.${Date.now()}~${padding}`, client_id: `c-${i}` });
+      const p = services.messages.send(s.actor, s.roomId, { content: `~${i % 100}.${i}.${Date.now()}~${PADDING}`, client_id: `c-${i}` });
       pending.add(p);
       void p.finally(() => pending.delete(p));
     }

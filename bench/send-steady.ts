@@ -6,7 +6,7 @@
  * the per-message part of what bench:fixed measures, without the per-delivery part.
  * `node bench/send-steady.ts [--rate 200] [--seconds 10] [--warmup 3] [--rooms 10] [--senders 10] [--database-url postgres://…] [--profile out.cpuprofile]`
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +14,7 @@ import { loadConfig } from '../packages/server/src/config/config.ts';
 import { openCore } from '../packages/server/src/core.ts';
 import { systemClock } from '../packages/server/src/ports/clock.ts';
 import { Hub } from '../packages/server/src/realtime/hub.ts';
+import { cpuMsByThread } from './lib/proc.ts';
 
 const { values } = parseArgs({
   options: {
@@ -61,23 +62,6 @@ for (let r = 0; r < roomsN; r++) {
   rooms.push({ roomId, senders: actors });
 }
 
-/** CPU ms of each of this process's threads so far, with its name (Linux: /proc/self/task). */
-function threadCpu(): Map<string, { name: string; ms: number }> {
-  const out = new Map<string, { name: string; ms: number }>();
-  const tick = 1000 / 100; // USER_HZ
-  for (const tid of readdirSync('/proc/self/task')) {
-    try {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(tid, { name: name.replace(/\d+$/, ''), ms: (Number(f[11]) + Number(f[12])) * tick });
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return out;
-}
-
 let failed = 0;
 /** Sends at `rate` for `seconds`, paced like bench/lib/loadgen.ts; resolves once every send has been answered. */
 async function step(seconds: number, tag: string): Promise<number> {
@@ -123,11 +107,11 @@ const tracer = process.env.TRACE
   ? (await import('node:child_process')).spawn('sh', ['-c', `exec ${process.env.TRACE} ${process.pid}`], { stdio: 'ignore' })
   : undefined;
 if (tracer) await new Promise((resolve) => setTimeout(resolve, 500));
-const threads0 = threadCpu();
+const threads0 = cpuMsByThread(process.pid);
 const cpu0 = process.cpuUsage();
 const n = await step(Number(values.seconds), 'm');
 const cpu = process.cpuUsage(cpu0);
-const threads1 = threadCpu();
+const threads1 = cpuMsByThread(process.pid);
 if (tracer) {
   tracer.kill('SIGINT');
   await new Promise((resolve) => tracer.once('exit', resolve));
@@ -141,11 +125,7 @@ console.log(
   `${config.DATABASE_URL ? 'postgres' : 'sqlite'} ${rate} msg/s over ${roomsN} rooms: ${((cpu.user + cpu.system) / n) | 0} µs CPU per message ` +
     `(user ${(cpu.user / n) | 0}, system ${(cpu.system / n) | 0}), ${n} sends${failed ? `, ${failed} failed` : ''}`,
 );
-const byName = new Map<string, number>();
-for (const [tid, t] of threads1) {
-  const ms = t.ms - (threads0.get(tid)?.ms ?? 0);
-  if (ms > 0) byName.set(t.name, (byName.get(t.name) ?? 0) + ms);
-}
+const byName = [...threads1].map(([name, ms]) => [name, ms - (threads0.get(name) ?? 0)] as const).filter(([, ms]) => ms > 0);
 console.log(
   `  by thread, µs per message: ${[...byName]
     .sort((a, b) => b[1] - a[1])
