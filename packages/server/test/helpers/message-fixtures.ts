@@ -4,8 +4,21 @@ import { signup, type Answer, type Client } from './server.ts';
 
 export type User = Awaited<ReturnType<typeof signup>>;
 
-/** Signs up n users in parallel. */
-export const signupMany = (base: string, n: number): Promise<User[]> => Promise.all(Array.from({ length: n }, () => signup(base)));
+/**
+ * Signs up n users in parallel, none of them the server's admin. The first account on a server
+ * becomes its admin, who may moderate any room: when n sign-ups raced on a fresh server, which of
+ * them won was random, and a test's plain member could now and then delete others' messages. A
+ * sign-up of its own goes first, so the role is taken before the n race.
+ */
+export async function signupMany(base: string, n: number): Promise<User[]> {
+  await signup(base);
+  const users = await Promise.all(Array.from({ length: n }, () => signup(base)));
+  assert.ok(
+    users.every((u) => u.me.is_admin === false),
+    'none of the users is a server admin',
+  );
+  return users;
+}
 
 /** Creates a room owned by `owner` (public unless told) and adds `members` (as plain members). */
 export async function makeRoom(owner: User, members: User[] = [], over: Record<string, unknown> = {}): Promise<string> {
