@@ -8,7 +8,7 @@ import { browserSkip, launchBrowser, openTab, startRoomsServer, type Tab } from 
 /**
  * Two people in two browser contexts, through the real UI against a real server: sign up, a
  * private room, an invite link, live chat both ways, typing, reactions, read receipts, edits and
- * deletes, a thread, and a server restart mid-conversation.
+ * deletes, a thread, a server restart mid-conversation, and an @ completion typed straight on from.
  */
 const skip = browserSkip();
 
@@ -151,5 +151,28 @@ describe('chat in the browser: two people', { skip }, () => {
     assert.equal(await timeline(ben.page, roomName).getByText('Sending…').count(), 0);
     assert.deepEqual(ann.problems.pageErrors, []);
     assert.deepEqual(ben.problems.pageErrors, []);
+  });
+
+  it('@ completes a member; the keys typed right after it land after it even when a frame comes late', async () => {
+    const p = ben.page;
+    await composer(p).pressSequentially('@an');
+    await p
+      .getByRole('listbox', { name: 'Suggestions' })
+      .getByRole('option', { name: /Ann Archer.*@ann/ })
+      .waitFor();
+    // A busy machine draws late: a caret put back a frame after the completion would split what follows.
+    await p.evaluate(() => {
+      const raf = window.requestAnimationFrame.bind(window);
+      (window as unknown as { realRaf: typeof raf }).realRaf = raf;
+      window.requestAnimationFrame = (cb) => setTimeout(() => raf(cb), 300);
+    });
+    await composer(p).press('Tab');
+    await composer(p).press('l');
+    await p.waitForTimeout(600);
+    await composer(p).pressSequentially('ook at this');
+    await p.evaluate(() => (window.requestAnimationFrame = (window as unknown as { realRaf: typeof requestAnimationFrame }).realRaf));
+    assert.equal(await composer(p).inputValue(), '@ann look at this');
+    await composer(p).press('Enter');
+    await message(ann.page, roomName, '@ann look at this').waitFor();
   });
 });

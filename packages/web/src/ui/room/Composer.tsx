@@ -1,5 +1,6 @@
 import { limits } from '../../state/limits.ts';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCaretAfterRender } from '../../lib/use-caret.ts';
 import { type EmojiEntry, loadEmoji, searchEmoji, useEmoji } from '../../lib/emoji-data.ts';
 import { editMessage, errorText, loadMembers, sendMessage, sendTyping } from '../../state/actions.ts';
 import { store, useStore } from '../../state/store.ts';
@@ -44,6 +45,7 @@ export function Composer({
   const room = useStore((s) => s.rooms[roomId]);
   const box = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
+  const placeCaret = useCaretAfterRender(box);
   const tray = useTray(draftKey);
   const uploading = tray.some((u) => u.status !== 'failed');
   const typing = useRef({ last: 0, idle: undefined as ReturnType<typeof setTimeout> | undefined });
@@ -155,7 +157,7 @@ export function Composer({
     setText(next);
     setSugs([]);
     const caret = t.start + s.insert.length;
-    requestAnimationFrame(() => el.setSelectionRange(caret, caret));
+    placeCaret(next, caret);
   }
 
   function onKeyDown(e: React.KeyboardEvent<HTMLTextAreaElement>) {

@@ -5,6 +5,7 @@ import { setSearchDraft } from '../../state/search.ts';
 import { roomName } from '../../state/selectors.ts';
 import { useStore } from '../../state/store.ts';
 import type { User } from '../../state/types.ts';
+import { useCaretAfterRender } from '../../lib/use-caret.ts';
 import { applyCompletion, type Completion, completions, tokenAt } from './operators.ts';
 
 const DEBOUNCE_MS = 200;
@@ -36,6 +37,7 @@ export function SearchBox({
   const [active, setActive] = useState(-1);
   const input = useRef<HTMLInputElement>(null);
   const id = useId();
+  const placeCaret = useCaretAfterRender(input);
   const rooms = useStore((s) => s.rooms);
   const users = useStore((s) => s.users);
   const meId = useStore((s) => s.me?.id);
@@ -65,7 +67,7 @@ export function SearchBox({
     setSearchDraft(next.text);
     setCaret(next.caret);
     setActive(-1);
-    requestAnimationFrame(() => input.current?.setSelectionRange(next.caret, next.caret));
+    placeCaret(next.text, next.caret);
   }
 
   function onKeyDown(e: React.KeyboardEvent<HTMLInputElement>) {
