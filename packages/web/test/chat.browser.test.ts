@@ -164,7 +164,7 @@ describe('chat in the browser: two people', { skip }, () => {
     await p.evaluate(() => {
       const raf = window.requestAnimationFrame.bind(window);
       (window as unknown as { realRaf: typeof raf }).realRaf = raf;
-      window.requestAnimationFrame = (cb) => setTimeout(() => raf(cb), 300);
+      window.requestAnimationFrame = (cb) => window.setTimeout(() => raf(cb), 300);
     });
     await composer(p).press('Tab');
     await composer(p).press('l');

@@ -133,7 +133,7 @@ describe('message search in the browser', { skip }, () => {
     // after it (a caret placed a frame later would be sent back behind them).
     await p.evaluate(() => {
       const raf = window.requestAnimationFrame.bind(window);
-      window.requestAnimationFrame = (cb) => setTimeout(() => raf(cb), 300);
+      window.requestAnimationFrame = (cb) => window.setTimeout(() => raf(cb), 300);
     });
     await box(p).press('Enter'); // takes the first completion
     await box(p).press('i');
