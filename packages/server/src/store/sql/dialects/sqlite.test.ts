@@ -85,6 +85,11 @@ describe('SQLite dialect on a file: reads outside transactions on their own conn
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('the writer keeps temp files in memory: a savepoint of a group commit spilled its journal to disk', async () => {
+    const r = await sql<{ temp_store: number }>`pragma temp_store`.execute(d.db);
+    assert.equal(r.rows[0]?.temp_store, 2, 'MEMORY');
+  });
+
   it('a select does not wait for an open transaction, sees the last commit, and then the new one', async () => {
     await sql`insert into t (n) values (1)`.execute(d.db);
     let release!: () => void;

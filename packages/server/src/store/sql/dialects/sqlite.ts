@@ -314,6 +314,12 @@ export function openSqlite(file: string, onError: (err: Error) => void = () => {
   conn.pragma('foreign_keys = ON');
   conn.pragma('busy_timeout = 5000');
   conn.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+  // A unit of a group commit after the first runs in a savepoint (group-commit.ts), and SQLite
+  // keeps what a savepoint or a statement may have to undo in a sub-journal, a temp file past
+  // 64 KiB: the search queue's batch (hundreds of pages of FTS5 segments and merges) wrote most
+  // of its pages there too, a write() each: 6-9 % of its CPU (issue 17, bench/index-batch-ab.ts
+  // --savepoint). In memory, a savepoint costs the batch nothing measurable.
+  conn.pragma('temp_store = memory');
   registerSearchFunctions(conn);
   // A second connection for reads, and a thread for checkpoints; an in-memory database is private
   // to its connection, so it has neither.
