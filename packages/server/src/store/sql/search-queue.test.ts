@@ -10,7 +10,7 @@ import { insertUser } from '../contract/fixtures.ts';
 import { insertRoom, join, post } from '../contract/room-fixtures.ts';
 import type { Store } from '../store.ts';
 import { openStore } from './open.ts';
-import { QUEUE_BATCH, QUEUE_IDLE_MS } from './search/search-queue.ts';
+import { BATCH_HOLD_MS, nextBatchSize, QUEUE_BATCH, QUEUE_BATCH_MIN, QUEUE_IDLE_MS } from './search/search-queue.ts';
 
 /**
  * SQLite (migration 0017): a send only queues its message for the search index; batches are
@@ -116,5 +116,26 @@ describe('SQLite search: messages indexed after their sends', () => {
       ['left behind pelican'],
     );
     await integrity();
+  });
+});
+
+describe('SQLite search: a batch holds the writer about BATCH_HOLD_MS, not a fixed count', () => {
+  const perMessage = (us: number, n: number) => (us * n) / 1000; // a batch's ms at that pace
+  it('shrinks while batches are slow, half-way each time, and never below the least', () => {
+    let size = QUEUE_BATCH;
+    const sizes: number[] = [];
+    for (let i = 0; i < 8; i++) sizes.push((size = nextBatchSize(size, size, perMessage(55, size))));
+    assert.equal(sizes[0], Math.round((QUEUE_BATCH + BATCH_HOLD_MS / 0.055) / 2), 'half-way from the last size');
+    assert.ok(Math.abs(sizes.at(-1)! - BATCH_HOLD_MS / 0.055) <= 1, `settles where the hold fits: ${sizes}`);
+    assert.equal(nextBatchSize(QUEUE_BATCH_MIN, QUEUE_BATCH_MIN, perMessage(5000, QUEUE_BATCH_MIN)), QUEUE_BATCH_MIN);
+  });
+  it('grows back, up to the most, when batches are quick again', () => {
+    let size = QUEUE_BATCH_MIN;
+    for (let i = 0; i < 10; i++) size = nextBatchSize(size, size, perMessage(10, size));
+    assert.equal(size, QUEUE_BATCH);
+  });
+  it('a batch too small to time (the tail of a drain) leaves the size as it was', () => {
+    assert.equal(nextBatchSize(100, 3, 50), 100);
+    assert.equal(nextBatchSize(100, 40, 0), 100);
   });
 });

@@ -7,14 +7,36 @@ import { ROOM_KEY } from '../dialects/sqlite-search.ts';
 import { isSearchable, reindexMessage, unindexMessage, type SearchIndexWrites } from './search-index.ts';
 
 /**
- * Messages indexed per transaction: one segment of each FTS5 index, and ~2-3 ms of the writer.
- * Each batch has costs of its own (the segments' flush, their merges later, the statements):
- * 512 a batch cost each message ~25 % less CPU than 128 (bench/index-batch.ts: 18 against 24.5
- * µs), but its one statement held the event loop ~4× longer, and every send and delivery waited
- * behind it: S1 100×10 with 512 failed at 4,757 msg/s on p99 (118-122 ms at 92-95 % of a core)
- * where 128 had passed 5,657. A batch is written when this many are queued, or after QUEUE_IDLE_MS.
+ * The most messages indexed per transaction: one segment of each FTS5 index, and ~2-3 ms of the
+ * writer on a quiet machine. Each batch has costs of its own (the segments' flush, their merges
+ * later, the statements): 512 a batch cost each message ~25 % less CPU than 128
+ * (bench/index-batch.ts: 18 against 24.5 µs), but its one statement held the event loop ~4×
+ * longer, and every send and delivery waited behind it: S1 100×10 with 512 failed at 4,757 msg/s
+ * on p99 (118-122 ms at 92-95 % of a core) where 128 had passed 5,657. A batch is written when a
+ * batch's worth is queued (see batchSize), or after QUEUE_IDLE_MS.
  */
 export const QUEUE_BATCH = 128;
+/** The fewest a batch takes, however slow: below this a batch's own costs dominate. */
+export const QUEUE_BATCH_MIN = 16;
+/**
+ * How long a batch should hold the writer, and with it the event loop. A count alone held it three
+ * times longer on a machine three times slower at this work (a shared host: ~55 µs a message
+ * against ~18), and S1 100×10 with the index read 0.55-0.65× of without, where batches of 32 read
+ * 0.65-0.84× in the same hour: what cost the throughput there was the holds, not the CPU (the same
+ * CPU per delivery at 2,000 msg/s with and without the index).
+ */
+export const BATCH_HOLD_MS = 2;
+
+/**
+ * The next batch's size from the last one's: as many as BATCH_HOLD_MS holds at the last batch's
+ * pace, between QUEUE_BATCH_MIN and QUEUE_BATCH, moved half-way each time so one slow batch (a
+ * merge of FTS5 segments, a GC) does not halve the next. Batches too small to time well leave it.
+ */
+export function nextBatchSize(current: number, indexed: number, ms: number): number {
+  if (indexed < QUEUE_BATCH_MIN || ms <= 0) return current;
+  const fits = (BATCH_HOLD_MS * indexed) / ms;
+  return Math.round(Math.min(QUEUE_BATCH, Math.max(QUEUE_BATCH_MIN, (current + fits) / 2)));
+}
 /** How long a queued message may wait when fewer than a batch arrive (a search never waits: it catches up first). */
 export const QUEUE_IDLE_MS = 1000;
 
@@ -34,6 +56,8 @@ export class SearchQueue {
   private readonly db: Kysely<DB>;
   private readonly runWrite: RunWrite;
   private queued = 0;
+  /** Messages a batch takes now (nextBatchSize): fewer while batches are slow. */
+  batchSize = QUEUE_BATCH;
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
   private closed = false;
@@ -55,7 +79,7 @@ export class SearchQueue {
   readonly writes: SearchIndexWrites = {
     index: async (db, messageId) => {
       await queueMessage(db, messageId);
-      if (++this.queued >= QUEUE_BATCH) this.soon();
+      if (++this.queued >= this.batchSize) this.soon();
       else this.arm();
     },
     reindex: reindexMessage,
@@ -93,7 +117,16 @@ export class SearchQueue {
     this.draining ??= (async () => {
       try {
         this.queued = 0;
-        while (!this.closed && (await this.runWrite((trx) => indexQueued(trx, QUEUE_BATCH, this.rooms))) === QUEUE_BATCH);
+        while (!this.closed) {
+          // Timed from the batch's first statement to its commit: FTS5 writes its segments, and
+          // merges, when the transaction commits. (Units that joined its group commit after it are
+          // in the time too: they held the writer as long.)
+          const size = this.batchSize;
+          let start = 0;
+          const indexed = await this.runWrite((trx) => ((start = performance.now()), indexQueued(trx, size, this.rooms)));
+          this.batchSize = nextBatchSize(size, indexed, performance.now() - start);
+          if (indexed < size) break;
+        }
       } catch (err) {
         // A batch that did not commit may have numbered rooms that are not numbered after all.
         this.rooms.clear();
