@@ -1,6 +1,6 @@
 /**
  * The search queue's batches alone, in CPU time (issue 17): messages are sent with the queue held
- * (queued, not indexed), then the queue is drained (catchUp: batches of QUEUE_BATCH, each its own
+ * (queued, not indexed), then the queue is drained (catchUp: batches of up to QUEUE_BATCH, sized by their time, each its own
  * transaction and commit) and its CPU time divided by the messages it indexed. Several rounds in one
  * process, so the index grows as it would (FTS5 merges included).
  * `node bench/index-batch.ts [--messages 10000] [--rounds 4] [--rooms 100]`

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '../../server/test/helpers/server.ts';
 import { signup } from '../../server/test/helpers/server.ts';
-import { browserSkip, launchBrowser, openTab, startRoomsServer, type Tab } from './helpers/browser.ts';
+import { browserSkip, lateFrames, launchBrowser, openTab, startRoomsServer, type Tab } from './helpers/browser.ts';
 
 /**
  * Two people in two browser contexts, through the real UI against a real server: sign up, a
@@ -161,16 +161,12 @@ describe('chat in the browser: two people', { skip }, () => {
       .getByRole('option', { name: /Ann Archer.*@ann/ })
       .waitFor();
     // A busy machine draws late: a caret put back a frame after the completion would split what follows.
-    await p.evaluate(() => {
-      const raf = window.requestAnimationFrame.bind(window);
-      (window as unknown as { realRaf: typeof raf }).realRaf = raf;
-      window.requestAnimationFrame = (cb) => window.setTimeout(() => raf(cb), 300);
-    });
+    const onTime = await lateFrames(p, 300);
     await composer(p).press('Tab');
     await composer(p).press('l');
-    await p.waitForTimeout(600);
+    await p.waitForTimeout(600); // the late frame comes between two keys
     await composer(p).pressSequentially('ook at this');
-    await p.evaluate(() => (window.requestAnimationFrame = (window as unknown as { realRaf: typeof requestAnimationFrame }).realRaf));
+    await onTime();
     assert.equal(await composer(p).inputValue(), '@ann look at this');
     await composer(p).press('Enter');
     await message(ann.page, roomName, '@ann look at this').waitFor();

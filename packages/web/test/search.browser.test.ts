@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '../../server/test/helpers/server.ts';
-import { browserSkip, launchBrowser, openPeople, openTab, type Person, startRoomsServer } from './helpers/browser.ts';
+import { browserSkip, lateFrames, launchBrowser, openPeople, openTab, type Person, startRoomsServer } from './helpers/browser.ts';
 import { logIn } from './helpers/screens.ts';
 
 /**
@@ -131,14 +131,12 @@ describe('message search in the browser', { skip }, () => {
     await person.waitFor();
     // Frames come late on a busy machine: the keys typed right after a completion must still land
     // after it (a caret placed a frame later would be sent back behind them).
-    await p.evaluate(() => {
-      const raf = window.requestAnimationFrame.bind(window);
-      window.requestAnimationFrame = (cb) => window.setTimeout(() => raf(cb), 300);
-    });
+    const onTime = await lateFrames(p, 300);
     await box(p).press('Enter'); // takes the first completion
     await box(p).press('i');
     await p.waitForTimeout(600); // the late frame comes between two keys
     await box(p).pressSequentially(`n:${plans.name.slice(0, 4)}`);
+    await onTime();
     assert.equal(await box(p).inputValue(), `deploy from:${ann.user.username} in:${plans.name.slice(0, 4)}`);
     await panel(p)
       .getByRole('option', { name: new RegExp(plans.name) })

@@ -149,3 +149,20 @@ export async function openPeople(
   }
   return people;
 }
+
+/**
+ * Makes the page's frames come `ms` late, as on a busy machine, until the returned function puts
+ * them back: work a component leaves to the next frame then lands between two keys of a test.
+ */
+export async function lateFrames(page: Page, ms: number): Promise<() => Promise<void>> {
+  await page.evaluate((delay) => {
+    const raf = window.requestAnimationFrame.bind(window);
+    (window as unknown as { onTimeRaf: typeof raf }).onTimeRaf = raf;
+    window.requestAnimationFrame = (cb) => window.setTimeout(() => raf(cb), delay);
+  }, ms);
+  return async () => {
+    await page.evaluate(
+      () => (window.requestAnimationFrame = (window as unknown as { onTimeRaf: typeof requestAnimationFrame }).onTimeRaf),
+    );
+  };
+}
