@@ -6,7 +6,8 @@
  *   --quick              under 5 minutes: short steps, fewer rounds, 200k seeded messages
  *   --only S1,S4         run some scenarios
  *   --targets relay,rooms   (rooms-noindex: Rooms without search index writes; with rooms too, S1 prints
- *                        the index's cost: max msgs/s with ÷ without, issue 17's goal ≥ 0.85×)
+ *                        the index's cost: max msgs/s with ÷ without, issue 17's goal ≥ 0.85×;
+ *                        rooms-b: the checkout in ROOMS_B_DIR, for an A/B of two builds in one run)
  *   --grids 10x100,2x500 S1 grids (default: 10×100, 2×500, 100×10; full adds 1000×10, 100×100, 10×1000)
  *   --messages 10000000  S5 seed size
  *   --rooms-db postgres  Rooms on PostgreSQL in S1–S4 (a fresh database at BENCH_DATABASE_URL's server)

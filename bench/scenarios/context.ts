@@ -24,7 +24,7 @@ export interface Ctx {
 
 /** Options for starting a target: pinned to the server cores, profiled if asked (Rooms only). */
 export function targetOptions(ctx: Ctx, name: TargetName, port?: number): RoomsOptions {
-  const rooms = name === 'rooms' || name === 'rooms-noindex';
+  const rooms = name === 'rooms' || name === 'rooms-noindex' || name === 'rooms-b';
   const nodeFlags = ctx.profileDir && (rooms || name === 'bubble') ? ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`] : [];
   return {
     cores: ctx.cores?.server,

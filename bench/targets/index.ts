@@ -1,7 +1,7 @@
 /** Starts a target by name with the run's settings. */
 import { startBubble } from './bubble.ts';
 import { startBatchedRelay, startRelay } from './relay.ts';
-import { startRooms, type RoomsOptions } from './rooms.ts';
+import { roomsBDir, startRooms, type RoomsOptions } from './rooms.ts';
 import { startSocketIo } from './socketio.ts';
 import type { Target, TargetName, TargetOptions } from './types.ts';
 
@@ -14,5 +14,6 @@ export function startTarget(name: TargetName, opts: TargetOptions & Omit<RoomsOp
   if (name === 'socketio') return startSocketIo(opts);
   if (name === 'bubble') return startBubble(opts);
   if (name === 'rooms-noindex') return startRooms({ ...opts, searchIndex: false });
+  if (name === 'rooms-b') return startRooms({ ...opts, checkout: roomsBDir() });
   return startRooms(opts);
 }

@@ -82,6 +82,20 @@ export interface RoomsOptions extends TargetOptions {
   sqlTimingDir?: string | undefined;
   /** false: the same server without search index writes (bench/rooms-noindex-server.ts), the target rooms-noindex. */
   searchIndex?: boolean;
+  /**
+   * Another checkout of Rooms to run instead of this one (the target rooms-b): an A/B of two
+   * builds in one run, alternated step by step like any two targets, so the machine's drift falls
+   * on both. Its schema must be this one's (the grid is seeded by this checkout's code).
+   */
+  checkout?: string;
+}
+
+/** The checkout the rooms-b target runs: ROOMS_B_DIR, e.g. a `git worktree` of another commit with node_modules linked. */
+export function roomsBDir(): string {
+  const dir = process.env.ROOMS_B_DIR;
+  if (!dir)
+    throw new Error('the rooms-b target runs the checkout in ROOMS_B_DIR: set it (e.g. git worktree add --detach ../rooms-b <commit>)');
+  return dir;
 }
 
 export async function startRooms(
@@ -105,13 +119,17 @@ export async function startRooms(
     verbose: opts.verbose ?? false,
     ...(opts.sqlTimingDir ? { capture: /"msg":"statement timing"/ } : {}),
   };
-  const script = opts.searchIndex === false ? ROOMS_NOINDEX_MAIN : ROOMS_MAIN;
+  const script = opts.checkout
+    ? join(opts.checkout, 'packages/server/src/main.ts')
+    : opts.searchIndex === false
+      ? ROOMS_NOINDEX_MAIN
+      : ROOMS_MAIN;
   let server: ChildServer = await startServer({ ...env, PORT: String(opts.port ?? 0) }, launchOpts, script);
   const port = Number(new URL(server.url).port);
   const ws = () => server.url.replace(/^http/, 'ws');
   let prefix = 0;
   return {
-    name: opts.searchIndex === false ? 'rooms-noindex' : 'rooms',
+    name: opts.checkout ? 'rooms-b' : opts.searchIndex === false ? 'rooms-noindex' : 'rooms',
     dataDir,
     databaseUrl: database?.url,
     secret,

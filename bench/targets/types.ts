@@ -60,7 +60,7 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-export type TargetName = 'relay' | 'relay-batched' | 'socketio' | 'rooms' | 'rooms-noindex' | 'bubble';
+export type TargetName = 'relay' | 'relay-batched' | 'socketio' | 'rooms' | 'rooms-noindex' | 'rooms-b' | 'bubble';
 
 export interface ConnectOptions {
   /** Sockets opening at once. */
@@ -75,5 +75,6 @@ export const TARGET_LABELS: Record<TargetName, string> = {
   socketio: '(b) Socket.IO 4',
   rooms: 'Rooms',
   'rooms-noindex': 'Rooms without the search index',
+  'rooms-b': 'Rooms, the checkout in ROOMS_B_DIR',
   bubble: 'Rooms via the bubble gateway (Socket.IO)',
 };
