@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { GroupCommitOptions } from './dialects/dialect.ts';
 import { runDirectly } from './repositories/prepared.ts';
@@ -22,14 +23,43 @@ const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint unit');
 const MAX_UNITS = 64;
 
 /**
- * How long a batch may stay open while sends arrive often. Under load a commit (the pages it
- * writes to the WAL, and its share of the checkpoints) was a third of a send's database time, and
- * sends 1 ms apart each committed alone; waiting 2 ms lets a few share one commit and the pages
- * they all touch. Short beside the latencies users notice, and a bound, not a goal.
+ * How long a batch may stay open while sends arrive often and the event loop is busy. Near
+ * saturation a commit (the pages it writes to the WAL, and its share of the checkpoints) was a
+ * third of a send's database time, and sends 1 ms apart each committed alone; waiting 2 ms lets a
+ * few share one commit and the pages they all touch (S1 100×10: 10,375 msg/s with it, 8,000
+ * without). A bound, not a goal.
  */
 export const HOLD_MS = 2;
+/**
+ * The event loop's busy share (its utilisation) from which a batch holds. Below it the CPU the
+ * hold saves is not needed, and the wait is only latency: at 800 msg/s on 10×100 (~35 % busy) the
+ * hold took p50 from 1.3 to 2.3 ms for the same CPU per message (505 against 506 µs).
+ */
+export const BUSY_SHARE = 0.7;
+/** How often the loop's utilisation is read again: long enough to mean something, short beside a load's changes. */
+const BUSY_WINDOW_MS = 100;
 /** The gap between arrivals a batch assumes at first: "rare", so a first send never waits. */
 const QUIET_GAP_MS = 50;
+
+/**
+ * Whether the event loop was busier than BUSY_SHARE over the last window (performance's event
+ * loop utilisation: the share of time not idle in the poll; two reads of counters, no syscall).
+ */
+export function loopBusyMeter(share = BUSY_SHARE, windowMs = BUSY_WINDOW_MS): () => boolean {
+  let last = performance.eventLoopUtilization();
+  let at = performance.now();
+  let busy = false;
+  return () => {
+    const now = performance.now();
+    if (now - at >= windowMs) {
+      const current = performance.eventLoopUtilization();
+      busy = performance.eventLoopUtilization(current, last).utilization >= share;
+      last = current;
+      at = now;
+    }
+    return busy;
+  };
+}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -43,9 +73,9 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * batch resolves only after the batch committed, so events are still published after commit.
  * A transaction starts at once when the writer is free. With hold (reads have their own
  * connection, so nothing else needs the writer) a batch whose queue ran dry waits once before it
- * commits: for the event loop's next turn when units arrive rarely (a lone send waits a turn, no
- * more), and until it is HOLD_MS old when they arrive more often than that (the moving average of
- * the gaps between them), so that the sends of the next milliseconds join it.
+ * commits: for the event loop's next turn (a lone send waits a turn, no more), or, when units
+ * arrive more often than HOLD_MS (the moving average of the gaps between them) and the loop is
+ * busy (loopBusyMeter), until it is HOLD_MS old, so that the sends of the next milliseconds join it.
  */
 export class GroupCommit {
   private readonly queue: Unit[] = [];
@@ -54,13 +84,16 @@ export class GroupCommit {
   /** Moving average of the time between two units' arrivals. */
   private gapMs = QUIET_GAP_MS;
   private lastArrival = 0;
+  /** Whether the event loop is busy enough for a hold to pay (loopBusyMeter). */
+  private readonly loopBusy: () => boolean;
 
   private readonly runOnWriter: GroupCommitOptions['runOnWriter'];
   /** A batch's transaction: the dialect's own (SQLite's writer), or Kysely's. */
   private readonly transaction: NonNullable<GroupCommitOptions['transaction']>;
 
-  constructor(db: Kysely<DB>, opts: Partial<GroupCommitOptions> & { holdMs?: number } = {}) {
+  constructor(db: Kysely<DB>, opts: Partial<GroupCommitOptions> & { holdMs?: number; loopBusy?: () => boolean } = {}) {
     this.holdMs = opts.hold ? (opts.holdMs ?? HOLD_MS) : 0;
+    this.loopBusy = opts.loopBusy ?? loopBusyMeter();
     this.runOnWriter = opts.runOnWriter;
     this.transaction = opts.transaction ?? ((fn) => db.transaction().execute(fn));
   }
@@ -112,7 +145,7 @@ export class GroupCommit {
       if (this.queue.length === 0 && mayWait) {
         mayWait = false;
         const left = this.holdMs - (performance.now() - began);
-        await (this.gapMs < this.holdMs && left >= 1 ? sleep(left) : nextTurn());
+        await (this.gapMs < this.holdMs && left >= 1 && this.loopBusy() ? sleep(left) : nextTurn());
       }
       if (this.queue.length === 0 || settled.length >= MAX_UNITS) break;
       const unit = this.queue.shift()!;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { GroupCommit, HOLD_MS } from '../group-commit.ts';
+import { GroupCommit, HOLD_MS, loopBusyMeter } from '../group-commit.ts';
 import { openSqlite } from './sqlite.ts';
 
 describe('SQLite dialect: one connection, handed over in order, statements kept compiled', () => {
@@ -199,20 +199,49 @@ describe('SQLite dialect on a file: reads outside transactions on their own conn
     assert.equal((await select()).length, 82);
   });
 
-  it('when units arrive more often than HOLD_MS, a batch waits for the next ones: they share commits', async () => {
-    const group = new GroupCommit(d.db, { hold: true, holdMs: 20 });
+  /** Commits of 30 units 2 ms apart (timers): committed one by one, they would resolve at 30 moments. */
+  const commitsOf30 = async (group: GroupCommit, from: number) => {
     const resolvedAt: number[] = [];
     const units: Promise<unknown>[] = [];
-    // 30 units 2 ms apart (timers): committed one by one they would resolve at 30 moments.
     for (let k = 0; k < 30; k++) {
       units.push(
-        group.run(async (trx) => sql`insert into t (n) values (${1000 + k})`.execute(trx)).then(() => resolvedAt.push(performance.now())),
+        group.run(async (trx) => sql`insert into t (n) values (${from + k})`.execute(trx)).then(() => resolvedAt.push(performance.now())),
       );
       await new Promise((r) => setTimeout(r, 2));
     }
     await Promise.all(units);
-    const commits = resolvedAt.filter((t, i) => i === 0 || t - resolvedAt[i - 1]! > 0.5).length;
+    return resolvedAt.filter((t, i) => i === 0 || t - resolvedAt[i - 1]! > 0.5).length;
+  };
+
+  it('when units arrive more often than HOLD_MS and the event loop is busy, a batch waits for the next ones: they share commits', async () => {
+    const commits = await commitsOf30(new GroupCommit(d.db, { hold: true, holdMs: 20, loopBusy: () => true }), 1000);
     assert.ok(commits <= 12, `30 units took ${commits} commits`);
+  });
+
+  it('while the event loop is mostly idle, a batch does not hold: each unit commits after one turn', async () => {
+    // Held, they would have shared a commit every 20 ms (10 or so in all, as above).
+    const commits = await commitsOf30(new GroupCommit(d.db, { hold: true, holdMs: 20, loopBusy: () => false }), 2000);
+    assert.ok(commits >= 25, `30 units took ${commits} commits`);
+  });
+
+  it("the loop's meter: busy when the loop was busier than its share over the last window, and idle again after", async () => {
+    const busyFor = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const meter = loopBusyMeter(0.5, 40);
+    await new Promise((r) => setTimeout(r, 45));
+    assert.equal(meter(), false, 'an idle window');
+    // Busy turns for a whole window.
+    const until = performance.now() + 60;
+    while (performance.now() < until) {
+      busyFor(5);
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(meter(), true, 'a busy window');
+    assert.equal(meter(), true, 'read again within the window: the same answer');
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(meter(), false, 'an idle window again');
   });
 
   it('a unit after a quiet spell waits one turn, not the hold', async () => {
