@@ -93,6 +93,29 @@ describe('SQLite search: messages indexed after their sends', () => {
     await integrity();
   });
 
+  it('FTS5 merges nothing by itself (0022); the batches merge a few pages each, and the segments stay few', async () => {
+    const { a, r, find } = await setUp(store);
+    for (const t of ['message_search_words', 'message_search_trigram']) {
+      const v = await sql<{ v: number }>`select v from ${sql.table(`${t}_config`)} where k = 'automerge'`.execute(db());
+      assert.equal(Number(v.rows[0]?.v), 0, `${t}: automerge is off`);
+    }
+    const segments = async (t: string) =>
+      Number((await sql<{ n: number }>`select count(distinct segid) as n from ${sql.table(`${t}_idx`)}`.execute(db())).rows[0]!.n);
+    // 60 batches, each its own segment in each index: without merges, up to 16 of them wait on
+    // the first level (FTS5's crisis merge), then all are merged at once.
+    let most = 0;
+    for (let b = 0; b < 60; b++) {
+      await Promise.all(
+        Array.from({ length: 24 }, (_x, i) => post(store, r.id, a.id, { content: `seg ${word(b)} ${word(i + 100)} walrus${b}x${i}` })),
+      );
+      await find('nothing'); // the search indexes the queue: one batch
+      most = Math.max(most, await segments('message_search_words'), await segments('message_search_trigram'));
+    }
+    assert.ok(most <= 8, `at most ${most} segments in an index`);
+    assert.deepEqual(await find(`walrus59x3`), [`seg ${word(59)} ${word(103)} walrus59x3`]);
+    await integrity();
+  });
+
   it('what a stopped server left queued is indexed after a restart, and a rebuild meanwhile is harmless', async () => {
     const { a, r } = await setUp(store);
     await store.messages.search(a.id, parseSearchQuery('nothing', { now: new Date() }), { sort: 'recent', limit: 1, budgetMs: 5000 });

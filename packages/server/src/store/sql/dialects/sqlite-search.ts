@@ -254,6 +254,9 @@ export const sqliteSearch: SearchSql = {
     await sql
       .raw(`insert into message_search_trigram(rowid, body) select key, ${INDEXED_BODY('body')} from message_search where key is not null`)
       .execute(db);
+    // A rebuild leaves many segments (FTS5 merges nothing by itself since 0022): one each, as a repair should.
+    await sql`insert into message_search_words(message_search_words) values ('optimize')`.execute(db);
+    await sql`insert into message_search_trigram(message_search_trigram) values ('optimize')`.execute(db);
   },
 
   async batchIndexWrites(db) {
@@ -350,6 +353,12 @@ export const sqliteSearch: SearchSql = {
 
   async unindexTrigramKeys(db) {
     await sql`drop index message_search_key`.execute(db);
+  },
+
+  async mergeInSteps(db) {
+    // A setting of each index, kept in its %_config table (the search queue's merge steps: search-queue.ts).
+    await sql`insert into message_search_words(message_search_words, rank) values ('automerge', 0)`.execute(db);
+    await sql`insert into message_search_trigram(message_search_trigram, rank) values ('automerge', 0)`.execute(db);
   },
 };
 

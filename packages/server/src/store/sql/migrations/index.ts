@@ -19,6 +19,7 @@ import * as m0018 from './0018_search_message_indexes.ts';
 import * as m0019 from './0019_search_trigrams_by_room.ts';
 import * as m0020 from './0020_search_index_by_room.ts';
 import * as m0021 from './0021_search_keys_unindexed.ts';
+import * as m0022 from './0022_search_merges_in_steps.ts';
 
 /** What a migration may need besides the column types: the dialect's search DDL, and a way to report progress. */
 export interface MigrationContext {
@@ -52,6 +53,7 @@ const STEPS: Record<string, Step> = {
   '0019_search_trigrams_by_room': m0019,
   '0020_search_index_by_room': m0020,
   '0021_search_keys_unindexed': m0021,
+  '0022_search_merges_in_steps': m0022,
 };
 
 export const MIGRATION_NAMES = Object.keys(STEPS);

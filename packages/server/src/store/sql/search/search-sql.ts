@@ -55,6 +55,11 @@ export interface SearchSql {
    */
   unindexTrigramKeys?(db: Kysely<unknown>): Promise<void>;
   /**
+   * SQLite (migration 0022): FTS5 merges no segments by itself; the search queue merges a few pages
+   * with each batch (search-queue.ts: MERGE_PAGES_PER_MESSAGE); absent on PostgreSQL.
+   */
+  mergeInSteps?(db: Kysely<unknown>): Promise<void>;
+  /**
    * A query that no rare term drives first reads each room's newest messages, and stops there when
    * they prove the page (search-messages.ts: newestFirst); absent: the whole query at once. When the
    * window proves nothing, 'rest' reads the messages it left out (SQLite: a scan of the rooms either
