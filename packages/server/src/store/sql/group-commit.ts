@@ -1,6 +1,6 @@
-import { performance } from 'node:perf_hooks';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { GroupCommitOptions } from './dialects/dialect.ts';
+import { loopBusyMeter } from './loop-busy.ts';
 import { runDirectly } from './repositories/prepared.ts';
 import type { DB } from './schema.ts';
 
@@ -30,36 +30,8 @@ const MAX_UNITS = 64;
  * without). A bound, not a goal.
  */
 export const HOLD_MS = 2;
-/**
- * The event loop's busy share (its utilisation) from which a batch holds. Below it the CPU the
- * hold saves is not needed, and the wait is only latency: at 800 msg/s on 10×100 (~35 % busy) the
- * hold took p50 from 1.3 to 2.3 ms for the same CPU per message (505 against 506 µs).
- */
-export const BUSY_SHARE = 0.7;
-/** How often the loop's utilisation is read again: long enough to mean something, short beside a load's changes. */
-const BUSY_WINDOW_MS = 100;
 /** The gap between arrivals a batch assumes at first: "rare", so a first send never waits. */
 const QUIET_GAP_MS = 50;
-
-/**
- * Whether the event loop was busier than BUSY_SHARE over the last window (performance's event
- * loop utilisation: the share of time not idle in the poll; two reads of counters, no syscall).
- */
-export function loopBusyMeter(share = BUSY_SHARE, windowMs = BUSY_WINDOW_MS): () => boolean {
-  let last = performance.eventLoopUtilization();
-  let at = performance.now();
-  let busy = false;
-  return () => {
-    const now = performance.now();
-    if (now - at >= windowMs) {
-      const current = performance.eventLoopUtilization();
-      busy = performance.eventLoopUtilization(current, last).utilization >= share;
-      last = current;
-      at = now;
-    }
-    return busy;
-  };
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { GroupCommit, HOLD_MS, loopBusyMeter } from '../group-commit.ts';
+import { GroupCommit, HOLD_MS } from '../group-commit.ts';
+import { loopBusyMeter } from '../loop-busy.ts';
 import { openSqlite } from './sqlite.ts';
 
 describe('SQLite dialect: one connection, handed over in order, statements kept compiled', () => {
