@@ -10,7 +10,7 @@ import { insertUser } from '../contract/fixtures.ts';
 import { insertRoom, join, post } from '../contract/room-fixtures.ts';
 import type { Store } from '../store.ts';
 import { openStore } from './open.ts';
-import { BATCH_HOLD_MS, nextBatchSize, QUEUE_BATCH, QUEUE_BATCH_MIN, QUEUE_IDLE_MS } from './search/search-queue.ts';
+import { BATCH_HOLD_MS, nextBatchSize, QUEUE_BATCH, QUEUE_BATCH_MIN, QUEUE_IDLE_MS, QUIET_BATCH_HOLD_MS } from './search/search-queue.ts';
 
 /**
  * SQLite (migration 0017): a send only queues its message for the search index; batches are
@@ -101,17 +101,20 @@ describe('SQLite search: messages indexed after their sends', () => {
     }
     const segments = async (t: string) =>
       Number((await sql<{ n: number }>`select count(distinct segid) as n from ${sql.table(`${t}_idx`)}`.execute(db())).rows[0]!.n);
-    // 60 batches, each its own segment in each index: without merges, up to 16 of them wait on
-    // the first level (FTS5's crisis merge), then all are merged at once.
+    // 60 batches (a search indexes what is queued, and no batch is under QUEUE_BATCH_MIN), each its
+    // own segment in each index: without merges, up to 16 of them wait on the first level (FTS5's
+    // crisis merge: 17-18 segments in all here), then all are merged at once.
     let most = 0;
     for (let b = 0; b < 60; b++) {
       await Promise.all(
-        Array.from({ length: 24 }, (_x, i) => post(store, r.id, a.id, { content: `seg ${word(b)} ${word(i + 100)} walrus${b}x${i}` })),
+        Array.from({ length: QUEUE_BATCH_MIN }, (_x, i) =>
+          post(store, r.id, a.id, { content: `seg ${word(b)} ${word(i + 100)} walrus${b}x${i}` }),
+        ),
       );
       await find('nothing'); // the search indexes the queue: one batch
       most = Math.max(most, await segments('message_search_words'), await segments('message_search_trigram'));
     }
-    assert.ok(most <= 8, `at most ${most} segments in an index`);
+    assert.ok(most <= 10, `at most ${most} segments in an index`);
     assert.deepEqual(await find(`walrus59x3`), [`seg ${word(59)} ${word(103)} walrus59x3`]);
     await integrity();
   });
@@ -156,6 +159,12 @@ describe('SQLite search: a batch holds the writer about BATCH_HOLD_MS, not a fix
     let size = QUEUE_BATCH_MIN;
     for (let i = 0; i < 10; i++) size = nextBatchSize(size, size, perMessage(10, size));
     assert.equal(size, QUEUE_BATCH);
+  });
+  it('while the event loop is quiet, batches hold the writer QUIET_BATCH_HOLD_MS: a quarter as long', () => {
+    let size = QUEUE_BATCH;
+    for (let i = 0; i < 12; i++) size = nextBatchSize(size, size, perMessage(10, size), QUIET_BATCH_HOLD_MS);
+    assert.ok(Math.abs(size - QUIET_BATCH_HOLD_MS / 0.01) <= 1, `settles where the quiet hold fits: ${size}`);
+    assert.ok(size < nextBatchSize(QUEUE_BATCH, QUEUE_BATCH, perMessage(10, QUEUE_BATCH)), 'fewer than while busy');
   });
   it('a batch too small to time (the tail of a drain) leaves the size as it was', () => {
     assert.equal(nextBatchSize(100, 3, 50), 100);
