@@ -82,7 +82,7 @@ try {
       perMessage.push(usPerMsg);
       console.log(
         `round ${round} ${name.padEnd(8)} ${rate} msg/s on ${grid.rooms}×${grid.members}: ${usPerMsg.toFixed(0)} µs CPU per message, ${r.cpuMsPer1k?.toFixed(1)} ms per 1k deliveries, ` +
-          `server ${r.serverCpuPct?.toFixed(0)} %, p50 ${r.latency.p50.toFixed(1)} ms, p99 ${r.latency.p99.toFixed(1)} ms, delivered ${(100 * r.deliveryRatio).toFixed(2)} %, ` +
+          `server ${r.serverCpuPct?.toFixed(0)} % (its loop delay p99 ${r.loopP99Ms?.toFixed(1) ?? '–'} / max ${r.loopMaxMs?.toFixed(1) ?? '–'} ms), p50 ${r.latency.p50.toFixed(1)} ms, p99 ${r.latency.p99.toFixed(1)} ms, delivered ${(100 * r.deliveryRatio).toFixed(2)} %, ` +
           `ack p50 ${r.ack.p50.toFixed(1)} / p99 ${r.ack.p99.toFixed(1)} ms, load generator ${r.clientCpuPct.toFixed(0)} % (its loop delay p99 ${r.clientLoopP99Ms.toFixed(1)} / max ${r.clientLoopMaxMs.toFixed(1)} ms)`,
       );
       console.log(`  µs per message by thread: ${threads.map(([t, ms]) => `${t} ${((1000 * ms) / r.acked).toFixed(0)}`).join(', ')}`);
