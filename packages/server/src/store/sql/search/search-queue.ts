@@ -37,8 +37,9 @@ export const QUIET_BATCH_HOLD_MS = 0.5;
 
 /**
  * The next batch's size from the last one's: as many as the hold (BATCH_HOLD_MS, or
- * QUIET_BATCH_HOLD_MS while the loop is quiet) holds at the last batch's pace, between QUEUE_BATCH_MIN and QUEUE_BATCH, moved half-way each time so one slow batch (a
- * merge of FTS5 segments, a GC) does not halve the next. Batches too small to time well leave it.
+ * QUIET_BATCH_HOLD_MS while the loop is quiet) holds at the last batch's pace, between
+ * QUEUE_BATCH_MIN and QUEUE_BATCH, moved half-way each time so one slow batch (a merge of FTS5
+ * segments, a GC) does not halve the next. Batches too small to time well leave it.
  */
 export function nextBatchSize(current: number, indexed: number, ms: number, holdMs = BATCH_HOLD_MS): number {
   if (indexed < QUEUE_BATCH_MIN || ms <= 0) return current;
