@@ -90,7 +90,7 @@ export interface RoomsOptions extends TargetOptions {
   checkout?: string;
 }
 
-/** The checkout the rooms-b target runs: ROOMS_B_DIR, e.g. a `git worktree` of another commit with node_modules linked. */
+/** The checkout the rooms-b target runs: ROOMS_B_DIR, e.g. a `git worktree` of another commit with node_modules linked (and ROOMS_B_NODE_FLAGS, Node's flags for it). */
 export function roomsBDir(): string {
   const dir = process.env.ROOMS_B_DIR;
   if (!dir)
@@ -114,7 +114,8 @@ export async function startRooms(
   };
   const launchOpts = {
     cores: opts.cores,
-    nodeFlags: opts.nodeFlags,
+    // rooms-b may also differ by Node's flags alone (ROOMS_B_DIR the same checkout): ROOMS_B_NODE_FLAGS="--max-semi-space-size=32".
+    nodeFlags: [...(opts.nodeFlags ?? []), ...(opts.checkout ? (process.env.ROOMS_B_NODE_FLAGS ?? '').split(' ').filter(Boolean) : [])],
     perfDir: opts.perfDir,
     verbose: opts.verbose ?? false,
     ...(opts.sqlTimingDir ? { capture: /"msg":"statement timing"/ } : {}),
