@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Store } from '../store.ts';
 import type { SqlDialect } from './dialects/dialect.ts';
 import { GroupCommit } from './group-commit.ts';
+import { loopBusyMeter } from './loop-busy.ts';
 import { SearchQueue } from './search/search-queue.ts';
 import { SqlAttachmentRepository } from './repositories/attachments.repo.ts';
 import { SqlFollowRepository } from './repositories/follows.repo.ts';
@@ -76,9 +77,11 @@ export class SqlStore implements Store {
     this.sqlDialect = sqlDialect;
     this.db = db;
     this.inTransaction = inTransaction;
-    this.group = !inTransaction && sqlDialect.groupCommit ? new GroupCommit(db, sqlDialect.groupCommit) : undefined;
+    // One reading of the event loop's load for the writer's two batchers (group commit, search queue).
+    const loopBusy = inTransaction ? undefined : loopBusyMeter();
+    this.group = loopBusy && sqlDialect.groupCommit ? new GroupCommit(db, { ...sqlDialect.groupCommit, loopBusy }) : undefined;
     this.searchQueue =
-      searchQueue ?? (!inTransaction && sqlDialect.searchIndexLater ? new SearchQueue(db, (fn) => this.write(fn)) : undefined);
+      searchQueue ?? (loopBusy && sqlDialect.searchIndexLater ? new SearchQueue(db, (fn) => this.write(fn), loopBusy) : undefined);
   }
 
   static {
