@@ -81,8 +81,7 @@ export class SqlStore implements Store {
     const loopBusy = inTransaction ? undefined : loopBusyMeter();
     this.group = loopBusy && sqlDialect.groupCommit ? new GroupCommit(db, { ...sqlDialect.groupCommit, loopBusy }) : undefined;
     this.searchQueue =
-      searchQueue ??
-      (loopBusy && sqlDialect.searchIndexLater ? new SearchQueue(db, (fn) => this.write(fn), loopBusy, sqlDialect.indexBatch) : undefined);
+      searchQueue ?? (loopBusy && sqlDialect.searchIndexLater ? new SearchQueue(db, (fn) => this.write(fn), loopBusy) : undefined);
   }
 
   static {

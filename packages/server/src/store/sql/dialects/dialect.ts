@@ -2,7 +2,6 @@ import type { CompiledQuery, Kysely, LogEvent, QueryResult, Transaction } from '
 import type { DB } from '../schema.ts';
 import type { SearchIndexWrites } from '../search/search-index.ts';
 import type { SearchSql } from '../search/search-sql.ts';
-import type { BatchResult } from '../search/search-index-thread.ts';
 
 /** Column types that differ by database; migrations ask the dialect instead of branching. */
 export interface ColumnTypes {
@@ -23,12 +22,6 @@ export interface SqlDialect {
   readonly searchIndexWrites?: SearchIndexWrites;
   /** New messages are queued and indexed in batches after their sends (SQLite, migration 0017: search-queue.ts). */
   readonly searchIndexLater?: boolean;
-  /**
-   * Writes one batch of the search queue (the oldest `limit` queued messages) on a thread of its
-   * own, holding the writer meanwhile (SQLite on a file: search-index-thread.ts); absent, the
-   * batch runs on the event loop, in a write transaction of the store.
-   */
-  readonly indexBatch?: (limit: number) => Promise<BatchResult>;
   isUniqueViolation(err: unknown): boolean;
   close(): Promise<void>;
 }

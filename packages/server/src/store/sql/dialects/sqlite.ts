@@ -17,7 +17,6 @@ import type { DB } from '../schema.ts';
 import { timedLog, type QueryTimer, type SqlDialect } from './dialect.ts';
 import { registerSearchFunctions, sqliteSearch } from './sqlite-search.ts';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts';
-import { indexThread, type IndexThread } from '../search/search-index-thread.ts';
 
 /**
  * Past this many WAL pages the writer checkpoints in its own commit. Under continuous writes the
@@ -326,7 +325,6 @@ export function openSqlite(file: string, onError: (err: Error) => void = () => {
   // to its connection, so it has neither.
   let reader: Database.Database | undefined;
   let checkpointer: Checkpointer | undefined;
-  let indexer: IndexThread | undefined;
   if (file !== ':memory:') {
     reader = new Database(file, { readonly: true });
     reader.pragma('busy_timeout = 5000');
@@ -337,7 +335,6 @@ export function openSqlite(file: string, onError: (err: Error) => void = () => {
     conn.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
     conn.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     checkpointer = startCheckpointer(file, (message) => onError(new Error(`SQLite checkpoint: ${message}`)));
-    indexer = indexThread(file, PAGE_CACHE_KIB);
   }
   const driver = new OneWriterDriver(cachingStatements(conn), reader && cachingStatements(reader), onQuery);
   const db = new Kysely<DB>({ dialect: new OneWriterSqliteDialect(driver), ...timedLog(onQuery) });
@@ -353,23 +350,10 @@ export function openSqlite(file: string, onError: (err: Error) => void = () => {
       transaction: writerTransactions(driver, db),
     },
     searchIndexLater: true,
-    // The thread's transaction takes SQLite's write lock; holding the writer meanwhile keeps this
-    // process's own writes from waiting on it synchronously (busy_timeout, on the event loop).
-    indexBatch:
-      indexer &&
-      (async (limit) => {
-        await driver.writerLock.acquire();
-        try {
-          return await indexer.index(limit);
-        } finally {
-          driver.writerLock.release();
-        }
-      }),
     isUniqueViolation: (err) =>
       (err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT_UNIQUE') === true ||
       (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY',
     close: async () => {
-      await indexer?.stop();
       await checkpointer?.stop();
       await db.destroy();
     },

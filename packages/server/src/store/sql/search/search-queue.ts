@@ -5,7 +5,6 @@ import { searchDocument } from '../../../domain/search-document.ts';
 import { prepared } from '../repositories/prepared.ts';
 import { loopBusyMeter } from '../loop-busy.ts';
 import { ROOM_KEY } from '../dialects/sqlite-search.ts';
-import type { BatchResult } from './search-index-thread.ts';
 import { isSearchable, reindexMessage, unindexMessage, type SearchIndexWrites } from './search-index.ts';
 
 /**
@@ -85,19 +84,10 @@ export class SearchQueue {
   /** Whether the event loop is busy: batches hold the writer longer then (fewer of them, less CPU). */
   private readonly loopBusy: () => boolean;
 
-  /** Writes a batch on a thread of its own (see SqlDialect.indexBatch); absent, batches run on the event loop. */
-  private readonly indexBatch: ((limit: number) => Promise<BatchResult>) | undefined;
-
-  constructor(
-    db: Kysely<DB>,
-    runWrite: RunWrite,
-    loopBusy: () => boolean = loopBusyMeter(),
-    indexBatch?: (limit: number) => Promise<BatchResult>,
-  ) {
+  constructor(db: Kysely<DB>, runWrite: RunWrite, loopBusy: () => boolean = loopBusyMeter()) {
     this.db = db;
     this.runWrite = runWrite;
     this.loopBusy = loopBusy;
-    this.indexBatch = indexBatch;
     // Messages a previous run queued and did not index (a crash, a kill) are indexed soon after
     // start. (A store opened on a database not migrated to 0017 yet has no queue: nothing to do.)
     void lastQueued(db).then(
@@ -143,26 +133,20 @@ export class SearchQueue {
     if (!this.closed) void this.drain().catch(() => this.arm());
   }
 
-  /** A batch in a write transaction of the store, on the event loop. */
-  private readonly inThisThread = async (size: number): Promise<BatchResult> => {
-    // Timed from the batch's first statement to its commit: FTS5 writes its segments, and
-    // merges, when the transaction commits. (Units that joined its group commit after it are
-    // in the time too: they held the writer as long.)
-    let start = 0;
-    const indexed = await this.runWrite((trx) => ((start = performance.now()), indexQueued(trx, size, this.rooms)));
-    return { indexed, ms: performance.now() - start };
-  };
-
   /** Indexes the queue a batch at a time until a batch comes back short; one drain at a time. */
   private drain(): Promise<void> {
     this.draining ??= (async () => {
       try {
         this.queued = 0;
         while (!this.closed) {
+          // Timed from the batch's first statement to its commit: FTS5 writes its segments, and
+          // merges, when the transaction commits. (Units that joined its group commit after it are
+          // in the time too: they held the writer as long.)
           const size = this.batchSize;
-          const { indexed, ms } = await (this.indexBatch ?? this.inThisThread)(size);
+          let start = 0;
+          const indexed = await this.runWrite((trx) => ((start = performance.now()), indexQueued(trx, size, this.rooms)));
           const hold = this.loopBusy() ? BATCH_HOLD_MS : QUIET_BATCH_HOLD_MS;
-          this.batchSize = nextBatchSize(size, indexed, ms, hold);
+          this.batchSize = nextBatchSize(size, indexed, performance.now() - start, hold);
           if (indexed < size) break;
         }
       } catch (err) {
