@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LoadGen } from './lib/loadgen.ts';
 import { perfRunDir, summarizePerfDir } from './lib/perf.ts';
-import { coreSplit, cpuMsByThread, machine, pin, schedulingWarning } from './lib/proc.ts';
+import { coreSplit, cpuMsByThread, disturbance, fileRefaults, machine, pin, schedulingWarning } from './lib/proc.ts';
 import { sleep } from './scenarios/context.ts';
 import { startTarget, type Target, type TargetName } from './targets/index.ts';
 
@@ -76,6 +76,7 @@ try {
   for (let round = 1; round <= Number(values.rounds); round++) {
     for (const { name, target, gen, perMessage } of runs) {
       const threads0 = cpuMsByThread(target.pid);
+      const [before, refaults0] = [disturbance(target.pid), fileRefaults()];
       const r = await gen.run(target, { rate, seconds, sendersPerRoom: 10, drainMs: 1000 });
       const threads = [...cpuMsByThread(target.pid)].map(([t, ms]) => [t, ms - (threads0.get(t) ?? 0)] as const).filter(([, ms]) => ms > 0);
       const usPerMsg = r.serverCpuMs === undefined ? NaN : (1000 * r.serverCpuMs) / r.acked;
@@ -86,6 +87,13 @@ try {
           `ack p50 ${r.ack.p50.toFixed(1)} / p99 ${r.ack.p99.toFixed(1)} ms, load generator ${r.clientCpuPct.toFixed(0)} % (its loop delay p99 ${r.clientLoopP99Ms.toFixed(1)} / max ${r.clientLoopMaxMs.toFixed(1)} ms)`,
       );
       console.log(`  µs per message by thread: ${threads.map(([t, ms]) => `${t} ${((1000 * ms) / r.acked).toFixed(0)}`).join(', ')}`);
+      const after = disturbance(target.pid);
+      const refaults = fileRefaults();
+      if (before && after)
+        console.log(
+          `  disturbed: main thread preempted ${after.preempted - before.preempted} times, ${after.majorFaults - before.majorFaults} major page faults` +
+            (refaults !== undefined && refaults0 !== undefined ? `; the machine refaulted ${refaults - refaults0} file pages` : ''),
+        );
       await sleep(300);
     }
   }

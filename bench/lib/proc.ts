@@ -123,3 +123,37 @@ export function loadAvg(): number {
     return 0;
   }
 }
+
+/**
+ * What the machine did to a process besides its own work: its major page faults (pages read back
+ * from disk: its code, or the database's file pages, after the kernel or a host's memory policy
+ * evicted them) and its main thread's involuntary context switches (preempted: by its own other
+ * threads on a pinned core, or by the kernel). Either can stall the event loop for milliseconds
+ * that no profile of the process shows.
+ */
+export interface Disturbance {
+  majorFaults: number;
+  preempted: number;
+}
+
+export function disturbance(pid: number | undefined): Disturbance | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const majorFaults = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[9]);
+    const m = /nonvoluntary_ctxt_switches:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8'));
+    return { majorFaults, preempted: Number(m?.[1] ?? 0) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** File pages the whole machine read back after evicting them (/proc/vmstat workingset_refault_file): page-cache pressure. */
+export function fileRefaults(): number | undefined {
+  try {
+    const m = /^workingset_refault_file (\d+)$/m.exec(readFileSync('/proc/vmstat', 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
