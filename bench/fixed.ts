@@ -1,6 +1,6 @@
 /**
  * `npm run bench:fixed -- --grid 100x10 --rate 1000 [--targets relay,rooms] [--rounds 3] [--seconds 5] [--profile]
- * [--sql-timing] [--perf] [--verbose] [--node-flags="..."]`:
+ * [--sql-timing] [--perf] [--syscalls] [--verbose] [--node-flags="..."]`:
  * every target at one fixed offered rate, rounds interleaved target by target, printing server CPU
  * per message and per delivery. S1 asks "how far can it go"; this asks "what does a message cost"
  * at a load every target carries, which is the figure to compare before and after a change to the
@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LoadGen } from './lib/loadgen.ts';
-import { perfRunDir, summarizePerfDir } from './lib/perf.ts';
+import { countSyscalls, perfAvailable, perfRunDir, summarizePerfDir } from './lib/perf.ts';
 import { coreSplit, cpuMsByThread, disturbance, fileRefaults, machine, pin, schedulingWarning } from './lib/proc.ts';
 import { sleep } from './scenarios/context.ts';
 import { startTarget, type Target, type TargetName } from './targets/index.ts';
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     'sql-timing': { type: 'boolean', default: false },
     /** Every server under Linux perf: CPU by binary and symbol, in bench/results/perf/<time>/. */
     perf: { type: 'boolean', default: false },
+    /** Each round, the servers' main threads' system calls per message, by call (perf stat). */
+    syscalls: { type: 'boolean', default: false },
     /** Echo the servers' output (their logs, and whatever --node-flags="--trace-gc" prints). */
     verbose: { type: 'boolean', default: false },
     /** Extra node flags for Rooms, space-separated (--node-flags="--max-semi-space-size=32"). */
@@ -41,6 +43,7 @@ const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const profileDir = values.profile ? join(import.meta.dirname, 'results', 'profiles', stamp) : undefined;
 const sqlTimingDir = values['sql-timing'] ? join(import.meta.dirname, 'results', 'sql-timing', stamp) : undefined;
 const perfDir = perfRunDir(values.perf, join(import.meta.dirname, 'results'), stamp);
+if (values.syscalls && !perfAvailable()) throw new Error('--syscalls needs Linux perf (Debian: apt-get install linux-perf)');
 const roomsFlags = values['node-flags'].split(' ').filter(Boolean);
 // Every target's clients stay connected for the whole run (rounds interleave): one socket each.
 const sockets = names.length * grid.rooms * grid.members;
@@ -77,7 +80,10 @@ try {
     for (const { name, target, gen, perMessage } of runs) {
       const threads0 = cpuMsByThread(target.pid);
       const [before, refaults0] = [disturbance(target.pid), fileRefaults()];
+      // A server's main thread has the process's id.
+      const syscalls = values.syscalls && target.pid !== undefined ? countSyscalls(target.pid) : undefined;
       const r = await gen.run(target, { rate, seconds, sendersPerRoom: 10, drainMs: 1000 });
+      const calls = await syscalls?.stop();
       const threads = [...cpuMsByThread(target.pid)].map(([t, ms]) => [t, ms - (threads0.get(t) ?? 0)] as const).filter(([, ms]) => ms > 0);
       const usPerMsg = r.serverCpuMs === undefined ? NaN : (1000 * r.serverCpuMs) / r.acked;
       perMessage.push(usPerMsg);
@@ -87,6 +93,14 @@ try {
           `ack p50 ${r.ack.p50.toFixed(1)} / p99 ${r.ack.p99.toFixed(1)} ms, load generator ${r.clientCpuPct.toFixed(0)} % (its loop delay p99 ${r.clientLoopP99Ms.toFixed(1)} / max ${r.clientLoopMaxMs.toFixed(1)} ms)`,
       );
       console.log(`  µs per message by thread: ${threads.map(([t, ms]) => `${t} ${((1000 * ms) / r.acked).toFixed(0)}`).join(', ')}`);
+      if (calls)
+        console.log(
+          `  main thread's system calls per message: ${[...calls]
+            .filter(([, n]) => n > 0)
+            .sort((a, b) => b[1] - a[1])
+            .map(([call, n]) => `${call} ${(n / r.acked).toFixed(1)}`)
+            .join(', ')}`,
+        );
       const after = disturbance(target.pid);
       const refaults = fileRefaults();
       if (before && after)

@@ -61,3 +61,39 @@ function report(file: string, sort: string, rows: number): string {
   const lines = (r.stdout ?? '').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
   return `by ${sort}:\n${lines.slice(0, rows).join('\n')}\n`;
 }
+
+/** The system calls counted by countSyscalls, besides their total: those a send or a delivery makes. */
+const COUNTED_SYSCALLS = ['write', 'writev', 'pwrite64', 'pread64', 'read', 'fcntl', 'epoll_pwait', 'futex', 'fdatasync', 'fsync'];
+
+export interface SyscallCounting {
+  /** Stops counting: the count of each call (and `all`), or undefined when perf could not count (no tracepoints, no permission). */
+  stop(): Promise<Map<string, number> | undefined>;
+}
+
+/**
+ * Counts one thread's system calls (perf stat on the syscall tracepoints: no sampling, no
+ * slowdown worth the name), by call. On a virtual machine where each call is dear, what a message
+ * costs beyond the relay is largely its calls: SQLite's WAL frames (two pwrite64 each) and its
+ * locks on the -shm file (fcntl), beside the one write per delivery both make.
+ */
+export function countSyscalls(tid: number): SyscallCounting {
+  const events = ['raw_syscalls:sys_enter', ...COUNTED_SYSCALLS.map((s) => `syscalls:sys_enter_${s}`)];
+  const perf = spawn('perf', ['stat', '-x', ',', '-e', events.join(','), '-t', String(tid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  perf.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = once(perf, 'exit');
+  return {
+    async stop() {
+      if (perf.exitCode === null && perf.signalCode === null) perf.kill('SIGINT');
+      await exited;
+      const counts = new Map<string, number>();
+      // CSV lines: count,unit,event,...
+      for (const line of err.split('\n')) {
+        const [count, , event] = line.split(',');
+        if (!event || !/^\d+$/.test(count ?? '')) continue;
+        counts.set(event === 'raw_syscalls:sys_enter' ? 'all' : event.replace('syscalls:sys_enter_', ''), Number(count));
+      }
+      return counts.size > 0 ? counts : undefined;
+    },
+  };
+}
