@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LoadGen } from './lib/loadgen.ts';
-import { countSyscalls, perfAvailable, perfRunDir, summarizePerfDir } from './lib/perf.ts';
+import { countSyscalls, perfRunDir, requirePerf, summarizePerfDir } from './lib/perf.ts';
 import { coreSplit, cpuMsByThread, disturbance, fileRefaults, machine, pin, schedulingWarning } from './lib/proc.ts';
 import { sleep } from './scenarios/context.ts';
 import { startTarget, type Target, type TargetName } from './targets/index.ts';
@@ -43,7 +43,7 @@ const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const profileDir = values.profile ? join(import.meta.dirname, 'results', 'profiles', stamp) : undefined;
 const sqlTimingDir = values['sql-timing'] ? join(import.meta.dirname, 'results', 'sql-timing', stamp) : undefined;
 const perfDir = perfRunDir(values.perf, join(import.meta.dirname, 'results'), stamp);
-if (values.syscalls && !perfAvailable()) throw new Error('--syscalls needs Linux perf (Debian: apt-get install linux-perf)');
+if (values.syscalls) requirePerf('--syscalls');
 const roomsFlags = values['node-flags'].split(' ').filter(Boolean);
 // Every target's clients stay connected for the whole run (rounds interleave): one socket each.
 const sockets = names.length * grid.rooms * grid.members;

@@ -9,14 +9,19 @@ import { once } from 'node:events';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export function perfAvailable(): boolean {
+function perfAvailable(): boolean {
   return spawnSync('perf', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Refuses an option that needs perf on a machine without it. */
+export function requirePerf(option: string): void {
+  if (!perfAvailable()) throw new Error(`${option} needs Linux perf (Debian: apt-get install linux-perf)`);
 }
 
 /** The directory a run with --perf records into (created), or undefined without --perf; refuses without perf. */
 export function perfRunDir(wanted: boolean | undefined, resultsDir: string, stamp: string): string | undefined {
   if (!wanted) return undefined;
-  if (!perfAvailable()) throw new Error('--perf needs Linux perf (Debian: apt-get install linux-perf)');
+  requirePerf('--perf');
   const dir = join(resultsDir, 'perf', stamp);
   mkdirSync(dir, { recursive: true });
   return dir;

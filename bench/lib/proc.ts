@@ -5,9 +5,12 @@ import { cpus, totalmem } from 'node:os';
 
 const TICK_MS = 1000 / 100; // USER_HZ is 100 on every Linux the bench targets
 
-/** utime + stime in ms, from the text of a /proc stat file (the name in parentheses may hold spaces). */
+/** The fields of a /proc stat file after the name (in parentheses, which may hold spaces): state first, so field n of proc(5) is at n - 3. */
+const statFields = (stat: string): string[] => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+
+/** utime + stime in ms, from the text of a /proc stat file. */
 function statCpuMs(stat: string): number {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(stat);
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
@@ -140,7 +143,7 @@ export function disturbance(pid: number | undefined): Disturbance | undefined {
   if (pid === undefined) return undefined;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const majorFaults = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[9]);
+    const majorFaults = Number(statFields(stat)[9]);
     const m = /nonvoluntary_ctxt_switches:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8'));
     return { majorFaults, preempted: Number(m?.[1] ?? 0) };
   } catch {
