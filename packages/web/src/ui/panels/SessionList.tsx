@@ -33,6 +33,9 @@ export function SessionList() {
     setDone(null);
     try {
       await client.auth.revokeSession(s.id);
+      // The row leaves in the same render as the notice that says it is gone; the reload after
+      // refreshes the others (it had come a render after the notice: CI once read 3 rows there).
+      setSessions((list) => list && list.filter((x) => x.id !== s.id));
       setDone(`Signed out ${label(s)}.`);
       await load();
     } catch (err) {
