@@ -4,7 +4,8 @@ import { BubbleClient, bubbleConfig } from '../helpers/bubble.ts';
 import { account, NamespaceClient } from '../helpers/namespace-client.ts';
 import { signup, startServer, type TestServer } from '../helpers/server.ts';
 import { backends } from '../helpers/services.ts';
-import { ChatroomClient, freePort } from '../helpers/tcp-client.ts';
+import { freePort } from '../helpers/ports.ts';
+import { ChatroomClient } from '../helpers/tcp-client.ts';
 import { TestSocket } from '../helpers/ws.ts';
 
 const WAIT = 5000;

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { RoomsClient } from '@rooms/client';
 import { dropRedisPrefix, freshRedisPrefix, nodeLauncher, sharedSecret, type Node } from '../helpers/cluster.ts';
 import { ROOT } from '../helpers/processes.ts';
+import { freePort } from '../helpers/ports.ts';
 import { TEST_SETUP_TOKEN } from '../helpers/server.ts';
 import { freshPostgresDatabase, serviceUrl, tempDir } from '../helpers/services.ts';
 
@@ -27,16 +27,6 @@ const skip = !NGINX
     : false;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { RoomsClient } from '@rooms/client';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { ChatroomClient, freePort, rawExchange, requestBody } from '../helpers/tcp-client.ts';
+import { freePort } from '../helpers/ports.ts';
+import { ChatroomClient, rawExchange, requestBody } from '../helpers/tcp-client.ts';
 import { client } from '../helpers/server.ts';
 import { signup, sleep, socketPool, type TestServer, type User, wsSetups } from '../helpers/ws-suite.ts';
 

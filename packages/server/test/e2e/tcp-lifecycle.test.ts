@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { ChatroomClient, freePort } from '../helpers/tcp-client.ts';
+import { freePort } from '../helpers/ports.ts';
+import { ChatroomClient } from '../helpers/tcp-client.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { signup, type TestServer, wsSetups } from '../helpers/ws-suite.ts';
 

@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { dropRedisPrefix, freshRedisPrefix, nodeLauncher, sharedSecret } from '../helpers/cluster.ts';
 import { signup } from '../helpers/server.ts';
 import { freshPostgresDatabase, serviceUrl } from '../helpers/services.ts';
-import { ChatroomClient, freePort } from '../helpers/tcp-client.ts';
+import { freePort } from '../helpers/ports.ts';
+import { ChatroomClient } from '../helpers/tcp-client.ts';
 import { TestSocket } from '../helpers/ws.ts';
 
 // Two server processes on one PostgreSQL and one Redis, each with its own TCP gateway: a TCP

@@ -3,7 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort } from '../helpers/tcp-client.ts';
+import { freePort } from '../helpers/ports.ts';
 import { signup, type TestServer, wsSetups } from '../helpers/ws-suite.ts';
 
 // The seed's own client, unchanged: Client.py of cyrexin/simplechatroom under Python 2.7. Not part

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- frames are untyped JSON on purpose: tests assert on their shape. */
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * A client of the TCP gateway that puts exactly the bytes the simple chatroom's Client.py (Python
@@ -86,15 +86,6 @@ function open(port: number, host = '127.0.0.1'): Promise<Socket> {
     const s = connect({ port, host }, () => resolve(s));
     s.once('error', reject);
   });
-}
-
-/** A free TCP port on 127.0.0.1 (for a gateway started in another process). */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 export class ChatroomClient {
