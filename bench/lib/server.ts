@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, join } from 'node:path';
 import pg from 'pg';
 import { recordPerf } from './perf.ts';
+import { SERVER_NODE_FLAGS } from '../../packages/server/src/node-flags.ts';
 
 /**
  * A fresh PostgreSQL database next to the given admin URL (never the admin database itself, so
@@ -137,12 +138,16 @@ export const ROOMS_MAIN = join(import.meta.dirname, '../../packages/server/src/m
 /** The same server without search index writes (the rooms-noindex target). */
 export const ROOMS_NOINDEX_MAIN = join(import.meta.dirname, '../rooms-noindex-server.ts');
 
-/** Starts the Rooms server (packages/server/src/main.ts, or another entry) with the given settings (PORT 0 unless set) and waits for its address. */
+/**
+ * Starts the Rooms server (packages/server/src/main.ts, or another entry) with the given settings
+ * (PORT 0 unless set) and waits for its address. Node's flags are npm start's (SERVER_NODE_FLAGS),
+ * then opts.nodeFlags, which may override them (V8 takes a flag's last value: --memory-reducer).
+ */
 export function startServer(env: Record<string, string>, opts: LaunchOptions = {}, script = ROOMS_MAIN): Promise<ChildServer> {
   return launch(
     script,
     { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', METRICS_TOKEN: BENCH_METRICS_TOKEN, ...BENCH_LIMITS, ...env },
     /"address":"(http:[^"]+)"/,
-    opts,
+    { ...opts, nodeFlags: [...SERVER_NODE_FLAGS, ...(opts.nodeFlags ?? [])] },
   );
 }
