@@ -3,7 +3,7 @@
  *
  *   npm run bench:search -- [--messages 100000] [--rooms 1000] [--users 1000] [--member-of 50]
  *                           [--queries 100] [--database-url postgres://…/postgres] [--words FILE] [--keep]
- *                           [--corpus postgres://…/search_bench_pg | DIR] [--bulk] [--only 'rare word,phrase'] [--explain]
+ *                           [--corpus postgres://…/search_bench_pg | DIR] [--bulk] [--only 'rare word,phrase'] [--explain] [--untidy]
  *
  * Loads N messages (default 100,000; the issue's corpus is `--messages 1000000`) over R rooms and
  * U users through the store's own insert (so the index is written as a send writes it), text drawn
@@ -23,6 +23,8 @@
  * ANALYZE, as autovacuum would have done on a server that has been running.
  * --only: the query kinds to time (by label). --explain (PostgreSQL): prints EXPLAIN (ANALYZE,
  * BUFFERS) of each kind's search statement, run under the same budget settings as a search.
+ * --untidy (SQLite): query the index as the load left it, without the merges a quiet server does
+ * (search-tidy.ts); by default they are done first, timed, and the segments printed.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +39,8 @@ import { openDialect, openStore } from '../packages/server/src/store/sql/open.ts
 import { postgresSearch } from '../packages/server/src/store/sql/dialects/postgres-search.ts';
 import type { DB, MessagesTable } from '../packages/server/src/store/sql/schema.ts';
 import { searchMessages } from '../packages/server/src/store/sql/search/search-messages.ts';
+import { readStructure } from '../packages/server/src/store/sql/search/fts5-structure.ts';
+import { SEARCH_INDEXES, type SearchTidier } from '../packages/server/src/store/sql/search/search-tidy.ts';
 import type { Store } from '../packages/server/src/store/store.ts';
 import { freshPostgresDatabase } from '../packages/server/test/helpers/services.ts';
 import { aUser } from '../packages/server/src/store/contract/fixtures.ts';
@@ -56,6 +60,7 @@ const { values } = parseArgs({
     bulk: { type: 'boolean', default: false },
     only: { type: 'string' },
     explain: { type: 'boolean', default: false },
+    untidy: { type: 'boolean', default: false },
   },
 });
 let N = Number(values.messages);
@@ -176,6 +181,24 @@ if (reused) {
   process.stderr.write(`loaded ${N} in ${loadSecs.toFixed(1)} s\n`);
 }
 const searcher = users[0]!;
+
+// SQLite: the index as a server leaves it once quiet (search-tidy.ts): the merges the batches'
+// steps left undone at this load's pace, and the segments before and after. --untidy: as loaded.
+const tidied = kind === 'sqlite' && !values.untidy ? await tidy() : undefined;
+async function tidy(): Promise<string> {
+  const queue = (store as unknown as { searchQueue: { catchUp(): Promise<void>; tidier: SearchTidier } }).searchQueue;
+  await queue.catchUp();
+  const segments = async () =>
+    (
+      await Promise.all(
+        SEARCH_INDEXES.map(async (i) => `${i.replace('message_search_', '')} ${(await readStructure(dialect.db, i)).segments}`),
+      )
+    ).join(', ');
+  const before = await segments();
+  const t0 = performance.now();
+  await queue.tidier.tidy(true);
+  return `${((performance.now() - t0) / 1000).toFixed(1)} s of merges while quiet; segments ${before} → ${await segments()}`;
+}
 
 async function load(): Promise<void> {
   // Users, rooms, and the searcher's memberships.
@@ -372,6 +395,7 @@ if (!reused)
   console.log(
     `load: ${Math.round(N / loadSecs)} messages/s ${values.bulk && kind === 'postgres' ? 'by bulk INSERT' : `through the store (${kind === 'postgres' ? 'indexed in the same transactions' : 'queued in the same transactions, indexed in batches'})`}`,
   );
+if (tidied) console.log(`tidy: ${tidied}`);
 console.log(
   `index: ${(indexBytes / 2 ** 20).toFixed(1)} MiB for ${(textBytes / 2 ** 20).toFixed(1)} MiB of text (${(indexBytes / textBytes).toFixed(1)}×)`,
 );

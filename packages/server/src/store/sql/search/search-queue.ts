@@ -6,6 +6,7 @@ import { prepared } from '../repositories/prepared.ts';
 import { loopBusyMeter } from '../loop-busy.ts';
 import { ROOM_KEY } from '../dialects/sqlite-search.ts';
 import { isSearchable, reindexMessage, unindexMessage, type SearchIndexWrites } from './search-index.ts';
+import { SearchTidier } from './search-tidy.ts';
 
 /**
  * The most messages indexed per transaction: one segment of each FTS5 index, and ~2-3 ms of the
@@ -53,6 +54,8 @@ export function nextBatchSize(current: number, indexed: number, ms: number, hold
  * (in-process, 100k messages indexed, then 1,600 msg/s for 60 s: 8-12 segments an index, against
  * 15-17 with FTS5's merges) for less CPU (92-95 against 102 µs a message), and the longest batch
  * went from 48 to 10-12 ms, p99 from 14 to 4 ms. A merge step with nothing to merge costs little.
+ * They fall behind as the index grows (a million messages loaded at full speed: 54 segments in
+ * the trigram index); what they leave undone is merged while the server is quiet (search-tidy.ts).
  */
 export const MERGE_PAGES_PER_MESSAGE = 0.25;
 /** How long a queued message may wait when fewer than a batch arrive (a search never waits: it catches up first). */
@@ -83,11 +86,14 @@ export class SearchQueue {
   private readonly rooms: RoomNumbers = new Map();
   /** Whether the event loop is busy: batches hold the writer longer then (fewer of them, less CPU). */
   private readonly loopBusy: () => boolean;
+  /** Merges what the batches' merge steps left undone, while the server is quiet (search-tidy.ts). */
+  readonly tidier: SearchTidier;
 
-  constructor(db: Kysely<DB>, runWrite: RunWrite, loopBusy: () => boolean = loopBusyMeter()) {
+  constructor(db: Kysely<DB>, runWrite: RunWrite, loopBusy: () => boolean = loopBusyMeter(), tidier = new SearchTidier(db, runWrite)) {
     this.db = db;
     this.runWrite = runWrite;
     this.loopBusy = loopBusy;
+    this.tidier = tidier;
     // Messages a previous run queued and did not index (a crash, a kill) are indexed soon after
     // start. (A store opened on a database not migrated to 0017 yet has no queue: nothing to do.)
     void lastQueued(db).then(
@@ -117,6 +123,7 @@ export class SearchQueue {
 
   close(): void {
     this.closed = true;
+    this.tidier.close();
     clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -149,6 +156,7 @@ export class SearchQueue {
           this.batchSize = nextBatchSize(size, indexed, performance.now() - start, hold);
           if (indexed < size) break;
         }
+        if (!this.closed) this.tidier.soon();
       } catch (err) {
         // A batch that did not commit may have numbered rooms that are not numbered after all.
         this.rooms.clear();
