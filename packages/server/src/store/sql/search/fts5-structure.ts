@@ -65,3 +65,11 @@ export async function readStructure(db: Kysely<DB>, index: string): Promise<Fts5
  * way, or start one on a level holding at least `usermerge` segments (FTS5's setting, 4 unless set).
  */
 export const mergeOwed = (s: Fts5Structure, usermerge = 4): boolean => s.levels.some((l) => l.merging > 0 || l.pages.length >= usermerge);
+
+/**
+ * Up to `pages` leaf pages of FTS5's own merging in an index (its 'merge' command): it goes on with
+ * a merge under way, or starts one on a level of `usermerge` segments or more; nothing otherwise.
+ */
+export async function mergePages(db: Kysely<DB>, index: string, pages: number): Promise<void> {
+  await sql`insert into ${sql.table(index)}(${sql.table(index)}, rank) values ('merge', ${pages})`.execute(db);
+}

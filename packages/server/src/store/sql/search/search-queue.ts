@@ -6,7 +6,8 @@ import { prepared } from '../repositories/prepared.ts';
 import { loopBusyMeter } from '../loop-busy.ts';
 import { ROOM_KEY } from '../dialects/sqlite-search.ts';
 import { isSearchable, reindexMessage, unindexMessage, type SearchIndexWrites } from './search-index.ts';
-import { SearchTidier } from './search-tidy.ts';
+import { mergePages } from './fts5-structure.ts';
+import { SEARCH_INDEXES, SearchTidier } from './search-tidy.ts';
 
 /**
  * The most messages indexed per transaction: one segment of each FTS5 index, and ~2-3 ms of the
@@ -156,7 +157,7 @@ export class SearchQueue {
           this.batchSize = nextBatchSize(size, indexed, performance.now() - start, hold);
           if (indexed < size) break;
         }
-        if (!this.closed) this.tidier.soon();
+        this.tidier.soon();
       } catch (err) {
         // A batch that did not commit may have numbered rooms that are not numbered after all.
         this.rooms.clear();
@@ -179,8 +180,7 @@ async function lastQueued(db: Kysely<DB>): Promise<number | undefined> {
 
 /** Up to `pages` pages of segment merges in each FTS5 index (FTS5 goes on with a merge it began, or starts one where a level has 4 segments). */
 async function mergeStep(trx: Kysely<DB>, pages: number): Promise<void> {
-  await sql`insert into message_search_words(message_search_words, rank) values ('merge', ${pages})`.execute(trx);
-  await sql`insert into message_search_trigram(message_search_trigram, rank) values ('merge', ${pages})`.execute(trx);
+  for (const index of SEARCH_INDEXES) await mergePages(trx, index, pages);
 }
 
 async function keyedByRoom(db: Kysely<DB>): Promise<boolean> {

@@ -1,8 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { DB } from '../schema.ts';
 import { loopBusyMeter } from '../loop-busy.ts';
-import { mergeOwed, readStructure } from './fts5-structure.ts';
+import { mergeOwed, mergePages, readStructure } from './fts5-structure.ts';
 import type { RunWrite } from './search-queue.ts';
 
 /** The SQLite search indexes (FTS5) the tidier looks after. */
@@ -41,18 +41,16 @@ export class SearchTidier {
   private readonly db: Kysely<DB>;
   private readonly runWrite: RunWrite;
   private readonly loopActive: () => boolean;
-  private readonly threshold: number;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private closed = false;
   /** Indexes whose tidy began and has not finished: it goes on past the threshold, to no merge owed. */
   private readonly owing = new Set<SearchIndexName>();
 
-  constructor(db: Kysely<DB>, runWrite: RunWrite, loopActive: () => boolean = loopBusyMeter(TIDY_QUIET_SHARE), threshold = TIDY_SEGMENTS) {
+  constructor(db: Kysely<DB>, runWrite: RunWrite, loopActive: () => boolean = loopBusyMeter(TIDY_QUIET_SHARE)) {
     this.db = db;
     this.runWrite = runWrite;
     this.loopActive = loopActive;
-    this.threshold = threshold;
   }
 
   /** After a batch: the indexes are looked at once the server has been quiet TIDY_DELAY_MS. */
@@ -92,14 +90,16 @@ export class SearchTidier {
 
   /** Whether it paused for a busy loop (to go on once quiet: what an index owes is kept, and FTS5 goes on with a merge it began). */
   private async run(always: boolean): Promise<boolean> {
-    for (const index of SEARCH_INDEXES) if ((await readStructure(this.db, index)).segments > this.threshold) this.owing.add(index);
+    // A busy loop: nothing read, again once quiet.
+    if (!always && this.loopActive()) return true;
+    for (const index of SEARCH_INDEXES) if ((await readStructure(this.db, index)).segments > TIDY_SEGMENTS) this.owing.add(index);
     for (const index of [...this.owing]) {
       for (;;) {
         if (this.closed) return false;
         if (!always && this.loopActive()) return true;
         if (!mergeOwed(await readStructure(this.db, index))) break;
         await this.runWrite(async (trx) => {
-          await sql`insert into ${sql.table(index)}(${sql.table(index)}, rank) values ('merge', ${TIDY_PAGES})`.execute(trx);
+          await mergePages(trx, index, TIDY_PAGES);
           return 0;
         });
         await yieldToLoop();
