@@ -160,7 +160,7 @@ describe('SQLite search: a batch holds the writer about BATCH_HOLD_MS, not a fix
     for (let i = 0; i < 10; i++) size = nextBatchSize(size, size, perMessage(10, size));
     assert.equal(size, QUEUE_BATCH);
   });
-  it('while the event loop is quiet, batches hold the writer QUIET_BATCH_HOLD_MS: a quarter as long', () => {
+  it('while the event loop is quiet, batches hold the writer QUIET_BATCH_HOLD_MS: shorter', () => {
     let size = QUEUE_BATCH;
     for (let i = 0; i < 12; i++) size = nextBatchSize(size, size, perMessage(10, size), QUIET_BATCH_HOLD_MS);
     assert.ok(Math.abs(size - QUIET_BATCH_HOLD_MS / 0.01) <= 1, `settles where the quiet hold fits: ${size}`);

@@ -22,13 +22,15 @@ export const QUEUE_BATCH = 128;
 /** The fewest a batch takes, however slow: below this a batch's own costs dominate. */
 export const QUEUE_BATCH_MIN = 16;
 /**
- * How long a batch should hold the writer, and with it the event loop. A count alone held it three
- * times longer on a machine three times slower at this work (a shared host: ~55 µs a message
- * against ~18), and S1 100×10 with the index read 0.55-0.65× of without, where batches of 32 read
- * 0.65-0.84× in the same hour: what cost the throughput there was the holds, not the CPU (the same
- * CPU per delivery at 2,000 msg/s with and without the index).
+ * How long a batch should hold the writer, and with it the event loop, while the loop is busy. A
+ * count alone held it three times longer on a machine three times slower at this work (a shared
+ * host: ~55 µs a message against ~18), so the size follows the time. 2 ms (session 17, chosen on
+ * single S1 runs, which read 0.62-1.14× for one code within an hour) made batches of ~40 messages,
+ * each paying a batch's fixed costs (a segment of each index, and its merges later): at 3,000 msg/s
+ * on 100×10 (bench:fixed, 4 rounds) the index cost 53 µs a message over no index; at 6 ms (~128,
+ * the most) 26, with p99 alike. 12 ms and batches of 256 saved nothing more.
  */
-export const BATCH_HOLD_MS = 2;
+export const BATCH_HOLD_MS = 6;
 /**
  * How long a batch holds the writer while the event loop is quiet (loopBusyMeter): every send
  * that arrives during a batch waits for it, and with nothing else to do the CPU longer batches
