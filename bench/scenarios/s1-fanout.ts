@@ -78,8 +78,8 @@ async function runGroup(
       const { target, gen } = runs.get(name)!;
       // Every server idle first, not only one that failed: they share one core, and what one does
       // after its step (a backlog, a checkpoint, Rooms' search merges while quiet) ran during the
-      // next target's step and was counted against it.
-      for (const other of runs.values()) await settle(other.target);
+      // next target's step and was counted against it. Watched together: one poll window, not one each.
+      await Promise.all([...runs.values()].map((r) => settle(r.target)));
       const r = await gen.run(target, { rate, seconds, sendersPerRoom: SENDERS_PER_ROOM, drainMs });
       steps[name]!.push(r);
       ctx.log(
@@ -105,10 +105,10 @@ async function runGroup(
     // 100 ms decided it (the same code passed 800 msg/s in 10×100 in one run, 476 in the next).
     // Four in the full run, a step of 2^(1/16) (4.4 %): with two (19 %) a ratio of two targets
     // could only read 1, 0.84 or 0.71, and with three (9 %) 0.92 or 0.84 about issue 17's goal of
-    // 0.85: one step landing either side of p99 100 ms moved the ratio across it. Interleaved like the ladder,
-    // one bisection of each target in turn: run target after target, a drift in the machine's
-    // background load between the first target's bisections and the next's read as a difference
-    // between the targets (issue 17's ratio read 0.77 and 1.00 in two runs of the same code).
+    // 0.85: one step landing either side of p99 100 ms moved the ratio across it. Interleaved like
+    // the ladder, one bisection of each target in turn: run target after target, a drift in the
+    // machine's background load between the first target's bisections and the next's read as a
+    // difference between the targets (issue 17's ratio read 0.77 and 1.00 in two runs of one code).
     if (refine) {
       const brackets = [...runs.keys()].flatMap((name) => {
         const fail = failedAt.get(name);
@@ -136,12 +136,12 @@ const SETTLE_POLL_MS = 250;
 const SETTLE_MAX_MS = 30_000;
 
 /**
- * Waits until a server has worked off what its last step left (at once when it is idle). An
- * overloaded step leaves seconds of queued frames (p99 of 2-5 s) that the server goes on writing after the drain
- * window; every server is pinned to the same core, so the next target's step ran beside that
- * backlog and failed too (a Socket.IO step at 566 msg/s on 49 % of the core, p99 4.3 s, right
- * after bubble's 3,200 msg/s step). The refinement's steps, taken just after a failure, read those
- * neighbours' backlogs as their own limit.
+ * Waits until a server has worked off what its last step left (one poll when it is idle). An
+ * overloaded step leaves seconds of queued frames (p99 of 2-5 s) that the server goes on writing
+ * after the drain window; every server is pinned to the same core, so the next target's step ran
+ * beside that backlog and failed too (a Socket.IO step at 566 msg/s on 49 % of the core, p99
+ * 4.3 s, right after bubble's 3,200 msg/s step). The refinement's steps, taken just after a
+ * failure, read those neighbours' backlogs as their own limit.
  */
 async function settle(target: Target): Promise<void> {
   const deadline = performance.now() + SETTLE_MAX_MS;
