@@ -116,7 +116,9 @@ await scenario('S1', async () => void (results.s1 = await runS1(ctx, grids)));
 await scenario('S2', async () => {
   const grid = { rooms: 10, members: 100 };
   const s1 = results.s1?.find((g) => g.grid.rooms === grid.rooms && g.grid.members === grid.members)?.best.relay?.rate;
-  results.s2 = await runS2(ctx, grid, s1);
+  // BENCH_S2_SATURATION: the relay's saturation to take instead of measuring it (to compare runs at the same rates).
+  const given = Number(process.env.BENCH_S2_SATURATION) || undefined;
+  results.s2 = await runS2(ctx, grid, given ?? s1);
 });
 await scenario(
   'S3',
