@@ -93,6 +93,24 @@ describe('SQLite search: messages indexed after their sends', () => {
     await integrity();
   });
 
+  it('the send that fills a batch is answered before the batch is written, which follows within milliseconds', async () => {
+    const { a, r, find } = await setUp(store);
+    await find('nothing');
+    const queue = (store as unknown as { searchQueue: { batchSize: number } }).searchQueue;
+    const size = queue.batchSize;
+    queue.batchSize = 4;
+    try {
+      // One at a time, each its own transaction: the fourth fills the batch.
+      for (let i = 0; i < 4; i++) await post(store, r.id, a.id, { content: `fills ${word(i)}` });
+      assert.equal(await count('message_search_queue'), 4, 'the batch was not written in the transaction of the send that filled it');
+      for (let waited = 0; waited < QUEUE_IDLE_MS / 2 && (await count('message_search_queue')) > 0; waited += 10) await sleep(10);
+      assert.equal(await count('message_search_queue'), 0, 'written soon after, not at the idle time');
+    } finally {
+      queue.batchSize = size;
+    }
+    await integrity();
+  });
+
   it('FTS5 merges nothing by itself (0022); the batches merge a few pages each, and the segments stay few', async () => {
     const { a, r, find } = await setUp(store);
     for (const t of ['message_search_words', 'message_search_trigram']) {
@@ -108,14 +126,14 @@ describe('SQLite search: messages indexed after their sends', () => {
     for (let b = 0; b < 60; b++) {
       await Promise.all(
         Array.from({ length: QUEUE_BATCH_MIN }, (_x, i) =>
-          post(store, r.id, a.id, { content: `seg ${word(b)} ${word(i + 100)} walrus${b}x${i}` }),
+          post(store, r.id, a.id, { content: `seg ${word(b)} ${word(i + 100)} walrus${b}x${i}y` }),
         ),
       );
       await find('nothing'); // the search indexes the queue: one batch
       most = Math.max(most, await segments('message_search_words'), await segments('message_search_trigram'));
     }
     assert.ok(most <= 10, `at most ${most} segments in an index`);
-    assert.deepEqual(await find(`walrus59x3`), [`seg ${word(59)} ${word(103)} walrus59x3`]);
+    assert.deepEqual(await find(`walrus59x3y`), [`seg ${word(59)} ${word(103)} walrus59x3y`]);
     await integrity();
   });
 
