@@ -119,9 +119,15 @@ try {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const base = median(runs[0]!.perMessage);
-for (const { name, perMessage: xs } of runs) {
+const baseRounds = runs[0]!.perMessage;
+for (const [i, { name, perMessage: xs }] of runs.entries()) {
+  // Each round's ratio to the first target's round just before it: the host's speed drifts over a
+  // run (the relay read 1,056-1,825 µs a message within minutes), and a pair of neighbouring
+  // rounds shares most of that drift where the two medians need not.
+  const paired = xs.map((x, k) => x / baseRounds[k]!);
   console.log(
-    `${name.padEnd(8)} median ${median(xs).toFixed(0)} µs per message (${xs.map((x) => x.toFixed(0)).join(', ')}); ${(median(xs) / base).toFixed(2)}× ${runs[0]!.name}`,
+    `${name.padEnd(8)} median ${median(xs).toFixed(0)} µs per message (${xs.map((x) => x.toFixed(0)).join(', ')}); ${(median(xs) / base).toFixed(2)}× ${runs[0]!.name}` +
+      (i === 0 ? '' : `; round by round ${paired.map((r) => r.toFixed(2)).join(', ')}: median ${median(paired).toFixed(2)}×`),
   );
 }
 if (perfDir) {
