@@ -94,9 +94,9 @@ export class SearchQueue {
   private queued = 0;
   /** Messages a batch takes now (nextBatchSize): fewer while batches are slow. */
   batchSize = QUEUE_BATCH;
+  /** The next write of the queue (schedule), and when it is due (performance.now()). */
   private timer: NodeJS.Timeout | undefined;
-  /** Set while a full batch waits QUEUE_START_MS to be written. */
-  private starting: NodeJS.Timeout | undefined;
+  private dueAt = 0;
   private draining: Promise<void> | undefined;
   private closed = false;
   /** Each room's number in the trigram index's keys, as the batches found or gave it (see RoomNumbers). */
@@ -114,7 +114,7 @@ export class SearchQueue {
     // Messages a previous run queued and did not index (a crash, a kill) are indexed soon after
     // start. (A store opened on a database not migrated to 0017 yet has no queue: nothing to do.)
     void lastQueued(db).then(
-      (last) => last !== undefined && this.arm(),
+      (last) => last !== undefined && this.schedule(QUEUE_IDLE_MS),
       () => {},
     );
   }
@@ -123,8 +123,8 @@ export class SearchQueue {
   readonly writes: SearchIndexWrites = {
     index: async (db, messageId) => {
       await queueMessage(db, messageId);
-      if (++this.queued >= this.batchSize) this.full();
-      else this.arm();
+      // A full batch once the send that filled it has gone out; fewer after the idle time.
+      this.schedule(++this.queued >= this.batchSize ? QUEUE_START_MS : QUEUE_IDLE_MS);
     },
     reindex: reindexMessage,
     unindex: unindexMessage,
@@ -143,30 +143,23 @@ export class SearchQueue {
     this.tidier.close();
     clearTimeout(this.timer);
     this.timer = undefined;
-    clearTimeout(this.starting);
-    this.starting = undefined;
   }
 
-  private arm(): void {
-    if (this.timer !== undefined || this.closed) return;
-    this.timer = setTimeout(() => this.soon(), QUEUE_IDLE_MS);
+  /** Writes the queue `ms` from now, unless a write is already due as soon. */
+  private schedule(ms: number): void {
+    if (this.closed) return;
+    const at = performance.now() + ms;
+    if (this.timer !== undefined && this.dueAt <= at) return;
+    clearTimeout(this.timer);
+    this.dueAt = at;
+    this.timer = setTimeout(() => this.soon(), ms);
     this.timer.unref();
-  }
-
-  /** A batch's worth is queued: written QUEUE_START_MS from now, once the send that filled it has gone out. */
-  private full(): void {
-    if (this.starting !== undefined || this.closed) return;
-    this.starting = setTimeout(() => {
-      this.starting = undefined;
-      this.soon();
-    }, QUEUE_START_MS);
-    this.starting.unref();
   }
 
   private soon(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (!this.closed) void this.drain().catch(() => this.arm());
+    if (!this.closed) void this.drain().catch(() => this.schedule(QUEUE_IDLE_MS));
   }
 
   /** Indexes the queue a batch at a time until a batch comes back short; one drain at a time. */
